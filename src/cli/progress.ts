@@ -1,0 +1,31 @@
+// Progress lines for long CLI jobs: a bar on a terminal, plain lines otherwise.
+
+/** Prints progress of a step, redrawing one line on a TTY. */
+export function printProgress(step: string, done: number, total?: number | null): void {
+  const tty = process.stderr.isTTY;
+  if (total && total > 0) {
+    const ratio = Math.min(1, done / total);
+    const width = 28;
+    const bar = '█'.repeat(Math.round(ratio * width)).padEnd(width, '░');
+    const line = `${step.padEnd(24)} ${bar} ${String(Math.round(ratio * 100)).padStart(3)}% ${done.toLocaleString('fr-FR')}/${total.toLocaleString('fr-FR')}`;
+    if (tty) process.stderr.write(`\r${line}${done >= total ? '\n' : ''}`);
+    else if (done >= total || done === 0) process.stderr.write(`${line}\n`);
+  } else {
+    process.stderr.write(`${step} ${done.toLocaleString('fr-FR')}\n`);
+  }
+}
+
+/** A throttled progress callback (at most every 100 ms, always the last call). */
+export function throttledProgress(): (p: { step: string; done: number; total?: number | null }) => void {
+  let last = 0;
+  let lastStep = '';
+  return ({ step, done, total }) => {
+    const now = Date.now();
+    const final = total != null && done >= total;
+    if (final || step !== lastStep || now - last > 100) {
+      last = now;
+      lastStep = step;
+      printProgress(step, done, total);
+    }
+  };
+}

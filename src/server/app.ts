@@ -1,0 +1,136 @@
+// buildApp: the Fastify application with every module registered in ONE explicit list.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { authPlugin } from './http/auth.ts';
+import { registerProblemHandlers } from './http/problem.ts';
+import { ProblemSchema } from './http/schemas.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import { uuidv7 } from './lib/ids.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
+import { identityRoutes } from './modules/identity/identity.routes.ts';
+import { jobsRoutes } from './modules/jobs/jobs.routes.ts';
+import { healthRoutes, systemRoutes } from './modules/system/system.routes.ts';
+import { territoryRoutes } from './modules/territory/territory.routes.ts';
+import { siteRoutes } from './site/site.routes.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  mailer: Mailer;
+  jobs: JobQueue;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}
+
+/** Every module of the application, with the prefix it serves. Add new modules here. */
+const MODULES: readonly { prefix: string; plugin: FastifyPluginAsync }[] = [
+  { prefix: '', plugin: healthRoutes },
+  { prefix: '', plugin: systemRoutes },
+  { prefix: '/api/v1', plugin: identityRoutes },
+  { prefix: '/api/v1', plugin: dashboardRoutes },
+  { prefix: '/api/v1', plugin: territoryRoutes },
+  { prefix: '/api/v1', plugin: auditRoutes },
+  { prefix: '/api/v1', plugin: jobsRoutes },
+  { prefix: '', plugin: siteRoutes },
+];
+
+/** Builds the HTTP application over its dependencies (nothing listens yet). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    disableRequestLogging: true,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => uuidv7(),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorate('deps', deps);
+  app.addSchema(ProblemSchema);
+  registerProblemHandlers(app);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode >= 500) request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
+    else if (request.url !== '/healthz')
+      request.log.info(
+        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(rateLimit, { global: false });
+  await app.register(authPlugin);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Relais API',
+        version: '1',
+        description: 'Campaign and civic-organizing platform. Authenticate with `Authorization: Bearer rl_…` or `OSDI-API-Token: rl_…`.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          osdi: { type: 'apiKey', in: 'header', name: 'OSDI-API-Token' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'relais_session' },
+        },
+      },
+      security: [{ bearer: [] }, { osdi: [] }, { cookie: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const { prefix, plugin } of MODULES) await app.register(plugin, { prefix });
+
+  await registerWebApp(app, config.webDistDir);
+  return app;
+}
+
+/** Serves the built back office at /app/ with a fallback to index.html for client routes. */
+async function registerWebApp(app: FastifyInstance, distDir: string): Promise<void> {
+  if (!existsSync(path.join(distDir, 'index.html'))) {
+    app.get('/app/*', async (_request, reply) =>
+      reply.status(503).type('text/plain; charset=utf-8').send('Back office not built: run `npm run build:web` (npm start does it).'),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, { root: distDir, prefix: '/app/', wildcard: false, index: ['index.html'] });
+  app.get('/app', async (_request, reply) => reply.redirect('/app/'));
+  app.get('/app/*', async (_request, reply) => reply.sendFile('index.html', { maxAge: 0 }));
+}

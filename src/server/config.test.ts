@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('config', () => {
+  it('defaults to the embedded database with its worker in-process', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBeNull();
+    expect(config.embeddedWorker).toBe(true);
+    expect(config.port).toBe(3000);
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reports every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', SMTP_URL: 'http://x' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      expect(problems).toHaveLength(4);
+      expect(problems.join('\n')).toMatch(/PORT[\s\S]*DATABASE_URL[\s\S]*SMTP_URL[\s\S]*LOG_LEVEL/);
+    }
+  });
+
+  it('marks cookies secure behind https', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://paris.example.org' }).cookieSecure).toBe(true);
+  });
+});

@@ -1,0 +1,110 @@
+// Deployment settings: read from the environment once, validated, typed and frozen.
+// Nothing else in the code base reads process.env.
+import path from 'node:path';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL URL; null means the embedded PGlite database under dataDir. */
+  readonly databaseUrl: string | null;
+  readonly dataDir: string;
+  readonly publicUrl: string;
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Run the job worker inside the server process (always true on PGlite). */
+  readonly embeddedWorker: boolean;
+  /** Local mirror of the open-data portals (a folder of the files `opendata fetch` would download). */
+  readonly opendataDir: string | null;
+  readonly cookieSecure: boolean;
+  readonly sessionTtlHours: number;
+  readonly loginMaxFailures: number;
+  readonly loginLockMinutes: number;
+  readonly webDistDir: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Documented variables, used by `--help` output and the README. */
+export const CONFIG_DOC: Record<string, string> = {
+  PORT: 'HTTP port (default 3000)',
+  HOST: 'interface to listen on (default 0.0.0.0)',
+  DATABASE_URL: 'postgres://… URL; unset = embedded PGlite database under DATA_DIR',
+  DATA_DIR: 'folder of the embedded database and caches (default ./data)',
+  PUBLIC_URL: 'external URL used in e-mailed links (default http://localhost:PORT)',
+  SMTP_URL: 'smtp://user:pass@host:port relay; unset = development outbox in the back office',
+  MAIL_FROM: 'sender of system e-mails (default "Relais <no-reply@relais.local>")',
+  LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent (default info)',
+  RELAIS_WORKER: '"embedded" to run the job worker in the server process (forced on PGlite), "off" otherwise',
+  RELAIS_OPENDATA_DIR: 'local mirror folder of the open-data files (skips downloads)',
+  COOKIE_SECURE: '"true" to mark cookies Secure (default: true when PUBLIC_URL is https)',
+  SESSION_TTL_HOURS: 'lifetime of a back-office session (default 336 = 14 days)',
+  LOGIN_MAX_FAILURES: 'failed logins before an account is locked (default 5)',
+  LOGIN_LOCK_MINUTES: 'how long a locked account stays locked (default 15)',
+};
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    problems.push(`${name} must be a non-negative integer, got "${raw}"`);
+    return fallback;
+  }
+  return n;
+}
+
+/** Reads and validates the configuration; reports every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const port = intVar(env, 'PORT', 3000, problems);
+  if (port > 65535) problems.push(`PORT must be at most 65535, got ${port}`);
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const smtpUrl = env.SMTP_URL?.trim() || null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps://');
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const publicUrl = (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/$/, '');
+  try {
+    new URL(publicUrl);
+  } catch {
+    problems.push(`PUBLIC_URL is not a URL: "${publicUrl}"`);
+  }
+  const worker = env.RELAIS_WORKER ?? 'embedded';
+  if (!['embedded', 'off'].includes(worker)) problems.push('RELAIS_WORKER must be "embedded" or "off"');
+  const cookieSecureRaw = env.COOKIE_SECURE;
+  if (cookieSecureRaw !== undefined && !['true', 'false'].includes(cookieSecureRaw)) {
+    problems.push('COOKIE_SECURE must be "true" or "false"');
+  }
+  const config: Config = {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    databaseUrl,
+    dataDir: path.resolve(env.DATA_DIR?.trim() || 'data'),
+    publicUrl,
+    smtpUrl,
+    mailFrom: env.MAIL_FROM?.trim() || 'Relais <no-reply@relais.local>',
+    logLevel,
+    embeddedWorker: databaseUrl === null || worker === 'embedded',
+    opendataDir: env.RELAIS_OPENDATA_DIR?.trim() ? path.resolve(env.RELAIS_OPENDATA_DIR.trim()) : null,
+    cookieSecure: cookieSecureRaw ? cookieSecureRaw === 'true' : publicUrl.startsWith('https://'),
+    sessionTtlHours: intVar(env, 'SESSION_TTL_HOURS', 336, problems),
+    loginMaxFailures: intVar(env, 'LOGIN_MAX_FAILURES', 5, problems),
+    loginLockMinutes: intVar(env, 'LOGIN_LOCK_MINUTES', 15, problems),
+    webDistDir: path.resolve(import.meta.dirname, '../../dist/web'),
+    ...overrides,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

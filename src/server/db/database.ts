@@ -1,0 +1,146 @@
+// Opens the database: Kysely over node-postgres when DATABASE_URL is set, embedded PGlite otherwise.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { citext } from '@electric-sql/pglite/contrib/citext';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+export type Db = Kysely<DB>;
+export type Trx = Transaction<DB>;
+
+/** A raw SQL runner (used by pg-boss and by COPY-style bulk paths). */
+export interface RawSql {
+  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /** Runs several statements without parameters. */
+  exec(text: string): Promise<void>;
+  /** Runs fn on one connection inside BEGIN … COMMIT (ROLLBACK when it throws). */
+  transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T>;
+}
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Db;
+  readonly raw: RawSql;
+  /** The embedded instance, when kind is 'pglite' (pg-boss talks to it directly). */
+  readonly pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl: string | null;
+  /** Folder of the persisted PGlite database; null keeps it in memory (tests). */
+  pgliteDir: string | null;
+  poolSize?: number;
+}
+
+// bigint (int8) and numeric come back as strings by default in pg; counts are parsed where read.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+
+/** Opens a database connection (pool or embedded instance). */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return openPglite(options.pgliteDir);
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it. Nothing to do here.
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const raw: RawSql = {
+    async query(text, values) {
+      const result = await pool.query(text, values as unknown[]);
+      return { rows: result.rows };
+    },
+    async exec(text) {
+      await pool.query(text);
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      const tx: RawSql = {
+        query: async (text, values) => ({ rows: (await client.query(text, values as unknown[])).rows }),
+        exec: async (text) => {
+          await client.query(text);
+        },
+        transaction: (inner) => inner(tx),
+      };
+      try {
+        await client.query('BEGIN');
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+  return {
+    kind: 'postgres',
+    db,
+    raw,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPglite(dir: string | null): Promise<Database> {
+  if (dir) mkdirSync(path.dirname(dir), { recursive: true });
+  const pglite = await PGlite.create({
+    ...(dir ? { dataDir: dir } : {}),
+    extensions: { citext, pg_trgm, unaccent },
+  });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  const raw: RawSql = {
+    async query(text, values) {
+      const result = await pglite.query<Record<string, unknown>>(text, values as unknown[]);
+      return { rows: result.rows };
+    },
+    async exec(text) {
+      await pglite.exec(text);
+    },
+    transaction(fn) {
+      return pglite.transaction(async (t) => {
+        const tx: RawSql = {
+          query: async (text, values) => ({
+            rows: (await t.query<Record<string, unknown>>(text, values as unknown[])).rows,
+          }),
+          exec: async (text) => {
+            await t.exec(text);
+          },
+          transaction: (inner) => inner(tx),
+        };
+        return fn(tx);
+      });
+    },
+  };
+  return {
+    kind: 'pglite',
+    db,
+    raw,
+    pglite,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * Runs fn in a transaction scoped to one campaign: row-level security applies (the transaction
+ * runs as the non-superuser role relais_app) and only that campaign's rows are visible.
+ */
+export function withTenant<T>(db: Db, campaignId: string, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('relais.campaign_id', ${campaignId}, true), set_config('role', 'relais_app', true)`.execute(trx);
+    return fn(trx);
+  });
+}

@@ -1,0 +1,224 @@
+// Kysely table types. Kept in step with db/migrations by hand; the migration tests catch drift.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = Record<string, unknown>> = ColumnType<T, T | string | undefined, T | string>;
+
+export const ROLES = ['owner', 'admin', 'organizer', 'referent', 'community_manager', 'moderator', 'candidate', 'volunteer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LADDER_STAGES = ['curious', 'sympathizer', 'volunteer', 'activist'] as const;
+export type LadderStage = (typeof LADDER_STAGES)[number];
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface CampaignTable {
+  id: string;
+  slug: string;
+  name: string;
+  city: ColumnType<string, string | undefined, string>;
+  election_date: ColumnType<string | null, string | null | undefined, string | null>;
+  locale: ColumnType<'fr' | 'en', 'fr' | 'en' | undefined, 'fr' | 'en'>;
+  settings: Json;
+  created_at: Generated<Date>;
+}
+
+export interface StaffUserTable {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  locale: ColumnType<'fr' | 'en', 'fr' | 'en' | undefined, 'fr' | 'en'>;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  disabled_at: Timestamp | null;
+  created_at: Generated<Date>;
+  password_changed_at: Generated<Date>;
+}
+
+export interface MembershipTable {
+  campaign_id: string;
+  user_id: string;
+  role: Role;
+  zone_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Generated<Date>;
+}
+
+export interface SessionTable {
+  id: string;
+  token_hash: Buffer;
+  user_id: string;
+  campaign_id: string | null;
+  csrf_token: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface PasswordResetTable {
+  token_hash: Buffer;
+  user_id: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface ApiTokenTable {
+  campaign_id: string;
+  id: string;
+  name: string;
+  token_hash: Buffer;
+  prefix: string;
+  scopes: string[];
+  zone_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditEventTable {
+  campaign_id: string;
+  id: string;
+  at: Generated<Date>;
+  action: string;
+  actor_user_id: string | null;
+  actor_token_id: string | null;
+  actor_label: Generated<string>;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  details: Json;
+}
+
+export interface JobRunTable {
+  campaign_id: string;
+  id: string;
+  kind: string;
+  state: ColumnType<JobState, JobState | undefined, JobState>;
+  done: ColumnType<string, number | undefined, number>;
+  total: ColumnType<string | null, number | null | undefined, number | null>;
+  message: Generated<string>;
+  params: Json;
+  result: Json<unknown> | null;
+  error: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface DevOutboxTable {
+  id: string;
+  campaign_id: string | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ZoneLayerTable {
+  campaign_id: string;
+  id: string;
+  code: string;
+  name: string;
+  source: Generated<string>;
+  licence: Generated<string>;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface ZoneTable {
+  campaign_id: string;
+  id: string;
+  layer_id: string;
+  code: string;
+  name: string;
+  parent_id: string | null;
+  geometry: Json<unknown>;
+  bbox: number[];
+  centroid: number[];
+  properties: Json;
+}
+
+export interface ZoneIndicatorTable {
+  campaign_id: string;
+  zone_id: string;
+  name: string;
+  year: Generated<number>;
+  value: number;
+  source: Generated<string>;
+}
+
+export interface ElectionResultTable {
+  campaign_id: string;
+  election: string;
+  round: number;
+  zone_id: string;
+  candidate: string;
+  nuance: Generated<string>;
+  votes: number;
+  registered: number;
+  expressed: number;
+}
+
+export interface AddressTable {
+  campaign_id: string;
+  id: string;
+  number: Generated<string>;
+  street: string;
+  postcode: Generated<string>;
+  city_code: Generated<string>;
+  city: Generated<string>;
+  lon: number;
+  lat: number;
+}
+
+export interface PersonTable {
+  campaign_id: string;
+  id: string;
+  given_name: Generated<string>;
+  family_name: Generated<string>;
+  email: string | null;
+  phone: string | null;
+  address_id: string | null;
+  street_address: Generated<string>;
+  postcode: Generated<string>;
+  locality: Generated<string>;
+  lon: number | null;
+  lat: number | null;
+  zone_ids: ColumnType<string[], string[] | undefined, string[]>;
+  ladder_stage: ColumnType<LadderStage, LadderStage | undefined, LadderStage>;
+  source: Generated<string>;
+  created_at: Generated<Date>;
+  modified_at: Generated<Date>;
+}
+
+export interface DB {
+  campaign: CampaignTable;
+  staff_user: StaffUserTable;
+  membership: MembershipTable;
+  session: SessionTable;
+  password_reset: PasswordResetTable;
+  api_token: ApiTokenTable;
+  audit_event: AuditEventTable;
+  job_run: JobRunTable;
+  dev_outbox: DevOutboxTable;
+  zone_layer: ZoneLayerTable;
+  zone: ZoneTable;
+  zone_indicator: ZoneIndicatorTable;
+  election_result: ElectionResultTable;
+  address: AddressTable;
+  person: PersonTable;
+}
+
+export type Campaign = Selectable<CampaignTable>;
+export type StaffUser = Selectable<StaffUserTable>;
+export type Membership = Selectable<MembershipTable>;
+export type NewPerson = Insertable<PersonTable>;
+export type PersonUpdate = Updateable<PersonTable>;
+export type Zone = Selectable<ZoneTable>;

@@ -1,0 +1,93 @@
+// HTTP conventions: problem documents, request ids, security headers, health, API entry and OpenAPI.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../testing/app.ts';
+import { describeEachDatabase } from '../testing/databases.ts';
+
+describeEachDatabase('http conventions', (ctx) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp(ctx.database);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers /healthz with the database kind', async () => {
+    const res = await t.app.inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', database: ctx.kind });
+  });
+
+  it('gives every response a request id, echoing the caller one', async () => {
+    const res = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    expect(res.headers['x-request-id']).toBe('abc-123');
+    const fresh = await t.app.inject({ url: '/healthz' });
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sets helmet security headers', async () => {
+    const res = await t.app.inject({ url: '/' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+
+  it('answers unknown routes with a problem document', async () => {
+    const res = await t.app.inject({ url: '/api/v1/nope' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND', status: 404, title: 'Route not found' });
+    expect(res.json().type).toMatch(/^https:\/\//);
+  });
+
+  it('answers anonymous API calls with 401 UNAUTHENTICATED', async () => {
+    const res = await t.app.inject({ url: '/api/v1/dashboard' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers invalid bodies with VALIDATION_FAILED and where it failed', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a@b.fr' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('VALIDATION_FAILED');
+    expect(res.json().errors[0]).toMatchObject({ location: 'body' });
+  });
+
+  it('answers malformed JSON and wrong media types with stable codes', async () => {
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('VALIDATION_FAILED');
+    const media = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'a,b',
+    });
+    expect(media.statusCode).toBe(415);
+    expect(media.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('serves an OSDI-style entry point linking the collections', async () => {
+    const res = await t.app.inject({ url: '/api/v1' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.osdi_version).toBe('1.1');
+    expect(Object.keys(body._links)).toEqual(expect.arrayContaining(['self', 'relais:zones', 'relais:api_tokens', 'relais:jobs']));
+  });
+
+  it('publishes the OpenAPI document and its reader', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/auth/login', '/api/v1/api_tokens', '/api/v1/dashboard', '/healthz']),
+    );
+    expect(doc.paths['/api/v1/api_tokens'].post.requestBody).toBeDefined();
+    const docs = await t.app.inject({ url: '/api/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toMatch(/text\/html/);
+  });
+});

@@ -1,0 +1,25 @@
+// A demonstration job: counts the campaign's people per ladder stage in steps, reporting progress,
+// so the queue, the worker and the progress display can be seen working end to end.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
+import type { JobDefinition } from './queue.ts';
+
+export const demoJob: JobDefinition = {
+  kind: 'demo.count',
+  async run(ctx) {
+    const steps = Math.min(Math.max(Number(ctx.params.steps ?? 10), 1), 1000);
+    const delayMs = Math.min(Math.max(Number(ctx.params.delay_ms ?? 150), 0), 5000);
+    await ctx.progress(0, steps, 'starting');
+    for (let i = 1; i <= steps; i += 1) {
+      await sleep(delayMs);
+      await ctx.progress(i, steps, `step ${i}/${steps}`);
+    }
+    const rows = await ctx.db
+      .selectFrom('person')
+      .select(['ladder_stage', sql<string>`count(*)`.as('n')])
+      .where('campaign_id', '=', ctx.campaignId)
+      .groupBy('ladder_stage')
+      .execute();
+    return { steps, people_by_stage: Object.fromEntries(rows.map((r) => [r.ladder_stage, Number(r.n)])) };
+  },
+};

@@ -1,0 +1,119 @@
+// Background jobs: pg-boss on the application's own database (PostgreSQL or PGlite), with each
+// run's progress kept in job_run so the UI and the CLI can follow it.
+import { fromPglite, PgBoss } from 'pg-boss';
+import type { Database, Db } from '../db/database.ts';
+import { AppError } from '../http/problem.ts';
+import { uuidv7 } from '../lib/ids.ts';
+
+export interface JobContext {
+  campaignId: string;
+  runId: string;
+  params: Record<string, unknown>;
+  db: Db;
+  /** Records progress; cheap enough to call every few hundred items. */
+  progress(done: number, total?: number | null, message?: string): Promise<void>;
+}
+
+export interface JobDefinition {
+  kind: string;
+  run(ctx: JobContext): Promise<unknown>;
+}
+
+interface JobPayload {
+  campaignId: string;
+  runId: string;
+  params: Record<string, unknown>;
+}
+
+export interface JobQueue {
+  /** Records a run and queues it; returns the run id. */
+  enqueue(options: { campaignId: string; kind: string; params?: Record<string, unknown>; createdBy?: string | null }): Promise<string>;
+  /** Starts consuming jobs in this process. */
+  work(): Promise<void>;
+  stop(): Promise<void>;
+  readonly kinds: readonly string[];
+}
+
+/**
+ * Creates the queue over the database; call work() in the process that should run jobs.
+ * pg-boss starts on first use, so processes that never touch jobs do not pay for it.
+ */
+export function createJobQueue(database: Database, definitions: readonly JobDefinition[]): JobQueue {
+  let started: Promise<PgBoss> | null = null;
+  const byKind = new Map(definitions.map((d) => [d.kind, d]));
+  const boss = () => {
+    started ??= startBoss(database, [...byKind.keys()]);
+    return started;
+  };
+  const { db } = database;
+
+  async function runOne(definition: JobDefinition, payload: JobPayload): Promise<void> {
+    const { campaignId, runId } = payload;
+    const where = (q: ReturnType<typeof db.updateTable<'job_run'>>) => q.where('campaign_id', '=', campaignId).where('id', '=', runId);
+    await where(db.updateTable('job_run').set({ state: 'running', started_at: new Date(), error: null })).execute();
+    const ctx: JobContext = {
+      campaignId,
+      runId,
+      params: payload.params,
+      db,
+      async progress(done, total, message) {
+        await where(
+          db.updateTable('job_run').set({
+            done,
+            ...(total !== undefined ? { total } : {}),
+            ...(message !== undefined ? { message } : {}),
+          }),
+        ).execute();
+      },
+    };
+    try {
+      const result = await definition.run(ctx);
+      await where(
+        db.updateTable('job_run').set({ state: 'succeeded', finished_at: new Date(), result: JSON.stringify(result ?? null) }),
+      ).execute();
+    } catch (error) {
+      await where(db.updateTable('job_run').set({ state: 'failed', finished_at: new Date(), error: (error as Error).message })).execute();
+      throw error;
+    }
+  }
+
+  return {
+    kinds: [...byKind.keys()],
+    async enqueue({ campaignId, kind, params = {}, createdBy = null }) {
+      if (!byKind.has(kind)) throw new AppError('JOB_UNKNOWN_KIND', `No job kind "${kind}".`);
+      const runId = uuidv7();
+      await db
+        .insertInto('job_run')
+        .values({ campaign_id: campaignId, id: runId, kind, params: JSON.stringify(params), created_by: createdBy })
+        .execute();
+      await (await boss()).send(kind, { campaignId, runId, params } satisfies JobPayload, { retryLimit: 0 });
+      return runId;
+    },
+    async work() {
+      for (const definition of byKind.values()) {
+        await (await boss()).work<JobPayload>(definition.kind, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
+          for (const job of jobs) await runOne(definition, job.data);
+        });
+      }
+    },
+    async stop() {
+      if (started) await (await started).stop({ graceful: true, timeout: 5000 });
+    },
+  };
+}
+
+async function startBoss(database: Database, kinds: readonly string[]): Promise<PgBoss> {
+  const boss = database.pglite
+    ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', schema: 'pgboss', schedule: false })
+    : new PgBoss({
+        db: { executeSql: (text: string, values?: unknown[]) => database.raw.query(text, values) },
+        schema: 'pgboss',
+        schedule: false,
+      });
+  boss.on('error', (error: Error) => {
+    console.error('[jobs]', error.message);
+  });
+  await boss.start();
+  for (const kind of kinds) await boss.createQueue(kind);
+  return boss;
+}

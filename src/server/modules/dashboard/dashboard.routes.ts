@@ -1,0 +1,51 @@
+// HTTP route of the home dashboard: real figures from the database, within the actor's scope.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { inTenant, requireActor } from '../../http/auth.ts';
+import { problems, Uuid } from '../../http/schemas.ts';
+import { listJobRuns } from '../jobs/jobs.repo.ts';
+import { JobSchema } from '../jobs/jobs.routes.ts';
+import { countLayers, countPeople, countPeopleByZone } from './dashboard.repo.ts';
+
+const Stages = Type.Object({ curious: Type.Integer(), sympathizer: Type.Integer(), volunteer: Type.Integer(), activist: Type.Integer() });
+
+const DashboardSchema = Type.Object({
+  scope: Type.Union([Type.Literal('campaign'), Type.Literal('zones')]),
+  people_total: Type.Integer(),
+  new_this_week: Type.Integer(),
+  by_stage: Stages,
+  zones: Type.Array(Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), people_total: Type.Integer(), by_stage: Stages })),
+  layers: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), zones_count: Type.Integer() })),
+  recent_jobs: Type.Array(JobSchema),
+});
+
+export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/dashboard',
+    {
+      schema: {
+        tags: ['dashboard'],
+        summary: 'Home figures: people per ladder stage and per zone',
+        response: { 200: DashboardSchema, ...problems(401, 403) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'dashboard.read');
+      return inTenant(app, actor, async (trx) => {
+        const people = await countPeople(trx, actor.zoneScope);
+        const zones = await countPeopleByZone(trx, actor.zoneScope);
+        const layers = await countLayers(trx);
+        const jobs = actor.permissions.has('jobs.read') ? await listJobRuns(trx, 5) : [];
+        return {
+          scope: actor.zoneScope ? ('zones' as const) : ('campaign' as const),
+          people_total: people.total,
+          new_this_week: people.newThisWeek,
+          by_stage: people.byStage,
+          zones,
+          layers: layers.map((l) => ({ ...l, zones_count: Number(l.zones_count) })),
+          recent_jobs: jobs,
+        };
+      });
+    },
+  );
+};

@@ -1,0 +1,142 @@
+// Queries of the identity domain. Session, token and login lookups run outside tenant scope
+// (they find the tenant); everything else takes a tenant transaction.
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../db/database.ts';
+import type { Role } from '../../db/schema.ts';
+
+type Q = Db | Trx;
+
+/** The session row of a cookie token with its user and current membership, if still valid. */
+export function findSessionByTokenHash(db: Q, tokenHash: Buffer) {
+  return db
+    .selectFrom('session as s')
+    .innerJoin('staff_user as u', 'u.id', 's.user_id')
+    .leftJoin('membership as m', (j) => j.onRef('m.user_id', '=', 's.user_id').onRef('m.campaign_id', '=', 's.campaign_id'))
+    .select([
+      's.id as session_id',
+      's.csrf_token',
+      's.campaign_id',
+      's.last_seen_at',
+      'u.id as user_id',
+      'u.email',
+      'u.display_name',
+      'u.locale',
+      'u.disabled_at',
+      'm.role',
+      'm.zone_ids',
+    ])
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+}
+
+/** The API token row of a bearer secret, if active. */
+export function findActiveTokenByHash(db: Q, tokenHash: Buffer) {
+  return db
+    .selectFrom('api_token')
+    .select(['id', 'campaign_id', 'name', 'scopes', 'zone_ids', 'last_used_at'])
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+    .executeTakeFirst();
+}
+
+/** Marks a token as used now (called at most once a minute per token). */
+export async function touchToken(db: Q, campaignId: string, id: string): Promise<void> {
+  await db.updateTable('api_token').set({ last_used_at: sql`now()` }).where('campaign_id', '=', campaignId).where('id', '=', id).execute();
+}
+
+/** Extends a session's sliding expiry. */
+export async function touchSession(db: Q, sessionId: string, expiresAt: Date): Promise<void> {
+  await db.updateTable('session').set({ last_seen_at: sql`now()`, expires_at: expiresAt }).where('id', '=', sessionId).execute();
+}
+
+export function findUserByEmail(db: Q, email: string) {
+  return db.selectFrom('staff_user').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export function findUserById(db: Q, id: string) {
+  return db.selectFrom('staff_user').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Campaigns a user belongs to, with their role in each. */
+export function listUserCampaigns(db: Q, userId: string) {
+  return db
+    .selectFrom('membership as m')
+    .innerJoin('campaign as c', 'c.id', 'm.campaign_id')
+    .select(['c.id', 'c.slug', 'c.name', 'm.role'])
+    .where('m.user_id', '=', userId)
+    .orderBy('c.name')
+    .execute();
+}
+
+export function findCampaign(db: Q, id: string) {
+  return db
+    .selectFrom('campaign')
+    .select(['id', 'slug', 'name', 'city', 'election_date', 'settings'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export function findCampaignBySlug(db: Q, slug: string) {
+  return db.selectFrom('campaign').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+/** Members of a campaign with their zones. */
+export function listMembers(trx: Q, campaignId: string) {
+  return trx
+    .selectFrom('membership as m')
+    .innerJoin('staff_user as u', 'u.id', 'm.user_id')
+    .select([
+      'm.user_id',
+      'u.email',
+      'u.display_name',
+      'm.role',
+      'm.zone_ids',
+      'm.created_at',
+      sql<boolean>`coalesce(u.locked_until > now(), false)`.as('locked'),
+    ])
+    .where('m.campaign_id', '=', campaignId)
+    .orderBy('u.display_name')
+    .execute();
+}
+
+export function findMember(trx: Q, campaignId: string, userId: string) {
+  return trx
+    .selectFrom('membership as m')
+    .innerJoin('staff_user as u', 'u.id', 'm.user_id')
+    .select([
+      'm.user_id',
+      'u.email',
+      'u.display_name',
+      'm.role',
+      'm.zone_ids',
+      'm.created_at',
+      sql<boolean>`coalesce(u.locked_until > now(), false)`.as('locked'),
+    ])
+    .where('m.campaign_id', '=', campaignId)
+    .where('m.user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function countOwners(trx: Q, campaignId: string): Promise<number> {
+  const row = await trx
+    .selectFrom('membership')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('campaign_id', '=', campaignId)
+    .where('role', '=', 'owner' satisfies Role)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Zone summaries (id, code, name) for a list of ids. */
+export function findZoneSummaries(trx: Q, campaignId: string, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return trx
+    .selectFrom('zone')
+    .select(['id', 'code', 'name'])
+    .where('campaign_id', '=', campaignId)
+    .where('id', 'in', [...ids])
+    .orderBy('code')
+    .execute();
+}

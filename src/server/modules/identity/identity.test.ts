@@ -1,0 +1,249 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, createCampaignFixture, createMemberFixture, TEST_PASSWORD, type TestApp, TestClient } from '../../testing/app.ts';
+import { describeEachDatabase } from '../../testing/databases.ts';
+
+interface Received {
+  to: string;
+  body: string;
+}
+
+/** A real SMTP server on loopback that keeps what it receives. */
+async function startSmtp(): Promise<{ url: string; inbox: Received[]; close(): Promise<void> }> {
+  const inbox: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), body: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { url: `smtp://127.0.0.1:${port}`, inbox, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+function resetTokenFrom(body: string): string {
+  // Quoted-printable may fold long lines ("=\r\n") and encode "=" as "=3D".
+  const unfolded = body.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  const match = /\/app\/reset\?token=([A-Za-z0-9_%-]+)/.exec(unfolded);
+  if (!match?.[1]) throw new Error(`no reset link in mail:\n${body}`);
+  return decodeURIComponent(match[1]);
+}
+
+describeEachDatabase('identity', (ctx) => {
+  let t: TestApp;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let campaignId: string;
+  let zoneIds: string[];
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    t = await buildTestApp(ctx.database, { smtpUrl: smtp.url, loginMaxFailures: 3, loginLockMinutes: 15 });
+    const c = await createCampaignFixture(ctx.database.db, 'ident');
+    campaignId = c.id;
+    zoneIds = c.zones.map((z) => z.id);
+    await createMemberFixture(ctx.database.db, campaignId, { email: 'owner@example.org', role: 'owner' });
+    await createMemberFixture(ctx.database.db, campaignId, { email: 'admin@example.org', role: 'admin' });
+    await createMemberFixture(ctx.database.db, campaignId, { email: 'lock@example.org', role: 'organizer' });
+    await createMemberFixture(ctx.database.db, campaignId, { email: 'reset@example.org', role: 'organizer' });
+    await createMemberFixture(ctx.database.db, campaignId, { email: 'vol@example.org', role: 'volunteer' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.close();
+  });
+
+  it('signs in with a secure session cookie and answers the session document', async () => {
+    const client = new TestClient(t.app);
+    const res = await client.login('owner@example.org');
+    expect(res.statusCode).toBe(200);
+    const cookie = res.cookies.find((c) => c.name === 'relais_session');
+    expect(cookie?.httpOnly).toBe(true);
+    expect(cookie?.sameSite).toBe('Lax');
+    expect(res.json()).toMatchObject({ role: 'owner', campaign: { id: campaignId }, user: { email: 'owner@example.org' } });
+    expect(res.json().permissions).toContain('users.manage');
+    const session = await client.request('GET', '/api/v1/session');
+    expect(session.statusCode).toBe(200);
+    expect(session.json().csrf_token).toBe(client.csrf);
+  });
+
+  it('refuses a wrong password with a problem document, and the same for an unknown e-mail', async () => {
+    const client = new TestClient(t.app);
+    for (const email of ['owner@example.org', 'nobody@example.org']) {
+      const res = await client.login(email, 'wrong-password-123');
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json()).toMatchObject({ code: 'INVALID_CREDENTIALS', status: 401 });
+    }
+  });
+
+  it('locks an account after repeated failures, even for the right password', async () => {
+    const client = new TestClient(t.app);
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i += 1) codes.push((await client.login('lock@example.org', 'wrong-password-123')).json().code);
+    expect(codes).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED']);
+    const res = await client.login('lock@example.org');
+    expect(res.statusCode).toBe(423);
+    expect(res.json()).toMatchObject({ code: 'ACCOUNT_LOCKED', retry_after_minutes: 15 });
+    const audit = await ctx.database.db.selectFrom('audit_event').select('action').where('campaign_id', '=', campaignId).execute();
+    expect(audit.map((a) => a.action)).toContain('auth.locked');
+  });
+
+  it('refuses cookie-authenticated writes without the CSRF token', async () => {
+    const client = new TestClient(t.app);
+    await client.login('owner@example.org');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/api_tokens',
+      headers: { cookie: client.cookie },
+      payload: { name: 'x', scopes: ['zones.read'] },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('CSRF_TOKEN_INVALID');
+  });
+
+  it('resets a password through a one-time e-mailed link and ends every session', async () => {
+    const before = new TestClient(t.app);
+    await before.login('reset@example.org');
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: 'reset@example.org' } });
+    expect(res.statusCode).toBe(202);
+    // Unknown e-mails get the same answer and no mail.
+    const unknown = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: 'ghost@example.org' } });
+    expect(unknown.statusCode).toBe(202);
+    await expect.poll(() => smtp.inbox.filter((m) => m.to === 'reset@example.org').length).toBe(1);
+    expect(smtp.inbox.some((m) => m.to === 'ghost@example.org')).toBe(false);
+    const token = resetTokenFrom(smtp.inbox.find((m) => m.to === 'reset@example.org')?.body ?? '');
+    const weak = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, password: 'short' } });
+    expect(weak.json().code).toBe('WEAK_PASSWORD');
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/confirm',
+      payload: { token, password: 'a-brand-new-passphrase' },
+    });
+    expect(ok.statusCode).toBe(204);
+    const reused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/confirm',
+      payload: { token, password: 'another-new-passphrase' },
+    });
+    expect(reused.json().code).toBe('RESET_TOKEN_INVALID');
+    expect((await before.request('GET', '/api/v1/session')).statusCode).toBe(401);
+    expect((await new TestClient(t.app).login('reset@example.org', TEST_PASSWORD)).statusCode).toBe(401);
+    expect((await new TestClient(t.app).login('reset@example.org', 'a-brand-new-passphrase')).statusCode).toBe(200);
+  });
+
+  it('logs out everywhere', async () => {
+    const a = new TestClient(t.app);
+    const b = new TestClient(t.app);
+    await a.login('admin@example.org');
+    await b.login('admin@example.org');
+    expect((await a.request('POST', '/api/v1/auth/logout-all')).statusCode).toBe(204);
+    expect((await b.request('GET', '/api/v1/session')).statusCode).toBe(401);
+    expect((await a.request('GET', '/api/v1/session')).statusCode).toBe(401);
+  });
+
+  it('creates API tokens shown once, accepts Bearer and OSDI-API-Token, and revokes them', async () => {
+    const owner = new TestClient(t.app);
+    await owner.login('owner@example.org');
+    const created = await owner.request('POST', '/api/v1/api_tokens', { name: 'hackathon', scopes: ['dashboard.read', 'zones.read'] });
+    expect(created.statusCode).toBe(201);
+    const { token, id } = created.json();
+    expect(token).toMatch(/^rl_/);
+    const list = await owner.request('GET', '/api/v1/api_tokens');
+    expect(JSON.stringify(list.json())).not.toContain(token);
+    const stored = await ctx.database.db.selectFrom('api_token').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(stored.token_hash.toString('hex')).not.toContain(token);
+
+    const bearer = await t.app.inject({ url: '/api/v1/dashboard', headers: { authorization: `Bearer ${token}` } });
+    expect(bearer.statusCode).toBe(200);
+    const osdi = await t.app.inject({ url: '/api/v1/zone_layers', headers: { 'osdi-api-token': token } });
+    expect(osdi.statusCode, osdi.body).toBe(200);
+    const outOfScope = await t.app.inject({ url: '/api/v1/audit_events', headers: { authorization: `Bearer ${token}` } });
+    expect(outOfScope.statusCode).toBe(403);
+    expect(outOfScope.json().code).toBe('TOKEN_SCOPE_MISSING');
+    const used = await ctx.database.db.selectFrom('api_token').select('last_used_at').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(used.last_used_at).not.toBeNull();
+
+    expect((await owner.request('DELETE', `/api/v1/api_tokens/${id}`)).statusCode).toBe(204);
+    const revoked = await t.app.inject({ url: '/api/v1/dashboard', headers: { authorization: `Bearer ${token}` } });
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.json().code).toBe('TOKEN_INVALID');
+    const garbage = await t.app.inject({ url: '/api/v1/dashboard', headers: { authorization: 'Bearer rl_not-a-token' } });
+    expect(garbage.json().code).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses token scopes beyond the creator role, and token management to volunteers', async () => {
+    const vol = new TestClient(t.app);
+    await vol.login('vol@example.org');
+    const res = await vol.request('POST', '/api/v1/api_tokens', { name: 'x', scopes: ['zones.read'] });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('FORBIDDEN');
+  });
+
+  it('manages members: referents need zones, admins cannot make owners, the last owner stays', async () => {
+    const admin = new TestClient(t.app);
+    await admin.login('admin@example.org');
+    const noZone = await admin.request('POST', '/api/v1/members', { email: 'ref@example.org', display_name: 'Réf', role: 'referent' });
+    expect(noZone.json().code).toBe('ZONE_REQUIRED');
+    const added = await admin.request('POST', '/api/v1/members', {
+      email: 'ref@example.org',
+      display_name: 'Réf',
+      role: 'referent',
+      zone_ids: [zoneIds[0]],
+    });
+    expect(added.statusCode).toBe(201);
+    expect(added.json()).toMatchObject({ role: 'referent', zones: [{ code: '1' }] });
+    // No password given: an invitation link was e-mailed.
+    await expect.poll(() => smtp.inbox.some((m) => m.to === 'ref@example.org')).toBe(true);
+    const escalate = await admin.request('POST', '/api/v1/members', { email: 'boss@example.org', display_name: 'Boss', role: 'owner' });
+    expect(escalate.json().code).toBe('FORBIDDEN');
+    const dup = await admin.request('POST', '/api/v1/members', { email: 'ref@example.org', display_name: 'Réf', role: 'volunteer' });
+    expect(dup.json().code).toBe('CONFLICT');
+
+    const owner = new TestClient(t.app);
+    await owner.login('owner@example.org');
+    const ownerId = (await owner.request('GET', '/api/v1/session')).json().user.id;
+    const demote = await owner.request('PATCH', `/api/v1/members/${ownerId}`, { role: 'admin' });
+    expect(demote.statusCode).toBe(409);
+    expect(demote.json().code).toBe('LAST_OWNER');
+    const refId = added.json().user_id;
+    const changed = await owner.request('PATCH', `/api/v1/members/${refId}`, { role: 'organizer' });
+    expect(changed.json()).toMatchObject({ role: 'organizer', zone_ids: [] });
+    const actions = (await owner.request('GET', '/api/v1/audit_events?per_page=100'))
+      .json()
+      ._embedded.audit_events.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['member.added', 'member.role_changed', 'token.created', 'token.revoked', 'auth.login']),
+    );
+  });
+});
+
+describe('sign-in rate limit', () => {
+  it('answers 429 RATE_LIMITED past 20 attempts a minute from one address', async () => {
+    const { openTestDatabase } = await import('../../testing/databases.ts');
+    const database = await openTestDatabase('pglite');
+    const t = await buildTestApp(database);
+    try {
+      let last = 0;
+      let body: { code?: string } = {};
+      for (let i = 0; i < 21; i += 1) {
+        // The limit counts before validation: incomplete bodies keep the test fast (no hashing).
+        const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: `x${i}@example.org` } });
+        last = res.statusCode;
+        body = res.json();
+      }
+      expect(last).toBe(429);
+      expect(body.code).toBe('RATE_LIMITED');
+    } finally {
+      await t.close();
+      await database.destroy();
+    }
+  });
+});

@@ -1,0 +1,126 @@
+// Tenant isolation: a user or token of campaign A can neither read, list, update nor delete anything
+// of campaign B, even with B's ids in the URL (404, not 403, not data); row-level security holds
+// underneath the application's own scoping; referents see only their zones.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { withTenant } from './db/database.ts';
+import { buildTestApp, createCampaignFixture, createMemberFixture, type FixtureCampaign, type TestApp, TestClient } from './testing/app.ts';
+import { describeEachDatabase } from './testing/databases.ts';
+
+describeEachDatabase('tenancy', (ctx) => {
+  let t: TestApp;
+  let a: FixtureCampaign;
+  let b: FixtureCampaign;
+  let ownerA: TestClient;
+  let tokenA: string;
+  let bMemberId: string;
+  let bTokenId: string;
+  let bJobId: string;
+
+  beforeAll(async () => {
+    t = await buildTestApp(ctx.database);
+    const { db } = ctx.database;
+    a = await createCampaignFixture(db, 'camp-a');
+    b = await createCampaignFixture(db, 'camp-b');
+    await createMemberFixture(db, a.id, { email: 'owner-a@example.org', role: 'owner' });
+    await createMemberFixture(db, a.id, { email: 'referent-a1@example.org', role: 'referent', zoneIds: [a.zones[0]!.id] });
+    await createMemberFixture(db, b.id, { email: 'owner-b@example.org', role: 'owner' });
+    bMemberId = await createMemberFixture(db, b.id, { email: 'admin-b@example.org', role: 'admin' });
+    ownerA = new TestClient(t.app);
+    await ownerA.login('owner-a@example.org');
+    tokenA = (
+      await ownerA.request('POST', '/api/v1/api_tokens', { name: 'a', scopes: ['dashboard.read', 'zones.read', 'jobs.read', 'audit.read'] })
+    ).json().token;
+    const ownerB = new TestClient(t.app);
+    await ownerB.login('owner-b@example.org');
+    bTokenId = (await ownerB.request('POST', '/api/v1/api_tokens', { name: 'b', scopes: ['zones.read'] })).json().id;
+    bJobId = crypto.randomUUID();
+    await db.insertInto('job_run').values({ campaign_id: b.id, id: bJobId, kind: 'demo.count' }).execute();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("answers 404 for campaign B's member, token and job, through a session", async () => {
+    const attempts = [
+      ownerA.request('PATCH', `/api/v1/members/${bMemberId}`, { role: 'volunteer' }),
+      ownerA.request('DELETE', `/api/v1/members/${bMemberId}`),
+      ownerA.request('DELETE', `/api/v1/api_tokens/${bTokenId}`),
+      ownerA.request('GET', `/api/v1/jobs/${bJobId}`),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.statusCode, res.body).toBe(404);
+      expect(res.json().code).toBe('NOT_FOUND');
+    }
+    // Nothing of B changed.
+    const member = await ctx.database.db.selectFrom('membership').select('role').where('user_id', '=', bMemberId).executeTakeFirstOrThrow();
+    expect(member.role).toBe('admin');
+    const token = await ctx.database.db.selectFrom('api_token').select('revoked_at').where('id', '=', bTokenId).executeTakeFirstOrThrow();
+    expect(token.revoked_at).toBeNull();
+  });
+
+  it("answers 404 for campaign B's job through an API token of A", async () => {
+    const res = await t.app.inject({ url: `/api/v1/jobs/${bJobId}`, headers: { authorization: `Bearer ${tokenA}` } });
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('lists only the caller campaign rows', async () => {
+    const members = (await ownerA.request('GET', '/api/v1/members')).json()._embedded.members;
+    expect(members.map((m: { email: string }) => m.email).sort()).toEqual(['owner-a@example.org', 'referent-a1@example.org']);
+    const tokens = (await ownerA.request('GET', '/api/v1/api_tokens')).json()._embedded.api_tokens;
+    expect(tokens.map((x: { name: string }) => x.name)).toEqual(['a']);
+    const zones = (await t.app.inject({ url: '/api/v1/zones', headers: { authorization: `Bearer ${tokenA}` } })).json()._embedded.zones;
+    expect(zones.map((z: { id: string }) => z.id).sort()).toEqual(a.zones.map((z) => z.id).sort());
+    const jobs = (await t.app.inject({ url: '/api/v1/jobs', headers: { authorization: `Bearer ${tokenA}` } })).json()._embedded.jobs;
+    expect(jobs.map((j: { id: string }) => j.id)).not.toContain(bJobId);
+    const audit = (await t.app.inject({ url: '/api/v1/audit_events?per_page=500', headers: { authorization: `Bearer ${tokenA}` } })).json();
+    expect(JSON.stringify(audit)).not.toContain('owner-b@example.org');
+    const dashboard = (await t.app.inject({ url: '/api/v1/dashboard', headers: { authorization: `Bearer ${tokenA}` } })).json();
+    expect(dashboard.people_total).toBe(a.people.length);
+  });
+
+  it('cannot switch a session to a campaign the user is not a member of', async () => {
+    const res = await ownerA.request('PUT', '/api/v1/session/campaign', { campaign_id: b.id });
+    expect(res.statusCode).toBe(404);
+    expect((await ownerA.request('GET', '/api/v1/session')).json().campaign.id).toBe(a.id);
+  });
+
+  it("shows a referent only their zone's figures and zones", async () => {
+    const referent = new TestClient(t.app);
+    await referent.login('referent-a1@example.org');
+    const dashboard = (await referent.request('GET', '/api/v1/dashboard')).json();
+    expect(dashboard.scope).toBe('zones');
+    expect(dashboard.people_total).toBe(1);
+    expect(dashboard.zones.map((z: { code: string }) => z.code)).toEqual(['1']);
+    const zones = (await referent.request('GET', '/api/v1/zones')).json()._embedded.zones;
+    expect(zones.map((z: { code: string }) => z.code)).toEqual(['1']);
+    expect((await referent.request('GET', '/api/v1/members')).statusCode).toBe(403);
+  });
+
+  it('row-level security hides other campaigns even from a query without a WHERE', async () => {
+    const rows = await withTenant(ctx.database.db, a.id, (trx) => trx.selectFrom('person').select('campaign_id').execute());
+    expect(rows.length).toBe(a.people.length);
+    expect(new Set(rows.map((r) => r.campaign_id))).toEqual(new Set([a.id]));
+    const updated = await withTenant(ctx.database.db, a.id, (trx) =>
+      trx.updateTable('person').set({ given_name: 'pwned' }).where('campaign_id', '=', b.id).executeTakeFirst(),
+    );
+    expect(Number(updated.numUpdatedRows)).toBe(0);
+    const deleted = await withTenant(ctx.database.db, a.id, (trx) =>
+      trx.deleteFrom('zone').where('campaign_id', '=', b.id).executeTakeFirst(),
+    );
+    expect(Number(deleted.numDeletedRows)).toBe(0);
+    await expect(
+      withTenant(ctx.database.db, a.id, (trx) =>
+        trx.insertInto('person').values({ campaign_id: b.id, id: crypto.randomUUID(), email: 'x@example.org' }).execute(),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    // The request role cannot read sessions at all.
+    await expect(withTenant(ctx.database.db, a.id, (trx) => sql`select * from session`.execute(trx))).rejects.toThrow(/permission denied/);
+    // Without a campaign set, nothing is visible.
+    const none = await ctx.database.db.transaction().execute(async (trx) => {
+      await sql`select set_config('role', 'relais_app', true)`.execute(trx);
+      return trx.selectFrom('person').select('id').execute();
+    });
+    expect(none).toEqual([]);
+  });
+});

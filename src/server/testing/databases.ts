@@ -1,0 +1,104 @@
+// Test databases: every test file gets a freshly migrated database, PGlite always and PostgreSQL
+// too when DATABASE_URL is set, so that the same tests prove both.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { loadConfig } from '../config.ts';
+import { type Database, type DatabaseKind, openDatabase } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+
+export const TEMPLATE_DB = 'relais_test_template';
+
+export interface TestDatabase extends Database {
+  /** Closes the connection and drops the database. */
+  destroy(): Promise<void>;
+}
+
+/** The kinds of database this run tests against. */
+export function testDatabaseKinds(): DatabaseKind[] {
+  return loadConfig().databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+function urlFor(base: string, dbName: string): string {
+  const url = new URL(base);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+}
+
+/** Opens a freshly migrated database of the given kind. */
+export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const database = await openDatabase({ databaseUrl: null, pgliteDir: null });
+    await migrate(database);
+    return { ...database, destroy: () => database.close() };
+  }
+  const baseUrl = loadConfig().databaseUrl;
+  if (!baseUrl) throw new Error('DATABASE_URL is not set');
+  const name = `relais_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    const template = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TEMPLATE_DB]);
+    await admin.query(template.rowCount ? `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}` : `CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openDatabase({ databaseUrl: urlFor(baseUrl, name), pgliteDir: null, poolSize: 5 });
+  await migrate(database);
+  return {
+    ...database,
+    async destroy() {
+      await database.close();
+      const dropper = new pg.Client({ connectionString: baseUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => dropper.end());
+    },
+  };
+}
+
+/** Creates the migrated template database once per run (vitest globalSetup). */
+export async function prepareTemplateDatabase(): Promise<void> {
+  const baseUrl = loadConfig().databaseUrl;
+  if (!baseUrl) return;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openDatabase({ databaseUrl: urlFor(baseUrl, TEMPLATE_DB), pgliteDir: null, poolSize: 1 });
+  try {
+    await migrate(database);
+  } finally {
+    await database.close();
+  }
+}
+
+export interface DatabaseContext {
+  readonly kind: DatabaseKind;
+  readonly database: TestDatabase;
+}
+
+/** Declares the same suite once per database kind, each with its own fresh database. */
+export function describeEachDatabase(name: string, body: (ctx: DatabaseContext) => void): void {
+  for (const kind of testDatabaseKinds()) {
+    describe(`${name} [${kind}]`, () => {
+      let database: TestDatabase | undefined;
+      beforeAll(async () => {
+        database = await openTestDatabase(kind);
+      }, 60_000);
+      afterAll(async () => {
+        await database?.destroy();
+      });
+      body({
+        kind,
+        get database() {
+          if (!database) throw new Error('database not ready');
+          return database;
+        },
+      });
+    });
+  }
+}
