@@ -1,0 +1,147 @@
+// The demo campaign "Paris 2026": open data of Paris (or, offline with no mirror, a generated
+// city, said so), ~32,000 generated contacts at real addresses, and one staff account per role.
+import path from 'node:path';
+import type { Config } from '../../config.ts';
+import type { Role } from '../../db/schema.ts';
+import { uuidv7 } from '../../lib/ids.ts';
+import { fetchOpenData, type FetchResult } from '../../opendata/fetch.ts';
+import type { CityManifest } from '../../opendata/manifest.ts';
+import { cityManifests, parisManifest } from '../../opendata/paris.manifest.ts';
+import { generateSyntheticCity } from '../../opendata/synthetic-city.ts';
+import type { Runtime } from '../../runtime.ts';
+import { createUser } from '../identity/identity.service.ts';
+import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
+
+export const DEMO_SLUG = 'paris-2026';
+export const DEMO_PASSWORD = 'relais-demo-2026';
+
+/** One demo account per role; the referent covers the 11e arrondissement (or the first zone). */
+export const DEMO_ACCOUNTS: readonly { email: string; name: string; role: Role }[] = [
+  { email: 'directrice@demo.relais.fr', name: 'Claire Directrice', role: 'owner' },
+  { email: 'admin@demo.relais.fr', name: 'Hugo Admin', role: 'admin' },
+  { email: 'organisateur@demo.relais.fr', name: 'Samir Organisateur', role: 'organizer' },
+  { email: 'referent11@demo.relais.fr', name: 'Léa Référente (11e)', role: 'referent' },
+  { email: 'cm@demo.relais.fr', name: 'Nina Community', role: 'community_manager' },
+  { email: 'moderatrice@demo.relais.fr', name: 'Inès Modératrice', role: 'moderator' },
+  { email: 'candidate@demo.relais.fr', name: 'Anne Candidate', role: 'candidate' },
+  { email: 'benevole@demo.relais.fr', name: 'Tom Bénévole', role: 'volunteer' },
+];
+
+export interface SeedProgress {
+  step: string;
+  done: number;
+  total?: number | null;
+}
+
+export interface SeededDemo {
+  created: boolean;
+  campaignId: string;
+  synthetic: boolean;
+}
+
+/** Gets a city's files: the local mirror when configured, else the download cache under DATA_DIR. */
+export async function fetchCityData(
+  config: Pick<Config, 'opendataDir' | 'dataDir'>,
+  city: string,
+  onProgress?: (p: SeedProgress) => void,
+): Promise<FetchResult & { manifest: CityManifest }> {
+  const manifest = cityManifests[city];
+  if (!manifest) throw new Error(`No open-data manifest for "${city}" (known: ${Object.keys(cityManifests).join(', ')}).`);
+  const result = await fetchOpenData({
+    city: manifest,
+    mirrorDir: config.opendataDir,
+    cacheDir: path.join(config.dataDir, 'opendata', city),
+    onProgress: (p) => onProgress?.({ step: `${p.file}`, done: p.done, total: p.total }),
+  });
+  return { ...result, manifest };
+}
+
+/** Seeds the demo campaign unless it exists; returns what it did. */
+export async function seedDemoCampaign(
+  runtime: Runtime,
+  options: { onProgress?: (p: SeedProgress) => void; log?: (message: string) => void; peopleCount?: number } = {},
+): Promise<SeededDemo> {
+  const { db } = runtime.database;
+  const log = options.log ?? (() => {});
+  const existing = await db.selectFrom('campaign').select(['id', 'settings']).where('slug', '=', DEMO_SLUG).executeTakeFirst();
+  if (existing) {
+    return { created: false, campaignId: existing.id, synthetic: Boolean((existing.settings as { synthetic?: boolean }).synthetic) };
+  }
+
+  let dir: string;
+  let manifest: CityManifest = parisManifest;
+  let synthetic = false;
+  const fetched = await fetchCityData(runtime.config, 'paris', options.onProgress).catch((error: Error) => {
+    log(`Open data of Paris unavailable (${error.message}).`);
+    return null;
+  });
+  const required = parisManifest.files.filter((f) => !f.optional).map((f) => f.name);
+  if (fetched && !fetched.missing.some((m) => required.includes(m))) {
+    dir = fetched.dir;
+    log(`Open data of Paris: ${fetched.source === 'mirror' ? `local mirror ${fetched.dir}` : `downloaded to ${fetched.dir}`}.`);
+  } else {
+    dir = path.join(runtime.config.dataDir, 'opendata', 'synthetic');
+    const city = await generateSyntheticCity(dir, { seed: 2026 });
+    manifest = city.manifest;
+    synthetic = true;
+    log(
+      'No open data of Paris could be had (offline, and no RELAIS_OPENDATA_DIR mirror): the demo runs on a SMALL GENERATED CITY, ' +
+        'not Paris. Set RELAIS_OPENDATA_DIR to a mirror folder, or run `relais opendata fetch paris` online, then reseed.',
+    );
+  }
+
+  const campaignId = uuidv7();
+  await db
+    .insertInto('campaign')
+    .values({
+      id: campaignId,
+      slug: DEMO_SLUG,
+      name: 'Paris 2026',
+      city: synthetic ? 'Ville synthétique' : 'Paris',
+      election_date: '2026-03-15',
+      settings: JSON.stringify({ synthetic, demo: true }),
+    })
+    .execute();
+  await seedDemoTerritoryAndPeople(db, {
+    campaignId,
+    dir,
+    manifest,
+    seed: 2026,
+    ...(options.peopleCount ? { peopleCount: options.peopleCount } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+
+  const arrondissements = await db
+    .selectFrom('zone')
+    .innerJoin('zone_layer as l', (j) => j.onRef('l.id', '=', 'zone.layer_id').onRef('l.campaign_id', '=', 'zone.campaign_id'))
+    .select(['zone.id', 'zone.code'])
+    .where('zone.campaign_id', '=', campaignId)
+    .where('l.code', '=', 'arrondissement')
+    .execute();
+  const referentZone = arrondissements.find((z) => z.code === '11') ?? arrondissements[0];
+  for (const account of DEMO_ACCOUNTS) {
+    const found = await db.selectFrom('staff_user').select('id').where('email', '=', account.email).executeTakeFirst();
+    const userId = found?.id ?? (await createUser(db, { email: account.email, displayName: account.name, password: DEMO_PASSWORD }));
+    await db
+      .insertInto('membership')
+      .values({
+        campaign_id: campaignId,
+        user_id: userId,
+        role: account.role,
+        zone_ids: account.role === 'referent' && referentZone ? [referentZone.id] : [],
+      })
+      .execute();
+  }
+  return { created: true, campaignId, synthetic };
+}
+
+/** The text printed at start: demo logins and what data the demo runs on. */
+export function demoLoginsText(seeded: SeededDemo): string {
+  const lines = [
+    '',
+    `Demo campaign "Paris 2026"${seeded.synthetic ? ' — on a GENERATED city (no Paris open data was available)' : ''}.`,
+    `Demo logins (password for all: ${DEMO_PASSWORD}):`,
+    ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(30)} ${a.role}`),
+  ];
+  return lines.join('\n');
+}
