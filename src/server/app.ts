@@ -13,7 +13,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { authPlugin } from './http/auth.ts';
-import { registerProblemHandlers } from './http/problem.ts';
+import { problemOf, registerProblemHandlers } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { uuidv7 } from './lib/ids.ts';
@@ -122,7 +122,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
-/** Serves the built back office at /app/ with a fallback to index.html for client routes. */
+/**
+ * Serves the built back office at /app/: files as they are on disk (a rebuild needs no restart),
+ * and index.html for every other /app path so the client router can take it.
+ */
 async function registerWebApp(app: FastifyInstance, distDir: string): Promise<void> {
   if (!existsSync(path.join(distDir, 'index.html'))) {
     app.get('/app/*', async (_request, reply) =>
@@ -130,7 +133,21 @@ async function registerWebApp(app: FastifyInstance, distDir: string): Promise<vo
     );
     return;
   }
-  await app.register(fastifyStatic, { root: distDir, prefix: '/app/', wildcard: false, index: ['index.html'] });
   app.get('/app', async (_request, reply) => reply.redirect('/app/'));
-  app.get('/app/*', async (_request, reply) => reply.sendFile('index.html', { maxAge: 0 }));
+  await app.register(
+    async (web) => {
+      await web.register(fastifyStatic, { root: distDir, prefix: '/', wildcard: true, index: ['index.html'] });
+      web.setNotFoundHandler((request, reply) => {
+        // A missing hashed asset is a real 404, not the app shell.
+        if (request.url.startsWith('/app/assets/')) {
+          return reply
+            .status(404)
+            .type('application/problem+json')
+            .send(problemOf('ROUTE_NOT_FOUND', `No file ${request.url}.`));
+        }
+        return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      });
+    },
+    { prefix: '/app' },
+  );
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '../../config.ts';
 import type { Role } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { fetchOpenData, type FetchResult } from '../../opendata/fetch.ts';
+import { type FetchResult, fetchOpenData } from '../../opendata/fetch.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
 import { cityManifests, parisManifest } from '../../opendata/paris.manifest.ts';
 import { generateSyntheticCity } from '../../opendata/synthetic-city.ts';
@@ -59,7 +59,13 @@ export async function fetchCityData(
 /** Seeds the demo campaign unless it exists; returns what it did. */
 export async function seedDemoCampaign(
   runtime: Runtime,
-  options: { onProgress?: (p: SeedProgress) => void; log?: (message: string) => void; peopleCount?: number } = {},
+  options: {
+    onProgress?: (p: SeedProgress) => void;
+    log?: (message: string) => void;
+    peopleCount?: number;
+    /** Skip the open data and use the generated city (tests). */
+    synthetic?: boolean;
+  } = {},
 ): Promise<SeededDemo> {
   const { db } = runtime.database;
   const log = options.log ?? (() => {});
@@ -71,10 +77,12 @@ export async function seedDemoCampaign(
   let dir: string;
   let manifest: CityManifest = parisManifest;
   let synthetic = false;
-  const fetched = await fetchCityData(runtime.config, 'paris', options.onProgress).catch((error: Error) => {
-    log(`Open data of Paris unavailable (${error.message}).`);
-    return null;
-  });
+  const fetched = options.synthetic
+    ? null
+    : await fetchCityData(runtime.config, 'paris', options.onProgress).catch((error: Error) => {
+        log(`Open data of Paris unavailable (${error.message}).`);
+        return null;
+      });
   const required = parisManifest.files.filter((f) => !f.optional).map((f) => f.name);
   if (fetched && !fetched.missing.some((m) => required.includes(m))) {
     dir = fetched.dir;

@@ -1,0 +1,53 @@
+// The demo seed on the real Paris open data (32,000 people), when a local mirror is there;
+// skipped otherwise.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.ts';
+import { uuidv7 } from '../../lib/ids.ts';
+import { findLocalMirror } from '../../opendata/mirror.ts';
+import { parisManifest } from '../../opendata/paris.manifest.ts';
+import { describeEachDatabase } from '../../testing/databases.ts';
+import { type SeedDemoResult, seedDemoTerritoryAndPeople } from './demo.seed.ts';
+
+const mirror = findLocalMirror(parisManifest, loadConfig().opendataDir);
+
+describe.skipIf(!mirror)('Paris demo', () => {
+  describeEachDatabase('Paris demo seed', (ctx) => {
+    let campaignId: string;
+    let result: SeedDemoResult;
+    beforeAll(async () => {
+      campaignId = uuidv7();
+      await ctx.database.db.insertInto('campaign').values({ id: campaignId, slug: 'paris-demo', name: 'Paris 2026' }).execute();
+      result = await seedDemoTerritoryAndPeople(ctx.database.db, { campaignId, dir: mirror as string, manifest: parisManifest });
+    }, 180_000);
+
+    it('seeds 32,000 Parisians from the IRIS population in well under a minute', () => {
+      expect(result).toMatchObject({ people: 32_000, synthetic: false, populationBasis: { layer: 'iris', indicator: 'population' } });
+      expect(result.durationMs).toBeLessThan(60_000);
+    });
+
+    it('gives each arrondissement its share of the population', async () => {
+      const db = ctx.database.db;
+      const arr = await db
+        .selectFrom('zone as z')
+        .innerJoin('zone_layer as l', (j) => j.onRef('l.campaign_id', '=', 'z.campaign_id').onRef('l.id', '=', 'z.layer_id'))
+        .innerJoin('zone_indicator as i', (j) =>
+          j.onRef('i.campaign_id', '=', 'z.campaign_id').onRef('i.zone_id', '=', 'z.id').on('i.name', '=', 'population'),
+        )
+        .select(['z.id', 'z.code', 'i.value'])
+        .where('z.campaign_id', '=', campaignId)
+        .where('l.code', '=', 'arrondissement')
+        .execute();
+      expect(arr).toHaveLength(20);
+      const people = await db.selectFrom('person').select(['zone_ids', 'postcode']).where('campaign_id', '=', campaignId).execute();
+      const total = arr.reduce((s, z) => s + z.value, 0);
+      for (const z of arr) {
+        const inZone = people.filter((p) => p.zone_ids.includes(z.id)).length;
+        // Within 0.3 percentage point of the population share (IRIS without any address lose theirs).
+        expect(Math.abs(inZone / people.length - z.value / total), `arrondissement ${z.code}`).toBeLessThan(0.003);
+      }
+      const arrIds = new Set(arr.map((z) => z.id));
+      expect(people.every((p) => p.zone_ids.some((id) => arrIds.has(id)))).toBe(true);
+      expect(people.every((p) => /^75\d{3}$/.test(p.postcode))).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,360 @@
+// Demo data: imports a city's territory and addresses, then generates contacts living at real
+// addresses in proportion to the population of each zone, spread over the engagement ladder and
+// over the last 12 weeks, so that every screen has a realistic picture. Deterministic per seed.
+import { type Kysely, sql } from 'kysely';
+import { type DB, LADDER_STAGES, type LadderStage } from '../../db/schema.ts';
+import { uuidv7 } from '../../lib/ids.ts';
+import type { CityManifest } from '../../opendata/manifest.ts';
+import { createRandom, type Random } from '../../opendata/prng.ts';
+import { BULK_BATCH, insertUnnest } from '../territory/bulk-insert.ts';
+import type { AreaGeometry } from '../territory/geometry.ts';
+import { inTransaction } from '../territory/import-report.ts';
+import { type ImportProgress, type ImportReport, importTerritory } from '../territory/territory.importer.ts';
+import { createZoneLocator } from '../territory/zone-locator.ts';
+import { FAMILY_NAMES, GIVEN_NAMES } from './french-names.ts';
+
+export interface SeedDemoOptions {
+  campaignId: string;
+  /** Folder of the city's files (mirror, download cache or generated city). */
+  dir: string;
+  manifest: CityManifest;
+  peopleCount?: number;
+  seed?: number;
+  /** "Now" for the 12-week spread of sign-up dates (tests pin it). */
+  now?: Date;
+  /** false when the territory is already imported. */
+  importTerritory?: boolean;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface SeedDemoResult {
+  import: ImportReport | null;
+  people: number;
+  /** Where the population weights came from; null = addresses weighted equally (no indicator). */
+  populationBasis: { layer: string; indicator: string } | null;
+  stages: Record<LadderStage, number>;
+  withPhone: number;
+  /** True when the city is a generated one (the demo says so). */
+  synthetic: boolean;
+  durationMs: number;
+}
+
+/** Share of each ladder stage among demo contacts. */
+export const DEMO_STAGE_SHARES: Readonly<Record<LadderStage, number>> = {
+  curious: 0.62,
+  sympathizer: 0.25,
+  volunteer: 0.09,
+  activist: 0.04,
+};
+const PHONE_SHARE = 0.3;
+const WEEKS = 12;
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
+interface DemoZone {
+  id: string;
+  layer: string;
+  geometry: AreaGeometry;
+  bbox: number[];
+}
+
+interface DemoAddress {
+  id: string;
+  number: string;
+  street: string;
+  postcode: string;
+  city: string;
+  lon: number;
+  lat: number;
+}
+
+async function loadZones(db: Kysely<DB>, campaignId: string): Promise<DemoZone[]> {
+  const rows = await db
+    .selectFrom('zone')
+    .innerJoin('zone_layer', (j) => j.onRef('zone_layer.campaign_id', '=', 'zone.campaign_id').onRef('zone_layer.id', '=', 'zone.layer_id'))
+    .select(['zone.id', 'zone_layer.code as layer', 'zone.geometry', 'zone.bbox'])
+    .where('zone.campaign_id', '=', campaignId)
+    .orderBy('zone_layer.position')
+    .orderBy('zone.code')
+    .execute();
+  return rows.map((r) => ({ id: r.id, layer: r.layer, geometry: r.geometry as AreaGeometry, bbox: r.bbox }));
+}
+
+/** Latest value of an indicator for the zones of a layer. */
+async function loadIndicator(db: Kysely<DB>, campaignId: string, layer: string, name: string): Promise<Map<string, number>> {
+  const { rows } = await sql<{ zone_id: string; value: number }>`
+    select distinct on (i.zone_id) i.zone_id, i.value
+    from zone_indicator i
+    join zone z on z.campaign_id = i.campaign_id and z.id = i.zone_id
+    join zone_layer l on l.campaign_id = z.campaign_id and l.id = z.layer_id
+    where i.campaign_id = ${campaignId} and l.code = ${layer} and i.name = ${name}
+    order by i.zone_id, i.year desc`.execute(db);
+  return new Map(rows.map((r) => [r.zone_id, Number(r.value)] as const));
+}
+
+/** Splits n into integer parts proportional to the weights (largest remainder). */
+export function apportion(n: number, weights: readonly number[]): number[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total <= 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (n * w) / total);
+  const parts = exact.map(Math.floor);
+  let rest = n - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0]);
+  for (const [, i] of order) {
+    if (rest-- <= 0) break;
+    parts[i] = (parts[i] as number) + 1;
+  }
+  return parts;
+}
+
+/** Lower-case ASCII form of a name for an e-mail local part ("Marie-Hélène" → "marie-helene"). */
+export function emailPart(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** Rank-weighted choice: the first names of a list are the most frequent. */
+function zipfPicker(random: Random, items: readonly string[]): () => string {
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < items.length; i++) {
+    sum += 1 / (i + 8);
+    cumulative.push(sum);
+  }
+  return () => {
+    const x = random.next() * sum;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] as number) > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return items[lo] as string;
+  };
+}
+
+/**
+ * Mobile numbers from the block ARCEP reserves for fiction (06 39 98 xx xx), drawn without
+ * repetition while they last, so that no demo SMS can reach a real person.
+ */
+function fictionalMobiles(random: Random): () => string {
+  const pool = Array.from({ length: 10000 }, (_, i) => i);
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [pool[i], pool[j]] = [pool[j] as number, pool[i] as number];
+  }
+  let next = 0;
+  return () => `+3363998${String(pool[next++ % pool.length]).padStart(4, '0')}`;
+}
+
+/** Picks a sign-up date in the last 12 weeks: newcomers grow week by week, the engaged joined earlier. */
+function signupDate(random: Random, stage: LadderStage, now: number): Date {
+  const weights = Array.from({ length: WEEKS }, (_, w) => (stage === 'curious' || stage === 'sympathizer' ? 1 + 0.12 * w : 1.6 - 0.09 * w));
+  const week = random.weighted(weights); // 0 = oldest
+  const start = now - (WEEKS - week) * WEEK_MS;
+  return new Date(Math.min(now - 60_000, start + random.next() * WEEK_MS));
+}
+
+/** Imports the city and generates demo contacts at real addresses, in proportion to population. */
+export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDemoOptions): Promise<SeedDemoResult> {
+  const started = Date.now();
+  const { campaignId, manifest } = options;
+  const peopleCount = options.peopleCount ?? 32000;
+  const random = createRandom(options.seed ?? 2026);
+  const now = (options.now ?? new Date()).getTime();
+  const report =
+    options.importTerritory === false
+      ? null
+      : await importTerritory(db, { campaignId, dir: options.dir, manifest, onProgress: options.onProgress });
+
+  // Where people can live: addresses inside a zone of the top layer.
+  const zones = await loadZones(db, campaignId);
+  const topLayer = zones[0]?.layer;
+  if (!topLayer) throw new Error('the campaign has no zones: nothing to place people in');
+  const everyZone = createZoneLocator(zones);
+  const topLocator = createZoneLocator(zones.filter((z) => z.layer === topLayer));
+  const addresses = await db
+    .selectFrom('address')
+    .select(['id', 'number', 'street', 'postcode', 'city', 'lon', 'lat'])
+    .where('campaign_id', '=', campaignId)
+    .orderBy('id')
+    .execute();
+  const progress = (step: string, done: number, total: number) => options.onProgress?.({ step, done, total, unit: 'rows' });
+
+  // Population weights: the finest layer that has the indicator, else every address counts once.
+  let basis: SeedDemoResult['populationBasis'] = null;
+  let groups: DemoAddress[][] = [];
+  let weights: number[] = [];
+  for (const layer of manifest.population?.layers ?? []) {
+    const indicator = manifest.population?.indicator ?? 'population';
+    const population = await loadIndicator(db, campaignId, layer, indicator);
+    const layerZones = zones.filter((z) => z.layer === layer && (population.get(z.id) ?? 0) > 0);
+    if (layerZones.length === 0) continue;
+    const locator = createZoneLocator(layerZones);
+    const byZone = new Map<string, DemoAddress[]>();
+    addresses.forEach((a, i) => {
+      if (i % 5000 === 0) progress('people:addresses', i, addresses.length);
+      const [zoneId] = locator.locate(a.lon, a.lat);
+      if (!zoneId || topLocator.locate(a.lon, a.lat).length === 0) return;
+      const list = byZone.get(zoneId);
+      if (list) list.push(a);
+      else byZone.set(zoneId, [a]);
+    });
+    if (byZone.size === 0) continue;
+    groups = [...byZone.keys()].map((id) => byZone.get(id) as DemoAddress[]);
+    weights = [...byZone.keys()].map((id) => population.get(id) as number);
+    basis = { layer, indicator };
+    break;
+  }
+  if (!basis) {
+    groups = [addresses.filter((a) => topLocator.locate(a.lon, a.lat).length > 0)];
+    weights = [1];
+  }
+  if (groups.every((g) => g.length === 0)) throw new Error('no address lies inside the territory');
+  const quotas = apportion(
+    peopleCount,
+    weights.map((w, i) => ((groups[i] as DemoAddress[]).length > 0 ? w : 0)),
+  );
+
+  const givenName = zipfPicker(random, GIVEN_NAMES);
+  const familyName = zipfPicker(random, FAMILY_NAMES);
+  const mobile = fictionalMobiles(random);
+  const stageWeights = LADDER_STAGES.map((s) => DEMO_STAGE_SHARES[s]);
+  const stages = Object.fromEntries(LADDER_STAGES.map((s) => [s, 0])) as Record<LadderStage, number>;
+  const zoneIdsOf = new Map<string, string>();
+  let withPhone = 0;
+  let n = 0;
+
+  await inTransaction(db, async (trx) => {
+    await sql`delete from person where campaign_id = ${campaignId} and source = 'demo'`.execute(trx);
+    let batch = emptyBatch();
+    const flush = async () => {
+      await insertPeople(trx, campaignId, batch);
+      batch = emptyBatch();
+      progress('people', n, peopleCount);
+    };
+    for (const [g, quota] of quotas.entries()) {
+      const group = groups[g] as DemoAddress[];
+      for (let q = 0; q < quota; q++) {
+        const a = group[random.int(group.length)] as DemoAddress;
+        let zoneIds = zoneIdsOf.get(a.id);
+        if (zoneIds === undefined) {
+          zoneIds = `{${everyZone.locate(a.lon, a.lat).join(',')}}`;
+          zoneIdsOf.set(a.id, zoneIds);
+        }
+        n++;
+        const given = givenName();
+        const family = familyName();
+        const stage = LADDER_STAGES[random.weighted(stageWeights)] as LadderStage;
+        stages[stage]++;
+        const created = signupDate(random, stage, now);
+        const modified = new Date(created.getTime() + random.next() * (now - created.getTime()));
+        const phone = random.chance(PHONE_SHARE) ? mobile() : null;
+        if (phone) withPhone++;
+        batch.id.push(uuidv7());
+        batch.given.push(given);
+        batch.family.push(family);
+        batch.email.push(`${emailPart(given)}.${emailPart(family)}.${n}@example.org`);
+        batch.phone.push(phone);
+        batch.addressId.push(a.id);
+        batch.street.push(a.number ? `${a.number} ${a.street}` : a.street);
+        batch.postcode.push(a.postcode);
+        batch.locality.push(a.city);
+        batch.lon.push(a.lon);
+        batch.lat.push(a.lat);
+        batch.zoneIds.push(zoneIds);
+        batch.stage.push(stage);
+        batch.created.push(created.toISOString());
+        batch.modified.push(modified.toISOString());
+        if (batch.id.length >= BULK_BATCH) await flush();
+      }
+    }
+    await flush();
+  });
+  const inserted = await db
+    .selectFrom('person')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('campaign_id', '=', campaignId)
+    .where('source', '=', 'demo')
+    .executeTakeFirstOrThrow();
+
+  return {
+    import: report,
+    people: Number(inserted.n),
+    populationBasis: basis,
+    stages,
+    withPhone,
+    synthetic: manifest.synthetic === true,
+    durationMs: Date.now() - started,
+  };
+}
+
+interface PersonBatch {
+  id: string[];
+  given: string[];
+  family: string[];
+  email: string[];
+  phone: Array<string | null>;
+  addressId: string[];
+  street: string[];
+  postcode: string[];
+  locality: string[];
+  lon: number[];
+  lat: number[];
+  zoneIds: string[];
+  stage: string[];
+  created: string[];
+  modified: string[];
+}
+
+const emptyBatch = (): PersonBatch => ({
+  id: [],
+  given: [],
+  family: [],
+  email: [],
+  phone: [],
+  addressId: [],
+  street: [],
+  postcode: [],
+  locality: [],
+  lon: [],
+  lat: [],
+  zoneIds: [],
+  stage: [],
+  created: [],
+  modified: [],
+});
+
+async function insertPeople(db: Kysely<DB>, campaignId: string, b: PersonBatch): Promise<void> {
+  await insertUnnest(db, {
+    table: 'person',
+    constants: [
+      { name: 'campaign_id', type: 'uuid', value: campaignId },
+      { name: 'source', type: 'text', value: 'demo' },
+    ],
+    columns: [
+      { name: 'id', type: 'uuid', values: b.id },
+      { name: 'given_name', type: 'text', values: b.given },
+      { name: 'family_name', type: 'text', values: b.family },
+      { name: 'email', type: 'text', values: b.email },
+      { name: 'phone', type: 'text', values: b.phone },
+      { name: 'address_id', type: 'text', values: b.addressId },
+      { name: 'street_address', type: 'text', values: b.street },
+      { name: 'postcode', type: 'text', values: b.postcode },
+      { name: 'locality', type: 'text', values: b.locality },
+      { name: 'lon', type: 'float8', values: b.lon },
+      { name: 'lat', type: 'float8', values: b.lat },
+      { name: 'zone_ids', type: 'text', cast: 'uuid[]', values: b.zoneIds },
+      { name: 'ladder_stage', type: 'text', values: b.stage },
+      { name: 'created_at', type: 'timestamptz', values: b.created },
+      { name: 'modified_at', type: 'timestamptz', values: b.modified },
+    ],
+    // A contact the team entered by hand with the same e-mail is kept, not overwritten.
+    onConflict: 'do nothing',
+  });
+}

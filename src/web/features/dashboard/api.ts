@@ -1,0 +1,36 @@
+// The dashboard figures: people on the ladder, per zone, and recent jobs.
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import type { Job } from '../jobs/api.ts';
+
+export type Stage = 'curious' | 'sympathizer' | 'volunteer' | 'activist';
+export const STAGES: readonly Stage[] = ['curious', 'sympathizer', 'volunteer', 'activist'];
+export type ByStage = Record<Stage, number>;
+
+export interface DashboardZone {
+  id: string;
+  code: string;
+  name: string;
+  people_total: number;
+  by_stage: ByStage;
+}
+
+export interface Dashboard {
+  scope: 'campaign' | 'zones';
+  people_total: number;
+  new_this_week: number;
+  by_stage: ByStage;
+  zones: DashboardZone[];
+  layers: { code: string; name: string; zones_count: number }[];
+  recent_jobs: Job[];
+}
+
+/** The dashboard of the current campaign (scoped by the server to a referent's zones). */
+export function useDashboardQuery(enabled = true) {
+  return useQuery({
+    queryKey: ['dashboard'],
+    queryFn: ({ signal }) => api.get<Dashboard>('/api/v1/dashboard', undefined, signal),
+    enabled,
+    refetchInterval: (query) => (query.state.data?.recent_jobs.some((j) => j.state === 'queued' || j.state === 'running') ? 2000 : false),
+  });
+}

@@ -1,0 +1,50 @@
+// Background jobs (imports, sends, exports…) and their progress.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface Job {
+  id: string;
+  kind: string;
+  state: JobState;
+  done: number;
+  total: number;
+  message: string | null;
+  error: string | null;
+  result: unknown;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** True while a job may still move (queued or running). */
+export function isActive(job: Job): boolean {
+  return job.state === 'queued' || job.state === 'running';
+}
+
+export const jobsKey = ['jobs'] as const;
+
+/** The job list, polled every second while any job is queued or running. */
+export function useJobsQuery() {
+  return useQuery({
+    queryKey: jobsKey,
+    queryFn: ({ signal }) => api.get<{ _embedded: { jobs: Job[] } }>('/api/v1/jobs', undefined, signal),
+    refetchInterval: (query) => (query.state.data?._embedded.jobs.some(isActive) ? 1000 : false),
+  });
+}
+
+/** Starts the demonstration job (20 steps by default) and refreshes the list. */
+export function useStartDemoJob() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (steps: number = 20) => api.post<Job>('/api/v1/jobs/demo', { steps }),
+    onSuccess: (job) => {
+      queryClient.setQueryData<{ _embedded: { jobs: Job[] } }>(jobsKey, (old) =>
+        old ? { _embedded: { jobs: [job, ...old._embedded.jobs.filter((j) => j.id !== job.id)] } } : old,
+      );
+      void queryClient.invalidateQueries({ queryKey: jobsKey });
+      void queryClient.invalidateQueries({ queryKey: ['dashboard'] });
+    },
+  });
+}

@@ -1,0 +1,85 @@
+// Every screen of the back office and its permission, in one explicit table (basename /app).
+import { createBrowserRouter } from 'react-router';
+import { AuditPage } from '../features/audit/components/audit-page.tsx';
+import { LoginPage } from '../features/auth/components/login-page.tsx';
+import { ResetPage } from '../features/auth/components/reset-page.tsx';
+import { DashboardPage } from '../features/dashboard/components/dashboard-page.tsx';
+import { JobsPage } from '../features/jobs/components/jobs-page.tsx';
+import { OutboxPage } from '../features/outbox/components/outbox-page.tsx';
+import { AppLayout } from '../features/shell/components/app-layout.tsx';
+import { TeamPage } from '../features/team/components/team-page.tsx';
+import { TerritoryPage } from '../features/territory/components/territory-page.tsx';
+import { TokensPage } from '../features/tokens/components/tokens-page.tsx';
+import { NotFoundPage } from '../ui/status-page.tsx';
+import { RequireAuth, RequirePermission } from './require-auth.tsx';
+
+/** Builds the browser router of the SPA, served by Fastify under /app/. */
+export function createAppRouter() {
+  return createBrowserRouter(
+    [
+      { path: '/login', element: <LoginPage /> },
+      { path: '/reset', element: <ResetPage /> },
+      {
+        element: <RequireAuth />,
+        children: [
+          {
+            element: <AppLayout />,
+            children: [
+              { index: true, element: <DashboardPage /> },
+              {
+                path: 'territory',
+                element: (
+                  <RequirePermission permission="zones.read">
+                    <TerritoryPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'jobs',
+                element: (
+                  <RequirePermission permission="jobs.read">
+                    <JobsPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'team',
+                element: (
+                  <RequirePermission permission="users.manage">
+                    <TeamPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'tokens',
+                element: (
+                  <RequirePermission permission="tokens.manage">
+                    <TokensPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'audit',
+                element: (
+                  <RequirePermission permission="audit.read">
+                    <AuditPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'outbox',
+                element: (
+                  <RequirePermission permission="outbox.read">
+                    <OutboxPage />
+                  </RequirePermission>
+                ),
+              },
+              { path: '*', element: <NotFoundPage /> },
+            ],
+          },
+        ],
+      },
+    ],
+    { basename: '/app' },
+  );
+}
