@@ -57,7 +57,7 @@ describe('compareSamples', () => {
   });
 
   it('reports CPU per request and how many times dearer the app is', () => {
-    const cpu = { serverMs: 1000, databaseMs: 500, loadGeneratorMs: 0, otherMs: 0, otherPercent: 4, machineBusyPercent: 90 };
+    const cpu = { serverMs: 1000, databaseMs: 500, loadGeneratorMs: 600, otherMs: 0, otherPercent: 4, machineBusyPercent: 90 };
     const result = compareSamples({
       scenario: 'api-read',
       app: [sample(1000, { requests: 10_000, cpu })],
@@ -67,6 +67,7 @@ describe('compareSamples', () => {
     expect(result.app?.serverUsPerRequest).toBe(100);
     expect(result.app?.databaseUsPerRequest).toBe(50);
     expect(result.baseline?.serverUsPerRequest).toBe(25);
+    expect(result.baseline?.loadGeneratorUsPerRequest).toBe(15);
     expect(result.cpuCost).toBe(4);
   });
 });
@@ -100,7 +101,7 @@ describe('tables', () => {
   });
 
   it('prints dashes in the CPU table when CPU was not accounted', () => {
-    expect(formatCpuTable(results).split('\n')[2]).toMatch(/^health\s+—\s+—\s+—\s+—\s+—$/);
+    expect(formatCpuTable(results).split('\n')[2]).toMatch(/^health\s+—\s+—\s+—\s+—\s+—\s+—$/);
   });
 });
 

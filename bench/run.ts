@@ -60,7 +60,7 @@ for (const scenario of selected) {
 }
 
 console.log(
-  `\n${formatTable(records)}\n\nCPU time per request (server process; PostgreSQL apart; "other load": unrelated work on the machine)\n${formatCpuTable(records)}\n`,
+  `\n${formatTable(records)}\n\nCPU time per request (server process; PostgreSQL backends apart; load generator while driving the baseline; "other load": unrelated work on the machine)\n${formatCpuTable(records)}\n`,
 );
 const databases = [...new Set(records.flatMap((r) => (r.database ? [`${r.database.kind} ${r.database.version}`] : [])))];
 console.log(`Databases: ${databases.join(', ') || '—'}. Load average before the run: ${machine.loadAverage.join(' ')}.`);

@@ -30,6 +30,8 @@ export interface Summary {
   serverUsPerRequest: number | null;
   /** CPU time of PostgreSQL per request, µs. */
   databaseUsPerRequest: number | null;
+  /** CPU time of the load generator per request, µs: when it exceeds the server's, the load generator is the limit. */
+  loadGeneratorUsPerRequest: number | null;
   /** Share of the machine busy with unrelated work while this server was measured, %. */
   otherPercent: number | null;
 }
@@ -64,10 +66,15 @@ function medianOrNull(values: (number | null)[]): number | null {
   return known.length === values.length && known.length > 0 ? median(known) : null;
 }
 
-/** µs of CPU per request of one sample, for the server and the database. */
-export function cpuPerRequest(sample: Sample): { serverUs: number; databaseUs: number } | null {
+/** µs of CPU per request of one sample, for the server, the database and the load generator. */
+export function cpuPerRequest(sample: Sample): { serverUs: number; databaseUs: number; loadGeneratorUs: number } | null {
   if (!sample.cpu || sample.requests === 0) return null;
-  return { serverUs: (sample.cpu.serverMs * 1000) / sample.requests, databaseUs: (sample.cpu.databaseMs * 1000) / sample.requests };
+  const perRequest = (ms: number) => (ms * 1000) / sample.requests;
+  return {
+    serverUs: perRequest(sample.cpu.serverMs),
+    databaseUs: perRequest(sample.cpu.databaseMs),
+    loadGeneratorUs: perRequest(sample.cpu.loadGeneratorMs),
+  };
 }
 
 /** Per-field medians of the samples of one server (errors are summed: any error taints the run). */
@@ -82,6 +89,7 @@ export function summarize(samples: readonly Sample[]): Summary {
     rounds: samples.length,
     serverUsPerRequest: medianOrNull(perRequest.map((c) => c?.serverUs ?? null)),
     databaseUsPerRequest: medianOrNull(perRequest.map((c) => c?.databaseUs ?? null)),
+    loadGeneratorUsPerRequest: medianOrNull(perRequest.map((c) => c?.loadGeneratorUs ?? null)),
     otherPercent: medianOrNull(samples.map((s) => s.cpu?.otherPercent ?? null)),
   };
 }
@@ -164,7 +172,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
   return [layOut(HEADERS, results.map(rowOf), RIGHT), ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
-const CPU_HEADERS = ['scenario', 'app µs/req', 'db µs/req', 'baseline µs/req', 'CPU cost', 'other load'] as const;
+const CPU_HEADERS = ['scenario', 'app µs/req', 'db µs/req', 'baseline µs/req', 'load gen µs/req', 'CPU cost', 'other load'] as const;
 
 function formatUs(us: number | null | undefined): string {
   return us === null || us === undefined ? '—' : String(Math.round(us));
@@ -179,9 +187,10 @@ export function formatCpuTable(results: readonly ScenarioResult[]): string {
       formatUs(r.app?.serverUsPerRequest),
       r.app?.databaseUsPerRequest ? formatUs(r.app.databaseUsPerRequest) : '—',
       formatUs(r.baseline?.serverUsPerRequest),
+      formatUs(r.baseline?.loadGeneratorUsPerRequest),
       r.cpuCost === null ? '—' : `${r.cpuCost.toFixed(1)} ×`,
       other.length ? `${Math.max(...other).toFixed(0)} %` : '—',
     ];
   });
-  return layOut(CPU_HEADERS, rows, [false, true, true, true, true, true]);
+  return layOut(CPU_HEADERS, rows, [false, true, true, true, true, true, true]);
 }

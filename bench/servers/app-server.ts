@@ -18,6 +18,9 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await app.close();
+  // Requests whose client left when the load stopped may still be running (app.close() does not
+  // wait for them): let them finish before the database pool goes away.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   await runtime.close();
   // A clean exit, so that --cpu-prof writes its profile.
   process.exit(0);

@@ -9,7 +9,7 @@ export function printProgress(step: string, done: number, total?: number | null)
     const bar = '█'.repeat(Math.round(ratio * width)).padEnd(width, '░');
     const line = `${step.padEnd(24)} ${bar} ${String(Math.round(ratio * 100)).padStart(3)}% ${done.toLocaleString('fr-FR')}/${total.toLocaleString('fr-FR')}`;
     if (tty) process.stderr.write(`\r${line}${done >= total ? '\n' : ''}`);
-    else if (done >= total || done === 0) process.stderr.write(`${line}\n`);
+    else if (done >= total) process.stderr.write(`${line}\n`);
   } else {
     process.stderr.write(`${step} ${done.toLocaleString('fr-FR')}\n`);
   }
@@ -19,12 +19,15 @@ export function printProgress(step: string, done: number, total?: number | null)
 export function throttledProgress(): (p: { step: string; done: number; total?: number | null }) => void {
   let last = 0;
   let lastStep = '';
+  let lastDone = -1;
   return ({ step, done, total }) => {
     const now = Date.now();
     const final = total != null && done >= total;
+    if (step === lastStep && done === lastDone) return;
     if (final || step !== lastStep || now - last > 100) {
       last = now;
       lastStep = step;
+      lastDone = done;
       printProgress(step, done, total);
     }
   };

@@ -51,7 +51,10 @@ export async function fetchCityData(
     city: manifest,
     mirrorDir: config.opendataDir,
     cacheDir: path.join(config.dataDir, 'opendata', city),
-    onProgress: (p) => onProgress?.({ step: `${p.file}`, done: p.done, total: p.total }),
+    // A mirror is used in place: only downloads have progress worth showing.
+    onProgress: (p) => {
+      if (p.state === 'downloading' || p.state === 'done') onProgress?.({ step: p.file, done: p.done, total: p.total });
+    },
   });
   return { ...result, manifest };
 }

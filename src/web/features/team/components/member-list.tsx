@@ -132,11 +132,11 @@ function ZoneBadges({ member }: { member: Member }) {
 function StatusBadge({ locked }: { locked: boolean }) {
   const t = useT(teamMessages);
   return locked ? (
-    <Badge color="red" variant="light" leftSection={<Icon name="lock" size={12} />}>
+    <Badge color="red" variant="light" style={{ minWidth: 'max-content' }} leftSection={<Icon name="lock" size={12} />}>
       {t('locked')}
     </Badge>
   ) : (
-    <Badge color="teal" variant="light">
+    <Badge color="teal" variant="light" style={{ minWidth: 'max-content' }}>
       {t('active')}
     </Badge>
   );
