@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -15,6 +14,7 @@ import type { Database } from './db/database.ts';
 import { authPlugin } from './http/auth.ts';
 import { problemOf, registerProblemHandlers } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
+import { computeSecurityHeaders } from './http/security-headers.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { uuidv7 } from './lib/ids.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -39,9 +39,11 @@ declare module 'fastify' {
   }
 }
 
-/** Every module of the application, with the prefix it serves. Add new modules here. */
+/**
+ * Every module of the application, with the prefix it serves. Add new modules here.
+ * (The health probe is registered apart, before the cookie, session and rate-limit layers.)
+ */
 const MODULES: readonly { prefix: string; plugin: FastifyPluginAsync }[] = [
-  { prefix: '', plugin: healthRoutes },
   { prefix: '', plugin: systemRoutes },
   { prefix: '/api/v1', plugin: identityRoutes },
   { prefix: '/api/v1', plugin: dashboardRoutes },
@@ -68,34 +70,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(ProblemSchema);
   registerProblemHandlers(app);
 
-  app.addHook('onSend', async (request, reply) => {
+  // One hook for what every response carries: security headers (computed once) and the request id.
+  const securityHeaders = computeSecurityHeaders();
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(securityHeaders);
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (reply.statusCode >= 500) request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
-    else if (request.url !== '/healthz')
+    else if (request.url !== '/healthz') {
       request.log.info(
         { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
         'request',
       );
+    }
+    done();
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
-  await app.register(cookie);
-  await app.register(formbody);
-  await app.register(rateLimit, { global: false });
-  await app.register(authPlugin);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -117,9 +109,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const { prefix, plugin } of MODULES) await app.register(plugin, { prefix });
-
-  await registerWebApp(app, config.webDistDir);
+  await app.register(healthRoutes);
+  // Everything else sits behind cookies, sessions/tokens and rate limits, in one encapsulated scope.
+  await app.register(async (scope) => {
+    await scope.register(cookie);
+    await scope.register(formbody);
+    await scope.register(rateLimit, { global: false });
+    await scope.register(authPlugin);
+    for (const { prefix, plugin } of MODULES) await scope.register(plugin, { prefix });
+    await registerWebApp(scope, config.webDistDir);
+  });
   return app;
 }
 

@@ -8,6 +8,7 @@ import type { Role } from '../db/schema.ts';
 import { hashSecret, safeEqual } from '../lib/secrets.ts';
 import { type Permission, permissionsOf, zoneScopeOf } from '../modules/identity/identity.policy.ts';
 import { findActiveTokenByHash, findSessionByTokenHash, touchSession, touchToken } from '../modules/identity/identity.repo.ts';
+import { cachedToken, rememberToken } from '../modules/identity/token-cache.ts';
 import { AppError } from './problem.ts';
 
 export const SESSION_COOKIE = 'relais_session';
@@ -62,7 +63,16 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest): Prom
   const { db } = app.deps.database;
   const bearer = bearerOf(request);
   if (bearer !== null) {
-    const token = bearer.startsWith(TOKEN_PREFIX) ? await findActiveTokenByHash(db, hashSecret(bearer)) : undefined;
+    let token: Awaited<ReturnType<typeof findActiveTokenByHash>>;
+    if (bearer.startsWith(TOKEN_PREFIX)) {
+      const hash = hashSecret(bearer);
+      const key = hash.toString('hex');
+      token = cachedToken(key);
+      if (!token) {
+        token = await findActiveTokenByHash(db, hash);
+        if (token) rememberToken(key, token);
+      }
+    }
     if (!token) throw new AppError('TOKEN_INVALID', 'The API token is unknown, revoked or expired.');
     const now = Date.now();
     const last = tokenTouchedAt.get(token.id) ?? token.last_used_at?.getTime() ?? 0;

@@ -1,12 +1,25 @@
 // Identifiers: UUIDv7 generated in the application (PostgreSQL 15 has no uuidv7()).
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
+// Random bytes are drawn 4 KiB at a time: one system call per 256 ids instead of one per id.
+const POOL = Buffer.alloc(4096);
+let poolOffset = POOL.length;
+
+function random16(): Buffer {
+  if (poolOffset + 16 > POOL.length) {
+    randomFillSync(POOL);
+    poolOffset = 0;
+  }
+  const bytes = Buffer.from(POOL.subarray(poolOffset, poolOffset + 16));
+  poolOffset += 16;
+  return bytes;
+}
 
 /** Returns a new UUIDv7 string: time-ordered, so inserts stay at the right edge of indexes. */
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
+  const bytes = random16();
   // Monotonic within one millisecond: a 12-bit counter in rand_a.
   if (now <= lastMs) {
     seq = (seq + 1) & 0xfff;

@@ -34,7 +34,7 @@ export function findSessionByTokenHash(db: Q, tokenHash: Buffer) {
 export function findActiveTokenByHash(db: Q, tokenHash: Buffer) {
   return db
     .selectFrom('api_token')
-    .select(['id', 'campaign_id', 'name', 'scopes', 'zone_ids', 'last_used_at'])
+    .select(['id', 'campaign_id', 'name', 'scopes', 'zone_ids', 'last_used_at', 'expires_at'])
     .where('token_hash', '=', tokenHash)
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))

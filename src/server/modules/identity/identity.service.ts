@@ -11,6 +11,7 @@ import type { Mailer } from '../../mail/mailer.ts';
 import { insertAuditEvents } from '../audit/audit.repo.ts';
 import { canAssignRole, grantableScopes, passwordProblem, type TokenScope } from './identity.policy.ts';
 import * as repo from './identity.repo.ts';
+import { forgetToken } from './token-cache.ts';
 
 // Argon2id (Algorithm.Argon2id = 2; a const enum, so written as its value) with OWASP's parameters.
 const ARGON2 = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -453,6 +454,7 @@ export async function revokeApiToken(trx: Trx, actor: ActorRef, id: string): Pro
     .returning(['name'])
     .executeTakeFirst();
   if (!row) throw notFound('API token');
+  forgetToken(id);
   await insertAuditEvents(trx, [
     {
       campaignId: actor.campaignId,

@@ -95,7 +95,6 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/healthz',
     {
-      logLevel: 'warn',
       schema: {
         tags: ['system'],
         summary: 'Health of the server and its database',
