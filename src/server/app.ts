@@ -1,4 +1,5 @@
 // buildApp: the Fastify application with every module registered in ONE explicit list.
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
@@ -16,12 +17,13 @@ import { problemOf, registerProblemHandlers } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
 import { computeSecurityHeaders } from './http/security-headers.ts';
 import type { JobQueue } from './jobs/queue.ts';
-import { uuidv7 } from './lib/ids.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { jobsRoutes } from './modules/jobs/jobs.routes.ts';
+import { peopleRoutes } from './modules/people/people.routes.ts';
+import { segmentsRoutes } from './modules/segments/segments.routes.ts';
 import { healthRoutes, systemRoutes } from './modules/system/system.routes.ts';
 import { territoryRoutes } from './modules/territory/territory.routes.ts';
 import { siteRoutes } from './site/site.routes.ts';
@@ -50,6 +52,8 @@ const MODULES: readonly { prefix: string; plugin: FastifyPluginAsync }[] = [
   { prefix: '/api/v1', plugin: territoryRoutes },
   { prefix: '/api/v1', plugin: auditRoutes },
   { prefix: '/api/v1', plugin: jobsRoutes },
+  { prefix: '/api/v1', plugin: peopleRoutes },
+  { prefix: '/api/v1', plugin: segmentsRoutes },
   { prefix: '', plugin: siteRoutes },
 ];
 
@@ -63,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: true,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
-    genReqId: () => uuidv7(),
+    genReqId: () => randomUUID(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('deps', deps);
@@ -77,17 +81,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     done();
   });
-  app.addHook('onResponse', (request, reply, done) => {
-    if (reply.statusCode >= 500) request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
-    else if (request.url !== '/healthz') {
-      request.log.info(
-        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-        'request',
-      );
-    }
-    done();
-  });
-
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -112,6 +105,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   // Everything else sits behind cookies, sessions/tokens and rate limits, in one encapsulated scope.
   await app.register(async (scope) => {
+    // One log line per request (the health probe, outside this scope, is not logged).
+    scope.addHook('onResponse', (request, reply, done) => {
+      if (reply.statusCode >= 500) request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
+      else {
+        request.log.info(
+          { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+          'request',
+        );
+      }
+      done();
+    });
     await scope.register(cookie);
     await scope.register(formbody);
     await scope.register(rateLimit, { global: false });
