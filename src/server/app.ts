@@ -22,8 +22,6 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { jobsRoutes } from './modules/jobs/jobs.routes.ts';
-import { peopleRoutes } from './modules/people/people.routes.ts';
-import { segmentsRoutes } from './modules/segments/segments.routes.ts';
 import { healthRoutes, systemRoutes } from './modules/system/system.routes.ts';
 import { territoryRoutes } from './modules/territory/territory.routes.ts';
 import { siteRoutes } from './site/site.routes.ts';
@@ -52,8 +50,6 @@ const MODULES: readonly { prefix: string; plugin: FastifyPluginAsync }[] = [
   { prefix: '/api/v1', plugin: territoryRoutes },
   { prefix: '/api/v1', plugin: auditRoutes },
   { prefix: '/api/v1', plugin: jobsRoutes },
-  { prefix: '/api/v1', plugin: peopleRoutes },
-  { prefix: '/api/v1', plugin: segmentsRoutes },
   { prefix: '', plugin: siteRoutes },
 ];
 
