@@ -38,8 +38,11 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   try {
+    // Copying a template needs it to be unused: test files running at once take turns.
+    await admin.query('SELECT pg_advisory_lock(727275)');
     const template = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TEMPLATE_DB]);
     await admin.query(template.rowCount ? `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}` : `CREATE DATABASE ${name}`);
+    await admin.query('SELECT pg_advisory_unlock(727275)');
   } finally {
     await admin.end();
   }
