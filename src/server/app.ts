@@ -1,6 +1,7 @@
 // buildApp: the Fastify application with every module registered in ONE explicit list.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -22,6 +23,12 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { jobsRoutes } from './modules/jobs/jobs.routes.ts';
+import { customFieldsRoutes } from './modules/people/custom-fields.routes.ts';
+import { ladderRoutes } from './modules/people/ladder.routes.ts';
+import { peopleRoutes } from './modules/people/people.routes.ts';
+import { rightsRoutes } from './modules/people/rights.routes.ts';
+import { tagsRoutes } from './modules/people/tags.routes.ts';
+import { createHealthCheck, type HealthCheck } from './modules/system/health.ts';
 import { healthRoutes, systemRoutes } from './modules/system/system.routes.ts';
 import { territoryRoutes } from './modules/territory/territory.routes.ts';
 import { siteRoutes } from './site/site.routes.ts';
@@ -36,6 +43,7 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
+    health: HealthCheck;
   }
 }
 
@@ -50,13 +58,27 @@ const MODULES: readonly { prefix: string; plugin: FastifyPluginAsync }[] = [
   { prefix: '/api/v1', plugin: territoryRoutes },
   { prefix: '/api/v1', plugin: auditRoutes },
   { prefix: '/api/v1', plugin: jobsRoutes },
+  { prefix: '/api/v1', plugin: peopleRoutes },
+  { prefix: '/api/v1', plugin: rightsRoutes },
+  { prefix: '/api/v1', plugin: tagsRoutes },
+  { prefix: '/api/v1', plugin: customFieldsRoutes },
+  { prefix: '/api/v1', plugin: ladderRoutes },
   { prefix: '', plugin: siteRoutes },
 ];
 
 /** Builds the HTTP application over its dependencies (nothing listens yet). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const health = createHealthCheck(deps.database);
+  const securityHeaders = computeSecurityHeaders();
   const app = Fastify({
+    // Load balancers probe /healthz many times a second: a healthy answer is written before
+    // routing, with the same headers the route would send. Anything else goes to Fastify.
+    serverFactory: (handler) =>
+      createServer((req, res) => {
+        if (req.url === '/healthz' && req.method === 'GET') answerHealthFast(health, securityHeaders, req, res, handler);
+        else handler(req, res);
+      }),
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     // One line per request, written by the onResponse hook below (health probes left out).
     logController: new LogController({ disableRequestLogging: true }),
@@ -67,11 +89,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('deps', deps);
+  app.decorate('health', health);
   app.addSchema(ProblemSchema);
   registerProblemHandlers(app);
 
   // One hook for what every response carries: security headers (computed once) and the request id.
-  const securityHeaders = computeSecurityHeaders();
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(securityHeaders);
     reply.header('x-request-id', request.id);
@@ -120,6 +142,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await registerWebApp(scope, config.webDistDir);
   });
   return app;
+}
+
+/** The health probe's fast path: the route's exact answer when healthy, the route itself otherwise. */
+function answerHealthFast(
+  health: HealthCheck,
+  securityHeaders: Record<string, string>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): void {
+  health.healthy().then(
+    (ok) => {
+      if (!ok) return handler(req, res);
+      const requestId = req.headers['x-request-id'];
+      res.writeHead(200, {
+        ...securityHeaders,
+        'x-request-id': typeof requestId === 'string' && requestId ? requestId : randomUUID(),
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(health.body),
+      });
+      res.end(health.body);
+    },
+    () => handler(req, res),
+  );
 }
 
 /**

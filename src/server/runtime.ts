@@ -8,9 +8,10 @@ import { migrate } from './db/migrate.ts';
 import { demoJob } from './jobs/demo.job.ts';
 import { createJobQueue, type JobDefinition, type JobQueue } from './jobs/queue.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { retentionJob } from './modules/people/rights.ts';
 
 /** Every job kind the workers run. Add new kinds here. */
-export const JOB_DEFINITIONS: readonly JobDefinition[] = [demoJob];
+export const JOB_DEFINITIONS: readonly JobDefinition[] = [demoJob, retentionJob];
 
 export interface Runtime {
   config: Config;

@@ -1,4 +1,5 @@
 // HTTP conventions: problem documents, request ids, security headers, health, API entry and OpenAPI.
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../testing/app.ts';
 import { describeEachDatabase } from '../testing/databases.ts';
@@ -16,6 +17,21 @@ describeEachDatabase('http conventions', (ctx) => {
     const res = await t.app.inject({ url: '/healthz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok', database: ctx.kind });
+  });
+
+  it('answers /healthz over a real socket with the same body and headers as the route', async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`, { headers: { 'x-request-id': 'probe-1' } });
+    const routed = await t.app.inject({ url: '/healthz' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(routed.body);
+    expect(res.headers.get('x-request-id')).toBe('probe-1');
+    for (const header of ['content-security-policy', 'x-content-type-options', 'strict-transport-security', 'content-type']) {
+      expect(res.headers.get(header), header).toBe(String(routed.headers[header]));
+    }
+    // Everything else still goes through Fastify.
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/nope`)).status).toBe(404);
   });
 
   it('gives every response a request id, echoing the caller one', async () => {

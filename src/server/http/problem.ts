@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { identityErrors } from '../modules/identity/identity.errors.ts';
 import { jobsErrors } from '../modules/jobs/jobs.errors.ts';
+import { peopleErrors } from '../modules/people/people.errors.ts';
 
 // Failures that belong to no domain: HTTP plumbing.
 const httpErrors = {
@@ -18,7 +19,7 @@ const httpErrors = {
 } as const;
 
 // Every code of every domain with its status: one table, so a code cannot exist without a status.
-const STATUS_BY_CODE = { ...httpErrors, ...identityErrors, ...jobsErrors } as const;
+const STATUS_BY_CODE = { ...httpErrors, ...identityErrors, ...jobsErrors, ...peopleErrors } as const;
 export type ErrorCode = keyof typeof STATUS_BY_CODE;
 export const ERROR_CODES = Object.keys(STATUS_BY_CODE) as ErrorCode[];
 

@@ -10,6 +10,8 @@ export interface JobContext {
   runId: string;
   params: Record<string, unknown>;
   db: Db;
+  /** The whole database (bulk paths: COPY on PGlite needs the embedded instance). */
+  database: Database;
   /** Records progress; cheap enough to call every few hundred items. */
   progress(done: number, total?: number | null, message?: string): Promise<void>;
 }
@@ -56,6 +58,7 @@ export function createJobQueue(database: Database, definitions: readonly JobDefi
       runId,
       params: payload.params,
       db,
+      database,
       async progress(done, total, message) {
         await where(
           db.updateTable('job_run').set({

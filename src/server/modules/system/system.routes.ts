@@ -15,6 +15,11 @@ const COLLECTIONS: Record<string, string> = {
   'relais:api_tokens': '/api/v1/api_tokens',
   'relais:audit_events': '/api/v1/audit_events',
   'relais:jobs': '/api/v1/jobs',
+  'osdi:people': '/api/v1/people',
+  'osdi:tags': '/api/v1/tags',
+  'osdi:lists': '/api/v1/lists',
+  'relais:custom_fields': '/api/v1/custom_fields',
+  'relais:ladder': '/api/v1/ladder',
 };
 
 export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -88,10 +93,6 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 /** The health route, registered outside /api so that load balancers need no credentials. */
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Liveness of the database is checked at most once a second, not on every probe.
-  let checkedAt = 0;
-  let healthy: Promise<boolean> = Promise.resolve(true);
-  const body = JSON.stringify({ status: 'ok', database: app.deps.database.kind });
   app.get(
     '/healthz',
     {
@@ -102,17 +103,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (_request, reply) => {
-      const now = Date.now();
-      if (now - checkedAt > 1000) {
-        checkedAt = now;
-        healthy = app.deps.database.raw.query('select 1').then(
-          () => true,
-          () => false,
-        );
-      }
-      if (!(await healthy)) throw new AppError('SERVICE_UNAVAILABLE', 'The database does not answer.');
-      // Pre-serialised: the probe answers the same bytes every time.
-      return reply.type('application/json').send(body as never);
+      if (!(await app.health.healthy())) throw new AppError('SERVICE_UNAVAILABLE', 'The database does not answer.');
+      return reply.type('application/json').send(app.health.body as never);
     },
   );
 };

@@ -1,0 +1,167 @@
+// The ladder funnel: people per stage at the end of each ISO week (rebuilt from the ladder_move
+// history and created_at), conversions between stages per week, for the campaign and per zone of
+// the top layer (arrondissements). Two SQL statements, scoped like every people query.
+import { type RawBuilder, sql } from 'kysely';
+import type { Trx } from '../../db/database.ts';
+import { LADDER_STAGES, type LadderStage } from '../../db/schema.ts';
+import { inScope, type PeopleScope } from './people.repo.ts';
+
+export interface FunnelOptions {
+  weeks: number;
+  zoneId?: string | undefined;
+  /** The report's "now" (tests); the last week is the ISO week containing it. */
+  asOf?: Date;
+}
+
+type StageCounts = Record<LadderStage, number>;
+interface Conversion {
+  from: LadderStage | null;
+  to: LadderStage;
+  count: number;
+}
+export interface FunnelWeek {
+  week: string;
+  start: string;
+  stages: StageCounts;
+  conversions: Conversion[];
+}
+export interface FunnelReport {
+  weeks: FunnelWeek[];
+  zones: Array<{ id: string; code: string; name: string; weeks: FunnelWeek[] }>;
+}
+
+/** ISO 8601 week label of a Monday (YYYY-Www). */
+export function isoWeekLabel(monday: Date): string {
+  const thursday = new Date(Date.UTC(monday.getUTCFullYear(), monday.getUTCMonth(), monday.getUTCDate() + 3));
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = Math.floor((thursday.getTime() - yearStart) / 86_400_000 / 7) + 1;
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The CTEs every funnel statement starts from: weeks, people in scope, the top layer's zones. */
+function funnelBase(scope: PeopleScope, options: FunnelOptions): RawBuilder<unknown> {
+  const c = scope.campaignId;
+  const asOf = (options.asOf ?? new Date()).toISOString();
+  const zoneFilter = options.zoneId ? sql`and p.zone_ids @> array[${options.zoneId}]::uuid[]` : sql``;
+  return sql`
+    weeks as (
+      select w as week_start, w + interval '1 week' as week_end
+      from generate_series(date_trunc('week', ${asOf}::timestamptz at time zone 'UTC') - make_interval(weeks => ${options.weeks - 1}::int),
+        date_trunc('week', ${asOf}::timestamptz at time zone 'UTC'), interval '1 week') w
+    ),
+    people as (
+      select p.id, p.created_at at time zone 'UTC' as created_at, p.ladder_stage, p.zone_ids
+      from person p
+      where p.campaign_id = ${c} and p.merged_into is null and ${inScope(scope, 'p.zone_ids')} ${zoneFilter}
+    ),
+    top as (
+      select z.id from zone z
+      where z.campaign_id = ${c} and z.layer_id = (
+        select l.id from zone_layer l where l.campaign_id = ${c} order by l.position, l.code limit 1)
+    )`;
+}
+
+/** Builds the statement counting people per stage at each week's end, overall and per top zone. */
+export function funnelStagesStatement(scope: PeopleScope, options: FunnelOptions) {
+  return sql<{ week_start: string; stage: LadderStage; zone_id: string | null; per_zone: boolean; n: string }>`
+    with ${funnelBase(scope, options)},
+    moves as (
+      select m.person_id, m.at at time zone 'UTC' as at, m.from_stage, m.to_stage,
+        lead(m.at at time zone 'UTC') over (partition by m.person_id order by m.at, m.id) as next_at,
+        row_number() over (partition by m.person_id order by m.at, m.id) as rn
+      from ladder_move m join people p on p.id = m.person_id
+      where m.campaign_id = ${scope.campaignId}
+    ),
+    intervals as (
+      -- Before the first move: the move's from_stage; a person never moved is at their current stage.
+      select p.id, p.zone_ids, p.created_at as from_at, m.at as to_at,
+        case when m.person_id is null then p.ladder_stage else coalesce(m.from_stage, 'curious') end as stage
+      from people p left join moves m on m.person_id = p.id and m.rn = 1
+      union all
+      select m.person_id, p.zone_ids, greatest(m.at, p.created_at), m.next_at, m.to_stage
+      from moves m join people p on p.id = m.person_id
+    ),
+    per_week as (
+      select w.week_start, i.id, i.stage, i.zone_ids
+      from weeks w join intervals i on i.from_at < w.week_end and (i.to_at is null or i.to_at >= w.week_end)
+    )
+    select to_char(pw.week_start, 'YYYY-MM-DD') as week_start, pw.stage, t.id as zone_id, grouping(t.id) = 0 as per_zone, count(distinct pw.id) as n
+    from per_week pw left join top t on t.id = any(pw.zone_ids)
+    group by grouping sets ((pw.week_start, pw.stage), (pw.week_start, pw.stage, t.id))`;
+}
+
+/** Builds the statement counting ladder moves per week and (from, to), overall and per top zone. */
+export function funnelConversionsStatement(scope: PeopleScope, options: FunnelOptions) {
+  return sql<{
+    week_start: string;
+    from_stage: LadderStage | null;
+    to_stage: LadderStage;
+    zone_id: string | null;
+    per_zone: boolean;
+    n: string;
+  }>`
+    with ${funnelBase(scope, options)}
+    , mv as (
+      select m.id, to_char(date_trunc('week', m.at at time zone 'UTC'), 'YYYY-MM-DD') as week_start, m.from_stage, m.to_stage, p.zone_ids
+      from ladder_move m join people p on p.id = m.person_id
+      where m.campaign_id = ${scope.campaignId}
+        and m.at at time zone 'UTC' >= (select min(week_start) from weeks) and m.at at time zone 'UTC' < (select max(week_end) from weeks)
+    )
+    select mv.week_start, mv.from_stage, mv.to_stage, t.id as zone_id, grouping(t.id) = 0 as per_zone, count(distinct mv.id) as n
+    from mv left join top t on t.id = any(mv.zone_ids)
+    group by grouping sets ((mv.week_start, mv.from_stage, mv.to_stage), (mv.week_start, mv.from_stage, mv.to_stage, t.id))`;
+}
+
+const emptyStages = (): StageCounts => Object.fromEntries(LADDER_STAGES.map((s) => [s, 0])) as StageCounts;
+
+/** Runs the funnel report for the scope. */
+export async function ladderFunnel(trx: Trx, scope: PeopleScope, options: FunnelOptions): Promise<FunnelReport> {
+  const { rows: stages } = await funnelStagesStatement(scope, options).execute(trx);
+  const { rows: moves } = await funnelConversionsStatement(scope, options).execute(trx);
+  const asOf = options.asOf ?? new Date();
+  const monday = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate() - ((asOf.getUTCDay() + 6) % 7)));
+  const starts = Array.from({ length: options.weeks }, (_, i) =>
+    new Date(monday.getTime() - (options.weeks - 1 - i) * 7 * 86_400_000).toISOString().slice(0, 10),
+  );
+  const blank = () =>
+    new Map(
+      starts.map((s) => [
+        s,
+        { week: isoWeekLabel(new Date(`${s}T00:00:00Z`)), start: s, stages: emptyStages(), conversions: [] as Conversion[] },
+      ]),
+    );
+  const overall = blank();
+  const perZone = new Map<string, Map<string, FunnelWeek>>();
+  const target = (perZoneRow: unknown, zoneId: string | null) => {
+    if (!perZoneRow) return overall;
+    if (zoneId === null) return null;
+    let zone = perZone.get(zoneId);
+    if (!zone) {
+      zone = blank();
+      perZone.set(zoneId, zone);
+    }
+    return zone;
+  };
+  for (const r of stages) {
+    const week = target(r.per_zone, r.zone_id)?.get(r.week_start);
+    if (week) week.stages[r.stage] = Number(r.n);
+  }
+  for (const r of moves) {
+    const week = target(r.per_zone, r.zone_id)?.get(r.week_start);
+    if (week) week.conversions.push({ from: r.from_stage, to: r.to_stage, count: Number(r.n) });
+  }
+  const zoneIds = [...perZone.keys()];
+  const zoneRows = zoneIds.length
+    ? await trx
+        .selectFrom('zone')
+        .select(['id', 'code', 'name'])
+        .where('campaign_id', '=', scope.campaignId)
+        .where('id', 'in', zoneIds)
+        .orderBy('code')
+        .execute()
+    : [];
+  return {
+    weeks: [...overall.values()],
+    zones: zoneRows.map((z) => ({ ...z, weeks: [...(perZone.get(z.id)?.values() ?? [])] })),
+  };
+}

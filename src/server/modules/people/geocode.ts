@@ -1,0 +1,120 @@
+// Geocoding against the campaign's own address base (the BAN), set-based: one SQL statement matches
+// every person's street address to an address (normalised number, street and postcode keys, see
+// migration 0003), then the zone locator fills `zone_ids` in large batched updates.
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { AreaGeometry } from '../territory/geometry.ts';
+import { createZoneLocator, type ZoneLocator } from '../territory/zone-locator.ts';
+
+const LOCATE_BATCH = 5000;
+
+export interface GeocodeResult {
+  /** People given coordinates and an address_id by this call. */
+  geocoded: number;
+  /** People whose zone_ids were (re)computed and fall inside at least one zone. */
+  located: number;
+}
+
+/** Builds the SQL that matches people to the address base and sets lon, lat, address_id (exported for its snapshot test). */
+export function geocodeStatement(campaignId: string, personIds: readonly string[] | 'pending') {
+  const which = personIds === 'pending' ? sql`p.lon is null` : sql`p.id = any(${personIds as string[]}::uuid[])`;
+  // The address line, normalised like address.match_street, then split into number, suffix, street.
+  // A trailing "75011 Paris" is cut off (and used as the postcode when the person has none).
+  return sql<{ id: string; lon: number; lat: number }>`
+    with src as (
+      select p.id, p.postcode,
+        regexp_match(relais_norm_street(p.street_address), '^([0-9]+) ?(bis|ter|quater|[a-qs-z])? (.+?)(?: ([0-9]{5})(?: .*)?)?$') as m
+      from person p
+      where p.campaign_id = ${campaignId} and p.street_address <> '' and p.merged_into is null
+        and p.anonymized_at is null and ${which}
+    ),
+    keyed as (
+      select id, coalesce(nullif(postcode, ''), m[4], '') as postcode,
+        relais_norm_number(m[1] || coalesce(m[2], '')) as number, m[3] as street
+      from src where m is not null
+    ),
+    cand as (
+      select k.id, a.id as address_id, a.lon, a.lat, a.postcode,
+        min(a.postcode) over w as pc_min, max(a.postcode) over w as pc_max
+      from keyed k
+      join address a on a.campaign_id = ${campaignId} and a.match_street = k.street and a.match_number = k.number
+      where k.postcode = '' or a.postcode = k.postcode
+      window w as (partition by k.id)
+    ),
+    best as (
+      -- Without a postcode, a street name found in several postcodes is ambiguous: left alone.
+      select distinct on (id) id, address_id, lon, lat, postcode from cand
+      where pc_min = pc_max
+      order by id, address_id
+    )
+    update person p
+    set lon = b.lon, lat = b.lat, address_id = b.address_id,
+      postcode = case when p.postcode = '' then b.postcode else p.postcode end, modified_at = now()
+    from best b
+    where p.campaign_id = ${campaignId} and p.id = b.id
+    returning p.id, p.lon, p.lat`;
+}
+
+/** Loads every zone of the campaign (all layers, top layer first) into a point locator. */
+export async function loadZoneLocator(trx: Kysely<DB>, campaignId: string): Promise<ZoneLocator> {
+  const rows = await trx
+    .selectFrom('zone')
+    .innerJoin('zone_layer', (j) => j.onRef('zone_layer.campaign_id', '=', 'zone.campaign_id').onRef('zone_layer.id', '=', 'zone.layer_id'))
+    .select(['zone.id', 'zone.geometry', 'zone.bbox'])
+    .where('zone.campaign_id', '=', campaignId)
+    .orderBy('zone_layer.position')
+    .orderBy('zone.code')
+    .execute();
+  return createZoneLocator(rows.map((r) => ({ id: r.id, geometry: r.geometry as unknown as AreaGeometry, bbox: r.bbox })));
+}
+
+/** Sets zone_ids of the given located points in batched updates; returns how many fall in a zone. */
+export async function writeZoneIds(
+  trx: Kysely<DB>,
+  campaignId: string,
+  points: ReadonlyArray<{ id: string; lon: number | null; lat: number | null }>,
+  locator?: ZoneLocator,
+): Promise<number> {
+  if (points.length === 0) return 0;
+  const zones = locator ?? (await loadZoneLocator(trx, campaignId));
+  let located = 0;
+  for (let start = 0; start < points.length; start += LOCATE_BATCH) {
+    const slice = points.slice(start, start + LOCATE_BATCH);
+    const ids: string[] = [];
+    const zoneIds: string[] = [];
+    for (const p of slice) {
+      const found = p.lon === null || p.lat === null ? [] : zones.locate(p.lon, p.lat);
+      if (found.length > 0) located++;
+      ids.push(p.id);
+      zoneIds.push(`{${found.join(',')}}`);
+    }
+    await sql`update person p set zone_ids = v.z::uuid[]
+      from unnest(${ids}::uuid[], ${zoneIds}::text[]) as v(id, z)
+      where p.campaign_id = ${campaignId} and p.id = v.id`.execute(trx);
+  }
+  return located;
+}
+
+/** Recomputes zone_ids of the given people from their current coordinates. */
+export async function locatePeople(trx: Kysely<DB>, campaignId: string, personIds: readonly string[]): Promise<number> {
+  if (personIds.length === 0) return 0;
+  const rows = await trx
+    .selectFrom('person')
+    .select(['id', 'lon', 'lat'])
+    .where('campaign_id', '=', campaignId)
+    .where('id', 'in', personIds)
+    .execute();
+  return writeZoneIds(trx, campaignId, rows);
+}
+
+/**
+ * Geocodes people against the campaign's address base and fills their zones. `'pending'` takes every
+ * person with an address and no coordinates. Runs inside the caller's transaction.
+ */
+export async function geocodeAndLocate(trx: Kysely<DB>, campaignId: string, personIds: string[] | 'pending'): Promise<GeocodeResult> {
+  if (personIds !== 'pending' && personIds.length === 0) return { geocoded: 0, located: 0 };
+  const { rows } = await geocodeStatement(campaignId, personIds).execute(trx);
+  if (rows.length === 0) return { geocoded: 0, located: 0 };
+  const located = await writeZoneIds(trx, campaignId, rows);
+  return { geocoded: rows.length, located };
+}

@@ -1,0 +1,236 @@
+// Plain queries over people: the referent scope, listing with search/filters/sort, one person, and
+// the zones, tags and lists shown with them. Every query names the campaign and applies the scope.
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import type { Trx } from '../../db/database.ts';
+import type { DB, LadderStage } from '../../db/schema.ts';
+import { AppError, notFound } from '../../http/problem.ts';
+import { normalizePhone, type PersonRow } from './normalize.ts';
+
+/** Who is asking: their campaign and, for a referent, their zones. */
+export interface PeopleScope {
+  campaignId: string;
+  zoneScope: readonly string[] | null;
+}
+
+/** The referent restriction on person rows (alias `person` or the given table alias). */
+export function inScope(scope: PeopleScope, column = 'person.zone_ids'): Expression<SqlBool> {
+  if (scope.zoneScope === null) return sql<SqlBool>`true`;
+  return sql<SqlBool>`${sql.ref(column)} && ${[...scope.zoneScope]}::uuid[]`;
+}
+
+/** Visible people: this campaign, not merged away, in scope. */
+export function visiblePeople(trx: Trx, scope: PeopleScope) {
+  return trx
+    .selectFrom('person')
+    .where('person.campaign_id', '=', scope.campaignId)
+    .where('person.merged_into', 'is', null)
+    .where(inScope(scope));
+}
+
+/** One visible person, or NOT_FOUND (another campaign, outside the zones, merged away). */
+export async function getPerson(trx: Trx, scope: PeopleScope, id: string): Promise<PersonRow> {
+  const row = await visiblePeople(trx, scope).selectAll('person').where('person.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('person');
+  return row;
+}
+
+/** The ids among `ids` that the scope sees (for bulk actions). */
+export async function visibleIds(trx: Trx, scope: PeopleScope, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await visiblePeople(trx, scope)
+    .select('person.id')
+    .where(sql<SqlBool>`person.id = any(${[...ids]}::uuid[])`)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export const SORTS = {
+  family_name: ['family_name', 'given_name'],
+  given_name: ['given_name', 'family_name'],
+  created_date: ['created_at'],
+  modified_date: ['modified_at'],
+  ladder_stage: ['ladder_stage'],
+} as const;
+export type SortKey = keyof typeof SORTS;
+
+export interface ListPeopleQuery {
+  page: number;
+  perPage: number;
+  q?: string | undefined;
+  stage?: LadderStage | undefined;
+  zoneId?: string | undefined;
+  tagId?: string | undefined;
+  listId?: string | undefined;
+  sort?: string | undefined;
+  filter?: string | undefined;
+}
+
+type PersonQuery = SelectQueryBuilder<DB, 'person', object>;
+
+const FILTER_RE = /^(modified_date|created_date)\s+(gt|lt|eq|ge|le)\s+'([^']+)'$/i;
+const OPS = { gt: '>', lt: '<', ge: '>=', le: '<=' } as const;
+
+/** Applies an OSDI filter (`modified_date gt '2026-01-01' and created_date le '…'`). */
+export function applyOsdiFilter(query: PersonQuery, filter: string): PersonQuery {
+  let q = query;
+  for (const clause of filter.trim().split(/\s+and\s+/i)) {
+    const m = FILTER_RE.exec(clause.trim());
+    const when = m ? new Date(m[3] as string) : null;
+    if (!m || !when || Number.isNaN(when.getTime())) {
+      throw new AppError('FILTER_INVALID', `Unsupported filter clause: ${clause}. Use e.g. modified_date gt '2026-01-01'.`);
+    }
+    const column = m[1]?.toLowerCase() === 'created_date' ? 'person.created_at' : 'person.modified_at';
+    const op = (m[2] as string).toLowerCase() as keyof typeof OPS | 'eq';
+    if (op !== 'eq') q = q.where(column, OPS[op], when);
+    else if (/^\d{4}-\d{2}-\d{2}$/.test(m[3] as string)) {
+      // A date alone means the whole day.
+      q = q.where(column, '>=', when).where(column, '<', new Date(when.getTime() + 86_400_000));
+    } else q = q.where(column, '=', when);
+  }
+  return q;
+}
+
+/** The search term as the index stores text: lower-case, no accents. */
+const searchTerm = (q: string) => sql<string>`lower(relais_unaccent(${q}))`;
+const likeEscape = (q: string) => q.replace(/[\\%_]/g, '\\$&');
+
+/**
+ * Search as you type: substring or trigram word similarity on search_text. The matching runs in
+ * relais_person_search() (migration 0003) so that the GIN trigram index serves it under row-level
+ * security; a phone typed the national way ("06 12 …") is also looked for in its E.164 form.
+ */
+export function applySearch(query: PersonQuery, q: string): PersonQuery {
+  const phone = /^[\d\s.+()-]{6,}$/.test(q) ? normalizePhone(q) : null;
+  return query.where(sql<SqlBool>`person.id in (select relais_person_search(${q}, ${phone}::text))`);
+}
+
+/** Relevance order for a search: word-prefix matches first, then by trigram word similarity. */
+function orderBySearch<Q extends SelectQueryBuilder<DB, 'person', PersonRow>>(query: Q, q: string): Q {
+  const prefix = sql<string>`lower(relais_unaccent(${likeEscape(q)})) || '%'`;
+  return query
+    .orderBy(sql`(person.search_text like ${prefix} or person.search_text like '% ' || ${prefix})`, 'desc')
+    .orderBy(sql`word_similarity(${searchTerm(q)}, person.search_text)`, 'desc') as Q;
+}
+
+/** Builds the filtered query of a people list (no order, no paging): shared by rows and count. */
+export function peopleListQuery(trx: Trx, scope: PeopleScope, query: ListPeopleQuery): PersonQuery {
+  let q: PersonQuery = visiblePeople(trx, scope).where('person.anonymized_at', 'is', null);
+  if (query.stage) q = q.where('person.ladder_stage', '=', query.stage);
+  if (query.zoneId) q = q.where(sql<SqlBool>`person.zone_ids @> array[${query.zoneId}]::uuid[]`);
+  if (query.tagId) {
+    const tagId = query.tagId;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('tagging as t')
+          .select(sql`1`.as('one'))
+          .whereRef('t.campaign_id', '=', 'person.campaign_id')
+          .whereRef('t.person_id', '=', 'person.id')
+          .where('t.tag_id', '=', tagId),
+      ),
+    );
+  }
+  if (query.listId) {
+    const listId = query.listId;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('list_member as m')
+          .select(sql`1`.as('one'))
+          .whereRef('m.campaign_id', '=', 'person.campaign_id')
+          .whereRef('m.person_id', '=', 'person.id')
+          .where('m.list_id', '=', listId),
+      ),
+    );
+  }
+  if (query.filter) q = applyOsdiFilter(q, query.filter);
+  if (query.q?.trim()) q = applySearch(q, query.q.trim());
+  return q;
+}
+
+/** The query of one page of people, ordered: a SORTS key ('-' for descending), else relevance when searching, else newest. */
+export function peoplePageQuery(trx: Trx, scope: PeopleScope, query: ListPeopleQuery) {
+  let rowsQuery = peopleListQuery(trx, scope, query).selectAll('person');
+  const sort = query.sort?.replace(/^-/, '') as SortKey | undefined;
+  if (sort && !(sort in SORTS))
+    throw new AppError('VALIDATION_FAILED', `Unknown sort ${query.sort}; use one of ${Object.keys(SORTS).join(', ')}.`);
+  if (sort) {
+    const dir = query.sort?.startsWith('-') ? 'desc' : 'asc';
+    for (const column of SORTS[sort]) rowsQuery = rowsQuery.orderBy(`person.${column}`, dir);
+  } else if (query.q?.trim()) {
+    rowsQuery = orderBySearch(rowsQuery, query.q.trim());
+  } else {
+    rowsQuery = rowsQuery.orderBy('person.created_at', 'desc');
+  }
+  return rowsQuery
+    .orderBy('person.id')
+    .limit(query.perPage)
+    .offset((query.page - 1) * query.perPage);
+}
+
+/** Sets the word-similarity threshold of typo-tolerant search for this transaction. */
+export async function prepareSearch(trx: Trx): Promise<void> {
+  await sql`select set_config('pg_trgm.word_similarity_threshold', '0.45', true)`.execute(trx);
+}
+
+/** A page of people and the total count. */
+export async function listPeople(trx: Trx, scope: PeopleScope, query: ListPeopleQuery): Promise<{ rows: PersonRow[]; total: number }> {
+  if (query.q?.trim()) await prepareSearch(trx);
+  const rows = await peoplePageQuery(trx, scope, query).execute();
+  const total = await peopleListQuery(trx, scope, query)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}
+
+export interface Related {
+  zones: Map<string, { id: string; code: string; name: string; layer: string }>;
+  tags: Map<string, Array<{ id: string; name: string }>>;
+  lists: Map<string, Array<{ id: string; name: string }>>;
+}
+
+/** Zones, tags and lists of a page of people, in three queries. */
+export async function loadRelated(trx: Trx, campaignId: string, people: readonly PersonRow[]): Promise<Related> {
+  const ids = people.map((p) => p.id);
+  const zoneIds = [...new Set(people.flatMap((p) => p.zone_ids))];
+  const related: Related = { zones: new Map(), tags: new Map(), lists: new Map() };
+  if (ids.length === 0) return related;
+  if (zoneIds.length > 0) {
+    const zones = await trx
+      .selectFrom('zone')
+      .innerJoin('zone_layer', (j) =>
+        j.onRef('zone_layer.campaign_id', '=', 'zone.campaign_id').onRef('zone_layer.id', '=', 'zone.layer_id'),
+      )
+      .select(['zone.id', 'zone.code', 'zone.name', 'zone_layer.code as layer'])
+      .where('zone.campaign_id', '=', campaignId)
+      .where('zone.id', 'in', zoneIds)
+      .execute();
+    for (const z of zones) related.zones.set(z.id, z);
+  }
+  const tags = await trx
+    .selectFrom('tagging')
+    .innerJoin('tag', (j) => j.onRef('tag.campaign_id', '=', 'tagging.campaign_id').onRef('tag.id', '=', 'tagging.tag_id'))
+    .select(['tagging.person_id', 'tag.id', 'tag.name'])
+    .where('tagging.campaign_id', '=', campaignId)
+    .where('tagging.person_id', 'in', ids)
+    .orderBy('tag.name')
+    .execute();
+  for (const t of tags) related.tags.set(t.person_id, [...(related.tags.get(t.person_id) ?? []), { id: t.id, name: t.name }]);
+  const lists = await trx
+    .selectFrom('list_member')
+    .innerJoin('list', (j) => j.onRef('list.campaign_id', '=', 'list_member.campaign_id').onRef('list.id', '=', 'list_member.list_id'))
+    .select(['list_member.person_id', 'list.id', 'list.name'])
+    .where('list_member.campaign_id', '=', campaignId)
+    .where('list_member.person_id', 'in', ids)
+    .orderBy('list.name')
+    .execute();
+  for (const l of lists) related.lists.set(l.person_id, [...(related.lists.get(l.person_id) ?? []), { id: l.id, name: l.name }]);
+  return related;
+}
+
+/** The related documents of one person out of a Related bundle. */
+export function relatedOf(related: Related, person: PersonRow) {
+  return {
+    zones: person.zone_ids.flatMap((id) => related.zones.get(id) ?? []),
+    tags: related.tags.get(person.id) ?? [],
+    lists: related.lists.get(person.id) ?? [],
+  };
+}

@@ -1,0 +1,387 @@
+// HTTP routes of people: the OSDI collection with search, one person, create/update, the signup
+// helper, timeline, consents, manual ladder moves and bulk actions. Every query is scoped.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Trx } from '../../db/database.ts';
+import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
+import { AppError } from '../../http/problem.ts';
+import { collection, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
+import { listConsents, recordConsents } from './consent.ts';
+import { moveStageManually } from './ladder.ts';
+import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.ts';
+import { getPerson, listPeople, loadRelated, relatedOf, visibleIds } from './people.repo.ts';
+import {
+  ConsentInputSchema,
+  ConsentSchema,
+  IdParams,
+  PersonInputSchema,
+  PersonSchema,
+  Stage,
+  TimelineItemSchema,
+} from './people.schemas.ts';
+import { createPerson, type PeopleActor, signup, updatePerson } from './people.service.ts';
+import { personTimeline } from './timeline.ts';
+
+/** The people-side view of the actor: campaign, referent zones, label and IP for proofs. */
+export function peopleActor(request: FastifyRequest, actor: TenantActor): PeopleActor {
+  return { campaignId: actor.campaignId, zoneScope: actor.zoneScope, label: actor.label, ip: request.ip ?? null };
+}
+
+/** HAL paging links of a collection page. */
+export function pageLinks(app: FastifyInstance, request: FastifyRequest, page: number, totalPages: number) {
+  const url = new URL(request.url, app.deps.config.publicUrl);
+  const at = (p: number) => {
+    url.searchParams.set('page', String(p));
+    return { href: `${app.deps.config.publicUrl}${url.pathname}${url.search}` };
+  };
+  return { self: at(page), ...(page < totalPages ? { next: at(page + 1) } : {}), ...(page > 1 ? { prev: at(page - 1) } : {}) };
+}
+
+/** People rows as OSDI documents, with their zones, tags and lists. */
+export async function osdiPeople(app: FastifyInstance, trx: Trx, campaignId: string, rows: readonly PersonRow[]) {
+  const related = await loadRelated(trx, campaignId, rows);
+  const apiBase = `${app.deps.config.publicUrl}/api/v1`;
+  return rows.map((row) => formatPersonOsdi(row, { ...relatedOf(related, row), apiBase }));
+}
+
+const ListQuery = Type.Object({
+  ...PageQuery.properties,
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  stage: Type.Optional(Stage),
+  zone_id: Type.Optional(Uuid),
+  tag_id: Type.Optional(Uuid),
+  list_id: Type.Optional(Uuid),
+  sort: Type.Optional(Type.String({ pattern: '^-?[a-z_]+$' })),
+  filter: Type.Optional(Type.String({ maxLength: 300 })),
+});
+
+const BULK_ACTIONS = ['add_tag', 'remove_tag', 'add_to_list', 'remove_from_list', 'move_stage'] as const;
+
+export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const one = async (trx: Trx, campaignId: string, row: PersonRow) => (await osdiPeople(app, trx, campaignId, [row]))[0] as OsdiPerson;
+
+  app.get(
+    '/people',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'People (OSDI collection): search as you type, filters, sort, OSDI filter on modified_date',
+        querystring: ListQuery,
+        response: { 200: collection('osdi:people', PersonSchema), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.read');
+      const q = request.query;
+      return inTenant(app, actor, async (trx) => {
+        const { rows, total } = await listPeople(trx, actor, {
+          page: q.page,
+          perPage: q.per_page,
+          q: q.q,
+          stage: q.stage,
+          zoneId: q.zone_id,
+          tagId: q.tag_id,
+          listId: q.list_id,
+          sort: q.sort,
+          filter: q.filter,
+        });
+        const totalPages = Math.max(1, Math.ceil(total / q.per_page));
+        return {
+          total_records: total,
+          total_pages: totalPages,
+          page: q.page,
+          per_page: q.per_page,
+          _links: pageLinks(app, request, q.page, totalPages),
+          _embedded: { 'osdi:people': await osdiPeople(app, trx, actor.campaignId, rows) },
+        };
+      });
+    },
+  );
+
+  app.get(
+    '/people/:id',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'One person (OSDI)',
+        params: IdParams,
+        response: { 200: PersonSchema, ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.read');
+      return inTenant(app, actor, async (trx) => one(trx, actor.campaignId, await getPerson(trx, actor, request.params.id)));
+    },
+  );
+
+  app.post(
+    '/people',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Create a person',
+        body: Type.Object({ ...PersonInputSchema.properties, ladder_stage: Type.Optional(Stage) }, { additionalProperties: false }),
+        response: { 201: PersonSchema, ...problems(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, 'people.write');
+      const person = await inTenant(app, actor, async (trx) =>
+        one(trx, actor.campaignId, await createPerson(trx, peopleActor(request, actor), request.body)),
+      );
+      return reply.status(201).send(person);
+    },
+  );
+
+  app.put(
+    '/people/:id',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Update a person (partial: only the fields given)',
+        params: IdParams,
+        body: PersonInputSchema,
+        response: { 200: PersonSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.write');
+      return inTenant(app, actor, async (trx) =>
+        one(trx, actor.campaignId, await updatePerson(trx, peopleActor(request, actor), request.params.id, request.body)),
+      );
+    },
+  );
+
+  app.post(
+    '/people/person_signup_helper',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'OSDI signup helper: create or update by e-mail, add tags and lists, record consents',
+        body: Type.Object({
+          person: PersonInputSchema,
+          add_tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 50 })),
+          add_lists: Type.Optional(Type.Array(Uuid, { maxItems: 50 })),
+          consents: Type.Optional(
+            Type.Array(
+              Type.Object({
+                channel: StringEnum(['email', 'sms', 'phone', 'post'] as const),
+                text_shown: Type.Optional(Type.String({ maxLength: 5000 })),
+                form: Type.Optional(Type.String({ maxLength: 300 })),
+              }),
+              { maxItems: 4 },
+            ),
+          ),
+        }),
+        response: { 200: PersonSchema, 201: PersonSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, 'people.write');
+      const { doc, created } = await inTenant(app, actor, async (trx) => {
+        const result = await signup(trx, peopleActor(request, actor), request.body);
+        return { doc: await one(trx, actor.campaignId, result.person), created: result.created };
+      });
+      return reply.status(created ? 201 : 200).send(doc);
+    },
+  );
+
+  app.get(
+    '/people/:id/activities',
+    {
+      schema: {
+        tags: ['people'],
+        summary: "A person's timeline: activities, ladder moves, consents, tags",
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: collection('relais:timeline', TimelineItemSchema), ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.read');
+      return inTenant(app, actor, async (trx) => {
+        await getPerson(trx, actor, request.params.id);
+        const page = { page: request.query.page, perPage: request.query.per_page };
+        const { rows, total } = await personTimeline(trx, actor.campaignId, request.params.id, page);
+        return { total_records: total, page: page.page, per_page: page.perPage, _embedded: { 'relais:timeline': rows } };
+      });
+    },
+  );
+
+  app.get(
+    '/people/:id/consents',
+    {
+      schema: {
+        tags: ['people'],
+        summary: "A person's consent ledger, newest first",
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(ConsentSchema) }), ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.read');
+      return inTenant(app, actor, async (trx) => {
+        await getPerson(trx, actor, request.params.id);
+        return { items: await listConsents(trx, actor.campaignId, request.params.id) };
+      });
+    },
+  );
+
+  app.post(
+    '/people/:id/consents',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Record a consent given or withdrawn, with its proof (form, IP, text shown)',
+        params: IdParams,
+        body: ConsentInputSchema,
+        response: { 201: ConsentSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, 'people.write');
+      const body = request.body;
+      const consent = await inTenant(app, actor, async (trx) => {
+        const person = await getPerson(trx, actor, request.params.id);
+        if (person.anonymized_at) throw new AppError('PERSON_ANONYMIZED', 'This person was anonymised.');
+        const [id] = await recordConsents(trx, [
+          {
+            campaignId: actor.campaignId,
+            personId: person.id,
+            channel: body.channel,
+            status: body.status,
+            source: body.source,
+            proof: { ...body.proof, ip: body.proof?.ip ?? request.ip ?? null },
+            actorLabel: actor.label,
+          },
+        ]);
+        return trx
+          .selectFrom('consent')
+          .select(['id', 'channel', 'status', 'at', 'source', 'proof', 'actor_label'])
+          .where('campaign_id', '=', actor.campaignId)
+          .where('id', '=', id as string)
+          .executeTakeFirstOrThrow();
+      });
+      return reply.status(201).send(consent);
+    },
+  );
+
+  app.post(
+    '/people/:id/ladder',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Move a person on the ladder by hand, with a reason',
+        params: IdParams,
+        body: Type.Object({ to_stage: Stage, reason: Type.String({ minLength: 1, maxLength: 500 }) }),
+        response: { 200: PersonSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.write');
+      return inTenant(app, actor, async (trx) => {
+        const person = await getPerson(trx, actor, request.params.id);
+        const { to_stage, reason } = request.body;
+        await moveStageManually(trx, {
+          campaignId: actor.campaignId,
+          personIds: [person.id],
+          toStage: to_stage,
+          reason,
+          actorLabel: actor.label,
+        });
+        return one(trx, actor.campaignId, await getPerson(trx, actor, person.id));
+      });
+    },
+  );
+
+  app.post(
+    '/people/bulk',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Bulk action on people (ids outside your scope are ignored). `segment` is accepted but not used yet: give person_ids.',
+        body: Type.Object({
+          person_ids: Type.Optional(Type.Array(Uuid, { maxItems: 10000 })),
+          segment: Type.Optional(Type.Unknown({ description: 'Reserved for segment selections (segments module); ignored for now.' })),
+          action: StringEnum(BULK_ACTIONS),
+          tag_id: Type.Optional(Uuid),
+          list_id: Type.Optional(Uuid),
+          to_stage: Type.Optional(Stage),
+          reason: Type.Optional(Type.String({ maxLength: 500 })),
+        }),
+        response: { 200: Type.Object({ affected: Type.Integer() }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.write');
+      const b = request.body;
+      if (!b.person_ids) throw new AppError('VALIDATION_FAILED', 'Give person_ids (segment selections are not supported yet).');
+      return inTenant(app, actor, async (trx) => {
+        const ids = await visibleIds(trx, actor, b.person_ids ?? []);
+        const c = actor.campaignId;
+        const need = <T>(value: T | undefined, name: string): T => {
+          if (value === undefined) throw new AppError('VALIDATION_FAILED', `The action ${b.action} needs ${name}.`);
+          return value;
+        };
+        const exists = async (table: 'tag' | 'list', id: string) => {
+          const row = await trx.selectFrom(table).select('id').where('campaign_id', '=', c).where('id', '=', id).executeTakeFirst();
+          if (!row) throw new AppError('NOT_FOUND', `No such ${table}.`);
+          return id;
+        };
+        if (ids.length === 0) return { affected: 0 };
+        switch (b.action) {
+          case 'add_tag': {
+            const tagId = await exists('tag', need(b.tag_id, 'tag_id'));
+            const r = await trx
+              .insertInto('tagging')
+              .values(ids.map((person_id) => ({ campaign_id: c, tag_id: tagId, person_id })))
+              .onConflict((oc) => oc.doNothing())
+              .executeTakeFirst();
+            return { affected: Number(r.numInsertedOrUpdatedRows ?? 0) };
+          }
+          case 'remove_tag': {
+            const tagId = await exists('tag', need(b.tag_id, 'tag_id'));
+            const r = await trx
+              .deleteFrom('tagging')
+              .where('campaign_id', '=', c)
+              .where('tag_id', '=', tagId)
+              .where('person_id', 'in', ids)
+              .executeTakeFirst();
+            return { affected: Number(r.numDeletedRows) };
+          }
+          case 'add_to_list': {
+            const listId = await exists('list', need(b.list_id, 'list_id'));
+            const r = await trx
+              .insertInto('list_member')
+              .values(ids.map((person_id) => ({ campaign_id: c, list_id: listId, person_id })))
+              .onConflict((oc) => oc.doNothing())
+              .executeTakeFirst();
+            return { affected: Number(r.numInsertedOrUpdatedRows ?? 0) };
+          }
+          case 'remove_from_list': {
+            const listId = await exists('list', need(b.list_id, 'list_id'));
+            const r = await trx
+              .deleteFrom('list_member')
+              .where('campaign_id', '=', c)
+              .where('list_id', '=', listId)
+              .where('person_id', 'in', ids)
+              .executeTakeFirst();
+            return { affected: Number(r.numDeletedRows) };
+          }
+          case 'move_stage': {
+            const toStage = need(b.to_stage, 'to_stage');
+            const affected = await moveStageManually(trx, {
+              campaignId: c,
+              personIds: ids,
+              toStage,
+              reason: b.reason ?? 'bulk',
+              actorLabel: actor.label,
+            });
+            return { affected };
+          }
+        }
+      });
+    },
+  );
+};

@@ -1,0 +1,286 @@
+// Use cases on people: create, update (partial, OSDI fields), and the signup helper
+// (create-or-update by e-mail with tags, lists and consents). Each runs in the caller's transaction.
+import { sql } from 'kysely';
+import type { Trx } from '../../db/database.ts';
+import type { ConsentChannel, LadderStage } from '../../db/schema.ts';
+import { AppError, notFound } from '../../http/problem.ts';
+import { uuidv7 } from '../../lib/ids.ts';
+import { recordConsents } from './consent.ts';
+import { listCustomFields, mergeCustomFields, validateCustomFields } from './custom-fields.ts';
+import { geocodeAndLocate, locatePeople } from './geocode.ts';
+import { recordActivity } from './ladder.ts';
+import { normalizeEmail, normalizePhone, type PersonRow } from './normalize.ts';
+import { getPerson, type PeopleScope } from './people.repo.ts';
+
+export interface PeopleActor extends PeopleScope {
+  label: string;
+  ip: string | null;
+}
+
+export interface PostalAddressInput {
+  address_lines?: string[];
+  locality?: string;
+  region?: string;
+  postal_code?: string;
+  country?: string;
+  location?: { latitude: number; longitude: number } | null;
+}
+
+export interface PersonInput {
+  given_name?: string;
+  family_name?: string;
+  additional_name?: string;
+  email_addresses?: Array<{ address: string; primary?: boolean }>;
+  phone_numbers?: Array<{ number: string; primary?: boolean }>;
+  postal_addresses?: PostalAddressInput[];
+  languages_spoken?: string[];
+  custom_fields?: Record<string, unknown>;
+  birthdate?: string | null;
+  gender?: string | null;
+  source?: string;
+  ladder_stage?: LadderStage;
+}
+
+type Columns = Record<string, unknown>;
+
+/** Primary first, then the others; normalised and without repeats. */
+function ordered<T extends { primary?: boolean }>(items: readonly T[]): T[] {
+  return [...items.filter((i) => i.primary), ...items.filter((i) => !i.primary)];
+}
+
+function emailColumns(input: PersonInput['email_addresses']): Columns {
+  if (!input) return {};
+  const emails: string[] = [];
+  for (const e of ordered(input)) {
+    const email = normalizeEmail(e.address);
+    if (!email) throw new AppError('EMAIL_INVALID', `Not a valid e-mail address: ${e.address}`, { value: e.address });
+    if (!emails.includes(email)) emails.push(email);
+  }
+  return { email: emails[0] ?? null, emails: emails.slice(1) };
+}
+
+function phoneColumns(input: PersonInput['phone_numbers'], country: string): Columns {
+  if (!input) return {};
+  const phones: string[] = [];
+  for (const p of ordered(input)) {
+    const phone = normalizePhone(p.number, country);
+    if (!phone) throw new AppError('PHONE_INVALID', `Not a valid phone number: ${p.number}`, { value: p.number });
+    if (!phones.includes(phone)) phones.push(phone);
+  }
+  return { phone: phones[0] ?? null, phones: phones.slice(1) };
+}
+
+function addressColumns(input: PersonInput['postal_addresses']): Columns {
+  if (!input) return {};
+  const a = input[0];
+  return {
+    street_address: (a?.address_lines ?? []).join(', ').trim(),
+    locality: a?.locality?.trim() ?? '',
+    region: a?.region?.trim() ?? '',
+    postcode: a?.postal_code?.trim() ?? '',
+    ...(a?.country ? { country: a.country.trim().toUpperCase() } : {}),
+    lon: a?.location?.longitude ?? null,
+    lat: a?.location?.latitude ?? null,
+    address_id: null,
+    zone_ids: [],
+  };
+}
+
+/** Column values of a (partial) person input, normalised and validated. */
+async function toColumns(trx: Trx, campaignId: string, input: PersonInput, current: PersonRow | null): Promise<Columns> {
+  const country = input.postal_addresses?.[0]?.country ?? current?.country ?? 'FR';
+  const columns: Columns = {
+    ...emailColumns(input.email_addresses),
+    ...phoneColumns(input.phone_numbers, country),
+    ...addressColumns(input.postal_addresses),
+  };
+  for (const key of ['given_name', 'family_name', 'additional_name', 'source'] as const) {
+    if (input[key] !== undefined) columns[key] = (input[key] as string).trim();
+  }
+  if (input.languages_spoken !== undefined) columns.languages_spoken = input.languages_spoken;
+  if (input.birthdate !== undefined) columns.birthdate = input.birthdate;
+  if (input.gender !== undefined) columns.gender = input.gender;
+  if (input.custom_fields !== undefined) {
+    const defs = await listCustomFields(trx, campaignId);
+    const valid = validateCustomFields(defs, input.custom_fields);
+    columns.custom_fields = JSON.stringify(mergeCustomFields(current?.custom_fields ?? {}, valid));
+  }
+  return columns;
+}
+
+/** Throws DUPLICATE_EMAIL when another person of the campaign already has this primary e-mail. */
+async function assertEmailFree(trx: Trx, campaignId: string, email: unknown, exceptId: string | null): Promise<void> {
+  if (typeof email !== 'string') return;
+  const other = await trx
+    .selectFrom('person')
+    .select('id')
+    .where('campaign_id', '=', campaignId)
+    .where('email', '=', email)
+    .$if(exceptId !== null, (q) => q.where('id', '<>', exceptId as string))
+    .executeTakeFirst();
+  if (other) throw new AppError('DUPLICATE_EMAIL', `Another person already has the e-mail ${email}.`, { person_id: other.id });
+}
+
+/** Geocodes (or locates given coordinates) after an address change, then checks the referent scope. */
+async function placeAndCheck(trx: Trx, actor: PeopleActor, id: string, columns: Columns): Promise<PersonRow> {
+  if ('street_address' in columns) {
+    const { geocoded } = await geocodeAndLocate(trx, actor.campaignId, [id]);
+    if (geocoded === 0 && columns.lon !== null) await locatePeople(trx, actor.campaignId, [id]);
+  }
+  try {
+    return await getPerson(trx, actor, id);
+  } catch (error) {
+    if ((error as AppError).code === 'NOT_FOUND') {
+      throw new AppError('PERSON_OUTSIDE_SCOPE', 'The person would lie outside your zones (give an address inside them).');
+    }
+    throw error;
+  }
+}
+
+/** Creates a person; returns the stored row. */
+export async function createPerson(trx: Trx, actor: PeopleActor, input: PersonInput): Promise<PersonRow> {
+  const columns = await toColumns(trx, actor.campaignId, input, null);
+  await assertEmailFree(trx, actor.campaignId, columns.email, null);
+  const id = uuidv7();
+  await trx
+    .insertInto('person')
+    .values({
+      ...columns,
+      campaign_id: actor.campaignId,
+      id,
+      ...(input.ladder_stage ? { ladder_stage: input.ladder_stage } : {}),
+      source: (columns.source as string | undefined) ?? 'api',
+    } as never)
+    .execute();
+  return placeAndCheck(trx, actor, id, columns.street_address === undefined ? {} : columns);
+}
+
+/** Updates the given fields of a visible person; returns the stored row. */
+export async function updatePerson(trx: Trx, actor: PeopleActor, id: string, input: PersonInput): Promise<PersonRow> {
+  const current = await getPerson(trx, actor, id);
+  if (current.anonymized_at) throw new AppError('PERSON_ANONYMIZED', 'This person was anonymised and cannot be edited.');
+  const columns = await toColumns(trx, actor.campaignId, input, current);
+  await assertEmailFree(trx, actor.campaignId, columns.email, id);
+  if (Object.keys(columns).length > 0) {
+    await trx
+      .updateTable('person')
+      .set({ ...columns, modified_at: new Date() } as never)
+      .where('campaign_id', '=', actor.campaignId)
+      .where('id', '=', id)
+      .execute();
+  }
+  return placeAndCheck(trx, actor, id, columns);
+}
+
+export interface SignupInput {
+  person: PersonInput;
+  add_tags?: string[];
+  add_lists?: string[];
+  consents?: Array<{ channel: ConsentChannel; text_shown?: string; form?: string }>;
+}
+
+/** Finds tags by name (case-insensitive), creating the missing ones; returns their ids. */
+export async function ensureTags(trx: Trx, campaignId: string, names: readonly string[]): Promise<string[]> {
+  const clean = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
+  if (clean.length === 0) return [];
+  await trx
+    .insertInto('tag')
+    .values(clean.map((name) => ({ campaign_id: campaignId, id: uuidv7(), name })))
+    .onConflict((oc) => oc.expression(sql`campaign_id, lower(name)`).doNothing())
+    .execute();
+  const rows = await trx
+    .selectFrom('tag')
+    .select('id')
+    .where('campaign_id', '=', campaignId)
+    .where(
+      sql`lower(name)`,
+      'in',
+      clean.map((n) => n.toLowerCase()),
+    )
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Adds people to tags and lists (ignoring memberships that exist). */
+export async function addMemberships(
+  trx: Trx,
+  campaignId: string,
+  personIds: readonly string[],
+  tagIds: readonly string[],
+  listIds: readonly string[],
+) {
+  if (personIds.length === 0) return;
+  const pairs = (ids: readonly string[]) => ids.flatMap((x) => personIds.map((p) => [x, p] as const));
+  if (tagIds.length > 0) {
+    await trx
+      .insertInto('tagging')
+      .values(pairs(tagIds).map(([tag_id, person_id]) => ({ campaign_id: campaignId, tag_id, person_id })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  if (listIds.length > 0) {
+    await trx
+      .insertInto('list_member')
+      .values(pairs(listIds).map(([list_id, person_id]) => ({ campaign_id: campaignId, list_id, person_id })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+/** OSDI signup helper: create or update the person with this e-mail, tag, list, record consents and a signup activity. */
+export async function signup(trx: Trx, actor: PeopleActor, input: SignupInput): Promise<{ person: PersonRow; created: boolean }> {
+  const email = normalizeEmail(input.person.email_addresses?.[0]?.address ?? '');
+  if (!email) throw new AppError('EMAIL_INVALID', 'The signup helper needs a valid e-mail address.');
+  const existing = await trx
+    .selectFrom('person')
+    .select(['id', 'zone_ids'])
+    .where('campaign_id', '=', actor.campaignId)
+    .where('merged_into', 'is', null)
+    .where((eb) => eb.or([eb('email', '=', email), eb(sql`${email}`, '=', eb.fn.any('emails'))]))
+    .orderBy(sql`email = ${email}`, 'desc')
+    .executeTakeFirst();
+  let person: PersonRow;
+  if (existing) {
+    try {
+      await getPerson(trx, actor, existing.id);
+    } catch {
+      throw new AppError('PERSON_OUTSIDE_SCOPE', 'A person with this e-mail exists outside your zones.');
+    }
+    // Keep the e-mails the person already has; the signup's e-mail is one of them.
+    const { email_addresses: _, ...rest } = input.person;
+    person = await updatePerson(trx, actor, existing.id, rest);
+  } else {
+    person = await createPerson(trx, actor, { source: 'signup', ...input.person });
+  }
+  const listIds = input.add_lists ?? [];
+  if (listIds.length > 0) {
+    const found = await trx
+      .selectFrom('list')
+      .select('id')
+      .where('campaign_id', '=', actor.campaignId)
+      .where('id', 'in', listIds)
+      .execute();
+    if (found.length !== new Set(listIds).size) throw notFound('list');
+  }
+  await addMemberships(trx, actor.campaignId, [person.id], await ensureTags(trx, actor.campaignId, input.add_tags ?? []), listIds);
+  await recordConsents(
+    trx,
+    (input.consents ?? []).map((c) => ({
+      campaignId: actor.campaignId,
+      personId: person.id,
+      channel: c.channel,
+      status: 'given' as const,
+      source: 'signup',
+      proof: { form: c.form, ip: actor.ip, text_shown: c.text_shown },
+      actorLabel: actor.label,
+    })),
+  );
+  await recordActivity(trx, {
+    campaignId: actor.campaignId,
+    personId: person.id,
+    type: 'signup',
+    data: { created: !existing, tags: input.add_tags ?? [], lists: listIds },
+    actorLabel: actor.label,
+  });
+  return { person: await getPerson(trx, actor, person.id), created: !existing };
+}

@@ -1,0 +1,210 @@
+// People through the API: OSDI documents and collection, search as you type, filters and sort,
+// the signup helper, consents, custom fields, and bulk actions.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { withTenant } from '../../db/database.ts';
+import {
+  buildTestApp,
+  createCampaignFixture,
+  createMemberFixture,
+  type FixtureCampaign,
+  type TestApp,
+  TestClient,
+} from '../../testing/app.ts';
+import { describeEachDatabase } from '../../testing/databases.ts';
+import { hasConsent } from './consent.ts';
+
+describeEachDatabase('people', (ctx) => {
+  let t: TestApp;
+  let c: FixtureCampaign;
+  let owner: TestClient;
+
+  beforeAll(async () => {
+    t = await buildTestApp(ctx.database);
+    c = await createCampaignFixture(ctx.database.db, 'people');
+    await createMemberFixture(ctx.database.db, c.id, { email: 'owner@example.org', role: 'owner' });
+    owner = new TestClient(t.app);
+    await owner.login('owner@example.org');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const create = async (body: Record<string, unknown>) => {
+    const res = await owner.request('POST', '/api/v1/people', body);
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+
+  it('creates a person with normalised e-mails and phones and returns the OSDI document', async () => {
+    const p = await create({
+      given_name: 'Hélène',
+      family_name: 'Dupré',
+      email_addresses: [{ address: 'Helene.Dupre@Example.org', primary: true }, { address: 'hd@example.org' }],
+      phone_numbers: [{ number: '06 12 34 56 78' }],
+      custom_fields: {},
+    });
+    expect(p.email_addresses).toEqual([
+      { address: 'helene.dupre@example.org', primary: true, status: 'unsubscribed' },
+      { address: 'hd@example.org', primary: false, status: 'unsubscribed' },
+    ]);
+    expect(p.phone_numbers[0]).toMatchObject({ number: '+33612345678', primary: true, number_type: 'Mobile' });
+    expect(p.ladder_stage).toBe('curious');
+    expect(p._links.self.href).toContain(`/api/v1/people/${p.id}`);
+    const again = await owner.request('GET', `/api/v1/people/${p.id}`);
+    expect(again.json().family_name).toBe('Dupré');
+  });
+
+  it('rejects bad e-mails and phones, and a second person with the same e-mail', async () => {
+    const bad = await owner.request('POST', '/api/v1/people', { email_addresses: [{ address: 'nope@' }] });
+    expect(bad.json().code).toBe('EMAIL_INVALID');
+    const phone = await owner.request('POST', '/api/v1/people', { phone_numbers: [{ number: '12' }] });
+    expect(phone.json().code).toBe('PHONE_INVALID');
+    const dup = await owner.request('POST', '/api/v1/people', { email_addresses: [{ address: 'HELENE.DUPRE@example.org' }] });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().code).toBe('DUPLICATE_EMAIL');
+  });
+
+  it('updates only the fields given, and answers 404 for an unknown id', async () => {
+    const p = await create({ given_name: 'Paul', family_name: 'Martin' });
+    const res = await owner.request('PUT', `/api/v1/people/${p.id}`, { family_name: 'Martins' });
+    expect(res.json()).toMatchObject({ given_name: 'Paul', family_name: 'Martins' });
+    const missing = await owner.request('PUT', `/api/v1/people/${crypto.randomUUID()}`, { family_name: 'X' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().code).toBe('NOT_FOUND');
+  });
+
+  it('validates custom field values against their type', async () => {
+    for (const field of [
+      { key: 'age', label: 'Âge', type: 'number' },
+      { key: 'since', label: 'Depuis', type: 'date' },
+      { key: 'job', label: 'Métier', type: 'choice', choices: ['enseignant', 'infirmier'] },
+    ]) {
+      expect((await owner.request('POST', '/api/v1/custom_fields', field)).statusCode).toBe(201);
+    }
+    const ok = await create({ family_name: 'Typed', custom_fields: { age: '42', since: '01/02/2020', job: 'Enseignant' } });
+    expect(ok.custom_fields).toEqual({ age: 42, since: '2020-02-01', job: 'enseignant' });
+    for (const custom_fields of [{ age: 'old' }, { since: '2020-02-30' }, { job: 'pilote' }, { unknown: 1 }]) {
+      const res = await owner.request('PUT', `/api/v1/people/${ok.id}`, { custom_fields });
+      expect(res.statusCode, JSON.stringify(custom_fields)).toBe(400);
+      expect(res.json().code).toBe('CUSTOM_FIELD_INVALID');
+    }
+    const cleared = await owner.request('PUT', `/api/v1/people/${ok.id}`, { custom_fields: { age: null } });
+    expect(cleared.json().custom_fields).toEqual({ since: '2020-02-01', job: 'enseignant' });
+  });
+
+  it('searches as you type: accents, case, typos, e-mails and phones; prefix matches first', async () => {
+    await create({ given_name: 'François', family_name: 'Lefèvre', email_addresses: [{ address: 'flefevre@example.org' }] });
+    await create({ given_name: 'Anne', family_name: 'Lefebvre-Martin' });
+    await create({ given_name: 'Zoé', family_name: 'Ranlefevre' });
+    const search = async (q: string) =>
+      (await owner.request('GET', `/api/v1/people?q=${encodeURIComponent(q)}`))
+        .json()
+        ._embedded['osdi:people'].map((p: { family_name: string }) => p.family_name);
+    expect(await search('LEFEVRE')).toEqual(expect.arrayContaining(['Lefèvre', 'Ranlefevre']));
+    expect((await search('lefevre'))[0]).toBe('Lefèvre');
+    expect(await search('françois')).toEqual(['Lefèvre']);
+    expect(await search('lefebre')).toEqual(expect.arrayContaining(['Lefebvre-Martin'])); // one letter missing
+    expect((await search('flefevre@'))[0]).toBe('Lefèvre');
+    expect(await search('06 12 34 56 78')).toEqual(['Dupré']); // national format finds the E.164 number
+    expect(await search('+336123')).toEqual(['Dupré']);
+  });
+
+  it('pages an OSDI collection with HAL links, sorts, and filters on modified_date', async () => {
+    const res = await owner.request('GET', '/api/v1/people?per_page=2&sort=family_name');
+    const body = res.json();
+    expect(body.total_records).toBeGreaterThanOrEqual(8);
+    expect(body.total_pages).toBe(Math.ceil(body.total_records / 2));
+    expect(body._links.next.href).toContain('page=2');
+    expect(body._links.prev).toBeUndefined();
+    const names = body._embedded['osdi:people'].map((p: { family_name: string }) => p.family_name);
+    expect(names).toEqual([...names].sort());
+    const future = await owner.request('GET', `/api/v1/people?filter=${encodeURIComponent("modified_date gt '2999-01-01'")}`);
+    expect(future.json().total_records).toBe(0);
+    const past = await owner.request('GET', `/api/v1/people?filter=${encodeURIComponent("modified_date ge '2000-01-01'")}`);
+    expect(past.json().total_records).toBe(body.total_records);
+    const bad = await owner.request('GET', `/api/v1/people?filter=${encodeURIComponent('name eq 1')}`);
+    expect(bad.json().code).toBe('FILTER_INVALID');
+  });
+
+  it('signup helper creates, then updates by e-mail, with tags, lists, consents and a signup activity', async () => {
+    const list = (await owner.request('POST', '/api/v1/lists', { name: 'Newsletter' })).json();
+    const body = {
+      person: { given_name: 'Léa', family_name: 'Petit', email_addresses: [{ address: 'lea@example.org' }] },
+      add_tags: ['Pétition arbres'],
+      add_lists: [list.id],
+      consents: [{ channel: 'email', text_shown: "J'accepte de recevoir les nouvelles", form: 'petition-arbres' }],
+    };
+    const first = await owner.request('POST', '/api/v1/people/person_signup_helper', body);
+    expect(first.statusCode, first.body).toBe(201);
+    const p = first.json();
+    expect(p.consents.email).toBe(true);
+    expect(p.tags.map((x: { name: string }) => x.name)).toEqual(['Pétition arbres']);
+    expect(p.lists).toEqual([{ id: list.id, name: 'Newsletter' }]);
+    const second = await owner.request('POST', '/api/v1/people/person_signup_helper', {
+      person: { email_addresses: [{ address: 'LEA@example.org' }], phone_numbers: [{ number: '0700000000' }] },
+      add_tags: ['pétition ARBRES'],
+    });
+    expect(second.statusCode).toBe(200);
+    expect(second.json()).toMatchObject({ id: p.id, given_name: 'Léa', phone_numbers: [{ number: '+33700000000' }] });
+    expect(second.json().tags).toHaveLength(1);
+    const timeline = (await owner.request('GET', `/api/v1/people/${p.id}/activities`)).json();
+    const kinds = timeline._embedded['relais:timeline'].map((i: { type: string }) => i.type);
+    expect(kinds.filter((k: string) => k === 'signup')).toHaveLength(2);
+    expect(kinds).toContain('consent.given');
+    expect(kinds).toContain('tag.added');
+    const consents = (await owner.request('GET', `/api/v1/people/${p.id}/consents`)).json().items;
+    expect(consents[0]).toMatchObject({ channel: 'email', status: 'given', source: 'signup', proof: { form: 'petition-arbres' } });
+  });
+
+  it('records consents given and withdrawn; hasConsent and person.consent_* follow the latest entry', async () => {
+    const p = await create({ family_name: 'Consent', email_addresses: [{ address: 'consent@example.org' }] });
+    const post = (status: string) =>
+      owner.request('POST', `/api/v1/people/${p.id}/consents`, { channel: 'sms', status, source: 'form', proof: { text_shown: 'SMS ok' } });
+    expect((await post('given')).statusCode).toBe(201);
+    const check = () => withTenant(ctx.database.db, c.id, (trx) => hasConsent(trx, p.id, 'sms'));
+    expect(await check()).toBe(true);
+    const withdrawn = await post('withdrawn');
+    expect(withdrawn.json()).toMatchObject({ status: 'withdrawn', proof: { text_shown: 'SMS ok', ip: expect.any(String) } });
+    expect(await check()).toBe(false);
+    expect((await owner.request('GET', `/api/v1/people/${p.id}`)).json().consents).toEqual({
+      email: false,
+      sms: false,
+      phone: false,
+      post: false,
+    });
+  });
+
+  it('bulk-tags, lists and moves people, counting only what changed', async () => {
+    const a = await create({ family_name: 'BulkA' });
+    const b = await create({ family_name: 'BulkB' });
+    const tag = (await owner.request('POST', '/api/v1/tags', { name: 'Bulk' })).json();
+    const bulk = (body: Record<string, unknown>) => owner.request('POST', '/api/v1/people/bulk', { person_ids: [a.id, b.id], ...body });
+    expect((await bulk({ action: 'add_tag', tag_id: tag.id })).json()).toEqual({ affected: 2 });
+    expect((await bulk({ action: 'add_tag', tag_id: tag.id })).json()).toEqual({ affected: 0 });
+    expect((await owner.request('GET', '/api/v1/tags')).json().items.find((x: { id: string }) => x.id === tag.id).people_count).toBe(2);
+    const tagged = (await owner.request('GET', `/api/v1/people?tag_id=${tag.id}`)).json();
+    expect(tagged.total_records).toBe(2);
+    expect((await bulk({ action: 'remove_tag', tag_id: tag.id })).json()).toEqual({ affected: 2 });
+    expect((await bulk({ action: 'move_stage', to_stage: 'volunteer', reason: 'réunion' })).json()).toEqual({ affected: 2 });
+    expect((await owner.request('GET', `/api/v1/people/${a.id}`)).json().ladder_stage).toBe('volunteer');
+    expect((await bulk({ action: 'add_tag' })).json().code).toBe('VALIDATION_FAILED');
+    const segmentOnly = await owner.request('POST', '/api/v1/people/bulk', {
+      segment: { op: 'and', children: [] },
+      action: 'add_tag',
+      tag_id: tag.id,
+    });
+    expect(segmentOnly.json().code).toBe('VALIDATION_FAILED');
+  });
+
+  it('tags: OSDI taggings, rename, duplicate names refused', async () => {
+    const p = await create({ family_name: 'Tagged' });
+    const tag = (await owner.request('POST', '/api/v1/tags', { name: 'Quartier' })).json();
+    expect((await owner.request('POST', '/api/v1/tags', { name: 'quartier' })).json().code).toBe('DUPLICATE_NAME');
+    expect((await owner.request('POST', `/api/v1/tags/${tag.id}/taggings`, { person_id: p.id })).json()).toEqual({ affected: 1 });
+    const taggings = (await owner.request('GET', `/api/v1/tags/${tag.id}/taggings`)).json();
+    expect(taggings._embedded['osdi:taggings'][0].person_id).toBe(p.id);
+    expect((await owner.request('PUT', `/api/v1/tags/${tag.id}`, { name: 'Quartier Nord' })).json().name).toBe('Quartier Nord');
+    expect((await owner.request('DELETE', `/api/v1/tags/${tag.id}/taggings/${p.id}`)).statusCode).toBe(204);
+    expect((await owner.request('DELETE', `/api/v1/tags/${tag.id}`)).statusCode).toBe(204);
+  });
+});

@@ -1,0 +1,161 @@
+// HTTP routes of the rights of the person (export, erase — both audited) and of duplicates
+// (likely pairs, merge, undo within the window).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { inTenant, requireActor } from '../../http/auth.ts';
+import { AppError } from '../../http/problem.ts';
+import { collection, DateTime, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
+import { insertAuditEvents } from '../audit/audit.repo.ts';
+import { findDuplicates, mergePeople, undoMerge } from './duplicates.ts';
+import { getPerson } from './people.repo.ts';
+import { peopleActor } from './people.routes.ts';
+import { IdParams } from './people.schemas.ts';
+import { anonymizePeople, exportPersonData, personExportCsv } from './rights.ts';
+
+const audit = (
+  actor: { campaignId: string; userId: string | null; tokenId: string | null; label: string },
+  ip: string | null,
+  action: string,
+  personId: string,
+  details: Record<string, unknown>,
+) => ({
+  campaignId: actor.campaignId,
+  action,
+  actorUserId: actor.userId,
+  actorTokenId: actor.tokenId,
+  actorLabel: actor.label,
+  targetType: 'person',
+  targetId: personId,
+  ip,
+  details,
+});
+
+export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/people/:id/export',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Everything about one person (GDPR access/portability), JSON or CSV; audited',
+        params: IdParams,
+        querystring: Type.Object({ format: Type.Optional(StringEnum(['json', 'csv'] as const)) }),
+        response: { 200: Type.Unknown({ description: 'The JSON export, or text/csv' }), ...problems(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, 'people.export');
+      const format = request.query.format ?? 'json';
+      const data = await inTenant(app, actor, async (trx) => {
+        await getPerson(trx, actor, request.params.id);
+        const exported = await exportPersonData(trx, actor.campaignId, request.params.id);
+        await insertAuditEvents(trx, [audit(actor, request.ip ?? null, 'person.exported', request.params.id, { format })]);
+        return exported;
+      });
+      reply.header('content-disposition', `attachment; filename="personne-${request.params.id}.${format}"`);
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(`\uFEFF${personExportCsv(data)}`);
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(data));
+    },
+  );
+
+  app.post(
+    '/people/:id/erase',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Erase a person (anonymise: identity, contact, address, custom fields; keeps aggregate counts); audited',
+        params: IdParams,
+        response: { 200: Type.Object({ id: Uuid, anonymized: Type.Boolean() }), ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.export');
+      if (!actor.permissions.has('people.write')) requireActor(request, 'people.write');
+      return inTenant(app, actor, async (trx) => {
+        const person = await getPerson(trx, actor, request.params.id);
+        if (person.anonymized_at) throw new AppError('PERSON_ANONYMIZED', 'This person is already anonymised.');
+        await anonymizePeople(trx, actor.campaignId, [person.id], 'erasure', actor.label);
+        await insertAuditEvents(trx, [audit(actor, request.ip ?? null, 'person.erased', person.id, { reason: 'request' })]);
+        return { id: person.id, anonymized: true };
+      });
+    },
+  );
+
+  app.get(
+    '/people/duplicates',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Likely duplicate pairs: same e-mail, same phone, or similar name at the same address',
+        querystring: PageQuery,
+        response: {
+          200: collection('relais:duplicates', Type.Object({ a: Uuid, b: Uuid, reasons: Type.Array(Type.String()), score: Type.Number() })),
+          ...problems(401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.read');
+      const { page, per_page } = request.query;
+      return inTenant(app, actor, async (trx) => {
+        const { rows, total } = await findDuplicates(trx, actor, { page, perPage: per_page });
+        return {
+          total_records: total,
+          page,
+          per_page,
+          total_pages: Math.max(1, Math.ceil(total / per_page)),
+          _embedded: { 'relais:duplicates': rows },
+        };
+      });
+    },
+  );
+
+  app.post(
+    '/people/merge',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Merge merge_id into keep_id (every activity, consent, tag, list moves); undoable for 24 h',
+        body: Type.Object({ keep_id: Uuid, merge_id: Uuid }),
+        response: { 200: Type.Object({ merge_id: Uuid, undo_until: DateTime }), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.write');
+      return inTenant(app, actor, async (trx) => {
+        const result = await mergePeople(trx, peopleActor(request, actor), request.body.keep_id, request.body.merge_id);
+        await insertAuditEvents(trx, [
+          audit(actor, request.ip ?? null, 'person.merged', request.body.keep_id, {
+            merged_id: request.body.merge_id,
+            merge_id: result.merge_id,
+          }),
+        ]);
+        return result;
+      });
+    },
+  );
+
+  app.post(
+    '/people/merges/:id/undo',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Undo a merge within its window',
+        params: IdParams,
+        response: { 200: Type.Object({ kept_id: Uuid, merged_id: Uuid }), ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.write');
+      return inTenant(app, actor, async (trx) => {
+        const result = await undoMerge(trx, actor, request.params.id);
+        await insertAuditEvents(trx, [
+          audit(actor, request.ip ?? null, 'person.merge_undone', result.kept_id, {
+            merged_id: result.merged_id,
+            merge_id: request.params.id,
+          }),
+        ]);
+        return result;
+      });
+    },
+  );
+};

@@ -1,0 +1,207 @@
+// Rights of the person: export (JSON, CSV) and erasure, both audited; the retention job; duplicates,
+// merge (everything moves to the kept person) and undo within the window.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { withTenant } from '../../db/database.ts';
+import {
+  buildTestApp,
+  createCampaignFixture,
+  createMemberFixture,
+  type FixtureCampaign,
+  type TestApp,
+  TestClient,
+} from '../../testing/app.ts';
+import { describeEachDatabase } from '../../testing/databases.ts';
+import { runRetention } from './rights.ts';
+
+describeEachDatabase('people rights and duplicates', (ctx) => {
+  let t: TestApp;
+  let c: FixtureCampaign;
+  let owner: TestClient;
+
+  beforeAll(async () => {
+    t = await buildTestApp(ctx.database);
+    c = await createCampaignFixture(ctx.database.db, 'rights');
+    await createMemberFixture(ctx.database.db, c.id, { email: 'owner@example.org', role: 'owner' });
+    owner = new TestClient(t.app);
+    await owner.login('owner@example.org');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const signup = async (email: string, extra: Record<string, unknown> = {}) => {
+    const res = await owner.request('POST', '/api/v1/people/person_signup_helper', {
+      person: { given_name: 'Jeanne', family_name: 'Moreau', email_addresses: [{ address: email }], ...extra },
+      add_tags: ['Export'],
+      consents: [{ channel: 'email', text_shown: 'Nouvelles', form: 'f1' }],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  const auditActions = async (personId: string) =>
+    (await ctx.database.db.selectFrom('audit_event').select('action').where('target_id', '=', personId).execute()).map((a) => a.action);
+
+  it('exports everything about a person as JSON and CSV, audited', async () => {
+    const p = await signup('export@example.org');
+    const json = await owner.request('GET', `/api/v1/people/${p.id}/export`);
+    expect(json.statusCode).toBe(200);
+    const data = json.json();
+    expect(data.person.email).toBe('export@example.org');
+    expect(data.consents[0]).toMatchObject({ channel: 'email', status: 'given', proof: { form: 'f1' } });
+    expect(data.activities[0].type).toBe('signup');
+    expect(data.tags[0].name).toBe('Export');
+    const csv = await owner.request('GET', `/api/v1/people/${p.id}/export?format=csv`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toContain('person,1,email,export@example.org');
+    expect(csv.body).toContain('consents,1,channel,email');
+    expect(await auditActions(p.id)).toEqual(['person.exported', 'person.exported']);
+  });
+
+  it('erases a person: identity blanked, consents withdrawn and proofs emptied, counts kept, audited', async () => {
+    const p = await signup('erase@example.org', {
+      phone_numbers: [{ number: '0612121212' }],
+      postal_addresses: [{ address_lines: ['1 rue X'], postal_code: '75001' }],
+    });
+    const res = await owner.request('POST', `/api/v1/people/${p.id}/erase`);
+    expect(res.json()).toEqual({ id: p.id, anonymized: true });
+    const row = await ctx.database.db.selectFrom('person').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      given_name: '',
+      family_name: '',
+      email: null,
+      phone: null,
+      street_address: '',
+      postcode: '',
+      consent_email: false,
+    });
+    expect(row.anonymized_at).not.toBeNull();
+    const consents = await ctx.database.db
+      .selectFrom('consent')
+      .select(['status', 'proof'])
+      .where('person_id', '=', p.id)
+      .orderBy('at')
+      .execute();
+    expect(consents.map((x) => x.status)).toEqual(['given', 'withdrawn']);
+    expect(consents.every((x) => Object.keys(x.proof as object).length === 0)).toBe(true);
+    const activities = await ctx.database.db.selectFrom('activity').select('data').where('person_id', '=', p.id).execute();
+    expect(activities).toHaveLength(1);
+    expect(activities[0]!.data).toEqual({});
+    expect(await auditActions(p.id)).toContain('person.erased');
+    expect((await owner.request('POST', `/api/v1/people/${p.id}/erase`)).json().code).toBe('PERSON_ANONYMIZED');
+    expect((await owner.request('GET', `/api/v1/people?q=erase`)).json().total_records).toBe(0);
+  });
+
+  it('retention: nothing before election date + N months, then anonymises contacts without recent consent', async () => {
+    const db = ctx.database.db;
+    const r = await createCampaignFixture(db, 'retention');
+    await db
+      .updateTable('campaign')
+      .set({ election_date: '2026-03-15', settings: JSON.stringify({ retention_months: 3 }) })
+      .where('id', '=', r.id)
+      .execute();
+    // Person 0 gave a consent recently (relative to "now" below); person 1 never did.
+    await withTenant(db, r.id, (trx) =>
+      trx
+        .insertInto('consent')
+        .values({
+          campaign_id: r.id,
+          id: crypto.randomUUID(),
+          person_id: r.people[0]!.id,
+          channel: 'email',
+          status: 'given',
+          source: 'form',
+          at: new Date('2026-07-01T00:00:00Z'),
+          proof: '{}',
+        })
+        .execute(),
+    );
+    const before = await runRetention(db, r.id, { now: new Date('2026-06-01T00:00:00Z') });
+    expect(before).toMatchObject({ skipped: true, anonymized: 0, applies_from: '2026-06-15T00:00:00.000Z' });
+    const progress: number[] = [];
+    const after = await runRetention(db, r.id, {
+      now: new Date('2026-08-01T00:00:00Z'),
+      progress: async (done) => void progress.push(done),
+    });
+    expect(after).toMatchObject({ skipped: false, anonymized: 1 });
+    expect(progress).toEqual([1]);
+    const rows = await db.selectFrom('person').select(['id', 'anonymized_at']).where('campaign_id', '=', r.id).orderBy('id').execute();
+    expect(rows.find((x) => x.id === r.people[0]!.id)?.anonymized_at).toBeNull();
+    expect(rows.find((x) => x.id === r.people[1]!.id)?.anonymized_at).not.toBeNull();
+    const audit = await db.selectFrom('audit_event').select('action').where('campaign_id', '=', r.id).execute();
+    expect(audit.map((a) => a.action).sort()).toEqual(['people.retention', 'person.erased']);
+  });
+
+  it('finds duplicates by e-mail, phone and similar name at the same address', async () => {
+    const mk = async (body: Record<string, unknown>) => (await owner.request('POST', '/api/v1/people', body)).json();
+    const a = await mk({ given_name: 'Marc', family_name: 'Aubert', email_addresses: [{ address: 'marc@example.org' }] });
+    const b = await mk({
+      given_name: 'M.',
+      family_name: 'Aubert',
+      email_addresses: [{ address: 'm.aubert@example.org' }, { address: 'marc@example.org' }],
+    });
+    const p1 = await mk({ family_name: 'Phone1', phone_numbers: [{ number: '0611111111' }] });
+    const p2 = await mk({ family_name: 'Phone2', phone_numbers: [{ number: '+33 6 11 11 11 11' }] });
+    const n1 = await mk({
+      given_name: 'Sébastien',
+      family_name: 'Garnier',
+      postal_addresses: [{ address_lines: ['5 rue Oberkampf'], postal_code: '75011' }],
+    });
+    const n2 = await mk({
+      given_name: 'Sebastien',
+      family_name: 'Garnier',
+      postal_addresses: [{ address_lines: ['5, Rue Oberkampf'], postal_code: '75011' }],
+    });
+    const res = (await owner.request('GET', '/api/v1/people/duplicates')).json();
+    const pairs = res._embedded['relais:duplicates'];
+    const find = (x: string, y: string) => pairs.find((p: { a: string; b: string }) => [p.a, p.b].sort().join() === [x, y].sort().join());
+    expect(find(a.id, b.id)?.reasons).toEqual(['same_email']);
+    expect(find(p1.id, p2.id)?.reasons).toEqual(['same_phone']);
+    expect(find(n1.id, n2.id)?.reasons).toEqual(['similar_name_same_address']);
+  });
+
+  it('merges two people keeping everything, hides the merged one, and undoes the merge', async () => {
+    const keep = await signup('keep@example.org');
+    const gone = await signup('gone@example.org', { phone_numbers: [{ number: '0622222222' }] });
+    const list = (await owner.request('POST', '/api/v1/lists', { name: 'Merge list' })).json();
+    await owner.request('POST', `/api/v1/lists/${list.id}/items`, { person_id: gone.id });
+    const merge = await owner.request('POST', '/api/v1/people/merge', { keep_id: keep.id, merge_id: gone.id });
+    expect(merge.statusCode, merge.body).toBe(200);
+    const kept = (await owner.request('GET', `/api/v1/people/${keep.id}`)).json();
+    expect(kept.email_addresses.map((e: { address: string }) => e.address)).toEqual(['keep@example.org', 'gone@example.org']);
+    expect(kept.phone_numbers[0].number).toBe('+33622222222');
+    expect(kept.lists.map((l: { id: string }) => l.id)).toEqual([list.id]);
+    expect(kept.consents.email).toBe(true);
+    const timeline = (await owner.request('GET', `/api/v1/people/${keep.id}/activities`)).json()._embedded['relais:timeline'];
+    expect(timeline.filter((i: { type: string }) => i.type === 'signup')).toHaveLength(2);
+    expect((await owner.request('GET', `/api/v1/people/${gone.id}`)).statusCode).toBe(404);
+    expect((await owner.request('GET', '/api/v1/people?q=gone@example')).json().total_records).toBe(1); // found through the kept person
+
+    const undo = await owner.request('POST', `/api/v1/people/merges/${merge.json().merge_id}/undo`);
+    expect(undo.statusCode, undo.body).toBe(200);
+    const back = (await owner.request('GET', `/api/v1/people/${gone.id}`)).json();
+    expect(back.email_addresses[0].address).toBe('gone@example.org');
+    expect(back.lists.map((l: { id: string }) => l.id)).toEqual([list.id]);
+    expect(back.consents.email).toBe(true);
+    const keptAgain = (await owner.request('GET', `/api/v1/people/${keep.id}`)).json();
+    expect(keptAgain.email_addresses).toHaveLength(1);
+    expect(keptAgain.phone_numbers).toEqual([]);
+    expect((await owner.request('POST', `/api/v1/people/merges/${merge.json().merge_id}/undo`)).statusCode).toBe(404);
+  });
+
+  it('refuses to undo a merge after its window', async () => {
+    const keep = await signup('keep2@example.org');
+    const gone = await signup('gone2@example.org');
+    const merge = (await owner.request('POST', '/api/v1/people/merge', { keep_id: keep.id, merge_id: gone.id })).json();
+    await ctx.database.db
+      .updateTable('person_merge')
+      .set({ undo_until: new Date(Date.now() - 1000) })
+      .where('id', '=', merge.merge_id)
+      .execute();
+    const res = await owner.request('POST', `/api/v1/people/merges/${merge.merge_id}/undo`);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('MERGE_UNDO_EXPIRED');
+    expect((await owner.request('POST', '/api/v1/people/merge', { keep_id: keep.id, merge_id: keep.id })).json().code).toBe(
+      'MERGE_INVALID',
+    );
+  });
+});
