@@ -6,6 +6,7 @@ import { TOKEN_SCOPES } from '../server/modules/identity/identity.policy.ts';
 import { findJobRunOf } from '../server/modules/jobs/jobs.repo.ts';
 import { appOf, openRuntime, type Runtime } from '../server/runtime.ts';
 import { acquireDataLock } from './data-lock.ts';
+import { registerImportCommand } from './import-command.ts';
 import { printProgress, throttledProgress } from './progress.ts';
 import { ensureWebBuilt } from './web-build.ts';
 
@@ -261,6 +262,8 @@ async function follow(runtime: Runtime, campaignId: string, id: string): Promise
     await new Promise((r) => setTimeout(r, 300));
   }
 }
+
+registerImportCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   console.error(`relais: ${error.message}`);

@@ -22,6 +22,7 @@ import type { Mailer } from './mail/mailer.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
+import { importsRoutes } from './modules/imports/imports.routes.ts';
 import { jobsRoutes } from './modules/jobs/jobs.routes.ts';
 import { customFieldsRoutes } from './modules/people/custom-fields.routes.ts';
 import { ladderRoutes } from './modules/people/ladder.routes.ts';
@@ -63,6 +64,7 @@ const MODULES: readonly { prefix: string; plugin: FastifyPluginAsync }[] = [
   { prefix: '/api/v1', plugin: tagsRoutes },
   { prefix: '/api/v1', plugin: customFieldsRoutes },
   { prefix: '/api/v1', plugin: ladderRoutes },
+  { prefix: '/api/v1', plugin: importsRoutes },
   { prefix: '', plugin: siteRoutes },
 ];
 

@@ -8,10 +8,11 @@ import { migrate } from './db/migrate.ts';
 import { demoJob } from './jobs/demo.job.ts';
 import { createJobQueue, type JobDefinition, type JobQueue } from './jobs/queue.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { importPeopleJob } from './modules/imports/import.job.ts';
 import { retentionJob } from './modules/people/rights.ts';
 
 /** Every job kind the workers run. Add new kinds here. */
-export const JOB_DEFINITIONS: readonly JobDefinition[] = [demoJob, retentionJob];
+export const JOB_DEFINITIONS: readonly JobDefinition[] = [demoJob, importPeopleJob, retentionJob];
 
 export interface Runtime {
   config: Config;

@@ -55,8 +55,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const raw: RawSql = {
     async query(text, values) {
-      const result = await pool.query(text, values as unknown[]);
-      return { rows: result.rows };
+      // Several statements without parameters answer one result each (pg-boss sends such blocks).
+      const result: pg.QueryResult | pg.QueryResult[] = await pool.query(text, values as unknown[]);
+      return { rows: Array.isArray(result) ? result.flatMap((r) => r.rows ?? []) : result.rows };
     },
     async exec(text) {
       await pool.query(text);

@@ -1,6 +1,7 @@
 // Errors: every domain names its failures with stable codes; one handler maps them to RFC 9457.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { identityErrors } from '../modules/identity/identity.errors.ts';
+import { importsErrors } from '../modules/imports/imports.errors.ts';
 import { jobsErrors } from '../modules/jobs/jobs.errors.ts';
 import { peopleErrors } from '../modules/people/people.errors.ts';
 
@@ -19,7 +20,7 @@ const httpErrors = {
 } as const;
 
 // Every code of every domain with its status: one table, so a code cannot exist without a status.
-const STATUS_BY_CODE = { ...httpErrors, ...identityErrors, ...jobsErrors, ...peopleErrors } as const;
+const STATUS_BY_CODE = { ...httpErrors, ...identityErrors, ...importsErrors, ...jobsErrors, ...peopleErrors } as const;
 export type ErrorCode = keyof typeof STATUS_BY_CODE;
 export const ERROR_CODES = Object.keys(STATUS_BY_CODE) as ErrorCode[];
 

@@ -1,0 +1,195 @@
+// `relais import people FILE`: imports a CSV/XLSX file of people with the automatic (or remembered)
+// mapping, showing progress on stderr. On the embedded database only one process may open it: when
+// a server holds it, the import goes through that server's API (local CLI channel); otherwise this
+// process opens the database itself.
+import { existsSync, openAsBlob } from 'node:fs';
+import path from 'node:path';
+import { type Command, Option } from 'commander';
+import { type Config, ConfigError, loadConfig } from '../server/config.ts';
+import type { Trx } from '../server/db/database.ts';
+import type { ImportJobResult } from '../server/modules/imports/import.job.ts';
+import type { ImportActor } from '../server/modules/imports/imports.service.ts';
+import { acquireDataLock, lockHolder } from './data-lock.ts';
+import { printProgress } from './progress.ts';
+
+interface ImportOptions {
+  campaign?: string;
+  onDuplicate: 'update' | 'skip';
+  json?: boolean;
+}
+
+interface Outcome {
+  created: number;
+  updated: number;
+  skipped: number;
+  rejected: number;
+  rejectedFile: string;
+}
+
+const POLL_MS = 250;
+const STEP = 'import';
+
+function loadCliConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/** Registers `relais import people`. */
+export function registerImportCommand(program: Command): void {
+  const command = program.command('import').description('Import data from files');
+  command
+    .command('people')
+    .argument('<file>', 'CSV (any separator, UTF-8 or Windows-1252) or XLSX file')
+    .description('Import people, mapping recognisable column headers automatically (or as last time for the same headers)')
+    .option('--campaign <slug>', 'campaign (default: the first one)')
+    .addOption(
+      new Option('--on-duplicate <mode>', 'people already in the base (same e-mail, or phone)')
+        .choices(['update', 'skip'])
+        .default('update'),
+    )
+    .option('--json', 'print {"created","updated","rejected","rejectedFile"} as JSON on stdout')
+    .action(async (file: string, opts: ImportOptions) => {
+      const cfg = loadCliConfig();
+      const filePath = path.resolve(file);
+      if (!existsSync(filePath)) throw new Error(`No file ${filePath}.`);
+      const holder = cfg.databaseUrl ? null : lockHolder(cfg.dataDir);
+      const outcome = holder === null ? await importDirect(cfg, filePath, opts) : await importThroughServer(cfg, holder, filePath, opts);
+      if (opts.json) {
+        const { created, updated, rejected, rejectedFile } = outcome;
+        process.stdout.write(`${JSON.stringify({ created, updated, rejected, rejectedFile })}\n`);
+      } else {
+        console.log(
+          `Import terminé : ${outcome.created} créé(s), ${outcome.updated} mis à jour, ${outcome.skipped} ignoré(s), ${outcome.rejected} rejeté(s).`,
+        );
+        if (outcome.rejected > 0) console.log(`Lignes rejetées (avec leur motif) : ${outcome.rejectedFile}`);
+      }
+    });
+}
+
+function outcomeOf(result: ImportJobResult): Outcome {
+  return {
+    created: result.created,
+    updated: result.updated,
+    skipped: result.skipped,
+    rejected: result.rejected,
+    rejectedFile: result.rejected_file,
+  };
+}
+
+/** Opens the database in this process and runs the import through the job queue. */
+async function importDirect(cfg: Config, filePath: string, opts: ImportOptions): Promise<Outcome> {
+  // Loaded on use: the server modules (and exceljs) stay out of other commands' start-up.
+  const [{ withTenant }, { AppError }, { createImport, startImport }, { findJobRunOf }, { openRuntime }] = await Promise.all([
+    import('../server/db/database.ts'),
+    import('../server/http/problem.ts'),
+    import('../server/modules/imports/imports.service.ts'),
+    import('../server/modules/jobs/jobs.repo.ts'),
+    import('../server/runtime.ts'),
+  ]);
+  if (!cfg.databaseUrl) acquireDataLock(cfg.dataDir);
+  const runtime = await openRuntime(cfg);
+  try {
+    const { db } = runtime.database;
+    const campaign = opts.campaign
+      ? await db.selectFrom('campaign').select('id').where('slug', '=', opts.campaign).executeTakeFirst()
+      : await db.selectFrom('campaign').select('id').orderBy('created_at').executeTakeFirst();
+    if (!campaign) throw new Error(opts.campaign ? `No campaign "${opts.campaign}".` : 'No campaign yet: run `relais seed demo` first.');
+    const actor: ImportActor = { campaignId: campaign.id, userId: null, tokenId: null, label: 'cli', zoneScope: null };
+    const tenant = <T>(fn: (trx: Trx) => Promise<T>) => withTenant(db, campaign.id, fn);
+    const preview = await createImport(
+      { dataDir: cfg.dataDir, actor, fileName: path.basename(filePath), source: { kind: 'path', path: filePath } },
+      tenant,
+    );
+    const started = await startImport(
+      {
+        dataDir: cfg.dataDir,
+        jobs: runtime.jobs,
+        actor,
+        importId: preview.id,
+        body: { mapping: preview.suggested_mapping, on_duplicate: opts.onDuplicate },
+      },
+      tenant,
+    ).catch((error: unknown) => {
+      throw error instanceof AppError ? new Error(`${error.message} (columns: ${preview.headers.join(', ')})`) : error;
+    });
+    await runtime.jobs.work();
+    for (;;) {
+      const job = await findJobRunOf(db, campaign.id, started.job_id);
+      if (!job) throw new Error(`No job ${started.job_id}.`);
+      if (job.state === 'failed') throw new Error(`Import failed: ${job.error ?? 'unknown error'}`);
+      if (job.state === 'succeeded') {
+        printProgress(STEP, job.done, job.done);
+        return outcomeOf(job.result as ImportJobResult);
+      }
+      if (job.total) printProgress(STEP, job.done, Math.max(job.total, job.done + 1));
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function api<T>(base: string, headers: Record<string, string>, method: string, url: string, body?: FormData | object): Promise<T> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  const res = await fetch(`${base}${url}`, init);
+  const payload = (await res.json().catch(() => ({}))) as T & { detail?: string; code?: string };
+  if (!res.ok) throw new Error(`${payload.detail ?? res.statusText} (${payload.code ?? res.status})`);
+  return payload;
+}
+
+/** Sends the file to the server that holds the embedded database, through its local CLI channel. */
+async function importThroughServer(cfg: Config, holder: number, filePath: string, opts: ImportOptions): Promise<Outcome> {
+  const { CLI_CAMPAIGN_HEADER, CLI_TOKEN_HEADER, findLocalServer } = await import('../server/modules/imports/local-cli.ts');
+  const server = await findLocalServer(cfg.dataDir);
+  if (!server || server.pid !== holder) {
+    throw new Error(
+      `A Relais server (pid ${holder}) holds the embedded database in ${cfg.dataDir} but offers no local CLI channel: ` +
+        'stop it, or restart it with this version.',
+    );
+  }
+  const base = `http://127.0.0.1:${server.port}/api/v1`;
+  const headers: Record<string, string> = { [CLI_TOKEN_HEADER]: server.token };
+  if (opts.campaign) headers[CLI_CAMPAIGN_HEADER] = opts.campaign;
+  const form = new FormData();
+  form.append('file', await openAsBlob(filePath), path.basename(filePath));
+  const preview = await api<{ id: string; suggested_mapping: Record<string, string> }>(base, headers, 'POST', '/imports', form);
+  await api(base, headers, 'POST', `/imports/${preview.id}/start`, { mapping: preview.suggested_mapping, on_duplicate: opts.onDuplicate });
+  for (;;) {
+    const state = await api<{
+      state: string;
+      done: number;
+      total: number | null;
+      error: string | null;
+      created: number;
+      updated: number;
+      skipped: number;
+      rejected: number;
+      rejected_file: string | null;
+    }>(base, headers, 'GET', `/imports/${preview.id}`);
+    if (state.state === 'failed') throw new Error(`Import failed: ${state.error ?? 'unknown error'}`);
+    if (state.state === 'succeeded') {
+      printProgress(STEP, state.done, state.done);
+      return {
+        created: state.created,
+        updated: state.updated,
+        skipped: state.skipped,
+        rejected: state.rejected,
+        rejectedFile: state.rejected_file ?? '',
+      };
+    }
+    if (state.total) printProgress(STEP, state.done, Math.max(state.total, state.done + 1));
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}

@@ -1,0 +1,148 @@
+// Columns → person fields: the fields an import can fill, the automatic mapping of the headers that
+// campaigns' spreadsheets use (French first), and the key under which a layout's mapping is remembered.
+import { simplify } from './normalise.ts';
+
+export const IMPORT_FIELDS = [
+  'given_name',
+  'family_name',
+  'full_name',
+  'email',
+  'phone',
+  'street_address',
+  'postcode',
+  'locality',
+  'birthdate',
+  'gender',
+  'ladder_stage',
+  'tags',
+  'ignore',
+] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number] | `custom:${string}`;
+export type Mapping = Record<string, ImportField>;
+
+// Exact header names (simplified: lower case, no accents, no punctuation).
+const EXACT: Record<string, ImportField> = {};
+const SYNONYMS: Record<Exclude<ImportField, 'ignore' | `custom:${string}`>, string[]> = {
+  given_name: ['prenom', 'prenoms', 'first name', 'firstname', 'given name', 'prenom usuel'],
+  family_name: ['nom', 'nom de famille', 'nom d usage', 'nom de naissance', 'last name', 'lastname', 'surname', 'family name'],
+  full_name: ['nom complet', 'nom et prenom', 'nom prenom', 'prenom et nom', 'prenom nom', 'identite', 'name', 'full name', 'contact'],
+  email: [
+    'courriel',
+    'e mail',
+    'email',
+    'mail',
+    'mel',
+    'adresse mail',
+    'adresse e mail',
+    'adresse email',
+    'adresse electronique',
+    'adresse courriel',
+    'email address',
+  ],
+  phone: [
+    'telephone',
+    'tel',
+    'portable',
+    'mobile',
+    'fixe',
+    'gsm',
+    'numero de telephone',
+    'telephone portable',
+    'telephone mobile',
+    'telephone fixe',
+    'phone',
+    'phone number',
+    'cell',
+    'mobile phone',
+  ],
+  street_address: [
+    'adresse',
+    'adresse postale',
+    'rue',
+    'voie',
+    'adresse 1',
+    'numero et voie',
+    'n et voie',
+    'address',
+    'street',
+    'street address',
+  ],
+  postcode: ['code postal', 'cp', 'code post', 'postcode', 'postal code', 'zip', 'zip code'],
+  locality: ['ville', 'commune', 'localite', 'city', 'town', 'locality'],
+  birthdate: [
+    'date de naissance',
+    'naissance',
+    'date naissance',
+    'ne le',
+    'ne e le',
+    'nee le',
+    'ddn',
+    'birthdate',
+    'birthday',
+    'date of birth',
+  ],
+  gender: ['civilite', 'civ', 'genre', 'sexe', 'gender', 'titre', 'title'],
+  ladder_stage: ['etape', 'niveau d engagement', 'engagement', 'statut', 'ladder stage', 'stage'],
+  tags: ['etiquettes', 'etiquette', 'tags', 'tag', 'mots cles', 'mot cle', 'labels'],
+};
+for (const [field, names] of Object.entries(SYNONYMS)) for (const name of names) EXACT[name] = field as ImportField;
+
+// Headers that merely start like a known one ("Téléphone 2", "E-mail perso", "Adresse (rue)").
+const PREFIXES: Array<[RegExp, ImportField]> = [
+  [/^(e ?mail|courriel|adresse (e ?)?mail|mail)\b/, 'email'],
+  [/^(tel|telephone|portable|mobile|gsm|phone)\b/, 'phone'],
+  [/^(code postal|cp)\b/, 'postcode'],
+  [/^(date de naissance|naissance)\b/, 'birthdate'],
+  [/^(prenom)\b/, 'given_name'],
+  [/^(adresse|rue)\b/, 'street_address'],
+  [/^(ville|commune)\b/, 'locality'],
+  [/^(etiquette|tags?)\b/, 'tags'],
+];
+
+export interface CustomFieldRef {
+  key: string;
+  label: string;
+  type: string;
+  choices: string[];
+}
+
+/** The field a header most likely holds, or 'ignore'. */
+export function guessField(header: string, customFields: readonly CustomFieldRef[] = []): ImportField {
+  const h = simplify(header);
+  if (h === '') return 'ignore';
+  const exact = EXACT[h];
+  if (exact) return exact;
+  const custom = customFields.find((f) => simplify(f.key) === h || simplify(f.label) === h);
+  if (custom) return `custom:${custom.key}`;
+  for (const [re, field] of PREFIXES) if (re.test(h)) return field;
+  return 'ignore';
+}
+
+/** The automatic mapping of a header row: recognisable headers mapped, the others ignored. */
+export function suggestMapping(headers: readonly string[], customFields: readonly CustomFieldRef[] = []): Mapping {
+  const mapping: Mapping = {};
+  for (const header of headers) if (!(header in mapping)) mapping[header] = guessField(header, customFields);
+  // "Nom" next to a "Prénom" column is the family name; alone, it may hold the full name: leave it.
+  return mapping;
+}
+
+/** The key a header layout's mapping is remembered under: its simplified headers, in order. */
+export function headerKeyOf(headers: readonly string[]): string {
+  return headers.map((h) => simplify(h)).join('|');
+}
+
+/** Problems with a mapping for these headers (unknown fields or custom fields), empty when usable. */
+export function mappingProblems(mapping: Mapping, headers: readonly string[], customFields: readonly CustomFieldRef[]): string[] {
+  const problems: string[] = [];
+  const known = new Set<string>(IMPORT_FIELDS);
+  const keys = new Set(customFields.map((f) => f.key));
+  for (const [header, field] of Object.entries(mapping)) {
+    if (!headers.includes(header)) problems.push(`unknown column "${header}"`);
+    if (field.startsWith('custom:')) {
+      if (!keys.has(field.slice(7))) problems.push(`no custom field "${field.slice(7)}"`);
+    } else if (!known.has(field)) problems.push(`unknown field "${field}" for column "${header}"`);
+  }
+  const fields = new Set(Object.values(mapping));
+  if (!fields.has('email') && !fields.has('phone')) problems.push('map at least one column to email or phone');
+  return problems;
+}

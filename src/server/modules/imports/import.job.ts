@@ -1,0 +1,213 @@
+// The people import job: reads the file as a stream, validates each row, COPYs the good ones into a
+// staging table (the bad ones go to rejected.csv with their reason), then runs the set-based phase
+// in one tenant transaction and audits it. Progress is the job_run row: rows read / estimated total.
+
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../../db/database.ts';
+import { withTenant } from '../../db/database.ts';
+import type { JobContext, JobDefinition } from '../../jobs/queue.ts';
+import { insertAuditEvents } from '../audit/audit.repo.ts';
+import { applyImport } from './apply.ts';
+import { csvLine } from './csv-parser.ts';
+import type { CustomFieldRef, Mapping } from './fields.ts';
+import { type LadderStage, simplify } from './normalise.ts';
+import { readBatches, type TableLayout } from './read-table.ts';
+import { compileRowReader, stageLine } from './rows.ts';
+import { createStageTable, dropStageTable, indexStageTable, openStageSink, stageTableOf } from './stage.ts';
+
+export const IMPORT_JOB_KIND = 'imports.people';
+
+export interface ImportJobParams {
+  import_id: string;
+  dir: string;
+  source: string;
+  file_name: string;
+  layout: TableLayout;
+  headers: string[];
+  mapping: Mapping;
+  on_duplicate: 'update' | 'skip';
+  add_tags: string[];
+  add_list_id: string | null;
+  consent: { channels: string[]; proof_text: string } | null;
+  actor: { user_id: string | null; token_id: string | null; label: string; zone_scope: string[] | null; ip: string | null };
+  row_count_estimate: number | null;
+}
+
+export interface ImportJobResult {
+  import_id: string;
+  rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  rejected: number;
+  geocoded: number;
+  located: number;
+  rejected_file: string;
+}
+
+const PROGRESS_MS = 400;
+
+async function referenceData(db: Db, campaignId: string) {
+  const [customFields, stages] = await Promise.all([
+    db.selectFrom('custom_field').select(['key', 'label', 'type', 'choices']).where('campaign_id', '=', campaignId).execute(),
+    db.selectFrom('ladder_stage').select(['stage', 'label_fr', 'label_en']).where('campaign_id', '=', campaignId).execute(),
+  ]);
+  const stageLabels = new Map<string, LadderStage>();
+  for (const s of stages) {
+    stageLabels.set(simplify(s.label_fr), s.stage);
+    stageLabels.set(simplify(s.label_en), s.stage);
+  }
+  return { customFields: customFields as CustomFieldRef[], stageLabels };
+}
+
+async function writeOut(out: WriteStream, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+function closeOut(out: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+function rejectedLine(record: string[], width: number, reason: string, sep: string): string {
+  const fields = Array.from({ length: width }, (_, i) => record[i] ?? '');
+  return csvLine([...fields, reason], sep);
+}
+
+/** Pass 1: validate and stage every row; the invalid ones are written to the rejected file. */
+async function stageFile(ctx: JobContext, p: ImportJobParams, table: string, rejectedPath: string, sep: string) {
+  const { customFields, stageLabels } = await referenceData(ctx.db, ctx.campaignId);
+  const read = compileRowReader(p.headers, p.mapping, { customFields, stageLabels });
+  const out = createWriteStream(rejectedPath);
+  await writeOut(out, `\ufeff${csvLine([...p.headers, 'motif_rejet'], sep)}`);
+  const sink = openStageSink(ctx.database, table);
+  let line = 0;
+  let rows = 0;
+  let rejected = 0;
+  let staged = 0;
+  let lastProgress = Date.now();
+  const estimate = p.row_count_estimate ?? 0;
+  try {
+    for await (const batch of readBatches(p.source, p.layout)) {
+      let copy = '';
+      let bad = '';
+      for (const record of batch) {
+        line += 1;
+        if (line === 1) continue; // the header row
+        rows += 1;
+        const outcome = read(record, line);
+        if (outcome.ok) {
+          copy += stageLine(outcome.person);
+          staged += 1;
+        } else {
+          bad += rejectedLine(record, p.headers.length, outcome.reasons.join(', '), sep);
+          rejected += 1;
+        }
+      }
+      if (copy) await sink.write(copy);
+      if (bad) await writeOut(out, bad);
+      if (Date.now() - lastProgress > PROGRESS_MS) {
+        lastProgress = Date.now();
+        await ctx.progress(rows, Math.max(estimate, rows), 'lecture et validation');
+      }
+    }
+    await sink.end();
+  } catch (error) {
+    await sink.abort(error as Error);
+    throw error;
+  } finally {
+    await closeOut(out);
+  }
+  return { rows, rejected, staged };
+}
+
+/** Pass 2 (only when the set-based phase rejected rows): appends those rows, as they were, to the rejected file. */
+async function appendRejected(p: ImportJobParams, rejectedPath: string, sep: string, reasons: Map<number, string>): Promise<void> {
+  const out = createWriteStream(rejectedPath, { flags: 'a' });
+  let line = 0;
+  try {
+    for await (const batch of readBatches(p.source, p.layout)) {
+      let bad = '';
+      for (const record of batch) {
+        line += 1;
+        const reason = reasons.get(line);
+        if (reason) bad += rejectedLine(record, p.headers.length, reason, sep);
+      }
+      if (bad) await writeOut(out, bad);
+    }
+  } finally {
+    await closeOut(out);
+  }
+}
+
+/** Runs one import end to end (the job's body; the CLI's direct path uses it through the queue too). */
+export async function runPeopleImport(ctx: JobContext): Promise<ImportJobResult> {
+  const p = ctx.params as unknown as ImportJobParams;
+  const table = stageTableOf(p.import_id);
+  const rejectedPath = path.join(p.dir, 'rejected.csv');
+  const sep = p.layout.delimiter ?? ';';
+  await ctx.progress(0, p.row_count_estimate, 'lecture et validation');
+  await createStageTable(ctx.db, table);
+  try {
+    const pass1 = await stageFile(ctx, p, table, rejectedPath, sep);
+    await indexStageTable(ctx.db, table);
+    await ctx.progress(pass1.rows, pass1.rows, 'écriture en base');
+    const applied = await withTenant(ctx.db, ctx.campaignId, async (trx) => {
+      const result = await applyImport(trx, {
+        campaignId: ctx.campaignId,
+        table,
+        importId: p.import_id,
+        fileName: p.file_name,
+        onDuplicate: p.on_duplicate,
+        addTags: p.add_tags,
+        addListId: p.add_list_id,
+        consent: p.consent ? { channels: p.consent.channels, proofText: p.consent.proof_text } : null,
+        actorLabel: p.actor.label,
+        zoneScope: p.actor.zone_scope,
+      });
+      await insertAuditEvents(trx, [
+        {
+          campaignId: ctx.campaignId,
+          action: 'people.imported',
+          actorUserId: p.actor.user_id,
+          actorTokenId: p.actor.token_id,
+          actorLabel: p.actor.label,
+          targetType: 'import',
+          targetId: p.import_id,
+          ip: p.actor.ip,
+          details: {
+            file: p.file_name,
+            rows: pass1.rows,
+            created: result.created,
+            updated: result.updated,
+            skipped: result.skipped,
+            rejected: pass1.rejected + result.rejected.length,
+            on_duplicate: p.on_duplicate,
+            consent_channels: p.consent?.channels ?? [],
+          },
+        },
+      ]);
+      return result;
+    });
+    if (applied.rejected.length > 0) {
+      await appendRejected(p, rejectedPath, sep, new Map(applied.rejected.map((r) => [r.line, r.reason])));
+    }
+    return {
+      import_id: p.import_id,
+      rows: pass1.rows,
+      created: applied.created,
+      updated: applied.updated,
+      skipped: applied.skipped,
+      rejected: pass1.rejected + applied.rejected.length,
+      geocoded: applied.geocoded,
+      located: applied.located,
+      rejected_file: rejectedPath,
+    };
+  } finally {
+    await dropStageTable(ctx.db, table);
+  }
+}
+
+/** The job kind, listed in JOB_DEFINITIONS. */
+export const importPeopleJob: JobDefinition = { kind: IMPORT_JOB_KIND, run: runPeopleImport };

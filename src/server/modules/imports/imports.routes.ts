@@ -1,0 +1,217 @@
+// HTTP routes of the people import wizard: upload (multipart), start, follow, rejected rows.
+import { createReadStream } from 'node:fs';
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { TenantActor } from '../../http/auth.ts';
+import { inTenant, requireActor } from '../../http/auth.ts';
+import { AppError } from '../../http/problem.ts';
+import { DateTime, Nullable, problems, StringEnum, Uuid } from '../../http/schemas.ts';
+import { insertAuditEvents } from '../audit/audit.repo.ts';
+import { IMPORT_FIELDS } from './fields.ts';
+import * as service from './imports.service.ts';
+import { registerLocalCliChannel } from './local-cli.ts';
+
+const FieldSchema = Type.String({
+  description: `one of ${IMPORT_FIELDS.join(', ')}, or custom:<key>`,
+  pattern: `^(${IMPORT_FIELDS.join('|')}|custom:[a-z][a-z0-9_]{0,39})$`,
+});
+const MappingSchema = Type.Record(Type.String(), FieldSchema, { description: '{ "<column header>": "<field>" }' });
+
+const PreviewSchema = Type.Object({
+  id: Uuid,
+  file_name: Type.String(),
+  format: StringEnum(['csv', 'xlsx'] as const),
+  encoding: Nullable(Type.String()),
+  delimiter: Nullable(Type.String()),
+  headers: Type.Array(Type.String()),
+  preview: Type.Array(Type.Array(Type.String())),
+  row_count_estimate: Nullable(Type.Integer()),
+  suggested_mapping: MappingSchema,
+  remembered: Type.Boolean(),
+});
+
+const StartBody = Type.Object({
+  mapping: MappingSchema,
+  on_duplicate: StringEnum(['update', 'skip'] as const),
+  add_tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 20 })),
+  add_list_id: Type.Optional(Uuid),
+  consent: Type.Optional(
+    Type.Object({
+      channels: Type.Array(StringEnum(['email', 'sms', 'phone', 'post'] as const), { maxItems: 4, uniqueItems: true }),
+      proof_text: Type.String({ minLength: 1, maxLength: 4000 }),
+    }),
+  ),
+});
+
+const StateSchema = Type.Object({
+  id: Uuid,
+  file_name: Type.String(),
+  format: StringEnum(['csv', 'xlsx'] as const),
+  state: StringEnum(['uploaded', 'queued', 'running', 'succeeded', 'failed'] as const),
+  job_id: Nullable(Uuid),
+  done: Type.Number(),
+  total: Nullable(Type.Number()),
+  message: Type.String(),
+  error: Nullable(Type.String()),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  skipped: Type.Integer(),
+  rejected: Type.Integer(),
+  rejected_file: Nullable(Type.String()),
+  uploaded_at: DateTime,
+});
+
+const Params = Type.Object({ id: Uuid });
+
+function importActor(request: FastifyRequest, actor: TenantActor): service.ImportActor {
+  return {
+    campaignId: actor.campaignId,
+    userId: actor.userId,
+    tokenId: actor.tokenId,
+    label: actor.label,
+    zoneScope: actor.zoneScope,
+    ip: request.ip ?? null,
+  };
+}
+
+export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { dataDir } = app.deps.config;
+  const maxBytes = service.importMaxBytesOf(app.deps.config);
+  await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
+  registerLocalCliChannel(app);
+
+  app.post(
+    '/imports',
+    {
+      schema: {
+        tags: ['imports'],
+        summary: 'Upload a CSV or XLSX file of people (multipart field "file"): layout, preview and suggested mapping',
+        consumes: ['multipart/form-data'],
+        response: { 201: PreviewSchema, ...problems(400, 401, 403, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, 'people.write');
+      if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data.');
+      let file: Awaited<ReturnType<typeof request.file>>;
+      try {
+        file = await request.file();
+      } catch (error) {
+        throw uploadError(error, maxBytes);
+      }
+      if (file?.fieldname !== 'file') throw new AppError('IMPORT_FILE_MISSING', 'Send the file in a multipart field named "file".');
+      try {
+        const preview = await service.createImport(
+          {
+            dataDir,
+            actor: importActor(request, actor),
+            fileName: file.filename,
+            source: { kind: 'stream', stream: file.file, truncated: () => file.file.truncated },
+          },
+          (fn) => inTenant(app, actor, fn),
+        );
+        return reply.status(201).send(preview);
+      } catch (error) {
+        throw uploadError(error, maxBytes);
+      }
+    },
+  );
+
+  app.post(
+    '/imports/:id/start',
+    {
+      schema: {
+        tags: ['imports'],
+        summary: 'Validate the mapping and import in the background',
+        params: Params,
+        body: StartBody,
+        response: { 202: Type.Object({ job_id: Uuid, import_id: Uuid }), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, 'people.write');
+      const started = await service.startImport(
+        {
+          dataDir,
+          jobs: app.deps.jobs,
+          actor: importActor(request, actor),
+          importId: request.params.id,
+          body: request.body as service.StartOptions,
+        },
+        (fn) => inTenant(app, actor, fn),
+      );
+      return reply.status(202).send(started);
+    },
+  );
+
+  app.get(
+    '/imports/:id',
+    {
+      schema: {
+        tags: ['imports'],
+        summary: 'State, progress and counts of an import',
+        params: Params,
+        response: { 200: StateSchema, ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.write');
+      return inTenant(app, actor, (trx) => service.importState(dataDir, importActor(request, actor), request.params.id, trx));
+    },
+  );
+
+  app.get(
+    '/imports/:id/rejected.csv',
+    {
+      schema: {
+        tags: ['imports'],
+        summary: 'The rejected rows as they were, with a motif_rejet column (CSV, UTF-8)',
+        params: Params,
+        response: { 200: Type.Unsafe<unknown>(Type.String({ description: 'CSV' })), ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, 'people.write');
+      const ref = importActor(request, actor);
+      const file = await inTenant(app, actor, async (trx) => {
+        const found = await service.rejectedFileOf(dataDir, ref, request.params.id, trx);
+        await insertAuditEvents(trx, [
+          {
+            campaignId: actor.campaignId,
+            action: 'imports.rejected_downloaded',
+            actorUserId: actor.userId,
+            actorTokenId: actor.tokenId,
+            actorLabel: actor.label,
+            targetType: 'import',
+            targetId: request.params.id,
+            ip: ref.ip ?? null,
+          },
+        ]);
+        return found;
+      });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+        .send(createReadStream(file.path));
+    },
+  );
+};
+
+function uploadError(error: unknown, maxBytes: number): unknown {
+  const code = (error as { code?: string }).code;
+  if (error instanceof AppError && error.code !== 'PAYLOAD_TOO_LARGE') return error;
+  if (
+    error instanceof AppError ||
+    code === 'FST_REQ_FILE_TOO_LARGE' ||
+    code === 'FST_PARTS_LIMIT' ||
+    (error as { statusCode?: number }).statusCode === 413
+  ) {
+    return new AppError('PAYLOAD_TOO_LARGE', `The file is larger than the limit (${maxBytes.toLocaleString('en')} bytes).`, {
+      max_bytes: maxBytes,
+    });
+  }
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data.');
+  return error;
+}

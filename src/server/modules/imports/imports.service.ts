@@ -1,0 +1,299 @@
+// Use cases of the import wizard: receive a file (stored under DATA_DIR/uploads/<campaign>/<import>),
+// analyse it (layout, headers, preview, suggested or remembered mapping), start the background job,
+// and report its state. An import's state is its folder (meta.json, the file, rejected.csv) and its
+// job_run row.
+import { createWriteStream } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sql } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Db, Trx } from '../../db/database.ts';
+import { AppError, notFound } from '../../http/problem.ts';
+import type { JobQueue } from '../../jobs/queue.ts';
+import { uuidv7 } from '../../lib/ids.ts';
+import { findJobRun } from '../jobs/jobs.repo.ts';
+import { type CustomFieldRef, headerKeyOf, type Mapping, mappingProblems, suggestMapping } from './fields.ts';
+import type { ImportJobParams } from './import.job.ts';
+import { readTableHead, sniffLayout, type TableLayout, UnsupportedFileError } from './read-table.ts';
+
+export const PREVIEW_ROWS = 20;
+const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Largest upload accepted (IMPORT_MAX_MB when the configuration has it; 256 MB otherwise). */
+export function importMaxBytesOf(config: Config): number {
+  return (config as Config & { importMaxBytes?: number }).importMaxBytes ?? DEFAULT_MAX_BYTES;
+}
+
+/** Who started or owns an import (kept with it; referents only see their own). */
+export interface ImportActor {
+  campaignId: string;
+  userId: string | null;
+  tokenId: string | null;
+  label: string;
+  zoneScope: string[] | null;
+  ip?: string | null;
+}
+
+export interface ImportMeta {
+  id: string;
+  campaign_id: string;
+  file_name: string;
+  source: string;
+  layout: TableLayout;
+  headers: string[];
+  size: number;
+  row_count_estimate: number | null;
+  uploaded_at: string;
+  uploaded_by: { user_id: string | null; token_id: string | null; label: string; scoped: boolean };
+  job_id: string | null;
+}
+
+/** The folder of one import. */
+export function importDirOf(dataDir: string, campaignId: string, importId: string): string {
+  return path.join(dataDir, 'uploads', campaignId, importId);
+}
+
+async function readMeta(dataDir: string, campaignId: string, importId: string): Promise<ImportMeta | null> {
+  try {
+    const meta = JSON.parse(await readFile(path.join(importDirOf(dataDir, campaignId, importId), 'meta.json'), 'utf8')) as ImportMeta;
+    return meta.campaign_id === campaignId ? meta : null;
+  } catch {
+    return null;
+  }
+}
+
+async function writeMeta(dataDir: string, meta: ImportMeta): Promise<void> {
+  const file = path.join(importDirOf(dataDir, meta.campaign_id, meta.id), 'meta.json');
+  await writeFile(`${file}.tmp`, JSON.stringify(meta, null, 2));
+  await rename(`${file}.tmp`, file);
+}
+
+/** The import as this actor may see it (a referent sees only the imports they uploaded), or 404. */
+export async function loadImport(dataDir: string, actor: ImportActor, importId: string): Promise<ImportMeta> {
+  const meta = await readMeta(dataDir, actor.campaignId, importId);
+  if (!meta) throw notFound('import');
+  if (actor.zoneScope && (meta.uploaded_by.user_id !== actor.userId || meta.uploaded_by.token_id !== actor.tokenId)) {
+    throw notFound('import');
+  }
+  return meta;
+}
+
+function safeFileName(name: string): string {
+  const base = path.basename(name || 'import.csv').replace(/[^\p{L}\p{N} ._()-]+/gu, '_');
+  return base.slice(0, 120) || 'import.csv';
+}
+
+/** Custom fields of the campaign, as the mapping sees them. */
+export async function listCustomFields(db: Db | Trx, campaignId: string): Promise<CustomFieldRef[]> {
+  return db
+    .selectFrom('custom_field')
+    .select(['key', 'label', 'type', 'choices'])
+    .where('campaign_id', '=', campaignId)
+    .orderBy('position')
+    .execute();
+}
+
+export interface ImportPreview {
+  id: string;
+  file_name: string;
+  format: 'csv' | 'xlsx';
+  encoding: string | null;
+  delimiter: string | null;
+  headers: string[];
+  preview: string[][];
+  row_count_estimate: number | null;
+  suggested_mapping: Mapping;
+  remembered: boolean;
+}
+
+export type FileSource =
+  | { kind: 'stream'; stream: Readable /** True when the upload was cut at the size limit. */; truncated?: () => boolean }
+  | { kind: 'path'; path: string };
+
+/**
+ * Stores an uploaded (or local) file and analyses it. `tenant` runs a query in the actor's tenant
+ * transaction (the remembered mapping and custom fields are read there).
+ */
+export async function createImport(
+  options: { dataDir: string; actor: ImportActor; fileName: string; source: FileSource },
+  tenant: <T>(fn: (trx: Trx) => Promise<T>) => Promise<T>,
+): Promise<ImportPreview> {
+  const { dataDir, actor } = options;
+  const id = uuidv7();
+  const dir = importDirOf(dataDir, actor.campaignId, id);
+  const fileName = safeFileName(options.fileName);
+  const source = path.join(dir, `source${path.extname(fileName).toLowerCase() === '.xlsx' ? '.xlsx' : '.csv'}`);
+  await mkdir(dir, { recursive: true });
+  try {
+    if (options.source.kind === 'stream') {
+      await pipeline(options.source.stream, createWriteStream(source));
+      if (options.source.truncated?.()) throw new AppError('PAYLOAD_TOO_LARGE', 'The file is larger than the upload limit.');
+    } else await copyFile(options.source.path, source);
+    const { size } = await stat(source);
+    const layout = await sniffLayout(source);
+    const head = await readTableHead(source, layout, PREVIEW_ROWS);
+    const estimate = estimateRows(layout, size, head.rows);
+    const meta: ImportMeta = {
+      id,
+      campaign_id: actor.campaignId,
+      file_name: fileName,
+      source,
+      layout,
+      headers: head.headers,
+      size,
+      row_count_estimate: estimate,
+      uploaded_at: new Date().toISOString(),
+      uploaded_by: { user_id: actor.userId, token_id: actor.tokenId, label: actor.label, scoped: actor.zoneScope !== null },
+      job_id: null,
+    };
+    await writeMeta(dataDir, meta);
+    const { mapping, remembered } = await tenant(async (trx) => {
+      const row = await trx
+        .selectFrom('import_mapping')
+        .select('mapping')
+        .where('campaign_id', '=', actor.campaignId)
+        .where('header_key', '=', headerKeyOf(head.headers))
+        .executeTakeFirst();
+      if (row) return { mapping: sanitizeMapping(row.mapping as Mapping, head.headers), remembered: true };
+      return { mapping: suggestMapping(head.headers, await listCustomFields(trx, actor.campaignId)), remembered: false };
+    });
+    return {
+      id,
+      file_name: fileName,
+      format: layout.format,
+      encoding: layout.encoding,
+      delimiter: layout.delimiter,
+      headers: head.headers,
+      preview: head.rows.map((r) => head.headers.map((_, i) => r[i] ?? '')),
+      row_count_estimate: estimate,
+      suggested_mapping: mapping,
+      remembered,
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    if (error instanceof UnsupportedFileError) throw new AppError('IMPORT_UNSUPPORTED_FORMAT', error.message);
+    throw error;
+  }
+}
+
+function sanitizeMapping(mapping: Mapping, headers: readonly string[]): Mapping {
+  return Object.fromEntries(headers.map((h) => [h, mapping[h] ?? 'ignore'])) as Mapping;
+}
+
+function estimateRows(layout: TableLayout, size: number, sample: string[][]): number | null {
+  if (layout.format !== 'csv' || sample.length === 0) return layout.format === 'csv' ? 0 : null;
+  const bytes = sample.reduce((n, r) => n + r.reduce((m, f) => m + f.length + 1, 0) + 1, 0);
+  return Math.max(sample.length, Math.round(size / (bytes / sample.length)));
+}
+
+export interface StartOptions {
+  mapping: Mapping;
+  on_duplicate: 'update' | 'skip';
+  add_tags?: string[] | undefined;
+  add_list_id?: string | undefined;
+  consent?: { channels: string[]; proof_text: string } | undefined;
+}
+
+/** Validates the mapping, remembers it for this header layout and queues the import job. */
+export async function startImport(
+  options: { dataDir: string; jobs: JobQueue; actor: ImportActor; importId: string; body: StartOptions },
+  tenant: <T>(fn: (trx: Trx) => Promise<T>) => Promise<T>,
+): Promise<{ job_id: string; import_id: string }> {
+  const { dataDir, actor, body } = options;
+  const meta = await loadImport(dataDir, actor, options.importId);
+  if (meta.job_id) throw new AppError('IMPORT_ALREADY_STARTED', 'This import has already been started.', { job_id: meta.job_id });
+  const mapping = sanitizeMapping(body.mapping, meta.headers);
+  for (const header of Object.keys(body.mapping)) {
+    if (!meta.headers.includes(header)) throw new AppError('IMPORT_MAPPING_INVALID', `The file has no column "${header}".`);
+  }
+  await tenant(async (trx) => {
+    const problems = mappingProblems(mapping, meta.headers, await listCustomFields(trx, actor.campaignId));
+    if (problems.length > 0) throw new AppError('IMPORT_MAPPING_INVALID', problems.join('; '), { problems });
+    if (body.add_list_id) {
+      const list = await trx
+        .selectFrom('list')
+        .select('id')
+        .where('campaign_id', '=', actor.campaignId)
+        .where('id', '=', body.add_list_id)
+        .executeTakeFirst();
+      if (!list) throw notFound('list');
+    }
+    await trx
+      .insertInto('import_mapping')
+      .values({ campaign_id: actor.campaignId, header_key: headerKeyOf(meta.headers), mapping: JSON.stringify(mapping) })
+      .onConflict((oc) =>
+        oc.columns(['campaign_id', 'header_key']).doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: sql`now()` }),
+      )
+      .execute();
+  });
+  const params: ImportJobParams = {
+    import_id: meta.id,
+    dir: importDirOf(dataDir, actor.campaignId, meta.id),
+    source: meta.source,
+    file_name: meta.file_name,
+    layout: meta.layout,
+    headers: meta.headers,
+    mapping,
+    on_duplicate: body.on_duplicate,
+    add_tags: (body.add_tags ?? []).map((t) => t.trim()).filter(Boolean),
+    add_list_id: body.add_list_id ?? null,
+    consent: body.consent && body.consent.channels.length > 0 ? body.consent : null,
+    actor: { user_id: actor.userId, token_id: actor.tokenId, label: actor.label, zone_scope: actor.zoneScope, ip: actor.ip ?? null },
+    row_count_estimate: meta.row_count_estimate,
+  };
+  const jobId = await options.jobs.enqueue({
+    campaignId: actor.campaignId,
+    kind: 'imports.people',
+    params: params as unknown as Record<string, unknown>,
+    createdBy: actor.userId,
+  });
+  await writeMeta(dataDir, { ...meta, job_id: jobId });
+  return { job_id: jobId, import_id: meta.id };
+}
+
+export interface ImportResultCounts {
+  created: number;
+  updated: number;
+  skipped: number;
+  rejected: number;
+}
+
+/** The state of an import: its file, and once started its job's progress and counts. */
+export async function importState(dataDir: string, actor: ImportActor, importId: string, trx: Trx) {
+  const meta = await loadImport(dataDir, actor, importId);
+  const job = meta.job_id ? await findJobRun(trx, meta.job_id) : undefined;
+  const result = (job?.result ?? null) as (ImportResultCounts & Record<string, unknown>) | null;
+  return {
+    id: meta.id,
+    file_name: meta.file_name,
+    format: meta.layout.format,
+    state: job ? job.state : ('uploaded' as const),
+    job_id: meta.job_id,
+    done: job?.done ?? 0,
+    total: job?.total ?? meta.row_count_estimate,
+    message: job?.message ?? '',
+    error: job?.error ?? null,
+    created: result?.created ?? 0,
+    updated: result?.updated ?? 0,
+    skipped: result?.skipped ?? 0,
+    rejected: result?.rejected ?? 0,
+    rejected_file: typeof result?.rejected_file === 'string' ? result.rejected_file : null,
+    uploaded_at: meta.uploaded_at,
+  };
+}
+
+/** Path of the rejected rows of a finished import. */
+export async function rejectedFileOf(
+  dataDir: string,
+  actor: ImportActor,
+  importId: string,
+  trx: Trx,
+): Promise<{ path: string; name: string }> {
+  const state = await importState(dataDir, actor, importId, trx);
+  if (state.state !== 'succeeded' || !state.rejected_file) {
+    throw new AppError('IMPORT_NOT_FINISHED', 'The rejected rows are available once the import has finished.');
+  }
+  return { path: state.rejected_file, name: `${state.file_name.replace(/\.[^.]+$/, '')}-rejets.csv` };
+}

@@ -1,0 +1,396 @@
+// The import wizard end to end on both databases: upload of messy real-world files (Windows-1252,
+// BOMs, quoted line breaks, French headers, XLSX), preview and suggested or remembered mapping,
+// the background job (staging COPY + set-based upsert), update vs skip, tags / list / consent,
+// the rejected file with its reasons, and a referent limited to their zones.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Config } from '../../config.ts';
+import { uuidv7 } from '../../lib/ids.ts';
+import {
+  buildTestApp,
+  createCampaignFixture,
+  createMemberFixture,
+  type FixtureCampaign,
+  type TestApp,
+  TestClient,
+} from '../../testing/app.ts';
+import { describeEachDatabase } from '../../testing/databases.ts';
+
+/** A multipart/form-data body with one file field. */
+export function multipartOf(fileName: string, content: Buffer, field = 'file') {
+  const boundary = `----relais${uuidv7().replace(/-/g, '')}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  return {
+    payload: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+const MESSY_HEADER = 'Civilité;Prénom;Nom;Courriel;Téléphone;Adresse;Code postal;Ville;Date de naissance;Étiquettes';
+
+/** The messy CSV: Windows-1252, semicolons, quoted line breaks, bad values, a duplicate, an existing person. */
+function messyCsv(existingEmail: string): Buffer {
+  const lines = [
+    MESSY_HEADER,
+    'Mme;Éloïse;Durand;Eloise.Durand@Example.FR;06 12 34 56 78;"10 rue de la Paix";75002;Paris;17/05/1980;"bénévole, quartier"',
+    'M.;Jean;Martin;jean.martin@;06 11 11 11 11;;;;;',
+    'M.;Luc;Petit;;12;;;;;',
+    ';Anne;Sans;;;;;;;',
+    'Mme;Zoé;Faux;zoe@example.fr;;;;;31/02/1990;',
+    'Mme;Éloïse;Durand bis;ELOISE.DURAND@example.fr;;;;;;',
+    `M.;Nouveau;Prénom;${existingEmail.toUpperCase()};07 00 00 00 01;;;;;vip`,
+    ';Bruno;Lévêque;;+33 7 11 22 33 44;"Bâtiment B\r\n3 avenue Foch";75016;Paris;1er mai 1975;',
+    ';Élo;Tel;;06.12.34.56.78;;;;;',
+  ];
+  return Buffer.from(`${lines.join('\r\n')}\r\n`, 'latin1');
+}
+
+describeEachDatabase('imports', (ctx) => {
+  let t: TestApp;
+  let dataDir: string;
+  let campaign: FixtureCampaign;
+  let owner: TestClient;
+  let referent: TestClient;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'relais-imports-'));
+    t = await buildTestApp(ctx.database, { dataDir, importMaxBytes: 200_000 } as Partial<Config>);
+    campaign = await createCampaignFixture(ctx.database.db, 'imports');
+    // An address base: "10 rue de la Paix" in zone 1, "20 rue de Rivoli" in zone 2.
+    await ctx.database.db
+      .insertInto('address')
+      .values([
+        {
+          campaign_id: campaign.id,
+          id: 'a1',
+          number: '10',
+          street: 'Rue de la Paix',
+          postcode: '75002',
+          city: 'Paris',
+          lon: 0.5,
+          lat: 0.5,
+        },
+        { campaign_id: campaign.id, id: 'a2', number: '20', street: 'Rue de Rivoli', postcode: '75001', city: 'Paris', lon: 1.5, lat: 0.5 },
+      ])
+      .execute();
+    await createMemberFixture(ctx.database.db, campaign.id, { email: 'owner@imports.test', role: 'owner' });
+    await createMemberFixture(ctx.database.db, campaign.id, {
+      email: 'ref@imports.test',
+      role: 'referent',
+      zoneIds: [campaign.zones[0]!.id],
+    });
+    owner = new TestClient(t.app);
+    await owner.login('owner@imports.test');
+    referent = new TestClient(t.app);
+    await referent.login('ref@imports.test');
+    await t.runtime.jobs.work();
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  function upload(client: TestClient, fileName: string, content: Buffer) {
+    const body = multipartOf(fileName, content);
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/v1/imports',
+      payload: body.payload,
+      headers: { ...body.headers, cookie: client.cookie, 'x-csrf-token': client.csrf },
+    });
+  }
+
+  async function runImport(client: TestClient, id: string, body: Record<string, unknown>) {
+    const started = await client.request('POST', `/api/v1/imports/${id}/start`, body);
+    expect(started.statusCode, started.body).toBe(202);
+    await expect
+      .poll(async () => (await client.request('GET', `/api/v1/imports/${id}`)).json().state, { timeout: 30_000, interval: 50 })
+      .toMatch(/succeeded|failed/);
+    const state = (await client.request('GET', `/api/v1/imports/${id}`)).json();
+    expect(state.error).toBeNull();
+    return state;
+  }
+
+  function personByEmail(email: string) {
+    return ctx.database.db
+      .selectFrom('person')
+      .selectAll()
+      .where('campaign_id', '=', campaign.id)
+      .where('email', '=', email)
+      .executeTakeFirst();
+  }
+
+  it('reads a messy Windows-1252 file, imports the good rows and returns the bad ones with reasons', async () => {
+    const existing = campaign.people[0]!;
+    const existingEmail = `person0.${campaign.slug}@example.org`;
+    const list = uuidv7();
+    await ctx.database.db.insertInto('list').values({ campaign_id: campaign.id, id: list, name: 'Import test' }).execute();
+
+    const res = await upload(owner, 'contacts export.csv', messyCsv(existingEmail));
+    expect(res.statusCode, res.body).toBe(201);
+    const preview = res.json();
+    expect(preview).toMatchObject({ format: 'csv', encoding: 'windows-1252', delimiter: ';', remembered: false });
+    expect(preview.headers).toEqual(MESSY_HEADER.split(';'));
+    expect(preview.preview).toHaveLength(9);
+    expect(preview.preview[0][1]).toBe('Éloïse');
+    expect(preview.preview[7][5]).toBe('Bâtiment B\r\n3 avenue Foch');
+    expect(preview.suggested_mapping).toMatchObject({
+      Courriel: 'email',
+      Prénom: 'given_name',
+      'Date de naissance': 'birthdate',
+      Étiquettes: 'tags',
+    });
+
+    const state = await runImport(owner, preview.id, {
+      mapping: preview.suggested_mapping,
+      on_duplicate: 'update',
+      add_tags: ['import-test'],
+      add_list_id: list,
+      consent: { channels: ['email', 'sms'], proof_text: "J'accepte de recevoir des nouvelles." },
+    });
+    expect(state).toMatchObject({ state: 'succeeded', created: 2, updated: 1, skipped: 0, rejected: 6 });
+
+    const eloise = await personByEmail('eloise.durand@example.fr');
+    expect(eloise).toMatchObject({
+      given_name: 'Éloïse',
+      family_name: 'Durand',
+      phone: '+33612345678',
+      gender: 'female',
+      source: 'import',
+      consent_email: true,
+      consent_sms: true,
+      address_id: 'a1',
+      zone_ids: [campaign.zones[0]!.id],
+    });
+    expect(eloise?.birthdate).toBeTruthy();
+    const bruno = await ctx.database.db
+      .selectFrom('person')
+      .selectAll()
+      .where('campaign_id', '=', campaign.id)
+      .where('phone', '=', '+33711223344')
+      .executeTakeFirstOrThrow();
+    expect(bruno).toMatchObject({
+      given_name: 'Bruno',
+      family_name: 'Lévêque',
+      street_address: 'Bâtiment B\r\n3 avenue Foch',
+      consent_email: false,
+      consent_sms: true,
+    });
+
+    // The existing person was updated (non-empty fields overwrite), not duplicated.
+    const updated = await ctx.database.db.selectFrom('person').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+    expect(updated).toMatchObject({ given_name: 'Nouveau', family_name: 'Prénom', phone: '+33700000001' });
+
+    // Tags from the column and add_tags, the list, consents with their proof, an activity each.
+    const tags = await ctx.database.db
+      .selectFrom('tagging')
+      .innerJoin('tag', (j) => j.onRef('tag.id', '=', 'tagging.tag_id').onRef('tag.campaign_id', '=', 'tagging.campaign_id'))
+      .select(['tag.name', 'tagging.person_id'])
+      .where('tagging.campaign_id', '=', campaign.id)
+      .execute();
+    expect(
+      tags
+        .filter((r) => r.person_id === eloise!.id)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['bénévole', 'import-test', 'quartier']);
+    expect(
+      tags
+        .filter((r) => r.person_id === existing.id)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['import-test', 'vip']);
+    const members = await ctx.database.db.selectFrom('list_member').select('person_id').where('list_id', '=', list).execute();
+    expect(members).toHaveLength(3);
+    const consent = await ctx.database.db
+      .selectFrom('consent')
+      .selectAll()
+      .where('person_id', '=', eloise!.id)
+      .where('channel', '=', 'email')
+      .executeTakeFirstOrThrow();
+    expect(consent).toMatchObject({ status: 'given', source: 'import' });
+    expect(consent.proof).toMatchObject({
+      file: 'contacts export.csv',
+      imported_by: 'owner@imports.test',
+      text_shown: "J'accepte de recevoir des nouvelles.",
+    });
+    const activities = await ctx.database.db
+      .selectFrom('activity')
+      .select(['id', 'person_id', 'data'])
+      .where('type', '=', 'import')
+      .where('ref_id', '=', preview.id)
+      .execute();
+    expect(activities).toHaveLength(3);
+    // Ids made in SQL are UUIDv7 too.
+    for (const a of activities) expect(a.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const audit = await ctx.database.db
+      .selectFrom('audit_event')
+      .select('details')
+      .where('action', '=', 'people.imported')
+      .where('target_id', '=', preview.id)
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ created: 2, updated: 1, rejected: 6 });
+
+    // The rejected rows, as they were, with their reason.
+    const rejected = await owner.request('GET', `/api/v1/imports/${preview.id}/rejected.csv`);
+    expect(rejected.statusCode).toBe(200);
+    expect(rejected.headers['content-type']).toContain('text/csv');
+    const text = rejected.body.replace(/^\ufeff/, '');
+    const lines = text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(`${MESSY_HEADER};motif_rejet`);
+    expect(lines.slice(1)).toEqual([
+      'M.;Jean;Martin;jean.martin@;06 11 11 11 11;;;;;;e-mail invalide',
+      'M.;Luc;Petit;;12;;;;;;téléphone invalide',
+      ';Anne;Sans;;;;;;;;ni e-mail ni téléphone',
+      'Mme;Zoé;Faux;zoe@example.fr;;;;;31/02/1990;;date invalide',
+      'Mme;Éloïse;Durand bis;ELOISE.DURAND@example.fr;;;;;;;doublon dans le fichier',
+      ';Élo;Tel;;06.12.34.56.78;;;;;;doublon dans le fichier',
+    ]);
+  });
+
+  it('remembers the mapping of a header layout, and skips existing people when asked', async () => {
+    const csv = Buffer.from(
+      '\ufeffPrénom,Nom,Adresse mail,Divers\r\nÉloïse,Autre,eloise.durand@example.fr,x\r\nNina,Neuve,nina@example.fr,y\r\n',
+      'utf8',
+    );
+    const first = (await upload(owner, 'a.csv', csv)).json();
+    expect(first).toMatchObject({ encoding: 'utf-8', delimiter: ',', remembered: false });
+    expect(first.headers[0]).toBe('Prénom');
+    const mapping = { ...first.suggested_mapping, Divers: 'ignore', Nom: 'ignore' };
+    const state = await runImport(owner, first.id, { mapping, on_duplicate: 'skip' });
+    expect(state).toMatchObject({ created: 1, updated: 0, skipped: 1, rejected: 0 });
+    expect((await personByEmail('eloise.durand@example.fr'))?.family_name).toBe('Durand');
+
+    const again = (await upload(owner, 'b.csv', csv)).json();
+    expect(again.remembered).toBe(true);
+    expect(again.suggested_mapping).toEqual(mapping);
+    const restart = await owner.request('POST', `/api/v1/imports/${first.id}/start`, { mapping, on_duplicate: 'skip' });
+    expect(restart.statusCode).toBe(409);
+  });
+
+  it('reads tab-separated UTF-8 without BOM, and UTF-16 with BOM', async () => {
+    const tsv = Buffer.from('Courriel\tPortable\tÉtiquettes\ntab@example.fr\t0611111111\ta;b\n', 'utf8');
+    const preview = (await upload(owner, 't.tsv', tsv)).json();
+    expect(preview).toMatchObject({
+      encoding: 'utf-8',
+      delimiter: '\t',
+      suggested_mapping: { Courriel: 'email', Portable: 'phone', Étiquettes: 'tags' },
+    });
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Courriel;Ville\r\nu16@example.fr;Lyon\r\n', 'utf16le')]);
+    const p16 = (await upload(owner, 'u.csv', utf16)).json();
+    expect(p16).toMatchObject({
+      encoding: 'utf-16le',
+      delimiter: ';',
+      headers: ['Courriel', 'Ville'],
+      preview: [['u16@example.fr', 'Lyon']],
+    });
+    const state = await runImport(owner, p16.id, { mapping: p16.suggested_mapping, on_duplicate: 'update' });
+    expect(state.created).toBe(1);
+    expect((await personByEmail('u16@example.fr'))?.locality).toBe('Lyon');
+  });
+
+  it('imports an XLSX file (dates and numbers as the spreadsheet holds them)', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Contacts');
+    ws.addRow(['Prénom', 'Nom', 'E-mail', 'Date de naissance', 'Téléphone', 'Code postal']);
+    ws.addRow(['Xavier', 'Lsx', 'xavier@example.fr', new Date(Date.UTC(1970, 0, 2)), 612121212, 75011]);
+    ws.addRow(['Yann', 'Lsx', 'pas-un-mail', '17/05/1980', '', '']);
+    const content = Buffer.from(await wb.xlsx.writeBuffer());
+    const preview = (await upload(owner, 'contacts.xlsx', content)).json();
+    expect(preview).toMatchObject({ format: 'xlsx', encoding: null, delimiter: null });
+    expect(preview.preview[0]).toEqual(['Xavier', 'Lsx', 'xavier@example.fr', '1970-01-02', '612121212', '75011']);
+    const state = await runImport(owner, preview.id, { mapping: preview.suggested_mapping, on_duplicate: 'update' });
+    expect(state).toMatchObject({ created: 1, rejected: 1 });
+    expect(await personByEmail('xavier@example.fr')).toMatchObject({ phone: '+33612121212', postcode: '75011' });
+    const rejected = (await owner.request('GET', `/api/v1/imports/${preview.id}/rejected.csv`)).body;
+    expect(rejected).toContain('Yann;Lsx;pas-un-mail;17/05/1980;;;e-mail invalide');
+  });
+
+  it('limits a referent to their zones', async () => {
+    const csv = Buffer.from(
+      [
+        'Prénom;Courriel;Adresse;Code postal',
+        'Dans;dans@example.fr;10 rue de la Paix;75002',
+        'Hors;hors@example.fr;20 rue de Rivoli;75001',
+        'Nulle;nulle@example.fr;;',
+        `Autre;person1.${campaign.slug}@example.org;;`,
+      ].join('\n'),
+      'utf8',
+    );
+    const preview = (await upload(referent, 'ref.csv', csv)).json();
+    const state = await runImport(referent, preview.id, { mapping: preview.suggested_mapping, on_duplicate: 'update' });
+    expect(state).toMatchObject({ created: 1, updated: 0, rejected: 3 });
+    expect(await personByEmail('dans@example.fr')).toMatchObject({ zone_ids: [campaign.zones[0]!.id] });
+    expect(await personByEmail('hors@example.fr')).toBeUndefined();
+    expect((await personByEmail(`person1.${campaign.slug}@example.org`))?.given_name).toBe('Given1');
+    const rejected = (await referent.request('GET', `/api/v1/imports/${preview.id}/rejected.csv`)).body;
+    expect(rejected.match(/hors de votre périmètre/g)).toHaveLength(3);
+    // Another member's import is not the referent's to read.
+    const ownerImport = (await upload(owner, 'o.csv', csv)).json();
+    expect((await referent.request('GET', `/api/v1/imports/${ownerImport.id}`)).statusCode).toBe(404);
+  });
+
+  it('answers clear problems: no file, unsupported file, too large, bad mapping, unknown id', async () => {
+    const notMultipart = await owner.request('POST', '/api/v1/imports', { file: 'x' });
+    expect(notMultipart.statusCode).toBe(415);
+    const pdf = await upload(owner, 'x.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0]));
+    expect(pdf.statusCode).toBe(415);
+    expect(pdf.json().code).toBe('IMPORT_UNSUPPORTED_FORMAT');
+    const big = await upload(owner, 'big.csv', Buffer.alloc(300_000, 'a'));
+    expect(big.statusCode).toBe(413);
+    expect(big.json().code).toBe('PAYLOAD_TOO_LARGE');
+    const ok = (await upload(owner, 'm.csv', Buffer.from('Nom;Ville\nA;B\n'))).json();
+    const bad = await owner.request('POST', `/api/v1/imports/${ok.id}/start`, { mapping: ok.suggested_mapping, on_duplicate: 'update' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('IMPORT_MAPPING_INVALID');
+    expect((await owner.request('GET', `/api/v1/imports/${uuidv7()}`)).statusCode).toBe(404);
+    const other = await createCampaignFixture(ctx.database.db, 'imports-other');
+    await createMemberFixture(ctx.database.db, other.id, { email: 'owner2@imports.test', role: 'owner' });
+    const stranger = new TestClient(t.app);
+    await stranger.login('owner2@imports.test');
+    expect((await stranger.request('GET', `/api/v1/imports/${ok.id}`)).statusCode).toBe(404);
+  });
+
+  it('accepts the local CLI token from loopback only', async () => {
+    const { openLocalCliChannel } = await import('./local-cli.ts');
+    const channel = await openLocalCliChannel({ dataDir, port: 1 });
+    try {
+      const body = multipartOf('cli.csv', Buffer.from('Courriel\ncli@example.fr\n'));
+      const headers = { ...body.headers, 'x-relais-cli-token': channel.token, 'x-relais-campaign': campaign.slug };
+      const ok = await t.app.inject({ method: 'POST', url: '/api/v1/imports', payload: body.payload, headers });
+      expect(ok.statusCode, ok.body).toBe(201);
+      const remote = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        payload: body.payload,
+        headers,
+        remoteAddress: '192.0.2.1',
+      });
+      expect(remote.statusCode).toBe(401);
+      const proxied = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        payload: body.payload,
+        headers: { ...headers, 'x-forwarded-for': '192.0.2.1' },
+      });
+      expect(proxied.statusCode).toBe(401);
+      const wrong = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        payload: body.payload,
+        headers: { ...headers, 'x-relais-cli-token': 'nope' },
+      });
+      expect(wrong.statusCode).toBe(401);
+      // The token opens the imports API only.
+      const people = await t.app.inject({ method: 'GET', url: '/api/v1/jobs', headers: { 'x-relais-cli-token': channel.token } });
+      expect(people.statusCode).toBe(401);
+      expect((await readFile(path.join(dataDir, 'cli-token'), 'utf8')).trim()).toBe(channel.token);
+    } finally {
+      await channel.close();
+    }
+  });
+});

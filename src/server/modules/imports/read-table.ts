@@ -1,0 +1,181 @@
+// Reading the files campaigns really have, as a stream of records: CSV in UTF-8 (with or without
+// BOM), UTF-16 (Excel's "Unicode text") or Windows-1252, any separator; XLSX through exceljs'
+// streaming reader (first worksheet). Nothing here loads a whole file in memory.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { CsvParser, detectDelimiter } from './csv-parser.ts';
+
+export type FileFormat = 'csv' | 'xlsx';
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'windows-1252';
+
+export interface TableLayout {
+  format: FileFormat;
+  /** Text encoding of a CSV file (null for XLSX). */
+  encoding: TextEncodingName | null;
+  /** Field separator of a CSV file (null for XLSX). */
+  delimiter: string | null;
+}
+
+export class UnsupportedFileError extends Error {}
+
+const SAMPLE_BYTES = 64 * 1024;
+const READ_CHUNK = 1024 * 1024;
+
+/** Finds a file's format, encoding and separator from its content (the name is only a hint). */
+export async function sniffLayout(filePath: string): Promise<TableLayout> {
+  const head = await readHead(filePath, SAMPLE_BYTES);
+  if (head.length === 0) throw new UnsupportedFileError('The file is empty.');
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+    return { format: 'xlsx', encoding: null, delimiter: null };
+  }
+  if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
+    throw new UnsupportedFileError('Old Excel files (.xls) cannot be read: save the file as .xlsx or .csv.');
+  }
+  let encoding: TextEncodingName;
+  if (head[0] === 0xff && head[1] === 0xfe) encoding = 'utf-16le';
+  else {
+    if (head.subarray(0, 8192).includes(0)) throw new UnsupportedFileError('This is not a CSV or XLSX file.');
+    encoding = (await isValidUtf8(filePath)) ? 'utf-8' : 'windows-1252';
+  }
+  const sample = new TextDecoder(encoding).decode(head);
+  return { format: 'csv', encoding, delimiter: detectDelimiter(sample) };
+}
+
+async function readHead(filePath: string, bytes: number): Promise<Buffer> {
+  const handle = await open(filePath, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** True when the whole file decodes as UTF-8 (streamed; stops at the first invalid byte). */
+async function isValidUtf8(filePath: string): Promise<boolean> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of createReadStream(filePath, { highWaterMark: READ_CHUNK })) {
+      decoder.decode(chunk as Buffer, { stream: true });
+    }
+    decoder.decode();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Records of a CSV file, in batches (one per chunk read), blank lines left out. */
+async function* csvBatches(filePath: string, encoding: TextEncodingName, delimiter: string): AsyncGenerator<string[][]> {
+  // TextDecoder drops a leading BOM (ignoreBOM: false is its default).
+  const decoder = new TextDecoder(encoding);
+  const parser = new CsvParser(delimiter);
+  for await (const chunk of createReadStream(filePath, { highWaterMark: READ_CHUNK })) {
+    const out: string[][] = [];
+    parser.push(decoder.decode(chunk as Buffer, { stream: true }), out);
+    const rows = out.filter(notBlank);
+    if (rows.length > 0) yield rows;
+  }
+  const out: string[][] = [];
+  parser.push(decoder.decode(), out);
+  parser.end(out);
+  const rows = out.filter(notBlank);
+  if (rows.length > 0) yield rows;
+}
+
+function notBlank(row: string[]): boolean {
+  for (const f of row) if (f.trim() !== '') return true;
+  return false;
+}
+
+/** A cell of exceljs as text, the way the spreadsheet shows it (dates as yyyy-mm-dd). */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : String(value);
+  if (typeof value === 'boolean') return value ? 'VRAI' : 'FAUX';
+  if (value instanceof Date) {
+    const iso = value.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  }
+  if (typeof value === 'object') {
+    const v = value as { richText?: { text: string }[]; result?: unknown; text?: unknown; error?: unknown };
+    if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
+    if ('result' in v) return cellText(v.result);
+    if ('text' in v) return cellText(v.text);
+  }
+  return '';
+}
+
+const XLSX_BATCH = 2000;
+
+/** Records of the first worksheet of an XLSX file, in batches. */
+async function* xlsxBatches(filePath: string): AsyncGenerator<string[][]> {
+  // Loaded on use: exceljs is large, and most imports are CSV.
+  const { default: ExcelJS } = await import('exceljs');
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(filePath, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+  });
+  for await (const sheet of reader) {
+    let batch: string[][] = [];
+    for await (const row of sheet as AsyncIterable<{ values: unknown[] }>) {
+      const values = row.values;
+      const cells: string[] = [];
+      for (let j = 1; j < values.length; j += 1) cells.push(cellText(values[j]).trim());
+      if (notBlank(cells)) batch.push(cells);
+      if (batch.length >= XLSX_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+    return; // the first worksheet only
+  }
+}
+
+/** Every record of a file (header row included), in batches, whatever its layout. */
+export function readBatches(filePath: string, layout: TableLayout): AsyncGenerator<string[][]> {
+  if (layout.format === 'xlsx') return xlsxBatches(filePath);
+  return csvBatches(filePath, layout.encoding ?? 'utf-8', layout.delimiter ?? ',');
+}
+
+export interface TableHead {
+  headers: string[];
+  /** The first data rows (at most `limit`). */
+  rows: string[][];
+}
+
+/** The header row and the first data rows of a file (reads only as far as needed). */
+export async function readTableHead(filePath: string, layout: TableLayout, limit: number): Promise<TableHead> {
+  let headers: string[] | null = null;
+  const rows: string[][] = [];
+  const batches = readBatches(filePath, layout);
+  try {
+    for await (const batch of batches) {
+      for (const record of batch) {
+        if (!headers) headers = record.map((h) => h.trim());
+        else if (rows.length < limit) rows.push(record);
+      }
+      if (headers && rows.length >= limit) break;
+    }
+  } finally {
+    await batches.return(undefined);
+  }
+  if (!headers) throw new UnsupportedFileError('The file has no header row.');
+  return { headers: dedupeHeaders(headers), rows };
+}
+
+/** Makes header names unique ("Téléphone", "Téléphone (2)") so that a mapping can name each column. */
+export function dedupeHeaders(headers: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return headers.map((h, i) => {
+    const name = h === '' ? `Colonne ${i + 1}` : h;
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name} (${n})`;
+  });
+}

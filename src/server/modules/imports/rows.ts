@@ -1,0 +1,219 @@
+// One imported row → a clean person record or the reasons it is rejected (French, as they appear in
+// the rejected file), and the staging table's COPY line format.
+import { uuidv7 } from '../../lib/ids.ts';
+import type { CustomFieldRef, ImportField, Mapping } from './fields.ts';
+import {
+  type LadderStage,
+  normaliseEmail,
+  normalisePhone,
+  parseBirthdate,
+  parseFrenchDate,
+  parseGender,
+  parseLadderStage,
+  simplify,
+  splitFullName,
+  splitTags,
+} from './normalise.ts';
+
+export const REASONS = {
+  email: 'e-mail invalide',
+  phone: 'téléphone invalide',
+  noContact: 'ni e-mail ni téléphone',
+  date: 'date invalide',
+  duplicate: 'doublon dans le fichier',
+  stage: "étape d'engagement inconnue",
+  outOfScope: 'hors de votre périmètre',
+} as const;
+
+export interface StagedPerson {
+  line: number;
+  personId: string;
+  givenName: string;
+  familyName: string;
+  email: string | null;
+  phone: string | null;
+  emails: string[];
+  phones: string[];
+  streetAddress: string;
+  postcode: string;
+  locality: string;
+  birthdate: string | null;
+  gender: string | null;
+  ladderStage: LadderStage | null;
+  tags: string[];
+  customFields: Record<string, string | number>;
+}
+
+export type RowOutcome = { ok: true; person: StagedPerson } | { ok: false; reasons: string[] };
+
+export interface RowContext {
+  customFields: readonly CustomFieldRef[];
+  /** Campaign stage labels (simplified) → stage. */
+  stageLabels: ReadonlyMap<string, LadderStage>;
+}
+
+function parseNumber(value: string): number | null {
+  const s = value.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+  if (!/^[-+]?\d+(\.\d+)?$/.test(s)) return null;
+  return Number(s);
+}
+
+/** Compiles a mapping over a header row into a fast row → outcome function. */
+export function compileRowReader(
+  headers: readonly string[],
+  mapping: Mapping,
+  ctx: RowContext,
+): (row: string[], line: number) => RowOutcome {
+  const columns: Array<{ index: number; field: ImportField }> = [];
+  headers.forEach((header, index) => {
+    const field = mapping[header] ?? 'ignore';
+    if (field !== 'ignore') columns.push({ index, field });
+  });
+  const customByKey = new Map(ctx.customFields.map((f) => [f.key, f]));
+
+  return (row, line) => {
+    const reasons: string[] = [];
+    const reject = (reason: string) => {
+      if (!reasons.includes(reason)) reasons.push(reason);
+    };
+    const person: StagedPerson = {
+      line,
+      personId: '',
+      givenName: '',
+      familyName: '',
+      email: null,
+      phone: null,
+      emails: [],
+      phones: [],
+      streetAddress: '',
+      postcode: '',
+      locality: '',
+      birthdate: null,
+      gender: null,
+      ladderStage: null,
+      tags: [],
+      customFields: {},
+    };
+    for (const { index, field } of columns) {
+      const value = (row[index] ?? '').trim();
+      if (value === '') continue;
+      switch (field) {
+        case 'given_name':
+          person.givenName = person.givenName ? `${person.givenName} ${value}` : value;
+          break;
+        case 'family_name':
+          person.familyName = person.familyName ? `${person.familyName} ${value}` : value;
+          break;
+        case 'full_name': {
+          const { given, family } = splitFullName(value);
+          if (!person.givenName) person.givenName = given;
+          if (!person.familyName) person.familyName = family;
+          break;
+        }
+        case 'email': {
+          const email = normaliseEmail(value);
+          if (!email) reject(REASONS.email);
+          else if (!person.email) person.email = email;
+          else if (email !== person.email && !person.emails.includes(email)) person.emails.push(email);
+          break;
+        }
+        case 'phone': {
+          const phone = normalisePhone(value);
+          if (!phone) reject(REASONS.phone);
+          else if (!person.phone) person.phone = phone;
+          else if (phone !== person.phone && !person.phones.includes(phone)) person.phones.push(phone);
+          break;
+        }
+        case 'street_address':
+          person.streetAddress = person.streetAddress ? `${person.streetAddress} ${value}` : value;
+          break;
+        case 'postcode':
+          // A spreadsheet may have made 05000 into 5000.
+          person.postcode = /^\d{4}$/.test(value) ? `0${value}` : value;
+          break;
+        case 'locality':
+          person.locality = value;
+          break;
+        case 'birthdate':
+          person.birthdate = parseBirthdate(value);
+          if (!person.birthdate) reject(REASONS.date);
+          break;
+        case 'gender':
+          person.gender = parseGender(value);
+          break;
+        case 'ladder_stage':
+          person.ladderStage = parseLadderStage(value, ctx.stageLabels);
+          if (!person.ladderStage) reject(REASONS.stage);
+          break;
+        case 'tags':
+          for (const tag of splitTags(value)) if (!person.tags.some((t) => t.toLowerCase() === tag.toLowerCase())) person.tags.push(tag);
+          break;
+        default: {
+          const def = customByKey.get(field.slice(7));
+          if (!def) break;
+          const parsed = parseCustomValue(def, value);
+          if (parsed === null) reject(def.type === 'date' ? REASONS.date : `valeur invalide pour « ${def.label} »`);
+          else person.customFields[def.key] = parsed;
+        }
+      }
+    }
+    if (!person.email && !person.phone && reasons.length === 0) reject(REASONS.noContact);
+    if (reasons.length > 0) return { ok: false, reasons };
+    person.personId = uuidv7();
+    return { ok: true, person };
+  };
+}
+
+function parseCustomValue(def: CustomFieldRef, value: string): string | number | null {
+  switch (def.type) {
+    case 'number':
+      return parseNumber(value);
+    case 'date':
+      return parseFrenchDate(value);
+    case 'choice': {
+      const key = simplify(value);
+      return def.choices.find((c) => simplify(c) === key) ?? null;
+    }
+    default:
+      return value.slice(0, 2000);
+  }
+}
+
+/** Columns of the staging table, in COPY order. */
+export const STAGE_COLUMNS = [
+  'line',
+  'person_id',
+  'given_name',
+  'family_name',
+  'email',
+  'phone',
+  'emails',
+  'phones',
+  'street_address',
+  'postcode',
+  'locality',
+  'birthdate',
+  'gender',
+  'ladder_stage',
+  'tags',
+  'custom_fields',
+] as const;
+
+function q(value: string): string {
+  return value.includes('"') ? `"${value.replace(/"/g, '""')}"` : `"${value}"`;
+}
+
+function nullable(value: string | null): string {
+  return value === null ? '' : q(value);
+}
+
+function pgArray(values: readonly string[]): string {
+  if (values.length === 0) return '"{}"';
+  return q(`{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`);
+}
+
+/** One person as a CSV line for COPY … (FORMAT csv) into the staging table (empty unquoted = NULL). */
+export function stageLine(p: StagedPerson): string {
+  const custom = Object.keys(p.customFields).length > 0 ? q(JSON.stringify(p.customFields)) : '';
+  return `${p.line},${p.personId},${q(p.givenName)},${q(p.familyName)},${nullable(p.email)},${nullable(p.phone)},${pgArray(p.emails)},${pgArray(p.phones)},${q(p.streetAddress)},${q(p.postcode)},${q(p.locality)},${nullable(p.birthdate)},${nullable(p.gender)},${nullable(p.ladderStage)},${pgArray(p.tags)},${custom}\n`;
+}
