@@ -2,12 +2,10 @@
 // too when DATABASE_URL is set, so that the same tests prove both.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { type Database, type DatabaseKind, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
-
-export const TEMPLATE_DB = 'relais_test_template';
 
 export interface TestDatabase extends Database {
   /** Closes the connection and drops the database. */
@@ -40,8 +38,9 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
   try {
     // Copying a template needs it to be unused: test files running at once take turns.
     await admin.query('SELECT pg_advisory_lock(727275)');
-    const template = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [TEMPLATE_DB]);
-    await admin.query(template.rowCount ? `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}` : `CREATE DATABASE ${name}`);
+    const templateDb = inject('templateDb');
+    const template = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [templateDb]);
+    await admin.query(template.rowCount ? `CREATE DATABASE ${name} TEMPLATE ${templateDb}` : `CREATE DATABASE ${name}`);
     await admin.query('SELECT pg_advisory_unlock(727275)');
   } finally {
     await admin.end();
@@ -60,23 +59,32 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
 }
 
 /** Creates the migrated template database once per run (vitest globalSetup). */
-export async function prepareTemplateDatabase(): Promise<void> {
+export async function prepareTemplateDatabase(templateDb: string): Promise<void> {
   const baseUrl = loadConfig().databaseUrl;
   if (!baseUrl) return;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${templateDb} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${templateDb}`);
   } finally {
     await admin.end();
   }
-  const database = await openDatabase({ databaseUrl: urlFor(baseUrl, TEMPLATE_DB), pgliteDir: null, poolSize: 1 });
+  const database = await openDatabase({ databaseUrl: urlFor(baseUrl, templateDb), pgliteDir: null, poolSize: 1 });
   try {
     await migrate(database);
   } finally {
     await database.close();
   }
+}
+
+/** Drops the run's template database (vitest globalSetup teardown). */
+export async function dropTemplateDatabase(templateDb: string): Promise<void> {
+  const baseUrl = loadConfig().databaseUrl;
+  if (!baseUrl) return;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${templateDb} WITH (FORCE)`).finally(() => admin.end());
 }
 
 export interface DatabaseContext {
