@@ -21,6 +21,8 @@ export interface Config {
   readonly loginMaxFailures: number;
   readonly loginLockMinutes: number;
   readonly webDistDir: string;
+  /** Largest people import accepted, in bytes. */
+  readonly importMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +51,7 @@ export const CONFIG_DOC: Record<string, string> = {
   SESSION_TTL_HOURS: 'lifetime of a back-office session (default 336 = 14 days)',
   LOGIN_MAX_FAILURES: 'failed logins before an account is locked (default 5)',
   LOGIN_LOCK_MINUTES: 'how long a locked account stays locked (default 15)',
+  IMPORT_MAX_MB: 'largest people import accepted, in MB (default 256)',
 };
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxFailures: intVar(env, 'LOGIN_MAX_FAILURES', 5, problems),
     loginLockMinutes: intVar(env, 'LOGIN_LOCK_MINUTES', 15, problems),
     webDistDir: path.resolve(import.meta.dirname, '../../dist/web'),
+    importMaxBytes: intVar(env, 'IMPORT_MAX_MB', 256, problems) * 1024 * 1024,
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

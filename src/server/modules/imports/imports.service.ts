@@ -19,11 +19,9 @@ import type { ImportJobParams } from './import.job.ts';
 import { readTableHead, sniffLayout, type TableLayout, UnsupportedFileError } from './read-table.ts';
 
 export const PREVIEW_ROWS = 20;
-const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
-
-/** Largest upload accepted (IMPORT_MAX_MB when the configuration has it; 256 MB otherwise). */
-export function importMaxBytesOf(config: Config): number {
-  return (config as Config & { importMaxBytes?: number }).importMaxBytes ?? DEFAULT_MAX_BYTES;
+/** Largest upload accepted (IMPORT_MAX_MB). */
+export function importMaxBytesOf(config: Pick<Config, 'importMaxBytes'>): number {
+  return config.importMaxBytes;
 }
 
 /** Who started or owns an import (kept with it; referents only see their own). */

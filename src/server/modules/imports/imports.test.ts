@@ -57,7 +57,7 @@ describeEachDatabase('imports', (ctx) => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'relais-imports-'));
-    t = await buildTestApp(ctx.database, { dataDir, importMaxBytes: 200_000 } as Partial<Config>);
+    t = await buildTestApp(ctx.database, { dataDir, importMaxBytes: 200_000 });
     campaign = await createCampaignFixture(ctx.database.db, 'imports');
     // An address base: "10 rue de la Paix" in zone 1, "20 rue de Rivoli" in zone 2.
     await ctx.database.db
