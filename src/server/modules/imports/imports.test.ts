@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Config } from '../../config.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
   buildTestApp,
