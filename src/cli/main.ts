@@ -6,6 +6,7 @@ import { TOKEN_SCOPES } from '../server/modules/identity/identity.policy.ts';
 import { findJobRunOf } from '../server/modules/jobs/jobs.repo.ts';
 import { appOf, openRuntime, type Runtime } from '../server/runtime.ts';
 import { acquireDataLock } from './data-lock.ts';
+import { registerExportCommand } from './export-command.ts';
 import { registerImportCommand } from './import-command.ts';
 import { printProgress, throttledProgress } from './progress.ts';
 import { ensureWebBuilt } from './web-build.ts';
@@ -264,6 +265,7 @@ async function follow(runtime: Runtime, campaignId: string, id: string): Promise
 }
 
 registerImportCommand(program);
+registerExportCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   console.error(`relais: ${error.message}`);

@@ -29,6 +29,7 @@ import { ladderRoutes } from './modules/people/ladder.routes.ts';
 import { peopleRoutes } from './modules/people/people.routes.ts';
 import { rightsRoutes } from './modules/people/rights.routes.ts';
 import { tagsRoutes } from './modules/people/tags.routes.ts';
+import { segmentsRoutes } from './modules/segments/segments.routes.ts';
 import { createHealthCheck, type HealthCheck } from './modules/system/health.ts';
 import { healthRoutes, systemRoutes } from './modules/system/system.routes.ts';
 import { territoryRoutes } from './modules/territory/territory.routes.ts';
@@ -64,6 +65,7 @@ const MODULES: readonly { prefix: string; plugin: FastifyPluginAsync }[] = [
   { prefix: '/api/v1', plugin: tagsRoutes },
   { prefix: '/api/v1', plugin: customFieldsRoutes },
   { prefix: '/api/v1', plugin: ladderRoutes },
+  { prefix: '/api/v1', plugin: segmentsRoutes },
   { prefix: '/api/v1', plugin: importsRoutes },
   { prefix: '', plugin: siteRoutes },
 ];

@@ -4,6 +4,7 @@ import { identityErrors } from '../modules/identity/identity.errors.ts';
 import { importsErrors } from '../modules/imports/imports.errors.ts';
 import { jobsErrors } from '../modules/jobs/jobs.errors.ts';
 import { peopleErrors } from '../modules/people/people.errors.ts';
+import { segmentsErrors } from '../modules/segments/segments.errors.ts';
 
 // Failures that belong to no domain: HTTP plumbing.
 const httpErrors = {
@@ -20,7 +21,7 @@ const httpErrors = {
 } as const;
 
 // Every code of every domain with its status: one table, so a code cannot exist without a status.
-const STATUS_BY_CODE = { ...httpErrors, ...identityErrors, ...importsErrors, ...jobsErrors, ...peopleErrors } as const;
+const STATUS_BY_CODE = { ...httpErrors, ...identityErrors, ...importsErrors, ...jobsErrors, ...peopleErrors, ...segmentsErrors } as const;
 export type ErrorCode = keyof typeof STATUS_BY_CODE;
 export const ERROR_CODES = Object.keys(STATUS_BY_CODE) as ErrorCode[];
 

@@ -20,6 +20,7 @@ const COLLECTIONS: Record<string, string> = {
   'osdi:lists': '/api/v1/lists',
   'relais:custom_fields': '/api/v1/custom_fields',
   'relais:ladder': '/api/v1/ladder',
+  'relais:segments': '/api/v1/segments',
 };
 
 export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,0 +1,4 @@
+// Failures of the segments domain (saved filters, counts, exports) and their HTTP status.
+export const segmentsErrors = {
+  SEGMENT_INVALID: 400,
+} as const;
