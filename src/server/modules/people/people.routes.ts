@@ -7,6 +7,7 @@ import type { Trx } from '../../db/database.ts';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
+import { loadSegmentDefinition, segmentPersonIds } from '../segments/segments.service.ts';
 import { listConsents, recordConsents } from './consent.ts';
 import { moveStageManually } from './ladder.ts';
 import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.ts';
@@ -57,6 +58,23 @@ const ListQuery = Type.Object({
 });
 
 const BULK_ACTIONS = ['add_tag', 'remove_tag', 'add_to_list', 'remove_from_list', 'move_stage'] as const;
+
+/** Most people one bulk action may touch when chosen by a segment. */
+const BULK_SEGMENT_MAX = 100_000;
+
+/** Ids of the people a segment selects (a saved segment id or a definition), within the actor's scope. */
+async function segmentMembers(trx: Trx, actor: TenantActor, segment: unknown): Promise<string[]> {
+  const scope = { campaignId: actor.campaignId, zoneScope: actor.zoneScope };
+  const query =
+    typeof segment === 'string'
+      ? await segmentPersonIds(trx, await loadSegmentDefinition(trx, actor.campaignId, segment), { ...scope, strict: false })
+      : await segmentPersonIds(trx, segment, { ...scope, pointerPrefix: '/segment' });
+  const rows = await query.limit(BULK_SEGMENT_MAX + 1).execute();
+  if (rows.length > BULK_SEGMENT_MAX) {
+    throw new AppError('VALIDATION_FAILED', `A bulk action takes at most ${BULK_SEGMENT_MAX} people; narrow the segment.`);
+  }
+  return rows.map((r) => r.id);
+}
 
 export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const one = async (trx: Trx, campaignId: string, row: PersonRow) => (await osdiPeople(app, trx, campaignId, [row]))[0] as OsdiPerson;
@@ -300,10 +318,13 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['people'],
-        summary: 'Bulk action on people (ids outside your scope are ignored). `segment` is accepted but not used yet: give person_ids.',
+        summary:
+          'Bulk action on people chosen by ids or by a segment (a saved segment id or a definition); people outside your scope are left out.',
         body: Type.Object({
           person_ids: Type.Optional(Type.Array(Uuid, { maxItems: 10000 })),
-          segment: Type.Optional(Type.Unknown({ description: 'Reserved for segment selections (segments module); ignored for now.' })),
+          segment: Type.Optional(
+            Type.Unknown({ description: 'A saved segment id, or a segment definition (see /segments); instead of person_ids.' }),
+          ),
           action: StringEnum(BULK_ACTIONS),
           tag_id: Type.Optional(Uuid),
           list_id: Type.Optional(Uuid),
@@ -316,9 +337,11 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'people.write');
       const b = request.body;
-      if (!b.person_ids) throw new AppError('VALIDATION_FAILED', 'Give person_ids (segment selections are not supported yet).');
+      if (!b.person_ids === (b.segment === undefined)) {
+        throw new AppError('VALIDATION_FAILED', 'Give either person_ids or segment.');
+      }
       return inTenant(app, actor, async (trx) => {
-        const ids = await visibleIds(trx, actor, b.person_ids ?? []);
+        const ids = b.person_ids ? await visibleIds(trx, actor, b.person_ids) : await segmentMembers(trx, actor, b.segment);
         const c = actor.campaignId;
         const need = <T>(value: T | undefined, name: string): T => {
           if (value === undefined) throw new AppError('VALIDATION_FAILED', `The action ${b.action} needs ${name}.`);

@@ -188,12 +188,31 @@ describeEachDatabase('people', (ctx) => {
     expect((await bulk({ action: 'move_stage', to_stage: 'volunteer', reason: 'réunion' })).json()).toEqual({ affected: 2 });
     expect((await owner.request('GET', `/api/v1/people/${a.id}`)).json().ladder_stage).toBe('volunteer');
     expect((await bulk({ action: 'add_tag' })).json().code).toBe('VALIDATION_FAILED');
-    const segmentOnly = await owner.request('POST', '/api/v1/people/bulk', {
+    const both = await owner.request('POST', '/api/v1/people/bulk', {
+      person_ids: [a.id],
       segment: { op: 'and', children: [] },
       action: 'add_tag',
       tag_id: tag.id,
     });
-    expect(segmentOnly.json().code).toBe('VALIDATION_FAILED');
+    expect(both.json().code).toBe('VALIDATION_FAILED');
+  });
+
+  it('bulk-tags the people a segment selects, by definition or saved segment', async () => {
+    await create({ family_name: 'SegOne', email_addresses: [{ address: 'segone@example.org' }] });
+    await create({ family_name: 'SegTwo', email_addresses: [{ address: 'segtwo@example.org' }] });
+    const tag = (await owner.request('POST', '/api/v1/tags', { name: 'Segmenté' })).json();
+    const definition = { op: 'or', children: [{ field: 'family_name', cmp: 'starts_with', value: 'Seg' }] };
+    const byDefinition = await owner.request('POST', '/api/v1/people/bulk', { segment: definition, action: 'add_tag', tag_id: tag.id });
+    expect(byDefinition.json(), byDefinition.body).toEqual({ affected: 2 });
+    const saved = (await owner.request('POST', '/api/v1/segments', { name: 'Seg', definition })).json();
+    const removed = await owner.request('POST', '/api/v1/people/bulk', { segment: saved.id, action: 'remove_tag', tag_id: tag.id });
+    expect(removed.json()).toEqual({ affected: 2 });
+    const bad = await owner.request('POST', '/api/v1/people/bulk', {
+      segment: { op: 'and', children: [{ field: 'tag', cmp: 'has', value: '00000000-0000-7000-8000-000000000000' }] },
+      action: 'add_tag',
+      tag_id: tag.id,
+    });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('tags: OSDI taggings, rename, duplicate names refused', async () => {
