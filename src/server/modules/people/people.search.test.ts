@@ -1,8 +1,9 @@
 // Search as you type over 100,000 people uses the GIN trigram index (no sequential scan), on both
 // databases, and the compiled search SQL is snapshotted for review.
-import { sql } from 'kysely';
-import { beforeAll, expect, it } from 'vitest';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
+import type { DB } from '../../db/schema.ts';
 import { createCampaignFixture, type FixtureCampaign } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { peoplePageQuery, prepareSearch } from './people.repo.ts';
@@ -80,10 +81,21 @@ describeEachDatabase('people search plan', (ctx) => {
     expect(ids.slice(0, 2).sort()).toEqual(['Lefèvre', 'Lefèvre-Durand']);
     expect(ids).toEqual(expect.arrayContaining(['Lefebvre', 'Ranlefevre']));
   });
+});
 
+// One snapshot whatever the databases of the run (compiling needs no connection).
+describe('people search SQL', () => {
   it('compiles the search to the SQL reviewed here', () => {
+    const db = new Kysely<DB>({
+      dialect: {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (k) => new PostgresIntrospector(k),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      },
+    });
     const scope = { campaignId: '00000000-0000-7000-8000-000000000001', zoneScope: ['00000000-0000-7000-8000-000000000002'] };
-    const compiled = peoplePageQuery(ctx.database.db as never, scope, { page: 1, perPage: 50, q: 'Lefèvre' }).compile();
+    const compiled = peoplePageQuery(db as never, scope, { page: 1, perPage: 50, q: 'Lefèvre' }).compile();
     expect(compiled.sql).toMatchSnapshot();
   });
 });
