@@ -4,8 +4,15 @@ import { AuditPage } from '../features/audit/components/audit-page.tsx';
 import { LoginPage } from '../features/auth/components/login-page.tsx';
 import { ResetPage } from '../features/auth/components/reset-page.tsx';
 import { DashboardPage } from '../features/dashboard/components/dashboard-page.tsx';
+import { ImportPage } from '../features/imports/components/import-page.tsx';
 import { JobsPage } from '../features/jobs/components/jobs-page.tsx';
+import { FunnelPage } from '../features/ladder/components/funnel-page.tsx';
 import { OutboxPage } from '../features/outbox/components/outbox-page.tsx';
+import { DuplicatesPage } from '../features/people/components/duplicates-page.tsx';
+import { PeoplePage } from '../features/people/components/people-page.tsx';
+import { PersonPage } from '../features/people/components/person-page.tsx';
+import { SegmentPage } from '../features/segments/components/segment-page.tsx';
+import { SegmentsPage } from '../features/segments/components/segments-page.tsx';
 import { AppLayout } from '../features/shell/components/app-layout.tsx';
 import { TeamPage } from '../features/team/components/team-page.tsx';
 import { TerritoryPage } from '../features/territory/components/territory-page.tsx';
@@ -31,6 +38,62 @@ export function createAppRouter() {
                 element: (
                   <RequirePermission permission="zones.read">
                     <TerritoryPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'people',
+                element: (
+                  <RequirePermission permission="people.read">
+                    <PeoplePage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'people/import',
+                element: (
+                  <RequirePermission permission="people.write">
+                    <ImportPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'people/duplicates',
+                element: (
+                  <RequirePermission permission="people.read">
+                    <DuplicatesPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'people/:id',
+                element: (
+                  <RequirePermission permission="people.read">
+                    <PersonPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'segments',
+                element: (
+                  <RequirePermission permission="people.read">
+                    <SegmentsPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'segments/:id',
+                element: (
+                  <RequirePermission permission="people.read">
+                    <SegmentPage />
+                  </RequirePermission>
+                ),
+              },
+              {
+                path: 'ladder',
+                element: (
+                  <RequirePermission permission="people.read">
+                    <FunnelPage />
                   </RequirePermission>
                 ),
               },

@@ -9,7 +9,17 @@ import type { Permission } from '../../session/api.ts';
 import { useSession } from '../../session/session-context.tsx';
 import { shellMessages } from '../messages.ts';
 
-type NavKey = 'navDashboard' | 'navTerritory' | 'navJobs' | 'navTeam' | 'navTokens' | 'navAudit' | 'navOutbox';
+type NavKey =
+  | 'navDashboard'
+  | 'navPeople'
+  | 'navSegments'
+  | 'navLadder'
+  | 'navTerritory'
+  | 'navJobs'
+  | 'navTeam'
+  | 'navTokens'
+  | 'navAudit'
+  | 'navOutbox';
 
 interface NavEntry {
   to: string;
@@ -20,6 +30,9 @@ interface NavEntry {
 
 const CAMPAIGN_ENTRIES: NavEntry[] = [
   { to: '/', label: 'navDashboard', icon: 'home' },
+  { to: '/people', label: 'navPeople', icon: 'users', permission: 'people.read' },
+  { to: '/segments', label: 'navSegments', icon: 'switch', permission: 'people.read' },
+  { to: '/ladder', label: 'navLadder', icon: 'activity', permission: 'people.read' },
   { to: '/territory', label: 'navTerritory', icon: 'map', permission: 'zones.read' },
   { to: '/jobs', label: 'navJobs', icon: 'activity', permission: 'jobs.read' },
 ];
