@@ -1,6 +1,7 @@
 // The `relais` command: one binary with subcommands for operators.
 import { Command, Option } from 'commander';
 import { CONFIG_DOC, type Config, ConfigError, loadConfig } from '../server/config.ts';
+import { refreshStatistics } from '../server/db/database.ts';
 import { ROLES, type Role } from '../server/db/schema.ts';
 import { TOKEN_SCOPES } from '../server/modules/identity/identity.policy.ts';
 import { findJobRunOf } from '../server/modules/jobs/jobs.repo.ts';
@@ -52,6 +53,10 @@ async function campaignIdOf(runtime: Runtime, slug: string | undefined): Promise
 
 async function serve(runtime: Runtime, banner?: () => Promise<string>): Promise<void> {
   const { config: cfg } = runtime;
+  // PGlite runs no autovacuum: start with fresh planner statistics (bulk paths refresh them too).
+  if (runtime.database.kind === 'pglite') {
+    await refreshStatistics(runtime.database.db, ['person', 'tagging', 'list_member', 'activity', 'consent', 'address', 'zone']);
+  }
   const app = await appOf(runtime);
   if (cfg.embeddedWorker) await runtime.jobs.work();
   const shutdown = async (signal: string) => {

@@ -136,6 +136,15 @@ async function openPglite(dir: string | null): Promise<Database> {
 }
 
 /**
+ * Refreshes the planner's statistics after a bulk write. PGlite runs no autovacuum, and even on
+ * PostgreSQL a query right after a large load would be planned on empty statistics (a nested loop
+ * over "1 row" that is really 30,000 is the difference between 50 ms and an hour).
+ */
+export async function refreshStatistics(db: Db, tables: readonly (keyof DB)[]): Promise<void> {
+  for (const table of tables) await sql`analyze ${sql.table(table)}`.execute(db);
+}
+
+/**
  * Runs fn in a transaction scoped to one campaign: row-level security applies (the transaction
  * runs as the non-superuser role relais_app) and only that campaign's rows are visible.
  */

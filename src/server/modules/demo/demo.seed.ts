@@ -2,6 +2,7 @@
 // addresses in proportion to the population of each zone, spread over the engagement ladder and
 // over the last 12 weeks, so that every screen has a realistic picture. Deterministic per seed.
 import { type Kysely, sql } from 'kysely';
+import { refreshStatistics } from '../../db/database.ts';
 import { type DB, LADDER_STAGES, type LadderStage } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
@@ -276,6 +277,7 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
     }
     await flush();
   });
+  await refreshStatistics(db, ['person', 'address', 'zone', 'zone_indicator', 'election_result']);
   const inserted = await db
     .selectFrom('person')
     .select((eb) => eb.fn.countAll<string>().as('n'))

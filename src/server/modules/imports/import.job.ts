@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/database.ts';
-import { withTenant } from '../../db/database.ts';
+import { refreshStatistics, withTenant } from '../../db/database.ts';
 import type { JobContext, JobDefinition } from '../../jobs/queue.ts';
 import { insertAuditEvents } from '../audit/audit.repo.ts';
 import { applyImport } from './apply.ts';
@@ -190,6 +190,7 @@ export async function runPeopleImport(ctx: JobContext): Promise<ImportJobResult>
       ]);
       return result;
     });
+    await refreshStatistics(ctx.db, ['person', 'tagging', 'list_member', 'consent', 'activity']);
     if (applied.rejected.length > 0) {
       await appendRejected(p, rejectedPath, sep, new Map(applied.rejected.map((r) => [r.line, r.reason])));
     }
