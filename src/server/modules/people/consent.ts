@@ -66,21 +66,8 @@ export async function hasConsent(trx: Trx, personId: string, channel: ConsentCha
 /** Recomputes person.consent_* and last_consent_at from the ledger (after entries moved between people). */
 export async function recomputeConsents(trx: Trx, campaignId: string, personIds: readonly string[]): Promise<void> {
   if (personIds.length === 0) return;
-  await sql`
-    update person p set
-      consent_email = coalesce(c.email, false), consent_sms = coalesce(c.sms, false),
-      consent_phone = coalesce(c.phone, false), consent_post = coalesce(c.post, false),
-      last_consent_at = c.last_given
-    from (
-      select q.id,
-        (select l.status = 'given' from consent l where l.campaign_id = ${campaignId} and l.person_id = q.id and l.channel = 'email' order by l.at desc, l.id desc limit 1) as email,
-        (select l.status = 'given' from consent l where l.campaign_id = ${campaignId} and l.person_id = q.id and l.channel = 'sms' order by l.at desc, l.id desc limit 1) as sms,
-        (select l.status = 'given' from consent l where l.campaign_id = ${campaignId} and l.person_id = q.id and l.channel = 'phone' order by l.at desc, l.id desc limit 1) as phone,
-        (select l.status = 'given' from consent l where l.campaign_id = ${campaignId} and l.person_id = q.id and l.channel = 'post' order by l.at desc, l.id desc limit 1) as post,
-        (select max(l.at) from consent l where l.campaign_id = ${campaignId} and l.person_id = q.id and l.status = 'given') as last_given
-      from unnest(${[...personIds]}::uuid[]) as q(id)
-    ) c
-    where p.campaign_id = ${campaignId} and p.id = c.id`.execute(trx);
+  // One definition in SQL (migration 0004), shared with the ledger's insert trigger.
+  await sql`select relais_recompute_consents(${campaignId}::uuid, ${[...personIds]}::uuid[])`.execute(trx);
 }
 
 /** The consent ledger of one person, newest first. */
