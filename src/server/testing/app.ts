@@ -1,6 +1,7 @@
 // Test application: the real app over a fresh test database, plus fixtures (campaigns, members,
 // zones) and a small HTTP client that signs in like the back office does.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { type Config, loadConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
@@ -140,4 +141,44 @@ export class TestClient {
       ...(payload !== undefined ? { payload: payload as object } : {}),
     });
   }
+}
+
+export interface OwnerAppContext {
+  readonly t: TestApp;
+  readonly c: FixtureCampaign;
+  readonly owner: TestClient;
+}
+
+/**
+ * Declares, inside a describe block, the usual set-up of a module test: the app over the suite's
+ * database, a fixture campaign and its owner signed in (owner@example.org); closed after the suite.
+ */
+export function useOwnerApp(ctx: { readonly database: Database }, slug: string): OwnerAppContext {
+  let state: OwnerAppContext | undefined;
+  beforeAll(async () => {
+    const t = await buildTestApp(ctx.database);
+    const c = await createCampaignFixture(ctx.database.db, slug);
+    await createMemberFixture(ctx.database.db, c.id, { email: 'owner@example.org', role: 'owner' });
+    const owner = new TestClient(t.app);
+    await owner.login('owner@example.org');
+    state = { t, c, owner };
+  });
+  afterAll(async () => {
+    await state?.t.close();
+  });
+  const get = (): OwnerAppContext => {
+    if (!state) throw new Error('useOwnerApp: suite not set up');
+    return state;
+  };
+  return {
+    get t() {
+      return get().t;
+    },
+    get c() {
+      return get().c;
+    },
+    get owner() {
+      return get().owner;
+    },
+  };
 }

@@ -1,15 +1,15 @@
 // The ladder: activities promote by the campaign's rules (defaults when none), never demote; manual
 // moves with a reason; stage labels; the weekly funnel from the move history.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
-  buildTestApp,
   createCampaignFixture,
   createMemberFixture,
   type FixtureCampaign,
   type TestApp,
   TestClient,
+  useOwnerApp,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { isoWeekLabel } from './funnel.ts';
@@ -24,19 +24,12 @@ describe('isoWeekLabel', () => {
 });
 
 describeEachDatabase('ladder', (ctx) => {
+  const suite = useOwnerApp(ctx, 'ladder');
   let t: TestApp;
   let c: FixtureCampaign;
   let owner: TestClient;
-
-  beforeAll(async () => {
-    t = await buildTestApp(ctx.database);
-    c = await createCampaignFixture(ctx.database.db, 'ladder');
-    await createMemberFixture(ctx.database.db, c.id, { email: 'owner@example.org', role: 'owner' });
-    owner = new TestClient(t.app);
-    await owner.login('owner@example.org');
-  });
-  afterAll(async () => {
-    await t?.close();
+  beforeAll(() => {
+    ({ t, c, owner } = suite);
   });
 
   const newPerson = async (stage: 'curious' | 'volunteer' = 'curious') => {

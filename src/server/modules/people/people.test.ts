@@ -1,32 +1,17 @@
 // People through the API: OSDI documents and collection, search as you type, filters and sort,
 // the signup helper, consents, custom fields, and bulk actions.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
-import {
-  buildTestApp,
-  createCampaignFixture,
-  createMemberFixture,
-  type FixtureCampaign,
-  type TestApp,
-  TestClient,
-} from '../../testing/app.ts';
+import { type FixtureCampaign, type TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { hasConsent } from './consent.ts';
 
 describeEachDatabase('people', (ctx) => {
-  let t: TestApp;
+  const suite = useOwnerApp(ctx, 'people');
   let c: FixtureCampaign;
   let owner: TestClient;
-
-  beforeAll(async () => {
-    t = await buildTestApp(ctx.database);
-    c = await createCampaignFixture(ctx.database.db, 'people');
-    await createMemberFixture(ctx.database.db, c.id, { email: 'owner@example.org', role: 'owner' });
-    owner = new TestClient(t.app);
-    await owner.login('owner@example.org');
-  });
-  afterAll(async () => {
-    await t?.close();
+  beforeAll(() => {
+    ({ c, owner } = suite);
   });
 
   const create = async (body: Record<string, unknown>) => {

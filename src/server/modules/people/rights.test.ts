@@ -1,32 +1,16 @@
 // Rights of the person: export (JSON, CSV) and erasure, both audited; the retention job; duplicates,
 // merge (everything moves to the kept person) and undo within the window.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
-import {
-  buildTestApp,
-  createCampaignFixture,
-  createMemberFixture,
-  type FixtureCampaign,
-  type TestApp,
-  TestClient,
-} from '../../testing/app.ts';
+import { createCampaignFixture, type TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { runRetention } from './rights.ts';
 
 describeEachDatabase('people rights and duplicates', (ctx) => {
-  let t: TestApp;
-  let c: FixtureCampaign;
+  const suite = useOwnerApp(ctx, 'rights');
   let owner: TestClient;
-
-  beforeAll(async () => {
-    t = await buildTestApp(ctx.database);
-    c = await createCampaignFixture(ctx.database.db, 'rights');
-    await createMemberFixture(ctx.database.db, c.id, { email: 'owner@example.org', role: 'owner' });
-    owner = new TestClient(t.app);
-    await owner.login('owner@example.org');
-  });
-  afterAll(async () => {
-    await t?.close();
+  beforeAll(() => {
+    ({ owner } = suite);
   });
 
   const signup = async (email: string, extra: Record<string, unknown> = {}) => {
