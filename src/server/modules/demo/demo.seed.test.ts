@@ -170,6 +170,42 @@ describeEachDatabase('demo seed', (ctx) => {
     expect(new Set(people.map((p) => p.family_name)).size).toBeGreaterThan(50);
   });
 
+  it('records consents through the ledger, and the people carry them', async () => {
+    const db = ctx.database.db;
+    const ledger = await db
+      .selectFrom('consent')
+      .select(['channel', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('campaign_id', '=', campaignId)
+      .where('source', '=', 'demo')
+      .where('status', '=', 'given')
+      .groupBy('channel')
+      .execute();
+    const byChannel = Object.fromEntries(ledger.map((r) => [r.channel, Number(r.n)]));
+    expect(byChannel).toEqual(result.consents);
+    // About two thirds by e-mail (everyone has one); SMS only for people with a mobile.
+    expect(result.consents.email / PEOPLE).toBeGreaterThan(0.55);
+    expect(result.consents.email / PEOPLE).toBeLessThan(0.75);
+    expect(result.consents.sms).toBeGreaterThan(0);
+    expect(result.consents.sms).toBeLessThanOrEqual(result.withPhone);
+    const flags = await db
+      .selectFrom('person')
+      .select([
+        (eb) => eb.fn.countAll<string>().filterWhere('consent_email', '=', true).as('email'),
+        (eb) => eb.fn.countAll<string>().filterWhere('consent_sms', '=', true).as('sms'),
+        (eb) =>
+          eb.fn
+            .countAll<string>()
+            .filterWhere((w) => w.and([w('consent_sms', '=', true), w('phone', 'is', null)]))
+            .as('sms_no_phone'),
+      ])
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirstOrThrow();
+    expect({ email: Number(flags.email), sms: Number(flags.sms), sms_no_phone: Number(flags.sms_no_phone) }).toEqual({
+      ...result.consents,
+      sms_no_phone: 0,
+    });
+  });
+
   it('re-seeds in place: same people for the same seed, no duplicates', async () => {
     const db = ctx.database.db;
     const emails = async () =>

@@ -37,6 +37,8 @@ export interface SeedDemoResult {
   withPhone: number;
   /** True when the city is a generated one (the demo says so). */
   synthetic: boolean;
+  /** Consents recorded in the ledger per channel. */
+  consents: { email: number; sms: number };
   durationMs: number;
 }
 
@@ -277,7 +279,10 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
     }
     await flush();
   });
-  await refreshStatistics(db, ['person', 'address', 'zone', 'zone_indicator', 'election_result']);
+  const consents = await seedDemoConsents(db, campaignId, createRandom((options.seed ?? 2026) + 1), (done, total) =>
+    progress('consents', done, total),
+  );
+  await refreshStatistics(db, ['person', 'consent', 'address', 'zone', 'zone_indicator', 'election_result']);
   const inserted = await db
     .selectFrom('person')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -291,6 +296,7 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
     populationBasis: basis,
     stages,
     withPhone,
+    consents,
     synthetic: manifest.synthetic === true,
     durationMs: Date.now() - started,
   };
@@ -359,4 +365,60 @@ async function insertPeople(db: Kysely<DB>, campaignId: string, b: PersonBatch):
     // A contact the team entered by hand with the same e-mail is kept, not overwritten.
     onConflict: 'do nothing',
   });
+}
+
+/** Shares of demo people who gave consent, as a campaign's sign-up forms would collect it. */
+export const DEMO_CONSENT_SHARES = { email: 0.65, sms: 0.45 } as const;
+
+/**
+ * Records demo consents through the ledger (source "demo", proof naming the demo form): e-mail for
+ * about two thirds of the people, SMS for about half of those with a mobile, given when they joined.
+ */
+async function seedDemoConsents(
+  db: Kysely<DB>,
+  campaignId: string,
+  random: Random,
+  progress: (done: number, total: number) => void,
+): Promise<{ email: number; sms: number }> {
+  const people = await db
+    .selectFrom('person')
+    .select(['id', 'email', 'phone', 'created_at'])
+    .where('campaign_id', '=', campaignId)
+    .where('source', '=', 'demo')
+    .orderBy('id')
+    .execute();
+  const rows = { id: [] as string[], person: [] as string[], channel: [] as string[], at: [] as string[] };
+  const counts = { email: 0, sms: 0 };
+  for (const p of people) {
+    for (const channel of ['email', 'sms'] as const) {
+      const reachable = channel === 'email' ? p.email : p.phone;
+      if (!reachable || !random.chance(DEMO_CONSENT_SHARES[channel])) continue;
+      rows.id.push(uuidv7());
+      rows.person.push(p.id);
+      rows.channel.push(channel);
+      rows.at.push(p.created_at.toISOString());
+      counts[channel] += 1;
+    }
+  }
+  const proof = JSON.stringify({ form: 'demo', text_shown: "J'accepte de recevoir des informations de la campagne." });
+  for (let from = 0; from < rows.id.length; from += BULK_BATCH) {
+    const to = Math.min(from + BULK_BATCH, rows.id.length);
+    await insertUnnest(db, {
+      table: 'consent',
+      constants: [
+        { name: 'campaign_id', type: 'uuid', value: campaignId },
+        { name: 'status', type: 'text', value: 'given' },
+        { name: 'source', type: 'text', value: 'demo' },
+      ],
+      columns: [
+        { name: 'id', type: 'uuid', values: rows.id.slice(from, to) },
+        { name: 'person_id', type: 'uuid', values: rows.person.slice(from, to) },
+        { name: 'channel', type: 'text', values: rows.channel.slice(from, to) },
+        { name: 'at', type: 'timestamptz', values: rows.at.slice(from, to) },
+        { name: 'proof', type: 'text', cast: 'jsonb', values: new Array(to - from).fill(proof) },
+      ],
+    });
+    progress(to, rows.id.length);
+  }
+  return counts;
 }
