@@ -279,6 +279,8 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
     }
     await flush();
   });
+  // The consent trigger's recompute is planned on these statistics: refresh them after the people load.
+  await refreshStatistics(db, ['person']);
   const consents = await seedDemoConsents(db, campaignId, createRandom((options.seed ?? 2026) + 1), (done, total) =>
     progress('consents', done, total),
   );
