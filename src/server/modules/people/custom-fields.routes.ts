@@ -1,5 +1,6 @@
 // HTTP routes of custom field definitions (typed: text, number, date, choice).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { CUSTOM_FIELD_TYPES } from '../../db/schema.ts';
 import { inTenant, requireActor } from '../../http/auth.ts';
@@ -75,12 +76,47 @@ export const customFieldsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             label: b.label,
             type: b.type,
             choices: checkChoices(b.type, b.choices),
-            position: b.position ?? 0,
+            // Without a position the new field goes after the others (not first, at 0).
+            position:
+              b.position ?? sql<number>`(select coalesce(max(position) + 1, 0) from custom_field where campaign_id = ${actor.campaignId})`,
           })
           .returning(['id', 'key', 'label', 'type', 'choices', 'position', 'created_at'])
           .executeTakeFirstOrThrow();
       });
       return reply.status(201).send(field);
+    },
+  );
+
+  app.put(
+    '/custom_fields/order',
+    {
+      schema: {
+        tags,
+        summary: 'Reorder the custom fields in one go: the ids given come first, in that order; the others follow as they were',
+        body: Type.Object({ ids: Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true }) }),
+        response: { 200: Type.Object({ items: Type.Array(FieldSchema) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'users.manage');
+      return inTenant(app, actor, async (trx) => {
+        const current = await listCustomFields(trx, actor.campaignId);
+        const known = new Set(current.map((f) => f.id));
+        if (request.body.ids.some((id) => !known.has(id))) throw notFound('custom field');
+        const given = new Set(request.body.ids);
+        const order = [...request.body.ids, ...current.filter((f) => !given.has(f.id)).map((f) => f.id)];
+        const moved = order.flatMap((id, position) => (current.find((f) => f.id === id)?.position === position ? [] : [{ id, position }]));
+        // A campaign has tens of fields, not thousands: one small update per field that moved.
+        for (const { id, position } of moved) {
+          await trx
+            .updateTable('custom_field')
+            .set({ position })
+            .where('campaign_id', '=', actor.campaignId)
+            .where('id', '=', id)
+            .execute();
+        }
+        return { items: await listCustomFields(trx, actor.campaignId) };
+      });
     },
   );
 

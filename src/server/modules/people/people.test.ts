@@ -2,7 +2,7 @@
 // the signup helper, consents, custom fields, and bulk actions.
 import { beforeAll, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
-import { type FixtureCampaign, type TestClient, useOwnerApp } from '../../testing/app.ts';
+import { createMemberFixture, type FixtureCampaign, TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { hasConsent } from './consent.ts';
 
@@ -75,6 +75,27 @@ describeEachDatabase('people', (ctx) => {
     }
     const cleared = await owner.request('PUT', `/api/v1/people/${ok.id}`, { custom_fields: { age: null } });
     expect(cleared.json().custom_fields).toEqual({ since: '2020-02-01', job: 'enseignant' });
+  });
+
+  it('puts a new custom field last and reorders the fields in one call, for managers only', async () => {
+    const fields = async () => (await owner.request('GET', '/api/v1/custom_fields')).json().items as { id: string; key: string }[];
+    const before = await fields();
+    const created = await owner.request('POST', '/api/v1/custom_fields', { key: 'a_first_by_key', label: 'A', type: 'text' });
+    expect(created.statusCode, created.body).toBe(201);
+    const last = created.json();
+    expect((await fields()).map((f) => f.key)).toEqual([...before.map((f) => f.key), 'a_first_by_key']);
+    const reordered = await owner.request('PUT', '/api/v1/custom_fields/order', { ids: [last.id] });
+    expect(reordered.statusCode, reordered.body).toBe(200);
+    expect(reordered.json().items.map((f: { key: string }) => f.key)).toEqual(['a_first_by_key', ...before.map((f) => f.key)]);
+    expect((await fields()).map((f) => f.key)).toEqual(['a_first_by_key', ...before.map((f) => f.key)]);
+    const unknown = await owner.request('PUT', '/api/v1/custom_fields/order', { ids: [crypto.randomUUID()] });
+    expect(unknown.statusCode).toBe(404);
+    await createMemberFixture(ctx.database.db, c.id, { email: 'organizer-fields@example.org', role: 'organizer' });
+    const organizer = new TestClient(suite.t.app);
+    await organizer.login('organizer-fields@example.org');
+    const refused = await organizer.request('PUT', '/api/v1/custom_fields/order', { ids: before.map((f) => f.id) });
+    expect(refused.statusCode).toBe(403);
+    expect((await fields())[0]?.key).toBe('a_first_by_key');
   });
 
   it('searches as you type: accents, case, typos, e-mails and phones; prefix matches first', async () => {
