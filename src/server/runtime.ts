@@ -6,13 +6,16 @@ import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { demoJob } from './jobs/demo.job.ts';
-import { createJobQueue, type JobDefinition, type JobQueue } from './jobs/queue.ts';
+import { createJobQueue, type JobDefinition, type JobJanitor, type JobQueue } from './jobs/queue.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { importPeopleJob } from './modules/imports/import.job.ts';
+import { importJanitor } from './modules/imports/janitor.ts';
 import { retentionJob } from './modules/people/rights.ts';
 
 /** Every job kind the workers run. Add new kinds here. */
 export const JOB_DEFINITIONS: readonly JobDefinition[] = [demoJob, importPeopleJob, retentionJob];
+/** Clean-ups of what crashed job processes leave behind, run when a worker starts. */
+export const JOB_JANITORS: readonly JobJanitor[] = [importJanitor];
 
 export interface Runtime {
   config: Config;
@@ -32,7 +35,7 @@ export async function openRuntime(config: Config, database?: Database): Promise<
   const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirOf(config) }));
   await migrate(db);
   const mailer = createMailer(config, db.db);
-  const jobs = createJobQueue(db, JOB_DEFINITIONS);
+  const jobs = createJobQueue(db, JOB_DEFINITIONS, { janitors: JOB_JANITORS });
   return {
     config,
     database: db,

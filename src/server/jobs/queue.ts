@@ -21,6 +21,29 @@ export interface JobDefinition {
   run(ctx: JobContext): Promise<unknown>;
 }
 
+/** What a janitor needs to tell a crashed run from a live one. */
+export interface JanitorContext {
+  database: Database;
+  /**
+   * True when no other process can be running jobs on this database (the embedded one allows one
+   * process, and the janitor runs before this process's workers start): every run still marked
+   * running was interrupted.
+   */
+  soleWorker: boolean;
+  /** True while the queue still holds the run as waiting or active (a live worker may have it). */
+  isRunPending(kind: string, runId: string): Promise<boolean>;
+}
+
+/**
+ * Cleans up what crashed job processes left behind (runs stuck in "running", work tables); runs when
+ * a process starts working, then every few minutes on PostgreSQL. Returns a summary to log, or null.
+ */
+export type JobJanitor = (ctx: JanitorContext) => Promise<string | null>;
+
+/** How often janitors run on PostgreSQL, where other workers may crash at any time. */
+const JANITOR_INTERVAL_MS = 10 * 60 * 1000;
+const PENDING_STATES = new Set(['created', 'retry', 'active']);
+
 interface JobPayload {
   campaignId: string;
   runId: string;
@@ -40,8 +63,14 @@ export interface JobQueue {
  * Creates the queue over the database; call work() in the process that should run jobs.
  * pg-boss starts on first use, so processes that never touch jobs do not pay for it.
  */
-export function createJobQueue(database: Database, definitions: readonly JobDefinition[]): JobQueue {
+export function createJobQueue(
+  database: Database,
+  definitions: readonly JobDefinition[],
+  options: { janitors?: readonly JobJanitor[] } = {},
+): JobQueue {
   let started: Promise<PgBoss> | null = null;
+  let janitorTimer: NodeJS.Timeout | null = null;
+  let swept = false;
   const byKind = new Map(definitions.map((d) => [d.kind, d]));
   const boss = () => {
     started ??= startBoss(database, [...byKind.keys()]);
@@ -80,6 +109,26 @@ export function createJobQueue(database: Database, definitions: readonly JobDefi
     }
   }
 
+  async function isRunPending(kind: string, runId: string): Promise<boolean> {
+    try {
+      const jobs = await (await boss()).findJobs<JobPayload>(kind, { data: { runId } });
+      return jobs.some((job) => PENDING_STATES.has(job.state));
+    } catch {
+      return true; // Unknown to this worker: leave it to one that knows the kind.
+    }
+  }
+
+  async function sweep(soleWorker: boolean): Promise<void> {
+    for (const janitor of options.janitors ?? []) {
+      try {
+        const summary = await janitor({ database, soleWorker, isRunPending });
+        if (summary) console.warn(`[jobs] ${summary}`);
+      } catch (error) {
+        console.error('[jobs] janitor failed:', (error as Error).message);
+      }
+    }
+  }
+
   return {
     kinds: [...byKind.keys()],
     async enqueue({ campaignId, kind, params = {}, createdBy = null }) {
@@ -93,6 +142,17 @@ export function createJobQueue(database: Database, definitions: readonly JobDefi
       return runId;
     },
     async work() {
+      await boss();
+      if (!swept) {
+        swept = true;
+        // The embedded database allows one process, and this one runs no job yet: anything still
+        // "running" was interrupted. On PostgreSQL other workers may be alive: ask the queue.
+        await sweep(database.kind === 'pglite');
+        if (database.kind !== 'pglite') {
+          janitorTimer = setInterval(() => void sweep(false), JANITOR_INTERVAL_MS);
+          janitorTimer.unref();
+        }
+      }
       for (const definition of byKind.values()) {
         await (await boss()).work<JobPayload>(definition.kind, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
           for (const job of jobs) await runOne(definition, job.data);
@@ -100,6 +160,7 @@ export function createJobQueue(database: Database, definitions: readonly JobDefi
       }
     },
     async stop() {
+      if (janitorTimer) clearInterval(janitorTimer);
       if (started) await (await started).stop({ graceful: true, timeout: 5000 });
     },
   };

@@ -1,0 +1,156 @@
+// The import janitor on both databases: runs left "running" by a killed process are marked failed
+// (saying whether the people were written), their UNLOGGED staging tables dropped, live runs and
+// unrelated tables left alone — called directly, then through a worker's start.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Db } from '../../db/database.ts';
+import { createJobQueue, type JanitorContext } from '../../jobs/queue.ts';
+import { uuidv7 } from '../../lib/ids.ts';
+import { buildTestApp, createCampaignFixture, type FixtureCampaign, type TestApp } from '../../testing/app.ts';
+import { describeEachDatabase } from '../../testing/databases.ts';
+import { IMPORT_JOB_KIND } from './import.job.ts';
+import { INTERRUPTED_AFTER_WRITE, INTERRUPTED_BEFORE_WRITE, STUCK_PREFIX, sweepInterruptedImports } from './janitor.ts';
+import { createStageTable, stageTableOf } from './stage.ts';
+
+describeEachDatabase('imports janitor', (ctx) => {
+  let campaign: FixtureCampaign;
+  let db: Db;
+
+  beforeAll(async () => {
+    db = ctx.database.db;
+    campaign = await createCampaignFixture(db, 'janitor');
+  });
+
+  /** A job_run of an import as the queue leaves it, and (optionally) its staging table. */
+  async function importRun(options: { state: 'queued' | 'running' | 'succeeded' | 'failed'; startedAgoMs?: number; table?: boolean }) {
+    const importId = uuidv7();
+    const runId = uuidv7();
+    const startedAt = new Date(Date.now() - (options.startedAgoMs ?? 1000));
+    await db
+      .insertInto('job_run')
+      .values({
+        campaign_id: campaign.id,
+        id: runId,
+        kind: IMPORT_JOB_KIND,
+        state: options.state,
+        params: JSON.stringify({ import_id: importId, file_name: 'x.csv', actor: { label: 'test' } }),
+        created_at: startedAt,
+        started_at: options.state === 'queued' ? null : startedAt,
+      })
+      .execute();
+    const table = stageTableOf(importId);
+    if (options.table !== false) await createStageTable(db, table);
+    return { importId, runId, table };
+  }
+
+  async function tableExists(name: string): Promise<boolean> {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_tables where tablename = ${name}`.execute(db);
+    return rows[0]?.n === 1;
+  }
+
+  function runOf(id: string) {
+    return db.selectFrom('job_run').select(['state', 'error', 'finished_at']).where('id', '=', id).executeTakeFirstOrThrow();
+  }
+
+  function context(soleWorker: boolean, pending: ReadonlySet<string> = new Set()): JanitorContext {
+    return { database: ctx.database, soleWorker, isRunPending: async (_kind, runId) => pending.has(runId) };
+  }
+
+  it('as the sole worker: fails every running import, says whether people were written, drops orphan tables only', async () => {
+    const before = await importRun({ state: 'running' });
+    const after = await importRun({ state: 'running' });
+    await db
+      .insertInto('audit_event')
+      .values({
+        campaign_id: campaign.id,
+        id: uuidv7(),
+        action: 'people.imported',
+        actor_label: 'test',
+        target_type: 'import',
+        target_id: after.importId,
+      })
+      .execute();
+    const finished = await importRun({ state: 'succeeded' });
+    const noRun = stageTableOf(uuidv7());
+    await createStageTable(db, noRun);
+    await sql`create table import_stage_keep (x int)`.execute(db);
+
+    const swept = await sweepInterruptedImports(context(true));
+    expect(swept.failedRuns.sort()).toEqual([before.runId, after.runId].sort());
+    expect(swept.droppedTables.sort()).toEqual([before.table, after.table, finished.table, noRun].sort());
+    expect(await runOf(before.runId)).toMatchObject({ state: 'failed', error: INTERRUPTED_BEFORE_WRITE });
+    expect((await runOf(before.runId)).finished_at).toBeTruthy();
+    expect(await runOf(after.runId)).toMatchObject({ state: 'failed', error: INTERRUPTED_AFTER_WRITE });
+    expect(await runOf(finished.runId)).toMatchObject({ state: 'succeeded', error: null });
+    for (const t of [before.table, after.table, finished.table, noRun]) expect(await tableExists(t)).toBe(false);
+    expect(await tableExists('import_stage_keep')).toBe(true);
+    await sql`drop table import_stage_keep`.execute(db);
+
+    // Idempotent: nothing left to do.
+    expect(await sweepInterruptedImports(context(true))).toEqual({ failedRuns: [], droppedTables: [] });
+  });
+
+  it('beside other workers: leaves runs the queue still holds, fails the others and those running for over a day', async () => {
+    const live = await importRun({ state: 'running' });
+    const dead = await importRun({ state: 'running' });
+    const stuck = await importRun({ state: 'running', startedAgoMs: 25 * 60 * 60 * 1000 });
+    const queued = await importRun({ state: 'queued', table: false });
+    const swept = await sweepInterruptedImports(context(false, new Set([live.runId, stuck.runId, queued.runId])));
+    expect(swept.failedRuns.sort()).toEqual([dead.runId, stuck.runId].sort());
+    expect(swept.droppedTables.sort()).toEqual([dead.table, stuck.table].sort());
+    expect(await runOf(live.runId)).toMatchObject({ state: 'running', error: null });
+    expect(await tableExists(live.table)).toBe(true);
+    expect(await runOf(dead.runId)).toMatchObject({ state: 'failed', error: INTERRUPTED_BEFORE_WRITE });
+    expect(await runOf(stuck.runId)).toMatchObject({ state: 'failed', error: `${STUCK_PREFIX}${INTERRUPTED_BEFORE_WRITE}` });
+    expect(await runOf(queued.runId)).toMatchObject({ state: 'queued' });
+    // Clean up for the next test: the live run ends.
+    await db.updateTable('job_run').set({ state: 'succeeded' }).where('id', '=', live.runId).execute();
+    await sweepInterruptedImports(context(true));
+  });
+
+  it('runs when a worker starts: a crashed run is failed and its table dropped, a live worker’s run is left alone', async () => {
+    let t: TestApp | undefined;
+    let release = () => {};
+    const other = createJobQueue(ctx.database, [
+      {
+        kind: IMPORT_JOB_KIND,
+        run: () =>
+          new Promise<null>((resolve) => {
+            release = () => resolve(null);
+          }),
+      },
+    ]);
+    try {
+      const dead = await importRun({ state: 'running' });
+      // On PostgreSQL, another worker process may be running an import right now: simulate one.
+      let live: { runId: string; table: string } | null = null;
+      if (ctx.kind === 'postgres') {
+        await other.work();
+        const importId = uuidv7();
+        const runId = await other.enqueue({ campaignId: campaign.id, kind: IMPORT_JOB_KIND, params: { import_id: importId } });
+        await expect.poll(async () => (await runOf(runId)).state, { timeout: 20_000, interval: 50 }).toBe('running');
+        live = { runId, table: stageTableOf(importId) };
+        await createStageTable(db, live.table);
+      }
+      t = await buildTestApp(ctx.database);
+      await t.runtime.jobs.work();
+      expect(await runOf(dead.runId)).toMatchObject({ state: 'failed', error: INTERRUPTED_BEFORE_WRITE });
+      expect(await tableExists(dead.table)).toBe(false);
+      if (live) {
+        expect(await runOf(live.runId)).toMatchObject({ state: 'running' });
+        expect(await tableExists(live.table)).toBe(true);
+        release();
+        await expect.poll(async () => (await runOf(live.runId)).state, { timeout: 20_000, interval: 50 }).toBe('succeeded');
+        await sql`drop table ${sql.table(live.table)}`.execute(db);
+      }
+    } finally {
+      release();
+      await other.stop();
+      await t?.close();
+    }
+  });
+
+  afterAll(async () => {
+    await db.deleteFrom('job_run').where('campaign_id', '=', campaign.id).execute();
+  });
+});

@@ -1,0 +1,114 @@
+// Clean-up after crashed imports. The job drops its UNLOGGED staging table (import_stage_<hex>) in a
+// `finally`, and records its end in job_run; a killed process does neither. When a worker starts
+// (and every few minutes on PostgreSQL), this marks the import runs that can no longer finish as
+// failed, with a message saying whether the people were written, and drops every staging table
+// whose import is not running.
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { JanitorContext, JobJanitor } from '../../jobs/queue.ts';
+import { IMPORT_JOB_KIND } from './import.job.ts';
+
+const STAGE_TABLE_RE = /^import_stage_([0-9a-f]{32})$/;
+/** A run still "running" after this long is stuck, whatever the queue says. */
+export const MAX_IMPORT_RUN_MS = 24 * 60 * 60 * 1000;
+
+export const INTERRUPTED_BEFORE_WRITE =
+  'Interrupted: the process running this import stopped (crash or restart) before the people were written; nothing was imported. Start the import again.';
+export const INTERRUPTED_AFTER_WRITE =
+  'Interrupted: the process running this import stopped after the people were written (see the audit log) but before the end; the counts and the rejected rows file are not available.';
+export const STUCK_PREFIX = 'Stopped after 24 hours still running. ';
+
+export interface ImportSweep {
+  /** Job runs marked failed. */
+  failedRuns: string[];
+  /** Staging tables dropped. */
+  droppedTables: string[];
+}
+
+function importIdOf(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Marks the import runs that can no longer finish as failed; returns their ids. */
+async function failInterruptedRuns(ctx: JanitorContext, now: Date): Promise<string[]> {
+  const { db } = ctx.database;
+  const running = await db
+    .selectFrom('job_run')
+    .select(['campaign_id', 'id', 'started_at', 'created_at', sql<string | null>`params->>'import_id'`.as('import_id')])
+    .where('kind', '=', IMPORT_JOB_KIND)
+    .where('state', '=', 'running')
+    .execute();
+  const failed: string[] = [];
+  for (const run of running) {
+    const since = new Date(run.started_at ?? run.created_at).getTime();
+    const stuck = now.getTime() - since > MAX_IMPORT_RUN_MS;
+    if (!ctx.soleWorker && !stuck && (await ctx.isRunPending(IMPORT_JOB_KIND, run.id))) continue;
+    const written = run.import_id ? await peopleWritten(db, run.campaign_id, run.import_id) : false;
+    const error = `${stuck && !ctx.soleWorker ? STUCK_PREFIX : ''}${written ? INTERRUPTED_AFTER_WRITE : INTERRUPTED_BEFORE_WRITE}`;
+    const updated = await db
+      .updateTable('job_run')
+      .set({ state: 'failed', finished_at: now, error, message: '' })
+      .where('campaign_id', '=', run.campaign_id)
+      .where('id', '=', run.id)
+      .where('state', '=', 'running')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) > 0) failed.push(run.id);
+  }
+  return failed;
+}
+
+/** The set-based phase commits with its audit event: its presence says the people were written. */
+async function peopleWritten(db: Db, campaignId: string, importId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('audit_event')
+    .select('id')
+    .where('campaign_id', '=', campaignId)
+    .where('action', '=', 'people.imported')
+    .where('target_type', '=', 'import')
+    .where('target_id', '=', importId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Drops the staging tables of imports that are not running; returns their names. */
+async function dropOrphanStageTables(db: Db): Promise<string[]> {
+  // Tables first, runs second: a table created after this listing is simply not looked at, and a
+  // listed table's run was marked running before the table was made, so it is read as running.
+  const tables = await sql<{ name: string }>`
+    select tablename as name from pg_tables
+    where schemaname = current_schema() and tablename like 'import\\_stage\\_%'`.execute(db);
+  const byImport = new Map<string, string>();
+  for (const { name } of tables.rows) {
+    const hex = STAGE_TABLE_RE.exec(name)?.[1];
+    if (hex) byImport.set(importIdOf(hex), name);
+  }
+  if (byImport.size === 0) return [];
+  const running = await db
+    .selectFrom('job_run')
+    .select(sql<string>`params->>'import_id'`.as('import_id'))
+    .where('kind', '=', IMPORT_JOB_KIND)
+    .where('state', '=', 'running')
+    .where(sql<string>`params->>'import_id'`, 'in', [...byImport.keys()])
+    .execute();
+  for (const { import_id } of running) byImport.delete(import_id);
+  const dropped: string[] = [];
+  for (const name of byImport.values()) {
+    await sql`drop table if exists ${sql.table(name)}`.execute(db);
+    dropped.push(name);
+  }
+  return dropped;
+}
+
+/** Marks interrupted import runs failed, then drops the staging tables no running import owns. */
+export async function sweepInterruptedImports(ctx: JanitorContext, now = new Date()): Promise<ImportSweep> {
+  const failedRuns = await failInterruptedRuns(ctx, now);
+  const droppedTables = await dropOrphanStageTables(ctx.database.db);
+  return { failedRuns, droppedTables };
+}
+
+/** The janitor listed in runtime.ts (JOB_JANITORS). */
+export const importJanitor: JobJanitor = async (ctx) => {
+  const { failedRuns, droppedTables } = await sweepInterruptedImports(ctx);
+  if (failedRuns.length === 0 && droppedTables.length === 0) return null;
+  return `imports: ${failedRuns.length} interrupted run(s) marked failed, ${droppedTables.length} staging table(s) dropped`;
+};
