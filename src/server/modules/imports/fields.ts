@@ -146,3 +146,78 @@ export function mappingProblems(mapping: Mapping, headers: readonly string[], cu
   if (!fields.has('email') && !fields.has('phone')) problems.push('map at least one column to email or phone');
   return problems;
 }
+
+/** A value a column can be mapped to; `label` is the campaign's label of a custom field (the UI names the others). */
+export interface ImportFieldOption {
+  field: ImportField;
+  label: string | null;
+}
+
+/** Every value a column can be mapped to: ignore, the person fields, then the campaign's custom fields. */
+export function importFieldOptions(customFields: readonly CustomFieldRef[]): ImportFieldOption[] {
+  return [
+    { field: 'ignore', label: null },
+    ...IMPORT_FIELDS.filter((f) => f !== 'ignore').map((field) => ({ field, label: null })),
+    ...customFields.map((f) => ({ field: `custom:${f.key}` as const, label: f.label })),
+  ];
+}
+
+/** An explicit column → field choice (the CLI's --map "Header=field"). */
+export interface MappingOverride {
+  header: string;
+  field: string;
+}
+
+/** A wrong explicit mapping, in words an operator can act on. */
+export class MappingOverrideError extends Error {}
+
+const CUSTOM_FIELD_RE = /^custom:[a-z][a-z0-9_]{0,39}$/;
+
+/**
+ * Parses "Header=field" choices (split at the last "=", so headers may hold one). Fields other than
+ * custom ones are checked here, before any file is read; custom fields once the campaign's are known.
+ */
+export function parseMappingOverrides(specs: readonly string[]): MappingOverride[] {
+  return specs.map((spec) => {
+    const at = spec.lastIndexOf('=');
+    const header = spec.slice(0, at).trim();
+    const field = spec.slice(at + 1).trim();
+    if (at < 0 || header === '' || field === '') {
+      throw new MappingOverrideError(`--map "${spec}": expected "Column header=field", e.g. --map "Portable=phone".`);
+    }
+    if (!(IMPORT_FIELDS as readonly string[]).includes(field) && !CUSTOM_FIELD_RE.test(field)) {
+      throw new MappingOverrideError(
+        `--map "${spec}": unknown field "${field}". Valid fields: ${[...IMPORT_FIELDS, 'custom:<key>'].join(', ')}.`,
+      );
+    }
+    return { header, field };
+  });
+}
+
+/**
+ * The mapping with explicit choices applied over the automatic (or remembered) one. A header is
+ * matched exactly, else ignoring case and accents; an unknown column or custom field is an error
+ * naming the valid ones.
+ */
+export function overrideMapping(
+  mapping: Mapping,
+  headers: readonly string[],
+  overrides: readonly MappingOverride[],
+  options: readonly ImportFieldOption[],
+): Mapping {
+  const result: Mapping = { ...mapping };
+  const valid = new Set<string>(options.map((o) => o.field));
+  for (const { header, field } of overrides) {
+    const column = headers.includes(header) ? header : headers.find((h) => simplify(h) === simplify(header));
+    if (column === undefined) {
+      throw new MappingOverrideError(`--map: the file has no column "${header}". Its columns: ${headers.join(', ')}.`);
+    }
+    if (!valid.has(field)) {
+      throw new MappingOverrideError(
+        `--map: unknown field "${field}" for column "${column}". Valid fields: ${options.map((o) => o.field).join(', ')}.`,
+      );
+    }
+    result[column] = field as ImportField;
+  }
+  return result;
+}

@@ -1,4 +1,5 @@
-// HTTP routes of the people import wizard: upload (multipart), start, follow, rejected rows.
+// HTTP routes of the people import wizard: upload (multipart), start, follow, rejected rows, and the
+// history of the campaign's imports.
 import { createReadStream } from 'node:fs';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -7,8 +8,9 @@ import { Type } from 'typebox';
 import type { TenantActor } from '../../http/auth.ts';
 import { inTenant, requireActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
-import { DateTime, Nullable, problems, StringEnum, Uuid } from '../../http/schemas.ts';
+import { collection, DateTime, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { insertAuditEvents } from '../audit/audit.repo.ts';
+import { pageLinks } from '../people/people.routes.ts';
 import { IMPORT_FIELDS } from './fields.ts';
 import * as service from './imports.service.ts';
 import { registerLocalCliChannel } from './local-cli.ts';
@@ -30,6 +32,13 @@ const PreviewSchema = Type.Object({
   row_count_estimate: Nullable(Type.Integer()),
   suggested_mapping: MappingSchema,
   remembered: Type.Boolean(),
+  fields: Type.Array(
+    Type.Object({
+      field: FieldSchema,
+      label: Nullable(Type.String({ description: "the custom field's label; null for the person fields" })),
+    }),
+    { description: 'the values a column can be mapped to: ignore, the person fields, the custom fields' },
+  ),
 });
 
 const StartBody = Type.Object({
@@ -37,6 +46,7 @@ const StartBody = Type.Object({
   on_duplicate: StringEnum(['update', 'skip'] as const),
   add_tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 20 })),
   add_list_id: Type.Optional(Uuid),
+  add_list_name: Type.Optional(Type.String({ minLength: 1, maxLength: 120, description: 'the list by name (case-insensitive)' })),
   consent: Type.Optional(
     Type.Object({
       channels: Type.Array(StringEnum(['email', 'sms', 'phone', 'post'] as const), { maxItems: 4, uniqueItems: true }),
@@ -65,6 +75,29 @@ const StateSchema = Type.Object({
 
 const Params = Type.Object({ id: Uuid });
 
+const Link = Type.Object({ href: Type.String() });
+const HistoryItemSchema = Type.Object({
+  id: Uuid,
+  file_name: Type.String(),
+  state: StringEnum(['queued', 'running', 'succeeded', 'failed'] as const),
+  job_id: Uuid,
+  imported_by: Type.String({ description: 'who started it (e-mail, token name, or cli)' }),
+  on_duplicate: StringEnum(['update', 'skip'] as const),
+  started_at: DateTime,
+  finished_at: Nullable(DateTime),
+  done: Type.Number(),
+  total: Nullable(Type.Number()),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  skipped: Type.Integer(),
+  rejected: Type.Integer(),
+  error: Nullable(Type.String()),
+  _links: Type.Object({
+    self: Link,
+    'relais:rejected': Type.Optional(Type.Object({ href: Type.String({ description: 'the rejected rows (CSV), once finished' }) })),
+  }),
+});
+
 function importActor(request: FastifyRequest, actor: TenantActor): service.ImportActor {
   return {
     campaignId: actor.campaignId,
@@ -81,6 +114,43 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const maxBytes = service.importMaxBytesOf(app.deps.config);
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
   registerLocalCliChannel(app);
+
+  app.get(
+    '/imports',
+    {
+      schema: {
+        tags: ['imports'],
+        summary: "The campaign's started imports, newest first (a referent's own only), with their outcome",
+        querystring: PageQuery,
+        response: { 200: collection('imports', HistoryItemSchema), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.write');
+      const { page, per_page } = request.query;
+      const { items, total } = await inTenant(app, actor, (trx) =>
+        service.listImports(trx, importActor(request, actor), { page, perPage: per_page }),
+      );
+      const totalPages = Math.max(1, Math.ceil(total / per_page));
+      const base = `${app.deps.config.publicUrl}/api/v1/imports`;
+      return {
+        total_records: total,
+        page,
+        per_page,
+        total_pages: totalPages,
+        _links: pageLinks(app, request, page, totalPages),
+        _embedded: {
+          imports: items.map(({ rejected_available, ...item }) => ({
+            ...item,
+            _links: {
+              self: { href: `${base}/${item.id}` },
+              ...(rejected_available ? { 'relais:rejected': { href: `${base}/${item.id}/rejected.csv` } } : {}),
+            },
+          })),
+        },
+      };
+    },
+  );
 
   app.post(
     '/imports',

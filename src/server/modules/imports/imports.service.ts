@@ -14,8 +14,17 @@ import { AppError, notFound } from '../../http/problem.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { findJobRun } from '../jobs/jobs.repo.ts';
-import { type CustomFieldRef, headerKeyOf, type Mapping, mappingProblems, suggestMapping } from './fields.ts';
+import {
+  type CustomFieldRef,
+  headerKeyOf,
+  type ImportFieldOption,
+  importFieldOptions,
+  type Mapping,
+  mappingProblems,
+  suggestMapping,
+} from './fields.ts';
 import type { ImportJobParams } from './import.job.ts';
+import { listImportRuns } from './imports.repo.ts';
 import { readTableHead, sniffLayout, type TableLayout, UnsupportedFileError } from './read-table.ts';
 
 export const PREVIEW_ROWS = 20;
@@ -104,6 +113,8 @@ export interface ImportPreview {
   row_count_estimate: number | null;
   suggested_mapping: Mapping;
   remembered: boolean;
+  /** The fields a column can be mapped to, the campaign's custom fields included. */
+  fields: ImportFieldOption[];
 }
 
 export type FileSource =
@@ -147,15 +158,16 @@ export async function createImport(
       job_id: null,
     };
     await writeMeta(dataDir, meta);
-    const { mapping, remembered } = await tenant(async (trx) => {
+    const { mapping, remembered, customFields } = await tenant(async (trx) => {
+      const customFields = await listCustomFields(trx, actor.campaignId);
       const row = await trx
         .selectFrom('import_mapping')
         .select('mapping')
         .where('campaign_id', '=', actor.campaignId)
         .where('header_key', '=', headerKeyOf(head.headers))
         .executeTakeFirst();
-      if (row) return { mapping: sanitizeMapping(row.mapping as Mapping, head.headers), remembered: true };
-      return { mapping: suggestMapping(head.headers, await listCustomFields(trx, actor.campaignId)), remembered: false };
+      if (row) return { mapping: sanitizeMapping(row.mapping as Mapping, head.headers), remembered: true, customFields };
+      return { mapping: suggestMapping(head.headers, customFields), remembered: false, customFields };
     });
     return {
       id,
@@ -168,6 +180,7 @@ export async function createImport(
       row_count_estimate: estimate,
       suggested_mapping: mapping,
       remembered,
+      fields: importFieldOptions(customFields),
     };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
@@ -191,6 +204,8 @@ export interface StartOptions {
   on_duplicate: 'update' | 'skip';
   add_tags?: string[] | undefined;
   add_list_id?: string | undefined;
+  /** The list by name (case-insensitive), for callers that know names rather than ids (the CLI). */
+  add_list_name?: string | undefined;
   consent?: { channels: string[]; proof_text: string } | undefined;
 }
 
@@ -203,21 +218,14 @@ export async function startImport(
   const meta = await loadImport(dataDir, actor, options.importId);
   if (meta.job_id) throw new AppError('IMPORT_ALREADY_STARTED', 'This import has already been started.', { job_id: meta.job_id });
   const mapping = sanitizeMapping(body.mapping, meta.headers);
+  let listId: string | null = null;
   for (const header of Object.keys(body.mapping)) {
     if (!meta.headers.includes(header)) throw new AppError('IMPORT_MAPPING_INVALID', `The file has no column "${header}".`);
   }
   await tenant(async (trx) => {
     const problems = mappingProblems(mapping, meta.headers, await listCustomFields(trx, actor.campaignId));
     if (problems.length > 0) throw new AppError('IMPORT_MAPPING_INVALID', problems.join('; '), { problems });
-    if (body.add_list_id) {
-      const list = await trx
-        .selectFrom('list')
-        .select('id')
-        .where('campaign_id', '=', actor.campaignId)
-        .where('id', '=', body.add_list_id)
-        .executeTakeFirst();
-      if (!list) throw notFound('list');
-    }
+    listId = await resolveList(trx, actor.campaignId, body);
     await trx
       .insertInto('import_mapping')
       .values({ campaign_id: actor.campaignId, header_key: headerKeyOf(meta.headers), mapping: JSON.stringify(mapping) })
@@ -236,7 +244,7 @@ export async function startImport(
     mapping,
     on_duplicate: body.on_duplicate,
     add_tags: (body.add_tags ?? []).map((t) => t.trim()).filter(Boolean),
-    add_list_id: body.add_list_id ?? null,
+    add_list_id: listId,
     consent: body.consent && body.consent.channels.length > 0 ? body.consent : null,
     actor: { user_id: actor.userId, token_id: actor.tokenId, label: actor.label, zone_scope: actor.zoneScope, ip: actor.ip ?? null },
     row_count_estimate: meta.row_count_estimate,
@@ -249,6 +257,26 @@ export async function startImport(
   });
   await writeMeta(dataDir, { ...meta, job_id: jobId });
   return { job_id: jobId, import_id: meta.id };
+}
+
+/** The list an import adds people to, by id or by name; 404 (naming the lists) when there is none such. */
+async function resolveList(trx: Trx, campaignId: string, body: StartOptions): Promise<string | null> {
+  if (body.add_list_id && body.add_list_name) {
+    throw new AppError('IMPORT_OPTIONS_INVALID', 'Give add_list_id or add_list_name, not both.');
+  }
+  if (!body.add_list_id && !body.add_list_name) return null;
+  let query = trx.selectFrom('list').select('id').where('campaign_id', '=', campaignId);
+  query = body.add_list_id
+    ? query.where('id', '=', body.add_list_id)
+    : query.where(sql<boolean>`lower(name) = lower(${body.add_list_name?.trim() ?? ''})`);
+  const list = await query.executeTakeFirst();
+  if (list) return list.id;
+  if (body.add_list_id) throw notFound('list');
+  const names = await trx.selectFrom('list').select('name').where('campaign_id', '=', campaignId).orderBy('name').limit(50).execute();
+  throw new AppError(
+    'NOT_FOUND',
+    `No list named "${body.add_list_name}"${names.length ? ` (lists: ${names.map((n) => n.name).join(', ')})` : ' (the campaign has no list yet)'}.`,
+  );
 }
 
 export interface ImportResultCounts {
@@ -280,6 +308,56 @@ export async function importState(dataDir: string, actor: ImportActor, importId:
     rejected_file: typeof result?.rejected_file === 'string' ? result.rejected_file : null,
     uploaded_at: meta.uploaded_at,
   };
+}
+
+/** One started import as the history lists it. */
+export interface ImportHistoryItem extends ImportResultCounts {
+  id: string;
+  file_name: string;
+  state: 'queued' | 'running' | 'succeeded' | 'failed';
+  job_id: string;
+  imported_by: string;
+  on_duplicate: 'update' | 'skip';
+  started_at: Date;
+  finished_at: Date | null;
+  done: number;
+  total: number | null;
+  error: string | null;
+  /** The rejected rows can be downloaded (finished, with at least one). */
+  rejected_available: boolean;
+}
+
+/** A page of the campaign's started imports, newest first; a referent (zone-scoped actor) sees only the ones they started. */
+export async function listImports(
+  trx: Trx,
+  actor: ImportActor,
+  page: { page: number; perPage: number },
+): Promise<{ items: ImportHistoryItem[]; total: number }> {
+  const starter = actor.zoneScope ? { userId: actor.userId, tokenId: actor.tokenId } : null;
+  const { rows, total } = await listImportRuns(trx, { starter, ...page });
+  const items = rows.map((row): ImportHistoryItem => {
+    const result = (row.result ?? null) as (Partial<ImportResultCounts> & Record<string, unknown>) | null;
+    const rejected = result?.rejected ?? 0;
+    return {
+      id: row.import_id,
+      file_name: row.file_name,
+      state: row.state,
+      job_id: row.job_id,
+      imported_by: row.imported_by,
+      on_duplicate: row.on_duplicate === 'skip' ? 'skip' : 'update',
+      started_at: row.created_at,
+      finished_at: row.finished_at,
+      done: row.done,
+      total: row.total,
+      error: row.error,
+      created: result?.created ?? 0,
+      updated: result?.updated ?? 0,
+      skipped: result?.skipped ?? 0,
+      rejected,
+      rejected_available: row.state === 'succeeded' && rejected > 0 && typeof result?.rejected_file === 'string',
+    };
+  });
+  return { items, total };
 }
 
 /** Path of the rejected rows of a finished import. */

@@ -354,6 +354,114 @@ describeEachDatabase('imports', (ctx) => {
     expect((await stranger.request('GET', `/api/v1/imports/${ok.id}`)).statusCode).toBe(404);
   });
 
+  it('offers the campaign custom fields to map to, and takes the list by name', async () => {
+    await ctx.database.db
+      .insertInto('custom_field')
+      .values({ campaign_id: campaign.id, id: uuidv7(), key: 'profession', label: 'Profession', type: 'text' })
+      .execute();
+    const csv = Buffer.from('Courriel;Métier\nliste@example.fr;enseignante\n', 'utf8');
+    const preview = (await upload(owner, 'liste.csv', csv)).json();
+    expect(preview.fields[0]).toEqual({ field: 'ignore', label: null });
+    expect(preview.fields).toContainEqual({ field: 'email', label: null });
+    expect(preview.fields.at(-1)).toEqual({ field: 'custom:profession', label: 'Profession' });
+    const mapping = { Courriel: 'email', Métier: 'custom:profession' };
+
+    const both = await owner.request('POST', `/api/v1/imports/${preview.id}/start`, {
+      mapping,
+      on_duplicate: 'update',
+      add_list_id: uuidv7(),
+      add_list_name: 'Import test',
+    });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().code).toBe('IMPORT_OPTIONS_INVALID');
+    const missing = await owner.request('POST', `/api/v1/imports/${preview.id}/start`, {
+      mapping,
+      on_duplicate: 'update',
+      add_list_name: 'Nulle part',
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().detail).toBe('No list named "Nulle part" (lists: Import test).');
+
+    const state = await runImport(owner, preview.id, { mapping, on_duplicate: 'update', add_list_name: 'IMPORT TEST' });
+    expect(state.created).toBe(1);
+    const person = await personByEmail('liste@example.fr');
+    expect(person?.custom_fields).toEqual({ profession: 'enseignante' });
+    const member = await ctx.database.db
+      .selectFrom('list_member')
+      .innerJoin('list', (j) => j.onRef('list.id', '=', 'list_member.list_id').onRef('list.campaign_id', '=', 'list_member.campaign_id'))
+      .select('list.name')
+      .where('list_member.person_id', '=', person!.id)
+      .execute();
+    expect(member).toEqual([{ name: 'Import test' }]);
+  });
+
+  it('lists the started imports newest first with their outcome; a referent sees only their own', async () => {
+    const runs = await ctx.database.db
+      .selectFrom('job_run')
+      .select('id')
+      .where('campaign_id', '=', campaign.id)
+      .where('kind', '=', 'imports.people')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    expect(runs.length).toBeGreaterThanOrEqual(6);
+
+    const first = await owner.request('GET', '/api/v1/imports?per_page=2');
+    expect(first.statusCode, first.body).toBe(200);
+    const page1 = first.json();
+    expect(page1).toMatchObject({ total_records: runs.length, page: 1, per_page: 2, total_pages: Math.ceil(runs.length / 2) });
+    expect(page1._embedded.imports.map((i: { job_id: string }) => i.job_id)).toEqual(runs.slice(0, 2).map((r) => r.id));
+    expect(page1._links.next.href).toContain('page=2');
+    expect(page1._links.prev).toBeUndefined();
+    const page2 = (await owner.request('GET', '/api/v1/imports?per_page=2&page=2')).json();
+    expect(page2._embedded.imports.map((i: { job_id: string }) => i.job_id)).toEqual(runs.slice(2, 4).map((r) => r.id));
+
+    const all = (await owner.request('GET', '/api/v1/imports?per_page=100')).json()._embedded.imports;
+    expect(all).toHaveLength(runs.length);
+    const messy = all.find((i: { file_name: string }) => i.file_name === 'contacts export.csv');
+    expect(messy).toMatchObject({
+      state: 'succeeded',
+      imported_by: 'owner@imports.test',
+      on_duplicate: 'update',
+      created: 2,
+      updated: 1,
+      skipped: 0,
+      rejected: 6,
+      error: null,
+    });
+    expect(new Date(messy.started_at).getTime()).toBeLessThanOrEqual(new Date(messy.finished_at).getTime());
+    expect(messy._links.self.href).toMatch(new RegExp(`/api/v1/imports/${messy.id}$`));
+    const rejectedHref: string = messy._links['relais:rejected'].href;
+    expect(rejectedHref).toMatch(new RegExp(`/api/v1/imports/${messy.id}/rejected\\.csv$`));
+    const download = await owner.request('GET', new URL(rejectedHref).pathname);
+    expect(download.statusCode).toBe(200);
+    expect(download.body).toContain('motif_rejet');
+    const skipped = all.find((i: { file_name: string; on_duplicate: string }) => i.file_name === 'a.csv');
+    expect(skipped).toMatchObject({ state: 'succeeded', on_duplicate: 'skip', created: 1, skipped: 1, rejected: 0 });
+    expect(skipped._links['relais:rejected']).toBeUndefined();
+
+    // The referent sees the one import they started, not the owner's.
+    const mine = (await referent.request('GET', '/api/v1/imports')).json();
+    expect(mine.total_records).toBe(1);
+    expect(mine._embedded.imports[0]).toMatchObject({ file_name: 'ref.csv', imported_by: 'ref@imports.test', rejected: 3 });
+    expect(mine._embedded.imports[0]._links['relais:rejected']).toBeDefined();
+
+    // Another campaign's owner sees none of them.
+    const other = await createCampaignFixture(ctx.database.db, 'imports-history');
+    await createMemberFixture(ctx.database.db, other.id, { email: 'owner3@imports.test', role: 'owner' });
+    const stranger = new TestClient(t.app);
+    await stranger.login('owner3@imports.test');
+    expect((await stranger.request('GET', '/api/v1/imports')).json()).toMatchObject({ total_records: 0, _embedded: { imports: [] } });
+
+    // Bad paging answers a problem document.
+    for (const query of ['per_page=0', 'per_page=501', 'page=abc', 'page=0']) {
+      const bad = await owner.request('GET', `/api/v1/imports?${query}`);
+      expect(bad.statusCode, query).toBe(400);
+      expect(bad.headers['content-type']).toContain('application/problem+json');
+      expect(bad.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    }
+  });
+
   it('accepts the local CLI token from loopback only', async () => {
     const { openLocalCliChannel } = await import('./local-cli.ts');
     const channel = await openLocalCliChannel({ dataDir, port: 1 });
