@@ -1,14 +1,24 @@
 // `relais import people FILE`: imports a CSV/XLSX file of people with the automatic (or remembered)
-// mapping, showing progress on stderr. On the embedded database only one process may open it: when
-// a server holds it, the import goes through that server's API (local CLI channel); otherwise this
-// process opens the database itself.
+// mapping, overridden column by column with --map, plus tags, a list and consents for every row;
+// progress on stderr. On the embedded database only one process may open it: when a server holds
+// it, the import goes through that server's API (local CLI channel); otherwise this process opens
+// the database itself. Both paths build the same start request (startRequestOf).
 import { existsSync, openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { type Config, ConfigError, loadConfig } from '../server/config.ts';
 import type { Trx } from '../server/db/database.ts';
+import { CONSENT_CHANNELS } from '../server/db/schema.ts';
+import {
+  IMPORT_FIELDS,
+  type ImportFieldOption,
+  type Mapping,
+  type MappingOverride,
+  overrideMapping,
+  parseMappingOverrides,
+} from '../server/modules/imports/fields.ts';
 import type { ImportJobResult } from '../server/modules/imports/import.job.ts';
-import type { ImportActor } from '../server/modules/imports/imports.service.ts';
+import type { ImportActor, StartOptions } from '../server/modules/imports/imports.service.ts';
 import { acquireDataLock, lockHolder } from './data-lock.ts';
 import { printProgress } from './progress.ts';
 
@@ -16,7 +26,30 @@ interface ImportOptions {
   campaign?: string;
   onDuplicate: 'update' | 'skip';
   json?: boolean;
+  tag?: string[];
+  list?: string;
+  consent?: string;
+  consentText?: string;
+  map?: string[];
 }
+
+/** What the options ask for, checked before any file is read or database opened. */
+export interface ImportChoices {
+  onDuplicate: 'update' | 'skip';
+  tags: string[];
+  list: { id: string } | { name: string } | null;
+  consent: { channels: string[]; proof_text: string } | null;
+  overrides: MappingOverride[];
+}
+
+/** What the server's upload answer says about the file (both paths get the same). */
+interface PreviewLike {
+  headers: string[];
+  suggested_mapping: Mapping;
+  fields: ImportFieldOption[];
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Outcome {
   created: number;
@@ -41,6 +74,61 @@ function loadCliConfig(): Config {
   }
 }
 
+/** Checks the options and turns them into choices; throws an Error an operator can act on. */
+export function choicesOf(opts: Pick<ImportOptions, 'onDuplicate' | 'tag' | 'list' | 'consent' | 'consentText' | 'map'>): ImportChoices {
+  const tags = [...new Set((opts.tag ?? []).map((t) => t.trim()).filter(Boolean))];
+  if (tags.length > 20) throw new Error('--tag: at most 20 tags.');
+  const long = tags.find((t) => t.length > 80);
+  if (long) throw new Error(`--tag "${long}": a tag has at most 80 characters.`);
+  const list = opts.list?.trim();
+  let consent: ImportChoices['consent'] = null;
+  if (opts.consent !== undefined) {
+    const channels = [
+      ...new Set(
+        opts.consent
+          .split(',')
+          .map((c) => c.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ];
+    const unknown = channels.find((c) => !(CONSENT_CHANNELS as readonly string[]).includes(c));
+    if (unknown !== undefined || channels.length === 0) {
+      throw new Error(`--consent "${opts.consent}": expected channels among ${CONSENT_CHANNELS.join(', ')}, comma-separated.`);
+    }
+    const text = opts.consentText?.trim() ?? '';
+    if (!text) {
+      throw new Error(
+        '--consent needs --consent-text "…": the text the people were shown when they agreed, kept as proof of their consent.',
+      );
+    }
+    if (text.length > 4000) throw new Error('--consent-text: at most 4,000 characters.');
+    consent = { channels, proof_text: text };
+  } else if (opts.consentText !== undefined) {
+    throw new Error('--consent-text is the proof of a consent: give the channels with --consent email,sms,… too.');
+  }
+  return {
+    onDuplicate: opts.onDuplicate,
+    tags,
+    list: list ? (UUID_RE.test(list) ? { id: list.toLowerCase() } : { name: list }) : null,
+    consent,
+    overrides: parseMappingOverrides(opts.map ?? []),
+  };
+}
+
+/** The start request of an analysed file: the automatic mapping with --map applied, and the options. */
+export function startRequestOf(preview: PreviewLike, choices: ImportChoices): StartOptions {
+  return {
+    mapping: overrideMapping(preview.suggested_mapping, preview.headers, choices.overrides, preview.fields),
+    on_duplicate: choices.onDuplicate,
+    ...(choices.tags.length > 0 ? { add_tags: choices.tags } : {}),
+    ...(choices.list && 'id' in choices.list ? { add_list_id: choices.list.id } : {}),
+    ...(choices.list && 'name' in choices.list ? { add_list_name: choices.list.name } : {}),
+    ...(choices.consent ? { consent: choices.consent } : {}),
+  };
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
 /** Registers `relais import people`. */
 export function registerImportCommand(program: Command): void {
   const command = program.command('import').description('Import data from files');
@@ -54,13 +142,39 @@ export function registerImportCommand(program: Command): void {
         .choices(['update', 'skip'])
         .default('update'),
     )
+    .option('--tag <name>', 'add this tag to every imported person (repeatable; created when missing)', collect)
+    .option('--list <name-or-id>', 'add every imported person to this list (its name, any case, or its id)')
+    .option(
+      '--consent <channels>',
+      `record consent given on these channels (${CONSENT_CHANNELS.join(',')}, comma-separated); needs --consent-text`,
+    )
+    .option('--consent-text <text>', 'the text the people were shown when they agreed, kept as proof (required with --consent)')
+    .option(
+      '--map <header=field>',
+      'map a column to a field, overriding the automatic mapping (repeatable), e.g. --map "Portable=phone" --map "Remarques=ignore"',
+      collect,
+    )
     .option('--json', 'print {"created","updated","rejected","rejectedFile"} as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Fields for --map: ${IMPORT_FIELDS.join(', ')}, or custom:<key> (a custom field of the campaign).
+
+Examples:
+  relais import people adherents.csv --tag adhérent --list "Newsletter" --on-duplicate skip
+  relais import people signatures.xlsx --consent email,sms --consent-text "J'accepte d'être contacté·e par la campagne."
+  relais import people export.csv --map "Tél. portable=phone" --map "Profession=custom:profession" --json`,
+    )
     .action(async (file: string, opts: ImportOptions) => {
+      const choices = choicesOf(opts);
       const cfg = loadCliConfig();
       const filePath = path.resolve(file);
       if (!existsSync(filePath)) throw new Error(`No file ${filePath}.`);
       const holder = cfg.databaseUrl ? null : lockHolder(cfg.dataDir);
-      const outcome = holder === null ? await importDirect(cfg, filePath, opts) : await importThroughServer(cfg, holder, filePath, opts);
+      const outcome =
+        holder === null
+          ? await importDirect(cfg, filePath, opts, choices)
+          : await importThroughServer(cfg, holder, filePath, opts, choices);
       if (opts.json) {
         const { created, updated, rejected, rejectedFile } = outcome;
         process.stdout.write(`${JSON.stringify({ created, updated, rejected, rejectedFile })}\n`);
@@ -84,7 +198,7 @@ function outcomeOf(result: ImportJobResult): Outcome {
 }
 
 /** Opens the database in this process and runs the import through the job queue. */
-async function importDirect(cfg: Config, filePath: string, opts: ImportOptions): Promise<Outcome> {
+async function importDirect(cfg: Config, filePath: string, opts: ImportOptions, choices: ImportChoices): Promise<Outcome> {
   // Loaded on use: the server modules (and exceljs) stay out of other commands' start-up.
   const [{ withTenant }, { AppError }, { createImport, startImport }, { findJobRunOf }, { openRuntime }] = await Promise.all([
     import('../server/db/database.ts'),
@@ -107,18 +221,15 @@ async function importDirect(cfg: Config, filePath: string, opts: ImportOptions):
       { dataDir: cfg.dataDir, actor, fileName: path.basename(filePath), source: { kind: 'path', path: filePath } },
       tenant,
     );
-    const started = await startImport(
-      {
-        dataDir: cfg.dataDir,
-        jobs: runtime.jobs,
-        actor,
-        importId: preview.id,
-        body: { mapping: preview.suggested_mapping, on_duplicate: opts.onDuplicate },
+    const body = startRequestOf(preview, choices);
+    const started = await startImport({ dataDir: cfg.dataDir, jobs: runtime.jobs, actor, importId: preview.id, body }, tenant).catch(
+      (error: unknown) => {
+        if (!(error instanceof AppError)) throw error;
+        throw new Error(
+          error.code === 'IMPORT_MAPPING_INVALID' ? `${error.message} (columns: ${preview.headers.join(', ')})` : error.message,
+        );
       },
-      tenant,
-    ).catch((error: unknown) => {
-      throw error instanceof AppError ? new Error(`${error.message} (columns: ${preview.headers.join(', ')})`) : error;
-    });
+    );
     await runtime.jobs.work();
     for (;;) {
       const job = await findJobRunOf(db, campaign.id, started.job_id);
@@ -150,7 +261,13 @@ async function api<T>(base: string, headers: Record<string, string>, method: str
 }
 
 /** Sends the file to the server that holds the embedded database, through its local CLI channel. */
-async function importThroughServer(cfg: Config, holder: number, filePath: string, opts: ImportOptions): Promise<Outcome> {
+async function importThroughServer(
+  cfg: Config,
+  holder: number,
+  filePath: string,
+  opts: ImportOptions,
+  choices: ImportChoices,
+): Promise<Outcome> {
   const { CLI_CAMPAIGN_HEADER, CLI_TOKEN_HEADER, findLocalServer } = await import('../server/modules/imports/local-cli.ts');
   const server = await findLocalServer(cfg.dataDir);
   if (!server || server.pid !== holder) {
@@ -164,8 +281,8 @@ async function importThroughServer(cfg: Config, holder: number, filePath: string
   if (opts.campaign) headers[CLI_CAMPAIGN_HEADER] = opts.campaign;
   const form = new FormData();
   form.append('file', await openAsBlob(filePath), path.basename(filePath));
-  const preview = await api<{ id: string; suggested_mapping: Record<string, string> }>(base, headers, 'POST', '/imports', form);
-  await api(base, headers, 'POST', `/imports/${preview.id}/start`, { mapping: preview.suggested_mapping, on_duplicate: opts.onDuplicate });
+  const preview = await api<PreviewLike & { id: string }>(base, headers, 'POST', '/imports', form);
+  await api(base, headers, 'POST', `/imports/${preview.id}/start`, startRequestOf(preview, choices));
   for (;;) {
     const state = await api<{
       state: string;

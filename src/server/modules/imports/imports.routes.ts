@@ -5,6 +5,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { CONSENT_CHANNELS } from '../../db/schema.ts';
 import type { TenantActor } from '../../http/auth.ts';
 import { inTenant, requireActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
@@ -49,7 +50,7 @@ const StartBody = Type.Object({
   add_list_name: Type.Optional(Type.String({ minLength: 1, maxLength: 120, description: 'the list by name (case-insensitive)' })),
   consent: Type.Optional(
     Type.Object({
-      channels: Type.Array(StringEnum(['email', 'sms', 'phone', 'post'] as const), { maxItems: 4, uniqueItems: true }),
+      channels: Type.Array(StringEnum(CONSENT_CHANNELS), { maxItems: 4, uniqueItems: true }),
       proof_text: Type.String({ minLength: 1, maxLength: 4000 }),
     }),
   ),
