@@ -4,7 +4,7 @@ import { type ReactNode, useEffect } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import type { Permission } from '../features/session/api.ts';
 import { useSessionQuery } from '../features/session/api.ts';
-import { SessionContext, useCan } from '../features/session/session-context.tsx';
+import { SessionContext, useSession } from '../features/session/session-context.tsx';
 import { toLocale, useLocale } from '../i18n/locale-context.tsx';
 import { ErrorAlert } from '../ui/error-alert.tsx';
 import { ForbiddenPage, FullPageLoader } from '../ui/status-page.tsx';
@@ -42,7 +42,9 @@ export function RequireAuth() {
   );
 }
 
-/** Shows children only when the current role has the permission. */
-export function RequirePermission({ permission, children }: { permission: Permission; children: ReactNode }) {
-  return useCan(permission) ? children : <ForbiddenPage />;
+/** Shows children only when the current role has the permission (or, given several, any of them). */
+export function RequirePermission({ permission, children }: { permission: Permission | readonly Permission[]; children: ReactNode }) {
+  const { permissions } = useSession();
+  const allowed = typeof permission === 'string' ? [permission] : permission;
+  return allowed.some((p) => permissions.includes(p)) ? children : <ForbiddenPage />;
 }

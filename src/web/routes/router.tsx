@@ -13,6 +13,11 @@ import { PeoplePage } from '../features/people/components/people-page.tsx';
 import { PersonPage } from '../features/people/components/person-page.tsx';
 import { SegmentPage } from '../features/segments/components/segment-page.tsx';
 import { SegmentsPage } from '../features/segments/components/segments-page.tsx';
+import { FieldsSettings } from '../features/settings/components/fields-settings.tsx';
+import { GroupSettings } from '../features/settings/components/group-settings.tsx';
+import { LadderSettings } from '../features/settings/components/ladder-settings.tsx';
+import { SettingsIndex, SettingsLayout } from '../features/settings/components/settings-layout.tsx';
+import { SETTINGS_PERMISSIONS } from '../features/settings/sections.ts';
 import { AppLayout } from '../features/shell/components/app-layout.tsx';
 import { TeamPage } from '../features/team/components/team-page.tsx';
 import { TerritoryPage } from '../features/territory/components/territory-page.tsx';
@@ -128,6 +133,49 @@ export function createAppRouter() {
                     <AuditPage />
                   </RequirePermission>
                 ),
+              },
+              {
+                path: 'settings',
+                element: (
+                  <RequirePermission permission={SETTINGS_PERMISSIONS}>
+                    <SettingsLayout />
+                  </RequirePermission>
+                ),
+                children: [
+                  { index: true, element: <SettingsIndex /> },
+                  {
+                    path: 'ladder',
+                    element: (
+                      <RequirePermission permission="users.manage">
+                        <LadderSettings />
+                      </RequirePermission>
+                    ),
+                  },
+                  {
+                    path: 'tags',
+                    element: (
+                      <RequirePermission permission="people.write">
+                        <GroupSettings kind="tag" key="tag" />
+                      </RequirePermission>
+                    ),
+                  },
+                  {
+                    path: 'lists',
+                    element: (
+                      <RequirePermission permission="people.write">
+                        <GroupSettings kind="list" key="list" />
+                      </RequirePermission>
+                    ),
+                  },
+                  {
+                    path: 'fields',
+                    element: (
+                      <RequirePermission permission="users.manage">
+                        <FieldsSettings />
+                      </RequirePermission>
+                    ),
+                  },
+                ],
               },
               {
                 path: 'outbox',

@@ -10,7 +10,16 @@ import { uiMessages } from '../../../ui/messages.ts';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { useCan } from '../../session/session-context.tsx';
 import { useZonesQuery } from '../../territory/api.ts';
-import { type Activity, displayName, itemsOf, type Person, useActivitiesQuery, usePersonQuery, useUpdatePerson } from '../api.ts';
+import {
+  type Activity,
+  displayName,
+  itemsOf,
+  type Person,
+  useActivitiesQuery,
+  useCustomFieldsQuery,
+  usePersonQuery,
+  useUpdatePerson,
+} from '../api.ts';
 import { peopleMessages } from '../messages.ts';
 import { PersonConsents } from './person-consents.tsx';
 import { PersonLadder, PersonTags } from './person-ladder.tsx';
@@ -82,7 +91,16 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
   const t = useT(peopleMessages);
   const fmt = useFormat();
   const [editing, setEditing] = useState(false);
-  const custom = Object.entries(person.custom_fields ?? {}).filter(([, v]) => v !== null && v !== '');
+  const definitions = useCustomFieldsQuery().data ?? [];
+  // Values in the order and under the labels the campaign set (settings); keys without a definition last.
+  const rank = (key: string) => {
+    const index = definitions.findIndex((d) => d.key === key);
+    return index === -1 ? definitions.length : index;
+  };
+  const custom = Object.entries(person.custom_fields ?? {})
+    .filter(([, v]) => v !== null && v !== '')
+    .sort(([a], [b]) => rank(a) - rank(b));
+  const customLabel = (key: string) => definitions.find((d) => d.key === key)?.label ?? key;
   const row = (label: string, value: React.ReactNode) => (
     <div>
       <Text size="xs" c="dimmed">
@@ -147,7 +165,9 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
           </Text>
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
             {custom.map(([key, value]) => (
-              <div key={key}>{row(key, String(value))}</div>
+              <div key={key} data-testid={`custom-field-${key}`}>
+                {row(customLabel(key), String(value))}
+              </div>
             ))}
           </SimpleGrid>
         </>

@@ -7,6 +7,7 @@ import { Icon } from '../../../ui/icons.tsx';
 import { useOutboxQuery } from '../../outbox/api.ts';
 import type { Permission } from '../../session/api.ts';
 import { useSession } from '../../session/session-context.tsx';
+import { SETTINGS_PERMISSIONS } from '../../settings/sections.ts';
 import { shellMessages } from '../messages.ts';
 
 type NavKey =
@@ -19,13 +20,15 @@ type NavKey =
   | 'navTeam'
   | 'navTokens'
   | 'navAudit'
+  | 'navSettings'
   | 'navOutbox';
 
 interface NavEntry {
   to: string;
   label: NavKey;
   icon: IconName;
-  permission?: Permission;
+  /** Shown when the role holds this permission, or any of these. */
+  permission?: Permission | readonly Permission[];
 }
 
 const CAMPAIGN_ENTRIES: NavEntry[] = [
@@ -38,6 +41,7 @@ const CAMPAIGN_ENTRIES: NavEntry[] = [
 ];
 
 const ADMIN_ENTRIES: NavEntry[] = [
+  { to: '/settings', label: 'navSettings', icon: 'settings', permission: SETTINGS_PERMISSIONS },
   { to: '/team', label: 'navTeam', icon: 'users', permission: 'users.manage' },
   { to: '/tokens', label: 'navTokens', icon: 'key', permission: 'tokens.manage' },
   { to: '/audit', label: 'navAudit', icon: 'history', permission: 'audit.read' },
@@ -53,7 +57,8 @@ export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
   const outbox = useOutboxQuery({ enabled: canOutbox && session.campaign !== null });
 
   const allowed = (entry: NavEntry) => {
-    if (entry.permission && !session.permissions.includes(entry.permission)) return false;
+    const needed = typeof entry.permission === 'string' ? [entry.permission] : entry.permission;
+    if (needed && !needed.some((p) => session.permissions.includes(p))) return false;
     if (entry.to === '/outbox') return outbox.data?.enabled === true;
     return true;
   };

@@ -1,0 +1,199 @@
+// The people module's campaign settings: ladder stage labels and promotion rules, tags, lists, custom
+// fields. Query keys are shared with the people screens (['ladder'], ['tags'], ['lists'],
+// ['custom_fields']) so an edit here shows at once in the list, the filters and the person page.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import type { Stage } from '../dashboard/api.ts';
+
+export type { Stage } from '../dashboard/api.ts';
+export { STAGES } from '../dashboard/api.ts';
+
+export type RuleStage = Exclude<Stage, 'curious'>;
+export const RULE_STAGES: readonly RuleStage[] = ['sympathizer', 'volunteer', 'activist'];
+
+export interface StageLabel {
+  stage: Stage;
+  label_fr: string;
+  label_en: string;
+  position: number;
+}
+
+export interface RuleCondition {
+  type: string;
+  min_count: number;
+}
+
+export interface LadderRule {
+  id: string;
+  to_stage: RuleStage;
+  conditions: RuleCondition[];
+  description: string;
+  enabled: boolean;
+}
+
+export interface Ladder {
+  stages: StageLabel[];
+  rules: LadderRule[];
+  /** True while the campaign uses the built-in rules (it saved none of its own). */
+  default_rules: boolean;
+}
+
+/** What PUT /ladder takes: labels of some stages, and/or the whole rule set (new rules without id). */
+export interface LadderInput {
+  stages?: { stage: Stage; label_fr: string; label_en: string }[];
+  rules?: (Omit<LadderRule, 'id'> & { id?: string })[];
+}
+
+const ladderKey = ['ladder'] as const;
+
+/** The campaign's stage labels and promotion rules. */
+export function useLadderSettingsQuery() {
+  return useQuery({
+    queryKey: ladderKey,
+    queryFn: ({ signal }) => api.get<Ladder>('/api/v1/ladder', undefined, signal),
+  });
+}
+
+/** Saves stage labels and/or rules; `rules: []` returns to the default rules. */
+export function useSaveLadder() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: LadderInput) => api.put<Ladder>('/api/v1/ladder', input),
+    onSuccess: (ladder) => {
+      queryClient.setQueryData(ladderKey, ladder);
+      return queryClient.invalidateQueries({ queryKey: ladderKey });
+    },
+  });
+}
+
+export type GroupKind = 'tag' | 'list';
+
+/** A tag or a list, with how many people (visible to the actor) carry it. */
+export interface Group {
+  id: string;
+  name: string;
+  description: string;
+  people_count: number;
+  created_at: string;
+}
+
+export interface GroupInput {
+  name: string;
+  description: string;
+}
+
+const groupPath = (kind: GroupKind) => (kind === 'tag' ? '/api/v1/tags' : '/api/v1/lists');
+const groupKey = (kind: GroupKind) => [kind === 'tag' ? 'tags' : 'lists'] as const;
+
+/** The campaign's tags or lists, by name. */
+export function useGroupsQuery(kind: GroupKind) {
+  return useQuery({
+    queryKey: groupKey(kind),
+    queryFn: ({ signal }) => api.get<{ items: Group[] }>(groupPath(kind), undefined, signal),
+    select: (body) => body.items,
+  });
+}
+
+function useGroupMutation<V>(kind: GroupKind, send: (variables: V) => Promise<unknown>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: send,
+    // People carry tags and lists on their page: refresh those too.
+    onSuccess: () =>
+      Promise.all([queryClient.invalidateQueries({ queryKey: groupKey(kind) }), queryClient.invalidateQueries({ queryKey: ['people'] })]),
+  });
+}
+
+/** Creates a tag or a list. */
+export function useCreateGroup(kind: GroupKind) {
+  return useGroupMutation(kind, (input: GroupInput) => api.post<Group>(groupPath(kind), input));
+}
+
+/** Renames a tag or a list, or changes its description. */
+export function useUpdateGroup(kind: GroupKind) {
+  return useGroupMutation(kind, ({ id, input }: { id: string; input: GroupInput }) =>
+    api.put<Group>(`${groupPath(kind)}/${encodeURIComponent(id)}`, input),
+  );
+}
+
+/** Deletes a tag or a list (the people stay; they lose the tag or leave the list). */
+export function useDeleteGroup(kind: GroupKind) {
+  return useGroupMutation(kind, (id: string) => api.delete(`${groupPath(kind)}/${encodeURIComponent(id)}`));
+}
+
+export type FieldType = 'text' | 'number' | 'date' | 'choice';
+export const FIELD_TYPES: readonly FieldType[] = ['text', 'number', 'date', 'choice'];
+
+export interface CustomField {
+  id: string;
+  key: string;
+  label: string;
+  type: FieldType;
+  choices: string[];
+  position: number;
+  created_at: string;
+}
+
+export interface NewCustomField {
+  key: string;
+  label: string;
+  type: FieldType;
+  choices?: string[];
+}
+
+const fieldsKey = ['custom_fields'] as const;
+
+/** The campaign's custom fields, in their display order. */
+export function useFieldsQuery() {
+  return useQuery({
+    queryKey: fieldsKey,
+    queryFn: ({ signal }) => api.get<{ items: CustomField[] }>('/api/v1/custom_fields', undefined, signal),
+    select: (body) => body.items,
+  });
+}
+
+function useFieldMutation<V, R>(send: (variables: V) => Promise<R>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: send,
+    onSuccess: () =>
+      Promise.all([queryClient.invalidateQueries({ queryKey: fieldsKey }), queryClient.invalidateQueries({ queryKey: ['people'] })]),
+  });
+}
+
+/** Defines a custom field (it goes after the existing ones). */
+export function useCreateField() {
+  return useFieldMutation((input: NewCustomField) => api.post<CustomField>('/api/v1/custom_fields', input));
+}
+
+/** Relabels a custom field or changes its choices (key and type are fixed). */
+export function useUpdateField() {
+  return useFieldMutation(({ id, input }: { id: string; input: { label: string; choices?: string[] } }) =>
+    api.put<CustomField>(`/api/v1/custom_fields/${encodeURIComponent(id)}`, input),
+  );
+}
+
+/** Deletes a custom field definition (values stay on people until edited). */
+export function useDeleteField() {
+  return useFieldMutation((id: string) => api.delete(`/api/v1/custom_fields/${encodeURIComponent(id)}`));
+}
+
+/** Puts the fields in the given order, in one request. */
+export function useReorderFields() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (ids: string[]) => api.put<{ items: CustomField[] }>('/api/v1/custom_fields/order', { ids }),
+    onMutate: async (ids) => {
+      // Move the rows at once; the server's answer (or a refetch after an error) settles it.
+      await queryClient.cancelQueries({ queryKey: fieldsKey });
+      const previous = queryClient.getQueryData<{ items: CustomField[] }>(fieldsKey);
+      if (previous) {
+        const byId = new Map(previous.items.map((f) => [f.id, f]));
+        const items = ids.flatMap((id) => byId.get(id) ?? []);
+        queryClient.setQueryData(fieldsKey, { items: [...items, ...previous.items.filter((f) => !ids.includes(f.id))] });
+      }
+    },
+    onSuccess: (body) => queryClient.setQueryData(fieldsKey, body),
+    onError: () => queryClient.invalidateQueries({ queryKey: fieldsKey }),
+  });
+}

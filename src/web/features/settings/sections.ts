@@ -1,0 +1,24 @@
+// The sections of the settings screen and the permission the server asks to manage each one
+// (ladder and custom fields: users.manage; tags and lists: people.write).
+import type { Permission } from '../session/api.ts';
+
+export interface SettingsSection {
+  path: 'ladder' | 'tags' | 'lists' | 'fields';
+  label: 'tabLadder' | 'tabTags' | 'tabLists' | 'tabFields';
+  permission: Permission;
+}
+
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
+  { path: 'ladder', label: 'tabLadder', permission: 'users.manage' },
+  { path: 'tags', label: 'tabTags', permission: 'people.write' },
+  { path: 'lists', label: 'tabLists', permission: 'people.write' },
+  { path: 'fields', label: 'tabFields', permission: 'users.manage' },
+];
+
+/** Holding any of these opens the settings screen (each section then checks its own). */
+export const SETTINGS_PERMISSIONS: readonly Permission[] = ['users.manage', 'people.write'];
+
+/** The sections the given permissions may manage, in display order. */
+export function allowedSections(permissions: readonly string[]): SettingsSection[] {
+  return SETTINGS_SECTIONS.filter((section) => permissions.includes(section.permission));
+}
