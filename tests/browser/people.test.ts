@@ -74,10 +74,23 @@ describe('back office people', () => {
     expect(rejected).toBeGreaterThanOrEqual(2);
     expect(await count(sql`email = 'helene.berard.import@example.org' and given_name = 'Hélène'`)).toBe(1);
     await h.shot(page, 'people-02-import-done');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /lignes rejetées/i }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /^télécharger les lignes rejetées$/i }).click(),
+    ]);
     const body = readFileSync(await download.path()).toString('utf8');
     expect(body).toContain('motif_rejet');
     expect(body).toContain('pas-un-email');
+    // The history below lists it with its outcome, and the rejected rows can be downloaded from there too.
+    const history = page.getByTestId('import-history');
+    await expect.poll(() => history.innerText(), { timeout: 10_000 }).toContain('export-tableur.csv');
+    expect(await history.innerText()).toMatch(/terminé/i);
+    const [again] = await Promise.all([
+      page.waitForEvent('download'),
+      history.getByRole('button', { name: /lignes rejetées de « export-tableur\.csv »/i }).click(),
+    ]);
+    expect(again.suggestedFilename()).toBe('export-tableur-rejets.csv');
+    expect(readFileSync(await again.path()).toString('utf8')).toContain('pas-un-email');
   });
 
   it('builds a segment and watches the count change', async () => {

@@ -20,6 +20,19 @@ export const IMPORT_FIELDS = [
 export type ImportField = (typeof IMPORT_FIELDS)[number] | `custom:${string}`;
 export type Mapping = Record<string, ImportField>;
 
+/** Fields several columns may feed: names and street addresses are joined, e-mails and phones add alternatives, tags add up. */
+const REPEATABLE_FIELDS: ReadonlySet<ImportField> = new Set<ImportField>([
+  'ignore',
+  'given_name',
+  'family_name',
+  'street_address',
+  'email',
+  'phone',
+  'tags',
+]);
+/** Fields a row is matched to the base by: a mapping needs one of them. */
+const IDENTIFYING_FIELDS: ReadonlySet<ImportField> = new Set<ImportField>(['email', 'phone']);
+
 // Exact header names (simplified: lower case, no accents, no punctuation).
 const EXACT: Record<string, ImportField> = {};
 const SYNONYMS: Record<Exclude<ImportField, 'ignore' | `custom:${string}`>, string[]> = {
@@ -142,23 +155,33 @@ export function mappingProblems(mapping: Mapping, headers: readonly string[], cu
       if (!keys.has(field.slice(7))) problems.push(`no custom field "${field.slice(7)}"`);
     } else if (!known.has(field)) problems.push(`unknown field "${field}" for column "${header}"`);
   }
-  const fields = new Set(Object.values(mapping));
-  if (!fields.has('email') && !fields.has('phone')) problems.push('map at least one column to email or phone');
+  if (!Object.values(mapping).some((field) => IDENTIFYING_FIELDS.has(field))) problems.push('map at least one column to email or phone');
   return problems;
 }
 
-/** A value a column can be mapped to; `label` is the campaign's label of a custom field (the UI names the others). */
+/**
+ * A value a column can be mapped to. `label` is the campaign's label of a custom field (the UI names
+ * the others); `repeatable` when several columns may feed it; `identifies` when it can match a person.
+ */
 export interface ImportFieldOption {
   field: ImportField;
   label: string | null;
+  repeatable: boolean;
+  identifies: boolean;
 }
 
 /** Every value a column can be mapped to: ignore, the person fields, then the campaign's custom fields. */
 export function importFieldOptions(customFields: readonly CustomFieldRef[]): ImportFieldOption[] {
+  const option = (field: ImportField, label: string | null = null): ImportFieldOption => ({
+    field,
+    label,
+    repeatable: REPEATABLE_FIELDS.has(field),
+    identifies: IDENTIFYING_FIELDS.has(field),
+  });
   return [
-    { field: 'ignore', label: null },
-    ...IMPORT_FIELDS.filter((f) => f !== 'ignore').map((field) => ({ field, label: null })),
-    ...customFields.map((f) => ({ field: `custom:${f.key}` as const, label: f.label })),
+    option('ignore'),
+    ...IMPORT_FIELDS.filter((f) => f !== 'ignore').map((field) => option(field)),
+    ...customFields.map((f) => option(`custom:${f.key}`, f.label)),
   ];
 }
 

@@ -37,6 +37,8 @@ const PreviewSchema = Type.Object({
     Type.Object({
       field: FieldSchema,
       label: Nullable(Type.String({ description: "the custom field's label; null for the person fields" })),
+      repeatable: Type.Boolean({ description: 'several columns may map to it (joined, or kept as alternatives)' }),
+      identifies: Type.Boolean({ description: 'matches rows to people (a mapping needs one such column)' }),
     }),
     { description: 'the values a column can be mapped to: ignore, the person fields, the custom fields' },
   ),

@@ -361,9 +361,10 @@ describeEachDatabase('imports', (ctx) => {
       .execute();
     const csv = Buffer.from('Courriel;Métier\nliste@example.fr;enseignante\n', 'utf8');
     const preview = (await upload(owner, 'liste.csv', csv)).json();
-    expect(preview.fields[0]).toEqual({ field: 'ignore', label: null });
-    expect(preview.fields).toContainEqual({ field: 'email', label: null });
-    expect(preview.fields.at(-1)).toEqual({ field: 'custom:profession', label: 'Profession' });
+    expect(preview.fields[0]).toEqual({ field: 'ignore', label: null, repeatable: true, identifies: false });
+    expect(preview.fields).toContainEqual({ field: 'email', label: null, repeatable: true, identifies: true });
+    expect(preview.fields).toContainEqual({ field: 'postcode', label: null, repeatable: false, identifies: false });
+    expect(preview.fields.at(-1)).toEqual({ field: 'custom:profession', label: 'Profession', repeatable: false, identifies: false });
     const mapping = { Courriel: 'email', Métier: 'custom:profession' };
 
     const both = await owner.request('POST', `/api/v1/imports/${preview.id}/start`, {

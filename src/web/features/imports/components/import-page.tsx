@@ -2,14 +2,16 @@
 import { Alert, Button, Group, Loader, Paper, Stepper, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useT } from '../../../i18n/use-t.ts';
+import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
+import { useIsPhone } from '../../../ui/use-is-phone.ts';
 import { useSession } from '../../session/session-context.tsx';
 import { type ImportAnalysis, type ImportStart, useStartImport, useUploadImport } from '../api.ts';
-import { importMessages } from '../messages.ts';
+import { fieldNames, importMessages } from '../messages.ts';
 import { DropZone } from './drop-zone.tsx';
-import { MappingStep, mappingProblems } from './mapping-step.tsx';
+import { ImportHistory } from './import-history.tsx';
+import { fieldLabel, MappingStep, mappingProblems } from './mapping-step.tsx';
 import { OptionsStep } from './options-step.tsx';
 import { ProgressStep } from './progress-step.tsx';
 
@@ -44,7 +46,22 @@ export function ImportPage() {
         setStep(1);
       },
     });
-  const problems = analysis ? mappingProblems(mapping) : [];
+  const problems = analysis ? mappingProblems(mapping, analysis.fields) : [];
+  const phone = useIsPhone();
+  // On a phone the four labels do not fit on one line: only the current step is named.
+  const stepLabel = (index: number, key: 'stepFile' | 'stepMapping' | 'stepOptions' | 'stepRun') =>
+    phone && index !== step ? undefined : t(key);
+  const name = useLabel(fieldNames);
+  const fieldNamesOf = (fields: string[]) =>
+    fields
+      .map((field) =>
+        fieldLabel(
+          analysis?.fields.find((f) => f.field === field),
+          field,
+          name,
+        ),
+      )
+      .join(', ');
 
   return (
     <>
@@ -58,7 +75,7 @@ export function ImportPage() {
         }
       />
       <Stepper active={step} size="sm" allowNextStepsSelect={false} onStepClick={(next) => !started && setStep(next)} mb="lg">
-        <Stepper.Step label={t('stepFile')}>
+        <Stepper.Step label={stepLabel(0, 'stepFile')} aria-label={t('stepFile')}>
           <Paper withBorder radius="md" p="md">
             <DropZone onFile={onFile} disabled={upload.isPending} />
             {upload.isPending && (
@@ -74,13 +91,15 @@ export function ImportPage() {
             ) : null}
           </Paper>
         </Stepper.Step>
-        <Stepper.Step label={t('stepMapping')}>
+        <Stepper.Step label={stepLabel(1, 'stepMapping')} aria-label={t('stepMapping')}>
           {analysis && <MappingStep analysis={analysis} mapping={mapping} onChange={setMapping} problems={problems} />}
         </Stepper.Step>
-        <Stepper.Step label={t('stepOptions')}>
+        <Stepper.Step label={stepLabel(2, 'stepOptions')} aria-label={t('stepOptions')}>
           <OptionsStep value={options} onChange={setOptions} />
         </Stepper.Step>
-        <Stepper.Step label={t('stepRun')}>{analysis && started && <ProgressStep importId={analysis.id} onAnother={reset} />}</Stepper.Step>
+        <Stepper.Step label={stepLabel(3, 'stepRun')} aria-label={t('stepRun')}>
+          {analysis && started && <ProgressStep importId={analysis.id} onAnother={reset} />}
+        </Stepper.Step>
       </Stepper>
       {start.error ? <ErrorAlert error={start.error} /> : null}
       {step > 0 && !started && (
@@ -115,9 +134,12 @@ export function ImportPage() {
       )}
       {step === 1 && problems.length > 0 && (
         <Alert color="orange" variant="light" mt="sm">
-          {problems.map((p) => (p.key === 'duplicateField' ? t('duplicateField', { fields: p.fields ?? '' }) : t(p.key))).join(' ')}
+          {problems
+            .map((p) => (p.key === 'duplicateField' ? t('duplicateField', { fields: fieldNamesOf(p.fields ?? []) }) : t(p.key)))
+            .join(' ')}
         </Alert>
       )}
+      {(step === 0 || started) && <ImportHistory />}
     </>
   );
 }

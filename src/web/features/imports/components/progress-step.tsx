@@ -6,7 +6,7 @@ import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { downloadFile } from '../../people/download.ts';
-import { countsOf, isFinished, ratioOf, useImportState } from '../api.ts';
+import { isFinished, ratioOf, rejectedCsvPath, useImportState } from '../api.ts';
 import { importMessages } from '../messages.ts';
 
 /** Polls the import and shows where it is; at the end, the four counts and the download. */
@@ -16,9 +16,14 @@ export function ProgressStep({ importId, onAnother }: { importId: string; onAnot
   const state = useImportState(importId, true);
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const finished = isFinished(state.data);
-  const failed = ['failed', 'error', 'cancelled'].includes(state.data?.state ?? state.data?.status ?? '');
+  const failed = state.data?.state === 'failed';
   const ratio = ratioOf(state.data);
-  const counts = countsOf(state.data);
+  const counts = {
+    created: state.data?.created ?? 0,
+    updated: state.data?.updated ?? 0,
+    skipped: state.data?.skipped ?? 0,
+    rejected: state.data?.rejected ?? 0,
+  };
   return (
     <Paper withBorder radius="md" p="md">
       <Stack gap="md">
@@ -60,9 +65,7 @@ export function ProgressStep({ importId, onAnother }: { importId: string; onAnot
                 color="orange"
                 onClick={() => {
                   setDownloadError(null);
-                  downloadFile(`/api/v1/imports/${encodeURIComponent(importId)}/rejected.csv`, 'lignes-rejetees.csv').catch(
-                    setDownloadError,
-                  );
+                  downloadFile(rejectedCsvPath(importId), 'lignes-rejetees.csv').catch(setDownloadError);
                 }}
               >
                 {t('downloadRejected')}
