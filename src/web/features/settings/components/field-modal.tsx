@@ -127,7 +127,6 @@ export function FieldModal({ field, onClose }: { field: CustomField | null; onCl
               onChange={setChoices}
               splitChars={[',', ';']}
               maxTags={200}
-              clearable
               error={touched && errors.choices}
             />
           )}

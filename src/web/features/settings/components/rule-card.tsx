@@ -108,7 +108,7 @@ export function RuleCard({ rule, index, showErrors, onChange, onRemove }: RuleCa
               <Group gap="xs" align="flex-start" wrap="wrap" data-testid="ladder-condition">
                 <Select
                   label={t('conditionType')}
-                  placeholder={t('conditionTypeRequired')}
+                  placeholder={t('conditionTypePlaceholder')}
                   searchable
                   data={typeOptions}
                   value={condition.type}
