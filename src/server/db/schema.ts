@@ -176,6 +176,8 @@ export interface AddressTable {
   city: Generated<string>;
   lon: number;
   lat: number;
+  /** Zones containing the address (all layers); null until computed (see territory/locate-addresses.ts). */
+  zone_ids: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 }
 
 export interface PersonTable {

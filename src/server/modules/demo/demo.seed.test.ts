@@ -132,6 +132,18 @@ describeEachDatabase('demo seed', (ctx) => {
       expect(p.postcode).toMatch(/^750\d\d$/);
       expect(p.zone_ids.map((id) => layerOf.get(id)).sort()).toEqual(['arrondissement', 'bureau', 'iris', 'quartier']);
     }
+    // The territory import also told every address its zones (what geocoding gives a person):
+    // the same zones the demo's own locator gave the people living there.
+    const addresses = await db
+      .selectFrom('person as p')
+      .innerJoin('address as a', (j) => j.onRef('a.campaign_id', '=', 'p.campaign_id').onRef('a.id', '=', 'p.address_id'))
+      .select(['p.zone_ids', 'a.zone_ids as address_zones'])
+      .where('p.campaign_id', '=', campaignId)
+      .execute();
+    expect(addresses.length).toBe(rows.length);
+    for (const a of addresses) expect(a.address_zones).toEqual(a.zone_ids);
+    const unlocated = await db.selectFrom('address').select('id').where('campaign_id', '=', campaignId).where('zone_ids', 'is', null).execute();
+    expect(unlocated).toEqual([]);
   });
 
   it('spreads people over the ladder, the weeks, e-mails and phones', async () => {

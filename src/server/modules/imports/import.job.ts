@@ -45,6 +45,8 @@ export interface ImportJobResult {
   geocoded: number;
   located: number;
   rejected_file: string;
+  /** Milliseconds per phase and per set-based step. */
+  timings_ms: Record<string, number>;
 }
 
 const PROGRESS_MS = 400;
@@ -148,10 +150,19 @@ export async function runPeopleImport(ctx: JobContext): Promise<ImportJobResult>
   const rejectedPath = path.join(p.dir, 'rejected.csv');
   const sep = p.layout.delimiter ?? ';';
   await ctx.progress(0, p.row_count_estimate, 'lecture et validation');
+  const timings: Record<string, number> = {};
+  let clock = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - clock);
+    clock = now;
+  };
   await createStageTable(ctx.db, table);
   try {
     const pass1 = await stageFile(ctx, p, table, rejectedPath, sep);
+    lap('read_validate_copy');
     await indexStageTable(ctx.db, table);
+    lap('stage_index');
     await ctx.progress(pass1.rows, pass1.rows, 'écriture en base');
     const applied = await withTenant(ctx.db, ctx.campaignId, async (trx) => {
       const result = await applyImport(trx, {
@@ -190,9 +201,12 @@ export async function runPeopleImport(ctx: JobContext): Promise<ImportJobResult>
       ]);
       return result;
     });
+    lap('apply_commit');
     await refreshStatistics(ctx.db, ['person', 'tagging', 'list_member', 'consent', 'activity']);
+    lap('statistics');
     if (applied.rejected.length > 0) {
       await appendRejected(p, rejectedPath, sep, new Map(applied.rejected.map((r) => [r.line, r.reason])));
+      lap('rejected_file');
     }
     return {
       import_id: p.import_id,
@@ -204,6 +218,7 @@ export async function runPeopleImport(ctx: JobContext): Promise<ImportJobResult>
       geocoded: applied.geocoded,
       located: applied.located,
       rejected_file: rejectedPath,
+      timings_ms: { ...timings, ...Object.fromEntries(Object.entries(applied.timings).map(([k, v]) => [`apply.${k}`, v])) },
     };
   } finally {
     await dropStageTable(ctx.db, table);

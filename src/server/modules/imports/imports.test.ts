@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
@@ -183,6 +184,17 @@ describeEachDatabase('imports', (ctx) => {
     // The existing person was updated (non-empty fields overwrite), not duplicated.
     const updated = await ctx.database.db.selectFrom('person').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
     expect(updated).toMatchObject({ given_name: 'Nouveau', family_name: 'Prénom', phone: '+33700000001' });
+    // The import writes the consent cache itself (created people) or recomputes it (updated ones)
+    // while the ledger's trigger stands aside: the cache must still say what the ledger says.
+    expect(updated).toMatchObject({ consent_email: true, consent_sms: true });
+    const mismatches = await sql<{ id: string }>`select p.id from person p
+      left join lateral (select
+          coalesce((select status = 'given' from consent c where c.campaign_id = p.campaign_id and c.person_id = p.id and c.channel = 'email' order by at desc, id desc limit 1), false) as email,
+          coalesce((select status = 'given' from consent c where c.campaign_id = p.campaign_id and c.person_id = p.id and c.channel = 'sms' order by at desc, id desc limit 1), false) as sms,
+          (select max(at) from consent c where c.campaign_id = p.campaign_id and c.person_id = p.id and c.status = 'given') as last_given) l on true
+      where p.campaign_id = ${campaign.id}
+        and (p.consent_email, p.consent_sms, p.last_consent_at) is distinct from (l.email, l.sms, l.last_given)`.execute(ctx.database.db);
+    expect(mismatches.rows).toEqual([]);
 
     // Tags from the column and add_tags, the list, consents with their proof, an activity each.
     const tags = await ctx.database.db

@@ -17,7 +17,7 @@ export function stageTableOf(importId: string): string {
   return `import_stage_${hex}`;
 }
 
-/** Creates the (empty) staging table, readable by the request role that runs the upsert. */
+/** Creates the (empty) staging table, owned by the request role that runs the upsert. */
 export async function createStageTable(db: Db, table: string): Promise<void> {
   const t = sql.table(table);
   await sql`drop table if exists ${t}`.execute(db);
@@ -41,9 +41,14 @@ export async function createStageTable(db: Db, table: string): Promise<void> {
     target_id uuid,
     action text,
     reject text,
-    address_changed boolean not null default false
+    address_changed boolean not null default false,
+    address_id text,
+    lon double precision,
+    lat double precision,
+    zone_ids uuid[] not null default '{}'
   )`.execute(db);
-  await sql`grant select, update, delete on ${t} to relais_app`.execute(db);
+  // Owned by the request role that runs the upsert, so that it may also ANALYZE it mid-way.
+  await sql`alter table ${t} owner to relais_app`.execute(db);
 }
 
 /** Once filled: a key on the line number and fresh statistics, so the planner joins it sensibly. */

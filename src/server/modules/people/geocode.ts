@@ -1,10 +1,11 @@
 // Geocoding against the campaign's own address base (the BAN), set-based: one SQL statement matches
 // every person's street address to an address (normalised number, street and postcode keys, see
-// migration 0003), then the zone locator fills `zone_ids` in large batched updates.
+// migration 0003) and gives them its coordinates and zones (address.zone_ids, migration 0005).
+// People with coordinates but no matched address are placed by the zone locator (writeZoneIds).
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import type { AreaGeometry } from '../territory/geometry.ts';
-import { createZoneLocator, type ZoneLocator } from '../territory/zone-locator.ts';
+import { ensureAddressesLocated, loadZoneLocator } from '../territory/locate-addresses.ts';
+import type { ZoneLocator } from '../territory/zone-locator.ts';
 
 const LOCATE_BATCH = 5000;
 
@@ -15,26 +16,27 @@ export interface GeocodeResult {
   located: number;
 }
 
-/** Builds the SQL that matches people to the address base and sets lon, lat, address_id (exported for its snapshot test). */
-export function geocodeStatement(campaignId: string, personIds: readonly string[] | 'pending') {
-  const which = personIds === 'pending' ? sql`p.lon is null` : sql`p.id = any(${personIds as string[]}::uuid[])`;
-  // The address line, normalised like address.match_street, then split into number, suffix, street.
-  // A trailing "75011 Paris" is cut off (and used as the postcode when the person has none).
-  return sql<{ id: string; lon: number; lat: number }>`
-    with src as (
-      select p.id, p.postcode,
-        regexp_match(relais_norm_street(p.street_address), '^([0-9]+) ?(bis|ter|quater|[a-qs-z])? (.+?)(?: ([0-9]{5})(?: .*)?)?$') as m
-      from person p
-      where p.campaign_id = ${campaignId} and p.street_address <> '' and p.merged_into is null
-        and p.anonymized_at is null and ${which}
+/**
+ * The address matching, as CTEs over a relation `src (id, street_address, postcode)` that the caller
+ * defines first: ends with `best (id, address_id, lon, lat, postcode, zone_ids)`, one row per source
+ * row matched to exactly one address. Shared by the geocoding of people and of an import's staging
+ * table. The address line is normalised like address.match_street, then split into number, suffix
+ * and street; a trailing "75011 Paris" is cut off (and used as the postcode when there is none).
+ */
+export function addressMatchCtes(campaignId: string) {
+  // MATERIALIZED: inlined, the regexp_match would be evaluated once per m[…] read below (8× slower).
+  return sql`parsed as materialized (
+      select id, postcode,
+        regexp_match(relais_norm_street(street_address), '^([0-9]+) ?(bis|ter|quater|[a-qs-z])? (.+?)(?: ([0-9]{5})(?: .*)?)?$') as m
+      from src
     ),
     keyed as (
       select id, coalesce(nullif(postcode, ''), m[4], '') as postcode,
         relais_norm_number(m[1] || coalesce(m[2], '')) as number, m[3] as street
-      from src where m is not null
+      from parsed where m is not null
     ),
     cand as (
-      select k.id, a.id as address_id, a.lon, a.lat, a.postcode,
+      select k.id, a.id as address_id, a.lon, a.lat, a.postcode, a.zone_ids,
         min(a.postcode) over w as pc_min, max(a.postcode) over w as pc_max
       from keyed k
       join address a on a.campaign_id = ${campaignId} and a.match_street = k.street and a.match_number = k.number
@@ -43,29 +45,29 @@ export function geocodeStatement(campaignId: string, personIds: readonly string[
     ),
     best as (
       -- Without a postcode, a street name found in several postcodes is ambiguous: left alone.
-      select distinct on (id) id, address_id, lon, lat, postcode from cand
+      select distinct on (id) id, address_id, lon, lat, postcode, coalesce(zone_ids, '{}') as zone_ids from cand
       where pc_min = pc_max
       order by id, address_id
-    )
+    )`;
+}
+
+/** Builds the SQL that matches people to the address base and sets lon, lat, address_id and zones (exported for its snapshot test). */
+export function geocodeStatement(campaignId: string, personIds: readonly string[] | 'pending') {
+  const which = personIds === 'pending' ? sql`p.lon is null` : sql`p.id = any(${personIds as string[]}::uuid[])`;
+  return sql<{ id: string; located: boolean }>`
+    with src as (
+      select p.id, p.street_address, p.postcode
+      from person p
+      where p.campaign_id = ${campaignId} and p.street_address <> '' and p.merged_into is null
+        and p.anonymized_at is null and ${which}
+    ),
+    ${addressMatchCtes(campaignId)}
     update person p
-    set lon = b.lon, lat = b.lat, address_id = b.address_id,
+    set lon = b.lon, lat = b.lat, address_id = b.address_id, zone_ids = b.zone_ids,
       postcode = case when p.postcode = '' then b.postcode else p.postcode end, modified_at = now()
     from best b
     where p.campaign_id = ${campaignId} and p.id = b.id
-    returning p.id, p.lon, p.lat`;
-}
-
-/** Loads every zone of the campaign (all layers, top layer first) into a point locator. */
-export async function loadZoneLocator(trx: Kysely<DB>, campaignId: string): Promise<ZoneLocator> {
-  const rows = await trx
-    .selectFrom('zone')
-    .innerJoin('zone_layer', (j) => j.onRef('zone_layer.campaign_id', '=', 'zone.campaign_id').onRef('zone_layer.id', '=', 'zone.layer_id'))
-    .select(['zone.id', 'zone.geometry', 'zone.bbox'])
-    .where('zone.campaign_id', '=', campaignId)
-    .orderBy('zone_layer.position')
-    .orderBy('zone.code')
-    .execute();
-  return createZoneLocator(rows.map((r) => ({ id: r.id, geometry: r.geometry as unknown as AreaGeometry, bbox: r.bbox })));
+    returning p.id, cardinality(p.zone_ids) > 0 as located`;
 }
 
 /** Sets zone_ids of the given located points in batched updates; returns how many fall in a zone. */
@@ -113,8 +115,7 @@ export async function locatePeople(trx: Kysely<DB>, campaignId: string, personId
  */
 export async function geocodeAndLocate(trx: Kysely<DB>, campaignId: string, personIds: string[] | 'pending'): Promise<GeocodeResult> {
   if (personIds !== 'pending' && personIds.length === 0) return { geocoded: 0, located: 0 };
+  await ensureAddressesLocated(trx, campaignId);
   const { rows } = await geocodeStatement(campaignId, personIds).execute(trx);
-  if (rows.length === 0) return { geocoded: 0, located: 0 };
-  const located = await writeZoneIds(trx, campaignId, rows);
-  return { geocoded: rows.length, located };
+  return { geocoded: rows.length, located: rows.filter((r) => r.located).length };
 }

@@ -12,6 +12,7 @@ import type { ImportProgress, ImportReport, ProgressFn, StepReport } from './imp
 import { StepRecorder } from './import-report.ts';
 import { importElectionResults } from './import-results.ts';
 import { importZoneLayer } from './import-zones.ts';
+import { locateAddresses } from './locate-addresses.ts';
 
 export { importAddresses } from './import-addresses.ts';
 export { importIndicators } from './import-indicators.ts';
@@ -131,5 +132,7 @@ export async function importTerritory(db: Kysely<DB>, options: ImportTerritoryOp
       reports.push(new StepRecorder(step.name, step.file).fail((error as Error).message));
     }
   }
+  // Zones or addresses changed: which zones each address lies in is computed again.
+  if (parts.has('layers') || parts.has('addresses')) await locateAddresses(db, campaignId, 'all');
   return { steps: reports, missingFiles, durationMs: Date.now() - started };
 }
