@@ -173,7 +173,15 @@ export async function prepareSearch(trx: Trx): Promise<void> {
 
 /** A page of people and the total count. */
 export async function listPeople(trx: Trx, scope: PeopleScope, query: ListPeopleQuery): Promise<{ rows: PersonRow[]; total: number }> {
-  if (query.q?.trim()) await prepareSearch(trx);
+  if (query.q?.trim()) {
+    await prepareSearch(trx);
+    // A search reads all its matches to rank them anyway: the total comes with the page, in one
+    // evaluation of the search instead of two (past the last page, the count below says how many).
+    const ranked = await peoplePageQuery(trx, scope, query).select(sql<string>`count(*) over ()`.as('total_records')).execute();
+    if (ranked.length > 0 || query.page === 1) {
+      return { rows: ranked.map(({ total_records: _, ...row }) => row), total: Number(ranked[0]?.total_records ?? 0) };
+    }
+  }
   const rows = await peoplePageQuery(trx, scope, query).execute();
   const total = await peopleListQuery(trx, scope, query)
     .select((eb) => eb.fn.countAll<string>().as('n'))

@@ -6,7 +6,7 @@ import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { createCampaignFixture, type FixtureCampaign } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { peoplePageQuery, prepareSearch } from './people.repo.ts';
+import { listPeople, peoplePageQuery, prepareSearch } from './people.repo.ts';
 
 const PEOPLE = 100_000;
 
@@ -80,6 +80,49 @@ describeEachDatabase('people search plan', (ctx) => {
     });
     expect(ids.slice(0, 2).sort()).toEqual(['Lefèvre', 'Lefèvre-Durand']);
     expect(ids).toEqual(expect.arrayContaining(['Lefebvre', 'Ranlefevre']));
+  });
+});
+
+describeEachDatabase('people search: typo tolerance as a fallback', (ctx) => {
+  let c: FixtureCampaign;
+  beforeAll(async () => {
+    c = await createCampaignFixture(ctx.database.db, 'search-fallback');
+    await ctx.database.db
+      .insertInto('person')
+      .values(
+        [...Array.from({ length: 25 }, () => 'Dupond'), 'Dupont', 'Roy', 'Royer', 'Rodrigue'].map((family_name, i) => ({
+          campaign_id: c.id,
+          id: `00000000-0000-7000-a000-${String(i).padStart(12, '0')}`,
+          given_name: 'Yvon',
+          family_name,
+        })),
+      )
+      .execute();
+  });
+  const search = (q: string) =>
+    withTenant(ctx.database.db, c.id, async (trx) => {
+      const { rows, total } = await listPeople(trx, { campaignId: c.id, zoneScope: null }, { page: 1, perPage: 100, q });
+      return { names: rows.map((r) => r.family_name), total };
+    });
+
+  it('tries similar names only when the term as typed finds fewer than 20 people', async () => {
+    // 25 found as typed: the similar "Dupont" is not added.
+    expect(await search('dupond')).toEqual({ names: Array.from({ length: 25 }, () => 'Dupond'), total: 25 });
+    // A typo finds nobody as typed: similar names are offered, and the total says how many.
+    const typo = await search('dupomd');
+    expect(new Set(typo.names)).toEqual(new Set(['Dupond', 'Dupont']));
+    expect(typo.total).toBe(26);
+  });
+
+  it('matches a short term as typed only', async () => {
+    expect((await search('roy')).names.sort()).toEqual(['Roy', 'Royer']);
+  });
+
+  it('gives the total past the last page of a search', async () => {
+    const beyond = await withTenant(ctx.database.db, c.id, (trx) =>
+      listPeople(trx, { campaignId: c.id, zoneScope: null }, { page: 4, perPage: 10, q: 'dupond' }),
+    );
+    expect(beyond).toEqual({ rows: [], total: 25 });
   });
 });
 
