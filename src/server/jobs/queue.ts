@@ -19,6 +19,8 @@ export interface JobContext {
 export interface JobDefinition {
   kind: string;
   run(ctx: JobContext): Promise<unknown>;
+  /** How long a run may take before the queue gives it up (pg-boss's default: 15 minutes). */
+  expireInSeconds?: number;
 }
 
 /** What a janitor needs to tell a crashed run from a live one. */
@@ -138,7 +140,11 @@ export function createJobQueue(
         .insertInto('job_run')
         .values({ campaign_id: campaignId, id: runId, kind, params: JSON.stringify(params), created_by: createdBy })
         .execute();
-      await (await boss()).send(kind, { campaignId, runId, params } satisfies JobPayload, { retryLimit: 0 });
+      const expireInSeconds = byKind.get(kind)?.expireInSeconds;
+      await (await boss()).send(kind, { campaignId, runId, params } satisfies JobPayload, {
+        retryLimit: 0,
+        ...(expireInSeconds ? { expireInSeconds } : {}),
+      });
       return runId;
     },
     async work() {

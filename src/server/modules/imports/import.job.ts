@@ -226,4 +226,9 @@ export async function runPeopleImport(ctx: JobContext): Promise<ImportJobResult>
 }
 
 /** The job kind, listed in JOB_DEFINITIONS. */
-export const importPeopleJob: JobDefinition = { kind: IMPORT_JOB_KIND, run: runPeopleImport };
+export const importPeopleJob: JobDefinition = {
+  kind: IMPORT_JOB_KIND,
+  run: runPeopleImport,
+  // A million rows take minutes, not the queue's default 15-minute bound; past 4 hours it is stuck.
+  expireInSeconds: 4 * 3600,
+};
