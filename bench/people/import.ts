@@ -1,0 +1,92 @@
+// Import benchmark: the same generated file loaded (1) by a raw COPY FROM STDIN into an unindexed
+// table of ten text columns — the baseline — and (2) by Relais's people import as `relais import
+// people` runs it: file copied and analysed, mapping suggested, job queued, validated, staged,
+// deduplicated, upserted, geocoded, placed in zones, tagged, consented, audited.
+import { createReadStream, openAsBlob } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { type Trx, withTenant } from '../../src/server/db/database.ts';
+import type { ImportJobResult } from '../../src/server/modules/imports/import.job.ts';
+import { createImport, type ImportActor, startImport } from '../../src/server/modules/imports/imports.service.ts';
+import { findJobRunOf } from '../../src/server/modules/jobs/jobs.repo.ts';
+import { BENCH_HEADERS } from './generate.ts';
+import type { World } from './world.ts';
+
+export interface CopyRun {
+  rows: number;
+  ms: number;
+}
+
+export interface ImportRun extends CopyRun {
+  result: ImportJobResult;
+}
+
+const COPY_TABLE = 'bench_raw_copy';
+
+/** Raw COPY of the file into a plain table of text columns (created empty first). */
+export async function rawCopy(world: World, file: string, rows: number): Promise<CopyRun> {
+  const columns = BENCH_HEADERS.map((_, i) => `c${i + 1} text`).join(', ');
+  const copy = `COPY ${COPY_TABLE} FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)`;
+  const database = world.runtime.database;
+  await database.raw.exec(`DROP TABLE IF EXISTS ${COPY_TABLE}; CREATE TABLE ${COPY_TABLE} (${columns})`);
+  let ms: number;
+  if (database.pglite) {
+    const blob = await openAsBlob(file);
+    const started = performance.now();
+    await database.pglite.query(copy.replace('STDIN', "'/dev/blob'"), [], { blob });
+    ms = performance.now() - started;
+  } else {
+    const url = world.runtime.config.databaseUrl as string;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const started = performance.now();
+      await pipeline(createReadStream(file), client.query(copyFrom(copy)));
+      ms = performance.now() - started;
+    } finally {
+      await client.end();
+    }
+  }
+  const counted = Number((await database.raw.query(`SELECT count(*) AS n FROM ${COPY_TABLE}`)).rows[0]?.n);
+  if (counted !== rows) throw new Error(`raw COPY loaded ${counted} rows, expected ${rows}`);
+  await database.raw.exec(`DROP TABLE ${COPY_TABLE}`);
+  return { rows, ms };
+}
+
+/** Relais's import of the file into the bench campaign, with e-mail consent; resolves when the job is done. */
+export async function relaisImport(world: World, file: string, rows: number): Promise<ImportRun> {
+  const { runtime, campaignId } = world;
+  const { db } = runtime.database;
+  const actor: ImportActor = { campaignId, userId: null, tokenId: null, label: 'bench', zoneScope: null };
+  const tenant = <T>(fn: (trx: Trx) => Promise<T>) => withTenant(db, campaignId, fn);
+  await runtime.jobs.work();
+  const started = performance.now();
+  const preview = await createImport(
+    { dataDir: runtime.config.dataDir, actor, fileName: 'adherents.csv', source: { kind: 'path', path: file } },
+    tenant,
+  );
+  const { job_id } = await startImport(
+    {
+      dataDir: runtime.config.dataDir,
+      jobs: runtime.jobs,
+      actor,
+      importId: preview.id,
+      body: {
+        mapping: preview.suggested_mapping,
+        on_duplicate: 'update',
+        consent: { channels: ['email'], proof_text: "J'accepte de recevoir les nouvelles de la campagne par e-mail." },
+      },
+    },
+    tenant,
+  );
+  for (;;) {
+    const job = await findJobRunOf(db, campaignId, job_id);
+    if (job?.state === 'failed') throw new Error(`import failed: ${job.error}`);
+    if (job?.state === 'succeeded') {
+      const ms = performance.now() - started;
+      return { rows, ms, result: job.result as ImportJobResult };
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
