@@ -33,6 +33,9 @@ export const PageQuery = Type.Object({
 export function collection<T extends TSchema>(name: string, item: T) {
   return Type.Object({
     total_records: Type.Integer(),
+    total_is_lower_bound: Type.Optional(
+      Type.Boolean({ description: 'true when the collection stopped counting (a broad search): there are at least total_records' }),
+    ),
     page: Type.Optional(Type.Integer()),
     per_page: Type.Optional(Type.Integer()),
     total_pages: Type.Optional(Type.Integer()),

@@ -142,7 +142,12 @@ describeEachDatabase('demo seed', (ctx) => {
       .execute();
     expect(addresses.length).toBe(rows.length);
     for (const a of addresses) expect(a.address_zones).toEqual(a.zone_ids);
-    const unlocated = await db.selectFrom('address').select('id').where('campaign_id', '=', campaignId).where('zone_ids', 'is', null).execute();
+    const unlocated = await db
+      .selectFrom('address')
+      .select('id')
+      .where('campaign_id', '=', campaignId)
+      .where('zone_ids', 'is', null)
+      .execute();
     expect(unlocated).toEqual([]);
   });
 

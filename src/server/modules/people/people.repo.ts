@@ -4,6 +4,8 @@ import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kys
 import type { Trx } from '../../db/database.ts';
 import type { DB, LadderStage } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/problem.ts';
+import { compileSegment } from '../segments/segment-compiler.ts';
+import type { SegmentCondition } from '../segments/segment-definition.ts';
 import { normalizePhone, type PersonRow } from './normalize.ts';
 
 /** Who is asking: their campaign and, for a referent, their zones. */
@@ -95,13 +97,21 @@ const searchTerm = (q: string) => sql<string>`lower(relais_unaccent(${q}))`;
 const likeEscape = (q: string) => q.replace(/[\\%_]/g, '\\$&');
 
 /**
- * Search as you type: substring or trigram word similarity on search_text. The matching runs in
- * relais_person_search() (migration 0003) so that the GIN trigram index serves it under row-level
- * security; a phone typed the national way ("06 12 …") is also looked for in its E.164 form.
+ * Search as you type: substring, or trigram word similarity as a fallback, on search_text. The
+ * matching runs in relais_person_search() (migrations 0003, 0006, 0007) so that the GIN trigram index
+ * serves it under row-level security; a phone typed the national way ("06 12 …") is also looked for
+ * in its E.164 form. `cap` stops the matching after that many people (see SEARCH_CAP).
  */
-export function applySearch(query: PersonQuery, q: string): PersonQuery {
+export function applySearch(
+  query: PersonQuery,
+  q: string,
+  options: { zoneScope?: readonly string[] | null; cap?: number | null } = {},
+): PersonQuery {
   const phone = /^[\d\s.+()-]{6,}$/.test(q) ? normalizePhone(q) : null;
-  return query.where(sql<SqlBool>`person.id in (select relais_person_search(${q}, ${phone}::text))`);
+  const zones = options.zoneScope ? [...options.zoneScope] : null;
+  return query.where(
+    sql<SqlBool>`person.id in (select relais_person_search(${q}, ${phone}::text, ${zones}::uuid[], ${options.cap ?? null}::integer))`,
+  );
 }
 
 /** Relevance order for a search: word-prefix matches first, then by trigram word similarity. */
@@ -112,38 +122,32 @@ function orderBySearch<Q extends SelectQueryBuilder<DB, 'person', PersonRow>>(qu
     .orderBy(sql`word_similarity(${searchTerm(q)}, person.search_text)`, 'desc') as Q;
 }
 
-/** Builds the filtered query of a people list (no order, no paging): shared by rows and count. */
+/**
+ * Builds the filtered query of a people list (no order, no paging): shared by rows and count. The
+ * filters are a segment (stage, zone, tag, list), compiled by the segment compiler with the base
+ * conditions and the referent's scope, so that a list and a segment never disagree on who they show.
+ */
 export function peopleListQuery(trx: Trx, scope: PeopleScope, query: ListPeopleQuery): PersonQuery {
-  let q: PersonQuery = visiblePeople(trx, scope).where('person.anonymized_at', 'is', null);
-  if (query.stage) q = q.where('person.ladder_stage', '=', query.stage);
-  if (query.zoneId) q = q.where(sql<SqlBool>`person.zone_ids @> array[${query.zoneId}]::uuid[]`);
-  if (query.tagId) {
-    const tagId = query.tagId;
-    q = q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('tagging as t')
-          .select(sql`1`.as('one'))
-          .whereRef('t.campaign_id', '=', 'person.campaign_id')
-          .whereRef('t.person_id', '=', 'person.id')
-          .where('t.tag_id', '=', tagId),
-      ),
-    );
-  }
-  if (query.listId) {
-    const listId = query.listId;
-    q = q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('list_member as m')
-          .select(sql`1`.as('one'))
-          .whereRef('m.campaign_id', '=', 'person.campaign_id')
-          .whereRef('m.person_id', '=', 'person.id')
-          .where('m.list_id', '=', listId),
-      ),
-    );
-  }
+  const children: SegmentCondition[] = [];
+  if (query.stage) children.push({ field: 'ladder_stage', cmp: 'in', value: [query.stage] });
+  if (query.zoneId) children.push({ field: 'zone', cmp: 'in', value: [query.zoneId] });
+  if (query.tagId) children.push({ field: 'tag', cmp: 'has', value: query.tagId });
+  if (query.listId) children.push({ field: 'list', cmp: 'member', value: query.listId });
+  let q: PersonQuery = trx.selectFrom('person').where(compileSegment({ op: 'and', children }, scope));
   if (query.filter) q = applyOsdiFilter(q, query.filter);
-  if (query.q?.trim()) q = applySearch(q, query.q.trim());
+  if (query.q?.trim()) q = applySearch(q, query.q.trim(), { zoneScope: scope.zoneScope, cap: searchCapOf(query) });
   return q;
+}
+
+/**
+ * Matches a search ranks and counts at most, when the search is the list's only filter: a short,
+ * common term ("roy") matches tens of thousands in a large base, and the list then says "more than
+ * 1,000" (typing on narrows it). With other filters every match is kept, so none is lost to them.
+ */
+export const SEARCH_CAP = 1000;
+
+function searchCapOf(query: ListPeopleQuery): number | null {
+  return query.stage || query.zoneId || query.tagId || query.listId || query.filter ? null : SEARCH_CAP;
 }
 
 /** The query of one page of people, ordered: a SORTS key ('-' for descending), else relevance when searching, else newest. */
@@ -171,22 +175,32 @@ export async function prepareSearch(trx: Trx): Promise<void> {
   await sql`select set_config('pg_trgm.word_similarity_threshold', '0.45', true)`.execute(trx);
 }
 
+export interface PeoplePage {
+  rows: PersonRow[];
+  total: number;
+  /** True when a search stopped at SEARCH_CAP matches: there are at least `total`. */
+  totalIsLowerBound: boolean;
+}
+
 /** A page of people and the total count. */
-export async function listPeople(trx: Trx, scope: PeopleScope, query: ListPeopleQuery): Promise<{ rows: PersonRow[]; total: number }> {
+export async function listPeople(trx: Trx, scope: PeopleScope, query: ListPeopleQuery): Promise<PeoplePage> {
+  const capped = (total: number) => Boolean(query.q?.trim()) && searchCapOf(query) !== null && total >= SEARCH_CAP;
   if (query.q?.trim()) {
     await prepareSearch(trx);
     // A search reads all its matches to rank them anyway: the total comes with the page, in one
     // evaluation of the search instead of two (past the last page, the count below says how many).
     const ranked = await peoplePageQuery(trx, scope, query).select(sql<string>`count(*) over ()`.as('total_records')).execute();
     if (ranked.length > 0 || query.page === 1) {
-      return { rows: ranked.map(({ total_records: _, ...row }) => row), total: Number(ranked[0]?.total_records ?? 0) };
+      const total = Number(ranked[0]?.total_records ?? 0);
+      return { rows: ranked.map(({ total_records: _, ...row }) => row), total, totalIsLowerBound: capped(total) };
     }
   }
   const rows = await peoplePageQuery(trx, scope, query).execute();
-  const total = await peopleListQuery(trx, scope, query)
+  const counted = await peopleListQuery(trx, scope, query)
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
-  return { rows, total: Number(total.n) };
+  const total = Number(counted.n);
+  return { rows, total, totalIsLowerBound: capped(total) };
 }
 
 export interface Related {

@@ -93,7 +93,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = requireActor(request, 'people.read');
       const q = request.query;
       return inTenant(app, actor, async (trx) => {
-        const { rows, total } = await listPeople(trx, actor, {
+        const { rows, total, totalIsLowerBound } = await listPeople(trx, actor, {
           page: q.page,
           perPage: q.per_page,
           q: q.q,
@@ -107,6 +107,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const totalPages = Math.max(1, Math.ceil(total / q.per_page));
         return {
           total_records: total,
+          ...(totalIsLowerBound ? { total_is_lower_bound: true } : {}),
           total_pages: totalPages,
           page: q.page,
           per_page: q.per_page,

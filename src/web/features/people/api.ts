@@ -56,6 +56,8 @@ export interface Person {
 /** An OSDI/HAL collection: the items are the one array under `_embedded`, whatever its key. */
 export interface Collection {
   total_records?: number;
+  /** A broad search stopped counting: there are at least total_records. */
+  total_is_lower_bound?: boolean;
   total_pages?: number;
   page?: number;
   per_page?: number;

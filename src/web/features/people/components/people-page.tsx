@@ -121,7 +121,11 @@ export function PeoplePage() {
         />
         <Group justify="space-between" gap="xs" mih={30}>
           <Text size="sm" c="dimmed" aria-live="polite" data-testid="people-total">
-            {first.data ? t('total', { count: total }) : ' '}
+            {first.data
+              ? first.data.total_is_lower_bound
+                ? t('totalAtLeast', { count: fmt.number(total) })
+                : t('total', { count: total })
+              : ' '}
           </Text>
           {canWrite && selected.size > 0 && !allMatching && !filters.q && total > selected.size && (
             <Button size="compact-sm" variant="subtle" onClick={() => setAllMatching(true)}>

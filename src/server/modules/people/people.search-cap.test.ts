@@ -1,0 +1,54 @@
+// A broad search (the only filter of the people list) ranks and counts at most SEARCH_CAP
+// matches and says so; with another filter, or with a referent's zones, no match is lost.
+import { sql } from 'kysely';
+import { beforeAll, expect, it } from 'vitest';
+import { withTenant } from '../../db/database.ts';
+import { useOwnerApp } from '../../testing/app.ts';
+import { describeEachDatabase } from '../../testing/databases.ts';
+import { listPeople, SEARCH_CAP } from './people.repo.ts';
+
+const MANY = 2 * SEARCH_CAP + 200;
+
+describeEachDatabase('people search cap', (ctx) => {
+  const suite = useOwnerApp(ctx, 'search-cap');
+
+  beforeAll(async () => {
+    const { c } = suite;
+    // MANY people named Zébulon, alternately in the two zones, every third a volunteer.
+    await sql`insert into person (campaign_id, id, given_name, family_name, email, zone_ids, ladder_stage)
+      select ${c.id}::uuid, ('00000000-0000-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, 'Zébulon', 'Manège' || g,
+        'z' || g || '@example.org', array[(array[${c.zones[0]!.id}::uuid, ${c.zones[1]!.id}::uuid])[1 + g % 2]],
+        case when g % 3 = 0 then 'volunteer' else 'curious' end
+      from generate_series(1, ${MANY}) g`.execute(ctx.database.db);
+  });
+
+  it('stops at the cap when the search is the only filter, and says the total is a lower bound', async () => {
+    const res = await suite.owner.request('GET', '/api/v1/people?q=zebulon&per_page=20');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.total_records).toBe(SEARCH_CAP);
+    expect(body.total_is_lower_bound).toBe(true);
+    expect(body._embedded['osdi:people']).toHaveLength(20);
+    // A narrower search counts exactly.
+    const narrow = (await suite.owner.request('GET', '/api/v1/people?q=man%C3%A8ge2199')).json();
+    expect(narrow.total_records).toBe(1);
+    expect(narrow.total_is_lower_bound).toBeUndefined();
+  });
+
+  it('counts every match when another filter narrows the list', async () => {
+    const body = (await suite.owner.request('GET', '/api/v1/people?q=zebulon&stage=volunteer')).json();
+    expect(body.total_records).toBe(Math.floor(MANY / 3));
+    expect(body.total_is_lower_bound).toBeUndefined();
+  });
+
+  it('keeps only what a referent may see before capping', async () => {
+    const zone = suite.c.zones[1]!.id;
+    const page = await withTenant(ctx.database.db, suite.c.id, (trx) =>
+      listPeople(trx, { campaignId: suite.c.id, zoneScope: [zone] }, { q: 'zébulon', page: 1, perPage: 100 }),
+    );
+    // Half of MANY live in that zone: still more than the cap, all of them visible to the referent.
+    expect(page.total).toBe(SEARCH_CAP);
+    expect(page.totalIsLowerBound).toBe(true);
+    expect(page.rows.every((r) => r.zone_ids.includes(zone))).toBe(true);
+  });
+});
