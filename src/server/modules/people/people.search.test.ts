@@ -122,6 +122,13 @@ describeEachDatabase('people search: typo tolerance as a fallback', (ctx) => {
     expect((await search('roy')).names.sort()).toEqual(['Roy', 'Royer']);
   });
 
+  it('matches the words of a term in order, with anything between them, and no similar names', async () => {
+    expect((await search('yvon roy')).names.sort()).toEqual(['Roy', 'Royer']);
+    expect((await search('  Yv  Dupon ')).total).toBe(26);
+    // Two words with a typo: as typed only (similarity is for one-word terms).
+    expect((await search('yvon dupomd')).total).toBe(0);
+  });
+
   it('gives the total past the last page of a search', async () => {
     const beyond = await withTenant(ctx.database.db, c.id, (trx) =>
       listPeople(trx, { campaignId: c.id, zoneScope: null }, { page: 4, perPage: 10, q: 'dupond' }),
