@@ -1,8 +1,9 @@
 // Compiles a segment definition to ONE SQL condition on `person`: EXISTS subqueries for tags, lists
-// and activities, `zone_ids && $::uuid[]` (GIN) for zones, the cached consent columns, typed casts
-// for custom fields. Every leaf is null-safe (true or false, never NULL) so that NOT is the exact
-// complement of what it negates. The result always excludes anonymised and merged people and
-// applies the actor's zone scope. The SQL is snapshot-tested in segment-compiler.test.ts.
+// and activities, `zone_ids && $::uuid[]` for zones (checked while scanning: under row-level
+// security no index can serve it), the cached consent columns, typed casts for custom fields. Every
+// leaf is null-safe (true or false, never NULL) so that NOT is the exact complement of what it
+// negates. The result always excludes anonymised and merged people and applies the actor's zone
+// scope. The SQL is snapshot-tested in segment-compiler.test.ts.
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { CustomFieldType } from '../../db/schema.ts';
 import {
