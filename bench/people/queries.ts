@@ -48,10 +48,15 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
 /** The two most populated arrondissements (or top-layer zones) and the most used tag. */
 async function segmentInputs(world: World) {
   const { db } = world.runtime.database;
-  const zones = await sql<{ id: string }>`select z.id from zone z
+  // People per zone in one pass over person (no index serves zone_ids), then the top layer's two largest.
+  const zones = await sql<{ id: string }>`with counts as (
+        select z, count(*) as n from person p cross join unnest(p.zone_ids) as z
+        where p.campaign_id = ${world.campaignId} group by z)
+      select z.id from zone z
       join zone_layer l on l.campaign_id = z.campaign_id and l.id = z.layer_id
+      join counts c on c.z = z.id
       where z.campaign_id = ${world.campaignId}
-      order by l.position, (select count(*) from person p where p.campaign_id = z.campaign_id and p.zone_ids @> array[z.id]) desc
+      order by l.position, c.n desc
       limit 2`.execute(db);
   const tag = await db
     .selectFrom('tag')
