@@ -190,6 +190,38 @@ describe('back office people', () => {
     expect(await page.getByRole('alert').innerText()).toMatch(/introuvable/i);
   });
 
+  it('says "more than 1,000" while a broad search is typed, in French then English, and counts a narrower one', async () => {
+    const page = await h.newPage();
+    await login(page, DIRECTOR, DEMO_PASSWORD);
+    await page.getByTestId('stat-people-total').waitFor();
+    await page.goto('/app/people');
+    const total = page.getByTestId('people-total');
+    await total.filter({ hasText: /\d/ }).waitFor();
+    const search = page.getByRole('searchbox', { name: /^rechercher$/i });
+    await search.fill('e');
+    await expect.poll(() => total.innerText()).toMatch(/^Plus de 1\s000 personnes\s: précisez la recherche$/);
+    await h.shot(page, 'people-07-broad-search-fr');
+    // The commonest family name: found by dozens as typed, so no similar names are added.
+    const { rows } = await sql<{ family_name: string }>`select family_name from person
+      where campaign_id = ${h.campaignId} and merged_into is null and family_name <> ''
+      group by family_name order by count(*) desc, family_name limit 1`.execute(h.runtime.database.db);
+    const family = rows[0]?.family_name ?? '';
+    const expected = await count(sql`search_text like ${`%${family.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')}%`}`);
+    expect(expected).toBeGreaterThanOrEqual(20);
+    expect(expected).toBeLessThan(1000);
+    await search.fill(family);
+    await expect.poll(() => total.innerText()).toMatch(new RegExp(`^${expected} personnes?$`));
+
+    await search.fill('e');
+    await page.getByRole('button', { name: /langue|language/i }).click();
+    await page.getByRole('menuitem', { name: /english/i }).click();
+    await expect.poll(() => total.innerText()).toBe('More than 1,000 people: keep typing to narrow the search');
+    await h.shot(page, 'people-08-broad-search-en');
+    await page.getByRole('button', { name: /langue|language/i }).click();
+    await page.getByRole('menuitem', { name: /français/i }).click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('fr');
+  });
+
   it("exports a person's data", async () => {
     const page = await h.newPage();
     await login(page, DIRECTOR, DEMO_PASSWORD);
