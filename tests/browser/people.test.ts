@@ -206,7 +206,10 @@ describe('back office people', () => {
       where campaign_id = ${h.campaignId} and merged_into is null and family_name <> ''
       group by family_name order by count(*) desc, family_name limit 1`.execute(h.runtime.database.db);
     const family = rows[0]?.family_name ?? '';
-    const folded = family.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const folded = family
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '');
     const expected = await count(sql`search_text like ${`%${folded}%`}`);
     expect(expected).toBeGreaterThanOrEqual(20);
     expect(expected).toBeLessThan(1000);
