@@ -98,7 +98,7 @@ const likeEscape = (q: string) => q.replace(/[\\%_]/g, '\\$&');
 
 /**
  * Search as you type: substring, or trigram word similarity as a fallback, on search_text. The
- * matching runs in relais_person_search() (migrations 0003, 0006, 0007) so that the GIN trigram index
+ * matching runs in relais_person_search() (migrations 0003, 0006–0008) so that the GIN trigram index
  * serves it under row-level security; a phone typed the national way ("06 12 …") is also looked for
  * in its E.164 form. `cap` stops the matching after that many people (see SEARCH_CAP).
  */
