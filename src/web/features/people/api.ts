@@ -103,11 +103,11 @@ export function displayName(person: Person): string {
   return name || primaryEmail(person) || primaryPhone(person) || '—';
 }
 
-/** One page of the people list (the virtualised table asks for the pages it shows). */
-export function usePeoplePage(filters: PeopleFilters, page: number, enabled = true) {
-  return useQuery({
-    queryKey: ['people', 'list', filters, page],
-    queryFn: ({ signal }) =>
+/** The query of one page of the people list: its key and fetch, shared by the page and the virtualised table. */
+export function peoplePageQuery(filters: PeopleFilters, page: number) {
+  return {
+    queryKey: ['people', 'list', filters, page] as const,
+    queryFn: ({ signal }: { signal: AbortSignal }) =>
       api.get<Collection>(
         '/api/v1/people',
         {
@@ -122,9 +122,16 @@ export function usePeoplePage(filters: PeopleFilters, page: number, enabled = tr
         },
         signal,
       ),
+    staleTime: 30_000,
+  };
+}
+
+/** One page of the people list (the virtualised table asks for the pages it shows). */
+export function usePeoplePage(filters: PeopleFilters, page: number, enabled = true) {
+  return useQuery({
+    ...peoplePageQuery(filters, page),
     enabled,
     placeholderData: page === 1 ? keepPreviousData : undefined,
-    staleTime: 30_000,
   });
 }
 

@@ -5,11 +5,10 @@ import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
 import { Link } from 'react-router';
-import { api } from '../../../api/client.ts';
 import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
 import { useIsPhone } from '../../../ui/use-is-phone.ts';
-import { type Collection, displayName, itemsOf, PAGE_SIZE, type PeopleFilters, type Person, primaryEmail, primaryPhone } from '../api.ts';
+import { displayName, itemsOf, PAGE_SIZE, type PeopleFilters, type Person, peoplePageQuery, primaryEmail, primaryPhone } from '../api.ts';
 import { peopleMessages } from '../messages.ts';
 import '../people.css';
 import { StageBadge } from './stage.tsx';
@@ -61,27 +60,7 @@ function VirtualPeople({
     for (let p = Math.floor(firstIndex / PAGE_SIZE) + 1; p <= Math.floor(lastIndex / PAGE_SIZE) + 1; p += 1) if (p > 1) list.push(p);
     return list;
   }, [firstIndex, lastIndex]);
-  const pageQueries = useQueries({
-    queries: pages.map((page) => ({
-      queryKey: ['people', 'list', filters, page],
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        api.get<Collection>(
-          '/api/v1/people',
-          {
-            page,
-            per_page: PAGE_SIZE,
-            q: filters.q.trim() || undefined,
-            stage: filters.stage,
-            zone_id: filters.zone_id,
-            tag_id: filters.tag_id,
-            list_id: filters.list_id,
-            sort: filters.sort,
-          },
-          signal,
-        ),
-      staleTime: 30_000,
-    })),
-  });
+  const pageQueries = useQueries({ queries: pages.map((page) => peoplePageQuery(filters, page)) });
   const rowAt = (index: number): Person | undefined => {
     const page = Math.floor(index / PAGE_SIZE) + 1;
     if (page === 1) return firstPage[index];

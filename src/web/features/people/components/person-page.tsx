@@ -91,7 +91,8 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
   const t = useT(peopleMessages);
   const fmt = useFormat();
   const [editing, setEditing] = useState(false);
-  const definitions = useCustomFieldsQuery().data ?? [];
+  const fieldsQuery = useCustomFieldsQuery();
+  const definitions = fieldsQuery.data ?? [];
   // Values in the order and under the labels the campaign set (settings); keys without a definition last.
   const rank = (key: string) => {
     const index = definitions.findIndex((d) => d.key === key);
@@ -158,7 +159,8 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
         {row(t('birthdate'), person.birthdate ? fmt.date(person.birthdate) : null)}
         {row(t('gender'), person.gender)}
       </SimpleGrid>
-      {custom.length > 0 && (
+      {/* Once the definitions are in: no flash of raw keys in the wrong order (if they fail, the keys show). */}
+      {custom.length > 0 && !fieldsQuery.isPending && (
         <>
           <Text size="sm" fw={600} mt="md" mb={4}>
             {t('customFields')}

@@ -10,6 +10,7 @@ import { useIsPhone } from '../../../ui/use-is-phone.ts';
 import { type CustomField, useDeleteField, useFieldsQuery, useReorderFields } from '../api.ts';
 import { settingsMessages } from '../messages.ts';
 import { FieldModal, useTypeLabel } from './field-modal.tsx';
+import { RowActions } from './row-actions.tsx';
 
 const SHOWN_CHOICES = 4;
 
@@ -127,16 +128,7 @@ function FieldList({ fields, onMove, onEdit, onRemove }: FieldListProps) {
         )}
       </Group>
     ) : null;
-  const actions = (field: CustomField) => (
-    <Group gap={4} wrap="nowrap">
-      <Button size="xs" variant="light" onClick={() => onEdit(field)} aria-label={t('editLabel', { name: field.label })}>
-        {t('edit')}
-      </Button>
-      <Button size="xs" variant="subtle" color="red" onClick={() => onRemove(field)} aria-label={t('deleteLabel', { name: field.label })}>
-        {t('delete')}
-      </Button>
-    </Group>
-  );
+  const actions = (field: CustomField) => <RowActions name={field.label} onEdit={() => onEdit(field)} onRemove={() => onRemove(field)} />;
 
   if (phone) {
     return (

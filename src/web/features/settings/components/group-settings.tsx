@@ -14,6 +14,7 @@ import { type GroupKind, type Group as Named, useDeleteGroup, useGroupsQuery } f
 import { settingsMessages } from '../messages.ts';
 import { GroupModal } from './group-modal.tsx';
 import { GROUP_TEXT } from './group-text.ts';
+import { RowActions } from './row-actions.tsx';
 
 /** The tags or the lists of the campaign, managed in place. */
 export function GroupSettings({ kind }: { kind: GroupKind }) {
@@ -129,16 +130,7 @@ function GroupList({ kind, groups, onEdit, onRemove }: GroupListProps) {
         {t('people', { count: 0 })}
       </Text>
     );
-  const actions = (group: Named) => (
-    <Group gap={4} wrap="nowrap">
-      <Button size="xs" variant="light" onClick={() => onEdit(group)} aria-label={t('editLabel', { name: group.name })}>
-        {t('edit')}
-      </Button>
-      <Button size="xs" variant="subtle" color="red" onClick={() => onRemove(group)} aria-label={t('deleteLabel', { name: group.name })}>
-        {t('delete')}
-      </Button>
-    </Group>
-  );
+  const actions = (group: Named) => <RowActions name={group.name} onEdit={() => onEdit(group)} onRemove={() => onRemove(group)} />;
 
   if (phone) {
     return (
