@@ -17,6 +17,15 @@ const UUID7 = sql.raw(
 const STAGE_RANK = (x: RawBuilder<unknown> | ReturnType<typeof sql.ref>) =>
   sql`array_position(array['curious','sympathizer','volunteer','activist']::text[], ${x}::text)`;
 
+/**
+ * Whether a person (a row aliased `alias` with email, phone, street_address) can be reached on a
+ * consent channel: the one rule for the consents an import gives and the cache it writes with them.
+ */
+function reachableBy(channel: RawBuilder<unknown> | ReturnType<typeof sql.ref>, alias: string) {
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
+  return sql`case ${channel} when 'email' then ${column('email')} is not null when 'post' then ${column('street_address')} <> '' else ${column('phone')} is not null end`;
+}
+
 export interface ApplyOptions {
   campaignId: string;
   table: string;
@@ -146,10 +155,10 @@ export function applyStatements(o: ApplyOptions) {
         s.address_id, s.lon, s.lat, s.zone_ids, x.email, x.sms, x.phone, x.post,
         case when x.email or x.sms or x.phone or x.post then now() end
       from ${t} s cross join lateral (select
-          s.email is not null and 'email' = any(${channels}::text[]) as email,
-          s.phone is not null and 'sms' = any(${channels}::text[]) as sms,
-          s.phone is not null and 'phone' = any(${channels}::text[]) as phone,
-          s.street_address <> '' and 'post' = any(${channels}::text[]) as post) x
+          ${sql.lit('email')} = any(${channels}::text[]) and ${reachableBy(sql.lit('email'), 's')} as email,
+          ${sql.lit('sms')} = any(${channels}::text[]) and ${reachableBy(sql.lit('sms'), 's')} as sms,
+          ${sql.lit('phone')} = any(${channels}::text[]) and ${reachableBy(sql.lit('phone'), 's')} as phone,
+          ${sql.lit('post')} = any(${channels}::text[]) and ${reachableBy(sql.lit('post'), 's')} as post) x
       where s.action = 'create'`,
     newStages: sql`insert into ladder_move (campaign_id, id, person_id, from_stage, to_stage, reason, actor_label)
       select ${c}, ${UUID7}, s.target_id, null, s.ladder_stage, ${`import ${o.fileName}`}, ${o.actorLabel}
@@ -175,10 +184,7 @@ export function applyStatements(o: ApplyOptions) {
         ${o.actorLabel}
       from ${t} s cross join unnest(${channels}::text[]) as ch
       join person p on p.campaign_id = ${c} and p.id = s.target_id
-      where ${live} and case ch
-        when 'email' then p.email is not null
-        when 'post' then p.street_address <> ''
-        else p.phone is not null end`,
+      where ${live} and ${reachableBy(sql.ref('ch'), 'p')}`,
     // The consents above were given to people whose cache is already set (created) or is
     // recomputed here (updated): the ledger's per-statement trigger stands aside meanwhile.
     consentCacheSet: sql`select set_config('relais.consent_cache', 'set', true)`,
