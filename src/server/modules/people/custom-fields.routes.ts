@@ -7,7 +7,7 @@ import { inTenant, requireActor } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { DateTime, NoContent, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { listCustomFields } from './custom-fields.ts';
+import { CUSTOM_FIELD_KEY, listCustomFields } from './custom-fields.ts';
 import { IdParams } from './people.schemas.ts';
 
 const FieldSchema = Type.Object({
@@ -20,7 +20,7 @@ const FieldSchema = Type.Object({
   created_at: DateTime,
 });
 const FieldInput = Type.Object({
-  key: Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }),
+  key: Type.String({ pattern: CUSTOM_FIELD_KEY.source }),
   label: Type.String({ minLength: 1, maxLength: 120 }),
   type: StringEnum(CUSTOM_FIELD_TYPES),
   choices: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 120 }), { maxItems: 200 })),

@@ -75,7 +75,13 @@ export const PersonInputSchema = Type.Object(
       ),
     ),
     languages_spoken: Type.Optional(Type.Array(Type.String({ maxLength: 10 }), { maxItems: 10 })),
-    custom_fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    custom_fields: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        maxProperties: 500,
+        description:
+          "Values by field key, checked against the campaign's custom fields (type, choices); only the keys given change, null or blank removes a value. A bad value answers CUSTOM_FIELD_INVALID with errors: [{pointer, key, code, message}].",
+      }),
+    ),
     birthdate: Type.Optional(Nullable(Type.String({ format: 'date' }))),
     gender: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
     source: Type.Optional(Type.String({ maxLength: 100 })),

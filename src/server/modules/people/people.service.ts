@@ -6,7 +6,7 @@ import type { ConsentChannel, LadderStage } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { recordConsents } from './consent.ts';
-import { listCustomFields, mergeCustomFields, validateCustomFields } from './custom-fields.ts';
+import { customFieldsUpdate, listCustomFields, mergeCustomFields, validateCustomFields } from './custom-fields.ts';
 import { geocodeAndLocate, locatePeople } from './geocode.ts';
 import { recordActivity } from './ladder.ts';
 import { normalizeEmail, normalizePhone, type PersonRow } from './normalize.ts';
@@ -103,7 +103,8 @@ async function toColumns(trx: Trx, campaignId: string, input: PersonInput, curre
   if (input.custom_fields !== undefined) {
     const defs = await listCustomFields(trx, campaignId);
     const valid = validateCustomFields(defs, input.custom_fields);
-    columns.custom_fields = JSON.stringify(mergeCustomFields(current?.custom_fields ?? {}, valid));
+    if (!current) columns.custom_fields = JSON.stringify(mergeCustomFields({}, valid));
+    else if (Object.keys(valid).length > 0) columns.custom_fields = customFieldsUpdate(valid);
   }
   return columns;
 }
