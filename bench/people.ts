@@ -21,6 +21,7 @@ Options:
   --rows-pglite <n>     rows imported on PGlite (default 100000)
   --rounds <n>          timed runs of each query (default 30)
   --pg-url <url>        PostgreSQL server for the relais_bench database (default postgres://postgres@127.0.0.1:5432/)
+  --keep                keep the relais_bench database afterwards (to look at plans with EXPLAIN)
   -h, --help            this help`;
 
 const TARGETS = { importRatio: 0.25, segmentRatio: 1.5, segmentMs: 200, searchRatio: 0.05, pgliteFactor: 3 };
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     'rows-pglite': { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '30' },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/' },
+    keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -73,7 +75,7 @@ const results: KindResult[] = [];
 for (const kind of kinds) {
   const rows = counts[kind];
   log(`\n${kind}: ${rows.toLocaleString('en')} people`);
-  const world = await openWorld(kind, values['pg-url'], log);
+  const world = await openWorld(kind, values['pg-url'], log, { keep: values.keep });
   try {
     const file = path.join(world.dataDir, 'adherents.csv');
     const generated = await generatePeopleCsv(file, rows, world.addresses);

@@ -36,8 +36,13 @@ async function cityFiles(workDir: string): Promise<{ dir: string; manifest: City
   return { dir, manifest: generated.manifest, city: 'generated city (no Paris mirror)' };
 }
 
-/** Opens a fresh database of the given kind with the bench campaign and its territory. */
-export async function openWorld(kind: DatabaseKind, postgresUrl: string, log: (line: string) => void): Promise<World> {
+/** Opens a fresh database of the given kind with the bench campaign and its territory; `keep` leaves PostgreSQL's for EXPLAIN. */
+export async function openWorld(
+  kind: DatabaseKind,
+  postgresUrl: string,
+  log: (line: string) => void,
+  options: { keep?: boolean } = {},
+): Promise<World> {
   const dataDir = path.join(os.tmpdir(), `relais-bench-people-${process.pid}-${kind}`);
   await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
@@ -73,7 +78,8 @@ export async function openWorld(kind: DatabaseKind, postgresUrl: string, log: (l
     version,
     async close() {
       await runtime.close();
-      if (kind === 'postgres') await dropBenchPostgres(postgresUrl);
+      if (kind === 'postgres' && !options.keep) await dropBenchPostgres(postgresUrl);
+      else if (kind === 'postgres') log(`  kept: ${databaseUrl}`);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
