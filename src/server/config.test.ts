@@ -26,4 +26,21 @@ describe('config', () => {
   it('marks cookies secure behind https', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://paris.example.org' }).cookieSecure).toBe(true);
   });
+
+  it('keeps import files 7 days and rejected rows 30 days unless told otherwise, never 0 days', () => {
+    expect(loadConfig({})).toMatchObject({ importSourceRetentionDays: 7, importRejectedRetentionDays: 30 });
+    expect(loadConfig({ IMPORT_SOURCE_RETENTION_DAYS: '2', IMPORT_REJECTED_RETENTION_DAYS: '90' })).toMatchObject({
+      importSourceRetentionDays: 2,
+      importRejectedRetentionDays: 90,
+    });
+    try {
+      loadConfig({ IMPORT_SOURCE_RETENTION_DAYS: '0', IMPORT_REJECTED_RETENTION_DAYS: 'a month' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'IMPORT_SOURCE_RETENTION_DAYS must be at least 1, got "0"',
+        'IMPORT_REJECTED_RETENTION_DAYS must be a non-negative integer, got "a month"',
+      ]);
+    }
+  });
 });

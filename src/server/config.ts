@@ -23,6 +23,10 @@ export interface Config {
   readonly webDistDir: string;
   /** Largest people import accepted, in bytes. */
   readonly importMaxBytes: number;
+  /** Days an uploaded import file is kept after its import ended (or after upload, if never started). */
+  readonly importSourceRetentionDays: number;
+  /** Days the rejected rows of a finished import stay downloadable before they are deleted. */
+  readonly importRejectedRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +56,9 @@ export const CONFIG_DOC: Record<string, string> = {
   LOGIN_MAX_FAILURES: 'failed logins before an account is locked (default 5)',
   LOGIN_LOCK_MINUTES: 'how long a locked account stays locked (default 15)',
   IMPORT_MAX_MB: 'largest people import accepted, in MB (default 256)',
+  IMPORT_SOURCE_RETENTION_DAYS:
+    'days an uploaded import file is kept once its import has ended, or after upload if it was never started (default 7, at least 1)',
+  IMPORT_REJECTED_RETENTION_DAYS: 'days the rejected rows of an import stay downloadable after it ends (default 30, at least 1)',
 };
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
@@ -63,6 +70,16 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems
     return fallback;
   }
   return n;
+}
+
+/** A number of days that must be at least 1 (a retention of 0 would delete a file while it is in use). */
+function daysVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const days = intVar(env, name, fallback, problems);
+  if (days < 1) {
+    problems.push(`${name} must be at least 1, got "${env[name]}"`);
+    return fallback;
+  }
+  return days;
 }
 
 /** Reads and validates the configuration; reports every bad variable at once. */
@@ -107,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginLockMinutes: intVar(env, 'LOGIN_LOCK_MINUTES', 15, problems),
     webDistDir: path.resolve(import.meta.dirname, '../../dist/web'),
     importMaxBytes: intVar(env, 'IMPORT_MAX_MB', 256, problems) * 1024 * 1024,
+    importSourceRetentionDays: daysVar(env, 'IMPORT_SOURCE_RETENTION_DAYS', 7, problems),
+    importRejectedRetentionDays: daysVar(env, 'IMPORT_REJECTED_RETENTION_DAYS', 30, problems),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);
