@@ -9,13 +9,16 @@ import { demoJob } from './jobs/demo.job.ts';
 import { createJobQueue, type JobDefinition, type JobJanitor, type JobQueue } from './jobs/queue.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { importPeopleJob } from './modules/imports/import.job.ts';
-import { importJanitor } from './modules/imports/janitor.ts';
+import { importJanitorOf } from './modules/imports/janitor.ts';
 import { retentionJob } from './modules/people/rights.ts';
 
 /** Every job kind the workers run. Add new kinds here. */
 export const JOB_DEFINITIONS: readonly JobDefinition[] = [demoJob, importPeopleJob, retentionJob];
-/** Clean-ups of what crashed job processes leave behind, run when a worker starts. */
-export const JOB_JANITORS: readonly JobJanitor[] = [importJanitor];
+/**
+ * Clean-ups run when a worker starts and every 10 minutes (what crashed job processes leave behind,
+ * files past their retention), each made from the deployment settings it needs.
+ */
+export const JOB_JANITORS: readonly ((config: Config) => JobJanitor)[] = [importJanitorOf];
 
 export interface Runtime {
   config: Config;
@@ -35,7 +38,7 @@ export async function openRuntime(config: Config, database?: Database): Promise<
   const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirOf(config) }));
   await migrate(db);
   const mailer = createMailer(config, db.db);
-  const jobs = createJobQueue(db, JOB_DEFINITIONS, { janitors: JOB_JANITORS });
+  const jobs = createJobQueue(db, JOB_DEFINITIONS, { janitors: JOB_JANITORS.map((janitorOf) => janitorOf(config)) });
   return {
     config,
     database: db,

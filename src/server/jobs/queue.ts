@@ -37,12 +37,13 @@ export interface JanitorContext {
 }
 
 /**
- * Cleans up what crashed job processes left behind (runs stuck in "running", work tables); runs when
- * a process starts working, then every few minutes on PostgreSQL. Returns a summary to log, or null.
+ * Cleans up what crashed job processes left behind (runs stuck in "running", work tables) and what
+ * has outlived its retention (uploaded files); runs when a process starts working, then every few
+ * minutes. Returns a summary to log, or null.
  */
 export type JobJanitor = (ctx: JanitorContext) => Promise<string | null>;
 
-/** How often janitors run on PostgreSQL, where other workers may crash at any time. */
+/** How often janitors run: on PostgreSQL other workers may crash at any time; on both, retentions expire. */
 const JANITOR_INTERVAL_MS = 10 * 60 * 1000;
 const PENDING_STATES = new Set(['created', 'retry', 'active']);
 
@@ -152,12 +153,11 @@ export function createJobQueue(
       if (!swept) {
         swept = true;
         // The embedded database allows one process, and this one runs no job yet: anything still
-        // "running" was interrupted. On PostgreSQL other workers may be alive: ask the queue.
+        // "running" was interrupted. On PostgreSQL other workers may be alive: ask the queue — and
+        // so do the later sweeps on both, once this process's own jobs may be running.
         await sweep(database.kind === 'pglite');
-        if (database.kind !== 'pglite') {
-          janitorTimer = setInterval(() => void sweep(false), JANITOR_INTERVAL_MS);
-          janitorTimer.unref();
-        }
+        janitorTimer = setInterval(() => void sweep(false), JANITOR_INTERVAL_MS);
+        janitorTimer.unref();
       }
       for (const definition of byKind.values()) {
         await (await boss()).work<JobPayload>(definition.kind, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {

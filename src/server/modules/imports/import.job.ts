@@ -19,6 +19,13 @@ import { createStageTable, dropStageTable, indexStageTable, openStageSink, stage
 
 export const IMPORT_JOB_KIND = 'imports.people';
 
+/**
+ * Stable codes of an import run's failure, kept in job_run.result.error_code beside the French text
+ * of job_run.error, so that clients can say it in their own words (the janitor's, janitor.ts).
+ */
+export const IMPORT_RUN_ERROR_CODES = ['IMPORT_INTERRUPTED_BEFORE_WRITE', 'IMPORT_INTERRUPTED_AFTER_WRITE'] as const;
+export type ImportRunErrorCode = (typeof IMPORT_RUN_ERROR_CODES)[number];
+
 export interface ImportJobParams {
   import_id: string;
   dir: string;

@@ -13,8 +13,10 @@ import { collection, DateTime, Nullable, PageQuery, problems, StringEnum, Uuid }
 import { insertAuditEvents } from '../audit/audit.repo.ts';
 import { pageLinks } from '../people/people.routes.ts';
 import { IMPORT_FIELDS } from './fields.ts';
+import { IMPORT_RUN_ERROR_CODES } from './import.job.ts';
 import * as service from './imports.service.ts';
 import { registerLocalCliChannel } from './local-cli.ts';
+import { importRetentionOf } from './retention.ts';
 
 const FieldSchema = Type.String({
   description: `one of ${IMPORT_FIELDS.join(', ')}, or custom:<key>`,
@@ -58,6 +60,11 @@ const StartBody = Type.Object({
   ),
 });
 
+// Stable code of the failure when the run was interrupted (error holds its French text), else null.
+const ErrorCodeSchema = Nullable(StringEnum(IMPORT_RUN_ERROR_CODES));
+// Until when the rejected rows can be downloaded (then deleted); null when they cannot.
+const RejectedKeptUntil = Nullable(DateTime);
+
 const StateSchema = Type.Object({
   id: Uuid,
   file_name: Type.String(),
@@ -68,11 +75,13 @@ const StateSchema = Type.Object({
   total: Nullable(Type.Number()),
   message: Type.String(),
   error: Nullable(Type.String()),
+  error_code: ErrorCodeSchema,
   created: Type.Integer(),
   updated: Type.Integer(),
   skipped: Type.Integer(),
   rejected: Type.Integer(),
-  rejected_file: Nullable(Type.String()),
+  rejected_file: Nullable(Type.String({ description: 'server path of the rejected rows; null before the end and past their retention' })),
+  rejected_kept_until: RejectedKeptUntil,
   uploaded_at: DateTime,
 });
 
@@ -95,9 +104,13 @@ const HistoryItemSchema = Type.Object({
   skipped: Type.Integer(),
   rejected: Type.Integer(),
   error: Nullable(Type.String()),
+  error_code: ErrorCodeSchema,
+  rejected_kept_until: RejectedKeptUntil,
   _links: Type.Object({
     self: Link,
-    'relais:rejected': Type.Optional(Type.Object({ href: Type.String({ description: 'the rejected rows (CSV), once finished' }) })),
+    'relais:rejected': Type.Optional(
+      Type.Object({ href: Type.String({ description: 'the rejected rows (CSV), once finished, until rejected_kept_until' }) }),
+    ),
   }),
 });
 
@@ -114,6 +127,7 @@ function importActor(request: FastifyRequest, actor: TenantActor): service.Impor
 
 export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { dataDir } = app.deps.config;
+  const retention = importRetentionOf(app.deps.config);
   const maxBytes = service.importMaxBytesOf(app.deps.config);
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
   registerLocalCliChannel(app);
@@ -132,7 +146,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = requireActor(request, 'people.write');
       const { page, per_page } = request.query;
       const { items, total } = await inTenant(app, actor, (trx) =>
-        service.listImports(trx, importActor(request, actor), { page, perPage: per_page }),
+        service.listImports(trx, importActor(request, actor), { page, perPage: per_page, retention }),
       );
       const totalPages = Math.max(1, Math.ceil(total / per_page));
       const base = `${app.deps.config.publicUrl}/api/v1/imports`;
@@ -143,11 +157,11 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         total_pages: totalPages,
         _links: pageLinks(app, request, page, totalPages),
         _embedded: {
-          imports: items.map(({ rejected_available, ...item }) => ({
+          imports: items.map((item) => ({
             ...item,
             _links: {
               self: { href: `${base}/${item.id}` },
-              ...(rejected_available ? { 'relais:rejected': { href: `${base}/${item.id}/rejected.csv` } } : {}),
+              ...(item.rejected_kept_until ? { 'relais:rejected': { href: `${base}/${item.id}/rejected.csv` } } : {}),
             },
           })),
         },
@@ -200,7 +214,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Validate the mapping and import in the background',
         params: Params,
         body: StartBody,
-        response: { 202: Type.Object({ job_id: Uuid, import_id: Uuid }), ...problems(400, 401, 403, 404, 409) },
+        response: { 202: Type.Object({ job_id: Uuid, import_id: Uuid }), ...problems(400, 401, 403, 404, 409, 410) },
       },
     },
     async (request, reply) => {
@@ -231,7 +245,8 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.write');
-      return inTenant(app, actor, (trx) => service.importState(dataDir, importActor(request, actor), request.params.id, trx));
+      const ref = { dataDir, actor: importActor(request, actor), importId: request.params.id, retention };
+      return inTenant(app, actor, (trx) => service.importState(ref, trx));
     },
   );
 
@@ -242,14 +257,14 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['imports'],
         summary: 'The rejected rows as they were, with a motif_rejet column (CSV, UTF-8)',
         params: Params,
-        response: { 200: Type.Unsafe<unknown>(Type.String({ description: 'CSV' })), ...problems(401, 403, 404, 409) },
+        response: { 200: Type.Unsafe<unknown>(Type.String({ description: 'CSV' })), ...problems(401, 403, 404, 409, 410) },
       },
     },
     async (request, reply) => {
       const actor = requireActor(request, 'people.write');
       const ref = importActor(request, actor);
       const file = await inTenant(app, actor, async (trx) => {
-        const found = await service.rejectedFileOf(dataDir, ref, request.params.id, trx);
+        const found = await service.rejectedFileOf({ dataDir, actor: ref, importId: request.params.id, retention }, trx);
         await insertAuditEvents(trx, [
           {
             campaignId: actor.campaignId,

@@ -1,9 +1,9 @@
 // Use cases of the import wizard: receive a file (stored under DATA_DIR/uploads/<campaign>/<import>),
 // analyse it (layout, headers, preview, suggested or remembered mapping), start the background job,
 // and report its state. An import's state is its folder (meta.json, the file, rejected.csv) and its
-// job_run row.
+// job_run row. The files are deleted after a retention (retention.ts); meta.json stays.
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,9 +23,10 @@ import {
   mappingProblems,
   suggestMapping,
 } from './fields.ts';
-import type { ImportJobParams } from './import.job.ts';
+import { IMPORT_RUN_ERROR_CODES, type ImportJobParams, type ImportRunErrorCode } from './import.job.ts';
 import { listImportRuns } from './imports.repo.ts';
 import { readTableHead, sniffLayout, type TableLayout, UnsupportedFileError } from './read-table.ts';
+import { type ImportRetention, rejectedKeptUntil } from './retention.ts';
 
 export const PREVIEW_ROWS = 20;
 /** Largest upload accepted (IMPORT_MAX_MB). */
@@ -55,6 +56,10 @@ export interface ImportMeta {
   uploaded_at: string;
   uploaded_by: { user_id: string | null; token_id: string | null; label: string; scoped: boolean };
   job_id: string | null;
+  /** When the retention deleted the uploaded file (absent while it is kept). */
+  source_purged_at?: string | null;
+  /** When the retention deleted the rejected rows file. */
+  rejected_purged_at?: string | null;
 }
 
 /** The folder of one import. */
@@ -62,7 +67,8 @@ export function importDirOf(dataDir: string, campaignId: string, importId: strin
   return path.join(dataDir, 'uploads', campaignId, importId);
 }
 
-async function readMeta(dataDir: string, campaignId: string, importId: string): Promise<ImportMeta | null> {
+/** The meta.json of an import of this campaign, or null. */
+export async function readMeta(dataDir: string, campaignId: string, importId: string): Promise<ImportMeta | null> {
   try {
     const meta = JSON.parse(await readFile(path.join(importDirOf(dataDir, campaignId, importId), 'meta.json'), 'utf8')) as ImportMeta;
     return meta.campaign_id === campaignId ? meta : null;
@@ -71,10 +77,12 @@ async function readMeta(dataDir: string, campaignId: string, importId: string): 
   }
 }
 
-async function writeMeta(dataDir: string, meta: ImportMeta): Promise<void> {
+/** Replaces meta.json atomically (a temporary file of its own, then a rename: janitors of several workers may write at once). */
+export async function writeMeta(dataDir: string, meta: ImportMeta): Promise<void> {
   const file = path.join(importDirOf(dataDir, meta.campaign_id, meta.id), 'meta.json');
-  await writeFile(`${file}.tmp`, JSON.stringify(meta, null, 2));
-  await rename(`${file}.tmp`, file);
+  const tmp = `${file}.${process.pid}-${uuidv7()}.tmp`;
+  await writeFile(tmp, JSON.stringify(meta, null, 2));
+  await rename(tmp, file);
 }
 
 /** The import as this actor may see it (a referent sees only the imports they uploaded), or 404. */
@@ -217,6 +225,7 @@ export async function startImport(
   const { dataDir, actor, body } = options;
   const meta = await loadImport(dataDir, actor, options.importId);
   if (meta.job_id) throw new AppError('IMPORT_ALREADY_STARTED', 'This import has already been started.', { job_id: meta.job_id });
+  await assertSourceKept(dataDir, meta);
   const mapping = sanitizeMapping(body.mapping, meta.headers);
   let listId: string | null = null;
   for (const header of Object.keys(body.mapping)) {
@@ -259,6 +268,14 @@ export async function startImport(
   return { job_id: jobId, import_id: meta.id };
 }
 
+/** 410 IMPORT_FILE_PURGED when the uploaded file is gone (an upload left unstarted past its retention). */
+async function assertSourceKept(dataDir: string, meta: ImportMeta): Promise<void> {
+  if (await exists(path.join(importDirOf(dataDir, meta.campaign_id, meta.id), path.basename(meta.source)))) return;
+  throw new AppError('IMPORT_FILE_PURGED', 'The uploaded file was deleted (uploads left unstarted are not kept): upload it again.', {
+    purged_at: meta.source_purged_at ?? null,
+  });
+}
+
 /** The list an import adds people to, by id or by name; 404 (naming the lists) when there is none such. */
 async function resolveList(trx: Trx, campaignId: string, body: StartOptions): Promise<string | null> {
   if (body.add_list_id && body.add_list_name) {
@@ -286,11 +303,48 @@ export interface ImportResultCounts {
   rejected: number;
 }
 
-/** The state of an import: its file, and once started its job's progress and counts. */
-export async function importState(dataDir: string, actor: ImportActor, importId: string, trx: Trx) {
-  const meta = await loadImport(dataDir, actor, importId);
+/** Where an import is read from, by whom, and the retention that limits what is still there. */
+export interface ImportRef {
+  dataDir: string;
+  actor: ImportActor;
+  importId: string;
+  retention: ImportRetention;
+  now?: Date;
+}
+
+/** The stable code of a run's failure recorded with it (the janitor's), or null. */
+function errorCodeOf(result: Record<string, unknown> | null): ImportRunErrorCode | null {
+  const code = result?.error_code;
+  return IMPORT_RUN_ERROR_CODES.find((c) => c === code) ?? null;
+}
+
+/** Until when the rejected rows file of a run can be downloaded, or null when it cannot (not finished, past the retention). */
+function rejectedAvailableUntil(
+  run: { state: string; finished_at: Date | null; result: unknown },
+  retention: ImportRetention,
+  now: Date,
+): Date | null {
+  const result = (run.result ?? null) as Record<string, unknown> | null;
+  if (run.state !== 'succeeded' || !run.finished_at || typeof result?.rejected_file !== 'string') return null;
+  const until = rejectedKeptUntil(new Date(run.finished_at), retention);
+  return until.getTime() > now.getTime() ? until : null;
+}
+
+async function loadImportAndRun(ref: ImportRef, trx: Trx) {
+  const meta = await loadImport(ref.dataDir, ref.actor, ref.importId);
   const job = meta.job_id ? await findJobRun(trx, meta.job_id) : undefined;
+  return { meta, job };
+}
+
+/** The state of an import: its file, and once started its job's progress and counts. */
+export async function importState(ref: ImportRef, trx: Trx) {
+  const { meta, job } = await loadImportAndRun(ref, trx);
+  return stateOf(meta, job, ref);
+}
+
+function stateOf(meta: ImportMeta, job: Awaited<ReturnType<typeof findJobRun>>, ref: ImportRef) {
   const result = (job?.result ?? null) as (ImportResultCounts & Record<string, unknown>) | null;
+  const keptUntil = job ? rejectedAvailableUntil(job, ref.retention, ref.now ?? new Date()) : null;
   return {
     id: meta.id,
     file_name: meta.file_name,
@@ -301,11 +355,13 @@ export async function importState(dataDir: string, actor: ImportActor, importId:
     total: job?.total ?? meta.row_count_estimate,
     message: job?.message ?? '',
     error: job?.error ?? null,
+    error_code: errorCodeOf(result),
     created: result?.created ?? 0,
     updated: result?.updated ?? 0,
     skipped: result?.skipped ?? 0,
     rejected: result?.rejected ?? 0,
-    rejected_file: typeof result?.rejected_file === 'string' ? result.rejected_file : null,
+    rejected_file: keptUntil && typeof result?.rejected_file === 'string' ? result.rejected_file : null,
+    rejected_kept_until: keptUntil,
     uploaded_at: meta.uploaded_at,
   };
 }
@@ -323,18 +379,20 @@ export interface ImportHistoryItem extends ImportResultCounts {
   done: number;
   total: number | null;
   error: string | null;
-  /** The rejected rows can be downloaded (finished, with at least one). */
-  rejected_available: boolean;
+  error_code: ImportRunErrorCode | null;
+  /** Until when the rejected rows can be downloaded; null when they cannot (none, not finished, past the retention). */
+  rejected_kept_until: Date | null;
 }
 
 /** A page of the campaign's started imports, newest first; a referent (zone-scoped actor) sees only the ones they started. */
 export async function listImports(
   trx: Trx,
   actor: ImportActor,
-  page: { page: number; perPage: number },
+  query: { page: number; perPage: number; retention: ImportRetention; now?: Date },
 ): Promise<{ items: ImportHistoryItem[]; total: number }> {
   const starter = actor.zoneScope ? { userId: actor.userId, tokenId: actor.tokenId } : null;
-  const { rows, total } = await listImportRuns(trx, { starter, ...page });
+  const now = query.now ?? new Date();
+  const { rows, total } = await listImportRuns(trx, { starter, page: query.page, perPage: query.perPage });
   const items = rows.map((row): ImportHistoryItem => {
     const result = (row.result ?? null) as (Partial<ImportResultCounts> & Record<string, unknown>) | null;
     const rejected = result?.rejected ?? 0;
@@ -350,26 +408,42 @@ export async function listImports(
       done: row.done,
       total: row.total,
       error: row.error,
+      error_code: errorCodeOf(result),
       created: result?.created ?? 0,
       updated: result?.updated ?? 0,
       skipped: result?.skipped ?? 0,
       rejected,
-      rejected_available: row.state === 'succeeded' && rejected > 0 && typeof result?.rejected_file === 'string',
+      rejected_kept_until: rejected > 0 ? rejectedAvailableUntil(row, query.retention, now) : null,
     };
   });
   return { items, total };
 }
 
-/** Path of the rejected rows of a finished import. */
-export async function rejectedFileOf(
-  dataDir: string,
-  actor: ImportActor,
-  importId: string,
-  trx: Trx,
-): Promise<{ path: string; name: string }> {
-  const state = await importState(dataDir, actor, importId, trx);
-  if (state.state !== 'succeeded' || !state.rejected_file) {
+/**
+ * Path of the rejected rows of a finished import: 409 IMPORT_NOT_FINISHED before its end, 410
+ * IMPORT_FILE_PURGED once past their retention (deleted, or about to be by the janitor).
+ */
+export async function rejectedFileOf(ref: ImportRef, trx: Trx): Promise<{ path: string; name: string }> {
+  const { meta, job } = await loadImportAndRun(ref, trx);
+  const file = (job?.result as Record<string, unknown> | null)?.rejected_file;
+  if (job?.state !== 'succeeded' || typeof file !== 'string') {
     throw new AppError('IMPORT_NOT_FINISHED', 'The rejected rows are available once the import has finished.');
   }
-  return { path: state.rejected_file, name: `${state.file_name.replace(/\.[^.]+$/, '')}-rejets.csv` };
+  const kept = rejectedAvailableUntil(job, ref.retention, ref.now ?? new Date()) !== null && (await exists(file));
+  if (!kept) {
+    const until = job.finished_at ? rejectedKeptUntil(new Date(job.finished_at), ref.retention) : null;
+    throw new AppError(
+      'IMPORT_FILE_PURGED',
+      `The rejected rows of this import are no longer available: they are kept ${ref.retention.rejectedDays} days after the import ends, then deleted.`,
+      { retention_days: ref.retention.rejectedDays, kept_until: until?.toISOString() ?? null, purged_at: meta.rejected_purged_at ?? null },
+    );
+  }
+  return { path: file, name: `${meta.file_name.replace(/\.[^.]+$/, '')}-rejets.csv` };
+}
+
+function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }

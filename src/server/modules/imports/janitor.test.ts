@@ -1,14 +1,26 @@
 // The import janitor on both databases: runs left "running" by a killed process are marked failed
 // (saying whether the people were written), their UNLOGGED staging tables dropped, live runs and
-// unrelated tables left alone — called directly, then through a worker's start.
+// unrelated tables left alone — called directly, then through a worker's start; the imports API gives
+// the stable code of such a failure beside its French text.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../db/database.ts';
 import { createJobQueue, type JanitorContext } from '../../jobs/queue.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { buildTestApp, createCampaignFixture, type FixtureCampaign, type TestApp } from '../../testing/app.ts';
+import {
+  buildTestApp,
+  createCampaignFixture,
+  createMemberFixture,
+  type FixtureCampaign,
+  type TestApp,
+  TestClient,
+} from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { IMPORT_JOB_KIND } from './import.job.ts';
+import { importDirOf, writeMeta } from './imports.service.ts';
 import { INTERRUPTED_AFTER_WRITE, INTERRUPTED_BEFORE_WRITE, STUCK_PREFIX, sweepInterruptedImports } from './janitor.ts';
 import { createStageTable, stageTableOf } from './stage.ts';
 
@@ -49,7 +61,7 @@ describeEachDatabase('imports janitor', (ctx) => {
   }
 
   function runOf(id: string) {
-    return db.selectFrom('job_run').select(['state', 'error', 'finished_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    return db.selectFrom('job_run').select(['state', 'error', 'result', 'finished_at']).where('id', '=', id).executeTakeFirstOrThrow();
   }
 
   function context(soleWorker: boolean, pending: ReadonlySet<string> = new Set()): JanitorContext {
@@ -81,6 +93,10 @@ describeEachDatabase('imports janitor', (ctx) => {
     expect(await runOf(before.runId)).toMatchObject({ state: 'failed', error: INTERRUPTED_BEFORE_WRITE });
     expect((await runOf(before.runId)).finished_at).toBeTruthy();
     expect(await runOf(after.runId)).toMatchObject({ state: 'failed', error: INTERRUPTED_AFTER_WRITE });
+    // French first (the back office shows the text as it is), with a stable code for clients to translate.
+    expect(INTERRUPTED_BEFORE_WRITE).toMatch(/^Import interrompu : .*rien n’a été importé/);
+    expect((await runOf(before.runId)).result).toEqual({ error_code: 'IMPORT_INTERRUPTED_BEFORE_WRITE', stuck: false });
+    expect((await runOf(after.runId)).result).toEqual({ error_code: 'IMPORT_INTERRUPTED_AFTER_WRITE', stuck: false });
     expect(await runOf(finished.runId)).toMatchObject({ state: 'succeeded', error: null });
     for (const t of [before.table, after.table, finished.table, noRun]) expect(await tableExists(t)).toBe(false);
     expect(await tableExists('import_stage_keep')).toBe(true);
@@ -101,7 +117,11 @@ describeEachDatabase('imports janitor', (ctx) => {
     expect(await runOf(live.runId)).toMatchObject({ state: 'running', error: null });
     expect(await tableExists(live.table)).toBe(true);
     expect(await runOf(dead.runId)).toMatchObject({ state: 'failed', error: INTERRUPTED_BEFORE_WRITE });
-    expect(await runOf(stuck.runId)).toMatchObject({ state: 'failed', error: `${STUCK_PREFIX}${INTERRUPTED_BEFORE_WRITE}` });
+    expect(await runOf(stuck.runId)).toMatchObject({
+      state: 'failed',
+      error: `${STUCK_PREFIX}${INTERRUPTED_BEFORE_WRITE}`,
+      result: { error_code: 'IMPORT_INTERRUPTED_BEFORE_WRITE', stuck: true },
+    });
     expect(await runOf(queued.runId)).toMatchObject({ state: 'queued' });
     // Clean up for the next test: the live run ends.
     await db.updateTable('job_run').set({ state: 'succeeded' }).where('id', '=', live.runId).execute();
@@ -147,6 +167,43 @@ describeEachDatabase('imports janitor', (ctx) => {
       release();
       await other.stop();
       await t?.close();
+    }
+  });
+
+  it('the imports API gives the code of an interrupted run beside its French text', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'relais-janitor-'));
+    const t = await buildTestApp(ctx.database, { dataDir });
+    try {
+      const run = await importRun({ state: 'running', table: false });
+      const dir = importDirOf(dataDir, campaign.id, run.importId);
+      await mkdir(dir, { recursive: true });
+      await writeMeta(dataDir, {
+        id: run.importId,
+        campaign_id: campaign.id,
+        file_name: 'x.csv',
+        source: path.join(dir, 'source.csv'),
+        layout: { format: 'csv', encoding: 'utf-8', delimiter: ';' },
+        headers: ['Courriel'],
+        size: 10,
+        row_count_estimate: 1,
+        uploaded_at: new Date().toISOString(),
+        uploaded_by: { user_id: null, token_id: null, label: 'test', scoped: false },
+        job_id: run.runId,
+      });
+      await sweepInterruptedImports(context(true));
+      await createMemberFixture(db, campaign.id, { email: 'owner@janitor.test', role: 'owner' });
+      const owner = new TestClient(t.app);
+      await owner.login('owner@janitor.test');
+      const state = (await owner.request('GET', `/api/v1/imports/${run.importId}`)).json();
+      expect(state).toMatchObject({ state: 'failed', error: INTERRUPTED_BEFORE_WRITE, error_code: 'IMPORT_INTERRUPTED_BEFORE_WRITE' });
+      const history = (await owner.request('GET', '/api/v1/imports')).json()._embedded.imports;
+      expect(history.find((i: { id: string }) => i.id === run.importId)).toMatchObject({
+        error: INTERRUPTED_BEFORE_WRITE,
+        error_code: 'IMPORT_INTERRUPTED_BEFORE_WRITE',
+      });
+    } finally {
+      await t.close();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 

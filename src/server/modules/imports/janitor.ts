@@ -2,21 +2,25 @@
 // `finally`, and records its end in job_run; a killed process does neither. When a worker starts
 // (and every few minutes on PostgreSQL), this marks the import runs that can no longer finish as
 // failed, with a message saying whether the people were written, and drops every staging table
-// whose import is not running.
+// whose import is not running. It also deletes the import files past their retention (retention.ts).
+// The failure is recorded twice: job_run.error in French (the back office shows it as it is) and a
+// stable code in job_run.result.error_code that the imports API returns, for clients to translate.
 import { sql } from 'kysely';
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { JanitorContext, JobJanitor } from '../../jobs/queue.ts';
-import { IMPORT_JOB_KIND } from './import.job.ts';
+import { IMPORT_JOB_KIND, type ImportRunErrorCode } from './import.job.ts';
+import { importRetentionOf, purgeImportFiles } from './retention.ts';
 
 const STAGE_TABLE_RE = /^import_stage_([0-9a-f]{32})$/;
 /** A run still "running" after this long is stuck, whatever the queue says. */
 export const MAX_IMPORT_RUN_MS = 24 * 60 * 60 * 1000;
 
 export const INTERRUPTED_BEFORE_WRITE =
-  'Interrupted: the process running this import stopped (crash or restart) before the people were written; nothing was imported. Start the import again.';
+  'Import interrompu : le processus qui l’exécutait s’est arrêté (panne ou redémarrage) avant d’enregistrer les personnes ; rien n’a été importé. Importez le fichier à nouveau.';
 export const INTERRUPTED_AFTER_WRITE =
-  'Interrupted: the process running this import stopped after the people were written (see the audit log) but before the end; the counts and the rejected rows file are not available.';
-export const STUCK_PREFIX = 'Stopped after 24 hours still running. ';
+  'Import interrompu : le processus qui l’exécutait s’est arrêté après avoir enregistré les personnes (voir le journal d’audit), mais avant la fin ; le bilan et le fichier des lignes rejetées ne sont pas disponibles.';
+export const STUCK_PREFIX = 'Arrêté après 24 heures toujours en cours. ';
 
 export interface ImportSweep {
   /** Job runs marked failed. */
@@ -44,10 +48,12 @@ async function failInterruptedRuns(ctx: JanitorContext, now: Date): Promise<stri
     const stuck = now.getTime() - since > MAX_IMPORT_RUN_MS;
     if (!ctx.soleWorker && !stuck && (await ctx.isRunPending(IMPORT_JOB_KIND, run.id))) continue;
     const written = run.import_id ? await peopleWritten(db, run.campaign_id, run.import_id) : false;
-    const error = `${stuck && !ctx.soleWorker ? STUCK_PREFIX : ''}${written ? INTERRUPTED_AFTER_WRITE : INTERRUPTED_BEFORE_WRITE}`;
+    const stoppedAsStuck = stuck && !ctx.soleWorker;
+    const error = `${stoppedAsStuck ? STUCK_PREFIX : ''}${written ? INTERRUPTED_AFTER_WRITE : INTERRUPTED_BEFORE_WRITE}`;
+    const code: ImportRunErrorCode = written ? 'IMPORT_INTERRUPTED_AFTER_WRITE' : 'IMPORT_INTERRUPTED_BEFORE_WRITE';
     const updated = await db
       .updateTable('job_run')
-      .set({ state: 'failed', finished_at: now, error, message: '' })
+      .set({ state: 'failed', finished_at: now, error, message: '', result: JSON.stringify({ error_code: code, stuck: stoppedAsStuck }) })
       .where('campaign_id', '=', run.campaign_id)
       .where('id', '=', run.id)
       .where('state', '=', 'running')
@@ -106,9 +112,23 @@ export async function sweepInterruptedImports(ctx: JanitorContext, now = new Dat
   return { failedRuns, droppedTables };
 }
 
-/** The janitor listed in runtime.ts (JOB_JANITORS). */
-export const importJanitor: JobJanitor = async (ctx) => {
-  const { failedRuns, droppedTables } = await sweepInterruptedImports(ctx);
-  if (failedRuns.length === 0 && droppedTables.length === 0) return null;
-  return `imports: ${failedRuns.length} interrupted run(s) marked failed, ${droppedTables.length} staging table(s) dropped`;
-};
+/**
+ * The import janitor (listed in runtime.ts, JOB_JANITORS), over the deployment's DATA_DIR and file
+ * retention: interrupted runs and staging tables first (a run it fails starts its files' retention),
+ * then the files past their retention.
+ */
+export function importJanitorOf(config: Pick<Config, 'dataDir' | 'importSourceRetentionDays' | 'importRejectedRetentionDays'>): JobJanitor {
+  const retention = importRetentionOf(config);
+  return async (ctx) => {
+    const { failedRuns, droppedTables } = await sweepInterruptedImports(ctx);
+    const files = await purgeImportFiles(ctx.database.db, { dataDir: config.dataDir, retention });
+    const done = [
+      failedRuns.length > 0 ? `${failedRuns.length} interrupted run(s) marked failed` : '',
+      droppedTables.length > 0 ? `${droppedTables.length} staging table(s) dropped` : '',
+      files.sources.length > 0 ? `${files.sources.length} uploaded file(s) deleted after ${retention.sourceDays} days` : '',
+      files.rejected.length > 0 ? `${files.rejected.length} rejected rows file(s) deleted after ${retention.rejectedDays} days` : '',
+      files.incomplete.length > 0 ? `${files.incomplete.length} incomplete upload(s) removed` : '',
+    ].filter(Boolean);
+    return done.length > 0 ? `imports: ${done.join(', ')}` : null;
+  };
+}
