@@ -1,6 +1,6 @@
 // Plain queries over people: the referent scope, listing with search/filters/sort, one person, and
 // the zones, tags and lists shown with them. Every query names the campaign and applies the scope.
-import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type Selectable, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import type { DB, LadderStage } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/problem.ts';
@@ -98,28 +98,34 @@ const likeEscape = (q: string) => q.replace(/[\\%_]/g, '\\$&');
 
 /**
  * Search as you type: substring, or trigram word similarity as a fallback, on search_text. The
- * matching runs in relais_person_search() (migrations 0003, 0006–0008) so that the GIN trigram index
- * serves it under row-level security; a phone typed the national way ("06 12 …") is also looked for
- * in its E.164 form. `cap` stops the matching after that many people (see SEARCH_CAP).
+ * matching runs in relais_person_search() (migrations 0003, 0006–0008, 0011) so that the GIN trigram
+ * index serves it under row-level security; it returns the matching people, which stand in for the
+ * person table (same name, same columns) in the list's query. A phone typed the national way
+ * ("06 12 …") is also looked for in its E.164 form. `cap` stops the matching after that many people
+ * (see SEARCH_CAP).
  */
-export function applySearch(
-  query: PersonQuery,
-  q: string,
-  options: { zoneScope?: readonly string[] | null; cap?: number | null } = {},
-): PersonQuery {
+function searchedPeople(trx: Trx, q: string, options: { zoneScope?: readonly string[] | null; cap?: number | null }): PersonQuery {
   const phone = /^[\d\s.+()-]{6,}$/.test(q) ? normalizePhone(q) : null;
   const zones = options.zoneScope ? [...options.zoneScope] : null;
-  return query.where(
-    sql<SqlBool>`person.id in (select relais_person_search(${q}, ${phone}::text, ${zones}::uuid[], ${options.cap ?? null}::integer))`,
-  );
+  const matches = sql<
+    Selectable<DB['person']>
+  >`relais_person_search(${q}, ${phone}::text, ${zones}::uuid[], ${options.cap ?? null}::integer)`;
+  // Typed as the person table it replaces: the function returns person rows (SETOF person).
+  return trx.selectFrom(matches.as('person')) as unknown as PersonQuery;
 }
 
-/** Relevance order for a search: word-prefix matches first, then by trigram word similarity. */
+/**
+ * Relevance order for a search: the term as a whole word (or words) first ("Roy" before "Royer"),
+ * then as the start of a word ("Royer" before "Leroy"), then the rest by trigram word similarity
+ * (typos: the closest first) — computed only for those, the costly part of ranking a broad term.
+ */
 function orderBySearch<Q extends SelectQueryBuilder<DB, 'person', PersonRow>>(query: Q, q: string): Q {
-  const prefix = sql<string>`lower(relais_unaccent(${likeEscape(q)})) || '%'`;
+  const term = sql<string>`lower(relais_unaccent(${likeEscape(q.replace(/\s+/g, ' '))}))`;
+  const wordStart = sql<boolean>`(' ' || person.search_text) like '% ' || ${term} || '%'`;
   return query
-    .orderBy(sql`(person.search_text like ${prefix} or person.search_text like '% ' || ${prefix})`, 'desc')
-    .orderBy(sql`word_similarity(${searchTerm(q)}, person.search_text)`, 'desc') as Q;
+    .orderBy(sql`(' ' || person.search_text || ' ') like '% ' || ${term} || ' %'`, 'desc')
+    .orderBy(wordStart, 'desc')
+    .orderBy(sql`case when not (${wordStart}) then word_similarity(${searchTerm(q)}, person.search_text) end`, 'desc') as Q;
 }
 
 /**
@@ -133,10 +139,11 @@ export function peopleListQuery(trx: Trx, scope: PeopleScope, query: ListPeopleQ
   if (query.zoneId) children.push({ field: 'zone', cmp: 'in', value: [query.zoneId] });
   if (query.tagId) children.push({ field: 'tag', cmp: 'has', value: query.tagId });
   if (query.listId) children.push({ field: 'list', cmp: 'member', value: query.listId });
-  let q: PersonQuery = trx.selectFrom('person').where(compileSegment({ op: 'and', children }, scope));
-  if (query.filter) q = applyOsdiFilter(q, query.filter);
-  if (query.q?.trim()) q = applySearch(q, query.q.trim(), { zoneScope: scope.zoneScope, cap: searchCapOf(query) });
-  return q;
+  const q = query.q?.trim();
+  let people: PersonQuery = q ? searchedPeople(trx, q, { zoneScope: scope.zoneScope, cap: searchCapOf(query) }) : trx.selectFrom('person');
+  people = people.where(compileSegment({ op: 'and', children }, scope));
+  if (query.filter) people = applyOsdiFilter(people, query.filter);
+  return people;
 }
 
 /**

@@ -82,8 +82,10 @@ describeEachDatabase('people search plan', (ctx) => {
         (r) => r.family_name,
       );
     });
-    expect(ids.slice(0, 2).sort()).toEqual(['Lefèvre', 'Lefèvre-Durand']);
-    expect(ids).toEqual(expect.arrayContaining(['Lefebvre', 'Ranlefevre']));
+    // The whole word, then the start of a word, then the rest by similarity (the substring before the typo).
+    const known = ['Lefèvre', 'Lefèvre-Durand', 'Ranlefevre', 'Lefebvre'];
+    expect(ids.filter((name) => known.includes(name))).toEqual(known);
+    expect(ids.slice(0, 2)).toEqual(['Lefèvre', 'Lefèvre-Durand']);
   });
 });
 
