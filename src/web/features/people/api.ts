@@ -1,6 +1,6 @@
 // The supporter base: people (OSDI), their consents, ladder moves, timeline, tags, lists, rights, duplicates.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { api, isApiError } from '../../api/client.ts';
 import type { Stage } from '../dashboard/api.ts';
 
 export type { Stage } from '../dashboard/api.ts';
@@ -49,6 +49,8 @@ export interface Person {
   tags?: Named[];
   lists?: Named[];
   source?: string | null;
+  /** Erased (GDPR): the record can no longer be edited. */
+  anonymized?: boolean;
   created_date: string;
   modified_date: string;
 }
@@ -283,6 +285,19 @@ export interface CustomField {
   label: string;
   type: 'text' | 'number' | 'date' | 'choice';
   choices?: string[];
+}
+
+/** Why the server refused a custom field value (the `code` of each CUSTOM_FIELD_INVALID error). */
+export type CustomValueProblem = 'unknown_field' | 'not_text' | 'too_long' | 'not_a_number' | 'not_a_date' | 'not_a_choice';
+
+/** The bad values a CUSTOM_FIELD_INVALID problem names, by field key. */
+export function customFieldErrors(error: unknown): Record<string, CustomValueProblem> {
+  if (!isApiError(error, 'CUSTOM_FIELD_INVALID') || !Array.isArray(error.problem.errors)) return {};
+  const byKey: Record<string, CustomValueProblem> = {};
+  for (const item of error.problem.errors as { key?: unknown; code?: unknown }[]) {
+    if (typeof item?.key === 'string' && typeof item.code === 'string') byKey[item.key] = item.code as CustomValueProblem;
+  }
+  return byKey;
 }
 
 /** The campaign's custom fields. */

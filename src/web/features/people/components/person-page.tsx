@@ -1,5 +1,5 @@
-// /app/people/:id: identity (editable), contacts, address with zones and a map, consent, ladder, tags,
-// timeline, and the person's rights (export, erase).
+// /app/people/:id: identity (editable), contacts, custom fields (editable), address with zones and a
+// map, consent, ladder, tags, timeline, and the person's rights (export, erase).
 import { Anchor, Badge, Button, Grid, Group, Modal, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -10,18 +10,10 @@ import { uiMessages } from '../../../ui/messages.ts';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { useCan } from '../../session/session-context.tsx';
 import { useZonesQuery } from '../../territory/api.ts';
-import {
-  type Activity,
-  displayName,
-  itemsOf,
-  type Person,
-  useActivitiesQuery,
-  useCustomFieldsQuery,
-  usePersonQuery,
-  useUpdatePerson,
-} from '../api.ts';
+import { type Activity, displayName, itemsOf, type Person, useActivitiesQuery, usePersonQuery, useUpdatePerson } from '../api.ts';
 import { peopleMessages } from '../messages.ts';
 import { PersonConsents } from './person-consents.tsx';
+import { PersonCustomFields } from './person-custom-fields.tsx';
 import { PersonLadder, PersonTags } from './person-ladder.tsx';
 import { PersonMap } from './person-map.tsx';
 import { PersonRights, PersonTimeline } from './person-rights.tsx';
@@ -61,7 +53,7 @@ function PersonDetail({ person }: { person: Person }) {
           </Group>
           <Text size="sm" c="dimmed">
             {t('createdOn', { date: fmt.date(person.created_date) })}, {t('modifiedOn', { date: fmt.date(person.modified_date) })}
-            {person.source ? ` · ${t('source')} : ${person.source}` : ''}
+            {person.source ? ` · ${t('sourceLine', { source: person.source })}` : ''}
           </Text>
         </Stack>
       </Group>
@@ -69,6 +61,7 @@ function PersonDetail({ person }: { person: Person }) {
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="md">
             <Identity person={person} canWrite={canWrite} />
+            <PersonCustomFields person={person} canWrite={canWrite} />
             <Address person={person} />
             <PersonTimeline activities={activities} pending={activitiesQuery.isPending} />
             {activitiesQuery.isError && <ErrorAlert error={activitiesQuery.error} onRetry={() => void activitiesQuery.refetch()} />}
@@ -91,17 +84,6 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
   const t = useT(peopleMessages);
   const fmt = useFormat();
   const [editing, setEditing] = useState(false);
-  const fieldsQuery = useCustomFieldsQuery();
-  const definitions = fieldsQuery.data ?? [];
-  // Values in the order and under the labels the campaign set (settings); keys without a definition last.
-  const rank = (key: string) => {
-    const index = definitions.findIndex((d) => d.key === key);
-    return index === -1 ? definitions.length : index;
-  };
-  const custom = Object.entries(person.custom_fields ?? {})
-    .filter(([, v]) => v !== null && v !== '')
-    .sort(([a], [b]) => rank(a) - rank(b));
-  const customLabel = (key: string) => definitions.find((d) => d.key === key)?.label ?? key;
   const row = (label: string, value: React.ReactNode) => (
     <div>
       <Text size="xs" c="dimmed">
@@ -159,21 +141,6 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
         {row(t('birthdate'), person.birthdate ? fmt.date(person.birthdate) : null)}
         {row(t('gender'), person.gender)}
       </SimpleGrid>
-      {/* Once the definitions are in: no flash of raw keys in the wrong order (if they fail, the keys show). */}
-      {custom.length > 0 && !fieldsQuery.isPending && (
-        <>
-          <Text size="sm" fw={600} mt="md" mb={4}>
-            {t('customFields')}
-          </Text>
-          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-            {custom.map(([key, value]) => (
-              <div key={key} data-testid={`custom-field-${key}`}>
-                {row(customLabel(key), String(value))}
-              </div>
-            ))}
-          </SimpleGrid>
-        </>
-      )}
       {editing && <EditIdentityModal person={person} onClose={() => setEditing(false)} />}
     </Paper>
   );
