@@ -177,11 +177,6 @@ export function peoplePageQuery(trx: Trx, scope: PeopleScope, query: ListPeopleQ
     .offset((query.page - 1) * query.perPage);
 }
 
-/** Sets the word-similarity threshold of typo-tolerant search for this transaction. */
-export async function prepareSearch(trx: Trx): Promise<void> {
-  await sql`select set_config('pg_trgm.word_similarity_threshold', '0.45', true)`.execute(trx);
-}
-
 export interface PeoplePage {
   rows: PersonRow[];
   total: number;
@@ -193,7 +188,6 @@ export interface PeoplePage {
 export async function listPeople(trx: Trx, scope: PeopleScope, query: ListPeopleQuery): Promise<PeoplePage> {
   const capped = (total: number) => Boolean(query.q?.trim()) && searchCapOf(query) !== null && total >= SEARCH_CAP;
   if (query.q?.trim()) {
-    await prepareSearch(trx);
     // A search reads all its matches to rank them anyway: the total comes with the page, in one
     // evaluation of the search instead of two (past the last page, the count below says how many).
     const ranked = await peoplePageQuery(trx, scope, query).select(sql<string>`count(*) over ()`.as('total_records')).execute();

@@ -6,7 +6,7 @@ import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { createCampaignFixture, type FixtureCampaign } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { listPeople, peoplePageQuery, prepareSearch } from './people.repo.ts';
+import { listPeople, peoplePageQuery } from './people.repo.ts';
 
 const PEOPLE = 100_000;
 
@@ -44,7 +44,6 @@ describeEachDatabase('people search plan', (ctx) => {
 
   const plan = (q: string) =>
     withTenant(ctx.database.db, c.id, async (trx) => {
-      await prepareSearch(trx);
       const compiled = peoplePageQuery(trx, { campaignId: c.id, zoneScope: [c.zones[0]!.id] }, { page: 1, perPage: 50, q }).compile();
       const { rows } = await sql.raw<{ 'QUERY PLAN': string }>(`explain ${inline(compiled.sql, compiled.parameters)}`).execute(trx);
       return rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -53,8 +52,10 @@ describeEachDatabase('people search plan', (ctx) => {
   // The matching itself runs in relais_person_search() as the tables' owner: its body's plan.
   const bodyPlan = (q: string) =>
     ctx.database.db.transaction().execute(async (trx) => {
-      await sql`select set_config('relais.campaign_id', ${c.id}, true)`.execute(trx);
-      await prepareSearch(trx);
+      // The function's own settings (SET clause) apply to its body.
+      await sql`select set_config('relais.campaign_id', ${c.id}, true), set_config('pg_trgm.word_similarity_threshold', '0.45', true)`.execute(
+        trx,
+      );
       const { rows } = await sql<{ prosrc: string }>`select prosrc from pg_proc where proname = 'relais_person_search'`.execute(trx);
       const body = (rows[0]?.prosrc ?? '')
         .replace(/\bsearch_q\b/g, `'${q}'`)
@@ -77,7 +78,6 @@ describeEachDatabase('people search plan', (ctx) => {
 
   it('finds exact, typo and substring matches, word prefixes first', async () => {
     const ids = await withTenant(ctx.database.db, c.id, async (trx) => {
-      await prepareSearch(trx);
       return (await peoplePageQuery(trx, { campaignId: c.id, zoneScope: null }, { page: 1, perPage: 500, q: 'LEFEVRE' }).execute()).map(
         (r) => r.family_name,
       );
