@@ -1,6 +1,7 @@
 // What an import step tells its caller: counts, skipped rows with reasons, warnings, progress.
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import type { TerritoryPlacement } from './place-people.ts';
 
 export interface ImportProgress {
   /** e.g. "layer:iris", "indicators:iris-paris-indicateurs.csv", "results:europeennes-2024/1", "addresses". */
@@ -47,6 +48,11 @@ export interface ImportReport {
   steps: StepReport[];
   /** Files the manifest reads that were not in the folder. */
   missingFiles: string[];
+  /**
+   * When zones or addresses were imported: addresses located again, and people whose zones changed
+   * (placed from their address, or from their coordinates alone).
+   */
+  placement?: TerritoryPlacement;
   durationMs: number;
 }
 

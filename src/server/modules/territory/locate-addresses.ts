@@ -22,13 +22,17 @@ export async function loadZoneLocator(db: Kysely<DB>, campaignId: string): Promi
 }
 
 /**
- * Sets address.zone_ids for the campaign's addresses — all of them, or only those not computed yet.
- * Returns how many addresses were written.
+ * Sets address.zone_ids for the campaign's addresses — all of them, or only those not computed yet —
+ * with the given locator or one loaded for the purpose. Returns how many addresses were written.
  */
-export async function locateAddresses(db: Kysely<DB>, campaignId: string, which: 'all' | 'missing' = 'all'): Promise<number> {
-  const locator = await loadZoneLocator(db, campaignId);
+export async function locateAddresses(
+  db: Kysely<DB>,
+  campaignId: string,
+  options: { which?: 'all' | 'missing'; locator?: ZoneLocator } = {},
+): Promise<number> {
+  const locator = options.locator ?? (await loadZoneLocator(db, campaignId));
   let query = db.selectFrom('address').select(['id', 'lon', 'lat']).where('campaign_id', '=', campaignId);
-  if (which === 'missing') query = query.where('zone_ids', 'is', null);
+  if (options.which === 'missing') query = query.where('zone_ids', 'is', null);
   const addresses = await query.execute();
   for (let start = 0; start < addresses.length; start += BATCH) {
     const ids: string[] = [];
@@ -53,5 +57,5 @@ export async function ensureAddressesLocated(db: Kysely<DB>, campaignId: string)
     .where('zone_ids', 'is', null)
     .limit(1)
     .executeTakeFirst();
-  if (missing) await locateAddresses(db, campaignId, 'missing');
+  if (missing) await locateAddresses(db, campaignId, { which: 'missing' });
 }

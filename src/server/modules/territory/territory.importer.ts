@@ -12,7 +12,7 @@ import type { ImportProgress, ImportReport, ProgressFn, StepReport } from './imp
 import { StepRecorder } from './import-report.ts';
 import { importElectionResults } from './import-results.ts';
 import { importZoneLayer } from './import-zones.ts';
-import { locateAddresses } from './locate-addresses.ts';
+import { relocateTerritory } from './place-people.ts';
 
 export { importAddresses } from './import-addresses.ts';
 export { importIndicators } from './import-indicators.ts';
@@ -132,7 +132,8 @@ export async function importTerritory(db: Kysely<DB>, options: ImportTerritoryOp
       reports.push(new StepRecorder(step.name, step.file).fail((error as Error).message));
     }
   }
-  // Zones or addresses changed: which zones each address lies in is computed again.
-  if (parts.has('layers') || parts.has('addresses')) await locateAddresses(db, campaignId, 'all');
-  return { steps: reports, missingFiles, durationMs: Date.now() - started };
+  // Zones or addresses changed: which zones each address lies in is computed again, and the people
+  // placed from an address or from coordinates follow.
+  const placement = parts.has('layers') || parts.has('addresses') ? await relocateTerritory(db, campaignId) : undefined;
+  return { steps: reports, missingFiles, ...(placement ? { placement } : {}), durationMs: Date.now() - started };
 }
