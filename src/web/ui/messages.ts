@@ -66,6 +66,7 @@ const errorsFr = {
   INTERNAL_ERROR: 'Erreur interne du serveur. Réessayez plus tard.',
   SERVICE_UNAVAILABLE: 'Service momentanément indisponible. Réessayez plus tard.',
   JOB_UNKNOWN_KIND: 'Type de tâche inconnu.',
+  IMPORT_FILE_PURGED: 'Ce fichier a été supprimé : les fichiers d’import et les lignes rejetées ne sont gardés qu’un temps.',
 };
 
 const errorsEn: typeof errorsFr = {
@@ -90,6 +91,7 @@ const errorsEn: typeof errorsFr = {
   INTERNAL_ERROR: 'Internal server error. Try again later.',
   SERVICE_UNAVAILABLE: 'Service temporarily unavailable. Try again later.',
   JOB_UNKNOWN_KIND: 'Unknown kind of task.',
+  IMPORT_FILE_PURGED: 'This file has been deleted: import files and rejected rows are only kept for a while.',
 };
 
 export const errorMessages = { fr: errorsFr, en: errorsEn };

@@ -56,6 +56,8 @@ export interface ImportState extends ImportCounts {
   total: number | null;
   message: string;
   error: string | null;
+  /** A stable code of the failure (an interrupted run), to show in the reader's language. */
+  error_code: string | null;
   uploaded_at: string;
 }
 
@@ -71,6 +73,9 @@ export interface ImportHistoryItem extends ImportCounts {
   done: number;
   total: number | null;
   error: string | null;
+  error_code: string | null;
+  /** Until when the rejected rows can be downloaded (then the retention deletes them). */
+  rejected_kept_until: string | null;
   _links: { self: { href: string }; 'relais:rejected'?: { href: string } };
 }
 

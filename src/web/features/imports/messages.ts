@@ -96,6 +96,11 @@ const fr = {
   stateFailed: 'Échoué',
   rejectedRows: 'Lignes rejetées',
   downloadRejectedOf: 'Télécharger les lignes rejetées de « {file} »',
+  rejectedKeptUntil: 'Lignes rejetées conservées jusqu’au {date}',
+  IMPORT_INTERRUPTED_BEFORE_WRITE:
+    'Import interrompu : le serveur s’est arrêté (panne ou redémarrage) avant d’enregistrer les personnes ; rien n’a été importé. Importez le fichier à nouveau.',
+  IMPORT_INTERRUPTED_AFTER_WRITE:
+    'Import interrompu : le serveur s’est arrêté après avoir enregistré les personnes (voir le journal d’audit) mais avant la fin ; le bilan et les lignes rejetées ne sont pas disponibles.',
 };
 
 const en: typeof fr = {
@@ -162,6 +167,11 @@ const en: typeof fr = {
   stateFailed: 'Failed',
   rejectedRows: 'Rejected rows',
   downloadRejectedOf: 'Download the rejected rows of “{file}”',
+  rejectedKeptUntil: 'Rejected rows kept until {date}',
+  IMPORT_INTERRUPTED_BEFORE_WRITE:
+    'Import interrupted: the server stopped (crash or restart) before saving the people; nothing was imported. Import the file again.',
+  IMPORT_INTERRUPTED_AFTER_WRITE:
+    'Import interrupted: the server stopped after saving the people (see the audit log) but before the end; the summary and the rejected rows are not available.',
 };
 
 export const importMessages = { fr, en };

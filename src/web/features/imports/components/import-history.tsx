@@ -3,7 +3,7 @@
 import { Badge, Button, Group, Pagination, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
-import { useT } from '../../../i18n/use-t.ts';
+import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
@@ -99,11 +99,7 @@ function HistoryList({ items, onDownload }: HistoryListProps) {
                   <Text size="xs" c="dimmed" truncate title={item.imported_by}>
                     {t('by', { who: item.imported_by })}
                   </Text>
-                  {item.error && (
-                    <Text size="xs" c="red.8" lineClamp={2} title={item.error}>
-                      {item.error}
-                    </Text>
-                  )}
+                  <RunError item={item} lineClamp={2} />
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Text size="sm">{fmt.dateTime(item.started_at)}</Text>
@@ -150,11 +146,7 @@ function HistoryCard({ item, onDownload }: { item: ImportHistoryItem; onDownload
         <Text size="xs" c="dimmed">
           {t('startedBy', { date: fmt.dateTime(item.started_at), who: item.imported_by })}
         </Text>
-        {item.error && (
-          <Text size="xs" c="red.8">
-            {item.error}
-          </Text>
-        )}
+        <RunError item={item} />
         {item.state === 'succeeded' && (
           <SimpleGrid cols={4} spacing={4}>
             {COUNTS.map((key) => (
@@ -172,6 +164,25 @@ function HistoryCard({ item, onDownload }: { item: ImportHistoryItem; onDownload
         <RejectedButton item={item} onDownload={onDownload} />
       </Stack>
     </Paper>
+  );
+}
+
+/**
+ * Why an import failed, in the reader's language when the server gave a stable code (an interrupted
+ * run), else in the server's words.
+ */
+export function useRunError(): (run: { error: string | null; error_code?: string | null }) => string | null {
+  const label = useLabel(importMessages);
+  return (run) => (run.error_code ? label(run.error_code, run.error ?? run.error_code) : run.error);
+}
+
+function RunError({ item, lineClamp }: { item: ImportHistoryItem; lineClamp?: number }) {
+  const text = useRunError()(item);
+  if (!text) return null;
+  return (
+    <Text size="xs" c="red.8" lineClamp={lineClamp} title={lineClamp ? text : undefined}>
+      {text}
+    </Text>
   );
 }
 
@@ -196,6 +207,7 @@ function RejectedButton({ item, onDownload, compact = false }: RejectedButtonPro
   const fmt = useFormat();
   if (!rejectedPathOf(item)) return null;
   const label = t('downloadRejectedOf', { file: item.file_name });
+  const keptUntil = item.rejected_kept_until ? t('rejectedKeptUntil', { date: fmt.date(item.rejected_kept_until) }) : null;
   return (
     <Button
       size="compact-sm"
@@ -203,7 +215,7 @@ function RejectedButton({ item, onDownload, compact = false }: RejectedButtonPro
       color="orange"
       onClick={() => onDownload(item)}
       aria-label={label}
-      title={label}
+      title={keptUntil ? `${label} — ${keptUntil}` : label}
       rightSection={<Icon name="arrowDown" size={14} />}
       style={{ alignSelf: 'flex-start' }}
     >

@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { downloadFile } from '../../people/download.ts';
 import { isFinished, ratioOf, rejectedCsvPath, useImportState } from '../api.ts';
 import { importMessages } from '../messages.ts';
+import { useRunError } from './import-history.tsx';
 
 /** Polls the import and shows where it is; at the end, the four counts and the download. */
 export function ProgressStep({ importId, onAnother }: { importId: string; onAnother: () => void }) {
@@ -18,6 +19,7 @@ export function ProgressStep({ importId, onAnother }: { importId: string; onAnot
   const finished = isFinished(state.data);
   const failed = state.data?.state === 'failed';
   const ratio = ratioOf(state.data);
+  const runError = useRunError();
   const counts = {
     created: state.data?.created ?? 0,
     updated: state.data?.updated ?? 0,
@@ -43,7 +45,7 @@ export function ProgressStep({ importId, onAnother }: { importId: string; onAnot
           {fmt.percent(ratio)}
         </Text>
         {state.error ? <ErrorAlert error={state.error} onRetry={() => void state.refetch()} /> : null}
-        {failed && state.data?.error && <Alert color="red">{state.data.error}</Alert>}
+        {failed && state.data && runError(state.data) && <Alert color="red">{runError(state.data)}</Alert>}
         <SimpleGrid cols={{ base: 2, sm: 4 }}>
           {(['created', 'updated', 'skipped', 'rejected'] as const).map((key) => (
             <Paper key={key} withBorder radius="md" p="sm" data-testid={`import-${key}`}>
