@@ -77,3 +77,20 @@ export async function login(page: Page, email: string, password: string): Promis
   await page.getByLabel(/mot de passe|password/i).fill(password);
   await page.getByRole('button', { name: /se connecter|sign in/i }).click();
 }
+
+/**
+ * On the custom fields settings screen: opens "Nouveau champ", fills the label, the type and the
+ * choices, and returns the dialog still open (the caller checks it, then presses "Créer").
+ */
+export async function fillNewCustomField(page: Page, label: string, type: RegExp, choices: readonly string[] = []) {
+  await page.getByRole('button', { name: /^nouveau champ$/i }).click();
+  const dialog = page.getByRole('dialog', { name: /nouveau champ/i });
+  await dialog.getByRole('textbox', { name: /^libellé/i }).fill(label);
+  await dialog.getByRole('textbox', { name: /^type$/i }).click();
+  await page.getByRole('option', { name: type }).click();
+  for (const choice of choices) {
+    await dialog.getByRole('textbox', { name: /^choix possibles/i }).fill(choice);
+    await page.keyboard.press('Enter');
+  }
+  return dialog;
+}

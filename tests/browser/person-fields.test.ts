@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/server/modules/demo/demo.campaign.ts';
-import { type BrowserHarness, login, startHarness } from './harness.ts';
+import { type BrowserHarness, fillNewCustomField, login, startHarness } from './harness.ts';
 
 const DIRECTOR = 'directrice@demo.relais.fr';
 const COMMUNITY_MANAGER = 'cm@demo.relais.fr';
@@ -61,15 +61,7 @@ describe('custom field values on the person page', () => {
       ['Adhésion', /^date$/i, []],
       ['Taille de t-shirt', /^choix dans une liste$/i, ['S', 'M', 'L']],
     ] as const) {
-      await page.getByRole('button', { name: /^nouveau champ$/i }).click();
-      const dialog = page.getByRole('dialog', { name: /nouveau champ/i });
-      await dialog.getByRole('textbox', { name: /^libellé/i }).fill(label);
-      await dialog.getByRole('textbox', { name: /^type$/i }).click();
-      await page.getByRole('option', { name: type }).click();
-      for (const choice of choices) {
-        await dialog.getByRole('textbox', { name: /^choix possibles/i }).fill(choice);
-        await page.keyboard.press('Enter');
-      }
+      const dialog = await fillNewCustomField(page, label, type, choices);
       await dialog.getByRole('button', { name: /^créer$/i }).click();
       await dialog.waitFor({ state: 'detached' });
     }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../src/server/db/database.ts';
 import { DEMO_PASSWORD } from '../../src/server/modules/demo/demo.campaign.ts';
 import { recordActivity } from '../../src/server/modules/people/ladder.ts';
-import { type BrowserHarness, login, startHarness } from './harness.ts';
+import { type BrowserHarness, fillNewCustomField, login, startHarness } from './harness.ts';
 
 const DIRECTOR = 'directrice@demo.relais.fr';
 const ORGANIZER = 'organisateur@demo.relais.fr';
@@ -192,18 +192,7 @@ describe('back office settings', () => {
   it('defines a choice field, reorders the fields, and finds it in the segment builder and on a person page', async () => {
     const page = await signIn(DIRECTOR);
     await page.goto('/app/settings/fields');
-    const create = async (label: string, type: RegExp, choices: string[] = []) => {
-      await page.getByRole('button', { name: /^nouveau champ$/i }).click();
-      const dialog = page.getByRole('dialog', { name: /nouveau champ/i });
-      await dialog.getByRole('textbox', { name: /^libellé/i }).fill(label);
-      await dialog.getByRole('textbox', { name: /^type$/i }).click();
-      await page.getByRole('option', { name: type }).click();
-      for (const choice of choices) {
-        await dialog.getByRole('textbox', { name: /^choix possibles/i }).fill(choice);
-        await page.keyboard.press('Enter');
-      }
-      return dialog;
-    };
+    const create = (label: string, type: RegExp, choices: string[] = []) => fillNewCustomField(page, label, type, choices);
     const shirt = await create('Taille de t-shirt', /^choix dans une liste$/i, ['S', 'M', 'L']);
     // The key follows the label until typed by hand.
     expect(await shirt.getByRole('textbox', { name: /^clé technique/i }).inputValue()).toBe('taille_de_t_shirt');

@@ -20,6 +20,7 @@ export function ProgressStep({ importId, onAnother }: { importId: string; onAnot
   const failed = state.data?.state === 'failed';
   const ratio = ratioOf(state.data);
   const runError = useRunError();
+  const failure = failed && state.data ? runError(state.data) : null;
   const counts = {
     created: state.data?.created ?? 0,
     updated: state.data?.updated ?? 0,
@@ -45,7 +46,7 @@ export function ProgressStep({ importId, onAnother }: { importId: string; onAnot
           {fmt.percent(ratio)}
         </Text>
         {state.error ? <ErrorAlert error={state.error} onRetry={() => void state.refetch()} /> : null}
-        {failed && state.data && runError(state.data) && <Alert color="red">{runError(state.data)}</Alert>}
+        {failure && <Alert color="red">{failure}</Alert>}
         <SimpleGrid cols={{ base: 2, sm: 4 }}>
           {(['created', 'updated', 'skipped', 'rejected'] as const).map((key) => (
             <Paper key={key} withBorder radius="md" p="sm" data-testid={`import-${key}`}>
