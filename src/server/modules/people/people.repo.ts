@@ -97,6 +97,21 @@ const searchTerm = (q: string) => sql<string>`lower(relais_unaccent(${q}))`;
 const likeEscape = (q: string) => q.replace(/[\\%_]/g, '\\$&');
 
 /**
+ * A term that looks like a phone number, in the form the base stores (E.164): a whole number
+ * ("06 12 34 56 78" → "+33612345678"), or the start of one as it is being typed, national
+ * ("06 12 3" → "+33612 3"… without the spaces: "+336123") or international ("0033 6…", "+33 6…").
+ */
+export function phoneFragment(q: string): string | null {
+  if (!/^[\d\s.+()-]{4,}$/.test(q)) return null;
+  const whole = normalizePhone(q);
+  if (whole) return whole;
+  const digits = q.replace(/[\s.()-]/g, '').replace(/^00/, '+');
+  if (/^0[1-9]\d{2,}$/.test(digits)) return `+33${digits.slice(1)}`;
+  if (/^\+\d{4,}$/.test(digits)) return digits;
+  return null;
+}
+
+/**
  * Search as you type: substring, or trigram word similarity as a fallback, on search_text. The
  * matching runs in relais_person_search() (migrations 0003, 0006–0008, 0011) so that the GIN trigram
  * index serves it under row-level security; it returns the matching people, which stand in for the
@@ -105,7 +120,7 @@ const likeEscape = (q: string) => q.replace(/[\\%_]/g, '\\$&');
  * (see SEARCH_CAP).
  */
 function searchedPeople(trx: Trx, q: string, options: { zoneScope?: readonly string[] | null; cap?: number | null }): PersonQuery {
-  const phone = /^[\d\s.+()-]{6,}$/.test(q) ? normalizePhone(q) : null;
+  const phone = phoneFragment(q);
   const zones = options.zoneScope ? [...options.zoneScope] : null;
   const matches = sql<
     Selectable<DB['person']>
@@ -149,9 +164,11 @@ export function peopleListQuery(trx: Trx, scope: PeopleScope, query: ListPeopleQ
 /**
  * Matches a search ranks and counts at most, when the search is the list's only filter: a short,
  * common term ("roy") matches tens of thousands in a large base, and the list then says "more than
- * 1,000" (typing on narrows it). With other filters every match is kept, so none is lost to them.
+ * 200" (typing on narrows it). Those kept are the people in whom the term starts a word before the
+ * other matches (relais_person_search, migration 0012), so the first page is the right one. With
+ * other filters every match is kept, so none is lost to them.
  */
-export const SEARCH_CAP = 1000;
+export const SEARCH_CAP = 200;
 
 function searchCapOf(query: ListPeopleQuery): number | null {
   return query.stage || query.zoneId || query.tagId || query.listId || query.filter ? null : SEARCH_CAP;

@@ -14,6 +14,11 @@ describeEachDatabase('people search cap', (ctx) => {
 
   beforeAll(async () => {
     const { c } = suite;
+    // First in the table (what a scan meets first), more than the cap of people in whom "zebulon"
+    // is inside a word only: a broad search must still keep those in whom it starts a word.
+    await sql`insert into person (campaign_id, id, given_name, family_name, zone_ids)
+      select ${c.id}::uuid, ('00000000-0000-7000-9000-' || lpad(to_hex(g), 12, '0'))::uuid, 'Anne', 'Bazébulon' || g, '{}'
+      from generate_series(1, ${SEARCH_CAP + 50}) g`.execute(ctx.database.db);
     // MANY people named Zébulon, alternately in the two zones, every third a volunteer.
     await sql`insert into person (campaign_id, id, given_name, family_name, email, zone_ids, ladder_stage)
       select ${c.id}::uuid, ('00000000-0000-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, 'Zébulon', 'Manège' || g,
@@ -30,9 +35,23 @@ describeEachDatabase('people search cap', (ctx) => {
     expect(body.total_is_lower_bound).toBe(true);
     expect(body._embedded['osdi:people']).toHaveLength(20);
     // A narrower search counts exactly.
-    const narrow = (await suite.owner.request('GET', '/api/v1/people?q=man%C3%A8ge2199')).json();
+    const narrow = (await suite.owner.request('GET', `/api/v1/people?q=man%C3%A8ge${MANY - 1}`)).json();
     expect(narrow.total_records).toBe(1);
     expect(narrow.total_is_lower_bound).toBeUndefined();
+  });
+
+  it('keeps the people in whom the term starts a word before those in whom it is inside a word', async () => {
+    const page = await withTenant(ctx.database.db, suite.c.id, (trx) =>
+      listPeople(trx, { campaignId: suite.c.id, zoneScope: null }, { q: 'zebulon', page: 1, perPage: SEARCH_CAP }),
+    );
+    expect(page.rows).toHaveLength(SEARCH_CAP);
+    expect(page.rows.filter((r) => r.given_name !== 'Zébulon')).toEqual([]);
+    // Fewer word starts than the cap: the other matches fill the rest.
+    const filled = await withTenant(ctx.database.db, suite.c.id, (trx) =>
+      listPeople(trx, { campaignId: suite.c.id, zoneScope: null }, { q: 'zebulon manege1', page: 1, perPage: SEARCH_CAP }),
+    );
+    expect(filled.total).toBeLessThan(SEARCH_CAP);
+    expect(filled.rows.every((r) => r.family_name.startsWith('Manège1'))).toBe(true);
   });
 
   it('counts every match when another filter narrows the list', async () => {
