@@ -115,6 +115,13 @@ describe('custom field values on the person page', () => {
     expect(await shown(page, 'adhesion')).toMatch(/^Adhésion\s+15 mars 2024$/);
     expect(await shown(page, 'taille_de_t_shirt')).toMatch(/^Taille de t-shirt\s+M$/);
     await h.shot(page, 'person-fields-02-view-fr');
+    // The edit is on the timeline, with the fields it changed by their labels, and who made it.
+    const edited = page.getByTestId('person-timeline').locator('.mantine-Timeline-item').filter({ hasText: 'Fiche modifiée' });
+    await edited.first().waitFor();
+    expect(await edited.count()).toBe(1);
+    expect(await edited.innerText()).toMatch(/Adhésion, Nombre d’enfants, Profession, Taille de t-shirt/);
+    expect(await edited.innerText()).toContain(DIRECTOR);
+    await h.shot(page, 'person-fields-02b-timeline-fr');
 
     // A half-typed date reads as empty in the browser: refused, not taken for a cleared date.
     await section.getByRole('button', { name: /^modifier les champs personnalisés$/i }).click();
@@ -180,6 +187,9 @@ describe('custom field values on the person page', () => {
     await useLanguage(desktop, 'en');
     expect(await shown(desktop, 'nombre_d_enfants')).toMatch(/^Nombre d’enfants\s+2\.5$/);
     expect(await shown(desktop, 'adhesion')).toMatch(/^Adhésion\s+15 Mar 2024$/);
+    const edits = desktop.getByTestId('person-timeline').locator('.mantine-Timeline-item').filter({ hasText: 'Record updated' });
+    await edits.first().waitFor();
+    expect(await edits.count()).toBe(2);
     await h.shot(desktop, 'person-fields-04-view-en');
     const section = desktop.getByTestId('custom-fields');
     await section.getByRole('button', { name: /^edit the custom fields$/i }).click();

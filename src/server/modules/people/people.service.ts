@@ -138,8 +138,50 @@ async function placeAndCheck(trx: Trx, actor: PeopleActor, id: string, columns: 
   }
 }
 
-/** Creates a person; returns the stored row. */
-export async function createPerson(trx: Trx, actor: PeopleActor, input: PersonInput): Promise<PersonRow> {
+/** The OSDI fields whose stored value differs between two versions of a person (custom fields by key). */
+export function changedFields(before: PersonRow, after: PersonRow): { fields: string[]; custom_fields: string[] } {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
+  const groups: Array<[string, (p: PersonRow) => unknown]> = [
+    ['given_name', (p) => p.given_name],
+    ['family_name', (p) => p.family_name],
+    ['additional_name', (p) => p.additional_name],
+    ['email_addresses', (p) => [p.email, p.emails]],
+    ['phone_numbers', (p) => [p.phone, p.phones]],
+    ['postal_addresses', (p) => [p.street_address, p.postcode, p.locality, p.region, p.country, p.lon, p.lat]],
+    ['languages_spoken', (p) => p.languages_spoken],
+    ['birthdate', (p) => day(p.birthdate)],
+    ['gender', (p) => p.gender],
+  ];
+  const fields = groups.filter(([, value]) => !same(value(before), value(after))).map(([name]) => name);
+  const was = before.custom_fields ?? {};
+  const is = after.custom_fields ?? {};
+  const custom = [...new Set([...Object.keys(was), ...Object.keys(is)])].filter((key) => !same(was[key], is[key])).sort();
+  return { fields, custom_fields: custom };
+}
+
+/** A line on the person's timeline for an edit or a creation by hand or through the API (no ladder rule reads these). */
+async function recordRecordActivity(trx: Trx, actor: PeopleActor, personId: string, type: string, data: Record<string, unknown>) {
+  await trx
+    .insertInto('activity')
+    .values({
+      campaign_id: actor.campaignId,
+      id: uuidv7(),
+      person_id: personId,
+      type,
+      data: JSON.stringify(data),
+      actor_label: actor.label,
+    })
+    .execute();
+}
+
+/** Creates a person; returns the stored row. `recordCreation: false` when the caller writes its own timeline line (signup). */
+export async function createPerson(
+  trx: Trx,
+  actor: PeopleActor,
+  input: PersonInput,
+  options: { recordCreation?: boolean } = {},
+): Promise<PersonRow> {
   const columns = await toColumns(trx, actor.campaignId, input, null);
   await assertEmailFree(trx, actor.campaignId, columns.email, null);
   const id = uuidv7();
@@ -153,7 +195,9 @@ export async function createPerson(trx: Trx, actor: PeopleActor, input: PersonIn
       source: (columns.source as string | undefined) ?? 'api',
     } as never)
     .execute();
-  return placeAndCheck(trx, actor, id, columns.street_address === undefined ? {} : columns);
+  const person = await placeAndCheck(trx, actor, id, columns.street_address === undefined ? {} : columns);
+  if (options.recordCreation !== false) await recordRecordActivity(trx, actor, id, 'person.created', { source: person.source });
+  return person;
 }
 
 /** Updates the given fields of a visible person; returns the stored row. */
@@ -170,7 +214,11 @@ export async function updatePerson(trx: Trx, actor: PeopleActor, id: string, inp
       .where('id', '=', id)
       .execute();
   }
-  return placeAndCheck(trx, actor, id, columns);
+  const updated = await placeAndCheck(trx, actor, id, columns);
+  // What the edit changed, on the timeline: nothing when the values given were those already stored.
+  const changed = changedFields(current, updated);
+  if (changed.fields.length > 0 || changed.custom_fields.length > 0) await recordRecordActivity(trx, actor, id, 'person.updated', changed);
+  return updated;
 }
 
 export interface SignupInput {
@@ -251,7 +299,7 @@ export async function signup(trx: Trx, actor: PeopleActor, input: SignupInput): 
     const { email_addresses: _, ...rest } = input.person;
     person = await updatePerson(trx, actor, existing.id, rest);
   } else {
-    person = await createPerson(trx, actor, { source: 'signup', ...input.person });
+    person = await createPerson(trx, actor, { source: 'signup', ...input.person }, { recordCreation: false });
   }
   const listIds = input.add_lists ?? [];
   if (listIds.length > 0) {

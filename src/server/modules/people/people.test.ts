@@ -132,6 +132,36 @@ describeEachDatabase('people', (ctx) => {
     expect(bad.json().code).toBe('FILTER_INVALID');
   });
 
+  it('puts the creation and what each edit changed on the timeline, and nothing for an edit that changes nothing', async () => {
+    await owner.request('POST', '/api/v1/custom_fields', { key: 'mandat', label: 'Mandat', type: 'text' });
+    const p = await create({ given_name: 'Rose', family_name: 'Lambert', email_addresses: [{ address: 'rose@example.org' }] });
+    const edit = (body: Record<string, unknown>) => owner.request('PUT', `/api/v1/people/${p.id}`, body);
+    expect((await edit({ family_name: 'Lambert-Roy', phone_numbers: [{ number: '06 11 22 33 44' }] })).statusCode).toBe(200);
+    // The same values again (the e-mail written differently, normalised to the stored one): no change.
+    expect((await edit({ family_name: 'Lambert-Roy', email_addresses: [{ address: 'ROSE@example.org' }] })).statusCode).toBe(200);
+    expect((await edit({ custom_fields: { mandat: 'Conseillère' }, birthdate: '1980-02-03' })).statusCode).toBe(200);
+    const timeline = (await owner.request('GET', `/api/v1/people/${p.id}/activities`)).json()._embedded['relais:timeline'];
+    const records = timeline
+      .filter((i: { type: string }) => i.type.startsWith('person.'))
+      .map((i: { type: string; data: unknown; actor_label: string }) => ({ type: i.type, data: i.data, by: i.actor_label }));
+    expect(records).toHaveLength(3);
+    expect(records).toEqual(
+      expect.arrayContaining([
+        { type: 'person.created', data: expect.objectContaining({ source: 'api' }), by: 'owner@example.org' },
+        {
+          type: 'person.updated',
+          data: expect.objectContaining({ fields: ['family_name', 'phone_numbers'], custom_fields: [] }),
+          by: 'owner@example.org',
+        },
+        {
+          type: 'person.updated',
+          data: expect.objectContaining({ fields: ['birthdate'], custom_fields: ['mandat'] }),
+          by: 'owner@example.org',
+        },
+      ]),
+    );
+  });
+
   it('signup helper creates, then updates by e-mail, with tags, lists, consents and a signup activity', async () => {
     const list = (await owner.request('POST', '/api/v1/lists', { name: 'Newsletter' })).json();
     const body = {
@@ -156,6 +186,9 @@ describeEachDatabase('people', (ctx) => {
     const timeline = (await owner.request('GET', `/api/v1/people/${p.id}/activities`)).json();
     const kinds = timeline._embedded['relais:timeline'].map((i: { type: string }) => i.type);
     expect(kinds.filter((k: string) => k === 'signup')).toHaveLength(2);
+    // The signup line stands for the creation; the second signup's new phone is an edit.
+    expect(kinds).not.toContain('person.created');
+    expect(kinds.filter((k: string) => k === 'person.updated')).toHaveLength(1);
     expect(kinds).toContain('consent.given');
     expect(kinds).toContain('tag.added');
     const consents = (await owner.request('GET', `/api/v1/people/${p.id}/consents`)).json().items;

@@ -396,3 +396,28 @@ const activitiesEn: typeof activitiesFr = {
 };
 /** Labels of the activity types of the timeline (open vocabulary: unknown types show as they are). */
 export const activityNames = { fr: activitiesFr, en: activitiesEn };
+
+const recordFieldsFr = {
+  given_name: 'Prénom',
+  family_name: 'Nom',
+  additional_name: 'Autre prénom',
+  email_addresses: 'E-mail',
+  phone_numbers: 'Téléphone',
+  postal_addresses: 'Adresse',
+  languages_spoken: 'Langues parlées',
+  birthdate: 'Date de naissance',
+  gender: 'Genre',
+};
+const recordFieldsEn: typeof recordFieldsFr = {
+  given_name: 'Given name',
+  family_name: 'Family name',
+  additional_name: 'Middle name',
+  email_addresses: 'E-mail',
+  phone_numbers: 'Phone',
+  postal_addresses: 'Address',
+  languages_spoken: 'Languages spoken',
+  birthdate: 'Date of birth',
+  gender: 'Gender',
+};
+/** The fields of a person named in a "Fiche modifiée" timeline entry (OSDI names, as the server records them). */
+export const recordFieldNames = { fr: recordFieldsFr, en: recordFieldsEn };

@@ -5,9 +5,9 @@ import { useFormat } from '../../../i18n/format.ts';
 import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { uiMessages } from '../../../ui/messages.ts';
-import { type Activity, displayName, type Person, useErasePerson } from '../api.ts';
+import { type Activity, displayName, type Person, useCustomFieldsQuery, useErasePerson } from '../api.ts';
 import { downloadFile } from '../download.ts';
-import { activityNames, channelNames, peopleMessages } from '../messages.ts';
+import { activityNames, channelNames, peopleMessages, recordFieldNames } from '../messages.ts';
 import { useStageLabel } from './stage.tsx';
 
 /** Everything that happened to the person, newest first. */
@@ -47,9 +47,17 @@ export function PersonTimeline({ activities, pending }: { activities: Activity[]
 function useSummary(): (item: Activity) => string {
   const stage = useStageLabel();
   const channel = useLabel(channelNames);
+  const field = useLabel(recordFieldNames);
+  const customFields = useCustomFieldsQuery().data;
   return (item: Activity) => {
     const data = item.data ?? {};
     const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : '');
+    const list = (key: string) => (Array.isArray(data[key]) ? (data[key] as unknown[]).map(String) : []);
+    if (item.type === 'person.updated') {
+      // The fields the edit changed; custom fields by their label when they still exist.
+      const custom = list('custom_fields').map((key) => customFields?.find((f) => f.key === key)?.label ?? key);
+      return [...list('fields').map((name) => field(name)), ...custom].join(', ');
+    }
     if (item.type === 'ladder.moved') {
       const move = `${text('from_stage') ? stage(text('from_stage')) : '∅'} → ${stage(text('to_stage'))}`;
       return text('reason') ? `${move} — ${text('reason')}` : move;
