@@ -98,8 +98,8 @@ const likeEscape = (q: string) => q.replace(/[\\%_]/g, '\\$&');
 
 /**
  * A term that looks like a phone number, in the form the base stores (E.164): a whole number
- * ("06 12 34 56 78" → "+33612345678"), or the start of one as it is being typed, national
- * ("06 12 3" → "+33612 3"… without the spaces: "+336123") or international ("0033 6…", "+33 6…").
+ * ("06 12 34 56 78" → "+33612345678"), or the first digits of one as it is being typed, national
+ * ("06 12 3" → "+336123") or international ("0033 6 12", "+33 6 12" → "+33612").
  */
 export function phoneFragment(q: string): string | null {
   if (!/^[\d\s.+()-]{4,}$/.test(q)) return null;
@@ -113,7 +113,7 @@ export function phoneFragment(q: string): string | null {
 
 /**
  * Search as you type: substring, or trigram word similarity as a fallback, on search_text. The
- * matching runs in relais_person_search() (migrations 0003, 0006–0008, 0011) so that the GIN trigram
+ * matching runs in relais_person_search() (migrations 0003, 0006–0008, 0011, 0012) so that the GIN trigram
  * index serves it under row-level security; it returns the matching people, which stand in for the
  * person table (same name, same columns) in the list's query. A phone typed the national way
  * ("06 12 …") is also looked for in its E.164 form. `cap` stops the matching after that many people
