@@ -187,14 +187,51 @@ describeEachDatabase('people follow the territory', (ctx) => {
 
     // Re-importing the same files changes nobody.
     const again = await importTerritory(db, { campaignId, dir: redrawn, manifest, parts: ['layers'] });
-    expect(again.placement).toMatchObject({ byAddress: 0, byCoordinates: 0 });
+    expect(again.placement).toMatchObject({ byAddress: 0, byCoordinates: 0, geocoded: 0 });
   });
 
   it('moves them back under row-level security, zones and addresses re-imported in one tenant transaction', async () => {
+    // Imported before its street was in the base: a street address, no coordinates.
+    const home = await db
+      .selectFrom('address')
+      .select(['id', 'number', 'street', 'postcode', 'zone_ids'])
+      .where('campaign_id', '=', campaignId)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const pending = uuidv7();
+    await db
+      .insertInto('person')
+      .values({
+        campaign_id: campaignId,
+        id: pending,
+        given_name: 'Q',
+        street_address: `${home.number} ${home.street}`,
+        postcode: home.postcode,
+      })
+      .execute();
     const report = await withTenant(db, campaignId, (trx) =>
       importTerritory(trx, { campaignId, dir: original, manifest, parts: [...parts] }),
     );
-    expect(report.placement).toMatchObject({ byAddress: 2, byCoordinates: 2 });
+    expect(report.placement).toMatchObject({ byAddress: 2, byCoordinates: 2, geocoded: 1 });
+    // Geocoded with the addresses: the address, its coordinates and its zones.
+    const placed = await db
+      .selectFrom('person')
+      .select(['address_id', 'lon', 'zone_ids'])
+      .where('campaign_id', '=', campaignId)
+      .where('id', '=', pending)
+      .executeTakeFirstOrThrow();
+    const again = await db
+      .selectFrom('address')
+      .select(['id', 'zone_ids'])
+      .where('campaign_id', '=', campaignId)
+      .where('number', '=', home.number)
+      .where('street', '=', home.street)
+      .where('postcode', '=', home.postcode)
+      .executeTakeFirstOrThrow();
+    expect(placed.address_id).toBe(again.id);
+    expect(placed.lon).not.toBeNull();
+    expect(placed.zone_ids.length).toBeGreaterThan(0);
+    expect([...placed.zone_ids].sort()).toEqual([...(again.zone_ids ?? [])].sort());
     // The merged station kept its id; the removed one and the IRIS came back as new zones.
     const b12 = await zoneIdOf('bureau', '1-2');
     const iris = await zoneIdOf('iris', '751020001');

@@ -1,7 +1,8 @@
 // People follow the territory: when the zones or the addresses are imported again, each address's
 // zones are computed again (locate-addresses.ts) and the people placed from an address take its new
 // zones in one set-based UPDATE; the people placed from their coordinates alone (no address, or one
-// no longer in the base) are located again. Only the rows whose zones change are written.
+// no longer in the base) are located again. Only the rows whose zones change are written. After an
+// address import, the people whose street address nothing matched yet are geocoded.
 //
 // modified_at is left alone: a person's zones are derived from their address and the territory, as
 // the consent cache is derived from the ledger (which does not touch modified_at either). Nothing in
@@ -10,6 +11,7 @@
 // zones re-read people after a territory import (its report says how many moved).
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { geocodeStatement } from '../people/geocode.ts';
 import { inTransaction } from './import-report.ts';
 import { loadZoneLocator, locateAddresses } from './locate-addresses.ts';
 import type { ZoneLocator } from './zone-locator.ts';
@@ -27,6 +29,11 @@ export interface PeoplePlacement {
 /** Addresses located again, and people whose zones changed with them. */
 export interface TerritoryPlacement extends PeoplePlacement {
   addresses: number;
+  /**
+   * After an address import: people with a street address that no address of the base matched
+   * until now (imported before the base, or before their street was in it), geocoded now.
+   */
+  geocoded: number;
 }
 
 function sameZones(a: readonly string[], b: readonly string[]): boolean {
@@ -109,12 +116,21 @@ export async function relocatePeople(db: Kysely<DB>, campaignId: string, locator
 
 /**
  * After the zones or the addresses changed: computes every address's zones again, then moves the
- * people with them, in one transaction (or the caller's) so that people never disagree with their address.
+ * people with them, in one transaction (or the caller's) so that people never disagree with their
+ * address. When the addresses changed, the people no address matched yet are geocoded again (a
+ * geocoding fills coordinates, address and postcode: unlike a move between zones, that is an edit of
+ * the record, and modified_at says so).
  */
-export async function relocateTerritory(db: Kysely<DB>, campaignId: string): Promise<TerritoryPlacement> {
+export async function relocateTerritory(
+  db: Kysely<DB>,
+  campaignId: string,
+  options: { addressesChanged: boolean },
+): Promise<TerritoryPlacement> {
   return inTransaction(db, async (trx) => {
     const locator = await loadZoneLocator(trx, campaignId);
     const addresses = await locateAddresses(trx, campaignId, { locator });
-    return { addresses, ...(await relocatePeople(trx, campaignId, locator)) };
+    const placement = await relocatePeople(trx, campaignId, locator);
+    const geocoded = options.addressesChanged ? (await geocodeStatement(campaignId, 'pending').execute(trx)).rows.length : 0;
+    return { addresses, ...placement, geocoded };
   });
 }

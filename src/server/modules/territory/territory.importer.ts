@@ -134,6 +134,9 @@ export async function importTerritory(db: Kysely<DB>, options: ImportTerritoryOp
   }
   // Zones or addresses changed: which zones each address lies in is computed again, and the people
   // placed from an address or from coordinates follow.
-  const placement = parts.has('layers') || parts.has('addresses') ? await relocateTerritory(db, campaignId) : undefined;
+  const placement =
+    parts.has('layers') || parts.has('addresses')
+      ? await relocateTerritory(db, campaignId, { addressesChanged: parts.has('addresses') })
+      : undefined;
   return { steps: reports, missingFiles, ...(placement ? { placement } : {}), durationMs: Date.now() - started };
 }
