@@ -164,9 +164,9 @@ export function peopleListQuery(trx: Trx, scope: PeopleScope, query: ListPeopleQ
 /**
  * Matches a search ranks and counts at most, when the search is the list's only filter: a short,
  * common term ("roy") matches tens of thousands in a large base, and the list then says "more than
- * 200" (typing on narrows it). Those kept are the people in whom the term starts a word before the
- * other matches (relais_person_search, migration 0012), so the first page is the right one. With
- * other filters every match is kept, so none is lost to them.
+ * 200" (typing on narrows it). Those kept are the best of the first 2 × 200 matches found: the term
+ * as a whole word, then as the start of a word, then the others (relais_person_search, migration
+ * 0012). With other filters every match is kept, so none is lost to them.
  */
 export const SEARCH_CAP = 200;
 
