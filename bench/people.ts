@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import type { DatabaseKind } from '../src/server/db/database.ts';
 import { machineConditions } from './lib/machine.ts';
 import { generatePeopleCsv } from './people/generate.ts';
-import { type CopyRun, type ImportRun, rawCopy, relaisImport } from './people/import.ts';
+import { type CopyRun, type FloorRun, type ImportRun, indexedFloor, rawCopy, relaisImport } from './people/import.ts';
 import { type SearchRun, type SegmentRun, searchAsYouType, segmentCount } from './people/queries.ts';
 import { openWorld } from './people/world.ts';
 
@@ -33,6 +33,7 @@ interface KindResult {
   rows: number;
   fileBytes: number;
   copy: CopyRun;
+  floor: FloorRun;
   import: ImportRun;
   segment: SegmentRun;
   search: SearchRun;
@@ -82,6 +83,10 @@ for (const kind of kinds) {
     log(`  file: ${(generated.bytes / 2 ** 20).toFixed(1)} MiB`);
     const copy = await rawCopy(world, file, rows);
     log(`  raw COPY: ${(copy.ms / 1000).toFixed(2)} s`);
+    const floor = await indexedFloor(world, file, rows);
+    log(
+      `  floor (COPY + one INSERT into person's indexes): ${(floor.ms / 1000).toFixed(2)} s (insert ${(floor.insertMs / 1000).toFixed(2)} s)`,
+    );
     const imported = await relaisImport(world, file, rows);
     log(`  Relais import: ${(imported.ms / 1000).toFixed(2)} s (${imported.result.created} created, ${imported.result.rejected} rejected)`);
     log(`  steps (ms): ${JSON.stringify(imported.result.timings_ms)}`);
@@ -96,6 +101,7 @@ for (const kind of kinds) {
       rows,
       fileBytes: generated.bytes,
       copy,
+      floor,
       import: imported,
       segment,
       search,
@@ -125,6 +131,26 @@ for (const r of results) {
     `${(importRatio * 100).toFixed(1)} %`,
     '≥ 25 %',
     verdict(importRatio >= TARGETS.importRatio),
+  ]);
+  // No target: what any import into the person table costs at least, and where Relais stands to it.
+  const floorRate = r.rows / (r.floor.ms / 1000);
+  lines.push([
+    name,
+    'import floor (rows/s)',
+    floorRate.toFixed(0),
+    `${copyRate.toFixed(0)} (COPY)`,
+    `${((floorRate / copyRate) * 100).toFixed(1)} %`,
+    '(bound)',
+    'info',
+  ]);
+  lines.push([
+    name,
+    'import vs floor',
+    appRate.toFixed(0),
+    `${floorRate.toFixed(0)} (floor)`,
+    `${((appRate / floorRate) * 100).toFixed(1)} %`,
+    '',
+    'info',
   ]);
   const segRatio = r.segment.app.median / r.segment.hand.median;
   lines.push([

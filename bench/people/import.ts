@@ -26,6 +26,13 @@ const COPY_TABLE = 'bench_raw_copy';
 
 /** Raw COPY of the file into a plain table of text columns (created empty first). */
 export async function rawCopy(world: World, file: string, rows: number): Promise<CopyRun> {
+  const ms = await copyIntoStaging(world, file, rows);
+  await world.runtime.database.raw.exec(`DROP TABLE ${COPY_TABLE}`);
+  return { rows, ms };
+}
+
+/** The file COPYed into a fresh table of ten text columns, left in place; the time of the COPY. */
+async function copyIntoStaging(world: World, file: string, rows: number): Promise<number> {
   const columns = BENCH_HEADERS.map((_, i) => `c${i + 1} text`).join(', ');
   const copy = `COPY ${COPY_TABLE} FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)`;
   const database = world.runtime.database;
@@ -50,8 +57,37 @@ export async function rawCopy(world: World, file: string, rows: number): Promise
   }
   const counted = Number((await database.raw.query(`SELECT count(*) AS n FROM ${COPY_TABLE}`)).rows[0]?.n);
   if (counted !== rows) throw new Error(`raw COPY loaded ${counted} rows, expected ${rows}`);
-  await database.raw.exec(`DROP TABLE ${COPY_TABLE}`);
-  return { rows, ms };
+  return ms;
+}
+
+export interface FloorRun extends CopyRun {
+  /** Of `ms`, the INSERT … SELECT into the indexed table. */
+  insertMs: number;
+}
+
+/**
+ * The floor of any import into the people table, as the issue asks imports to be done: the raw COPY
+ * into a staging table, then one INSERT … SELECT of the contact columns into an empty copy of
+ * `person` with all its indexes (search text generated; trigram, array and B-tree indexes kept up to
+ * date; duplicate e-mails skipped) — and nothing else: no validation, dedupe against the base,
+ * geocoding, zones, consent, tags, activity or ladder. No import into this schema can be faster.
+ */
+export async function indexedFloor(world: World, file: string, rows: number): Promise<FloorRun> {
+  const database = world.runtime.database;
+  const copyMs = await copyIntoStaging(world, file, rows);
+  await database.raw.exec('DROP TABLE IF EXISTS bench_person_floor; CREATE TABLE bench_person_floor (LIKE person INCLUDING ALL)');
+  const started = performance.now();
+  await database.raw.query(
+    `INSERT INTO bench_person_floor (campaign_id, id, given_name, family_name, email, phone, street_address, postcode, locality)
+     SELECT $1::uuid, gen_random_uuid(), coalesce(c1, ''), coalesce(c2, ''), nullif(lower(c3), ''), nullif(c4, ''),
+       coalesce(c5, ''), coalesce(c6, ''), coalesce(c7, '')
+     FROM ${COPY_TABLE}
+     ON CONFLICT DO NOTHING`,
+    [world.campaignId],
+  );
+  const insertMs = performance.now() - started;
+  await database.raw.exec(`DROP TABLE bench_person_floor; DROP TABLE ${COPY_TABLE}`);
+  return { rows, ms: copyMs + insertMs, insertMs };
 }
 
 /** Relais's import of the file into the bench campaign, with e-mail consent; resolves when the job is done. */
