@@ -265,4 +265,20 @@ describe('back office settings', () => {
     await cm.getByRole('heading', { name: /accès refusé/i }).waitFor();
     expect(await cm.getByRole('tab').count()).toBe(0);
   });
+
+  it('lets a referent create a tag but not rename or delete what the whole campaign shares', async () => {
+    const referent = await signIn('referent11@demo.relais.fr');
+    await referent.goto('/app/settings/tags');
+    await referent.getByText(/seule l’équipe de campagne peut les renommer ou les supprimer/).waitFor();
+    await referent.getByRole('button', { name: /nouvelle étiquette/i }).click();
+    const dialog = referent.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: /^nom/i }).fill('Quartier Folie-Méricourt');
+    await dialog.getByRole('button', { name: /^créer$/i }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await referent.getByTestId('group-row').filter({ hasText: 'Quartier Folie-Méricourt' }).waitFor();
+    // No rename or delete, not even for the tag the referent just made: it is the campaign's now.
+    expect(await referent.getByRole('button', { name: /^(modifier|supprimer)/i }).count()).toBe(0);
+    expect(await referent.getByRole('columnheader', { name: /actions/i }).count()).toBe(0);
+    await h.shot(referent, 'settings-09-tags-referent');
+  });
 });

@@ -59,9 +59,9 @@ describeEachDatabase('people scoping', (ctx) => {
     await t?.close();
   });
 
-  const viaToken = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  const viaToken = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
     t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
-  const viaSession = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => referent.request(method, url, payload);
+  const viaSession = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) => referent.request(method, url, payload);
   const ids = (res: LightMyRequestResponse) => res.json()._embedded['osdi:people'].map((p: { id: string }) => p.id);
   const expect404 = (res: LightMyRequestResponse) => {
     expect(res.statusCode, res.body).toBe(404);
@@ -72,6 +72,23 @@ describeEachDatabase('people scoping', (ctx) => {
     ['session', viaSession],
     ['token', viaToken],
   ] as const) {
+    it(`a referent (${name}) creates and uses tags and lists, but cannot rename or delete what the whole campaign shares`, async () => {
+      for (const base of ['/api/v1/tags', '/api/v1/lists']) {
+        const shared = (await owner.request('POST', base, { name: `Partagé ${name} ${base}` })).json();
+        for (const res of [await call('PUT', `${base}/${shared.id}`, { name: 'Renommé' }), await call('DELETE', `${base}/${shared.id}`)]) {
+          expect(res.statusCode, res.body).toBe(403);
+          expect(res.json().code).toBe('GROUP_SHARED');
+        }
+        const items = (await owner.request('GET', base)).json().items as Array<{ id: string; name: string }>;
+        expect(items.find((g) => g.id === shared.id)?.name).toBe(`Partagé ${name} ${base}`);
+        const own = await call('POST', base, { name: `Du référent ${name} ${base}` });
+        expect(own.statusCode, own.body).toBe(201);
+        // The campaign-wide roles still rename and delete.
+        expect((await owner.request('PUT', `${base}/${shared.id}`, { name: `Renommé ${name} ${base}` })).statusCode).toBe(200);
+        expect((await owner.request('DELETE', `${base}/${shared.id}`)).statusCode).toBe(204);
+      }
+    });
+
     it(`a referent (${name}) sees and searches only the people of their zones`, async () => {
       const list = await call('GET', '/api/v1/people');
       expect(ids(list)).toEqual([mine]);

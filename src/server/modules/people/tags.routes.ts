@@ -88,6 +88,19 @@ async function saveGroup(
   return id;
 }
 
+/**
+ * Tags and lists are shared by the whole campaign: renaming or deleting one changes it for people a
+ * referent cannot see. A zone-scoped actor (a referent, or a token limited to zones) may create them
+ * and put their people in them, not rename or delete them.
+ */
+function assertCampaignWide(actor: { zoneScope: string[] | null }, kind: Kind, action: 'rename' | 'delete'): void {
+  if (actor.zoneScope === null) return;
+  throw new AppError(
+    'GROUP_SHARED',
+    `A ${kind} is shared by the whole campaign: only a campaign-wide role can ${action} it (yours is limited to zones).`,
+  );
+}
+
 /** Registers the CRUD and membership routes of tags (`/tags`, `/taggings`) or lists (`/lists`, `/items`). */
 function groupRoutes(kind: Kind, base: string, members: string, embed: string): FastifyPluginAsyncTypebox {
   const m = MEMBER[kind];
@@ -138,6 +151,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
       },
       async (request) => {
         const actor = requireActor(request, 'people.write');
+        assertCampaignWide(actor, kind, 'rename');
         return inTenant(app, actor, async (trx) =>
           getGroup(trx, kind, actor, await saveGroup(trx, kind, actor.campaignId, request.params.id, request.body)),
         );
@@ -148,6 +162,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
       { schema: { tags: tag, summary: `Delete a ${kind}`, params: IdParams, response: { 204: NoContent, ...problems(401, 403, 404) } } },
       async (request, reply) => {
         const actor = requireActor(request, 'people.write');
+        assertCampaignWide(actor, kind, 'delete');
         await inTenant(app, actor, async (trx) => {
           const r = await trx
             .deleteFrom(kind)

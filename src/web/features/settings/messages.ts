@@ -114,7 +114,7 @@ const fr = {
   duplicateTag: 'Une étiquette porte déjà ce nom.',
   duplicateList: 'Une liste porte déjà ce nom.',
   scopedCounts:
-    'Les nombres ne comptent que les personnes de vos arrondissements, mais étiquettes et listes sont communes à toute la campagne\u00a0: une suppression vaut pour tous.',
+    'Les nombres ne comptent que les personnes de vos arrondissements. Étiquettes et listes sont communes à toute la campagne\u00a0: vous pouvez en créer, mais seule l’équipe de campagne peut les renommer ou les supprimer.',
 
   // Custom fields
   fieldsHint:
@@ -264,7 +264,7 @@ const en: typeof fr = {
   duplicateTag: 'A tag with this name already exists.',
   duplicateList: 'A list with this name already exists.',
   scopedCounts:
-    'The counts only include people of your arrondissements, but tags and lists are shared by the whole campaign: deleting one deletes it for everyone.',
+    'The counts only include people of your arrondissements. Tags and lists are shared by the whole campaign: you can create them, but only the campaign team can rename or delete them.',
 
   fieldsHint: 'Information of your own on every record (occupation, availability…), in the order person pages show them.',
   newField: 'New field',

@@ -1,5 +1,6 @@
 // /app/settings/tags and /app/settings/lists: every tag (or list) with how many people carry it,
-// create, rename / describe, delete after confirmation.
+// create, rename / describe, delete after confirmation. A referent creates them, but renaming and
+// deleting what the whole campaign shares is left to campaign-wide roles (the server refuses it).
 import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -69,7 +70,7 @@ export function GroupSettings({ kind }: { kind: GroupKind }) {
               {shown.length === 0 ? (
                 <Text c="dimmed">{t('noMatch', { q: q.trim() })}</Text>
               ) : (
-                <GroupList kind={kind} groups={shown} onEdit={setEditing} onRemove={setRemoving} />
+                <GroupList kind={kind} groups={shown} actions={scoped ? null : { onEdit: setEditing, onRemove: setRemoving }} />
               )}
             </Stack>
           );
@@ -96,7 +97,6 @@ export function GroupSettings({ kind }: { kind: GroupKind }) {
           (removing.people_count === 0
             ? t(text.unused, { name: removing.name })
             : t(text.confirm, { name: removing.name, count: removing.people_count }))}
-        {removing && scoped && ` ${t('scopedCounts')}`}
       </ConfirmModal>
     </Stack>
   );
@@ -105,12 +105,12 @@ export function GroupSettings({ kind }: { kind: GroupKind }) {
 interface GroupListProps {
   kind: GroupKind;
   groups: Named[];
-  onEdit: (group: Named) => void;
-  onRemove: (group: Named) => void;
+  /** Rename and delete, or null where the reader may not (a referent). */
+  actions: { onEdit: (group: Named) => void; onRemove: (group: Named) => void } | null;
 }
 
 /** A table on wide screens, cards on phones; the people count links to the filtered people list. */
-function GroupList({ kind, groups, onEdit, onRemove }: GroupListProps) {
+function GroupList({ kind, groups, actions: handlers }: GroupListProps) {
   const t = useT(settingsMessages);
   const fmt = useFormat();
   const phone = useIsPhone();
@@ -130,7 +130,8 @@ function GroupList({ kind, groups, onEdit, onRemove }: GroupListProps) {
         {t('people', { count: 0 })}
       </Text>
     );
-  const actions = (group: Named) => <RowActions name={group.name} onEdit={() => onEdit(group)} onRemove={() => onRemove(group)} />;
+  const actions = (group: Named) =>
+    handlers && <RowActions name={group.name} onEdit={() => handlers.onEdit(group)} onRemove={() => handlers.onRemove(group)} />;
 
   if (phone) {
     return (
@@ -166,7 +167,7 @@ function GroupList({ kind, groups, onEdit, onRemove }: GroupListProps) {
               <Table.Th>{t('colDescription')}</Table.Th>
               <Table.Th ta="right">{t('colPeople')}</Table.Th>
               <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('colCreated')}</Table.Th>
-              <Table.Th>{t('colActions')}</Table.Th>
+              {handlers && <Table.Th>{t('colActions')}</Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -188,7 +189,7 @@ function GroupList({ kind, groups, onEdit, onRemove }: GroupListProps) {
                     {fmt.date(group.created_at)}
                   </Text>
                 </Table.Td>
-                <Table.Td>{actions(group)}</Table.Td>
+                {handlers && <Table.Td>{actions(group)}</Table.Td>}
               </Table.Tr>
             ))}
           </Table.Tbody>
