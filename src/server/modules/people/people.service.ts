@@ -161,7 +161,7 @@ export function changedFields(before: PersonRow, after: PersonRow): { fields: st
 }
 
 /** A line on the person's timeline for an edit or a creation by hand or through the API (no ladder rule reads these). */
-async function recordRecordActivity(trx: Trx, actor: PeopleActor, personId: string, type: string, data: Record<string, unknown>) {
+async function writeTimelineLine(trx: Trx, actor: PeopleActor, personId: string, type: string, data: Record<string, unknown>) {
   await trx
     .insertInto('activity')
     .values({
@@ -196,7 +196,7 @@ export async function createPerson(
     } as never)
     .execute();
   const person = await placeAndCheck(trx, actor, id, columns.street_address === undefined ? {} : columns);
-  if (options.recordCreation !== false) await recordRecordActivity(trx, actor, id, 'person.created', { source: person.source });
+  if (options.recordCreation !== false) await writeTimelineLine(trx, actor, id, 'person.created', { source: person.source });
   return person;
 }
 
@@ -217,7 +217,7 @@ export async function updatePerson(trx: Trx, actor: PeopleActor, id: string, inp
   const updated = await placeAndCheck(trx, actor, id, columns);
   // What the edit changed, on the timeline: nothing when the values given were those already stored.
   const changed = changedFields(current, updated);
-  if (changed.fields.length > 0 || changed.custom_fields.length > 0) await recordRecordActivity(trx, actor, id, 'person.updated', changed);
+  if (changed.fields.length > 0 || changed.custom_fields.length > 0) await writeTimelineLine(trx, actor, id, 'person.updated', changed);
   return updated;
 }
 

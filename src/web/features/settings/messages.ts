@@ -11,9 +11,6 @@ const fr = {
   saved: 'Enregistré.',
   unsaved: 'Modifications non enregistrées.',
   discard: 'Annuler les modifications',
-  leaveTitle: 'Quitter sans enregistrer ?',
-  leaveText: 'Vos modifications de cette page seront perdues.',
-  leaveConfirm: 'Quitter sans enregistrer',
 
   // Ladder: stage names
   stagesTitle: 'Noms des étapes',
@@ -166,9 +163,6 @@ const en: typeof fr = {
   saved: 'Saved.',
   unsaved: 'Unsaved changes.',
   discard: 'Discard changes',
-  leaveTitle: 'Leave without saving?',
-  leaveText: 'Your changes on this page will be lost.',
-  leaveConfirm: 'Leave without saving',
 
   stagesTitle: 'Stage names',
   stagesHint:

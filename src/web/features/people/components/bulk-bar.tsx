@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
-import { uiMessages } from '../../../ui/messages.ts';
+import { FormActions } from '../../../ui/form-actions.tsx';
 import { type BulkAction, type BulkInput, STAGES, type Stage, useBulkAction, useListsQuery } from '../api.ts';
 import { peopleMessages } from '../messages.ts';
 import { useStageLabel } from './stage.tsx';
@@ -78,7 +78,6 @@ function BulkModal(props: {
   onDone: (affected: number) => void;
 }) {
   const t = useT(peopleMessages);
-  const tu = useT(uiMessages);
   const stageLabel = useStageLabel();
   const lists = useListsQuery();
   const bulk = useBulkAction();
@@ -141,14 +140,7 @@ function BulkModal(props: {
             </>
           )}
           {bulk.error ? <ErrorAlert error={bulk.error} /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={props.onClose}>
-              {tu('cancel')}
-            </Button>
-            <Button type="submit" disabled={!ready} loading={bulk.isPending}>
-              {t('bulkApply')}
-            </Button>
-          </Group>
+          <FormActions onCancel={props.onClose} pending={bulk.isPending} disabled={!ready} submitLabel={t('bulkApply')} />
         </Stack>
       </form>
     </Modal>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
 import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
-import { uiMessages } from '../../../ui/messages.ts';
+import { FormActions } from '../../../ui/form-actions.tsx';
 import { CHANNELS, type Channel, type ConsentEntry, itemsOf, type Person, useConsentsQuery, useRecordConsent } from '../api.ts';
 import { channelNames, peopleMessages } from '../messages.ts';
 
@@ -125,7 +125,6 @@ function RecordConsentModal(props: {
   onClose: () => void;
 }) {
   const t = useT(peopleMessages);
-  const tu = useT(uiMessages);
   const channel = useLabel(channelNames);
   const record = useRecordConsent(props.person.id);
   const [status, setStatus] = useState<'given' | 'withdrawn'>(props.current ? 'withdrawn' : 'given');
@@ -161,14 +160,7 @@ function RecordConsentModal(props: {
           />
           <Textarea label={t('consentProof')} value={proof} onChange={(e) => setProof(e.currentTarget.value)} autosize minRows={2} />
           {record.error ? <ErrorAlert error={record.error} /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={props.onClose}>
-              {tu('cancel')}
-            </Button>
-            <Button type="submit" loading={record.isPending}>
-              {tu('save')}
-            </Button>
-          </Group>
+          <FormActions onCancel={props.onClose} pending={record.isPending} />
         </Stack>
       </form>
     </Modal>

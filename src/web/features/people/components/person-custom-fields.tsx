@@ -7,9 +7,9 @@ import { useFormat } from '../../../i18n/format.ts';
 import { useLocale } from '../../../i18n/locale-context.tsx';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
+import { FormActions } from '../../../ui/form-actions.tsx';
 import { Icon } from '../../../ui/icons.tsx';
-import { uiMessages } from '../../../ui/messages.ts';
-import { LeaveGuard } from '../../settings/components/leave-guard.tsx';
+import { LeaveGuard } from '../../../ui/leave-guard.tsx';
 import {
   type CustomField,
   type CustomValueProblem,
@@ -112,7 +112,6 @@ function CustomFieldsView({ person, definitions, leftovers }: ViewProps) {
 
 function CustomFieldsForm({ person, definitions, leftovers, onDone }: ViewProps & { onDone: (saved: boolean) => void }) {
   const t = useT(peopleMessages);
-  const tu = useT(uiMessages);
   const { locale } = useLocale();
   const fmt = useFormat();
   const update = useUpdatePerson(person.id);
@@ -233,14 +232,7 @@ function CustomFieldsForm({ person, definitions, leftovers, onDone }: ViewProps 
           ) : (
             <ErrorAlert error={update.error} />
           ))}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={() => onDone(false)}>
-            {tu('cancel')}
-          </Button>
-          <Button type="submit" loading={update.isPending}>
-            {tu('save')}
-          </Button>
-        </Group>
+        <FormActions onCancel={() => onDone(false)} pending={update.isPending} />
       </Stack>
     </form>
   );

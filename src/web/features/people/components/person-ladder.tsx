@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
-import { uiMessages } from '../../../ui/messages.ts';
+import { FormActions } from '../../../ui/form-actions.tsx';
 import { type Activity, displayName, type Person, STAGES, type Stage, useBulkAction, useListsQuery, useMoveStage } from '../api.ts';
 import { peopleMessages } from '../messages.ts';
 import { StageBadge, useStageLabel } from './stage.tsx';
@@ -91,7 +91,6 @@ export function PersonLadder({ person, activities, canWrite }: { person: Person;
 
 function MoveStageModal({ person, onClose }: { person: Person; onClose: () => void }) {
   const t = useT(peopleMessages);
-  const tu = useT(uiMessages);
   const label = useStageLabel();
   const move = useMoveStage(person.id);
   const [stage, setStage] = useState<Stage | null>(null);
@@ -120,14 +119,7 @@ function MoveStageModal({ person, onClose }: { person: Person; onClose: () => vo
             onChange={(e) => setReason(e.currentTarget.value)}
           />
           {move.error ? <ErrorAlert error={move.error} /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {tu('cancel')}
-            </Button>
-            <Button type="submit" disabled={!stage || !reason.trim()} loading={move.isPending}>
-              {tu('save')}
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} pending={move.isPending} disabled={!stage || !reason.trim()} />
         </Stack>
       </form>
     </Modal>

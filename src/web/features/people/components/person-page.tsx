@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router';
 import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
-import { uiMessages } from '../../../ui/messages.ts';
+import { FormActions } from '../../../ui/form-actions.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { useCan } from '../../session/session-context.tsx';
 import { useZonesQuery } from '../../territory/api.ts';
@@ -148,7 +148,6 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
 
 function EditIdentityModal({ person, onClose }: { person: Person; onClose: () => void }) {
   const t = useT(peopleMessages);
-  const tu = useT(uiMessages);
   const update = useUpdatePerson(person.id);
   const address = person.postal_addresses?.[0] ?? {};
   const primaryEmailIndex = Math.max(0, person.email_addresses?.findIndex((e) => e.primary) ?? 0);
@@ -226,14 +225,7 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
             <TextInput label={t('gender')} {...field('gender')} />
           </SimpleGrid>
           {update.error ? <ErrorAlert error={update.error} /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {tu('cancel')}
-            </Button>
-            <Button type="submit" loading={update.isPending}>
-              {tu('save')}
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} pending={update.isPending} />
         </Stack>
       </form>
     </Modal>

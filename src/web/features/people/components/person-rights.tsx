@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
 import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
-import { uiMessages } from '../../../ui/messages.ts';
+import { FormActions } from '../../../ui/form-actions.tsx';
 import { type Activity, displayName, type Person, useCustomFieldsQuery, useErasePerson } from '../api.ts';
 import { downloadFile } from '../download.ts';
 import { activityNames, channelNames, peopleMessages, recordFieldNames } from '../messages.ts';
@@ -124,7 +124,6 @@ export function PersonRights({ person, canExport, canErase }: { person: Person; 
 
 function EraseModal({ person, onClose }: { person: Person; onClose: () => void }) {
   const t = useT(peopleMessages);
-  const tu = useT(uiMessages);
   const erase = useErasePerson(person.id);
   const [typed, setTyped] = useState('');
   const word = t('eraseWord');
@@ -146,14 +145,13 @@ function EraseModal({ person, onClose }: { person: Person; onClose: () => void }
             autoComplete="off"
           />
           {erase.error ? <ErrorAlert error={erase.error} /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {tu('cancel')}
-            </Button>
-            <Button type="submit" color="red" disabled={typed.trim() !== word} loading={erase.isPending}>
-              {t('eraseConfirm')}
-            </Button>
-          </Group>
+          <FormActions
+            onCancel={onClose}
+            pending={erase.isPending}
+            disabled={typed.trim() !== word}
+            submitLabel={t('eraseConfirm')}
+            danger
+          />
         </Stack>
       </form>
     </Modal>

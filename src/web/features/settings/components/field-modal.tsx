@@ -1,9 +1,9 @@
 // Create a custom field (label, key derived from it, type, choices) or edit one (label, choices).
-import { Alert, Button, Group, Modal, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
+import { Alert, Modal, Select, Stack, TagsInput, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
-import { uiMessages } from '../../../ui/messages.ts';
+import { FormActions } from '../../../ui/form-actions.tsx';
 import { type CustomField, FIELD_TYPES, type FieldType, useCreateField, useUpdateField } from '../api.ts';
 import { settingsMessages } from '../messages.ts';
 
@@ -33,7 +33,6 @@ export function useTypeLabel(): (type: FieldType) => string {
 /** The dialog, mounted only while open (with key=id when editing) so it starts from the field. */
 export function FieldModal({ field, onClose }: { field: CustomField | null; onClose: () => void }) {
   const t = useT(settingsMessages);
-  const ui = useT(uiMessages);
   const typeLabel = useTypeLabel();
   const create = useCreateField();
   const update = useUpdateField();
@@ -135,14 +134,7 @@ export function FieldModal({ field, onClose }: { field: CustomField | null; onCl
               {t('choicesRemoved', { choices: removed.join(', ') })}
             </Alert>
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {ui('cancel')}
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              {field ? t('save') : t('create')}
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} pending={mutation.isPending} submitLabel={field ? t('save') : t('create')} />
         </Stack>
       </form>
     </Modal>

@@ -1,9 +1,9 @@
 // Create or edit a tag or a list: name (unique in the campaign) and an optional description.
-import { Button, Group, Modal, Stack, Textarea, TextInput } from '@mantine/core';
+import { Modal, Stack, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
-import { uiMessages } from '../../../ui/messages.ts';
+import { FormActions } from '../../../ui/form-actions.tsx';
 import { type GroupKind, type Group as Named, useCreateGroup, useUpdateGroup } from '../api.ts';
 import { settingsMessages } from '../messages.ts';
 import { GROUP_TEXT } from './group-text.ts';
@@ -13,7 +13,6 @@ const MAX_NAME = 80;
 /** The dialog, mounted only while open (with key=id when editing) so it starts from the group. */
 export function GroupModal({ kind, group, onClose }: { kind: GroupKind; group: Named | null; onClose: () => void }) {
   const t = useT(settingsMessages);
-  const ui = useT(uiMessages);
   const text = GROUP_TEXT[kind];
   const create = useCreateGroup(kind);
   const update = useUpdateGroup(kind);
@@ -55,14 +54,7 @@ export function GroupModal({ kind, group, onClose }: { kind: GroupKind; group: N
             value={description}
             onChange={(e) => setDescription(e.currentTarget.value)}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {ui('cancel')}
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              {group ? t('save') : t('create')}
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} pending={mutation.isPending} submitLabel={group ? t('save') : t('create')} />
         </Stack>
       </form>
     </Modal>

@@ -1,9 +1,9 @@
 // /app/settings/ladder: the names of the four stages, then the promotion rules.
 import { Stack } from '@mantine/core';
 import { useCallback, useState } from 'react';
+import { LeaveGuard } from '../../../ui/leave-guard.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { useLadderSettingsQuery } from '../api.ts';
-import { LeaveGuard } from './leave-guard.tsx';
 import { RulesEditor } from './rules-editor.tsx';
 import { StageNamesForm } from './stage-names-form.tsx';
 

@@ -1,9 +1,9 @@
 // The dialogs of the team screen: add a member, edit a member's role and zones.
-import { Button, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
-import { uiMessages } from '../../../ui/messages.ts';
+import { FormActions } from '../../../ui/form-actions.tsx';
 import type { Role } from '../../session/api.ts';
 import { type Member, useAddMember, useUpdateMember } from '../api.ts';
 import { teamMessages } from '../messages.ts';
@@ -14,7 +14,6 @@ const MIN_PASSWORD = 10;
 /** "Ajouter un membre": e-mail, name, role, zones for a referent, optional password. */
 export function AddMemberModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const t = useT(teamMessages);
-  const ui = useT(uiMessages);
   const add = useAddMember();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
@@ -94,14 +93,7 @@ export function AddMemberModal({ opened, onClose }: { opened: boolean; onClose: 
             onChange={(e) => setPassword(e.currentTarget.value)}
             error={touched && errors.password}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              {ui('cancel')}
-            </Button>
-            <Button type="submit" loading={add.isPending}>
-              {t('submitAdd')}
-            </Button>
-          </Group>
+          <FormActions onCancel={close} pending={add.isPending} submitLabel={t('submitAdd')} />
         </Stack>
       </form>
     </Modal>
@@ -111,7 +103,6 @@ export function AddMemberModal({ opened, onClose }: { opened: boolean; onClose: 
 /** Changes the role and zones of one member; mounted with key=user_id so its state starts from the member. */
 export function EditMemberModal({ member, onClose }: { member: Member; onClose: () => void }) {
   const t = useT(teamMessages);
-  const ui = useT(uiMessages);
   const update = useUpdateMember();
   const [role, setRole] = useState<Role>(member.role);
   const [zoneIds, setZoneIds] = useState<string[]>(member.zone_ids ?? member.zones.map((z) => z.id));
@@ -137,14 +128,7 @@ export function EditMemberModal({ member, onClose }: { member: Member; onClose: 
             onZonesChange={setZoneIds}
             zonesError={touched ? zonesError : undefined}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {ui('cancel')}
-            </Button>
-            <Button type="submit" loading={update.isPending}>
-              {t('submitEdit')}
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} pending={update.isPending} submitLabel={t('submitEdit')} />
         </Stack>
       </form>
     </Modal>

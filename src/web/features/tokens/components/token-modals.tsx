@@ -4,8 +4,8 @@ import { type FormEvent, useState } from 'react';
 import { useLocale } from '../../../i18n/locale-context.tsx';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
+import { FormActions } from '../../../ui/form-actions.tsx';
 import { Icon } from '../../../ui/icons.tsx';
-import { uiMessages } from '../../../ui/messages.ts';
 import { LoadingState } from '../../../ui/query-view.tsx';
 import { useCreateToken, useTokenScopesQuery } from '../api.ts';
 import { tokensMessages } from '../messages.ts';
@@ -21,7 +21,6 @@ export function CreateTokenModal({
   onCreated: (secret: string) => void;
 }) {
   const t = useT(tokensMessages);
-  const ui = useT(uiMessages);
   const { locale } = useLocale();
   const scopes = useTokenScopesQuery(opened);
   const create = useCreateToken();
@@ -93,14 +92,7 @@ export function CreateTokenModal({
               </Stack>
             </Checkbox.Group>
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              {ui('cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t('submitCreate')}
-            </Button>
-          </Group>
+          <FormActions onCancel={close} pending={create.isPending} submitLabel={t('submitCreate')} />
         </Stack>
       </form>
     </Modal>

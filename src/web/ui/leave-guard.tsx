@@ -1,13 +1,13 @@
 // Asks before leaving a form with unsaved changes (in-app navigation and closing the tab).
 import { useEffect } from 'react';
 import { useBlocker } from 'react-router';
-import { useT } from '../../../i18n/use-t.ts';
-import { ConfirmModal } from '../../../ui/confirm-modal.tsx';
-import { settingsMessages } from '../messages.ts';
+import { useT } from '../i18n/use-t.ts';
+import { ConfirmModal } from './confirm-modal.tsx';
+import { uiMessages } from './messages.ts';
 
 /** Renders the "leave without saving?" dialog while `dirty` and the user navigates away. */
 export function LeaveGuard({ dirty }: { dirty: boolean }) {
-  const t = useT(settingsMessages);
+  const t = useT(uiMessages);
   const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
   useEffect(() => {
     if (!dirty) return;
