@@ -110,7 +110,17 @@ describe('back office settings', () => {
     await expect.poll(() => page.getByTestId('ladder-history').innerText()).toContain('Volontaire → Pilier');
     await page.goto('/app/ladder');
     await expect.poll(() => page.locator('main').innerText()).toMatch(/Volontaire\s+Pilier/);
+    // The funnel's colour key and bars too, and nowhere the old name.
+    await expect.poll(() => page.locator('main').innerText()).not.toMatch(/militant/i);
     await h.shot(page, 'settings-02-funnel-renamed');
+    // The dashboard: its figures, the ladder's order, its colour keys and the bars' spoken figures.
+    await page.goto('/app');
+    await page.getByTestId('stat-people-total').waitFor();
+    const main = page.locator('main');
+    await expect.poll(() => main.innerText()).toContain('Pilier');
+    expect(await main.innerText()).not.toMatch(/militant/i);
+    expect(await main.getByRole('img').first().getAttribute('aria-label')).toContain('Pilier');
+    await h.shot(page, 'settings-02b-dashboard-renamed');
   });
 
   it('creates, renames and deletes a tag on a phone, with counts and a clear duplicate-name error', async () => {

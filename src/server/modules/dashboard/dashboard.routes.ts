@@ -5,6 +5,7 @@ import { inTenant, requireActor } from '../../http/auth.ts';
 import { problems, Uuid } from '../../http/schemas.ts';
 import { listJobRuns } from '../jobs/jobs.repo.ts';
 import { JobSchema } from '../jobs/jobs.routes.ts';
+import { loadStages } from '../people/ladder.ts';
 import { countLayers, countPeople, countPeopleByZone } from './dashboard.repo.ts';
 
 const Stages = Type.Object({ curious: Type.Integer(), sympathizer: Type.Integer(), volunteer: Type.Integer(), activist: Type.Integer() });
@@ -14,6 +15,14 @@ const DashboardSchema = Type.Object({
   people_total: Type.Integer(),
   new_this_week: Type.Integer(),
   by_stage: Stages,
+  /** The campaign's names of the stages (renamable in the settings), in ladder order. */
+  stages: Type.Array(
+    Type.Object({
+      stage: Type.Union([Type.Literal('curious'), Type.Literal('sympathizer'), Type.Literal('volunteer'), Type.Literal('activist')]),
+      label_fr: Type.String(),
+      label_en: Type.String(),
+    }),
+  ),
   zones: Type.Array(Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), people_total: Type.Integer(), by_stage: Stages })),
   layers: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), zones_count: Type.Integer() })),
   recent_jobs: Type.Array(JobSchema),
@@ -35,12 +44,14 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const people = await countPeople(trx, actor.zoneScope);
         const zones = await countPeopleByZone(trx, actor.zoneScope);
         const layers = await countLayers(trx);
+        const stages = await loadStages(trx, actor.campaignId);
         const jobs = actor.permissions.has('jobs.read') ? await listJobRuns(trx, 5) : [];
         return {
           scope: actor.zoneScope ? ('zones' as const) : ('campaign' as const),
           people_total: people.total,
           new_this_week: people.newThisWeek,
           by_stage: people.byStage,
+          stages: stages.map(({ stage, label_fr, label_en }) => ({ stage, label_fr, label_en })),
           zones,
           layers: layers.map((l) => ({ ...l, zones_count: Number(l.zones_count) })),
           recent_jobs: jobs,

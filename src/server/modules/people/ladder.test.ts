@@ -79,6 +79,10 @@ describeEachDatabase('ladder', (ctx) => {
     expect(put.json().default_rules).toBe(false);
     expect(put.json().stages.find((s: { stage: string }) => s.stage === 'activist').label_fr).toBe('Pilier');
     expect(put.json().stages.find((s: { stage: string }) => s.stage === 'curious').label_fr).toBe('Curieux');
+    // The dashboard names the stages as the campaign does, in ladder order.
+    const dashboard = (await owner.request('GET', '/api/v1/dashboard')).json();
+    expect(dashboard.stages.map((s: { stage: string }) => s.stage)).toEqual(['curious', 'sympathizer', 'volunteer', 'activist']);
+    expect(dashboard.stages[3]).toEqual({ stage: 'activist', label_fr: 'Pilier', label_en: 'Pillar' });
     const p = await newPerson();
     expect((await act(p, 'petition.signed')).move).toBeNull(); // the default rule no longer applies
     await act(p, 'door.knocked');

@@ -20,6 +20,8 @@ export interface Dashboard {
   people_total: number;
   new_this_week: number;
   by_stage: ByStage;
+  /** The campaign's names of the stages (renamable in the settings). */
+  stages: { stage: Stage; label_fr: string; label_en: string }[];
   zones: DashboardZone[];
   layers: { code: string; name: string; zones_count: number }[];
   recent_jobs: Job[];

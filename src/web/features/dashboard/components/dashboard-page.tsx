@@ -8,9 +8,9 @@ import { PageHeader } from '../../../ui/page-header.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { JobItem } from '../../jobs/components/job-item.tsx';
 import { useCan, useSession } from '../../session/session-context.tsx';
-import { type Dashboard, useDashboardQuery } from '../api.ts';
+import { type Dashboard, STAGES, useDashboardQuery } from '../api.ts';
 import { dashboardMessages } from '../messages.ts';
-import { StageBar, StageLegend } from './stage-bar.tsx';
+import { StageBar, StageLegend, useStageNamer } from './stage-bar.tsx';
 import { StatCards } from './stat-cards.tsx';
 import { ZonesTable } from './zones-table.tsx';
 
@@ -65,6 +65,7 @@ export function DashboardPage() {
 
 function DashboardBody({ data }: { data: Dashboard }) {
   const t = useT(dashboardMessages);
+  const stageName = useStageNamer(data.stages);
   const fmt = useFormat();
   const session = useSession();
   const canJobs = useCan('jobs.read');
@@ -83,7 +84,7 @@ function DashboardBody({ data }: { data: Dashboard }) {
           </Text>
         </Alert>
       )}
-      <StatCards dashboard={data} />
+      <StatCards dashboard={data} name={stageName} />
       <Paper withBorder radius="md" p="md">
         <Stack gap="sm">
           <Group justify="space-between" gap="xs">
@@ -91,22 +92,22 @@ function DashboardBody({ data }: { data: Dashboard }) {
               {t('ladderTitle')}
             </Title>
             <Text size="xs" c="dimmed">
-              {t('ladderHint')}
+              {STAGES.map(stageName).join(' → ')}
             </Text>
           </Group>
           {data.people_total > 0 ? (
-            <StageBar byStage={data.by_stage} label={t('ladderTitle')} size="xl" />
+            <StageBar byStage={data.by_stage} label={t('ladderTitle')} size="xl" name={stageName} />
           ) : (
             <Text size="sm" c="dimmed">
               {t('emptyBase')}
             </Text>
           )}
-          <StageLegend />
+          <StageLegend name={stageName} />
         </Stack>
       </Paper>
       <Grid gutter="lg">
         <Grid.Col span={{ base: 12, lg: 8 }}>
-          <ZonesTable zones={data.zones} />
+          <ZonesTable zones={data.zones} name={stageName} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Stack gap="lg">

@@ -4,13 +4,12 @@ import type { ReactNode } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
 import { type Dashboard, STAGES } from '../api.ts';
-import { dashboardMessages, stageLabels } from '../messages.ts';
-import { STAGE_COLORS } from './stage-bar.tsx';
+import { dashboardMessages } from '../messages.ts';
+import { STAGE_COLORS, type StageNamer } from './stage-bar.tsx';
 
 /** Six cards; every figure carries a data-testid for browser tests (stat-people-total, stat-stage-<stage>). */
-export function StatCards({ dashboard }: { dashboard: Dashboard }) {
+export function StatCards({ dashboard, name }: { dashboard: Dashboard; name: StageNamer }) {
   const t = useT(dashboardMessages);
-  const stage = useT(stageLabels);
   const fmt = useFormat();
   const total = dashboard.people_total;
   return (
@@ -26,7 +25,7 @@ export function StatCards({ dashboard }: { dashboard: Dashboard }) {
         return (
           <StatCard
             key={s}
-            label={stage(s)}
+            label={name(s)}
             hint={t('shareOfTotal', { percent: fmt.percent(total > 0 ? value / total : 0) })}
             accent={STAGE_COLORS[s]}
           >

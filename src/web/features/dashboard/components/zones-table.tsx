@@ -6,16 +6,16 @@ import { EmptyState } from '../../../ui/query-view.tsx';
 import { useIsPhone } from '../../../ui/use-is-phone.ts';
 import type { DashboardZone } from '../api.ts';
 import { dashboardMessages } from '../messages.ts';
-import { StageBar, StageLegend } from './stage-bar.tsx';
+import { StageBar, StageLegend, type StageNamer } from './stage-bar.tsx';
 
 /** One row per zone with data-testid="zone-row-<code>"; the bar is relative to the zone's own total. */
-export function ZonesTable({ zones }: { zones: DashboardZone[] }) {
+export function ZonesTable({ zones, name }: { zones: DashboardZone[]; name?: StageNamer }) {
   const t = useT(dashboardMessages);
   const fmt = useFormat();
   const phone = useIsPhone();
   const bar = (zone: DashboardZone) =>
     zone.people_total > 0 ? (
-      <StageBar byStage={zone.by_stage} label={t('breakdownOf', { zone: zone.name })} size={phone ? 'sm' : 'md'} />
+      <StageBar byStage={zone.by_stage} label={t('breakdownOf', { zone: zone.name })} size={phone ? 'sm' : 'md'} name={name} />
     ) : (
       <Text size="xs" c="dimmed">
         {t('noPeople')}
@@ -27,7 +27,7 @@ export function ZonesTable({ zones }: { zones: DashboardZone[] }) {
         <Title order={2} fz="h4">
           {t('zonesTitle')}
         </Title>
-        <StageLegend />
+        <StageLegend name={name} />
         {zones.length === 0 ? (
           <EmptyState>
             <Text c="dimmed">{t('zonesEmpty')}</Text>

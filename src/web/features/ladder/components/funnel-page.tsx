@@ -56,6 +56,7 @@ function total(week: FunnelWeek | undefined): number {
 
 function Report({ report, zoneId }: { report: FunnelReport; zoneId: string | null }) {
   const t = useT(ladderMessages);
+  const stageName = useStageLabel();
   const last = report.weeks[report.weeks.length - 1];
   if (!last || report.weeks.every((w) => total(w) === 0)) {
     return (
@@ -74,7 +75,7 @@ function Report({ report, zoneId }: { report: FunnelReport; zoneId: string | nul
           <Title order={2} fz="h4">
             {t('chartTitle')}
           </Title>
-          <StageLegend />
+          <StageLegend name={stageName} />
         </Group>
         <WeeklyBars weeks={report.weeks} />
       </Paper>
@@ -207,6 +208,7 @@ function Conversions({ weeks }: { weeks: FunnelWeek[] }) {
 
 function ZonesTable({ zones }: { zones: FunnelReport['zones'] }) {
   const t = useT(ladderMessages);
+  const stageName = useStageLabel();
   const fmt = useFormat();
   const rows = zones
     .map((zone) => {
@@ -235,7 +237,7 @@ function ZonesTable({ zones }: { zones: FunnelReport['zones'] }) {
               <Table.Tr key={zone.id} data-testid={`funnel-zone-${zone.code}`}>
                 <Table.Td>{zone.name}</Table.Td>
                 <Table.Td ta="right">{fmt.number(n)}</Table.Td>
-                <Table.Td>{last && <StageBar byStage={last.stages} label={zone.name} size="md" />}</Table.Td>
+                <Table.Td>{last && <StageBar byStage={last.stages} label={zone.name} size="md" name={stageName} />}</Table.Td>
                 <Table.Td ta="right">{fmt.number(moves)}</Table.Td>
               </Table.Tr>
             ))}
