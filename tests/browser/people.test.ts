@@ -1,6 +1,7 @@
 // The people screens as campaign staff use them: import a messy spreadsheet export and get the bad
 // rows back, build a segment and watch its count, merge two duplicates (and undo), a referent who
 // cannot find someone of another arrondissement, and a person's data exported.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
@@ -92,6 +93,48 @@ describe('back office people', () => {
     ]);
     expect(again.suggestedFilename()).toBe('export-tableur-rejets.csv');
     expect(readFileSync(await again.path()).toString('utf8')).toContain('pas-un-email');
+  });
+
+  it('says why an interrupted import failed, in French then English, from its stable code', async () => {
+    // An import the server stopped during (crash or restart), as the janitor records it: the French
+    // text in job_run.error, the stable code in result.error_code.
+    const { db } = h.runtime.database;
+    const importId = randomUUID();
+    await db
+      .insertInto('job_run')
+      .values({
+        campaign_id: h.campaignId,
+        id: randomUUID(),
+        kind: 'imports.people',
+        state: 'failed',
+        params: JSON.stringify({
+          import_id: importId,
+          file_name: 'coupure-de-courant.csv',
+          on_duplicate: 'update',
+          actor: { label: DIRECTOR },
+        }),
+        result: JSON.stringify({ error_code: 'IMPORT_INTERRUPTED_BEFORE_WRITE', stuck: false }),
+        error: 'Import interrompu : le serveur s’est arrêté avant l’écriture.',
+        started_at: new Date(),
+        finished_at: new Date(),
+      })
+      .execute();
+    const page = await h.newPage();
+    await login(page, DIRECTOR, DEMO_PASSWORD);
+    await page.getByTestId('stat-people-total').waitFor();
+    await page.goto('/app/people/import');
+    const run = page.getByTestId(`import-history-${importId}`);
+    await run.waitFor();
+    expect(await run.innerText()).toMatch(/échoué/i);
+    expect(await run.innerText()).toMatch(/rien n’a été importé/i);
+    await h.shot(page, 'people-02b-import-interrupted-fr');
+    await page.getByRole('button', { name: /langue|language/i }).click();
+    await page.getByRole('menuitem', { name: /english/i }).click();
+    await expect.poll(() => run.innerText()).toContain('nothing was imported. Import the file again.');
+    await h.shot(page, 'people-02c-import-interrupted-en');
+    await page.getByRole('button', { name: /langue|language/i }).click();
+    await page.getByRole('menuitem', { name: /français/i }).click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('fr');
   });
 
   it('builds a segment and watches the count change', async () => {
