@@ -222,6 +222,13 @@ export async function evaluateLadder(trx: Trx, campaignId: string, personId: str
 
 /** Records an activity on a person's timeline, then applies the ladder rules to that person. */
 export async function recordActivity(trx: Trx, input: ActivityInput): Promise<{ activityId: string; move: LadderMoveResult | null }> {
+  const activityId = await insertActivity(trx, input);
+  const move = await evaluateLadder(trx, input.campaignId, input.personId, input.actorLabel ?? '');
+  return { activityId, move };
+}
+
+/** Writes an activity line without applying the ladder rules (lines no rule reads: record edits); returns its id. */
+export async function insertActivity(trx: Trx, input: ActivityInput): Promise<string> {
   const activityId = uuidv7();
   await trx
     .insertInto('activity')
@@ -237,8 +244,7 @@ export async function recordActivity(trx: Trx, input: ActivityInput): Promise<{ 
       ...(input.at ? { at: input.at } : {}),
     })
     .execute();
-  const move = await evaluateLadder(trx, input.campaignId, input.personId, input.actorLabel ?? '');
-  return { activityId, move };
+  return activityId;
 }
 
 /** Moves people to a stage by hand (up or down), with a reason; returns how many moved. */

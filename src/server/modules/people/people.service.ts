@@ -8,7 +8,7 @@ import { uuidv7 } from '../../lib/ids.ts';
 import { recordConsents } from './consent.ts';
 import { customFieldsUpdate, listCustomFields, mergeCustomFields, validateCustomFields } from './custom-fields.ts';
 import { geocodeAndLocate, locatePeople } from './geocode.ts';
-import { recordActivity } from './ladder.ts';
+import { insertActivity, recordActivity } from './ladder.ts';
 import { normalizeEmail, normalizePhone, type PersonRow } from './normalize.ts';
 import { getPerson, type PeopleScope } from './people.repo.ts';
 
@@ -160,21 +160,6 @@ export function changedFields(before: PersonRow, after: PersonRow): { fields: st
   return { fields, custom_fields: custom };
 }
 
-/** A line on the person's timeline for an edit or a creation by hand or through the API (no ladder rule reads these). */
-async function writeTimelineLine(trx: Trx, actor: PeopleActor, personId: string, type: string, data: Record<string, unknown>) {
-  await trx
-    .insertInto('activity')
-    .values({
-      campaign_id: actor.campaignId,
-      id: uuidv7(),
-      person_id: personId,
-      type,
-      data: JSON.stringify(data),
-      actor_label: actor.label,
-    })
-    .execute();
-}
-
 /** Creates a person; returns the stored row. `recordCreation: false` when the caller writes its own timeline line (signup). */
 export async function createPerson(
   trx: Trx,
@@ -196,7 +181,16 @@ export async function createPerson(
     } as never)
     .execute();
   const person = await placeAndCheck(trx, actor, id, columns.street_address === undefined ? {} : columns);
-  if (options.recordCreation !== false) await writeTimelineLine(trx, actor, id, 'person.created', { source: person.source });
+  // On the timeline (no ladder rule reads record lines).
+  if (options.recordCreation !== false) {
+    await insertActivity(trx, {
+      campaignId: actor.campaignId,
+      personId: id,
+      type: 'person.created',
+      data: { source: person.source },
+      actorLabel: actor.label,
+    });
+  }
   return person;
 }
 
@@ -217,7 +211,15 @@ export async function updatePerson(trx: Trx, actor: PeopleActor, id: string, inp
   const updated = await placeAndCheck(trx, actor, id, columns);
   // What the edit changed, on the timeline: nothing when the values given were those already stored.
   const changed = changedFields(current, updated);
-  if (changed.fields.length > 0 || changed.custom_fields.length > 0) await writeTimelineLine(trx, actor, id, 'person.updated', changed);
+  if (changed.fields.length > 0 || changed.custom_fields.length > 0) {
+    await insertActivity(trx, {
+      campaignId: actor.campaignId,
+      personId: id,
+      type: 'person.updated',
+      data: { ...changed },
+      actorLabel: actor.label,
+    });
+  }
   return updated;
 }
 

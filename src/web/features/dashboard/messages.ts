@@ -1,21 +1,4 @@
-// Texts of the dashboard, and the labels of the engagement ladder (also used by the territory screen).
-import type { Stage } from './api.ts';
-
-const stagesFr: Record<Stage, string> = {
-  curious: 'Curieux',
-  sympathizer: 'Sympathisants',
-  volunteer: 'Volontaires',
-  activist: 'Militants',
-};
-
-const stagesEn: typeof stagesFr = {
-  curious: 'Curious',
-  sympathizer: 'Sympathizers',
-  volunteer: 'Volunteers',
-  activist: 'Activists',
-};
-
-export const stageLabels = { fr: stagesFr, en: stagesEn };
+// Texts of the dashboard (the stages are named by people/components/stage.tsx).
 
 const fr = {
   title: 'Tableau de bord',

@@ -7,10 +7,11 @@ import { Icon } from '../../../ui/icons.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { JobItem } from '../../jobs/components/job-item.tsx';
+import { useStageNames } from '../../people/components/stage.tsx';
 import { useCan, useSession } from '../../session/session-context.tsx';
 import { type Dashboard, STAGES, useDashboardQuery } from '../api.ts';
 import { dashboardMessages } from '../messages.ts';
-import { StageBar, StageLegend, useStageNamer } from './stage-bar.tsx';
+import { StageBar, StageLegend } from './stage-bar.tsx';
 import { StatCards } from './stat-cards.tsx';
 import { ZonesTable } from './zones-table.tsx';
 
@@ -65,7 +66,7 @@ export function DashboardPage() {
 
 function DashboardBody({ data }: { data: Dashboard }) {
   const t = useT(dashboardMessages);
-  const stageName = useStageNamer(data.stages);
+  const stageName = useStageNames(data.stages);
   const fmt = useFormat();
   const session = useSession();
   const canJobs = useCan('jobs.read');

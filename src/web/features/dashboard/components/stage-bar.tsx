@@ -1,29 +1,14 @@
 // The ladder breakdown as one stacked bar, with a legend; shared by the dashboard and the funnel.
-// The stages are named as the campaign renamed them: the caller passes its names (the dashboard's
-// own figures carry them; the funnel reads the ladder), else the default names are used.
+// The stages are named as the campaign renamed them: the caller passes its namer (the dashboard's
+// from the names its own figures carry, the funnel's from the ladder; see people/components/stage.tsx).
 import { Group, Progress, Text, Tooltip } from '@mantine/core';
-import { useCallback } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
-import { useLocale } from '../../../i18n/locale-context.tsx';
 import { useT } from '../../../i18n/use-t.ts';
-import { type ByStage, type Dashboard, STAGES, type Stage } from '../api.ts';
-import { dashboardMessages, stageLabels } from '../messages.ts';
+import { type ByStage, STAGES, type Stage } from '../api.ts';
+import { dashboardMessages } from '../messages.ts';
 
 /** Names a stage. */
 export type StageNamer = (stage: Stage) => string;
-
-/** The stage names of the dashboard's figures, in the reader's language; the defaults for the others. */
-export function useStageNamer(stages: Dashboard['stages'] | undefined): StageNamer {
-  const { locale } = useLocale();
-  const t = useT(stageLabels);
-  return useCallback(
-    (stage: Stage) => {
-      const custom = stages?.find((s) => s.stage === stage);
-      return (custom && (locale === 'fr' ? custom.label_fr : custom.label_en)) || t(stage);
-    },
-    [stages, locale, t],
-  );
-}
 
 /** Colour of each ladder stage, from pale (curious) to deep (activist). */
 export const STAGE_COLORS: Record<Stage, string> = {
@@ -43,10 +28,9 @@ export function StageBar({
   byStage: ByStage;
   label: string;
   size?: 'sm' | 'md' | 'lg' | 'xl';
-  name?: StageNamer;
+  name: StageNamer;
 }) {
-  const defaults = useStageNamer(undefined);
-  const t = name ?? defaults;
+  const t = name;
   const tm = useT(dashboardMessages);
   const fmt = useFormat();
   const total = STAGES.reduce((sum, stage) => sum + (byStage[stage] ?? 0), 0);
@@ -72,9 +56,7 @@ export function StageBar({
 }
 
 /** The colour key of the stage bars. */
-export function StageLegend({ name }: { name?: StageNamer }) {
-  const defaults = useStageNamer(undefined);
-  const t = name ?? defaults;
+export function StageLegend({ name: t }: { name: StageNamer }) {
   return (
     <Group gap="md" aria-hidden="true">
       {STAGES.map((stage) => (

@@ -9,7 +9,7 @@ import { dashboardMessages } from '../messages.ts';
 import { StageBar, StageLegend, type StageNamer } from './stage-bar.tsx';
 
 /** One row per zone with data-testid="zone-row-<code>"; the bar is relative to the zone's own total. */
-export function ZonesTable({ zones, name }: { zones: DashboardZone[]; name?: StageNamer }) {
+export function ZonesTable({ zones, name }: { zones: DashboardZone[]; name: StageNamer }) {
   const t = useT(dashboardMessages);
   const fmt = useFormat();
   const phone = useIsPhone();

@@ -6,19 +6,26 @@ import { STAGE_COLORS } from '../../dashboard/components/stage-bar.tsx';
 import { type Stage, useLadderQuery } from '../api.ts';
 import { stageNames } from '../messages.ts';
 
-/** Returns stageLabel(stage): the campaign's label in the current language, else the default name. */
-export function useStageLabel(): (stage: string) => string {
+/** Stage names as a campaign set them (the ladder's, or those a response carries), in ladder settings' shape. */
+export type StageNameList = ReadonlyArray<{ stage: string; label_fr: string; label_en: string }> | undefined;
+
+/** Returns name(stage): the given campaign label in the current language, else the default name. */
+export function useStageNames(stages: StageNameList): (stage: string) => string {
   const { locale } = useLocale();
-  const ladder = useLadderQuery();
   return useCallback(
     (stage: string) => {
-      const custom = ladder.data?.stages?.find((s) => s.stage === stage);
+      const custom = stages?.find((s) => s.stage === stage);
       const label = custom ? (locale === 'fr' ? custom.label_fr : custom.label_en) : undefined;
       const names: Record<string, string> = stageNames[locale];
       return label || names[stage] || stage;
     },
-    [ladder.data, locale],
+    [stages, locale],
   );
+}
+
+/** Returns stageLabel(stage) from the campaign's ladder settings (for those who may read people). */
+export function useStageLabel(): (stage: string) => string {
+  return useStageNames(useLadderQuery().data?.stages);
 }
 
 /** The colour of a stage as a Mantine colour name ("teal.6"). */
