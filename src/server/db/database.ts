@@ -90,6 +90,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     raw,
     async close() {
       await db.destroy();
+      // Kysely ends the pool only if it ever used it: a database used through `raw` alone (the
+      // migrator) would otherwise keep its sessions open.
+      if (!pool.ended) await pool.end();
     },
   };
 }

@@ -76,6 +76,27 @@ export async function prepareTemplateDatabase(templateDb: string): Promise<void>
   } finally {
     await database.close();
   }
+  await waitUntilUnused(baseUrl, templateDb);
+}
+
+/**
+ * Waits for the server to end the sessions of a closed pool: a backend exits a moment after its
+ * client disconnects, and copying a template that still has one fails ("is being accessed by other
+ * users") — the first test file of a run can get there that fast.
+ */
+async function waitUntilUnused(baseUrl: string, dbName: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [dbName]);
+      if (rows[0]?.n === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`database ${dbName} still has sessions after its pool was closed`);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** Drops the run's template database (vitest globalSetup teardown). */
