@@ -111,6 +111,26 @@ describeEachDatabase('geocodeAndLocate', (ctx) => {
     expect(at(7).lon).toBeNull();
   });
 
+  it('matches a line once and gives it to everyone who carries it, told apart by postcode', async () => {
+    const { db } = ctx.database;
+    // A household at one line, the same line with the other postcode, and with none (ambiguous).
+    const household = [person('7 rue de la Paix', '75001'), person('7 rue de la Paix', '75001'), person('7 rue de la Paix', '75001')];
+    const neighbour = person('7 rue de la Paix', '75002');
+    const unsure = person('7 rue de la Paix');
+    await db
+      .insertInto('person')
+      .values([...household, neighbour, unsure])
+      .execute();
+    const ids = [...household, neighbour, unsure].map((p) => p.id);
+    const result = await db.transaction().execute((trx) => geocodeAndLocate(trx, c.id, ids));
+    expect(result.geocoded).toBe(4);
+    const rows = await db.selectFrom('person').select(['id', 'address_id']).where('id', 'in', ids).execute();
+    const addressOf = new Map(rows.map((r) => [r.id, r.address_id]));
+    expect(household.map((p) => addressOf.get(p.id))).toEqual(['a5', 'a5', 'a5']);
+    expect(addressOf.get(neighbour.id)).toBe('a6');
+    expect(addressOf.get(unsure.id)).toBeNull();
+  });
+
   it('geocodes only the given ids, and nothing for an empty list', async () => {
     const { db } = ctx.database;
     const p = person('12 rue de Rivoli', '75001');
