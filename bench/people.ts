@@ -19,7 +19,7 @@ Options:
   --db <kind>           postgres, pglite or both (default both)
   --rows-pg <n>         rows imported on PostgreSQL (default 1000000)
   --rows-pglite <n>     rows imported on PGlite (default 100000)
-  --rounds <n>          timed runs of each query (default 30)
+  --rounds <n>          timed runs of the segment count (default 30); search: rounds ÷ 5 passes over its terms
   --pg-url <url>        PostgreSQL server for the relais_bench database (default postgres://postgres@127.0.0.1:5432/)
   --keep                keep the relais_bench database afterwards (to look at plans with EXPLAIN)
   -h, --help            this help`;
@@ -92,7 +92,7 @@ for (const kind of kinds) {
     log(`  steps (ms): ${JSON.stringify(imported.result.timings_ms)}`);
     const segment = await segmentCount(world, rounds);
     log(`  segment count: ${segment.count} people, ${segment.app.median.toFixed(1)} ms vs ${segment.hand.median.toFixed(1)} ms by hand`);
-    const search = await searchAsYouType(world, Math.max(1, Math.round(rounds / 10)));
+    const search = await searchAsYouType(world, Math.max(3, Math.round(rounds / 5)));
     log(`  search p95: ${search.app.p95.toFixed(1)} ms vs ILIKE scan ${search.scan.median.toFixed(1)} ms`);
     results.push({
       kind,

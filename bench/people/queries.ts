@@ -151,7 +151,9 @@ export async function searchAsYouType(world: World, rounds: number): Promise<Sea
         and (given_name || ' ' || family_name || ' ' || coalesce(email::text, '') || ' ' || coalesce(phone, '')) ilike ${`%${q}%`}`.execute(
       db,
     );
-  for (const q of terms.slice(0, 2)) {
+  // One untimed pass over every term: the first calls of each statement (plans, and on PGlite the
+  // WebAssembly engine's tier-up) are not what a user typing meets.
+  for (const q of terms) {
     await app(q);
     await scan(q);
   }
