@@ -69,7 +69,7 @@ export function applyStatements(o: ApplyOptions) {
       where s.line = d.line`,
     matchByEmail: sql`update ${t} s set target_id = coalesce(p.merged_into, p.id), action = 'update'
       from person p
-      where p.campaign_id = ${c} and s.email is not null and s.reject is null and p.email = s.email::citext`,
+      where p.campaign_id = ${c} and s.email is not null and s.reject is null and p.email = s.email`,
     matchByPhone: sql`update ${t} s set target_id = m.id, action = 'update'
       from (select distinct on (s2.line) s2.line, coalesce(p.merged_into, p.id) as id
         from ${t} s2 join person p on p.campaign_id = ${c} and p.phone = s2.phone
@@ -112,7 +112,7 @@ export function applyStatements(o: ApplyOptions) {
         phone = coalesce(s.phone, p.phone),
         phones = array(select distinct x from unnest(p.phones || s.phones || array[p.phone]) x
           where x is not null and x <> coalesce(s.phone, p.phone)),
-        emails = array(select distinct x from unnest(p.emails || s.emails) x where x <> coalesce(p.email::text, '')),
+        emails = array(select distinct x from unnest(p.emails || s.emails) x where x <> coalesce(p.email, '')),
         street_address = case when s.street_address <> '' then s.street_address else p.street_address end,
         postcode = case when s.postcode <> '' then s.postcode else p.postcode end,
         locality = case when s.locality <> '' then s.locality else p.locality end,
@@ -135,7 +135,7 @@ export function applyStatements(o: ApplyOptions) {
           or (s.family_name <> '' and s.family_name <> p.family_name)
           or (s.phone is not null and s.phone is distinct from p.phone)
           or not (s.phones <@ array_append(p.phones, p.phone))
-          or not (s.emails <@ array_append(p.emails, p.email::text))
+          or not (s.emails <@ array_append(p.emails, p.email))
           or (s.street_address <> '' and s.street_address <> p.street_address)
           or (s.postcode <> '' and s.postcode <> p.postcode)
           or (s.locality <> '' and s.locality <> p.locality)

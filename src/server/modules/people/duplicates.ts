@@ -16,7 +16,7 @@ export function duplicatesStatement(scope: PeopleScope, page: { page: number; pe
   const c = scope.campaignId;
   return sql<{ a: string; b: string; reasons: string[]; score: number; total: string }>`
     with v as (
-      select person.id, person.email::text as email, person.emails, person.phone, person.phones, person.address_id,
+      select person.id, person.email, person.emails, person.phone, person.phones, person.address_id,
         person.postcode, relais_norm_street(person.street_address) as street,
         lower(relais_unaccent(person.given_name || ' ' || person.family_name)) as name
       from person

@@ -129,12 +129,16 @@ function likePattern(value: string, prefixOnly: boolean): string {
   return prefixOnly ? `${escaped}%` : `%${escaped}%`;
 }
 
-/** Names and codes: case- and accent-insensitive; e-mail equality stays on the citext index. */
+/**
+ * Names and codes: case- and accent-insensitive. E-mail equality compares with the stored form
+ * (lower-case, migration 0014), so it stays on the (campaign_id, email) index.
+ */
 function textCondition(c: TextCondition): Bool {
   const column = col(TEXT_COLUMNS[c.field]);
   if (c.cmp === 'is_empty') return sql<SqlBool>`coalesce(${column}, '') = ''`;
   if (c.field === 'email' && (c.cmp === 'eq' || c.cmp === 'neq')) {
-    return c.cmp === 'eq' ? sql<SqlBool>`${column} = ${c.value}` : sql<SqlBool>`${column} is distinct from ${c.value}`;
+    const email = c.value.trim().toLowerCase();
+    return c.cmp === 'eq' ? sql<SqlBool>`${column} = ${email}` : sql<SqlBool>`${column} is distinct from ${email}`;
   }
   const folded = sql`lower(relais_unaccent(coalesce(${column}, '')))`;
   switch (c.cmp) {
