@@ -263,6 +263,39 @@ describeEachDatabase('imports', (ctx) => {
     ]);
   });
 
+  it('imports the same file twice: the second time tags and list again the people it now updates', async () => {
+    const list = uuidv7();
+    await ctx.database.db.insertInto('list').values({ campaign_id: campaign.id, id: list, name: 'Twice' }).execute();
+    const csv = Buffer.from(
+      'Courriel;Étiquettes\r\ntwice.a@example.fr;porte-à-porte\r\ntwice.b@example.fr;Porte-à-porte, tracts\r\n',
+      'utf8',
+    );
+    const body = (mapping: unknown) => ({ mapping, on_duplicate: 'update', add_tags: ['twice', 'TRACTS'], add_list_id: list });
+    const first = (await upload(owner, 'twice.csv', csv)).json();
+    expect(await runImport(owner, first.id, body(first.suggested_mapping))).toMatchObject({ state: 'succeeded', created: 2 });
+    const second = (await upload(owner, 'twice.csv', csv)).json();
+    expect(await runImport(owner, second.id, body(second.suggested_mapping))).toMatchObject({ state: 'succeeded', created: 0, updated: 2 });
+    const a = await personByEmail('twice.a@example.fr');
+    const b = await personByEmail('twice.b@example.fr');
+    const tagsOf = async (personId: string) =>
+      (
+        await ctx.database.db
+          .selectFrom('tagging')
+          .innerJoin('tag', (j) => j.onRef('tag.id', '=', 'tagging.tag_id').onRef('tag.campaign_id', '=', 'tagging.campaign_id'))
+          .select('tag.name')
+          .where('tagging.campaign_id', '=', campaign.id)
+          .where('tagging.person_id', '=', personId)
+          .orderBy('tag.name')
+          .execute()
+      ).map((r) => r.name.toLowerCase());
+    expect(await tagsOf(a!.id)).toEqual(['porte-à-porte', 'tracts', 'twice']);
+    expect(await tagsOf(b!.id)).toEqual(['porte-à-porte', 'tracts', 'twice']);
+    const members = await ctx.database.db.selectFrom('list_member').select('person_id').where('list_id', '=', list).execute();
+    expect(members.map((m) => m.person_id).sort()).toEqual([a!.id, b!.id].sort());
+    // The campaign's lists are named in another test's error message.
+    await ctx.database.db.deleteFrom('list').where('id', '=', list).execute();
+  });
+
   it('remembers the mapping of a header layout, and skips existing people when asked', async () => {
     const csv = Buffer.from(
       '\ufeffPrénom,Nom,Adresse mail,Divers\r\nÉloïse,Autre,eloise.durand@example.fr,x\r\nNina,Neuve,nina@example.fr,y\r\n',
