@@ -76,24 +76,27 @@ export async function prepareTemplateDatabase(templateDb: string): Promise<void>
   } finally {
     await database.close();
   }
-  await waitUntilUnused(baseUrl, templateDb);
+  if ((await sessionsLeft(baseUrl, 'datname', templateDb)) > 0) {
+    throw new Error(`database ${templateDb} still has sessions after its pool was closed`);
+  }
 }
 
 /**
- * Waits for the server to end the sessions of a closed pool: a backend exits a moment after its
- * client disconnects, and copying a template that still has one fails ("is being accessed by other
- * users") — the first test file of a run can get there that fast.
+ * How many server sessions match (database name or application_name) once the server has had up to
+ * `waitMs` to end them: a backend exits a moment after its client disconnects, and copying a
+ * template that still has one fails ("is being accessed by other users").
  */
-async function waitUntilUnused(baseUrl: string, dbName: string): Promise<void> {
+export async function sessionsLeft(baseUrl: string, by: 'datname' | 'application_name', value: string, waitMs = 5000): Promise<number> {
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   try {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [dbName]);
-      if (rows[0]?.n === 0) return;
+    const count = async () =>
+      (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${by} = $1`, [value])).rows[0]?.n as number;
+    for (let waited = 0; waited < waitMs; waited += 50) {
+      if ((await count()) === 0) return 0;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`database ${dbName} still has sessions after its pool was closed`);
+    return count();
   } finally {
     await admin.end();
   }

@@ -2,7 +2,7 @@
 -- it (normalizeEmail, the import's normaliseEmail, the demo), so citext's case-insensitivity only
 -- cost: its comparison lower-cases both sides at every step of the unique (campaign_id, email)
 -- index. Inserting a million people into that index took 28 to 32 s with citext and 6.5 s with text
--- (PostgreSQL 15, one million distinct addresses in random order). Case-insensitive uniqueness
+-- (PostgreSQL 15, a million distinct e-mail addresses in random order). Case-insensitive uniqueness
 -- now rests on the stored value being lower-case: the check below holds it for ASCII letters (in
 -- the "C" collation lower() changes nothing else, so a value JavaScript lower-cased always passes).
 -- Staff accounts (staff_user.email) keep citext: few rows, looked up by what people type.
