@@ -36,7 +36,7 @@ async function cityFiles(workDir: string): Promise<{ dir: string; manifest: City
   return { dir, manifest: generated.manifest, city: 'generated city (no Paris mirror)' };
 }
 
-/** Opens a fresh database of the given kind with the bench campaign and its territory; `keep` leaves PostgreSQL's for EXPLAIN. */
+/** Opens a fresh database of the given kind with the bench campaign and its territory; `keep` leaves it (and its DATA_DIR) for EXPLAIN. */
 export async function openWorld(
   kind: DatabaseKind,
   postgresUrl: string,
@@ -78,8 +78,11 @@ export async function openWorld(
     version,
     async close() {
       await runtime.close();
-      if (kind === 'postgres' && !options.keep) await dropBenchPostgres(postgresUrl);
-      else if (kind === 'postgres') log(`  kept: ${databaseUrl}`);
+      if (options.keep) {
+        log(`  kept: ${kind === 'postgres' ? databaseUrl : dataDir}`);
+        return;
+      }
+      if (kind === 'postgres') await dropBenchPostgres(postgresUrl);
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,18 +1,7 @@
-// Cleaning of imported values as spreadsheets hold them: e-mails, phones (to E.164), French dates,
-// civilities, ladder stages, tag lists and full names. Pure functions, fast paths first: an import
-// runs them on every row of files with a million rows.
+// Cleaning of imported values as spreadsheets hold them: phones (to E.164), French dates, civilities,
+// ladder stages, tag lists and full names (e-mails follow the people module's rule, normalize.ts).
+// Pure functions, fast paths first: an import runs them on every row of files with a million rows.
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
-
-const EMAIL_RE = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-
-/** A lower-cased, valid e-mail address, or null when the value is not one. */
-export function normaliseEmail(value: string): string | null {
-  let s = value.trim().toLowerCase();
-  if (s.startsWith('mailto:')) s = s.slice(7);
-  if (s.startsWith('<') && s.endsWith('>')) s = s.slice(1, -1).trim();
-  if (s.length > 254 || !EMAIL_RE.test(s)) return null;
-  return s;
-}
 
 const PHONE_NOISE = /[\s.\-()/\u00a0\u202f]/g;
 const FR_NATIONAL = /^0[1-9]\d{8}$/;

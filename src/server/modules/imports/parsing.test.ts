@@ -3,25 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { CsvParser, csvLine, detectDelimiter } from './csv-parser.ts';
 import { guessField, headerKeyOf, mappingProblems, suggestMapping } from './fields.ts';
-import {
-  normaliseEmail,
-  normalisePhone,
-  parseBirthdate,
-  parseFrenchDate,
-  parseGender,
-  parseLadderStage,
-  splitFullName,
-  splitTags,
-} from './normalise.ts';
+import { normalisePhone, parseBirthdate, parseFrenchDate, parseGender, parseLadderStage, splitFullName, splitTags } from './normalise.ts';
 import { compileRowReader, stageLine } from './rows.ts';
 
 describe('normalise', () => {
-  it('lower-cases and validates e-mails', () => {
-    expect(normaliseEmail('  Eloise.Durand@Example.FR ')).toBe('eloise.durand@example.fr');
-    expect(normaliseEmail('mailto:a@b.fr')).toBe('a@b.fr');
-    for (const bad of ['jean.martin@', 'pas un mail', 'a@b', 'a@@b.fr', 'a b@c.fr']) expect(normaliseEmail(bad)).toBeNull();
-  });
-
   it('writes phones in E.164, French by default', () => {
     expect(normalisePhone('06 12 34 56 78')).toBe('+33612345678');
     expect(normalisePhone('06.12.34.56.78')).toBe('+33612345678');
@@ -175,6 +160,14 @@ describe('row reader', () => {
       reasons: ['e-mail invalide', 'téléphone invalide', 'date invalide'],
     });
     expect(read(['x', 'y', '', '', '', ''], 4)).toEqual({ ok: false, reasons: ['ni e-mail ni téléphone'] });
+  });
+
+  it('takes the e-mails the API takes: accented, or wrapped in « <…> » as mail software copies them', () => {
+    expect(read(['Élodie', 'Dürr', 'Élodie.Dürr@Exemple.fr', '', '', ''], 5)).toMatchObject({
+      ok: true,
+      person: { email: 'élodie.dürr@exemple.fr' },
+    });
+    expect(read(['Jo', 'Zèbre', '<Jo@Exemple.fr>', '', '', ''], 6)).toMatchObject({ ok: true, person: { email: 'jo@exemple.fr' } });
   });
 
   it('writes staging lines for COPY (CSV, arrays as PostgreSQL literals, empty = NULL)', () => {

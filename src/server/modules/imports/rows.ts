@@ -1,10 +1,10 @@
 // One imported row → a clean person record or the reasons it is rejected (French, as they appear in
 // the rejected file), and the staging table's COPY line format.
 import { uuidv7 } from '../../lib/ids.ts';
+import { normalizeEmail } from '../people/normalize.ts';
 import type { CustomFieldRef, ImportField, Mapping } from './fields.ts';
 import {
   type LadderStage,
-  normaliseEmail,
   normalisePhone,
   parseBirthdate,
   parseFrenchDate,
@@ -111,7 +111,7 @@ export function compileRowReader(
           break;
         }
         case 'email': {
-          const email = normaliseEmail(value);
+          const email = normalizeEmail(value);
           if (!email) reject(REASONS.email);
           else if (!person.email) person.email = email;
           else if (email !== person.email && !person.emails.includes(email)) person.emails.push(email);

@@ -30,10 +30,34 @@ describe('normalize', () => {
     expect(normalizePhone('12')).toBeNull();
     expect(normalizePhone('')).toBeNull();
   });
-  it('lower-cases e-mails and rejects malformed ones', () => {
+  it('has one e-mail rule for every way in: lower-cased, unwrapped, internationalised, malformed ones refused', () => {
     expect(normalizeEmail(' Jean.Dupont@Example.FR ')).toBe('jean.dupont@example.fr');
-    expect(normalizeEmail('jean@')).toBeNull();
-    expect(normalizeEmail('a b@c.fr')).toBeNull();
+    expect(normalizeEmail('mailto:a@b.fr')).toBe('a@b.fr');
+    expect(normalizeEmail('<Eloise.Durand@Example.FR>')).toBe('eloise.durand@example.fr');
+    expect(normalizeEmail("o'brien+relais@sub.example.co.uk")).toBe("o'brien+relais@sub.example.co.uk");
+    expect(normalizeEmail('Élodie.DÜRR@Exemple.FR')).toBe('élodie.dürr@exemple.fr');
+    // The same accented address typed with a combining accent is the same address.
+    expect(normalizeEmail('E\u0301lodie@exemple.fr')).toBe('élodie@exemple.fr');
+    expect(normalizeEmail('contact@xn--exemple-9ua.fr')).toBe('contact@xn--exemple-9ua.fr');
+    expect(normalizeEmail('ivan@пример.рф')).toBe('ivan@пример.рф');
+    const bad = [
+      'jean@',
+      'jean.martin@',
+      'pas un mail',
+      'a@b',
+      'a@@b.fr',
+      'a b@c.fr',
+      'jean..dupont@example.fr',
+      '.jean@example.fr',
+      'jean@-example.fr',
+      'jean@example.f',
+      'jean@example.fr.',
+      '"jean"@example.fr',
+      'jean@[192.168.0.1]',
+      'jean@exemple.fr;paul@exemple.fr',
+      `${'a'.repeat(250)}@b.fr`,
+    ];
+    for (const address of bad) expect(normalizeEmail(address), address).toBeNull();
   });
   it('compiles the geocoding statement to the SQL reviewed here', () => {
     const compiled = geocodeStatement('00000000-0000-7000-8000-000000000000', 'pending').compile(sqlCompiler());
