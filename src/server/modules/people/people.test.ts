@@ -162,6 +162,26 @@ describeEachDatabase('people', (ctx) => {
     );
   });
 
+  it('stores a null sent for a nullable field as null, not as an empty string, and an edit that sends it again changes nothing', async () => {
+    const p = await create({
+      given_name: 'Inès',
+      family_name: 'Roche',
+      gender: 'femme',
+      email_addresses: [{ address: 'ines@example.org' }],
+    });
+    const edit = (body: Record<string, unknown>) => owner.request('PUT', `/api/v1/people/${p.id}`, body);
+    expect((await edit({ gender: null, birthdate: null })).json()).toMatchObject({ gender: null, birthdate: null });
+    // What the person page's form sends for empty fields: nothing changes, nothing on the timeline.
+    expect((await edit({ given_name: 'Inès', family_name: 'Roche', gender: null, birthdate: null })).json().gender).toBeNull();
+    const timeline = (await owner.request('GET', `/api/v1/people/${p.id}/activities`)).json()._embedded['relais:timeline'];
+    const edits = timeline.filter((i: { type: string }) => i.type === 'person.updated');
+    expect(edits.map((i: { data: { fields: string[] } }) => i.data.fields)).toEqual([['gender']]);
+    // A JSON body is taken as sent: a number where text is expected is refused, not turned into text.
+    const bad = await edit({ family_name: 42 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('VALIDATION_FAILED');
+  });
+
   it('signup helper creates, then updates by e-mail, with tags, lists, consents and a signup activity', async () => {
     const list = (await owner.request('POST', '/api/v1/lists', { name: 'Newsletter' })).json();
     const body = {
