@@ -226,4 +226,78 @@ describe('custom field values on the person page', () => {
     expect(await stored()).toEqual({ nombre_d_enfants: 2.5 });
     expect(await page.getByTestId('custom-field-adhesion').count()).toBe(0);
   });
+
+  it('edits the identity: an accented e-mail is taken; a bad or taken one is refused next to its field, in French then English', async () => {
+    const other = await h.runtime.database.db
+      .selectFrom('person')
+      .select('email')
+      .where('campaign_id', '=', h.campaignId)
+      .where('id', '<>', personId)
+      .where('email', 'is not', null)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const email = async () =>
+      (
+        await h.runtime.database.db
+          .selectFrom('person')
+          .select('email')
+          .where('campaign_id', '=', h.campaignId)
+          .where('id', '=', personId)
+          .executeTakeFirstOrThrow()
+      ).email;
+    let kept = await email();
+    const page = await signIn(DIRECTOR);
+    await openPerson(page);
+    const editIdentity = async (name: RegExp) => {
+      await page.getByRole('button', { name }).first().click();
+      return page.getByRole('dialog');
+    };
+    let dialog = await editIdentity(/^modifier$/i);
+    const input = dialog.getByRole('textbox', { name: /^e-mail$/i });
+    const refusedWith = async (value: string, message: string) => {
+      await input.fill(value);
+      await dialog.getByRole('button', { name: /^(enregistrer|save)$/i }).click();
+      const error = dialog.getByText(message);
+      await error.waitFor();
+      expect(await input.getAttribute('aria-invalid')).toBe('true');
+      expect(await input.getAttribute('aria-describedby')).toContain(await error.getAttribute('id'));
+      expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(await input.inputValue()).toBe(value);
+      expect(await email()).toBe(kept);
+    };
+    await refusedWith('jean..dupont@exemple.fr', 'Adresse e-mail invalide, par exemple prenom.nom@exemple.fr.');
+    await h.shot(page, 'person-identity-01-invalid-email-fr');
+    // Typing again takes the error away.
+    await input.pressSequentially('x');
+    expect(await input.getAttribute('aria-invalid')).not.toBe('true');
+    await refusedWith(other.email as string, 'Une autre personne a déjà cette adresse e-mail.');
+
+    // The browser's own check would refuse an accented address: the server's rule applies, and takes it.
+    await input.fill('Élodie.Dürr@Exemple.fr');
+    await dialog.getByRole('button', { name: /^enregistrer$/i }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(email).toBe('élodie.dürr@exemple.fr');
+    kept = 'élodie.dürr@exemple.fr';
+    await page.getByRole('link', { name: 'élodie.dürr@exemple.fr' }).waitFor();
+    await h.shot(page, 'person-identity-02-accented-email-fr');
+
+    await h.runtime.database.db.updateTable('staff_user').set({ locale: 'en' }).where('email', '=', DIRECTOR).execute();
+    try {
+      await page.reload();
+      await page.getByTestId('person-name').waitFor();
+      dialog = await editIdentity(/^edit$/i);
+      await refusedWith('élodie@', 'Not a valid e-mail address, e.g. first.last@example.org.');
+      const phone = dialog.getByRole('textbox', { name: /^phone$/i });
+      await input.fill('élodie.dürr@exemple.fr');
+      await phone.fill('06 12');
+      await dialog.getByRole('button', { name: /^save$/i }).click();
+      await dialog.getByText('Not a valid number, e.g. 06 12 34 56 78 or +32 470 12 34 56.').waitFor();
+      expect(await phone.getAttribute('aria-invalid')).toBe('true');
+      expect(await input.getAttribute('aria-invalid')).not.toBe('true');
+      await h.shot(page, 'person-identity-03-invalid-phone-en');
+      await dialog.getByRole('button', { name: /^cancel$/i }).click();
+    } finally {
+      await h.runtime.database.db.updateTable('staff_user').set({ locale: 'fr' }).where('email', '=', DIRECTOR).execute();
+    }
+  });
 });

@@ -1,8 +1,9 @@
 // /app/people/:id: identity (editable), contacts, custom fields (editable), address with zones and a
 // map, consent, ladder, tags, timeline, and the person's rights (export, erase).
 import { Anchor, Badge, Button, Grid, Group, Modal, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { isApiError } from '../../../api/client.ts';
 import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
@@ -146,9 +147,26 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
   );
 }
 
+/** The identity field a refused edit is about, by the problem's stable code, and what to say there. */
+const FIELD_ERRORS = {
+  EMAIL_INVALID: { field: 'email', message: 'identityEmailInvalid' },
+  DUPLICATE_EMAIL: { field: 'email', message: 'identityEmailTaken' },
+  PHONE_INVALID: { field: 'phone', message: 'identityPhoneInvalid' },
+} as const;
+
 function EditIdentityModal({ person, onClose }: { person: Person; onClose: () => void }) {
   const t = useT(peopleMessages);
   const update = useUpdatePerson(person.id);
+  const refused =
+    isApiError(update.error) && Object.hasOwn(FIELD_ERRORS, update.error.code)
+      ? FIELD_ERRORS[update.error.code as keyof typeof FIELD_ERRORS]
+      : null;
+  const emailInput = useRef<HTMLInputElement>(null);
+  const phoneInput = useRef<HTMLInputElement>(null);
+  // The refused field takes the focus, so that a keyboard or screen-reader user lands on it.
+  useEffect(() => {
+    if (refused) (refused.field === 'email' ? emailInput : phoneInput).current?.focus();
+  }, [refused]);
   const address = person.postal_addresses?.[0] ?? {};
   const primaryEmailIndex = Math.max(0, person.email_addresses?.findIndex((e) => e.primary) ?? 0);
   const primaryPhoneIndex = Math.max(0, person.phone_numbers?.findIndex((p) => p.primary) ?? 0);
@@ -165,7 +183,12 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
   });
   const field = (key: keyof typeof form) => ({
     value: form[key],
-    onChange: (event: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [key]: event.currentTarget.value }),
+    onChange: (event: React.ChangeEvent<HTMLInputElement>) => {
+      setForm({ ...form, [key]: event.currentTarget.value });
+      // The field's error goes as soon as it is edited.
+      if (refused?.field === key) update.reset();
+    },
+    ...(refused?.field === key ? { error: t(refused.message) } : {}),
   });
   const submit = () => {
     // The primary e-mail and phone are replaced in place; the other ones are kept as they are.
@@ -204,7 +227,9 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
   };
   return (
     <Modal opened onClose={onClose} title={t('identity')} centered size="lg">
+      {/* noValidate: the server's rules apply (an accented address is valid; the browser's check says not). */}
       <form
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           submit();
@@ -214,8 +239,8 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
           <SimpleGrid cols={{ base: 1, xs: 2 }}>
             <TextInput label={t('givenName')} data-autofocus {...field('given_name')} />
             <TextInput label={t('familyName')} {...field('family_name')} />
-            <TextInput label={t('email')} type="email" {...field('email')} />
-            <TextInput label={t('phone')} type="tel" {...field('phone')} />
+            <TextInput label={t('email')} type="email" ref={emailInput} {...field('email')} />
+            <TextInput label={t('phone')} type="tel" ref={phoneInput} {...field('phone')} />
           </SimpleGrid>
           <TextInput label={t('streetAddress')} {...field('street')} />
           <SimpleGrid cols={{ base: 2 }}>
@@ -224,7 +249,12 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
             <TextInput label={t('birthdate')} type="date" {...field('birthdate')} />
             <TextInput label={t('gender')} {...field('gender')} />
           </SimpleGrid>
-          {update.error ? <ErrorAlert error={update.error} /> : null}
+          {update.error && !refused ? (
+            <ErrorAlert
+              error={update.error}
+              overrides={{ PERSON_OUTSIDE_SCOPE: t('identityOutsideScope'), PERSON_ANONYMIZED: t('identityAnonymized') }}
+            />
+          ) : null}
           <FormActions onCancel={onClose} pending={update.isPending} />
         </Stack>
       </form>
