@@ -99,7 +99,7 @@ async function toColumns(trx: Trx, campaignId: string, input: PersonInput, curre
   }
   if (input.languages_spoken !== undefined) columns.languages_spoken = input.languages_spoken;
   if (input.birthdate !== undefined) columns.birthdate = input.birthdate;
-  if (input.gender !== undefined) columns.gender = input.gender;
+  if (input.gender !== undefined) columns.gender = input.gender?.trim() || null;
   if (input.custom_fields !== undefined) {
     const defs = await listCustomFields(trx, campaignId);
     const valid = validateCustomFields(defs, input.custom_fields);

@@ -176,6 +176,8 @@ describeEachDatabase('people', (ctx) => {
     const timeline = (await owner.request('GET', `/api/v1/people/${p.id}/activities`)).json()._embedded['relais:timeline'];
     const edits = timeline.filter((i: { type: string }) => i.type === 'person.updated');
     expect(edits.map((i: { data: { fields: string[] } }) => i.data.fields)).toEqual([['gender']]);
+    // A blank gender is no gender either.
+    expect((await edit({ gender: '  ' })).json().gender).toBeNull();
     // A JSON body is taken as sent: a number where text is expected is refused, not turned into text.
     const bad = await edit({ family_name: 42 });
     expect(bad.statusCode).toBe(400);
