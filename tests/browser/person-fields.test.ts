@@ -36,15 +36,15 @@ describe('custom field values on the person page', () => {
     await page.getByRole('navigation', { name: /navigation principale|main navigation/i }).waitFor();
     return page;
   };
-  const stored = async () =>
-    (
-      await h.runtime.database.db
-        .selectFrom('person')
-        .select('custom_fields')
-        .where('campaign_id', '=', h.campaignId)
-        .where('id', '=', personId)
-        .executeTakeFirstOrThrow()
-    ).custom_fields;
+  /** The person as stored. */
+  const row = () =>
+    h.runtime.database.db
+      .selectFrom('person')
+      .select(['custom_fields', 'email'])
+      .where('campaign_id', '=', h.campaignId)
+      .where('id', '=', personId)
+      .executeTakeFirstOrThrow();
+  const stored = async () => (await row()).custom_fields;
   const shown = (page: Page, key: string) => page.getByTestId(`custom-field-${key}`).innerText();
   const openPerson = async (page: Page) => {
     await page.goto(`/app/people/${personId}`);
@@ -236,15 +236,7 @@ describe('custom field values on the person page', () => {
       .where('email', 'is not', null)
       .orderBy('id')
       .executeTakeFirstOrThrow();
-    const email = async () =>
-      (
-        await h.runtime.database.db
-          .selectFrom('person')
-          .select('email')
-          .where('campaign_id', '=', h.campaignId)
-          .where('id', '=', personId)
-          .executeTakeFirstOrThrow()
-      ).email;
+    const email = async () => (await row()).email;
     let kept = await email();
     const page = await signIn(DIRECTOR);
     await openPerson(page);
