@@ -234,6 +234,50 @@ describe('back office people', () => {
     expect(await page.getByRole('alert').innerText()).toMatch(/introuvable/i);
   });
 
+  it('tells a referent, in French, that an address outside their zones is refused, and keeps the old one', async () => {
+    const zone = await h.runtime.database.db
+      .selectFrom('membership as m')
+      .innerJoin('staff_user as u', 'u.id', 'm.user_id')
+      .select(sql<string>`m.zone_ids[1]`.as('id'))
+      .where('u.email', '=', REFERENT)
+      .executeTakeFirstOrThrow();
+    const person = (inside: boolean) =>
+      sql<{ id: string; street_address: string; postcode: string; locality: string }>`
+        select id, street_address, postcode, locality from person
+        where campaign_id = ${h.campaignId} and (zone_ids @> array[${zone.id}]::uuid[]) = ${inside}
+          and street_address <> '' and lon is not null and family_name <> ''
+        order by id limit 1`
+        .execute(h.runtime.database.db)
+        .then(({ rows }) => rows[0]);
+    const [mine, elsewhere] = [await person(true), await person(false)];
+    if (!mine || !elsewhere) throw new Error('no located person inside and outside the 11e in the demo');
+    const page = await h.newPage();
+    await login(page, REFERENT, DEMO_PASSWORD);
+    await page.getByTestId('stat-people-total').waitFor();
+    await page.goto(`/app/people/${mine.id}`);
+    await page.getByTestId('person-name').waitFor();
+    await page
+      .getByRole('button', { name: /^modifier$/i })
+      .first()
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: /^adresse \(rue\)$/i }).fill(elsewhere.street_address);
+    await dialog.getByRole('textbox', { name: /^code postal$/i }).fill(elsewhere.postcode);
+    await dialog.getByRole('textbox', { name: /^ville$/i }).fill(elsewhere.locality);
+    await dialog.getByRole('button', { name: /^enregistrer$/i }).click();
+    expect(await dialog.getByRole('alert').innerText()).toContain(
+      'Cette adresse est hors de vos zones\u00a0: donnez une adresse dans vos zones.',
+    );
+    await h.shot(page, 'people-06b-referent-address-outside');
+    const stored = await h.runtime.database.db
+      .selectFrom('person')
+      .select(['street_address', 'postcode'])
+      .where('campaign_id', '=', h.campaignId)
+      .where('id', '=', mine.id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ street_address: mine.street_address, postcode: mine.postcode });
+  });
+
   it('says "more than 200" while a broad search is typed, in French then English, and counts a narrower one', async () => {
     const page = await h.newPage();
     await login(page, DIRECTOR, DEMO_PASSWORD);
