@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { CONFIG_DOC, type Config, ConfigError, loadConfig } from '../server/config.ts';
 import { refreshStatistics } from '../server/db/database.ts';
 import { ROLES, type Role } from '../server/db/schema.ts';
-import { TOKEN_SCOPES } from '../server/modules/identity/identity.policy.ts';
+import { tokenScopes } from '../server/modules/identity/index.ts';
 import { findJobRunOf } from '../server/modules/jobs/jobs.repo.ts';
 import { appOf, openRuntime, type Runtime } from '../server/runtime.ts';
 import { acquireDataLock } from './data-lock.ts';
@@ -189,14 +189,16 @@ token
   .option('--campaign <slug>', 'campaign (default: the first one)')
   .option(
     '--scopes <list>',
-    `comma-separated scopes among: ${TOKEN_SCOPES.map((s) => s.id).join(', ')}`,
+    `comma-separated scopes among: ${tokenScopes()
+      .map((s) => s.id)
+      .join(', ')}`,
     'dashboard.read,zones.read,people.read',
   )
   .action(async (opts: { name: string; campaign?: string; scopes: string }) => {
     const runtime = await open(config());
     const campaignId = await campaignIdOf(runtime, opts.campaign);
     const scopes = opts.scopes.split(',').map((s) => s.trim());
-    const unknown = scopes.filter((s) => !TOKEN_SCOPES.some((t) => t.id === s));
+    const unknown = scopes.filter((s) => !tokenScopes().some((t) => t.id === s));
     if (unknown.length) throw new Error(`Unknown scope(s): ${unknown.join(', ')}`);
     const { withTenant } = await import('../server/db/database.ts');
     const { createApiToken } = await import('../server/modules/identity/identity.service.ts');

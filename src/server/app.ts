@@ -1,4 +1,4 @@
-// buildApp: the Fastify application with every module registered in ONE explicit list.
+// buildApp: the Fastify application, with every module's routes from the ONE list of modules (modules/index.ts).
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,7 +10,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { authPlugin } from './http/auth.ts';
@@ -20,21 +20,9 @@ import { computeSecurityHeaders } from './http/security-headers.ts';
 import { AJV_OPTIONS, validatorsFactory } from './http/validators.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Mailer } from './mail/mailer.ts';
-import { auditRoutes } from './modules/audit/audit.routes.ts';
-import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
-import { identityRoutes } from './modules/identity/identity.routes.ts';
-import { importsRoutes } from './modules/imports/imports.routes.ts';
-import { jobsRoutes } from './modules/jobs/jobs.routes.ts';
-import { customFieldsRoutes } from './modules/people/custom-fields.routes.ts';
-import { ladderRoutes } from './modules/people/ladder.routes.ts';
-import { peopleRoutes } from './modules/people/people.routes.ts';
-import { rightsRoutes } from './modules/people/rights.routes.ts';
-import { tagsRoutes } from './modules/people/tags.routes.ts';
-import { segmentsRoutes } from './modules/segments/segments.routes.ts';
-import { createHealthCheck, type HealthCheck } from './modules/system/health.ts';
-import { healthRoutes, systemRoutes } from './modules/system/system.routes.ts';
-import { territoryRoutes } from './modules/territory/territory.routes.ts';
-import { siteRoutes } from './site/site.routes.ts';
+import { actorDirectory } from './modules/identity/index.ts';
+import { allModules } from './modules/index.ts';
+import { createHealthCheck, type HealthCheck, healthRoutes } from './modules/system/index.ts';
 
 export interface AppDeps {
   config: Config;
@@ -49,27 +37,6 @@ declare module 'fastify' {
     health: HealthCheck;
   }
 }
-
-/**
- * Every module of the application, with the prefix it serves. Add new modules here.
- * (The health probe is registered apart, before the cookie, session and rate-limit layers.)
- */
-const MODULES: readonly { prefix: string; plugin: FastifyPluginAsync }[] = [
-  { prefix: '', plugin: systemRoutes },
-  { prefix: '/api/v1', plugin: identityRoutes },
-  { prefix: '/api/v1', plugin: dashboardRoutes },
-  { prefix: '/api/v1', plugin: territoryRoutes },
-  { prefix: '/api/v1', plugin: auditRoutes },
-  { prefix: '/api/v1', plugin: jobsRoutes },
-  { prefix: '/api/v1', plugin: peopleRoutes },
-  { prefix: '/api/v1', plugin: rightsRoutes },
-  { prefix: '/api/v1', plugin: tagsRoutes },
-  { prefix: '/api/v1', plugin: customFieldsRoutes },
-  { prefix: '/api/v1', plugin: ladderRoutes },
-  { prefix: '/api/v1', plugin: segmentsRoutes },
-  { prefix: '/api/v1', plugin: importsRoutes },
-  { prefix: '', plugin: siteRoutes },
-];
 
 /** Builds the HTTP application over its dependencies (nothing listens yet). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -97,7 +64,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('deps', deps);
   app.decorate('health', health);
   app.addSchema(ProblemSchema);
-  registerProblemHandlers(app);
+  registerProblemHandlers(
+    app,
+    allModules().flatMap((m) => (m.errors ? [m.errors] : [])),
+  );
 
   // One hook for what every response carries: security headers (computed once) and the request id.
   app.addHook('onRequest', (request, reply, done) => {
@@ -143,8 +113,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await scope.register(cookie);
     await scope.register(formbody);
     await scope.register(rateLimit, { global: false });
-    await scope.register(authPlugin);
-    for (const { prefix, plugin } of MODULES) await scope.register(plugin, { prefix });
+    await scope.register(authPlugin, { directory: actorDirectory });
+    // Every module's routes, from the one list of modules (modules/index.ts).
+    for (const { prefix, plugin } of allModules().flatMap((m) => m.routes ?? [])) await scope.register(plugin, { prefix });
     await registerWebApp(scope, config.webDistDir);
   });
   return app;

@@ -5,20 +5,22 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
-import { demoJob } from './jobs/demo.job.ts';
 import { createJobQueue, type JobDefinition, type JobJanitor, type JobQueue } from './jobs/queue.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
-import { importPeopleJob } from './modules/imports/import.job.ts';
-import { importJanitorOf } from './modules/imports/janitor.ts';
-import { retentionJob } from './modules/people/rights.ts';
+import { allModules } from './modules/index.ts';
 
-/** Every job kind the workers run. Add new kinds here. */
-export const JOB_DEFINITIONS: readonly JobDefinition[] = [demoJob, importPeopleJob, retentionJob];
+/** Every job kind the workers run: those the modules' manifests declare. */
+export function jobDefinitions(): readonly JobDefinition[] {
+  return allModules().flatMap((m) => m.jobs ?? []);
+}
+
 /**
  * Clean-ups run when a worker starts and every 10 minutes (what crashed job processes leave behind,
- * files past their retention), each made from the deployment settings it needs.
+ * files past their retention), each made from the deployment settings it needs: the manifests'.
  */
-export const JOB_JANITORS: readonly ((config: Config) => JobJanitor)[] = [importJanitorOf];
+export function jobJanitors(config: Config): readonly JobJanitor[] {
+  return allModules().flatMap((m) => (m.janitors ?? []).map((janitorOf) => janitorOf(config)));
+}
 
 export interface Runtime {
   config: Config;
@@ -38,7 +40,7 @@ export async function openRuntime(config: Config, database?: Database): Promise<
   const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirOf(config) }));
   await migrate(db);
   const mailer = createMailer(config, db.db);
-  const jobs = createJobQueue(db, JOB_DEFINITIONS, { janitors: JOB_JANITORS.map((janitorOf) => janitorOf(config)) });
+  const jobs = createJobQueue(db, jobDefinitions(), { janitors: jobJanitors(config) });
   return {
     config,
     database: db,

@@ -6,9 +6,8 @@ import type { Trx } from '../db/database.ts';
 import { withTenant } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
 import { hashSecret, safeEqual } from '../lib/secrets.ts';
-import { type Permission, permissionsOf, zoneScopeOf } from '../modules/identity/identity.policy.ts';
-import { findActiveTokenByHash, findSessionByTokenHash, touchSession, touchToken } from '../modules/identity/identity.repo.ts';
-import { cachedToken, rememberToken } from '../modules/identity/token-cache.ts';
+// Type-only: the identity module hands its look-ups to authPlugin (app.ts), so http/ imports no module.
+import type { ActorDirectory, Permission } from '../modules/identity/index.ts';
 import { AppError } from './problem.ts';
 
 export const SESSION_COOKIE = 'relais_session';
@@ -59,7 +58,17 @@ function bearerOf(request: FastifyRequest): string | null {
 }
 
 /** The authenticated actor of a request (throws on a bad token, returns null when anonymous). */
-async function resolveActor(app: FastifyInstance, request: FastifyRequest): Promise<Actor | null> {
+async function resolveActor(app: FastifyInstance, request: FastifyRequest, directory: ActorDirectory): Promise<Actor | null> {
+  const {
+    findActiveTokenByHash,
+    findSessionByTokenHash,
+    touchSession,
+    touchToken,
+    cachedToken,
+    rememberToken,
+    permissionsOf,
+    zoneScopeOf,
+  } = directory;
   const { db } = app.deps.database;
   const bearer = bearerOf(request);
   if (bearer !== null) {
@@ -138,11 +147,12 @@ export function inTenant<T>(app: FastifyInstance, actor: TenantActor, fn: (trx: 
   return withTenant(app.deps.database.db, actor.campaignId, fn);
 }
 
-export const authPlugin = fp(async (app: FastifyInstance) => {
+/** Resolves each API request's actor and checks CSRF; the identity module's look-ups come as `directory`. */
+export const authPlugin = fp(async (app: FastifyInstance, { directory }: { directory: ActorDirectory }) => {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     if (!request.url.startsWith('/api/')) return;
-    request.actor = await resolveActor(app, request);
+    request.actor = await resolveActor(app, request, directory);
     const actor = request.actor;
     if (actor?.kind === 'session' && UNSAFE_METHODS.has(request.method) && !CSRF_EXEMPT.has(request.routeOptions.url ?? '')) {
       const sent = request.headers['x-csrf-token'];
@@ -152,6 +162,6 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     }
   });
   app.decorate('resolveActor', async (request: FastifyRequest) => {
-    request.actor = await resolveActor(app, request);
+    request.actor = await resolveActor(app, request, directory);
   });
 });

@@ -1,10 +1,7 @@
 // Errors: every domain names its failures with stable codes; one handler maps them to RFC 9457.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { identityErrors } from '../modules/identity/identity.errors.ts';
-import { importsErrors } from '../modules/imports/imports.errors.ts';
-import { jobsErrors } from '../modules/jobs/jobs.errors.ts';
-import { peopleErrors } from '../modules/people/people.errors.ts';
-import { segmentsErrors } from '../modules/segments/segments.errors.ts';
+// Type-only: the codes are derived from the list of modules, whose files import AppError from here.
+import type { ModuleErrorCode } from '../modules/index.ts';
 
 // Failures that belong to no domain: HTTP plumbing.
 const httpErrors = {
@@ -20,10 +17,23 @@ const httpErrors = {
   SERVICE_UNAVAILABLE: 503,
 } as const;
 
-// Every code of every domain with its status: one table, so a code cannot exist without a status.
-const STATUS_BY_CODE = { ...httpErrors, ...identityErrors, ...importsErrors, ...jobsErrors, ...peopleErrors, ...segmentsErrors } as const;
-export type ErrorCode = keyof typeof STATUS_BY_CODE;
-export const ERROR_CODES = Object.keys(STATUS_BY_CODE) as ErrorCode[];
+/** Every code: the HTTP layer's and those each module's manifest declares with its status. */
+export type ErrorCode = keyof typeof httpErrors | ModuleErrorCode;
+
+// Every code of every domain with its status: the HTTP layer's, then the modules' tables handed to
+// registerProblemHandlers by app.ts (from the manifests, so a code cannot exist without a status).
+const statusByCode = new Map<string, number>(Object.entries(httpErrors));
+
+/** Adds the modules' error tables to the status table; a code declared twice with two statuses is refused. */
+export function registerErrorStatuses(tables: readonly Readonly<Record<string, number>>[]): void {
+  for (const table of tables) {
+    for (const [code, status] of Object.entries(table)) {
+      const known = statusByCode.get(code);
+      if (known !== undefined && known !== status) throw new Error(`Error code ${code} declared with statuses ${known} and ${status}.`);
+      statusByCode.set(code, status);
+    }
+  }
+}
 
 /** A failure the client can act on, carrying a stable code. */
 export class AppError extends Error {
@@ -44,7 +54,9 @@ export function notFound(what = 'resource'): AppError {
 
 /** HTTP status of an error code. */
 export function statusOf(code: ErrorCode): number {
-  return STATUS_BY_CODE[code];
+  const status = statusByCode.get(code);
+  if (status === undefined) throw new Error(`Error code ${code} has no status: is its module in modules/index.ts?`);
+  return status;
 }
 
 /** Human title of each code (stable, English, as RFC 9457 suggests). */
@@ -78,8 +90,9 @@ export function problemOf(code: ErrorCode, detail: string, extra: Record<string,
   };
 }
 
-/** Installs the one error handler and the not-found handler of the application. */
-export function registerProblemHandlers(app: FastifyInstance): void {
+/** Installs the one error handler and the not-found handler of the application, with the modules' error tables. */
+export function registerProblemHandlers(app: FastifyInstance, errorTables: readonly Readonly<Record<string, number>>[]): void {
+  registerErrorStatuses(errorTables);
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     let problem: Problem;
     if (error instanceof AppError) {

@@ -2,10 +2,13 @@
 // so the queue, the worker and the progress display can be seen working end to end.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import type { JobDefinition } from './queue.ts';
+import { Type } from 'typebox';
+import { defineJob } from './queue.ts';
 
-export const demoJob: JobDefinition = {
+/** The demonstration job: steps and the delay between them are clamped when it runs. */
+export const demoJob = defineJob({
   kind: 'demo.count',
+  params: Type.Object({ steps: Type.Optional(Type.Number()), delay_ms: Type.Optional(Type.Number()) }),
   async run(ctx) {
     const steps = Math.min(Math.max(Number(ctx.params.steps ?? 10), 1), 1000);
     const delayMs = Math.min(Math.max(Number(ctx.params.delay_ms ?? 150), 0), 5000);
@@ -22,4 +25,4 @@ export const demoJob: JobDefinition = {
       .execute();
     return { steps, people_by_stage: Object.fromEntries(rows.map((r) => [r.ladder_stage, Number(r.n)])) };
   },
-};
+});

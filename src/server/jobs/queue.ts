@@ -1,14 +1,17 @@
 // Background jobs: pg-boss on the application's own database (PostgreSQL or PGlite), with each
 // run's progress kept in job_run so the UI and the CLI can follow it.
 import { fromPglite, PgBoss } from 'pg-boss';
+import type { Static, TSchema } from 'typebox';
+import { Value } from 'typebox/value';
 import type { Database, Db } from '../db/database.ts';
 import { AppError } from '../http/problem.ts';
 import { uuidv7 } from '../lib/ids.ts';
 
-export interface JobContext {
+export interface JobContext<P = unknown> {
   campaignId: string;
   runId: string;
-  params: Record<string, unknown>;
+  /** The run's parameters, checked against its kind's schema when enqueued and again when run. */
+  params: P;
   db: Db;
   /** The whole database (bulk paths: COPY on PGlite needs the embedded instance). */
   database: Database;
@@ -16,11 +19,25 @@ export interface JobContext {
   progress(done: number, total?: number | null, message?: string): Promise<void>;
 }
 
-export interface JobDefinition {
+export interface JobDefinition<S extends TSchema = TSchema> {
   kind: string;
-  run(ctx: JobContext): Promise<unknown>;
+  /** TypeBox schema of the parameters (checked by enqueue and before each run). */
+  params: S;
+  run(ctx: JobContext<Static<S>>): Promise<unknown>;
   /** How long a run may take before the queue gives it up (pg-boss's default: 15 minutes). */
   expireInSeconds?: number;
+}
+
+/** Declares a job kind, typing its run's parameters from its schema. */
+export function defineJob<S extends TSchema>(definition: JobDefinition<S>): JobDefinition<S> {
+  return definition;
+}
+
+/** The first reason params do not match a job kind's schema, or null when they do. */
+function paramsProblem(definition: JobDefinition, params: unknown): string | null {
+  if (Value.Check(definition.params, params)) return null;
+  const [first] = Value.Errors(definition.params, params);
+  return first ? `${first.instancePath || '/'} ${first.message}` : 'does not match the schema';
 }
 
 /** What a janitor needs to tell a crashed run from a live one. */
@@ -50,12 +67,12 @@ const PENDING_STATES = new Set(['created', 'retry', 'active']);
 interface JobPayload {
   campaignId: string;
   runId: string;
-  params: Record<string, unknown>;
+  params: unknown;
 }
 
 export interface JobQueue {
-  /** Records a run and queues it; returns the run id. */
-  enqueue(options: { campaignId: string; kind: string; params?: Record<string, unknown>; createdBy?: string | null }): Promise<string>;
+  /** Records a run and queues it; returns the run id. Params that do not match the kind's schema: 400 JOB_PARAMS_INVALID. */
+  enqueue(options: { campaignId: string; kind: string; params?: unknown; createdBy?: string | null }): Promise<string>;
   /** Starts consuming jobs in this process. */
   work(): Promise<void>;
   stop(): Promise<void>;
@@ -85,6 +102,13 @@ export function createJobQueue(
     const { campaignId, runId } = payload;
     const where = (q: ReturnType<typeof db.updateTable<'job_run'>>) => q.where('campaign_id', '=', campaignId).where('id', '=', runId);
     await where(db.updateTable('job_run').set({ state: 'running', started_at: new Date(), error: null })).execute();
+    // A run queued by an older release (or written by hand) may not match the kind's schema any more.
+    const problem = paramsProblem(definition, payload.params);
+    if (problem) {
+      const error = `Invalid parameters for ${definition.kind}: ${problem}`;
+      await where(db.updateTable('job_run').set({ state: 'failed', finished_at: new Date(), error })).execute();
+      throw new Error(error);
+    }
     const ctx: JobContext = {
       campaignId,
       runId,
@@ -135,13 +159,16 @@ export function createJobQueue(
   return {
     kinds: [...byKind.keys()],
     async enqueue({ campaignId, kind, params = {}, createdBy = null }) {
-      if (!byKind.has(kind)) throw new AppError('JOB_UNKNOWN_KIND', `No job kind "${kind}".`);
+      const definition = byKind.get(kind);
+      if (!definition) throw new AppError('JOB_UNKNOWN_KIND', `No job kind "${kind}".`);
+      const problem = paramsProblem(definition, params);
+      if (problem) throw new AppError('JOB_PARAMS_INVALID', `Invalid parameters for ${kind}: ${problem}`);
       const runId = uuidv7();
       await db
         .insertInto('job_run')
         .values({ campaign_id: campaignId, id: runId, kind, params: JSON.stringify(params), created_by: createdBy })
         .execute();
-      const expireInSeconds = byKind.get(kind)?.expireInSeconds;
+      const { expireInSeconds } = definition;
       await (await boss()).send(kind, { campaignId, runId, params } satisfies JobPayload, {
         retryLimit: 0,
         ...(expireInSeconds ? { expireInSeconds } : {}),

@@ -6,7 +6,7 @@ import { type Config, loadConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
 import { uuidv7 } from '../lib/ids.ts';
-import { createUser } from '../modules/identity/identity.service.ts';
+import { createUser } from '../modules/identity/index.ts';
 import { appOf, openRuntime, type Runtime } from '../runtime.ts';
 
 export const TEST_PASSWORD = 'correct-horse-battery';

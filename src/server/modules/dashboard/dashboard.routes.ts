@@ -3,9 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { inTenant, requireActor } from '../../http/auth.ts';
 import { problems, Uuid } from '../../http/schemas.ts';
-import { listJobRuns } from '../jobs/jobs.repo.ts';
-import { JobSchema } from '../jobs/jobs.routes.ts';
-import { loadStages } from '../people/ladder.ts';
+import { JobSchema, listJobRuns } from '../jobs/index.ts';
+import { loadStages } from '../people/index.ts';
 import { countLayers, countPeople, countPeopleByZone } from './dashboard.repo.ts';
 
 const Stages = Type.Object({ curious: Type.Integer(), sympathizer: Type.Integer(), volunteer: Type.Integer(), activist: Type.Integer() });

@@ -9,7 +9,7 @@ import type { CityManifest } from '../../opendata/manifest.ts';
 import { cityManifests, parisManifest } from '../../opendata/paris.manifest.ts';
 import { generateSyntheticCity } from '../../opendata/synthetic-city.ts';
 import type { Runtime } from '../../runtime.ts';
-import { createUser } from '../identity/identity.service.ts';
+import { createUser } from '../identity/index.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
 
 export const DEMO_SLUG = 'paris-2026';

@@ -10,7 +10,7 @@ import { uuidv7 } from '../../lib/ids.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
 import { generateSyntheticCity, syntheticCityManifest } from '../../opendata/synthetic-city.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import type { ImportProgress } from '../territory/territory.importer.ts';
+import type { ImportProgress } from '../territory/index.ts';
 import { apportion, DEMO_STAGE_SHARES, emailPart, type SeedDemoResult, seedDemoTerritoryAndPeople } from './demo.seed.ts';
 
 const NOW = new Date('2026-03-01T12:00:00Z');

@@ -7,11 +7,16 @@ import { type DB, LADDER_STAGES, type LadderStage } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
 import { createRandom, type Random } from '../../opendata/prng.ts';
-import { BULK_BATCH, insertUnnest } from '../territory/bulk-insert.ts';
-import type { AreaGeometry } from '../territory/geometry.ts';
-import { inTransaction } from '../territory/import-report.ts';
-import { type ImportProgress, type ImportReport, importTerritory } from '../territory/territory.importer.ts';
-import { createZoneLocator } from '../territory/zone-locator.ts';
+import {
+  type AreaGeometry,
+  BULK_BATCH,
+  createZoneLocator,
+  type ImportProgress,
+  type ImportReport,
+  importTerritory,
+  insertUnnest,
+  inTransaction,
+} from '../territory/index.ts';
 import { FAMILY_NAMES, GIVEN_NAMES } from './french-names.ts';
 
 export interface SeedDemoOptions {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../db/schema.ts';
-import { canAssignRole, grantableScopes, passwordProblem, permissionsOf, roleCan, zoneScopeOf } from './identity.policy.ts';
+import {
+  canAssignRole,
+  grantableScopes,
+  passwordProblem,
+  permissionsOf,
+  policyTablesOf,
+  roleCan,
+  tokenScopes,
+  zoneScopeOf,
+} from './identity.policy.ts';
 
 describe('identity policy', () => {
   it('gives owners every permission and admins all but campaign management', () => {
@@ -45,5 +54,35 @@ describe('identity policy', () => {
     expect(passwordProblem('short')).toMatch(/10 characters/);
     expect(passwordProblem('aaaaaaaaaaaa')).toMatch(/simple/);
     expect(passwordProblem('correct-horse-battery')).toBeNull();
+  });
+
+  it('assembles from the modules the same permissions per role and token scopes as the table it replaced', () => {
+    const manager = ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'users.manage', 'tokens.manage'];
+    const expected: Record<(typeof ROLES)[number], string[]> = {
+      owner: [...manager, 'audit.read', 'jobs.read', 'jobs.write', 'outbox.read', 'campaign.manage'],
+      admin: [...manager, 'audit.read', 'jobs.read', 'jobs.write', 'outbox.read'],
+      organizer: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'jobs.read', 'jobs.write'],
+      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'jobs.read'],
+      community_manager: ['dashboard.read', 'zones.read', 'people.read'],
+      moderator: ['dashboard.read'],
+      candidate: ['dashboard.read', 'zones.read'],
+      volunteer: ['zones.read'],
+    };
+    for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
+    expect(tokenScopes().map((s) => s.id)).toEqual([
+      'dashboard.read',
+      'zones.read',
+      'people.read',
+      'people.write',
+      'people.export',
+      'jobs.read',
+      'jobs.write',
+      'audit.read',
+    ]);
+  });
+
+  it('refuses a permission two modules declare', () => {
+    const twice = { name: 'x', permissions: [{ id: 'people.read', roles: [] }] };
+    expect(() => policyTablesOf([twice, { ...twice, name: 'y' }])).toThrow(/people\.read/);
   });
 });

@@ -1,58 +1,61 @@
 // Who may do what: pure functions over roles, permissions and token scopes.
-import type { Role } from '../../db/schema.ts';
+import { ROLES, type Role } from '../../db/schema.ts';
+import { allModules, type Permission, type TokenScope } from '../index.ts';
+import type { ModuleManifest } from '../manifest.ts';
 
-export const PERMISSIONS = [
-  'dashboard.read',
-  'zones.read',
-  'people.read',
-  'people.write',
-  'people.export',
-  'users.manage',
-  'tokens.manage',
-  'audit.read',
-  'jobs.read',
-  'jobs.write',
-  'outbox.read',
-  'campaign.manage',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export type { Permission, TokenScope };
 
-const ALL: readonly Permission[] = PERMISSIONS;
+interface PolicyTables {
+  permissions: readonly Permission[];
+  byRole: ReadonlyMap<Role, readonly Permission[]>;
+  scopes: readonly { id: TokenScope; fr: string; en: string }[];
+}
 
-// The permissions of each role. Referents hold people permissions only within their zones; the
-// zone restriction is applied by the queries (see zoneScopeOf), not here.
-const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  owner: ALL,
-  admin: ALL.filter((p) => p !== 'campaign.manage'),
-  organizer: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'jobs.read', 'jobs.write'],
-  referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'jobs.read'],
-  community_manager: ['dashboard.read', 'zones.read', 'people.read'],
-  moderator: ['dashboard.read'],
-  candidate: ['dashboard.read', 'zones.read'],
-  volunteer: ['zones.read'],
-};
+/**
+ * The permission tables of a list of manifests: each module's permissions with the roles holding
+ * them (owners hold every one), and those an API token may carry. A permission declared twice is a
+ * mistake, caught when the tables are built (the suite builds them from the list of modules).
+ */
+export function policyTablesOf(manifests: readonly ModuleManifest[]): PolicyTables {
+  const specs = manifests.flatMap((m) => m.permissions ?? []);
+  const permissions = specs.map((p) => p.id as Permission);
+  const twice = permissions.filter((p, i) => permissions.indexOf(p) !== i);
+  if (twice.length > 0) throw new Error(`Permission declared by two modules: ${twice.join(', ')}`);
+  const byRole = new Map<Role, readonly Permission[]>(
+    ROLES.map((role) => [
+      role,
+      role === 'owner' ? permissions : specs.filter((p) => p.roles.some((r) => r === role)).map((p) => p.id as Permission),
+    ]),
+  );
+  const scopes = specs.flatMap((p) => (p.scope ? [{ id: p.id as TokenScope, fr: p.scope.fr, en: p.scope.en }] : []));
+  return { permissions, byRole, scopes };
+}
 
-/** Scopes an API token may carry: each one grants the permission of the same name. */
-export const TOKEN_SCOPES = [
-  { id: 'dashboard.read', fr: 'Lire le tableau de bord', en: 'Read the dashboard' },
-  { id: 'zones.read', fr: 'Lire le territoire (zones, indicateurs)', en: 'Read the territory (zones, indicators)' },
-  { id: 'people.read', fr: 'Lire les contacts', en: 'Read people' },
-  { id: 'people.write', fr: 'Créer et modifier des contacts', en: 'Create and update people' },
-  { id: 'people.export', fr: 'Exporter des contacts', en: 'Export people' },
-  { id: 'jobs.read', fr: 'Suivre les tâches de fond', en: 'Follow background jobs' },
-  { id: 'jobs.write', fr: 'Lancer des tâches de fond', en: 'Start background jobs' },
-  { id: 'audit.read', fr: "Lire le journal d'audit", en: 'Read the audit log' },
-] as const satisfies readonly { id: Permission; fr: string; en: string }[];
-export type TokenScope = (typeof TOKEN_SCOPES)[number]['id'];
+// Built on first use: the list of modules imports this module's routes, which import this file.
+let tables: PolicyTables | null = null;
+function policy(): PolicyTables {
+  tables ??= policyTablesOf(allModules());
+  return tables;
+}
+
+/** Every permission of the application, in the order of the modules. */
+export function allPermissions(): readonly Permission[] {
+  return policy().permissions;
+}
+
+/** Scopes an API token may carry (each grants the permission of the same name), with their descriptions. */
+export function tokenScopes(): readonly { id: TokenScope; fr: string; en: string }[] {
+  return policy().scopes;
+}
 
 /** The permissions a role grants. */
 export function permissionsOf(role: Role): readonly Permission[] {
-  return ROLE_PERMISSIONS[role];
+  return policy().byRole.get(role) ?? [];
 }
 
 /** True when the role grants the permission. */
 export function roleCan(role: Role, permission: Permission): boolean {
-  return ROLE_PERMISSIONS[role].includes(permission);
+  return permissionsOf(role).includes(permission);
 }
 
 /** True when the role's people access is limited to zones (referents). */
@@ -67,7 +70,9 @@ export function zoneScopeOf(role: Role, zoneIds: readonly string[]): string[] | 
 
 /** Scopes a user of this role may put on a token they create: never more than they hold. */
 export function grantableScopes(role: Role): TokenScope[] {
-  return TOKEN_SCOPES.filter((s) => roleCan(role, s.id)).map((s) => s.id);
+  return tokenScopes()
+    .filter((s) => roleCan(role, s.id))
+    .map((s) => s.id);
 }
 
 const ROLE_RANK: Record<Role, number> = {

@@ -7,7 +7,7 @@ import { inTenant, requireActor, SESSION_COOKIE } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { actorRef, metaOf } from '../../http/request-meta.ts';
 import { collection, DateTime, NoContent, Nullable, problems, StringEnum, Uuid } from '../../http/schemas.ts';
-import { grantableScopes, TOKEN_SCOPES } from './identity.policy.ts';
+import { grantableScopes, tokenScopes } from './identity.policy.ts';
 import * as repo from './identity.repo.ts';
 import * as service from './identity.service.ts';
 
@@ -58,8 +58,6 @@ const TokenSchema = Type.Object({
   created_by_name: Type.Optional(Nullable(Type.String())),
 });
 
-const ScopeId = StringEnum(TOKEN_SCOPES.map((s) => s.id));
-
 function sessionCookieOptions(app: FastifyInstance) {
   return {
     path: '/',
@@ -103,6 +101,8 @@ async function withZones(app: FastifyInstance, campaignId: string, members: Awai
 }
 
 export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Built when the routes are registered: the scopes come from the list of modules, which imports this file.
+  const ScopeId = StringEnum(tokenScopes().map((s) => s.id));
   const { db } = app.deps.database;
 
   app.post(
@@ -359,7 +359,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = requireActor(request, 'tokens.manage');
       const allowed = actor.role ? grantableScopes(actor.role) : [];
       return {
-        scopes: TOKEN_SCOPES.filter((s) => allowed.includes(s.id)).map((s) => ({ id: s.id, description_fr: s.fr, description_en: s.en })),
+        scopes: tokenScopes()
+          .filter((s) => allowed.includes(s.id))
+          .map((s) => ({ id: s.id, description_fr: s.fr, description_en: s.en })),
       };
     },
   );

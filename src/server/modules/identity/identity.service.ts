@@ -8,7 +8,7 @@ import { AppError, notFound } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { hashSecret, newSecret } from '../../lib/secrets.ts';
 import type { Mailer } from '../../mail/mailer.ts';
-import { insertAuditEvents } from '../audit/audit.repo.ts';
+import { insertAuditEvents } from '../audit/index.ts';
 import { canAssignRole, grantableScopes, passwordProblem, type TokenScope } from './identity.policy.ts';
 import * as repo from './identity.repo.ts';
 import { forgetToken } from './token-cache.ts';

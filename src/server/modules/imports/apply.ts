@@ -6,8 +6,8 @@
 // person with INSERT … SELECT. Never row by row.
 import { type RawBuilder, sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
-import { addressMatchCtes } from '../people/geocode.ts';
-import { ensureAddressesLocated } from '../territory/locate-addresses.ts';
+import { addressMatchCtes } from '../people/index.ts';
+import { ensureAddressesLocated } from '../territory/index.ts';
 import { REASONS } from './rows.ts';
 
 /** A UUIDv7 made in SQL for set-based inserts (PostgreSQL 15 has no uuidv7()). */

@@ -5,10 +5,12 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { type Static, Type } from 'typebox';
 import type { Db } from '../../db/database.ts';
 import { refreshStatistics, withTenant } from '../../db/database.ts';
-import type { JobContext, JobDefinition } from '../../jobs/queue.ts';
-import { insertAuditEvents } from '../audit/audit.repo.ts';
+import { Nullable, StringEnum } from '../../http/schemas.ts';
+import { defineJob, type JobContext } from '../../jobs/queue.ts';
+import { insertAuditEvents } from '../audit/index.ts';
 import { applyImport } from './apply.ts';
 import { csvLine } from './csv-parser.ts';
 import type { CustomFieldRef, Mapping } from './fields.ts';
@@ -26,21 +28,31 @@ export const IMPORT_JOB_KIND = 'imports.people';
 export const IMPORT_RUN_ERROR_CODES = ['IMPORT_INTERRUPTED_BEFORE_WRITE', 'IMPORT_INTERRUPTED_AFTER_WRITE'] as const;
 export type ImportRunErrorCode = (typeof IMPORT_RUN_ERROR_CODES)[number];
 
-export interface ImportJobParams {
-  import_id: string;
-  dir: string;
-  source: string;
-  file_name: string;
-  layout: TableLayout;
-  headers: string[];
-  mapping: Mapping;
-  on_duplicate: 'update' | 'skip';
-  add_tags: string[];
-  add_list_id: string | null;
-  consent: { channels: string[]; proof_text: string } | null;
-  actor: { user_id: string | null; token_id: string | null; label: string; zone_scope: string[] | null; ip: string | null };
-  row_count_estimate: number | null;
-}
+/** The import job's parameters (checked by the queue when enqueued and when run). */
+export const ImportJobParamsSchema = Type.Object({
+  import_id: Type.String(),
+  dir: Type.String(),
+  source: Type.String(),
+  file_name: Type.String(),
+  layout: Type.Unsafe<TableLayout>(
+    Type.Object({ format: StringEnum(['csv', 'xlsx'] as const), encoding: Nullable(Type.String()), delimiter: Nullable(Type.String()) }),
+  ),
+  headers: Type.Array(Type.String()),
+  mapping: Type.Unsafe<Mapping>(Type.Record(Type.String(), Type.String())),
+  on_duplicate: StringEnum(['update', 'skip'] as const),
+  add_tags: Type.Array(Type.String()),
+  add_list_id: Nullable(Type.String()),
+  consent: Nullable(Type.Object({ channels: Type.Array(Type.String()), proof_text: Type.String() })),
+  actor: Type.Object({
+    user_id: Nullable(Type.String()),
+    token_id: Nullable(Type.String()),
+    label: Type.String(),
+    zone_scope: Nullable(Type.Array(Type.String())),
+    ip: Nullable(Type.String()),
+  }),
+  row_count_estimate: Nullable(Type.Number()),
+});
+export type ImportJobParams = Static<typeof ImportJobParamsSchema>;
 
 export interface ImportJobResult {
   import_id: string;
@@ -151,8 +163,8 @@ async function appendRejected(p: ImportJobParams, rejectedPath: string, sep: str
 }
 
 /** Runs one import end to end (the job's body; the CLI's direct path uses it through the queue too). */
-export async function runPeopleImport(ctx: JobContext): Promise<ImportJobResult> {
-  const p = ctx.params as unknown as ImportJobParams;
+export async function runPeopleImport(ctx: JobContext<ImportJobParams>): Promise<ImportJobResult> {
+  const p = ctx.params;
   const table = stageTableOf(p.import_id);
   const rejectedPath = path.join(p.dir, 'rejected.csv');
   const sep = p.layout.delimiter ?? ';';
@@ -232,10 +244,11 @@ export async function runPeopleImport(ctx: JobContext): Promise<ImportJobResult>
   }
 }
 
-/** The job kind, listed in JOB_DEFINITIONS. */
-export const importPeopleJob: JobDefinition = {
+/** The job kind, declared in imports/index.ts. */
+export const importPeopleJob = defineJob({
   kind: IMPORT_JOB_KIND,
+  params: ImportJobParamsSchema,
   run: runPeopleImport,
   // A million rows take minutes, not the queue's default 15-minute bound; past 4 hours it is stuck.
   expireInSeconds: 4 * 3600,
-};
+});

@@ -13,7 +13,7 @@ import type { Db, Trx } from '../../db/database.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { findJobRun } from '../jobs/jobs.repo.ts';
+import { findJobRun } from '../jobs/index.ts';
 import {
   type CustomFieldRef,
   headerKeyOf,
@@ -261,7 +261,7 @@ export async function startImport(
   const jobId = await options.jobs.enqueue({
     campaignId: actor.campaignId,
     kind: 'imports.people',
-    params: params as unknown as Record<string, unknown>,
+    params,
     createdBy: actor.userId,
   });
   await writeMeta(dataDir, { ...meta, job_id: jobId });

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { Type } from 'typebox';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../db/database.ts';
 import { createJobQueue, type JanitorContext } from '../../jobs/queue.ts';
@@ -134,6 +135,7 @@ describeEachDatabase('imports janitor', (ctx) => {
     const other = createJobQueue(ctx.database, [
       {
         kind: IMPORT_JOB_KIND,
+        params: Type.Object({}, { additionalProperties: true }),
         run: () =>
           new Promise<null>((resolve) => {
             release = () => resolve(null);

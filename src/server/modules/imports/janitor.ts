@@ -113,7 +113,7 @@ export async function sweepInterruptedImports(ctx: JanitorContext, now = new Dat
 }
 
 /**
- * The import janitor (listed in runtime.ts, JOB_JANITORS), over the deployment's DATA_DIR and file
+ * The import janitor (declared in imports/index.ts), over the deployment's DATA_DIR and file
  * retention: interrupted runs and staging tables first (a run it fails starts its files' retention),
  * then the files past their retention.
  */

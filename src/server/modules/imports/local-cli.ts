@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { newSecret, safeEqual } from '../../lib/secrets.ts';
-import { permissionsOf } from '../identity/identity.policy.ts';
+import { permissionsOf } from '../identity/index.ts';
 
 export const CLI_TOKEN_HEADER = 'x-relais-cli-token';
 export const CLI_CAMPAIGN_HEADER = 'x-relais-campaign';

@@ -1,7 +1,7 @@
 // One imported row → a clean person record or the reasons it is rejected (French, as they appear in
 // the rejected file), and the staging table's COPY line format.
 import { uuidv7 } from '../../lib/ids.ts';
-import { normalizeEmail } from '../people/normalize.ts';
+import { normalizeEmail } from '../people/index.ts';
 import type { CustomFieldRef, ImportField, Mapping } from './fields.ts';
 import {
   type LadderStage,

@@ -1,6 +1,9 @@
 // Jobs end to end: the API queues the demo job, the pg-boss worker runs it on the same database,
 // progress is readable while it runs and the result at the end.
+import { Type } from 'typebox';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demoJob } from '../../jobs/demo.job.ts';
+import { createJobQueue } from '../../jobs/queue.ts';
 import { buildTestApp, createCampaignFixture, createMemberFixture, type TestApp, TestClient } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 
@@ -48,5 +51,23 @@ describeEachDatabase('jobs', (ctx) => {
     await cm.login('cm@example.org');
     const res = await cm.request('POST', '/api/v1/jobs/demo', {});
     expect(res.statusCode).toBe(403);
+  });
+
+  it("checks a job kind's parameters against its schema when enqueued and again when run", async () => {
+    const campaignId = (await ctx.database.db.selectFrom('campaign').select('id').where('slug', '=', 'jobs').executeTakeFirstOrThrow()).id;
+    await expect(t.runtime.jobs.enqueue({ campaignId, kind: 'demo.count', params: { steps: 'many' } })).rejects.toMatchObject({
+      code: 'JOB_PARAMS_INVALID',
+    });
+    // A run queued with other parameters (an older release, or by hand) fails instead of running on them.
+    const loose = createJobQueue(ctx.database, [{ ...demoJob, params: Type.Object({}, { additionalProperties: true }) }]);
+    try {
+      const id = await loose.enqueue({ campaignId, kind: 'demo.count', params: { steps: 'many' } });
+      await expect
+        .poll(async () => (await client.request('GET', `/api/v1/jobs/${id}`)).json().state, { timeout: 20_000, interval: 50 })
+        .toBe('failed');
+      expect((await client.request('GET', `/api/v1/jobs/${id}`)).json().error).toMatch(/^Invalid parameters for demo\.count: \/steps/);
+    } finally {
+      await loose.stop();
+    }
   });
 });

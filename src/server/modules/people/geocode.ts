@@ -4,8 +4,7 @@
 // People with coordinates but no matched address are placed by the zone locator (writeZoneIds).
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { ensureAddressesLocated, loadZoneLocator } from '../territory/locate-addresses.ts';
-import type { ZoneLocator } from '../territory/zone-locator.ts';
+import { ensureAddressesLocated, loadZoneLocator, type ZoneLocator } from '../territory/index.ts';
 
 const LOCATE_BATCH = 5000;
 

@@ -4,8 +4,7 @@ import { type Expression, type Selectable, type SelectQueryBuilder, type SqlBool
 import type { Trx } from '../../db/database.ts';
 import type { DB, LadderStage } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/problem.ts';
-import { compileSegment } from '../segments/segment-compiler.ts';
-import type { SegmentCondition } from '../segments/segment-definition.ts';
+import { compileSegment, type SegmentCondition } from '../segments/index.ts';
 import { normalizePhone, type PersonRow } from './normalize.ts';
 
 /** Who is asking: their campaign and, for a referent, their zones. */

@@ -5,9 +5,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
+import { pageLinks } from '../../http/pagination.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
-import { loadSegmentDefinition, segmentPersonIds } from '../segments/segments.service.ts';
+import { loadSegmentDefinition, segmentPersonIds } from '../segments/index.ts';
 import { listConsents, recordConsents } from './consent.ts';
 import { moveStageManually } from './ladder.ts';
 import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.ts';
@@ -27,16 +28,6 @@ import { personTimeline } from './timeline.ts';
 /** The people-side view of the actor: campaign, referent zones, label and IP for proofs. */
 export function peopleActor(request: FastifyRequest, actor: TenantActor): PeopleActor {
   return { campaignId: actor.campaignId, zoneScope: actor.zoneScope, label: actor.label, ip: request.ip ?? null };
-}
-
-/** HAL paging links of a collection page. */
-export function pageLinks(app: FastifyInstance, request: FastifyRequest, page: number, totalPages: number) {
-  const url = new URL(request.url, app.deps.config.publicUrl);
-  const at = (p: number) => {
-    url.searchParams.set('page', String(p));
-    return { href: `${app.deps.config.publicUrl}${url.pathname}${url.search}` };
-  };
-  return { self: at(page), ...(page < totalPages ? { next: at(page + 1) } : {}), ...(page > 1 ? { prev: at(page - 1) } : {}) };
 }
 
 /** People rows as OSDI documents, with their zones, tags and lists. */

@@ -13,7 +13,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { createApiToken } from '../identity/identity.service.ts';
+import { createApiToken } from '../identity/index.ts';
 
 describeEachDatabase('people scoping', (ctx) => {
   let t: TestApp;

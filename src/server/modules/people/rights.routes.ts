@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { inTenant, requireActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, DateTime, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
-import { insertAuditEvents } from '../audit/audit.repo.ts';
+import { insertAuditEvents } from '../audit/index.ts';
 import { findDuplicates, mergePeople, undoMerge } from './duplicates.ts';
 import { getPerson } from './people.repo.ts';
 import { peopleActor } from './people.routes.ts';

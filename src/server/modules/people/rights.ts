@@ -1,11 +1,12 @@
 // Rights of the person (GDPR): export everything about one person, erase (anonymise, keeping
 // aggregate counts), and the retention policy that anonymises contacts after the election.
 import { sql } from 'kysely';
+import { Type } from 'typebox';
 import type { Db, Trx } from '../../db/database.ts';
 import { withTenant } from '../../db/database.ts';
 import { CONSENT_CHANNELS } from '../../db/schema.ts';
-import type { JobDefinition } from '../../jobs/queue.ts';
-import { insertAuditEvents } from '../audit/audit.repo.ts';
+import { defineJob } from '../../jobs/queue.ts';
+import { insertAuditEvents } from '../audit/index.ts';
 import { recordConsents } from './consent.ts';
 
 /** Everything stored about one person (the caller has checked the person is visible). */
@@ -238,10 +239,11 @@ export async function runRetention(
 }
 
 /** Job kind people.retention: applies the campaign's retention policy with progress. */
-export const retentionJob: JobDefinition = {
+export const retentionJob = defineJob({
   kind: 'people.retention',
+  params: Type.Object({}),
   async run(ctx) {
     await ctx.progress(0, null, 'retention');
     return runRetention(ctx.db, ctx.campaignId, { progress: (done, total) => ctx.progress(done, total, `${done}/${total}`) });
   },
-};
+});

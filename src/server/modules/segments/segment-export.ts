@@ -6,7 +6,7 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Database, Db, Trx } from '../../db/database.ts';
 import { withTenant } from '../../db/database.ts';
 import type { LadderStage } from '../../db/schema.ts';
-import { insertAuditEvents } from '../audit/audit.repo.ts';
+import { insertAuditEvents } from '../audit/index.ts';
 import * as repo from './segments.repo.ts';
 import { prepareSegment } from './segments.service.ts';
 

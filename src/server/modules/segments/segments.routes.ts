@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { notFound } from '../../http/problem.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, Uuid } from '../../http/schemas.ts';
-import { formatPersonOsdi } from '../people/normalize.ts';
+import { formatPersonOsdi } from '../people/index.ts';
 import { SegmentDefinitionSchema } from './segment-definition.ts';
 import { type CsvExport, exportPeopleCsv } from './segment-export.ts';
 import * as repo from './segments.repo.ts';

@@ -11,7 +11,7 @@
 // zones re-read people after a territory import (its report says how many moved).
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { geocodeStatement } from '../people/geocode.ts';
+import { geocodeStatement } from '../people/index.ts';
 import { inTransaction } from './import-report.ts';
 import { loadZoneLocator, locateAddresses } from './locate-addresses.ts';
 import type { ZoneLocator } from './zone-locator.ts';

@@ -16,18 +16,8 @@ export const ROLES: readonly Role[] = [
   'volunteer',
 ];
 
-export type Permission =
-  | 'dashboard.read'
-  | 'zones.read'
-  | 'users.manage'
-  | 'tokens.manage'
-  | 'audit.read'
-  | 'jobs.read'
-  | 'jobs.write'
-  | 'outbox.read'
-  | 'people.read'
-  | 'people.write'
-  | 'people.export';
+/** The server's permissions, derived from its modules' manifests (type-only: nothing of the server is bundled). */
+export type { Permission } from '../../../server/modules/index.ts';
 
 export interface ZoneRef {
   id: string;

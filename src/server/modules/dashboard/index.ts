@@ -1,0 +1,15 @@
+// The dashboard module's public face and manifest: the home figures, scoped to the actor's zones.
+import { defineModule } from '../manifest.ts';
+import { dashboardRoutes } from './dashboard.routes.ts';
+
+export const dashboardModule = defineModule({
+  name: 'dashboard',
+  routes: [{ prefix: '/api/v1', plugin: dashboardRoutes }],
+  permissions: [
+    {
+      id: 'dashboard.read',
+      roles: ['admin', 'organizer', 'referent', 'community_manager', 'moderator', 'candidate'],
+      scope: { fr: 'Lire le tableau de bord', en: 'Read the dashboard' },
+    },
+  ],
+});

@@ -1,0 +1,56 @@
+// Every module of the application, in ONE list: app.ts registers their routes, http/problem.ts their
+// error statuses, runtime.ts their jobs and janitors, identity.policy.ts their permissions and token
+// scopes. Adding a module is creating its folder with an index.ts manifest and adding one line here.
+import { siteModule } from '../site/index.ts';
+import { auditModule } from './audit/index.ts';
+import { dashboardModule } from './dashboard/index.ts';
+import { demoModule } from './demo/index.ts';
+import { identityModule } from './identity/index.ts';
+import { importsModule } from './imports/index.ts';
+import { jobsModule } from './jobs/index.ts';
+import type { ModuleManifest } from './manifest.ts';
+import { peopleModule } from './people/index.ts';
+import { segmentsModule } from './segments/index.ts';
+import { systemModule } from './system/index.ts';
+import { territoryModule } from './territory/index.ts';
+
+// The order is the order of routes in the API document, of permissions and of token scopes. A
+// function, read when used: modules import one another's faces (and identity's policy this list),
+// so while files load some manifests may not exist yet.
+const list = () =>
+  [
+    identityModule,
+    dashboardModule,
+    territoryModule,
+    peopleModule,
+    segmentsModule,
+    importsModule,
+    jobsModule,
+    auditModule,
+    systemModule,
+    demoModule,
+    siteModule,
+  ] as const;
+
+let manifests: readonly ModuleManifest[] | null = null;
+/** Every module's manifest, in the list's order (for code that walks it). */
+export function allModules(): readonly ModuleManifest[] {
+  manifests ??= list();
+  return manifests;
+}
+
+type Manifest = ReturnType<typeof list>[number];
+type ErrorCodesOf<M> = M extends { errors: infer E } ? keyof E & string : never;
+type PermissionsOf<M> = M extends { permissions: readonly (infer P)[] } ? (P extends { id: infer I extends string } ? I : never) : never;
+type ScopesOf<M> = M extends { permissions: readonly (infer P)[] }
+  ? P extends { id: infer I extends string; scope: object }
+    ? I
+    : never
+  : never;
+
+/** Every error code a module declares (http/problem.ts adds the HTTP layer's own). */
+export type ModuleErrorCode = ErrorCodesOf<Manifest>;
+/** Every permission of the application (the web's Permission type is this one). */
+export type Permission = PermissionsOf<Manifest>;
+/** The permissions an API token may carry as scopes. */
+export type TokenScope = ScopesOf<Manifest>;

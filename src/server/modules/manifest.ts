@@ -1,0 +1,40 @@
+// The shape of a module's manifest: what each modules/<m>/index.ts brings to the application. The
+// list of manifests (modules/index.ts) is read by app.ts (routes), http/problem.ts (error statuses),
+// runtime.ts (jobs, janitors) and identity.policy.ts (permissions, token scopes): nothing else is
+// registered by hand.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Role } from '../db/schema.ts';
+import type { JobDefinition, JobJanitor } from '../jobs/queue.ts';
+
+/** A permission a module adds: the roles that hold it (owners hold every permission). */
+export interface PermissionSpec {
+  id: string;
+  roles: readonly Exclude<Role, 'owner'>[];
+  /** Present when an API token may carry the permission as a scope; its description in the token screen. */
+  scope?: { fr: string; en: string };
+}
+
+/** Routes served under a prefix ('' for the site, '/api/v1' for the API). */
+export interface RouteSpec {
+  prefix: string;
+  plugin: FastifyPluginAsync;
+}
+
+export interface ModuleManifest {
+  /** The module's folder name. */
+  name: string;
+  routes?: readonly RouteSpec[];
+  /** The module's error codes with their HTTP status (its `<domain>.errors.ts`). */
+  errors?: Readonly<Record<string, number>>;
+  permissions?: readonly PermissionSpec[];
+  /** Job kinds its workers run, each with the TypeBox schema of its parameters. */
+  jobs?: readonly JobDefinition[];
+  /** Clean-ups a worker runs at start and every 10 minutes, each made from the settings it needs. */
+  janitors?: readonly ((config: Config) => JobJanitor)[];
+}
+
+/** Declares a module's manifest, keeping its literal types (error codes, permission ids) for the list. */
+export function defineModule<const M extends ModuleManifest>(manifest: M): M {
+  return manifest;
+}

@@ -1,0 +1,23 @@
+// The territory module's public face and manifest: zones and their importer, the zone locator, the
+// zones of each address, and people re-placed when zones change.
+import { defineModule } from '../manifest.ts';
+import { territoryRoutes } from './territory.routes.ts';
+
+export { BULK_BATCH, insertUnnest } from './bulk-insert.ts';
+export type { AreaGeometry } from './geometry.ts';
+export { inTransaction } from './import-report.ts';
+export { ensureAddressesLocated, loadZoneLocator } from './locate-addresses.ts';
+export { type ImportProgress, type ImportReport, importTerritory } from './territory.importer.ts';
+export { createZoneLocator, type ZoneLocator } from './zone-locator.ts';
+
+export const territoryModule = defineModule({
+  name: 'territory',
+  routes: [{ prefix: '/api/v1', plugin: territoryRoutes }],
+  permissions: [
+    {
+      id: 'zones.read',
+      roles: ['admin', 'organizer', 'referent', 'community_manager', 'candidate', 'volunteer'],
+      scope: { fr: 'Lire le territoire (zones, indicateurs)', en: 'Read the territory (zones, indicators)' },
+    },
+  ],
+});
