@@ -17,7 +17,7 @@ import { authPlugin } from './http/auth.ts';
 import { problemOf, registerProblemHandlers } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
 import { computeSecurityHeaders } from './http/security-headers.ts';
-import { AJV_OPTIONS, validatorsFactory } from './http/validators.ts';
+import { AJV_OPTIONS, registerJsonBodyLimits, validatorsFactory } from './http/validators.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { actorDirectory } from './modules/identity/index.ts';
@@ -68,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app,
     allModules().flatMap((m) => (m.errors ? [m.errors] : [])),
   );
+  registerJsonBodyLimits(app);
 
   // One hook for what every response carries: security headers (computed once) and the request id.
   app.addHook('onRequest', (request, reply, done) => {

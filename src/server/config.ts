@@ -27,6 +27,14 @@ export interface Config {
   readonly importSourceRetentionDays: number;
   /** Days the rejected rows of a finished import stay downloadable before they are deleted. */
   readonly importRejectedRetentionDays: number;
+  /** Connections in the PostgreSQL pool. */
+  readonly databasePoolSize: number;
+  /** How long a query waits for a free pool connection before the request answers 503 (ms). */
+  readonly databaseAcquireTimeoutMs: number;
+  /** Longest statement of a request's tenant transaction (ms; 0 = no limit). */
+  readonly statementTimeoutMs: number;
+  /** Longest a PostgreSQL session may sit idle inside a transaction before the server ends it (ms; 0 = no limit). */
+  readonly idleInTransactionTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +67,10 @@ export const CONFIG_DOC: Record<string, string> = {
   IMPORT_SOURCE_RETENTION_DAYS:
     'days an uploaded import file is kept once its import has ended, or after upload if it was never started (default 7, at least 1)',
   IMPORT_REJECTED_RETENTION_DAYS: 'days the rejected rows of an import stay downloadable after it ends (default 30, at least 1)',
+  DATABASE_POOL_SIZE: 'connections in the PostgreSQL pool (default 10, at least 1)',
+  DATABASE_ACQUIRE_TIMEOUT_MS: 'how long a request waits for a free database connection before answering 503 (default 5000, at least 1)',
+  STATEMENT_TIMEOUT_MS: "longest statement of a request's database transaction, in ms, PostgreSQL only (default 30000; 0 = no limit)",
+  IDLE_IN_TRANSACTION_TIMEOUT_MS: 'PostgreSQL ends a session idle inside a transaction this long, in ms (default 60000; 0 = no limit)',
 };
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
@@ -74,12 +86,17 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems
 
 /** A number of days that must be at least 1 (a retention of 0 would delete a file while it is in use). */
 function daysVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
-  const days = intVar(env, name, fallback, problems);
-  if (days < 1) {
+  return positiveVar(env, name, fallback, problems);
+}
+
+/** A setting that must be at least 1 (a pool of 0 connections, or a wait of 0 ms, would refuse everything). */
+function positiveVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const n = intVar(env, name, fallback, problems);
+  if (n < 1) {
     problems.push(`${name} must be at least 1, got "${env[name]}"`);
     return fallback;
   }
-  return days;
+  return n;
 }
 
 /** Reads and validates the configuration; reports every bad variable at once. */
@@ -126,6 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     importMaxBytes: intVar(env, 'IMPORT_MAX_MB', 256, problems) * 1024 * 1024,
     importSourceRetentionDays: daysVar(env, 'IMPORT_SOURCE_RETENTION_DAYS', 7, problems),
     importRejectedRetentionDays: daysVar(env, 'IMPORT_REJECTED_RETENTION_DAYS', 30, problems),
+    databasePoolSize: positiveVar(env, 'DATABASE_POOL_SIZE', 10, problems),
+    databaseAcquireTimeoutMs: positiveVar(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5000, problems),
+    statementTimeoutMs: intVar(env, 'STATEMENT_TIMEOUT_MS', 30_000, problems),
+    idleInTransactionTimeoutMs: intVar(env, 'IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, problems),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

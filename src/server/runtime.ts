@@ -37,7 +37,15 @@ export function pgliteDirOf(config: Pick<Config, 'dataDir'>): string {
 
 /** Opens the database, migrates it and creates the services (no HTTP, no worker yet). */
 export async function openRuntime(config: Config, database?: Database): Promise<Runtime> {
-  const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirOf(config) }));
+  const db =
+    database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      pgliteDir: pgliteDirOf(config),
+      poolSize: config.databasePoolSize,
+      acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+      idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs,
+    }));
   await migrate(db);
   const mailer = createMailer(config, db.db);
   const jobs = createJobQueue(db, jobDefinitions(), { janitors: jobJanitors(config) });

@@ -36,6 +36,18 @@ export interface OpenOptions {
   /** Folder of the persisted PGlite database; null keeps it in memory (tests). */
   pgliteDir: string | null;
   poolSize?: number;
+  /** PostgreSQL: how long a query waits for a pool connection before failing with DatabaseBusyError. */
+  acquireTimeoutMs?: number;
+  /** PostgreSQL: the server ends a session idle inside a transaction this long (0 = never). */
+  idleInTransactionTimeoutMs?: number;
+}
+
+/** No database connection was free in time (the pool is exhausted, or the server does not answer). */
+export class DatabaseBusyError extends Error {
+  constructor(cause: unknown) {
+    super('No database connection became free in time.', { cause });
+    this.name = 'DatabaseBusyError';
+  }
 }
 
 // bigint (int8) and numeric come back as strings by default in pg; counts are parsed where read.
@@ -43,27 +55,46 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
 /** Opens a database connection (pool or embedded instance). */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   return openPglite(options.pgliteDir);
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max });
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // Without a bound, a request waits for a connection for ever once slow work holds them all.
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? 5000,
+    // A session parameter: no transaction (request, job or forgotten cursor) holds a connection
+    // for ever on a client that stopped talking.
+    ...(options.idleInTransactionTimeoutMs ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs } : {}),
+  });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Nothing to do here.
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const connect = () =>
+    pool.connect().catch((error: unknown) => {
+      throw new DatabaseBusyError(error);
+    });
+  // Kysely sees the pool through `connect`, so a full pool fails the same way everywhere.
+  const dialectPool = { Client: pg.Client, options: pool.options, connect, end: () => pool.end() };
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: dialectPool }) });
   const raw: RawSql = {
     async query(text, values) {
-      // Several statements without parameters answer one result each (pg-boss sends such blocks).
-      const result: pg.QueryResult | pg.QueryResult[] = await pool.query(text, values as unknown[]);
-      return { rows: Array.isArray(result) ? result.flatMap((r) => r.rows ?? []) : result.rows };
+      const client = await connect();
+      try {
+        // Several statements without parameters answer one result each (pg-boss sends such blocks).
+        const result: pg.QueryResult | pg.QueryResult[] = await client.query(text, values as unknown[]);
+        return { rows: Array.isArray(result) ? result.flatMap((r) => r.rows ?? []) : result.rows };
+      } finally {
+        client.release();
+      }
     },
     async exec(text) {
-      await pool.query(text);
+      await raw.query(text);
     },
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await connect();
       const tx: RawSql = {
         query: async (text, values) => ({ rows: (await client.query(text, values as unknown[])).rows }),
         exec: async (text) => {
@@ -153,9 +184,17 @@ export async function refreshStatistics(db: Db, tables: readonly (keyof DB)[]): 
  * Runs fn in a transaction scoped to one campaign: row-level security applies (the transaction
  * runs as the non-superuser role relais_app) and only that campaign's rows are visible.
  */
-export function withTenant<T>(db: Db, campaignId: string, fn: (trx: Trx) => Promise<T>): Promise<T> {
+export function withTenant<T>(db: Db, campaignId: string, fn: (trx: Trx) => Promise<T>, limits?: TenantLimits): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`select set_config('relais.campaign_id', ${campaignId}, true), set_config('role', 'relais_app', true)`.execute(trx);
+    await sql`select set_config('relais.campaign_id', ${campaignId}, true), set_config('role', 'relais_app', true)${
+      limits?.statementTimeoutMs ? sql`, set_config('statement_timeout', ${String(limits.statementTimeoutMs)}, true)` : sql``
+    }`.execute(trx);
     return fn(trx);
   });
+}
+
+/** Bounds of a tenant transaction run for a request (PostgreSQL; PGlite cannot interrupt a statement). */
+export interface TenantLimits {
+  /** Longest statement, in ms (SET LOCAL statement_timeout; 0 or absent = the server's default). */
+  statementTimeoutMs?: number;
 }

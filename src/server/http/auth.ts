@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Trx } from '../db/database.ts';
-import { withTenant } from '../db/database.ts';
+import { type TenantLimits, withTenant } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
 import { hashSecret, safeEqual } from '../lib/secrets.ts';
 // Type-only: the identity module hands its look-ups to authPlugin (app.ts), so http/ imports no module.
@@ -144,7 +144,12 @@ export function requireActor(request: FastifyRequest, permission?: Permission): 
 
 /** Runs fn in a transaction scoped (row-level security) to the actor's campaign. */
 export function inTenant<T>(app: FastifyInstance, actor: TenantActor, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return withTenant(app.deps.database.db, actor.campaignId, fn);
+  return withTenant(app.deps.database.db, actor.campaignId, fn, requestLimits(app));
+}
+
+/** The bounds of every tenant transaction a request runs (the configured statement timeout). */
+export function requestLimits(app: FastifyInstance): TenantLimits {
+  return { statementTimeoutMs: app.deps.config.statementTimeoutMs };
 }
 
 /** Resolves each API request's actor and checks CSRF; the identity module's look-ups come as `directory`. */

@@ -1,5 +1,7 @@
 // Errors: every domain names its failures with stable codes; one handler maps them to RFC 9457.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { databaseErrors } from '../db/database.errors.ts';
+import { DatabaseBusyError } from '../db/database.ts';
 // Type-only: the codes are derived from the list of modules, whose files import AppError from here.
 import type { ModuleErrorCode } from '../modules/index.ts';
 
@@ -17,12 +19,13 @@ const httpErrors = {
   SERVICE_UNAVAILABLE: 503,
 } as const;
 
-/** Every code: the HTTP layer's and those each module's manifest declares with its status. */
-export type ErrorCode = keyof typeof httpErrors | ModuleErrorCode;
+/** Every code: the HTTP layer's, the database's and those each module's manifest declares with its status. */
+export type ErrorCode = keyof typeof httpErrors | keyof typeof databaseErrors | ModuleErrorCode;
 
-// Every code of every domain with its status: the HTTP layer's, then the modules' tables handed to
-// registerProblemHandlers by app.ts (from the manifests, so a code cannot exist without a status).
-const statusByCode = new Map<string, number>(Object.entries(httpErrors));
+// Every code of every domain with its status: the platform's (HTTP, database), then the modules'
+// tables handed to registerProblemHandlers by app.ts (from the manifests, so a code cannot exist
+// without a status).
+const statusByCode = new Map<string, number>([...Object.entries(httpErrors), ...Object.entries(databaseErrors)]);
 
 /** Adds the modules' error tables to the status table; a code declared twice with two statuses is refused. */
 export function registerErrorStatuses(tables: readonly Readonly<Record<string, number>>[]): void {
@@ -33,6 +36,11 @@ export function registerErrorStatuses(tables: readonly Readonly<Record<string, n
       statusByCode.set(code, status);
     }
   }
+}
+
+/** Every code known to the status table (the platform's, and the modules' once registered). */
+export function knownErrorCodes(): string[] {
+  return [...statusByCode.keys()];
 }
 
 /** A failure the client can act on, carrying a stable code. */
@@ -95,6 +103,7 @@ export function registerProblemHandlers(app: FastifyInstance, errorTables: reado
   registerErrorStatuses(errorTables);
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     let problem: Problem;
+    const fromDatabase = problemOfDatabaseError(error);
     if (error instanceof AppError) {
       problem = problemOf(error.code, error.message, error.extra);
     } else if ((error as FastifyError).validation) {
@@ -106,6 +115,9 @@ export function registerProblemHandlers(app: FastifyInstance, errorTables: reado
           message: v.message,
         })),
       });
+    } else if (fromDatabase) {
+      problem = fromDatabase;
+      request.log.warn({ err: error, code: problem.code }, 'database refused the request');
     } else {
       const status = (error as FastifyError).statusCode ?? 500;
       const code = codeForStatus(status, (error as FastifyError).code);
@@ -116,6 +128,8 @@ export function registerProblemHandlers(app: FastifyInstance, errorTables: reado
     problem.request_id = request.id;
     problem.instance = request.url.split('?')[0];
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="relais"');
+    // A busy database or pool: the client may try again shortly.
+    if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     reply.status(problem.status).type('application/problem+json').send(problem);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -123,6 +137,45 @@ export function registerProblemHandlers(app: FastifyInstance, errorTables: reado
     problem.request_id = request.id;
     reply.status(404).type('application/problem+json').send(problem);
   });
+}
+
+/** Seconds a client is asked to wait (Retry-After) when the database is busy. */
+export const RETRY_AFTER_SECONDS = 5;
+
+// SQLSTATEs a client can provoke (values the schema let through but the database refuses, a request
+// too large to run, a statement cut by the timeout, contention), each with a code and a detail of
+// our own: the driver's message names tables, constraints and the values sent.
+const DATABASE_PROBLEMS: Record<string, [ErrorCode, string]> = {
+  '23505': ['CONFLICT', 'Another record already has this value (it must be unique).'],
+  '23503': ['CONFLICT', 'A record this one refers to is gone, or other records still refer to it.'],
+  '23P01': ['CONFLICT', 'This conflicts with another record.'],
+  '23502': ['INVALID_VALUE', 'A required value is missing.'],
+  '23514': ['INVALID_VALUE', 'A value breaks a rule of its field.'],
+  '22001': ['VALUE_OUT_OF_RANGE', 'A text is too long for its field.'],
+  '22003': ['VALUE_OUT_OF_RANGE', 'A number is out of range.'],
+  '22008': ['VALUE_OUT_OF_RANGE', 'A date or time is out of range, or not a day of the calendar.'],
+  '22015': ['VALUE_OUT_OF_RANGE', 'A duration is out of range.'],
+  // The driver's message overflowed (more than 65,535 bind parameters): the server calls it a protocol violation.
+  '08P01': ['REQUEST_TOO_COMPLEX', 'The request is too large for the database (too many values).'],
+  '54000': ['REQUEST_TOO_COMPLEX', 'The request is too large for the database (too many values or conditions).'],
+  '54001': ['REQUEST_TOO_COMPLEX', 'The request is too complex for the database.'],
+  '57014': ['QUERY_TIMEOUT', 'The database did not finish in time; try again, or narrow the request.'],
+};
+const BUSY_SQLSTATES = new Set(['40001', '40P01', '55P03', '53300', '25P03', '57P01', '57P03']);
+
+/** The problem of an error the database raised (or of a full pool), or null when it is none of those. */
+export function problemOfDatabaseError(error: unknown): Problem | null {
+  if (error instanceof DatabaseBusyError) return problemOf('SERVICE_UNAVAILABLE', 'The server is busy; try again shortly.');
+  if (typeof error !== 'object' || error === null || !('severity' in error)) return null;
+  const sqlstate = String((error as { code?: unknown }).code ?? '');
+  const known = DATABASE_PROBLEMS[sqlstate];
+  if (known) return problemOf(known[0], known[1]);
+  if (BUSY_SQLSTATES.has(sqlstate)) return problemOf('SERVICE_UNAVAILABLE', 'The server is busy; try again shortly.');
+  // Any other data exception (class 22: bad text for a number or a date, a NUL byte, bad encoding…)
+  // or program limit (class 54: too many bind parameters, columns…) comes from what was sent.
+  if (sqlstate.startsWith('22')) return problemOf('INVALID_VALUE', 'A value sent cannot be stored or compared as its field requires.');
+  if (sqlstate.startsWith('54')) return problemOf('REQUEST_TOO_COMPLEX', 'The request is too large for the database.');
+  return null;
 }
 
 function codeForStatus(status: number, fastifyCode?: string): ErrorCode {

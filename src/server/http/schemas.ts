@@ -24,8 +24,11 @@ export function problems(...statuses: number[]): Record<number, unknown> {
   return Object.fromEntries(statuses.map((s) => [s, { ...Type.Ref('Problem'), description: 'RFC 9457 problem document' }]));
 }
 
+/** Highest page number accepted: an unbounded one overflowed the OFFSET computed from it. */
+export const MAX_PAGE = 1_000_000;
+
 export const PageQuery = Type.Object({
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 }),
   per_page: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 });
 

@@ -17,11 +17,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real application over a test database (log silent, no web build needed). */
-export async function buildTestApp(database: Database, overrides: Partial<Config> = {}): Promise<TestApp> {
+/**
+ * The real application over a test database (log silent, no web build needed); `extend` may add
+ * test-only routes before it is ready.
+ */
+export async function buildTestApp(
+  database: Database,
+  overrides: Partial<Config> = {},
+  extend?: (app: FastifyInstance) => void,
+): Promise<TestApp> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' }, { webDistDir: '/nonexistent', ...overrides });
   const runtime = await openRuntime(config, database);
   const app = await appOf(runtime);
+  extend?.(app);
   await app.ready();
   return {
     app,

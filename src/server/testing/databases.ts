@@ -8,6 +8,8 @@ import { type Database, type DatabaseKind, openDatabase } from '../db/database.t
 import { migrate } from '../db/migrate.ts';
 
 export interface TestDatabase extends Database {
+  /** The PostgreSQL URL of this database (null on PGlite), to open it again with other pool settings. */
+  readonly url: string | null;
   /** Closes the connection and drops the database. */
   destroy(): Promise<void>;
 }
@@ -28,7 +30,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
   if (kind === 'pglite') {
     const database = await openDatabase({ databaseUrl: null, pgliteDir: null });
     await migrate(database);
-    return { ...database, destroy: () => database.close() };
+    return { ...database, url: null, destroy: () => database.close() };
   }
   const baseUrl = loadConfig().databaseUrl;
   if (!baseUrl) throw new Error('DATABASE_URL is not set');
@@ -45,10 +47,12 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
   } finally {
     await admin.end();
   }
-  const database = await openDatabase({ databaseUrl: urlFor(baseUrl, name), pgliteDir: null, poolSize: 5 });
+  const url = urlFor(baseUrl, name);
+  const database = await openDatabase({ databaseUrl: url, pgliteDir: null, poolSize: 5 });
   await migrate(database);
   return {
     ...database,
+    url,
     async destroy() {
       await database.close();
       const dropper = new pg.Client({ connectionString: baseUrl });

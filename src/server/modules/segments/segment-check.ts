@@ -9,11 +9,11 @@ import {
   customKeyOf,
   isGroup,
   MAX_SEGMENT_DEPTH,
-  MAX_SEGMENT_NODES,
   type SegmentCondition,
   type SegmentDefinition,
   SegmentDefinitionSchema,
   type SegmentNode,
+  segmentSizeIssue,
 } from './segment-definition.ts';
 
 export interface SegmentIssue {
@@ -34,27 +34,19 @@ interface CustomUse {
 }
 
 interface Walk {
-  nodes: number;
   issues: SegmentIssue[];
   references: Reference[];
   customs: CustomUse[];
 }
 
-/** Shape problems a schema cannot express: depth, size, date ranges; collects references on the way. */
+/** Shape problems a schema cannot express: depth, date ranges; collects references on the way (size: segmentSizeIssue). */
 export function inspectSegment(definition: SegmentDefinition): Walk {
-  const walk: Walk = { nodes: 0, issues: [], references: [], customs: [] };
+  const walk: Walk = { issues: [], references: [], customs: [] };
   visit(definition, '', 1, walk);
-  if (walk.nodes > MAX_SEGMENT_NODES) {
-    walk.issues.unshift({
-      pointer: '',
-      message: `A segment has at most ${MAX_SEGMENT_NODES} conditions and groups (this one has ${walk.nodes}).`,
-    });
-  }
   return walk;
 }
 
 function visit(node: SegmentNode, pointer: string, depth: number, walk: Walk): void {
-  walk.nodes += 1;
   if (isGroup(node)) {
     if (depth > MAX_SEGMENT_DEPTH) {
       walk.issues.push({ pointer, message: `Groups nest at most ${MAX_SEGMENT_DEPTH} levels deep.` });
@@ -160,6 +152,10 @@ export async function checkSegment(
     fail(issues, prefix);
   }
   const def = definition as SegmentDefinition;
+  const tooLarge = segmentSizeIssue(def);
+  if (tooLarge) {
+    throw new AppError('SEGMENT_TOO_LARGE', tooLarge, { errors: [{ location: 'body', pointer: prefix, message: tooLarge }] });
+  }
   const walk = inspectSegment(def);
   if (walk.issues.length) fail(walk.issues, prefix);
 

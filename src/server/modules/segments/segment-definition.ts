@@ -9,6 +9,13 @@ import { StringEnum, Uuid } from '../../http/schemas.ts';
 export const MAX_SEGMENT_DEPTH = 8;
 /** Most nodes (groups and conditions) in one definition. */
 export const MAX_SEGMENT_NODES = 200;
+/**
+ * Most conditions in one definition: each is tested on every person counted (some as a subquery),
+ * and 190 of them kept PostgreSQL busy for 15 s (issue 12).
+ */
+export const MAX_SEGMENT_CONDITIONS = 50;
+/** Most values listed across all conditions (zones, tags, stages): each becomes a bind parameter. */
+export const MAX_SEGMENT_VALUES = 1000;
 
 export const TEXT_FIELDS = ['given_name', 'family_name', 'email', 'phone', 'postcode', 'locality', 'source'] as const;
 export const DATE_FIELDS = ['created_date', 'modified_date', 'birthdate', 'last_consent_date'] as const;
@@ -157,4 +164,27 @@ export function isGroup(node: SegmentNode): node is SegmentGroup {
 /** A custom-field condition's key (`custom:profession` → `profession`), or null for other fields. */
 export function customKeyOf(field: string): string | null {
   return field.startsWith('custom:') ? field.slice(7) : null;
+}
+
+/** Why a definition is too large to run (nodes, conditions or listed values over their limit), or null. */
+export function segmentSizeIssue(definition: SegmentDefinition): string | null {
+  const size = { nodes: 0, conditions: 0, values: 0 };
+  const visit = (node: SegmentNode): void => {
+    size.nodes += 1;
+    if (isGroup(node)) {
+      for (const child of node.children) visit(child);
+      return;
+    }
+    size.conditions += 1;
+    size.values += 'value' in node && Array.isArray(node.value) ? node.value.length : 1;
+  };
+  visit(definition);
+  if (size.nodes > MAX_SEGMENT_NODES)
+    return `A segment has at most ${MAX_SEGMENT_NODES} conditions and groups (this one has ${size.nodes}).`;
+  if (size.conditions > MAX_SEGMENT_CONDITIONS) {
+    return `A segment has at most ${MAX_SEGMENT_CONDITIONS} conditions (this one has ${size.conditions}).`;
+  }
+  if (size.values > MAX_SEGMENT_VALUES)
+    return `A segment lists at most ${MAX_SEGMENT_VALUES} values in all (this one lists ${size.values}).`;
+  return null;
 }

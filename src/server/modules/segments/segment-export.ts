@@ -1,10 +1,12 @@
 // Export of a segment's people as CSV that French spreadsheet software opens as it is (UTF-8 with a
-// BOM, `;` separator, CRLF), streamed: a server-side cursor (DECLARE … FETCH) on PostgreSQL, keyset
-// batches by id on PGlite (each batch its own short transaction, so the single embedded connection
-// is not held while a slow client downloads). The export is audited before the first byte leaves.
+// BOM, `;` separator, CRLF), streamed in keyset batches by id, each batch its own short tenant
+// transaction: no connection (nor transaction) is held while a slow client downloads, so slow
+// readers cannot exhaust the pool (a cursor held one transaction per download, issue 12). Batches
+// read the base as it is when each is read: a person added or edited during a long download may
+// appear or not. The export is audited before the first byte leaves.
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Database, Db, Trx } from '../../db/database.ts';
-import { withTenant } from '../../db/database.ts';
+import { type TenantLimits, withTenant } from '../../db/database.ts';
 import type { LadderStage } from '../../db/schema.ts';
 import { insertAuditEvents } from '../audit/index.ts';
 import * as repo from './segments.repo.ts';
@@ -33,6 +35,8 @@ export interface ExportRequest {
   /** The saved segment exported, if any (audit target; its definition runs leniently). */
   segmentId?: string | null;
   actor: { userId: string | null; tokenId: string | null; label: string; ip: string | null };
+  /** Bounds of each of the export's transactions (a request's statement timeout). */
+  limits?: TenantLimits;
 }
 
 export interface CsvExport {
@@ -95,30 +99,31 @@ type ExportRow = Awaited<ReturnType<ReturnType<typeof exportQuery>['execute']>>[
  */
 export async function exportPeopleCsv(database: Database, request: ExportRequest): Promise<CsvExport> {
   const scope = { campaignId: request.campaignId, zoneScope: request.zoneScope };
-  const { where, rowCount, lookups } = await withTenant(database.db, request.campaignId, async (trx) => {
-    const where = await prepareSegment(trx, request.definition, { ...scope, strict: !request.segmentId });
-    const rowCount = await repo.countPeople(trx, where);
-    const lookups = await loadLookups(trx, request.campaignId);
-    await insertAuditEvents(trx, [
-      {
-        campaignId: request.campaignId,
-        action: 'people.exported',
-        actorUserId: request.actor.userId,
-        actorTokenId: request.actor.tokenId,
-        actorLabel: request.actor.label,
-        targetType: request.segmentId ? 'segment' : 'people',
-        targetId: request.segmentId ?? null,
-        ip: request.actor.ip,
-        details: { format: 'csv', definition: request.definition, row_count: rowCount, zone_scope: request.zoneScope },
-      },
-    ]);
-    return { where, rowCount, lookups };
-  });
-  const batches =
-    database.kind === 'postgres'
-      ? cursorBatches(database.db, request.campaignId, where)
-      : keysetBatches(database.db, request.campaignId, where);
-  return { rowCount, chunks: csvChunks(batches, lookups) };
+  const { where, rowCount, lookups } = await withTenant(
+    database.db,
+    request.campaignId,
+    async (trx) => {
+      const where = await prepareSegment(trx, request.definition, { ...scope, strict: !request.segmentId });
+      const rowCount = await repo.countPeople(trx, where);
+      const lookups = await loadLookups(trx, request.campaignId);
+      await insertAuditEvents(trx, [
+        {
+          campaignId: request.campaignId,
+          action: 'people.exported',
+          actorUserId: request.actor.userId,
+          actorTokenId: request.actor.tokenId,
+          actorLabel: request.actor.label,
+          targetType: request.segmentId ? 'segment' : 'people',
+          targetId: request.segmentId ?? null,
+          ip: request.actor.ip,
+          details: { format: 'csv', definition: request.definition, row_count: rowCount, zone_scope: request.zoneScope },
+        },
+      ]);
+      return { where, rowCount, lookups };
+    },
+    request.limits,
+  );
+  return { rowCount, chunks: csvChunks(keysetBatches(database.db, request.campaignId, where, request.limits), lookups) };
 }
 
 async function loadLookups(trx: Trx, campaignId: string): Promise<Lookups> {
@@ -142,37 +147,25 @@ async function loadLookups(trx: Trx, campaignId: string): Promise<Lookups> {
   };
 }
 
-/** PostgreSQL: one transaction holding a server-side cursor, read EXPORT_BATCH rows at a time. */
-async function* cursorBatches(db: Db, campaignId: string, where: Expression<SqlBool>): AsyncGenerator<ExportRow[]> {
-  const trx = await db.startTransaction().execute();
-  let finished = false;
-  try {
-    // The same tenant settings as withTenant(): row-level security applies to the cursor.
-    await sql`select set_config('relais.campaign_id', ${campaignId}, true), set_config('role', 'relais_app', true)`.execute(trx);
-    await sql`declare people_export no scroll cursor for ${exportQuery(trx, where)}`.execute(trx);
-    for (;;) {
-      const { rows } = await sql<ExportRow>`fetch forward ${sql.lit(EXPORT_BATCH)} from people_export`.execute(trx);
-      if (rows.length > 0) yield rows;
-      if (rows.length < EXPORT_BATCH) break;
-    }
-    await trx.commit().execute();
-    finished = true;
-  } finally {
-    // Also reached when the client goes away mid-download (the generator is returned early).
-    if (!finished) await trx.rollback().execute();
-  }
-}
-
-/** PGlite: batches of EXPORT_BATCH rows after the last id seen, each in its own tenant transaction. */
-async function* keysetBatches(db: Db, campaignId: string, where: Expression<SqlBool>): AsyncGenerator<ExportRow[]> {
+/** Batches of EXPORT_BATCH rows after the last id seen, each in its own tenant transaction. */
+async function* keysetBatches(
+  db: Db,
+  campaignId: string,
+  where: Expression<SqlBool>,
+  limits: TenantLimits | undefined,
+): AsyncGenerator<ExportRow[]> {
   let after: string | null = null;
   for (;;) {
     const last: string | null = after;
-    const rows: ExportRow[] = await withTenant(db, campaignId, (trx) =>
-      exportQuery(trx, where)
-        .$if(last !== null, (q) => q.where('person.id', '>', last as string))
-        .limit(EXPORT_BATCH)
-        .execute(),
+    const rows: ExportRow[] = await withTenant(
+      db,
+      campaignId,
+      (trx) =>
+        exportQuery(trx, where)
+          .$if(last !== null, (q) => q.where('person.id', '>', last as string))
+          .limit(EXPORT_BATCH)
+          .execute(),
+      limits,
     );
     if (rows.length > 0) yield rows;
     if (rows.length < EXPORT_BATCH) return;

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
+import { inTenant, requestLimits, requireActor, type TenantActor } from '../../http/auth.ts';
 import { notFound } from '../../http/problem.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, Uuid } from '../../http/schemas.ts';
 import { formatPersonOsdi } from '../people/index.ts';
@@ -222,7 +222,12 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'people.export');
       const definition = await inTenant(app, actor, (trx) => service.loadSegmentDefinition(trx, actor.campaignId, request.params.id));
-      const csv = await exportPeopleCsv(database, { ...exportActor(actor, request.ip), definition, segmentId: request.params.id });
+      const csv = await exportPeopleCsv(database, {
+        ...exportActor(actor, request.ip),
+        definition,
+        segmentId: request.params.id,
+        limits: requestLimits(app),
+      });
       return sendCsv(reply, csv, fileName('segment'));
     },
   );
@@ -240,7 +245,11 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'people.export');
-      const csv = await exportPeopleCsv(database, { ...exportActor(actor, request.ip), definition: request.body.definition });
+      const csv = await exportPeopleCsv(database, {
+        ...exportActor(actor, request.ip),
+        definition: request.body.definition,
+        limits: requestLimits(app),
+      });
       return sendCsv(reply, csv, fileName('contacts'));
     },
   );
