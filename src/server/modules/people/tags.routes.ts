@@ -8,6 +8,7 @@ import { inTenant, requireActor } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { collection, DateTime, NoContent, PageQuery, problems, Uuid } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import { assertCampaignWide } from './people.policy.ts';
 import { inScope, type PeopleScope, visibleIds } from './people.repo.ts';
 import { peopleActor } from './people.routes.ts';
 import { IdParams } from './people.schemas.ts';
@@ -86,19 +87,6 @@ async function saveGroup(
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) throw notFound(kind);
   return id;
-}
-
-/**
- * Tags and lists are shared by the whole campaign: renaming or deleting one changes it for people a
- * referent cannot see. A zone-scoped actor (a referent, or a token limited to zones) may create them
- * and put their people in them, not rename or delete them.
- */
-function assertCampaignWide(actor: { zoneScope: string[] | null }, kind: Kind, action: 'rename' | 'delete'): void {
-  if (actor.zoneScope === null) return;
-  throw new AppError(
-    'GROUP_SHARED',
-    `A ${kind} is shared by the whole campaign: only a campaign-wide role can ${action} it (yours is limited to zones).`,
-  );
 }
 
 /** Registers the CRUD and membership routes of tags (`/tags`, `/taggings`) or lists (`/lists`, `/items`). */

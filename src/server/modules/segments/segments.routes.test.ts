@@ -68,6 +68,26 @@ describeEachDatabase('segments API', (ctx) => {
     expect((await owner.request('GET', `/api/v1/segments/${id}`)).statusCode).toBe(404);
   });
 
+  it('lets a referent save a segment but not rename, redefine or delete one: the campaign shares them', async () => {
+    const shared = (await owner.request('POST', '/api/v1/segments', { name: 'Partagé', definition: militants() })).json();
+    const everyone = { op: 'and', children: [] };
+    for (const res of [
+      await referent.request('PUT', `/api/v1/segments/${shared.id}`, { name: 'Renommé' }),
+      await referent.request('PUT', `/api/v1/segments/${shared.id}`, { definition: everyone }),
+      await referent.request('DELETE', `/api/v1/segments/${shared.id}`),
+    ]) {
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json().code).toBe('GROUP_SHARED');
+    }
+    expect((await owner.request('GET', `/api/v1/segments/${shared.id}`)).json()).toMatchObject({ name: 'Partagé', definition: militants() });
+    const own = await referent.request('POST', '/api/v1/segments', { name: 'Du référent', definition: militants() });
+    expect(own.statusCode, own.body).toBe(201);
+    // The campaign-wide roles still rename, redefine and delete.
+    expect((await owner.request('PUT', `/api/v1/segments/${shared.id}`, { name: 'Renommé', definition: everyone })).statusCode).toBe(200);
+    expect((await owner.request('DELETE', `/api/v1/segments/${shared.id}`)).statusCode).toBe(204);
+    expect((await owner.request('DELETE', `/api/v1/segments/${own.json().id}`)).statusCode).toBe(204);
+  });
+
   it('refuses a definition with an unknown reference, pointing at the node', async () => {
     const res = await owner.request('POST', '/api/v1/segments', {
       name: 'Bad',
