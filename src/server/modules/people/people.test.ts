@@ -132,6 +132,26 @@ describeEachDatabase('people', (ctx) => {
     expect(bad.json().code).toBe('FILTER_INVALID');
   });
 
+  it('refuses an OSDI filter date that is not in the calendar or out of range, with a 400 problem', async () => {
+    for (const clause of [
+      "modified_date gt '2026-02-30'",
+      "modified_date gt '-271821-04-20'",
+      "created_date eq '+275760-09-13'",
+      "modified_date lt '2026-01-01T25:00:00Z'",
+      "modified_date ge 'March 7, 2026'",
+    ]) {
+      const res = await owner.request('GET', `/api/v1/people?filter=${encodeURIComponent(clause)}`);
+      expect(res.statusCode, `${clause}: ${res.body}`).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().code).toBe('FILTER_INVALID');
+    }
+    const instant = await owner.request(
+      'GET',
+      `/api/v1/people?filter=${encodeURIComponent("modified_date lt '2999-01-01T10:00:00+02:00'")}`,
+    );
+    expect(instant.statusCode, instant.body).toBe(200);
+  });
+
   it('puts the creation and what each edit changed on the timeline, and nothing for an edit that changes nothing', async () => {
     await owner.request('POST', '/api/v1/custom_fields', { key: 'mandat', label: 'Mandat', type: 'text' });
     const p = await create({ given_name: 'Rose', family_name: 'Lambert', email_addresses: [{ address: 'rose@example.org' }] });
