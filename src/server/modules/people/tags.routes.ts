@@ -8,6 +8,7 @@ import { inTenant, requireActor } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { collection, DateTime, NoContent, PageQuery, problems, Uuid } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX } from './bulk.ts';
 import { assertCampaignWide } from './people.policy.ts';
 import { inScope, type PeopleScope, visibleIds } from './people.repo.ts';
 import { peopleActor } from './people.routes.ts';
@@ -35,7 +36,10 @@ const MemberSchema = Type.Object({
   added_date: DateTime,
   _links: Type.Record(Type.String(), Type.Object({ href: Type.String() })),
 });
-const MembersInput = Type.Object({ person_ids: Type.Optional(Type.Array(Uuid, { maxItems: 10000 })), person_id: Type.Optional(Uuid) });
+const MembersInput = Type.Object({
+  person_ids: Type.Optional(Type.Array(Uuid, { description: `At most ${BULK_MAX} ids (else BULK_TOO_LARGE).` })),
+  person_id: Type.Optional(Uuid),
+});
 const MemberParams = Type.Object({ id: Uuid, person_id: Uuid });
 
 /** Tags or lists of the campaign with how many visible people each holds. */
@@ -204,6 +208,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
     app.post(
       `${base}/:id/${members}`,
       {
+        bodyLimit: BULK_BODY_LIMIT,
         schema: {
           tags: tag,
           summary: `Add people to a ${kind} ({person_ids} or {person_id}); 404 when one is not yours to see`,
@@ -216,16 +221,14 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
         const actor = requireActor(request, 'people.write');
         const ids = [...new Set([...(request.body.person_ids ?? []), ...(request.body.person_id ? [request.body.person_id] : [])])];
         if (ids.length === 0) throw new AppError('VALIDATION_FAILED', 'Give person_ids or person_id.');
+        assertBulkSize(ids.length, 'person_ids');
         return inTenant(app, actor, async (trx) => {
           await getGroup(trx, kind, actor, request.params.id);
           const visible = await visibleIds(trx, peopleActor(request, actor), ids);
           if (visible.length !== ids.length) throw notFound('person');
-          const r = await trx
-            .insertInto(m.table)
-            .values(visible.map((person_id) => ({ campaign_id: actor.campaignId, [m.fk]: request.params.id, person_id }) as never))
-            .onConflict((oc) => oc.doNothing())
-            .executeTakeFirst();
-          return { affected: Number(r.numInsertedOrUpdatedRows ?? 0) };
+          return {
+            affected: await addMembers(trx, { kind, campaignId: actor.campaignId, groupId: request.params.id, personIds: visible }),
+          };
         });
       },
     );
