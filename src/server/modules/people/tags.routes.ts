@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
+import { writeOrLoseRace } from '../../db/unique-race.ts';
 import { inTenant, requireActor } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { collection, DateTime, NoContent, PageQuery, problems, Uuid } from '../../http/schemas.ts';
@@ -59,7 +60,22 @@ async function getGroup(trx: Trx, kind: Kind, scope: PeopleScope, id: string) {
   return group;
 }
 
-/** Inserts a tag or list; a name already used answers DUPLICATE_NAME. */
+/** The DUPLICATE_NAME refusal when another tag or list of the campaign has this name (any case), or null. */
+async function nameClash(trx: Trx, kind: Kind, campaignId: string, id: string | null, name: string): Promise<AppError | null> {
+  const clash = await trx
+    .selectFrom(kind)
+    .select('id')
+    .where('campaign_id', '=', campaignId)
+    .where(sql`lower(name)`, '=', name.trim().toLowerCase())
+    .$if(id !== null, (q) => q.where('id', '<>', id as string))
+    .executeTakeFirst();
+  return clash ? new AppError('DUPLICATE_NAME', `A ${kind} named ${name} exists.`, { id: clash.id }) : null;
+}
+
+/**
+ * Inserts or renames a tag or list; a name already used answers DUPLICATE_NAME, also when a
+ * concurrent request took it between the check and the write.
+ */
 async function saveGroup(
   trx: Trx,
   kind: Kind,
@@ -67,28 +83,38 @@ async function saveGroup(
   id: string | null,
   body: { name: string; description?: string | undefined },
 ) {
-  const clash = await trx
-    .selectFrom(kind)
-    .select('id')
-    .where('campaign_id', '=', campaignId)
-    .where(sql`lower(name)`, '=', body.name.trim().toLowerCase())
-    .$if(id !== null, (q) => q.where('id', '<>', id as string))
-    .executeTakeFirst();
-  if (clash) throw new AppError('DUPLICATE_NAME', `A ${kind} named ${body.name} exists.`, { id: clash.id });
+  const clash = await nameClash(trx, kind, campaignId, id, body.name);
+  if (clash) throw clash;
+  const lost = async (): Promise<never> => {
+    throw (await nameClash(trx, kind, campaignId, id, body.name)) ?? new AppError('DUPLICATE_NAME');
+  };
+  const index = kind === 'tag' ? 'tag_name_idx' : 'list_name_idx';
   if (id === null) {
     const newId = uuidv7();
-    await trx
-      .insertInto(kind)
-      .values({ campaign_id: campaignId, id: newId, name: body.name.trim(), description: body.description ?? '' })
-      .execute();
+    await writeOrLoseRace(
+      trx,
+      index,
+      () =>
+        trx
+          .insertInto(kind)
+          .values({ campaign_id: campaignId, id: newId, name: body.name.trim(), description: body.description ?? '' })
+          .execute(),
+      lost,
+    );
     return newId;
   }
-  const r = await trx
-    .updateTable(kind)
-    .set({ name: body.name.trim(), ...(body.description !== undefined ? { description: body.description } : {}) })
-    .where('campaign_id', '=', campaignId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const r = await writeOrLoseRace(
+    trx,
+    index,
+    () =>
+      trx
+        .updateTable(kind)
+        .set({ name: body.name.trim(), ...(body.description !== undefined ? { description: body.description } : {}) })
+        .where('campaign_id', '=', campaignId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    lost,
+  );
   if (Number(r.numUpdatedRows) === 0) throw notFound(kind);
   return id;
 }
