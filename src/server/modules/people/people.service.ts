@@ -11,6 +11,7 @@ import { customFieldsUpdate, listCustomFields, mergeCustomFields, validateCustom
 import { geocodeAndLocate, locatePeople } from './geocode.ts';
 import { insertActivity, recordActivity } from './ladder.ts';
 import { normalizeEmail, normalizePhone, type PersonRow } from './normalize.ts';
+import { isCampaignWide } from './people.policy.ts';
 import { getPerson, type PeopleScope } from './people.repo.ts';
 
 export interface PeopleActor extends PeopleScope {
@@ -110,7 +111,12 @@ async function toColumns(trx: Trx, campaignId: string, input: PersonInput, curre
   return columns;
 }
 
-/** The DUPLICATE_EMAIL refusal (with the other person's id) when another person of the campaign has this primary e-mail, or null. */
+/**
+ * The DUPLICATE_EMAIL refusal when another person of the campaign has this primary e-mail, or null.
+ * Only a campaign-wide actor is told who (person_id, to open the duplicate). A zone-scoped one
+ * (referent, or a token limited to zones) learns that the address is taken, never by whom nor
+ * whether inside or outside its zones: with an id, a referent could probe e-mails across the city.
+ */
 async function emailConflict(trx: Trx, actor: PeopleScope, email: unknown, exceptId: string | null): Promise<AppError | null> {
   if (typeof email !== 'string') return null;
   const other = await trx
@@ -121,7 +127,9 @@ async function emailConflict(trx: Trx, actor: PeopleScope, email: unknown, excep
     .$if(exceptId !== null, (q) => q.where('id', '<>', exceptId as string))
     .executeTakeFirst();
   if (!other) return null;
-  return new AppError('DUPLICATE_EMAIL', `Another person already has the e-mail ${email}.`, { person_id: other.id });
+  return isCampaignWide(actor)
+    ? new AppError('DUPLICATE_EMAIL', `Another person already has the e-mail ${email}.`, { person_id: other.id })
+    : new AppError('DUPLICATE_EMAIL', `Another person of the campaign already has the e-mail ${email}.`);
 }
 
 /**
@@ -311,7 +319,8 @@ export async function signup(trx: Trx, actor: PeopleActor, input: SignupInput): 
     try {
       await getPerson(trx, actor, existing.id);
     } catch {
-      throw new AppError('PERSON_OUTSIDE_SCOPE', 'A person with this e-mail exists outside your zones.');
+      // Said as an edit by hand would say it (emailConflict): the address is taken, not where.
+      throw new AppError('DUPLICATE_EMAIL', `Another person of the campaign already has the e-mail ${email}.`);
     }
     // Keep the e-mails the person already has; the signup's e-mail is one of them.
     const { email_addresses: _, ...rest } = input.person;
