@@ -122,6 +122,19 @@ describeEachDatabase('segments API', (ctx) => {
         expect(res.json()).toMatchObject({ code: 'SEGMENT_INVALID', errors: [{ pointer }] });
       }
     }
+    // One saved before this check (written straight to the table) answers the same 400 when used, not 500.
+    const definition = { op: 'and', children: [cases[0]!.node] };
+    const id = crypto.randomUUID();
+    await ctx.database.db
+      .insertInto('segment')
+      .values({ campaign_id: a.id, id, name: 'Ancien', definition: JSON.stringify(definition) })
+      .execute();
+    for (const url of [`/api/v1/segments/${id}/people`, `/api/v1/segments/${id}/export.csv`]) {
+      const res = await owner.request('GET', url);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'SEGMENT_INVALID', errors: [{ pointer: '/definition/children/0/value' }] });
+    }
+    await ctx.database.db.deleteFrom('segment').where('id', '=', id).execute();
     // A leap day that exists passes.
     const leap = { op: 'and', children: [{ field: 'created_date', cmp: 'gte', value: '2028-02-29' }] };
     expect((await owner.request('POST', '/api/v1/segments/count', { definition: leap })).statusCode).toBe(200);
