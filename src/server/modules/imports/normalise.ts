@@ -2,6 +2,7 @@
 // ladder stages, tag lists and full names (e-mails follow the people module's rule, normalize.ts).
 // Pure functions, fast paths first: an import runs them on every row of files with a million rows.
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { calendarDate } from '../../lib/dates.ts';
 
 const PHONE_NOISE = /[\s.\-()/\u00a0\u202f]/g;
 const FR_NATIONAL = /^0[1-9]\d{8}$/;
@@ -70,13 +71,6 @@ function stripAccents(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
-function isoDate(y: number, m: number, d: number): string | null {
-  if (m < 1 || m > 12 || d < 1 || d > 31) return null;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
 /**
  * A date as ISO yyyy-mm-dd from the ways French spreadsheets write it (17/05/1980, 17-05-80,
  * 17.05.1980, 1980-05-17, 17 mai 1980), or null when it is not a real date.
@@ -90,14 +84,14 @@ export function parseFrenchDate(value: string, now: Date = new Date()): string |
       const century = now.getUTCFullYear() % 100;
       year += year > century ? 1900 : 2000;
     }
-    return isoDate(year, Number(m[2]), Number(m[1]));
+    return calendarDate(year, Number(m[2]), Number(m[1]));
   }
   m = YMD.exec(s);
-  if (m) return isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (m) return calendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
   m = D_MONTH_Y.exec(stripAccents(s.toLowerCase()));
   if (m) {
     const month = MONTHS[m[2]!];
-    return month ? isoDate(Number(m[3]), month, Number(m[1])) : null;
+    return month ? calendarDate(Number(m[3]), month, Number(m[1])) : null;
   }
   return null;
 }

@@ -4,6 +4,7 @@ import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import type { CustomFieldTable } from '../../db/schema.ts';
 import { AppError } from '../../http/problem.ts';
+import { isIsoDate } from '../../lib/dates.ts';
 
 export type CustomFieldDef = Pick<Selectable<CustomFieldTable>, 'key' | 'type' | 'choices' | 'label'>;
 
@@ -61,8 +62,7 @@ export function coerceCustomValue(def: CustomFieldDef, value: unknown): CoercedV
       const text = typeof value === 'string' ? value.trim() : '';
       const fr = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
       const iso = fr ? `${fr[3]}-${fr[2]}-${fr[1]}` : text;
-      const d = new Date(`${iso}T00:00:00Z`);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(iso) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) {
+      if (!isIsoDate(iso)) {
         return { ok: false, code: 'not_a_date', reason: 'expected a date (YYYY-MM-DD)' };
       }
       return { ok: true, value: iso };

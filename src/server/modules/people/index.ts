@@ -12,6 +12,7 @@ import { tagsRoutes } from './tags.routes.ts';
 export { addressMatchCtes, geocodeStatement } from './geocode.ts';
 export { loadStages } from './ladder.ts';
 export { formatPersonOsdi, normalizeEmail } from './normalize.ts';
+export { assertCampaignWide } from './people.policy.ts';
 
 export const peopleModule = defineModule({
   name: 'people',

@@ -1,7 +1,7 @@
 // Activities and the ladder: every activity is recorded on the person's timeline, then the campaign's
 // promotion rules are evaluated for that person and the person is promoted (never demoted) with a
 // ladder_move naming the rule. Manual moves go anywhere, with a reason.
-import { sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import { LADDER_STAGES, type LadderCondition, type LadderStage } from '../../db/schema.ts';
 import { AppError } from '../../http/problem.ts';
@@ -253,39 +253,28 @@ export async function moveStageManually(
   input: { campaignId: string; personIds: readonly string[]; toStage: LadderStage; reason: string; actorLabel: string },
 ): Promise<number> {
   if (input.personIds.length === 0) return 0;
+  // The ids travel as arrays (one parameter each), whatever their number: see bulk.ts.
   const people = await trx
     .selectFrom('person')
     .select(['id', 'ladder_stage'])
     .where('campaign_id', '=', input.campaignId)
-    .where('id', 'in', input.personIds)
+    .where(sql<SqlBool>`id = any(${[...input.personIds]}::uuid[])`)
     .where('ladder_stage', '<>', input.toStage)
     .forUpdate()
     .execute();
   if (people.length === 0) return 0;
-  await trx
-    .insertInto('ladder_move')
-    .values(
-      people.map((p) => ({
-        campaign_id: input.campaignId,
-        id: uuidv7(),
-        person_id: p.id,
-        from_stage: p.ladder_stage,
-        to_stage: input.toStage,
-        reason: input.reason,
-        rule_id: null,
-        actor_label: input.actorLabel,
-      })),
-    )
-    .execute();
+  const ids = people.map((p) => p.id);
+  await sql`
+    insert into ladder_move (campaign_id, id, person_id, from_stage, to_stage, reason, rule_id, actor_label)
+    select ${input.campaignId}::uuid, m.id, m.person_id, m.from_stage, ${input.toStage}, ${input.reason}, null, ${input.actorLabel}
+    from unnest(${people.map(() => uuidv7())}::uuid[], ${ids}::uuid[], ${people.map((p) => p.ladder_stage)}::text[]) as m(id, person_id, from_stage)`.execute(
+    trx,
+  );
   await trx
     .updateTable('person')
     .set({ ladder_stage: input.toStage, ladder_changed_at: new Date(), modified_at: new Date() })
     .where('campaign_id', '=', input.campaignId)
-    .where(
-      'id',
-      'in',
-      people.map((p) => p.id),
-    )
+    .where(sql<SqlBool>`id = any(${ids}::uuid[])`)
     .execute();
   return people.length;
 }

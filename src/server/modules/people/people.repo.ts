@@ -4,6 +4,7 @@ import { type Expression, type Selectable, type SelectQueryBuilder, type SqlBool
 import type { Trx } from '../../db/database.ts';
 import type { DB, LadderStage } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/problem.ts';
+import { isIsoDateOrInstant } from '../../lib/dates.ts';
 import { compileSegment, type SegmentCondition } from '../segments/index.ts';
 import { normalizePhone, type PersonRow } from './normalize.ts';
 
@@ -71,14 +72,21 @@ type PersonQuery = SelectQueryBuilder<DB, 'person', object>;
 const FILTER_RE = /^(modified_date|created_date)\s+(gt|lt|eq|ge|le)\s+'([^']+)'$/i;
 const OPS = { gt: '>', lt: '<', ge: '>=', le: '<=' } as const;
 
-/** Applies an OSDI filter (`modified_date gt '2026-01-01' and created_date le '…'`). */
+/**
+ * Applies an OSDI filter (`modified_date gt '2026-01-01' and created_date le '…'`). A date is a day
+ * (yyyy-mm-dd) or an ISO 8601 instant that exists in the calendar: JavaScript's Date would read
+ * '2026-02-30' as 2 March and years PostgreSQL cannot store.
+ */
 export function applyOsdiFilter(query: PersonQuery, filter: string): PersonQuery {
   let q = query;
   for (const clause of filter.trim().split(/\s+and\s+/i)) {
     const m = FILTER_RE.exec(clause.trim());
-    const when = m ? new Date(m[3] as string) : null;
+    const when = m && isIsoDateOrInstant(m[3] as string) ? new Date(m[3] as string) : null;
     if (!m || !when || Number.isNaN(when.getTime())) {
-      throw new AppError('FILTER_INVALID', `Unsupported filter clause: ${clause}. Use e.g. modified_date gt '2026-01-01'.`);
+      throw new AppError(
+        'FILTER_INVALID',
+        `Unsupported filter clause: ${clause}. Use e.g. modified_date gt '2026-01-01' (a day that exists, or an ISO 8601 instant).`,
+      );
     }
     const column = m[1]?.toLowerCase() === 'created_date' ? 'person.created_at' : 'person.modified_at';
     const op = (m[2] as string).toLowerCase() as keyof typeof OPS | 'eq';

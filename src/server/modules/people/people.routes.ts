@@ -9,6 +9,7 @@ import { pageLinks } from '../../http/pagination.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { loadSegmentDefinition, segmentPersonIds } from '../segments/index.ts';
+import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX, removeMembers } from './bulk.ts';
 import { listConsents, recordConsents } from './consent.ts';
 import { moveStageManually } from './ladder.ts';
 import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.ts';
@@ -50,9 +51,6 @@ const ListQuery = Type.Object({
 
 const BULK_ACTIONS = ['add_tag', 'remove_tag', 'add_to_list', 'remove_from_list', 'move_stage'] as const;
 
-/** Most people one bulk action may touch when chosen by a segment. */
-const BULK_SEGMENT_MAX = 100_000;
-
 /** Ids of the people a segment selects (a saved segment id or a definition), within the actor's scope. */
 async function segmentMembers(trx: Trx, actor: TenantActor, segment: unknown): Promise<string[]> {
   const scope = { campaignId: actor.campaignId, zoneScope: actor.zoneScope };
@@ -60,10 +58,8 @@ async function segmentMembers(trx: Trx, actor: TenantActor, segment: unknown): P
     typeof segment === 'string'
       ? await segmentPersonIds(trx, await loadSegmentDefinition(trx, actor.campaignId, segment), { ...scope, strict: false })
       : await segmentPersonIds(trx, segment, { ...scope, pointerPrefix: '/segment' });
-  const rows = await query.limit(BULK_SEGMENT_MAX + 1).execute();
-  if (rows.length > BULK_SEGMENT_MAX) {
-    throw new AppError('VALIDATION_FAILED', `A bulk action takes at most ${BULK_SEGMENT_MAX} people; narrow the segment.`);
-  }
+  const rows = await query.limit(BULK_MAX + 1).execute();
+  assertBulkSize(rows.length, 'segment');
   return rows.map((r) => r.id);
 }
 
@@ -308,12 +304,12 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/people/bulk',
     {
+      bodyLimit: BULK_BODY_LIMIT,
       schema: {
         tags: ['people'],
-        summary:
-          'Bulk action on people chosen by ids or by a segment (a saved segment id or a definition); people outside your scope are left out.',
+        summary: `Bulk action on people chosen by ids or by a segment (a saved segment id or a definition), at most ${BULK_MAX} people (else BULK_TOO_LARGE); people outside your scope are left out.`,
         body: Type.Object({
-          person_ids: Type.Optional(Type.Array(Uuid, { maxItems: 10000 })),
+          person_ids: Type.Optional(Type.Array(Uuid, { description: `At most ${BULK_MAX} ids (else BULK_TOO_LARGE).` })),
           segment: Type.Optional(
             Type.Unknown({ description: 'A saved segment id, or a segment definition (see /segments); instead of person_ids.' }),
           ),
@@ -332,6 +328,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!b.person_ids === (b.segment === undefined)) {
         throw new AppError('VALIDATION_FAILED', 'Give either person_ids or segment.');
       }
+      if (b.person_ids) assertBulkSize(b.person_ids.length, 'person_ids');
       return inTenant(app, actor, async (trx) => {
         const ids = b.person_ids ? await visibleIds(trx, actor, b.person_ids) : await segmentMembers(trx, actor, b.segment);
         const c = actor.campaignId;
@@ -346,44 +343,42 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         };
         if (ids.length === 0) return { affected: 0 };
         switch (b.action) {
-          case 'add_tag': {
-            const tagId = await exists('tag', need(b.tag_id, 'tag_id'));
-            const r = await trx
-              .insertInto('tagging')
-              .values(ids.map((person_id) => ({ campaign_id: c, tag_id: tagId, person_id })))
-              .onConflict((oc) => oc.doNothing())
-              .executeTakeFirst();
-            return { affected: Number(r.numInsertedOrUpdatedRows ?? 0) };
-          }
-          case 'remove_tag': {
-            const tagId = await exists('tag', need(b.tag_id, 'tag_id'));
-            const r = await trx
-              .deleteFrom('tagging')
-              .where('campaign_id', '=', c)
-              .where('tag_id', '=', tagId)
-              .where('person_id', 'in', ids)
-              .executeTakeFirst();
-            return { affected: Number(r.numDeletedRows) };
-          }
-          case 'add_to_list': {
-            const listId = await exists('list', need(b.list_id, 'list_id'));
-            const r = await trx
-              .insertInto('list_member')
-              .values(ids.map((person_id) => ({ campaign_id: c, list_id: listId, person_id })))
-              .onConflict((oc) => oc.doNothing())
-              .executeTakeFirst();
-            return { affected: Number(r.numInsertedOrUpdatedRows ?? 0) };
-          }
-          case 'remove_from_list': {
-            const listId = await exists('list', need(b.list_id, 'list_id'));
-            const r = await trx
-              .deleteFrom('list_member')
-              .where('campaign_id', '=', c)
-              .where('list_id', '=', listId)
-              .where('person_id', 'in', ids)
-              .executeTakeFirst();
-            return { affected: Number(r.numDeletedRows) };
-          }
+          case 'add_tag':
+            return {
+              affected: await addMembers(trx, {
+                kind: 'tag',
+                campaignId: c,
+                groupId: await exists('tag', need(b.tag_id, 'tag_id')),
+                personIds: ids,
+              }),
+            };
+          case 'remove_tag':
+            return {
+              affected: await removeMembers(trx, {
+                kind: 'tag',
+                campaignId: c,
+                groupId: await exists('tag', need(b.tag_id, 'tag_id')),
+                personIds: ids,
+              }),
+            };
+          case 'add_to_list':
+            return {
+              affected: await addMembers(trx, {
+                kind: 'list',
+                campaignId: c,
+                groupId: await exists('list', need(b.list_id, 'list_id')),
+                personIds: ids,
+              }),
+            };
+          case 'remove_from_list':
+            return {
+              affected: await removeMembers(trx, {
+                kind: 'list',
+                campaignId: c,
+                groupId: await exists('list', need(b.list_id, 'list_id')),
+                personIds: ids,
+              }),
+            };
           case 'move_stage': {
             const toStage = need(b.to_stage, 'to_stage');
             const affected = await moveStageManually(trx, {

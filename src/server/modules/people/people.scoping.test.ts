@@ -131,6 +131,27 @@ describeEachDatabase('people scoping', (ctx) => {
       expect(audits).toEqual([]);
     });
 
+    it(`a referent (${name}) whose e-mail is taken outside their zones is told it is taken, not by whom`, async () => {
+      const theirEmail = (await owner.request('GET', `/api/v1/people/${theirs}`)).json().email_addresses[0].address;
+      const taken = [{ address: theirEmail, primary: true }];
+      for (const res of [
+        await call('POST', '/api/v1/people', { family_name: 'Copie', email_addresses: taken }),
+        await call('PUT', `/api/v1/people/${mine}`, { email_addresses: taken }),
+        await call('POST', '/api/v1/people/person_signup_helper', { person: { email_addresses: taken } }),
+      ]) {
+        expect(res.statusCode, res.body).toBe(409);
+        expect(res.json().code).toBe('DUPLICATE_EMAIL');
+        expect(res.json().person_id).toBeUndefined();
+        expect(res.body).not.toContain(theirs);
+        expect(res.body).not.toContain('Given1');
+        expect(res.body).not.toMatch(/zone/i);
+      }
+      // The whole campaign's roles get the id, to open the duplicate.
+      const forOwner = await owner.request('PUT', `/api/v1/people/${mine}`, { email_addresses: taken });
+      expect(forOwner.statusCode).toBe(409);
+      expect(forOwner.json()).toMatchObject({ code: 'DUPLICATE_EMAIL', person_id: theirs });
+    });
+
     it(`a referent (${name}) cannot create a person outside their zones`, async () => {
       const res = await call('POST', '/api/v1/people', { family_name: 'Nowhere' });
       expect(res.statusCode).toBe(403);

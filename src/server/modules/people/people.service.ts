@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import type { ConsentChannel, LadderStage } from '../../db/schema.ts';
+import { writeOrLoseRace } from '../../db/unique-race.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { recordConsents } from './consent.ts';
@@ -10,6 +11,7 @@ import { customFieldsUpdate, listCustomFields, mergeCustomFields, validateCustom
 import { geocodeAndLocate, locatePeople } from './geocode.ts';
 import { insertActivity, recordActivity } from './ladder.ts';
 import { normalizeEmail, normalizePhone, type PersonRow } from './normalize.ts';
+import { isCampaignWide } from './people.policy.ts';
 import { getPerson, type PeopleScope } from './people.repo.ts';
 
 export interface PeopleActor extends PeopleScope {
@@ -109,17 +111,37 @@ async function toColumns(trx: Trx, campaignId: string, input: PersonInput, curre
   return columns;
 }
 
-/** Throws DUPLICATE_EMAIL when another person of the campaign already has this primary e-mail. */
-async function assertEmailFree(trx: Trx, campaignId: string, email: unknown, exceptId: string | null): Promise<void> {
-  if (typeof email !== 'string') return;
+/**
+ * The DUPLICATE_EMAIL refusal when another person of the campaign has this primary e-mail, or null.
+ * Only a campaign-wide actor is told who (person_id, to open the duplicate). A zone-scoped one
+ * (referent, or a token limited to zones) learns that the address is taken, never by whom nor
+ * whether inside or outside its zones: with an id, a referent could probe e-mails across the city.
+ */
+async function emailConflict(trx: Trx, actor: PeopleScope, email: unknown, exceptId: string | null): Promise<AppError | null> {
+  if (typeof email !== 'string') return null;
   const other = await trx
     .selectFrom('person')
     .select('id')
-    .where('campaign_id', '=', campaignId)
+    .where('campaign_id', '=', actor.campaignId)
     .where('email', '=', email)
     .$if(exceptId !== null, (q) => q.where('id', '<>', exceptId as string))
     .executeTakeFirst();
-  if (other) throw new AppError('DUPLICATE_EMAIL', `Another person already has the e-mail ${email}.`, { person_id: other.id });
+  if (!other) return null;
+  return isCampaignWide(actor)
+    ? new AppError('DUPLICATE_EMAIL', `Another person already has the e-mail ${email}.`, { person_id: other.id })
+    : new AppError('DUPLICATE_EMAIL', `Another person of the campaign already has the e-mail ${email}.`);
+}
+
+/**
+ * Writes a person's columns after checking that the primary e-mail is free; a concurrent write that
+ * took the same e-mail in between answers the same DUPLICATE_EMAIL, not the index's violation.
+ */
+async function writeWithFreeEmail(trx: Trx, actor: PeopleScope, columns: Columns, exceptId: string | null, write: () => Promise<unknown>) {
+  const conflict = await emailConflict(trx, actor, columns.email, exceptId);
+  if (conflict) throw conflict;
+  await writeOrLoseRace(trx, 'person_email_idx', write, async () => {
+    throw (await emailConflict(trx, actor, columns.email, exceptId)) ?? new AppError('DUPLICATE_EMAIL');
+  });
 }
 
 /** Geocodes (or locates given coordinates) after an address change, then checks the referent scope. */
@@ -168,18 +190,19 @@ export async function createPerson(
   options: { recordCreation?: boolean } = {},
 ): Promise<PersonRow> {
   const columns = await toColumns(trx, actor.campaignId, input, null);
-  await assertEmailFree(trx, actor.campaignId, columns.email, null);
   const id = uuidv7();
-  await trx
-    .insertInto('person')
-    .values({
-      ...columns,
-      campaign_id: actor.campaignId,
-      id,
-      ...(input.ladder_stage ? { ladder_stage: input.ladder_stage } : {}),
-      source: (columns.source as string | undefined) ?? 'api',
-    } as never)
-    .execute();
+  await writeWithFreeEmail(trx, actor, columns, null, () =>
+    trx
+      .insertInto('person')
+      .values({
+        ...columns,
+        campaign_id: actor.campaignId,
+        id,
+        ...(input.ladder_stage ? { ladder_stage: input.ladder_stage } : {}),
+        source: (columns.source as string | undefined) ?? 'api',
+      } as never)
+      .execute(),
+  );
   const person = await placeAndCheck(trx, actor, id, columns.street_address === undefined ? {} : columns);
   // On the timeline (no ladder rule reads record lines).
   if (options.recordCreation !== false) {
@@ -199,14 +222,15 @@ export async function updatePerson(trx: Trx, actor: PeopleActor, id: string, inp
   const current = await getPerson(trx, actor, id);
   if (current.anonymized_at) throw new AppError('PERSON_ANONYMIZED', 'This person was anonymised and cannot be edited.');
   const columns = await toColumns(trx, actor.campaignId, input, current);
-  await assertEmailFree(trx, actor.campaignId, columns.email, id);
   if (Object.keys(columns).length > 0) {
-    await trx
-      .updateTable('person')
-      .set({ ...columns, modified_at: new Date() } as never)
-      .where('campaign_id', '=', actor.campaignId)
-      .where('id', '=', id)
-      .execute();
+    await writeWithFreeEmail(trx, actor, columns, id, () =>
+      trx
+        .updateTable('person')
+        .set({ ...columns, modified_at: new Date() } as never)
+        .where('campaign_id', '=', actor.campaignId)
+        .where('id', '=', id)
+        .execute(),
+    );
   }
   const updated = await placeAndCheck(trx, actor, id, columns);
   // What the edit changed, on the timeline: nothing when the values given were those already stored.
@@ -295,7 +319,8 @@ export async function signup(trx: Trx, actor: PeopleActor, input: SignupInput): 
     try {
       await getPerson(trx, actor, existing.id);
     } catch {
-      throw new AppError('PERSON_OUTSIDE_SCOPE', 'A person with this e-mail exists outside your zones.');
+      // Said as an edit by hand would say it (emailConflict): the address is taken, not where.
+      throw new AppError('DUPLICATE_EMAIL', `Another person of the campaign already has the e-mail ${email}.`);
     }
     // Keep the e-mails the person already has; the signup's e-mail is one of them.
     const { email_addresses: _, ...rest } = input.person;

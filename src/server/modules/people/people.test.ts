@@ -49,6 +49,34 @@ describeEachDatabase('people', (ctx) => {
     expect(dup.json().code).toBe('DUPLICATE_EMAIL');
   });
 
+  it('answers DUPLICATE_EMAIL and DUPLICATE_NAME, not 500, when concurrent requests take the same e-mail or name', async () => {
+    // On PostgreSQL both requests pass the check before either commits, and one insert loses on the
+    // unique index; PGlite runs them one after the other (the check then refuses the second).
+    for (let round = 0; round < 3; round += 1) {
+      const email = `course${round}@example.org`;
+      const created = await Promise.all(
+        [1, 2].map(() => owner.request('POST', '/api/v1/people', { family_name: 'Course', email_addresses: [{ address: email }] })),
+      );
+      expect(created.map((r) => r.statusCode).sort(), created.map((r) => r.body).join('\n')).toEqual([201, 409]);
+      const winner = created.find((r) => r.statusCode === 201)!.json();
+      expect(created.find((r) => r.statusCode === 409)!.json()).toMatchObject({ code: 'DUPLICATE_EMAIL', person_id: winner.id });
+
+      const [a, b] = [await create({ family_name: 'Course' }), await create({ family_name: 'Course' })];
+      const updated = await Promise.all(
+        [a, b].map((p) => owner.request('PUT', `/api/v1/people/${p.id}`, { email_addresses: [{ address: `mise${round}@example.org` }] })),
+      );
+      expect(updated.map((r) => r.statusCode).sort(), updated.map((r) => r.body).join('\n')).toEqual([200, 409]);
+      expect(updated.find((r) => r.statusCode === 409)!.json().code).toBe('DUPLICATE_EMAIL');
+
+      for (const base of ['/api/v1/tags', '/api/v1/lists']) {
+        const groups = await Promise.all([1, 2].map(() => owner.request('POST', base, { name: `Course ${round}` })));
+        expect(groups.map((r) => r.statusCode).sort(), groups.map((r) => r.body).join('\n')).toEqual([201, 409]);
+        const first = groups.find((r) => r.statusCode === 201)!.json();
+        expect(groups.find((r) => r.statusCode === 409)!.json()).toMatchObject({ code: 'DUPLICATE_NAME', id: first.id });
+      }
+    }
+  });
+
   it('updates only the fields given, and answers 404 for an unknown id', async () => {
     const p = await create({ given_name: 'Paul', family_name: 'Martin' });
     const res = await owner.request('PUT', `/api/v1/people/${p.id}`, { family_name: 'Martins' });
@@ -130,6 +158,26 @@ describeEachDatabase('people', (ctx) => {
     expect(past.json().total_records).toBe(body.total_records);
     const bad = await owner.request('GET', `/api/v1/people?filter=${encodeURIComponent('name eq 1')}`);
     expect(bad.json().code).toBe('FILTER_INVALID');
+  });
+
+  it('refuses an OSDI filter date that is not in the calendar or out of range, with a 400 problem', async () => {
+    for (const clause of [
+      "modified_date gt '2026-02-30'",
+      "modified_date gt '-271821-04-20'",
+      "created_date eq '+275760-09-13'",
+      "modified_date lt '2026-01-01T25:00:00Z'",
+      "modified_date ge 'March 7, 2026'",
+    ]) {
+      const res = await owner.request('GET', `/api/v1/people?filter=${encodeURIComponent(clause)}`);
+      expect(res.statusCode, `${clause}: ${res.body}`).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().code).toBe('FILTER_INVALID');
+    }
+    const instant = await owner.request(
+      'GET',
+      `/api/v1/people?filter=${encodeURIComponent("modified_date lt '2999-01-01T10:00:00+02:00'")}`,
+    );
+    expect(instant.statusCode, instant.body).toBe(200);
   });
 
   it('puts the creation and what each edit changed on the timeline, and nothing for an edit that changes nothing', async () => {

@@ -4,10 +4,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
+import { writeOrLoseRace } from '../../db/unique-race.ts';
 import { inTenant, requireActor } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { collection, DateTime, NoContent, PageQuery, problems, Uuid } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX } from './bulk.ts';
+import { assertCampaignWide } from './people.policy.ts';
 import { inScope, type PeopleScope, visibleIds } from './people.repo.ts';
 import { peopleActor } from './people.routes.ts';
 import { IdParams } from './people.schemas.ts';
@@ -34,7 +37,10 @@ const MemberSchema = Type.Object({
   added_date: DateTime,
   _links: Type.Record(Type.String(), Type.Object({ href: Type.String() })),
 });
-const MembersInput = Type.Object({ person_ids: Type.Optional(Type.Array(Uuid, { maxItems: 10000 })), person_id: Type.Optional(Uuid) });
+const MembersInput = Type.Object({
+  person_ids: Type.Optional(Type.Array(Uuid, { description: `At most ${BULK_MAX} ids (else BULK_TOO_LARGE).` })),
+  person_id: Type.Optional(Uuid),
+});
 const MemberParams = Type.Object({ id: Uuid, person_id: Uuid });
 
 /** Tags or lists of the campaign with how many visible people each holds. */
@@ -54,7 +60,22 @@ async function getGroup(trx: Trx, kind: Kind, scope: PeopleScope, id: string) {
   return group;
 }
 
-/** Inserts a tag or list; a name already used answers DUPLICATE_NAME. */
+/** The DUPLICATE_NAME refusal when another tag or list of the campaign has this name (any case), or null. */
+async function nameClash(trx: Trx, kind: Kind, campaignId: string, id: string | null, name: string): Promise<AppError | null> {
+  const clash = await trx
+    .selectFrom(kind)
+    .select('id')
+    .where('campaign_id', '=', campaignId)
+    .where(sql`lower(name)`, '=', name.trim().toLowerCase())
+    .$if(id !== null, (q) => q.where('id', '<>', id as string))
+    .executeTakeFirst();
+  return clash ? new AppError('DUPLICATE_NAME', `A ${kind} named ${name} exists.`, { id: clash.id }) : null;
+}
+
+/**
+ * Inserts or renames a tag or list; a name already used answers DUPLICATE_NAME, also when a
+ * concurrent request took it between the check and the write.
+ */
 async function saveGroup(
   trx: Trx,
   kind: Kind,
@@ -62,43 +83,40 @@ async function saveGroup(
   id: string | null,
   body: { name: string; description?: string | undefined },
 ) {
-  const clash = await trx
-    .selectFrom(kind)
-    .select('id')
-    .where('campaign_id', '=', campaignId)
-    .where(sql`lower(name)`, '=', body.name.trim().toLowerCase())
-    .$if(id !== null, (q) => q.where('id', '<>', id as string))
-    .executeTakeFirst();
-  if (clash) throw new AppError('DUPLICATE_NAME', `A ${kind} named ${body.name} exists.`, { id: clash.id });
+  const clash = await nameClash(trx, kind, campaignId, id, body.name);
+  if (clash) throw clash;
+  const lost = async (): Promise<never> => {
+    throw (await nameClash(trx, kind, campaignId, id, body.name)) ?? new AppError('DUPLICATE_NAME');
+  };
+  const index = kind === 'tag' ? 'tag_name_idx' : 'list_name_idx';
   if (id === null) {
     const newId = uuidv7();
-    await trx
-      .insertInto(kind)
-      .values({ campaign_id: campaignId, id: newId, name: body.name.trim(), description: body.description ?? '' })
-      .execute();
+    await writeOrLoseRace(
+      trx,
+      index,
+      () =>
+        trx
+          .insertInto(kind)
+          .values({ campaign_id: campaignId, id: newId, name: body.name.trim(), description: body.description ?? '' })
+          .execute(),
+      lost,
+    );
     return newId;
   }
-  const r = await trx
-    .updateTable(kind)
-    .set({ name: body.name.trim(), ...(body.description !== undefined ? { description: body.description } : {}) })
-    .where('campaign_id', '=', campaignId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const r = await writeOrLoseRace(
+    trx,
+    index,
+    () =>
+      trx
+        .updateTable(kind)
+        .set({ name: body.name.trim(), ...(body.description !== undefined ? { description: body.description } : {}) })
+        .where('campaign_id', '=', campaignId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    lost,
+  );
   if (Number(r.numUpdatedRows) === 0) throw notFound(kind);
   return id;
-}
-
-/**
- * Tags and lists are shared by the whole campaign: renaming or deleting one changes it for people a
- * referent cannot see. A zone-scoped actor (a referent, or a token limited to zones) may create them
- * and put their people in them, not rename or delete them.
- */
-function assertCampaignWide(actor: { zoneScope: string[] | null }, kind: Kind, action: 'rename' | 'delete'): void {
-  if (actor.zoneScope === null) return;
-  throw new AppError(
-    'GROUP_SHARED',
-    `A ${kind} is shared by the whole campaign: only a campaign-wide role can ${action} it (yours is limited to zones).`,
-  );
 }
 
 /** Registers the CRUD and membership routes of tags (`/tags`, `/taggings`) or lists (`/lists`, `/items`). */
@@ -216,6 +234,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
     app.post(
       `${base}/:id/${members}`,
       {
+        bodyLimit: BULK_BODY_LIMIT,
         schema: {
           tags: tag,
           summary: `Add people to a ${kind} ({person_ids} or {person_id}); 404 when one is not yours to see`,
@@ -228,16 +247,14 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
         const actor = requireActor(request, 'people.write');
         const ids = [...new Set([...(request.body.person_ids ?? []), ...(request.body.person_id ? [request.body.person_id] : [])])];
         if (ids.length === 0) throw new AppError('VALIDATION_FAILED', 'Give person_ids or person_id.');
+        assertBulkSize(ids.length, 'person_ids');
         return inTenant(app, actor, async (trx) => {
           await getGroup(trx, kind, actor, request.params.id);
           const visible = await visibleIds(trx, peopleActor(request, actor), ids);
           if (visible.length !== ids.length) throw notFound('person');
-          const r = await trx
-            .insertInto(m.table)
-            .values(visible.map((person_id) => ({ campaign_id: actor.campaignId, [m.fk]: request.params.id, person_id }) as never))
-            .onConflict((oc) => oc.doNothing())
-            .executeTakeFirst();
-          return { affected: Number(r.numInsertedOrUpdatedRows ?? 0) };
+          return {
+            affected: await addMembers(trx, { kind, campaignId: actor.campaignId, groupId: request.params.id, personIds: visible }),
+          };
         });
       },
     );

@@ -1,10 +1,11 @@
 // Checks a segment definition before it is saved or run: its shape (the TypeBox schema, depth,
-// size), its values (custom field types and choices, date ranges) and its references (tags, lists,
+// size), its values (custom field types and choices, days that exist, date ranges) and its references (tags, lists,
 // zones and custom fields of the campaign). Failures name the bad node with a JSON pointer.
 import { Value } from 'typebox/value';
 import type { Trx } from '../../db/database.ts';
 import type { CustomFieldType } from '../../db/schema.ts';
 import { AppError } from '../../http/problem.ts';
+import { isIsoDate, isIsoDateOrInstant } from '../../lib/dates.ts';
 import {
   customKeyOf,
   isGroup,
@@ -80,11 +81,23 @@ function visit(node: SegmentNode, pointer: string, depth: number, walk: Walk): v
     case 'modified_date':
     case 'birthdate':
     case 'last_consent_date':
+      if (node.cmp === 'within_days') break;
+      for (const [at, value] of typeof node.value === 'string'
+        ? ([[`${pointer}/value`, node.value]] as const)
+        : node.value.map((value, i) => [`${pointer}/value/${i}`, value] as const)) {
+        if (!isIsoDateOrInstant(value)) walk.issues.push({ pointer: at, message: `${value} is not a day or an instant of the calendar.` });
+      }
       if (node.cmp === 'between' && node.value[0]! > node.value[1]!) {
         walk.issues.push({ pointer: `${pointer}/value`, message: 'The start of the range comes after its end.' });
       }
       break;
     case 'activity':
+      for (const key of ['since', 'until'] as const) {
+        const value = node.value[key];
+        if (value !== undefined && !isIsoDateOrInstant(value)) {
+          walk.issues.push({ pointer: `${pointer}/value/${key}`, message: `${value} is not a day or an instant of the calendar.` });
+        }
+      }
       if (node.value.since && node.value.until && node.value.since > node.value.until) {
         walk.issues.push({ pointer: `${pointer}/value/since`, message: '`since` comes after `until`.' });
       }
@@ -109,7 +122,7 @@ export function customIssues(use: CustomUse, field: { type: CustomFieldType; cho
     case 'date':
       if (c.cmp === 'contains')
         return [{ pointer: `${use.pointer}/cmp`, message: `"${use.key}" is a date: use eq, neq, gt, lt or is_empty.` }];
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(String(value)) || Number.isNaN(Date.parse(String(value)))) {
+      if (!isIsoDate(String(value))) {
         return [{ pointer: at, message: `"${use.key}" is a date: write it YYYY-MM-DD.` }];
       }
       return [];

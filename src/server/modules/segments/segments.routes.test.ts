@@ -68,6 +68,29 @@ describeEachDatabase('segments API', (ctx) => {
     expect((await owner.request('GET', `/api/v1/segments/${id}`)).statusCode).toBe(404);
   });
 
+  it('lets a referent save a segment but not rename, redefine or delete one: the campaign shares them', async () => {
+    const shared = (await owner.request('POST', '/api/v1/segments', { name: 'Partagé', definition: militants() })).json();
+    const everyone = { op: 'and', children: [] };
+    for (const res of [
+      await referent.request('PUT', `/api/v1/segments/${shared.id}`, { name: 'Renommé' }),
+      await referent.request('PUT', `/api/v1/segments/${shared.id}`, { definition: everyone }),
+      await referent.request('DELETE', `/api/v1/segments/${shared.id}`),
+    ]) {
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json().code).toBe('GROUP_SHARED');
+    }
+    expect((await owner.request('GET', `/api/v1/segments/${shared.id}`)).json()).toMatchObject({
+      name: 'Partagé',
+      definition: militants(),
+    });
+    const own = await referent.request('POST', '/api/v1/segments', { name: 'Du référent', definition: militants() });
+    expect(own.statusCode, own.body).toBe(201);
+    // The campaign-wide roles still rename, redefine and delete.
+    expect((await owner.request('PUT', `/api/v1/segments/${shared.id}`, { name: 'Renommé', definition: everyone })).statusCode).toBe(200);
+    expect((await owner.request('DELETE', `/api/v1/segments/${shared.id}`)).statusCode).toBe(204);
+    expect((await owner.request('DELETE', `/api/v1/segments/${own.json().id}`)).statusCode).toBe(204);
+  });
+
   it('refuses a definition with an unknown reference, pointing at the node', async () => {
     const res = await owner.request('POST', '/api/v1/segments', {
       name: 'Bad',
@@ -77,6 +100,44 @@ describeEachDatabase('segments API', (ctx) => {
     expect(res.json()).toMatchObject({ code: 'SEGMENT_INVALID', errors: [{ pointer: '/definition/children/0/value' }] });
     const malformed = await owner.request('POST', '/api/v1/segments/count', { definition: { op: 'xor', children: [] } });
     expect(malformed.statusCode).toBe(400);
+  });
+
+  it('refuses days that are not in the calendar when a definition is saved or counted, pointing at the value', async () => {
+    const cases = [
+      { node: { field: 'created_date', cmp: 'gte', value: '2026-02-30' }, pointer: '/definition/children/0/value' },
+      { node: { field: 'birthdate', cmp: 'between', value: ['1990-01-01', '1990-13-01'] }, pointer: '/definition/children/0/value/1' },
+      { node: { field: 'modified_date', cmp: 'lte', value: '2026-01-01T24:30:00Z' }, pointer: '/definition/children/0/value' },
+      {
+        node: { field: 'activity', cmp: 'exists', value: { type: 'petition.signed', since: '2025-02-29' } },
+        pointer: '/definition/children/0/value/since',
+      },
+    ];
+    for (const { node, pointer } of cases) {
+      const definition = { op: 'and', children: [node] };
+      for (const res of [
+        await owner.request('POST', '/api/v1/segments', { name: 'Février', definition }),
+        await owner.request('POST', '/api/v1/segments/count', { definition }),
+      ]) {
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.json()).toMatchObject({ code: 'SEGMENT_INVALID', errors: [{ pointer }] });
+      }
+    }
+    // One saved before this check (written straight to the table) answers the same 400 when used, not 500.
+    const definition = { op: 'and', children: [cases[0]!.node] };
+    const id = crypto.randomUUID();
+    await ctx.database.db
+      .insertInto('segment')
+      .values({ campaign_id: a.id, id, name: 'Ancien', definition: JSON.stringify(definition) })
+      .execute();
+    for (const url of [`/api/v1/segments/${id}/people`, `/api/v1/segments/${id}/export.csv`]) {
+      const res = await owner.request('GET', url);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'SEGMENT_INVALID', errors: [{ pointer: '/definition/children/0/value' }] });
+    }
+    await ctx.database.db.deleteFrom('segment').where('id', '=', id).execute();
+    // A leap day that exists passes.
+    const leap = { op: 'and', children: [{ field: 'created_date', cmp: 'gte', value: '2028-02-29' }] };
+    expect((await owner.request('POST', '/api/v1/segments/count', { definition: leap })).statusCode).toBe(200);
   });
 
   it('counts live, with the SQL time, within the caller zones', async () => {

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { inTenant, requestLimits, requireActor, type TenantActor } from '../../http/auth.ts';
 import { notFound } from '../../http/problem.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, Uuid } from '../../http/schemas.ts';
-import { formatPersonOsdi } from '../people/index.ts';
+import { assertCampaignWide, formatPersonOsdi } from '../people/index.ts';
 import { SegmentDefinitionSchema } from './segment-definition.ts';
 import { type CsvExport, exportPeopleCsv } from './segment-export.ts';
 import * as repo from './segments.repo.ts';
@@ -147,7 +147,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['segments'],
-        summary: 'Rename and/or redefine a segment',
+        summary: 'Rename and/or redefine a segment (campaign-wide roles only: a zone-scoped one gets GROUP_SHARED)',
         params: Type.Object({ id: Uuid }),
         body: Type.Object(
           { name: Type.Optional(Name), definition: Type.Optional(SegmentDefinitionSchema) },
@@ -158,6 +158,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.write');
+      assertCampaignWide(actor, 'segment', request.body.definition === undefined ? 'rename' : 'redefine');
       const row = await inTenant(app, actor, (trx) => service.updateSegment(trx, scopeOf(actor), request.params.id, request.body));
       return segmentDocument(row);
     },
@@ -168,13 +169,14 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['segments'],
-        summary: 'Delete a segment',
+        summary: 'Delete a segment (campaign-wide roles only: a zone-scoped one gets GROUP_SHARED)',
         params: Type.Object({ id: Uuid }),
         response: { 204: NoContent, ...problems(401, 403, 404) },
       },
     },
     async (request, reply) => {
       const actor = requireActor(request, 'people.write');
+      assertCampaignWide(actor, 'segment', 'delete');
       await inTenant(app, actor, (trx) => service.deleteSegment(trx, actor.campaignId, request.params.id));
       return reply.status(204).send(null);
     },

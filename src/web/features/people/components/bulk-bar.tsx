@@ -139,7 +139,7 @@ function BulkModal(props: {
               />
             </>
           )}
-          {bulk.error ? <ErrorAlert error={bulk.error} /> : null}
+          {bulk.error ? <ErrorAlert error={bulk.error} overrides={{ BULK_TOO_LARGE: t('bulkTooLarge') }} /> : null}
           <FormActions onCancel={props.onClose} pending={bulk.isPending} disabled={!ready} submitLabel={t('bulkApply')} />
         </Stack>
       </form>

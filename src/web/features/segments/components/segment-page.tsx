@@ -46,7 +46,8 @@ function SegmentBuilder({ segment }: { segment?: Segment }) {
   const fmt = useFormat();
   const navigate = useNavigate();
   const session = useSession();
-  const canWrite = useCan('people.write');
+  // A saved segment is shared by the whole campaign: a referent uses it, the campaign team changes it.
+  const canWrite = useCan('people.write') && !(segment && session.role === 'referent');
   const canExport = useCan('people.export');
   const [name, setName] = useState(segment?.name ?? '');
   const [root, setRoot] = useState<EditGroup>(() => initialRoot(segment));
@@ -125,6 +126,11 @@ function SegmentBuilder({ segment }: { segment?: Segment }) {
             </Text>
             {count.error ? <ErrorAlert error={count.error} /> : null}
           </Paper>
+          {segment && session.role === 'referent' && (
+            <Text size="sm" c="dimmed">
+              {t('sharedSegment')}
+            </Text>
+          )}
           {canWrite && (
             <Button onClick={onSave} loading={save.isPending} disabled={definition === null}>
               {t('save')}
@@ -135,7 +141,7 @@ function SegmentBuilder({ segment }: { segment?: Segment }) {
               {t('saved')}
             </Text>
           )}
-          {save.error ? <ErrorAlert error={save.error} /> : null}
+          {save.error ? <ErrorAlert error={save.error} overrides={{ GROUP_SHARED: t('sharedSegment') }} /> : null}
           {canExport && (
             <Button variant="default" onClick={() => void onExport()} loading={exporting} disabled={definition === null}>
               {t('exportCsv')}
@@ -158,6 +164,7 @@ function SegmentBuilder({ segment }: { segment?: Segment }) {
           onConfirm={() => remove.mutate(segment.id, { onSuccess: () => navigate('/segments') })}
           loading={remove.isPending}
           error={remove.error}
+          errorOverrides={{ GROUP_SHARED: t('sharedSegment') }}
         >
           {t('deleteText')}
         </ConfirmModal>
