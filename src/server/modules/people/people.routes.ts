@@ -14,6 +14,7 @@ import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.t
 import { getPerson, listPeople, loadRelated, relatedOf, visibleIds } from './people.repo.ts';
 import {
   ConsentInputSchema,
+  ConsentListSchema,
   ConsentSchema,
   IdParams,
   PersonInputSchema,
@@ -58,6 +59,20 @@ const ListQuery = Type.Object({
 });
 
 const BULK_ACTIONS = ['add_tag', 'remove_tag', 'add_to_list', 'remove_from_list', 'move_stage'] as const;
+
+export const BulkBody = Type.Object({
+  person_ids: Type.Optional(Type.Array(Uuid, { maxItems: 10000 })),
+  segment: Type.Optional(
+    Type.Unknown({ description: 'A saved segment id, or a segment definition (see /segments); instead of person_ids.' }),
+  ),
+  action: StringEnum(BULK_ACTIONS),
+  tag_id: Type.Optional(Uuid),
+  list_id: Type.Optional(Uuid),
+  to_stage: Type.Optional(Stage),
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+});
+export const BulkResultSchema = Type.Object({ affected: Type.Integer() });
+export const LadderMoveBody = Type.Object({ to_stage: Stage, reason: Type.String({ minLength: 1, maxLength: 500 }) });
 
 /** Most people one bulk action may touch when chosen by a segment. */
 const BULK_SEGMENT_MAX = 100_000;
@@ -235,7 +250,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['people'],
         summary: "A person's consent ledger, newest first",
         params: IdParams,
-        response: { 200: Type.Object({ items: Type.Array(ConsentSchema) }), ...problems(401, 403, 404) },
+        response: { 200: ConsentListSchema, ...problems(401, 403, 404) },
       },
     },
     async (request) => {
@@ -293,7 +308,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['people'],
         summary: 'Move a person on the ladder by hand, with a reason',
         params: IdParams,
-        body: Type.Object({ to_stage: Stage, reason: Type.String({ minLength: 1, maxLength: 500 }) }),
+        body: LadderMoveBody,
         response: { 200: PersonSchema, ...problems(400, 401, 403, 404) },
       },
     },
@@ -321,18 +336,8 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['people'],
         summary:
           'Bulk action on people chosen by ids or by a segment (a saved segment id or a definition); people outside your scope are left out.',
-        body: Type.Object({
-          person_ids: Type.Optional(Type.Array(Uuid, { maxItems: 10000 })),
-          segment: Type.Optional(
-            Type.Unknown({ description: 'A saved segment id, or a segment definition (see /segments); instead of person_ids.' }),
-          ),
-          action: StringEnum(BULK_ACTIONS),
-          tag_id: Type.Optional(Uuid),
-          list_id: Type.Optional(Uuid),
-          to_stage: Type.Optional(Stage),
-          reason: Type.Optional(Type.String({ maxLength: 500 })),
-        }),
-        response: { 200: Type.Object({ affected: Type.Integer() }), ...problems(400, 401, 403, 404) },
+        body: BulkBody,
+        response: { 200: BulkResultSchema, ...problems(400, 401, 403, 404) },
       },
     },
     async (request) => {

@@ -1,23 +1,11 @@
 // API tokens for integrations: list, scopes, create (secret shown once), revoke.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TokenCreatedSchema, TokenInput, TokenSchema, TokenScopesSchema } from '../../../server/modules/identity/identity.routes.ts';
 import { api } from '../../api/client.ts';
+import type { Page, Shape } from '../../api/shapes.ts';
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  created_by_name: string | null;
-}
-
-export interface TokenScope {
-  id: string;
-  description_fr: string;
-  description_en: string;
-}
+export type ApiToken = Shape<typeof TokenSchema>;
+export type TokenScope = Shape<typeof TokenScopesSchema>['scopes'][number];
 
 const tokensKey = ['api_tokens'] as const;
 
@@ -25,7 +13,7 @@ const tokensKey = ['api_tokens'] as const;
 export function useTokensQuery() {
   return useQuery({
     queryKey: tokensKey,
-    queryFn: ({ signal }) => api.get<{ _embedded: { api_tokens: ApiToken[] } }>('/api/v1/api_tokens', undefined, signal),
+    queryFn: ({ signal }) => api.get<Page<'api_tokens', typeof TokenSchema>>('/api/v1/api_tokens', undefined, signal),
   });
 }
 
@@ -33,7 +21,7 @@ export function useTokensQuery() {
 export function useTokenScopesQuery(enabled = true) {
   return useQuery({
     queryKey: ['api_token_scopes'],
-    queryFn: ({ signal }) => api.get<{ scopes: TokenScope[] }>('/api/v1/api_tokens/scopes', undefined, signal),
+    queryFn: ({ signal }) => api.get<Shape<typeof TokenScopesSchema>>('/api/v1/api_tokens/scopes', undefined, signal),
     enabled,
     staleTime: Number.POSITIVE_INFINITY,
   });
@@ -43,7 +31,7 @@ export function useTokenScopesQuery(enabled = true) {
 export function useCreateToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; scopes: string[] }) => api.post<ApiToken & { token: string }>('/api/v1/api_tokens', input),
+    mutationFn: (input: Shape<typeof TokenInput>) => api.post<Shape<typeof TokenCreatedSchema>>('/api/v1/api_tokens', input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensKey }),
   });
 }
