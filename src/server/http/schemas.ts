@@ -1,5 +1,5 @@
 // Shared TypeBox schemas: the problem document, ids, pagination and HAL collection envelopes.
-import { type TSchema, Type } from 'typebox';
+import { type TArray, type TSchema, Type } from 'typebox';
 
 export const Uuid = Type.String({ format: 'uuid' });
 /** A timestamp: Date objects from the database are serialised as ISO 8601 strings. */
@@ -33,7 +33,9 @@ export const PageQuery = Type.Object({
 });
 
 /** A HAL collection envelope with OSDI paging fields, embedding items under `name`. */
-export function collection<T extends TSchema>(name: string, item: T) {
+export function collection<const N extends string, T extends TSchema>(name: N, item: T) {
+  // The key is typed as given, so the web can derive `_embedded.<name>` from this envelope.
+  const embedded = { [name]: Type.Array(item) } as { [K in N]: TArray<T> };
   return Type.Object({
     total_records: Type.Integer(),
     total_is_lower_bound: Type.Optional(
@@ -43,7 +45,7 @@ export function collection<T extends TSchema>(name: string, item: T) {
     per_page: Type.Optional(Type.Integer()),
     total_pages: Type.Optional(Type.Integer()),
     _links: Type.Optional(Type.Record(Type.String(), Type.Object({ href: Type.String() }))),
-    _embedded: Type.Object({ [name]: Type.Array(item) }),
+    _embedded: Type.Object(embedded),
   });
 }
 

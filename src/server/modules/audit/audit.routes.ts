@@ -5,7 +5,7 @@ import { inTenant, requireActor } from '../../http/auth.ts';
 import { collection, DateTime, Nullable, PageQuery, problems, Uuid } from '../../http/schemas.ts';
 import { listAuditEvents } from './audit.repo.ts';
 
-const AuditEventSchema = Type.Object({
+export const AuditEventSchema = Type.Object({
   id: Uuid,
   at: DateTime,
   action: Type.String(),

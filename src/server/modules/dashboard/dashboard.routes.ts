@@ -9,7 +9,7 @@ import { countLayers, countPeople, countPeopleByZone } from './dashboard.repo.ts
 
 const Stages = Type.Object({ curious: Type.Integer(), sympathizer: Type.Integer(), volunteer: Type.Integer(), activist: Type.Integer() });
 
-const DashboardSchema = Type.Object({
+export const DashboardSchema = Type.Object({
   scope: Type.Union([Type.Literal('campaign'), Type.Literal('zones')]),
   people_total: Type.Integer(),
   new_this_week: Type.Integer(),

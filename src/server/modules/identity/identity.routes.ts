@@ -7,7 +7,7 @@ import { inTenant, requireActor, SESSION_COOKIE } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { actorRef, metaOf } from '../../http/request-meta.ts';
 import { collection, DateTime, NoContent, Nullable, problems, StringEnum, Uuid } from '../../http/schemas.ts';
-import { grantableScopes, tokenScopes } from './identity.policy.ts';
+import { grantableScopes, type TokenScope, tokenScopes } from './identity.policy.ts';
 import * as repo from './identity.repo.ts';
 import * as service from './identity.service.ts';
 
@@ -16,7 +16,7 @@ const RoleSchema = StringEnum(ROLES);
 const Locale = StringEnum(['fr', 'en'] as const);
 const ZoneSummary = Type.Object({ id: Uuid, code: Type.String(), name: Type.String() });
 
-const SessionSchema = Type.Object({
+export const SessionSchema = Type.Object({
   user: Type.Object({ id: Uuid, email: Type.String(), display_name: Type.String(), locale: Locale }),
   csrf_token: Type.String(),
   campaign: Nullable(
@@ -35,7 +35,7 @@ const SessionSchema = Type.Object({
   campaigns: Type.Array(Type.Object({ id: Uuid, slug: Type.String(), name: Type.String(), role: RoleSchema })),
 });
 
-const MemberSchema = Type.Object({
+export const MemberSchema = Type.Object({
   user_id: Uuid,
   email: Type.String(),
   display_name: Type.String(),
@@ -46,7 +46,7 @@ const MemberSchema = Type.Object({
   created_at: DateTime,
 });
 
-const TokenSchema = Type.Object({
+export const TokenSchema = Type.Object({
   id: Uuid,
   name: Type.String(),
   prefix: Type.String(),
@@ -57,6 +57,49 @@ const TokenSchema = Type.Object({
   expires_at: Nullable(DateTime),
   created_by_name: Type.Optional(Nullable(Type.String())),
 });
+
+export const LoginBody = Type.Object({
+  email: Type.String({ minLength: 1, maxLength: 254 }),
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export const ResetRequestBody = Type.Object({ email: Email });
+export const CampaignSwitchBody = Type.Object({ campaign_id: Uuid });
+export const ResetConfirmBody = Type.Object({
+  token: Type.String({ minLength: 10, maxLength: 200 }),
+  password: Type.String({ maxLength: 200 }),
+});
+export const MePatch = Type.Object({
+  locale: Type.Optional(Locale),
+  display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+});
+export const MemberInput = Type.Object({
+  email: Email,
+  display_name: Type.String({ minLength: 1, maxLength: 120 }),
+  role: RoleSchema,
+  zone_ids: Type.Optional(Type.Array(Uuid, { maxItems: 50 })),
+  password: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export const MemberPatch = Type.Object({ role: Type.Optional(RoleSchema), zone_ids: Type.Optional(Type.Array(Uuid, { maxItems: 50 })) });
+/** A created token: the only answer that holds its secret. */
+export const TokenCreatedSchema = Type.Intersect([TokenSchema, Type.Object({ token: Type.String() })]);
+
+/**
+ * The token routes' schemas that name scopes: built when the routes register, since the scopes come
+ * from the list of modules, which imports this file. The web derives its types from the return type.
+ */
+export function tokenScopeSchemas() {
+  const ScopeId = StringEnum(tokenScopes().map((s) => s.id) as TokenScope[]);
+  return {
+    TokenScopesSchema: Type.Object({
+      scopes: Type.Array(Type.Object({ id: ScopeId, description_fr: Type.String(), description_en: Type.String() })),
+    }),
+    TokenInput: Type.Object({
+      name: Type.String({ minLength: 1, maxLength: 120 }),
+      scopes: Type.Array(ScopeId, { minItems: 1, maxItems: 20 }),
+      expires_at: Type.Optional(DateTime),
+    }),
+  };
+}
 
 function sessionCookieOptions(app: FastifyInstance) {
   return {
@@ -101,8 +144,7 @@ async function withZones(app: FastifyInstance, campaignId: string, members: Awai
 }
 
 export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Built when the routes are registered: the scopes come from the list of modules, which imports this file.
-  const ScopeId = StringEnum(tokenScopes().map((s) => s.id));
+  const { TokenScopesSchema, TokenInput } = tokenScopeSchemas();
   const { db } = app.deps.database;
 
   app.post(
@@ -112,10 +154,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Sign in with e-mail and password (opens a cookie session)',
-        body: Type.Object({
-          email: Type.String({ minLength: 1, maxLength: 254 }),
-          password: Type.String({ minLength: 1, maxLength: 200 }),
-        }),
+        body: LoginBody,
         response: { 200: SessionSchema, ...problems(400, 401, 403, 423, 429) },
       },
     },
@@ -158,7 +197,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'E-mail a one-time password reset link (answers 202 whether or not the account exists)',
-        body: Type.Object({ email: Email }),
+        body: ResetRequestBody,
         response: { 202: Type.Object({ status: Type.Literal('accepted') }), ...problems(400, 429) },
       },
     },
@@ -180,7 +219,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with a reset link token; ends every session',
-        body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }), password: Type.String({ maxLength: 200 }) }),
+        body: ResetConfirmBody,
         response: { 204: NoContent, ...problems(400, 429) },
       },
     },
@@ -208,7 +247,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Switch the campaign of this session',
-        body: Type.Object({ campaign_id: Uuid }),
+        body: CampaignSwitchBody,
         response: { 200: SessionSchema, ...problems(401, 404) },
       },
     },
@@ -227,9 +266,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Update my preferences',
-        body: Type.Object({ locale: Type.Optional(Locale), display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })) }),
+        body: MePatch,
         response: {
-          200: Type.Object({ id: Uuid, email: Type.String(), display_name: Type.String(), locale: Locale }),
+          200: SessionSchema.properties.user,
           ...problems(400, 401),
         },
       },
@@ -269,13 +308,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['team'],
         summary: 'Add a member (creates the account and e-mails an invitation when no password is given)',
-        body: Type.Object({
-          email: Email,
-          display_name: Type.String({ minLength: 1, maxLength: 120 }),
-          role: RoleSchema,
-          zone_ids: Type.Optional(Type.Array(Uuid, { maxItems: 50 })),
-          password: Type.Optional(Type.String({ maxLength: 200 })),
-        }),
+        body: MemberInput,
         response: { 201: MemberSchema, ...problems(400, 401, 403, 409) },
       },
     },
@@ -307,7 +340,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['team'],
         summary: "Change a member's role or zones",
         params: Type.Object({ user_id: Uuid }),
-        body: Type.Object({ role: Type.Optional(RoleSchema), zone_ids: Type.Optional(Type.Array(Uuid, { maxItems: 50 })) }),
+        body: MemberPatch,
         response: { 200: MemberSchema, ...problems(400, 401, 403, 404, 409) },
       },
     },
@@ -348,11 +381,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['tokens'],
         summary: 'Scopes you may grant to a token',
-        response: {
-          200: Type.Object({
-            scopes: Type.Array(Type.Object({ id: Type.String(), description_fr: Type.String(), description_en: Type.String() })),
-          }),
-        },
+        response: { 200: TokenScopesSchema },
       },
     },
     async (request) => {
@@ -388,12 +417,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['tokens'],
         summary: 'Create an API token; the secret is in this response only',
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 120 }),
-          scopes: Type.Array(ScopeId, { minItems: 1, maxItems: 20 }),
-          expires_at: Type.Optional(DateTime),
-        }),
-        response: { 201: Type.Intersect([TokenSchema, Type.Object({ token: Type.String() })]), ...problems(400, 401, 403) },
+        body: TokenInput,
+        response: { 201: TokenCreatedSchema, ...problems(400, 401, 403) },
       },
     },
     async (request, reply) => {

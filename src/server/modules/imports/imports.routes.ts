@@ -24,7 +24,7 @@ const FieldSchema = Type.String({
 });
 const MappingSchema = Type.Record(Type.String(), FieldSchema, { description: '{ "<column header>": "<field>" }' });
 
-const PreviewSchema = Type.Object({
+export const PreviewSchema = Type.Object({
   id: Uuid,
   file_name: Type.String(),
   format: StringEnum(['csv', 'xlsx'] as const),
@@ -46,7 +46,7 @@ const PreviewSchema = Type.Object({
   ),
 });
 
-const StartBody = Type.Object({
+export const StartBody = Type.Object({
   mapping: MappingSchema,
   on_duplicate: StringEnum(['update', 'skip'] as const),
   add_tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 20 })),
@@ -65,7 +65,7 @@ const ErrorCodeSchema = Nullable(StringEnum(IMPORT_RUN_ERROR_CODES));
 // Until when the rejected rows can be downloaded (then deleted); null when they cannot.
 const RejectedKeptUntil = Nullable(DateTime);
 
-const StateSchema = Type.Object({
+export const StateSchema = Type.Object({
   id: Uuid,
   file_name: Type.String(),
   format: StringEnum(['csv', 'xlsx'] as const),
@@ -85,10 +85,12 @@ const StateSchema = Type.Object({
   uploaded_at: DateTime,
 });
 
+export const StartedSchema = Type.Object({ job_id: Uuid, import_id: Uuid });
+
 const Params = Type.Object({ id: Uuid });
 
 const Link = Type.Object({ href: Type.String() });
-const HistoryItemSchema = Type.Object({
+export const HistoryItemSchema = Type.Object({
   id: Uuid,
   file_name: Type.String(),
   state: StringEnum(['queued', 'running', 'succeeded', 'failed'] as const),
@@ -214,7 +216,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Validate the mapping and import in the background',
         params: Params,
         body: StartBody,
-        response: { 202: Type.Object({ job_id: Uuid, import_id: Uuid }), ...problems(400, 401, 403, 404, 409, 410) },
+        response: { 202: StartedSchema, ...problems(400, 401, 403, 404, 409, 410) },
       },
     },
     async (request, reply) => {

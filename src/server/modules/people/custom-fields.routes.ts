@@ -10,7 +10,7 @@ import { uuidv7 } from '../../lib/ids.ts';
 import { CUSTOM_FIELD_KEY, listCustomFields } from './custom-fields.ts';
 import { IdParams } from './people.schemas.ts';
 
-const FieldSchema = Type.Object({
+export const FieldSchema = Type.Object({
   id: Uuid,
   key: Type.String(),
   label: Type.String(),
@@ -19,12 +19,18 @@ const FieldSchema = Type.Object({
   position: Type.Integer(),
   created_at: DateTime,
 });
-const FieldInput = Type.Object({
+export const FieldListSchema = Type.Object({ items: Type.Array(FieldSchema) });
+export const FieldInput = Type.Object({
   key: Type.String({ pattern: CUSTOM_FIELD_KEY.source }),
   label: Type.String({ minLength: 1, maxLength: 120 }),
   type: StringEnum(CUSTOM_FIELD_TYPES),
   choices: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 120 }), { maxItems: 200 })),
   position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
+});
+export const FieldUpdate = Type.Object({
+  label: Type.Optional(FieldInput.properties.label),
+  choices: FieldInput.properties.choices,
+  position: FieldInput.properties.position,
 });
 
 function checkChoices(type: string, choices: readonly string[] | undefined): string[] {
@@ -42,7 +48,7 @@ export const customFieldsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Custom fields of the campaign',
-        response: { 200: Type.Object({ items: Type.Array(FieldSchema) }), ...problems(401, 403) },
+        response: { 200: FieldListSchema, ...problems(401, 403) },
       },
     },
     async (request) => {
@@ -94,7 +100,7 @@ export const customFieldsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Reorder the custom fields in one go: the ids given come first, in that order; the others follow as they were',
         body: Type.Object({ ids: Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true }) }),
-        response: { 200: Type.Object({ items: Type.Array(FieldSchema) }), ...problems(400, 401, 403, 404) },
+        response: { 200: FieldListSchema, ...problems(400, 401, 403, 404) },
       },
     },
     async (request) => {
@@ -127,11 +133,7 @@ export const customFieldsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Relabel a custom field, change its choices or position (key and type are fixed)',
         params: IdParams,
-        body: Type.Object({
-          label: Type.Optional(FieldInput.properties.label),
-          choices: FieldInput.properties.choices,
-          position: FieldInput.properties.position,
-        }),
+        body: FieldUpdate,
         response: { 200: FieldSchema, ...problems(400, 401, 403, 404) },
       },
     },

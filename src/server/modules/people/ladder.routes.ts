@@ -22,18 +22,50 @@ const RuleSchema = Type.Object({
   description: Type.String(),
   enabled: Type.Boolean(),
 });
-const LadderSchema = Type.Object({ stages: Type.Array(StageLabelSchema), rules: Type.Array(RuleSchema), default_rules: Type.Boolean() });
+export const LadderSchema = Type.Object({
+  stages: Type.Array(StageLabelSchema),
+  rules: Type.Array(RuleSchema),
+  default_rules: Type.Boolean(),
+});
 const StageCounts = Type.Object({
   curious: Type.Integer(),
   sympathizer: Type.Integer(),
   volunteer: Type.Integer(),
   activist: Type.Integer(),
 });
-const FunnelWeek = Type.Object({
+export const FunnelWeekSchema = Type.Object({
   week: Type.String(),
   start: Type.String(),
   stages: StageCounts,
   conversions: Type.Array(Type.Object({ from: Type.Union([Stage, Type.Null()]), to: Stage, count: Type.Integer() })),
+});
+export const FunnelSchema = Type.Object({
+  weeks: Type.Array(FunnelWeekSchema),
+  zones: Type.Array(Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), weeks: Type.Array(FunnelWeekSchema) })),
+});
+export const LadderInputSchema = Type.Object({
+  stages: Type.Optional(
+    Type.Array(
+      Type.Object({
+        stage: Stage,
+        label_fr: Type.String({ minLength: 1, maxLength: 60 }),
+        label_en: Type.String({ minLength: 1, maxLength: 60 }),
+      }),
+      { maxItems: 4 },
+    ),
+  ),
+  rules: Type.Optional(
+    Type.Array(
+      Type.Object({
+        id: Type.Optional(Uuid),
+        to_stage: ToStage,
+        conditions: Type.Array(Condition, { minItems: 1, maxItems: 10 }),
+        description: Type.Optional(Type.String({ maxLength: 300 })),
+        enabled: Type.Optional(Type.Boolean()),
+      }),
+      { maxItems: 50 },
+    ),
+  ),
 });
 
 export const ladderRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -58,30 +90,7 @@ export const ladderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Edit stage labels and/or replace the promotion rules (rules: [] returns to the default rules)',
-        body: Type.Object({
-          stages: Type.Optional(
-            Type.Array(
-              Type.Object({
-                stage: Stage,
-                label_fr: Type.String({ minLength: 1, maxLength: 60 }),
-                label_en: Type.String({ minLength: 1, maxLength: 60 }),
-              }),
-              { maxItems: 4 },
-            ),
-          ),
-          rules: Type.Optional(
-            Type.Array(
-              Type.Object({
-                id: Type.Optional(Uuid),
-                to_stage: ToStage,
-                conditions: Type.Array(Condition, { minItems: 1, maxItems: 10 }),
-                description: Type.Optional(Type.String({ maxLength: 300 })),
-                enabled: Type.Optional(Type.Boolean()),
-              }),
-              { maxItems: 50 },
-            ),
-          ),
-        }),
+        body: LadderInputSchema,
         response: { 200: LadderSchema, ...problems(400, 401, 403) },
       },
     },
@@ -106,10 +115,7 @@ export const ladderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'People per stage at the end of each ISO week, conversions per week, per arrondissement (zones of the top layer)',
         querystring: Type.Object({ weeks: Type.Integer({ minimum: 1, maximum: 104, default: 12 }), zone_id: Type.Optional(Uuid) }),
         response: {
-          200: Type.Object({
-            weeks: Type.Array(FunnelWeek),
-            zones: Type.Array(Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), weeks: Type.Array(FunnelWeek) })),
-          }),
+          200: FunnelSchema,
           ...problems(400, 401, 403, 404),
         },
       },

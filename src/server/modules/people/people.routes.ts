@@ -16,6 +16,7 @@ import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.t
 import { getPerson, listPeople, loadRelated, relatedOf, visibleIds } from './people.repo.ts';
 import {
   ConsentInputSchema,
+  ConsentListSchema,
   ConsentSchema,
   IdParams,
   PersonInputSchema,
@@ -50,6 +51,20 @@ const ListQuery = Type.Object({
 });
 
 const BULK_ACTIONS = ['add_tag', 'remove_tag', 'add_to_list', 'remove_from_list', 'move_stage'] as const;
+
+export const BulkBody = Type.Object({
+  person_ids: Type.Optional(Type.Array(Uuid, { description: `At most ${BULK_MAX} ids (else BULK_TOO_LARGE).` })),
+  segment: Type.Optional(
+    Type.Unknown({ description: 'A saved segment id, or a segment definition (see /segments); instead of person_ids.' }),
+  ),
+  action: StringEnum(BULK_ACTIONS),
+  tag_id: Type.Optional(Uuid),
+  list_id: Type.Optional(Uuid),
+  to_stage: Type.Optional(Stage),
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+});
+export const BulkResultSchema = Type.Object({ affected: Type.Integer() });
+export const LadderMoveBody = Type.Object({ to_stage: Stage, reason: Type.String({ minLength: 1, maxLength: 500 }) });
 
 /** Ids of the people a segment selects (a saved segment id or a definition), within the actor's scope. */
 async function segmentMembers(trx: Trx, actor: TenantActor, segment: unknown): Promise<string[]> {
@@ -222,7 +237,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['people'],
         summary: "A person's consent ledger, newest first",
         params: IdParams,
-        response: { 200: Type.Object({ items: Type.Array(ConsentSchema) }), ...problems(401, 403, 404) },
+        response: { 200: ConsentListSchema, ...problems(401, 403, 404) },
       },
     },
     async (request) => {
@@ -280,7 +295,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['people'],
         summary: 'Move a person on the ladder by hand, with a reason',
         params: IdParams,
-        body: Type.Object({ to_stage: Stage, reason: Type.String({ minLength: 1, maxLength: 500 }) }),
+        body: LadderMoveBody,
         response: { 200: PersonSchema, ...problems(400, 401, 403, 404) },
       },
     },
@@ -308,18 +323,8 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['people'],
         summary: `Bulk action on people chosen by ids or by a segment (a saved segment id or a definition), at most ${BULK_MAX} people (else BULK_TOO_LARGE); people outside your scope are left out.`,
-        body: Type.Object({
-          person_ids: Type.Optional(Type.Array(Uuid, { description: `At most ${BULK_MAX} ids (else BULK_TOO_LARGE).` })),
-          segment: Type.Optional(
-            Type.Unknown({ description: 'A saved segment id, or a segment definition (see /segments); instead of person_ids.' }),
-          ),
-          action: StringEnum(BULK_ACTIONS),
-          tag_id: Type.Optional(Uuid),
-          list_id: Type.Optional(Uuid),
-          to_stage: Type.Optional(Stage),
-          reason: Type.Optional(Type.String({ maxLength: 500 })),
-        }),
-        response: { 200: Type.Object({ affected: Type.Integer() }), ...problems(400, 401, 403, 404) },
+        body: BulkBody,
+        response: { 200: BulkResultSchema, ...problems(400, 401, 403, 404) },
       },
     },
     async (request) => {

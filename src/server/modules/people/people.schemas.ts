@@ -99,6 +99,8 @@ export const ConsentSchema = Type.Object({
   actor_label: Type.String(),
 });
 
+export const ConsentListSchema = Type.Object({ items: Type.Array(ConsentSchema) });
+
 export const ConsentInputSchema = Type.Object({
   channel: Channel,
   status: StringEnum(['given', 'withdrawn'] as const),

@@ -12,6 +12,10 @@ import { peopleActor } from './people.routes.ts';
 import { IdParams } from './people.schemas.ts';
 import { anonymizePeople, exportPersonData, personExportCsv } from './rights.ts';
 
+export const DuplicatePairSchema = Type.Object({ a: Uuid, b: Uuid, reasons: Type.Array(Type.String()), score: Type.Number() });
+export const MergeBody = Type.Object({ keep_id: Uuid, merge_id: Uuid });
+export const MergedSchema = Type.Object({ merge_id: Uuid, undo_until: DateTime });
+
 const audit = (
   actor: { campaignId: string; userId: string | null; tokenId: string | null; label: string },
   ip: string | null,
@@ -88,7 +92,7 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Likely duplicate pairs: same e-mail, same phone, or similar name at the same address',
         querystring: PageQuery,
         response: {
-          200: collection('relais:duplicates', Type.Object({ a: Uuid, b: Uuid, reasons: Type.Array(Type.String()), score: Type.Number() })),
+          200: collection('relais:duplicates', DuplicatePairSchema),
           ...problems(401, 403),
         },
       },
@@ -115,8 +119,8 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['people'],
         summary: 'Merge merge_id into keep_id (every activity, consent, tag, list moves); undoable for 24 h',
-        body: Type.Object({ keep_id: Uuid, merge_id: Uuid }),
-        response: { 200: Type.Object({ merge_id: Uuid, undo_until: DateTime }), ...problems(400, 401, 403, 404, 409) },
+        body: MergeBody,
+        response: { 200: MergedSchema, ...problems(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {

@@ -21,14 +21,15 @@ const MEMBER = {
   list: { table: 'list_member', fk: 'list_id', at: 'added_at' },
 } as const;
 
-const GroupSchema = Type.Object({
+export const GroupSchema = Type.Object({
   id: Uuid,
   name: Type.String(),
   description: Type.String(),
   people_count: Type.Integer(),
   created_at: DateTime,
 });
-const GroupInput = Type.Object({
+export const GroupListSchema = Type.Object({ items: Type.Array(GroupSchema) });
+export const GroupInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 80 }),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
 });
@@ -130,7 +131,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
         schema: {
           tags: tag,
           summary: `${kind}s with people_count`,
-          response: { 200: Type.Object({ items: Type.Array(GroupSchema) }), ...problems(401, 403) },
+          response: { 200: GroupListSchema, ...problems(401, 403) },
         },
       },
       async (request) => {

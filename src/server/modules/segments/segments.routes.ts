@@ -14,7 +14,7 @@ import * as service from './segments.service.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 120 });
 
-const SegmentSchema = Type.Object({
+export const SegmentSchema = Type.Object({
   id: Uuid,
   name: Type.String(),
   definition: Type.Unknown({ description: 'The segment definition (see POST /segments)' }),
@@ -23,6 +23,8 @@ const SegmentSchema = Type.Object({
   updated_at: DateTime,
   _links: Type.Record(Type.String(), Type.Object({ href: Type.String() })),
 });
+
+export const SegmentCountSchema = Type.Object({ count: Type.Integer(), sql_ms: Type.Number() });
 
 // The people module owns the full OSDI person schema; members are its documents.
 const PersonDocument = Type.Object({ id: Uuid, given_name: Type.String(), family_name: Type.String() }, { additionalProperties: true });
@@ -115,7 +117,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['segments'],
         summary: 'Live count of a definition while it is edited, with the SQL time',
         body: Type.Object({ definition: SegmentDefinitionSchema }, { additionalProperties: false }),
-        response: { 200: Type.Object({ count: Type.Integer(), sql_ms: Type.Number() }), ...problems(400, 401, 403) },
+        response: { 200: SegmentCountSchema, ...problems(400, 401, 403) },
       },
     },
     async (request) => {

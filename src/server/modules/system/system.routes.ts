@@ -22,6 +22,14 @@ const COLLECTIONS: Record<string, string> = {
   'relais:ladder': '/api/v1/ladder',
   'relais:segments': '/api/v1/segments',
 };
+/** The development outbox: whether it is in use, and the e-mails it caught. */
+export const OutboxSchema = Type.Intersect([
+  Type.Object({ enabled: Type.Boolean() }),
+  collection(
+    'messages',
+    Type.Object({ id: Uuid, to_address: Type.String(), subject: Type.String(), text_body: Type.String(), created_at: DateTime }),
+  ),
+]);
 
 export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -63,13 +71,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['system'],
         summary: 'Development outbox: e-mails captured when no SMTP relay is configured',
         response: {
-          200: Type.Intersect([
-            Type.Object({ enabled: Type.Boolean() }),
-            collection(
-              'messages',
-              Type.Object({ id: Uuid, to_address: Type.String(), subject: Type.String(), text_body: Type.String(), created_at: DateTime }),
-            ),
-          ]),
+          200: OutboxSchema,
           ...problems(401, 403),
         },
       },

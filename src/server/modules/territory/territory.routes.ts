@@ -5,7 +5,7 @@ import { inTenant, requireActor } from '../../http/auth.ts';
 import { collection, Nullable, problems, Uuid } from '../../http/schemas.ts';
 import { listLayers, listZones } from './territory.repo.ts';
 
-const LayerSchema = Type.Object({
+export const LayerSchema = Type.Object({
   id: Uuid,
   code: Type.String(),
   name: Type.String(),
@@ -14,7 +14,7 @@ const LayerSchema = Type.Object({
   zones_count: Type.Integer(),
 });
 
-const ZoneSchema = Type.Object({
+export const ZoneSchema = Type.Object({
   id: Uuid,
   code: Type.String(),
   name: Type.String(),

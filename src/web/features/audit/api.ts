@@ -1,25 +1,11 @@
 // The audit log: who did what, when, from where.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { AuditEventSchema } from '../../../server/modules/audit/audit.routes.ts';
 import { api } from '../../api/client.ts';
+import type { Page, Shape } from '../../api/shapes.ts';
 
-export interface AuditEvent {
-  id: string;
-  at: string;
-  action: string;
-  actor_label: string | null;
-  target_type: string | null;
-  target_id: string | null;
-  ip: string | null;
-  details: Record<string, unknown> | null;
-}
-
-export interface AuditPage {
-  page: number;
-  per_page: number;
-  total_pages: number;
-  total_records: number;
-  _embedded: { audit_events: AuditEvent[] };
-}
+export type AuditEvent = Shape<typeof AuditEventSchema>;
+export type AuditPage = Page<'audit_events', typeof AuditEventSchema>;
 
 export const AUDIT_PAGE_SIZE = 50;
 

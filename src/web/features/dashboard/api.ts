@@ -1,31 +1,15 @@
 // The dashboard figures: people on the ladder, per zone, and recent jobs.
 import { useQuery } from '@tanstack/react-query';
+import type { DashboardSchema } from '../../../server/modules/dashboard/dashboard.routes.ts';
+import type { Stage as StageSchema } from '../../../server/modules/people/people.schemas.ts';
 import { api } from '../../api/client.ts';
-import type { Job } from '../jobs/api.ts';
+import type { Shape } from '../../api/shapes.ts';
 
-export type Stage = 'curious' | 'sympathizer' | 'volunteer' | 'activist';
+export type Stage = Shape<typeof StageSchema>;
 export const STAGES: readonly Stage[] = ['curious', 'sympathizer', 'volunteer', 'activist'];
-export type ByStage = Record<Stage, number>;
-
-export interface DashboardZone {
-  id: string;
-  code: string;
-  name: string;
-  people_total: number;
-  by_stage: ByStage;
-}
-
-export interface Dashboard {
-  scope: 'campaign' | 'zones';
-  people_total: number;
-  new_this_week: number;
-  by_stage: ByStage;
-  /** The campaign's names of the stages (renamable in the settings). */
-  stages: { stage: Stage; label_fr: string; label_en: string }[];
-  zones: DashboardZone[];
-  layers: { code: string; name: string; zones_count: number }[];
-  recent_jobs: Job[];
-}
+export type Dashboard = Shape<typeof DashboardSchema>;
+export type ByStage = Shape<typeof DashboardSchema>['by_stage'];
+export type DashboardZone = Shape<typeof DashboardSchema>['zones'][number];
 
 /** The dashboard of the current campaign (scoped by the server to a referent's zones). */
 export function useDashboardQuery(enabled = true) {

@@ -1,91 +1,27 @@
 // Imports of people from CSV/XLSX: upload and analysis, start with a mapping, progress, rejected rows,
 // and the history of the campaign's imports. The fields a column can map to come from the server.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  HistoryItemSchema,
+  PreviewSchema,
+  StartBody,
+  StartedSchema,
+  StateSchema,
+} from '../../../server/modules/imports/imports.routes.ts';
 import { api } from '../../api/client.ts';
+import type { Page, Shape } from '../../api/shapes.ts';
 import { postForm } from '../people/download.ts';
 
-/** A value a column can be mapped to, as the server lists it in the upload answer. */
-export interface ImportFieldOption {
-  /** `given_name`, `email`…, `custom:<key>` or `ignore`. */
-  field: string;
-  /** The custom field's label; null for the person fields (named by the messages). */
-  label: string | null;
-  /** Several columns may map to it. */
-  repeatable: boolean;
-  /** Matches rows to people: a mapping needs one such column. */
-  identifies: boolean;
-}
-
-export interface ImportAnalysis {
-  id: string;
-  file_name: string;
-  format: 'csv' | 'xlsx';
-  encoding: string | null;
-  delimiter: string | null;
-  headers: string[];
-  preview: string[][];
-  row_count_estimate: number | null;
-  suggested_mapping: Record<string, string>;
-  remembered: boolean;
-  fields: ImportFieldOption[];
-}
-
-export interface ImportStart {
-  mapping: Record<string, string>;
-  on_duplicate: 'update' | 'skip';
-  add_tags?: string[];
-  add_list_id?: string;
-  consent?: { channels: string[]; proof_text: string };
-}
-
-export type ImportRunState = 'queued' | 'running' | 'succeeded' | 'failed';
-
-export interface ImportCounts {
-  created: number;
-  updated: number;
-  skipped: number;
-  rejected: number;
-}
-
-export interface ImportState extends ImportCounts {
-  id: string;
-  file_name: string;
-  state: 'uploaded' | ImportRunState;
-  job_id: string | null;
-  done: number;
-  total: number | null;
-  message: string;
-  error: string | null;
-  /** A stable code of the failure (an interrupted run), to show in the reader's language. */
-  error_code: string | null;
-  uploaded_at: string;
-}
-
-export interface ImportHistoryItem extends ImportCounts {
-  id: string;
-  file_name: string;
-  state: ImportRunState;
-  job_id: string;
-  imported_by: string;
-  on_duplicate: 'update' | 'skip';
-  started_at: string;
-  finished_at: string | null;
-  done: number;
-  total: number | null;
-  error: string | null;
-  error_code: string | null;
-  /** Until when the rejected rows can be downloaded (then the retention deletes them). */
-  rejected_kept_until: string | null;
-  _links: { self: { href: string }; 'relais:rejected'?: { href: string } };
-}
-
-export interface ImportHistoryPage {
-  total_records: number;
-  page: number;
-  per_page: number;
-  total_pages: number;
-  _embedded: { imports: ImportHistoryItem[] };
-}
+/** What the server detected in an uploaded file, and the values a column can be mapped to. */
+export type ImportAnalysis = Shape<typeof PreviewSchema>;
+export type ImportFieldOption = ImportAnalysis['fields'][number];
+export type ImportStart = Shape<typeof StartBody>;
+/** The state, progress and counts of one import (`error_code`: an interrupted run, said in the reader's language). */
+export type ImportState = Shape<typeof StateSchema>;
+export type ImportHistoryItem = Shape<typeof HistoryItemSchema>;
+export type ImportRunState = ImportHistoryItem['state'];
+export type ImportCounts = Pick<ImportHistoryItem, 'created' | 'updated' | 'skipped' | 'rejected'>;
+export type ImportHistoryPage = Page<'imports', typeof HistoryItemSchema>;
 
 export const HISTORY_PAGE_SIZE = 10;
 const HISTORY_KEY = 'import-history';
@@ -106,7 +42,7 @@ export function useStartImport(id: string | undefined) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (input: ImportStart) =>
-      api.post<{ job_id: string; import_id: string }>(`/api/v1/imports/${encodeURIComponent(id ?? '')}/start`, input),
+      api.post<Shape<typeof StartedSchema>>(`/api/v1/imports/${encodeURIComponent(id ?? '')}/start`, input),
     onSuccess: () => client.invalidateQueries({ queryKey: [HISTORY_KEY] }),
   });
 }

@@ -1,22 +1,12 @@
 // Background jobs (imports, sends, exports…) and their progress.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { JobSchema } from '../../../server/modules/jobs/jobs.routes.ts';
 import { api } from '../../api/client.ts';
+import type { Page, Shape } from '../../api/shapes.ts';
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
-
-export interface Job {
-  id: string;
-  kind: string;
-  state: JobState;
-  done: number;
-  total: number;
-  message: string | null;
-  error: string | null;
-  result: unknown;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
+export type Job = Shape<typeof JobSchema>;
+export type JobState = Shape<typeof JobSchema>['state'];
+type JobsPage = Page<'jobs', typeof JobSchema>;
 
 /** True while a job may still move (queued or running). */
 export function isActive(job: Job): boolean {
@@ -29,7 +19,7 @@ export const jobsKey = ['jobs'] as const;
 export function useJobsQuery() {
   return useQuery({
     queryKey: jobsKey,
-    queryFn: ({ signal }) => api.get<{ _embedded: { jobs: Job[] } }>('/api/v1/jobs', undefined, signal),
+    queryFn: ({ signal }) => api.get<JobsPage>('/api/v1/jobs', undefined, signal),
     refetchInterval: (query) => (query.state.data?._embedded.jobs.some(isActive) ? 1000 : false),
   });
 }
@@ -40,8 +30,8 @@ export function useStartDemoJob() {
   return useMutation({
     mutationFn: (steps: number = 20) => api.post<Job>('/api/v1/jobs/demo', { steps }),
     onSuccess: (job) => {
-      queryClient.setQueryData<{ _embedded: { jobs: Job[] } }>(jobsKey, (old) =>
-        old ? { _embedded: { jobs: [job, ...old._embedded.jobs.filter((j) => j.id !== job.id)] } } : old,
+      queryClient.setQueryData<JobsPage>(jobsKey, (old) =>
+        old ? { ...old, _embedded: { jobs: [job, ...old._embedded.jobs.filter((j) => j.id !== job.id)] } } : old,
       );
       void queryClient.invalidateQueries({ queryKey: jobsKey });
       void queryClient.invalidateQueries({ queryKey: ['dashboard'] });

@@ -1,19 +1,11 @@
 // The ladder funnel report: people per stage at the end of each week, conversions, per arrondissement.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { FunnelSchema, FunnelWeekSchema } from '../../../server/modules/people/ladder.routes.ts';
 import { api } from '../../api/client.ts';
-import type { ByStage, Stage } from '../dashboard/api.ts';
+import type { Shape } from '../../api/shapes.ts';
 
-export interface FunnelWeek {
-  week: string;
-  start: string;
-  stages: ByStage;
-  conversions: { from: Stage | null; to: Stage; count: number }[];
-}
-
-export interface FunnelReport {
-  weeks: FunnelWeek[];
-  zones: { id: string; code: string; name: string; weeks: FunnelWeek[] }[];
-}
+export type FunnelWeek = Shape<typeof FunnelWeekSchema>;
+export type FunnelReport = Shape<typeof FunnelSchema>;
 
 /** The funnel over `weeks` weeks, for the whole scope or one zone. */
 export function useFunnelQuery(weeks: number, zoneId: string | null) {

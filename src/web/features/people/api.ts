@@ -1,81 +1,53 @@
 // The supporter base: people (OSDI), their consents, ladder moves, timeline, tags, lists, rights, duplicates.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { FieldListSchema, FieldSchema } from '../../../server/modules/people/custom-fields.routes.ts';
+import type { CustomValueProblem } from '../../../server/modules/people/custom-fields.ts';
+import type { LadderSchema } from '../../../server/modules/people/ladder.routes.ts';
+import type { BulkBody, BulkResultSchema, LadderMoveBody } from '../../../server/modules/people/people.routes.ts';
+import type {
+  Channel as ChannelSchema,
+  ConsentInputSchema,
+  ConsentListSchema,
+  ConsentSchema,
+  PersonInputSchema,
+  PersonSchema,
+  TimelineItemSchema,
+} from '../../../server/modules/people/people.schemas.ts';
+import type { DuplicatePairSchema, MergeBody, MergedSchema } from '../../../server/modules/people/rights.routes.ts';
+import type { GroupListSchema, GroupSchema } from '../../../server/modules/people/tags.routes.ts';
 import { api, isApiError } from '../../api/client.ts';
+import type { Page, Shape } from '../../api/shapes.ts';
 import type { Stage } from '../dashboard/api.ts';
 
 export type { Stage } from '../dashboard/api.ts';
 export { STAGES } from '../dashboard/api.ts';
+export type { CustomValueProblem };
 
-export type Channel = 'email' | 'sms' | 'phone' | 'post';
+export type Channel = Shape<typeof ChannelSchema>;
 export const CHANNELS: readonly Channel[] = ['email', 'sms', 'phone', 'post'];
 
-export interface PersonZone {
-  id: string;
-  code: string;
-  name: string;
-  layer: string;
-}
+/** A person as the API sends it (OSDI). */
+export type Person = Shape<typeof PersonSchema>;
+/** What creating or editing a person takes (only the fields given change). */
+export type PersonInput = Shape<typeof PersonInputSchema>;
+export type PostalAddress = Person['postal_addresses'][number];
+export type PersonZone = Person['zones'][number];
+/** A tag or a list of the campaign, with how many people (visible to the actor) carry it. */
+export type Group = Shape<typeof GroupSchema>;
+/** One line of a person's timeline (activity, ladder move, consent, tagging); the details are in `data`. */
+export type Activity = Shape<typeof TimelineItemSchema>;
+export type ConsentEntry = Shape<typeof ConsentSchema>;
+export type CustomField = Shape<typeof FieldSchema>;
+/** The stage labels (and promotion rules) as the campaign set them. */
+export type Ladder = Shape<typeof LadderSchema>;
+/** Two people likely to be one (by id: the screen loads them). */
+export type DuplicatePair = Shape<typeof DuplicatePairSchema>;
+export type BulkInput = Shape<typeof BulkBody>;
+export type BulkAction = BulkInput['action'];
 
-export interface Named {
-  id: string;
-  name: string;
-  people_count?: number;
-}
-
-export interface PostalAddress {
-  address_lines?: string[];
-  locality?: string;
-  region?: string;
-  postal_code?: string;
-  country?: string;
-  location?: { latitude: number; longitude: number } | null;
-}
-
-export interface Person {
-  id: string;
-  given_name: string;
-  family_name: string;
-  additional_name?: string;
-  email_addresses: { address: string; primary?: boolean; status?: string }[];
-  phone_numbers: { number: string; primary?: boolean; number_type?: string }[];
-  postal_addresses: PostalAddress[];
-  languages_spoken?: string[];
-  custom_fields?: Record<string, unknown>;
-  birthdate?: string | null;
-  gender?: string | null;
-  ladder_stage: Stage;
-  consents?: Partial<Record<Channel, boolean>>;
-  zones?: PersonZone[];
-  tags?: Named[];
-  lists?: Named[];
-  source?: string | null;
-  /** Erased (GDPR): the record can no longer be edited. */
-  anonymized?: boolean;
-  created_date: string;
-  modified_date: string;
-}
-
-/** An OSDI/HAL collection: the items are the one array under `_embedded`, whatever its key. */
-export interface Collection {
-  total_records?: number;
-  /** A broad search stopped counting: there are at least total_records. */
-  total_is_lower_bound?: boolean;
-  total_pages?: number;
-  page?: number;
-  per_page?: number;
-  _embedded?: Record<string, unknown>;
-}
-
-/** The items of a collection: the body if an array, else its `items`, else the first array under `_embedded`. */
-export function itemsOf<T>(body: unknown): T[] {
-  if (Array.isArray(body)) return body as T[];
-  const items = (body as { items?: unknown } | undefined)?.items;
-  if (Array.isArray(items)) return items as T[];
-  const embedded = (body as Collection | undefined)?._embedded;
-  if (embedded) {
-    for (const value of Object.values(embedded)) if (Array.isArray(value)) return value as T[];
-  }
-  return [];
+/** The items of a HAL collection page: the one array under `_embedded`. */
+export function itemsOf<T>(page: { _embedded: Record<string, T[]> } | undefined): T[] {
+  return page ? (Object.values(page._embedded)[0] ?? []) : [];
 }
 
 export interface PeopleFilters {
@@ -110,7 +82,7 @@ export function peoplePageQuery(filters: PeopleFilters, page: number) {
   return {
     queryKey: ['people', 'list', filters, page] as const,
     queryFn: ({ signal }: { signal: AbortSignal }) =>
-      api.get<Collection>(
+      api.get<Page<'osdi:people', typeof PersonSchema>>(
         '/api/v1/people',
         {
           page,
@@ -146,44 +118,26 @@ export function usePersonQuery(id: string, enabled = true) {
   });
 }
 
-export interface Activity {
-  id?: string;
-  at?: string;
-  date?: string;
-  type: string;
-  kind?: string;
-  ref_type?: string | null;
-  ref_id?: string | null;
-  data?: Record<string, unknown> | null;
-  actor_label?: string;
-  from_stage?: string | null;
-  to_stage?: string | null;
-  reason?: string | null;
-}
-
 /** The timeline of a person (activities, ladder moves, consents, tags), newest first. */
 export function useActivitiesQuery(id: string) {
   return useQuery({
     queryKey: ['people', 'activities', id],
-    queryFn: ({ signal }) => api.get<Collection>(`/api/v1/people/${encodeURIComponent(id)}/activities`, { per_page: 200 }, signal),
+    queryFn: ({ signal }) =>
+      api.get<Page<'relais:timeline', typeof TimelineItemSchema>>(
+        `/api/v1/people/${encodeURIComponent(id)}/activities`,
+        { per_page: 200 },
+        signal,
+      ),
   });
-}
-
-export interface ConsentEntry {
-  id?: string;
-  channel: Channel;
-  status: 'given' | 'withdrawn';
-  at: string;
-  source: string;
-  proof?: Record<string, unknown> | null;
-  actor_label?: string;
 }
 
 /** The consent ledger of a person. */
 export function useConsentsQuery(id: string) {
   return useQuery({
     queryKey: ['people', 'consents', id],
-    queryFn: ({ signal }) => api.get<Collection>(`/api/v1/people/${encodeURIComponent(id)}/consents`, undefined, signal),
+    queryFn: ({ signal }) =>
+      api.get<Shape<typeof ConsentListSchema>>(`/api/v1/people/${encodeURIComponent(id)}/consents`, undefined, signal),
+    select: (body) => body.items,
   });
 }
 
@@ -196,7 +150,7 @@ function useInvalidatePeople() {
 export function useUpdatePerson(id: string) {
   const invalidate = useInvalidatePeople();
   return useMutation({
-    mutationFn: (patch: Partial<Person>) => api.put<Person>(`/api/v1/people/${encodeURIComponent(id)}`, patch),
+    mutationFn: (patch: PersonInput) => api.put<Person>(`/api/v1/people/${encodeURIComponent(id)}`, patch),
     onSuccess: invalidate,
   });
 }
@@ -205,7 +159,7 @@ export function useUpdatePerson(id: string) {
 export function useRecordConsent(id: string) {
   const invalidate = useInvalidatePeople();
   return useMutation({
-    mutationFn: (input: { channel: Channel; status: 'given' | 'withdrawn'; source: string; proof: Record<string, unknown> }) =>
+    mutationFn: (input: Shape<typeof ConsentInputSchema>) =>
       api.post<ConsentEntry>(`/api/v1/people/${encodeURIComponent(id)}/consents`, input),
     onSuccess: invalidate,
   });
@@ -215,7 +169,7 @@ export function useRecordConsent(id: string) {
 export function useMoveStage(id: string) {
   const invalidate = useInvalidatePeople();
   return useMutation({
-    mutationFn: (input: { to_stage: Stage; reason: string }) => api.post<unknown>(`/api/v1/people/${encodeURIComponent(id)}/ladder`, input),
+    mutationFn: (input: Shape<typeof LadderMoveBody>) => api.post<Person>(`/api/v1/people/${encodeURIComponent(id)}/ladder`, input),
     onSuccess: invalidate,
   });
 }
@@ -229,23 +183,11 @@ export function useErasePerson(id: string) {
   });
 }
 
-export type BulkAction = 'add_tag' | 'remove_tag' | 'add_to_list' | 'remove_from_list' | 'move_stage';
-
-export interface BulkInput {
-  person_ids?: string[];
-  segment?: unknown;
-  action: BulkAction;
-  tag_id?: string;
-  list_id?: string;
-  to_stage?: Stage;
-  reason?: string;
-}
-
 /** Applies one action to many people (ids, or a segment definition). */
 export function useBulkAction() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: BulkInput) => api.post<{ affected: number }>('/api/v1/people/bulk', input),
+    mutationFn: (input: BulkInput) => api.post<Shape<typeof BulkResultSchema>>('/api/v1/people/bulk', input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['people'] }),
   });
 }
@@ -254,8 +196,8 @@ export function useBulkAction() {
 export function useTagsQuery() {
   return useQuery({
     queryKey: ['tags'],
-    queryFn: ({ signal }) => api.get<Collection>('/api/v1/tags', { per_page: 500 }, signal),
-    select: (body) => itemsOf<Named>(body),
+    queryFn: ({ signal }) => api.get<Shape<typeof GroupListSchema>>('/api/v1/tags', undefined, signal),
+    select: (body) => body.items,
     staleTime: 60_000,
   });
 }
@@ -264,7 +206,7 @@ export function useTagsQuery() {
 export function useCreateTag() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => api.post<Named>('/api/v1/tags', { name }),
+    mutationFn: (name: string) => api.post<Group>('/api/v1/tags', { name }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['tags'] }),
   });
 }
@@ -273,22 +215,11 @@ export function useCreateTag() {
 export function useListsQuery() {
   return useQuery({
     queryKey: ['lists'],
-    queryFn: ({ signal }) => api.get<Collection>('/api/v1/lists', { per_page: 500 }, signal),
-    select: (body) => itemsOf<Named>(body),
+    queryFn: ({ signal }) => api.get<Shape<typeof GroupListSchema>>('/api/v1/lists', undefined, signal),
+    select: (body) => body.items,
     staleTime: 60_000,
   });
 }
-
-export interface CustomField {
-  id: string;
-  key: string;
-  label: string;
-  type: 'text' | 'number' | 'date' | 'choice';
-  choices?: string[];
-}
-
-/** Why the server refused a custom field value (the `code` of each CUSTOM_FIELD_INVALID error). */
-export type CustomValueProblem = 'unknown_field' | 'not_text' | 'too_long' | 'not_a_number' | 'not_a_date' | 'not_a_choice';
 
 /** The bad values a CUSTOM_FIELD_INVALID problem names, by field key. */
 export function customFieldErrors(error: unknown): Record<string, CustomValueProblem> {
@@ -304,39 +235,28 @@ export function customFieldErrors(error: unknown): Record<string, CustomValuePro
 export function useCustomFieldsQuery() {
   return useQuery({
     queryKey: ['custom_fields'],
-    queryFn: ({ signal }) => api.get<Collection>('/api/v1/custom_fields', undefined, signal),
-    select: (body) => itemsOf<CustomField>(body),
+    queryFn: ({ signal }) => api.get<Shape<typeof FieldListSchema>>('/api/v1/custom_fields', undefined, signal),
+    select: (body) => body.items,
     staleTime: 60_000,
   });
-}
-
-export interface LadderConfig {
-  stages?: { stage: Stage; label_fr: string; label_en: string; position?: number }[];
 }
 
 /** The ladder's stage labels as the campaign named them. */
 export function useLadderQuery() {
   return useQuery({
     queryKey: ['ladder'],
-    queryFn: ({ signal }) => api.get<LadderConfig>('/api/v1/ladder', undefined, signal),
+    queryFn: ({ signal }) => api.get<Ladder>('/api/v1/ladder', undefined, signal),
     staleTime: 5 * 60_000,
     retry: false,
   });
-}
-
-export interface DuplicatePair {
-  /** The person, or only their id (then the screen loads them). */
-  a: Person | string;
-  b: Person | string;
-  reasons: string[];
-  score: number;
 }
 
 /** Likely duplicate pairs, best first. */
 export function useDuplicatesQuery(page: number) {
   return useQuery({
     queryKey: ['people', 'duplicates', page],
-    queryFn: ({ signal }) => api.get<Collection>('/api/v1/people/duplicates', { page, per_page: 20 }, signal),
+    queryFn: ({ signal }) =>
+      api.get<Page<'relais:duplicates', typeof DuplicatePairSchema>>('/api/v1/people/duplicates', { page, per_page: 20 }, signal),
     placeholderData: keepPreviousData,
   });
 }
@@ -345,8 +265,7 @@ export function useDuplicatesQuery(page: number) {
 export function useMerge() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { keep_id: string; merge_id: string }) =>
-      api.post<{ merge_id: string; undo_until: string }>('/api/v1/people/merge', input),
+    mutationFn: (input: Shape<typeof MergeBody>) => api.post<Shape<typeof MergedSchema>>('/api/v1/people/merge', input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['people'] }),
   });
 }

@@ -1,5 +1,19 @@
 // The segment editor's model: the definition tree with stable keys, and its conversion to and from the API.
-import type { ConditionNode, DefinitionNode, GroupNode } from './api.ts';
+import type { SegmentNode } from './api.ts';
+
+// What the editor sends: built from rows the user fills in (a field, a comparison, a value), so it is
+// typed loosely here; the server checks it against its definition schema and names a bad condition.
+interface DraftCondition {
+  field: string;
+  cmp: string;
+  value: unknown;
+}
+/** A definition as the editor writes it (the server's SegmentDefinition, loosely typed). */
+export interface DraftGroup {
+  op: 'and' | 'or' | 'not';
+  children: DraftNode[];
+}
+type DraftNode = DraftCondition | DraftGroup;
 
 export interface EditCondition {
   key: string;
@@ -45,13 +59,15 @@ export function defaultsFor(field: string): { cmp: string; value: unknown } {
   return { cmp: 'eq', value: '' };
 }
 
-function isGroup(node: DefinitionNode): node is GroupNode {
+function isGroup<G extends { op: string }>(node: G | { field: string }): node is G {
   return 'op' in node;
 }
 
 /** Reads an API definition into the editor model (a NOT over one group becomes that group negated). */
-export function fromDefinition(node: DefinitionNode): EditNode {
-  if (!isGroup(node)) return { key: newKey(), kind: 'condition', field: node.field, cmp: node.cmp, value: node.value };
+export function fromDefinition(node: SegmentNode): EditNode {
+  if (!isGroup(node)) {
+    return { key: newKey(), kind: 'condition', field: node.field, cmp: node.cmp, value: 'value' in node ? node.value : undefined };
+  }
   if (node.op === 'not') {
     const only = node.children.length === 1 ? node.children[0] : undefined;
     const inner = only && isGroup(only) && only.op !== 'not' ? only : { op: 'and' as const, children: node.children };
@@ -70,20 +86,20 @@ export function isComplete(condition: EditCondition): boolean {
 }
 
 /** Writes the editor model as an API definition, leaving out incomplete rows and empty groups (null if nothing is left). */
-export function toDefinition(node: EditNode): DefinitionNode | null {
+export function toDefinition(node: EditNode): DraftNode | null {
   if (node.kind === 'condition') {
     if (!isComplete(node)) return null;
-    const condition: ConditionNode = { field: node.field, cmp: node.cmp, value: cleanValue(node.value) };
+    const condition: DraftCondition = { field: node.field, cmp: node.cmp, value: cleanValue(node.value) };
     return condition;
   }
-  const children = node.children.map(toDefinition).filter((c): c is DefinitionNode => c !== null);
+  const children = node.children.map(toDefinition).filter((c): c is DraftNode => c !== null);
   if (children.length === 0) return null;
-  const group: GroupNode = { op: node.op, children };
+  const group: DraftGroup = { op: node.op, children };
   return node.negate ? { op: 'not', children: [group] } : group;
 }
 
 /** The root as a group definition (the API wants a group at the top), or null when empty. */
-export function rootDefinition(root: EditGroup): GroupNode | null {
+export function rootDefinition(root: EditGroup): DraftGroup | null {
   const def = toDefinition(root);
   if (!def) return null;
   return 'op' in def ? def : { op: 'and', children: [def] };

@@ -1,7 +1,15 @@
 // The session: who is signed in, in which campaign, with which role and permissions.
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  CampaignSwitchBody,
+  LoginBody,
+  MePatch,
+  ResetConfirmBody,
+  ResetRequestBody,
+  SessionSchema,
+} from '../../../server/modules/identity/identity.routes.ts';
 import { ApiError, api, setCsrfToken } from '../../api/client.ts';
-import type { Locale } from '../../i18n/locale-context.tsx';
+import type { Shape } from '../../api/shapes.ts';
 
 export type Role = 'owner' | 'admin' | 'organizer' | 'referent' | 'community_manager' | 'moderator' | 'candidate' | 'volunteer';
 
@@ -19,37 +27,10 @@ export const ROLES: readonly Role[] = [
 /** The server's permissions, derived from its modules' manifests (type-only: nothing of the server is bundled). */
 export type { Permission } from '../../../server/modules/index.ts';
 
-export interface ZoneRef {
-  id: string;
-  code: string;
-  name: string;
-}
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  display_name: string;
-  locale: Locale;
-}
-
-export interface Campaign {
-  id: string;
-  slug: string;
-  name: string;
-  city: string;
-  election_date: string | null;
-  settings: Record<string, unknown> | null;
-}
-
-export interface Session {
-  user: SessionUser;
-  csrf_token: string;
-  campaign: Campaign | null;
-  role: Role | null;
-  zones: ZoneRef[];
-  permissions: string[];
-  campaigns: { id: string; slug: string; name: string; role: Role }[];
-}
+export type Session = Shape<typeof SessionSchema>;
+export type SessionUser = Session['user'];
+export type Campaign = NonNullable<Session['campaign']>;
+export type ZoneRef = Session['zones'][number];
 
 export const sessionKey = ['session'] as const;
 
@@ -83,7 +64,7 @@ export function storeSession(queryClient: QueryClient, session: Session | null):
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { email: string; password: string }) => api.post<Session>('/api/v1/auth/login', input),
+    mutationFn: (input: Shape<typeof LoginBody>) => api.post<Session>('/api/v1/auth/login', input),
     onSuccess: (session) => {
       // Nothing cached for a previous user may leak into this one's screens.
       queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKey[0] });
@@ -109,7 +90,8 @@ export function useLogout() {
 export function useSwitchCampaign() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (campaignId: string) => api.put<Session>('/api/v1/session/campaign', { campaign_id: campaignId }),
+    mutationFn: (campaignId: string) =>
+      api.put<Session>('/api/v1/session/campaign', { campaign_id: campaignId } satisfies Shape<typeof CampaignSwitchBody>),
     onSuccess: async (session) => {
       queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKey[0] });
       storeSession(queryClient, session);
@@ -122,7 +104,7 @@ export function useSwitchCampaign() {
 export function useUpdateMe() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (patch: { locale?: Locale; display_name?: string }) => api.patch<SessionUser>('/api/v1/me', patch),
+    mutationFn: (patch: Shape<typeof MePatch>) => api.patch<SessionUser>('/api/v1/me', patch),
     onSuccess: (user) => {
       queryClient.setQueryData<Session | null>(sessionKey, (old) => (old ? { ...old, user: { ...old.user, ...user } } : old));
     },
@@ -132,13 +114,13 @@ export function useUpdateMe() {
 /** Asks for a password-reset e-mail (the answer never says whether the account exists). */
 export function useRequestPasswordReset() {
   return useMutation({
-    mutationFn: (input: { email: string }) => api.post<void>('/api/v1/auth/password-reset', input),
+    mutationFn: (input: Shape<typeof ResetRequestBody>) => api.post<void>('/api/v1/auth/password-reset', input),
   });
 }
 
 /** Sets a new password with the token received by e-mail. */
 export function useConfirmPasswordReset() {
   return useMutation({
-    mutationFn: (input: { token: string; password: string }) => api.post<void>('/api/v1/auth/password-reset/confirm', input),
+    mutationFn: (input: Shape<typeof ResetConfirmBody>) => api.post<void>('/api/v1/auth/password-reset/confirm', input),
   });
 }

@@ -2,47 +2,24 @@
 // fields. Query keys are shared with the people screens (['ladder'], ['tags'], ['lists'],
 // ['custom_fields']) so an edit here shows at once in the list, the filters and the person page.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { FieldInput, FieldListSchema, FieldSchema, FieldUpdate } from '../../../server/modules/people/custom-fields.routes.ts';
+import type { LadderInputSchema, LadderSchema } from '../../../server/modules/people/ladder.routes.ts';
+import type { GroupInput as GroupInputSchema, GroupListSchema, GroupSchema } from '../../../server/modules/people/tags.routes.ts';
 import { api } from '../../api/client.ts';
-import type { Stage } from '../dashboard/api.ts';
+import type { Shape } from '../../api/shapes.ts';
 
 export type { Stage } from '../dashboard/api.ts';
 export { STAGES } from '../dashboard/api.ts';
 
-export type RuleStage = Exclude<Stage, 'curious'>;
+/** The stage labels, the promotion rules, and whether the campaign uses the built-in rules. */
+export type Ladder = Shape<typeof LadderSchema>;
+export type StageLabel = Ladder['stages'][number];
+export type LadderRule = Ladder['rules'][number];
+export type RuleCondition = LadderRule['conditions'][number];
+export type RuleStage = LadderRule['to_stage'];
 export const RULE_STAGES: readonly RuleStage[] = ['sympathizer', 'volunteer', 'activist'];
-
-export interface StageLabel {
-  stage: Stage;
-  label_fr: string;
-  label_en: string;
-  position: number;
-}
-
-export interface RuleCondition {
-  type: string;
-  min_count: number;
-}
-
-export interface LadderRule {
-  id: string;
-  to_stage: RuleStage;
-  conditions: RuleCondition[];
-  description: string;
-  enabled: boolean;
-}
-
-export interface Ladder {
-  stages: StageLabel[];
-  rules: LadderRule[];
-  /** True while the campaign uses the built-in rules (it saved none of its own). */
-  default_rules: boolean;
-}
-
 /** What PUT /ladder takes: labels of some stages, and/or the whole rule set (new rules without id). */
-export interface LadderInput {
-  stages?: { stage: Stage; label_fr: string; label_en: string }[];
-  rules?: (Omit<LadderRule, 'id'> & { id?: string })[];
-}
+export type LadderInput = Shape<typeof LadderInputSchema>;
 
 const ladderKey = ['ladder'] as const;
 
@@ -69,18 +46,8 @@ export function useSaveLadder() {
 export type GroupKind = 'tag' | 'list';
 
 /** A tag or a list, with how many people (visible to the actor) carry it. */
-export interface Group {
-  id: string;
-  name: string;
-  description: string;
-  people_count: number;
-  created_at: string;
-}
-
-export interface GroupInput {
-  name: string;
-  description: string;
-}
+export type Group = Shape<typeof GroupSchema>;
+export type GroupInput = Shape<typeof GroupInputSchema>;
 
 const groupPath = (kind: GroupKind) => (kind === 'tag' ? '/api/v1/tags' : '/api/v1/lists');
 const groupKey = (kind: GroupKind) => [kind === 'tag' ? 'tags' : 'lists'] as const;
@@ -89,7 +56,7 @@ const groupKey = (kind: GroupKind) => [kind === 'tag' ? 'tags' : 'lists'] as con
 export function useGroupsQuery(kind: GroupKind) {
   return useQuery({
     queryKey: groupKey(kind),
-    queryFn: ({ signal }) => api.get<{ items: Group[] }>(groupPath(kind), undefined, signal),
+    queryFn: ({ signal }) => api.get<Shape<typeof GroupListSchema>>(groupPath(kind), undefined, signal),
     select: (body) => body.items,
   });
 }
@@ -121,25 +88,10 @@ export function useDeleteGroup(kind: GroupKind) {
   return useGroupMutation(kind, (id: string) => api.delete(`${groupPath(kind)}/${encodeURIComponent(id)}`));
 }
 
-export type FieldType = 'text' | 'number' | 'date' | 'choice';
+export type CustomField = Shape<typeof FieldSchema>;
+export type NewCustomField = Shape<typeof FieldInput>;
+export type FieldType = CustomField['type'];
 export const FIELD_TYPES: readonly FieldType[] = ['text', 'number', 'date', 'choice'];
-
-export interface CustomField {
-  id: string;
-  key: string;
-  label: string;
-  type: FieldType;
-  choices: string[];
-  position: number;
-  created_at: string;
-}
-
-export interface NewCustomField {
-  key: string;
-  label: string;
-  type: FieldType;
-  choices?: string[];
-}
 
 const fieldsKey = ['custom_fields'] as const;
 
@@ -147,7 +99,7 @@ const fieldsKey = ['custom_fields'] as const;
 export function useFieldsQuery() {
   return useQuery({
     queryKey: fieldsKey,
-    queryFn: ({ signal }) => api.get<{ items: CustomField[] }>('/api/v1/custom_fields', undefined, signal),
+    queryFn: ({ signal }) => api.get<Shape<typeof FieldListSchema>>('/api/v1/custom_fields', undefined, signal),
     select: (body) => body.items,
   });
 }
@@ -168,7 +120,7 @@ export function useCreateField() {
 
 /** Relabels a custom field or changes its choices (key and type are fixed). */
 export function useUpdateField() {
-  return useFieldMutation(({ id, input }: { id: string; input: { label: string; choices?: string[] } }) =>
+  return useFieldMutation(({ id, input }: { id: string; input: Shape<typeof FieldUpdate> }) =>
     api.put<CustomField>(`/api/v1/custom_fields/${encodeURIComponent(id)}`, input),
   );
 }
@@ -182,11 +134,11 @@ export function useDeleteField() {
 export function useReorderFields() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (ids: string[]) => api.put<{ items: CustomField[] }>('/api/v1/custom_fields/order', { ids }),
+    mutationFn: (ids: string[]) => api.put<Shape<typeof FieldListSchema>>('/api/v1/custom_fields/order', { ids }),
     onMutate: async (ids) => {
       // Move the rows at once; the server's answer (or a refetch after an error) settles it.
       await queryClient.cancelQueries({ queryKey: fieldsKey });
-      const previous = queryClient.getQueryData<{ items: CustomField[] }>(fieldsKey);
+      const previous = queryClient.getQueryData<Shape<typeof FieldListSchema>>(fieldsKey);
       if (previous) {
         const byId = new Map(previous.items.map((f) => [f.id, f]));
         const items = ids.flatMap((id) => byId.get(id) ?? []);

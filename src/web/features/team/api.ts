@@ -1,26 +1,11 @@
 // The campaign's members: list, add (or invite), change role and zones, remove.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { MemberInput, MemberPatch, MemberSchema } from '../../../server/modules/identity/identity.routes.ts';
 import { api } from '../../api/client.ts';
-import type { Role, ZoneRef } from '../session/api.ts';
+import type { Page, Shape } from '../../api/shapes.ts';
 
-export interface Member {
-  user_id: string;
-  email: string;
-  display_name: string;
-  role: Role;
-  zone_ids: string[];
-  zones: ZoneRef[];
-  locked: boolean;
-  created_at: string;
-}
-
-export interface NewMember {
-  email: string;
-  display_name: string;
-  role: Role;
-  zone_ids?: string[];
-  password?: string;
-}
+export type Member = Shape<typeof MemberSchema>;
+export type NewMember = Shape<typeof MemberInput>;
 
 const membersKey = ['members'] as const;
 
@@ -28,7 +13,7 @@ const membersKey = ['members'] as const;
 export function useMembersQuery() {
   return useQuery({
     queryKey: membersKey,
-    queryFn: ({ signal }) => api.get<{ total_records: number; _embedded: { members: Member[] } }>('/api/v1/members', undefined, signal),
+    queryFn: ({ signal }) => api.get<Page<'members', typeof MemberSchema>>('/api/v1/members', undefined, signal),
   });
 }
 
@@ -45,7 +30,7 @@ export function useAddMember() {
 export function useUpdateMember() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ userId, patch }: { userId: string; patch: { role?: Role; zone_ids?: string[] } }) =>
+    mutationFn: ({ userId, patch }: { userId: string; patch: Shape<typeof MemberPatch> }) =>
       api.patch<Member>(`/api/v1/members/${encodeURIComponent(userId)}`, patch),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: membersKey }),
   });

@@ -1,33 +1,20 @@
 // Zone layers (arrondissements, quartiers, bureaux de vote, IRIS), their zones and indicators.
 import { useQuery } from '@tanstack/react-query';
 import type { Geometry } from 'geojson';
+import type { LayerSchema, ZoneSchema } from '../../../server/modules/territory/territory.routes.ts';
 import { api } from '../../api/client.ts';
+import type { Page, Shape } from '../../api/shapes.ts';
 
-export interface ZoneLayer {
-  id: string;
-  code: string;
-  name: string;
-  source: string | null;
-  licence: string | null;
-  zones_count: number;
-}
-
-export interface Zone {
-  id: string;
-  code: string;
-  name: string;
-  layer: string;
-  parent_id: string | null;
-  centroid: [number, number] | null;
-  indicators: Record<string, number | string | null>;
-  geometry?: Geometry | null;
-}
+export type ZoneLayer = Shape<typeof LayerSchema>;
+/** A zone; its geometry (sent as GeoJSON, left open in the schema) typed for the map. */
+export type Zone = Omit<Shape<typeof ZoneSchema>, 'geometry'> & { geometry?: Geometry };
+type ZonesPage = Omit<Page<'zones', typeof ZoneSchema>, '_embedded'> & { _embedded: { zones: Zone[] } };
 
 /** The layers of the current campaign's territory. */
 export function useZoneLayersQuery() {
   return useQuery({
     queryKey: ['zone_layers'],
-    queryFn: ({ signal }) => api.get<{ _embedded: { zone_layers: ZoneLayer[] } }>('/api/v1/zone_layers', undefined, signal),
+    queryFn: ({ signal }) => api.get<Page<'zone_layers', typeof LayerSchema>>('/api/v1/zone_layers', undefined, signal),
     staleTime: 5 * 60_000,
   });
 }
@@ -38,11 +25,7 @@ export function useZonesQuery(layer: string | null, options: { geometry?: boolea
   return useQuery({
     queryKey: ['zones', layer, geometry],
     queryFn: ({ signal }) =>
-      api.get<{ _embedded: { zones: Zone[] } }>(
-        '/api/v1/zones',
-        { layer: layer ?? undefined, geometry: geometry ? 'true' : undefined },
-        signal,
-      ),
+      api.get<ZonesPage>('/api/v1/zones', { layer: layer ?? undefined, geometry: geometry ? 'true' : undefined }, signal),
     enabled: layer !== null && (options.enabled ?? true),
     staleTime: 5 * 60_000,
   });

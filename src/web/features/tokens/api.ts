@@ -1,23 +1,14 @@
 // API tokens for integrations: list, scopes, create (secret shown once), revoke.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TokenCreatedSchema, TokenSchema, tokenScopeSchemas } from '../../../server/modules/identity/identity.routes.ts';
+
+type TokenScopesSchema = ReturnType<typeof tokenScopeSchemas>['TokenScopesSchema'];
+type TokenInput = ReturnType<typeof tokenScopeSchemas>['TokenInput'];
 import { api } from '../../api/client.ts';
+import type { Page, Shape } from '../../api/shapes.ts';
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  created_by_name: string | null;
-}
-
-export interface TokenScope {
-  id: string;
-  description_fr: string;
-  description_en: string;
-}
+export type ApiToken = Shape<typeof TokenSchema>;
+export type TokenScope = Shape<TokenScopesSchema>['scopes'][number];
 
 const tokensKey = ['api_tokens'] as const;
 
@@ -25,7 +16,7 @@ const tokensKey = ['api_tokens'] as const;
 export function useTokensQuery() {
   return useQuery({
     queryKey: tokensKey,
-    queryFn: ({ signal }) => api.get<{ _embedded: { api_tokens: ApiToken[] } }>('/api/v1/api_tokens', undefined, signal),
+    queryFn: ({ signal }) => api.get<Page<'api_tokens', typeof TokenSchema>>('/api/v1/api_tokens', undefined, signal),
   });
 }
 
@@ -33,7 +24,7 @@ export function useTokensQuery() {
 export function useTokenScopesQuery(enabled = true) {
   return useQuery({
     queryKey: ['api_token_scopes'],
-    queryFn: ({ signal }) => api.get<{ scopes: TokenScope[] }>('/api/v1/api_tokens/scopes', undefined, signal),
+    queryFn: ({ signal }) => api.get<Shape<TokenScopesSchema>>('/api/v1/api_tokens/scopes', undefined, signal),
     enabled,
     staleTime: Number.POSITIVE_INFINITY,
   });
@@ -43,7 +34,7 @@ export function useTokenScopesQuery(enabled = true) {
 export function useCreateToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; scopes: string[] }) => api.post<ApiToken & { token: string }>('/api/v1/api_tokens', input),
+    mutationFn: (input: Shape<TokenInput>) => api.post<Shape<typeof TokenCreatedSchema>>('/api/v1/api_tokens', input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensKey }),
   });
 }

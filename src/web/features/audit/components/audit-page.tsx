@@ -83,10 +83,10 @@ export function AuditPage() {
               <div style={{ opacity: audit.isPlaceholderData ? 0.6 : 1 }}>
                 <AuditList events={data._embedded.audit_events} open={open} onToggle={toggle} actionLabel={actionLabel} />
               </div>
-              {data.total_pages > 1 && (
+              {(data.total_pages ?? 1) > 1 && (
                 <Group justify="center">
                   <Pagination
-                    total={data.total_pages}
+                    total={data.total_pages ?? 1}
                     value={page}
                     onChange={setPage}
                     siblings={1}

@@ -43,9 +43,9 @@ export function ImportHistory() {
         {(data) => (
           <>
             <HistoryList items={data._embedded.imports} onDownload={download} />
-            {data.total_pages > 1 && (
+            {(data.total_pages ?? 1) > 1 && (
               <Group justify="center">
-                <Pagination total={data.total_pages} value={page} onChange={setPage} size="sm" />
+                <Pagination total={data.total_pages ?? 1} value={page} onChange={setPage} size="sm" />
               </Group>
             )}
           </>

@@ -3,7 +3,7 @@ import { Checkbox, Group, Paper, Radio, Select, Stack, TagsInput, Text, Textarea
 import { useState } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
 import { useLabel, useT } from '../../../i18n/use-t.ts';
-import { CHANNELS, useListsQuery, useTagsQuery } from '../../people/api.ts';
+import { CHANNELS, type Channel, useListsQuery, useTagsQuery } from '../../people/api.ts';
 import { channelNames } from '../../people/messages.ts';
 import type { ImportStart } from '../api.ts';
 import { importMessages } from '../messages.ts';
@@ -20,7 +20,7 @@ export function OptionsStep({ value, onChange }: { value: Options; onChange: (op
   const [textEdited, setTextEdited] = useState(false);
   const channels = value.consent?.channels ?? [];
   const defaultText = (list: string[]) => t('proofDefault', { channels: fmt.list(list.map((c) => channel(c).toLowerCase())) });
-  const setChannels = (list: string[]) =>
+  const setChannels = (list: Channel[]) =>
     onChange({
       ...value,
       consent: list.length
@@ -68,7 +68,7 @@ export function OptionsStep({ value, onChange }: { value: Options; onChange: (op
         <Text size="xs" c="dimmed" mb="sm">
           {t('consentHint')}
         </Text>
-        <Checkbox.Group value={channels} onChange={setChannels}>
+        <Checkbox.Group value={channels} onChange={(checked) => setChannels(CHANNELS.filter((c) => checked.includes(c)))}>
           <Group>
             {CHANNELS.map((c) => (
               <Checkbox key={c} value={c} label={channel(c)} />

@@ -39,7 +39,7 @@ export function JobItem({ job, compact = false }: { job: Job; compact?: boolean 
   const t = useT(jobsMessages);
   const fmt = useFormat();
   const kindLabel = useJobKindLabel();
-  const ratio = job.total > 0 ? Math.min(1, job.done / job.total) : job.state === 'succeeded' ? 1 : 0;
+  const ratio = job.total !== null && job.total > 0 ? Math.min(1, job.done / job.total) : job.state === 'succeeded' ? 1 : 0;
   const color = job.state === 'failed' ? 'red' : job.state === 'succeeded' ? 'teal' : 'blue';
   return (
     <Paper withBorder radius="md" p={compact ? 'sm' : 'md'} data-testid={`job-${job.id}`}>

@@ -61,7 +61,7 @@ export function DuplicatesPage() {
             <Stack gap="md">
               {itemsOf<DuplicatePair>(data).map((pair) => (
                 <PairCard
-                  key={`${idOf(pair.a)}-${idOf(pair.b)}`}
+                  key={`${pair.a}-${pair.b}`}
                   pair={pair}
                   canWrite={canWrite}
                   mergingKeep={merge.isPending ? (merge.variables?.keep_id ?? null) : null}
@@ -85,11 +85,7 @@ export function DuplicatesPage() {
   );
 }
 
-function idOf(value: Person | string): string {
-  return typeof value === 'string' ? value : value.id;
-}
-
-/** The pair's two people (loaded when the server gave only their ids), reasons and score. */
+/** The pair's two people (loaded by their ids), reasons and score. */
 function PairCard(props: {
   pair: DuplicatePair;
   canWrite: boolean;
@@ -100,10 +96,10 @@ function PairCard(props: {
   const reason = useLabel(peopleMessages);
   const fmt = useFormat();
   const { pair } = props;
-  const aQuery = usePersonQuery(idOf(pair.a), typeof pair.a === 'string');
-  const bQuery = usePersonQuery(idOf(pair.b), typeof pair.b === 'string');
-  const a = typeof pair.a === 'string' ? aQuery.data : pair.a;
-  const b = typeof pair.b === 'string' ? bQuery.data : pair.b;
+  const aQuery = usePersonQuery(pair.a);
+  const bQuery = usePersonQuery(pair.b);
+  const a = aQuery.data;
+  const b = bQuery.data;
   const error = aQuery.error ?? bQuery.error;
   return (
     <Paper withBorder radius="md" p="md" data-testid="duplicate-pair">
@@ -113,11 +109,9 @@ function PairCard(props: {
             {reason(`reason_${r}`, r)}
           </Badge>
         ))}
-        {typeof pair.score === 'number' && (
-          <Text size="xs" c="dimmed">
-            {t('score', { percent: fmt.percent(pair.score > 1 ? pair.score / 100 : pair.score) })}
-          </Text>
-        )}
+        <Text size="xs" c="dimmed">
+          {t('score', { percent: fmt.percent(pair.score > 1 ? pair.score / 100 : pair.score) })}
+        </Text>
       </Group>
       {error ? (
         <ErrorAlert error={error} />

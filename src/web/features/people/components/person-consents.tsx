@@ -5,7 +5,7 @@ import { useFormat } from '../../../i18n/format.ts';
 import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
-import { CHANNELS, type Channel, type ConsentEntry, itemsOf, type Person, useConsentsQuery, useRecordConsent } from '../api.ts';
+import { CHANNELS, type Channel, type Person, useConsentsQuery, useRecordConsent } from '../api.ts';
 import { channelNames, peopleMessages } from '../messages.ts';
 
 const SOURCES = ['manual', 'form', 'phone', 'door', 'email', 'unsubscribe'] as const;
@@ -27,7 +27,7 @@ export function PersonConsents({ person, canWrite }: { person: Person; canWrite:
   const fmt = useFormat();
   const ledger = useConsentsQuery(person.id);
   const [recording, setRecording] = useState<Channel | null>(null);
-  const entries = itemsOf<ConsentEntry>(ledger.data).sort((a, b) => (a.at < b.at ? 1 : -1));
+  const entries = [...(ledger.data ?? [])].sort((a, b) => (a.at < b.at ? 1 : -1));
   const sourceLabel = (source: string) => (source in SOURCE_KEYS ? t(SOURCE_KEYS[source as keyof typeof SOURCE_KEYS]) : source);
   const latest = (c: Channel) => entries.find((e) => e.channel === c);
 

@@ -10,19 +10,20 @@ import { peopleMessages } from '../messages.ts';
 import { StageBadge, useStageLabel } from './stage.tsx';
 import { TagSelect } from './tag-select.tsx';
 
-/** The stage moves found in a timeline (ladder activities carry from/to in their data or at top level). */
+/** The stage moves found in a timeline (a ladder move carries from, to and reason in its data). */
 export function ladderMovesOf(
   activities: Activity[],
 ): { key: string; at: string; from: string | null; to: string; reason: string; actor: string }[] {
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
   return activities
-    .filter((a) => a.type.startsWith('ladder') || a.kind === 'ladder_move' || a.to_stage || a.data?.to_stage)
-    .map((a, index) => ({
-      key: a.id ?? `${a.at}-${index}`,
-      at: a.at ?? a.date ?? '',
-      from: (a.from_stage ?? (a.data?.from_stage as string | undefined) ?? null) || null,
-      to: a.to_stage ?? (a.data?.to_stage as string) ?? '',
-      reason: a.reason ?? (a.data?.reason as string | undefined) ?? '',
-      actor: a.actor_label ?? '',
+    .filter((a) => a.kind === 'ladder_move')
+    .map((a) => ({
+      key: a.id,
+      at: a.at,
+      from: text(a.data.from_stage) || null,
+      to: text(a.data.to_stage),
+      reason: text(a.data.reason),
+      actor: a.actor_label,
     }))
     .filter((move) => move.to);
 }

@@ -11,7 +11,17 @@ import { FormActions } from '../../../ui/form-actions.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { useCan } from '../../session/session-context.tsx';
 import { useZonesQuery } from '../../territory/api.ts';
-import { type Activity, displayName, itemsOf, type Person, useActivitiesQuery, usePersonQuery, useUpdatePerson } from '../api.ts';
+import {
+  type Activity,
+  displayName,
+  itemsOf,
+  type Person,
+  type PersonInput,
+  type PostalAddress,
+  useActivitiesQuery,
+  usePersonQuery,
+  useUpdatePerson,
+} from '../api.ts';
 import { peopleMessages } from '../messages.ts';
 import { PersonConsents } from './person-consents.tsx';
 import { PersonCustomFields } from './person-custom-fields.tsx';
@@ -167,7 +177,7 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
   useEffect(() => {
     if (refused) (refused.field === 'email' ? emailInput : phoneInput).current?.focus();
   }, [refused]);
-  const address = person.postal_addresses?.[0] ?? {};
+  const address: Partial<PostalAddress> = person.postal_addresses[0] ?? {};
   const primaryEmailIndex = Math.max(0, person.email_addresses?.findIndex((e) => e.primary) ?? 0);
   const primaryPhoneIndex = Math.max(0, person.phone_numbers?.findIndex((p) => p.primary) ?? 0);
   const [form, setForm] = useState({
@@ -192,10 +202,10 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
   });
   const submit = () => {
     // The primary e-mail and phone are replaced in place; the other ones are kept as they are.
-    const emails = [...(person.email_addresses ?? [])];
+    const emails: NonNullable<PersonInput['email_addresses']> = [...person.email_addresses];
     if (form.email.trim()) emails.splice(primaryEmailIndex, 1, { address: form.email.trim(), primary: true });
     else emails.splice(primaryEmailIndex, 1);
-    const phones = [...(person.phone_numbers ?? [])];
+    const phones: NonNullable<PersonInput['phone_numbers']> = [...person.phone_numbers];
     if (form.phone.trim()) phones.splice(primaryPhoneIndex, 1, { number: form.phone.trim(), primary: true });
     else phones.splice(primaryPhoneIndex, 1);
     const addressChanged =

@@ -16,7 +16,7 @@ export function PersonTimeline({ activities, pending }: { activities: Activity[]
   const activity = useLabel(activityNames);
   const fmt = useFormat();
   const summary = useSummary();
-  const sorted = [...activities].sort((a, b) => ((a.at ?? a.date ?? '') < (b.at ?? b.date ?? '') ? 1 : -1));
+  const sorted = [...activities].sort((a, b) => (a.at < b.at ? 1 : -1));
   return (
     <Paper withBorder radius="md" p="md">
       <Title order={2} fz="h4" mb="sm">
@@ -28,10 +28,10 @@ export function PersonTimeline({ activities, pending }: { activities: Activity[]
         </Text>
       ) : (
         <Timeline bulletSize={10} lineWidth={2} data-testid="person-timeline">
-          {sorted.slice(0, 200).map((item, index) => (
-            <Timeline.Item key={item.id ?? index} title={activity(item.type, item.type)}>
+          {sorted.slice(0, 200).map((item) => (
+            <Timeline.Item key={item.id} title={activity(item.type, item.type)}>
               <Text size="xs" c="dimmed">
-                {fmt.dateTime(item.at ?? item.date)}
+                {fmt.dateTime(item.at)}
                 {item.actor_label ? ` · ${t('by', { actor: item.actor_label })}` : ''}
               </Text>
               {summary(item) && <Text size="sm">{summary(item)}</Text>}
@@ -50,7 +50,7 @@ function useSummary(): (item: Activity) => string {
   const field = useLabel(recordFieldNames);
   const customFields = useCustomFieldsQuery().data;
   return (item: Activity) => {
-    const data = item.data ?? {};
+    const data = item.data;
     const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : '');
     const list = (key: string) => (Array.isArray(data[key]) ? (data[key] as unknown[]).map(String) : []);
     if (item.type === 'person.updated') {

@@ -20,7 +20,7 @@ export function pickIndicators(zones: Zone[]): string[] {
   const counts = new Map<string, number>();
   for (const zone of zones) {
     for (const [name, value] of Object.entries(zone.indicators ?? {})) {
-      if (value !== null && value !== '') counts.set(name, (counts.get(name) ?? 0) + 1);
+      if (Number.isFinite(value)) counts.set(name, (counts.get(name) ?? 0) + 1);
     }
   }
   return [...counts.entries()]

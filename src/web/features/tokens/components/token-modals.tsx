@@ -7,7 +7,7 @@ import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { LoadingState } from '../../../ui/query-view.tsx';
-import { useCreateToken, useTokenScopesQuery } from '../api.ts';
+import { type TokenScope, useCreateToken, useTokenScopesQuery } from '../api.ts';
 import { tokensMessages } from '../messages.ts';
 
 /** "Créer un jeton": a name and scope checkboxes; onCreated receives the secret to reveal. */
@@ -25,7 +25,7 @@ export function CreateTokenModal({
   const scopes = useTokenScopesQuery(opened);
   const create = useCreateToken();
   const [name, setName] = useState('');
-  const [selected, setSelected] = useState<string[]>([]);
+  const [selected, setSelected] = useState<TokenScope['id'][]>([]);
   const [touched, setTouched] = useState(false);
   const nameError = !name.trim() ? t('nameRequired') : undefined;
   const scopesError = selected.length === 0 ? t('scopesRequired') : undefined;
@@ -76,7 +76,8 @@ export function CreateTokenModal({
               label={t('scopes')}
               description={t('scopesHint')}
               value={selected}
-              onChange={setSelected}
+              // The boxes' values are the scope ids the server listed.
+              onChange={(values) => setSelected(values as TokenScope['id'][])}
               error={touched && scopesError}
               withAsterisk
             >
