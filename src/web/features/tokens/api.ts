@@ -2,10 +2,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TokenCreatedSchema, TokenSchema, tokenScopeSchemas } from '../../../server/modules/identity/identity.routes.ts';
 
-type TokenScopesSchema = ReturnType<typeof tokenScopeSchemas>['TokenScopesSchema'];
-type TokenInput = ReturnType<typeof tokenScopeSchemas>['TokenInput'];
 import { api } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';
+
+type TokenScopesSchema = ReturnType<typeof tokenScopeSchemas>['TokenScopesSchema'];
+type TokenInput = ReturnType<typeof tokenScopeSchemas>['TokenInput'];
 
 export type ApiToken = Shape<typeof TokenSchema>;
 export type TokenScope = Shape<TokenScopesSchema>['scopes'][number];
