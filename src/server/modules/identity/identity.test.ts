@@ -225,6 +225,89 @@ describeEachDatabase('identity', (ctx) => {
   });
 });
 
+describeEachDatabase('client address', (ctx) => {
+  let campaignId: string;
+  beforeAll(async () => {
+    campaignId = (await createCampaignFixture(ctx.database.db, 'proxy')).id;
+    await createMemberFixture(ctx.database.db, campaignId, { email: 'proxied@example.org', role: 'organizer' });
+  });
+
+  async function failedLoginIps(): Promise<(string | null)[]> {
+    const rows = await ctx.database.db
+      .selectFrom('audit_event')
+      .select('ip')
+      .where('campaign_id', '=', campaignId)
+      .where('action', '=', 'auth.login_failed')
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.ip);
+  }
+
+  it('ignores X-Forwarded-For by default: rotating it neither escapes the rate limit nor forges the audited address', async () => {
+    const t = await buildTestApp(ctx.database);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 21; i += 1) {
+        // Incomplete bodies: the limit counts before validation, so no hashing slows the test.
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          remoteAddress: '203.0.113.5',
+          headers: { 'x-forwarded-for': `198.51.100.${i}` },
+          payload: { email: 'proxied@example.org' },
+        });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses.slice(0, 20).every((s) => s === 400)).toBe(true);
+      expect(statuses[20]).toBe(429);
+      // The password-reset request shares the protection.
+      const resets: number[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/password-reset',
+          remoteAddress: '203.0.113.5',
+          headers: { 'x-forwarded-for': `198.51.100.${i}` },
+          payload: { email: 'not-an-email' },
+        });
+        resets.push(res.statusCode);
+      }
+      expect(resets).toEqual([400, 400, 400, 400, 400, 429]);
+      const failed = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: '203.0.113.9',
+        headers: { 'x-forwarded-for': '198.51.100.66' },
+        payload: { email: 'proxied@example.org', password: 'wrong-password-123' },
+      });
+      expect(failed.json().code).toBe('INVALID_CREDENTIALS');
+      expect((await failedLoginIps()).at(-1)).toBe('203.0.113.9');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('believes X-Forwarded-For from the proxies TRUST_PROXY lists, and only from them', async () => {
+    const t = await buildTestApp(ctx.database, { trustProxy: ['203.0.113.0/28'] });
+    try {
+      for (const remoteAddress of ['203.0.113.10', '192.0.2.1']) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          remoteAddress,
+          headers: { 'x-forwarded-for': '198.51.100.77' },
+          payload: { email: 'proxied@example.org', password: 'wrong-password-123' },
+        });
+        expect(res.json().code).toBe('INVALID_CREDENTIALS');
+      }
+      expect((await failedLoginIps()).slice(-2)).toEqual(['198.51.100.77', '192.0.2.1']);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('sign-in rate limit', () => {
   it('answers 429 RATE_LIMITED past 20 attempts a minute from one address', async () => {
     const { openTestDatabase } = await import('../../testing/databases.ts');
