@@ -29,8 +29,6 @@ export interface StaffUserTable {
   display_name: string;
   password_hash: string;
   locale: ColumnType<'fr' | 'en', 'fr' | 'en' | undefined, 'fr' | 'en'>;
-  failed_logins: Generated<number>;
-  locked_until: Timestamp | null;
   disabled_at: Timestamp | null;
   created_at: Generated<Date>;
   password_changed_at: Generated<Date>;
@@ -55,6 +53,15 @@ export interface SessionTable {
   created_at: Generated<Date>;
   last_seen_at: Generated<Date>;
   expires_at: Timestamp;
+}
+
+/** Failed sign-ins of one e-mail from one client address (migration login_throttle). */
+export interface LoginThrottleTable {
+  email: string;
+  client: string;
+  failures: number;
+  expires_at: Timestamp;
+  locked_until: Timestamp | null;
 }
 
 export interface PasswordResetTable {
@@ -358,6 +365,7 @@ export interface DB {
   membership: MembershipTable;
   session: SessionTable;
   password_reset: PasswordResetTable;
+  login_throttle: LoginThrottleTable;
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;
   job_run: JobRunTable;

@@ -53,7 +53,8 @@ export const uiMessages = { fr, en };
 const errorsFr = {
   NETWORK_ERROR: 'Le serveur est injoignable. Vérifiez votre connexion puis réessayez.',
   INVALID_CREDENTIALS: 'E-mail ou mot de passe incorrect.',
-  ACCOUNT_LOCKED: "Compte verrouillé après trop d'échecs. Réessayez dans {minutes} minutes.",
+  ACCOUNT_LOCKED:
+    "Connexion verrouillée sur cet appareil après trop d'échecs. Réessayez dans {minutes} minutes, ou choisissez un nouveau mot de passe (« Mot de passe oublié ? »).",
   ACCOUNT_DISABLED: 'Ce compte est désactivé.',
   RATE_LIMITED: 'Trop de tentatives. Patientez quelques minutes avant de réessayer.',
   UNAUTHENTICATED: 'Votre session a expiré. Reconnectez-vous.',
@@ -78,7 +79,8 @@ const errorsFr = {
 const errorsEn: typeof errorsFr = {
   NETWORK_ERROR: 'The server cannot be reached. Check your connection and try again.',
   INVALID_CREDENTIALS: 'Wrong e-mail or password.',
-  ACCOUNT_LOCKED: 'Account locked after too many failed attempts. Try again in {minutes} minutes.',
+  ACCOUNT_LOCKED:
+    'Sign-in locked on this device after too many failed attempts. Try again in {minutes} minutes, or choose a new password ("Forgot your password?").',
   ACCOUNT_DISABLED: 'This account is disabled.',
   RATE_LIMITED: 'Too many attempts. Wait a few minutes before trying again.',
   UNAUTHENTICATED: 'Your session has expired. Please sign in again.',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../db/schema.ts';
-import { canAssignRole, grantableScopes, passwordProblem, permissionsOf, roleCan, zoneScopeOf } from './identity.policy.ts';
+import { canAssignRole, clientKeyOf, grantableScopes, passwordProblem, permissionsOf, roleCan, zoneScopeOf } from './identity.policy.ts';
 
 describe('identity policy', () => {
   it('gives owners every permission and admins all but campaign management', () => {
@@ -45,5 +45,15 @@ describe('identity policy', () => {
     expect(passwordProblem('short')).toMatch(/10 characters/);
     expect(passwordProblem('aaaaaaaaaaaa')).toMatch(/simple/);
     expect(passwordProblem('correct-horse-battery')).toBeNull();
+  });
+
+  it('counts sign-in attempts per IPv4 address, and per /64 for IPv6', () => {
+    expect(clientKeyOf('203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKeyOf('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKeyOf('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKeyOf('2001:0db8:0001:0002:ffff:0:0:9')).toBe('2001:db8:1:2::/64');
+    expect(clientKeyOf('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientKeyOf('::1')).toBe('0:0:0:0::/64');
+    expect(clientKeyOf(null)).toBe('unknown');
   });
 });

@@ -51,6 +51,75 @@ export async function touchSession(db: Q, sessionId: string, expiresAt: Date): P
   await db.updateTable('session').set({ last_seen_at: sql`now()`, expires_at: expiresAt }).where('id', '=', sessionId).execute();
 }
 
+/** Where a sign-in lock or failure count is kept: the e-mail as typed (lower-cased) and the client key. */
+export interface LoginThrottleKey {
+  email: string;
+  client: string;
+}
+
+/** The end of the running sign-in lock of an e-mail at a client address, if any. */
+export async function findLoginLock(db: Q, key: LoginThrottleKey): Promise<Date | null> {
+  const row = await db
+    .selectFrom('login_throttle')
+    .select('locked_until')
+    .where('email', '=', key.email)
+    .where('client', '=', key.client)
+    .where('locked_until', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row?.locked_until ?? null;
+}
+
+/**
+ * Counts a failed sign-in of an e-mail from a client address within the window, and locks that
+ * pair when the count reaches the threshold. Also purges the rows that no longer matter.
+ */
+export async function recordLoginFailure(
+  db: Q,
+  key: LoginThrottleKey,
+  policy: { maxFailures: number; windowMinutes: number },
+): Promise<{ failures: number; locked_until: Date | null }> {
+  await db.deleteFrom('login_throttle').where('expires_at', '<=', sql<Date>`now()`).execute();
+  const window = sql<Date>`now() + make_interval(mins => ${policy.windowMinutes})`;
+  const { rows } = await sql<{ failures: number; locked_until: Date | null }>`
+    insert into login_throttle as t (email, client, failures, expires_at, locked_until)
+    values (${key.email}, ${key.client}, 1, ${window}, case when 1 >= ${policy.maxFailures} then ${window} end)
+    on conflict (email, client) do update set
+      failures = case when t.expires_at <= now() then 1 else t.failures + 1 end,
+      locked_until = case when (case when t.expires_at <= now() then 1 else t.failures + 1 end) >= ${policy.maxFailures}
+        then ${window} end,
+      expires_at = case
+        when t.expires_at <= now() or t.failures + 1 >= ${policy.maxFailures} then ${window}
+        else t.expires_at end
+    returning failures, locked_until`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error('login_throttle upsert returned nothing');
+  return row;
+}
+
+/** Forgets the failed sign-ins of an e-mail: from one client address, or from all (password reset). */
+export async function clearLoginFailures(db: Q, email: string, client?: string): Promise<void> {
+  let query = db.deleteFrom('login_throttle').where('email', '=', email.toLowerCase());
+  if (client !== undefined) query = query.where('client', '=', client);
+  await query.execute();
+}
+
+/** Which of these e-mails have sign-ins locked from some address right now. */
+export async function lockedEmails(db: Q, emails: readonly string[]): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('login_throttle')
+    .select('email')
+    .distinct()
+    .where(
+      'email',
+      'in',
+      emails.map((e) => e.toLowerCase()),
+    )
+    .where('locked_until', '>', sql<Date>`now()`)
+    .execute();
+  return new Set(rows.map((r) => r.email));
+}
+
 export function findUserByEmail(db: Q, email: string) {
   return db.selectFrom('staff_user').selectAll().where('email', '=', email).executeTakeFirst();
 }
@@ -94,7 +163,6 @@ export function listMembers(trx: Q, campaignId: string) {
       'm.role',
       'm.zone_ids',
       'm.created_at',
-      sql<boolean>`coalesce(u.locked_until > now(), false)`.as('locked'),
     ])
     .where('m.campaign_id', '=', campaignId)
     .orderBy('u.display_name')
@@ -112,7 +180,6 @@ export function findMember(trx: Q, campaignId: string, userId: string) {
       'm.role',
       'm.zone_ids',
       'm.created_at',
-      sql<boolean>`coalesce(u.locked_until > now(), false)`.as('locked'),
     ])
     .where('m.campaign_id', '=', campaignId)
     .where('m.user_id', '=', userId)

@@ -7,7 +7,7 @@ import { inTenant, requireActor, SESSION_COOKIE } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { actorRef, metaOf } from '../../http/request-meta.ts';
 import { collection, DateTime, NoContent, Nullable, problems, StringEnum, Uuid } from '../../http/schemas.ts';
-import { grantableScopes, TOKEN_SCOPES } from './identity.policy.ts';
+import { clientKeyOf, grantableScopes, TOKEN_SCOPES } from './identity.policy.ts';
 import * as repo from './identity.repo.ts';
 import * as service from './identity.service.ts';
 
@@ -58,6 +58,9 @@ const TokenSchema = Type.Object({
   created_by_name: Type.Optional(Nullable(Type.String())),
 });
 
+// Sign-in and reset limits count per client like the lockout does (an IPv6 client per /64).
+const clientKeyOfRequest = (request: FastifyRequest) => clientKeyOf(request.ip);
+
 const ScopeId = StringEnum(TOKEN_SCOPES.map((s) => s.id));
 
 function sessionCookieOptions(app: FastifyInstance) {
@@ -95,11 +98,22 @@ async function sessionDocument(app: FastifyInstance, request: FastifyRequest) {
   };
 }
 
+/** Members as the API shows them: with their zones, and whether sign-ins on their e-mail are locked somewhere. */
 async function withZones(app: FastifyInstance, campaignId: string, members: Awaited<ReturnType<typeof repo.listMembers>>) {
+  const { db } = app.deps.database;
   const ids = [...new Set(members.flatMap((m) => m.zone_ids))];
-  const zones = await repo.findZoneSummaries(app.deps.database.db, campaignId, ids);
+  const zones = await repo.findZoneSummaries(db, campaignId, ids);
+  // Read outside row-level security: login_throttle is global and closed to the request role.
+  const locked = await repo.lockedEmails(
+    db,
+    members.map((m) => m.email),
+  );
   const byId = new Map(zones.map((z) => [z.id, z]));
-  return members.map((m) => ({ ...m, zones: m.zone_ids.flatMap((id) => byId.get(id) ?? []) }));
+  return members.map((m) => ({
+    ...m,
+    zones: m.zone_ids.flatMap((id) => byId.get(id) ?? []),
+    locked: locked.has(m.email.toLowerCase()),
+  }));
 }
 
 export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -108,7 +122,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/login',
     {
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: 20, timeWindow: '1 minute', keyGenerator: clientKeyOfRequest } },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with e-mail and password (opens a cookie session)',
@@ -154,7 +168,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/password-reset',
     {
-      config: { rateLimit: { max: 5, timeWindow: '15 minutes' } },
+      config: { rateLimit: { max: 5, timeWindow: '15 minutes', keyGenerator: clientKeyOfRequest } },
       schema: {
         tags: ['auth'],
         summary: 'E-mail a one-time password reset link (answers 202 whether or not the account exists)',
@@ -176,7 +190,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/password-reset/confirm',
     {
-      config: { rateLimit: { max: 20, timeWindow: '15 minutes' } },
+      config: { rateLimit: { max: 20, timeWindow: '15 minutes', keyGenerator: clientKeyOfRequest } },
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with a reset link token; ends every session',

@@ -9,7 +9,7 @@ import { uuidv7 } from '../../lib/ids.ts';
 import { hashSecret, newSecret } from '../../lib/secrets.ts';
 import type { Mailer } from '../../mail/mailer.ts';
 import { insertAuditEvents } from '../audit/audit.repo.ts';
-import { canAssignRole, grantableScopes, passwordProblem, type TokenScope } from './identity.policy.ts';
+import { canAssignRole, clientKeyOf, grantableScopes, passwordProblem, type TokenScope } from './identity.policy.ts';
 import * as repo from './identity.repo.ts';
 import { forgetToken } from './token-cache.ts';
 
@@ -61,56 +61,53 @@ async function auditForUser(
   );
 }
 
-/** Checks a password, applies the lockout policy and opens a session. */
+function lockedProblem(lockedUntil: Date): AppError {
+  const minutes = Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 60_000));
+  return new AppError('ACCOUNT_LOCKED', `Too many failed sign-ins for this e-mail from your address: try again in ${minutes} min.`, {
+    retry_after_minutes: minutes,
+  });
+}
+
+/**
+ * Checks a password, applies the lockout policy and opens a session. Failures are counted per
+ * (e-mail, client address), for unknown e-mails too, and the password is always verified (against
+ * a dummy hash when there is no account), so neither the answer nor its time says whether an
+ * account exists, and a lock stops a guesser without locking the owner out from elsewhere.
+ */
 export async function login(
   db: Db,
   config: Pick<Config, 'loginMaxFailures' | 'loginLockMinutes' | 'sessionTtlHours'>,
   input: { email: string; password: string },
   meta: RequestMeta,
 ): Promise<LoginResult> {
-  const user = await repo.findUserByEmail(db, input.email.trim());
-  if (!user) {
-    dummyHash ??= hashPassword('not-a-real-password-0');
-    await verify(await dummyHash, input.password).catch(() => false);
-    throw new AppError('INVALID_CREDENTIALS', 'Wrong e-mail or password.');
-  }
-  if (user.locked_until && user.locked_until.getTime() > Date.now()) {
-    const minutes = Math.ceil((user.locked_until.getTime() - Date.now()) / 60_000);
-    throw new AppError('ACCOUNT_LOCKED', `Too many failed sign-ins: try again in ${minutes} min.`, {
-      retry_after_minutes: minutes,
+  const email = input.email.trim();
+  const key = { email: email.toLowerCase(), client: clientKeyOf(meta.ip) };
+  const user = await repo.findUserByEmail(db, email);
+  const lockedUntil = await repo.findLoginLock(db, key);
+  dummyHash ??= hashPassword('not-a-real-password-0');
+  const ok = await verify(user?.password_hash ?? (await dummyHash), input.password).catch(() => false);
+  if (lockedUntil) throw lockedProblem(lockedUntil);
+  if (!user || !ok) {
+    const counted = await repo.recordLoginFailure(db, key, {
+      maxFailures: config.loginMaxFailures,
+      windowMinutes: config.loginLockMinutes,
     });
-  }
-  const ok = await verify(user.password_hash, input.password).catch(() => false);
-  if (!ok) {
-    // Count the failure atomically; lock when the threshold is reached.
-    const updated = await db
-      .updateTable('staff_user')
-      .set((eb) => ({
-        failed_logins: eb('failed_logins', '+', 1),
-        locked_until: sql<Date | null>`case when failed_logins + 1 >= ${config.loginMaxFailures}
-          then now() + make_interval(mins => ${config.loginLockMinutes}) else null end`,
-      }))
-      .where('id', '=', user.id)
-      .returning(['failed_logins', 'locked_until'])
-      .executeTakeFirstOrThrow();
-    await auditForUser(db, user.id, {
-      action: updated.locked_until ? 'auth.locked' : 'auth.login_failed',
-      label: user.email,
-      ip: meta.ip,
-      details: { failed_logins: updated.failed_logins },
-    });
-    if (updated.locked_until) {
-      throw new AppError('ACCOUNT_LOCKED', `Too many failed sign-ins: try again in ${config.loginLockMinutes} min.`, {
-        retry_after_minutes: config.loginLockMinutes,
+    if (user) {
+      await auditForUser(db, user.id, {
+        action: counted.locked_until ? 'auth.locked' : 'auth.login_failed',
+        label: user.email,
+        ip: meta.ip,
+        details: { failed_logins: counted.failures },
       });
     }
+    if (counted.locked_until) throw lockedProblem(counted.locked_until);
     throw new AppError('INVALID_CREDENTIALS', 'Wrong e-mail or password.');
   }
   if (user.disabled_at) throw new AppError('ACCOUNT_DISABLED', 'This account is disabled.');
   const campaigns = await repo.listUserCampaigns(db, user.id);
   const sessionToken = newSecret();
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('staff_user').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+    await repo.clearLoginFailures(trx, key.email, key.client);
     await trx
       .insertInto('session')
       .values({
@@ -187,7 +184,7 @@ export async function requestPasswordReset(
 export async function confirmPasswordReset(db: Db, token: string, password: string, meta: RequestMeta): Promise<void> {
   assertPassword(password);
   const passwordHash = await hashPassword(password);
-  const userId = await db.transaction().execute(async (trx) => {
+  const user = await db.transaction().execute(async (trx) => {
     const reset = await trx
       .updateTable('password_reset')
       .set({ used_at: sql`now()` })
@@ -197,16 +194,18 @@ export async function confirmPasswordReset(db: Db, token: string, password: stri
       .returning('user_id')
       .executeTakeFirst();
     if (!reset) throw new AppError('RESET_TOKEN_INVALID', 'This link is invalid, expired or already used.');
-    await trx
+    const user = await trx
       .updateTable('staff_user')
-      .set({ password_hash: passwordHash, password_changed_at: sql`now()`, failed_logins: 0, locked_until: null })
+      .set({ password_hash: passwordHash, password_changed_at: sql`now()` })
       .where('id', '=', reset.user_id)
-      .execute();
+      .returning(['id', 'email'])
+      .executeTakeFirstOrThrow();
     await trx.deleteFrom('session').where('user_id', '=', reset.user_id).execute();
-    return reset.user_id;
+    // The owner proved control of the mailbox: sign-in locks on this e-mail, from any address, end.
+    await repo.clearLoginFailures(trx, user.email);
+    return user;
   });
-  const user = await repo.findUserById(db, userId);
-  await auditForUser(db, userId, { action: 'auth.password_reset', label: user?.email ?? '', ip: meta.ip });
+  await auditForUser(db, user.id, { action: 'auth.password_reset', label: user.email, ip: meta.ip });
 }
 
 /** Creates a staff account (used by the CLI and the demo seed). */

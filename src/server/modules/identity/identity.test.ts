@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { verify } from '@node-rs/argon2';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createCampaignFixture, createMemberFixture, TEST_PASSWORD, type TestApp, TestClient } from '../../testing/app.ts';
@@ -54,7 +55,22 @@ describeEachDatabase('identity', (ctx) => {
     await createMemberFixture(ctx.database.db, campaignId, { email: 'lock@example.org', role: 'organizer' });
     await createMemberFixture(ctx.database.db, campaignId, { email: 'reset@example.org', role: 'organizer' });
     await createMemberFixture(ctx.database.db, campaignId, { email: 'vol@example.org', role: 'volunteer' });
+    await createMemberFixture(ctx.database.db, campaignId, { email: 'timing@example.org', role: 'organizer' });
+    await createMemberFixture(ctx.database.db, campaignId, { email: 'target@example.org', role: 'organizer' });
   });
+
+  /** A sign-in attempt from a given client address. */
+  function loginFrom(remoteAddress: string, email: string, password = TEST_PASSWORD) {
+    return t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { email, password } });
+  }
+
+  async function timed(attempt: () => Promise<unknown>): Promise<number> {
+    const start = performance.now();
+    await attempt();
+    return performance.now() - start;
+  }
+
+
   afterAll(async () => {
     await t?.close();
     await smtp?.close();
@@ -94,6 +110,76 @@ describeEachDatabase('identity', (ctx) => {
     expect(res.json()).toMatchObject({ code: 'ACCOUNT_LOCKED', retry_after_minutes: 15 });
     const audit = await ctx.database.db.selectFrom('audit_event').select('action').where('campaign_id', '=', campaignId).execute();
     expect(audit.map((a) => a.action)).toContain('auth.locked');
+  });
+
+  it('answers an unknown e-mail, a wrong password and a lock alike, in comparable time', async () => {
+    const answers = async (email: string) => {
+      const out: string[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const res = await loginFrom('198.18.0.1', email, 'wrong-password-123');
+        out.push(`${res.statusCode} ${res.json().code} ${res.json().detail}`);
+      }
+      return out;
+    };
+    const known = await answers('timing@example.org');
+    expect(known.map((a) => a.split(' ').slice(0, 2).join(' '))).toEqual([
+      '401 INVALID_CREDENTIALS',
+      '401 INVALID_CREDENTIALS',
+      '423 ACCOUNT_LOCKED',
+      '423 ACCOUNT_LOCKED',
+    ]);
+    expect(await answers('nobody-timing@example.org')).toEqual(known);
+
+    // Each kind of refusal verifies a password (Argon2) before answering: the fastest answer of each
+    // kind (load only adds time) takes about one verification (half, for the noise of a busy machine).
+    const stored = await ctx.database.db
+      .selectFrom('staff_user')
+      .select('password_hash')
+      .where('email', '=', 'timing@example.org')
+      .executeTakeFirstOrThrow();
+    const argon: number[] = [];
+    const wrong: number[] = [];
+    const unknown: number[] = [];
+    const locked: number[] = [];
+    for (let i = 0; i < 9; i += 1) {
+      argon.push(await timed(() => verify(stored.password_hash, 'wrong-password-123')));
+      wrong.push(await timed(() => loginFrom(`198.18.1.${i}`, 'timing@example.org', 'wrong-password-123')));
+      unknown.push(await timed(() => loginFrom(`198.18.2.${i}`, 'nobody-timing@example.org', 'wrong-password-123')));
+      locked.push(await timed(() => loginFrom('198.18.0.1', 'timing@example.org')));
+    }
+    const fastest = (xs: number[]) => Math.min(...xs);
+    for (const kind of [wrong, unknown, locked]) {
+      expect(fastest(kind)).toBeGreaterThan(0.5 * fastest(argon));
+    }
+  });
+
+  it('locks the guessing address, not the owner signing in from elsewhere, and a password reset lifts the lock', async () => {
+    for (let i = 0; i < 3; i += 1) await loginFrom('198.18.3.1', 'target@example.org', 'wrong-password-123');
+    expect((await loginFrom('198.18.3.1', 'target@example.org')).json().code).toBe('ACCOUNT_LOCKED');
+    // The same /64 of IPv6 counts as one client.
+    for (let i = 0; i < 3; i += 1) await loginFrom(`2001:db8:5:6::${i + 1}`, 'target@example.org', 'wrong-password-123');
+    expect((await loginFrom('2001:db8:5:6::99', 'target@example.org')).json().code).toBe('ACCOUNT_LOCKED');
+    const owner = await loginFrom('198.18.3.2', 'target@example.org');
+    expect(owner.statusCode).toBe(200);
+    // The owner signing in does not end the guesser's lock; the admins see it on the team page.
+    expect((await loginFrom('198.18.3.1', 'target@example.org')).statusCode).toBe(423);
+    const admin = new TestClient(t.app);
+    await admin.login('admin@example.org');
+    const members = (await admin.request('GET', '/api/v1/members')).json()._embedded.members as { email: string; locked: boolean }[];
+    expect(members.find((m) => m.email === 'target@example.org')?.locked).toBe(true);
+    expect(members.find((m) => m.email === 'admin@example.org')?.locked).toBe(false);
+
+    const requested = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: 'target@example.org' } });
+    expect(requested.statusCode).toBe(202);
+    await expect.poll(() => smtp.inbox.some((m) => m.to === 'target@example.org')).toBe(true);
+    const token = resetTokenFrom(smtp.inbox.find((m) => m.to === 'target@example.org')?.body ?? '');
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/confirm',
+      payload: { token, password: 'target-new-passphrase' },
+    });
+    expect(reset.statusCode).toBe(204);
+    expect((await loginFrom('198.18.3.1', 'target@example.org', 'target-new-passphrase')).statusCode).toBe(200);
   });
 
   it('refuses cookie-authenticated writes without the CSRF token', async () => {

@@ -1,0 +1,18 @@
+-- Failed sign-ins are counted per (e-mail as typed, client address) instead of per account: a lock
+-- then stops the guesser at that address without locking the owner out from elsewhere, and an
+-- unknown e-mail is counted and locked exactly like a known one, so a lock reveals no account.
+-- A row matters until expires_at (end of the counting window, or of the lock); stale rows are
+-- purged by the sign-in path itself.
+CREATE TABLE login_throttle (
+  email text NOT NULL,
+  client text NOT NULL,
+  failures integer NOT NULL,
+  expires_at timestamptz NOT NULL,
+  locked_until timestamptz,
+  PRIMARY KEY (email, client)
+);
+CREATE INDEX login_throttle_expires_idx ON login_throttle (expires_at);
+-- Global, like sessions: row-level security with no policy keeps the request role (relais_app) out.
+ALTER TABLE login_throttle ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE staff_user DROP COLUMN failed_logins, DROP COLUMN locked_until;
