@@ -55,7 +55,7 @@ export interface SessionTable {
   expires_at: Timestamp;
 }
 
-/** Failed sign-ins of one e-mail from one client address (migration login_throttle). */
+/** Failed sign-ins of one e-mail from one client address (migration identity_hardening). */
 export interface LoginThrottleTable {
   email: string;
   client: string;

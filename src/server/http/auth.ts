@@ -58,6 +58,22 @@ function bearerOf(request: FastifyRequest): string | null {
   return null;
 }
 
+/**
+ * What a token may do: its scopes and zones, within what its creator holds now (a creator demoted
+ * or moved to other zones takes their tokens along). An operator's token (no creator) has its own.
+ */
+function tokenReach(token: NonNullable<Awaited<ReturnType<typeof findActiveTokenByHash>>>) {
+  const scopes = token.scopes as Permission[];
+  const own = token.zone_ids.length > 0 ? token.zone_ids : null;
+  if (!token.creator_role) return { permissions: new Set(scopes), zoneScope: own };
+  const held = new Set(permissionsOf(token.creator_role));
+  const live = zoneScopeOf(token.creator_role, token.creator_zone_ids ?? []);
+  return {
+    permissions: new Set(scopes.filter((s) => held.has(s))),
+    zoneScope: own && live ? own.filter((id) => live.includes(id)) : (own ?? live),
+  };
+}
+
 /** The authenticated actor of a request (throws on a bad token, returns null when anonymous). */
 async function resolveActor(app: FastifyInstance, request: FastifyRequest): Promise<Actor | null> {
   const { db } = app.deps.database;
@@ -80,6 +96,7 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest): Prom
       tokenTouchedAt.set(token.id, now);
       await touchToken(db, token.campaign_id, token.id);
     }
+    const { permissions, zoneScope } = tokenReach(token);
     return {
       kind: 'token',
       userId: null,
@@ -87,8 +104,8 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest): Prom
       label: `token:${token.name}`,
       campaignId: token.campaign_id,
       role: null,
-      permissions: new Set(token.scopes as Permission[]),
-      zoneScope: token.zone_ids.length > 0 ? token.zone_ids : null,
+      permissions,
+      zoneScope,
       sessionId: null,
       csrfToken: null,
       locale: 'fr',

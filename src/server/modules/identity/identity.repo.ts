@@ -30,14 +30,32 @@ export function findSessionByTokenHash(db: Q, tokenHash: Buffer) {
     .executeTakeFirst();
 }
 
-/** The API token row of a bearer secret, if active. */
+/**
+ * The API token row of a bearer secret, if active: not revoked or expired, and its creator still a
+ * member of its campaign with an account not disabled (a token without creator is the operator's,
+ * made by the CLI). The creator's live role and zones come along: a token never holds more.
+ */
 export function findActiveTokenByHash(db: Q, tokenHash: Buffer) {
   return db
-    .selectFrom('api_token')
-    .select(['id', 'campaign_id', 'name', 'scopes', 'zone_ids', 'last_used_at', 'expires_at'])
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+    .selectFrom('api_token as t')
+    .leftJoin('membership as m', (j) => j.onRef('m.campaign_id', '=', 't.campaign_id').onRef('m.user_id', '=', 't.created_by'))
+    .leftJoin('staff_user as u', 'u.id', 't.created_by')
+    .select([
+      't.id',
+      't.campaign_id',
+      't.name',
+      't.scopes',
+      't.zone_ids',
+      't.last_used_at',
+      't.expires_at',
+      't.created_by',
+      'm.role as creator_role',
+      'm.zone_ids as creator_zone_ids',
+    ])
+    .where('t.token_hash', '=', tokenHash)
+    .where('t.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', sql<Date>`now()`)]))
+    .where((eb) => eb.or([eb('t.created_by', 'is', null), eb.and([eb('m.user_id', 'is not', null), eb('u.disabled_at', 'is', null)])]))
     .executeTakeFirst();
 }
 

@@ -10,6 +10,7 @@ import { collection, DateTime, NoContent, Nullable, problems, StringEnum, Uuid }
 import { clientKeyOf, grantableScopes, TOKEN_SCOPES } from './identity.policy.ts';
 import * as repo from './identity.repo.ts';
 import * as service from './identity.service.ts';
+import { forgetTokensOf } from './token-cache.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const RoleSchema = StringEnum(ROLES);
@@ -333,6 +334,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           zoneIds: request.body.zone_ids,
         }),
       );
+      // The member's tokens follow the new role and zones; after commit, this process re-reads them.
+      forgetTokensOf(request.params.user_id, actor.campaignId);
       if (!member) throw new Error('member vanished');
       const [withZ] = await withZones(app, actor.campaignId, [member]);
       return withZ;
@@ -352,6 +355,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'users.manage');
       await inTenant(app, actor, (trx) => service.removeMember(trx, actorRef(request, actor), request.params.user_id));
+      // Their tokens died with the membership (the lookup joins it); this process forgets them now.
+      forgetTokensOf(request.params.user_id, actor.campaignId);
       return reply.status(204).send(null);
     },
   );

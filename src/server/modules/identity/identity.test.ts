@@ -57,7 +57,31 @@ describeEachDatabase('identity', (ctx) => {
     await createMemberFixture(ctx.database.db, campaignId, { email: 'vol@example.org', role: 'volunteer' });
     await createMemberFixture(ctx.database.db, campaignId, { email: 'timing@example.org', role: 'organizer' });
     await createMemberFixture(ctx.database.db, campaignId, { email: 'target@example.org', role: 'organizer' });
+    for (const n of [1, 2, 3]) await createMemberFixture(ctx.database.db, campaignId, { email: `maker${n}@example.org`, role: 'admin' });
   });
+
+  /**
+   * A client signed in from its own address: the sign-in rate limit (20 a minute per address) stays
+   * out of the way of the other tests signing in from the default one.
+   */
+  async function signedIn(email: string, remoteAddress: string): Promise<{ client: TestClient; userId: string }> {
+    const res = await loginFrom(remoteAddress, email);
+    expect(res.statusCode, res.body).toBe(200);
+    const client = new TestClient(t.app);
+    client.cookie = `relais_session=${res.cookies.find((c) => c.name === 'relais_session')?.value}`;
+    client.csrf = res.json().csrf_token;
+    return { client, userId: res.json().user.id };
+  }
+
+  /** Signs in as a member and creates a token with these scopes; answers its secret. */
+  async function tokenOf(email: string, scopes: string[]): Promise<{ token: string; userId: string }> {
+    const { client, userId } = await signedIn(email, '198.18.4.1');
+    const created = await client.request('POST', '/api/v1/api_tokens', { name: `of ${email}`, scopes });
+    expect(created.statusCode, created.body).toBe(201);
+    return { token: created.json().token, userId };
+  }
+
+  const withToken = (token: string, url = '/api/v1/dashboard') => t.app.inject({ url, headers: { authorization: `Bearer ${token}` } });
 
   /** A sign-in attempt from a given client address. */
   function loginFrom(remoteAddress: string, email: string, password = TEST_PASSWORD) {
@@ -163,8 +187,7 @@ describeEachDatabase('identity', (ctx) => {
     expect(owner.statusCode).toBe(200);
     // The owner signing in does not end the guesser's lock; the admins see it on the team page.
     expect((await loginFrom('198.18.3.1', 'target@example.org')).statusCode).toBe(423);
-    const admin = new TestClient(t.app);
-    await admin.login('admin@example.org');
+    const { client: admin } = await signedIn('admin@example.org', '198.18.3.3');
     const members = (await admin.request('GET', '/api/v1/members')).json()._embedded.members as { email: string; locked: boolean }[];
     expect(members.find((m) => m.email === 'target@example.org')?.locked).toBe(true);
     expect(members.find((m) => m.email === 'admin@example.org')?.locked).toBe(false);
@@ -263,6 +286,32 @@ describeEachDatabase('identity', (ctx) => {
     expect(revoked.json().code).toBe('TOKEN_INVALID');
     const garbage = await t.app.inject({ url: '/api/v1/dashboard', headers: { authorization: 'Bearer rl_not-a-token' } });
     expect(garbage.json().code).toBe('TOKEN_INVALID');
+  });
+
+  it("ends a token with its creator's membership or account, at once in this process, and follows a demotion", async () => {
+    const { client: owner } = await signedIn('owner@example.org', '198.18.4.2');
+    const removed = await tokenOf('maker1@example.org', ['dashboard.read']);
+    expect((await withToken(removed.token)).statusCode).toBe(200); // now in the cache
+    expect((await owner.request('DELETE', `/api/v1/members/${removed.userId}`)).statusCode).toBe(204);
+    const afterRemoval = await withToken(removed.token);
+    expect(afterRemoval.statusCode).toBe(401);
+    expect(afterRemoval.json().code).toBe('TOKEN_INVALID');
+
+    const disabled = await tokenOf('maker2@example.org', ['dashboard.read']);
+    await ctx.database.db.updateTable('staff_user').set({ disabled_at: new Date() }).where('id', '=', disabled.userId).execute();
+    expect((await withToken(disabled.token)).json().code).toBe('TOKEN_INVALID');
+
+    const demoted = await tokenOf('maker3@example.org', ['dashboard.read', 'people.read']);
+    expect((await withToken(demoted.token, '/api/v1/people')).statusCode).toBe(200);
+    expect((await owner.request('PATCH', `/api/v1/members/${demoted.userId}`, { role: 'volunteer' })).statusCode).toBe(200);
+    const afterDemotion = await withToken(demoted.token, '/api/v1/people');
+    expect(afterDemotion.statusCode).toBe(403);
+    expect(afterDemotion.json().code).toBe('TOKEN_SCOPE_MISSING');
+    // Promoted again to referent of zone 1: the token regains people.read within that zone only.
+    await owner.request('PATCH', `/api/v1/members/${demoted.userId}`, { role: 'referent', zone_ids: [zoneIds[0]] });
+    const people = await withToken(demoted.token, '/api/v1/people');
+    expect(people.statusCode).toBe(200);
+    expect(people.json().total_records).toBe(1);
   });
 
   it('refuses token scopes beyond the creator role, and token management to volunteers', async () => {

@@ -16,3 +16,10 @@ CREATE INDEX login_throttle_expires_idx ON login_throttle (expires_at);
 ALTER TABLE login_throttle ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE staff_user DROP COLUMN failed_logins, DROP COLUMN locked_until;
+
+-- A token dies with its creator: the token lookup joins the creator's live membership and account,
+-- and deleting the account deletes its tokens (SET NULL would have turned them into operator tokens,
+-- the only ones without a creator, made by `relais token create`).
+ALTER TABLE api_token DROP CONSTRAINT api_token_created_by_fkey;
+ALTER TABLE api_token ADD CONSTRAINT api_token_created_by_fkey
+  FOREIGN KEY (created_by) REFERENCES staff_user (id) ON DELETE CASCADE;
