@@ -119,6 +119,11 @@ async function withZones(app: FastifyInstance, campaignId: string, members: Awai
 
 export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.deps.database;
+  // Reset requests still being handled after their answer; closing the app waits for them.
+  const pendingResets = new Set<Promise<unknown>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...pendingResets]);
+  });
 
   app.post(
     '/auth/login',
@@ -178,12 +183,13 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      await service.requestPasswordReset(
-        db,
-        { mailer: app.deps.mailer, publicUrl: app.deps.config.publicUrl },
-        request.body.email,
-        metaOf(request),
-      );
+      // Answered before any lookup: whether the account exists (a link written, a mail sent) must
+      // not show in the time of the answer. A crash in between loses one mail; the user asks again.
+      const work = service
+        .requestPasswordReset(db, { mailer: app.deps.mailer, publicUrl: app.deps.config.publicUrl }, request.body.email, metaOf(request))
+        .catch((error: unknown) => request.log.error({ err: error }, 'password reset request failed'))
+        .finally(() => pendingResets.delete(work));
+      pendingResets.add(work);
       return reply.status(202).send({ status: 'accepted' as const });
     },
   );

@@ -159,7 +159,10 @@ async function issueResetLink(db: Db, userId: string, ttlMinutes: number, public
   return `${publicUrl}/app/reset?token=${encodeURIComponent(token)}`;
 }
 
-/** E-mails a one-time reset link if the account exists; says nothing either way. */
+/**
+ * E-mails a one-time reset link if the account exists; says nothing either way. Callers run it off
+ * the response path, so the answer's time does not depend on the account existing either.
+ */
 export async function requestPasswordReset(
   db: Db,
   deps: { mailer: Mailer; publicUrl: string },
@@ -201,6 +204,13 @@ export async function confirmPasswordReset(db: Db, token: string, password: stri
       .returning(['id', 'email'])
       .executeTakeFirstOrThrow();
     await trx.deleteFrom('session').where('user_id', '=', reset.user_id).execute();
+    // One link used ends every other outstanding one (older requests, an invitation).
+    await trx
+      .updateTable('password_reset')
+      .set({ used_at: sql`now()` })
+      .where('user_id', '=', reset.user_id)
+      .where('used_at', 'is', null)
+      .execute();
     // The owner proved control of the mailbox: sign-in locks on this e-mail, from any address, end.
     await repo.clearLoginFailures(trx, user.email);
     return user;
