@@ -14,4 +14,5 @@ export const identityErrors = {
   EMAIL_TAKEN: 409,
   LAST_OWNER: 409,
   ZONE_REQUIRED: 400,
+  TOKEN_EXPIRY_IN_PAST: 400,
 } as const;

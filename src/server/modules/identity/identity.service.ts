@@ -400,6 +400,9 @@ export async function createApiToken(
   const allowed = actor.role ? grantableScopes(actor.role) : [];
   const refused = input.scopes.filter((s) => !allowed.includes(s));
   if (refused.length > 0) throw new AppError('FORBIDDEN', `Your role cannot grant: ${refused.join(', ')}.`);
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+    throw new AppError('TOKEN_EXPIRY_IN_PAST', 'expires_at must be in the future.', { expires_at: input.expiresAt.toISOString() });
+  }
   const token = newSecret('rl_');
   const id = uuidv7();
   const row = await trx

@@ -332,6 +332,24 @@ describeEachDatabase('identity', (ctx) => {
     expect(people.json().total_records).toBe(1);
   });
 
+  it('refuses a token expiry in the past with a stable code, and accepts one in the future', async () => {
+    const { client: owner } = await signedIn('owner@example.org', '198.18.8.1');
+    const past = await owner.request('POST', '/api/v1/api_tokens', {
+      name: 'late',
+      scopes: ['zones.read'],
+      expires_at: new Date(Date.now() - 60_000).toISOString(),
+    });
+    expect(past.statusCode).toBe(400);
+    expect(past.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(past.json().code).toBe('TOKEN_EXPIRY_IN_PAST');
+    const future = await owner.request('POST', '/api/v1/api_tokens', {
+      name: 'on time',
+      scopes: ['zones.read'],
+      expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    expect(future.statusCode).toBe(201);
+  });
+
   it('refuses token scopes beyond the creator role, and token management to volunteers', async () => {
     const vol = new TestClient(t.app);
     await vol.login('vol@example.org');
