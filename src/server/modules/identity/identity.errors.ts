@@ -15,4 +15,5 @@ export const identityErrors = {
   LAST_OWNER: 409,
   ZONE_REQUIRED: 400,
   TOKEN_EXPIRY_IN_PAST: 400,
+  CROSS_SITE_REQUEST: 403,
 } as const;

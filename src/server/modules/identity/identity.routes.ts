@@ -62,6 +62,41 @@ const TokenSchema = Type.Object({
 // Sign-in and reset limits count per client like the lockout does (an IPv6 client per /64).
 const clientKeyOfRequest = (request: FastifyRequest) => clientKeyOf(request.ip);
 
+/**
+ * Sign-in and reset are exempt from the session's CSRF token (no session yet), so they refuse what
+ * another site can make a browser send: a form (only JSON is read, which a cross-site page cannot
+ * send without a CORS preflight that is never granted), and any request the browser marks as coming
+ * from another site (Sec-Fetch-Site) or whose Origin is neither this host nor PUBLIC_URL's.
+ */
+function refuseCrossSite(app: FastifyInstance) {
+  const publicHost = new URL(app.deps.config.publicUrl).hostname;
+  // Host names only: ports are written or implied differently in Origin and Host.
+  const hostnameOf = (value: string, prefix = ''): string | null => {
+    try {
+      return new URL(prefix + value).hostname || null;
+    } catch {
+      return null;
+    }
+  };
+  return async (request: FastifyRequest) => {
+    if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send a JSON body (Content-Type: application/json).');
+    }
+    const site = request.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+      throw new AppError('CROSS_SITE_REQUEST', 'Sign in from this site only.');
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      // "null" (an opaque origin) or garbage has no host name and is refused.
+      const host = hostnameOf(origin);
+      if (!host || (host !== hostnameOf(request.headers.host ?? '', 'http://') && host !== publicHost)) {
+        throw new AppError('CROSS_SITE_REQUEST', 'Sign in from this site only.');
+      }
+    }
+  };
+}
+
 const ScopeId = StringEnum(TOKEN_SCOPES.map((s) => s.id));
 
 function sessionCookieOptions(app: FastifyInstance) {
@@ -119,6 +154,7 @@ async function withZones(app: FastifyInstance, campaignId: string, members: Awai
 
 export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.deps.database;
+  const crossSiteGuard = refuseCrossSite(app);
   // Reset requests still being handled after their answer; closing the app waits for them.
   const pendingResets = new Set<Promise<unknown>>();
   app.addHook('onClose', async () => {
@@ -128,6 +164,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/login',
     {
+      onRequest: crossSiteGuard,
       config: { rateLimit: { max: 20, timeWindow: '1 minute', keyGenerator: clientKeyOfRequest } },
       schema: {
         tags: ['auth'],
@@ -136,7 +173,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           email: Type.String({ minLength: 1, maxLength: 254 }),
           password: Type.String({ minLength: 1, maxLength: 200 }),
         }),
-        response: { 200: SessionSchema, ...problems(400, 401, 403, 423, 429) },
+        response: { 200: SessionSchema, ...problems(400, 401, 403, 415, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -174,12 +211,13 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/password-reset',
     {
+      onRequest: crossSiteGuard,
       config: { rateLimit: { max: 5, timeWindow: '15 minutes', keyGenerator: clientKeyOfRequest } },
       schema: {
         tags: ['auth'],
         summary: 'E-mail a one-time password reset link (answers 202 whether or not the account exists)',
         body: Type.Object({ email: Email }),
-        response: { 202: Type.Object({ status: Type.Literal('accepted') }), ...problems(400, 429) },
+        response: { 202: Type.Object({ status: Type.Literal('accepted') }), ...problems(400, 403, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -197,12 +235,13 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/password-reset/confirm',
     {
+      onRequest: crossSiteGuard,
       config: { rateLimit: { max: 20, timeWindow: '15 minutes', keyGenerator: clientKeyOfRequest } },
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with a reset link token; ends every session',
         body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }), password: Type.String({ maxLength: 200 }) }),
-        response: { 204: NoContent, ...problems(400, 429) },
+        response: { 204: NoContent, ...problems(400, 403, 415, 429) },
       },
     },
     async (request, reply) => {

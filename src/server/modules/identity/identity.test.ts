@@ -196,6 +196,39 @@ describeEachDatabase('identity', (ctx) => {
     expect((await loginFrom('198.18.3.1', 'target@example.org', 'target-new-passphrase')).statusCode).toBe(200);
   });
 
+  it('refuses a sign-in another site could make a browser send (login CSRF)', async () => {
+    const attempt = (headers: Record<string, string>, payload: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '198.18.9.1', headers, payload });
+    const json = JSON.stringify({ email: 'owner@example.org', password: TEST_PASSWORD });
+    const form = await attempt(
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      `email=owner%40example.org&password=${encodeURIComponent(TEST_PASSWORD)}`,
+    );
+    expect(form.statusCode).toBe(415);
+    expect(form.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(form.cookies.some((c) => c.name === 'relais_session')).toBe(false);
+    expect((await attempt({ 'content-type': 'text/plain' }, json)).json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }]) {
+      const res = await attempt({ 'content-type': 'application/json', ...headers }, json);
+      expect(res.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(res.json().code).toBe('CROSS_SITE_REQUEST');
+    }
+    // The back office's own request: JSON, same origin.
+    const own = await attempt(
+      { 'content-type': 'application/json; charset=utf-8', 'sec-fetch-site': 'same-origin', origin: 'http://localhost:80' },
+      json,
+    );
+    expect(own.statusCode, own.body).toBe(200);
+    const reset = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset',
+      remoteAddress: '198.18.9.1',
+      headers: { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
+      payload: JSON.stringify({ email: 'owner@example.org' }),
+    });
+    expect(reset.json().code).toBe('CROSS_SITE_REQUEST');
+  });
+
   it('refuses cookie-authenticated writes without the CSRF token', async () => {
     const client = new TestClient(t.app);
     await client.login('owner@example.org');
