@@ -208,7 +208,13 @@ describeEachDatabase('identity', (ctx) => {
     expect(form.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(form.cookies.some((c) => c.name === 'relais_session')).toBe(false);
     expect((await attempt({ 'content-type': 'text/plain' }, json)).json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }]) {
+    const crossSite: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+    ];
+    for (const headers of crossSite) {
       const res = await attempt({ 'content-type': 'application/json', ...headers }, json);
       expect(res.statusCode, JSON.stringify(headers)).toBe(403);
       expect(res.json().code).toBe('CROSS_SITE_REQUEST');
