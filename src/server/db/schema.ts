@@ -39,6 +39,8 @@ export interface MembershipTable {
   user_id: string;
   role: Role;
   zone_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** The name the campaign's admin typed when adding the member (NULL: the account's own). */
+  display_name: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
 }
 

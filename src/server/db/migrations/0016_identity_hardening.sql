@@ -23,3 +23,8 @@ ALTER TABLE staff_user DROP COLUMN failed_logins, DROP COLUMN locked_until;
 ALTER TABLE api_token DROP CONSTRAINT api_token_created_by_fkey;
 ALTER TABLE api_token ADD CONSTRAINT api_token_created_by_fkey
   FOREIGN KEY (created_by) REFERENCES staff_user (id) ON DELETE CASCADE;
+
+-- The name a campaign knows its member by, as its admin typed it when adding them. Accounts are
+-- global: attaching an existing account by e-mail must not show its owner's own name (or anything
+-- else of the account) to that admin. NULL for members added before (the account's name is shown).
+ALTER TABLE membership ADD COLUMN display_name text;

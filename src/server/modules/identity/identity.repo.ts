@@ -169,7 +169,7 @@ export function findCampaignBySlug(db: Q, slug: string) {
   return db.selectFrom('campaign').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
-/** Members of a campaign with their zones. */
+/** Members of a campaign with their zones, each under the name the campaign gave them. */
 export function listMembers(trx: Q, campaignId: string) {
   return trx
     .selectFrom('membership as m')
@@ -177,13 +177,13 @@ export function listMembers(trx: Q, campaignId: string) {
     .select([
       'm.user_id',
       'u.email',
-      'u.display_name',
+      sql<string>`coalesce(m.display_name, u.display_name)`.as('display_name'),
       'm.role',
       'm.zone_ids',
       'm.created_at',
     ])
     .where('m.campaign_id', '=', campaignId)
-    .orderBy('u.display_name')
+    .orderBy(sql`coalesce(m.display_name, u.display_name)`)
     .execute();
 }
 
@@ -194,7 +194,7 @@ export function findMember(trx: Q, campaignId: string, userId: string) {
     .select([
       'm.user_id',
       'u.email',
-      'u.display_name',
+      sql<string>`coalesce(m.display_name, u.display_name)`.as('display_name'),
       'm.role',
       'm.zone_ids',
       'm.created_at',

@@ -259,7 +259,9 @@ async function assertZones(trx: Db | Trx, campaignId: string, role: Role, zoneId
 /**
  * Adds a member to the campaign, creating the account (with an invitation link) if needed.
  * Accounts are global, so this runs in one transaction outside row-level security, every query
- * naming the campaign explicitly; the invitation is mailed after commit.
+ * naming the campaign explicitly; the invitation is mailed after commit. An existing account is
+ * attached under the name the admin typed, and answered with only what the admin typed: nothing of
+ * the account (its owner's name, whether it existed) reaches the admin; its owner is told by mail.
  */
 export async function addMember(
   db: Db,
@@ -271,9 +273,10 @@ export async function addMember(
     throw new AppError('FORBIDDEN', `Your role cannot give the role ${input.role}.`);
   }
   if (input.password !== undefined) assertPassword(input.password);
-  const { userId, invite } = await db.transaction().execute(async (trx) => {
+  const { userId, invite, existed } = await db.transaction().execute(async (trx) => {
     await assertZones(trx, actor.campaignId, input.role, input.zoneIds);
     let user = await repo.findUserByEmail(trx, input.email.trim());
+    const existed = user !== undefined;
     let invite = false;
     if (!user) {
       const id = await createUser(trx, {
@@ -295,6 +298,7 @@ export async function addMember(
         user_id: user.id,
         role: input.role,
         zone_ids: input.role === 'referent' ? input.zoneIds : [],
+        display_name: input.displayName,
       })
       .execute();
     await insertAuditEvents(trx, [
@@ -307,10 +311,10 @@ export async function addMember(
         targetType: 'staff_user',
         targetId: user.id,
         ip: actor.ip,
-        details: { email: user.email, role: input.role, zone_ids: input.zoneIds },
+        details: { email: input.email.trim(), role: input.role, zone_ids: input.zoneIds },
       },
     ]);
-    return { userId: user.id, invite };
+    return { userId: user.id, invite, existed };
   });
   if (invite) {
     const user = await repo.findUserById(db, userId);
@@ -321,6 +325,20 @@ export async function addMember(
         campaignId: actor.campaignId,
         subject: 'Relais : vous êtes invité·e à rejoindre la campagne',
         text: `Bonjour ${user.display_name},\n\n${actor.label} vous a ajouté·e à l'équipe de campagne sur Relais.\nChoisissez votre mot de passe avec ce lien (valable 7 jours) :\n${link}\n`,
+      });
+    }
+  }
+  if (existed) {
+    const [user, campaign] = [await repo.findUserById(db, userId), await repo.findCampaign(db, actor.campaignId)];
+    if (user && campaign) {
+      const fr = user.locale === 'fr';
+      await deps.mailer.send({
+        to: user.email,
+        campaignId: actor.campaignId,
+        subject: fr ? `Relais : vous avez été ajouté·e à la campagne ${campaign.name}` : `Relais: you were added to the campaign ${campaign.name}`,
+        text: fr
+          ? `Bonjour,\n\n${actor.label} vous a ajouté·e à l'équipe de la campagne « ${campaign.name} » sur Relais, avec votre compte existant.\nElle apparaît dans la liste de vos campagnes quand vous vous connectez : ${deps.publicUrl}/app/\n\nSi vous ne connaissez pas cette campagne, signalez-le à son équipe ou ignorez ce message.`
+          : `Hello,\n\n${actor.label} added you to the team of the campaign "${campaign.name}" on Relais, with your existing account.\nIt is in your list of campaigns when you sign in: ${deps.publicUrl}/app/\n\nIf you do not know this campaign, tell its team or ignore this message.`,
       });
     }
   }
