@@ -335,7 +335,9 @@ export async function addMember(
       await deps.mailer.send({
         to: user.email,
         campaignId: actor.campaignId,
-        subject: fr ? `Relais : vous avez été ajouté·e à la campagne ${campaign.name}` : `Relais: you were added to the campaign ${campaign.name}`,
+        subject: fr
+          ? `Relais : vous avez été ajouté·e à la campagne ${campaign.name}`
+          : `Relais: you were added to the campaign ${campaign.name}`,
         text: fr
           ? `Bonjour,\n\n${actor.label} vous a ajouté·e à l'équipe de la campagne « ${campaign.name} » sur Relais, avec votre compte existant.\nElle apparaît dans la liste de vos campagnes quand vous vous connectez : ${deps.publicUrl}/app/\n\nSi vous ne connaissez pas cette campagne, signalez-le à son équipe ou ignorez ce message.`
           : `Hello,\n\n${actor.label} added you to the team of the campaign "${campaign.name}" on Relais, with your existing account.\nIt is in your list of campaigns when you sign in: ${deps.publicUrl}/app/\n\nIf you do not know this campaign, tell its team or ignore this message.`,

@@ -94,7 +94,6 @@ describeEachDatabase('identity', (ctx) => {
     return performance.now() - start;
   }
 
-
   afterAll(async () => {
     await t?.close();
     await smtp?.close();
@@ -400,7 +399,11 @@ describeEachDatabase('identity', (ctx) => {
   it("attaches another campaign's account by e-mail without showing the admin anything of it", async () => {
     const other = await createCampaignFixture(ctx.database.db, 'ident-other');
     await createMemberFixture(ctx.database.db, other.id, { email: 'Someone.Else@example.org', role: 'owner' });
-    await ctx.database.db.updateTable('staff_user').set({ display_name: 'Secret Name' }).where('email', '=', 'someone.else@example.org').execute();
+    await ctx.database.db
+      .updateTable('staff_user')
+      .set({ display_name: 'Secret Name' })
+      .where('email', '=', 'someone.else@example.org')
+      .execute();
     const { client: admin } = await signedIn('admin@example.org', '198.18.10.1');
     const added = await admin.request('POST', '/api/v1/members', {
       email: 'someone.else@example.org',
@@ -409,7 +412,11 @@ describeEachDatabase('identity', (ctx) => {
     });
     expect(added.statusCode).toBe(201);
     expect(added.json()).toMatchObject({ email: expect.stringMatching(/^someone\.else@example\.org$/i), display_name: 'Typed Name' });
-    const fresh = await admin.request('POST', '/api/v1/members', { email: 'brand.new@example.org', display_name: 'New One', role: 'volunteer' });
+    const fresh = await admin.request('POST', '/api/v1/members', {
+      email: 'brand.new@example.org',
+      display_name: 'New One',
+      role: 'volunteer',
+    });
     expect(Object.keys(added.json()).sort()).toEqual(Object.keys(fresh.json()).sort());
     const seen = [
       added.body,
@@ -420,7 +427,9 @@ describeEachDatabase('identity', (ctx) => {
     // The account keeps its own name, and its owner is told by mail.
     const { client: self } = await signedIn('someone.else@example.org', '198.18.10.2');
     expect((await self.request('GET', '/api/v1/session')).json().user.display_name).toBe('Secret Name');
-    await expect.poll(() => smtp.inbox.some((m) => /someone\.else@example\.org/i.test(m.to) && m.body.includes('Campaign ident'))).toBe(true);
+    await expect
+      .poll(() => smtp.inbox.some((m) => /someone\.else@example\.org/i.test(m.to) && m.body.includes('Campaign ident')))
+      .toBe(true);
   });
 
   it('manages members: referents need zones, admins cannot make owners, the last owner stays', async () => {
