@@ -59,8 +59,8 @@ export const CONFIG_DOC: Record<string, string> = {
   RELAIS_OPENDATA_DIR: 'local mirror folder of the open-data files (skips downloads)',
   COOKIE_SECURE: '"true" to mark cookies Secure (default: true when PUBLIC_URL is https)',
   SESSION_TTL_HOURS: 'lifetime of a back-office session (default 336 = 14 days)',
-  LOGIN_MAX_FAILURES: 'failed logins before an account is locked (default 5)',
-  LOGIN_LOCK_MINUTES: 'how long a locked account stays locked (default 15)',
+  LOGIN_MAX_FAILURES: 'failed sign-ins of one e-mail from one client address before that pair is locked (default 5)',
+  LOGIN_LOCK_MINUTES: 'window counting those failures, and how long the lock lasts (default 15)',
   TRUST_PROXY:
     'comma-separated addresses or CIDRs of the reverse proxies whose X-Forwarded-For gives the client address (also loopback, linklocal, uniquelocal); unset = none, the socket address is the client',
   IMPORT_MAX_MB: 'largest people import accepted, in MB (default 256)',
