@@ -43,4 +43,23 @@ describe('config', () => {
       ]);
     }
   });
+
+  it('believes no X-Forwarded-For unless TRUST_PROXY lists the proxies, and refuses a bad list at boot', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, 192.168.1.7 ,::1,fd00::/8,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    for (const bad of ['true', '10.0.0.0/33', '::/129', 'proxy.example.org', '10.0.0.1/8/1', '10.0.0.0/x', ',']) {
+      try {
+        loadConfig({ TRUST_PROXY: bad });
+        expect.unreachable(bad);
+      } catch (error) {
+        expect((error as ConfigError).problems, bad).toEqual([expect.stringMatching(/^TRUST_PROXY must list proxy addresses/)]);
+      }
+    }
+  });
 });

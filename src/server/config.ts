@@ -1,5 +1,6 @@
 // Deployment settings: read from the environment once, validated, typed and frozen.
 // Nothing else in the code base reads process.env.
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export interface Config {
@@ -20,6 +21,11 @@ export interface Config {
   readonly sessionTtlHours: number;
   readonly loginMaxFailures: number;
   readonly loginLockMinutes: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (addresses, CIDRs or proxy-addr's `loopback`,
+   * `linklocal`, `uniquelocal`); false = the socket's address is the client's.
+   */
+  readonly trustProxy: false | readonly string[];
   readonly webDistDir: string;
   /** Largest people import accepted, in bytes. */
   readonly importMaxBytes: number;
@@ -61,8 +67,10 @@ export const CONFIG_DOC: Record<string, string> = {
   RELAIS_OPENDATA_DIR: 'local mirror folder of the open-data files (skips downloads)',
   COOKIE_SECURE: '"true" to mark cookies Secure (default: true when PUBLIC_URL is https)',
   SESSION_TTL_HOURS: 'lifetime of a back-office session (default 336 = 14 days)',
-  LOGIN_MAX_FAILURES: 'failed logins before an account is locked (default 5)',
-  LOGIN_LOCK_MINUTES: 'how long a locked account stays locked (default 15)',
+  LOGIN_MAX_FAILURES: 'failed sign-ins of one e-mail from one client address before that pair is locked (default 5)',
+  LOGIN_LOCK_MINUTES: 'window counting those failures, and how long the lock lasts (default 15)',
+  TRUST_PROXY:
+    'comma-separated addresses or CIDRs of the reverse proxies whose X-Forwarded-For gives the client address (also loopback, linklocal, uniquelocal); unset = none, the socket address is the client',
   IMPORT_MAX_MB: 'largest people import accepted, in MB (default 256)',
   IMPORT_SOURCE_RETENTION_DAYS:
     'days an uploaded import file is kept once its import has ended, or after upload if it was never started (default 7, at least 1)',
@@ -97,6 +105,34 @@ function positiveVar(env: NodeJS.ProcessEnv, name: string, fallback: number, pro
     return fallback;
   }
   return n;
+}
+
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** The trusted proxies of TRUST_PROXY: each an address, a CIDR or a proxy-addr keyword. */
+function trustProxyVar(env: NodeJS.ProcessEnv, problems: string[]): false | string[] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return false;
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = entries.filter((entry) => {
+    if (PROXY_KEYWORDS.includes(entry)) return false;
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return true;
+    if (bits === undefined) return false;
+    const n = Number(bits);
+    return !/^\d{1,3}$/.test(bits) || n > (family === 4 ? 32 : 128);
+  });
+  if (bad.length > 0 || entries.length === 0) {
+    problems.push(
+      `TRUST_PROXY must list proxy addresses or CIDRs (e.g. 10.0.0.0/8,::1) or loopback/linklocal/uniquelocal, got "${bad.join(', ') || raw}"`,
+    );
+    return false;
+  }
+  return entries;
 }
 
 /** Reads and validates the configuration; reports every bad variable at once. */
@@ -139,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTtlHours: intVar(env, 'SESSION_TTL_HOURS', 336, problems),
     loginMaxFailures: intVar(env, 'LOGIN_MAX_FAILURES', 5, problems),
     loginLockMinutes: intVar(env, 'LOGIN_LOCK_MINUTES', 15, problems),
+    trustProxy: trustProxyVar(env, problems),
     webDistDir: path.resolve(import.meta.dirname, '../../dist/web'),
     importMaxBytes: intVar(env, 'IMPORT_MAX_MB', 256, problems) * 1024 * 1024,
     importSourceRetentionDays: daysVar(env, 'IMPORT_SOURCE_RETENTION_DAYS', 7, problems),

@@ -116,6 +116,12 @@ describeEachDatabase('tenancy', (ctx) => {
     ).rejects.toThrow(/row-level security/);
     // The request role cannot read sessions at all.
     await expect(withTenant(ctx.database.db, a.id, (trx) => sql`select * from session`.execute(trx))).rejects.toThrow(/permission denied/);
+    // Failed sign-ins (e-mails and addresses of every campaign) are closed to the request role.
+    await ctx.database.db
+      .insertInto('login_throttle')
+      .values({ email: 'x@example.org', client: '192.0.2.1', failures: 1, expires_at: new Date(Date.now() + 60_000) })
+      .execute();
+    expect(await withTenant(ctx.database.db, a.id, (trx) => trx.selectFrom('login_throttle').select('email').execute())).toEqual([]);
     // Without a campaign set, nothing is visible.
     const none = await ctx.database.db.transaction().execute(async (trx) => {
       await sql`select set_config('role', 'relais_app', true)`.execute(trx);

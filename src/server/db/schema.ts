@@ -29,8 +29,6 @@ export interface StaffUserTable {
   display_name: string;
   password_hash: string;
   locale: ColumnType<'fr' | 'en', 'fr' | 'en' | undefined, 'fr' | 'en'>;
-  failed_logins: Generated<number>;
-  locked_until: Timestamp | null;
   disabled_at: Timestamp | null;
   created_at: Generated<Date>;
   password_changed_at: Generated<Date>;
@@ -41,6 +39,8 @@ export interface MembershipTable {
   user_id: string;
   role: Role;
   zone_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** The name the campaign's admin typed when adding the member (NULL: the account's own). */
+  display_name: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
 }
 
@@ -55,6 +55,15 @@ export interface SessionTable {
   created_at: Generated<Date>;
   last_seen_at: Generated<Date>;
   expires_at: Timestamp;
+}
+
+/** Failed sign-ins of one e-mail from one client address (migration identity_hardening). */
+export interface LoginThrottleTable {
+  email: string;
+  client: string;
+  failures: number;
+  expires_at: Timestamp;
+  locked_until: Timestamp | null;
 }
 
 export interface PasswordResetTable {
@@ -361,6 +370,7 @@ export interface DB {
   membership: MembershipTable;
   session: SessionTable;
   password_reset: PasswordResetTable;
+  login_throttle: LoginThrottleTable;
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;
   job_run: JobRunTable;

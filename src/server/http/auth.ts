@@ -57,6 +57,25 @@ function bearerOf(request: FastifyRequest): string | null {
   return null;
 }
 
+/**
+ * What a token may do: its scopes and zones, within what its creator holds now (a creator demoted
+ * or moved to other zones takes their tokens along). An operator's token (no creator) has its own.
+ */
+function tokenReach(
+  token: NonNullable<Awaited<ReturnType<ActorDirectory['findActiveTokenByHash']>>>,
+  { permissionsOf, zoneScopeOf }: ActorDirectory,
+) {
+  const scopes = token.scopes as Permission[];
+  const own = token.zone_ids.length > 0 ? token.zone_ids : null;
+  if (!token.creator_role) return { permissions: new Set(scopes), zoneScope: own };
+  const held = new Set(permissionsOf(token.creator_role));
+  const live = zoneScopeOf(token.creator_role, token.creator_zone_ids ?? []);
+  return {
+    permissions: new Set(scopes.filter((s) => held.has(s))),
+    zoneScope: own && live ? own.filter((id) => live.includes(id)) : (own ?? live),
+  };
+}
+
 /** The authenticated actor of a request (throws on a bad token, returns null when anonymous). */
 async function resolveActor(app: FastifyInstance, request: FastifyRequest, directory: ActorDirectory): Promise<Actor | null> {
   const {
@@ -89,6 +108,7 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest, direc
       tokenTouchedAt.set(token.id, now);
       await touchToken(db, token.campaign_id, token.id);
     }
+    const { permissions, zoneScope } = tokenReach(token, directory);
     return {
       kind: 'token',
       userId: null,
@@ -96,8 +116,8 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest, direc
       label: `token:${token.name}`,
       campaignId: token.campaign_id,
       role: null,
-      permissions: new Set(token.scopes as Permission[]),
-      zoneScope: token.zone_ids.length > 0 ? token.zone_ids : null,
+      permissions,
+      zoneScope,
       sessionId: null,
       csrfToken: null,
       locale: 'fr',

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase, withTenant } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
-import { exportPeopleCsv } from '../modules/segments/segment-export.ts';
+import { exportPeopleCsv } from '../modules/segments/index.ts';
 import {
   buildTestApp,
   createCampaignFixture,

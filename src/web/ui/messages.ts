@@ -53,7 +53,8 @@ export const uiMessages = { fr, en };
 const errorsFr = {
   NETWORK_ERROR: 'Le serveur est injoignable. Vérifiez votre connexion puis réessayez.',
   INVALID_CREDENTIALS: 'E-mail ou mot de passe incorrect.',
-  ACCOUNT_LOCKED: "Compte verrouillé après trop d'échecs. Réessayez dans {minutes} minutes.",
+  ACCOUNT_LOCKED:
+    "Connexion verrouillée sur cet appareil après trop d'échecs. Réessayez dans {minutes} minutes, ou choisissez un nouveau mot de passe (« Mot de passe oublié ? »).",
   ACCOUNT_DISABLED: 'Ce compte est désactivé.',
   RATE_LIMITED: 'Trop de tentatives. Patientez quelques minutes avant de réessayer.',
   UNAUTHENTICATED: 'Votre session a expiré. Reconnectez-vous.',
@@ -65,6 +66,8 @@ const errorsFr = {
   EMAIL_TAKEN: 'Cette adresse e-mail est déjà utilisée.',
   LAST_OWNER: 'La campagne doit garder au moins un propriétaire.',
   ZONE_REQUIRED: "Un référent d'arrondissement doit couvrir au moins un arrondissement.",
+  TOKEN_EXPIRY_IN_PAST: "La date d'expiration du jeton doit être dans le futur.",
+  CROSS_SITE_REQUEST: 'Connexion refusée : elle doit se faire depuis ce site.',
   CONFLICT: 'Cette opération entre en conflit avec des données existantes.',
   NOT_FOUND: 'Élément introuvable : il a peut-être été supprimé.',
   VALIDATION_FAILED: 'Certaines données envoyées sont invalides.',
@@ -78,7 +81,8 @@ const errorsFr = {
 const errorsEn: typeof errorsFr = {
   NETWORK_ERROR: 'The server cannot be reached. Check your connection and try again.',
   INVALID_CREDENTIALS: 'Wrong e-mail or password.',
-  ACCOUNT_LOCKED: 'Account locked after too many failed attempts. Try again in {minutes} minutes.',
+  ACCOUNT_LOCKED:
+    'Sign-in locked on this device after too many failed attempts. Try again in {minutes} minutes, or choose a new password ("Forgot your password?").',
   ACCOUNT_DISABLED: 'This account is disabled.',
   RATE_LIMITED: 'Too many attempts. Wait a few minutes before trying again.',
   UNAUTHENTICATED: 'Your session has expired. Please sign in again.',
@@ -90,6 +94,8 @@ const errorsEn: typeof errorsFr = {
   EMAIL_TAKEN: 'This e-mail address is already in use.',
   LAST_OWNER: 'The campaign must keep at least one owner.',
   ZONE_REQUIRED: 'An arrondissement referent must cover at least one arrondissement.',
+  TOKEN_EXPIRY_IN_PAST: 'The token expiry must be in the future.',
+  CROSS_SITE_REQUEST: 'Sign-in refused: it must be made from this site.',
   CONFLICT: 'This operation conflicts with existing data.',
   NOT_FOUND: 'Not found: it may have been deleted.',
   VALIDATION_FAILED: 'Some of the data sent is invalid.',

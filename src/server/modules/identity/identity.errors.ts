@@ -14,4 +14,6 @@ export const identityErrors = {
   EMAIL_TAKEN: 409,
   LAST_OWNER: 409,
   ZONE_REQUIRED: 400,
+  TOKEN_EXPIRY_IN_PAST: 400,
+  CROSS_SITE_REQUEST: 403,
 } as const;

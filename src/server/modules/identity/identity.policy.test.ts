@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../db/schema.ts';
 import {
   canAssignRole,
+  clientKeyOf,
   grantableScopes,
   passwordProblem,
   permissionsOf,
@@ -84,5 +85,15 @@ describe('identity policy', () => {
   it('refuses a permission two modules declare', () => {
     const twice = { name: 'x', permissions: [{ id: 'people.read', roles: [] }] };
     expect(() => policyTablesOf([twice, { ...twice, name: 'y' }])).toThrow(/people\.read/);
+  });
+
+  it('counts sign-in attempts per IPv4 address, and per /64 for IPv6', () => {
+    expect(clientKeyOf('203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKeyOf('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKeyOf('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKeyOf('2001:0db8:0001:0002:ffff:0:0:9')).toBe('2001:db8:1:2::/64');
+    expect(clientKeyOf('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientKeyOf('::1')).toBe('0:0:0:0::/64');
+    expect(clientKeyOf(null)).toBe('unknown');
   });
 });

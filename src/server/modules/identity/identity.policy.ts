@@ -1,4 +1,5 @@
 // Who may do what: pure functions over roles, permissions and token scopes.
+import { isIP } from 'node:net';
 import { ROLES, type Role } from '../../db/schema.ts';
 import { allModules, type Permission, type TokenScope } from '../index.ts';
 import type { ModuleManifest } from '../manifest.ts';
@@ -99,4 +100,24 @@ export function passwordProblem(password: string): string | null {
   if (password.length > 200) return 'The password must be at most 200 characters long.';
   if (new Set(password).size < 4) return 'The password is too simple.';
   return null;
+}
+
+/**
+ * The key under which a client's sign-in attempts count together (rate limit, lockout): its IPv4
+ * address, or the /64 of an IPv6 one, since one subscriber usually holds a whole /64.
+ */
+export function clientKeyOf(ip: string | null | undefined): string {
+  if (!ip) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+  if (mapped) return mapped;
+  if (isIP(ip) !== 6) return ip;
+  const [head = '', tail] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  // An embedded IPv4 address fills the last two groups.
+  const right = (tail ? tail.split(':') : []).flatMap((g) => (g.includes('.') ? ['0', '0'] : [g]));
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }

@@ -7,9 +7,10 @@ import { inTenant, requireActor, SESSION_COOKIE } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { actorRef, metaOf } from '../../http/request-meta.ts';
 import { collection, DateTime, NoContent, Nullable, problems, StringEnum, Uuid } from '../../http/schemas.ts';
-import { grantableScopes, type TokenScope, tokenScopes } from './identity.policy.ts';
+import { clientKeyOf, grantableScopes, type TokenScope, tokenScopes } from './identity.policy.ts';
 import * as repo from './identity.repo.ts';
 import * as service from './identity.service.ts';
+import { forgetTokensOf } from './token-cache.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const RoleSchema = StringEnum(ROLES);
@@ -100,6 +101,43 @@ export function tokenScopeSchemas() {
     }),
   };
 }
+// Sign-in and reset limits count per client like the lockout does (an IPv6 client per /64).
+const clientKeyOfRequest = (request: FastifyRequest) => clientKeyOf(request.ip);
+
+/**
+ * Sign-in and reset are exempt from the session's CSRF token (no session yet), so they refuse what
+ * another site can make a browser send: a form (only JSON is read, which a cross-site page cannot
+ * send without a CORS preflight that is never granted), and any request the browser marks as coming
+ * from another site (Sec-Fetch-Site) or whose Origin is neither this host nor PUBLIC_URL's.
+ */
+function refuseCrossSite(app: FastifyInstance) {
+  const publicHost = new URL(app.deps.config.publicUrl).hostname;
+  // Host names only: ports are written or implied differently in Origin and Host.
+  const hostnameOf = (value: string, prefix = ''): string | null => {
+    try {
+      return new URL(prefix + value).hostname || null;
+    } catch {
+      return null;
+    }
+  };
+  return async (request: FastifyRequest) => {
+    if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send a JSON body (Content-Type: application/json).');
+    }
+    const site = request.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+      throw new AppError('CROSS_SITE_REQUEST', 'Sign in from this site only.');
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      // "null" (an opaque origin) or garbage has no host name and is refused.
+      const host = hostnameOf(origin);
+      if (!host || (host !== hostnameOf(request.headers.host ?? '', 'http://') && host !== publicHost)) {
+        throw new AppError('CROSS_SITE_REQUEST', 'Sign in from this site only.');
+      }
+    }
+  };
+}
 
 function sessionCookieOptions(app: FastifyInstance) {
   return {
@@ -136,26 +174,44 @@ async function sessionDocument(app: FastifyInstance, request: FastifyRequest) {
   };
 }
 
+/** Members as the API shows them: with their zones, and whether sign-ins on their e-mail are locked somewhere. */
 async function withZones(app: FastifyInstance, campaignId: string, members: Awaited<ReturnType<typeof repo.listMembers>>) {
+  const { db } = app.deps.database;
   const ids = [...new Set(members.flatMap((m) => m.zone_ids))];
-  const zones = await repo.findZoneSummaries(app.deps.database.db, campaignId, ids);
+  const zones = await repo.findZoneSummaries(db, campaignId, ids);
+  // Read outside row-level security: login_throttle is global and closed to the request role.
+  const locked = await repo.lockedEmails(
+    db,
+    members.map((m) => m.email),
+  );
   const byId = new Map(zones.map((z) => [z.id, z]));
-  return members.map((m) => ({ ...m, zones: m.zone_ids.flatMap((id) => byId.get(id) ?? []) }));
+  return members.map((m) => ({
+    ...m,
+    zones: m.zone_ids.flatMap((id) => byId.get(id) ?? []),
+    locked: locked.has(m.email.toLowerCase()),
+  }));
 }
 
 export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { TokenScopesSchema, TokenInput } = tokenScopeSchemas();
   const { db } = app.deps.database;
+  const crossSiteGuard = refuseCrossSite(app);
+  // Reset requests still being handled after their answer; closing the app waits for them.
+  const pendingResets = new Set<Promise<unknown>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...pendingResets]);
+  });
 
   app.post(
     '/auth/login',
     {
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      onRequest: crossSiteGuard,
+      config: { rateLimit: { max: 20, timeWindow: '1 minute', keyGenerator: clientKeyOfRequest } },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with e-mail and password (opens a cookie session)',
         body: LoginBody,
-        response: { 200: SessionSchema, ...problems(400, 401, 403, 423, 429) },
+        response: { 200: SessionSchema, ...problems(400, 401, 403, 415, 423, 429) },
       },
     },
     async (request, reply) => {
@@ -193,21 +249,23 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/password-reset',
     {
-      config: { rateLimit: { max: 5, timeWindow: '15 minutes' } },
+      onRequest: crossSiteGuard,
+      config: { rateLimit: { max: 5, timeWindow: '15 minutes', keyGenerator: clientKeyOfRequest } },
       schema: {
         tags: ['auth'],
         summary: 'E-mail a one-time password reset link (answers 202 whether or not the account exists)',
         body: ResetRequestBody,
-        response: { 202: Type.Object({ status: Type.Literal('accepted') }), ...problems(400, 429) },
+        response: { 202: Type.Object({ status: Type.Literal('accepted') }), ...problems(400, 403, 415, 429) },
       },
     },
     async (request, reply) => {
-      await service.requestPasswordReset(
-        db,
-        { mailer: app.deps.mailer, publicUrl: app.deps.config.publicUrl },
-        request.body.email,
-        metaOf(request),
-      );
+      // Answered before any lookup: whether the account exists (a link written, a mail sent) must
+      // not show in the time of the answer. A crash in between loses one mail; the user asks again.
+      const work = service
+        .requestPasswordReset(db, { mailer: app.deps.mailer, publicUrl: app.deps.config.publicUrl }, request.body.email, metaOf(request))
+        .catch((error: unknown) => request.log.error({ err: error }, 'password reset request failed'))
+        .finally(() => pendingResets.delete(work));
+      pendingResets.add(work);
       return reply.status(202).send({ status: 'accepted' as const });
     },
   );
@@ -215,12 +273,13 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/password-reset/confirm',
     {
-      config: { rateLimit: { max: 20, timeWindow: '15 minutes' } },
+      onRequest: crossSiteGuard,
+      config: { rateLimit: { max: 20, timeWindow: '15 minutes', keyGenerator: clientKeyOfRequest } },
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with a reset link token; ends every session',
         body: ResetConfirmBody,
-        response: { 204: NoContent, ...problems(400, 429) },
+        response: { 204: NoContent, ...problems(400, 403, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -352,6 +411,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           zoneIds: request.body.zone_ids,
         }),
       );
+      // The member's tokens follow the new role and zones; after commit, this process re-reads them.
+      forgetTokensOf(request.params.user_id, actor.campaignId);
       if (!member) throw new Error('member vanished');
       const [withZ] = await withZones(app, actor.campaignId, [member]);
       return withZ;
@@ -371,6 +432,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'users.manage');
       await inTenant(app, actor, (trx) => service.removeMember(trx, actorRef(request, actor), request.params.user_id));
+      // Their tokens died with the membership (the lookup joins it); this process forgets them now.
+      forgetTokensOf(request.params.user_id, actor.campaignId);
       return reply.status(204).send(null);
     },
   );

@@ -9,7 +9,7 @@ import { uuidv7 } from '../../lib/ids.ts';
 import { hashSecret, newSecret } from '../../lib/secrets.ts';
 import type { Mailer } from '../../mail/mailer.ts';
 import { insertAuditEvents } from '../audit/index.ts';
-import { canAssignRole, grantableScopes, passwordProblem, type TokenScope } from './identity.policy.ts';
+import { canAssignRole, clientKeyOf, grantableScopes, passwordProblem, type TokenScope } from './identity.policy.ts';
 import * as repo from './identity.repo.ts';
 import { forgetToken } from './token-cache.ts';
 
@@ -61,56 +61,53 @@ async function auditForUser(
   );
 }
 
-/** Checks a password, applies the lockout policy and opens a session. */
+function lockedProblem(lockedUntil: Date): AppError {
+  const minutes = Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 60_000));
+  return new AppError('ACCOUNT_LOCKED', `Too many failed sign-ins for this e-mail from your address: try again in ${minutes} min.`, {
+    retry_after_minutes: minutes,
+  });
+}
+
+/**
+ * Checks a password, applies the lockout policy and opens a session. Failures are counted per
+ * (e-mail, client address), for unknown e-mails too, and the password is always verified (against
+ * a dummy hash when there is no account), so neither the answer nor its time says whether an
+ * account exists, and a lock stops a guesser without locking the owner out from elsewhere.
+ */
 export async function login(
   db: Db,
   config: Pick<Config, 'loginMaxFailures' | 'loginLockMinutes' | 'sessionTtlHours'>,
   input: { email: string; password: string },
   meta: RequestMeta,
 ): Promise<LoginResult> {
-  const user = await repo.findUserByEmail(db, input.email.trim());
-  if (!user) {
-    dummyHash ??= hashPassword('not-a-real-password-0');
-    await verify(await dummyHash, input.password).catch(() => false);
-    throw new AppError('INVALID_CREDENTIALS', 'Wrong e-mail or password.');
-  }
-  if (user.locked_until && user.locked_until.getTime() > Date.now()) {
-    const minutes = Math.ceil((user.locked_until.getTime() - Date.now()) / 60_000);
-    throw new AppError('ACCOUNT_LOCKED', `Too many failed sign-ins: try again in ${minutes} min.`, {
-      retry_after_minutes: minutes,
+  const email = input.email.trim();
+  const key = { email: email.toLowerCase(), client: clientKeyOf(meta.ip) };
+  const user = await repo.findUserByEmail(db, email);
+  const lockedUntil = await repo.findLoginLock(db, key);
+  dummyHash ??= hashPassword('not-a-real-password-0');
+  const ok = await verify(user?.password_hash ?? (await dummyHash), input.password).catch(() => false);
+  if (lockedUntil) throw lockedProblem(lockedUntil);
+  if (!user || !ok) {
+    const counted = await repo.recordLoginFailure(db, key, {
+      maxFailures: config.loginMaxFailures,
+      windowMinutes: config.loginLockMinutes,
     });
-  }
-  const ok = await verify(user.password_hash, input.password).catch(() => false);
-  if (!ok) {
-    // Count the failure atomically; lock when the threshold is reached.
-    const updated = await db
-      .updateTable('staff_user')
-      .set((eb) => ({
-        failed_logins: eb('failed_logins', '+', 1),
-        locked_until: sql<Date | null>`case when failed_logins + 1 >= ${config.loginMaxFailures}
-          then now() + make_interval(mins => ${config.loginLockMinutes}) else null end`,
-      }))
-      .where('id', '=', user.id)
-      .returning(['failed_logins', 'locked_until'])
-      .executeTakeFirstOrThrow();
-    await auditForUser(db, user.id, {
-      action: updated.locked_until ? 'auth.locked' : 'auth.login_failed',
-      label: user.email,
-      ip: meta.ip,
-      details: { failed_logins: updated.failed_logins },
-    });
-    if (updated.locked_until) {
-      throw new AppError('ACCOUNT_LOCKED', `Too many failed sign-ins: try again in ${config.loginLockMinutes} min.`, {
-        retry_after_minutes: config.loginLockMinutes,
+    if (user) {
+      await auditForUser(db, user.id, {
+        action: counted.locked_until ? 'auth.locked' : 'auth.login_failed',
+        label: user.email,
+        ip: meta.ip,
+        details: { failed_logins: counted.failures },
       });
     }
+    if (counted.locked_until) throw lockedProblem(counted.locked_until);
     throw new AppError('INVALID_CREDENTIALS', 'Wrong e-mail or password.');
   }
   if (user.disabled_at) throw new AppError('ACCOUNT_DISABLED', 'This account is disabled.');
   const campaigns = await repo.listUserCampaigns(db, user.id);
   const sessionToken = newSecret();
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('staff_user').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+    await repo.clearLoginFailures(trx, key.email, key.client);
     await trx
       .insertInto('session')
       .values({
@@ -162,7 +159,10 @@ async function issueResetLink(db: Db, userId: string, ttlMinutes: number, public
   return `${publicUrl}/app/reset?token=${encodeURIComponent(token)}`;
 }
 
-/** E-mails a one-time reset link if the account exists; says nothing either way. */
+/**
+ * E-mails a one-time reset link if the account exists; says nothing either way. Callers run it off
+ * the response path, so the answer's time does not depend on the account existing either.
+ */
 export async function requestPasswordReset(
   db: Db,
   deps: { mailer: Mailer; publicUrl: string },
@@ -187,7 +187,7 @@ export async function requestPasswordReset(
 export async function confirmPasswordReset(db: Db, token: string, password: string, meta: RequestMeta): Promise<void> {
   assertPassword(password);
   const passwordHash = await hashPassword(password);
-  const userId = await db.transaction().execute(async (trx) => {
+  const user = await db.transaction().execute(async (trx) => {
     const reset = await trx
       .updateTable('password_reset')
       .set({ used_at: sql`now()` })
@@ -197,16 +197,25 @@ export async function confirmPasswordReset(db: Db, token: string, password: stri
       .returning('user_id')
       .executeTakeFirst();
     if (!reset) throw new AppError('RESET_TOKEN_INVALID', 'This link is invalid, expired or already used.');
-    await trx
+    const user = await trx
       .updateTable('staff_user')
-      .set({ password_hash: passwordHash, password_changed_at: sql`now()`, failed_logins: 0, locked_until: null })
+      .set({ password_hash: passwordHash, password_changed_at: sql`now()` })
       .where('id', '=', reset.user_id)
-      .execute();
+      .returning(['id', 'email'])
+      .executeTakeFirstOrThrow();
     await trx.deleteFrom('session').where('user_id', '=', reset.user_id).execute();
-    return reset.user_id;
+    // One link used ends every other outstanding one (older requests, an invitation).
+    await trx
+      .updateTable('password_reset')
+      .set({ used_at: sql`now()` })
+      .where('user_id', '=', reset.user_id)
+      .where('used_at', 'is', null)
+      .execute();
+    // The owner proved control of the mailbox: sign-in locks on this e-mail, from any address, end.
+    await repo.clearLoginFailures(trx, user.email);
+    return user;
   });
-  const user = await repo.findUserById(db, userId);
-  await auditForUser(db, userId, { action: 'auth.password_reset', label: user?.email ?? '', ip: meta.ip });
+  await auditForUser(db, user.id, { action: 'auth.password_reset', label: user.email, ip: meta.ip });
 }
 
 /** Creates a staff account (used by the CLI and the demo seed). */
@@ -250,7 +259,9 @@ async function assertZones(trx: Db | Trx, campaignId: string, role: Role, zoneId
 /**
  * Adds a member to the campaign, creating the account (with an invitation link) if needed.
  * Accounts are global, so this runs in one transaction outside row-level security, every query
- * naming the campaign explicitly; the invitation is mailed after commit.
+ * naming the campaign explicitly; the invitation is mailed after commit. An existing account is
+ * attached under the name the admin typed, and answered with only what the admin typed: nothing of
+ * the account (its owner's name, whether it existed) reaches the admin; its owner is told by mail.
  */
 export async function addMember(
   db: Db,
@@ -262,9 +273,10 @@ export async function addMember(
     throw new AppError('FORBIDDEN', `Your role cannot give the role ${input.role}.`);
   }
   if (input.password !== undefined) assertPassword(input.password);
-  const { userId, invite } = await db.transaction().execute(async (trx) => {
+  const { userId, invite, existed } = await db.transaction().execute(async (trx) => {
     await assertZones(trx, actor.campaignId, input.role, input.zoneIds);
     let user = await repo.findUserByEmail(trx, input.email.trim());
+    const existed = user !== undefined;
     let invite = false;
     if (!user) {
       const id = await createUser(trx, {
@@ -286,6 +298,7 @@ export async function addMember(
         user_id: user.id,
         role: input.role,
         zone_ids: input.role === 'referent' ? input.zoneIds : [],
+        display_name: input.displayName,
       })
       .execute();
     await insertAuditEvents(trx, [
@@ -298,10 +311,10 @@ export async function addMember(
         targetType: 'staff_user',
         targetId: user.id,
         ip: actor.ip,
-        details: { email: user.email, role: input.role, zone_ids: input.zoneIds },
+        details: { email: input.email.trim(), role: input.role, zone_ids: input.zoneIds },
       },
     ]);
-    return { userId: user.id, invite };
+    return { userId: user.id, invite, existed };
   });
   if (invite) {
     const user = await repo.findUserById(db, userId);
@@ -312,6 +325,22 @@ export async function addMember(
         campaignId: actor.campaignId,
         subject: 'Relais : vous êtes invité·e à rejoindre la campagne',
         text: `Bonjour ${user.display_name},\n\n${actor.label} vous a ajouté·e à l'équipe de campagne sur Relais.\nChoisissez votre mot de passe avec ce lien (valable 7 jours) :\n${link}\n`,
+      });
+    }
+  }
+  if (existed) {
+    const [user, campaign] = [await repo.findUserById(db, userId), await repo.findCampaign(db, actor.campaignId)];
+    if (user && campaign) {
+      const fr = user.locale === 'fr';
+      await deps.mailer.send({
+        to: user.email,
+        campaignId: actor.campaignId,
+        subject: fr
+          ? `Relais : vous avez été ajouté·e à la campagne ${campaign.name}`
+          : `Relais: you were added to the campaign ${campaign.name}`,
+        text: fr
+          ? `Bonjour,\n\n${actor.label} vous a ajouté·e à l'équipe de la campagne « ${campaign.name} » sur Relais, avec votre compte existant.\nElle apparaît dans la liste de vos campagnes quand vous vous connectez : ${deps.publicUrl}/app/\n\nSi vous ne connaissez pas cette campagne, signalez-le à son équipe ou ignorez ce message.`
+          : `Hello,\n\n${actor.label} added you to the team of the campaign "${campaign.name}" on Relais, with your existing account.\nIt is in your list of campaigns when you sign in: ${deps.publicUrl}/app/\n\nIf you do not know this campaign, tell its team or ignore this message.`,
       });
     }
   }
@@ -391,6 +420,9 @@ export async function createApiToken(
   const allowed = actor.role ? grantableScopes(actor.role) : [];
   const refused = input.scopes.filter((s) => !allowed.includes(s));
   if (refused.length > 0) throw new AppError('FORBIDDEN', `Your role cannot grant: ${refused.join(', ')}.`);
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+    throw new AppError('TOKEN_EXPIRY_IN_PAST', 'expires_at must be in the future.', { expires_at: input.expiresAt.toISOString() });
+  }
   const token = newSecret('rl_');
   const id = uuidv7();
   const row = await trx

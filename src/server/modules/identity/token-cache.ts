@@ -1,5 +1,6 @@
 // A short-lived in-process cache of API token lookups: an API call then costs no token query.
-// Revocation clears the entry at once in this process; other instances notice within TTL_MS.
+// Revocation, and removing a creator or changing their role, clears the entries at once in this
+// process; other instances notice within TTL_MS (an entry is never extended past it).
 import type { findActiveTokenByHash } from './identity.repo.ts';
 
 type TokenRow = NonNullable<Awaited<ReturnType<typeof findActiveTokenByHash>>>;
@@ -28,4 +29,11 @@ export function rememberToken(hashHex: string, token: TokenRow, now = Date.now()
 /** Forgets a token (revocation) in this process. */
 export function forgetToken(tokenId: string): void {
   for (const [hash, entry] of byHash) if (entry.token.id === tokenId) byHash.delete(hash);
+}
+
+/** Forgets the tokens a user created (in one campaign, or in all): they lost or changed their membership. */
+export function forgetTokensOf(userId: string, campaignId?: string): void {
+  for (const [hash, entry] of byHash) {
+    if (entry.token.created_by === userId && (campaignId === undefined || entry.token.campaign_id === campaignId)) byHash.delete(hash);
+  }
 }
