@@ -8,7 +8,7 @@ import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { loadSegmentDefinition, segmentPersonIds } from '../segments/segments.service.ts';
-import { listConsents, recordConsents } from './consent.ts';
+import { listConsents, recordConsents } from '../consent/index.ts';
 import { moveStageManually } from './ladder.ts';
 import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.ts';
 import { getPerson, listPeople, loadRelated, relatedOf, visibleIds } from './people.repo.ts';
@@ -22,7 +22,7 @@ import {
   TimelineItemSchema,
 } from './people.schemas.ts';
 import { createPerson, type PeopleActor, signup, updatePerson } from './people.service.ts';
-import { personTimeline } from './timeline.ts';
+import { personTimeline } from '../timeline/index.ts';
 
 /** The people-side view of the actor: campaign, referent zones, label and IP for proofs. */
 export function peopleActor(request: FastifyRequest, actor: TenantActor): PeopleActor {

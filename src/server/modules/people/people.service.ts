@@ -5,10 +5,11 @@ import type { Trx } from '../../db/database.ts';
 import type { ConsentChannel, LadderStage } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { recordConsents } from './consent.ts';
+import { recordConsents } from '../consent/index.ts';
+import { recordActivity } from '../timeline/index.ts';
+import { emitEvents } from '../../events/index.ts';
 import { customFieldsUpdate, listCustomFields, mergeCustomFields, validateCustomFields } from './custom-fields.ts';
 import { geocodeAndLocate, locatePeople } from './geocode.ts';
-import { insertActivity, recordActivity } from './ladder.ts';
 import { normalizeEmail, normalizePhone, type PersonRow } from './normalize.ts';
 import { getPerson, type PeopleScope } from './people.repo.ts';
 
@@ -181,9 +182,11 @@ export async function createPerson(
     } as never)
     .execute();
   const person = await placeAndCheck(trx, actor, id, columns.street_address === undefined ? {} : columns);
-  // On the timeline (no ladder rule reads record lines).
+  await emitEvents(trx, [
+    { campaignId: actor.campaignId, type: 'person.created', personId: id, payload: { source: person.source }, actorLabel: actor.label },
+  ]);
   if (options.recordCreation !== false) {
-    await insertActivity(trx, {
+    await recordActivity(trx, {
       campaignId: actor.campaignId,
       personId: id,
       type: 'person.created',
@@ -212,7 +215,8 @@ export async function updatePerson(trx: Trx, actor: PeopleActor, id: string, inp
   // What the edit changed, on the timeline: nothing when the values given were those already stored.
   const changed = changedFields(current, updated);
   if (changed.fields.length > 0 || changed.custom_fields.length > 0) {
-    await insertActivity(trx, {
+    await emitEvents(trx, [{ campaignId: actor.campaignId, type: 'person.updated', personId: id, payload: changed, actorLabel: actor.label }]);
+    await recordActivity(trx, {
       campaignId: actor.campaignId,
       personId: id,
       type: 'person.updated',
@@ -252,7 +256,7 @@ export async function ensureTags(trx: Trx, campaignId: string, names: readonly s
   return rows.map((r) => r.id);
 }
 
-/** Adds people to tags and lists (ignoring memberships that exist). */
+/** Adds people to tags and lists (ignoring memberships that exist), with a person.tagged event per new tagging. */
 export async function addMemberships(
   trx: Trx,
   campaignId: string,
@@ -263,11 +267,16 @@ export async function addMemberships(
   if (personIds.length === 0) return;
   const pairs = (ids: readonly string[]) => ids.flatMap((x) => personIds.map((p) => [x, p] as const));
   if (tagIds.length > 0) {
-    await trx
+    const tagged = await trx
       .insertInto('tagging')
       .values(pairs(tagIds).map(([tag_id, person_id]) => ({ campaign_id: campaignId, tag_id, person_id })))
       .onConflict((oc) => oc.doNothing())
+      .returning(['tag_id', 'person_id'])
       .execute();
+    await emitEvents(
+      trx,
+      tagged.map((t) => ({ campaignId, type: 'person.tagged' as const, personId: t.person_id, payload: { tag_id: t.tag_id } })),
+    );
   }
   if (listIds.length > 0) {
     await trx

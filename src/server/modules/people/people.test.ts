@@ -4,7 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
 import { createMemberFixture, type FixtureCampaign, TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { hasConsent } from './consent.ts';
+import { canReach } from '../consent/index.ts';
 
 describeEachDatabase('people', (ctx) => {
   const suite = useOwnerApp(ctx, 'people');
@@ -217,12 +217,12 @@ describeEachDatabase('people', (ctx) => {
     expect(consents[0]).toMatchObject({ channel: 'email', status: 'given', source: 'signup', proof: { form: 'petition-arbres' } });
   });
 
-  it('records consents given and withdrawn; hasConsent and person.consent_* follow the latest entry', async () => {
+  it('records consents given and withdrawn; canReach and person.consent_* follow the latest entry', async () => {
     const p = await create({ family_name: 'Consent', email_addresses: [{ address: 'consent@example.org' }] });
     const post = (status: string) =>
       owner.request('POST', `/api/v1/people/${p.id}/consents`, { channel: 'sms', status, source: 'form', proof: { text_shown: 'SMS ok' } });
     expect((await post('given')).statusCode).toBe(201);
-    const check = () => withTenant(ctx.database.db, c.id, (trx) => hasConsent(trx, p.id, 'sms'));
+    const check = () => withTenant(ctx.database.db, c.id, (trx) => canReach(trx, { campaignId: c.id, personId: p.id, channel: 'sms' }));
     expect(await check()).toBe(true);
     const withdrawn = await post('withdrawn');
     expect(withdrawn.json()).toMatchObject({ status: 'withdrawn', proof: { text_shown: 'SMS ok', ip: expect.any(String) } });

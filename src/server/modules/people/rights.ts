@@ -6,7 +6,7 @@ import { withTenant } from '../../db/database.ts';
 import { CONSENT_CHANNELS } from '../../db/schema.ts';
 import type { JobDefinition } from '../../jobs/queue.ts';
 import { insertAuditEvents } from '../audit/audit.repo.ts';
-import { recordConsents } from './consent.ts';
+import { recordConsents } from '../consent/index.ts';
 
 /** Everything stored about one person (the caller has checked the person is visible). */
 export async function exportPersonData(trx: Trx, campaignId: string, personId: string) {
