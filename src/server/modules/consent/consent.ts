@@ -3,10 +3,10 @@
 // `canReach` is the one answer to "may we contact this person on this channel now?", asked before
 // every send.
 import { sql } from 'kysely';
+import type { ConsentChannel, ConsentStatus } from '../../../shared/enums.ts';
 import type { Trx } from '../../db/database.ts';
 import { emitEvents } from '../../events/index.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import type { ConsentChannel, ConsentStatus } from '../../../shared/enums.ts';
 
 export interface ConsentProof {
   /** The form or page the consent was given on. */
@@ -69,10 +69,7 @@ export async function recordConsents(trx: Trx, entries: readonly ConsentEntry[])
  * for the channel (up to now) gives consent and the person was neither anonymised nor merged into
  * another person (whose own ledger then answers). Messaging and SMS ask before every send.
  */
-export async function canReach(
-  trx: Trx,
-  target: { campaignId: string; personId: string; channel: ConsentChannel },
-): Promise<boolean> {
+export async function canReach(trx: Trx, target: { campaignId: string; personId: string; channel: ConsentChannel }): Promise<boolean> {
   const { campaignId, personId, channel } = target;
   // Read from the ledger itself, not the person.consent_* cache: the answer does not depend on a
   // trigger having run (an import sets the cache itself).

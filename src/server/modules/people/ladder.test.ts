@@ -2,6 +2,7 @@
 // moves with a reason; stage labels; the weekly funnel from the move history.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
+import { isEvent } from '../../events/index.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
   createCampaignFixture,
@@ -12,9 +13,8 @@ import {
   useOwnerApp,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { isoWeekLabel } from './funnel.ts';
-import { isEvent } from '../../events/index.ts';
 import { recordActivity } from '../timeline/index.ts';
+import { isoWeekLabel } from './funnel.ts';
 import { DEFAULT_RULES } from './ladder.ts';
 
 describe('isoWeekLabel', () => {

@@ -3,13 +3,13 @@
 // person is promoted (never demoted) with a ladder_move naming the rule. Manual moves go anywhere,
 // with a reason. Every move writes a `ladder.moved` event.
 import { sql } from 'kysely';
+import { type LadderStage, type RuleStage, stageRank } from '../../../shared/enums.ts';
 import type { Trx } from '../../db/database.ts';
 import type { LadderCondition } from '../../db/schema.ts';
 import type { AnyDomainEvent, EventReaction } from '../../events/index.ts';
 import { emitEvents } from '../../events/index.ts';
 import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { type LadderStage, type RuleStage, stageRank } from '../../../shared/enums.ts';
 
 export interface StageLabel {
   stage: LadderStage;

@@ -7,12 +7,14 @@ import type { Trx } from '../../db/database.ts';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
-import { loadSegmentDefinition, segmentPersonIds } from '../segments/segments.service.ts';
 import { listConsents, recordConsents } from '../consent/index.ts';
+import { loadSegmentDefinition, segmentPersonIds } from '../segments/segments.service.ts';
+import { personTimeline } from '../timeline/index.ts';
 import { moveStageManually } from './ladder.ts';
 import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.ts';
 import { getPerson, listPeople, loadRelated, relatedOf, visibleIds } from './people.repo.ts';
 import {
+  Channel,
   ConsentInputSchema,
   ConsentSchema,
   IdParams,
@@ -22,7 +24,6 @@ import {
   TimelineItemSchema,
 } from './people.schemas.ts';
 import { createPerson, type PeopleActor, signup, updatePerson } from './people.service.ts';
-import { personTimeline } from '../timeline/index.ts';
 
 /** The people-side view of the actor: campaign, referent zones, label and IP for proofs. */
 export function peopleActor(request: FastifyRequest, actor: TenantActor): PeopleActor {
@@ -185,7 +186,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           consents: Type.Optional(
             Type.Array(
               Type.Object({
-                channel: StringEnum(['email', 'sms', 'phone', 'post'] as const),
+                channel: Channel,
                 text_shown: Type.Optional(Type.String({ maxLength: 5000 })),
                 form: Type.Optional(Type.String({ maxLength: 300 })),
               }),

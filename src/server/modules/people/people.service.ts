@@ -3,11 +3,11 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import type { ConsentChannel, LadderStage } from '../../db/schema.ts';
+import { emitEvents } from '../../events/index.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { recordConsents } from '../consent/index.ts';
 import { recordActivity } from '../timeline/index.ts';
-import { emitEvents } from '../../events/index.ts';
 import { customFieldsUpdate, listCustomFields, mergeCustomFields, validateCustomFields } from './custom-fields.ts';
 import { geocodeAndLocate, locatePeople } from './geocode.ts';
 import { normalizeEmail, normalizePhone, type PersonRow } from './normalize.ts';
@@ -215,7 +215,9 @@ export async function updatePerson(trx: Trx, actor: PeopleActor, id: string, inp
   // What the edit changed, on the timeline: nothing when the values given were those already stored.
   const changed = changedFields(current, updated);
   if (changed.fields.length > 0 || changed.custom_fields.length > 0) {
-    await emitEvents(trx, [{ campaignId: actor.campaignId, type: 'person.updated', personId: id, payload: changed, actorLabel: actor.label }]);
+    await emitEvents(trx, [
+      { campaignId: actor.campaignId, type: 'person.updated', personId: id, payload: changed, actorLabel: actor.label },
+    ]);
     await recordActivity(trx, {
       campaignId: actor.campaignId,
       personId: id,

@@ -7,18 +7,14 @@ import type { Database, Db, Trx } from '../../db/database.ts';
 import { withTenant } from '../../db/database.ts';
 import type { LadderStage } from '../../db/schema.ts';
 import { insertAuditEvents } from '../audit/audit.repo.ts';
+import { DEFAULT_STAGES } from '../people/ladder.ts';
 import * as repo from './segments.repo.ts';
 import { prepareSegment } from './segments.service.ts';
 
 /** Rows fetched per round trip. */
 export const EXPORT_BATCH = 5000;
 
-const DEFAULT_STAGE_LABELS: Record<LadderStage, string> = {
-  curious: 'Curieux',
-  sympathizer: 'Sympathisant',
-  volunteer: 'Volontaire',
-  activist: 'Militant',
-};
+const DEFAULT_STAGE_LABELS = Object.fromEntries(DEFAULT_STAGES.map((s) => [s.stage, s.label_fr])) as Record<LadderStage, string>;
 const CONSENT_LABELS = [
   ['consent_email', 'e-mail'],
   ['consent_sms', 'SMS'],

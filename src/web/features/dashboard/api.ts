@@ -1,10 +1,11 @@
 // The dashboard figures: people on the ladder, per zone, and recent jobs.
 import { useQuery } from '@tanstack/react-query';
+import { LADDER_STAGES, type LadderStage } from '../../../shared/enums.ts';
 import { api } from '../../api/client.ts';
 import type { Job } from '../jobs/api.ts';
 
-export type Stage = 'curious' | 'sympathizer' | 'volunteer' | 'activist';
-export const STAGES: readonly Stage[] = ['curious', 'sympathizer', 'volunteer', 'activist'];
+export type Stage = LadderStage;
+export const STAGES: readonly Stage[] = LADDER_STAGES;
 export type ByStage = Record<Stage, number>;
 
 export interface DashboardZone {

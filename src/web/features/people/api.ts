@@ -1,13 +1,14 @@
 // The supporter base: people (OSDI), their consents, ladder moves, timeline, tags, lists, rights, duplicates.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { CONSENT_CHANNELS, type ConsentChannel } from '../../../shared/enums.ts';
 import { api, isApiError } from '../../api/client.ts';
 import type { Stage } from '../dashboard/api.ts';
 
 export type { Stage } from '../dashboard/api.ts';
 export { STAGES } from '../dashboard/api.ts';
 
-export type Channel = 'email' | 'sms' | 'phone' | 'post';
-export const CHANNELS: readonly Channel[] = ['email', 'sms', 'phone', 'post'];
+export type Channel = ConsentChannel;
+export const CHANNELS: readonly Channel[] = CONSENT_CHANNELS;
 
 export interface PersonZone {
   id: string;

@@ -8,8 +8,9 @@ import type { Stage } from '../dashboard/api.ts';
 export type { Stage } from '../dashboard/api.ts';
 export { STAGES } from '../dashboard/api.ts';
 
-export type RuleStage = Exclude<Stage, 'curious'>;
-export const RULE_STAGES: readonly RuleStage[] = ['sympathizer', 'volunteer', 'activist'];
+import type { RuleStage } from '../../../shared/enums.ts';
+
+export { RULE_STAGES, type RuleStage } from '../../../shared/enums.ts';
 
 export interface StageLabel {
   stage: Stage;
