@@ -1,6 +1,7 @@
 // The outbox: an event is written in the transaction of the change and rolled back with it; the
 // dispatcher delivers committed events after commit, retries a failed subscriber (its cursor does
 // not move) and, after a restart, delivers what the previous process had not.
+import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { withTenant } from '../db/database.ts';
 import { uuidv7 } from '../lib/ids.ts';
@@ -66,6 +67,19 @@ describeEachDatabase('domain events', (ctx) => {
     expect(await eventsOf(person)).toEqual([]);
     await withTenant(ctx.database.db, c.id, (trx) => emitEvents(trx, [tagged(person)]));
     expect((await eventsOf(person)).map((e) => e.type)).toEqual(['person.tagged']);
+  });
+
+  it('writes more events at once than one statement has parameters for (a bulk action on thousands)', async () => {
+    const tagId = uuidv7();
+    const many = Array.from({ length: 12_000 }, () => tagged(uuidv7(), tagId));
+    const written = await withTenant(ctx.database.db, c.id, (trx) => emitEvents(trx, many));
+    expect(written).toHaveLength(12_000);
+    const stored = await ctx.database.db
+      .selectFrom('domain_event')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where(sql`payload->>'tag_id'`, '=', tagId)
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(12_000);
   });
 
   it('keeps events apart by campaign (row-level security)', async () => {

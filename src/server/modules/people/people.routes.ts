@@ -23,7 +23,7 @@ import {
   Stage,
   TimelineItemSchema,
 } from './people.schemas.ts';
-import { createPerson, type PeopleActor, signup, updatePerson } from './people.service.ts';
+import { addMemberships, createPerson, type PeopleActor, signup, updatePerson } from './people.service.ts';
 
 /** The people-side view of the actor: campaign, referent zones, label and IP for proofs. */
 export function peopleActor(request: FastifyRequest, actor: TenantActor): PeopleActor {
@@ -358,12 +358,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         switch (b.action) {
           case 'add_tag': {
             const tagId = await exists('tag', need(b.tag_id, 'tag_id'));
-            const r = await trx
-              .insertInto('tagging')
-              .values(ids.map((person_id) => ({ campaign_id: c, tag_id: tagId, person_id })))
-              .onConflict((oc) => oc.doNothing())
-              .executeTakeFirst();
-            return { affected: Number(r.numInsertedOrUpdatedRows ?? 0) };
+            return { affected: (await addMemberships(trx, c, ids, [tagId], [])).tagged };
           }
           case 'remove_tag': {
             const tagId = await exists('tag', need(b.tag_id, 'tag_id'));

@@ -258,15 +258,16 @@ export async function ensureTags(trx: Trx, campaignId: string, names: readonly s
   return rows.map((r) => r.id);
 }
 
-/** Adds people to tags and lists (ignoring memberships that exist), with a person.tagged event per new tagging. */
+/** Adds people to tags and lists (ignoring memberships that exist), with a person.tagged event per new tagging; returns how many were new. */
 export async function addMemberships(
   trx: Trx,
   campaignId: string,
   personIds: readonly string[],
   tagIds: readonly string[],
   listIds: readonly string[],
-) {
-  if (personIds.length === 0) return;
+): Promise<{ tagged: number; listed: number }> {
+  const added = { tagged: 0, listed: 0 };
+  if (personIds.length === 0) return added;
   const pairs = (ids: readonly string[]) => ids.flatMap((x) => personIds.map((p) => [x, p] as const));
   if (tagIds.length > 0) {
     const tagged = await trx
@@ -279,14 +280,17 @@ export async function addMemberships(
       trx,
       tagged.map((t) => ({ campaignId, type: 'person.tagged' as const, personId: t.person_id, payload: { tag_id: t.tag_id } })),
     );
+    added.tagged = tagged.length;
   }
   if (listIds.length > 0) {
-    await trx
+    const r = await trx
       .insertInto('list_member')
       .values(pairs(listIds).map(([list_id, person_id]) => ({ campaign_id: campaignId, list_id, person_id })))
       .onConflict((oc) => oc.doNothing())
-      .execute();
+      .executeTakeFirst();
+    added.listed = Number(r.numInsertedOrUpdatedRows ?? 0);
   }
+  return added;
 }
 
 /** OSDI signup helper: create or update the person with this e-mail, tag, list, record consents and a signup activity. */

@@ -217,6 +217,25 @@ describeEachDatabase('people', (ctx) => {
     expect(consents[0]).toMatchObject({ channel: 'email', status: 'given', source: 'signup', proof: { form: 'petition-arbres' } });
   });
 
+  it('writes the domain events of a creation, an edit and a signup in their transactions', async () => {
+    const typesOf = async (personId: string) =>
+      (await ctx.database.db.selectFrom('domain_event').select('type').where('person_id', '=', personId).orderBy('id').execute()).map(
+        (e) => e.type,
+      );
+    const p = await create({ family_name: 'Événements' });
+    expect(await typesOf(p.id)).toEqual(['person.created', 'activity.recorded']);
+    expect((await owner.request('PUT', `/api/v1/people/${p.id}`, { given_name: 'Eva' })).statusCode).toBe(200);
+    expect((await owner.request('PUT', `/api/v1/people/${p.id}`, { given_name: 'Eva' })).statusCode).toBe(200); // no change
+    expect((await typesOf(p.id)).slice(2)).toEqual(['person.updated', 'activity.recorded']);
+    const signup = await owner.request('POST', '/api/v1/people/person_signup_helper', {
+      person: { family_name: 'Inscrite', email_addresses: [{ address: 'events-signup@example.org' }] },
+      add_tags: ['événements'],
+      consents: [{ channel: 'email' }],
+    });
+    expect(signup.statusCode, signup.body).toBe(201);
+    expect(await typesOf(signup.json().id)).toEqual(['person.created', 'person.tagged', 'consent.changed', 'activity.recorded']);
+  });
+
   it('records consents given and withdrawn; canReach and person.consent_* follow the latest entry', async () => {
     const p = await create({ family_name: 'Consent', email_addresses: [{ address: 'consent@example.org' }] });
     const post = (status: string) =>

@@ -11,6 +11,7 @@ import { uuidv7 } from '../../lib/ids.ts';
 import { inScope, type PeopleScope, visibleIds } from './people.repo.ts';
 import { peopleActor } from './people.routes.ts';
 import { IdParams } from './people.schemas.ts';
+import { addMemberships } from './people.service.ts';
 
 type Kind = 'tag' | 'list';
 const MEMBER = {
@@ -232,12 +233,10 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
           await getGroup(trx, kind, actor, request.params.id);
           const visible = await visibleIds(trx, peopleActor(request, actor), ids);
           if (visible.length !== ids.length) throw notFound('person');
-          const r = await trx
-            .insertInto(m.table)
-            .values(visible.map((person_id) => ({ campaign_id: actor.campaignId, [m.fk]: request.params.id, person_id }) as never))
-            .onConflict((oc) => oc.doNothing())
-            .executeTakeFirst();
-          return { affected: Number(r.numInsertedOrUpdatedRows ?? 0) };
+          // Through the one writer of memberships: a new tagging writes its person.tagged event.
+          const group = [request.params.id];
+          const added = await addMemberships(trx, actor.campaignId, visible, kind === 'tag' ? group : [], kind === 'list' ? group : []);
+          return { affected: kind === 'tag' ? added.tagged : added.listed };
         });
       },
     );
