@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { eventSubscribers, startEventDispatcher } from './events/index.ts';
 import { createJobQueue, type JobDefinition, type JobJanitor, type JobQueue } from './jobs/queue.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { allModules } from './modules/index.ts';
@@ -49,12 +50,19 @@ export async function openRuntime(config: Config, database?: Database): Promise<
   await migrate(db);
   const mailer = createMailer(config, db.db);
   const jobs = createJobQueue(db, jobDefinitions(), { janitors: jobJanitors(config) });
+  // Domain events reach their after-commit subscribers from every process (at least once).
+  const subscribers = eventSubscribers();
+  const dispatcher =
+    subscribers.length > 0
+      ? startEventDispatcher(db.db, subscribers, { onError: (error) => console.error('[events]', (error as Error).message) })
+      : null;
   return {
     config,
     database: db,
     mailer,
     jobs,
     async close() {
+      await dispatcher?.stop();
       await jobs.stop();
       await mailer.close();
       if (!database) await db.close();

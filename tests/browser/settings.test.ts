@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../src/server/db/database.ts';
 import { DEMO_PASSWORD } from '../../src/server/modules/demo/demo.campaign.ts';
-import { recordActivity } from '../../src/server/modules/people/ladder.ts';
+import { recordActivity } from '../../src/server/modules/timeline/index.ts';
 import { type BrowserHarness, fillNewCustomField, login, startHarness } from './harness.ts';
 
 const DIRECTOR = 'directrice@demo.relais.fr';

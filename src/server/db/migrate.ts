@@ -55,7 +55,7 @@ async function grantAppRole({ raw }: Database): Promise<void> {
     EXCEPTION WHEN OTHERS THEN NULL; END $$;
     GRANT USAGE ON SCHEMA public TO relais_app;
     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO relais_app;
-    REVOKE ALL ON session, password_reset, schema_migration FROM relais_app;
+    REVOKE ALL ON session, password_reset, schema_migration, domain_event_cursor FROM relais_app;
     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO relais_app;
   `);
 }

@@ -23,7 +23,8 @@ function familyOfSql(dataType: string, udtName: string): Family {
   if (dataType === 'bytea') return 'bytes';
   if (dataType.startsWith('timestamp')) return 'date';
   if (['integer', 'smallint', 'real', 'double precision'].includes(dataType)) return 'number';
-  if (['text', 'character varying', 'uuid', 'bigint', 'numeric', 'date', 'inet'].includes(dataType) || udtName === 'citext')
+  // xid8: transaction ids (domain_event.txid), read as decimal strings like bigint.
+  if (['text', 'character varying', 'uuid', 'bigint', 'numeric', 'date', 'inet', 'xid8'].includes(dataType) || udtName === 'citext')
     return 'string';
   throw new Error(`No family for the SQL type ${dataType} (${udtName})`);
 }

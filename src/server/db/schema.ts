@@ -1,5 +1,6 @@
 // Kysely table types. Kept in step with db/migrations by hand; db/safety.test.ts compares them with the migrated database.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ConsentChannel, ConsentStatus, LadderStage, RuleStage } from '../../shared/enums.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = Record<string, unknown>> = ColumnType<T, T | string | undefined, T | string>;
@@ -7,8 +8,8 @@ type Json<T = Record<string, unknown>> = ColumnType<T, T | string | undefined, T
 export const ROLES = ['owner', 'admin', 'organizer', 'referent', 'community_manager', 'moderator', 'candidate', 'volunteer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const LADDER_STAGES = ['curious', 'sympathizer', 'volunteer', 'activist'] as const;
-export type LadderStage = (typeof LADDER_STAGES)[number];
+// The shared enumerations, re-exported where the table types have always been imported from.
+export { CONSENT_CHANNELS, type ConsentChannel, LADDER_STAGES, type LadderStage } from '../../shared/enums.ts';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -231,8 +232,6 @@ export interface PersonTable {
   search_text: ColumnType<string | null, never, never>;
 }
 
-export const CONSENT_CHANNELS = ['email', 'sms', 'phone', 'post'] as const;
-export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 export const CUSTOM_FIELD_TYPES = ['text', 'number', 'date', 'choice'] as const;
 export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
 
@@ -305,7 +304,7 @@ export interface LadderCondition {
 export interface LadderRuleTable {
   campaign_id: string;
   id: string;
-  to_stage: Exclude<LadderStage, 'curious'>;
+  to_stage: RuleStage;
   conditions: Json<LadderCondition[]>;
   description: Generated<string>;
   enabled: Generated<boolean>;
@@ -328,11 +327,33 @@ export interface ConsentTable {
   id: string;
   person_id: string;
   channel: ConsentChannel;
-  status: 'given' | 'withdrawn';
+  status: ConsentStatus;
   at: Generated<Date>;
   source: string;
   proof: Json<Record<string, unknown>>;
   actor_label: Generated<string>;
+}
+
+export interface DomainEventTable {
+  campaign_id: string;
+  id: string;
+  /** The writing transaction (xid8, read as text). */
+  txid: ColumnType<string, never, never>;
+  type: string;
+  person_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  actor_label: Generated<string>;
+  at: Generated<Date>;
+}
+
+export interface DomainEventCursorTable {
+  subscriber: string;
+  last_txid: ColumnType<string, string, string>;
+  last_id: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  retry_at: Timestamp | null;
+  updated_at: Generated<Date>;
 }
 
 export interface SegmentTable {
@@ -394,6 +415,8 @@ export interface DB {
   segment: SegmentTable;
   import_mapping: ImportMappingTable;
   person_merge: PersonMergeTable;
+  domain_event: DomainEventTable;
+  domain_event_cursor: DomainEventCursorTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

@@ -3,6 +3,7 @@
 // scopes. Adding a module is creating its folder with an index.ts manifest and adding one line here.
 import { siteModule } from '../site/index.ts';
 import { auditModule } from './audit/index.ts';
+import { consentModule } from './consent/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
 import { demoModule } from './demo/index.ts';
 import { identityModule } from './identity/index.ts';
@@ -13,6 +14,7 @@ import { peopleModule } from './people/index.ts';
 import { segmentsModule } from './segments/index.ts';
 import { systemModule } from './system/index.ts';
 import { territoryModule } from './territory/index.ts';
+import { timelineModule } from './timeline/index.ts';
 
 // The order is the order of routes in the API document, of permissions and of token scopes. A
 // function, read when used: modules import one another's faces (and identity's policy this list),
@@ -23,6 +25,8 @@ const list = () =>
     dashboardModule,
     territoryModule,
     peopleModule,
+    timelineModule,
+    consentModule,
     segmentsModule,
     importsModule,
     jobsModule,

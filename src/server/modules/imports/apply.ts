@@ -3,9 +3,14 @@
 // the rows in the staging table (coordinates and zones come from the address base), apply the
 // referent's scope, update and insert people in one statement each — each person is written once,
 // with their zones and consent cache — then tags, list, consents, ladder moves and an activity per
-// person with INSERT … SELECT. Never row by row.
+// person with INSERT … SELECT. Never row by row. One `people.imported` event sums the import up:
+// per-row events (one per activity, consent, tagging, move) cost as much as the activity insert
+// each (20,000 rows: ~0.5–2 s per event type on PostgreSQL and PGlite), and subscribers can read
+// the rows by import id.
 import { type RawBuilder, sql } from 'kysely';
+import { LADDER_STAGES } from '../../../shared/enums.ts';
 import type { Trx } from '../../db/database.ts';
+import { emitEvents } from '../../events/index.ts';
 import { addressMatchCtes } from '../people/index.ts';
 import { ensureAddressesLocated } from '../territory/index.ts';
 import { REASONS } from './rows.ts';
@@ -14,8 +19,8 @@ import { REASONS } from './rows.ts';
 const UUID7 = sql.raw(
   `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid`,
 );
-const STAGE_RANK = (x: RawBuilder<unknown> | ReturnType<typeof sql.ref>) =>
-  sql`array_position(array['curious','sympathizer','volunteer','activist']::text[], ${x}::text)`;
+const STAGE_ORDER = sql.raw(`array[${LADDER_STAGES.map((s) => `'${s}'`).join(',')}]::text[]`);
+const STAGE_RANK = (x: RawBuilder<unknown> | ReturnType<typeof sql.ref>) => sql`array_position(${STAGE_ORDER}, ${x}::text)`;
 
 /**
  * Whether a person (a row aliased `alias` with email, phone, street_address) can be reached on a
@@ -251,10 +256,21 @@ export async function applyImport(trx: Trx, o: ApplyOptions): Promise<ApplyResul
   await run('activities');
   const counts = (await s.counts.execute(trx)).rows[0];
   const rejected = (await s.rejected.execute(trx)).rows.map((r) => ({ line: Number(r.line), reason: r.reject }));
+  const created = Number(counts?.created ?? 0);
+  const updated = Number(counts?.updated ?? 0);
+  const skipped = Number(counts?.skipped ?? 0);
+  await emitEvents(trx, [
+    {
+      campaignId: o.campaignId,
+      type: 'people.imported',
+      payload: { import_id: o.importId, file: o.fileName, created, updated, skipped },
+      actorLabel: o.actorLabel,
+    },
+  ]);
   return {
-    created: Number(counts?.created ?? 0),
-    updated: Number(counts?.updated ?? 0),
-    skipped: Number(counts?.skipped ?? 0),
+    created,
+    updated,
+    skipped,
     geocoded: Number(counts?.geocoded ?? 0),
     located: Number(counts?.located ?? 0),
     rejected,

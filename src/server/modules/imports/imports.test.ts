@@ -245,6 +245,21 @@ describeEachDatabase('imports', (ctx) => {
       .where('target_id', '=', preview.id)
       .executeTakeFirstOrThrow();
     expect(audit.details).toMatchObject({ created: 2, updated: 1, rejected: 6 });
+    // One summary event for the import (not one per row), written with it.
+    const events = await ctx.database.db
+      .selectFrom('domain_event')
+      .select(['type', 'person_id', 'payload'])
+      .where('campaign_id', '=', campaign.id)
+      .where('type', '=', 'people.imported')
+      .where(sql`payload->>'import_id'`, '=', preview.id)
+      .execute();
+    expect(events).toEqual([
+      {
+        type: 'people.imported',
+        person_id: null,
+        payload: { import_id: preview.id, file: 'contacts export.csv', created: 2, updated: 1, skipped: 0 },
+      },
+    ]);
 
     // The rejected rows, as they were, with their reason.
     const rejected = await owner.request('GET', `/api/v1/imports/${preview.id}/rejected.csv`);

@@ -2,6 +2,7 @@
 // ladder stages, tag lists and full names (e-mails follow the people module's rule, normalize.ts).
 // Pure functions, fast paths first: an import runs them on every row of files with a million rows.
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { LadderStage } from '../../../shared/enums.ts';
 import { calendarDate } from '../../lib/dates.ts';
 
 const PHONE_NOISE = /[\s.\-()/\u00a0\u202f]/g;
@@ -161,8 +162,8 @@ export function parseGender(value: string): 'female' | 'male' | 'other' | null {
   return GENDERS[simplify(value)] ?? null;
 }
 
-export const LADDER_STAGES = ['curious', 'sympathizer', 'volunteer', 'activist'] as const;
-export type LadderStage = (typeof LADDER_STAGES)[number];
+export type { LadderStage };
+
 const STAGE_WORDS: Record<string, LadderStage> = {
   curious: 'curious',
   curieux: 'curious',

@@ -4,6 +4,7 @@
 // people). The API caps a request at BULK_MAX people.
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
+import { emitEvents } from '../../events/index.ts';
 import { AppError } from '../../http/problem.ts';
 
 /** Most people one bulk request may touch (ids sent, or people a segment selects). */
@@ -24,18 +25,29 @@ const MEMBERSHIP = {
   list: { table: 'list_member', fk: 'list_id' },
 } as const;
 
-/** Adds people to a tag or a list (memberships that exist are kept); returns how many were added. */
+/**
+ * Adds people to a tag or a list (memberships that exist are kept); returns how many were added. The
+ * one writer of memberships: each new tagging writes its person.tagged event.
+ */
 export async function addMembers(
   trx: Trx,
   input: { kind: 'tag' | 'list'; campaignId: string; groupId: string; personIds: readonly string[] },
 ): Promise<number> {
   if (input.personIds.length === 0) return 0;
   const m = MEMBERSHIP[input.kind];
-  const r = await sql`
+  const { rows } = await sql<{ person_id: string }>`
     insert into ${sql.table(m.table)} (campaign_id, ${sql.ref(m.fk)}, person_id)
     select ${input.campaignId}::uuid, ${input.groupId}::uuid, p from unnest(${[...input.personIds]}::uuid[]) p
-    on conflict do nothing`.execute(trx);
-  return Number(r.numAffectedRows ?? 0);
+    on conflict do nothing
+    returning person_id`.execute(trx);
+  if (input.kind === 'tag') {
+    const { campaignId, groupId } = input;
+    await emitEvents(
+      trx,
+      rows.map((r) => ({ campaignId, type: 'person.tagged' as const, personId: r.person_id, payload: { tag_id: groupId } })),
+    );
+  }
+  return rows.length;
 }
 
 /** Removes people from a tag or a list; returns how many memberships went. */

@@ -1,11 +1,12 @@
 // Duplicates: likely pairs (same e-mail, same phone, similar name at the same address), merges that
 // move every activity, consent, ladder move, tag and list to the kept person, and their undo.
 import { sql } from 'kysely';
+import { stageRank } from '../../../shared/enums.ts';
 import type { Trx } from '../../db/database.ts';
-import { LADDER_STAGES, type LadderStage } from '../../db/schema.ts';
+import type { LadderStage } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { recomputeConsents } from './consent.ts';
+import { recomputeConsents } from '../consent/index.ts';
 import type { PersonRow } from './normalize.ts';
 import { getPerson, inScope, type PeopleScope } from './people.repo.ts';
 
@@ -109,8 +110,7 @@ export async function mergePeople(trx: Trx, scope: PeopleScope & { label: string
   if (phones.length > 0) changes.phones = [...kept.phones, ...phones];
   const extra = Object.fromEntries(Object.entries(merged.custom_fields ?? {}).filter(([k]) => !(k in (kept.custom_fields ?? {}))));
   if (Object.keys(extra).length > 0) changes.custom_fields = JSON.stringify({ ...kept.custom_fields, ...extra });
-  if (LADDER_STAGES.indexOf(merged.ladder_stage) > LADDER_STAGES.indexOf(kept.ladder_stage))
-    changes.ladder_stage = merged.ladder_stage as LadderStage;
+  if (stageRank(merged.ladder_stage) > stageRank(kept.ladder_stage)) changes.ladder_stage = merged.ladder_stage as LadderStage;
   if (merged.created_at < kept.created_at) changes.created_at = merged.created_at;
   const keptBefore = Object.fromEntries(
     Object.keys(changes).map((k) => [k, k === 'custom_fields' ? JSON.stringify(kept.custom_fields) : kept[k as keyof PersonRow]]),

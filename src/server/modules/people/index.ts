@@ -10,7 +10,7 @@ import { retentionJob } from './rights.ts';
 import { tagsRoutes } from './tags.routes.ts';
 
 export { addressMatchCtes, geocodeStatement } from './geocode.ts';
-export { loadStages } from './ladder.ts';
+export { DEFAULT_STAGES, loadStages } from './ladder.ts';
 export { formatPersonOsdi, normalizeEmail } from './normalize.ts';
 export { assertCampaignWide } from './people.policy.ts';
 

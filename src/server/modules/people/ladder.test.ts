@@ -2,6 +2,7 @@
 // moves with a reason; stage labels; the weekly funnel from the move history.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
+import { isEvent } from '../../events/index.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
   createCampaignFixture,
@@ -12,8 +13,9 @@ import {
   useOwnerApp,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { recordActivity } from '../timeline/index.ts';
 import { isoWeekLabel } from './funnel.ts';
-import { DEFAULT_RULES, recordActivity } from './ladder.ts';
+import { DEFAULT_RULES } from './ladder.ts';
 
 describe('isoWeekLabel', () => {
   it('names ISO weeks, including those across a year boundary', () => {
@@ -40,8 +42,16 @@ describeEachDatabase('ladder', (ctx) => {
       .execute();
     return id;
   };
-  const act = (personId: string, type: string) =>
-    withTenant(ctx.database.db, c.id, (trx) => recordActivity(trx, { campaignId: c.id, personId, type, actorLabel: 'test' }));
+  // Records an activity through the timeline; the ladder's move, if any, is among the events it wrote.
+  const act = async (personId: string, type: string) => {
+    const { events } = await withTenant(ctx.database.db, c.id, (trx) =>
+      recordActivity(trx, { campaignId: c.id, personId, type, actorLabel: 'test' }),
+    );
+    const moved = events.find((e) => isEvent(e, 'ladder.moved'));
+    if (!moved || !isEvent(moved, 'ladder.moved')) return { move: null };
+    const m = moved.payload;
+    return { move: { from: m.from_stage, to: m.to_stage, ruleId: m.rule_id, moveId: m.move_id } };
+  };
   const stageOf = async (id: string) =>
     (await ctx.database.db.selectFrom('person').select('ladder_stage').where('id', '=', id).executeTakeFirstOrThrow()).ladder_stage;
 

@@ -1,9 +1,13 @@
-// Activities and the ladder: every activity is recorded on the person's timeline, then the campaign's
-// promotion rules are evaluated for that person and the person is promoted (never demoted) with a
-// ladder_move naming the rule. Manual moves go anywhere, with a reason.
+// The ladder: when an activity is recorded on a person's timeline (the `activity.recorded` event),
+// the campaign's promotion rules are evaluated for that person, in the same transaction, and the
+// person is promoted (never demoted) with a ladder_move naming the rule. Manual moves go anywhere,
+// with a reason. Every move writes a `ladder.moved` event.
 import { type SqlBool, sql } from 'kysely';
+import { type LadderStage, type RuleStage, stageRank } from '../../../shared/enums.ts';
 import type { Trx } from '../../db/database.ts';
-import { LADDER_STAGES, type LadderCondition, type LadderStage } from '../../db/schema.ts';
+import type { LadderCondition } from '../../db/schema.ts';
+import type { AnyDomainEvent, EventReaction } from '../../events/index.ts';
+import { emitEvents } from '../../events/index.ts';
 import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 
@@ -16,7 +20,7 @@ export interface StageLabel {
 
 export interface LadderRule {
   id: string;
-  to_stage: Exclude<LadderStage, 'curious'>;
+  to_stage: RuleStage;
   conditions: LadderCondition[];
   description: string;
   enabled: boolean;
@@ -56,9 +60,6 @@ export const DEFAULT_RULES: readonly LadderRule[] = [
     enabled: true,
   },
 ];
-
-/** Rank of a stage on the ladder (curious 0 … activist 3). */
-export const stageRank = (stage: LadderStage): number => LADDER_STAGES.indexOf(stage);
 
 /** Stage labels of the campaign (the defaults where none were saved). */
 export async function loadStages(trx: Trx, campaignId: string): Promise<StageLabel[]> {
@@ -126,25 +127,16 @@ export async function saveLadder(
   }
 }
 
-export interface ActivityInput {
-  campaignId: string;
-  personId: string;
-  type: string;
-  refType?: string | null;
-  refId?: string | null;
-  data?: Record<string, unknown>;
-  actorLabel?: string;
-  at?: Date;
-}
-
 export interface LadderMoveResult {
   from: LadderStage;
   to: LadderStage;
   ruleId: string | null;
   moveId: string;
+  /** The ladder.moved event the move wrote. */
+  events: AnyDomainEvent[];
 }
 
-/** Writes a move on the ladder (history row and the person's current stage). */
+/** Writes a move on the ladder (history row, the person's current stage and the ladder.moved event). */
 async function writeMove(
   trx: Trx,
   move: {
@@ -156,7 +148,7 @@ async function writeMove(
     ruleId: string | null;
     actorLabel: string;
   },
-): Promise<string> {
+): Promise<{ id: string; events: AnyDomainEvent[] }> {
   const id = uuidv7();
   await trx
     .insertInto('ladder_move')
@@ -177,7 +169,16 @@ async function writeMove(
     .where('campaign_id', '=', move.campaignId)
     .where('id', '=', move.personId)
     .execute();
-  return id;
+  const events = await emitEvents(trx, [
+    {
+      campaignId: move.campaignId,
+      type: 'ladder.moved',
+      personId: move.personId,
+      payload: { move_id: id, from_stage: move.from, to_stage: move.to, rule_id: move.ruleId, reason: move.reason },
+      actorLabel: move.actorLabel,
+    },
+  ]);
+  return { id, events };
 }
 
 /** Evaluates the promotion rules for one person; promotes to the highest satisfied stage above theirs. */
@@ -208,7 +209,7 @@ export async function evaluateLadder(trx: Trx, campaignId: string, personId: str
   const rule = satisfied[0];
   if (!rule) return null;
   const reason = rule.description || rule.conditions.map((c) => `${c.type} ≥ ${c.min_count}`).join(' + ');
-  const moveId = await writeMove(trx, {
+  const written = await writeMove(trx, {
     campaignId,
     personId,
     from: person.ladder_stage,
@@ -217,35 +218,19 @@ export async function evaluateLadder(trx: Trx, campaignId: string, personId: str
     ruleId: rule.id,
     actorLabel,
   });
-  return { from: person.ladder_stage, to: rule.to_stage, ruleId: rule.id, moveId };
+  return { from: person.ladder_stage, to: rule.to_stage, ruleId: rule.id, moveId: written.id, events: written.events };
 }
 
-/** Records an activity on a person's timeline, then applies the ladder rules to that person. */
-export async function recordActivity(trx: Trx, input: ActivityInput): Promise<{ activityId: string; move: LadderMoveResult | null }> {
-  const activityId = await insertActivity(trx, input);
-  const move = await evaluateLadder(trx, input.campaignId, input.personId, input.actorLabel ?? '');
-  return { activityId, move };
-}
-
-/** Writes an activity line without applying the ladder rules (lines no rule reads: record edits); returns its id. */
-export async function insertActivity(trx: Trx, input: ActivityInput): Promise<string> {
-  const activityId = uuidv7();
-  await trx
-    .insertInto('activity')
-    .values({
-      campaign_id: input.campaignId,
-      id: activityId,
-      person_id: input.personId,
-      type: input.type,
-      ref_type: input.refType ?? null,
-      ref_id: input.refId ?? null,
-      data: JSON.stringify(input.data ?? {}),
-      actor_label: input.actorLabel ?? '',
-      ...(input.at ? { at: input.at } : {}),
-    })
-    .execute();
-  return activityId;
-}
+/** The ladder's reaction to an activity on the timeline: the rules run in the recording transaction. */
+export const ladderReaction: EventReaction<'activity.recorded'> = {
+  name: 'ladder',
+  type: 'activity.recorded',
+  async react(trx, event) {
+    if (!event.personId) return [];
+    const move = await evaluateLadder(trx, event.campaignId, event.personId, event.actorLabel);
+    return move?.events ?? [];
+  },
+};
 
 /** Moves people to a stage by hand (up or down), with a reason; returns how many moved. */
 export async function moveStageManually(
@@ -263,11 +248,12 @@ export async function moveStageManually(
     .forUpdate()
     .execute();
   if (people.length === 0) return 0;
-  const ids = people.map((p) => p.id);
+  const moves = people.map((p) => ({ ...p, moveId: uuidv7() }));
+  const ids = moves.map((p) => p.id);
   await sql`
     insert into ladder_move (campaign_id, id, person_id, from_stage, to_stage, reason, rule_id, actor_label)
     select ${input.campaignId}::uuid, m.id, m.person_id, m.from_stage, ${input.toStage}, ${input.reason}, null, ${input.actorLabel}
-    from unnest(${people.map(() => uuidv7())}::uuid[], ${ids}::uuid[], ${people.map((p) => p.ladder_stage)}::text[]) as m(id, person_id, from_stage)`.execute(
+    from unnest(${moves.map((p) => p.moveId)}::uuid[], ${ids}::uuid[], ${moves.map((p) => p.ladder_stage)}::text[]) as m(id, person_id, from_stage)`.execute(
     trx,
   );
   await trx
@@ -276,5 +262,15 @@ export async function moveStageManually(
     .where('campaign_id', '=', input.campaignId)
     .where(sql<SqlBool>`id = any(${ids}::uuid[])`)
     .execute();
+  await emitEvents(
+    trx,
+    moves.map((p) => ({
+      campaignId: input.campaignId,
+      type: 'ladder.moved' as const,
+      personId: p.id,
+      payload: { move_id: p.moveId, from_stage: p.ladder_stage, to_stage: input.toStage, rule_id: null, reason: input.reason },
+      actorLabel: input.actorLabel,
+    })),
+  );
   return people.length;
 }

@@ -8,13 +8,15 @@ import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
+import { listConsents, recordConsents } from '../consent/index.ts';
 import { loadSegmentDefinition, segmentPersonIds } from '../segments/index.ts';
+import { personTimeline } from '../timeline/index.ts';
 import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX, removeMembers } from './bulk.ts';
-import { listConsents, recordConsents } from './consent.ts';
 import { moveStageManually } from './ladder.ts';
 import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.ts';
 import { getPerson, listPeople, loadRelated, relatedOf, visibleIds } from './people.repo.ts';
 import {
+  Channel,
   ConsentInputSchema,
   ConsentListSchema,
   ConsentSchema,
@@ -25,7 +27,6 @@ import {
   TimelineItemSchema,
 } from './people.schemas.ts';
 import { createPerson, type PeopleActor, signup, updatePerson } from './people.service.ts';
-import { personTimeline } from './timeline.ts';
 
 /** The people-side view of the actor: campaign, referent zones, label and IP for proofs. */
 export function peopleActor(request: FastifyRequest, actor: TenantActor): PeopleActor {
@@ -187,7 +188,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           consents: Type.Optional(
             Type.Array(
               Type.Object({
-                channel: StringEnum(['email', 'sms', 'phone', 'post'] as const),
+                channel: Channel,
                 text_shown: Type.Optional(Type.String({ maxLength: 5000 })),
                 form: Type.Optional(Type.String({ maxLength: 300 })),
               }),

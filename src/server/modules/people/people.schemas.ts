@@ -1,6 +1,6 @@
 // TypeBox schemas of the people API (OSDI person, inputs), shared by the people route plugins.
 import { Type } from 'typebox';
-import { CONSENT_CHANNELS, LADDER_STAGES } from '../../db/schema.ts';
+import { CONSENT_CHANNELS, CONSENT_STATUSES, LADDER_STAGES } from '../../../shared/enums.ts';
 import { DateTime, Nullable, StringEnum, Uuid } from '../../http/schemas.ts';
 
 export const Stage = StringEnum(LADDER_STAGES);
@@ -92,7 +92,7 @@ export const PersonInputSchema = Type.Object(
 export const ConsentSchema = Type.Object({
   id: Uuid,
   channel: Channel,
-  status: StringEnum(['given', 'withdrawn'] as const),
+  status: StringEnum(CONSENT_STATUSES),
   at: DateTime,
   source: Type.String(),
   proof: Type.Record(Type.String(), Type.Unknown()),
@@ -103,7 +103,7 @@ export const ConsentListSchema = Type.Object({ items: Type.Array(ConsentSchema) 
 
 export const ConsentInputSchema = Type.Object({
   channel: Channel,
-  status: StringEnum(['given', 'withdrawn'] as const),
+  status: StringEnum(CONSENT_STATUSES),
   source: Type.String({ minLength: 1, maxLength: 40 }),
   proof: Type.Optional(
     Type.Object({

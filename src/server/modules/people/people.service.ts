@@ -4,12 +4,14 @@ import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import type { ConsentChannel, LadderStage } from '../../db/schema.ts';
 import { writeOrLoseRace } from '../../db/unique-race.ts';
+import { emitEvents } from '../../events/index.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
-import { recordConsents } from './consent.ts';
+import { recordConsents } from '../consent/index.ts';
+import { recordActivity } from '../timeline/index.ts';
+import { addMembers } from './bulk.ts';
 import { customFieldsUpdate, listCustomFields, mergeCustomFields, validateCustomFields } from './custom-fields.ts';
 import { geocodeAndLocate, locatePeople } from './geocode.ts';
-import { insertActivity, recordActivity } from './ladder.ts';
 import { normalizeEmail, normalizePhone, type PersonRow } from './normalize.ts';
 import { isCampaignWide } from './people.policy.ts';
 import { getPerson, type PeopleScope } from './people.repo.ts';
@@ -204,9 +206,11 @@ export async function createPerson(
       .execute(),
   );
   const person = await placeAndCheck(trx, actor, id, columns.street_address === undefined ? {} : columns);
-  // On the timeline (no ladder rule reads record lines).
+  await emitEvents(trx, [
+    { campaignId: actor.campaignId, type: 'person.created', personId: id, payload: { source: person.source }, actorLabel: actor.label },
+  ]);
   if (options.recordCreation !== false) {
-    await insertActivity(trx, {
+    await recordActivity(trx, {
       campaignId: actor.campaignId,
       personId: id,
       type: 'person.created',
@@ -236,7 +240,10 @@ export async function updatePerson(trx: Trx, actor: PeopleActor, id: string, inp
   // What the edit changed, on the timeline: nothing when the values given were those already stored.
   const changed = changedFields(current, updated);
   if (changed.fields.length > 0 || changed.custom_fields.length > 0) {
-    await insertActivity(trx, {
+    await emitEvents(trx, [
+      { campaignId: actor.campaignId, type: 'person.updated', personId: id, payload: changed, actorLabel: actor.label },
+    ]);
+    await recordActivity(trx, {
       campaignId: actor.campaignId,
       personId: id,
       type: 'person.updated',
@@ -276,30 +283,18 @@ export async function ensureTags(trx: Trx, campaignId: string, names: readonly s
   return rows.map((r) => r.id);
 }
 
-/** Adds people to tags and lists (ignoring memberships that exist). */
+/** Adds people to tags and lists (ignoring memberships that exist), with a person.tagged event per new tagging; returns how many were new. */
 export async function addMemberships(
   trx: Trx,
   campaignId: string,
   personIds: readonly string[],
   tagIds: readonly string[],
   listIds: readonly string[],
-) {
-  if (personIds.length === 0) return;
-  const pairs = (ids: readonly string[]) => ids.flatMap((x) => personIds.map((p) => [x, p] as const));
-  if (tagIds.length > 0) {
-    await trx
-      .insertInto('tagging')
-      .values(pairs(tagIds).map(([tag_id, person_id]) => ({ campaign_id: campaignId, tag_id, person_id })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
-  if (listIds.length > 0) {
-    await trx
-      .insertInto('list_member')
-      .values(pairs(listIds).map(([list_id, person_id]) => ({ campaign_id: campaignId, list_id, person_id })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
+): Promise<{ tagged: number; listed: number }> {
+  const added = { tagged: 0, listed: 0 };
+  for (const groupId of tagIds) added.tagged += await addMembers(trx, { kind: 'tag', campaignId, groupId, personIds });
+  for (const groupId of listIds) added.listed += await addMembers(trx, { kind: 'list', campaignId, groupId, personIds });
+  return added;
 }
 
 /** OSDI signup helper: create or update the person with this e-mail, tag, list, record consents and a signup activity. */

@@ -4,7 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
 import { createMemberFixture, type FixtureCampaign, TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { hasConsent } from './consent.ts';
+import { canReach } from '../consent/index.ts';
 
 describeEachDatabase('people', (ctx) => {
   const suite = useOwnerApp(ctx, 'people');
@@ -265,12 +265,31 @@ describeEachDatabase('people', (ctx) => {
     expect(consents[0]).toMatchObject({ channel: 'email', status: 'given', source: 'signup', proof: { form: 'petition-arbres' } });
   });
 
-  it('records consents given and withdrawn; hasConsent and person.consent_* follow the latest entry', async () => {
+  it('writes the domain events of a creation, an edit and a signup in their transactions', async () => {
+    const typesOf = async (personId: string) =>
+      (await ctx.database.db.selectFrom('domain_event').select('type').where('person_id', '=', personId).orderBy('id').execute()).map(
+        (e) => e.type,
+      );
+    const p = await create({ family_name: 'Événements' });
+    expect(await typesOf(p.id)).toEqual(['person.created', 'activity.recorded']);
+    expect((await owner.request('PUT', `/api/v1/people/${p.id}`, { given_name: 'Eva' })).statusCode).toBe(200);
+    expect((await owner.request('PUT', `/api/v1/people/${p.id}`, { given_name: 'Eva' })).statusCode).toBe(200); // no change
+    expect((await typesOf(p.id)).slice(2)).toEqual(['person.updated', 'activity.recorded']);
+    const signup = await owner.request('POST', '/api/v1/people/person_signup_helper', {
+      person: { family_name: 'Inscrite', email_addresses: [{ address: 'events-signup@example.org' }] },
+      add_tags: ['événements'],
+      consents: [{ channel: 'email' }],
+    });
+    expect(signup.statusCode, signup.body).toBe(201);
+    expect(await typesOf(signup.json().id)).toEqual(['person.created', 'person.tagged', 'consent.changed', 'activity.recorded']);
+  });
+
+  it('records consents given and withdrawn; canReach and person.consent_* follow the latest entry', async () => {
     const p = await create({ family_name: 'Consent', email_addresses: [{ address: 'consent@example.org' }] });
     const post = (status: string) =>
       owner.request('POST', `/api/v1/people/${p.id}/consents`, { channel: 'sms', status, source: 'form', proof: { text_shown: 'SMS ok' } });
     expect((await post('given')).statusCode).toBe(201);
-    const check = () => withTenant(ctx.database.db, c.id, (trx) => hasConsent(trx, p.id, 'sms'));
+    const check = () => withTenant(ctx.database.db, c.id, (trx) => canReach(trx, { campaignId: c.id, personId: p.id, channel: 'sms' }));
     expect(await check()).toBe(true);
     const withdrawn = await post('withdrawn');
     expect(withdrawn.json()).toMatchObject({ status: 'withdrawn', proof: { text_shown: 'SMS ok', ip: expect.any(String) } });

@@ -7,7 +7,7 @@ import { withTenant } from '../../db/database.ts';
 import { CONSENT_CHANNELS } from '../../db/schema.ts';
 import { defineJob } from '../../jobs/queue.ts';
 import { insertAuditEvents } from '../audit/index.ts';
-import { recordConsents } from './consent.ts';
+import { recordConsents } from '../consent/index.ts';
 
 /** Everything stored about one person (the caller has checked the person is visible). */
 export async function exportPersonData(trx: Trx, campaignId: string, personId: string) {

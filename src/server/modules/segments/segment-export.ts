@@ -9,18 +9,15 @@ import type { Database, Db, Trx } from '../../db/database.ts';
 import { type TenantLimits, withTenant } from '../../db/database.ts';
 import type { LadderStage } from '../../db/schema.ts';
 import { insertAuditEvents } from '../audit/index.ts';
+import { DEFAULT_STAGES } from '../people/index.ts';
 import * as repo from './segments.repo.ts';
 import { prepareSegment } from './segments.service.ts';
 
 /** Rows fetched per round trip. */
 export const EXPORT_BATCH = 5000;
 
-const DEFAULT_STAGE_LABELS: Record<LadderStage, string> = {
-  curious: 'Curieux',
-  sympathizer: 'Sympathisant',
-  volunteer: 'Volontaire',
-  activist: 'Militant',
-};
+// Read when an export starts, not while files load (people and segments import each other's faces).
+const defaultStageLabels = () => Object.fromEntries(DEFAULT_STAGES.map((s) => [s.stage, s.label_fr])) as Record<LadderStage, string>;
 const CONSENT_LABELS = [
   ['consent_email', 'e-mail'],
   ['consent_sms', 'SMS'],
@@ -143,7 +140,7 @@ async function loadLookups(trx: Trx, campaignId: string): Promise<Lookups> {
     layers,
     zones: new Map(zones.map((z) => [z.id, { layerId: z.layer_id, name: z.name }])),
     customFields,
-    stageLabels: { ...DEFAULT_STAGE_LABELS, ...Object.fromEntries(stages.map((s) => [s.stage, s.label_fr])) },
+    stageLabels: { ...defaultStageLabels(), ...Object.fromEntries(stages.map((s) => [s.stage, s.label_fr])) },
   };
 }
 

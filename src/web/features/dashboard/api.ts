@@ -2,11 +2,12 @@
 import { useQuery } from '@tanstack/react-query';
 import type { DashboardSchema } from '../../../server/modules/dashboard/dashboard.routes.ts';
 import type { Stage as StageSchema } from '../../../server/modules/people/people.schemas.ts';
+import { LADDER_STAGES } from '../../../shared/enums.ts';
 import { api } from '../../api/client.ts';
 import type { Shape } from '../../api/shapes.ts';
 
 export type Stage = Shape<typeof StageSchema>;
-export const STAGES: readonly Stage[] = ['curious', 'sympathizer', 'volunteer', 'activist'];
+export const STAGES: readonly Stage[] = LADDER_STAGES;
 export type Dashboard = Shape<typeof DashboardSchema>;
 export type ByStage = Shape<typeof DashboardSchema>['by_stage'];
 export type DashboardZone = Shape<typeof DashboardSchema>['zones'][number];

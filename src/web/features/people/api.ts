@@ -15,6 +15,7 @@ import type {
 } from '../../../server/modules/people/people.schemas.ts';
 import type { DuplicatePairSchema, MergeBody, MergedSchema } from '../../../server/modules/people/rights.routes.ts';
 import type { GroupListSchema, GroupSchema } from '../../../server/modules/people/tags.routes.ts';
+import { CONSENT_CHANNELS } from '../../../shared/enums.ts';
 import { api, isApiError } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';
 import type { Stage } from '../dashboard/api.ts';
@@ -24,7 +25,7 @@ export { STAGES } from '../dashboard/api.ts';
 export type { CustomValueProblem };
 
 export type Channel = Shape<typeof ChannelSchema>;
-export const CHANNELS: readonly Channel[] = ['email', 'sms', 'phone', 'post'];
+export const CHANNELS: readonly Channel[] = CONSENT_CHANNELS;
 
 /** A person as the API sends it (OSDI). */
 export type Person = Shape<typeof PersonSchema>;

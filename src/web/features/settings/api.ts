@@ -17,7 +17,7 @@ export type StageLabel = Ladder['stages'][number];
 export type LadderRule = Ladder['rules'][number];
 export type RuleCondition = LadderRule['conditions'][number];
 export type RuleStage = LadderRule['to_stage'];
-export const RULE_STAGES: readonly RuleStage[] = ['sympathizer', 'volunteer', 'activist'];
+export { RULE_STAGES } from '../../../shared/enums.ts';
 /** What PUT /ladder takes: labels of some stages, and/or the whole rule set (new rules without id). */
 export type LadderInput = Shape<typeof LadderInputSchema>;
 

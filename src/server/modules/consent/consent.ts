@@ -1,8 +1,11 @@
 // The consent ledger: append-only entries per channel with their proof. A trigger keeps
-// person.consent_* equal to the latest entry, so audiences filter on those columns set-based.
+// person.consent_* equal to the latest entry, so audiences filter on those columns set-based;
+// `canReach` is the one answer to "may we contact this person on this channel now?", asked before
+// every send.
 import { sql } from 'kysely';
+import type { ConsentChannel, ConsentStatus } from '../../../shared/enums.ts';
 import type { Trx } from '../../db/database.ts';
-import type { ConsentChannel } from '../../db/schema.ts';
+import { emitEvents } from '../../events/index.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 
 export interface ConsentProof {
@@ -20,7 +23,7 @@ export interface ConsentEntry {
   campaignId: string;
   personId: string;
   channel: ConsentChannel;
-  status: 'given' | 'withdrawn';
+  status: ConsentStatus;
   /** form, import, api, manual, unsubscribe, door, signup, erasure… */
   source: string;
   proof?: ConsentProof;
@@ -28,7 +31,7 @@ export interface ConsentEntry {
   at?: Date;
 }
 
-/** Appends consent entries to the ledger (the trigger updates the people's current consent). */
+/** Appends consent entries to the ledger (the trigger updates the people's current consent) and their consent.changed events. */
 export async function recordConsents(trx: Trx, entries: readonly ConsentEntry[]): Promise<string[]> {
   if (entries.length === 0) return [];
   const ids = entries.map(() => uuidv7());
@@ -48,19 +51,36 @@ export async function recordConsents(trx: Trx, entries: readonly ConsentEntry[])
       })),
     )
     .execute();
+  await emitEvents(
+    trx,
+    entries.map((e, i) => ({
+      campaignId: e.campaignId,
+      type: 'consent.changed' as const,
+      personId: e.personId,
+      payload: { consent_id: ids[i] as string, channel: e.channel, status: e.status, source: e.source },
+      actorLabel: e.actorLabel ?? '',
+    })),
+  );
   return ids;
 }
 
-/** Whether the person currently consents to be contacted on the channel (tenant of the transaction). */
-export async function hasConsent(trx: Trx, personId: string, channel: ConsentChannel): Promise<boolean> {
-  const row = await trx
-    .selectFrom('person')
-    .select(sql<boolean>`${sql.ref(`consent_${channel}`)}`.as('ok'))
-    .where('id', '=', personId)
-    .where('anonymized_at', 'is', null)
-    .where('merged_into', 'is', null)
-    .executeTakeFirst();
-  return row?.ok === true;
+/**
+ * May the campaign contact this person on this channel now? Yes only when the latest ledger entry
+ * for the channel (up to now) gives consent and the person was neither anonymised nor merged into
+ * another person (whose own ledger then answers). Messaging and SMS ask before every send.
+ */
+export async function canReach(trx: Trx, target: { campaignId: string; personId: string; channel: ConsentChannel }): Promise<boolean> {
+  const { campaignId, personId, channel } = target;
+  // Read from the ledger itself, not the person.consent_* cache: the answer does not depend on a
+  // trigger having run (an import sets the cache itself).
+  const { rows } = await sql<{ ok: boolean }>`select (
+      select c.status = 'given' from consent c
+      where c.campaign_id = ${campaignId} and c.person_id = p.id and c.channel = ${channel} and c.at <= now()
+      order by c.at desc, c.id desc limit 1
+    ) as ok
+    from person p
+    where p.campaign_id = ${campaignId} and p.id = ${personId} and p.anonymized_at is null and p.merged_into is null`.execute(trx);
+  return rows[0]?.ok === true;
 }
 
 /** Recomputes person.consent_* and last_consent_at from the ledger (after entries moved between people). */

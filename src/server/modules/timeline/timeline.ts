@@ -1,6 +1,54 @@
-// A person's timeline: activities, ladder moves, consents and taggings, newest first, in one query.
+// The timeline: everything that happens to a person is an activity line. One function records a
+// line (and the `activity.recorded` event, whose reactions — the ladder rules — run in the same
+// transaction); one query reads a person's timeline: activities, ladder moves, consents and
+// taggings, newest first.
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
+import { type AnyDomainEvent, emitEvents } from '../../events/index.ts';
+import { uuidv7 } from '../../lib/ids.ts';
+
+export interface ActivityInput {
+  campaignId: string;
+  personId: string;
+  /** signup, petition.signed, event.attended, person.created, person.updated… */
+  type: string;
+  refType?: string | null;
+  refId?: string | null;
+  data?: Record<string, unknown>;
+  actorLabel?: string;
+  at?: Date;
+}
+
+/** Records an activity on a person's timeline; returns its id and the events written (the ladder's move among them). */
+export async function recordActivity(trx: Trx, input: ActivityInput): Promise<{ activityId: string; events: AnyDomainEvent[] }> {
+  const activityId = uuidv7();
+  const refType = input.refType ?? null;
+  const refId = input.refId ?? null;
+  await trx
+    .insertInto('activity')
+    .values({
+      campaign_id: input.campaignId,
+      id: activityId,
+      person_id: input.personId,
+      type: input.type,
+      ref_type: refType,
+      ref_id: refId,
+      data: JSON.stringify(input.data ?? {}),
+      actor_label: input.actorLabel ?? '',
+      ...(input.at ? { at: input.at } : {}),
+    })
+    .execute();
+  const events = await emitEvents(trx, [
+    {
+      campaignId: input.campaignId,
+      type: 'activity.recorded',
+      personId: input.personId,
+      payload: { activity_id: activityId, type: input.type, ref_type: refType, ref_id: refId },
+      actorLabel: input.actorLabel ?? '',
+    },
+  ]);
+  return { activityId, events };
+}
 
 export interface TimelineItem {
   id: string;

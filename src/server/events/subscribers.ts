@@ -1,0 +1,35 @@
+// Who reacts to domain events, listed once. Reactions run inside the transaction that writes the
+// event (their writes commit or roll back with it, and the caller sees them in its answer);
+// subscribers run after commit, through the dispatcher, at least once.
+import type { Db, Trx } from '../db/database.ts';
+import { ladderReaction } from '../modules/people/ladder.ts';
+import type { AnyDomainEvent, DomainEvent, DomainEventType } from './event-types.ts';
+
+/** Work done in the writing transaction when an event of `type` is written; returns the events it wrote. */
+export interface EventReaction<T extends DomainEventType = DomainEventType> {
+  name: string;
+  type: T;
+  react(trx: Trx, event: DomainEvent<T>): Promise<AnyDomainEvent[]>;
+}
+
+/** Work done after commit for events of `types` (webhooks, live screens…); must be idempotent. */
+export interface EventSubscriber {
+  /** Stable name: the dispatcher keeps its cursor under it. */
+  name: string;
+  types: readonly DomainEventType[];
+  handle(event: AnyDomainEvent, context: { db: Db }): Promise<void>;
+}
+
+/**
+ * The in-transaction reactions. The ladder runs here rather than after commit: a signup or an
+ * activity answers with the person's new stage, as it always has.
+ */
+export function eventReactions(): readonly EventReaction[] {
+  // A function, not a constant: this file and ladder.ts import each other.
+  return [ladderReaction as EventReaction];
+}
+
+/** The after-commit subscribers the runtime's dispatcher serves (none yet: webhooks and live screens come next). */
+export function eventSubscribers(): readonly EventSubscriber[] {
+  return [];
+}

@@ -1,0 +1,21 @@
+// The enumerations the server and the back office share, written once. No imports: the web app
+// bundles this file as it is. The SQL CHECK constraints of migrations 0001/0002 name the same values.
+
+/** The engagement ladder, in order: each stage is a step above the one before it. */
+export const LADDER_STAGES = ['curious', 'sympathizer', 'volunteer', 'activist'] as const;
+export type LadderStage = (typeof LADDER_STAGES)[number];
+
+/** The stages a promotion rule can lead to (every stage above the first). */
+export const RULE_STAGES = LADDER_STAGES.slice(1) as readonly Exclude<LadderStage, 'curious'>[];
+export type RuleStage = (typeof RULE_STAGES)[number];
+
+/** The channels a person consents (or not) to be contacted on. */
+export const CONSENT_CHANNELS = ['email', 'sms', 'phone', 'post'] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+
+/** The two kinds of consent ledger entry. */
+export const CONSENT_STATUSES = ['given', 'withdrawn'] as const;
+export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
+
+/** Rank of a stage on the ladder (curious 0 … activist 3). */
+export const stageRank = (stage: LadderStage): number => LADDER_STAGES.indexOf(stage);
