@@ -5,8 +5,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { citext } from '@electric-sql/pglite/contrib/citext';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PGliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { PipelinedPostgresDialect, withBeginSql } from './pg-driver.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -52,7 +53,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Nothing to do here.
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PipelinedPostgresDialect(pool) });
   const raw: RawSql = {
     async query(text, values) {
       // Several statements without parameters answer one result each (pg-boss sends such blocks).
@@ -150,12 +151,59 @@ export async function refreshStatistics(db: Db, tables: readonly (keyof DB)[]): 
 }
 
 /**
+ * The transaction settings of a tenant transaction, as (name, value) pairs: one `set_config(…, true)`
+ * each, all in the one statement that follows BEGIN. A further per-transaction setting (a statement
+ * timeout…) is one more pair here and costs no round trip.
+ */
+export function tenantSettingsOf(campaignId: string): [name: string, value: string][] {
+  return [
+    ['relais.campaign_id', campaignId],
+    ['role', 'relais_app'],
+  ];
+}
+
+// The campaign of each open tenant transaction.
+const tenantOfTransaction = new WeakMap<Db, string>();
+
+/**
+ * The statement that applies the tenant settings inside an open transaction (literals, not
+ * parameters: it travels with BEGIN in one simple-protocol message). For the one place that cannot
+ * use withTenant's callback: a cursor read by an async generator (segment export).
+ */
+export function tenantSettingsSqlOf(campaignId: string): string {
+  const calls = tenantSettingsOf(campaignId).map(
+    ([name, value]) => `set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, true)`,
+  );
+  return `select ${calls.join(', ')}`;
+}
+
+/**
  * Runs fn in a transaction scoped to one campaign: row-level security applies (the transaction
- * runs as the non-superuser role relais_app) and only that campaign's rows are visible.
+ * runs as the non-superuser role relais_app) and only that campaign's rows are visible. The one way
+ * to touch tenant data, for routes, jobs and commands alike. On PostgreSQL, BEGIN, the settings and
+ * fn's first query go out together (one round trip; pg-driver.ts); on PGlite (in process), the
+ * settings are one statement after BEGIN.
  */
 export function withTenant<T>(db: Db, campaignId: string, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('relais.campaign_id', ${campaignId}, true), set_config('role', 'relais_app', true)`.execute(trx);
-    return fn(trx);
-  });
+  if (db.isTransaction) {
+    // Steps that run alone or inside a larger tenant transaction (the territory importer) join it.
+    if (tenantOfTransaction.get(db) === campaignId) return fn(db as Trx);
+    return Promise.reject(new Error(`withTenant(${campaignId}) was given a transaction that is not this campaign's tenant transaction`));
+  }
+  const settings = tenantSettingsSqlOf(campaignId);
+  return withBeginSql(`begin; ${settings}`, (sent) =>
+    db.transaction().execute(async (trx) => {
+      tenantOfTransaction.set(trx, campaignId);
+      if (!sent()) await sql.raw(settings).execute(trx);
+      return fn(trx);
+    }),
+  );
+}
+
+/** withTenant() bound to one campaign: what jobs and services that open several transactions are given. */
+export type TenantRunner = <T>(fn: (trx: Trx) => Promise<T>) => Promise<T>;
+
+/** The TenantRunner of a campaign. */
+export function tenantRunnerOf(db: Db, campaignId: string): TenantRunner {
+  return (fn) => withTenant(db, campaignId, fn);
 }
