@@ -2,8 +2,6 @@
 // on cookie-authenticated writes, and offers requireActor(request, permission) to handlers.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Trx } from '../db/database.ts';
-import { withTenant } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
 import { hashSecret, safeEqual } from '../lib/secrets.ts';
 import { type Permission, permissionsOf, zoneScopeOf } from '../modules/identity/identity.policy.ts';
@@ -131,11 +129,6 @@ export function requireActor(request: FastifyRequest, permission?: Permission): 
     throw new AppError('FORBIDDEN', 'Your role does not allow this action.');
   }
   return actor as TenantActor;
-}
-
-/** Runs fn in a transaction scoped (row-level security) to the actor's campaign. */
-export function inTenant<T>(app: FastifyInstance, actor: TenantActor, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return withTenant(app.deps.database.db, actor.campaignId, fn);
 }
 
 export const authPlugin = fp(async (app: FastifyInstance) => {

@@ -1,7 +1,7 @@
 // Background jobs: pg-boss on the application's own database (PostgreSQL or PGlite), with each
 // run's progress kept in job_run so the UI and the CLI can follow it.
 import { fromPglite, PgBoss } from 'pg-boss';
-import type { Database, Db } from '../db/database.ts';
+import { type Database, type TenantRunner, tenantRunnerOf } from '../db/database.ts';
 import { AppError } from '../http/problem.ts';
 import { uuidv7 } from '../lib/ids.ts';
 
@@ -9,8 +9,13 @@ export interface JobContext {
   campaignId: string;
   runId: string;
   params: Record<string, unknown>;
-  db: Db;
-  /** The whole database (bulk paths: COPY on PGlite needs the embedded instance). */
+  /** Runs fn in a tenant transaction of the job's campaign (withTenant): the way to its data. */
+  tenant: TenantRunner;
+  /**
+   * The whole database, for bulk paths outside row-level security only: the import's work table
+   * (create, COPY — PGlite's needs the embedded instance —, index, drop) and VACUUM ANALYZE, which
+   * runs outside any transaction. Never for the campaign's own rows.
+   */
   database: Database;
   /** Records progress; cheap enough to call every few hundred items. */
   progress(done: number, total?: number | null, message?: string): Promise<void>;
@@ -89,7 +94,7 @@ export function createJobQueue(
       campaignId,
       runId,
       params: payload.params,
-      db,
+      tenant: tenantRunnerOf(db, campaignId),
       database,
       async progress(done, total, message) {
         await where(

@@ -1,7 +1,8 @@
 // HTTP routes of the audit log (read-only).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { inTenant, requireActor } from '../../http/auth.ts';
+import { withTenant } from '../../db/database.ts';
+import { requireActor } from '../../http/auth.ts';
 import { collection, DateTime, Nullable, PageQuery, problems, Uuid } from '../../http/schemas.ts';
 import { listAuditEvents } from './audit.repo.ts';
 
@@ -30,7 +31,9 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'audit.read');
       const { page, per_page, action } = request.query;
-      const { rows, total } = await inTenant(app, actor, (trx) => listAuditEvents(trx, { page, perPage: per_page, action }));
+      const { rows, total } = await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
+        listAuditEvents(trx, { page, perPage: per_page, action }),
+      );
       return {
         total_records: total,
         page,

@@ -1,7 +1,8 @@
 // HTTP route of the home dashboard: real figures from the database, within the actor's scope.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { inTenant, requireActor } from '../../http/auth.ts';
+import { withTenant } from '../../db/database.ts';
+import { requireActor } from '../../http/auth.ts';
 import { problems, Uuid } from '../../http/schemas.ts';
 import { listJobRuns } from '../jobs/jobs.repo.ts';
 import { JobSchema } from '../jobs/jobs.routes.ts';
@@ -40,7 +41,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'dashboard.read');
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const people = await countPeople(trx, actor.zoneScope);
         const zones = await countPeopleByZone(trx, actor.zoneScope);
         const layers = await countLayers(trx);

@@ -2,14 +2,13 @@
 // addresses in proportion to the population of each zone, spread over the engagement ladder and
 // over the last 12 weeks, so that every screen has a realistic picture. Deterministic per seed.
 import { type Kysely, sql } from 'kysely';
-import { refreshStatistics } from '../../db/database.ts';
+import { refreshStatistics, withTenant } from '../../db/database.ts';
 import { type DB, LADDER_STAGES, type LadderStage } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
 import { createRandom, type Random } from '../../opendata/prng.ts';
 import { BULK_BATCH, insertUnnest } from '../territory/bulk-insert.ts';
 import type { AreaGeometry } from '../territory/geometry.ts';
-import { inTransaction } from '../territory/import-report.ts';
 import { type ImportProgress, type ImportReport, importTerritory } from '../territory/territory.importer.ts';
 import { createZoneLocator } from '../territory/zone-locator.ts';
 import { FAMILY_NAMES, GIVEN_NAMES } from './french-names.ts';
@@ -233,7 +232,7 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
   let withPhone = 0;
   let n = 0;
 
-  await inTransaction(db, async (trx) => {
+  await withTenant(db, campaignId, async (trx) => {
     await sql`delete from person where campaign_id = ${campaignId} and source = 'demo'`.execute(trx);
     let batch = emptyBatch();
     const flush = async () => {

@@ -2,8 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { withTenant } from '../../db/database.ts';
 import { ROLES } from '../../db/schema.ts';
-import { inTenant, requireActor, SESSION_COOKIE } from '../../http/auth.ts';
+import { requireActor, SESSION_COOKIE } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { actorRef, metaOf } from '../../http/request-meta.ts';
 import { collection, DateTime, NoContent, Nullable, problems, StringEnum, Uuid } from '../../http/schemas.ts';
@@ -258,7 +259,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'users.manage');
-      const members = await inTenant(app, actor, (trx) => repo.listMembers(trx, actor.campaignId));
+      const members = await withTenant(app.deps.database.db, actor.campaignId, (trx) => repo.listMembers(trx, actor.campaignId));
       return { total_records: members.length, _embedded: { members: await withZones(app, actor.campaignId, members) } };
     },
   );
@@ -313,7 +314,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'users.manage');
-      const member = await inTenant(app, actor, (trx) =>
+      const member = await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
         service.updateMember(trx, actorRef(request, actor), request.params.user_id, {
           role: request.body.role,
           zoneIds: request.body.zone_ids,
@@ -337,7 +338,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'users.manage');
-      await inTenant(app, actor, (trx) => service.removeMember(trx, actorRef(request, actor), request.params.user_id));
+      await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
+        service.removeMember(trx, actorRef(request, actor), request.params.user_id),
+      );
       return reply.status(204).send(null);
     },
   );
@@ -375,7 +378,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'tokens.manage');
-      const tokens = await inTenant(app, actor, (trx) => service.listApiTokens(trx));
+      const tokens = await withTenant(app.deps.database.db, actor.campaignId, (trx) => service.listApiTokens(trx));
       return { total_records: tokens.length, _embedded: { api_tokens: tokens } };
     },
   );
@@ -396,7 +399,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'tokens.manage');
-      const created = await inTenant(app, actor, (trx) =>
+      const created = await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
         service.createApiToken(trx, actorRef(request, actor), {
           name: request.body.name,
           scopes: request.body.scopes,
@@ -419,7 +422,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'tokens.manage');
-      await inTenant(app, actor, (trx) => service.revokeApiToken(trx, actorRef(request, actor), request.params.id));
+      await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
+        service.revokeApiToken(trx, actorRef(request, actor), request.params.id),
+      );
       return reply.status(204).send(null);
     },
   );

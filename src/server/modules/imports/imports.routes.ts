@@ -5,9 +5,10 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { tenantRunnerOf, withTenant } from '../../db/database.ts';
 import { CONSENT_CHANNELS } from '../../db/schema.ts';
 import type { TenantActor } from '../../http/auth.ts';
-import { inTenant, requireActor } from '../../http/auth.ts';
+import { requireActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, DateTime, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { insertAuditEvents } from '../audit/audit.repo.ts';
@@ -145,7 +146,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'people.write');
       const { page, per_page } = request.query;
-      const { items, total } = await inTenant(app, actor, (trx) =>
+      const { items, total } = await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
         service.listImports(trx, importActor(request, actor), { page, perPage: per_page, retention }),
       );
       const totalPages = Math.max(1, Math.ceil(total / per_page));
@@ -197,7 +198,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             fileName: file.filename,
             source: { kind: 'stream', stream: file.file, truncated: () => file.file.truncated },
           },
-          (fn) => inTenant(app, actor, fn),
+          tenantRunnerOf(app.deps.database.db, actor.campaignId),
         );
         return reply.status(201).send(preview);
       } catch (error) {
@@ -227,7 +228,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           importId: request.params.id,
           body: request.body as service.StartOptions,
         },
-        (fn) => inTenant(app, actor, fn),
+        tenantRunnerOf(app.deps.database.db, actor.campaignId),
       );
       return reply.status(202).send(started);
     },
@@ -246,7 +247,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'people.write');
       const ref = { dataDir, actor: importActor(request, actor), importId: request.params.id, retention };
-      return inTenant(app, actor, (trx) => service.importState(ref, trx));
+      return withTenant(app.deps.database.db, actor.campaignId, (trx) => service.importState(ref, trx));
     },
   );
 
@@ -263,7 +264,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'people.write');
       const ref = importActor(request, actor);
-      const file = await inTenant(app, actor, async (trx) => {
+      const file = await withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const found = await service.rejectedFileOf({ dataDir, actor: ref, importId: request.params.id, retention }, trx);
         await insertAuditEvents(trx, [
           {

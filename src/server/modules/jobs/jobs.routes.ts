@@ -1,7 +1,8 @@
 // HTTP routes of background jobs: list, follow one, start the demo job.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { inTenant, requireActor } from '../../http/auth.ts';
+import { withTenant } from '../../db/database.ts';
+import { requireActor } from '../../http/auth.ts';
 import { notFound } from '../../http/problem.ts';
 import { collection, DateTime, Nullable, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { findJobRun, listJobRuns } from './jobs.repo.ts';
@@ -32,7 +33,7 @@ export const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'jobs.read');
-      const jobs = await inTenant(app, actor, (trx) => listJobRuns(trx, 50));
+      const jobs = await withTenant(app.deps.database.db, actor.campaignId, (trx) => listJobRuns(trx, 50));
       return { total_records: jobs.length, _embedded: { jobs } };
     },
   );
@@ -49,7 +50,7 @@ export const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'jobs.read');
-      const job = await inTenant(app, actor, (trx) => findJobRun(trx, request.params.id));
+      const job = await withTenant(app.deps.database.db, actor.campaignId, (trx) => findJobRun(trx, request.params.id));
       if (!job) throw notFound('job');
       return job;
     },
@@ -76,7 +77,7 @@ export const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: { steps: request.body.steps ?? 10, delay_ms: request.body.delay_ms ?? 150 },
         createdBy: actor.userId,
       });
-      const job = await inTenant(app, actor, (trx) => findJobRun(trx, id));
+      const job = await withTenant(app.deps.database.db, actor.campaignId, (trx) => findJobRun(trx, id));
       if (!job) throw new Error('job run vanished');
       return reply.status(202).send(job);
     },

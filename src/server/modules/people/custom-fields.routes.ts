@@ -2,8 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { withTenant } from '../../db/database.ts';
 import { CUSTOM_FIELD_TYPES } from '../../db/schema.ts';
-import { inTenant, requireActor } from '../../http/auth.ts';
+import { requireActor } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { DateTime, NoContent, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -47,7 +48,7 @@ export const customFieldsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.read');
-      return inTenant(app, actor, async (trx) => ({ items: await listCustomFields(trx, actor.campaignId) }));
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => ({ items: await listCustomFields(trx, actor.campaignId) }));
     },
   );
 
@@ -59,7 +60,7 @@ export const customFieldsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'users.manage');
       const b = request.body;
-      const field = await inTenant(app, actor, async (trx) => {
+      const field = await withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const clash = await trx
           .selectFrom('custom_field')
           .select('id')
@@ -99,7 +100,7 @@ export const customFieldsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'users.manage');
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const current = await listCustomFields(trx, actor.campaignId);
         const known = new Set(current.map((f) => f.id));
         if (request.body.ids.some((id) => !known.has(id))) throw notFound('custom field');
@@ -138,7 +139,7 @@ export const customFieldsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'users.manage');
       const b = request.body;
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const current = await trx
           .selectFrom('custom_field')
           .select(['type'])
@@ -182,7 +183,7 @@ export const customFieldsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'users.manage');
-      await inTenant(app, actor, async (trx) => {
+      await withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const r = await trx
           .deleteFrom('custom_field')
           .where('campaign_id', '=', actor.campaignId)

@@ -2,7 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
-import { inTenant, requireActor } from '../../http/auth.ts';
+import { withTenant } from '../../db/database.ts';
+import { requireActor } from '../../http/auth.ts';
 import { notFound } from '../../http/problem.ts';
 import { problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { ladderFunnel } from './funnel.ts';
@@ -48,7 +49,7 @@ export const ladderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'Stage labels and promotion rules', response: { 200: LadderSchema, ...problems(401, 403) } } },
     async (request) => {
       const actor = requireActor(request, 'people.read');
-      return inTenant(app, actor, (trx) => ladderOf(trx, actor.campaignId));
+      return withTenant(app.deps.database.db, actor.campaignId, (trx) => ladderOf(trx, actor.campaignId));
     },
   );
 
@@ -88,7 +89,7 @@ export const ladderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'users.manage');
       const b = request.body;
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         await saveLadder(trx, actor.campaignId, {
           ...(b.stages ? { stages: b.stages } : {}),
           ...(b.rules ? { rules: b.rules.map((r) => ({ ...r, description: r.description ?? '', enabled: r.enabled ?? true })) } : {}),
@@ -117,7 +118,7 @@ export const ladderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'people.read');
       const { weeks, zone_id } = request.query;
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         if (zone_id) {
           const zone = await trx
             .selectFrom('zone')

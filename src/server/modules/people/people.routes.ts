@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
-import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
+import { withTenant } from '../../db/database.ts';
+import { requireActor, type TenantActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { loadSegmentDefinition, segmentPersonIds } from '../segments/segments.service.ts';
@@ -92,7 +93,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'people.read');
       const q = request.query;
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const { rows, total, totalIsLowerBound } = await listPeople(trx, actor, {
           page: q.page,
           perPage: q.per_page,
@@ -130,7 +131,9 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.read');
-      return inTenant(app, actor, async (trx) => one(trx, actor.campaignId, await getPerson(trx, actor, request.params.id)));
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) =>
+        one(trx, actor.campaignId, await getPerson(trx, actor, request.params.id)),
+      );
     },
   );
 
@@ -146,7 +149,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'people.write');
-      const person = await inTenant(app, actor, async (trx) =>
+      const person = await withTenant(app.deps.database.db, actor.campaignId, async (trx) =>
         one(trx, actor.campaignId, await createPerson(trx, peopleActor(request, actor), request.body)),
       );
       return reply.status(201).send(person);
@@ -166,7 +169,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.write');
-      return inTenant(app, actor, async (trx) =>
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) =>
         one(trx, actor.campaignId, await updatePerson(trx, peopleActor(request, actor), request.params.id, request.body)),
       );
     },
@@ -198,7 +201,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'people.write');
-      const { doc, created } = await inTenant(app, actor, async (trx) => {
+      const { doc, created } = await withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const result = await signup(trx, peopleActor(request, actor), request.body);
         return { doc: await one(trx, actor.campaignId, result.person), created: result.created };
       });
@@ -219,7 +222,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.read');
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         await getPerson(trx, actor, request.params.id);
         const page = { page: request.query.page, perPage: request.query.per_page };
         const { rows, total } = await personTimeline(trx, actor.campaignId, request.params.id, page);
@@ -240,7 +243,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.read');
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         await getPerson(trx, actor, request.params.id);
         return { items: await listConsents(trx, actor.campaignId, request.params.id) };
       });
@@ -261,7 +264,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'people.write');
       const body = request.body;
-      const consent = await inTenant(app, actor, async (trx) => {
+      const consent = await withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const person = await getPerson(trx, actor, request.params.id);
         if (person.anonymized_at) throw new AppError('PERSON_ANONYMIZED', 'This person was anonymised.');
         const [id] = await recordConsents(trx, [
@@ -299,7 +302,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.write');
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const person = await getPerson(trx, actor, request.params.id);
         const { to_stage, reason } = request.body;
         await moveStageManually(trx, {
@@ -341,7 +344,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!b.person_ids === (b.segment === undefined)) {
         throw new AppError('VALIDATION_FAILED', 'Give either person_ids or segment.');
       }
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const ids = b.person_ids ? await visibleIds(trx, actor, b.person_ids) : await segmentMembers(trx, actor, b.segment);
         const c = actor.campaignId;
         const need = <T>(value: T | undefined, name: string): T => {

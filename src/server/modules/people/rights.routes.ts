@@ -2,7 +2,8 @@
 // (likely pairs, merge, undo within the window).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { inTenant, requireActor } from '../../http/auth.ts';
+import { withTenant } from '../../db/database.ts';
+import { requireActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, DateTime, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { insertAuditEvents } from '../audit/audit.repo.ts';
@@ -45,7 +46,7 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'people.export');
       const format = request.query.format ?? 'json';
-      const data = await inTenant(app, actor, async (trx) => {
+      const data = await withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         await getPerson(trx, actor, request.params.id);
         const exported = await exportPersonData(trx, actor.campaignId, request.params.id);
         await insertAuditEvents(trx, [audit(actor, request.ip ?? null, 'person.exported', request.params.id, { format })]);
@@ -70,7 +71,7 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'people.export');
       if (!actor.permissions.has('people.write')) requireActor(request, 'people.write');
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const person = await getPerson(trx, actor, request.params.id);
         if (person.anonymized_at) throw new AppError('PERSON_ANONYMIZED', 'This person is already anonymised.');
         await anonymizePeople(trx, actor.campaignId, [person.id], 'erasure', actor.label);
@@ -96,7 +97,7 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'people.read');
       const { page, per_page } = request.query;
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const { rows, total } = await findDuplicates(trx, actor, { page, perPage: per_page });
         return {
           total_records: total,
@@ -121,7 +122,7 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.write');
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const result = await mergePeople(trx, peopleActor(request, actor), request.body.keep_id, request.body.merge_id);
         await insertAuditEvents(trx, [
           audit(actor, request.ip ?? null, 'person.merged', request.body.keep_id, {
@@ -146,7 +147,7 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.write');
-      return inTenant(app, actor, async (trx) => {
+      return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
         const result = await undoMerge(trx, actor, request.params.id);
         await insertAuditEvents(trx, [
           audit(actor, request.ip ?? null, 'person.merge_undone', result.kept_id, {

@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
-import { inTenant, requireActor } from '../../http/auth.ts';
+import { withTenant } from '../../db/database.ts';
+import { requireActor } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { collection, DateTime, NoContent, PageQuery, problems, Uuid } from '../../http/schemas.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -117,7 +118,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
       },
       async (request) => {
         const actor = requireActor(request, 'people.read');
-        return inTenant(app, actor, async (trx) => ({ items: await listGroups(trx, kind, actor) }));
+        return withTenant(app.deps.database.db, actor.campaignId, async (trx) => ({ items: await listGroups(trx, kind, actor) }));
       },
     );
     app.post(
@@ -132,7 +133,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
       },
       async (request, reply) => {
         const actor = requireActor(request, 'people.write');
-        const group = await inTenant(app, actor, async (trx) =>
+        const group = await withTenant(app.deps.database.db, actor.campaignId, async (trx) =>
           getGroup(trx, kind, actor, await saveGroup(trx, kind, actor.campaignId, null, request.body)),
         );
         return reply.status(201).send(group);
@@ -152,7 +153,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
       async (request) => {
         const actor = requireActor(request, 'people.write');
         assertCampaignWide(actor, kind, 'rename');
-        return inTenant(app, actor, async (trx) =>
+        return withTenant(app.deps.database.db, actor.campaignId, async (trx) =>
           getGroup(trx, kind, actor, await saveGroup(trx, kind, actor.campaignId, request.params.id, request.body)),
         );
       },
@@ -163,7 +164,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
       async (request, reply) => {
         const actor = requireActor(request, 'people.write');
         assertCampaignWide(actor, kind, 'delete');
-        await inTenant(app, actor, async (trx) => {
+        await withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
           const r = await trx
             .deleteFrom(kind)
             .where('campaign_id', '=', actor.campaignId)
@@ -189,7 +190,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
       async (request) => {
         const actor = requireActor(request, 'people.read');
         const { page, per_page } = request.query;
-        return inTenant(app, actor, async (trx) => {
+        return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
           await getGroup(trx, kind, actor, request.params.id);
           const { rows } = await sql<{ person_id: string; added_date: Date; total: string }>`
             select x.person_id, ${sql.ref(`x.${m.at}`)} as added_date, count(*) over () as total
@@ -228,7 +229,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
         const actor = requireActor(request, 'people.write');
         const ids = [...new Set([...(request.body.person_ids ?? []), ...(request.body.person_id ? [request.body.person_id] : [])])];
         if (ids.length === 0) throw new AppError('VALIDATION_FAILED', 'Give person_ids or person_id.');
-        return inTenant(app, actor, async (trx) => {
+        return withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
           await getGroup(trx, kind, actor, request.params.id);
           const visible = await visibleIds(trx, peopleActor(request, actor), ids);
           if (visible.length !== ids.length) throw notFound('person');
@@ -253,7 +254,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
       },
       async (request, reply) => {
         const actor = requireActor(request, 'people.write');
-        await inTenant(app, actor, async (trx) => {
+        await withTenant(app.deps.database.db, actor.campaignId, async (trx) => {
           const [visible] = await visibleIds(trx, actor, [request.params.person_id]);
           if (!visible) throw notFound('person');
           const r = await trx

@@ -4,7 +4,7 @@
 // is not held while a slow client downloads). The export is audited before the first byte leaves.
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Database, Db, Trx } from '../../db/database.ts';
-import { withTenant } from '../../db/database.ts';
+import { tenantSettingsSqlOf, withTenant } from '../../db/database.ts';
 import type { LadderStage } from '../../db/schema.ts';
 import { insertAuditEvents } from '../audit/audit.repo.ts';
 import * as repo from './segments.repo.ts';
@@ -148,7 +148,7 @@ async function* cursorBatches(db: Db, campaignId: string, where: Expression<SqlB
   let finished = false;
   try {
     // The same tenant settings as withTenant(): row-level security applies to the cursor.
-    await sql`select set_config('relais.campaign_id', ${campaignId}, true), set_config('role', 'relais_app', true)`.execute(trx);
+    await sql.raw(tenantSettingsSqlOf(campaignId)).execute(trx);
     await sql`declare people_export no scroll cursor for ${exportQuery(trx, where)}`.execute(trx);
     for (;;) {
       const { rows } = await sql<ExportRow>`fetch forward ${sql.lit(EXPORT_BATCH)} from people_export`.execute(trx);

@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
+import { withTenant } from '../../db/database.ts';
+import { requireActor, type TenantActor } from '../../http/auth.ts';
 import { notFound } from '../../http/problem.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, Uuid } from '../../http/schemas.ts';
 import { formatPersonOsdi } from '../people/normalize.ts';
@@ -84,7 +85,9 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'people.read');
       const { page, per_page } = request.query;
-      const { rows, total } = await inTenant(app, actor, (trx) => repo.listSegments(trx, actor.campaignId, { page, perPage: per_page }));
+      const { rows, total } = await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
+        repo.listSegments(trx, actor.campaignId, { page, perPage: per_page }),
+      );
       return { ...pageLinks('/segments', page, per_page, total), _embedded: { segments: rows.map(segmentDocument) } };
     },
   );
@@ -101,7 +104,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'people.write');
-      const row = await inTenant(app, actor, (trx) =>
+      const row = await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
         service.createSegment(trx, { ...scopeOf(actor), userId: actor.userId }, request.body),
       );
       return reply.status(201).send(segmentDocument(row));
@@ -120,7 +123,9 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.read');
-      return inTenant(app, actor, (trx) => service.countSegment(trx, request.body.definition, scopeOf(actor)));
+      return withTenant(app.deps.database.db, actor.campaignId, (trx) =>
+        service.countSegment(trx, request.body.definition, scopeOf(actor)),
+      );
     },
   );
 
@@ -136,7 +141,9 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.read');
-      const row = await inTenant(app, actor, (trx) => repo.findSegment(trx, actor.campaignId, request.params.id));
+      const row = await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
+        repo.findSegment(trx, actor.campaignId, request.params.id),
+      );
       if (!row) throw notFound('segment');
       return segmentDocument(row);
     },
@@ -158,7 +165,9 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.write');
-      const row = await inTenant(app, actor, (trx) => service.updateSegment(trx, scopeOf(actor), request.params.id, request.body));
+      const row = await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
+        service.updateSegment(trx, scopeOf(actor), request.params.id, request.body),
+      );
       return segmentDocument(row);
     },
   );
@@ -175,7 +184,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'people.write');
-      await inTenant(app, actor, (trx) => service.deleteSegment(trx, actor.campaignId, request.params.id));
+      await withTenant(app.deps.database.db, actor.campaignId, (trx) => service.deleteSegment(trx, actor.campaignId, request.params.id));
       return reply.status(204).send(null);
     },
   );
@@ -194,7 +203,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'people.read');
       const { page, per_page } = request.query;
-      const { rows, total, related } = await inTenant(app, actor, (trx) =>
+      const { rows, total, related } = await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
         service.segmentPeople(trx, request.params.id, scopeOf(actor), { page, perPage: per_page }),
       );
       const people = rows.map((row) =>
@@ -221,7 +230,9 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'people.export');
-      const definition = await inTenant(app, actor, (trx) => service.loadSegmentDefinition(trx, actor.campaignId, request.params.id));
+      const definition = await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
+        service.loadSegmentDefinition(trx, actor.campaignId, request.params.id),
+      );
       const csv = await exportPeopleCsv(database, { ...exportActor(actor, request.ip), definition, segmentId: request.params.id });
       return sendCsv(reply, csv, fileName('segment'));
     },

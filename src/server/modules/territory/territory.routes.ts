@@ -1,7 +1,8 @@
 // HTTP routes of the territory: zone layers and zones with their indicators (read-only).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { inTenant, requireActor } from '../../http/auth.ts';
+import { withTenant } from '../../db/database.ts';
+import { requireActor } from '../../http/auth.ts';
 import { collection, Nullable, problems, Uuid } from '../../http/schemas.ts';
 import { listLayers, listZones } from './territory.repo.ts';
 
@@ -37,7 +38,7 @@ export const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'zones.read');
-      const layers = await inTenant(app, actor, (trx) => listLayers(trx));
+      const layers = await withTenant(app.deps.database.db, actor.campaignId, (trx) => listLayers(trx));
       return {
         total_records: layers.length,
         _embedded: { zone_layers: layers.map((l) => ({ ...l, zones_count: Number(l.zones_count) })) },
@@ -57,7 +58,7 @@ export const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'zones.read');
-      const zones = await inTenant(app, actor, (trx) =>
+      const zones = await withTenant(app.deps.database.db, actor.campaignId, (trx) =>
         listZones(trx, {
           ...(request.query.layer ? { layerCode: request.query.layer } : {}),
           ...(actor.zoneScope ? { zoneScope: actor.zoneScope } : {}),
