@@ -171,4 +171,41 @@ describeEachDatabase('tenancy', (ctx) => {
     const { rows } = await sql<{ n: number }>`select 1 as n`.execute(db);
     expect(rows).toEqual([{ n: 1 }]);
   });
+
+  it('runs a one-read tenant transaction as relais_app on its campaign, read only, one statement', async () => {
+    const { db } = ctx.database;
+    const rows = await withTenant(db, a.id, (trx) => trx.selectFrom('zone').select('campaign_id').execute(), { oneRead: true });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.campaign_id))).toEqual(new Set([a.id]));
+    const who = await withTenant(
+      db,
+      b.id,
+      (trx) =>
+        sql<{ who: string; campaign: string }>`select current_user as who, current_setting('relais.campaign_id') as campaign`.execute(trx),
+      { oneRead: true },
+    );
+    expect(who.rows).toEqual([{ who: 'relais_app', campaign: b.id }]);
+    await expect(
+      withTenant(db, a.id, (trx) => trx.updateTable('zone').set({ name: 'x' }).where('campaign_id', '=', a.id).execute(), {
+        oneRead: true,
+      }),
+    ).rejects.toThrow(/read-only transaction/);
+    if (ctx.database.kind === 'postgres') {
+      // Its COMMIT went out with the first statement: a second one must fail, never run as the login role.
+      await expect(
+        withTenant(
+          db,
+          a.id,
+          async (trx) => {
+            await trx.selectFrom('zone').select('id').execute();
+            return trx.selectFrom('person').select('campaign_id').execute();
+          },
+          { oneRead: true },
+        ),
+      ).rejects.toThrow(/second statement/);
+    }
+    // The pooled connections are left outside any transaction, as the login role.
+    const after = await Promise.all(Array.from({ length: 12 }, () => sql<{ who: string }>`select current_user as who`.execute(db)));
+    for (const r of after) expect(r.rows[0]?.who).not.toBe('relais_app');
+  });
 });

@@ -182,21 +182,30 @@ export function tenantSettingsSqlOf(campaignId: string): string {
  * runs as the non-superuser role relais_app) and only that campaign's rows are visible. The one way
  * to touch tenant data, for routes, jobs and commands alike. On PostgreSQL, BEGIN, the settings and
  * fn's first query go out together (one round trip; pg-driver.ts); on PGlite (in process), the
- * settings are one statement after BEGIN.
+ * settings are one statement after BEGIN. `oneRead`: fn runs a single statement that only reads
+ * (the transaction is READ ONLY); on PostgreSQL its COMMIT goes out with it too, so the whole
+ * transaction is one round trip, and a second statement there fails instead of running.
  */
-export function withTenant<T>(db: Db, campaignId: string, fn: (trx: Trx) => Promise<T>): Promise<T> {
+export function withTenant<T>(db: Db, campaignId: string, fn: (trx: Trx) => Promise<T>, options: { oneRead?: boolean } = {}): Promise<T> {
   if (db.isTransaction) {
     // Steps that run alone or inside a larger tenant transaction (the territory importer) join it.
     if (tenantOfTransaction.get(db) === campaignId) return fn(db as Trx);
     return Promise.reject(new Error(`withTenant(${campaignId}) was given a transaction that is not this campaign's tenant transaction`));
   }
   const settings = tenantSettingsSqlOf(campaignId);
-  return withBeginSql(`begin; ${settings}`, (sent) =>
-    db.transaction().execute(async (trx) => {
-      tenantOfTransaction.set(trx, campaignId);
-      if (!sent()) await sql.raw(settings).execute(trx);
-      return fn(trx);
-    }),
+  const begin = options.oneRead ? 'begin read only' : 'begin';
+  return withBeginSql(
+    `${begin}; ${settings}`,
+    (sent) =>
+      db.transaction().execute(async (trx) => {
+        tenantOfTransaction.set(trx, campaignId);
+        if (!sent()) {
+          if (options.oneRead) await sql`set transaction read only`.execute(trx);
+          await sql.raw(settings).execute(trx);
+        }
+        return fn(trx);
+      }),
+    { oneStatement: options.oneRead ?? false },
   );
 }
 

@@ -20,6 +20,8 @@ import type pg from 'pg';
 interface PendingBegin {
   /** `begin; select set_config(…), …`: parameterless, so one simple-protocol message. */
   sql: string;
+  /** COMMIT is written right behind the first query, which must then be the only one. */
+  oneStatement: boolean;
   used: boolean;
 }
 
@@ -31,8 +33,12 @@ const pendingBegin = new AsyncLocalStorage<PendingBegin>();
  * Runs start() (which opens a Kysely transaction) so that the transaction's BEGIN is beginSql; returns
  * a function telling, once inside the transaction, whether the driver sent it (PGlite's does not).
  */
-export function withBeginSql<T>(beginSql: string, start: (sent: () => boolean) => Promise<T>): Promise<T> {
-  const pending: PendingBegin = { sql: beginSql, used: false };
+export function withBeginSql<T>(
+  beginSql: string,
+  start: (sent: () => boolean) => Promise<T>,
+  options: { oneStatement?: boolean } = {},
+): Promise<T> {
+  const pending: PendingBegin = { sql: beginSql, oneStatement: options.oneStatement ?? false, used: false };
   return pendingBegin.run(pending, () => start(() => pending.used));
 }
 
@@ -48,6 +54,9 @@ type Pipelined = { pipeline: boolean };
 class PgConnection implements DatabaseConnection {
   readonly #client: pg.PoolClient;
   #begin: Promise<unknown> | null = null;
+  #oneStatement = false;
+  /** The one-statement transaction's COMMIT, already sent (null otherwise). */
+  #committed: Promise<pg.QueryResult> | null = null;
   #discarded = false;
 
   constructor(client: pg.PoolClient) {
@@ -55,7 +64,9 @@ class PgConnection implements DatabaseConnection {
   }
 
   /** Queues BEGIN + settings without waiting: the first query is written behind them. */
-  beginPipelined(sql: string): void {
+  beginPipelined(sql: string, oneStatement: boolean): void {
+    this.#oneStatement = oneStatement;
+    this.#committed = null;
     (this.#client as unknown as Pipelined).pipeline = true;
     streamOf(this.#client).cork?.();
     this.#begin = this.#client.query(sql);
@@ -76,15 +87,29 @@ class PgConnection implements DatabaseConnection {
     }
   }
 
+  /** The COMMIT a one-statement transaction sent with its query, if any: commitTransaction awaits it. */
+  takeCommitted(): Promise<pg.QueryResult> | null {
+    const committed = this.#committed;
+    this.#committed = null;
+    return committed;
+  }
+
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     if (this.#discarded) throw new Error('Postgres connection has been discarded');
+    // Past the COMMIT: a second query would run outside the transaction, as the login role.
+    if (this.#committed) throw new Error('A one-statement tenant transaction ran a second statement.');
     const begin = this.#begin;
     let result: pg.QueryResult;
     if (begin) {
       this.#begin = null;
       const running = this.#client.query(compiledQuery.sql, compiledQuery.parameters as unknown[]);
+      const committed = this.#oneStatement ? this.#client.query('commit') : null;
+      if (committed) {
+        this.#committed = committed;
+        committed.catch(() => {});
+      }
       streamOf(this.#client).uncork?.();
-      const [began, ran] = await Promise.allSettled([begin, running]);
+      const [began, ran] = await Promise.allSettled([begin, running, ...(committed ? [committed] : [])]);
       (this.#client as unknown as Pipelined).pipeline = false;
       // A failed BEGIN or setting aborts the transaction, so the query failed too: report the cause.
       if (began.status === 'rejected') throw began.reason;
@@ -148,15 +173,19 @@ class PgDriver implements Driver {
     if (pending && !pending.used && !settings.isolationLevel && !settings.accessMode) {
       // Consumed once: a transaction opened inside the tenant callback (on `db`) is a plain one.
       pending.used = true;
-      (connection as PgConnection).beginPipelined(pending.sql);
+      (connection as PgConnection).beginPipelined(pending.sql, pending.oneStatement);
       return;
     }
     await connection.executeQuery(CompiledQuery.raw(beginSqlOf(settings)));
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as PgConnection).settleBegin();
-    const { rows } = await connection.executeQuery<{ command: string }>(CompiledQuery.raw('commit'));
+    const pg = connection as PgConnection;
+    await pg.settleBegin();
+    const committed = pg.takeCommitted();
+    const { rows } = committed
+      ? { rows: [{ command: (await committed).command }] }
+      : await connection.executeQuery<{ command: string }>(CompiledQuery.raw('commit'));
     // PostgreSQL completes COMMIT with a ROLLBACK tag if an earlier error left the transaction aborted.
     if (rows[0]?.command === 'ROLLBACK') throw new Error('The transaction was aborted by an earlier error and rolled back.');
   }
@@ -165,6 +194,9 @@ class PgDriver implements Driver {
     const pg = connection as PgConnection;
     try {
       await pg.settleBegin().catch(() => {});
+      const committed = pg.takeCommitted();
+      // Already ended by the COMMIT sent with the query (or rolled back by it after an error).
+      if (committed) return void (await committed.catch(() => {}));
       await connection.executeQuery(CompiledQuery.raw('rollback'));
     } catch (error) {
       pg.markForDiscard();
