@@ -18,7 +18,12 @@ export interface Scenario {
    * without transaction or row-level security ($1 = the fixture's campaign id), answering the rows
    * in the collection envelope; it must answer the app's exact bytes.
    */
-  sqlBaseline?: { sql: string; envelope: string; /** Minimum app ÷ SQL baseline req/s. */ target: number };
+  sqlBaseline?: {
+    sql: string;
+    envelope: string;
+    /** Minimum app ÷ SQL baseline req/s. */
+    target: number;
+  };
 }
 
 // The query listLayers() sends (territory.repo.ts), with the campaign named instead of left to
