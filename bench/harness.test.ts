@@ -72,6 +72,33 @@ describe('compareSamples', () => {
   });
 });
 
+describe('the raw-pg baseline', () => {
+  const app = [sample(1200), sample(1000)];
+  it('compares the app with it too, and fails the scenario when its target is missed', () => {
+    const result = compareSamples({
+      scenario: 'api-read',
+      app,
+      baseline: [sample(2000)],
+      target: 0.35,
+      sqlBaseline: [sample(4000), sample(4400)],
+      sqlTarget: 0.5,
+    });
+    expect(result.ratio).toBeCloseTo(0.55);
+    expect(result.sqlBaseline?.rps).toBe(4200);
+    expect(result.sqlRatio).toBeCloseTo(1100 / 4200);
+    expect(result.verdict).toBe('FAIL');
+  });
+  it('passes when both targets are met, and is an error when it failed requests', () => {
+    const both = { scenario: 'api-read', app, baseline: [sample(2000)], target: 0.35, sqlTarget: 0.5 };
+    expect(compareSamples({ ...both, sqlBaseline: [sample(2000)] }).verdict).toBe('pass');
+    expect(compareSamples({ ...both, sqlBaseline: [sample(2000, { errors: 1 })] }).verdict).toBe('error');
+  });
+  it('is absent from scenarios that have none', () => {
+    const result = compareSamples({ scenario: 'health', app, baseline: [sample(1000)], target: 0.9 });
+    expect(result).toMatchObject({ sqlBaseline: null, sqlRatio: null, sqlTarget: null, verdict: 'pass' });
+  });
+});
+
 describe('tables', () => {
   const results = [
     compareSamples({ scenario: 'health', app: [sample(9123.4)], baseline: [sample(10000)], target: 0.9 }),
@@ -83,6 +110,9 @@ describe('tables', () => {
       ratio: null,
       cpuCost: null,
       target: 0.35,
+      sqlBaseline: null,
+      sqlRatio: null,
+      sqlTarget: 0.5,
       verdict: 'skipped' as const,
       note: 'PostgreSQL not reachable',
     },
@@ -90,10 +120,12 @@ describe('tables', () => {
 
   it('prints one aligned line per scenario with figures, ratio, target and verdict', () => {
     const lines = formatTable(results).split('\n');
-    expect(lines[0]).toMatch(/^scenario\s+req\/s\s+p50 ms\s+p99 ms\s+baseline req\/s\s+ratio\s+target\s+result$/);
-    expect(lines[2]).toMatch(/^health\s+9,123\s+2\.0\s+9\.0\s+10,000\s+91\.2 %\s+≥ 90 %\s+pass$/);
-    expect(lines[3]).toMatch(/^api-read-pglite\s+500\s+81\s+650\s+40,000\s+1\.3 %\s+—\s+info$/);
-    expect(lines[4]).toMatch(/^api-read\s+—\s+—\s+—\s+—\s+—\s+≥ 35 %\s+skipped$/);
+    expect(lines[0]).toMatch(
+      /^scenario\s+req\/s\s+p50 ms\s+p99 ms\s+baseline req\/s\s+ratio\s+target\s+raw-pg req\/s\s+ratio\s+target\s+result$/,
+    );
+    expect(lines[2]).toMatch(/^health\s+9,123\s+2\.0\s+9\.0\s+10,000\s+91\.2 %\s+≥ 90 %\s+—\s+—\s+—\s+pass$/);
+    expect(lines[3]).toMatch(/^api-read-pglite\s+500\s+81\s+650\s+40,000\s+1\.3 %\s+—\s+—\s+—\s+—\s+info$/);
+    expect(lines[4]).toMatch(/^api-read\s+—\s+—\s+—\s+—\s+—\s+≥ 35 %\s+—\s+—\s+≥ 50 %\s+skipped$/);
     expect(lines.at(-1)).toBe('  api-read: PostgreSQL not reachable');
     // Right-aligned numbers end in the same column.
     const endOf = (line: string | undefined, text: string) => (line?.indexOf(text) ?? 0) + text.length;
@@ -101,7 +133,7 @@ describe('tables', () => {
   });
 
   it('prints dashes in the CPU table when CPU was not accounted', () => {
-    expect(formatCpuTable(results).split('\n')[2]).toMatch(/^health\s+—\s+—\s+—\s+—\s+—\s+—$/);
+    expect(formatCpuTable(results).split('\n')[2]).toMatch(/^health\s+—\s+—\s+—\s+—\s+—\s+—\s+—\s+—$/);
   });
 });
 
@@ -163,6 +195,7 @@ describe('arguments and scenarios', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(SCENARIOS.find((s) => s.name === 'health')?.target).toBe(0.9);
     expect(SCENARIOS.find((s) => s.name === 'api-read')?.target).toBe(0.35);
+    expect(SCENARIOS.find((s) => s.name === 'api-read')?.sqlBaseline?.target).toBe(0.5);
   });
 
   it('groups profile frames by package or file', () => {

@@ -49,6 +49,10 @@ export interface ScenarioResult {
   cpuCost: number | null;
   /** Minimum ratio to pass, or null for an informative scenario. */
   target: number | null;
+  /** The second baseline, raw pg running the same SQL (scenarios that have one), and app ÷ it. */
+  sqlBaseline: Summary | null;
+  sqlRatio: number | null;
+  sqlTarget: number | null;
   verdict: Verdict;
   note?: string;
 }
@@ -106,25 +110,50 @@ export function verdictOf(options: { ratio: number | null; target: number | null
   return options.ratio >= options.target ? 'pass' : 'FAIL';
 }
 
+// The worst of two verdicts (error, then FAIL, then pass, then info).
+function worstOf(a: Verdict, b: Verdict): Verdict {
+  const order: Verdict[] = ['error', 'skipped', 'FAIL', 'pass', 'info'];
+  return order.indexOf(a) <= order.indexOf(b) ? a : b;
+}
+
 /** Builds a scenario's result from the samples of both servers. */
 export function compareSamples(options: {
   scenario: string;
   app: readonly Sample[];
   baseline: readonly Sample[];
   target: number | null;
+  /** Samples of the raw-pg baseline, when the scenario has one, and its target. */
+  sqlBaseline?: readonly Sample[];
+  sqlTarget?: number | null;
 }): ScenarioResult {
   const app = summarize(options.app);
   const baseline = summarize(options.baseline);
   const ratio = ratioOf(app.rps, baseline.rps);
   const cpuCost =
     app.serverUsPerRequest !== null && baseline.serverUsPerRequest ? app.serverUsPerRequest / baseline.serverUsPerRequest : null;
-  const verdict = verdictOf({ ratio, target: options.target, errors: app.errors + baseline.errors });
-  return { scenario: options.scenario, app, baseline, ratio, cpuCost, target: options.target, verdict };
+  let verdict = verdictOf({ ratio, target: options.target, errors: app.errors + baseline.errors });
+  const sqlBaseline = options.sqlBaseline?.length ? summarize(options.sqlBaseline) : null;
+  const sqlRatio = sqlBaseline ? ratioOf(app.rps, sqlBaseline.rps) : null;
+  const sqlTarget = sqlBaseline ? (options.sqlTarget ?? null) : null;
+  if (sqlBaseline) verdict = worstOf(verdict, verdictOf({ ratio: sqlRatio, target: sqlTarget, errors: app.errors + sqlBaseline.errors }));
+  return { scenario: options.scenario, app, baseline, ratio, cpuCost, target: options.target, sqlBaseline, sqlRatio, sqlTarget, verdict };
 }
 
-const HEADERS = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'baseline req/s', 'ratio', 'target', 'result'] as const;
+const HEADERS = [
+  'scenario',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'baseline req/s',
+  'ratio',
+  'target',
+  'raw-pg req/s',
+  'ratio',
+  'target',
+  'result',
+] as const;
 // Numbers are right-aligned, words left-aligned.
-const RIGHT = [false, true, true, true, true, true, true, false];
+const RIGHT = [false, true, true, true, true, true, true, true, true, true, false];
 
 function formatRps(rps: number): string {
   return Math.round(rps).toLocaleString('en-US');
@@ -138,6 +167,10 @@ function formatPercent(ratio: number | null): string {
   return ratio === null ? '—' : `${(ratio * 100).toFixed(1)} %`;
 }
 
+function formatTarget(target: number | null): string {
+  return target === null ? '—' : `≥ ${Math.round(target * 100)} %`;
+}
+
 /** The cells of one result line, as printed. */
 export function rowOf(result: ScenarioResult): string[] {
   const { app, baseline } = result;
@@ -148,7 +181,10 @@ export function rowOf(result: ScenarioResult): string[] {
     app ? formatMs(app.p99) : '—',
     baseline ? formatRps(baseline.rps) : '—',
     formatPercent(result.ratio),
-    result.target === null ? '—' : `≥ ${Math.round(result.target * 100)} %`,
+    formatTarget(result.target),
+    result.sqlBaseline ? formatRps(result.sqlBaseline.rps) : '—',
+    formatPercent(result.sqlRatio),
+    formatTarget(result.sqlTarget),
     result.verdict,
   ];
 }
@@ -172,7 +208,17 @@ export function formatTable(results: readonly ScenarioResult[]): string {
   return [layOut(HEADERS, results.map(rowOf), RIGHT), ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
-const CPU_HEADERS = ['scenario', 'app µs/req', 'db µs/req', 'baseline µs/req', 'load gen µs/req', 'CPU cost', 'other load'] as const;
+const CPU_HEADERS = [
+  'scenario',
+  'app µs/req',
+  'db µs/req',
+  'raw-pg µs/req',
+  'raw-pg db µs/req',
+  'baseline µs/req',
+  'load gen µs/req',
+  'CPU cost',
+  'other load',
+] as const;
 
 function formatUs(us: number | null | undefined): string {
   return us === null || us === undefined ? '—' : String(Math.round(us));
@@ -181,16 +227,20 @@ function formatUs(us: number | null | undefined): string {
 /** CPU time per request of each side (server process; PostgreSQL apart), and the unrelated load. */
 export function formatCpuTable(results: readonly ScenarioResult[]): string {
   const rows = results.map((r) => {
-    const other = [r.baseline?.otherPercent, r.app?.otherPercent].filter((v): v is number => typeof v === 'number');
+    const other = [r.baseline?.otherPercent, r.sqlBaseline?.otherPercent, r.app?.otherPercent].filter(
+      (v): v is number => typeof v === 'number',
+    );
     return [
       r.scenario,
       formatUs(r.app?.serverUsPerRequest),
       r.app?.databaseUsPerRequest ? formatUs(r.app.databaseUsPerRequest) : '—',
+      formatUs(r.sqlBaseline?.serverUsPerRequest),
+      r.sqlBaseline?.databaseUsPerRequest ? formatUs(r.sqlBaseline.databaseUsPerRequest) : '—',
       formatUs(r.baseline?.serverUsPerRequest),
       formatUs(r.baseline?.loadGeneratorUsPerRequest),
       r.cpuCost === null ? '—' : `${r.cpuCost.toFixed(1)} ×`,
       other.length ? `${Math.max(...other).toFixed(0)} %` : '—',
     ];
   });
-  return layOut(CPU_HEADERS, rows, [false, true, true, true, true, true, true]);
+  return layOut(CPU_HEADERS, rows, [false, true, true, true, true, true, true, true, true]);
 }

@@ -11,6 +11,9 @@ import { compareSamples, type Sample, type ScenarioResult } from './report.ts';
 const BENCH_DIR = path.resolve(import.meta.dirname, '..');
 const APP_SERVER = path.join(BENCH_DIR, 'servers/app-server.ts');
 const BASELINE_SERVER = path.join(BENCH_DIR, 'servers/baseline-server.ts');
+const SQL_BASELINE_SERVER = path.join(BENCH_DIR, 'servers/sql-baseline-server.ts');
+// The app's pool size (openDatabase's default), given to the SQL baseline too.
+const POOL_SIZE = 10;
 
 export interface RunOptions {
   /** Seconds measured per round and server. */
@@ -33,6 +36,7 @@ export interface RunOptions {
 interface AppInfo {
   port: number;
   token: string;
+  campaignId: string;
   databaseKind: string;
   databaseVersion: string;
 }
@@ -45,7 +49,7 @@ export interface ScenarioRecord extends ScenarioResult {
   loadAverageBefore: number[];
   /** Body size and content-type the app answered (and the baseline replayed). */
   response: { status: number; contentType: string; bodyBytes: number } | null;
-  samples: { app: Sample[]; baseline: Sample[] };
+  samples: { app: Sample[]; baseline: Sample[]; sqlBaseline: Sample[] };
 }
 
 async function probe(url: string, headers: Record<string, string>) {
@@ -65,11 +69,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     ratio: null,
     cpuCost: null,
     target: scenario.target,
+    sqlBaseline: null,
+    sqlRatio: null,
+    sqlTarget: scenario.sqlBaseline?.target ?? null,
     verdict: 'error',
     database: null,
     loadAverageBefore: loadAverage(),
     response: null,
-    samples: { app: [], baseline: [] },
+    samples: { app: [], baseline: [], sqlBaseline: [] },
   };
   const cleanups: (() => Promise<void>)[] = [];
   try {
@@ -120,6 +127,31 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       return record;
     }
 
+    const sides: { name: 'baseline' | 'sqlBaseline' | 'app'; url: string; pid: number }[] = [
+      { name: 'baseline', url: baselineUrl, pid: baseline.pid },
+    ];
+    if (scenario.sqlBaseline && env.DATABASE_URL) {
+      const sqlBaseline = await startServer<{ port: number }>({
+        script: SQL_BASELINE_SERVER,
+        setup: {
+          databaseUrl: env.DATABASE_URL,
+          sql: scenario.sqlBaseline.sql,
+          params: [app.info.campaignId],
+          envelope: scenario.sqlBaseline.envelope,
+          poolSize: POOL_SIZE,
+        },
+      });
+      cleanups.unshift(() => sqlBaseline.stop());
+      const sqlUrl = `http://127.0.0.1:${sqlBaseline.info.port}${scenario.path}`;
+      const fromSql = await probe(sqlUrl, headers);
+      if (!fromSql.body.equals(answer.body)) {
+        record.note = `the SQL baseline does not answer the same bytes as the app: ${fromSql.body.toString('utf8').slice(0, 200)}`;
+        return record;
+      }
+      sides.push({ name: 'sqlBaseline', url: sqlUrl, pid: sqlBaseline.pid });
+    }
+    sides.push({ name: 'app', url: appUrl, pid: app.pid });
+
     const load = (url: string): LoadOptions => ({
       url,
       headers,
@@ -127,10 +159,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       pipelining: options.pipelining,
       duration: options.duration,
     });
-    const sides = [
-      { name: 'baseline' as const, url: baselineUrl, pid: baseline.pid },
-      { name: 'app' as const, url: appUrl, pid: app.pid },
-    ];
     const withCpu = cpuAccountingAvailable();
     const benchDatabase = scenario.database === 'postgres' ? BENCH_DATABASE : null;
     for (let round = 1; round <= options.rounds; round++) {
@@ -142,13 +170,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         const sample: Sample = { ...measured, cpu };
         record.samples[side.name].push(sample);
         options.log(
-          `${scenario.name}: round ${round}/${options.rounds} ${side.name.padEnd(8)} ${Math.round(sample.rps)} req/s, p50 ${sample.p50} ms, p99 ${sample.p99} ms${cpu ? `, server ${Math.round((cpu.serverMs * 1000) / sample.requests)} µs/req, other load ${cpu.otherPercent} %` : ''}${sample.errors ? `, ${sample.errors} errors` : ''}`,
+          `${scenario.name}: round ${round}/${options.rounds} ${side.name.padEnd(11)} ${Math.round(sample.rps)} req/s, p50 ${sample.p50} ms, p99 ${sample.p99} ms${cpu ? `, server ${Math.round((cpu.serverMs * 1000) / sample.requests)} µs/req, other load ${cpu.otherPercent} %` : ''}${sample.errors ? `, ${sample.errors} errors` : ''}`,
         );
       }
     }
     Object.assign(
       record,
-      compareSamples({ scenario: scenario.name, app: record.samples.app, baseline: record.samples.baseline, target: scenario.target }),
+      compareSamples({
+        scenario: scenario.name,
+        app: record.samples.app,
+        baseline: record.samples.baseline,
+        target: scenario.target,
+        ...(sides.some((s) => s.name === 'sqlBaseline')
+          ? { sqlBaseline: record.samples.sqlBaseline, sqlTarget: scenario.sqlBaseline?.target ?? null }
+          : {}),
+      }),
     );
     if (record.verdict === 'error') record.note = 'some requests failed (errors, timeouts or non-2xx): see the JSON samples';
     return record;

@@ -6,7 +6,7 @@ import { createReadStream, openAsBlob } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { type Trx, withTenant } from '../../src/server/db/database.ts';
+import { tenantRunnerOf } from '../../src/server/db/database.ts';
 import type { ImportJobResult } from '../../src/server/modules/imports/import.job.ts';
 import { createImport, type ImportActor, startImport } from '../../src/server/modules/imports/imports.service.ts';
 import { findJobRunOf } from '../../src/server/modules/jobs/jobs.repo.ts';
@@ -113,7 +113,7 @@ export async function relaisImport(world: World, file: string, rows: number): Pr
   const { runtime, campaignId } = world;
   const { db } = runtime.database;
   const actor: ImportActor = { campaignId, userId: null, tokenId: null, label: 'bench', zoneScope: null };
-  const tenant = <T>(fn: (trx: Trx) => Promise<T>) => withTenant(db, campaignId, fn);
+  const tenant = tenantRunnerOf(db, campaignId);
   await runtime.jobs.work();
   const started = performance.now();
   const preview = await createImport(

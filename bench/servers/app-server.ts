@@ -1,6 +1,6 @@
 // The real Relais app in its own process, for bench/run.ts: migrates the database given by the
 // environment (DATABASE_URL, or DATA_DIR for the embedded PGlite), creates the bench fixture,
-// listens on a free port and sends { port, token, databaseKind, databaseVersion } to the parent over IPC.
+// listens on a free port and sends { port, token, campaignId, databaseKind, databaseVersion } to the parent over IPC.
 import { loadConfig } from '../../src/server/config.ts';
 import { appOf, openRuntime } from '../../src/server/runtime.ts';
 import { createBenchFixture } from './fixtures.ts';
@@ -31,6 +31,7 @@ process.once('disconnect', stop);
 process.send?.({
   port: (app.server.address() as { port: number }).port,
   token: fixture.token,
+  campaignId: fixture.campaignId,
   databaseKind: runtime.database.kind,
   databaseVersion: String(version.rows[0]?.server_version ?? 'unknown'),
 });

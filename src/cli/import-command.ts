@@ -7,7 +7,6 @@ import { existsSync, openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { type Config, ConfigError, loadConfig } from '../server/config.ts';
-import type { Trx } from '../server/db/database.ts';
 import { CONSENT_CHANNELS } from '../server/db/schema.ts';
 import {
   IMPORT_FIELDS,
@@ -200,7 +199,7 @@ function outcomeOf(result: ImportJobResult): Outcome {
 /** Opens the database in this process and runs the import through the job queue. */
 async function importDirect(cfg: Config, filePath: string, opts: ImportOptions, choices: ImportChoices): Promise<Outcome> {
   // Loaded on use: the server modules (and exceljs) stay out of other commands' start-up.
-  const [{ withTenant }, { AppError }, { createImport, startImport }, { findJobRunOf }, { openRuntime }] = await Promise.all([
+  const [{ tenantRunnerOf }, { AppError }, { createImport, startImport }, { findJobRunOf }, { openRuntime }] = await Promise.all([
     import('../server/db/database.ts'),
     import('../server/http/problem.ts'),
     import('../server/modules/imports/imports.service.ts'),
@@ -216,7 +215,7 @@ async function importDirect(cfg: Config, filePath: string, opts: ImportOptions, 
       : await db.selectFrom('campaign').select('id').orderBy('created_at').executeTakeFirst();
     if (!campaign) throw new Error(opts.campaign ? `No campaign "${opts.campaign}".` : 'No campaign yet: run `relais seed demo` first.');
     const actor: ImportActor = { campaignId: campaign.id, userId: null, tokenId: null, label: 'cli', zoneScope: null };
-    const tenant = <T>(fn: (trx: Trx) => Promise<T>) => withTenant(db, campaign.id, fn);
+    const tenant = tenantRunnerOf(db, campaign.id);
     const preview = await createImport(
       { dataDir: cfg.dataDir, actor, fileName: path.basename(filePath), source: { kind: 'path', path: filePath } },
       tenant,

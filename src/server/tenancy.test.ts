@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withTenant } from './db/database.ts';
+import { withBeginSql } from './db/pg-driver.ts';
 import { buildTestApp, createCampaignFixture, createMemberFixture, type FixtureCampaign, type TestApp, TestClient } from './testing/app.ts';
 import { describeEachDatabase } from './testing/databases.ts';
 
@@ -128,5 +129,89 @@ describeEachDatabase('tenancy', (ctx) => {
       return trx.selectFrom('person').select('id').execute();
     });
     expect(none).toEqual([]);
+  });
+
+  it("runs a tenant transaction's first query, written with BEGIN and the settings, as relais_app on its campaign", async () => {
+    const { db } = ctx.database;
+    const seen = await withTenant(db, a.id, async (trx) => {
+      // The first query travels with BEGIN (PostgreSQL: one round trip); the second runs after.
+      const first = await sql<{ who: string; campaign: string; campaigns: number; superuser: string }>`
+        select current_user as who, current_setting('relais.campaign_id') as campaign,
+          (select count(distinct campaign_id)::int from zone) as campaigns, current_setting('is_superuser') as superuser`.execute(trx);
+      const layers = await trx.selectFrom('zone_layer').select('campaign_id').execute();
+      return { first: first.rows[0], layers };
+    });
+    expect(seen.first).toEqual({ who: 'relais_app', campaign: a.id, campaigns: 1, superuser: 'off' });
+    expect(seen.layers.length).toBeGreaterThan(0);
+    expect(new Set(seen.layers.map((l) => l.campaign_id))).toEqual(new Set([a.id]));
+    // The settings were the transaction's own: every pooled connection is back to the login role.
+    const after = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        sql<{
+          who: string;
+          campaign: string;
+        }>`select current_user as who, coalesce(current_setting('relais.campaign_id', true), '') as campaign`.execute(db),
+      ),
+    );
+    for (const r of after) expect(r.rows[0]).toEqual({ who: expect.not.stringMatching(/^relais_app$/), campaign: '' });
+    // Campaigns in parallel on several connections each see their own rows.
+    const campaigns = [a.id, b.id, a.id, b.id];
+    const seenBy = await Promise.all(
+      campaigns.map((id) =>
+        withTenant(db, id, async (trx) => (await trx.selectFrom('zone').select('campaign_id').execute()).map((r) => r.campaign_id)),
+      ),
+    );
+    expect(seenBy.map((ids) => [...new Set(ids)])).toEqual(campaigns.map((id) => [id]));
+  });
+
+  it('never runs the first query when the settings sent with BEGIN fail', async () => {
+    const { db } = ctx.database;
+    const attempt = withBeginSql(`begin; select set_config('role', 'no_such_role', true)`, (sent) =>
+      db.transaction().execute(async (trx) => {
+        if (!sent()) await sql`select set_config('role', 'no_such_role', true)`.execute(trx);
+        return trx.selectFrom('person').select('campaign_id').execute();
+      }),
+    );
+    await expect(attempt).rejects.toThrow(/no_such_role/);
+    // The connection went back to the pool usable, outside any transaction.
+    const { rows } = await sql<{ n: number }>`select 1 as n`.execute(db);
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+
+  it('runs a one-read tenant transaction as relais_app on its campaign, read only, one statement', async () => {
+    const { db } = ctx.database;
+    const rows = await withTenant(db, a.id, (trx) => trx.selectFrom('zone').select('campaign_id').execute(), { oneRead: true });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.campaign_id))).toEqual(new Set([a.id]));
+    const who = await withTenant(
+      db,
+      b.id,
+      (trx) =>
+        sql<{ who: string; campaign: string }>`select current_user as who, current_setting('relais.campaign_id') as campaign`.execute(trx),
+      { oneRead: true },
+    );
+    expect(who.rows).toEqual([{ who: 'relais_app', campaign: b.id }]);
+    await expect(
+      withTenant(db, a.id, (trx) => trx.updateTable('zone').set({ name: 'x' }).where('campaign_id', '=', a.id).execute(), {
+        oneRead: true,
+      }),
+    ).rejects.toThrow(/read-only transaction/);
+    if (ctx.database.kind === 'postgres') {
+      // Its COMMIT went out with the first statement: a second one must fail, never run as the login role.
+      await expect(
+        withTenant(
+          db,
+          a.id,
+          async (trx) => {
+            await trx.selectFrom('zone').select('id').execute();
+            return trx.selectFrom('person').select('campaign_id').execute();
+          },
+          { oneRead: true },
+        ),
+      ).rejects.toThrow(/second statement/);
+    }
+    // The pooled connections are left outside any transaction, as the login role.
+    const after = await Promise.all(Array.from({ length: 12 }, () => sql<{ who: string }>`select current_user as who`.execute(db)));
+    for (const r of after) expect(r.rows[0]?.who).not.toBe('relais_app');
   });
 });

@@ -5,8 +5,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { citext } from '@electric-sql/pglite/contrib/citext';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PGliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { PipelinedPostgresDialect, withBeginSql } from './pg-driver.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -76,9 +77,8 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     pool.connect().catch((error: unknown) => {
       throw new DatabaseBusyError(error);
     });
-  // Kysely sees the pool through `connect`, so a full pool fails the same way everywhere.
-  const dialectPool = { Client: pg.Client, options: pool.options, connect, end: () => pool.end() };
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: dialectPool }) });
+  // Kysely takes its connections through `connect`, so a full pool fails the same way everywhere.
+  const db = new Kysely<DB>({ dialect: new PipelinedPostgresDialect(pool, connect) });
   const raw: RawSql = {
     async query(text, values) {
       const client = await connect();
@@ -181,16 +181,77 @@ export async function refreshStatistics(db: Db, tables: readonly (keyof DB)[]): 
 }
 
 /**
- * Runs fn in a transaction scoped to one campaign: row-level security applies (the transaction
- * runs as the non-superuser role relais_app) and only that campaign's rows are visible.
+ * The transaction settings of a tenant transaction, as (name, value) pairs: one `set_config(…, true)`
+ * each, all in the one statement that follows BEGIN. A further per-transaction setting (a statement
+ * timeout…) is one more pair here and costs no round trip.
  */
-export function withTenant<T>(db: Db, campaignId: string, fn: (trx: Trx) => Promise<T>, limits?: TenantLimits): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('relais.campaign_id', ${campaignId}, true), set_config('role', 'relais_app', true)${
-      limits?.statementTimeoutMs ? sql`, set_config('statement_timeout', ${String(limits.statementTimeoutMs)}, true)` : sql``
-    }`.execute(trx);
-    return fn(trx);
-  });
+export function tenantSettingsOf(campaignId: string, limits: TenantLimits = {}): [name: string, value: string][] {
+  const settings: [name: string, value: string][] = [
+    ['relais.campaign_id', campaignId],
+    ['role', 'relais_app'],
+  ];
+  if (limits.statementTimeoutMs) settings.push(['statement_timeout', String(limits.statementTimeoutMs)]);
+  return settings;
+}
+
+// The campaign of each open tenant transaction.
+const tenantOfTransaction = new WeakMap<Db, string>();
+
+/**
+ * The statement that applies the tenant settings inside an open transaction (literals, not
+ * parameters: it travels with BEGIN in one simple-protocol message). For the one place that cannot
+ * use withTenant's callback: a cursor read by an async generator (segment export).
+ */
+export function tenantSettingsSqlOf(campaignId: string, limits: TenantLimits = {}): string {
+  const calls = tenantSettingsOf(campaignId, limits).map(
+    ([name, value]) => `set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, true)`,
+  );
+  return `select ${calls.join(', ')}`;
+}
+
+/**
+ * Runs fn in a transaction scoped to one campaign: row-level security applies (the transaction
+ * runs as the non-superuser role relais_app) and only that campaign's rows are visible. The one way
+ * to touch tenant data, for routes, jobs and commands alike. On PostgreSQL, BEGIN, the settings and
+ * fn's first query go out together (one round trip; pg-driver.ts); on PGlite (in process), the
+ * settings are one statement after BEGIN. `oneRead`: fn runs a single statement that only reads
+ * (the transaction is READ ONLY); on PostgreSQL its COMMIT goes out with it too, so the whole
+ * transaction is one round trip, and a second statement there fails instead of running.
+ */
+export function withTenant<T>(
+  db: Db,
+  campaignId: string,
+  fn: (trx: Trx) => Promise<T>,
+  options: { oneRead?: boolean } & TenantLimits = {},
+): Promise<T> {
+  if (db.isTransaction) {
+    // Steps that run alone or inside a larger tenant transaction (the territory importer) join it.
+    if (tenantOfTransaction.get(db) === campaignId) return fn(db as Trx);
+    return Promise.reject(new Error(`withTenant(${campaignId}) was given a transaction that is not this campaign's tenant transaction`));
+  }
+  const settings = tenantSettingsSqlOf(campaignId, options);
+  const begin = options.oneRead ? 'begin read only' : 'begin';
+  return withBeginSql(
+    `${begin}; ${settings}`,
+    (sent) =>
+      db.transaction().execute(async (trx) => {
+        tenantOfTransaction.set(trx, campaignId);
+        if (!sent()) {
+          if (options.oneRead) await sql`set transaction read only`.execute(trx);
+          await sql.raw(settings).execute(trx);
+        }
+        return fn(trx);
+      }),
+    { oneStatement: options.oneRead ?? false },
+  );
+}
+
+/** withTenant() bound to one campaign: what jobs and services that open several transactions are given. */
+export type TenantRunner = <T>(fn: (trx: Trx) => Promise<T>) => Promise<T>;
+
+/** The TenantRunner of a campaign. */
+export function tenantRunnerOf(db: Db, campaignId: string): TenantRunner {
+  return (fn) => withTenant(db, campaignId, fn);
 }
 
 /** Bounds of a tenant transaction run for a request (PostgreSQL; PGlite cannot interrupt a statement). */

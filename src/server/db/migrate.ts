@@ -1,9 +1,14 @@
-// Forward-only migrations: numbered .sql files, each applied once in its own transaction.
+// Forward-only migrations: numbered .sql files, each applied once in its own transaction. Then the
+// SQL functions, one file each in functions/, re-applied whenever a file's text changed.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from './database.ts';
 
 const MIGRATIONS_DIR = path.join(import.meta.dirname, 'migrations');
+const FUNCTIONS_DIR = path.join(import.meta.dirname, 'functions');
+// Serialises concurrent migrators (migrations and functions alike).
+const MIGRATION_LOCK = 727274;
 
 export interface MigrationFile {
   version: number;
@@ -32,7 +37,7 @@ export async function migrate(database: Database, onApplied?: (name: string) => 
   for (const migration of listMigrations()) {
     // One transaction per migration; the advisory lock serialises concurrent migrators.
     const ran = await raw.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(727274)');
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       const done = await tx.query('SELECT 1 FROM schema_migration WHERE version = $1', [migration.version]);
       if (done.rows.length > 0) return false;
       await tx.exec(migration.sql);
@@ -44,7 +49,64 @@ export async function migrate(database: Database, onApplied?: (name: string) => 
       onApplied?.(migration.name);
     }
   }
+  await applyFunctions(database, { onApplied: (name) => onApplied?.(`function ${name}`) });
   await grantAppRole(database);
+  return applied;
+}
+
+export interface FunctionFile {
+  /** The function's name (the file's, without .sql). */
+  name: string;
+  sql: string;
+  /** SHA-256 of the text, hex: what schema_function remembers. */
+  sha256: string;
+}
+
+/** Lists the SQL function files (one `CREATE OR REPLACE FUNCTION` each), by name. */
+export function listFunctions(dir = FUNCTIONS_DIR): FunctionFile[] {
+  return readdirSync(dir)
+    .filter((f) => /^[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => {
+      const sql = readFileSync(path.join(dir, file), 'utf8');
+      const name = file.replace(/\.sql$/, '');
+      if (!new RegExp(`CREATE OR REPLACE FUNCTION ${name}\\(`).test(sql))
+        throw new Error(`functions/${file}: expected CREATE OR REPLACE FUNCTION ${name}(…)`);
+      return { name, sql, sha256: createHash('sha256').update(sql).digest('hex') };
+    });
+}
+
+/**
+ * Applies the function files whose text differs from the one last applied (schema_function keeps a
+ * hash per file), in one transaction under the migrators' lock; returns the names applied. Runs after
+ * the migrations: a migration that needs a function changed (a new signature) defines it itself.
+ */
+export async function applyFunctions(
+  database: Database,
+  options: { dir?: string; onApplied?: (name: string) => void } = {},
+): Promise<string[]> {
+  const { raw } = database;
+  await raw.exec(`CREATE TABLE IF NOT EXISTS schema_function (
+    name text PRIMARY KEY, sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const files = listFunctions(options.dir);
+  const applied = await raw.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    const { rows } = await tx.query('SELECT name, sha256 FROM schema_function');
+    const known = new Map(rows.map((r) => [String(r.name), String(r.sha256)]));
+    const names: string[] = [];
+    for (const file of files) {
+      if (known.get(file.name) === file.sha256) continue;
+      await tx.exec(file.sql);
+      await tx.query(
+        `INSERT INTO schema_function (name, sha256) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, applied_at = now()`,
+        [file.name, file.sha256],
+      );
+      names.push(file.name);
+    }
+    return names;
+  });
+  for (const name of applied) options.onApplied?.(name);
   return applied;
 }
 
@@ -55,7 +117,7 @@ async function grantAppRole({ raw }: Database): Promise<void> {
     EXCEPTION WHEN OTHERS THEN NULL; END $$;
     GRANT USAGE ON SCHEMA public TO relais_app;
     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO relais_app;
-    REVOKE ALL ON session, password_reset, schema_migration, domain_event_cursor FROM relais_app;
+    REVOKE ALL ON session, password_reset, schema_migration, schema_function, domain_event_cursor FROM relais_app;
     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO relais_app;
   `);
 }

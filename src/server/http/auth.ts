@@ -162,9 +162,14 @@ export function requireActor(request: FastifyRequest, permission?: Permission): 
   return actor as TenantActor;
 }
 
-/** Runs fn in a transaction scoped (row-level security) to the actor's campaign. */
-export function inTenant<T>(app: FastifyInstance, actor: TenantActor, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return withTenant(app.deps.database.db, actor.campaignId, fn, requestLimits(app));
+/** withTenant for a request: the actor's campaign, with the request's bounds (statement timeout). */
+export function inTenant<T>(
+  app: FastifyInstance,
+  actor: TenantActor,
+  fn: (trx: Trx) => Promise<T>,
+  options: { oneRead?: boolean } = {},
+): Promise<T> {
+  return withTenant(app.deps.database.db, actor.campaignId, fn, { ...options, ...requestLimits(app) });
 }
 
 /** The bounds of every tenant transaction a request runs (the configured statement timeout). */

@@ -17,12 +17,14 @@ export const demoJob = defineJob({
       await sleep(delayMs);
       await ctx.progress(i, steps, `step ${i}/${steps}`);
     }
-    const rows = await ctx.db
-      .selectFrom('person')
-      .select(['ladder_stage', sql<string>`count(*)`.as('n')])
-      .where('campaign_id', '=', ctx.campaignId)
-      .groupBy('ladder_stage')
-      .execute();
+    const rows = await ctx.tenant((trx) =>
+      trx
+        .selectFrom('person')
+        .select(['ladder_stage', sql<string>`count(*)`.as('n')])
+        .where('campaign_id', '=', ctx.campaignId)
+        .groupBy('ladder_stage')
+        .execute(),
+    );
     return { steps, people_by_stage: Object.fromEntries(rows.map((r) => [r.ladder_stage, Number(r.n)])) };
   },
 });

@@ -3,7 +3,7 @@
 import { fromPglite, PgBoss } from 'pg-boss';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import type { Database, Db } from '../db/database.ts';
+import { type Database, type TenantRunner, tenantRunnerOf } from '../db/database.ts';
 import { AppError } from '../http/problem.ts';
 import { uuidv7 } from '../lib/ids.ts';
 
@@ -12,8 +12,13 @@ export interface JobContext<P = unknown> {
   runId: string;
   /** The run's parameters, checked against its kind's schema when enqueued and again when run. */
   params: P;
-  db: Db;
-  /** The whole database (bulk paths: COPY on PGlite needs the embedded instance). */
+  /** Runs fn in a tenant transaction of the job's campaign (withTenant): the way to its data. */
+  tenant: TenantRunner;
+  /**
+   * The whole database, for bulk paths outside row-level security only: the import's work table
+   * (create, COPY — PGlite's needs the embedded instance —, index, drop) and VACUUM ANALYZE, which
+   * runs outside any transaction. Never for the campaign's own rows.
+   */
   database: Database;
   /** Records progress; cheap enough to call every few hundred items. */
   progress(done: number, total?: number | null, message?: string): Promise<void>;
@@ -113,7 +118,7 @@ export function createJobQueue(
       campaignId,
       runId,
       params: payload.params,
-      db,
+      tenant: tenantRunnerOf(db, campaignId),
       database,
       async progress(done, total, message) {
         await where(

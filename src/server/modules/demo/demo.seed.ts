@@ -2,7 +2,7 @@
 // addresses in proportion to the population of each zone, spread over the engagement ladder and
 // over the last 12 weeks, so that every screen has a realistic picture. Deterministic per seed.
 import { type Kysely, sql } from 'kysely';
-import { refreshStatistics } from '../../db/database.ts';
+import { refreshStatistics, withTenant } from '../../db/database.ts';
 import { type DB, LADDER_STAGES, type LadderStage } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
@@ -15,7 +15,6 @@ import {
   type ImportReport,
   importTerritory,
   insertUnnest,
-  inTransaction,
 } from '../territory/index.ts';
 import { FAMILY_NAMES, GIVEN_NAMES } from './french-names.ts';
 
@@ -238,7 +237,7 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
   let withPhone = 0;
   let n = 0;
 
-  await inTransaction(db, async (trx) => {
+  await withTenant(db, campaignId, async (trx) => {
     await sql`delete from person where campaign_id = ${campaignId} and source = 'demo'`.execute(trx);
     let batch = emptyBatch();
     const flush = async () => {

@@ -98,7 +98,7 @@ function rejectedLine(record: string[], width: number, reason: string, sep: stri
 
 /** Pass 1: validate and stage every row; the invalid ones are written to the rejected file. */
 async function stageFile(ctx: JobContext, p: ImportJobParams, table: string, rejectedPath: string, sep: string) {
-  const { customFields, stageLabels } = await referenceData(ctx.db, ctx.campaignId);
+  const { customFields, stageLabels } = await ctx.tenant((trx) => referenceData(trx, ctx.campaignId));
   const read = compileRowReader(p.headers, p.mapping, { customFields, stageLabels });
   const out = createWriteStream(rejectedPath);
   await writeOut(out, `\ufeff${csvLine([...p.headers, 'motif_rejet'], sep)}`);
@@ -176,14 +176,14 @@ export async function runPeopleImport(ctx: JobContext<ImportJobParams>): Promise
     timings[name] = Math.round(now - clock);
     clock = now;
   };
-  await createStageTable(ctx.db, table);
+  await createStageTable(ctx.database.db, table);
   try {
     const pass1 = await stageFile(ctx, p, table, rejectedPath, sep);
     lap('read_validate_copy');
-    await indexStageTable(ctx.db, table);
+    await indexStageTable(ctx.database.db, table);
     lap('stage_index');
     await ctx.progress(pass1.rows, pass1.rows, 'écriture en base');
-    const applied = await withTenant(ctx.db, ctx.campaignId, async (trx) => {
+    const applied = await ctx.tenant(async (trx) => {
       const result = await applyImport(trx, {
         campaignId: ctx.campaignId,
         table,
@@ -221,7 +221,7 @@ export async function runPeopleImport(ctx: JobContext<ImportJobParams>): Promise
       return result;
     });
     lap('apply_commit');
-    await refreshStatistics(ctx.db, ['person', 'tagging', 'list_member', 'consent', 'activity']);
+    await refreshStatistics(ctx.database.db, ['person', 'tagging', 'list_member', 'consent', 'activity']);
     lap('statistics');
     if (applied.rejected.length > 0) {
       await appendRejected(p, rejectedPath, sep, new Map(applied.rejected.map((r) => [r.line, r.reason])));
@@ -240,7 +240,7 @@ export async function runPeopleImport(ctx: JobContext<ImportJobParams>): Promise
       timings_ms: { ...timings, ...Object.fromEntries(Object.entries(applied.timings).map(([k, v]) => [`apply.${k}`, v])) },
     };
   } finally {
-    await dropStageTable(ctx.db, table);
+    await dropStageTable(ctx.database.db, table);
   }
 }
 

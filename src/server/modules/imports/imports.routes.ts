@@ -5,6 +5,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { tenantRunnerOf } from '../../db/database.ts';
 import { CONSENT_CHANNELS } from '../../db/schema.ts';
 import type { TenantActor } from '../../http/auth.ts';
 import { inTenant, requireActor } from '../../http/auth.ts';
@@ -199,7 +200,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             fileName: file.filename,
             source: { kind: 'stream', stream: file.file, truncated: () => file.file.truncated },
           },
-          (fn) => inTenant(app, actor, fn),
+          tenantRunnerOf(app.deps.database.db, actor.campaignId),
         );
         return reply.status(201).send(preview);
       } catch (error) {
@@ -229,7 +230,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           importId: request.params.id,
           body: request.body as service.StartOptions,
         },
-        (fn) => inTenant(app, actor, fn),
+        tenantRunnerOf(app.deps.database.db, actor.campaignId),
       );
       return reply.status(202).send(started);
     },

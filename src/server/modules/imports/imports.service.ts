@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
-import type { Db, Trx } from '../../db/database.ts';
+import type { Db, TenantRunner, Trx } from '../../db/database.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -135,7 +135,7 @@ export type FileSource =
  */
 export async function createImport(
   options: { dataDir: string; actor: ImportActor; fileName: string; source: FileSource },
-  tenant: <T>(fn: (trx: Trx) => Promise<T>) => Promise<T>,
+  tenant: TenantRunner,
 ): Promise<ImportPreview> {
   const { dataDir, actor } = options;
   const id = uuidv7();
@@ -220,7 +220,7 @@ export interface StartOptions {
 /** Validates the mapping, remembers it for this header layout and queues the import job. */
 export async function startImport(
   options: { dataDir: string; jobs: JobQueue; actor: ImportActor; importId: string; body: StartOptions },
-  tenant: <T>(fn: (trx: Trx) => Promise<T>) => Promise<T>,
+  tenant: TenantRunner,
 ): Promise<{ job_id: string; import_id: string }> {
   const { dataDir, actor, body } = options;
   const meta = await loadImport(dataDir, actor, options.importId);

@@ -1,7 +1,7 @@
 // Rights of the person: export (JSON, CSV) and erasure, both audited; the retention job; duplicates,
 // merge (everything moves to the kept person) and undo within the window.
 import { beforeAll, expect, it } from 'vitest';
-import { withTenant } from '../../db/database.ts';
+import { tenantRunnerOf, withTenant } from '../../db/database.ts';
 import { createCampaignFixture, type TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { runRetention } from './rights.ts';
@@ -99,10 +99,10 @@ describeEachDatabase('people rights and duplicates', (ctx) => {
         })
         .execute(),
     );
-    const before = await runRetention(db, r.id, { now: new Date('2026-06-01T00:00:00Z') });
+    const before = await runRetention(tenantRunnerOf(db, r.id), r.id, { now: new Date('2026-06-01T00:00:00Z') });
     expect(before).toMatchObject({ skipped: true, anonymized: 0, applies_from: '2026-06-15T00:00:00.000Z' });
     const progress: number[] = [];
-    const after = await runRetention(db, r.id, {
+    const after = await runRetention(tenantRunnerOf(db, r.id), r.id, {
       now: new Date('2026-08-01T00:00:00Z'),
       progress: async (done) => void progress.push(done),
     });

@@ -2,7 +2,7 @@
 // aggregate counts), and the retention policy that anonymises contacts after the election.
 import { sql } from 'kysely';
 import { Type } from 'typebox';
-import type { Db, Trx } from '../../db/database.ts';
+import type { Db, TenantRunner, Trx } from '../../db/database.ts';
 import { withTenant } from '../../db/database.ts';
 import { CONSENT_CHANNELS } from '../../db/schema.ts';
 import { defineJob } from '../../jobs/queue.ts';
@@ -183,12 +183,12 @@ export async function retentionStart(db: Db | Trx, campaignId: string): Promise<
 
 /** Anonymises, in batches, the contacts without a consent given in the last N months, once election date + N months has passed. */
 export async function runRetention(
-  db: Db,
+  tenant: TenantRunner,
   campaignId: string,
   options: { now?: Date; progress?: (done: number, total: number) => Promise<void> } = {},
 ): Promise<{ applies_from: string | null; anonymized: number; skipped: boolean }> {
   const now = options.now ?? new Date();
-  const { from, months } = await retentionStart(db, campaignId);
+  const { from, months } = await tenant((trx) => retentionStart(trx, campaignId));
   if (!from || now < from) return { applies_from: from?.toISOString() ?? null, anonymized: 0, skipped: true };
   const cutoff = new Date(now);
   cutoff.setUTCMonth(cutoff.getUTCMonth() - months);
@@ -199,13 +199,13 @@ export async function runRetention(
       .where('anonymized_at', 'is', null)
       .where('merged_into', 'is', null)
       .where((eb) => eb.or([eb('last_consent_at', 'is', null), eb('last_consent_at', '<', cutoff)]));
-  const total = await withTenant(db, campaignId, async (trx) =>
+  const total = await tenant(async (trx) =>
     Number((await candidates(trx).select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n),
   );
   let anonymized = 0;
   // One transaction per batch: a crash leaves whole batches done, and a rerun picks up the rest.
   for (;;) {
-    const done = await withTenant(db, campaignId, async (trx) => {
+    const done = await tenant(async (trx) => {
       const ids = (await candidates(trx).select('id').orderBy('id').limit(RETENTION_BATCH).execute()).map((r) => r.id);
       const erased = await anonymizePeople(trx, campaignId, ids, 'retention', 'retention policy');
       await insertAuditEvents(
@@ -225,7 +225,7 @@ export async function runRetention(
     await options.progress?.(anonymized, total);
     if (done < RETENTION_BATCH) break;
   }
-  await withTenant(db, campaignId, (trx) =>
+  await tenant((trx) =>
     insertAuditEvents(trx, [
       {
         campaignId,
@@ -244,6 +244,6 @@ export const retentionJob = defineJob({
   params: Type.Object({}),
   async run(ctx) {
     await ctx.progress(0, null, 'retention');
-    return runRetention(ctx.db, ctx.campaignId, { progress: (done, total) => ctx.progress(done, total, `${done}/${total}`) });
+    return runRetention(ctx.tenant, ctx.campaignId, { progress: (done, total) => ctx.progress(done, total, `${done}/${total}`) });
   },
 });

@@ -1,12 +1,14 @@
 // Imports an address file (the BAN format by default) into `address`, streaming: the Paris file is
 // 158,000 rows, read through gunzip line by line and written in large multi-row inserts. The
 // campaign's addresses are replaced in one transaction.
+
 import { type Kysely, sql } from 'kysely';
+import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { openCsv, parseNumber } from '../../opendata/csv.ts';
 import type { AddressFileSpec } from '../../opendata/manifest.ts';
 import { BULK_BATCH, insertUnnest } from './bulk-insert.ts';
-import { inTransaction, type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
+import { type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
 
 export interface ImportAddressesOptions {
   campaignId: string;
@@ -76,7 +78,7 @@ export async function importAddresses(db: Kysely<DB>, options: ImportAddressesOp
   const progress = throttledProgress(options.onProgress, { step: 'addresses', unit: 'bytes' }, csv.totalBytes, 256 * 1024);
   progress(0, true);
 
-  await inTransaction(db, async (trx) => {
+  await withTenant(db, campaignId, async (trx) => {
     await sql`delete from address where campaign_id = ${campaignId}`.execute(trx);
     const seen = new Set<string>();
     let batch = emptyBatch();

@@ -1,11 +1,13 @@
 // Imports a CSV of indicators keyed by zone code into zone_indicator. The indicators the file
 // provides are replaced for the layer's zones in one transaction; others are left alone.
+
 import { type Kysely, sql } from 'kysely';
+import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { openCsv, parseNumber } from '../../opendata/csv.ts';
 import type { IndicatorFileSpec } from '../../opendata/manifest.ts';
 import { BULK_BATCH, insertUnnest } from './bulk-insert.ts';
-import { inTransaction, type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
+import { type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
 import { loadLayerZones } from './import-zones.ts';
 
 export interface ImportIndicatorsOptions {
@@ -91,7 +93,7 @@ export async function importIndicators(db: Kysely<DB>, options: ImportIndicators
 
   const names = [...new Set(columns.map((c) => c.name))];
   const rows = [...values.values()];
-  await inTransaction(db, async (trx) => {
+  await withTenant(db, campaignId, async (trx) => {
     await sql`delete from zone_indicator where campaign_id = ${campaignId}
       and name = any(${names}::text[])
       and zone_id = any(${zones.map((z) => z.id)}::uuid[])`.execute(trx);

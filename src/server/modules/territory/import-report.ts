@@ -1,6 +1,4 @@
 // What an import step tells its caller: counts, skipped rows with reasons, warnings, progress.
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.ts';
 import type { TerritoryPlacement } from './place-people.ts';
 
 export interface ImportProgress {
@@ -91,12 +89,6 @@ export class StepRecorder {
     this.report.durationMs = Date.now() - this.started;
     return this.report;
   }
-}
-
-/** Runs fn in a transaction, or directly when db already is one. */
-export function inTransaction<T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
-  if (db.isTransaction) return fn(db);
-  return db.transaction().execute((trx: Transaction<DB>) => fn(trx));
 }
 
 /** Calls onProgress at most every `every` units (and always at the end), to keep callers cheap. */

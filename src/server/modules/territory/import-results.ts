@@ -1,12 +1,14 @@
 // Imports election results per polling station (long or wide CSV) into election_result, attached
 // to a layer's zones by code, or through a crosswalk when the results use another numbering.
+
 import { type Kysely, sql } from 'kysely';
+import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { openCsv, parseNumber } from '../../opendata/csv.ts';
 import type { ElectionResultSpec, KeyRewrite } from '../../opendata/manifest.ts';
 import { BULK_BATCH, insertUnnest } from './bulk-insert.ts';
 import { geometryCentroid, parseAreaGeometry } from './geometry.ts';
-import { inTransaction, type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
+import { type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
 import { type LayerZone, loadLayerZones, propertyText, readFeatures } from './import-zones.ts';
 import { createZoneLocator } from './zone-locator.ts';
 
@@ -194,7 +196,7 @@ export async function importElectionResults(db: Kysely<DB>, options: ImportResul
       rows.push({ zoneId, candidate, nuance: c.nuance, votes: c.votes, registered, expressed });
     }
   }
-  await inTransaction(db, async (trx) => {
+  await withTenant(db, campaignId, async (trx) => {
     await sql`delete from election_result where campaign_id = ${campaignId}
       and election = ${spec.election} and round = ${spec.round}`.execute(trx);
     for (let i = 0; i < rows.length; i += BULK_BATCH) {

@@ -1,8 +1,10 @@
 // Imports one layer of zones from a GeoJSON file: validates each feature, computes bbox, centroid
 // and parent, then replaces the layer in one transaction while keeping the ids of zones whose code
 // is unchanged (people, memberships and child zones keep pointing at them).
+
 import { readFileSync } from 'node:fs';
 import { type Kysely, sql } from 'kysely';
+import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { ZoneLayerSpec } from '../../opendata/manifest.ts';
@@ -15,7 +17,7 @@ import {
   parseAreaGeometry,
   roundGeometry,
 } from './geometry.ts';
-import { inTransaction, type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
+import { type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
 import { createZoneLocator } from './zone-locator.ts';
 
 export interface ImportLayerOptions {
@@ -178,7 +180,7 @@ export async function importZoneLayer(db: Kysely<DB>, options: ImportLayerOption
   const zones = parseFeatures(features, layer, rec, progress);
   if (zones.length === 0) return rec.fail('no valid feature: the layer was left unchanged');
 
-  await inTransaction(db, async (trx) => {
+  await withTenant(db, campaignId, async (trx) => {
     const parentIds = await resolveParents(trx, campaignId, layer, zones, rec);
     if (layer.parent) rec.count('zones with parent', parentIds.filter((id) => id !== null).length);
     const layerRow = await trx

@@ -5,7 +5,6 @@ import { territoryRoutes } from './territory.routes.ts';
 
 export { BULK_BATCH, insertUnnest } from './bulk-insert.ts';
 export type { AreaGeometry } from './geometry.ts';
-export { inTransaction } from './import-report.ts';
 export { ensureAddressesLocated, loadZoneLocator } from './locate-addresses.ts';
 export { type ImportProgress, type ImportReport, importTerritory } from './territory.importer.ts';
 export { createZoneLocator, type ZoneLocator } from './zone-locator.ts';

@@ -9,10 +9,11 @@
 // the record changed, and a territory import would otherwise mark every person of a redrawn area as
 // edited, flooding the "recently modified" order and OSDI `modified_date` syncs. Clients that mirror
 // zones re-read people after a territory import (its report says how many moved).
+
 import { type Kysely, sql } from 'kysely';
+import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { geocodeStatement } from '../people/index.ts';
-import { inTransaction } from './import-report.ts';
 import { loadZoneLocator, locateAddresses } from './locate-addresses.ts';
 import type { ZoneLocator } from './zone-locator.ts';
 
@@ -126,7 +127,7 @@ export async function relocateTerritory(
   campaignId: string,
   options: { addressesChanged: boolean },
 ): Promise<TerritoryPlacement> {
-  return inTransaction(db, async (trx) => {
+  return withTenant(db, campaignId, async (trx) => {
     const locator = await loadZoneLocator(trx, campaignId);
     const addresses = await locateAddresses(trx, campaignId, { locator });
     const placement = await relocatePeople(trx, campaignId, locator);

@@ -37,7 +37,7 @@ export const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'zones.read');
-      const layers = await inTenant(app, actor, (trx) => listLayers(trx));
+      const layers = await inTenant(app, actor, (trx) => listLayers(trx), { oneRead: true });
       return {
         total_records: layers.length,
         _embedded: { zone_layers: layers.map((l) => ({ ...l, zones_count: Number(l.zones_count) })) },
