@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { fileStoreOf } from './files/storage.ts';
 import { demoJob } from './jobs/demo.job.ts';
 import { createJobQueue, type JobDefinition, type JobJanitor, type JobQueue } from './jobs/queue.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
@@ -38,7 +39,10 @@ export async function openRuntime(config: Config, database?: Database): Promise<
   const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDirOf(config) }));
   await migrate(db);
   const mailer = createMailer(config, db.db);
-  const jobs = createJobQueue(db, JOB_DEFINITIONS, { janitors: JOB_JANITORS.map((janitorOf) => janitorOf(config)) });
+  const jobs = createJobQueue(db, JOB_DEFINITIONS, {
+    janitors: JOB_JANITORS.map((janitorOf) => janitorOf(config)),
+    files: fileStoreOf(config),
+  });
   return {
     config,
     database: db,

@@ -2,7 +2,7 @@
 // (saying whether the people were written), their UNLOGGED staging tables dropped, live runs and
 // unrelated tables left alone — called directly, then through a worker's start; the imports API gives
 // the stable code of such a failure beside its French text.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -20,7 +20,7 @@ import {
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { IMPORT_JOB_KIND } from './import.job.ts';
-import { importDirOf, writeMeta } from './imports.service.ts';
+import { importKeyOf } from './imports.service.ts';
 import { INTERRUPTED_AFTER_WRITE, INTERRUPTED_BEFORE_WRITE, STUCK_PREFIX, sweepInterruptedImports } from './janitor.ts';
 import { createStageTable, stageTableOf } from './stage.ts';
 
@@ -175,21 +175,23 @@ describeEachDatabase('imports janitor', (ctx) => {
     const t = await buildTestApp(ctx.database, { dataDir });
     try {
       const run = await importRun({ state: 'running', table: false });
-      const dir = importDirOf(dataDir, campaign.id, run.importId);
-      await mkdir(dir, { recursive: true });
-      await writeMeta(dataDir, {
-        id: run.importId,
-        campaign_id: campaign.id,
-        file_name: 'x.csv',
-        source: path.join(dir, 'source.csv'),
-        layout: { format: 'csv', encoding: 'utf-8', delimiter: ';' },
-        headers: ['Courriel'],
-        size: 10,
-        row_count_estimate: 1,
-        uploaded_at: new Date().toISOString(),
-        uploaded_by: { user_id: null, token_id: null, label: 'test', scoped: false },
-        job_id: run.runId,
-      });
+      await db
+        .insertInto('people_import')
+        .values({
+          campaign_id: campaign.id,
+          id: run.importId,
+          file_name: 'x.csv',
+          source_key: `${importKeyOf(campaign.id, run.importId)}/source.csv`,
+          layout: JSON.stringify({ format: 'csv', encoding: 'utf-8', delimiter: ';' }),
+          headers: JSON.stringify(['Courriel']),
+          size: 10,
+          row_count_estimate: 1,
+          uploaded_by_label: 'test',
+          scoped: false,
+          started_at: new Date(),
+          job_id: run.runId,
+        })
+        .execute();
       await sweepInterruptedImports(context(true));
       await createMemberFixture(db, campaign.id, { email: 'owner@janitor.test', role: 'owner' });
       const owner = new TestClient(t.app);
