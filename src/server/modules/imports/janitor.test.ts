@@ -1,6 +1,7 @@
 // The import janitor on both databases: runs left "running" by a killed process are marked failed
 // (saying whether the people were written), their UNLOGGED staging tables dropped, live runs and
-// unrelated tables left alone — called directly, then through a worker's start; the imports API gives
+// unrelated tables left alone — called directly, then through a worker's start; beside other workers
+// a run whose heartbeat stopped is failed though the queue still holds it; the imports API gives
 // the stable code of such a failure beside its French text.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../db/database.ts';
-import { createJobQueue, type JanitorContext } from '../../jobs/queue.ts';
+import { createJobQueue, HEARTBEAT_STALE_MS, type JanitorContext } from '../../jobs/queue.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
   buildTestApp,
@@ -126,6 +127,56 @@ describeEachDatabase('imports janitor', (ctx) => {
     // Clean up for the next test: the live run ends.
     await db.updateTable('job_run').set({ state: 'succeeded' }).where('id', '=', live.runId).execute();
     await sweepInterruptedImports(context(true));
+  });
+
+  it('beside other workers: a run whose heartbeat stopped is failed though the queue still holds it as active', async () => {
+    // A killed worker's job stays active in the queue until its expiry (4 hours for an import).
+    const killed = await importRun({ state: 'running' });
+    const alive = await importRun({ state: 'running' });
+    const mine = await importRun({ state: 'running' });
+    const stale = new Date(Date.now() - HEARTBEAT_STALE_MS - 1000);
+    await db.updateTable('job_run').set({ heartbeat_at: stale }).where('id', 'in', [killed.runId, mine.runId]).execute();
+    await db.updateTable('job_run').set({ heartbeat_at: new Date() }).where('id', '=', alive.runId).execute();
+    const pending = new Set([killed.runId, alive.runId, mine.runId]);
+    const swept = await sweepInterruptedImports({
+      ...context(false, pending),
+      // This process runs `mine`: its heartbeat may lag behind a long statement.
+      ownsRun: (runId) => runId === mine.runId,
+    });
+    expect(swept.failedRuns).toEqual([killed.runId]);
+    expect(await runOf(killed.runId)).toMatchObject({ state: 'failed', error: INTERRUPTED_BEFORE_WRITE });
+    expect(await runOf(alive.runId)).toMatchObject({ state: 'running' });
+    expect(await runOf(mine.runId)).toMatchObject({ state: 'running' });
+    expect(await tableExists(killed.table)).toBe(false);
+    expect(await tableExists(alive.table)).toBe(true);
+    await db.updateTable('job_run').set({ state: 'succeeded' }).where('id', 'in', [alive.runId, mine.runId]).execute();
+    await sweepInterruptedImports(context(true));
+  });
+
+  it('a running job writes its heartbeat', async () => {
+    let release = () => {};
+    const queue = createJobQueue(ctx.database, [
+      {
+        kind: IMPORT_JOB_KIND,
+        run: () =>
+          new Promise<null>((resolve) => {
+            release = () => resolve(null);
+          }),
+      },
+    ]);
+    try {
+      await queue.work();
+      const runId = await queue.enqueue({ campaignId: campaign.id, kind: IMPORT_JOB_KIND, params: { import_id: uuidv7() } });
+      await expect.poll(async () => (await runOf(runId)).state, { timeout: 20_000, interval: 50 }).toBe('running');
+      const beat = await db.selectFrom('job_run').select('heartbeat_at').where('id', '=', runId).executeTakeFirstOrThrow();
+      expect(beat.heartbeat_at).not.toBeNull();
+      expect(Date.now() - new Date(beat.heartbeat_at as Date).getTime()).toBeLessThan(HEARTBEAT_STALE_MS);
+      release();
+      await expect.poll(async () => (await runOf(runId)).state, { timeout: 20_000, interval: 50 }).toBe('succeeded');
+    } finally {
+      release();
+      await queue.stop();
+    }
   });
 
   it('runs when a worker starts: a crashed run is failed and its table dropped, a live worker’s run is left alone', async () => {

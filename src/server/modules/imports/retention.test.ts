@@ -256,6 +256,36 @@ describeEachDatabase('import files retention', (ctx) => {
     expect(start.json()).toMatchObject({ code: 'IMPORT_FILE_PURGED', purged_at: now.toISOString() });
   });
 
+  it('adopts an import folder of the versions that kept its state in meta.json', async () => {
+    const id = uuidv7();
+    const dir = path.join(dataDir, importKeyOf(campaign.id, id));
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'source.csv'), 'Courriel;Nom\r\nancien@example.org;Ancien\r\n');
+    const uploadedAt = new Date(Date.now() - DAY);
+    await writeFile(
+      path.join(dir, 'meta.json'),
+      JSON.stringify({
+        id,
+        campaign_id: campaign.id,
+        file_name: 'ancien.csv',
+        source: path.join(dir, 'source.csv'),
+        layout: { format: 'csv', encoding: 'utf-8', delimiter: ';' },
+        headers: ['Courriel', 'Nom'],
+        size: 40,
+        row_count_estimate: 1,
+        uploaded_at: uploadedAt.toISOString(),
+        uploaded_by: { user_id: null, token_id: null, label: 'owner@retention.test', scoped: false },
+        job_id: null,
+      }),
+    );
+    await purgeImportFiles(ctx.database.db, { files: folderFileStore(dataDir), retention });
+    expect(await exists(path.join(dir, 'meta.json'))).toBe(false);
+    const state = (await owner.request('GET', `/api/v1/imports/${id}`)).json();
+    expect(state).toMatchObject({ id, file_name: 'ancien.csv', state: 'uploaded', uploaded_at: uploadedAt.toISOString() });
+    const started = await owner.request('POST', `/api/v1/imports/${id}/start`, { mapping: { Courriel: 'email' }, on_duplicate: 'update' });
+    expect(started.statusCode, started.body).toBe(202);
+  });
+
   it('runs from the janitor: when a worker starts, then after a real import has aged', async () => {
     const abandoned = await importFolder({ state: null, daysAgo: 8 });
     const month = await importFolder({ state: 'succeeded', daysAgo: 31 });
