@@ -258,6 +258,10 @@ describeEachDatabase('imports under attack', (ctx) => {
     );
     await expectRefused('entite.xlsx', xlsxOf(`<row r="1">${inline('A1', '&bomb;')}</row>`), 422, 'IMPORT_FILE_UNREADABLE');
     await expectRefused('chaine.xlsx', xlsxOf('<row r="1"><c r="A1" t="s"><v>7</v></c></row>'), 422, 'IMPORT_FILE_UNREADABLE');
+    // Damage past the preview's rows is found at upload too: the whole file is read then.
+    const rows = Array.from({ length: 40 }, (_, i) => `<row r="${i + 2}">${inline(`A${i + 2}`, `p${i}@example.fr`)}</row>`).join('');
+    const late = xlsxOf(`<row r="1">${inline('A1', 'Courriel')}</row>${rows}<row r="50"><c r="A50" t="s"><v>3</v></c></row>`);
+    await expectRefused('tardif.xlsx', late, 422, 'IMPORT_FILE_UNREADABLE');
   });
 
   it('takes columns named like Object members as plain columns, and names no server path in the state', async () => {

@@ -280,8 +280,9 @@ export async function* readXlsxRecords(
   const parts = await firstSheet(filePath, entries);
   const styles = await dateStyles(filePath, parts.styles);
   const strings = options.sharedStrings === false ? null : await readSharedStrings(filePath, parts.sharedStrings);
+  let stringCount = strings?.length ?? 0;
   if (strings === null && parts.sharedStrings) {
-    // Still checked within its bounds and for damage, without keeping it.
+    // Still checked within its bounds and for damage, and counted (cells must name strings that exist), without keeping it.
     const cell = new CellText();
     await scanPart(
       filePath,
@@ -295,6 +296,7 @@ export async function* readXlsxRecords(
         },
         close(name) {
           if (name === 't') cell.collecting = false;
+          else if (name === 'si') stringCount += 1;
         },
         text(piece) {
           cell.add(piece, () => 'shared string');
@@ -360,12 +362,11 @@ export async function* readXlsxRecords(
           if (!row || col >= MAX_COLUMNS) break;
           let value = cell.value;
           if (type === 's') {
-            if (strings) {
-              const index = Number(value);
-              const shared = Number.isInteger(index) ? strings[index] : undefined;
-              if (shared === undefined) throw unreadable(`a cell (${where()}) names a shared string that does not exist`);
-              value = shared;
+            const index = Number(value);
+            if (!Number.isInteger(index) || index < 0 || index >= stringCount) {
+              throw unreadable(`a cell (${where()}) names a shared string that does not exist`);
             }
+            if (strings) value = strings[index] as string;
           } else if (type === 'b') value = value === '1' ? 'VRAI' : value === '0' ? 'FAUX' : value;
           else if (type === 'e') value = '';
           else if (type === '' || type === 'n')
