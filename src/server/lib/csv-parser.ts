@@ -1,9 +1,27 @@
 // A streaming CSV parser (RFC 4180 and what spreadsheets really write): any one-character separator,
 // quoted fields with separators, doubled quotes and line breaks inside, CRLF / LF / CR line ends.
 // Text is pushed chunk by chunk; complete records come out, so a file is never held in memory — nor
-// a field: one past MAX_CELL_CHARS (a quote opened and never closed) stops the reading, and the
-// header row (the first record) is held to its own bounds (table-limits.ts).
-import { cellTooLarge, headerTooLarge, MAX_CELL_CHARS, MAX_COLUMNS, MAX_HEADER_CELL_CHARS } from './table-limits.ts';
+// a field: one past its bound (a quote opened and never closed) stops the reading, and the header row
+// (the first record) is held to its own bounds. The one CSV reader of the platform: people imports
+// (with their tight bounds, imports/table-limits.ts) and open-data files (opendata/csv.ts).
+
+/** The bounds a parser keeps to, and the error it throws past one. */
+export interface CsvLimits {
+  /** Characters of one field, of one header field, and fields of the header row (data rows' extra fields are left out). */
+  cellChars: number;
+  headerCellChars: number;
+  columns: number;
+  tooLarge(where: { header: boolean; record: number; column: number }): Error;
+}
+
+/** Bounds for files an operator provides (open data): generous, but a quote never closed cannot swallow the file. */
+export const OPERATOR_CSV_LIMITS: CsvLimits = {
+  cellChars: 1024 * 1024,
+  headerCellChars: 64 * 1024,
+  columns: 100_000,
+  tooLarge: ({ header, record, column }) =>
+    new Error(`${header ? 'A header' : 'A'} field (record ${record}, column ${column}) is too long: a quote is probably never closed.`),
+};
 
 const QUOTE = 34;
 const LF = 10;
@@ -22,10 +40,17 @@ export class CsvParser {
   private fieldBegun = false;
   /** Records emitted so far (the first is the header). */
   private records = 0;
+  private readonly limits: CsvLimits;
 
-  constructor(separator: string) {
+  constructor(separator: string, limits: CsvLimits = OPERATOR_CSV_LIMITS) {
     if (separator.length !== 1) throw new Error('separator must be one character');
     this.sep = separator.charCodeAt(0);
+    this.limits = limits;
+  }
+
+  /** True while a quoted field is open (the text so far ends inside it). */
+  get inQuotedField(): boolean {
+    return this.inQuotes && !this.quotePending;
   }
 
   /** Parses a chunk of text; complete records are pushed to out. */
@@ -100,11 +125,11 @@ export class CsvParser {
   }
 
   private maxChars(): number {
-    return this.records === 0 ? MAX_HEADER_CELL_CHARS : MAX_CELL_CHARS;
+    return this.records === 0 ? this.limits.headerCellChars : this.limits.cellChars;
   }
 
   private tooLarge(): Error {
-    return this.records === 0 ? headerTooLarge() : cellTooLarge(`record ${this.records + 1}, column ${this.row.length + 1}`);
+    return this.limits.tooLarge({ header: this.records === 0, record: this.records + 1, column: this.row.length + 1 });
   }
 
   /** Grows the current field, within its bound. */
@@ -113,11 +138,11 @@ export class CsvParser {
     this.field += piece;
   }
 
-  /** Ends a field: past MAX_COLUMNS, a header is refused and a data row's extra fields are left out (no column names them). */
+  /** Ends a field: past the column bound, a header is refused and a data row's extra fields are left out (no column names them). */
   private pushField(value: string): void {
     if (value.length > this.maxChars()) throw this.tooLarge();
-    if (this.row.length >= MAX_COLUMNS) {
-      if (this.records === 0) throw headerTooLarge();
+    if (this.row.length >= this.limits.columns) {
+      if (this.records === 0) throw this.limits.tooLarge({ header: true, record: 1, column: this.row.length + 1 });
       return;
     }
     this.row.push(value);

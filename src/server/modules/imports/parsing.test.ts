@@ -2,7 +2,7 @@
 // automatic mapping of French headers and the row reader.
 import { describe, expect, it } from 'vitest';
 import { csvLine } from '../../lib/csv.ts';
-import { CsvParser, detectDelimiter } from './csv-parser.ts';
+import { CsvParser, detectDelimiter } from '../../lib/csv-parser.ts';
 import { guessField, headerKeyOf, mappingProblems, suggestMapping } from './fields.ts';
 import { normalisePhone, parseBirthdate, parseFrenchDate, parseGender, parseLadderStage, splitFullName, splitTags } from './normalise.ts';
 import { compileRowReader, stageLine } from './rows.ts';

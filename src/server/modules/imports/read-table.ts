@@ -4,8 +4,8 @@
 // bounds of table-limits.ts (cell, header row, unzipped size).
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { CsvParser, detectDelimiter } from './csv-parser.ts';
-import { checkHeader, TableReadError } from './table-limits.ts';
+import { CsvParser, detectDelimiter } from '../../lib/csv-parser.ts';
+import { checkHeader, TableReadError, UPLOAD_CSV_LIMITS } from './table-limits.ts';
 import { readXlsxRecords } from './xlsx-reader.ts';
 
 export type FileFormat = 'csv' | 'xlsx';
@@ -73,7 +73,7 @@ async function isValidUtf8(filePath: string): Promise<boolean> {
 async function* csvBatches(filePath: string, encoding: TextEncodingName, delimiter: string): AsyncGenerator<string[][]> {
   // TextDecoder drops a leading BOM (ignoreBOM: false is its default).
   const decoder = new TextDecoder(encoding);
-  const parser = new CsvParser(delimiter);
+  const parser = new CsvParser(delimiter, UPLOAD_CSV_LIMITS);
   for await (const chunk of createReadStream(filePath, { highWaterMark: READ_CHUNK })) {
     const out: string[][] = [];
     parser.push(decoder.decode(chunk as Buffer, { stream: true }), out);

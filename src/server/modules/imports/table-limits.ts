@@ -1,6 +1,7 @@
 // The bounds every uploaded table is read within, whatever its format: a small file may not make the
 // server hold a huge header, a huge cell, or gigabytes of unzipped XML. A file past one of them is
 // refused with a stable code (imports.errors.ts), never read further.
+import type { CsvLimits } from '../../lib/csv-parser.ts';
 
 /** Characters of one cell (a value of a row; the longest real ones are notes). */
 export const MAX_CELL_CHARS = 32 * 1024;
@@ -56,3 +57,11 @@ export function checkHeader(record: readonly string[]): void {
   }
   if (total > MAX_HEADER_CHARS) throw headerTooLarge();
 }
+
+/** The bounds of the CSV parser for uploaded tables, refusing with the codes above. */
+export const UPLOAD_CSV_LIMITS: CsvLimits = {
+  cellChars: MAX_CELL_CHARS,
+  headerCellChars: MAX_HEADER_CELL_CHARS,
+  columns: MAX_COLUMNS,
+  tooLarge: ({ header, record, column }) => (header ? headerTooLarge() : cellTooLarge(`record ${record}, column ${column}`)),
+};
