@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { tenantRunnerOf } from '../../src/server/db/database.ts';
+import { fileStoreOf } from '../../src/server/files/storage.ts';
 import type { ImportJobResult } from '../../src/server/modules/imports/import.job.ts';
 import { createImport, type ImportActor, startImport } from '../../src/server/modules/imports/imports.service.ts';
 import { findJobRunOf } from '../../src/server/modules/jobs/jobs.repo.ts';
@@ -117,12 +118,12 @@ export async function relaisImport(world: World, file: string, rows: number): Pr
   await runtime.jobs.work();
   const started = performance.now();
   const preview = await createImport(
-    { dataDir: runtime.config.dataDir, actor, fileName: 'adherents.csv', source: { kind: 'path', path: file } },
+    { files: fileStoreOf(runtime.config), actor, fileName: 'adherents.csv', source: { kind: 'path', path: file } },
     tenant,
   );
   const { job_id } = await startImport(
     {
-      dataDir: runtime.config.dataDir,
+      files: fileStoreOf(runtime.config),
       jobs: runtime.jobs,
       actor,
       importId: preview.id,

@@ -3,8 +3,10 @@
 // progress on stderr. On the embedded database only one process may open it: when a server holds
 // it, the import goes through that server's API (local CLI channel); otherwise this process opens
 // the database itself. Both paths build the same start request (startRequestOf).
-import { existsSync, openAsBlob } from 'node:fs';
+import { createWriteStream, existsSync, openAsBlob } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { type Command, Option } from 'commander';
 import { type Config, ConfigError, loadConfig } from '../server/config.ts';
 import { CONSENT_CHANNELS } from '../server/db/schema.ts';
@@ -153,7 +155,10 @@ export function registerImportCommand(program: Command): void {
       'map a column to a field, overriding the automatic mapping (repeatable), e.g. --map "Portable=phone" --map "Remarques=ignore"',
       collect,
     )
-    .option('--json', 'print {"created","updated","rejected","rejectedFile"} as JSON on stdout')
+    .option(
+      '--json',
+      'print {"created","updated","rejected","rejectedFile"} as JSON on stdout (rejectedFile: the rejected rows, saved beside the file)',
+    )
     .addHelpText(
       'after',
       `
@@ -186,26 +191,30 @@ Examples:
     });
 }
 
-function outcomeOf(result: ImportJobResult): Outcome {
-  return {
-    created: result.created,
-    updated: result.updated,
-    skipped: result.skipped,
-    rejected: result.rejected,
-    rejectedFile: result.rejected_file,
-  };
+/** Where the rejected rows of an import of `filePath` are saved: beside it, as the back office names them. */
+function rejectedPathOf(filePath: string): string {
+  return path.join(path.dirname(filePath), `${path.basename(filePath).replace(/\.[^.]+$/, '')}-rejets.csv`);
+}
+
+/** Saves the rejected rows next to the imported file (the server keeps them in its file store, not on a path of ours). */
+async function saveRejected(rows: Readable | AsyncIterable<Uint8Array>, filePath: string): Promise<string> {
+  const target = rejectedPathOf(filePath);
+  await pipeline(rows, createWriteStream(target));
+  return target;
 }
 
 /** Opens the database in this process and runs the import through the job queue. */
 async function importDirect(cfg: Config, filePath: string, opts: ImportOptions, choices: ImportChoices): Promise<Outcome> {
   // Loaded on use: the server modules (and exceljs) stay out of other commands' start-up.
-  const [{ tenantRunnerOf }, { AppError }, { createImport, startImport }, { findJobRunOf }, { openRuntime }] = await Promise.all([
-    import('../server/db/database.ts'),
-    import('../server/http/problem.ts'),
-    import('../server/modules/imports/imports.service.ts'),
-    import('../server/modules/jobs/jobs.repo.ts'),
-    import('../server/runtime.ts'),
-  ]);
+  const [{ tenantRunnerOf }, { fileStoreOf }, { AppError }, { createImport, importKeyOf, startImport }, { findJobRunOf }, { openRuntime }] =
+    await Promise.all([
+      import('../server/db/database.ts'),
+      import('../server/files/storage.ts'),
+      import('../server/http/problem.ts'),
+      import('../server/modules/imports/imports.service.ts'),
+      import('../server/modules/jobs/jobs.repo.ts'),
+      import('../server/runtime.ts'),
+    ]);
   if (!cfg.databaseUrl) acquireDataLock(cfg.dataDir);
   const runtime = await openRuntime(cfg);
   try {
@@ -216,19 +225,20 @@ async function importDirect(cfg: Config, filePath: string, opts: ImportOptions, 
     if (!campaign) throw new Error(opts.campaign ? `No campaign "${opts.campaign}".` : 'No campaign yet: run `relais seed demo` first.');
     const actor: ImportActor = { campaignId: campaign.id, userId: null, tokenId: null, label: 'cli', zoneScope: null };
     const tenant = tenantRunnerOf(db, campaign.id);
+    const files = fileStoreOf(cfg);
     const preview = await createImport(
-      { dataDir: cfg.dataDir, actor, fileName: path.basename(filePath), source: { kind: 'path', path: filePath } },
+      { files, actor, fileName: path.basename(filePath), source: { kind: 'path', path: filePath } },
       tenant,
-    );
+    ).catch((error: unknown) => {
+      throw error instanceof AppError ? new Error(`${error.message} (${error.code})`) : error;
+    });
     const body = startRequestOf(preview, choices);
-    const started = await startImport({ dataDir: cfg.dataDir, jobs: runtime.jobs, actor, importId: preview.id, body }, tenant).catch(
-      (error: unknown) => {
-        if (!(error instanceof AppError)) throw error;
-        throw new Error(
-          error.code === 'IMPORT_MAPPING_INVALID' ? `${error.message} (columns: ${preview.headers.join(', ')})` : error.message,
-        );
-      },
-    );
+    const started = await startImport({ files, jobs: runtime.jobs, actor, importId: preview.id, body }, tenant).catch((error: unknown) => {
+      if (!(error instanceof AppError)) throw error;
+      throw new Error(
+        error.code === 'IMPORT_MAPPING_INVALID' ? `${error.message} (columns: ${preview.headers.join(', ')})` : error.message,
+      );
+    });
     await runtime.jobs.work();
     for (;;) {
       const job = await findJobRunOf(db, campaign.id, started.job_id);
@@ -236,7 +246,10 @@ async function importDirect(cfg: Config, filePath: string, opts: ImportOptions, 
       if (job.state === 'failed') throw new Error(`Import failed: ${job.error ?? 'unknown error'}`);
       if (job.state === 'succeeded') {
         printProgress(STEP, job.done, job.done);
-        return outcomeOf(job.result as ImportJobResult);
+        const result = job.result as ImportJobResult;
+        const rejectedFile =
+          result.rejected > 0 ? await saveRejected(files.read(`${importKeyOf(campaign.id, preview.id)}/rejected.csv`), filePath) : '';
+        return { created: result.created, updated: result.updated, skipped: result.skipped, rejected: result.rejected, rejectedFile };
       }
       if (job.total) printProgress(STEP, job.done, Math.max(job.total, job.done + 1));
       await new Promise((r) => setTimeout(r, POLL_MS));
@@ -292,18 +305,17 @@ async function importThroughServer(
       updated: number;
       skipped: number;
       rejected: number;
-      rejected_file: string | null;
     }>(base, headers, 'GET', `/imports/${preview.id}`);
     if (state.state === 'failed') throw new Error(`Import failed: ${state.error ?? 'unknown error'}`);
     if (state.state === 'succeeded') {
       printProgress(STEP, state.done, state.done);
-      return {
-        created: state.created,
-        updated: state.updated,
-        skipped: state.skipped,
-        rejected: state.rejected,
-        rejectedFile: state.rejected_file ?? '',
-      };
+      let rejectedFile = '';
+      if (state.rejected > 0) {
+        const res = await fetch(`${base}/imports/${preview.id}/rejected.csv`, { headers });
+        if (!res.ok || !res.body) throw new Error(`The rejected rows could not be downloaded (${res.status}).`);
+        rejectedFile = await saveRejected(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), filePath);
+      }
+      return { created: state.created, updated: state.updated, skipped: state.skipped, rejected: state.rejected, rejectedFile };
     }
     if (state.total) printProgress(STEP, state.done, Math.max(state.total, state.done + 1));
     await new Promise((r) => setTimeout(r, POLL_MS));

@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { eventSubscribers, startEventDispatcher } from './events/index.ts';
+import { fileStoreOf } from './files/storage.ts';
 import { createJobQueue, type JobDefinition, type JobJanitor, type JobQueue } from './jobs/queue.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { allModules } from './modules/index.ts';
@@ -49,7 +50,7 @@ export async function openRuntime(config: Config, database?: Database): Promise<
     }));
   await migrate(db);
   const mailer = createMailer(config, db.db);
-  const jobs = createJobQueue(db, jobDefinitions(), { janitors: jobJanitors(config) });
+  const jobs = createJobQueue(db, jobDefinitions(), { janitors: jobJanitors(config), files: fileStoreOf(config) });
   // Domain events reach their after-commit subscribers from every process (at least once).
   const subscribers = eventSubscribers();
   const dispatcher =

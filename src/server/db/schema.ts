@@ -119,6 +119,8 @@ export interface JobRunTable {
   created_at: Generated<Date>;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
+  /** Last sign of life of the process running it (jobs/queue.ts). */
+  heartbeat_at: Timestamp | null;
 }
 
 export interface DevOutboxTable {
@@ -373,6 +375,27 @@ export interface ImportMappingTable {
   updated_at: Generated<Date>;
 }
 
+export interface PeopleImportTable {
+  campaign_id: string;
+  id: string;
+  file_name: string;
+  source_key: string;
+  rejected_key: string | null;
+  layout: Json<{ format: 'csv' | 'xlsx'; encoding: 'utf-8' | 'utf-16le' | 'windows-1252' | null; delimiter: string | null }>;
+  headers: Json<string[]>;
+  size: ColumnType<string, number, number>;
+  row_count_estimate: number | null;
+  uploaded_at: Generated<Date>;
+  uploaded_by_user_id: string | null;
+  uploaded_by_token_id: string | null;
+  uploaded_by_label: string;
+  scoped: boolean;
+  started_at: Timestamp | null;
+  job_id: string | null;
+  source_purged_at: Timestamp | null;
+  rejected_purged_at: Timestamp | null;
+}
+
 export interface PersonMergeTable {
   campaign_id: string;
   id: string;
@@ -414,6 +437,7 @@ export interface DB {
   consent: ConsentTable;
   segment: SegmentTable;
   import_mapping: ImportMappingTable;
+  people_import: PeopleImportTable;
   person_merge: PersonMergeTable;
   domain_event: DomainEventTable;
   domain_event_cursor: DomainEventCursorTable;

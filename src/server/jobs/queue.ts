@@ -4,6 +4,7 @@ import { fromPglite, PgBoss } from 'pg-boss';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { type Database, type TenantRunner, tenantRunnerOf } from '../db/database.ts';
+import type { FileStore } from '../files/storage.ts';
 import { AppError } from '../http/problem.ts';
 import { uuidv7 } from '../lib/ids.ts';
 
@@ -20,6 +21,8 @@ export interface JobContext<P = unknown> {
    * runs outside any transaction. Never for the campaign's own rows.
    */
   database: Database;
+  /** The deployment's file store (uploads read, files written by jobs). */
+  files: FileStore;
   /** Records progress; cheap enough to call every few hundred items. */
   progress(done: number, total?: number | null, message?: string): Promise<void>;
 }
@@ -45,6 +48,19 @@ function paramsProblem(definition: JobDefinition, params: unknown): string | nul
   return first ? `${first.instancePath || '/'} ${first.message}` : 'does not match the schema';
 }
 
+/** A job's failure with a result to keep beside its message (e.g. a stable error code for clients). */
+export class JobFailure extends Error {
+  readonly result: Record<string, unknown>;
+  constructor(message: string, result: Record<string, unknown>) {
+    super(message);
+    this.result = result;
+  }
+}
+
+/** How often a running job's heartbeat_at is written, and after how long without one its process is taken for dead. */
+export const HEARTBEAT_INTERVAL_MS = 15_000;
+export const HEARTBEAT_STALE_MS = 2 * 60_000;
+
 /** What a janitor needs to tell a crashed run from a live one. */
 export interface JanitorContext {
   database: Database;
@@ -56,6 +72,8 @@ export interface JanitorContext {
   soleWorker: boolean;
   /** True while the queue still holds the run as waiting or active (a live worker may have it). */
   isRunPending(kind: string, runId: string): Promise<boolean>;
+  /** True when this very process is running the run (its heartbeat may lag behind a long statement). */
+  ownsRun?(runId: string): boolean;
 }
 
 /**
@@ -91,12 +109,14 @@ export interface JobQueue {
 export function createJobQueue(
   database: Database,
   definitions: readonly JobDefinition[],
-  options: { janitors?: readonly JobJanitor[] } = {},
+  options: { janitors?: readonly JobJanitor[]; files?: FileStore } = {},
 ): JobQueue {
+  const files = options.files ?? noFileStore();
   let started: Promise<PgBoss> | null = null;
   let janitorTimer: NodeJS.Timeout | null = null;
   let swept = false;
   const byKind = new Map(definitions.map((d) => [d.kind, d]));
+  const running = new Set<string>();
   const boss = () => {
     started ??= startBoss(database, [...byKind.keys()]);
     return started;
@@ -106,20 +126,33 @@ export function createJobQueue(
   async function runOne(definition: JobDefinition, payload: JobPayload): Promise<void> {
     const { campaignId, runId } = payload;
     const where = (q: ReturnType<typeof db.updateTable<'job_run'>>) => q.where('campaign_id', '=', campaignId).where('id', '=', runId);
-    await where(db.updateTable('job_run').set({ state: 'running', started_at: new Date(), error: null })).execute();
     // A run queued by an older release (or written by hand) may not match the kind's schema any more.
     const problem = paramsProblem(definition, payload.params);
     if (problem) {
       const error = `Invalid parameters for ${definition.kind}: ${problem}`;
-      await where(db.updateTable('job_run').set({ state: 'failed', finished_at: new Date(), error })).execute();
+      await where(db.updateTable('job_run').set({ state: 'failed', started_at: new Date(), finished_at: new Date(), error })).execute();
       throw new Error(error);
     }
+    await where(
+      db.updateTable('job_run').set({ state: 'running', started_at: new Date(), heartbeat_at: new Date(), error: null }),
+    ).execute();
+    // The heartbeat tells janitors of other processes that this one is alive: the queue holds a job
+    // as active until its expiry (hours for an import) even when its worker was killed.
+    running.add(runId);
+    const heartbeat = setInterval(() => {
+      where(db.updateTable('job_run').set({ heartbeat_at: new Date() }))
+        .where('state', '=', 'running')
+        .execute()
+        .catch((error: Error) => console.error('[jobs] heartbeat failed:', error.message));
+    }, HEARTBEAT_INTERVAL_MS);
+    heartbeat.unref();
     const ctx: JobContext = {
       campaignId,
       runId,
       params: payload.params,
       tenant: tenantRunnerOf(db, campaignId),
       database,
+      files,
       async progress(done, total, message) {
         await where(
           db.updateTable('job_run').set({
@@ -136,8 +169,18 @@ export function createJobQueue(
         db.updateTable('job_run').set({ state: 'succeeded', finished_at: new Date(), result: JSON.stringify(result ?? null) }),
       ).execute();
     } catch (error) {
-      await where(db.updateTable('job_run').set({ state: 'failed', finished_at: new Date(), error: (error as Error).message })).execute();
+      await where(
+        db.updateTable('job_run').set({
+          state: 'failed',
+          finished_at: new Date(),
+          error: (error as Error).message,
+          ...(error instanceof JobFailure ? { result: JSON.stringify(error.result) } : {}),
+        }),
+      ).execute();
       throw error;
+    } finally {
+      clearInterval(heartbeat);
+      running.delete(runId);
     }
   }
 
@@ -153,7 +196,7 @@ export function createJobQueue(
   async function sweep(soleWorker: boolean): Promise<void> {
     for (const janitor of options.janitors ?? []) {
       try {
-        const summary = await janitor({ database, soleWorker, isRunPending });
+        const summary = await janitor({ database, soleWorker, isRunPending, ownsRun: (runId) => running.has(runId) });
         if (summary) console.warn(`[jobs] ${summary}`);
       } catch (error) {
         console.error('[jobs] janitor failed:', (error as Error).message);
@@ -202,6 +245,14 @@ export function createJobQueue(
       if (started) await (await started).stop({ graceful: true, timeout: 5000 });
     },
   };
+}
+
+/** The store of a queue made without one (tests of jobs that touch no file): any use is a bug. */
+function noFileStore(): FileStore {
+  const fail = (): never => {
+    throw new Error('This job queue was made without a file store.');
+  };
+  return { write: fail, read: fail, stat: fail, delete: fail, deletePrefix: fail, list: fail, withLocalPath: fail };
 }
 
 async function startBoss(database: Database, kinds: readonly string[]): Promise<PgBoss> {

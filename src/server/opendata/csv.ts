@@ -1,8 +1,9 @@
-// Streaming CSV reading for open-data files: plain or gzipped, any delimiter, quoted fields
-// (with doubled quotes and line breaks inside), a BOM tolerated, progress in bytes read.
+// Streaming CSV reading for open-data files: plain or gzipped, any one-character delimiter, quoted
+// fields (with doubled quotes and line breaks inside), a BOM tolerated, progress in bytes read. The
+// records come from the platform's one CSV parser (lib/csv-parser.ts), as for people imports.
 import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
+import { CsvParser } from '../lib/csv-parser.ts';
 
 export interface CsvRow {
   /** 1-based line number where the record starts (the header is line 1). */
@@ -26,46 +27,27 @@ export interface CsvFile {
  * over the next line).
  */
 export function splitCsvRecord(text: string, delimiter: string): string[] | null {
-  if (!text.includes('"')) return text.split(delimiter);
-  const out: string[] = [];
-  let field = '';
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      field += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && field === '') {
-      quoted = true;
-      i++;
-    } else if (text.startsWith(delimiter, i)) {
-      out.push(field);
-      field = '';
-      i += delimiter.length;
-    } else {
-      field += ch;
-      i++;
-    }
-  }
-  if (quoted) return null;
-  out.push(field);
-  return out;
+  const parser = new CsvParser(delimiter);
+  const out: string[][] = [];
+  parser.push(text, out);
+  if (parser.inQuotedField) return null;
+  parser.end(out);
+  return out[0] ?? [''];
 }
 
-/** Opens a CSV file (gunzipped when its name ends in .gz) and reads its header. */
+/** Physical lines a record's values span beyond its first (line breaks kept inside quoted fields). */
+function extraLines(values: readonly string[]): number {
+  let n = 0;
+  for (const v of values) if (v.includes('\n') || v.includes('\r')) n += v.match(/\r\n|\r|\n/g)?.length ?? 0;
+  return n;
+}
+
+/** A value with its line breaks as LF (a quoted line break may have been written CRLF). */
+function lf(value: string): string {
+  return value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value;
+}
+
+/** Opens a CSV file (gunzipped when its name ends in .gz) and reads its header, with the platform's one CSV parser. */
 export async function openCsv(path: string, options: { delimiter?: string } = {}): Promise<CsvFile> {
   const delimiter = options.delimiter ?? ',';
   const totalBytes = statSync(path).size;
@@ -76,26 +58,37 @@ export async function openCsv(path: string, options: { delimiter?: string } = {}
   });
   const input = path.endsWith('.gz') ? file.pipe(createGunzip()) : file;
   if (input !== file) file.on('error', (error) => input.destroy(error));
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  const iterator = lines[Symbol.asyncIterator]();
-  let lineNo = 0;
+  const chunks = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  // TextDecoder drops a leading BOM.
+  const decoder = new TextDecoder('utf-8');
+  const parser = new CsvParser(delimiter);
+  let pending: string[][] = [];
+  let at = 0;
+  let ended = false;
+  let lineNo = 1;
 
-  // Reads one record, joining physical lines while a quoted field is open.
+  // The next record (blank lines included, as one empty field), with the line it starts on.
   const nextRecord = async (): Promise<CsvRow | null> => {
-    const first = await iterator.next();
-    if (first.done) return null;
-    lineNo++;
-    const start = lineNo;
-    let text = first.value;
-    if (start === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    for (;;) {
-      const values = splitCsvRecord(text, delimiter);
-      if (values) return { line: start, values };
-      const more = await iterator.next();
-      if (more.done) return { line: start, values: splitCsvRecord(`${text}"`, delimiter) ?? [text] };
-      lineNo++;
-      text += `\n${more.value}`;
+    while (at >= pending.length) {
+      if (ended) return null;
+      pending = [];
+      at = 0;
+      const chunk = await chunks.next();
+      if (chunk.done) {
+        parser.push(decoder.decode(), pending);
+        parser.end(pending);
+        ended = true;
+      } else parser.push(decoder.decode(chunk.value, { stream: true }), pending);
     }
+    const values = pending[at] as string[];
+    at += 1;
+    const line = lineNo;
+    lineNo += 1 + extraLines(values);
+    return { line, values: values.map(lf) };
+  };
+  const close = () => {
+    file.destroy();
+    if (input !== file) input.destroy();
   };
 
   const headerRow = await nextRecord();
@@ -110,21 +103,10 @@ export async function openCsv(path: string, options: { delimiter?: string } = {}
         yield row;
       }
     } finally {
-      lines.close();
-      file.destroy();
+      close();
     }
   }
-  return {
-    header,
-    column,
-    rows: rows(),
-    bytesRead: () => bytes,
-    totalBytes,
-    close: () => {
-      lines.close();
-      file.destroy();
-    },
-  };
+  return { header, column, rows: rows(), bytesRead: () => bytes, totalBytes, close };
 }
 
 /**

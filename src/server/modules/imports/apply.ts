@@ -1,7 +1,7 @@
 // The set-based half of an import: from the filled staging table, a handful of statements reject
 // in-file duplicates, match rows to the base (e-mail, then phone when there is no e-mail), geocode
 // the rows in the staging table (coordinates and zones come from the address base), apply the
-// referent's scope, update and insert people in one statement each — each person is written once,
+// referent's scope (to the people matched, and to where created and moved people land), update and insert people in one statement each — each person is written once,
 // with their zones and consent cache — then tags, list, consents, ladder moves and an activity per
 // person with INSERT … SELECT. Never row by row. One `people.imported` event sums the import up:
 // per-row events (one per activity, consent, tagging, move) cost as much as the activity insert
@@ -104,8 +104,12 @@ export function applyStatements(o: ApplyOptions) {
       update ${t} s set lon = b.lon, lat = b.lat, address_id = b.address_id, zone_ids = b.zone_ids,
         postcode = case when s.postcode = '' then b.postcode else s.postcode end
       from best b where s.line = b.id`,
-    createdOutOfScope: sql`update ${t} s set reject = ${REASONS.outOfScope}, action = null
-      where s.action = 'create' and not (s.zone_ids && ${o.zoneScope ?? []}::uuid[])`,
+    // Where a row places a person is known once geocoded: a referent may create people only in
+    // their zones, and may not move anyone out of them (nor strip their zones with an address that
+    // no longer matches) — the API's edit refuses the same change.
+    placedOutOfScope: sql`update ${t} s set reject = ${REASONS.outOfScope}, action = null
+      where (s.action = 'create' or (s.action = 'update' and s.address_changed))
+        and not (s.zone_ids && ${o.zoneScope ?? []}::uuid[])`,
     promotions: sql`insert into ladder_move (campaign_id, id, person_id, from_stage, to_stage, reason, actor_label)
       select ${c}, ${UUID7}, p.id, p.ladder_stage, s.ladder_stage, ${`import ${o.fileName}`}, ${o.actorLabel}
       from ${t} s join person p on p.campaign_id = ${c} and p.id = s.target_id
@@ -237,7 +241,7 @@ export async function applyImport(trx: Trx, o: ApplyOptions): Promise<ApplyResul
   await ensureAddressesLocated(trx, o.campaignId);
   await run('analyzeStage');
   await run('geocode');
-  if (o.zoneScope) await run('createdOutOfScope');
+  if (o.zoneScope) await run('placedOutOfScope');
   if (o.onDuplicate === 'update') {
     await run('promotions');
     await run('updatePeople');

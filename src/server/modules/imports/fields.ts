@@ -34,7 +34,8 @@ const REPEATABLE_FIELDS: ReadonlySet<ImportField> = new Set<ImportField>([
 const IDENTIFYING_FIELDS: ReadonlySet<ImportField> = new Set<ImportField>(['email', 'phone']);
 
 // Exact header names (simplified: lower case, no accents, no punctuation).
-const EXACT: Record<string, ImportField> = {};
+// A Map, not an object: a header such as "constructor" must not find Object's own members.
+const EXACT = new Map<string, ImportField>();
 const SYNONYMS: Record<Exclude<ImportField, 'ignore' | `custom:${string}`>, string[]> = {
   given_name: ['prenom', 'prenoms', 'first name', 'firstname', 'given name', 'prenom usuel'],
   family_name: ['nom', 'nom de famille', 'nom d usage', 'nom de naissance', 'last name', 'lastname', 'surname', 'family name'],
@@ -98,7 +99,7 @@ const SYNONYMS: Record<Exclude<ImportField, 'ignore' | `custom:${string}`>, stri
   ladder_stage: ['etape', 'niveau d engagement', 'engagement', 'statut', 'ladder stage', 'stage'],
   tags: ['etiquettes', 'etiquette', 'tags', 'tag', 'mots cles', 'mot cle', 'labels'],
 };
-for (const [field, names] of Object.entries(SYNONYMS)) for (const name of names) EXACT[name] = field as ImportField;
+for (const [field, names] of Object.entries(SYNONYMS)) for (const name of names) EXACT.set(name, field as ImportField);
 
 // Headers that merely start like a known one ("Téléphone 2", "E-mail perso", "Adresse (rue)").
 const PREFIXES: Array<[RegExp, ImportField]> = [
@@ -123,7 +124,7 @@ export interface CustomFieldRef {
 export function guessField(header: string, customFields: readonly CustomFieldRef[] = []): ImportField {
   const h = simplify(header);
   if (h === '') return 'ignore';
-  const exact = EXACT[h];
+  const exact = EXACT.get(h);
   if (exact) return exact;
   const custom = customFields.find((f) => simplify(f.key) === h || simplify(f.label) === h);
   if (custom) return `custom:${custom.key}`;
@@ -133,10 +134,15 @@ export function guessField(header: string, customFields: readonly CustomFieldRef
 
 /** The automatic mapping of a header row: recognisable headers mapped, the others ignored. */
 export function suggestMapping(headers: readonly string[], customFields: readonly CustomFieldRef[] = []): Mapping {
-  const mapping: Mapping = {};
-  for (const header of headers) if (!(header in mapping)) mapping[header] = guessField(header, customFields);
+  // fromEntries defines own properties: a column named "__proto__" or "constructor" is a column like any other.
+  const mapping: Mapping = Object.fromEntries([...new Set(headers)].map((header) => [header, guessField(header, customFields)]));
   // "Nom" next to a "Prénom" column is the family name; alone, it may hold the full name: leave it.
   return mapping;
+}
+
+/** The field a mapping gives a column, or undefined (own keys only: "toString" is a column name, not Object's). */
+export function fieldOf(mapping: Mapping, header: string): ImportField | undefined {
+  return Object.hasOwn(mapping, header) ? mapping[header] : undefined;
 }
 
 /** The key a header layout's mapping is remembered under: its simplified headers, in order. */
@@ -240,7 +246,7 @@ export function overrideMapping(
         `--map: unknown field "${field}" for column "${column}". Valid fields: ${options.map((o) => o.field).join(', ')}.`,
       );
     }
-    result[column] = field as ImportField;
+    Object.defineProperty(result, column, { value: field as ImportField, enumerable: true, writable: true, configurable: true });
   }
   return result;
 }

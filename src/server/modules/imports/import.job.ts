@@ -1,23 +1,25 @@
-// The people import job: reads the file as a stream, validates each row, COPYs the good ones into a
-// staging table (the bad ones go to rejected.csv with their reason), then runs the set-based phase
-// in one tenant transaction and audits it. Progress is the job_run row: rows read / estimated total.
+// The people import job: reads the file from the file store as a stream, validates each row, COPYs
+// the good ones into a staging table (the bad ones go to the rejected rows file with their reason,
+// formulas neutralised), then runs the set-based phase in one tenant transaction and audits it.
+// Progress is the job_run row: rows read / estimated total.
 
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { type Static, Type } from 'typebox';
 import type { Db } from '../../db/database.ts';
 import { refreshStatistics, withTenant } from '../../db/database.ts';
+import type { FileStore } from '../../files/storage.ts';
 import { Nullable, StringEnum } from '../../http/schemas.ts';
-import { defineJob, type JobContext } from '../../jobs/queue.ts';
+import { defineJob, type JobContext, JobFailure } from '../../jobs/queue.ts';
+import { csvLine } from '../../lib/csv.ts';
 import { insertAuditEvents } from '../audit/index.ts';
 import { applyImport } from './apply.ts';
-import { csvLine } from './csv-parser.ts';
 import type { CustomFieldRef, Mapping } from './fields.ts';
 import { type LadderStage, simplify } from './normalise.ts';
 import { readBatches, type TableLayout } from './read-table.ts';
 import { compileRowReader, stageLine } from './rows.ts';
 import { createStageTable, dropStageTable, indexStageTable, openStageSink, stageTableOf } from './stage.ts';
+import { TableReadError } from './table-limits.ts';
 
 export const IMPORT_JOB_KIND = 'imports.people';
 
@@ -25,14 +27,23 @@ export const IMPORT_JOB_KIND = 'imports.people';
  * Stable codes of an import run's failure, kept in job_run.result.error_code beside the French text
  * of job_run.error, so that clients can say it in their own words (the janitor's, janitor.ts).
  */
-export const IMPORT_RUN_ERROR_CODES = ['IMPORT_INTERRUPTED_BEFORE_WRITE', 'IMPORT_INTERRUPTED_AFTER_WRITE'] as const;
+export const IMPORT_RUN_ERROR_CODES = [
+  'IMPORT_INTERRUPTED_BEFORE_WRITE',
+  'IMPORT_INTERRUPTED_AFTER_WRITE',
+  // The file could not be read to its end (read-table.ts): damaged, or past a bound.
+  'IMPORT_FILE_UNREADABLE',
+  'IMPORT_FILE_TOO_LARGE',
+  'IMPORT_CELL_TOO_LARGE',
+  'IMPORT_HEADER_TOO_LARGE',
+] as const;
 export type ImportRunErrorCode = (typeof IMPORT_RUN_ERROR_CODES)[number];
 
 /** The import job's parameters (checked by the queue when enqueued and when run). */
 export const ImportJobParamsSchema = Type.Object({
   import_id: Type.String(),
-  dir: Type.String(),
-  source: Type.String(),
+  /** Keys of the uploaded file and of the rejected rows in the file store. */
+  source_key: Type.String(),
+  rejected_key: Type.String(),
   file_name: Type.String(),
   layout: Type.Unsafe<TableLayout>(
     Type.Object({ format: StringEnum(['csv', 'xlsx'] as const), encoding: Nullable(Type.String()), delimiter: Nullable(Type.String()) }),
@@ -63,7 +74,6 @@ export interface ImportJobResult {
   rejected: number;
   geocoded: number;
   located: number;
-  rejected_file: string;
   /** Milliseconds per phase and per set-based step. */
   timings_ms: Record<string, number>;
 }
@@ -83,12 +93,8 @@ async function referenceData(db: Db, campaignId: string) {
   return { customFields: customFields as CustomFieldRef[], stageLabels };
 }
 
-async function writeOut(out: WriteStream, text: string): Promise<void> {
+async function writeOut(out: PassThrough, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
-}
-
-function closeOut(out: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
 function rejectedLine(record: string[], width: number, reason: string, sep: string): string {
@@ -97,10 +103,12 @@ function rejectedLine(record: string[], width: number, reason: string, sep: stri
 }
 
 /** Pass 1: validate and stage every row; the invalid ones are written to the rejected file. */
-async function stageFile(ctx: JobContext, p: ImportJobParams, table: string, rejectedPath: string, sep: string) {
+async function stageFile(ctx: JobContext, p: ImportJobParams, io: { files: FileStore; sourcePath: string }, table: string, sep: string) {
   const { customFields, stageLabels } = await ctx.tenant((trx) => referenceData(trx, ctx.campaignId));
   const read = compileRowReader(p.headers, p.mapping, { customFields, stageLabels });
-  const out = createWriteStream(rejectedPath);
+  const out = new PassThrough();
+  const written = io.files.write(p.rejected_key, out);
+  written.catch((error: Error) => out.destroy(error));
   await writeOut(out, `\ufeff${csvLine([...p.headers, 'motif_rejet'], sep)}`);
   const sink = openStageSink(ctx.database, table);
   let line = 0;
@@ -110,7 +118,7 @@ async function stageFile(ctx: JobContext, p: ImportJobParams, table: string, rej
   let lastProgress = Date.now();
   const estimate = p.row_count_estimate ?? 0;
   try {
-    for await (const batch of readBatches(p.source, p.layout)) {
+    for await (const batch of readBatches(io.sourcePath, p.layout)) {
       let copy = '';
       let bad = '';
       for (const record of batch) {
@@ -134,39 +142,43 @@ async function stageFile(ctx: JobContext, p: ImportJobParams, table: string, rej
       }
     }
     await sink.end();
+    out.end();
+    await written;
   } catch (error) {
     await sink.abort(error as Error);
+    out.destroy(error as Error);
+    await written.catch(() => {});
     throw error;
-  } finally {
-    await closeOut(out);
   }
   return { rows, rejected, staged };
 }
 
-/** Pass 2 (only when the set-based phase rejected rows): appends those rows, as they were, to the rejected file. */
-async function appendRejected(p: ImportJobParams, rejectedPath: string, sep: string, reasons: Map<number, string>): Promise<void> {
-  const out = createWriteStream(rejectedPath, { flags: 'a' });
-  let line = 0;
-  try {
-    for await (const batch of readBatches(p.source, p.layout)) {
+/**
+ * Pass 2 (only when the set-based phase rejected rows): the rejected file again, followed by those
+ * rows as they were (a store writes whole files: no append).
+ */
+async function appendRejected(p: ImportJobParams, io: { files: FileStore; sourcePath: string }, sep: string, reasons: Map<number, string>) {
+  const { files, sourcePath } = io;
+  async function* content(): AsyncGenerator<Uint8Array | string> {
+    yield* files.read(p.rejected_key);
+    let line = 0;
+    for await (const batch of readBatches(sourcePath, p.layout)) {
       let bad = '';
       for (const record of batch) {
         line += 1;
         const reason = reasons.get(line);
         if (reason) bad += rejectedLine(record, p.headers.length, reason, sep);
       }
-      if (bad) await writeOut(out, bad);
+      if (bad) yield bad;
     }
-  } finally {
-    await closeOut(out);
   }
+  await files.write(p.rejected_key, content());
 }
 
 /** Runs one import end to end (the job's body; the CLI's direct path uses it through the queue too). */
 export async function runPeopleImport(ctx: JobContext<ImportJobParams>): Promise<ImportJobResult> {
   const p = ctx.params;
   const table = stageTableOf(p.import_id);
-  const rejectedPath = path.join(p.dir, 'rejected.csv');
   const sep = p.layout.delimiter ?? ';';
   await ctx.progress(0, p.row_count_estimate, 'lecture et validation');
   const timings: Record<string, number> = {};
@@ -178,7 +190,28 @@ export async function runPeopleImport(ctx: JobContext<ImportJobParams>): Promise
   };
   await createStageTable(ctx.database.db, table);
   try {
-    const pass1 = await stageFile(ctx, p, table, rejectedPath, sep);
+    return await ctx.files.withLocalPath(p.source_key, (sourcePath) =>
+      importFile(ctx, p, { files: ctx.files, sourcePath }, { table, sep, lap, timings }),
+    );
+  } catch (error) {
+    // A reader's refusal (a bound, damage found past the upload's check) is the file's fault: its
+    // code goes with the failure, for clients to say it in their own words.
+    if (error instanceof TableReadError) throw new JobFailure(error.message, { error_code: error.code });
+    throw error;
+  } finally {
+    await dropStageTable(ctx.database.db, table);
+  }
+}
+
+async function importFile(
+  ctx: JobContext,
+  p: ImportJobParams,
+  io: { files: FileStore; sourcePath: string },
+  o: { table: string; sep: string; lap: (name: string) => void; timings: Record<string, number> },
+): Promise<ImportJobResult> {
+  const { table, sep, lap, timings } = o;
+  {
+    const pass1 = await stageFile(ctx, p, io, table, sep);
     lap('read_validate_copy');
     await indexStageTable(ctx.database.db, table);
     lap('stage_index');
@@ -224,7 +257,7 @@ export async function runPeopleImport(ctx: JobContext<ImportJobParams>): Promise
     await refreshStatistics(ctx.database.db, ['person', 'tagging', 'list_member', 'consent', 'activity']);
     lap('statistics');
     if (applied.rejected.length > 0) {
-      await appendRejected(p, rejectedPath, sep, new Map(applied.rejected.map((r) => [r.line, r.reason])));
+      await appendRejected(p, io, sep, new Map(applied.rejected.map((r) => [r.line, r.reason])));
       lap('rejected_file');
     }
     return {
@@ -236,11 +269,8 @@ export async function runPeopleImport(ctx: JobContext<ImportJobParams>): Promise
       rejected: pass1.rejected + applied.rejected.length,
       geocoded: applied.geocoded,
       located: applied.located,
-      rejected_file: rejectedPath,
       timings_ms: { ...timings, ...Object.fromEntries(Object.entries(applied.timings).map(([k, v]) => [`apply.${k}`, v])) },
     };
-  } finally {
-    await dropStageTable(ctx.database.db, table);
   }
 }
 

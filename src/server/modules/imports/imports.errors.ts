@@ -2,6 +2,12 @@
 export const importsErrors = {
   IMPORT_FILE_MISSING: 400,
   IMPORT_UNSUPPORTED_FORMAT: 415,
+  // The file is damaged (a cut zip, bad XML, a cell past the last column…): a reader failed on it.
+  IMPORT_FILE_UNREADABLE: 422,
+  // Past the bounds of table-limits.ts: unzipped size, one cell, the header row.
+  IMPORT_FILE_TOO_LARGE: 413,
+  IMPORT_CELL_TOO_LARGE: 422,
+  IMPORT_HEADER_TOO_LARGE: 422,
   IMPORT_MAPPING_INVALID: 400,
   IMPORT_OPTIONS_INVALID: 400,
   IMPORT_ALREADY_STARTED: 409,

@@ -1,7 +1,10 @@
-// Reads of the imports' job runs: an import that was started is one `imports.people` job_run row,
-// whose params name the import, its file and who started it, and whose result holds the counts.
-import { sql } from 'kysely';
+// Queries of the imports: an upload is one people_import row (its file, layout, headers, who
+// uploaded it, when it was started and by which job); an import that was started is also one
+// `imports.people` job_run row, whose params name the import and who started it, and whose result
+// holds the counts.
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
+import type { PeopleImportTable } from '../../db/schema.ts';
 import { IMPORT_JOB_KIND } from './import.job.ts';
 
 /** Limits the list to the imports one member (or one token) started: a referent's own. */
@@ -68,4 +71,42 @@ export async function listImportRuns(trx: Trx, q: { starter: StarterScope | null
     ),
     total: Number(total.n),
   };
+}
+
+/** One uploaded import as its people_import row holds it. */
+export type ImportRecord = Selectable<PeopleImportTable>;
+
+/** Records a new upload. */
+export async function insertImportRecord(trx: Trx, row: Insertable<PeopleImportTable>): Promise<void> {
+  await trx.insertInto('people_import').values(row).execute();
+}
+
+/** The import of this campaign, or undefined. */
+export async function findImportRecord(trx: Trx, campaignId: string, importId: string): Promise<ImportRecord | undefined> {
+  return trx.selectFrom('people_import').selectAll().where('campaign_id', '=', campaignId).where('id', '=', importId).executeTakeFirst();
+}
+
+/**
+ * Marks the import started, only if nobody has: the one conditional transition that makes two
+ * concurrent starts run it once (the second waits on the row lock, then finds it started).
+ */
+export async function claimImportStart(trx: Trx, campaignId: string, importId: string, rejectedKey: string): Promise<boolean> {
+  const claimed = await trx
+    .updateTable('people_import')
+    .set({ started_at: new Date(), rejected_key: rejectedKey })
+    .where('campaign_id', '=', campaignId)
+    .where('id', '=', importId)
+    .where('started_at', 'is', null)
+    .executeTakeFirst();
+  return Number(claimed.numUpdatedRows) === 1;
+}
+
+/** Records the job of a started import, or (jobId null) gives the start back when queueing failed. */
+export async function setImportJob(trx: Trx, campaignId: string, importId: string, jobId: string | null): Promise<void> {
+  await trx
+    .updateTable('people_import')
+    .set(jobId ? { job_id: jobId } : { started_at: null, rejected_key: null })
+    .where('campaign_id', '=', campaignId)
+    .where('id', '=', importId)
+    .execute();
 }

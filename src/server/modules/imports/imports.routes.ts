@@ -1,12 +1,12 @@
 // HTTP routes of the people import wizard: upload (multipart), start, follow, rejected rows, and the
 // history of the campaign's imports.
-import { createReadStream } from 'node:fs';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { tenantRunnerOf } from '../../db/database.ts';
 import { CONSENT_CHANNELS } from '../../db/schema.ts';
+import { fileStoreOf } from '../../files/storage.ts';
 import type { TenantActor } from '../../http/auth.ts';
 import { inTenant, requireActor } from '../../http/auth.ts';
 import { pageLinks } from '../../http/pagination.ts';
@@ -81,7 +81,6 @@ export const StateSchema = Type.Object({
   updated: Type.Integer(),
   skipped: Type.Integer(),
   rejected: Type.Integer(),
-  rejected_file: Nullable(Type.String({ description: 'server path of the rejected rows; null before the end and past their retention' })),
   rejected_kept_until: RejectedKeptUntil,
   uploaded_at: DateTime,
 });
@@ -129,7 +128,7 @@ function importActor(request: FastifyRequest, actor: TenantActor): service.Impor
 }
 
 export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { dataDir } = app.deps.config;
+  const files = fileStoreOf(app.deps.config);
   const retention = importRetentionOf(app.deps.config);
   const maxBytes = service.importMaxBytesOf(app.deps.config);
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
@@ -179,7 +178,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['imports'],
         summary: 'Upload a CSV or XLSX file of people (multipart field "file"): layout, preview and suggested mapping',
         consumes: ['multipart/form-data'],
-        response: { 201: PreviewSchema, ...problems(400, 401, 403, 413, 415) },
+        response: { 201: PreviewSchema, ...problems(400, 401, 403, 413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -195,7 +194,8 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         const preview = await service.createImport(
           {
-            dataDir,
+            files,
+            maxBytes,
             actor: importActor(request, actor),
             fileName: file.filename,
             source: { kind: 'stream', stream: file.file, truncated: () => file.file.truncated },
@@ -224,7 +224,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = requireActor(request, 'people.write');
       const started = await service.startImport(
         {
-          dataDir,
+          files,
           jobs: app.deps.jobs,
           actor: importActor(request, actor),
           importId: request.params.id,
@@ -248,7 +248,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'people.write');
-      const ref = { dataDir, actor: importActor(request, actor), importId: request.params.id, retention };
+      const ref = { files, actor: importActor(request, actor), importId: request.params.id, retention };
       return inTenant(app, actor, (trx) => service.importState(ref, trx));
     },
   );
@@ -267,7 +267,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = requireActor(request, 'people.write');
       const ref = importActor(request, actor);
       const file = await inTenant(app, actor, async (trx) => {
-        const found = await service.rejectedFileOf({ dataDir, actor: ref, importId: request.params.id, retention }, trx);
+        const found = await service.rejectedFileOf({ files, actor: ref, importId: request.params.id, retention }, trx);
         await insertAuditEvents(trx, [
           {
             campaignId: actor.campaignId,
@@ -285,7 +285,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
-        .send(createReadStream(file.path));
+        .send(files.read(file.key));
     },
   );
 };

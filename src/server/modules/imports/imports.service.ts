@@ -1,21 +1,21 @@
-// Use cases of the import wizard: receive a file (stored under DATA_DIR/uploads/<campaign>/<import>),
-// analyse it (layout, headers, preview, suggested or remembered mapping), start the background job,
-// and report its state. An import's state is its folder (meta.json, the file, rejected.csv) and its
-// job_run row. The files are deleted after a retention (retention.ts); meta.json stays.
-import { createWriteStream } from 'node:fs';
-import { access, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+// Use cases of the import wizard: receive a file (kept in the file store under
+// uploads/<campaign>/<import>/), check it whole and analyse it (layout, headers, preview, suggested or
+// remembered mapping), start the background job, and report its state. An import's state is its
+// people_import row and its job_run row; its files are deleted after a retention (retention.ts).
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Db, TenantRunner, Trx } from '../../db/database.ts';
+import { type FileStore, FileTooLargeError } from '../../files/storage.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { findJobRun } from '../jobs/index.ts';
 import {
   type CustomFieldRef,
+  fieldOf,
   headerKeyOf,
   type ImportFieldOption,
   importFieldOptions,
@@ -24,9 +24,10 @@ import {
   suggestMapping,
 } from './fields.ts';
 import { IMPORT_RUN_ERROR_CODES, type ImportJobParams, type ImportRunErrorCode } from './import.job.ts';
-import { listImportRuns } from './imports.repo.ts';
-import { readTableHead, sniffLayout, type TableLayout, UnsupportedFileError } from './read-table.ts';
+import { claimImportStart, findImportRecord, type ImportRecord, insertImportRecord, listImportRuns, setImportJob } from './imports.repo.ts';
+import { readTableHead, sniffLayout, type TableLayout, UnsupportedFileError, validateTable } from './read-table.ts';
 import { type ImportRetention, rejectedKeptUntil } from './retention.ts';
+import { TableReadError } from './table-limits.ts';
 
 export const PREVIEW_ROWS = 20;
 /** Largest upload accepted (IMPORT_MAX_MB). */
@@ -44,55 +45,27 @@ export interface ImportActor {
   ip?: string | null;
 }
 
-export interface ImportMeta {
-  id: string;
-  campaign_id: string;
-  file_name: string;
-  source: string;
-  layout: TableLayout;
-  headers: string[];
-  size: number;
-  row_count_estimate: number | null;
-  uploaded_at: string;
-  uploaded_by: { user_id: string | null; token_id: string | null; label: string; scoped: boolean };
-  job_id: string | null;
-  /** When the retention deleted the uploaded file (absent while it is kept). */
-  source_purged_at?: string | null;
-  /** When the retention deleted the rejected rows file. */
-  rejected_purged_at?: string | null;
-}
-
-/** The folder of one import. */
-export function importDirOf(dataDir: string, campaignId: string, importId: string): string {
-  return path.join(dataDir, 'uploads', campaignId, importId);
-}
-
-/** The meta.json of an import of this campaign, or null. */
-export async function readMeta(dataDir: string, campaignId: string, importId: string): Promise<ImportMeta | null> {
-  try {
-    const meta = JSON.parse(await readFile(path.join(importDirOf(dataDir, campaignId, importId), 'meta.json'), 'utf8')) as ImportMeta;
-    return meta.campaign_id === campaignId ? meta : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Replaces meta.json atomically (a temporary file of its own, then a rename: janitors of several workers may write at once). */
-export async function writeMeta(dataDir: string, meta: ImportMeta): Promise<void> {
-  const file = path.join(importDirOf(dataDir, meta.campaign_id, meta.id), 'meta.json');
-  const tmp = `${file}.${process.pid}-${uuidv7()}.tmp`;
-  await writeFile(tmp, JSON.stringify(meta, null, 2));
-  await rename(tmp, file);
+/** The store folder of one import (its uploaded file and rejected rows). */
+export function importKeyOf(campaignId: string, importId: string): string {
+  return `uploads/${campaignId}/${importId}`;
 }
 
 /** The import as this actor may see it (a referent sees only the imports they uploaded), or 404. */
-export async function loadImport(dataDir: string, actor: ImportActor, importId: string): Promise<ImportMeta> {
-  const meta = await readMeta(dataDir, actor.campaignId, importId);
-  if (!meta) throw notFound('import');
-  if (actor.zoneScope && (meta.uploaded_by.user_id !== actor.userId || meta.uploaded_by.token_id !== actor.tokenId)) {
+export async function loadImport(trx: Trx, actor: ImportActor, importId: string): Promise<ImportRecord> {
+  const record = await findImportRecord(trx, actor.campaignId, importId);
+  if (!record) throw notFound('import');
+  if (actor.zoneScope && (record.uploaded_by_user_id !== actor.userId || record.uploaded_by_token_id !== actor.tokenId)) {
     throw notFound('import');
   }
-  return meta;
+  return record;
+}
+
+/** A reader's failure on an uploaded file as the problem the client gets (never a 5xx: the file made it fail). */
+export function readFailureOf(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  if (error instanceof UnsupportedFileError) return new AppError('IMPORT_UNSUPPORTED_FORMAT', error.message);
+  if (error instanceof TableReadError) return new AppError(error.code, error.message, error.details);
+  return new AppError('IMPORT_FILE_UNREADABLE', 'The file cannot be read: it is damaged, or not really a CSV or XLSX file.');
 }
 
 function safeFileName(name: string): string {
@@ -129,44 +102,63 @@ export type FileSource =
   | { kind: 'stream'; stream: Readable /** True when the upload was cut at the size limit. */; truncated?: () => boolean }
   | { kind: 'path'; path: string };
 
+/** What the file's reading found: its layout, header row, first rows and number of data rows. */
+async function analyseFile(store: FileStore, key: string) {
+  try {
+    return await store.withLocalPath(key, async (file) => {
+      const layout = await sniffLayout(file);
+      // The whole file is read once now, within the readers' bounds, so that a damaged or oversized
+      // one is refused at upload (a 4xx), not halfway through its import.
+      const records = await validateTable(file, layout);
+      const head = await readTableHead(file, layout, PREVIEW_ROWS);
+      return { layout, head, rows: Math.max(0, records - 1) };
+    });
+  } catch (error) {
+    throw readFailureOf(error);
+  }
+}
+
 /**
  * Stores an uploaded (or local) file and analyses it. `tenant` runs a query in the actor's tenant
- * transaction (the remembered mapping and custom fields are read there).
+ * transaction (the import is recorded there, the remembered mapping and custom fields are read there).
  */
 export async function createImport(
-  options: { dataDir: string; actor: ImportActor; fileName: string; source: FileSource },
+  options: { files: FileStore; actor: ImportActor; fileName: string; source: FileSource; maxBytes?: number },
   tenant: TenantRunner,
 ): Promise<ImportPreview> {
-  const { dataDir, actor } = options;
+  const { files, actor } = options;
   const id = uuidv7();
-  const dir = importDirOf(dataDir, actor.campaignId, id);
+  const folder = importKeyOf(actor.campaignId, id);
   const fileName = safeFileName(options.fileName);
-  const source = path.join(dir, `source${path.extname(fileName).toLowerCase() === '.xlsx' ? '.xlsx' : '.csv'}`);
-  await mkdir(dir, { recursive: true });
+  const sourceKey = `${folder}/source${path.extname(fileName).toLowerCase() === '.xlsx' ? '.xlsx' : '.csv'}`;
   try {
-    if (options.source.kind === 'stream') {
-      await pipeline(options.source.stream, createWriteStream(source));
-      if (options.source.truncated?.()) throw new AppError('PAYLOAD_TOO_LARGE', 'The file is larger than the upload limit.');
-    } else await copyFile(options.source.path, source);
-    const { size } = await stat(source);
-    const layout = await sniffLayout(source);
-    const head = await readTableHead(source, layout, PREVIEW_ROWS);
-    const estimate = estimateRows(layout, size, head.rows);
-    const meta: ImportMeta = {
-      id,
-      campaign_id: actor.campaignId,
-      file_name: fileName,
-      source,
-      layout,
-      headers: head.headers,
-      size,
-      row_count_estimate: estimate,
-      uploaded_at: new Date().toISOString(),
-      uploaded_by: { user_id: actor.userId, token_id: actor.tokenId, label: actor.label, scoped: actor.zoneScope !== null },
-      job_id: null,
-    };
-    await writeMeta(dataDir, meta);
+    let size: number;
+    try {
+      const content = options.source.kind === 'stream' ? options.source.stream : createReadStream(options.source.path);
+      size = await files.write(sourceKey, content, options.maxBytes ? { maxBytes: options.maxBytes } : {});
+    } catch (error) {
+      if (error instanceof FileTooLargeError) throw new AppError('PAYLOAD_TOO_LARGE', 'The file is larger than the upload limit.');
+      throw error;
+    }
+    if (options.source.kind === 'stream' && options.source.truncated?.()) {
+      throw new AppError('PAYLOAD_TOO_LARGE', 'The file is larger than the upload limit.');
+    }
+    const { layout, head, rows } = await analyseFile(files, sourceKey);
     const { mapping, remembered, customFields } = await tenant(async (trx) => {
+      await insertImportRecord(trx, {
+        campaign_id: actor.campaignId,
+        id,
+        file_name: fileName,
+        source_key: sourceKey,
+        layout: JSON.stringify(layout),
+        headers: JSON.stringify(head.headers),
+        size,
+        row_count_estimate: rows,
+        uploaded_by_user_id: actor.userId,
+        uploaded_by_token_id: actor.tokenId,
+        uploaded_by_label: actor.label,
+        scoped: actor.zoneScope !== null,
+      });
       const customFields = await listCustomFields(trx, actor.campaignId);
       const row = await trx
         .selectFrom('import_mapping')
@@ -185,26 +177,20 @@ export async function createImport(
       delimiter: layout.delimiter,
       headers: head.headers,
       preview: head.rows.map((r) => head.headers.map((_, i) => r[i] ?? '')),
-      row_count_estimate: estimate,
+      row_count_estimate: rows,
       suggested_mapping: mapping,
       remembered,
       fields: importFieldOptions(customFields),
     };
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    if (error instanceof UnsupportedFileError) throw new AppError('IMPORT_UNSUPPORTED_FORMAT', error.message);
+    await files.deletePrefix(folder);
     throw error;
   }
 }
 
+/** The mapping of each header (own keys only: a column named "constructor" is not Object's). */
 function sanitizeMapping(mapping: Mapping, headers: readonly string[]): Mapping {
-  return Object.fromEntries(headers.map((h) => [h, mapping[h] ?? 'ignore'])) as Mapping;
-}
-
-function estimateRows(layout: TableLayout, size: number, sample: string[][]): number | null {
-  if (layout.format !== 'csv' || sample.length === 0) return layout.format === 'csv' ? 0 : null;
-  const bytes = sample.reduce((n, r) => n + r.reduce((m, f) => m + f.length + 1, 0) + 1, 0);
-  return Math.max(sample.length, Math.round(size / (bytes / sample.length)));
+  return Object.fromEntries(headers.map((h) => [h, fieldOf(mapping, h) ?? 'ignore'])) as Mapping;
 }
 
 export interface StartOptions {
@@ -217,62 +203,77 @@ export interface StartOptions {
   consent?: { channels: string[]; proof_text: string } | undefined;
 }
 
-/** Validates the mapping, remembers it for this header layout and queues the import job. */
+/**
+ * Validates the mapping, remembers it for this header layout, marks the import started (once: a
+ * second start, even a concurrent one, gets 409) and queues the import job.
+ */
 export async function startImport(
-  options: { dataDir: string; jobs: JobQueue; actor: ImportActor; importId: string; body: StartOptions },
+  options: { files: FileStore; jobs: JobQueue; actor: ImportActor; importId: string; body: StartOptions },
   tenant: TenantRunner,
 ): Promise<{ job_id: string; import_id: string }> {
-  const { dataDir, actor, body } = options;
-  const meta = await loadImport(dataDir, actor, options.importId);
-  if (meta.job_id) throw new AppError('IMPORT_ALREADY_STARTED', 'This import has already been started.', { job_id: meta.job_id });
-  await assertSourceKept(dataDir, meta);
-  const mapping = sanitizeMapping(body.mapping, meta.headers);
-  let listId: string | null = null;
-  for (const header of Object.keys(body.mapping)) {
-    if (!meta.headers.includes(header)) throw new AppError('IMPORT_MAPPING_INVALID', `The file has no column "${header}".`);
-  }
-  await tenant(async (trx) => {
-    const problems = mappingProblems(mapping, meta.headers, await listCustomFields(trx, actor.campaignId));
+  const { files, actor, body } = options;
+  const alreadyStarted = (jobId: string | null) =>
+    new AppError('IMPORT_ALREADY_STARTED', 'This import has already been started.', { job_id: jobId });
+  const prepared = await tenant(async (trx) => {
+    const record = await loadImport(trx, actor, options.importId);
+    if (record.started_at) throw alreadyStarted(record.job_id);
+    await assertSourceKept(files, record);
+    const headers = record.headers;
+    const mapping = sanitizeMapping(body.mapping, headers);
+    for (const header of Object.keys(body.mapping)) {
+      if (!headers.includes(header)) throw new AppError('IMPORT_MAPPING_INVALID', `The file has no column "${header}".`);
+    }
+    const problems = mappingProblems(mapping, headers, await listCustomFields(trx, actor.campaignId));
     if (problems.length > 0) throw new AppError('IMPORT_MAPPING_INVALID', problems.join('; '), { problems });
-    listId = await resolveList(trx, actor.campaignId, body);
+    const listId = await resolveList(trx, actor.campaignId, body);
     await trx
       .insertInto('import_mapping')
-      .values({ campaign_id: actor.campaignId, header_key: headerKeyOf(meta.headers), mapping: JSON.stringify(mapping) })
+      .values({ campaign_id: actor.campaignId, header_key: headerKeyOf(headers), mapping: JSON.stringify(mapping) })
       .onConflict((oc) =>
         oc.columns(['campaign_id', 'header_key']).doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: sql`now()` }),
       )
       .execute();
+    const rejectedKey = `${importKeyOf(actor.campaignId, record.id)}/rejected.csv`;
+    if (!(await claimImportStart(trx, actor.campaignId, record.id, rejectedKey))) throw alreadyStarted(null);
+    return { record, mapping, listId, rejectedKey };
   });
+  const { record, mapping, listId, rejectedKey } = prepared;
   const params: ImportJobParams = {
-    import_id: meta.id,
-    dir: importDirOf(dataDir, actor.campaignId, meta.id),
-    source: meta.source,
-    file_name: meta.file_name,
-    layout: meta.layout,
-    headers: meta.headers,
+    import_id: record.id,
+    source_key: record.source_key,
+    rejected_key: rejectedKey,
+    file_name: record.file_name,
+    layout: record.layout as TableLayout,
+    headers: record.headers,
     mapping,
     on_duplicate: body.on_duplicate,
     add_tags: (body.add_tags ?? []).map((t) => t.trim()).filter(Boolean),
     add_list_id: listId,
     consent: body.consent && body.consent.channels.length > 0 ? body.consent : null,
     actor: { user_id: actor.userId, token_id: actor.tokenId, label: actor.label, zone_scope: actor.zoneScope, ip: actor.ip ?? null },
-    row_count_estimate: meta.row_count_estimate,
+    row_count_estimate: record.row_count_estimate,
   };
-  const jobId = await options.jobs.enqueue({
-    campaignId: actor.campaignId,
-    kind: 'imports.people',
-    params,
-    createdBy: actor.userId,
-  });
-  await writeMeta(dataDir, { ...meta, job_id: jobId });
-  return { job_id: jobId, import_id: meta.id };
+  let jobId: string;
+  try {
+    jobId = await options.jobs.enqueue({
+      campaignId: actor.campaignId,
+      kind: 'imports.people',
+      params,
+      createdBy: actor.userId,
+    });
+  } catch (error) {
+    await tenant((trx) => setImportJob(trx, actor.campaignId, record.id, null));
+    throw error;
+  }
+  await tenant((trx) => setImportJob(trx, actor.campaignId, record.id, jobId));
+  return { job_id: jobId, import_id: record.id };
 }
 
 /** 410 IMPORT_FILE_PURGED when the uploaded file is gone (an upload left unstarted past its retention). */
-async function assertSourceKept(dataDir: string, meta: ImportMeta): Promise<void> {
-  if (await exists(path.join(importDirOf(dataDir, meta.campaign_id, meta.id), path.basename(meta.source)))) return;
+async function assertSourceKept(files: FileStore, record: ImportRecord): Promise<void> {
+  if (!record.source_purged_at && (await files.stat(record.source_key))) return;
   throw new AppError('IMPORT_FILE_PURGED', 'The uploaded file was deleted (uploads left unstarted are not kept): upload it again.', {
-    purged_at: meta.source_purged_at ?? null,
+    purged_at: record.source_purged_at ? new Date(record.source_purged_at).toISOString() : null,
   });
 }
 
@@ -305,7 +306,7 @@ export interface ImportResultCounts {
 
 /** Where an import is read from, by whom, and the retention that limits what is still there. */
 export interface ImportRef {
-  dataDir: string;
+  files: FileStore;
   actor: ImportActor;
   importId: string;
   retention: ImportRetention;
@@ -319,40 +320,32 @@ function errorCodeOf(result: Record<string, unknown> | null): ImportRunErrorCode
 }
 
 /** Until when the rejected rows file of a run can be downloaded, or null when it cannot (not finished, past the retention). */
-function rejectedAvailableUntil(
-  run: { state: string; finished_at: Date | null; result: unknown },
-  retention: ImportRetention,
-  now: Date,
-): Date | null {
-  const result = (run.result ?? null) as Record<string, unknown> | null;
-  if (run.state !== 'succeeded' || !run.finished_at || typeof result?.rejected_file !== 'string') return null;
+function rejectedAvailableUntil(run: { state: string; finished_at: Date | null }, retention: ImportRetention, now: Date): Date | null {
+  if (run.state !== 'succeeded' || !run.finished_at) return null;
   const until = rejectedKeptUntil(new Date(run.finished_at), retention);
   return until.getTime() > now.getTime() ? until : null;
 }
 
 async function loadImportAndRun(ref: ImportRef, trx: Trx) {
-  const meta = await loadImport(ref.dataDir, ref.actor, ref.importId);
-  const job = meta.job_id ? await findJobRun(trx, meta.job_id) : undefined;
-  return { meta, job };
+  const record = await loadImport(trx, ref.actor, ref.importId);
+  const job = record.job_id ? await findJobRun(trx, record.job_id) : undefined;
+  return { record, job };
 }
 
 /** The state of an import: its file, and once started its job's progress and counts. */
 export async function importState(ref: ImportRef, trx: Trx) {
-  const { meta, job } = await loadImportAndRun(ref, trx);
-  return stateOf(meta, job, ref);
-}
-
-function stateOf(meta: ImportMeta, job: Awaited<ReturnType<typeof findJobRun>>, ref: ImportRef) {
+  const { record, job } = await loadImportAndRun(ref, trx);
   const result = (job?.result ?? null) as (ImportResultCounts & Record<string, unknown>) | null;
-  const keptUntil = job ? rejectedAvailableUntil(job, ref.retention, ref.now ?? new Date()) : null;
+  const keptUntil =
+    job && record.rejected_key && !record.rejected_purged_at ? rejectedAvailableUntil(job, ref.retention, ref.now ?? new Date()) : null;
   return {
-    id: meta.id,
-    file_name: meta.file_name,
-    format: meta.layout.format,
-    state: job ? job.state : ('uploaded' as const),
-    job_id: meta.job_id,
+    id: record.id,
+    file_name: record.file_name,
+    format: record.layout.format,
+    state: job ? job.state : record.started_at ? ('queued' as const) : ('uploaded' as const),
+    job_id: record.job_id,
     done: job?.done ?? 0,
-    total: job?.total ?? meta.row_count_estimate,
+    total: job?.total ?? record.row_count_estimate,
     message: job?.message ?? '',
     error: job?.error ?? null,
     error_code: errorCodeOf(result),
@@ -360,9 +353,8 @@ function stateOf(meta: ImportMeta, job: Awaited<ReturnType<typeof findJobRun>>, 
     updated: result?.updated ?? 0,
     skipped: result?.skipped ?? 0,
     rejected: result?.rejected ?? 0,
-    rejected_file: keptUntil && typeof result?.rejected_file === 'string' ? result.rejected_file : null,
     rejected_kept_until: keptUntil,
-    uploaded_at: meta.uploaded_at,
+    uploaded_at: record.uploaded_at,
   };
 }
 
@@ -420,30 +412,29 @@ export async function listImports(
 }
 
 /**
- * Path of the rejected rows of a finished import: 409 IMPORT_NOT_FINISHED before its end, 410
- * IMPORT_FILE_PURGED once past their retention (deleted, or about to be by the janitor).
+ * The rejected rows of a finished import, as a stream of the store: 409 IMPORT_NOT_FINISHED before
+ * its end, 410 IMPORT_FILE_PURGED once past their retention (deleted, or about to be by the janitor).
  */
-export async function rejectedFileOf(ref: ImportRef, trx: Trx): Promise<{ path: string; name: string }> {
-  const { meta, job } = await loadImportAndRun(ref, trx);
-  const file = (job?.result as Record<string, unknown> | null)?.rejected_file;
-  if (job?.state !== 'succeeded' || typeof file !== 'string') {
+export async function rejectedFileOf(ref: ImportRef, trx: Trx): Promise<{ key: string; name: string }> {
+  const { record, job } = await loadImportAndRun(ref, trx);
+  if (job?.state !== 'succeeded' || !record.rejected_key) {
     throw new AppError('IMPORT_NOT_FINISHED', 'The rejected rows are available once the import has finished.');
   }
-  const kept = rejectedAvailableUntil(job, ref.retention, ref.now ?? new Date()) !== null && (await exists(file));
+  const kept =
+    rejectedAvailableUntil(job, ref.retention, ref.now ?? new Date()) !== null &&
+    !record.rejected_purged_at &&
+    (await ref.files.stat(record.rejected_key)) !== null;
   if (!kept) {
     const until = job.finished_at ? rejectedKeptUntil(new Date(job.finished_at), ref.retention) : null;
     throw new AppError(
       'IMPORT_FILE_PURGED',
       `The rejected rows of this import are no longer available: they are kept ${ref.retention.rejectedDays} days after the import ends, then deleted.`,
-      { retention_days: ref.retention.rejectedDays, kept_until: until?.toISOString() ?? null, purged_at: meta.rejected_purged_at ?? null },
+      {
+        retention_days: ref.retention.rejectedDays,
+        kept_until: until?.toISOString() ?? null,
+        purged_at: record.rejected_purged_at ? new Date(record.rejected_purged_at).toISOString() : null,
+      },
     );
   }
-  return { path: file, name: `${meta.file_name.replace(/\.[^.]+$/, '')}-rejets.csv` };
-}
-
-function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
+  return { key: record.rejected_key, name: `${record.file_name.replace(/\.[^.]+$/, '')}-rejets.csv` };
 }

@@ -18,16 +18,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-
-/** A multipart/form-data body with one file field. */
-export function multipartOf(fileName: string, content: Buffer, field = 'file') {
-  const boundary = `----relais${uuidv7().replace(/-/g, '')}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return {
-    payload: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
+import { multipartOf } from '../../testing/multipart.ts';
 
 const MESSY_HEADER = 'Civilité;Prénom;Nom;Courriel;Téléphone;Adresse;Code postal;Ville;Date de naissance;Étiquettes';
 

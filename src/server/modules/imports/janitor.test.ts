@@ -1,15 +1,16 @@
 // The import janitor on both databases: runs left "running" by a killed process are marked failed
 // (saying whether the people were written), their UNLOGGED staging tables dropped, live runs and
-// unrelated tables left alone — called directly, then through a worker's start; the imports API gives
+// unrelated tables left alone — called directly, then through a worker's start; beside other workers
+// a run whose heartbeat stopped is failed though the queue still holds it; the imports API gives
 // the stable code of such a failure beside its French text.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../../db/database.ts';
-import { createJobQueue, type JanitorContext } from '../../jobs/queue.ts';
+import { createJobQueue, HEARTBEAT_STALE_MS, type JanitorContext } from '../../jobs/queue.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
   buildTestApp,
@@ -21,7 +22,7 @@ import {
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { IMPORT_JOB_KIND } from './import.job.ts';
-import { importDirOf, writeMeta } from './imports.service.ts';
+import { importKeyOf } from './imports.service.ts';
 import { INTERRUPTED_AFTER_WRITE, INTERRUPTED_BEFORE_WRITE, STUCK_PREFIX, sweepInterruptedImports } from './janitor.ts';
 import { createStageTable, stageTableOf } from './stage.ts';
 
@@ -129,6 +130,57 @@ describeEachDatabase('imports janitor', (ctx) => {
     await sweepInterruptedImports(context(true));
   });
 
+  it('beside other workers: a run whose heartbeat stopped is failed though the queue still holds it as active', async () => {
+    // A killed worker's job stays active in the queue until its expiry (4 hours for an import).
+    const killed = await importRun({ state: 'running' });
+    const alive = await importRun({ state: 'running' });
+    const mine = await importRun({ state: 'running' });
+    const stale = new Date(Date.now() - HEARTBEAT_STALE_MS - 1000);
+    await db.updateTable('job_run').set({ heartbeat_at: stale }).where('id', 'in', [killed.runId, mine.runId]).execute();
+    await db.updateTable('job_run').set({ heartbeat_at: new Date() }).where('id', '=', alive.runId).execute();
+    const pending = new Set([killed.runId, alive.runId, mine.runId]);
+    const swept = await sweepInterruptedImports({
+      ...context(false, pending),
+      // This process runs `mine`: its heartbeat may lag behind a long statement.
+      ownsRun: (runId) => runId === mine.runId,
+    });
+    expect(swept.failedRuns).toEqual([killed.runId]);
+    expect(await runOf(killed.runId)).toMatchObject({ state: 'failed', error: INTERRUPTED_BEFORE_WRITE });
+    expect(await runOf(alive.runId)).toMatchObject({ state: 'running' });
+    expect(await runOf(mine.runId)).toMatchObject({ state: 'running' });
+    expect(await tableExists(killed.table)).toBe(false);
+    expect(await tableExists(alive.table)).toBe(true);
+    await db.updateTable('job_run').set({ state: 'succeeded' }).where('id', 'in', [alive.runId, mine.runId]).execute();
+    await sweepInterruptedImports(context(true));
+  });
+
+  it('a running job writes its heartbeat', async () => {
+    let release = () => {};
+    const queue = createJobQueue(ctx.database, [
+      {
+        kind: IMPORT_JOB_KIND,
+        params: Type.Object({ import_id: Type.String() }),
+        run: () =>
+          new Promise<null>((resolve) => {
+            release = () => resolve(null);
+          }),
+      },
+    ]);
+    try {
+      await queue.work();
+      const runId = await queue.enqueue({ campaignId: campaign.id, kind: IMPORT_JOB_KIND, params: { import_id: uuidv7() } });
+      await expect.poll(async () => (await runOf(runId)).state, { timeout: 20_000, interval: 50 }).toBe('running');
+      const beat = await db.selectFrom('job_run').select('heartbeat_at').where('id', '=', runId).executeTakeFirstOrThrow();
+      expect(beat.heartbeat_at).not.toBeNull();
+      expect(Date.now() - new Date(beat.heartbeat_at as Date).getTime()).toBeLessThan(HEARTBEAT_STALE_MS);
+      release();
+      await expect.poll(async () => (await runOf(runId)).state, { timeout: 20_000, interval: 50 }).toBe('succeeded');
+    } finally {
+      release();
+      await queue.stop();
+    }
+  });
+
   it('runs when a worker starts: a crashed run is failed and its table dropped, a live worker’s run is left alone', async () => {
     let t: TestApp | undefined;
     let release = () => {};
@@ -177,21 +229,23 @@ describeEachDatabase('imports janitor', (ctx) => {
     const t = await buildTestApp(ctx.database, { dataDir });
     try {
       const run = await importRun({ state: 'running', table: false });
-      const dir = importDirOf(dataDir, campaign.id, run.importId);
-      await mkdir(dir, { recursive: true });
-      await writeMeta(dataDir, {
-        id: run.importId,
-        campaign_id: campaign.id,
-        file_name: 'x.csv',
-        source: path.join(dir, 'source.csv'),
-        layout: { format: 'csv', encoding: 'utf-8', delimiter: ';' },
-        headers: ['Courriel'],
-        size: 10,
-        row_count_estimate: 1,
-        uploaded_at: new Date().toISOString(),
-        uploaded_by: { user_id: null, token_id: null, label: 'test', scoped: false },
-        job_id: run.runId,
-      });
+      await db
+        .insertInto('people_import')
+        .values({
+          campaign_id: campaign.id,
+          id: run.importId,
+          file_name: 'x.csv',
+          source_key: `${importKeyOf(campaign.id, run.importId)}/source.csv`,
+          layout: JSON.stringify({ format: 'csv', encoding: 'utf-8', delimiter: ';' }),
+          headers: JSON.stringify(['Courriel']),
+          size: 10,
+          row_count_estimate: 1,
+          uploaded_by_label: 'test',
+          scoped: false,
+          started_at: new Date(),
+          job_id: run.runId,
+        })
+        .execute();
       await sweepInterruptedImports(context(true));
       await createMemberFixture(db, campaign.id, { email: 'owner@janitor.test', role: 'owner' });
       const owner = new TestClient(t.app);

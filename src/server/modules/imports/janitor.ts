@@ -1,14 +1,16 @@
 // Clean-up after crashed imports. The job drops its UNLOGGED staging table (import_stage_<hex>) in a
 // `finally`, and records its end in job_run; a killed process does neither. When a worker starts
-// (and every few minutes on PostgreSQL), this marks the import runs that can no longer finish as
-// failed, with a message saying whether the people were written, and drops every staging table
+// (and every 10 minutes), this marks the import runs that can no longer finish as failed — on the
+// embedded database every run still running at start, otherwise those whose process stopped its
+// heartbeat (jobs/queue.ts) — with a message saying whether the people were written, and drops every staging table
 // whose import is not running. It also deletes the import files past their retention (retention.ts).
 // The failure is recorded twice: job_run.error in French (the back office shows it as it is) and a
 // stable code in job_run.result.error_code that the imports API returns, for clients to translate.
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import type { JanitorContext, JobJanitor } from '../../jobs/queue.ts';
+import { fileStoreOf } from '../../files/storage.ts';
+import { HEARTBEAT_STALE_MS, type JanitorContext, type JobJanitor } from '../../jobs/queue.ts';
 import { IMPORT_JOB_KIND, type ImportRunErrorCode } from './import.job.ts';
 import { importRetentionOf, purgeImportFiles } from './retention.ts';
 
@@ -38,7 +40,7 @@ async function failInterruptedRuns(ctx: JanitorContext, now: Date): Promise<stri
   const { db } = ctx.database;
   const running = await db
     .selectFrom('job_run')
-    .select(['campaign_id', 'id', 'started_at', 'created_at', sql<string | null>`params->>'import_id'`.as('import_id')])
+    .select(['campaign_id', 'id', 'started_at', 'created_at', 'heartbeat_at', sql<string | null>`params->>'import_id'`.as('import_id')])
     .where('kind', '=', IMPORT_JOB_KIND)
     .where('state', '=', 'running')
     .execute();
@@ -46,7 +48,7 @@ async function failInterruptedRuns(ctx: JanitorContext, now: Date): Promise<stri
   for (const run of running) {
     const since = new Date(run.started_at ?? run.created_at).getTime();
     const stuck = now.getTime() - since > MAX_IMPORT_RUN_MS;
-    if (!ctx.soleWorker && !stuck && (await ctx.isRunPending(IMPORT_JOB_KIND, run.id))) continue;
+    if (!ctx.soleWorker && !stuck && (await isRunAlive(ctx, run, now))) continue;
     const written = run.import_id ? await peopleWritten(db, run.campaign_id, run.import_id) : false;
     const stoppedAsStuck = stuck && !ctx.soleWorker;
     const error = `${stoppedAsStuck ? STUCK_PREFIX : ''}${written ? INTERRUPTED_AFTER_WRITE : INTERRUPTED_BEFORE_WRITE}`;
@@ -61,6 +63,17 @@ async function failInterruptedRuns(ctx: JanitorContext, now: Date): Promise<stri
     if (Number(updated.numUpdatedRows) > 0) failed.push(run.id);
   }
   return failed;
+}
+
+/**
+ * Whether the process running a run is alive: this one, or one whose heartbeat is fresh. The queue
+ * holds a killed worker's job as active until its expiry (hours), so it is asked only about runs
+ * with no heartbeat at all (recorded before heartbeats existed).
+ */
+async function isRunAlive(ctx: JanitorContext, run: { id: string; heartbeat_at: Date | null }, now: Date): Promise<boolean> {
+  if (ctx.ownsRun?.(run.id)) return true;
+  if (run.heartbeat_at) return now.getTime() - new Date(run.heartbeat_at).getTime() < HEARTBEAT_STALE_MS;
+  return ctx.isRunPending(IMPORT_JOB_KIND, run.id);
 }
 
 /** The set-based phase commits with its audit event: its presence says the people were written. */
@@ -121,7 +134,7 @@ export function importJanitorOf(config: Pick<Config, 'dataDir' | 'importSourceRe
   const retention = importRetentionOf(config);
   return async (ctx) => {
     const { failedRuns, droppedTables } = await sweepInterruptedImports(ctx);
-    const files = await purgeImportFiles(ctx.database.db, { dataDir: config.dataDir, retention });
+    const files = await purgeImportFiles(ctx.database.db, { files: fileStoreOf(config), retention });
     const done = [
       failedRuns.length > 0 ? `${failedRuns.length} interrupted run(s) marked failed` : '',
       droppedTables.length > 0 ? `${droppedTables.length} staging table(s) dropped` : '',

@@ -1,7 +1,8 @@
 // Pure pieces of the import: value cleaning, the streaming CSV parser, separator detection, the
 // automatic mapping of French headers and the row reader.
 import { describe, expect, it } from 'vitest';
-import { CsvParser, csvLine, detectDelimiter } from './csv-parser.ts';
+import { csvLine } from '../../lib/csv.ts';
+import { CsvParser, detectDelimiter } from '../../lib/csv-parser.ts';
 import { guessField, headerKeyOf, mappingProblems, suggestMapping } from './fields.ts';
 import { normalisePhone, parseBirthdate, parseFrenchDate, parseGender, parseLadderStage, splitFullName, splitTags } from './normalise.ts';
 import { compileRowReader, stageLine } from './rows.ts';

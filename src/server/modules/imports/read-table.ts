@@ -1,9 +1,12 @@
 // Reading the files campaigns really have, as a stream of records: CSV in UTF-8 (with or without
-// BOM), UTF-16 (Excel's "Unicode text") or Windows-1252, any separator; XLSX through exceljs'
-// streaming reader (first worksheet). Nothing here loads a whole file in memory.
+// BOM), UTF-16 (Excel's "Unicode text") or Windows-1252, any separator; XLSX through xlsx-reader.ts
+// (first worksheet). Nothing here loads a whole file in memory, and every reader keeps within the
+// bounds of table-limits.ts (cell, header row, unzipped size).
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { CsvParser, detectDelimiter } from './csv-parser.ts';
+import { CsvParser, detectDelimiter } from '../../lib/csv-parser.ts';
+import { checkHeader, TableReadError, UPLOAD_CSV_LIMITS } from './table-limits.ts';
+import { readXlsxRecords } from './xlsx-reader.ts';
 
 export type FileFormat = 'csv' | 'xlsx';
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'windows-1252';
@@ -70,7 +73,7 @@ async function isValidUtf8(filePath: string): Promise<boolean> {
 async function* csvBatches(filePath: string, encoding: TextEncodingName, delimiter: string): AsyncGenerator<string[][]> {
   // TextDecoder drops a leading BOM (ignoreBOM: false is its default).
   const decoder = new TextDecoder(encoding);
-  const parser = new CsvParser(delimiter);
+  const parser = new CsvParser(delimiter, UPLOAD_CSV_LIMITS);
   for await (const chunk of createReadStream(filePath, { highWaterMark: READ_CHUNK })) {
     const out: string[][] = [];
     parser.push(decoder.decode(chunk as Buffer, { stream: true }), out);
@@ -89,58 +92,51 @@ function notBlank(row: string[]): boolean {
   return false;
 }
 
-/** A cell of exceljs as text, the way the spreadsheet shows it (dates as yyyy-mm-dd). */
-export function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : String(value);
-  if (typeof value === 'boolean') return value ? 'VRAI' : 'FAUX';
-  if (value instanceof Date) {
-    const iso = value.toISOString();
-    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
-  }
-  if (typeof value === 'object') {
-    const v = value as { richText?: { text: string }[]; result?: unknown; text?: unknown; error?: unknown };
-    if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
-    if ('result' in v) return cellText(v.result);
-    if ('text' in v) return cellText(v.text);
-  }
-  return '';
-}
-
 const XLSX_BATCH = 2000;
 
-/** Records of the first worksheet of an XLSX file, in batches. */
-async function* xlsxBatches(filePath: string): AsyncGenerator<string[][]> {
-  // Loaded on use: exceljs is large, and most imports are CSV.
-  const { default: ExcelJS } = await import('exceljs');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(filePath, {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-  });
-  for await (const sheet of reader) {
-    let batch: string[][] = [];
-    for await (const row of sheet as AsyncIterable<{ values: unknown[] }>) {
-      const values = row.values;
-      const cells: string[] = [];
-      for (let j = 1; j < values.length; j += 1) cells.push(cellText(values[j]).trim());
-      if (notBlank(cells)) batch.push(cells);
-      if (batch.length >= XLSX_BATCH) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
-    return; // the first worksheet only
+/** Records of the first worksheet of an XLSX file, in batches, blank rows left out. */
+async function* xlsxBatches(filePath: string, sharedStrings: boolean): AsyncGenerator<string[][]> {
+  for await (const batch of readXlsxRecords(filePath, { batchSize: XLSX_BATCH, sharedStrings })) {
+    const rows = batch.filter(notBlank);
+    if (rows.length > 0) yield rows;
   }
 }
 
-/** Every record of a file (header row included), in batches, whatever its layout. */
-export function readBatches(filePath: string, layout: TableLayout): AsyncGenerator<string[][]> {
-  if (layout.format === 'xlsx') return xlsxBatches(filePath);
-  return csvBatches(filePath, layout.encoding ?? 'utf-8', layout.delimiter ?? ',');
+/**
+ * Every record of a file (header row included, checked against its bounds), in batches, whatever
+ * its layout. Damage and records past the bounds of table-limits.ts throw a TableReadError; so does
+ * any other failure of a reader (the file is what made it fail).
+ */
+export async function* readBatches(
+  filePath: string,
+  layout: TableLayout,
+  options: { validateOnly?: boolean } = {},
+): AsyncGenerator<string[][]> {
+  const batches =
+    layout.format === 'xlsx'
+      ? xlsxBatches(filePath, !options.validateOnly)
+      : csvBatches(filePath, layout.encoding ?? 'utf-8', layout.delimiter ?? ',');
+  let first = true;
+  try {
+    for await (const batch of batches) {
+      if (first) {
+        first = false;
+        checkHeader(batch[0] as string[]);
+      }
+      yield batch;
+    }
+  } catch (error) {
+    if (error instanceof TableReadError || error instanceof UnsupportedFileError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
+    throw new TableReadError('IMPORT_FILE_UNREADABLE', `The file cannot be read: ${(error as Error).message}`);
+  }
+}
+
+/** Reads a whole file once, to refuse it at upload rather than halfway through its import; returns its record count. */
+export async function validateTable(filePath: string, layout: TableLayout): Promise<number> {
+  let records = 0;
+  for await (const batch of readBatches(filePath, layout, { validateOnly: true })) records += batch.length;
+  return records;
 }
 
 export interface TableHead {

@@ -1,11 +1,13 @@
 // Retention of the import files on both databases: uploaded files go N days after their import ended
 // (or after upload when never started), rejected rows after theirs, running imports and another
 // database's campaigns are left alone; the API answers 410 problem+json for what is gone; the janitor
-// does it when a worker starts, after a real import through the wizard's API.
-import { access, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+// does it when a worker starts, after a real import through the wizard's API; an import folder of
+// the versions that kept the state in meta.json is adopted into the table.
+import { access, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { folderFileStore } from '../../files/storage.ts';
 import type { JanitorContext } from '../../jobs/queue.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
@@ -17,23 +19,14 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { multipartOf } from '../../testing/multipart.ts';
 import { IMPORT_JOB_KIND } from './import.job.ts';
-import { type ImportMeta, importDirOf, writeMeta } from './imports.service.ts';
+import { importKeyOf } from './imports.service.ts';
 import { importJanitorOf } from './janitor.ts';
 import { purgeImportFiles } from './retention.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const retention = { sourceDays: 7, rejectedDays: 30 };
-
-/** A multipart/form-data body with the file in the field "file" (as the wizard sends it). */
-function multipartOf(fileName: string, content: Buffer) {
-  const boundary = `----relais${uuidv7().replace(/-/g, '')}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n`;
-  return {
-    payload: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 const exists = (file: string) =>
   access(file).then(
@@ -74,7 +67,7 @@ describeEachDatabase('import files retention', (ctx) => {
     const now = options.now ?? new Date();
     const campaignId = options.campaignId ?? campaign.id;
     const id = uuidv7();
-    const dir = importDirOf(dataDir, campaignId, id);
+    const dir = path.join(dataDir, importKeyOf(campaignId, id));
     const at = new Date(now.getTime() - options.daysAgo * DAY);
     const uploadedAt = options.state ? new Date(at.getTime() - 60_000) : at;
     await mkdir(dir, { recursive: true });
@@ -106,24 +99,44 @@ describeEachDatabase('import files retention', (ctx) => {
         })
         .execute();
     }
-    const meta: ImportMeta = {
-      id,
-      campaign_id: campaignId,
-      file_name: 'contacts.csv',
-      source,
-      layout: { format: 'csv', encoding: 'utf-8', delimiter: ';' },
-      headers: ['Courriel', 'Nom'],
-      size: 50,
-      row_count_estimate: 2,
-      uploaded_at: uploadedAt.toISOString(),
-      uploaded_by: { user_id: null, token_id: null, label: 'owner@retention.test', scoped: false },
-      job_id: runId,
-    };
-    await writeMeta(dataDir, meta);
+    // The import's row (another database's campaign has none here).
+    if (campaignId === campaign.id) {
+      await ctx.database.db
+        .insertInto('people_import')
+        .values({
+          campaign_id: campaignId,
+          id,
+          file_name: 'contacts.csv',
+          source_key: `${importKeyOf(campaignId, id)}/source.csv`,
+          rejected_key: runId ? `${importKeyOf(campaignId, id)}/rejected.csv` : null,
+          layout: JSON.stringify({ format: 'csv', encoding: 'utf-8', delimiter: ';' }),
+          headers: JSON.stringify(['Courriel', 'Nom']),
+          size: 50,
+          row_count_estimate: 2,
+          uploaded_at: uploadedAt,
+          uploaded_by_label: 'owner@retention.test',
+          scoped: false,
+          started_at: runId ? uploadedAt : null,
+          job_id: runId,
+        })
+        .execute();
+    }
     return { id, dir, source, rejected, runId };
   }
 
-  const metaOf = async (dir: string) => JSON.parse(await readFile(path.join(dir, 'meta.json'), 'utf8')) as ImportMeta;
+  /** The import's row as meta.json said it (dates as ISO text, absent when not set). */
+  const metaOf = async (dir: string) => {
+    const row = await ctx.database.db
+      .selectFrom('people_import')
+      .selectAll()
+      .where('id', '=', path.basename(dir))
+      .executeTakeFirstOrThrow();
+    return Object.fromEntries(
+      Object.entries(row)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
+    );
+  };
 
   it('deletes uploaded files past their window and rejected rows past theirs, keeps the newer ones and live imports', async () => {
     const now = new Date();
@@ -137,18 +150,19 @@ describeEachDatabase('import files retention', (ctx) => {
     const running = await importFolder({ state: 'running', daysAgo: 40, now });
     const queued = await importFolder({ state: 'queued', daysAgo: 40, now });
     // Uploads cut off before their meta.json: an old one, and one still being received.
-    const cutOff = importDirOf(dataDir, campaign.id, uuidv7());
+    const cutOff = path.join(dataDir, importKeyOf(campaign.id, uuidv7()));
     await mkdir(cutOff, { recursive: true });
     await writeFile(path.join(cutOff, 'source.csv'), 'Courriel\r\nx@example.org\r\n');
     const old = new Date(now.getTime() - 8 * DAY);
+    await utimes(path.join(cutOff, 'source.csv'), old, old);
     await utimes(cutOff, old, old);
-    const receiving = importDirOf(dataDir, campaign.id, uuidv7());
+    const receiving = path.join(dataDir, importKeyOf(campaign.id, uuidv7()));
     await mkdir(receiving, { recursive: true });
     await writeFile(path.join(receiving, 'source.csv'), 'Courriel\r\n');
     // Another database's campaign (a shared DATA_DIR): not ours to judge.
     const foreign = await importFolder({ state: null, daysAgo: 40, now, campaignId: uuidv7() });
 
-    const purge = await purgeImportFiles(ctx.database.db, { dataDir, retention, now });
+    const purge = await purgeImportFiles(ctx.database.db, { files: folderFileStore(dataDir), retention, now });
     expect(purge.sources.sort()).toEqual([week.id, month.id, failedOld.id, abandonedOld.id].sort());
     expect(purge.rejected.sort()).toEqual([month.id, failedOld.id].sort());
     expect(purge.incomplete).toEqual([path.basename(cutOff)]);
@@ -173,8 +187,16 @@ describeEachDatabase('import files retention', (ctx) => {
     expect(await metaOf(recent.dir)).not.toHaveProperty('source_purged_at');
 
     // Idempotent; two days later, only the upload left unstarted 6 days ago has reached its window.
-    expect(await purgeImportFiles(ctx.database.db, { dataDir, retention, now })).toEqual({ sources: [], rejected: [], incomplete: [] });
-    const later = await purgeImportFiles(ctx.database.db, { dataDir, retention, now: new Date(now.getTime() + 2 * DAY) });
+    expect(await purgeImportFiles(ctx.database.db, { files: folderFileStore(dataDir), retention, now })).toEqual({
+      sources: [],
+      rejected: [],
+      incomplete: [],
+    });
+    const later = await purgeImportFiles(ctx.database.db, {
+      files: folderFileStore(dataDir),
+      retention,
+      now: new Date(now.getTime() + 2 * DAY),
+    });
     expect(later.sources).toEqual([abandonedNew.id]);
   });
 
@@ -196,7 +218,7 @@ describeEachDatabase('import files retention', (ctx) => {
       purged_at: null,
     });
 
-    await purgeImportFiles(ctx.database.db, { dataDir, retention, now });
+    await purgeImportFiles(ctx.database.db, { files: folderFileStore(dataDir), retention, now });
     const after = await owner.request('GET', `/api/v1/imports/${expired.id}/rejected.csv`);
     expect(after.statusCode).toBe(410);
     expect(after.headers['content-type']).toContain('application/problem+json');
@@ -211,7 +233,9 @@ describeEachDatabase('import files retention', (ctx) => {
 
     // The state and the history say until when, and offer no link to what is gone.
     const state = (await owner.request('GET', `/api/v1/imports/${expired.id}`)).json();
-    expect(state).toMatchObject({ state: 'succeeded', rejected: 1, rejected_file: null, rejected_kept_until: null });
+    expect(state).toMatchObject({ state: 'succeeded', rejected: 1, rejected_kept_until: null });
+    // The state names no file of the server (it once gave the rejected rows' path).
+    expect(state).not.toHaveProperty('rejected_file');
     const freshState = (await owner.request('GET', `/api/v1/imports/${fresh.id}`)).json();
     expect(new Date(freshState.rejected_kept_until).getTime()).toBe(now.getTime() - 8 * DAY + 30 * DAY);
     const history = (await owner.request('GET', '/api/v1/imports?per_page=500')).json()._embedded.imports;
@@ -222,7 +246,7 @@ describeEachDatabase('import files retention', (ctx) => {
 
     // An upload left unstarted past its window cannot be started any more.
     const abandoned = await importFolder({ state: null, daysAgo: 8, now });
-    await purgeImportFiles(ctx.database.db, { dataDir, retention, now });
+    await purgeImportFiles(ctx.database.db, { files: folderFileStore(dataDir), retention, now });
     const start = await owner.request('POST', `/api/v1/imports/${abandoned.id}/start`, {
       mapping: { Courriel: 'email', Nom: 'family_name' },
       on_duplicate: 'update',
@@ -230,6 +254,36 @@ describeEachDatabase('import files retention', (ctx) => {
     expect(start.statusCode).toBe(410);
     expect(start.headers['content-type']).toContain('application/problem+json');
     expect(start.json()).toMatchObject({ code: 'IMPORT_FILE_PURGED', purged_at: now.toISOString() });
+  });
+
+  it('adopts an import folder of the versions that kept its state in meta.json', async () => {
+    const id = uuidv7();
+    const dir = path.join(dataDir, importKeyOf(campaign.id, id));
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'source.csv'), 'Courriel;Nom\r\nancien@example.org;Ancien\r\n');
+    const uploadedAt = new Date(Date.now() - DAY);
+    await writeFile(
+      path.join(dir, 'meta.json'),
+      JSON.stringify({
+        id,
+        campaign_id: campaign.id,
+        file_name: 'ancien.csv',
+        source: path.join(dir, 'source.csv'),
+        layout: { format: 'csv', encoding: 'utf-8', delimiter: ';' },
+        headers: ['Courriel', 'Nom'],
+        size: 40,
+        row_count_estimate: 1,
+        uploaded_at: uploadedAt.toISOString(),
+        uploaded_by: { user_id: null, token_id: null, label: 'owner@retention.test', scoped: false },
+        job_id: null,
+      }),
+    );
+    await purgeImportFiles(ctx.database.db, { files: folderFileStore(dataDir), retention });
+    expect(await exists(path.join(dir, 'meta.json'))).toBe(false);
+    const state = (await owner.request('GET', `/api/v1/imports/${id}`)).json();
+    expect(state).toMatchObject({ id, file_name: 'ancien.csv', state: 'uploaded', uploaded_at: uploadedAt.toISOString() });
+    const started = await owner.request('POST', `/api/v1/imports/${id}/start`, { mapping: { Courriel: 'email' }, on_duplicate: 'update' });
+    expect(started.statusCode, started.body).toBe(202);
   });
 
   it('runs from the janitor: when a worker starts, then after a real import has aged', async () => {
@@ -255,7 +309,7 @@ describeEachDatabase('import files retention', (ctx) => {
       .poll(async () => (await owner.request('GET', `/api/v1/imports/${id}`)).json().state, { timeout: 30_000, interval: 50 })
       .toBe('succeeded');
     expect((await owner.request('GET', `/api/v1/imports/${id}/rejected.csv`)).statusCode).toBe(200);
-    const dir = importDirOf(dataDir, campaign.id, id);
+    const dir = path.join(dataDir, importKeyOf(campaign.id, id));
     expect(await exists(path.join(dir, 'source.csv'))).toBe(true);
 
     // The janitor of this deployment, as the worker runs it every 10 minutes: nothing to do yet.

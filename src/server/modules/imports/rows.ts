@@ -2,7 +2,7 @@
 // the rejected file), and the staging table's COPY line format.
 import { uuidv7 } from '../../lib/ids.ts';
 import { normalizeEmail } from '../people/index.ts';
-import type { CustomFieldRef, ImportField, Mapping } from './fields.ts';
+import { type CustomFieldRef, fieldOf, type ImportField, type Mapping } from './fields.ts';
 import {
   type LadderStage,
   normalisePhone,
@@ -66,7 +66,7 @@ export function compileRowReader(
 ): (row: string[], line: number) => RowOutcome {
   const columns: Array<{ index: number; field: ImportField }> = [];
   headers.forEach((header, index) => {
-    const field = mapping[header] ?? 'ignore';
+    const field = fieldOf(mapping, header) ?? 'ignore';
     if (field !== 'ignore') columns.push({ index, field });
   });
   const customByKey = new Map(ctx.customFields.map((f) => [f.key, f]));

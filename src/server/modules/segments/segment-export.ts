@@ -8,6 +8,7 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Database, Db, Trx } from '../../db/database.ts';
 import { type TenantLimits, withTenant } from '../../db/database.ts';
 import type { LadderStage } from '../../db/schema.ts';
+import { csvLine } from '../../lib/csv.ts';
 import { insertAuditEvents } from '../audit/index.ts';
 import { DEFAULT_STAGES } from '../people/index.ts';
 import * as repo from './segments.repo.ts';
@@ -240,17 +241,4 @@ function customText(value: unknown): string {
   if (Array.isArray(value)) return value.map(String).join(', ');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
-}
-
-/** One CSV line (`;`, CRLF), quoting as RFC 4180 says and neutralising spreadsheet formulas. */
-export function csvLine(cells: readonly string[]): string {
-  return `${cells.map(csvCell).join(';')}\r\n`;
-}
-
-function csvCell(value: string): string {
-  // A cell starting with = + - @ (or a tab / CR) is a formula to a spreadsheet: prefix it with a
-  // quote, except plain numbers such as E.164 phones (+33…) or negative amounts.
-  let cell = value;
-  if (/^[=+\-@\t\r]/.test(cell) && !/^[+-]?[\d\s.,]+$/.test(cell)) cell = `'${cell}`;
-  return /[;"\r\n]/.test(cell) || cell !== cell.trim() ? `"${cell.replace(/"/g, '""')}"` : cell;
 }

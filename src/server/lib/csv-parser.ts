@@ -1,6 +1,27 @@
 // A streaming CSV parser (RFC 4180 and what spreadsheets really write): any one-character separator,
 // quoted fields with separators, doubled quotes and line breaks inside, CRLF / LF / CR line ends.
-// Text is pushed chunk by chunk; complete records come out, so a file is never held in memory.
+// Text is pushed chunk by chunk; complete records come out, so a file is never held in memory — nor
+// a field: one past its bound (a quote opened and never closed) stops the reading, and the header row
+// (the first record) is held to its own bounds. The one CSV reader of the platform: people imports
+// (with their tight bounds, imports/table-limits.ts) and open-data files (opendata/csv.ts).
+
+/** The bounds a parser keeps to, and the error it throws past one. */
+export interface CsvLimits {
+  /** Characters of one field, of one header field, and fields of the header row (data rows' extra fields are left out). */
+  cellChars: number;
+  headerCellChars: number;
+  columns: number;
+  tooLarge(where: { header: boolean; record: number; column: number }): Error;
+}
+
+/** Bounds for files an operator provides (open data): generous, but a quote never closed cannot swallow the file. */
+export const OPERATOR_CSV_LIMITS: CsvLimits = {
+  cellChars: 1024 * 1024,
+  headerCellChars: 64 * 1024,
+  columns: 100_000,
+  tooLarge: ({ header, record, column }) =>
+    new Error(`${header ? 'A header' : 'A'} field (record ${record}, column ${column}) is too long: a quote is probably never closed.`),
+};
 
 const QUOTE = 34;
 const LF = 10;
@@ -17,10 +38,19 @@ export class CsvParser {
   private skipLf = false;
   /** True once the current field holds anything (a quote opens a quoted field only at its start). */
   private fieldBegun = false;
+  /** Records emitted so far (the first is the header). */
+  private records = 0;
+  private readonly limits: CsvLimits;
 
-  constructor(separator: string) {
+  constructor(separator: string, limits: CsvLimits = OPERATOR_CSV_LIMITS) {
     if (separator.length !== 1) throw new Error('separator must be one character');
     this.sep = separator.charCodeAt(0);
+    this.limits = limits;
+  }
+
+  /** True while a quoted field is open (the text so far ends inside it). */
+  get inQuotedField(): boolean {
+    return this.inQuotes && !this.quotePending;
   }
 
   /** Parses a chunk of text; complete records are pushed to out. */
@@ -34,7 +64,7 @@ export class CsvParser {
         if (this.quotePending) {
           this.quotePending = false;
           if (text.charCodeAt(i) === QUOTE) {
-            this.field += '"';
+            this.append('"');
             i += 1;
             start = i;
             continue;
@@ -45,12 +75,12 @@ export class CsvParser {
         }
         const q = text.indexOf('"', i);
         if (q === -1) {
-          this.field += text.slice(i);
+          this.append(text.slice(i));
           i = n;
           start = n;
           break;
         }
-        this.field += text.slice(i, q);
+        this.append(text.slice(i, q));
         this.quotePending = true;
         i = q + 1;
         start = i;
@@ -66,16 +96,17 @@ export class CsvParser {
         }
       }
       if (c === sep) {
-        this.row.push(start === i ? this.field : this.field + text.slice(start, i));
+        this.pushField(start === i ? this.field : this.field + text.slice(start, i));
         this.field = '';
         this.fieldBegun = false;
         i += 1;
         start = i;
       } else if (c === LF || c === CR) {
-        this.row.push(start === i ? this.field : this.field + text.slice(start, i));
+        this.pushField(start === i ? this.field : this.field + text.slice(start, i));
         this.field = '';
         this.fieldBegun = false;
         out.push(this.row);
+        this.records += 1;
         this.row = [];
         if (c === CR) this.skipLf = true;
         i += 1;
@@ -90,7 +121,31 @@ export class CsvParser {
         i += 1;
       }
     }
-    if (start < n) this.field += text.slice(start, n);
+    if (start < n) this.append(text.slice(start, n));
+  }
+
+  private maxChars(): number {
+    return this.records === 0 ? this.limits.headerCellChars : this.limits.cellChars;
+  }
+
+  private tooLarge(): Error {
+    return this.limits.tooLarge({ header: this.records === 0, record: this.records + 1, column: this.row.length + 1 });
+  }
+
+  /** Grows the current field, within its bound. */
+  private append(piece: string): void {
+    if (this.field.length + piece.length > this.maxChars()) throw this.tooLarge();
+    this.field += piece;
+  }
+
+  /** Ends a field: past the column bound, a header is refused and a data row's extra fields are left out (no column names them). */
+  private pushField(value: string): void {
+    if (value.length > this.maxChars()) throw this.tooLarge();
+    if (this.row.length >= this.limits.columns) {
+      if (this.records === 0) throw this.limits.tooLarge({ header: true, record: 1, column: this.row.length + 1 });
+      return;
+    }
+    this.row.push(value);
   }
 
   /** Flushes the last record (a file may not end with a line break). */
@@ -98,8 +153,9 @@ export class CsvParser {
     this.quotePending = false;
     this.inQuotes = false;
     if (this.field !== '' || this.row.length > 0) {
-      this.row.push(this.field);
+      this.pushField(this.field);
       out.push(this.row);
+      this.records += 1;
     }
     this.field = '';
     this.row = [];
@@ -151,10 +207,4 @@ function countOutsideQuotes(line: string, sep: string): number {
     else if (ch === sep && !inQuotes) n += 1;
   }
   return n;
-}
-
-/** Writes one record as a CSV line (quoted where needed), ending with CRLF as spreadsheets expect. */
-export function csvLine(fields: readonly string[], separator: string): string {
-  const needs = new RegExp(`["\\r\\n${separator === '\t' ? '\\t' : `\\${separator}`}]`);
-  return `${fields.map((f) => (needs.test(f) || /^\s|\s$/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(separator)}\r\n`;
 }
