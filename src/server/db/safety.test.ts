@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.ts';
 
 // Tables of the migrator itself, not of the application.
-const INTERNAL_TABLES = new Set(['schema_migration']);
+const INTERNAL_TABLES = new Set(['schema_migration', 'schema_function']);
 
 type Family = 'string' | 'number' | 'boolean' | 'date' | 'bytes' | 'array' | 'json';
 interface ColumnShape {

@@ -30,6 +30,13 @@ export const AJV_OPTIONS = { removeAdditional: false, coerceTypes: 'array', useD
 export const MAX_JSON_DEPTH = 32;
 /** Most values (object members and array items, at every level) in one JSON body. */
 export const MAX_JSON_VALUES = 20_000;
+/**
+ * The value cap of a route: MAX_JSON_VALUES, or more for a route that raises its body limit (the
+ * bulk actions take 100,000 ids), one value per 48 bytes of the limit (a quoted uuid and a comma).
+ */
+export function jsonValuesCapOf(bodyLimit: number | undefined): number {
+  return Math.max(MAX_JSON_VALUES, Math.floor((bodyLimit ?? 0) / 48));
+}
 /** Longest string accepted where the route's schema sets no maxLength of its own. */
 export const DEFAULT_MAX_STRING_LENGTH = 10_000;
 
@@ -57,7 +64,7 @@ export function registerJsonBodyLimits(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     parseJson(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined);
-      const issue = inspectJson(value);
+      const issue = inspectJson(value, jsonValuesCapOf(request.routeOptions.bodyLimit));
       if (issue) {
         return done(
           new AppError('VALIDATION_FAILED', `body${issue.pointer} ${issue.message}`, {
@@ -72,7 +79,7 @@ export function registerJsonBodyLimits(app: FastifyInstance): void {
 }
 
 /** The first limit a parsed JSON value breaks (depth, number of values, a NUL in a string), or null. */
-export function inspectJson(root: unknown): { pointer: string; message: string } | null {
+export function inspectJson(root: unknown, maxValues = MAX_JSON_VALUES): { pointer: string; message: string } | null {
   // Iterative: the value may nest as deep as the body limit allows.
   const stack: { value: unknown; pointer: string; depth: number }[] = [{ value: root, pointer: '', depth: 0 }];
   let values = 0;
@@ -86,7 +93,7 @@ export function inspectJson(root: unknown): { pointer: string; message: string }
     if (depth >= MAX_JSON_DEPTH) return { pointer, message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` };
     const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
     values += entries.length;
-    if (values > MAX_JSON_VALUES) return { pointer, message: `must hold at most ${MAX_JSON_VALUES} values in all` };
+    if (values > maxValues) return { pointer, message: `must hold at most ${maxValues} values in all` };
     for (const [key, child] of entries) {
       const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (key.includes('\u0000')) return { pointer: at, message: 'must not contain a NUL character (\\u0000)' };

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { type Static, Type } from 'typebox';
 import type { Db } from '../../db/database.ts';
-import { refreshStatistics, withTenant } from '../../db/database.ts';
+import { refreshStatistics } from '../../db/database.ts';
 import type { FileStore } from '../../files/storage.ts';
 import { Nullable, StringEnum } from '../../http/schemas.ts';
 import { defineJob, type JobContext, JobFailure } from '../../jobs/queue.ts';

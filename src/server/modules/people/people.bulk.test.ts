@@ -47,7 +47,8 @@ describeEachDatabase('people bulk actions at scale', (ctx) => {
     expect((await bulk({ segment: curious, action: 'add_tag', tag_id: tag.id })).json()).toEqual({ affected: MANY + 1 }); // and the fixture's curious person
     const untagged = await bulk({ person_ids: ids, action: 'remove_tag', tag_id: tag.id });
     expect(untagged.json(), untagged.body).toEqual({ affected: MANY });
-    const listed = await owner.request('POST', `/api/v1/lists/${list.id}/items`, { person_ids: ids });
+    // This route refuses ids of nobody (404): the campaign's people only; it writes through the same addMembers.
+    const listed = await owner.request('POST', `/api/v1/lists/${list.id}/items`, { person_ids: ids.slice(0, MANY) });
     expect(listed.json(), listed.body).toEqual({ affected: MANY });
     expect((await bulk({ person_ids: ids, action: 'remove_from_list', list_id: list.id })).json()).toEqual({ affected: MANY });
     const moved = await bulk({ person_ids: ids, action: 'move_stage', to_stage: 'volunteer', reason: 'réunion' });

@@ -350,41 +350,14 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (ids.length === 0) return { affected: 0 };
         switch (b.action) {
           case 'add_tag':
-            return {
-              affected: await addMembers(trx, {
-                kind: 'tag',
-                campaignId: c,
-                groupId: await exists('tag', need(b.tag_id, 'tag_id')),
-                personIds: ids,
-              }),
-            };
           case 'remove_tag':
-            return {
-              affected: await removeMembers(trx, {
-                kind: 'tag',
-                campaignId: c,
-                groupId: await exists('tag', need(b.tag_id, 'tag_id')),
-                personIds: ids,
-              }),
-            };
           case 'add_to_list':
-            return {
-              affected: await addMembers(trx, {
-                kind: 'list',
-                campaignId: c,
-                groupId: await exists('list', need(b.list_id, 'list_id')),
-                personIds: ids,
-              }),
-            };
-          case 'remove_from_list':
-            return {
-              affected: await removeMembers(trx, {
-                kind: 'list',
-                campaignId: c,
-                groupId: await exists('list', need(b.list_id, 'list_id')),
-                personIds: ids,
-              }),
-            };
+          case 'remove_from_list': {
+            const kind = b.action.endsWith('tag') ? 'tag' : 'list';
+            const groupId = await exists(kind, kind === 'tag' ? need(b.tag_id, 'tag_id') : need(b.list_id, 'list_id'));
+            const write = b.action.startsWith('add') ? addMembers : removeMembers;
+            return { affected: await write(trx, { kind, campaignId: c, groupId, personIds: ids }) };
+          }
           case 'move_stage': {
             const toStage = need(b.to_stage, 'to_stage');
             const affected = await moveStageManually(trx, {

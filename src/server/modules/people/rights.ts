@@ -3,7 +3,6 @@
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Db, TenantRunner, Trx } from '../../db/database.ts';
-import { withTenant } from '../../db/database.ts';
 import { CONSENT_CHANNELS } from '../../db/schema.ts';
 import { defineJob } from '../../jobs/queue.ts';
 import { insertAuditEvents } from '../audit/index.ts';
