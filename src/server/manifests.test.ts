@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { registerErrorStatuses, statusOf } from './http/problem.ts';
 import { allPermissions } from './modules/identity/identity.policy.ts';
 import { allModules } from './modules/index.ts';
+import { NAV_ENTRIES } from './modules/nav.ts';
 
 const SRC = path.resolve(import.meta.dirname, '..');
 
@@ -52,6 +53,16 @@ describe('module manifests', () => {
     registerErrorStatuses(tables);
     for (const table of tables) for (const [code, status] of Object.entries(table)) expect(statusOf(code as never), code).toBe(status);
     expect(() => registerErrorStatuses([{ NOT_FOUND: 400 }])).toThrow(/NOT_FOUND/);
+  });
+
+  it('gives the web the navigation the manifests declare, with declared permissions', () => {
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    const declared = allModules().flatMap((m) => m.nav ?? []);
+    expect(declared.length).toBeGreaterThanOrEqual(11);
+    expect([...NAV_ENTRIES].sort(byId)).toEqual([...declared].sort(byId));
+    const known = new Set<string>(allPermissions());
+    const used = declared.flatMap((entry) => [entry.permission ?? []].flat().map((permission) => ({ id: entry.id, permission })));
+    expect(used.filter((u) => !known.has(u.permission)).map((u) => `${u.id}: ${u.permission}`)).toEqual([]);
   });
 
   it('declares each job kind once', () => {

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { allModules } from './modules/index.ts';
 
 const SERVER = import.meta.dirname;
-// Files of modules/ that belong to no module: the list and the manifest's shape.
-const SHARED_MODULE_FILES = new Set(['modules/index.ts', 'modules/manifest.ts']);
+// Files of modules/ that belong to no module: the list, the manifest's shape, and the navigation (which
+// gathers each module's nav.ts for the web).
+const SHARED_MODULE_FILES = new Set(['modules/index.ts', 'modules/manifest.ts', 'modules/nav.ts']);
 const PLATFORM_DIRS = new Set(['http', 'db', 'jobs', 'lib']);
 
 interface ImportSite {

@@ -1,11 +1,12 @@
 // The shape of a module's manifest: what each modules/<m>/index.ts brings to the application. The
 // list of manifests (modules/index.ts) is read by app.ts (routes), http/problem.ts (error statuses),
-// runtime.ts (jobs, janitors) and identity.policy.ts (permissions, token scopes): nothing else is
-// registered by hand.
+// runtime.ts (jobs, janitors) and identity.policy.ts (permissions, token scopes); the navigation
+// entries are in each module's dependency-free nav.ts, which the web reads through modules/nav.ts.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Role } from '../db/schema.ts';
 import type { JobDefinition, JobJanitor } from '../jobs/queue.ts';
+import type { NavEntrySpec } from './nav.ts';
 
 /** A permission a module adds: the roles that hold it (owners hold every permission). */
 export interface PermissionSpec {
@@ -32,6 +33,8 @@ export interface ModuleManifest {
   jobs?: readonly JobDefinition[];
   /** Clean-ups a worker runs at start and every 10 minutes, each made from the settings it needs. */
   janitors?: readonly ((config: Config) => JobJanitor)[];
+  /** Its entries in the back office's navigation, from its own nav.ts (the web bundles that file). */
+  nav?: readonly NavEntrySpec[];
 }
 
 /** Declares a module's manifest, keeping its literal types (error codes, permission ids) for the list. */

@@ -6,6 +6,9 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const WEB = path.resolve(import.meta.dirname, '..');
+const MODULES = path.resolve(WEB, '../server/modules');
+// The one server file the web may import values from: the navigation, dependency-free (checked below).
+const NAVIGATION = path.join(MODULES, 'nav.ts');
 const FEATURES = path.join(WEB, 'features');
 
 // The only hand-written types an api.ts may declare: they describe no API body.
@@ -113,6 +116,7 @@ describe('web API shapes come from the server schemas', () => {
       sourceOf(file)
         .statements.filter(ts.isImportDeclaration)
         .filter((d) => ts.isStringLiteral(d.moduleSpecifier) && d.moduleSpecifier.text.includes('/server/'))
+        .filter((d) => path.resolve(path.dirname(file), (d.moduleSpecifier as ts.StringLiteral).text) !== NAVIGATION)
         .filter((d) => {
           const clause = d.importClause;
           if (!clause) return true; // a side-effect import runs server code
@@ -121,6 +125,25 @@ describe('web API shapes come from the server schemas', () => {
           return Boolean(clause.name) || !named || !ts.isNamedImports(named) || named.elements.some((e) => !e.isTypeOnly);
         })
         .map((d) => `${path.relative(WEB, file)}: ${d.getText()}`),
+    );
+    expect(valueImports).toEqual([]);
+  });
+
+  it('bundles the navigation without server code: its files import values only from one another', () => {
+    const navFiles = [NAVIGATION, ...readdirSync(MODULES).map((m) => path.join(MODULES, m, 'nav.ts'))].filter((f) => {
+      try {
+        return readFileSync(f).length > 0;
+      } catch {
+        return false;
+      }
+    });
+    expect(navFiles.length).toBeGreaterThanOrEqual(9);
+    const valueImports = navFiles.flatMap((file) =>
+      sourceOf(file)
+        .statements.filter(ts.isImportDeclaration)
+        .filter((d) => !d.importClause?.isTypeOnly)
+        .filter((d) => !navFiles.includes(path.resolve(path.dirname(file), (d.moduleSpecifier as ts.StringLiteral).text)))
+        .map((d) => `${path.relative(MODULES, file)}: ${d.getText()}`),
     );
     expect(valueImports).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // The audit module's public face and manifest: the audit log (what others write to it) and its read route.
 import { defineModule } from '../manifest.ts';
 import { auditRoutes } from './audit.routes.ts';
+import { auditNav } from './nav.ts';
 
 export { type AuditEntry, insertAuditEvents } from './audit.repo.ts';
 
@@ -8,4 +9,5 @@ export const auditModule = defineModule({
   name: 'audit',
   routes: [{ prefix: '/api/v1', plugin: auditRoutes }],
   permissions: [{ id: 'audit.read', roles: ['admin'], scope: { fr: "Lire le journal d'audit", en: 'Read the audit log' } }],
+  nav: auditNav,
 });

@@ -1,6 +1,7 @@
 // The dashboard module's public face and manifest: the home figures, scoped to the actor's zones.
 import { defineModule } from '../manifest.ts';
 import { dashboardRoutes } from './dashboard.routes.ts';
+import { dashboardNav } from './nav.ts';
 
 export const dashboardModule = defineModule({
   name: 'dashboard',
@@ -12,4 +13,5 @@ export const dashboardModule = defineModule({
       scope: { fr: 'Lire le tableau de bord', en: 'Read the dashboard' },
     },
   ],
+  nav: dashboardNav,
 });

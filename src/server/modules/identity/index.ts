@@ -6,6 +6,7 @@ import { identityErrors } from './identity.errors.ts';
 import { permissionsOf, zoneScopeOf } from './identity.policy.ts';
 import { findActiveTokenByHash, findSessionByTokenHash, touchSession, touchToken } from './identity.repo.ts';
 import { identityRoutes } from './identity.routes.ts';
+import { identityNav } from './nav.ts';
 import { cachedToken, rememberToken } from './token-cache.ts';
 
 export { type Permission, permissionsOf, type TokenScope, tokenScopes } from './identity.policy.ts';
@@ -34,4 +35,5 @@ export const identityModule = defineModule({
     // Owners only (owners hold every permission).
     { id: 'campaign.manage', roles: [] },
   ],
+  nav: identityNav,
 });

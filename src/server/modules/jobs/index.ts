@@ -3,6 +3,7 @@ import { demoJob } from '../../jobs/demo.job.ts';
 import { defineModule } from '../manifest.ts';
 import { jobsErrors } from './jobs.errors.ts';
 import { jobsRoutes } from './jobs.routes.ts';
+import { jobsNav } from './nav.ts';
 
 export { findJobRun, findJobRunOf, listJobRuns } from './jobs.repo.ts';
 export { JobSchema } from './jobs.routes.ts';
@@ -20,4 +21,5 @@ export const jobsModule = defineModule({
     { id: 'jobs.write', roles: ['admin', 'organizer'], scope: { fr: 'Lancer des tâches de fond', en: 'Start background jobs' } },
   ],
   jobs: [demoJob],
+  nav: jobsNav,
 });

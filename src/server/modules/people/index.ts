@@ -3,6 +3,7 @@
 import { defineModule } from '../manifest.ts';
 import { customFieldsRoutes } from './custom-fields.routes.ts';
 import { ladderRoutes } from './ladder.routes.ts';
+import { peopleNav } from './nav.ts';
 import { peopleErrors } from './people.errors.ts';
 import { peopleRoutes } from './people.routes.ts';
 import { rightsRoutes } from './rights.routes.ts';
@@ -38,4 +39,5 @@ export const peopleModule = defineModule({
     { id: 'people.export', roles: ['admin', 'organizer', 'referent'], scope: { fr: 'Exporter des contacts', en: 'Export people' } },
   ],
   jobs: [retentionJob],
+  nav: peopleNav,
 });

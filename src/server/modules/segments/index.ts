@@ -1,6 +1,7 @@
 // The segments module's public face and manifest: saved dynamic filters, their compiler to SQL,
 // counts and the streamed CSV export.
 import { defineModule } from '../manifest.ts';
+import { segmentsNav } from './nav.ts';
 import { segmentsErrors } from './segments.errors.ts';
 import { segmentsRoutes } from './segments.routes.ts';
 
@@ -13,4 +14,5 @@ export const segmentsModule = defineModule({
   name: 'segments',
   routes: [{ prefix: '/api/v1', plugin: segmentsRoutes }],
   errors: segmentsErrors,
+  nav: segmentsNav,
 });

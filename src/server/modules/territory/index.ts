@@ -1,6 +1,7 @@
 // The territory module's public face and manifest: zones and their importer, the zone locator, the
 // zones of each address, and people re-placed when zones change.
 import { defineModule } from '../manifest.ts';
+import { territoryNav } from './nav.ts';
 import { territoryRoutes } from './territory.routes.ts';
 
 export { BULK_BATCH, insertUnnest } from './bulk-insert.ts';
@@ -19,4 +20,5 @@ export const territoryModule = defineModule({
       scope: { fr: 'Lire le territoire (zones, indicateurs)', en: 'Read the territory (zones, indicators)' },
     },
   ],
+  nav: territoryNav,
 });
