@@ -1,29 +1,41 @@
-// Every screen of the back office and its permission, in one explicit table (basename /app).
-import { createBrowserRouter } from 'react-router';
-import { AuditPage } from '../features/audit/components/audit-page.tsx';
+// The browser router (basename /app): the sign-in screens, then every navigation entry's screen and
+// its sub-pages as screens.tsx maps them, each behind the entry's (or the sub-page's) permission.
+import { type ReactNode, Suspense } from 'react';
+import { createBrowserRouter, type RouteObject } from 'react-router';
 import { LoginPage } from '../features/auth/components/login-page.tsx';
 import { ResetPage } from '../features/auth/components/reset-page.tsx';
-import { DashboardPage } from '../features/dashboard/components/dashboard-page.tsx';
-import { ImportPage } from '../features/imports/components/import-page.tsx';
-import { JobsPage } from '../features/jobs/components/jobs-page.tsx';
-import { FunnelPage } from '../features/ladder/components/funnel-page.tsx';
-import { OutboxPage } from '../features/outbox/components/outbox-page.tsx';
-import { DuplicatesPage } from '../features/people/components/duplicates-page.tsx';
-import { PeoplePage } from '../features/people/components/people-page.tsx';
-import { PersonPage } from '../features/people/components/person-page.tsx';
-import { SegmentPage } from '../features/segments/components/segment-page.tsx';
-import { SegmentsPage } from '../features/segments/components/segments-page.tsx';
-import { FieldsSettings } from '../features/settings/components/fields-settings.tsx';
-import { GroupSettings } from '../features/settings/components/group-settings.tsx';
-import { LadderSettings } from '../features/settings/components/ladder-settings.tsx';
-import { SettingsIndex, SettingsLayout } from '../features/settings/components/settings-layout.tsx';
-import { SETTINGS_PERMISSIONS } from '../features/settings/sections.ts';
+import type { Permission } from '../features/session/api.ts';
 import { AppLayout } from '../features/shell/components/app-layout.tsx';
-import { TeamPage } from '../features/team/components/team-page.tsx';
-import { TerritoryPage } from '../features/territory/components/territory-page.tsx';
-import { TokensPage } from '../features/tokens/components/tokens-page.tsx';
+import { NAV, type NavEntry } from '../features/shell/nav-entries.ts';
+import { LoadingState } from '../ui/query-view.tsx';
 import { NotFoundPage } from '../ui/status-page.tsx';
 import { RequireAuth, RequirePermission } from './require-auth.tsx';
+import { NAV_SCREENS, SUB_PAGES, type SubPage } from './screens.tsx';
+
+/** A screen behind its permission, with a spinner while its code loads. */
+function guarded(permission: Permission | readonly Permission[] | undefined, element: ReactNode): ReactNode {
+  const loaded = <Suspense fallback={<LoadingState />}>{element}</Suspense>;
+  return permission ? <RequirePermission permission={permission}>{loaded}</RequirePermission> : loaded;
+}
+
+/** The route of a sub-page, its path relative to `base` (its entry's path, or nothing when inside it). */
+function subRoute(page: SubPage, base: string): RouteObject {
+  const element = guarded(page.permission, page.element);
+  if (!page.path) return { index: true, element };
+  return { path: base ? `${base}/${page.path}` : page.path, element };
+}
+
+/** The routes of one navigation entry: its screen (with the sub-pages shown inside it), then the others. */
+function entryRoutes(entry: NavEntry): RouteObject[] {
+  const Screen = NAV_SCREENS[entry.id];
+  const element = guarded(entry.permission, <Screen />);
+  const path = entry.path.slice(1);
+  const pages = SUB_PAGES.filter((page) => page.under === entry.id);
+  const inside = pages.filter((page) => page.inside).map((page) => subRoute(page, ''));
+  const beside = pages.filter((page) => !page.inside).map((page) => subRoute(page, path));
+  const own: RouteObject = path ? { path, element, ...(inside.length > 0 ? { children: inside } : {}) } : { index: true, element };
+  return [own, ...beside];
+}
 
 /** Builds the browser router of the SPA, served by Fastify under /app/. */
 export function createAppRouter() {
@@ -36,157 +48,7 @@ export function createAppRouter() {
         children: [
           {
             element: <AppLayout />,
-            children: [
-              { index: true, element: <DashboardPage /> },
-              {
-                path: 'territory',
-                element: (
-                  <RequirePermission permission="zones.read">
-                    <TerritoryPage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'people',
-                element: (
-                  <RequirePermission permission="people.read">
-                    <PeoplePage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'people/import',
-                element: (
-                  <RequirePermission permission="people.write">
-                    <ImportPage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'people/duplicates',
-                element: (
-                  <RequirePermission permission="people.read">
-                    <DuplicatesPage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'people/:id',
-                element: (
-                  <RequirePermission permission="people.read">
-                    <PersonPage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'segments',
-                element: (
-                  <RequirePermission permission="people.read">
-                    <SegmentsPage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'segments/:id',
-                element: (
-                  <RequirePermission permission="people.read">
-                    <SegmentPage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'ladder',
-                element: (
-                  <RequirePermission permission="people.read">
-                    <FunnelPage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'jobs',
-                element: (
-                  <RequirePermission permission="jobs.read">
-                    <JobsPage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'team',
-                element: (
-                  <RequirePermission permission="users.manage">
-                    <TeamPage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'tokens',
-                element: (
-                  <RequirePermission permission="tokens.manage">
-                    <TokensPage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'audit',
-                element: (
-                  <RequirePermission permission="audit.read">
-                    <AuditPage />
-                  </RequirePermission>
-                ),
-              },
-              {
-                path: 'settings',
-                element: (
-                  <RequirePermission permission={SETTINGS_PERMISSIONS}>
-                    <SettingsLayout />
-                  </RequirePermission>
-                ),
-                children: [
-                  { index: true, element: <SettingsIndex /> },
-                  {
-                    path: 'ladder',
-                    element: (
-                      <RequirePermission permission="users.manage">
-                        <LadderSettings />
-                      </RequirePermission>
-                    ),
-                  },
-                  {
-                    path: 'tags',
-                    element: (
-                      <RequirePermission permission="people.write">
-                        <GroupSettings kind="tag" key="tag" />
-                      </RequirePermission>
-                    ),
-                  },
-                  {
-                    path: 'lists',
-                    element: (
-                      <RequirePermission permission="people.write">
-                        <GroupSettings kind="list" key="list" />
-                      </RequirePermission>
-                    ),
-                  },
-                  {
-                    path: 'fields',
-                    element: (
-                      <RequirePermission permission="users.manage">
-                        <FieldsSettings />
-                      </RequirePermission>
-                    ),
-                  },
-                ],
-              },
-              {
-                path: 'outbox',
-                element: (
-                  <RequirePermission permission="outbox.read">
-                    <OutboxPage />
-                  </RequirePermission>
-                ),
-              },
-              { path: '*', element: <NotFoundPage /> },
-            ],
+            children: [...NAV.flatMap(entryRoutes), { path: '*', element: <NotFoundPage /> }],
           },
         ],
       },

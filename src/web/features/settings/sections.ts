@@ -15,9 +15,6 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { path: 'fields', label: 'tabFields', permission: 'users.manage' },
 ];
 
-/** Holding any of these opens the settings screen (each section then checks its own). */
-export const SETTINGS_PERMISSIONS: readonly Permission[] = ['users.manage', 'people.write'];
-
 /** The sections the given permissions may manage, in display order. */
 export function allowedSections(permissions: readonly string[]): SettingsSection[] {
   return SETTINGS_SECTIONS.filter((section) => permissions.includes(section.permission));
