@@ -1,5 +1,6 @@
 // Writing CSV that spreadsheets open safely: the one line writer of the exports (segments, a
-// person's rights export) and of the imports' rejected rows. A cell that a spreadsheet would run as a formula is neutralised.
+// person's rights export) and of the imports' rejected rows. A cell that a spreadsheet would run
+// as a formula is neutralised.
 
 /**
  * A cell as text a spreadsheet shows and never runs: one starting with = + - @ (or a tab / CR) is a
