@@ -1,5 +1,5 @@
 // The set-based half of an import: from the filled staging table, a handful of statements reject
-// in-file duplicates, match rows to the base (e-mail, then phone when there is no e-mail), geocode
+// in-file duplicates, match rows to the base (people/matching.ts: e-mail, then phone), geocode
 // the rows in the staging table (coordinates and zones come from the address base), apply the
 // referent's scope (to the people matched, and to where created and moved people land), update and insert people in one statement each — each person is written once,
 // with their zones and consent cache — then tags, list, consents, ladder moves and an activity per
@@ -11,7 +11,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { LADDER_STAGES } from '../../../shared/enums.ts';
 import type { Trx } from '../../db/database.ts';
 import { emitEvents } from '../../events/index.ts';
-import { addressMatchCtes } from '../people/index.ts';
+import { addressMatchCtes, emailMatches, phoneMatches } from '../people/index.ts';
 import { ensureAddressesLocated } from '../territory/index.ts';
 import { REASONS } from './rows.ts';
 
@@ -72,22 +72,25 @@ export function applyStatements(o: ApplyOptions) {
           from ${t}) x
         where (email is not null and nth_email > 1) or (email is null and phone is not null and line > first_phone)) d
       where s.line = d.line`,
-    matchByEmail: sql`update ${t} s set target_id = coalesce(p.merged_into, p.id), action = 'update'
-      from person p
-      where p.campaign_id = ${c} and s.email is not null and s.reject is null and p.email = s.email`,
-    matchByPhone: sql`update ${t} s set target_id = m.id, action = 'update'
-      from (select distinct on (s2.line) s2.line, coalesce(p.merged_into, p.id) as id
-        from ${t} s2 join person p on p.campaign_id = ${c} and p.phone = s2.phone
-        where s2.email is null and s2.phone is not null and s2.reject is null and p.anonymized_at is null
-        order by s2.line, p.created_at) m
-      where s.line = m.line`,
-    sameTarget: sql`update ${t} s set reject = ${REASONS.duplicate}, action = null
-      from (select line, row_number() over (partition by target_id order by line) as rn from ${t} where target_id is not null) d
-      where s.line = d.line and d.rn > 1`,
-    matchedOutOfScope: sql`update ${t} s set reject = ${REASONS.outOfScope}, action = null
+    // Which person a row designates is the people module's rule (people/matching.ts), the API's and
+    // the signup helper's too: e-mail (primary, then secondary), then phone for rows without one.
+    matchByEmail: sql`update ${t} s set target_id = m.person_id, action = 'update'
+      from ${emailMatches(c, sql`select line as key, email from ${t} where email is not null and reject is null`)} m
+      where s.line = m.key`,
+    matchByPhone: sql`update ${t} s set target_id = m.person_id, action = 'update'
+      from ${phoneMatches(c, sql`select line as key, phone from ${t} where email is null and phone is not null and reject is null`, o.zoneScope)} m
+      where s.line = m.key`,
+    // A referent's row whose e-mail designates someone outside their zones is refused as the API
+    // refuses it (DUPLICATE_EMAIL, no id): the address is taken, not by whom nor where. Phones are
+    // matched only within the zones (matchByPhone), so no phone row ever lands here. Before
+    // sameTarget, so that two such rows do not tell that their e-mails are one person's.
+    matchedOutOfScope: sql`update ${t} s set reject = ${REASONS.emailTaken}, action = null, target_id = null
       from person p
       where p.campaign_id = ${c} and p.id = s.target_id and s.action = 'update'
         and not (p.zone_ids && ${o.zoneScope ?? []}::uuid[])`,
+    sameTarget: sql`update ${t} s set reject = ${REASONS.duplicate}, action = null
+      from (select line, row_number() over (partition by target_id order by line) as rn from ${t} where target_id is not null) d
+      where s.line = d.line and d.rn > 1`,
     skipMatched: sql`update ${t} set action = 'skip' where action = 'update'`,
     markNew: sql`update ${t} set target_id = person_id, action = 'create' where target_id is null and reject is null`,
     markAddressChanged: sql`update ${t} s set address_changed = true
@@ -233,8 +236,8 @@ export async function applyImport(trx: Trx, o: ApplyOptions): Promise<ApplyResul
   await run('inFileDuplicates');
   await run('matchByEmail');
   await run('matchByPhone');
-  await run('sameTarget');
   if (o.zoneScope) await run('matchedOutOfScope');
+  await run('sameTarget');
   if (o.onDuplicate === 'skip') await run('skipMatched');
   await run('markNew');
   if (o.onDuplicate === 'update') await run('markAddressChanged');

@@ -360,28 +360,93 @@ describeEachDatabase('imports', (ctx) => {
     expect(rejected).toContain('Yann;Lsx;pas-un-mail;17/05/1980;;;e-mail invalide');
   });
 
-  it('limits a referent to their zones', async () => {
+  it('limits a referent to their zones, and tells nothing of the people outside them', async () => {
+    // Person 1 lives in zone 2, outside the referent's: a primary and a secondary e-mail, a phone.
+    const elsewhere = campaign.people[1]!.id;
+    const setElsewhere = (values: { emails: string[]; phone: string | null }) =>
+      ctx.database.db.updateTable('person').set(values).where('id', '=', elsewhere).execute();
+    await setElsewhere({ emails: ['autre.adresse@example.fr'], phone: '+33699999901' });
     const csv = Buffer.from(
       [
-        'Prénom;Courriel;Adresse;Code postal',
-        'Dans;dans@example.fr;10 rue de la Paix;75002',
-        'Hors;hors@example.fr;20 rue de Rivoli;75001',
-        'Nulle;nulle@example.fr;;',
-        `Autre;person1.${campaign.slug}@example.org;;`,
+        'Prénom;Courriel;Téléphone;Adresse;Code postal',
+        'Dans;dans@example.fr;;10 rue de la Paix;75002',
+        'Hors;hors@example.fr;;20 rue de Rivoli;75001',
+        'Nulle;nulle@example.fr;;;',
+        `Autre;person1.${campaign.slug}@example.org;;;`,
+        'Seconde;autre.adresse@example.fr;;10 rue de la Paix;75002',
+        'Appel;;06 99 99 99 01;10 rue de la Paix;75002',
       ].join('\n'),
       'utf8',
     );
     const preview = (await upload(referent, 'ref.csv', csv)).json();
     const state = await runImport(referent, preview.id, { mapping: preview.suggested_mapping, on_duplicate: 'update' });
-    expect(state).toMatchObject({ created: 1, updated: 0, rejected: 3 });
+    // The phone designates nobody in the referent's zones: a new person there, as the API would make.
+    expect(state).toMatchObject({ created: 2, updated: 0, rejected: 4 });
+    expect(JSON.stringify(state)).not.toContain(elsewhere);
     expect(await personByEmail('dans@example.fr')).toMatchObject({ zone_ids: [campaign.zones[0]!.id] });
     expect(await personByEmail('hors@example.fr')).toBeUndefined();
-    expect((await personByEmail(`person1.${campaign.slug}@example.org`))?.given_name).toBe('Given1');
+    const called = await ctx.database.db
+      .selectFrom('person')
+      .select(['id', 'given_name', 'zone_ids'])
+      .where('campaign_id', '=', campaign.id)
+      .where('phone', '=', '+33699999901')
+      .orderBy('id')
+      .execute();
+    expect(called).toEqual([
+      { id: elsewhere, given_name: 'Given1', zone_ids: [campaign.zones[1]!.id] },
+      { id: expect.any(String), given_name: 'Appel', zone_ids: [campaign.zones[0]!.id] },
+    ]);
+    expect(await personByEmail(`person1.${campaign.slug}@example.org`)).toMatchObject({
+      given_name: 'Given1',
+      emails: ['autre.adresse@example.fr'],
+    });
+    // Where the row places someone is the referent's own data; whom an e-mail designates is not.
     const rejected = (await referent.request('GET', `/api/v1/imports/${preview.id}/rejected.csv`)).body;
-    expect(rejected.match(/hors de votre périmètre/g)).toHaveLength(3);
+    expect(rejected).toContain('Hors;hors@example.fr;;20 rue de Rivoli;75001;hors de votre périmètre');
+    expect(rejected).toContain('Nulle;nulle@example.fr;;;;hors de votre périmètre');
+    expect(rejected).toContain(`Autre;person1.${campaign.slug}@example.org;;;;adresse e-mail déjà utilisée`);
+    expect(rejected).toContain('Seconde;autre.adresse@example.fr;;10 rue de la Paix;75002;adresse e-mail déjà utilisée');
+    expect(rejected.match(/hors de votre périmètre/g)).toHaveLength(2);
+    expect(rejected).not.toContain('Appel');
+    await setElsewhere({ emails: [], phone: null });
     // Another member's import is not the referent's to read.
     const ownerImport = (await upload(owner, 'o.csv', csv)).json();
     expect((await referent.request('GET', `/api/v1/imports/${ownerImport.id}`)).statusCode).toBe(404);
+  });
+
+  it('designates a person by a secondary e-mail exactly as the API and the signup helper do', async () => {
+    const made = await owner.request('POST', '/api/v1/people', {
+      given_name: 'Double',
+      email_addresses: [
+        { address: 'principale@example.fr', primary: true },
+        { address: 'Secondaire@example.fr', primary: false },
+      ],
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const id = made.json().id;
+    const signup = await owner.request('POST', '/api/v1/people/person_signup_helper', {
+      person: { email_addresses: [{ address: 'secondaire@example.fr' }] },
+    });
+    expect(signup.statusCode, signup.body).toBe(200);
+    expect(signup.json().id).toBe(id);
+    const again = await owner.request('POST', '/api/v1/people', { email_addresses: [{ address: 'SECONDAIRE@example.fr' }] });
+    expect(again.statusCode, again.body).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'DUPLICATE_EMAIL', person_id: id });
+    const preview = (await upload(owner, 'secondaire.csv', Buffer.from('Prénom;Courriel\nRenommée;SECONDAIRE@example.fr\n'))).json();
+    const state = await runImport(owner, preview.id, { mapping: preview.suggested_mapping, on_duplicate: 'update' });
+    expect(state).toMatchObject({ created: 0, updated: 1, rejected: 0 });
+    const holders = await ctx.database.db
+      .selectFrom('person')
+      .select(['id', 'given_name', 'email', 'emails'])
+      .where('campaign_id', '=', campaign.id)
+      .where((eb) =>
+        eb.or([
+          eb('email', 'in', ['principale@example.fr', 'secondaire@example.fr']),
+          eb(sql.lit('secondaire@example.fr'), '=', eb.fn.any('emails')),
+        ]),
+      )
+      .execute();
+    expect(holders).toEqual([{ id, given_name: 'Renommée', email: 'principale@example.fr', emails: ['secondaire@example.fr'] }]);
   });
 
   it('answers clear problems: no file, unsupported file, too large, bad mapping, unknown id', async () => {
@@ -495,7 +560,7 @@ describeEachDatabase('imports', (ctx) => {
     // The referent sees the one import they started, not the owner's.
     const mine = (await referent.request('GET', '/api/v1/imports')).json();
     expect(mine.total_records).toBe(1);
-    expect(mine._embedded.imports[0]).toMatchObject({ file_name: 'ref.csv', imported_by: 'ref@imports.test', rejected: 3 });
+    expect(mine._embedded.imports[0]).toMatchObject({ file_name: 'ref.csv', imported_by: 'ref@imports.test', rejected: 4 });
     expect(mine._embedded.imports[0]._links['relais:rejected']).toBeDefined();
 
     // Another campaign's owner sees none of them.

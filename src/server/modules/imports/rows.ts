@@ -22,7 +22,10 @@ export const REASONS = {
   date: 'date invalide',
   duplicate: 'doublon dans le fichier',
   stage: "étape d'engagement inconnue",
+  /** Where the row itself would place a person: outside the referent's zones. */
   outOfScope: 'hors de votre périmètre',
+  /** The row's e-mail designates a person the referent may not write: said as the API says it, not where. */
+  emailTaken: 'adresse e-mail déjà utilisée',
 } as const;
 
 export interface StagedPerson {

@@ -12,6 +12,7 @@ import { tagsRoutes } from './tags.routes.ts';
 
 export { addressMatchCtes, geocodeStatement } from './geocode.ts';
 export { DEFAULT_STAGES, loadStages } from './ladder.ts';
+export { emailMatches, phoneMatches } from './matching.ts';
 export { formatPersonOsdi, normalizeEmail } from './normalize.ts';
 export { assertCampaignWide } from './people.policy.ts';
 

@@ -12,6 +12,7 @@ import { recordActivity } from '../timeline/index.ts';
 import { addMembers } from './bulk.ts';
 import { customFieldsUpdate, listCustomFields, mergeCustomFields, validateCustomFields } from './custom-fields.ts';
 import { geocodeAndLocate, locatePeople } from './geocode.ts';
+import { personDesignatedByEmail } from './matching.ts';
 import { normalizeEmail, normalizePhone, type PersonRow } from './normalize.ts';
 import { isCampaignWide } from './people.policy.ts';
 import { getPerson, type PeopleScope } from './people.repo.ts';
@@ -114,23 +115,18 @@ async function toColumns(trx: Trx, campaignId: string, input: PersonInput, curre
 }
 
 /**
- * The DUPLICATE_EMAIL refusal when another person of the campaign has this primary e-mail, or null.
+ * The DUPLICATE_EMAIL refusal when this primary e-mail designates another person of the campaign
+ * (their primary or one of their other e-mails: people/matching.ts, the import's rule too), or null.
  * Only a campaign-wide actor is told who (person_id, to open the duplicate). A zone-scoped one
  * (referent, or a token limited to zones) learns that the address is taken, never by whom nor
  * whether inside or outside its zones: with an id, a referent could probe e-mails across the city.
  */
 async function emailConflict(trx: Trx, actor: PeopleScope, email: unknown, exceptId: string | null): Promise<AppError | null> {
   if (typeof email !== 'string') return null;
-  const other = await trx
-    .selectFrom('person')
-    .select('id')
-    .where('campaign_id', '=', actor.campaignId)
-    .where('email', '=', email)
-    .$if(exceptId !== null, (q) => q.where('id', '<>', exceptId as string))
-    .executeTakeFirst();
-  if (!other) return null;
+  const other = await personDesignatedByEmail(trx, actor.campaignId, email);
+  if (other === undefined || other === exceptId) return null;
   return isCampaignWide(actor)
-    ? new AppError('DUPLICATE_EMAIL', `Another person already has the e-mail ${email}.`, { person_id: other.id })
+    ? new AppError('DUPLICATE_EMAIL', `Another person already has the e-mail ${email}.`, { person_id: other })
     : new AppError('DUPLICATE_EMAIL', `Another person of the campaign already has the e-mail ${email}.`);
 }
 
@@ -297,18 +293,13 @@ export async function addMemberships(
   return added;
 }
 
-/** OSDI signup helper: create or update the person with this e-mail, tag, list, record consents and a signup activity. */
+/** OSDI signup helper: create or update the person this e-mail designates (people/matching.ts), tag, list, record consents and a signup activity. */
 export async function signup(trx: Trx, actor: PeopleActor, input: SignupInput): Promise<{ person: PersonRow; created: boolean }> {
-  const email = normalizeEmail(input.person.email_addresses?.[0]?.address ?? '');
+  // Identified, like any write, by its primary e-mail (the one marked primary, else the first).
+  const email = normalizeEmail(ordered(input.person.email_addresses ?? [])[0]?.address ?? '');
   if (!email) throw new AppError('EMAIL_INVALID', 'The signup helper needs a valid e-mail address.');
-  const existing = await trx
-    .selectFrom('person')
-    .select(['id', 'zone_ids'])
-    .where('campaign_id', '=', actor.campaignId)
-    .where('merged_into', 'is', null)
-    .where((eb) => eb.or([eb('email', '=', email), eb(sql`${email}`, '=', eb.fn.any('emails'))]))
-    .orderBy(sql`email = ${email}`, 'desc')
-    .executeTakeFirst();
+  const existingId = await personDesignatedByEmail(trx, actor.campaignId, email);
+  const existing = existingId === undefined ? null : { id: existingId };
   let person: PersonRow;
   if (existing) {
     try {

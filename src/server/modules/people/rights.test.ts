@@ -41,6 +41,18 @@ describeEachDatabase('people rights and duplicates', (ctx) => {
     expect(await auditActions(p.id)).toEqual(['person.exported', 'person.exported']);
   });
 
+  it('neutralises formulas in the CSV export by the exports rule: a phone stays a phone', async () => {
+    const p = await signup('formules@example.org', {
+      given_name: '=HYPERLINK("http://evil.example")',
+      family_name: '@SUM(A1)',
+      phone_numbers: [{ number: '06 12 12 12 13' }],
+    });
+    const csv = (await owner.request('GET', `/api/v1/people/${p.id}/export?format=csv`)).body;
+    expect(csv).toContain(`person,1,given_name,"'=HYPERLINK(""http://evil.example"")"\r\n`);
+    expect(csv).toContain("person,1,family_name,'@SUM(A1)\r\n");
+    expect(csv).toContain('person,1,phone,+33612121213\r\n');
+  });
+
   it('erases a person: identity blanked, consents withdrawn and proofs emptied, counts kept, audited', async () => {
     const p = await signup('erase@example.org', {
       phone_numbers: [{ number: '0612121212' }],

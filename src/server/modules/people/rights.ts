@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import type { Db, TenantRunner, Trx } from '../../db/database.ts';
 import { CONSENT_CHANNELS } from '../../db/schema.ts';
 import { defineJob } from '../../jobs/queue.ts';
+import { csvLine } from '../../lib/csv.ts';
 import { insertAuditEvents } from '../audit/index.ts';
 import { recordConsents } from '../consent/index.ts';
 
@@ -59,31 +60,28 @@ export async function exportPersonData(trx: Trx, campaignId: string, personId: s
 
 export type PersonExport = Awaited<ReturnType<typeof exportPersonData>>;
 
-const csvCell = (value: unknown): string => {
-  const text =
-    value === null || value === undefined
-      ? ''
-      : value instanceof Date
-        ? value.toISOString()
-        : typeof value === 'object'
-          ? JSON.stringify(value)
-          : String(value);
-  // Cells starting with = + - @ are neutralised against spreadsheet formula injection.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
+/** A stored value as the text of a cell (dates in ISO 8601, objects as JSON). */
+const cellText = (value: unknown): string =>
+  value === null || value === undefined
+    ? ''
+    : value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
 
 /** The export as CSV in long form: one line per value (section, item number, field, value). */
 export function personExportCsv(data: PersonExport): string {
-  const lines = ['section,item,field,value'];
-  for (const [field, value] of Object.entries(data.person)) lines.push(['person', 1, field, value].map(csvCell).join(','));
+  // The exports' line writer (lib/csv.ts): its quoting and its one formula rule.
+  const line = (cells: unknown[]) => csvLine(cells.map(cellText), ',');
+  let out = line(['section', 'item', 'field', 'value']);
+  for (const [field, value] of Object.entries(data.person)) out += line(['person', 1, field, value]);
   for (const section of ['consents', 'activities', 'ladder_moves', 'tags', 'lists'] as const) {
     (data[section] as ReadonlyArray<Record<string, unknown>>).forEach((row, i) => {
-      for (const [field, value] of Object.entries(row))
-        if (field !== 'campaign_id') lines.push([section, i + 1, field, value].map(csvCell).join(','));
+      for (const [field, value] of Object.entries(row)) if (field !== 'campaign_id') out += line([section, i + 1, field, value]);
     });
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return out;
 }
 
 /**
