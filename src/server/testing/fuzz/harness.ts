@@ -60,13 +60,17 @@ export async function openFuzzBench(database: Database, slug: string): Promise<F
   await createMemberFixture(database.db, campaign.id, { email: referentEmail, role: 'referent', zoneIds: [campaign.zones[0]!.id] });
   // A member the fuzzer may edit or remove (the callers' own memberships stay out of the id pool).
   const spareId = await createMemberFixture(database.db, campaign.id, { email: `spare@${slug}.test`, role: 'volunteer' });
-  // Signs in from an address of its own: the fuzzed sign-ins (from 127.0.0.1) may hit the rate limit.
+  // Each sign-in from an address of its own: the fuzzed sign-ins (from 127.0.0.1) and the sign-ins
+  // again after a fuzzed sign-out would otherwise hit the rate limit (20 a minute per address).
+  let signIns = 0;
   const signIn = async (email: string) => {
     const client = new TestClient(t.app);
+    signIns += 1;
+    const remoteAddress = `198.18.${Math.floor(signIns / 250) % 250}.${(signIns % 250) + 1}`;
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
-      remoteAddress: '198.18.0.7',
+      remoteAddress,
       payload: { email, password: 'correct-horse-battery' },
     });
     if (res.statusCode !== 200) throw new Error(`sign-in of ${email}: ${res.body}`);
@@ -216,7 +220,14 @@ export async function expectSoundAnswer(
   const before = await databaseFingerprint(database.db);
   const mark = route === 'POST /api/v1/auth/password-reset' ? await resetAuditCount(database) : null;
   const started = performance.now();
-  const res = await send(request);
+  // A request that never answers fails here, with its counterexample, instead of hanging the run.
+  let timer: NodeJS.Timeout | undefined;
+  const res = await Promise.race([
+    send(request),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${route}: no answer within ${2 * ANSWER_BOUND_MS} ms (a hang)`)), 2 * ANSWER_BOUND_MS);
+    }),
+  ]).finally(() => clearTimeout(timer));
   const ms = performance.now() - started;
   await settleLateWork(database, route, request, res.statusCode, mark);
   const what = `${route} → ${res.statusCode} ${res.body.slice(0, 500)}`;
