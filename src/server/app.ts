@@ -14,7 +14,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { authPlugin } from './http/auth.ts';
-import { problemOf, registerProblemHandlers } from './http/problem.ts';
+import { problemOf, registerProblemHandlers, sendFrameworkProblem } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
 import { computeSecurityHeaders } from './http/security-headers.ts';
 import { AJV_OPTIONS, registerJsonBodyLimits, validatorsFactory } from './http/validators.ts';
@@ -61,6 +61,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     ajv: { customOptions: AJV_OPTIONS },
     schemaController: { compilersFactory: { buildValidator: validatorsFactory() } },
+    // A path that does not decode or is too long is refused before the hooks: a problem document,
+    // with the headers every response carries.
+    frameworkErrors: (error, request, reply) => {
+      reply.headers(securityHeaders);
+      reply.header('x-request-id', request.id);
+      sendFrameworkProblem(error, request, reply);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('deps', deps);
   app.decorate('health', health);

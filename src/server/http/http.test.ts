@@ -55,6 +55,22 @@ describeEachDatabase('http conventions', (ctx) => {
     expect(res.json().type).toMatch(/^https:\/\//);
   });
 
+  it('answers paths that do not decode, or whose parameter is too long, with a problem document', async () => {
+    // Found by routes.fuzz.test.ts: Fastify answered these itself, in plain JSON with its own codes.
+    for (const [url, status, code] of [
+      ['/api/v1/people/%ZZ', 400, 'VALIDATION_FAILED'],
+      ['/api/v1/segments/%C0%80/people', 400, 'VALIDATION_FAILED'],
+      [`/api/v1/people/${'x'.repeat(500)}`, 414, 'URI_TOO_LONG'],
+    ] as const) {
+      const res = await t.app.inject({ url });
+      expect(res.statusCode, url).toBe(status);
+      expect(res.headers['content-type'], url).toMatch(/^application\/problem\+json/);
+      expect(res.json(), url).toMatchObject({ code, status, instance: url.split('?')[0] });
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-request-id']).toBe(res.json().request_id);
+    }
+  });
+
   it('answers anonymous API calls with 401 UNAUTHENTICATED', async () => {
     const res = await t.app.inject({ url: '/api/v1/dashboard' });
     expect(res.statusCode).toBe(401);

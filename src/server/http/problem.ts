@@ -1,5 +1,5 @@
 // Errors: every domain names its failures with stable codes; one handler maps them to RFC 9457.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { databaseErrors } from '../db/database.errors.ts';
 import { DatabaseBusyError } from '../db/database.ts';
 // Type-only: the codes are derived from the list of modules, whose files import AppError from here.
@@ -13,6 +13,7 @@ const httpErrors = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
@@ -139,6 +140,24 @@ export function registerProblemHandlers(app: FastifyInstance, errorTables: reado
   });
 }
 
+/**
+ * Fastify's refusals before any route or hook runs (Fastify's `frameworkErrors`): a path that does
+ * not decode (`%ZZ`, `%C0%80`) and a path parameter past its length; without this they were plain
+ * JSON with Fastify's own codes.
+ */
+export function sendFrameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0];
+  const problem =
+    error.code === 'FST_ERR_BAD_URL'
+      ? problemOf('VALIDATION_FAILED', 'The path is not valid percent-encoded UTF-8.')
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? problemOf('URI_TOO_LONG', 'A part of the path is too long.')
+        : problemOf(codeForStatus(error.statusCode ?? 500), 'The request could not be routed.');
+  problem.request_id = request.id;
+  problem.instance = path;
+  reply.status(problem.status).type('application/problem+json').send(problem);
+}
+
 /** Seconds a client is asked to wait (Retry-After) when the database is busy. */
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -193,6 +212,8 @@ function codeForStatus(status: number, fastifyCode?: string): ErrorCode {
       return 'METHOD_NOT_ALLOWED';
     case 413:
       return 'PAYLOAD_TOO_LARGE';
+    case 414:
+      return 'URI_TOO_LONG';
     case 415:
       return 'UNSUPPORTED_MEDIA_TYPE';
     case 429:

@@ -336,9 +336,18 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = request.actor;
       if (!actor?.userId) throw new AppError('UNAUTHENTICATED', 'Not signed in.');
       const { locale, display_name } = request.body;
+      const changes = { ...(locale ? { locale } : {}), ...(display_name ? { display_name } : {}) };
+      // An empty patch changes nothing (and an UPDATE without SET is not SQL): the account as it is.
+      if (Object.keys(changes).length === 0) {
+        return db
+          .selectFrom('staff_user')
+          .select(['id', 'email', 'display_name', 'locale'])
+          .where('id', '=', actor.userId)
+          .executeTakeFirstOrThrow();
+      }
       return db
         .updateTable('staff_user')
-        .set({ ...(locale ? { locale } : {}), ...(display_name ? { display_name } : {}) })
+        .set(changes)
         .where('id', '=', actor.userId)
         .returning(['id', 'email', 'display_name', 'locale'])
         .executeTakeFirstOrThrow();

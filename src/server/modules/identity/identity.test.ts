@@ -304,6 +304,16 @@ describeEachDatabase('identity', (ctx) => {
     await expect.poll(() => mails().length).toBe(7);
   });
 
+  it('answers an empty preferences patch with the account unchanged', async () => {
+    // Found by routes.fuzz.test.ts: PATCH /me with {} built an UPDATE without SET (500).
+    const { client } = await signedIn('vol@example.org', '198.18.4.9');
+    const res = await client.request('PATCH', '/api/v1/me', {});
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ email: 'vol@example.org', locale: 'fr' });
+    const changed = await client.request('PATCH', '/api/v1/me', { locale: 'en' });
+    expect(changed.json()).toMatchObject({ email: 'vol@example.org', locale: 'en' });
+  });
+
   it('logs out everywhere', async () => {
     const a = new TestClient(t.app);
     const b = new TestClient(t.app);

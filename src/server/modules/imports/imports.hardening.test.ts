@@ -6,7 +6,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
@@ -20,63 +19,11 @@ import {
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { multipartOf } from '../../testing/multipart.ts';
+import { SHEET_NS, xlsxOf, zipOf } from '../../testing/zip.ts';
 import { claimImportStart } from './imports.repo.ts';
 import { MAX_CELL_CHARS, MAX_COLUMNS } from './table-limits.ts';
 
-/** A zip file of these parts (deflated), as spreadsheet programs write them. */
-function zipOf(parts: Record<string, string | Buffer>): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of Object.entries(parts)) {
-    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-    const packed = deflateRawSync(data);
-    const fileName = Buffer.from(name, 'utf8');
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt32LE(crc32(data), 16);
-    entry.writeUInt32LE(packed.length, 20);
-    entry.writeUInt32LE(data.length, 24);
-    entry.writeUInt16LE(fileName.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    locals.push(local, fileName, packed);
-    central.push(entry, fileName);
-    offset += local.length + fileName.length + packed.length;
-  }
-  const dir = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(parts).length, 8);
-  end.writeUInt16LE(Object.keys(parts).length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, dir, end]);
-}
-
-const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-/** An XLSX file whose first worksheet's <sheetData> holds this XML. */
-function xlsxOf(sheetData: string | Buffer): Buffer {
-  const sheet = Buffer.isBuffer(sheetData)
-    ? Buffer.concat([Buffer.from(`<worksheet xmlns="${NS}"><sheetData>`), sheetData, Buffer.from('</sheetData></worksheet>')])
-    : `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${NS}"><sheetData>${sheetData}</sheetData></worksheet>`;
-  return zipOf({
-    'xl/workbook.xml': `<workbook xmlns="${NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    'xl/_rels/workbook.xml.rels':
-      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-    'xl/worksheets/sheet1.xml': sheet,
-  });
-}
+const NS = SHEET_NS;
 
 const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
 
@@ -263,6 +210,29 @@ describeEachDatabase('imports under attack', (ctx) => {
     const late = xlsxOf(`<row r="1">${inline('A1', 'Courriel')}</row>${rows}<row r="50"><c r="A50" t="s"><v>3</v></c></row>`);
     await expectRefused('tardif.xlsx', late, 422, 'IMPORT_FILE_UNREADABLE');
   });
+
+  it('answers a malformed multipart body (no boundary, cut inside the file) with a 400 at once, keeping nothing', async () => {
+    // Found by the fuzzers: busboy's plain Errors were answered 500, and a body whose file part
+    // lacks its closing boundary left the upload waiting forever on a destroyed stream.
+    const before = await importCount();
+    const full = multipartOf('coupé.csv', Buffer.from('Courriel\na@example.fr\n'));
+    for (const [contentType, payload, code] of [
+      ['multipart/form-data', full.payload, 'VALIDATION_FAILED'],
+      [full.headers['content-type'], full.payload.subarray(0, full.payload.length - 30), 'VALIDATION_FAILED'],
+      [full.headers['content-type'], full.payload.subarray(0, 60), 'IMPORT_FILE_MISSING'],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        payload,
+        headers: { 'content-type': contentType, cookie: owner.cookie, 'x-csrf-token': owner.csrf },
+      });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().code).toBe(code);
+    }
+    expect(await importCount()).toBe(before);
+  }, 10_000);
 
   it('takes columns named like Object members as plain columns, and names no server path in the state', async () => {
     const csv = Buffer.from('Courriel;constructor;toString;__proto__\nobjet@example.fr;a;b;c\n');

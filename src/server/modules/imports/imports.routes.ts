@@ -191,6 +191,9 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw uploadError(error, maxBytes);
       }
       if (file?.fieldname !== 'file') throw new AppError('IMPORT_FILE_MISSING', 'Send the file in a multipart field named "file".');
+      // A body cut inside the file (no closing boundary) may have failed the part before this line:
+      // its stream is destroyed and would never end, and the upload waited for it forever.
+      if (file.file.destroyed && !file.file.readableEnded) throw new AppError('VALIDATION_FAILED', MALFORMED_MULTIPART_DETAIL);
       try {
         const preview = await service.createImport(
           {
@@ -304,5 +307,13 @@ function uploadError(error: unknown, maxBytes: number): unknown {
     });
   }
   if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data.');
+  // busboy refuses a malformed body (no boundary, a body cut short) with plain Errors: the client's doing.
+  if (error instanceof Error && !(error as { statusCode?: number }).statusCode && MALFORMED_MULTIPART.test(error.message)) {
+    return new AppError('VALIDATION_FAILED', MALFORMED_MULTIPART_DETAIL);
+  }
   return error;
 }
+
+const MALFORMED_MULTIPART_DETAIL = 'The multipart/form-data body is malformed (no boundary, or cut short).';
+const MALFORMED_MULTIPART =
+  /^(Multipart: Boundary not found|Boundary required|Unexpected end of multipart data|\w+ terminated early due to unexpected end of multipart data)/;
