@@ -18,17 +18,18 @@ import type { Trx } from '../../db/database.ts';
  */
 export function emailMatches(campaignId: string, source: RawBuilder<unknown>): RawBuilder<{ key: unknown; person_id: string }> {
   // Two arms rather than `email = x or x = any(emails)`: the primary one reads the unique index,
-  // the secondary one unnests (no index on an array is usable under row-level security).
-  // The source is written twice, not shared in a CTE: inlined, the planner keeps its columns'
-  // statistics (a staging table's e-mails), without which it took the unnest join for millions of
-  // rows and PostgreSQL spent half a second compiling it (JIT) for 20,000 rows.
+  // the secondary one the GIN index on person.emails through relais_person_by_secondary_email()
+  // (db/functions/; under row-level security `&&` cannot use an index), given the source's e-mails.
+  // The source is written out each time, not shared in a CTE: inlined, the planner keeps its
+  // columns' statistics (a staging table's e-mails), without which it misjudged the join for
+  // millions of rows and PostgreSQL spent half a second compiling it (JIT) for 20,000 rows.
   return sql`(select distinct on (key) key, person_id from (
       select src.key, coalesce(p.merged_into, p.id) as person_id, 0 as rank, p.created_at, p.id
       from (${source}) src join person p on p.campaign_id = ${campaignId} and p.email = src.email
       union all
       select src.key, coalesce(p.merged_into, p.id), 1, p.created_at, p.id
-      from person p cross join lateral unnest(p.emails) as pe(email) join (${source}) src on src.email = pe.email
-      where p.campaign_id = ${campaignId} and cardinality(p.emails) > 0) candidate
+      from relais_person_by_secondary_email(${campaignId}::uuid, array(select distinct w.email from (${source}) w)) p
+        join (${source}) src on src.email = p.email) candidate
     order by key, rank, created_at, id)`;
 }
 
