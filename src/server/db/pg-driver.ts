@@ -1,8 +1,9 @@
-// Kysely's driver for node-postgres, with one difference: a tenant transaction's BEGIN and settings
-// are written to the socket together with the transaction's first query, so that a tenant request
-// costs two round trips (BEGIN + settings + query, then COMMIT) instead of four. Otherwise it does
-// what Kysely's PostgresDriver does (which keeps its pg client private, hence this copy), minus
-// what Relais does not use: savepoints, streaming and query cancellation.
+// Our driver for node-postgres behind Kysely's Driver interface. What it adds: a tenant transaction's
+// BEGIN and settings are written to the socket together with the transaction's first query, so that
+// a tenant request costs two round trips (BEGIN + settings + query, then COMMIT) instead of four.
+// Kysely's own PostgresDriver keeps its pg client private, so it cannot do this; ours covers what
+// Relais uses of it (queries, transactions) and leaves out Kysely's savepoint API, streaming and
+// query cancellation.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Dialect, Kysely } from 'kysely';
 import {
