@@ -18,7 +18,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { multipartOf } from '../../testing/multipart.ts';
+import { multipartOf, runImportToEnd, uploadImportFile } from '../../testing/multipart.ts';
 import { SHEET_NS, xlsxOf, zipOf } from '../../testing/zip.ts';
 import { claimImportStart } from './imports.repo.ts';
 import { MAX_CELL_CHARS, MAX_COLUMNS } from './table-limits.ts';
@@ -118,26 +118,8 @@ describeEachDatabase('imports under attack', (ctx) => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  function upload(client: TestClient, fileName: string, content: Buffer) {
-    const body = multipartOf(fileName, content);
-    return t.app.inject({
-      method: 'POST',
-      url: '/api/v1/imports',
-      payload: body.payload,
-      headers: { ...body.headers, cookie: client.cookie, 'x-csrf-token': client.csrf },
-    });
-  }
-
-  async function runImport(client: TestClient, id: string, body: Record<string, unknown>) {
-    const started = await client.request('POST', `/api/v1/imports/${id}/start`, body);
-    expect(started.statusCode, started.body).toBe(202);
-    await expect
-      .poll(async () => (await client.request('GET', `/api/v1/imports/${id}`)).json().state, { timeout: 30_000, interval: 50 })
-      .toMatch(/succeeded|failed/);
-    const state = (await client.request('GET', `/api/v1/imports/${id}`)).json();
-    expect(state.error).toBeNull();
-    return state;
-  }
+  const upload = (client: TestClient, fileName: string, content: Buffer) => uploadImportFile(t.app, client, fileName, content);
+  const runImport = runImportToEnd;
 
   const importCount = async () =>
     Number(
