@@ -78,27 +78,17 @@ function tokenReach(
 
 /** The authenticated actor of a request (throws on a bad token, returns null when anonymous). */
 async function resolveActor(app: FastifyInstance, request: FastifyRequest, directory: ActorDirectory): Promise<Actor | null> {
-  const {
-    findActiveTokenByHash,
-    findSessionByTokenHash,
-    touchSession,
-    touchToken,
-    cachedToken,
-    rememberToken,
-    permissionsOf,
-    zoneScopeOf,
-  } = directory;
   const { db } = app.deps.database;
   const bearer = bearerOf(request);
   if (bearer !== null) {
-    let token: Awaited<ReturnType<typeof findActiveTokenByHash>>;
+    let token: Awaited<ReturnType<ActorDirectory['findActiveTokenByHash']>>;
     if (bearer.startsWith(TOKEN_PREFIX)) {
       const hash = hashSecret(bearer);
       const key = hash.toString('hex');
-      token = cachedToken(key);
+      token = directory.cachedToken(key);
       if (!token) {
-        token = await findActiveTokenByHash(db, hash);
-        if (token) rememberToken(key, token);
+        token = await directory.findActiveTokenByHash(db, hash);
+        if (token) directory.rememberToken(key, token);
       }
     }
     if (!token) throw new AppError('TOKEN_INVALID', 'The API token is unknown, revoked or expired.');
@@ -106,7 +96,7 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest, direc
     const last = tokenTouchedAt.get(token.id) ?? token.last_used_at?.getTime() ?? 0;
     if (now - last > TOKEN_TOUCH_MS) {
       tokenTouchedAt.set(token.id, now);
-      await touchToken(db, token.campaign_id, token.id);
+      await directory.touchToken(db, token.campaign_id, token.id);
     }
     const { permissions, zoneScope } = tokenReach(token, directory);
     return {
@@ -125,10 +115,10 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest, direc
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (!cookie) return null;
-  const row = await findSessionByTokenHash(db, hashSecret(cookie));
+  const row = await directory.findSessionByTokenHash(db, hashSecret(cookie));
   if (!row || row.disabled_at) return null;
   if (Date.now() - row.last_seen_at.getTime() > SESSION_TOUCH_MS) {
-    await touchSession(db, row.session_id, new Date(Date.now() + app.deps.config.sessionTtlHours * 3600_000));
+    await directory.touchSession(db, row.session_id, new Date(Date.now() + app.deps.config.sessionTtlHours * 3600_000));
   }
   const role = row.role ?? null;
   return {
@@ -138,8 +128,8 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest, direc
     label: row.email,
     campaignId: role ? row.campaign_id : null,
     role,
-    permissions: new Set(role ? permissionsOf(role) : []),
-    zoneScope: role ? zoneScopeOf(role, row.zone_ids ?? []) : null,
+    permissions: new Set(role ? directory.permissionsOf(role) : []),
+    zoneScope: role ? directory.zoneScopeOf(role, row.zone_ids ?? []) : null,
     sessionId: row.session_id,
     csrfToken: row.csrf_token,
     locale: row.locale,
