@@ -209,6 +209,20 @@ export function tenantSettingsSqlOf(campaignId: string, limits: TenantLimits = {
   return `select ${calls.join(', ')}`;
 }
 
+// The settings statement of each (campaign, timeout) seen lately: every request would write the same
+// string again. Bounded: a process serving more campaigns starts the cache afresh.
+const settingsSqlCache = new Map<string, string>();
+function settingsSqlOf(campaignId: string, statementTimeoutMs: number): string {
+  const key = `${campaignId} ${statementTimeoutMs}`;
+  let text = settingsSqlCache.get(key);
+  if (text === undefined) {
+    if (settingsSqlCache.size >= 1000) settingsSqlCache.clear();
+    text = tenantSettingsSqlOf(campaignId, { statementTimeoutMs });
+    settingsSqlCache.set(key, text);
+  }
+  return text;
+}
+
 /**
  * Runs fn in a transaction scoped to one campaign: row-level security applies (the transaction
  * runs as the non-superuser role relais_app) and only that campaign's rows are visible. The one way
@@ -229,7 +243,7 @@ export function withTenant<T>(
     if (tenantOfTransaction.get(db) === campaignId) return fn(db as Trx);
     return Promise.reject(new Error(`withTenant(${campaignId}) was given a transaction that is not this campaign's tenant transaction`));
   }
-  const settings = tenantSettingsSqlOf(campaignId, options);
+  const settings = settingsSqlOf(campaignId, options.statementTimeoutMs ?? 0);
   const begin = options.oneRead ? 'begin read only' : 'begin';
   return withBeginSql(
     `${begin}; ${settings}`,
