@@ -106,10 +106,14 @@ function csvField(value: unknown): string {
   return text.includes('"') ? `"${text.replace(/"/g, '""')}"` : `"${text}"`;
 }
 
+function checkWidth(row: BulkRow, width: number): void {
+  if (row.length !== width) throw new Error(`bulk load: a row of ${row.length} values for ${width} columns`);
+}
+
 function csvLines(rows: readonly BulkRow[], width: number, prefix: string): string {
   let text = '';
   for (const row of rows) {
-    if (row.length !== width) throw new Error(`bulk load: a row of ${row.length} values for ${width} columns`);
+    checkWidth(row, width);
     text += prefix;
     for (let i = 0; i < width; i++) text += i === 0 ? csvField(row[i]) : `,${csvField(row[i])}`;
     text += '\n';
@@ -300,8 +304,7 @@ function unnestLoad(trx: Db, target: BulkTarget): BulkLoader {
   return {
     async write(rows) {
       for (const row of rows) {
-        if (row.length !== target.columns.length)
-          throw new Error(`bulk load: a row of ${row.length} values for ${target.columns.length} columns`);
+        checkWidth(row, target.columns.length);
         batch.push(row);
         if (batch.length >= UNNEST_BATCH) await flush();
       }
