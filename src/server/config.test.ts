@@ -23,6 +23,47 @@ describe('config', () => {
     }
   });
 
+  it('keeps files under DATA_DIR unless FILES_BACKEND names an S3 bucket, whose settings are checked at boot', () => {
+    expect(loadConfig({}).files).toEqual({ backend: 'folder' });
+    expect(
+      loadConfig({
+        FILES_BACKEND: 's3',
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_BUCKET: 'relais-files',
+        S3_ACCESS_KEY_ID: 'key',
+        S3_SECRET_ACCESS_KEY: 'secret',
+        S3_FORCE_PATH_STYLE: 'true',
+      }).files,
+    ).toEqual({
+      backend: 's3',
+      endpoint: 'http://minio:9000',
+      bucket: 'relais-files',
+      region: 'us-east-1',
+      accessKeyId: 'key',
+      secretAccessKey: 'secret',
+      forcePathStyle: true,
+    });
+    // No keys: the SDK's own credential chain (an instance role), on AWS S3 of the region.
+    expect(loadConfig({ FILES_BACKEND: 's3', S3_BUCKET: 'relais', S3_REGION: 'eu-west-3' }).files).toMatchObject({
+      endpoint: null,
+      region: 'eu-west-3',
+      accessKeyId: null,
+      forcePathStyle: false,
+    });
+    try {
+      loadConfig({ FILES_BACKEND: 's3', S3_ENDPOINT: 'minio:9000', S3_ACCESS_KEY_ID: 'key', S3_FORCE_PATH_STYLE: 'yes' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'S3_ENDPOINT must be an http:// or https:// URL, got "minio:9000"',
+        'S3_BUCKET must name a bucket (3-63 of a-z 0-9 . -), got ""',
+        'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together',
+        'S3_FORCE_PATH_STYLE must be "true" or "false"',
+      ]);
+    }
+    expect(() => loadConfig({ FILES_BACKEND: 'ftp' })).toThrow('FILES_BACKEND must be "folder" or "s3", got "ftp"');
+  });
+
   it('marks cookies secure behind https', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://paris.example.org' }).cookieSecure).toBe(true);
   });

@@ -41,6 +41,25 @@ export interface Config {
   readonly statementTimeoutMs: number;
   /** Longest a PostgreSQL session may sit idle inside a transaction before the server ends it (ms; 0 = no limit). */
   readonly idleInTransactionTimeoutMs: number;
+  /** Where files (uploads, rejected rows, exports) are kept: a folder under dataDir, or an S3-compatible bucket. */
+  readonly files: FilesConfig;
+}
+
+/** The file store's backend (files/storage.ts). */
+export type FilesConfig = { readonly backend: 'folder' } | S3Config;
+
+/** An S3-compatible bucket (AWS S3, MinIO, Garage, Scaleway, OVH…). */
+export interface S3Config {
+  readonly backend: 's3';
+  /** The service's URL; null = AWS S3 of the region. */
+  readonly endpoint: string | null;
+  readonly bucket: string;
+  readonly region: string;
+  /** Both null = the SDK's own credential chain (instance or task role). */
+  readonly accessKeyId: string | null;
+  readonly secretAccessKey: string | null;
+  /** Bucket in the path (https://host/bucket/key) rather than in the host name: MinIO and most self-hosted servers. */
+  readonly forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +98,13 @@ export const CONFIG_DOC: Record<string, string> = {
   DATABASE_ACQUIRE_TIMEOUT_MS: 'how long a request waits for a free database connection before answering 503 (default 5000, at least 1)',
   STATEMENT_TIMEOUT_MS: "longest statement of a request's database transaction, in ms, PostgreSQL only (default 30000; 0 = no limit)",
   IDLE_IN_TRANSACTION_TIMEOUT_MS: 'PostgreSQL ends a session idle inside a transaction this long, in ms (default 60000; 0 = no limit)',
+  FILES_BACKEND: '"folder" (default: files under DATA_DIR) or "s3" (an S3-compatible bucket, the S3_* settings)',
+  S3_ENDPOINT: 'URL of the S3-compatible service (e.g. http://minio:9000); unset = AWS S3 of S3_REGION',
+  S3_BUCKET: 'bucket of the files (required with FILES_BACKEND=s3; it must exist)',
+  S3_REGION: 'region of the bucket (default us-east-1)',
+  S3_ACCESS_KEY_ID: "access key; with S3_SECRET_ACCESS_KEY, or both unset for the SDK's credential chain (instance role…)",
+  S3_SECRET_ACCESS_KEY: 'secret key going with S3_ACCESS_KEY_ID',
+  S3_FORCE_PATH_STYLE: '"true" to put the bucket in the URL path, as MinIO and most self-hosted servers need (default false)',
 };
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
@@ -105,6 +131,31 @@ function positiveVar(env: NodeJS.ProcessEnv, name: string, fallback: number, pro
     return fallback;
   }
   return n;
+}
+
+/** FILES_BACKEND and the S3_* settings. */
+function filesVar(env: NodeJS.ProcessEnv, problems: string[]): FilesConfig {
+  const backend = env.FILES_BACKEND?.trim() || 'folder';
+  if (backend === 'folder') return { backend };
+  if (backend !== 's3') {
+    problems.push(`FILES_BACKEND must be "folder" or "s3", got "${backend}"`);
+    return { backend: 'folder' };
+  }
+  const endpoint = env.S3_ENDPOINT?.trim() || null;
+  if (endpoint && !/^https?:\/\/[^/]/.test(endpoint)) problems.push(`S3_ENDPOINT must be an http:// or https:// URL, got "${endpoint}"`);
+  const bucket = env.S3_BUCKET?.trim() ?? '';
+  // S3's bucket naming rules (3–63 lower-case letters, digits, dots, hyphens).
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+    problems.push(`S3_BUCKET must name a bucket (3-63 of a-z 0-9 . -), got "${bucket}"`);
+  const region = env.S3_REGION?.trim() || 'us-east-1';
+  if (!/^[a-z0-9-]+$/.test(region)) problems.push(`S3_REGION must be a region name such as eu-west-3, got "${region}"`);
+  const accessKeyId = env.S3_ACCESS_KEY_ID?.trim() || null;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY?.trim() || null;
+  if ((accessKeyId === null) !== (secretAccessKey === null))
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  const pathStyle = env.S3_FORCE_PATH_STYLE?.trim();
+  if (pathStyle && !['true', 'false'].includes(pathStyle)) problems.push('S3_FORCE_PATH_STYLE must be "true" or "false"');
+  return { backend, endpoint, bucket, region, accessKeyId, secretAccessKey, forcePathStyle: pathStyle === 'true' };
 }
 
 const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
@@ -184,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseAcquireTimeoutMs: positiveVar(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5000, problems),
     statementTimeoutMs: intVar(env, 'STATEMENT_TIMEOUT_MS', 30_000, problems),
     idleInTransactionTimeoutMs: intVar(env, 'IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, problems),
+    files: filesVar(env, problems),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -128,6 +128,15 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   };
 }
 
+// The embedded instance behind a Kysely, found from the Kysely or any of its transactions (they
+// share its dialect adapter): for the bulk loader's COPY FROM '/dev/blob', which Kysely cannot send.
+const pgliteOfAdapter = new WeakMap<object, PGlite>();
+
+/** The PGlite instance of an executor (a database or one of its transactions); null on PostgreSQL. */
+export function pgliteOf(executor: Db): PGlite | null {
+  return pgliteOfAdapter.get(executor.getExecutor().adapter) ?? null;
+}
+
 async function openPglite(dir: string | null): Promise<Database> {
   if (dir) mkdirSync(path.dirname(dir), { recursive: true });
   const pglite = await PGlite.create({
@@ -135,6 +144,7 @@ async function openPglite(dir: string | null): Promise<Database> {
     extensions: { citext, pg_trgm, unaccent },
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  pgliteOfAdapter.set(db.getExecutor().adapter, pglite);
   const raw: RawSql = {
     async query(text, values) {
       const result = await pglite.query<Record<string, unknown>>(text, values as unknown[]);

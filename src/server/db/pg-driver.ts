@@ -3,7 +3,8 @@
 // a tenant request costs two round trips (BEGIN + settings + query, then COMMIT) instead of four.
 // Kysely's own PostgresDriver keeps its pg client private, so it cannot do this; ours covers what
 // Relais uses of it (queries, transactions) and leaves out Kysely's savepoint API, streaming and
-// query cancellation.
+// query cancellation. It also lends a connection's pg client to the bulk loader (db/bulk-load.ts),
+// whose COPY FROM STDIN needs the client itself (pgClientOf).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Dialect, Kysely } from 'kysely';
 import {
@@ -88,6 +89,18 @@ class PgConnection implements DatabaseConnection {
     }
   }
 
+  /**
+   * The pg client, for a statement Kysely cannot send (COPY FROM STDIN): a BEGIN still held back is
+   * sent first, so that what the client runs is inside the transaction, after its settings.
+   */
+  async client(): Promise<pg.PoolClient> {
+    if (this.#discarded) throw new Error('Postgres connection has been discarded');
+    if (this.#committed || (this.#begin && this.#oneStatement))
+      throw new Error('A one-statement tenant transaction cannot lend its client.');
+    await this.settleBegin();
+    return this.#client;
+  }
+
   /** The COMMIT a one-statement transaction sent with its query, if any: commitTransaction awaits it. */
   takeCommitted(): Promise<pg.QueryResult> | null {
     const committed = this.#committed;
@@ -140,6 +153,14 @@ class PgConnection implements DatabaseConnection {
   release(): void {
     this.#client.release(this.#discarded);
   }
+}
+
+/**
+ * The pg client behind a connection of our driver (null for another driver's, such as PGlite's), for
+ * the length of a provideConnection() call: the transaction's own client inside a transaction.
+ */
+export function pgClientOf(connection: DatabaseConnection): Promise<pg.PoolClient> | null {
+  return connection instanceof PgConnection ? connection.client() : null;
 }
 
 function beginSqlOf(settings: TransactionSettings): string {

@@ -1,8 +1,9 @@
 // The one place files are kept: uploads, import sources and rejected rows, exports to come. A file is
 // named by a key ("uploads/<campaign>/<import>/source.csv", slash-separated, no "..") in a store that
-// every server instance and worker shares. The folder backend keeps them under DATA_DIR; an
-// S3-compatible bucket can implement the same interface (writes are whole objects: no append, no
-// in-place change), which is why a writer hands over a stream and the file appears once complete.
+// every server instance and worker shares. Two backends (FILES_BACKEND): a folder under DATA_DIR
+// (here), or an S3-compatible bucket (s3-store.ts). Writes are whole objects — no append, no in-place
+// change, what a bucket offers — which is why a writer hands over a stream and the file appears once
+// complete.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Config } from '../config.ts';
 import { uuidv7 } from '../lib/ids.ts';
+import { s3FileStore } from './s3-store.ts';
 
 /** A file of the store as a listing shows it. */
 export interface StoredFile {
@@ -27,10 +29,14 @@ export class FileTooLargeError extends Error {
   }
 }
 
-/** Where files live: a folder under DATA_DIR today, an S3-compatible bucket later. */
+/** Where files live: a folder under DATA_DIR, or an S3-compatible bucket. */
 export interface FileStore {
   /** Stores the whole content under key (replacing any file there once complete); returns its size. */
-  write(key: string, content: Readable | AsyncIterable<Uint8Array | string>, options?: { maxBytes?: number }): Promise<number>;
+  write(
+    key: string,
+    content: Readable | Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>,
+    options?: { maxBytes?: number },
+  ): Promise<number>;
   /** Reads a file as a stream (the stream errors with ENOENT when there is none). */
   read(key: string): Readable;
   /** Size and time of a file, or null when there is none. */
@@ -43,20 +49,21 @@ export interface FileStore {
   list(prefix: string): AsyncIterable<StoredFile>;
   /**
    * Runs fn with a local path of the file, for readers that need random access (a zip's central
-   * directory): the folder backend's own path; a remote backend would download to a temporary file.
+   * directory): the folder backend's own path; the S3 backend's copy in a temporary file, deleted after.
    */
   withLocalPath<T>(key: string, fn: (localPath: string) => Promise<T>): Promise<T>;
 }
 
 const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
-function checkKey(key: string): string {
+/** The key itself, or an error when it is not one (a path outside the store, an empty part). */
+export function checkKey(key: string): string {
   if (!KEY_RE.test(key) || key.split('/').some((part) => part === '..' || part === '.')) throw new Error(`bad file key ${key}`);
   return key;
 }
 
 /** Counts bytes going through, failing past the limit. */
-function byteLimit(maxBytes: number, seen: { bytes: number }): Transform {
+export function byteLimit(maxBytes: number, seen: { bytes: number }): Transform {
   return new Transform({
     transform(chunk: Buffer | string, _encoding, done) {
       seen.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
@@ -129,12 +136,14 @@ export function folderFileStore(root: string): FileStore {
 
 const stores = new Map<string, FileStore>();
 
-/** The deployment's file store (one per DATA_DIR in a process). */
-export function fileStoreOf(config: Pick<Config, 'dataDir'>): FileStore {
-  let store = stores.get(config.dataDir);
+/** The deployment's file store (FILES_BACKEND; one per folder or bucket in a process). */
+export function fileStoreOf(config: Pick<Config, 'dataDir' | 'files'>): FileStore {
+  const files = config.files;
+  const id = files.backend === 's3' ? `s3 ${files.endpoint ?? ''} ${files.bucket}` : `folder ${config.dataDir}`;
+  let store = stores.get(id);
   if (!store) {
-    store = folderFileStore(config.dataDir);
-    stores.set(config.dataDir, store);
+    store = files.backend === 's3' ? s3FileStore(files, { tempDir: path.join(config.dataDir, 'tmp') }) : folderFileStore(config.dataDir);
+    stores.set(id, store);
   }
   return store;
 }

@@ -2,20 +2,13 @@
 // addresses in proportion to the population of each zone, spread over the engagement ladder and
 // over the last 12 weeks, so that every screen has a realistic picture. Deterministic per seed.
 import { type Kysely, sql } from 'kysely';
+import { type BulkRow, type BulkTarget, openBulkLoad } from '../../db/bulk-load.ts';
 import { refreshStatistics, withTenant } from '../../db/database.ts';
 import { type DB, LADDER_STAGES, type LadderStage } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
 import { createRandom, type Random } from '../../opendata/prng.ts';
-import {
-  type AreaGeometry,
-  BULK_BATCH,
-  createZoneLocator,
-  type ImportProgress,
-  type ImportReport,
-  importTerritory,
-  insertUnnest,
-} from '../territory/index.ts';
+import { type AreaGeometry, createZoneLocator, type ImportProgress, type ImportReport, importTerritory } from '../territory/index.ts';
 import { FAMILY_NAMES, GIVEN_NAMES } from './french-names.ts';
 
 export interface SeedDemoOptions {
@@ -239,10 +232,11 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
 
   await withTenant(db, campaignId, async (trx) => {
     await sql`delete from person where campaign_id = ${campaignId} and source = 'demo'`.execute(trx);
-    let batch = emptyBatch();
+    const loader = openBulkLoad(trx, personTarget(campaignId));
+    let batch: BulkRow[] = [];
     const flush = async () => {
-      await insertPeople(trx, campaignId, batch);
-      batch = emptyBatch();
+      await loader.write(batch);
+      batch = [];
       progress('people', n, peopleCount);
     };
     for (const [g, quota] of quotas.entries()) {
@@ -263,25 +257,28 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
         const modified = new Date(created.getTime() + random.next() * (now - created.getTime()));
         const phone = random.chance(PHONE_SHARE) ? mobile() : null;
         if (phone) withPhone++;
-        batch.id.push(uuidv7());
-        batch.given.push(given);
-        batch.family.push(family);
-        batch.email.push(`${emailPart(given)}.${emailPart(family)}.${n}@example.org`);
-        batch.phone.push(phone);
-        batch.addressId.push(a.id);
-        batch.street.push(a.number ? `${a.number} ${a.street}` : a.street);
-        batch.postcode.push(a.postcode);
-        batch.locality.push(a.city);
-        batch.lon.push(a.lon);
-        batch.lat.push(a.lat);
-        batch.zoneIds.push(zoneIds);
-        batch.stage.push(stage);
-        batch.created.push(created.toISOString());
-        batch.modified.push(modified.toISOString());
-        if (batch.id.length >= BULK_BATCH) await flush();
+        batch.push([
+          uuidv7(),
+          given,
+          family,
+          `${emailPart(given)}.${emailPart(family)}.${n}@example.org`,
+          phone,
+          a.id,
+          a.number ? `${a.number} ${a.street}` : a.street,
+          a.postcode,
+          a.city,
+          a.lon,
+          a.lat,
+          zoneIds,
+          stage,
+          created,
+          modified,
+        ]);
+        if (batch.length >= BATCH_ROWS) await flush();
       }
     }
     await flush();
+    await loader.end();
   });
   // The consent trigger's recompute is planned on these statistics: refresh them after the people load.
   await refreshStatistics(db, ['person']);
@@ -308,69 +305,36 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
   };
 }
 
-interface PersonBatch {
-  id: string[];
-  given: string[];
-  family: string[];
-  email: string[];
-  phone: Array<string | null>;
-  addressId: string[];
-  street: string[];
-  postcode: string[];
-  locality: string[];
-  lon: number[];
-  lat: number[];
-  zoneIds: string[];
-  stage: string[];
-  created: string[];
-  modified: string[];
-}
+/** Rows handed to the bulk loader at a time (and between two progress reports). */
+const BATCH_ROWS = 5000;
 
-const emptyBatch = (): PersonBatch => ({
-  id: [],
-  given: [],
-  family: [],
-  email: [],
-  phone: [],
-  addressId: [],
-  street: [],
-  postcode: [],
-  locality: [],
-  lon: [],
-  lat: [],
-  zoneIds: [],
-  stage: [],
-  created: [],
-  modified: [],
-});
-
-async function insertPeople(db: Kysely<DB>, campaignId: string, b: PersonBatch): Promise<void> {
-  await insertUnnest(db, {
+function personTarget(campaignId: string): BulkTarget {
+  return {
     table: 'person',
     constants: [
       { name: 'campaign_id', type: 'uuid', value: campaignId },
       { name: 'source', type: 'text', value: 'demo' },
     ],
     columns: [
-      { name: 'id', type: 'uuid', values: b.id },
-      { name: 'given_name', type: 'text', values: b.given },
-      { name: 'family_name', type: 'text', values: b.family },
-      { name: 'email', type: 'text', values: b.email },
-      { name: 'phone', type: 'text', values: b.phone },
-      { name: 'address_id', type: 'text', values: b.addressId },
-      { name: 'street_address', type: 'text', values: b.street },
-      { name: 'postcode', type: 'text', values: b.postcode },
-      { name: 'locality', type: 'text', values: b.locality },
-      { name: 'lon', type: 'float8', values: b.lon },
-      { name: 'lat', type: 'float8', values: b.lat },
-      { name: 'zone_ids', type: 'text', cast: 'uuid[]', values: b.zoneIds },
-      { name: 'ladder_stage', type: 'text', values: b.stage },
-      { name: 'created_at', type: 'timestamptz', values: b.created },
-      { name: 'modified_at', type: 'timestamptz', values: b.modified },
+      { name: 'id', type: 'uuid' },
+      { name: 'given_name', type: 'text' },
+      { name: 'family_name', type: 'text' },
+      { name: 'email', type: 'text' },
+      { name: 'phone', type: 'text' },
+      { name: 'address_id', type: 'text' },
+      { name: 'street_address', type: 'text' },
+      { name: 'postcode', type: 'text' },
+      { name: 'locality', type: 'text' },
+      { name: 'lon', type: 'float8' },
+      { name: 'lat', type: 'float8' },
+      { name: 'zone_ids', type: 'uuid[]' },
+      { name: 'ladder_stage', type: 'text' },
+      { name: 'created_at', type: 'timestamptz' },
+      { name: 'modified_at', type: 'timestamptz' },
     ],
     // A contact the team entered by hand with the same e-mail is kept, not overwritten.
     onConflict: 'do nothing',
-  });
+  };
 }
 
 /** Shares of demo people who gave consent, as a campaign's sign-up forms would collect it. */
@@ -393,38 +357,37 @@ async function seedDemoConsents(
     .where('source', '=', 'demo')
     .orderBy('id')
     .execute();
-  const rows = { id: [] as string[], person: [] as string[], channel: [] as string[], at: [] as string[] };
+  const rows: BulkRow[] = [];
   const counts = { email: 0, sms: 0 };
   for (const p of people) {
     for (const channel of ['email', 'sms'] as const) {
       const reachable = channel === 'email' ? p.email : p.phone;
       if (!reachable || !random.chance(DEMO_CONSENT_SHARES[channel])) continue;
-      rows.id.push(uuidv7());
-      rows.person.push(p.id);
-      rows.channel.push(channel);
-      rows.at.push(p.created_at.toISOString());
+      rows.push([uuidv7(), p.id, channel, p.created_at]);
       counts[channel] += 1;
     }
   }
   const proof = JSON.stringify({ form: 'demo', text_shown: "J'accepte de recevoir des informations de la campagne." });
-  for (let from = 0; from < rows.id.length; from += BULK_BATCH) {
-    const to = Math.min(from + BULK_BATCH, rows.id.length);
-    await insertUnnest(db, {
-      table: 'consent',
-      constants: [
-        { name: 'campaign_id', type: 'uuid', value: campaignId },
-        { name: 'status', type: 'text', value: 'given' },
-        { name: 'source', type: 'text', value: 'demo' },
-      ],
-      columns: [
-        { name: 'id', type: 'uuid', values: rows.id.slice(from, to) },
-        { name: 'person_id', type: 'uuid', values: rows.person.slice(from, to) },
-        { name: 'channel', type: 'text', values: rows.channel.slice(from, to) },
-        { name: 'at', type: 'timestamptz', values: rows.at.slice(from, to) },
-        { name: 'proof', type: 'text', cast: 'jsonb', values: new Array(to - from).fill(proof) },
-      ],
-    });
-    progress(to, rows.id.length);
+  const loader = openBulkLoad(db, {
+    table: 'consent',
+    constants: [
+      { name: 'campaign_id', type: 'uuid', value: campaignId },
+      { name: 'status', type: 'text', value: 'given' },
+      { name: 'source', type: 'text', value: 'demo' },
+      { name: 'proof', type: 'jsonb', value: proof },
+    ],
+    columns: [
+      { name: 'id', type: 'uuid' },
+      { name: 'person_id', type: 'uuid' },
+      { name: 'channel', type: 'text' },
+      { name: 'at', type: 'timestamptz' },
+    ],
+  });
+  for (let from = 0; from < rows.length; from += BATCH_ROWS) {
+    const to = Math.min(from + BATCH_ROWS, rows.length);
+    await loader.write(rows.slice(from, to));
+    progress(to, rows.length);
   }
+  await loader.end();
   return counts;
 }

@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { type Static, Type } from 'typebox';
+import { type BulkRow, openBulkLoad } from '../../db/bulk-load.ts';
 import type { Db } from '../../db/database.ts';
 import { refreshStatistics } from '../../db/database.ts';
 import type { FileStore } from '../../files/storage.ts';
@@ -17,8 +18,8 @@ import { applyImport } from './apply.ts';
 import type { CustomFieldRef, Mapping } from './fields.ts';
 import { type LadderStage, simplify } from './normalise.ts';
 import { readBatches, type TableLayout } from './read-table.ts';
-import { compileRowReader, stageLine } from './rows.ts';
-import { createStageTable, dropStageTable, indexStageTable, openStageSink, stageTableOf } from './stage.ts';
+import { compileRowReader, stageRow } from './rows.ts';
+import { createStageTable, dropStageTable, indexStageTable, stageTableOf, stageTargetOf } from './stage.ts';
 import { TableReadError } from './table-limits.ts';
 
 export const IMPORT_JOB_KIND = 'imports.people';
@@ -110,7 +111,7 @@ async function stageFile(ctx: JobContext, p: ImportJobParams, io: { files: FileS
   const written = io.files.write(p.rejected_key, out);
   written.catch((error: Error) => out.destroy(error));
   await writeOut(out, `\ufeff${csvLine([...p.headers, 'motif_rejet'], sep)}`);
-  const sink = openStageSink(ctx.database, table);
+  const sink = openBulkLoad(ctx.database.db, stageTargetOf(table));
   let line = 0;
   let rows = 0;
   let rejected = 0;
@@ -119,7 +120,7 @@ async function stageFile(ctx: JobContext, p: ImportJobParams, io: { files: FileS
   const estimate = p.row_count_estimate ?? 0;
   try {
     for await (const batch of readBatches(io.sourcePath, p.layout)) {
-      let copy = '';
+      const good: BulkRow[] = [];
       let bad = '';
       for (const record of batch) {
         line += 1;
@@ -127,21 +128,20 @@ async function stageFile(ctx: JobContext, p: ImportJobParams, io: { files: FileS
         rows += 1;
         const outcome = read(record, line);
         if (outcome.ok) {
-          copy += stageLine(outcome.person);
-          staged += 1;
+          good.push(stageRow(outcome.person));
         } else {
           bad += rejectedLine(record, p.headers.length, outcome.reasons.join(', '), sep);
           rejected += 1;
         }
       }
-      if (copy) await sink.write(copy);
+      await sink.write(good);
       if (bad) await writeOut(out, bad);
       if (Date.now() - lastProgress > PROGRESS_MS) {
         lastProgress = Date.now();
         await ctx.progress(rows, Math.max(estimate, rows), 'lecture et validation');
       }
     }
-    await sink.end();
+    staged = await sink.end();
     out.end();
     await written;
   } catch (error) {

@@ -130,7 +130,9 @@ export async function sweepInterruptedImports(ctx: JanitorContext, now = new Dat
  * retention: interrupted runs and staging tables first (a run it fails starts its files' retention),
  * then the files past their retention.
  */
-export function importJanitorOf(config: Pick<Config, 'dataDir' | 'importSourceRetentionDays' | 'importRejectedRetentionDays'>): JobJanitor {
+export function importJanitorOf(
+  config: Pick<Config, 'dataDir' | 'files' | 'importSourceRetentionDays' | 'importRejectedRetentionDays'>,
+): JobJanitor {
   const retention = importRetentionOf(config);
   return async (ctx) => {
     const { failedRuns, droppedTables } = await sweepInterruptedImports(ctx);

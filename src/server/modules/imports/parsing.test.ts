@@ -5,7 +5,7 @@ import { csvLine } from '../../lib/csv.ts';
 import { CsvParser, detectDelimiter } from '../../lib/csv-parser.ts';
 import { guessField, headerKeyOf, mappingProblems, suggestMapping } from './fields.ts';
 import { normalisePhone, parseBirthdate, parseFrenchDate, parseGender, parseLadderStage, splitFullName, splitTags } from './normalise.ts';
-import { compileRowReader, stageLine } from './rows.ts';
+import { compileRowReader, stageRow } from './rows.ts';
 
 describe('normalise', () => {
   it('writes phones in E.164, French by default', () => {
@@ -171,12 +171,27 @@ describe('row reader', () => {
     expect(read(['Jo', 'Zèbre', '<Jo@Exemple.fr>', '', '', ''], 6)).toMatchObject({ ok: true, person: { email: 'jo@exemple.fr' } });
   });
 
-  it('writes staging lines for COPY (CSV, arrays as PostgreSQL literals, empty = NULL)', () => {
+  it('gives staging rows in the order of the staging columns (no custom field = NULL)', () => {
     const r = read(['Jo "le" Zèbre', '', '', '0612345678', '', 'x,"y"'], 7);
     if (!r.ok) throw new Error('bad row');
-    const line = stageLine({ ...r.person, personId: '00000000-0000-7000-8000-000000000000' });
-    expect(line).toBe(
-      '7,00000000-0000-7000-8000-000000000000,"Jo ""le"" Zèbre","",,"+33612345678","{}","{}","","","",,,,"{""x"",""\\""y\\""""}",\n',
-    );
+    const row = stageRow({ ...r.person, personId: '00000000-0000-7000-8000-000000000000' });
+    expect(row).toEqual([
+      7,
+      '00000000-0000-7000-8000-000000000000',
+      'Jo "le" Zèbre',
+      '',
+      null,
+      '+33612345678',
+      [],
+      [],
+      '',
+      '',
+      '',
+      null,
+      null,
+      null,
+      ['x', '"y"'],
+      null,
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 // One imported row → a clean person record or the reasons it is rejected (French, as they appear in
 // the rejected file), and the staging table's COPY line format.
+import type { BulkColumn, BulkRow } from '../../db/bulk-load.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { normalizeEmail } from '../people/index.ts';
 import { type CustomFieldRef, fieldOf, type ImportField, type Mapping } from './fields.ts';
@@ -182,41 +183,45 @@ function parseCustomValue(def: CustomFieldRef, value: string): string | number |
   }
 }
 
-/** Columns of the staging table, in COPY order. */
+/** Columns of the staging table that the import's pass 1 writes, in the order of stageRow's values. */
 export const STAGE_COLUMNS = [
-  'line',
-  'person_id',
-  'given_name',
-  'family_name',
-  'email',
-  'phone',
-  'emails',
-  'phones',
-  'street_address',
-  'postcode',
-  'locality',
-  'birthdate',
-  'gender',
-  'ladder_stage',
-  'tags',
-  'custom_fields',
-] as const;
+  { name: 'line', type: 'int4' },
+  { name: 'person_id', type: 'uuid' },
+  { name: 'given_name', type: 'text' },
+  { name: 'family_name', type: 'text' },
+  { name: 'email', type: 'text' },
+  { name: 'phone', type: 'text' },
+  { name: 'emails', type: 'text[]' },
+  { name: 'phones', type: 'text[]' },
+  { name: 'street_address', type: 'text' },
+  { name: 'postcode', type: 'text' },
+  { name: 'locality', type: 'text' },
+  { name: 'birthdate', type: 'date' },
+  { name: 'gender', type: 'text' },
+  { name: 'ladder_stage', type: 'text' },
+  { name: 'tags', type: 'text[]' },
+  { name: 'custom_fields', type: 'jsonb' },
+] as const satisfies readonly BulkColumn[];
 
-function q(value: string): string {
-  return value.includes('"') ? `"${value.replace(/"/g, '""')}"` : `"${value}"`;
-}
-
-function nullable(value: string | null): string {
-  return value === null ? '' : q(value);
-}
-
-function pgArray(values: readonly string[]): string {
-  if (values.length === 0) return '"{}"';
-  return q(`{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`);
-}
-
-/** One person as a CSV line for COPY … (FORMAT csv) into the staging table (empty unquoted = NULL). */
-export function stageLine(p: StagedPerson): string {
-  const custom = Object.keys(p.customFields).length > 0 ? q(JSON.stringify(p.customFields)) : '';
-  return `${p.line},${p.personId},${q(p.givenName)},${q(p.familyName)},${nullable(p.email)},${nullable(p.phone)},${pgArray(p.emails)},${pgArray(p.phones)},${q(p.streetAddress)},${q(p.postcode)},${q(p.locality)},${nullable(p.birthdate)},${nullable(p.gender)},${nullable(p.ladderStage)},${pgArray(p.tags)},${custom}\n`;
+/** One person as a row of the staging table (the bulk loader encodes it; no custom field = NULL). */
+export function stageRow(p: StagedPerson): BulkRow {
+  const custom = Object.keys(p.customFields).length > 0 ? p.customFields : null;
+  return [
+    p.line,
+    p.personId,
+    p.givenName,
+    p.familyName,
+    p.email,
+    p.phone,
+    p.emails,
+    p.phones,
+    p.streetAddress,
+    p.postcode,
+    p.locality,
+    p.birthdate,
+    p.gender,
+    p.ladderStage,
+    p.tags,
+    custom,
+  ];
 }

@@ -1,14 +1,10 @@
-// The staging table of one import: an UNLOGGED table filled with COPY — COPY FROM STDIN through
-// pg-copy-streams on PostgreSQL, COPY FROM '/dev/blob' in chunks on PGlite — then read by the one
+// The staging table of one import: an UNLOGGED table filled by the platform's bulk loader outside
+// any transaction (db/bulk-load.ts: COPY straight in, on either database), then read by the one
 // set-based upsert, and dropped.
-import { once } from 'node:events';
-import { CompiledQuery, sql } from 'kysely';
-import { from as copyFrom } from 'pg-copy-streams';
-import type { Database, Db } from '../../db/database.ts';
+import { sql } from 'kysely';
+import type { BulkTarget } from '../../db/bulk-load.ts';
+import type { Db } from '../../db/database.ts';
 import { STAGE_COLUMNS } from './rows.ts';
-
-/** Rows per COPY on PGlite (each chunk is one Blob in memory). */
-const PGLITE_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** The staging table's name for an import (its id, without dashes). */
 export function stageTableOf(importId: string): string {
@@ -63,80 +59,7 @@ export async function dropStageTable(db: Db, table: string): Promise<void> {
   await sql`drop table if exists ${sql.table(table)}`.execute(db);
 }
 
-export interface StageSink {
-  /** Appends COPY lines; resolves when the database can take more. */
-  write(lines: string): Promise<void>;
-  /** Ends the COPY and waits for the database to have every row. */
-  end(): Promise<void>;
-  /** Gives up (the COPY is cancelled and its connection released). */
-  abort(error: Error): Promise<void>;
-}
-
-function copySql(table: string, source: 'stdin' | 'blob'): string {
-  return `COPY ${table} (${STAGE_COLUMNS.join(', ')}) FROM ${source === 'stdin' ? 'STDIN' : "'/dev/blob'"} WITH (FORMAT csv)`;
-}
-
-/** Opens a COPY into the staging table on whichever database this is. */
-export function openStageSink(database: Database, table: string): StageSink {
-  return database.pglite ? pgliteSink(database.pglite, table) : postgresSink(database.db, table);
-}
-
-function pgliteSink(pglite: NonNullable<Database['pglite']>, table: string): StageSink {
-  const text = copySql(table, 'blob');
-  let parts: string[] = [];
-  let size = 0;
-  const flush = async () => {
-    if (parts.length === 0) return;
-    const blob = new Blob(parts);
-    parts = [];
-    size = 0;
-    await pglite.query(text, [], { blob });
-  };
-  return {
-    async write(lines) {
-      parts.push(lines);
-      size += lines.length;
-      if (size >= PGLITE_CHUNK_BYTES) await flush();
-    },
-    end: flush,
-    async abort() {
-      parts = [];
-    },
-  };
-}
-
-/**
- * COPY FROM STDIN on one pooled connection. Kysely does not expose its pg client, but hands the
- * compiled "sql" to client.query(), which accepts a submittable stream: that is how the
- * pg-copy-streams stream reaches the connection Kysely reserved for us.
- */
-function postgresSink(db: Db, table: string): StageSink {
-  const stream = copyFrom(copySql(table, 'stdin'));
-  const finished = new Promise<void>((resolve, reject) => {
-    stream.on('finish', resolve);
-    stream.on('error', reject);
-  });
-  let failed: Error | null = null;
-  finished.catch((error: Error) => {
-    failed = error;
-  });
-  const held = db.connection().execute(async (conn) => {
-    await conn.executeQuery(CompiledQuery.raw(stream as unknown as string));
-    await finished;
-  });
-  held.catch(() => {});
-  return {
-    async write(lines) {
-      if (failed) throw failed;
-      if (!stream.write(lines)) await Promise.race([once(stream, 'drain'), finished]);
-    },
-    async end() {
-      stream.end();
-      await held;
-    },
-    async abort(error) {
-      stream.destroy(error);
-      await held.catch(() => {});
-    },
-  };
+/** The staging table as the bulk loader's target: pass 1 writes stageRow()s into it. */
+export function stageTargetOf(table: string): BulkTarget {
+  return { table, columns: STAGE_COLUMNS };
 }

@@ -1,13 +1,13 @@
 // Imports an address file (the BAN format by default) into `address`, streaming: the Paris file is
-// 158,000 rows, read through gunzip line by line and written in large multi-row inserts. The
-// campaign's addresses are replaced in one transaction.
+// 158,000 rows, read through gunzip line by line and handed to the platform's bulk loader in
+// batches. The campaign's addresses are replaced in one transaction.
 
 import { type Kysely, sql } from 'kysely';
+import { type BulkRow, type BulkTarget, openBulkLoad } from '../../db/bulk-load.ts';
 import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { openCsv, parseNumber } from '../../opendata/csv.ts';
 import type { AddressFileSpec } from '../../opendata/manifest.ts';
-import { BULK_BATCH, insertUnnest } from './bulk-insert.ts';
 import { type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
 
 export interface ImportAddressesOptions {
@@ -17,34 +17,24 @@ export interface ImportAddressesOptions {
   onProgress?: ProgressFn;
 }
 
-interface Batch {
-  id: string[];
-  number: string[];
-  street: string[];
-  postcode: string[];
-  cityCode: string[];
-  city: string[];
-  lon: number[];
-  lat: number[];
-}
+/** Rows handed to the loader at a time (and between two progress reports). */
+const BATCH_ROWS = 5000;
 
-const emptyBatch = (): Batch => ({ id: [], number: [], street: [], postcode: [], cityCode: [], city: [], lon: [], lat: [] });
-
-async function flush(db: Kysely<DB>, campaignId: string, b: Batch): Promise<void> {
-  await insertUnnest(db, {
+function addressTarget(campaignId: string): BulkTarget {
+  return {
     table: 'address',
     constants: [{ name: 'campaign_id', type: 'uuid', value: campaignId }],
     columns: [
-      { name: 'id', type: 'text', values: b.id },
-      { name: 'number', type: 'text', values: b.number },
-      { name: 'street', type: 'text', values: b.street },
-      { name: 'postcode', type: 'text', values: b.postcode },
-      { name: 'city_code', type: 'text', values: b.cityCode },
-      { name: 'city', type: 'text', values: b.city },
-      { name: 'lon', type: 'float8', values: b.lon },
-      { name: 'lat', type: 'float8', values: b.lat },
+      { name: 'id', type: 'text' },
+      { name: 'number', type: 'text' },
+      { name: 'street', type: 'text' },
+      { name: 'postcode', type: 'text' },
+      { name: 'city_code', type: 'text' },
+      { name: 'city', type: 'text' },
+      { name: 'lon', type: 'float8' },
+      { name: 'lat', type: 'float8' },
     ],
-  });
+  };
 }
 
 /** Imports the address file, replacing the campaign's addresses; bad rows are reported, never fatal. */
@@ -81,7 +71,8 @@ export async function importAddresses(db: Kysely<DB>, options: ImportAddressesOp
   await withTenant(db, campaignId, async (trx) => {
     await sql`delete from address where campaign_id = ${campaignId}`.execute(trx);
     const seen = new Set<string>();
-    let batch = emptyBatch();
+    const loader = openBulkLoad(trx, addressTarget(campaignId));
+    let batch: BulkRow[] = [];
     for await (const row of csv.rows) {
       const v = row.values;
       const ref = `line ${row.line}`;
@@ -106,22 +97,17 @@ export async function importAddresses(db: Kysely<DB>, options: ImportAddressesOp
         continue;
       }
       seen.add(id);
-      batch.id.push(id);
-      batch.number.push([at(v, col.number), at(v, col.suffix)].filter(Boolean).join(' '));
-      batch.street.push(street);
-      batch.postcode.push(at(v, col.postcode));
-      batch.cityCode.push(at(v, col.cityCode));
-      batch.city.push(at(v, col.city));
-      batch.lon.push(lon);
-      batch.lat.push(lat);
+      const number = [at(v, col.number), at(v, col.suffix)].filter(Boolean).join(' ');
+      batch.push([id, number, street, at(v, col.postcode), at(v, col.cityCode), at(v, col.city), lon, lat]);
       rec.report.imported++;
-      if (batch.id.length >= BULK_BATCH) {
-        await flush(trx, campaignId, batch);
-        batch = emptyBatch();
+      if (batch.length >= BATCH_ROWS) {
+        await loader.write(batch);
+        batch = [];
         progress(csv.bytesRead());
       }
     }
-    await flush(trx, campaignId, batch);
+    await loader.write(batch);
+    await loader.end();
   });
   progress(csv.totalBytes, true);
   return rec.finish();

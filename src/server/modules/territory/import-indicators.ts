@@ -2,11 +2,11 @@
 // provides are replaced for the layer's zones in one transaction; others are left alone.
 
 import { type Kysely, sql } from 'kysely';
+import { bulkLoad } from '../../db/bulk-load.ts';
 import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { openCsv, parseNumber } from '../../opendata/csv.ts';
 import type { IndicatorFileSpec } from '../../opendata/manifest.ts';
-import { BULK_BATCH, insertUnnest } from './bulk-insert.ts';
 import { type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
 import { loadLayerZones } from './import-zones.ts';
 
@@ -97,22 +97,23 @@ export async function importIndicators(db: Kysely<DB>, options: ImportIndicators
     await sql`delete from zone_indicator where campaign_id = ${campaignId}
       and name = any(${names}::text[])
       and zone_id = any(${zones.map((z) => z.id)}::uuid[])`.execute(trx);
-    for (let i = 0; i < rows.length; i += BULK_BATCH) {
-      const batch = rows.slice(i, i + BULK_BATCH);
-      await insertUnnest(trx, {
+    await bulkLoad(
+      trx,
+      {
         table: 'zone_indicator',
         constants: [
           { name: 'campaign_id', type: 'uuid', value: campaignId },
           { name: 'source', type: 'text', value: spec.source },
         ],
         columns: [
-          { name: 'zone_id', type: 'uuid', values: batch.map((r) => r.zoneId) },
-          { name: 'name', type: 'text', values: batch.map((r) => r.name) },
-          { name: 'year', type: 'int4', values: batch.map((r) => r.year) },
-          { name: 'value', type: 'float8', values: batch.map((r) => r.value) },
+          { name: 'zone_id', type: 'uuid' },
+          { name: 'name', type: 'text' },
+          { name: 'year', type: 'int4' },
+          { name: 'value', type: 'float8' },
         ],
-      });
-    }
+      },
+      [rows.map((r) => [r.zoneId, r.name, r.year, r.value])],
+    );
   });
   rec.count('values', rows.length);
   return rec.finish();

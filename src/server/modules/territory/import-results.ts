@@ -2,11 +2,11 @@
 // to a layer's zones by code, or through a crosswalk when the results use another numbering.
 
 import { type Kysely, sql } from 'kysely';
+import { bulkLoad } from '../../db/bulk-load.ts';
 import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { openCsv, parseNumber } from '../../opendata/csv.ts';
 import type { ElectionResultSpec, KeyRewrite } from '../../opendata/manifest.ts';
-import { BULK_BATCH, insertUnnest } from './bulk-insert.ts';
 import { geometryCentroid, parseAreaGeometry } from './geometry.ts';
 import { type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
 import { type LayerZone, loadLayerZones, propertyText, readFeatures } from './import-zones.ts';
@@ -199,9 +199,9 @@ export async function importElectionResults(db: Kysely<DB>, options: ImportResul
   await withTenant(db, campaignId, async (trx) => {
     await sql`delete from election_result where campaign_id = ${campaignId}
       and election = ${spec.election} and round = ${spec.round}`.execute(trx);
-    for (let i = 0; i < rows.length; i += BULK_BATCH) {
-      const batch = rows.slice(i, i + BULK_BATCH);
-      await insertUnnest(trx, {
+    await bulkLoad(
+      trx,
+      {
         table: 'election_result',
         constants: [
           { name: 'campaign_id', type: 'uuid', value: campaignId },
@@ -209,15 +209,16 @@ export async function importElectionResults(db: Kysely<DB>, options: ImportResul
           { name: 'round', type: 'int2', value: spec.round },
         ],
         columns: [
-          { name: 'zone_id', type: 'uuid', values: batch.map((r) => r.zoneId) },
-          { name: 'candidate', type: 'text', values: batch.map((r) => r.candidate) },
-          { name: 'nuance', type: 'text', values: batch.map((r) => r.nuance) },
-          { name: 'votes', type: 'int4', values: batch.map((r) => r.votes) },
-          { name: 'registered', type: 'int4', values: batch.map((r) => r.registered) },
-          { name: 'expressed', type: 'int4', values: batch.map((r) => r.expressed) },
+          { name: 'zone_id', type: 'uuid' },
+          { name: 'candidate', type: 'text' },
+          { name: 'nuance', type: 'text' },
+          { name: 'votes', type: 'int4' },
+          { name: 'registered', type: 'int4' },
+          { name: 'expressed', type: 'int4' },
         ],
-      });
-    }
+      },
+      [rows.map((r) => [r.zoneId, r.candidate, r.nuance, r.votes, r.registered, r.expressed])],
+    );
   });
   rec.count('result rows', rows.length);
   rec.count('zones with results', totals.size);

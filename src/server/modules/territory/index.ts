@@ -4,7 +4,6 @@ import { defineModule } from '../manifest.ts';
 import { territoryNav } from './nav.ts';
 import { territoryRoutes } from './territory.routes.ts';
 
-export { BULK_BATCH, insertUnnest } from './bulk-insert.ts';
 export type { AreaGeometry } from './geometry.ts';
 export { ensureAddressesLocated, loadZoneLocator } from './locate-addresses.ts';
 export { type ImportProgress, type ImportReport, importTerritory } from './territory.importer.ts';
