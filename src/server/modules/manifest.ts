@@ -16,6 +16,17 @@ export interface PermissionSpec {
   scope?: { fr: string; en: string };
 }
 
+/**
+ * A link of the API entry point (`GET /api/v1`): an OSDI relation (`osdi:people`,
+ * `osdi:person_signup_helper`) or one of ours (`relais:…`), with the path under /api/v1.
+ */
+export interface ApiLinkSpec {
+  rel: `osdi:${string}` | `relais:${string}`;
+  /** Path under /api/v1, e.g. '/people'. */
+  path: string;
+  title: string;
+}
+
 /** Routes served under a prefix ('' for the site, '/api/v1' for the API). */
 export interface RouteSpec {
   prefix: string;
@@ -33,6 +44,8 @@ export interface ModuleManifest {
   jobs?: readonly JobDefinition[];
   /** Clean-ups a worker runs at start and every 10 minutes, each made from the settings it needs. */
   janitors?: readonly ((config: Config) => JobJanitor)[];
+  /** Its collections and helpers, linked from the API entry point (OSDI AEP) in the list's order. */
+  links?: readonly ApiLinkSpec[];
   /** Its entries in the back office's navigation, from its own nav.ts (the web bundles that file). */
   nav?: readonly NavEntrySpec[];
 }
