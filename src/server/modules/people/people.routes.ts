@@ -14,6 +14,7 @@ import { personTimeline } from '../timeline/index.ts';
 import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX, removeMembers } from './bulk.ts';
 import { moveStageManually } from './ladder.ts';
 import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.ts';
+import { FILTER_MAX_LENGTH } from './osdi-filter.ts';
 import { getPerson, listPeople, loadRelated, relatedOf, visibleIds } from './people.repo.ts';
 import {
   Channel,
@@ -48,7 +49,7 @@ const ListQuery = Type.Object({
   tag_id: Type.Optional(Uuid),
   list_id: Type.Optional(Uuid),
   sort: Type.Optional(Type.String({ pattern: '^-?[a-z_]+$' })),
-  filter: Type.Optional(Type.String({ maxLength: 300 })),
+  filter: Type.Optional(Type.String({ maxLength: FILTER_MAX_LENGTH })),
 });
 
 const BULK_ACTIONS = ['add_tag', 'remove_tag', 'add_to_list', 'remove_from_list', 'move_stage'] as const;
