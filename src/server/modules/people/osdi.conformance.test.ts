@@ -256,6 +256,221 @@ describeEachDatabase('OSDI conformance', (ctx) => {
     });
   });
 
+  describe('people (people.md, person_signup.md)', () => {
+    // people.md, "Creating a new person (POST)": the spec's body as it is.
+    const specPerson = {
+      identifiers: ['foreign_system:1'],
+      family_name: 'Edwin',
+      given_name: 'Labadie',
+      additional_name: 'Marques',
+      origin_system: 'OpenSupporter',
+      email_addresses: [{ address: 'test-3@example.com', primary: true, address_type: 'personal', status: 'subscribed' }],
+      postal_addresses: [
+        {
+          primary: true,
+          address_lines: ['935 Ed Lock'],
+          locality: 'New Dudley',
+          region: 'MN',
+          postal_code: '17678',
+          country: 'RU',
+          address_type: 'Home',
+          status: 'Verified',
+        },
+      ],
+      phone_numbers: [{ primary: true, number: 19876543210, number_type: 'Mobile', sms_capable: true }],
+      gender: 'Male',
+      gender_pronouns: { subject: 'They', object: 'Them', posessive: 'Theirs' },
+    };
+    // person_signup.md, "Creating a new person (POST)", with the helper actions of its example.
+    const specSignup = {
+      person: {
+        identifiers: ['foreign_system:1'],
+        family_name: 'Edwin',
+        given_name: 'Labadie',
+        additional_name: 'Marques',
+        origin_system: 'OpenSupporter',
+        email_addresses: [{ address: 'test-3@example.com', primary: true, address_type: 'Personal' }],
+        postal_addresses: [
+          {
+            primary: true,
+            address_lines: ['935 Ed Lock'],
+            locality: 'New Dudley',
+            region: 'MN',
+            postal_code: '17678',
+            country: 'RU',
+            address_type: 'Home',
+            status: 'Verified',
+          },
+        ],
+        phone_numbers: [{ primary: true, number: 19876543210, number_type: 'Mobile', sms_capable: true }],
+        gender: 'Male',
+      },
+      triggers: {
+        autoresponse: { identifiers: ['system_1:eb84f0d01dec3b1ffb9e4dca406fa45e', 'system_2:15117b282328146ac6afebaa8acd80e7'], enabled: true },
+        sms_response: { identifiers: ['system_1:efe398db3439be6bbf00d90e693ec3a3'], enabled: true },
+        call_response: { identifiers: ['system_1:83069490-8a17-4131-b13e-f9a44d2b7646'], enabled: true },
+      },
+      add_tags: ['volunteer', 'donor'],
+      add_tags_uri: ['https://osdi-sample-system.org/api/v1/tags/d91b4b2e-ae0e-4cd3-9ed7-d0ec501b0bc3'],
+      add_lists: ['supporters'],
+      add_lists_uri: ['https://osdi-sample-system.org/api/v1/lists/d91b4b2e-ae0e-4cd3-9ed7-d0ec501b0bc3'],
+      add_questions_responses_uri: [
+        { question: 'https://osdi-sample-system.org/api/v1/questions/c945d6fe-929e-11e3-a2e9-12313d316c29', responses: ['r1', 'r2', 'r2'] },
+        {
+          question: 'https://osdi-sample-system.org/api/v1/questions/c945d6fe-929e-11e3-a2e9-12313d316c2a',
+          value: 'Heard about the candidate at the Labor Day Picnic',
+        },
+      ],
+    };
+
+    it("creates, reads, changes and signs up a person with the spec's example requests", async () => {
+      const created = ok(await osdi('POST', 'https://osdi-sample-system.org/api/v1/people/', specPerson), 201);
+      expect(created).toMatchObject({
+        given_name: 'Labadie',
+        family_name: 'Edwin',
+        additional_name: 'Marques',
+        origin_system: 'OpenSupporter',
+        gender: 'Male',
+        email_addresses: [{ address: 'test-3@example.com', primary: true, status: 'subscribed' }],
+        phone_numbers: [{ number: '+19876543210', primary: true }],
+        postal_addresses: [{ address_lines: ['935 Ed Lock'], locality: 'New Dudley', region: 'MN', postal_code: '17678', country: 'RU' }],
+        created_date: expect.any(String),
+        modified_date: expect.any(String),
+      });
+      expect(created.identifiers).toEqual([`relais:${created.id}`, 'foreign_system:1']);
+      for (const rel of ['self', 'osdi:taggings', 'osdi:items']) expect(created._links[rel].href, rel).toMatch(/^https?:\/\//);
+      // "subscribed" is an e-mail consent in the ledger.
+      const ledger = ok(await osdi('GET', `${created._links.self.href}/consents`)).items;
+      expect(ledger[0]).toMatchObject({ channel: 'email', status: 'given', source: 'api' });
+
+      // "Retrieving an individual Person resource (GET)" by its link; "Retrieving a collection".
+      expect(ok(await osdi('GET', created._links.self.href)).id).toBe(created.id);
+      const page = ok(await osdi('GET', 'https://osdi-sample-system.org/api/v1/people/?per_page=25'));
+      expect(page).toMatchObject({ page: 1, per_page: 25, total_pages: expect.any(Number), total_records: expect.any(Number) });
+      expect(page._links.self.href).toMatch(/^https?:\/\//);
+      expect(page._embedded['osdi:people'].map((x: { id: string }) => x.id)).toContain(created.id);
+
+      // "Modifying a person (PUT)".
+      const changed = ok(
+        await osdi('PUT', `${created._links.self.href}/`, {
+          family_name: 'Ed',
+          email_addresses: [{ address: 'test-new@example.com', primary: true, address_type: 'personal' }],
+        }),
+      );
+      expect(changed).toMatchObject({ family_name: 'Ed', given_name: 'Labadie', email_addresses: [{ address: 'test-new@example.com' }] });
+
+      // The helper's example links a tag and a list of the sample system's ids: ours here.
+      await ctx.database.db
+        .insertInto('tag')
+        .values({ campaign_id: c.id, id: 'd91b4b2e-ae0e-4cd3-9ed7-d0ec501b0bc3', name: 'Linked tag' })
+        .execute();
+      await ctx.database.db
+        .insertInto('list')
+        .values({ campaign_id: c.id, id: 'd91b4b2e-ae0e-4cd3-9ed7-d0ec501b0bc3', name: 'Linked list' })
+        .execute();
+      const aep = ok(await osdi('GET', '/api/v1'));
+      const res = await osdi('POST', `${aep._links['osdi:person_signup_helper'].href}/`, specSignup);
+      // Matched by its identifier (foreign_system:1): the person above, updated.
+      const signed = ok(res, 200);
+      expect(signed.id).toBe(created.id);
+      expect(signed.tags.map((t: { name: string }) => t.name).sort()).toEqual(['Linked tag', 'donor', 'volunteer']);
+      expect(signed.lists.map((l: { name: string }) => l.name).sort()).toEqual(['Linked list', 'supporters']);
+      // What was asked and not applied is on the timeline, not dropped: the triggers, the answers.
+      const timeline = ok(await osdi('GET', `${created._links.self.href}/activities`))._embedded['relais:timeline'];
+      const signupLine = timeline.find((a: { type: string }) => a.type === 'signup');
+      expect(signupLine.data).toMatchObject({
+        triggers: {
+          autoresponse: { enabled: true, status: 'sent' },
+          sms_response: { status: 'not_supported' },
+          call_response: { status: 'not_supported' },
+        },
+        not_applied: ['add_questions_responses_uri'],
+      });
+      // The autoresponse went out (the development outbox stands for the SMTP relay in tests).
+      const mails = await ctx.database.db.selectFrom('dev_outbox').selectAll().where('to_address', '=', 'test-new@example.com').execute();
+      expect(mails).toHaveLength(1);
+    });
+
+    it('creates a new person through the signup helper with lists by name, and through POST /people as Action Network does', async () => {
+      const res = await osdi('POST', '/api/v1/people/person_signup_helper', {
+        person: { given_name: 'Nina', email_addresses: [{ address: 'nina@example.org' }], postal_addresses: [{ postal_code: 75011 }] },
+        add_tags: ['hackathon'],
+        add_lists: ['Newsletter OSDI'],
+      });
+      const nina = ok(res, 201);
+      expect(nina.postal_addresses[0].postal_code).toBe('75011');
+      expect(nina.lists.map((l: { name: string }) => l.name)).toEqual(['Newsletter OSDI']);
+      // Action Network's clients post the helper's body to the people collection.
+      const again = ok(await osdi('POST', '/api/v1/people', { person: { email_addresses: [{ address: 'nina@example.org' }] }, add_tags: ['second'] }));
+      expect(again.id).toBe(nina.id);
+      expect(again.tags.map((t: { name: string }) => t.name).sort()).toEqual(['hackathon', 'second']);
+    });
+
+    it('ignores the OSDI fields it does not keep, instead of refusing them', async () => {
+      const res = await osdi('POST', '/api/v1/people', {
+        given_name: 'Inconnu',
+        email_addresses: [{ address: 'unknown-fields@example.org', address_type: 'work' }],
+        honorific_prefix: 'Dr',
+        gender_identity: 'Female',
+        party_identification: 'None',
+        employer_address: { locality: 'Paris' },
+        profiles: [{ provider: 'Mastodon', handle: 'x' }],
+        birthdate: { month: 6, day: 2, year: 1973 },
+        future_field: { nested: [1, 2, 3] },
+      });
+      const p = ok(res, 201);
+      expect(p).toMatchObject({ given_name: 'Inconnu', birthdate: '1973-06-02' });
+      expect(p.honorific_prefix).toBeUndefined();
+      // The platform's limits still hold.
+      const nul = await osdi('POST', '/api/v1/people', { given_name: 'x', unknown: 'a\u0000b' });
+      expect(nul.statusCode).toBe(400);
+    });
+
+    it('unsubscribing through the API withdraws the e-mail consent', async () => {
+      const p = ok(
+        await osdi('POST', '/api/v1/people', { email_addresses: [{ address: 'unsub@example.org', status: 'subscribed' }] }),
+        201,
+      );
+      expect(p.consents.email).toBe(true);
+      const res = await osdi('PUT', p._links.self.href, { email_addresses: [{ address: 'unsub@example.org', primary: true, status: 'unsubscribed' }] });
+      const after = ok(res);
+      expect(after.email_addresses[0].status).toBe('unsubscribed');
+      expect(after.consents.email).toBe(false);
+      expect(Date.parse(after.modified_date)).toBeGreaterThan(Date.parse(p.modified_date));
+      const ledger = ok(await osdi('GET', `${p._links.self.href}/consents`)).items;
+      expect(ledger[0]).toMatchObject({ channel: 'email', status: 'withdrawn', source: 'api' });
+      // Saying it again writes nothing more.
+      ok(await osdi('PUT', p._links.self.href, { email_addresses: [{ address: 'unsub@example.org', status: 'unsubscribed' }] }));
+      expect(ok(await osdi('GET', `${p._links.self.href}/consents`)).items).toHaveLength(2);
+    });
+
+    it('filters people with the OSDI grammar: eq ne gt ge lt le, and or not, parentheses, quotes, offsets', async () => {
+      const a = ok(await osdi('POST', '/api/v1/people', { given_name: 'Jane', family_name: "O'Brien", email_addresses: [{ address: 'jane@example.com' }], identifiers: ['crm:42'] }), 201);
+      const b = ok(await osdi('POST', '/api/v1/people', { given_name: 'John', family_name: 'Doe', email_addresses: [{ address: 'john@example.com' }] }), 201);
+      const ids = async (filter: string) => {
+        const res = await osdi('GET', `/api/v1/people?per_page=500&filter=${encodeURIComponent(filter)}`);
+        return ok(res)._embedded['osdi:people'].map((x: { id: string }) => x.id) as string[];
+      };
+      expect(await ids("email_address eq 'jane@example.com'")).toEqual([a.id]);
+      expect(await ids("email_address eq 'JANE@example.com'")).toEqual([a.id]);
+      expect(await ids("family_name eq 'O''Brien'")).toEqual([a.id]);
+      expect(await ids("identifiers eq 'crm:42'")).toEqual([a.id]);
+      expect(await ids(`identifiers eq 'relais:${b.id}'`)).toEqual([b.id]);
+      expect((await ids("given_name eq 'Jane' or given_name eq 'John'")).sort()).toEqual([a.id, b.id].sort());
+      expect(await ids("(given_name eq 'Jane' or given_name eq 'John') and family_name ne 'Doe'")).toEqual([a.id]);
+      expect(await ids("not (given_name eq 'Jane') and email_address eq 'jane@example.com'")).toEqual([]);
+      expect(await ids(`created ge '${a.created_date}' and given_name eq 'John'`)).toEqual([b.id]);
+      // The spec's offsets: -05 and -05:00 name the same instant as Z five hours later.
+      expect(await ids("modified_date gt '2013-11-17T18:27:35-05' and email_address eq 'john@example.com'")).toEqual([b.id]);
+      expect(await ids("modified_date lt '2013-11-17T18:27:35-05:00' and email_address eq 'john@example.com'")).toEqual([]);
+      for (const bad of ["given_name eq 'Jane", 'given_name eq', "nope eq 'x'", "(given_name eq 'x'", "given_name like 'x'", "modified_date gt '2026-02-30'", "email_address gt 'a'"]) {
+        const res = await osdi('GET', `/api/v1/people?filter=${encodeURIComponent(bad)}`, undefined, { accept: 'application/problem+json' });
+        expect(res.statusCode, bad).toBe(400);
+        expect(res.json().code, bad).toBe('FILTER_INVALID');
+      }
+    });
+  });
+
   it('keeps the fixture campaign', () => {
     expect(c.id).toBeTruthy();
   });
