@@ -73,7 +73,11 @@ function bearerOf(request: FastifyRequest): string | null {
 /** A URL without its `osdi-api-token` query parameter: what logs and links may repeat. */
 export function withoutQueryToken(url: string): string {
   if (!/osdi-api-token/i.test(url)) return url;
-  return url.replace(QUERY_TOKEN, '$1').replace(/\?&+/, '?').replace(/[?&]+$/, '').replace(/&&+/g, '&');
+  return url
+    .replace(QUERY_TOKEN, '$1')
+    .replace(/\?&+/, '?')
+    .replace(/[?&]+$/, '')
+    .replace(/&&+/g, '&');
 }
 
 /**

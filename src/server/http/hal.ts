@@ -85,7 +85,10 @@ export function osdiErrorOf(problem: Problem, resource: string | null) {
 
 /** The OSDI resource a URL of ours is about (`/api/v1/tags/…/taggings` → `osdi:tagging`), for the error document. */
 export function osdiResourceOf(url: string): string | null {
-  const parts = (url.split('?')[0] ?? '').replace(/^\/api\/v1\/?/, '').split('/').filter(Boolean);
+  const parts = (url.split('?')[0] ?? '')
+    .replace(/^\/api\/v1\/?/, '')
+    .split('/')
+    .filter(Boolean);
   const names = parts.filter((p) => !/^[0-9a-f-]{36}$/i.test(p));
   const last = names.at(-1);
   if (!last) return null;

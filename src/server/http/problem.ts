@@ -2,9 +2,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { databaseErrors } from '../db/database.errors.ts';
 import { DatabaseBusyError } from '../db/database.ts';
-import { sendProblemNegotiated } from './hal.ts';
 // Type-only: the codes are derived from the list of modules, whose files import AppError from here.
 import type { ModuleErrorCode } from '../modules/index.ts';
+import { sendProblemNegotiated } from './hal.ts';
 
 // Failures that belong to no domain: HTTP plumbing.
 const httpErrors = {

@@ -65,7 +65,11 @@ export async function personDesignatedByEmail(trx: Trx, campaignId: string, emai
  * any of them (a merged one standing for the person they were merged into), or undefined. Read
  * through relais_person_by_identifier() (the GIN index on person.identifiers under RLS).
  */
-export async function personDesignatedByIdentifiers(trx: Trx, campaignId: string, identifiers: readonly string[]): Promise<string | undefined> {
+export async function personDesignatedByIdentifiers(
+  trx: Trx,
+  campaignId: string,
+  identifiers: readonly string[],
+): Promise<string | undefined> {
   if (identifiers.length === 0) return undefined;
   const { rows } = await sql<{ person_id: string }>`select coalesce(p.merged_into, p.id) as person_id
     from relais_person_by_identifier(${campaignId}::uuid, ${[...identifiers]}::text[]) p

@@ -5,10 +5,10 @@
 // the consent ledger (unsubscribed or a spam complaint withdraws, subscribed grants). The signup
 // helper's actions: add_tags / add_lists by name, id or link (`*_uri`), triggers.autoresponse.
 import { sql } from 'kysely';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
 import { AppError, notFound } from '../../http/problem.ts';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { calendarDate } from '../../lib/dates.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { MailMessage } from '../../mail/mailer.ts';
@@ -49,9 +49,7 @@ export const OsdiPersonInput = Type.Object({
       { maxItems: 10 },
     ),
   ),
-  phone_numbers: Type.Optional(
-    Type.Array(Type.Object({ number: Text(40), primary: Type.Optional(Type.Boolean()) }), { maxItems: 10 }),
-  ),
+  phone_numbers: Type.Optional(Type.Array(Type.Object({ number: Text(40), primary: Type.Optional(Type.Boolean()) }), { maxItems: 10 })),
   postal_addresses: Type.Optional(
     Type.Array(
       Type.Object({
@@ -109,14 +107,20 @@ export function signupBodySchema() {
   const Trigger = Type.Object({ enabled: Type.Optional(Type.Boolean()), identifiers: Type.Optional(Identifiers) });
   return Type.Object({
     person: OsdiPersonInput,
-    add_tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 50, description: 'Tag names, created when missing' })),
+    add_tags: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 50, description: 'Tag names, created when missing' }),
+    ),
     add_tags_uri: Type.Optional(Hrefs),
-    add_lists: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 120 }), { maxItems: 50, description: 'List names (created when missing) or ids' })),
+    add_lists: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 120 }), { maxItems: 50, description: 'List names (created when missing) or ids' }),
+    ),
     add_lists_uri: Type.Optional(Hrefs),
     triggers: Type.Optional(
       Type.Object({ autoresponse: Type.Optional(Trigger), sms_response: Type.Optional(Trigger), call_response: Type.Optional(Trigger) }),
     ),
-    add_questions_responses_uri: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 50, description: 'Not supported yet: recorded on the signup activity, not applied' })),
+    add_questions_responses_uri: Type.Optional(
+      Type.Array(Type.Unknown(), { maxItems: 50, description: 'Not supported yet: recorded on the signup activity, not applied' }),
+    ),
     consents: Type.Optional(
       Type.Array(
         Type.Object({
@@ -164,8 +168,16 @@ function possiblePhone(international: string): string | null {
 export function personInputOf(body: OsdiPersonBody): PersonInput & { identifiers?: string[]; origin_system?: string } {
   const { email_addresses, phone_numbers, postal_addresses, birthdate, ...rest } = body;
   const input: PersonInput & { identifiers?: string[]; origin_system?: string } = { ...rest };
-  if (email_addresses) input.email_addresses = email_addresses.map((e) => ({ address: e.address, ...(e.primary !== undefined ? { primary: e.primary } : {}) }));
-  if (phone_numbers) input.phone_numbers = phone_numbers.map((p) => ({ number: String(p.number), ...(p.primary !== undefined ? { primary: p.primary } : {}) }));
+  if (email_addresses)
+    input.email_addresses = email_addresses.map((e) => ({
+      address: e.address,
+      ...(e.primary !== undefined ? { primary: e.primary } : {}),
+    }));
+  if (phone_numbers)
+    input.phone_numbers = phone_numbers.map((p) => ({
+      number: String(p.number),
+      ...(p.primary !== undefined ? { primary: p.primary } : {}),
+    }));
   if (postal_addresses) {
     const a = postal_addresses.find((x) => x.primary) ?? postal_addresses[0];
     input.postal_addresses = a

@@ -5,7 +5,7 @@
 // the spec's shapes and link relations. The example bodies are the spec's own, quoted as test data.
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type FixtureCampaign, TestClient, useOwnerApp } from '../../testing/app.ts';
+import { type FixtureCampaign, type TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 
 const HAL = 'application/hal+json';
@@ -164,16 +164,18 @@ describeEachDatabase('OSDI conformance', (ctx) => {
       expect(tagging._links['osdi:person'].href).toBe(p._links.self.href);
       expect(tagging._links['osdi:tag'].href).toBe(tag._links.self.href);
       // Again: already there, 200.
-      expect((await osdi('POST', tag._links['osdi:taggings'].href, { _links: { 'osdi:person': { href: p._links.self.href } } })).statusCode).toBe(200);
+      expect(
+        (await osdi('POST', tag._links['osdi:taggings'].href, { _links: { 'osdi:person': { href: p._links.self.href } } })).statusCode,
+      ).toBe(200);
       // "Retrieving an individual Tagging resource (GET)" and the collections of the tag and of the person.
       expect(ok(await osdi('GET', tagging._links.self.href))._links.self.href).toBe(tagging._links.self.href);
       const ofTag = ok(await osdi('GET', tag._links['osdi:taggings'].href));
       expect(ofTag).toMatchObject({ total_records: 1, total_pages: 1, page: 1 });
       expect(ofTag._embedded['osdi:taggings'][0]._links.self.href).toBe(tagging._links.self.href);
       const ofPerson = ok(await osdi('GET', p._links['osdi:taggings'].href));
-      expect(ofPerson._embedded['osdi:taggings'].map((t: { _links: { 'osdi:tag': { href: string } } }) => t._links['osdi:tag'].href)).toEqual([
-        tag._links.self.href,
-      ]);
+      expect(
+        ofPerson._embedded['osdi:taggings'].map((t: { _links: { 'osdi:tag': { href: string } } }) => t._links['osdi:tag'].href),
+      ).toEqual([tag._links.self.href]);
       // The person's document embeds the tag.
       expect(ok(await osdi('GET', p._links.self.href)).tags.map((t: { name: string }) => t.name)).toEqual(['Tagging']);
       // A link that is not a person of this API.
@@ -197,7 +199,7 @@ describeEachDatabase('OSDI conformance', (ctx) => {
       expect(wrong.json()['osdi:error'].resource_status[0].error_descriptions[0].error_code).toBe('FILTER_INVALID');
     });
 
-    it("tagging a person, and untagging them, moves their modified_date (an incremental sync sees it)", async () => {
+    it('tagging a person, and untagging them, moves their modified_date (an incremental sync sees it)', async () => {
       const tag = ok(await osdi('POST', '/api/v1/tags', { name: 'Sync' }), 201);
       const p = await person('sync@example.org');
       const since = p.modified_date as string;
@@ -206,7 +208,10 @@ describeEachDatabase('OSDI conformance', (ctx) => {
         return page._embedded['osdi:people'].map((x: { id: string }) => x.id);
       };
       expect(await changedSince()).not.toContain(p.id);
-      const tagging = ok(await osdi('POST', tag._links['osdi:taggings'].href, { _links: { 'osdi:person': { href: p._links.self.href } } }), 201);
+      const tagging = ok(
+        await osdi('POST', tag._links['osdi:taggings'].href, { _links: { 'osdi:person': { href: p._links.self.href } } }),
+        201,
+      );
       const tagged = ok(await osdi('GET', p._links.self.href));
       expect(Date.parse(tagged.modified_date)).toBeGreaterThan(Date.parse(since));
       expect(await changedSince()).toContain(p.id);
@@ -306,7 +311,10 @@ describeEachDatabase('OSDI conformance', (ctx) => {
         gender: 'Male',
       },
       triggers: {
-        autoresponse: { identifiers: ['system_1:eb84f0d01dec3b1ffb9e4dca406fa45e', 'system_2:15117b282328146ac6afebaa8acd80e7'], enabled: true },
+        autoresponse: {
+          identifiers: ['system_1:eb84f0d01dec3b1ffb9e4dca406fa45e', 'system_2:15117b282328146ac6afebaa8acd80e7'],
+          enabled: true,
+        },
         sms_response: { identifiers: ['system_1:efe398db3439be6bbf00d90e693ec3a3'], enabled: true },
         call_response: { identifiers: ['system_1:83069490-8a17-4131-b13e-f9a44d2b7646'], enabled: true },
       },
@@ -401,7 +409,9 @@ describeEachDatabase('OSDI conformance', (ctx) => {
       expect(nina.postal_addresses[0].postal_code).toBe('75011');
       expect(nina.lists.map((l: { name: string }) => l.name)).toEqual(['Newsletter OSDI']);
       // Action Network's clients post the helper's body to the people collection.
-      const again = ok(await osdi('POST', '/api/v1/people', { person: { email_addresses: [{ address: 'nina@example.org' }] }, add_tags: ['second'] }));
+      const again = ok(
+        await osdi('POST', '/api/v1/people', { person: { email_addresses: [{ address: 'nina@example.org' }] }, add_tags: ['second'] }),
+      );
       expect(again.id).toBe(nina.id);
       expect(again.tags.map((t: { name: string }) => t.name).sort()).toEqual(['hackathon', 'second']);
     });
@@ -432,7 +442,9 @@ describeEachDatabase('OSDI conformance', (ctx) => {
         201,
       );
       expect(p.consents.email).toBe(true);
-      const res = await osdi('PUT', p._links.self.href, { email_addresses: [{ address: 'unsub@example.org', primary: true, status: 'unsubscribed' }] });
+      const res = await osdi('PUT', p._links.self.href, {
+        email_addresses: [{ address: 'unsub@example.org', primary: true, status: 'unsubscribed' }],
+      });
       const after = ok(res);
       expect(after.email_addresses[0].status).toBe('unsubscribed');
       expect(after.consents.email).toBe(false);
@@ -445,8 +457,23 @@ describeEachDatabase('OSDI conformance', (ctx) => {
     });
 
     it('filters people with the OSDI grammar: eq ne gt ge lt le, and or not, parentheses, quotes, offsets', async () => {
-      const a = ok(await osdi('POST', '/api/v1/people', { given_name: 'Jane', family_name: "O'Brien", email_addresses: [{ address: 'jane@example.com' }], identifiers: ['crm:42'] }), 201);
-      const b = ok(await osdi('POST', '/api/v1/people', { given_name: 'John', family_name: 'Doe', email_addresses: [{ address: 'john@example.com' }] }), 201);
+      const a = ok(
+        await osdi('POST', '/api/v1/people', {
+          given_name: 'Jane',
+          family_name: "O'Brien",
+          email_addresses: [{ address: 'jane@example.com' }],
+          identifiers: ['crm:42'],
+        }),
+        201,
+      );
+      const b = ok(
+        await osdi('POST', '/api/v1/people', {
+          given_name: 'John',
+          family_name: 'Doe',
+          email_addresses: [{ address: 'john@example.com' }],
+        }),
+        201,
+      );
       const ids = async (filter: string) => {
         const res = await osdi('GET', `/api/v1/people?per_page=500&filter=${encodeURIComponent(filter)}`);
         return ok(res)._embedded['osdi:people'].map((x: { id: string }) => x.id) as string[];
@@ -463,8 +490,18 @@ describeEachDatabase('OSDI conformance', (ctx) => {
       // The spec's offsets: -05 and -05:00 name the same instant as Z five hours later.
       expect(await ids("modified_date gt '2013-11-17T18:27:35-05' and email_address eq 'john@example.com'")).toEqual([b.id]);
       expect(await ids("modified_date lt '2013-11-17T18:27:35-05:00' and email_address eq 'john@example.com'")).toEqual([]);
-      for (const bad of ["given_name eq 'Jane", 'given_name eq', "nope eq 'x'", "(given_name eq 'x'", "given_name like 'x'", "modified_date gt '2026-02-30'", "email_address gt 'a'"]) {
-        const res = await osdi('GET', `/api/v1/people?filter=${encodeURIComponent(bad)}`, undefined, { accept: 'application/problem+json' });
+      for (const bad of [
+        "given_name eq 'Jane",
+        'given_name eq',
+        "nope eq 'x'",
+        "(given_name eq 'x'",
+        "given_name like 'x'",
+        "modified_date gt '2026-02-30'",
+        "email_address gt 'a'",
+      ]) {
+        const res = await osdi('GET', `/api/v1/people?filter=${encodeURIComponent(bad)}`, undefined, {
+          accept: 'application/problem+json',
+        });
         expect(res.statusCode, bad).toBe(400);
         expect(res.json().code, bad).toBe('FILTER_INVALID');
       }

@@ -16,19 +16,6 @@ import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX, removeMembers } 
 import { moveStageManually } from './ladder.ts';
 import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.ts';
 import { FILTER_MAX_LENGTH } from './osdi-filter.ts';
-import { getPerson, listPeople, loadRelated, relatedOf, visibleIds } from './people.repo.ts';
-import {
-  Channel,
-  ConsentInputSchema,
-  ConsentListSchema,
-  ConsentSchema,
-  IdParams,
-  PersonInputSchema,
-  PersonSchema,
-  Stage,
-  TimelineItemSchema,
-} from './people.schemas.ts';
-import { createPerson, type PeopleActor, signup, updatePerson } from './people.service.ts';
 import {
   applyEmailStatus,
   autoresponseMail,
@@ -42,6 +29,17 @@ import {
   signupGroups,
   triggersOutcome,
 } from './osdi-person.ts';
+import { getPerson, listPeople, loadRelated, relatedOf, visibleIds } from './people.repo.ts';
+import {
+  ConsentInputSchema,
+  ConsentListSchema,
+  ConsentSchema,
+  IdParams,
+  PersonSchema,
+  Stage,
+  TimelineItemSchema,
+} from './people.schemas.ts';
+import { createPerson, type PeopleActor, signup, updatePerson } from './people.service.ts';
 
 const SignupBody = signupBodySchema();
 // POST /people takes a signup's fields too (a body holding `person`), all optional.
@@ -223,7 +221,8 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['people'],
-        summary: "Update a person (partial: only the fields given; OSDI fields we do not keep are ignored; an e-mail's status writes the consent ledger)",
+        summary:
+          "Update a person (partial: only the fields given; OSDI fields we do not keep are ignored; an e-mail's status writes the consent ledger)",
         params: IdParams,
         body: OsdiPersonInput,
         response: { 200: PersonSchema, ...problems(400, 401, 403, 404, 409) },

@@ -118,7 +118,10 @@ describeEachDatabase('people scoping', (ctx) => {
       expect((await call('POST', '/api/v1/people/bulk', { person_ids: [mine, theirs], action: 'add_tag', tag_id: tag.id })).json()).toEqual(
         { affected: 1 },
       );
-      expect((await call('GET', '/api/v1/tags?per_page=500')).json()._embedded['osdi:tags'].find((x: { id: string }) => x.id === tag.id).people_count).toBe(1);
+      expect(
+        (await call('GET', '/api/v1/tags?per_page=500')).json()._embedded['osdi:tags'].find((x: { id: string }) => x.id === tag.id)
+          .people_count,
+      ).toBe(1);
       // Nothing of the other person changed, and no export of them was audited.
       const row = await ctx.database.db.selectFrom('person').selectAll().where('id', '=', theirs).executeTakeFirstOrThrow();
       expect(row).toMatchObject({

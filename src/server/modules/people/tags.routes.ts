@@ -13,8 +13,8 @@ import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX, removeMembers } 
 import {
   deleteGroup,
   GROUP,
-  type GroupKind,
   GroupInput,
+  type GroupKind,
   GroupPatch,
   GroupSchema,
   getGroup,
@@ -41,9 +41,12 @@ const MembersInput = Type.Object({
   person_id: Type.Optional(Uuid),
   item_type: Type.Optional(Type.String({ maxLength: 40, description: "OSDI: 'osdi:person' (the only kind of member)" })),
   _links: Type.Optional(
-    Type.Object({ 'osdi:person': Type.Optional(Type.Object({ href: Type.String({ maxLength: 2000 }) })) }, {
-      description: 'OSDI: {"osdi:person": {"href": "…/api/v1/people/<id>"}}',
-    }),
+    Type.Object(
+      { 'osdi:person': Type.Optional(Type.Object({ href: Type.String({ maxLength: 2000 }) })) },
+      {
+        description: 'OSDI: {"osdi:person": {"href": "…/api/v1/people/<id>"}}',
+      },
+    ),
   ),
 });
 const MemberParams = Type.Object({ id: Uuid, person_id: Uuid });
@@ -91,7 +94,13 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
         const actor = requireActor(request, 'people.read');
         const q = request.query;
         return inTenant(app, actor, async (trx) =>
-          envelope(app, request, g.rels, q, await groupsPage(trx, kind, actor, { apiBase, page: q.page, perPage: q.per_page, filter: q.filter })),
+          envelope(
+            app,
+            request,
+            g.rels,
+            q,
+            await groupsPage(trx, kind, actor, { apiBase, page: q.page, perPage: q.per_page, filter: q.filter }),
+          ),
         );
       },
     );
@@ -116,7 +125,12 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
     app.get(
       `${base}/:id`,
       {
-        schema: { tags, summary: `One ${kind} (OSDI ${g.rel})`, params: IdParams, response: { 200: GroupSchema, ...problems(401, 403, 404) } },
+        schema: {
+          tags,
+          summary: `One ${kind} (OSDI ${g.rel})`,
+          params: IdParams,
+          response: { 200: GroupSchema, ...problems(401, 403, 404) },
+        },
       },
       async (request) => {
         const actor = requireActor(request, 'people.read');

@@ -48,7 +48,9 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const base = app.deps.config.publicUrl;
       // Each module's collections and helpers come from its manifest (`links`), in the list's order.
       const links = Object.fromEntries(
-        allModules().flatMap((m) => m.links ?? []).map((l) => [l.rel, { href: `${base}/api/v1${l.path}`, title: l.title }]),
+        allModules()
+          .flatMap((m) => m.links ?? [])
+          .map((l) => [l.rel, { href: `${base}/api/v1${l.path}`, title: l.title }]),
       );
       return {
         motd: 'Bienvenue sur l’API de Relais. Welcome to the Relais API (OSDI).',

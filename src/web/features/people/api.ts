@@ -2,6 +2,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FieldListSchema, FieldSchema } from '../../../server/modules/people/custom-fields.routes.ts';
 import type { CustomValueProblem } from '../../../server/modules/people/custom-fields.ts';
+import type { GroupSchema, ListCollectionSchema, TagCollectionSchema } from '../../../server/modules/people/groups.ts';
 import type { LadderSchema } from '../../../server/modules/people/ladder.routes.ts';
 import type { BulkBody, BulkResultSchema, LadderMoveBody } from '../../../server/modules/people/people.routes.ts';
 import type {
@@ -14,7 +15,6 @@ import type {
   TimelineItemSchema,
 } from '../../../server/modules/people/people.schemas.ts';
 import type { DuplicatePairSchema, MergeBody, MergedSchema } from '../../../server/modules/people/rights.routes.ts';
-import type { GroupSchema, ListCollectionSchema, TagCollectionSchema } from '../../../server/modules/people/groups.ts';
 import { CONSENT_CHANNELS } from '../../../shared/enums.ts';
 import { api, isApiError } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';

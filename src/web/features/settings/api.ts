@@ -3,8 +3,13 @@
 // ['custom_fields']) so an edit here shows at once in the list, the filters and the person page.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FieldInput, FieldListSchema, FieldSchema, FieldUpdate } from '../../../server/modules/people/custom-fields.routes.ts';
+import type {
+  GroupInput as GroupInputSchema,
+  GroupSchema,
+  ListCollectionSchema,
+  TagCollectionSchema,
+} from '../../../server/modules/people/groups.ts';
 import type { LadderInputSchema, LadderSchema } from '../../../server/modules/people/ladder.routes.ts';
-import type { GroupInput as GroupInputSchema, GroupSchema, ListCollectionSchema, TagCollectionSchema } from '../../../server/modules/people/groups.ts';
 import { api } from '../../api/client.ts';
 import type { Shape } from '../../api/shapes.ts';
 
