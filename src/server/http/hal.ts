@@ -21,13 +21,13 @@ export function wantsHal(request: FastifyRequest): boolean {
 /**
  * The path of an API URL with its trailing slash taken off (`/api/v1/people/` → `/api/v1/people`,
  * `/api/v1/` → `/api/v1`), the query string kept; other URLs as they are (the back office's `/app/`
- * needs its slash). Given to Fastify as `rewriteUrl`, before routing.
+ * and the documentation's `/api/docs/` need their slash). Given to Fastify as `rewriteUrl`, before routing.
  */
 export function apiUrlWithoutTrailingSlash(url: string): string {
-  if (!url.startsWith('/api/')) return url;
+  if (!url.startsWith('/api/v1/')) return url;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  if (path.length <= 5 || !path.endsWith('/')) return url;
+  if (!path.endsWith('/')) return url;
   return path.replace(/\/+$/, '') + (q === -1 ? '' : url.slice(q));
 }
 

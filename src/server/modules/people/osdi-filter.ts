@@ -197,7 +197,12 @@ export function filterInstant(text: string): { at: Date; day: boolean } | null {
   return Number.isNaN(at.getTime()) ? null : { at, day: !t.includes('T') };
 }
 
-/** A timestamp column: compared with a day (eq: the whole day, UTC) or an instant. */
+/**
+ * A timestamp column: compared with a day (eq: the whole day, UTC) or an instant. Documents show
+ * times to the millisecond and the database keeps microseconds: the comparison is that of the time
+ * as shown (`modified_date gt` the modified_date a client read does not find that record again),
+ * written as ranges on the column itself so that an index on it still serves.
+ */
 export function dateField(column: string): FilterField {
   return (op, value, at) => {
     const when = typeof value === 'string' ? filterInstant(value) : null;
@@ -209,12 +214,23 @@ export function dateField(column: string): FilterField {
       );
     }
     const col = sql.ref(column);
-    if (when.day && (op === 'eq' || op === 'ne')) {
-      const next = new Date(when.at.getTime() + 86_400_000);
-      const inDay = sql<SqlBool>`(${col} >= ${when.at} and ${col} < ${next})`;
-      return op === 'eq' ? inDay : sql<SqlBool>`not ${inDay}`;
+    const from = when.at;
+    // The first instant after what `value` names: the next day, or the next millisecond.
+    const next = new Date(from.getTime() + (when.day && (op === 'eq' || op === 'ne') ? 86_400_000 : 1));
+    switch (op) {
+      case 'eq':
+        return sql<SqlBool>`(${col} >= ${from} and ${col} < ${next})`;
+      case 'ne':
+        return sql<SqlBool>`not (${col} >= ${from} and ${col} < ${next})`;
+      case 'gt':
+        return sql<SqlBool>`${col} >= ${next}`;
+      case 'ge':
+        return sql<SqlBool>`${col} >= ${from}`;
+      case 'lt':
+        return sql<SqlBool>`${col} < ${from}`;
+      case 'le':
+        return sql<SqlBool>`${col} < ${next}`;
     }
-    return sql<SqlBool>`${col} ${SQL_OPS[op]} ${when.at}`;
   };
 }
 
