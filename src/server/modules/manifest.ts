@@ -1,6 +1,7 @@
 // The shape of a module's manifest: what each modules/<m>/index.ts brings to the application. The
 // list of manifests (modules/index.ts) is read by app.ts (routes), http/problem.ts (error statuses),
-// runtime.ts (jobs, janitors) and identity.policy.ts (permissions, token scopes); the navigation
+// runtime.ts (jobs, janitors), identity.policy.ts (permissions, token scopes) and the API entry point
+// (system.routes.ts: links); the navigation
 // entries are in each module's dependency-free nav.ts, which the web reads through modules/nav.ts.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.ts';
