@@ -13,7 +13,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
-import { authPlugin } from './http/auth.ts';
+import { authPlugin, withoutQueryToken } from './http/auth.ts';
+import { apiUrlWithoutTrailingSlash, labelHalAnswer } from './http/hal.ts';
 import { problemOf, registerProblemHandlers, sendFrameworkProblem } from './http/problem.ts';
 import { ProblemSchema } from './http/schemas.ts';
 import { computeSecurityHeaders } from './http/security-headers.ts';
@@ -58,6 +59,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // OSDI writes its URLs with a trailing slash (`/api/v1/people/`): the API routes them alike.
+    rewriteUrl: (req) => apiUrlWithoutTrailingSlash(req.url ?? '/'),
     genReqId: () => randomUUID(),
     ajv: { customOptions: AJV_OPTIONS },
     schemaController: { compilersFactory: { buildValidator: validatorsFactory() } },
@@ -110,15 +113,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => {
     // One log line per request (the health probe, outside this scope, is not logged).
     scope.addHook('onResponse', (request, reply, done) => {
-      if (reply.statusCode >= 500) request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
+      if (reply.statusCode >= 500) request.log.error({ url: withoutQueryToken(request.url), status: reply.statusCode }, 'request failed');
       else {
         request.log.info(
-          { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+          { method: request.method, url: withoutQueryToken(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
           'request',
         );
       }
       done();
     });
+    // HAL+JSON for the clients that ask for it (OSDI).
+    scope.addHook('onSend', labelHalAnswer);
     await scope.register(cookie);
     await scope.register(formbody);
     await scope.register(rateLimit, { global: false });

@@ -49,12 +49,35 @@ const TOKEN_TOUCH_MS = 60_000;
 const SESSION_TOUCH_MS = 5 * 60_000;
 const tokenTouchedAt = new Map<string, number>();
 
+/** The query parameter OSDI allows for the token (its name is case-insensitive). */
+const QUERY_TOKEN = /(^|[?&])osdi-api-token=[^&#]*/gi;
+
+/**
+ * The API token a request carries, wherever OSDI and we allow it: `OSDI-API-Token` header,
+ * `Authorization: Bearer`, or the `osdi-api-token` query parameter (any case).
+ */
 function bearerOf(request: FastifyRequest): string | null {
   const osdi = request.headers['osdi-api-token'];
   if (typeof osdi === 'string' && osdi) return osdi.trim();
   const auth = request.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const query = request.query as Record<string, unknown> | undefined;
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (name.toLowerCase() !== 'osdi-api-token') continue;
+    const token = Array.isArray(value) ? value[0] : value;
+    if (typeof token === 'string' && token) return token.trim();
+  }
   return null;
+}
+
+/** A URL without its `osdi-api-token` query parameter: what logs and links may repeat. */
+export function withoutQueryToken(url: string): string {
+  if (!/osdi-api-token/i.test(url)) return url;
+  return url
+    .replace(QUERY_TOKEN, '$1')
+    .replace(/\?&+/, '?')
+    .replace(/[?&]+$/, '')
+    .replace(/&&+/g, '&');
 }
 
 /**

@@ -107,7 +107,7 @@ describeEachDatabase('http conventions', (ctx) => {
     const res = await t.app.inject({ url: '/api/v1' });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.osdi_version).toBe('1.1');
+    expect(body.osdi_version).toBe('1.2.0');
     expect(Object.keys(body._links)).toEqual(expect.arrayContaining(['self', 'relais:zones', 'relais:api_tokens', 'relais:jobs']));
   });
 

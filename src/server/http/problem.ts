@@ -4,6 +4,7 @@ import { databaseErrors } from '../db/database.errors.ts';
 import { DatabaseBusyError } from '../db/database.ts';
 // Type-only: the codes are derived from the list of modules, whose files import AppError from here.
 import type { ModuleErrorCode } from '../modules/index.ts';
+import { sendProblemNegotiated } from './hal.ts';
 
 // Failures that belong to no domain: HTTP plumbing.
 const httpErrors = {
@@ -131,12 +132,12 @@ export function registerProblemHandlers(app: FastifyInstance, errorTables: reado
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="relais"');
     // A busy database or pool: the client may try again shortly.
     if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    reply.status(problem.status).type('application/problem+json').send(problem);
+    sendProblemNegotiated(request, reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {
     const problem = problemOf('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`);
     problem.request_id = request.id;
-    reply.status(404).type('application/problem+json').send(problem);
+    sendProblemNegotiated(request, reply, problem);
   });
 }
 

@@ -27,9 +27,12 @@ export function problems(...statuses: number[]): Record<number, unknown> {
 /** Highest page number accepted: an unbounded one overflowed the OFFSET computed from it. */
 export const MAX_PAGE = 1_000_000;
 
+/** Largest page a collection serves (the entry point's `max_pagesize`). */
+export const MAX_PER_PAGE = 500;
+
 export const PageQuery = Type.Object({
   page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 }),
-  per_page: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  per_page: Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, default: 50 }),
 });
 
 /** A HAL collection envelope with OSDI paging fields, embedding items under `name`. */

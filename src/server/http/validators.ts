@@ -57,11 +57,12 @@ export function validatorsFactory(): BuildValidator {
   }) as unknown as BuildValidator;
 }
 
-/** Replaces Fastify's JSON body parser by the same parser followed by the depth, size and NUL checks. */
+/** Replaces Fastify's JSON body parser by the same parser followed by the depth, size and NUL checks (JSON and HAL+JSON). */
 export function registerJsonBodyLimits(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'ignore');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  // OSDI clients send HAL+JSON: the same JSON, under the same limits.
+  app.addContentTypeParser(['application/json', 'application/hal+json'], { parseAs: 'string' }, (request, body, done) => {
     parseJson(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined);
       const issue = inspectJson(value, jsonValuesCapOf(request.routeOptions.bodyLimit));

@@ -1,6 +1,6 @@
 // Every module of the application, in ONE list: app.ts registers their routes, http/problem.ts their
 // error statuses, runtime.ts their jobs and janitors, identity.policy.ts their permissions and token
-// scopes. Adding a module is creating its folder with an index.ts manifest and adding one line here
+// scopes, the API entry point their links. Adding a module is creating its folder with an index.ts manifest and adding one line here
 // (and, when it has screens, one line in nav.ts for its navigation entries).
 import { siteModule } from '../site/index.ts';
 import { auditModule } from './audit/index.ts';

@@ -1,6 +1,7 @@
 // The shape of a module's manifest: what each modules/<m>/index.ts brings to the application. The
 // list of manifests (modules/index.ts) is read by app.ts (routes), http/problem.ts (error statuses),
-// runtime.ts (jobs, janitors) and identity.policy.ts (permissions, token scopes); the navigation
+// runtime.ts (jobs, janitors), identity.policy.ts (permissions, token scopes) and the API entry point
+// (system.routes.ts: links); the navigation
 // entries are in each module's dependency-free nav.ts, which the web reads through modules/nav.ts.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.ts';
@@ -14,6 +15,17 @@ export interface PermissionSpec {
   roles: readonly Exclude<Role, 'owner'>[];
   /** Present when an API token may carry the permission as a scope; its description in the token screen. */
   scope?: { fr: string; en: string };
+}
+
+/**
+ * A link of the API entry point (`GET /api/v1`): an OSDI relation (`osdi:people`,
+ * `osdi:person_signup_helper`) or one of ours (`relais:…`), with the path under /api/v1.
+ */
+export interface ApiLinkSpec {
+  rel: `osdi:${string}` | `relais:${string}`;
+  /** Path under /api/v1, e.g. '/people'. */
+  path: string;
+  title: string;
 }
 
 /** Routes served under a prefix ('' for the site, '/api/v1' for the API). */
@@ -33,6 +45,8 @@ export interface ModuleManifest {
   jobs?: readonly JobDefinition[];
   /** Clean-ups a worker runs at start and every 10 minutes, each made from the settings it needs. */
   janitors?: readonly ((config: Config) => JobJanitor)[];
+  /** Its collections and helpers, linked from the API entry point (OSDI AEP) in the list's order. */
+  links?: readonly ApiLinkSpec[];
   /** Its entries in the back office's navigation, from its own nav.ts (the web bundles that file). */
   nav?: readonly NavEntrySpec[];
 }

@@ -6,6 +6,7 @@ import { dashboardNav } from './nav.ts';
 export const dashboardModule = defineModule({
   name: 'dashboard',
   routes: [{ prefix: '/api/v1', plugin: dashboardRoutes }],
+  links: [{ rel: 'relais:dashboard', path: '/dashboard', title: 'The campaign dashboard' }],
   permissions: [
     {
       id: 'dashboard.read',

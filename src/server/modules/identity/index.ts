@@ -28,6 +28,11 @@ export type ActorDirectory = typeof actorDirectory;
 export const identityModule = defineModule({
   name: 'identity',
   routes: [{ prefix: '/api/v1', plugin: identityRoutes }],
+  links: [
+    { rel: 'relais:session', path: '/session', title: 'The signed-in session' },
+    { rel: 'relais:members', path: '/members', title: "The campaign's members" },
+    { rel: 'relais:api_tokens', path: '/api_tokens', title: 'API tokens' },
+  ],
   errors: identityErrors,
   permissions: [
     { id: 'users.manage', roles: ['admin'] },

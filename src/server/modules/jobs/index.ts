@@ -11,6 +11,7 @@ export { JobSchema } from './jobs.routes.ts';
 export const jobsModule = defineModule({
   name: 'jobs',
   routes: [{ prefix: '/api/v1', plugin: jobsRoutes }],
+  links: [{ rel: 'relais:jobs', path: '/jobs', title: 'Background jobs and their progress' }],
   errors: jobsErrors,
   permissions: [
     {

@@ -27,7 +27,9 @@ const MEMBERSHIP = {
 
 /**
  * Adds people to a tag or a list (memberships that exist are kept); returns how many were added. The
- * one writer of memberships: each new tagging writes its person.tagged event.
+ * one writer of memberships: each new tagging writes its person.tagged event, and the people added
+ * get a new modified_at in the same statement — their document embeds their tags and lists, so an
+ * incremental OSDI sync (`modified_date gt …`) must see them.
  */
 export async function addMembers(
   trx: Trx,
@@ -36,10 +38,15 @@ export async function addMembers(
   if (input.personIds.length === 0) return 0;
   const m = MEMBERSHIP[input.kind];
   const { rows } = await sql<{ person_id: string }>`
-    insert into ${sql.table(m.table)} (campaign_id, ${sql.ref(m.fk)}, person_id)
-    select ${input.campaignId}::uuid, ${input.groupId}::uuid, p from unnest(${[...input.personIds]}::uuid[]) p
-    on conflict do nothing
-    returning person_id`.execute(trx);
+    with added as (
+      insert into ${sql.table(m.table)} (campaign_id, ${sql.ref(m.fk)}, person_id)
+      select ${input.campaignId}::uuid, ${input.groupId}::uuid, p from unnest(${[...input.personIds]}::uuid[]) p
+      on conflict do nothing
+      returning person_id),
+    touched as (
+      update person set modified_at = now() from added
+      where person.campaign_id = ${input.campaignId} and person.id = added.person_id)
+    select person_id from added`.execute(trx);
   if (input.kind === 'tag') {
     const { campaignId, groupId } = input;
     await emitEvents(
@@ -50,16 +57,22 @@ export async function addMembers(
   return rows.length;
 }
 
-/** Removes people from a tag or a list; returns how many memberships went. */
+/** Removes people from a tag or a list, moving their modified_at (see addMembers); returns how many memberships went. */
 export async function removeMembers(
   trx: Trx,
   input: { kind: 'tag' | 'list'; campaignId: string; groupId: string; personIds: readonly string[] },
 ): Promise<number> {
   if (input.personIds.length === 0) return 0;
   const m = MEMBERSHIP[input.kind];
-  const r = await sql`
-    delete from ${sql.table(m.table)}
-    where campaign_id = ${input.campaignId} and ${sql.ref(m.fk)} = ${input.groupId}
-      and person_id = any(${[...input.personIds]}::uuid[])`.execute(trx);
-  return Number(r.numAffectedRows ?? 0);
+  const { rows } = await sql<{ n: string }>`
+    with removed as (
+      delete from ${sql.table(m.table)}
+      where campaign_id = ${input.campaignId} and ${sql.ref(m.fk)} = ${input.groupId}
+        and person_id = any(${[...input.personIds]}::uuid[])
+      returning person_id),
+    touched as (
+      update person set modified_at = now() from removed
+      where person.campaign_id = ${input.campaignId} and person.id = removed.person_id)
+    select count(*) as n from removed`.execute(trx);
+  return Number(rows[0]?.n ?? 0);
 }

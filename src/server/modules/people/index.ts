@@ -25,6 +25,14 @@ export const peopleModule = defineModule({
     { prefix: '/api/v1', plugin: customFieldsRoutes },
     { prefix: '/api/v1', plugin: ladderRoutes },
   ],
+  links: [
+    { rel: 'osdi:people', path: '/people', title: 'The collection of people in the system' },
+    { rel: 'osdi:tags', path: '/tags', title: 'The collection of tags in the system' },
+    { rel: 'osdi:lists', path: '/lists', title: 'The collection of lists in the system' },
+    { rel: 'osdi:person_signup_helper', path: '/people/person_signup_helper', title: 'The person signup helper for the system' },
+    { rel: 'relais:custom_fields', path: '/custom_fields', title: 'Custom fields of people' },
+    { rel: 'relais:ladder', path: '/ladder', title: 'The engagement ladder' },
+  ],
   errors: peopleErrors,
   permissions: [
     {

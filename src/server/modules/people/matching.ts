@@ -59,3 +59,20 @@ export async function personDesignatedByEmail(trx: Trx, campaignId: string, emai
     from ${emailMatches(campaignId, sql`select 1 as key, ${email}::text as email`)} m`.execute(trx);
   return rows[0]?.person_id;
 }
+
+/**
+ * The person one of these OSDI identifiers (`foreign_system:1`) designates: the oldest holder of
+ * any of them (a merged one standing for the person they were merged into), or undefined. Read
+ * through relais_person_by_identifier() (the GIN index on person.identifiers under RLS).
+ */
+export async function personDesignatedByIdentifiers(
+  trx: Trx,
+  campaignId: string,
+  identifiers: readonly string[],
+): Promise<string | undefined> {
+  if (identifiers.length === 0) return undefined;
+  const { rows } = await sql<{ person_id: string }>`select coalesce(p.merged_into, p.id) as person_id
+    from relais_person_by_identifier(${campaignId}::uuid, ${[...identifiers]}::text[]) p
+    order by p.created_at, p.id limit 1`.execute(trx);
+  return rows[0]?.person_id;
+}

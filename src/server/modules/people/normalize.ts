@@ -64,6 +64,8 @@ export interface PersonRelated {
 export interface OsdiPerson {
   id: string;
   identifiers: string[];
+  origin_system: string;
+  administrative_url: string;
   given_name: string;
   family_name: string;
   additional_name: string;
@@ -109,7 +111,10 @@ export function formatPersonOsdi(row: PersonRow, related: PersonRelated = {}): O
   const self = `${base}/people/${row.id}`;
   return {
     id: row.id,
-    identifiers: [`relais:${row.id}`],
+    // Ours first (the namespace of the entry point), then those other systems gave.
+    identifiers: [`relais:${row.id}`, ...(row.identifiers ?? []).filter((i) => i !== `relais:${row.id}`)],
+    origin_system: row.origin_system || 'Relais',
+    administrative_url: `${base.replace(/\/api\/v1$/, '')}/app/people/${row.id}`,
     given_name: row.given_name,
     family_name: row.family_name,
     additional_name: row.additional_name,
@@ -147,6 +152,8 @@ export function formatPersonOsdi(row: PersonRow, related: PersonRelated = {}): O
     modified_date: row.modified_at,
     _links: {
       self: { href: self },
+      'osdi:taggings': { href: `${self}/taggings` },
+      'osdi:items': { href: `${self}/items` },
       'relais:activities': { href: `${self}/activities` },
       'relais:consents': { href: `${self}/consents` },
     },

@@ -4,9 +4,9 @@ import { type Expression, type Selectable, type SelectQueryBuilder, type SqlBool
 import type { Trx } from '../../db/database.ts';
 import type { DB, LadderStage } from '../../db/schema.ts';
 import { AppError, notFound } from '../../http/problem.ts';
-import { isIsoDateOrInstant } from '../../lib/dates.ts';
 import { compileSegment, type SegmentCondition } from '../segments/index.ts';
 import { normalizePhone, type PersonRow } from './normalize.ts';
+import { compileOsdiFilter, personFilterFields } from './osdi-filter.ts';
 
 /** Who is asking: their campaign and, for a referent, their zones. */
 export interface PeopleScope {
@@ -69,34 +69,12 @@ export interface ListPeopleQuery {
 
 type PersonQuery = SelectQueryBuilder<DB, 'person', object>;
 
-const FILTER_RE = /^(modified_date|created_date)\s+(gt|lt|eq|ge|le)\s+'([^']+)'$/i;
-const OPS = { gt: '>', lt: '<', ge: '>=', le: '<=' } as const;
-
 /**
- * Applies an OSDI filter (`modified_date gt '2026-01-01' and created_date le '…'`). A date is a day
- * (yyyy-mm-dd) or an ISO 8601 instant that exists in the calendar: JavaScript's Date would read
- * '2026-02-30' as 2 March and years PostgreSQL cannot store.
+ * Applies an OSDI filter (`email_address eq 'a@b.fr' or (modified_date gt '2026-01-01T00:00:00-05'
+ * and family_name ne 'Roy')`): parsed and compiled by osdi-filter.ts on the fields of people.
  */
 export function applyOsdiFilter(query: PersonQuery, filter: string): PersonQuery {
-  let q = query;
-  for (const clause of filter.trim().split(/\s+and\s+/i)) {
-    const m = FILTER_RE.exec(clause.trim());
-    const when = m && isIsoDateOrInstant(m[3] as string) ? new Date(m[3] as string) : null;
-    if (!m || !when || Number.isNaN(when.getTime())) {
-      throw new AppError(
-        'FILTER_INVALID',
-        `Unsupported filter clause: ${clause}. Use e.g. modified_date gt '2026-01-01' (a day that exists, or an ISO 8601 instant).`,
-      );
-    }
-    const column = m[1]?.toLowerCase() === 'created_date' ? 'person.created_at' : 'person.modified_at';
-    const op = (m[2] as string).toLowerCase() as keyof typeof OPS | 'eq';
-    if (op !== 'eq') q = q.where(column, OPS[op], when);
-    else if (/^\d{4}-\d{2}-\d{2}$/.test(m[3] as string)) {
-      // A date alone means the whole day.
-      q = q.where(column, '>=', when).where(column, '<', new Date(when.getTime() + 86_400_000));
-    } else q = q.where(column, '=', when);
-  }
-  return q;
+  return query.where(compileOsdiFilter(filter, personFilterFields(normalizePhone)));
 }
 
 /** The search term as the index stores text: lower-case, no accents. */

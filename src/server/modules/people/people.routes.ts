@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
+import type { LadderStage } from '../../db/schema.ts';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { AppError } from '../../http/problem.ts';
@@ -14,19 +15,36 @@ import { personTimeline } from '../timeline/index.ts';
 import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX, removeMembers } from './bulk.ts';
 import { moveStageManually } from './ladder.ts';
 import { formatPersonOsdi, type OsdiPerson, type PersonRow } from './normalize.ts';
+import { FILTER_MAX_LENGTH } from './osdi-filter.ts';
+import {
+  applyEmailStatus,
+  autoresponseMail,
+  emailConsentOf,
+  type OsdiPersonBody,
+  OsdiPersonInput,
+  type OsdiSignupBody,
+  personInputOf,
+  signupBodySchema,
+  signupEmail,
+  signupGroups,
+  triggersOutcome,
+} from './osdi-person.ts';
 import { getPerson, listPeople, loadRelated, relatedOf, visibleIds } from './people.repo.ts';
 import {
-  Channel,
   ConsentInputSchema,
   ConsentListSchema,
   ConsentSchema,
   IdParams,
-  PersonInputSchema,
   PersonSchema,
   Stage,
   TimelineItemSchema,
 } from './people.schemas.ts';
 import { createPerson, type PeopleActor, signup, updatePerson } from './people.service.ts';
+
+const SignupBody = signupBodySchema();
+// POST /people takes a signup's fields too (a body holding `person`), all optional.
+const { person: _person, ...signupRest } = SignupBody.properties;
+const SignupFields = { person: Type.Optional(OsdiPersonInput), ...signupRest };
 
 /** The people-side view of the actor: campaign, referent zones, label and IP for proofs. */
 export function peopleActor(request: FastifyRequest, actor: TenantActor): PeopleActor {
@@ -48,7 +66,7 @@ const ListQuery = Type.Object({
   tag_id: Type.Optional(Uuid),
   list_id: Type.Optional(Uuid),
   sort: Type.Optional(Type.String({ pattern: '^-?[a-z_]+$' })),
-  filter: Type.Optional(Type.String({ maxLength: 300 })),
+  filter: Type.Optional(Type.String({ maxLength: FILTER_MAX_LENGTH })),
 });
 
 const BULK_ACTIONS = ['add_tag', 'remove_tag', 'add_to_list', 'remove_from_list', 'move_stage'] as const;
@@ -137,21 +155,63 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  /**
+   * The signup helper (person_signup.md): groups by name, id or link, the person matched by
+   * identifier or e-mail, its e-mail status in the consent ledger, the autoresponse sent after commit.
+   */
+  const signupHelper = async (request: FastifyRequest, actor: TenantActor, body: OsdiSignupBody) => {
+    const people = peopleActor(request, actor);
+    const email = signupEmail(body);
+    const triggers = triggersOutcome(body, email);
+    const ignored = body.add_questions_responses_uri?.length ? { not_applied: ['add_questions_responses_uri'] } : {};
+    const result = await inTenant(app, actor, async (trx) => {
+      const { tagIds, listIds } = await signupGroups(trx, actor.campaignId, body);
+      const signed = await signup(trx, people, {
+        person: personInputOf(body.person),
+        tag_ids: tagIds,
+        add_lists: listIds,
+        ...(body.consents ? { consents: body.consents } : {}),
+        activity: { ...(Object.keys(triggers).length > 0 ? { triggers } : {}), ...ignored },
+      });
+      const recorded = await applyEmailStatus(trx, people, signed.person, emailConsentOf(body.person), body.person.origin_system);
+      const row = recorded ? await getPerson(trx, actor, signed.person.id) : signed.person;
+      const campaign = await trx.selectFrom('campaign').select(['id', 'name']).where('id', '=', actor.campaignId).executeTakeFirstOrThrow();
+      return { doc: await one(trx, actor.campaignId, row), created: signed.created, campaign, to: row.email };
+    });
+    const autoresponse = triggers.autoresponse as { status: string } | undefined;
+    if (autoresponse?.status === 'sent' && result.to) {
+      // After commit: a signup that rolled back sends nothing. A failed send loses no signup.
+      await app.deps.mailer.send(autoresponseMail(result.campaign, result.to)).catch((error: unknown) => {
+        request.log.warn({ err: error, person_id: result.doc.id }, 'signup autoresponse not sent');
+      });
+    }
+    return result;
+  };
+
   app.post(
     '/people',
     {
       schema: {
         tags: ['people'],
-        summary: 'Create a person',
-        body: Type.Object({ ...PersonInputSchema.properties, ladder_stage: Type.Optional(Stage) }, { additionalProperties: false }),
-        response: { 201: PersonSchema, ...problems(400, 401, 403, 409) },
+        summary:
+          "Create a person (OSDI fields we do not keep are ignored). A body holding `person` is a signup (as Action Network's POST /people): see person_signup_helper; it answers 200 when it matched an existing person.",
+        body: Type.Object({ ...OsdiPersonInput.properties, ladder_stage: Type.Optional(Stage), ...SignupFields }),
+        response: { 200: PersonSchema, 201: PersonSchema, ...problems(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
       const actor = requireActor(request, 'people.write');
-      const person = await inTenant(app, actor, async (trx) =>
-        one(trx, actor.campaignId, await createPerson(trx, peopleActor(request, actor), request.body)),
-      );
+      const body = request.body as OsdiPersonBody & { ladder_stage?: LadderStage; person?: OsdiPersonBody };
+      if (body.person && typeof body.person === 'object') {
+        const { doc, created } = await signupHelper(request, actor, body as OsdiSignupBody);
+        return reply.status(created ? 201 : 200).send(doc);
+      }
+      const people = peopleActor(request, actor);
+      const person = await inTenant(app, actor, async (trx) => {
+        const created = await createPerson(trx, people, personInputOf(body));
+        const recorded = await applyEmailStatus(trx, people, created, emailConsentOf(body), body.origin_system);
+        return one(trx, actor.campaignId, recorded ? await getPerson(trx, actor, created.id) : created);
+      });
       return reply.status(201).send(person);
     },
   );
@@ -161,53 +221,47 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['people'],
-        summary: 'Update a person (partial: only the fields given)',
+        summary:
+          "Update a person (partial: only the fields given; OSDI fields we do not keep are ignored; an e-mail's status writes the consent ledger)",
         params: IdParams,
-        body: PersonInputSchema,
+        body: OsdiPersonInput,
         response: { 200: PersonSchema, ...problems(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {
       const actor = requireActor(request, 'people.write');
-      return inTenant(app, actor, async (trx) =>
-        one(trx, actor.campaignId, await updatePerson(trx, peopleActor(request, actor), request.params.id, request.body)),
-      );
+      const people = peopleActor(request, actor);
+      const body = request.body as OsdiPersonBody;
+      return inTenant(app, actor, async (trx) => {
+        const updated = await updatePerson(trx, people, request.params.id, personInputOf(body));
+        const recorded = await applyEmailStatus(trx, people, updated, emailConsentOf(body), body.origin_system);
+        return one(trx, actor.campaignId, recorded ? await getPerson(trx, actor, updated.id) : updated);
+      });
     },
   );
 
-  app.post(
-    '/people/person_signup_helper',
-    {
-      schema: {
-        tags: ['people'],
-        summary: 'OSDI signup helper: create or update by e-mail, add tags and lists, record consents',
-        body: Type.Object({
-          person: PersonInputSchema,
-          add_tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 50 })),
-          add_lists: Type.Optional(Type.Array(Uuid, { maxItems: 50 })),
-          consents: Type.Optional(
-            Type.Array(
-              Type.Object({
-                channel: Channel,
-                text_shown: Type.Optional(Type.String({ maxLength: 5000 })),
-                form: Type.Optional(Type.String({ maxLength: 300 })),
-              }),
-              { maxItems: 4 },
-            ),
-          ),
-        }),
-        response: { 200: PersonSchema, 201: PersonSchema, ...problems(400, 401, 403, 404, 409) },
+  // person_signup.md's URL is /people/person_signup_helper; the spec's entry point example links
+  // /people/person_signup: both are served.
+  for (const url of ['/people/person_signup_helper', '/people/person_signup']) {
+    app.post(
+      url,
+      {
+        schema: {
+          tags: ['people'],
+          summary:
+            'OSDI signup helper: create or update (matched by identifier, else e-mail), add tags and lists (add_tags, add_lists by name or id, *_uri by link), record consents and the e-mail status, send the autoresponse (triggers.autoresponse)',
+          ...(url === '/people/person_signup' ? { hide: true } : {}),
+          body: SignupBody,
+          response: { 200: PersonSchema, 201: PersonSchema, ...problems(400, 401, 403, 404, 409) },
+        },
       },
-    },
-    async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
-      const { doc, created } = await inTenant(app, actor, async (trx) => {
-        const result = await signup(trx, peopleActor(request, actor), request.body);
-        return { doc: await one(trx, actor.campaignId, result.person), created: result.created };
-      });
-      return reply.status(created ? 201 : 200).send(doc);
-    },
-  );
+      async (request, reply) => {
+        const actor = requireActor(request, 'people.write');
+        const { doc, created } = await signupHelper(request, actor, request.body as OsdiSignupBody);
+        return reply.status(created ? 201 : 200).send(doc);
+      },
+    );
+  }
 
   app.get(
     '/people/:id/activities',

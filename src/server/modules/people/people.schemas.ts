@@ -11,6 +11,8 @@ const Links = Type.Record(Type.String(), Type.Object({ href: Type.String() }));
 export const PersonSchema = Type.Object({
   id: Uuid,
   identifiers: Type.Array(Type.String()),
+  origin_system: Type.String(),
+  administrative_url: Type.String(),
   given_name: Type.String(),
   family_name: Type.String(),
   additional_name: Type.String(),

@@ -12,7 +12,7 @@ import { recordActivity } from '../timeline/index.ts';
 import { addMembers } from './bulk.ts';
 import { customFieldsUpdate, listCustomFields, mergeCustomFields, validateCustomFields } from './custom-fields.ts';
 import { geocodeAndLocate, locatePeople } from './geocode.ts';
-import { personDesignatedByEmail } from './matching.ts';
+import { personDesignatedByEmail, personDesignatedByIdentifiers } from './matching.ts';
 import { normalizeEmail, normalizePhone, type PersonRow } from './normalize.ts';
 import { isCampaignWide } from './people.policy.ts';
 import { getPerson, type PeopleScope } from './people.repo.ts';
@@ -36,7 +36,8 @@ export interface PersonInput {
   family_name?: string;
   additional_name?: string;
   email_addresses?: Array<{ address: string; primary?: boolean }>;
-  phone_numbers?: Array<{ number: string; primary?: boolean }>;
+  /** `possible`: already E.164 and of a length its country's plan allows, though not known valid (OSDI's sample numbers). */
+  phone_numbers?: Array<{ number: string; primary?: boolean; possible?: boolean }>;
   postal_addresses?: PostalAddressInput[];
   languages_spoken?: string[];
   custom_fields?: Record<string, unknown>;
@@ -44,6 +45,10 @@ export interface PersonInput {
   gender?: string | null;
   source?: string;
   ladder_stage?: LadderStage;
+  /** Identifiers other systems give the person (OSDI `foreign_system:1`): added to those stored. */
+  identifiers?: string[];
+  /** The system the person came from (OSDI): kept from the first write that names one. */
+  origin_system?: string;
 }
 
 type Columns = Record<string, unknown>;
@@ -68,7 +73,7 @@ function phoneColumns(input: PersonInput['phone_numbers'], country: string): Col
   if (!input) return {};
   const phones: string[] = [];
   for (const p of ordered(input)) {
-    const phone = normalizePhone(p.number, country);
+    const phone = normalizePhone(p.number, country) ?? (p.possible ? p.number : null);
     if (!phone) throw new AppError('PHONE_INVALID', `Not a valid phone number: ${p.number}`, { value: p.number });
     if (!phones.includes(phone)) phones.push(phone);
   }
@@ -103,6 +108,13 @@ async function toColumns(trx: Trx, campaignId: string, input: PersonInput, curre
     if (input[key] !== undefined) columns[key] = (input[key] as string).trim();
   }
   if (input.languages_spoken !== undefined) columns.languages_spoken = input.languages_spoken;
+  if (input.identifiers !== undefined) {
+    const ours = (i: string) => /^relais:/i.test(i);
+    const given = input.identifiers.map((i) => i.trim()).filter((i) => i && !ours(i));
+    const merged = [...new Set([...(current?.identifiers ?? []), ...given])];
+    if (merged.length !== (current?.identifiers ?? []).length) columns.identifiers = merged;
+  }
+  if (input.origin_system?.trim() && !current?.origin_system) columns.origin_system = input.origin_system.trim();
   if (input.birthdate !== undefined) columns.birthdate = input.birthdate;
   if (input.gender !== undefined) columns.gender = input.gender?.trim() || null;
   if (input.custom_fields !== undefined) {
@@ -252,9 +264,15 @@ export async function updatePerson(trx: Trx, actor: PeopleActor, id: string, inp
 
 export interface SignupInput {
   person: PersonInput;
+  /** Tag names, created when missing. */
   add_tags?: string[];
+  /** Tag ids (resolved by the caller). */
+  tag_ids?: string[];
+  /** List ids. */
   add_lists?: string[];
   consents?: Array<{ channel: ConsentChannel; text_shown?: string; form?: string }>;
+  /** More to record on the signup activity (what an OSDI signup asked that is not applied here). */
+  activity?: Record<string, unknown>;
 }
 
 /** Finds tags by name (case-insensitive), creating the missing ones; returns their ids. */
@@ -295,22 +313,30 @@ export async function addMemberships(
 
 /** OSDI signup helper: create or update the person this e-mail designates (people/matching.ts), tag, list, record consents and a signup activity. */
 export async function signup(trx: Trx, actor: PeopleActor, input: SignupInput): Promise<{ person: PersonRow; created: boolean }> {
-  // Identified, like any write, by its primary e-mail (the one marked primary, else the first).
+  // Identified by one of the identifiers other systems gave (OSDI), else, like any write, by its
+  // primary e-mail (the one marked primary, else the first).
   const email = normalizeEmail(ordered(input.person.email_addresses ?? [])[0]?.address ?? '');
-  if (!email) throw new AppError('EMAIL_INVALID', 'The signup helper needs a valid e-mail address.');
-  const existingId = await personDesignatedByEmail(trx, actor.campaignId, email);
+  const identified = await personDesignatedByIdentifiers(
+    trx,
+    actor.campaignId,
+    (input.person.identifiers ?? []).map((i) => i.trim()).filter((i) => i && !/^relais:/i.test(i)),
+  );
+  if (!email && identified === undefined) throw new AppError('EMAIL_INVALID', 'The signup helper needs a valid e-mail address.');
+  const existingId = identified ?? (email ? await personDesignatedByEmail(trx, actor.campaignId, email) : undefined);
   const existing = existingId === undefined ? null : { id: existingId };
   let person: PersonRow;
   if (existing) {
+    let current: PersonRow;
     try {
-      await getPerson(trx, actor, existing.id);
+      current = await getPerson(trx, actor, existing.id);
     } catch {
       // Said as an edit by hand would say it (emailConflict): the address is taken, not where.
       throw new AppError('DUPLICATE_EMAIL', `Another person of the campaign already has the e-mail ${email}.`);
     }
-    // Keep the e-mails the person already has; the signup's e-mail is one of them.
-    const { email_addresses: _, ...rest } = input.person;
-    person = await updatePerson(trx, actor, existing.id, rest);
+    // Keep the e-mails the person already has (the signup's e-mail is one of them, or the person
+    // found by identifier has their own); one without any takes the signup's.
+    const { email_addresses: given, ...rest } = input.person;
+    person = await updatePerson(trx, actor, existing.id, current.email ? rest : { ...rest, ...(given ? { email_addresses: given } : {}) });
   } else {
     person = await createPerson(trx, actor, { source: 'signup', ...input.person }, { recordCreation: false });
   }
@@ -324,7 +350,8 @@ export async function signup(trx: Trx, actor: PeopleActor, input: SignupInput): 
       .execute();
     if (found.length !== new Set(listIds).size) throw notFound('list');
   }
-  await addMemberships(trx, actor.campaignId, [person.id], await ensureTags(trx, actor.campaignId, input.add_tags ?? []), listIds);
+  const tagIds = [...new Set([...(await ensureTags(trx, actor.campaignId, input.add_tags ?? [])), ...(input.tag_ids ?? [])])];
+  await addMemberships(trx, actor.campaignId, [person.id], tagIds, listIds);
   await recordConsents(
     trx,
     (input.consents ?? []).map((c) => ({
@@ -341,7 +368,7 @@ export async function signup(trx: Trx, actor: PeopleActor, input: SignupInput): 
     campaignId: actor.campaignId,
     personId: person.id,
     type: 'signup',
-    data: { created: !existing, tags: input.add_tags ?? [], lists: listIds },
+    data: { created: !existing, tags: input.add_tags ?? [], lists: listIds, ...input.activity },
     actorLabel: actor.label,
   });
   return { person: await getPerson(trx, actor, person.id), created: !existing };

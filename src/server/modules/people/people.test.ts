@@ -309,7 +309,10 @@ describeEachDatabase('people', (ctx) => {
     const bulk = (body: Record<string, unknown>) => owner.request('POST', '/api/v1/people/bulk', { person_ids: [a.id, b.id], ...body });
     expect((await bulk({ action: 'add_tag', tag_id: tag.id })).json()).toEqual({ affected: 2 });
     expect((await bulk({ action: 'add_tag', tag_id: tag.id })).json()).toEqual({ affected: 0 });
-    expect((await owner.request('GET', '/api/v1/tags')).json().items.find((x: { id: string }) => x.id === tag.id).people_count).toBe(2);
+    expect(
+      (await owner.request('GET', '/api/v1/tags?per_page=500')).json()._embedded['osdi:tags'].find((x: { id: string }) => x.id === tag.id)
+        .people_count,
+    ).toBe(2);
     const tagged = (await owner.request('GET', `/api/v1/people?tag_id=${tag.id}`)).json();
     expect(tagged.total_records).toBe(2);
     expect((await bulk({ action: 'remove_tag', tag_id: tag.id })).json()).toEqual({ affected: 2 });
@@ -351,7 +354,7 @@ describeEachDatabase('people', (ctx) => {
     const taggings = (await owner.request('GET', `/api/v1/tags/${tag.id}/taggings`)).json();
     expect(taggings._embedded['osdi:taggings'][0].person_id).toBe(p.id);
     expect((await owner.request('PUT', `/api/v1/tags/${tag.id}`, { name: 'Quartier Nord' })).json().name).toBe('Quartier Nord');
-    expect((await owner.request('DELETE', `/api/v1/tags/${tag.id}/taggings/${p.id}`)).statusCode).toBe(204);
-    expect((await owner.request('DELETE', `/api/v1/tags/${tag.id}`)).statusCode).toBe(204);
+    expect((await owner.request('DELETE', `/api/v1/tags/${tag.id}/taggings/${p.id}`)).statusCode).toBe(200);
+    expect((await owner.request('DELETE', `/api/v1/tags/${tag.id}`)).statusCode).toBe(200);
   });
 });

@@ -1,150 +1,115 @@
-// HTTP routes of tags (with OSDI taggings) and lists (with their members). Counts and member
-// listings are scoped to the referent's zones; adding a person outside them answers 404.
+// HTTP routes of tags and their taggings, lists and their items, as OSDI serves them (HAL
+// collections, GET/PUT/DELETE on one, memberships created from a link to the person), and a
+// person's taggings and items. Counts and member listings are scoped to the referent's zones; adding
+// a person outside them answers 404. The documents and queries are in groups.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sql } from 'kysely';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Trx } from '../../db/database.ts';
-import { writeOrLoseRace } from '../../db/unique-race.ts';
 import { inTenant, requireActor } from '../../http/auth.ts';
+import { pageLinks } from '../../http/pagination.ts';
 import { AppError, notFound } from '../../http/problem.ts';
-import { collection, DateTime, NoContent, PageQuery, problems, Uuid } from '../../http/schemas.ts';
-import { uuidv7 } from '../../lib/ids.ts';
-import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX } from './bulk.ts';
+import { collection, PageQuery, problems, Uuid } from '../../http/schemas.ts';
+import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX, removeMembers } from './bulk.ts';
+import {
+  deleteGroup,
+  GROUP,
+  GroupInput,
+  type GroupKind,
+  GroupPatch,
+  GroupSchema,
+  getGroup,
+  getMember,
+  groupsPage,
+  idOfHref,
+  ListCollectionSchema,
+  MemberSchema,
+  membersPage,
+  saveGroup,
+  TagCollectionSchema,
+} from './groups.ts';
+import { FILTER_MAX_LENGTH } from './osdi-filter.ts';
 import { assertCampaignWide } from './people.policy.ts';
-import { inScope, type PeopleScope, visibleIds } from './people.repo.ts';
+import { getPerson, visibleIds } from './people.repo.ts';
 import { peopleActor } from './people.routes.ts';
 import { IdParams } from './people.schemas.ts';
 
-type Kind = 'tag' | 'list';
-const MEMBER = {
-  tag: { table: 'tagging', fk: 'tag_id', at: 'created_at' },
-  list: { table: 'list_member', fk: 'list_id', at: 'added_at' },
-} as const;
+export { GroupInput, GroupSchema } from './groups.ts';
 
-export const GroupSchema = Type.Object({
-  id: Uuid,
-  name: Type.String(),
-  description: Type.String(),
-  people_count: Type.Integer(),
-  created_at: DateTime,
-});
-export const GroupListSchema = Type.Object({ items: Type.Array(GroupSchema) });
-export const GroupInput = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 80 }),
-  description: Type.Optional(Type.String({ maxLength: 1000 })),
-});
-const MemberSchema = Type.Object({
-  person_id: Uuid,
-  added_date: DateTime,
-  _links: Type.Record(Type.String(), Type.Object({ href: Type.String() })),
-});
+const CollectionQuery = Type.Object({ ...PageQuery.properties, filter: Type.Optional(Type.String({ maxLength: FILTER_MAX_LENGTH })) });
 const MembersInput = Type.Object({
   person_ids: Type.Optional(Type.Array(Uuid, { description: `At most ${BULK_MAX} ids (else BULK_TOO_LARGE).` })),
   person_id: Type.Optional(Uuid),
+  item_type: Type.Optional(Type.String({ maxLength: 40, description: "OSDI: 'osdi:person' (the only kind of member)" })),
+  _links: Type.Optional(
+    Type.Object(
+      { 'osdi:person': Type.Optional(Type.Object({ href: Type.String({ maxLength: 2000 }) })) },
+      {
+        description: 'OSDI: {"osdi:person": {"href": "…/api/v1/people/<id>"}}',
+      },
+    ),
+  ),
 });
 const MemberParams = Type.Object({ id: Uuid, person_id: Uuid });
+const Notice = Type.Object({ notice: Type.String() });
+const Affected = Type.Object({ affected: Type.Integer() });
 
-/** Tags or lists of the campaign with how many visible people each holds. */
-async function listGroups(trx: Trx, kind: Kind, scope: PeopleScope) {
-  const m = MEMBER[kind];
-  const { rows } = await sql<{ id: string; name: string; description: string; people_count: string; created_at: Date }>`
-    select g.id, g.name, g.description, g.created_at,
-      (select count(*) from ${sql.table(m.table)} x join person on person.campaign_id = x.campaign_id and person.id = x.person_id
-        where x.campaign_id = g.campaign_id and ${sql.ref(`x.${m.fk}`)} = g.id and person.merged_into is null and ${inScope(scope)}) as people_count
-    from ${sql.table(kind)} g where g.campaign_id = ${scope.campaignId} order by lower(g.name)`.execute(trx);
-  return rows.map((r) => ({ ...r, people_count: Number(r.people_count) }));
-}
-
-async function getGroup(trx: Trx, kind: Kind, scope: PeopleScope, id: string) {
-  const group = (await listGroups(trx, kind, scope)).find((g) => g.id === id);
-  if (!group) throw notFound(kind);
-  return group;
-}
-
-/** The DUPLICATE_NAME refusal when another tag or list of the campaign has this name (any case), or null. */
-async function nameClash(trx: Trx, kind: Kind, campaignId: string, id: string | null, name: string): Promise<AppError | null> {
-  const clash = await trx
-    .selectFrom(kind)
-    .select('id')
-    .where('campaign_id', '=', campaignId)
-    .where(sql`lower(name)`, '=', name.trim().toLowerCase())
-    .$if(id !== null, (q) => q.where('id', '<>', id as string))
-    .executeTakeFirst();
-  return clash ? new AppError('DUPLICATE_NAME', `A ${kind} named ${name} exists.`, { id: clash.id }) : null;
-}
-
-/**
- * Inserts or renames a tag or list; a name already used answers DUPLICATE_NAME, also when a
- * concurrent request took it between the check and the write.
- */
-async function saveGroup(
-  trx: Trx,
-  kind: Kind,
-  campaignId: string,
-  id: string | null,
-  body: { name: string; description?: string | undefined },
+/** The paging envelope of a collection page. */
+function envelope<N extends string, D>(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  name: N,
+  query: { page: number; per_page: number },
+  page: { total: number; docs: D[] },
 ) {
-  const clash = await nameClash(trx, kind, campaignId, id, body.name);
-  if (clash) throw clash;
-  const lost = async (): Promise<never> => {
-    throw (await nameClash(trx, kind, campaignId, id, body.name)) ?? new AppError('DUPLICATE_NAME');
+  const totalPages = Math.max(1, Math.ceil(page.total / query.per_page));
+  return {
+    total_records: page.total,
+    total_pages: totalPages,
+    page: query.page,
+    per_page: query.per_page,
+    _links: pageLinks(app, request, query.page, totalPages),
+    _embedded: { [name]: page.docs } as { [K in N]: D[] },
   };
-  const index = kind === 'tag' ? 'tag_name_idx' : 'list_name_idx';
-  if (id === null) {
-    const newId = uuidv7();
-    await writeOrLoseRace(
-      trx,
-      index,
-      () =>
-        trx
-          .insertInto(kind)
-          .values({ campaign_id: campaignId, id: newId, name: body.name.trim(), description: body.description ?? '' })
-          .execute(),
-      lost,
-    );
-    return newId;
-  }
-  const r = await writeOrLoseRace(
-    trx,
-    index,
-    () =>
-      trx
-        .updateTable(kind)
-        .set({ name: body.name.trim(), ...(body.description !== undefined ? { description: body.description } : {}) })
-        .where('campaign_id', '=', campaignId)
-        .where('id', '=', id)
-        .executeTakeFirst(),
-    lost,
-  );
-  if (Number(r.numUpdatedRows) === 0) throw notFound(kind);
-  return id;
 }
 
-/** Registers the CRUD and membership routes of tags (`/tags`, `/taggings`) or lists (`/lists`, `/items`). */
-function groupRoutes(kind: Kind, base: string, members: string, embed: string): FastifyPluginAsyncTypebox {
-  const m = MEMBER[kind];
+/** Registers the routes of tags (`/tags`, `/taggings`) or lists (`/lists`, `/items`). */
+function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
+  const g = GROUP[kind];
+  const base = `/${g.path}`;
+  const members = `${base}/:id/${g.memberPath}`;
   return async (app) => {
-    const tag = [kind === 'tag' ? 'tags' : 'lists'];
+    const apiBase = `${app.deps.config.publicUrl}/api/v1`;
+    const tags = [g.path];
     app.get(
       base,
       {
         schema: {
-          tags: tag,
-          summary: `${kind}s with people_count`,
-          response: { 200: GroupListSchema, ...problems(401, 403) },
+          tags,
+          summary: `${g.path} (OSDI collection ${g.rels}) with people_count; filter on name, created_date, modified_date…`,
+          querystring: CollectionQuery,
+          response: { 200: kind === 'tag' ? TagCollectionSchema : ListCollectionSchema, ...problems(400, 401, 403) },
         },
       },
       async (request) => {
         const actor = requireActor(request, 'people.read');
-        return inTenant(app, actor, async (trx) => ({ items: await listGroups(trx, kind, actor) }));
+        const q = request.query;
+        return inTenant(app, actor, async (trx) =>
+          envelope(
+            app,
+            request,
+            g.rels,
+            q,
+            await groupsPage(trx, kind, actor, { apiBase, page: q.page, perPage: q.per_page, filter: q.filter }),
+          ),
+        );
       },
     );
     app.post(
       base,
       {
         schema: {
-          tags: tag,
-          summary: `Create a ${kind}`,
+          tags,
+          summary: `Create a ${kind} (OSDI fields it does not keep are ignored)`,
           body: GroupInput,
           response: { 201: GroupSchema, ...problems(400, 401, 403, 409) },
         },
@@ -152,19 +117,34 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
       async (request, reply) => {
         const actor = requireActor(request, 'people.write');
         const group = await inTenant(app, actor, async (trx) =>
-          getGroup(trx, kind, actor, await saveGroup(trx, kind, actor.campaignId, null, request.body)),
+          getGroup(trx, kind, actor, await saveGroup(trx, kind, actor.campaignId, null, request.body), apiBase),
         );
         return reply.status(201).send(group);
+      },
+    );
+    app.get(
+      `${base}/:id`,
+      {
+        schema: {
+          tags,
+          summary: `One ${kind} (OSDI ${g.rel})`,
+          params: IdParams,
+          response: { 200: GroupSchema, ...problems(401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const actor = requireActor(request, 'people.read');
+        return inTenant(app, actor, (trx) => getGroup(trx, kind, actor, request.params.id, apiBase));
       },
     );
     app.put(
       `${base}/:id`,
       {
         schema: {
-          tags: tag,
-          summary: `Rename a ${kind}`,
+          tags,
+          summary: `Change a ${kind}: only the fields given`,
           params: IdParams,
-          body: GroupInput,
+          body: GroupPatch,
           response: { 200: GroupSchema, ...problems(400, 401, 403, 404, 409) },
         },
       },
@@ -172,123 +152,160 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
         const actor = requireActor(request, 'people.write');
         assertCampaignWide(actor, kind, 'rename');
         return inTenant(app, actor, async (trx) =>
-          getGroup(trx, kind, actor, await saveGroup(trx, kind, actor.campaignId, request.params.id, request.body)),
+          getGroup(trx, kind, actor, await saveGroup(trx, kind, actor.campaignId, request.params.id, request.body), apiBase),
         );
       },
     );
     app.delete(
       `${base}/:id`,
-      { schema: { tags: tag, summary: `Delete a ${kind}`, params: IdParams, response: { 204: NoContent, ...problems(401, 403, 404) } } },
-      async (request, reply) => {
+      { schema: { tags, summary: `Delete a ${kind}`, params: IdParams, response: { 200: Notice, ...problems(401, 403, 404) } } },
+      async (request) => {
         const actor = requireActor(request, 'people.write');
         assertCampaignWide(actor, kind, 'delete');
-        await inTenant(app, actor, async (trx) => {
-          const r = await trx
-            .deleteFrom(kind)
-            .where('campaign_id', '=', actor.campaignId)
-            .where('id', '=', request.params.id)
-            .executeTakeFirst();
-          if (Number(r.numDeletedRows) === 0) throw notFound(kind);
-        });
-        return reply.status(204).send(null);
+        await inTenant(app, actor, (trx) => deleteGroup(trx, kind, actor.campaignId, request.params.id));
+        return { notice: `This ${kind} was successfully deleted.` };
       },
     );
 
     app.get(
-      `${base}/:id/${members}`,
+      members,
       {
         schema: {
-          tags: tag,
-          summary: `People of a ${kind} (OSDI)`,
+          tags,
+          summary: `${g.memberPath} of a ${kind} (OSDI collection ${g.memberRels}), newest first; filter on created_date / modified_date`,
           params: IdParams,
-          querystring: PageQuery,
-          response: { 200: collection(embed, MemberSchema), ...problems(401, 403, 404) },
+          querystring: CollectionQuery,
+          response: { 200: collection(g.memberRels, MemberSchema), ...problems(400, 401, 403, 404) },
         },
       },
       async (request) => {
         const actor = requireActor(request, 'people.read');
-        const { page, per_page } = request.query;
+        const q = request.query;
         return inTenant(app, actor, async (trx) => {
-          await getGroup(trx, kind, actor, request.params.id);
-          const { rows } = await sql<{ person_id: string; added_date: Date; total: string }>`
-            select x.person_id, ${sql.ref(`x.${m.at}`)} as added_date, count(*) over () as total
-            from ${sql.table(m.table)} x join person on person.campaign_id = x.campaign_id and person.id = x.person_id
-            where x.campaign_id = ${actor.campaignId} and ${sql.ref(`x.${m.fk}`)} = ${request.params.id}
-              and person.merged_into is null and ${inScope(actor)}
-            order by 2 desc, 1 limit ${per_page} offset ${(page - 1) * per_page}`.execute(trx);
-          const apiBase = `${app.deps.config.publicUrl}/api/v1`;
-          return {
-            total_records: Number(rows[0]?.total ?? 0),
-            page,
-            per_page,
-            _embedded: {
-              [embed]: rows.map((r) => ({
-                person_id: r.person_id,
-                added_date: r.added_date,
-                _links: { 'osdi:person': { href: `${apiBase}/people/${r.person_id}` } },
-              })),
-            },
-          };
+          await getGroup(trx, kind, actor, request.params.id, apiBase);
+          const page = await membersPage(trx, kind, actor, {
+            apiBase,
+            page: q.page,
+            perPage: q.per_page,
+            groupId: request.params.id,
+            filter: q.filter,
+          });
+          return envelope(app, request, g.memberRels, q, page);
         });
       },
     );
     app.post(
-      `${base}/:id/${members}`,
+      members,
       {
         bodyLimit: BULK_BODY_LIMIT,
         schema: {
-          tags: tag,
-          summary: `Add people to a ${kind} ({person_ids} or {person_id}); 404 when one is not yours to see`,
+          tags,
+          summary: `Add a person to a ${kind}: OSDI's {"_links": {"osdi:person": {"href": …}}} answers the ${g.memberRel} (201, or 200 when it existed); {person_ids} or {person_id} answer {affected}. 404 when a person is not yours to see.`,
           params: IdParams,
           body: MembersInput,
-          response: { 200: Type.Object({ affected: Type.Integer() }), ...problems(400, 401, 403, 404) },
-        },
-      },
-      async (request) => {
-        const actor = requireActor(request, 'people.write');
-        const ids = [...new Set([...(request.body.person_ids ?? []), ...(request.body.person_id ? [request.body.person_id] : [])])];
-        if (ids.length === 0) throw new AppError('VALIDATION_FAILED', 'Give person_ids or person_id.');
-        assertBulkSize(ids.length, 'person_ids');
-        return inTenant(app, actor, async (trx) => {
-          await getGroup(trx, kind, actor, request.params.id);
-          const visible = await visibleIds(trx, peopleActor(request, actor), ids);
-          if (visible.length !== ids.length) throw notFound('person');
-          return {
-            affected: await addMembers(trx, { kind, campaignId: actor.campaignId, groupId: request.params.id, personIds: visible }),
-          };
-        });
-      },
-    );
-    app.delete(
-      `${base}/:id/${members}/:person_id`,
-      {
-        schema: {
-          tags: tag,
-          summary: `Remove a person from a ${kind}`,
-          params: MemberParams,
-          response: { 204: NoContent, ...problems(401, 403, 404) },
+          response: { 200: Type.Union([MemberSchema, Affected]), 201: MemberSchema, ...problems(400, 401, 403, 404) },
         },
       },
       async (request, reply) => {
         const actor = requireActor(request, 'people.write');
+        const body = request.body;
+        if (body.item_type !== undefined && body.item_type !== 'osdi:person') {
+          throw new AppError('VALIDATION_FAILED', `Only people can be in a ${kind} (item_type osdi:person).`);
+        }
+        const href = body._links?.['osdi:person']?.href;
+        const linked = href === undefined ? null : idOfHref(href, 'people');
+        if (href !== undefined && linked === null) {
+          throw new AppError('VALIDATION_FAILED', `_links.osdi:person.href is not a person of this API: ${href}`, {
+            errors: [{ location: 'body', pointer: '/_links/osdi:person/href', message: 'must link to /api/v1/people/<id>' }],
+          });
+        }
+        const ids = [...new Set([...(body.person_ids ?? []), ...(body.person_id ? [body.person_id] : []), ...(linked ? [linked] : [])])];
+        if (ids.length === 0) throw new AppError('VALIDATION_FAILED', 'Give _links.osdi:person.href, person_ids or person_id.');
+        assertBulkSize(ids.length, 'person_ids');
+        const result = await inTenant(app, actor, async (trx) => {
+          await getGroup(trx, kind, actor, request.params.id, apiBase);
+          const visible = await visibleIds(trx, peopleActor(request, actor), ids);
+          if (visible.length !== ids.length) throw notFound('person');
+          const affected = await addMembers(trx, { kind, campaignId: actor.campaignId, groupId: request.params.id, personIds: visible });
+          return { affected, doc: linked ? await getMember(trx, kind, actor, request.params.id, linked, apiBase) : null };
+        });
+        if (!result.doc) return reply.status(200).send({ affected: result.affected });
+        return reply.status(result.affected > 0 ? 201 : 200).send(result.doc);
+      },
+    );
+    app.get(
+      `${members}/:person_id`,
+      {
+        schema: {
+          tags,
+          summary: `One ${g.memberRel.slice(5)}: a person in the ${kind}`,
+          params: MemberParams,
+          response: { 200: MemberSchema, ...problems(401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const actor = requireActor(request, 'people.read');
+        return inTenant(app, actor, (trx) => getMember(trx, kind, actor, request.params.id, request.params.person_id, apiBase));
+      },
+    );
+    app.delete(
+      `${members}/:person_id`,
+      {
+        schema: {
+          tags,
+          summary: `Remove a person from a ${kind}`,
+          params: MemberParams,
+          response: { 200: Notice, ...problems(401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const actor = requireActor(request, 'people.write');
         await inTenant(app, actor, async (trx) => {
           const [visible] = await visibleIds(trx, actor, [request.params.person_id]);
           if (!visible) throw notFound('person');
-          const r = await trx
-            .deleteFrom(m.table)
-            .where('campaign_id', '=', actor.campaignId)
-            .where(m.fk, '=', request.params.id)
-            .where('person_id', '=', visible)
-            .executeTakeFirst();
-          if (Number(r.numDeletedRows) === 0) throw notFound(`${kind} membership`);
+          const removed = await removeMembers(trx, {
+            kind,
+            campaignId: actor.campaignId,
+            groupId: request.params.id,
+            personIds: [visible],
+          });
+          if (removed === 0) throw notFound(`${kind} membership`);
         });
-        return reply.status(204).send(null);
+        return { notice: `This ${g.memberRel.slice(5)} was successfully deleted.` };
+      },
+    );
+
+    app.get(
+      `/people/:id/${g.memberPath}`,
+      {
+        schema: {
+          tags: ['people'],
+          summary: `A person's ${g.memberPath} (OSDI collection ${g.memberRels}), newest first`,
+          params: IdParams,
+          querystring: CollectionQuery,
+          response: { 200: collection(g.memberRels, MemberSchema), ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const actor = requireActor(request, 'people.read');
+        const q = request.query;
+        return inTenant(app, actor, async (trx) => {
+          await getPerson(trx, actor, request.params.id);
+          const page = await membersPage(trx, kind, actor, {
+            apiBase,
+            page: q.page,
+            perPage: q.per_page,
+            personId: request.params.id,
+            filter: q.filter,
+          });
+          return envelope(app, request, g.memberRels, q, page);
+        });
       },
     );
   };
 }
 
 export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  await app.register(groupRoutes('tag', '/tags', 'taggings', 'osdi:taggings'));
-  await app.register(groupRoutes('list', '/lists', 'items', 'osdi:items'));
+  await app.register(groupRoutes('tag'));
+  await app.register(groupRoutes('list'));
 };

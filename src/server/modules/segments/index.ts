@@ -13,6 +13,7 @@ export { countSegment, loadSegmentDefinition, segmentPersonIds } from './segment
 export const segmentsModule = defineModule({
   name: 'segments',
   routes: [{ prefix: '/api/v1', plugin: segmentsRoutes }],
+  links: [{ rel: 'relais:segments', path: '/segments', title: 'Saved segments (dynamic filters of people)' }],
   errors: segmentsErrors,
   nav: segmentsNav,
 });

@@ -3,25 +3,28 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
-import { collection, DateTime, problems, Uuid } from '../../http/schemas.ts';
+import { collection, DateTime, MAX_PER_PAGE, problems, Uuid } from '../../http/schemas.ts';
+import { allModules } from '../index.ts';
 
-/** Collections the API serves, linked from the entry point (add a module's here when it lands). */
-const COLLECTIONS: Record<string, string> = {
-  'relais:session': '/api/v1/session',
-  'relais:dashboard': '/api/v1/dashboard',
-  'relais:zone_layers': '/api/v1/zone_layers',
-  'relais:zones': '/api/v1/zones',
-  'relais:members': '/api/v1/members',
-  'relais:api_tokens': '/api/v1/api_tokens',
-  'relais:audit_events': '/api/v1/audit_events',
-  'relais:jobs': '/api/v1/jobs',
-  'osdi:people': '/api/v1/people',
-  'osdi:tags': '/api/v1/tags',
-  'osdi:lists': '/api/v1/lists',
-  'relais:custom_fields': '/api/v1/custom_fields',
-  'relais:ladder': '/api/v1/ladder',
-  'relais:segments': '/api/v1/segments',
-};
+/** The documentation of the relations: OSDI's (its published pages) and ours (the API document). */
+export const OSDI_DOCS = 'https://opensupporter.github.io/osdi-docs/{rel}';
+/** The OSDI version whose documents and helpers the API follows. */
+export const OSDI_VERSION = '1.2.0';
+/** The namespace of our identifiers (`relais:<id>`) and link relations (`relais:…`). */
+export const OSDI_NAMESPACE = 'relais';
+
+const Link = Type.Object({ href: Type.String(), title: Type.Optional(Type.String()) });
+const Curie = Type.Object({ name: Type.String(), href: Type.String(), templated: Type.Boolean() });
+export const EntryPointSchema = Type.Object({
+  motd: Type.String(),
+  vendor_name: Type.String(),
+  product_name: Type.String(),
+  osdi_version: Type.String(),
+  max_pagesize: Type.Integer(),
+  namespace: Type.String(),
+  _links: Type.Object({ curies: Type.Array(Curie), self: Link }, { additionalProperties: Link }),
+});
+
 /** The development outbox: whether it is in use, and the e-mails it caught. */
 export const OutboxSchema = Type.Intersect([
   Type.Object({ enabled: Type.Boolean() }),
@@ -38,30 +41,35 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['system'],
         summary: 'API entry point (OSDI-style AEP) with links to the collections',
-        response: {
-          200: Type.Object({
-            motd: Type.String(),
-            vendor_name: Type.String(),
-            product_name: Type.String(),
-            osdi_version: Type.String(),
-            max_pagesize: Type.Integer(),
-            _links: Type.Record(Type.String(), Type.Object({ href: Type.String(), title: Type.Optional(Type.String()) })),
-          }),
-        },
+        response: { 200: EntryPointSchema },
       },
     },
-    async () => ({
-      motd: 'Relais API',
-      vendor_name: 'Relais',
-      product_name: 'Relais',
-      osdi_version: '1.1',
-      max_pagesize: 500,
-      _links: {
-        self: { href: `${app.deps.config.publicUrl}/api/v1` },
-        docs: { href: `${app.deps.config.publicUrl}/api/docs`, title: 'OpenAPI reader' },
-        ...Object.fromEntries(Object.entries(COLLECTIONS).map(([rel, path]) => [rel, { href: `${app.deps.config.publicUrl}${path}` }])),
-      },
-    }),
+    async () => {
+      const base = app.deps.config.publicUrl;
+      // Each module's collections and helpers come from its manifest (`links`), in the list's order.
+      const links = Object.fromEntries(
+        allModules()
+          .flatMap((m) => m.links ?? [])
+          .map((l) => [l.rel, { href: `${base}/api/v1${l.path}`, title: l.title }]),
+      );
+      return {
+        motd: 'Bienvenue sur l’API de Relais. Welcome to the Relais API (OSDI).',
+        vendor_name: 'Relais',
+        product_name: 'Relais',
+        osdi_version: OSDI_VERSION,
+        max_pagesize: MAX_PER_PAGE,
+        namespace: OSDI_NAMESPACE,
+        _links: {
+          curies: [
+            { name: 'osdi', href: OSDI_DOCS, templated: true },
+            { name: OSDI_NAMESPACE, href: `${base}/api/docs#{rel}`, templated: true },
+          ],
+          self: { href: `${base}/api/v1/`, title: 'This API entry point' },
+          docs: { href: `${base}/api/docs`, title: 'Documentation (OpenAPI reader)' },
+          ...links,
+        },
+      };
+    },
   );
 
   app.get(

@@ -12,6 +12,10 @@ export { createZoneLocator, type ZoneLocator } from './zone-locator.ts';
 export const territoryModule = defineModule({
   name: 'territory',
   routes: [{ prefix: '/api/v1', plugin: territoryRoutes }],
+  links: [
+    { rel: 'relais:zone_layers', path: '/zone_layers', title: 'Layers of zones (arrondissements, polling stations…)' },
+    { rel: 'relais:zones', path: '/zones', title: 'Zones of the territory' },
+  ],
   permissions: [
     {
       id: 'zones.read',

@@ -2,6 +2,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FieldListSchema, FieldSchema } from '../../../server/modules/people/custom-fields.routes.ts';
 import type { CustomValueProblem } from '../../../server/modules/people/custom-fields.ts';
+import type { GroupSchema, ListCollectionSchema, TagCollectionSchema } from '../../../server/modules/people/groups.ts';
 import type { LadderSchema } from '../../../server/modules/people/ladder.routes.ts';
 import type { BulkBody, BulkResultSchema, LadderMoveBody } from '../../../server/modules/people/people.routes.ts';
 import type {
@@ -14,7 +15,6 @@ import type {
   TimelineItemSchema,
 } from '../../../server/modules/people/people.schemas.ts';
 import type { DuplicatePairSchema, MergeBody, MergedSchema } from '../../../server/modules/people/rights.routes.ts';
-import type { GroupListSchema, GroupSchema } from '../../../server/modules/people/tags.routes.ts';
 import { CONSENT_CHANNELS } from '../../../shared/enums.ts';
 import { api, isApiError } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';
@@ -197,8 +197,9 @@ export function useBulkAction() {
 export function useTagsQuery() {
   return useQuery({
     queryKey: ['tags'],
-    queryFn: ({ signal }) => api.get<Shape<typeof GroupListSchema>>('/api/v1/tags', undefined, signal),
-    select: (body) => body.items,
+    // One page of the largest size: a campaign's tags are a few dozen.
+    queryFn: ({ signal }) => api.get<Shape<typeof TagCollectionSchema>>('/api/v1/tags', { per_page: 500 }, signal),
+    select: (body) => body._embedded['osdi:tags'],
     staleTime: 60_000,
   });
 }
@@ -216,8 +217,8 @@ export function useCreateTag() {
 export function useListsQuery() {
   return useQuery({
     queryKey: ['lists'],
-    queryFn: ({ signal }) => api.get<Shape<typeof GroupListSchema>>('/api/v1/lists', undefined, signal),
-    select: (body) => body.items,
+    queryFn: ({ signal }) => api.get<Shape<typeof ListCollectionSchema>>('/api/v1/lists', { per_page: 500 }, signal),
+    select: (body) => body._embedded['osdi:lists'],
     staleTime: 60_000,
   });
 }

@@ -3,8 +3,13 @@
 // ['custom_fields']) so an edit here shows at once in the list, the filters and the person page.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FieldInput, FieldListSchema, FieldSchema, FieldUpdate } from '../../../server/modules/people/custom-fields.routes.ts';
+import type {
+  GroupInput as GroupInputSchema,
+  GroupSchema,
+  ListCollectionSchema,
+  TagCollectionSchema,
+} from '../../../server/modules/people/groups.ts';
 import type { LadderInputSchema, LadderSchema } from '../../../server/modules/people/ladder.routes.ts';
-import type { GroupInput as GroupInputSchema, GroupListSchema, GroupSchema } from '../../../server/modules/people/tags.routes.ts';
 import { api } from '../../api/client.ts';
 import type { Shape } from '../../api/shapes.ts';
 
@@ -56,8 +61,10 @@ const groupKey = (kind: GroupKind) => [kind === 'tag' ? 'tags' : 'lists'] as con
 export function useGroupsQuery(kind: GroupKind) {
   return useQuery({
     queryKey: groupKey(kind),
-    queryFn: ({ signal }) => api.get<Shape<typeof GroupListSchema>>(groupPath(kind), undefined, signal),
-    select: (body) => body.items,
+    // One page of the largest size: a campaign's tags and lists are a few dozen.
+    queryFn: ({ signal }) =>
+      api.get<Shape<typeof TagCollectionSchema> | Shape<typeof ListCollectionSchema>>(groupPath(kind), { per_page: 500 }, signal),
+    select: (body) => ('osdi:tags' in body._embedded ? body._embedded['osdi:tags'] : body._embedded['osdi:lists']),
   });
 }
 
