@@ -2,6 +2,7 @@
 // zones of each address, and people re-placed when zones change.
 import { defineModule } from '../manifest.ts';
 import { territoryNav } from './nav.ts';
+import { territoryErrors } from './territory.errors.ts';
 import { territoryRoutes } from './territory.routes.ts';
 
 export { BULK_BATCH, insertUnnest } from './bulk-insert.ts';
@@ -13,6 +14,7 @@ export { createZoneLocator, type ZoneLocator } from './zone-locator.ts';
 export const territoryModule = defineModule({
   name: 'territory',
   routes: [{ prefix: '/api/v1', plugin: territoryRoutes }],
+  errors: territoryErrors,
   permissions: [
     {
       id: 'zones.read',
