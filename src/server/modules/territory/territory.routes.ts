@@ -7,7 +7,7 @@ import { collection, Nullable, problems, StringEnum, Uuid } from '../../http/sch
 import { INDICATOR_FORMATS } from './indicator-catalogue.ts';
 import { findZonesByIds, listLayers, listZones, zoneDescendants } from './territory.repo.ts';
 import { ensureZoneCover } from './zone-cover.ts';
-import { layerMetricValues, listMetrics, METRIC_KINDS, VALUE_ORIGINS, zoneProfile } from './zone-metrics.ts';
+import { layerMetrics, layerMetricValues, METRIC_KINDS, VALUE_ORIGINS, zoneProfile } from './zone-metrics.ts';
 
 export const LayerSchema = Type.Object({
   id: Uuid,
@@ -148,7 +148,7 @@ export const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return inTenant(app, actor, async (trx) => {
         const layer = (await listLayers(trx)).find((l) => l.code === request.query.layer);
         if (!layer) throw notFound('zone layer');
-        return { layer: layer.code, metrics: await listMetrics(trx, actor.campaignId, layer) };
+        return { layer: layer.code, metrics: await layerMetrics(trx, actor.campaignId, layer) };
       });
     },
   );

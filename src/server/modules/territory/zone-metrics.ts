@@ -116,6 +116,25 @@ const turnoutWords = (hasVoters: boolean): { label: Words; unit: Words } =>
         unit: { fr: '% des inscrits', en: '% of registered voters' },
       };
 
+const METRICS_KEY = '#metrics';
+
+/** The metrics of a layer from the cache (listed and stored on first read after an import). */
+export async function layerMetrics(trx: Kysely<DB>, campaignId: string, layer: LayerRef): Promise<MetricInfo[]> {
+  const cached = await trx
+    .selectFrom('zone_metric_cache')
+    .select('payload')
+    .where('campaign_id', '=', campaignId)
+    .where('layer_id', '=', layer.id)
+    .where('metric', '=', METRICS_KEY)
+    .executeTakeFirst();
+  if (cached) return cached.payload as MetricInfo[];
+  const metrics = await listMetrics(trx, campaignId, layer);
+  await sql`insert into zone_metric_cache (campaign_id, layer_id, metric, payload)
+    values (${campaignId}, ${layer.id}, ${METRICS_KEY}, ${JSON.stringify(metrics)}::jsonb)
+    on conflict (campaign_id, layer_id, metric) do update set payload = excluded.payload, created_at = now()`.execute(trx);
+  return metrics;
+}
+
 /** Every metric a map of this layer can show, people first, then indicators, then elections (latest first). */
 export async function listMetrics(trx: Kysely<DB>, campaignId: string, layer: LayerRef): Promise<MetricInfo[]> {
   const targetZones = await layerZoneCount(trx, campaignId, layer.id);

@@ -111,7 +111,7 @@ function LayerView({ layer, layers }: { layer: ZoneLayer; layers: ZoneLayer[] })
   const list = metrics.data?.metrics ?? [];
   const metric: ZoneMetric | undefined = list.find((m) => m.id === chosenMetric) ?? list[0];
   const values = useZoneValuesQuery(layer.code, metric?.id ?? null);
-  const zones = useZonesQuery(layer.code);
+  // One request gives the map its shapes and the table its rows.
   const shapes = useZonesQuery(layer.code, { geometry: true });
   const byId = useMemo(() => new Map((values.data?.values ?? []).map((v) => [v.zone_id, v.value] as const)), [values.data]);
   const breaks = useMemo(() => classBreaks([...byId.values()]), [byId]);
@@ -186,7 +186,7 @@ function LayerView({ layer, layers }: { layer: ZoneLayer; layers: ZoneLayer[] })
           />
         )}
       </Paper>
-      <QueryView query={zones}>
+      <QueryView query={shapes}>
         {(data) => (
           <ZoneTable
             zones={data._embedded.zones}
