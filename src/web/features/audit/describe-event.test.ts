@@ -78,6 +78,14 @@ describe('audit events told as sentences', () => {
     ]);
   });
 
+  it('does not name the actor twice for their own sign-in', () => {
+    const told = describeEvent(event({ action: 'auth.login', target_type: 'staff_user', target_id: 'u1', target_name: 'Camille Durand' }), {
+      locale: 'fr',
+      fmt: makeFormatters('fr'),
+    });
+    expect(told).toEqual({ actor: 'Camille Durand', target: null, sentences: [] });
+  });
+
   it('names a member by role labels, and links a person to their page', () => {
     const changed = describeEvent(
       event({

@@ -52,7 +52,9 @@ export function describeEvent(
     event.actor_name ?? (event.actor_label === 'retention policy' ? say('retentionPolicy') : event.actor_label || say('system'));
 
   let target: DescribedEvent['target'] = null;
-  if (event.target_type) {
+  // A sign-in or a password event is about its own actor: naming them twice says nothing.
+  const aboutActor = event.action.startsWith('auth.') && event.target_type === 'staff_user';
+  if (event.target_type && !aboutActor) {
     const kindKey = TARGET_KINDS[event.target_type as keyof typeof TARGET_KINDS];
     const kind = kindKey ? say(kindKey) : event.target_type;
     let name = event.target_name ?? '';
