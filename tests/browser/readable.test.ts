@@ -1,12 +1,13 @@
-// The territory as the field organiser reads it: the polling stations' map coloured by last
-// election's turnout with a legend, French labels and units in the table, a zone's results in its
-// detail, the same in English, and a phone without sideways scrolling.
+// What a person reads, never a code: the territory as the field organiser reads it (the polling
+// stations' map coloured by last election's turnout with a legend, French labels and units, a zone's
+// results, the same in English, a phone without sideways scrolling), and the audit log, the jobs and
+// a person's page in words.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/server/modules/demo/demo.campaign.ts';
 import { type BrowserHarness, login, startHarness } from './harness.ts';
 
-describe('territory', () => {
+describe('readable screens', () => {
   let h: BrowserHarness;
 
   beforeAll(async () => {
@@ -87,5 +88,35 @@ describe('territory', () => {
     await page.getByRole('button', { name: /See the details of Bureau 1-1/ }).click();
     await page.getByTestId('zone-detail').getByText('Valid votes').first().waitFor();
     await h.shot(page, 'territory-bureau-detail-en-phone');
+  });
+
+  it('tells the audit log, a job and a person in words', async () => {
+    const page = await h.newPage();
+    await login(page, 'directrice@demo.relais.fr', DEMO_PASSWORD);
+    await page.getByTestId('stat-people-total').waitFor();
+    await page.getByRole('button', { name: /langue|language/i }).click();
+    await page.getByRole('menuitem', { name: /français/i }).click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('fr');
+
+    await page.goto('/app/audit');
+    const audit = page.locator('main');
+    await audit.getByText('Connexion').first().waitFor();
+    const text = await audit.innerText();
+    expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-|staff_user|auth\.login|\{"/);
+    expect(text).toMatch(/Claire Directrice/);
+
+    await page.goto('/app/jobs');
+    await page.getByRole('button', { name: /Lancer une tâche de démonstration/ }).click();
+    await page.getByText('Tâche de démonstration').first().waitFor();
+    await page.getByText(/Comptage des personnes par étape/).first().waitFor();
+    expect(await page.locator('main').innerText()).not.toMatch(/\bstep\b|demo\.count/);
+
+    await page.goto('/app/people');
+    await page.locator('a[href^="/app/people/0"]').first().click();
+    await page.getByTestId('person-name').waitFor();
+    const person = await page.locator('main').innerText();
+    expect(person).toMatch(/Origine\u00a0: Données de démonstration/);
+    expect(person).not.toMatch(/Origine\u00a0: demo|Aucun\n/);
+    await h.shot(page, 'person-fr');
   });
 });
