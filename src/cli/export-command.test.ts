@@ -33,7 +33,8 @@ describe('relais export people (embedded database)', () => {
     const { stdout, stderr } = await run(process.execPath, [BIN, 'export', 'people'], { env, timeout: 60_000, maxBuffer: 64 << 20 });
     expect(stdout.startsWith('\uFEFFid;prénom;nom;e-mail;')).toBe(true);
     expect(stdout.split('\r\n').filter(Boolean)).toHaveLength(121);
-    expect(stderr).toContain('120 people exported');
+    // The CLI speaks French unless the locale says otherwise (cli/messages.ts).
+    expect(stderr).toContain('120 personnes exportées');
     const database = await openDatabase({ databaseUrl: null, pgliteDir: pgliteDirOf({ dataDir }) });
     try {
       const audit = await database.db

@@ -10,17 +10,18 @@ import { exportPeopleCsv } from '../server/modules/segments/segment-export.ts';
 import { loadSegmentDefinition } from '../server/modules/segments/segments.service.ts';
 import { openRuntime } from '../server/runtime.ts';
 import { acquireDataLock, lockHolder } from './data-lock.ts';
+import { say } from './messages.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Adds the `export` command group (`export people`) to the program. */
 export function registerExportCommand(program: Command): void {
-  const exportCommand = program.command('export').description('Export data (CSV on standard output)');
+  const exportCommand = program.command('export').description(say('export'));
   exportCommand
     .command('people')
-    .description('Write the people of a campaign, or of a saved segment, as CSV (UTF-8 with BOM, `;`) to standard output')
-    .option('--segment <id>', 'id of a saved segment (default: everyone)')
-    .option('--campaign <slug>', 'campaign (default: the first one)')
+    .description(say('exportPeople'))
+    .option('--segment <id>', say('exportSegment'))
+    .option('--campaign <slug>', say('campaign'))
     .action(async (opts: { segment?: string; campaign?: string }) => {
       process.exitCode = await exportPeople(opts);
     });
@@ -80,7 +81,13 @@ async function exportPeople(opts: { segment?: string; campaign?: string }): Prom
     for await (const chunk of csv.chunks) {
       if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
     }
-    console.error(`${csv.rowCount} people exported from "${campaign.slug}"${segmentId ? ` (segment ${segmentId})` : ''}.`);
+    console.error(
+      say('exportDone', {
+        count: csv.rowCount,
+        campaign: campaign.slug,
+        segment: segmentId ? say('exportDoneSegment', { id: segmentId }) : '',
+      }),
+    );
     return 0;
   } finally {
     await runtime.close();

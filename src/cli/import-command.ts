@@ -21,6 +21,7 @@ import {
 import type { ImportJobResult } from '../server/modules/imports/import.job.ts';
 import type { ImportActor, StartOptions } from '../server/modules/imports/imports.service.ts';
 import { acquireDataLock, lockHolder } from './data-lock.ts';
+import { say } from './messages.ts';
 import { printProgress } from './progress.ts';
 
 interface ImportOptions {
@@ -132,39 +133,25 @@ const collect = (value: string, previous: string[] | undefined) => [...(previous
 
 /** Registers `relais import people`. */
 export function registerImportCommand(program: Command): void {
-  const command = program.command('import').description('Import data from files');
+  const command = program.command('import').description(say('import'));
   command
     .command('people')
-    .argument('<file>', 'CSV (any separator, UTF-8 or Windows-1252) or XLSX file')
-    .description('Import people, mapping recognisable column headers automatically (or as last time for the same headers)')
-    .option('--campaign <slug>', 'campaign (default: the first one)')
-    .addOption(
-      new Option('--on-duplicate <mode>', 'people already in the base (same e-mail, or phone)')
-        .choices(['update', 'skip'])
-        .default('update'),
-    )
-    .option('--tag <name>', 'add this tag to every imported person (repeatable; created when missing)', collect)
-    .option('--list <name-or-id>', 'add every imported person to this list (its name, any case, or its id)')
-    .option(
-      '--consent <channels>',
-      `record consent given on these channels (${CONSENT_CHANNELS.join(',')}, comma-separated); needs --consent-text`,
-    )
-    .option('--consent-text <text>', 'the text the people were shown when they agreed, kept as proof (required with --consent)')
-    .option(
-      '--map <header=field>',
-      'map a column to a field, overriding the automatic mapping (repeatable), e.g. --map "Portable=phone" --map "Remarques=ignore"',
-      collect,
-    )
-    .option(
-      '--json',
-      'print {"created","updated","rejected","rejectedFile"} as JSON on stdout (rejectedFile: the rejected rows, saved beside the file)',
-    )
+    .argument('<file>', say('importFile'))
+    .description(say('importPeople'))
+    .option('--campaign <slug>', say('campaign'))
+    .addOption(new Option('--on-duplicate <mode>', say('importOnDuplicate')).choices(['update', 'skip']).default('update'))
+    .option('--tag <name>', say('importTag'), collect)
+    .option('--list <name-or-id>', say('importList'))
+    .option('--consent <channels>', say('importConsent', { channels: CONSENT_CHANNELS.join(',') }))
+    .option('--consent-text <text>', say('importConsentText'))
+    .option('--map <header=field>', say('importMap'), collect)
+    .option('--json', say('importJson'))
     .addHelpText(
       'after',
       `
-Fields for --map: ${IMPORT_FIELDS.join(', ')}, or custom:<key> (a custom field of the campaign).
+${say('importFields', { fields: IMPORT_FIELDS.join(', ') })}
 
-Examples:
+${say('examples')}
   relais import people adherents.csv --tag adhérent --list "Newsletter" --on-duplicate skip
   relais import people signatures.xlsx --consent email,sms --consent-text "J'accepte d'être contacté·e par la campagne."
   relais import people export.csv --map "Tél. portable=phone" --map "Profession=custom:profession" --json`,
@@ -173,7 +160,7 @@ Examples:
       const choices = choicesOf(opts);
       const cfg = loadCliConfig();
       const filePath = path.resolve(file);
-      if (!existsSync(filePath)) throw new Error(`No file ${filePath}.`);
+      if (!existsSync(filePath)) throw new Error(say('importNoFile', { file: filePath }));
       const holder = cfg.databaseUrl ? null : lockHolder(cfg.dataDir);
       const outcome =
         holder === null
@@ -183,10 +170,9 @@ Examples:
         const { created, updated, rejected, rejectedFile } = outcome;
         process.stdout.write(`${JSON.stringify({ created, updated, rejected, rejectedFile })}\n`);
       } else {
-        console.log(
-          `Import terminé : ${outcome.created} créé(s), ${outcome.updated} mis à jour, ${outcome.skipped} ignoré(s), ${outcome.rejected} rejeté(s).`,
-        );
-        if (outcome.rejected > 0) console.log(`Lignes rejetées (avec leur motif) : ${outcome.rejectedFile}`);
+        const { created, updated, skipped, rejected } = outcome;
+        console.log(say('importDone', { created, updated, skipped, rejected }));
+        if (rejected > 0) console.log(say('importRejectedFile', { file: outcome.rejectedFile }));
       }
     });
 }
@@ -222,7 +208,7 @@ async function importDirect(cfg: Config, filePath: string, opts: ImportOptions, 
     const campaign = opts.campaign
       ? await db.selectFrom('campaign').select('id').where('slug', '=', opts.campaign).executeTakeFirst()
       : await db.selectFrom('campaign').select('id').orderBy('created_at').executeTakeFirst();
-    if (!campaign) throw new Error(opts.campaign ? `No campaign "${opts.campaign}".` : 'No campaign yet: run `relais seed demo` first.');
+    if (!campaign) throw new Error(opts.campaign ? say('noCampaign', { slug: opts.campaign }) : say('noCampaignYet'));
     const actor: ImportActor = { campaignId: campaign.id, userId: null, tokenId: null, label: 'cli', zoneScope: null };
     const tenant = tenantRunnerOf(db, campaign.id);
     const files = fileStoreOf(cfg);
@@ -243,7 +229,7 @@ async function importDirect(cfg: Config, filePath: string, opts: ImportOptions, 
     for (;;) {
       const job = await findJobRunOf(db, campaign.id, started.job_id);
       if (!job) throw new Error(`No job ${started.job_id}.`);
-      if (job.state === 'failed') throw new Error(`Import failed: ${job.error ?? 'unknown error'}`);
+      if (job.state === 'failed') throw new Error(say('importFailed', { error: job.error ?? say('unknownError') }));
       if (job.state === 'succeeded') {
         printProgress(STEP, job.done, job.done);
         const result = job.result as ImportJobResult;
@@ -306,7 +292,7 @@ async function importThroughServer(
       skipped: number;
       rejected: number;
     }>(base, headers, 'GET', `/imports/${preview.id}`);
-    if (state.state === 'failed') throw new Error(`Import failed: ${state.error ?? 'unknown error'}`);
+    if (state.state === 'failed') throw new Error(say('importFailed', { error: state.error ?? say('unknownError') }));
     if (state.state === 'succeeded') {
       printProgress(STEP, state.done, state.done);
       let rejectedFile = '';

@@ -1,6 +1,6 @@
 // The `relais` command: one binary with subcommands for operators.
 import { Command, Option } from 'commander';
-import { CONFIG_DOC, type Config, ConfigError, loadConfig } from '../server/config.ts';
+import { CONFIG_DOC, CONFIG_DOC_FR, type Config, ConfigError, loadConfig } from '../server/config.ts';
 import { refreshStatistics } from '../server/db/database.ts';
 import { ROLES, type Role } from '../server/db/schema.ts';
 import { tokenScopes } from '../server/modules/identity/index.ts';
@@ -9,17 +9,19 @@ import { appOf, openRuntime, type Runtime } from '../server/runtime.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerImportCommand } from './import-command.ts';
+import { cliLocale, localizeHelp, say } from './messages.ts';
 import { printProgress, throttledProgress } from './progress.ts';
 import { ensureWebBuilt } from './web-build.ts';
 
 const program = new Command();
+localizeHelp(program);
 program
   .name('relais')
-  .description('Relais — campaign and civic-organizing platform')
-  .version('0.1.0')
+  .description(say('program'))
+  .version('0.1.0', '-V, --version', say('version'))
   .addHelpText(
     'after',
-    `\nEnvironment variables:\n${Object.entries(CONFIG_DOC)
+    `\n${say('envTitle')}\n${Object.entries(cliLocale === 'fr' ? CONFIG_DOC_FR : CONFIG_DOC)
       .map(([k, v]) => `  ${k.padEnd(20)} ${v}`)
       .join('\n')}`,
   );
@@ -47,7 +49,7 @@ async function campaignIdOf(runtime: Runtime, slug: string | undefined): Promise
   const row = slug
     ? await db.selectFrom('campaign').select('id').where('slug', '=', slug).executeTakeFirst()
     : await db.selectFrom('campaign').select('id').orderBy('created_at').executeTakeFirst();
-  if (!row) throw new Error(slug ? `No campaign "${slug}".` : 'No campaign yet: run `relais seed demo` first.');
+  if (!row) throw new Error(slug ? say('noCampaign', { slug }) : say('noCampaignYet'));
   return row.id;
 }
 
@@ -69,14 +71,14 @@ async function serve(runtime: Runtime, banner?: () => Promise<string>): Promise<
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: cfg.port, host: cfg.host });
   const url = cfg.publicUrl;
-  console.log(`\nRelais is running at ${url}  (database: ${runtime.database.kind}${cfg.embeddedWorker ? ', worker: embedded' : ''})`);
-  console.log(`  back office: ${url}/app/   API: ${url}/api/v1   API docs: ${url}/api/docs`);
+  console.log(`\n${say('running', { url, database: runtime.database.kind, worker: cfg.embeddedWorker ? say('runningWorker') : '' })}`);
+  console.log(say('runningLinks', { url }));
   if (banner) console.log(await banner());
 }
 
 program
   .command('start')
-  .description('Build the back office if needed, migrate, seed the demo campaign on first start, and serve')
+  .description(say('start'))
   .action(async () => {
     const cfg = config();
     await ensureWebBuilt(cfg.webDistDir);
@@ -88,7 +90,7 @@ program
 
 program
   .command('serve')
-  .description('Serve HTTP (and run the job worker in-process on the embedded database or with RELAIS_WORKER=embedded)')
+  .description(say('serve'))
   .action(async () => {
     const runtime = await open(config());
     await serve(runtime);
@@ -96,16 +98,16 @@ program
 
 program
   .command('worker')
-  .description('Run background jobs (PostgreSQL only; the embedded database runs its worker inside serve)')
+  .description(say('worker'))
   .action(async () => {
     const cfg = config();
     if (!cfg.databaseUrl) {
-      console.error('`relais worker` needs DATABASE_URL: with the embedded database the worker runs inside `relais serve`.');
+      console.error(say('workerNeedsPg'));
       process.exit(2);
     }
     const runtime = await open(cfg);
     await runtime.jobs.work();
-    console.log(`Worker running for: ${runtime.jobs.kinds.join(', ')}`);
+    console.log(say('workerRunning', { kinds: runtime.jobs.kinds.join(', ') }));
     const stop = async () => {
       await runtime.close();
       process.exit(0);
@@ -116,7 +118,7 @@ program
 
 program
   .command('migrate')
-  .description('Apply pending database migrations')
+  .description(say('migrate'))
   .action(async () => {
     const cfg = config();
     if (!cfg.databaseUrl) acquireDataLock(cfg.dataDir);
@@ -124,16 +126,16 @@ program
     const { migrate } = await import('../server/db/migrate.ts');
     const { pgliteDirOf } = await import('../server/runtime.ts');
     const database = await openDatabase({ databaseUrl: cfg.databaseUrl, pgliteDir: pgliteDirOf(cfg) });
-    const applied = await migrate(database, (name) => console.log(`applied ${name}`));
-    console.log(applied.length ? `${applied.length} migration(s) applied.` : 'Database is up to date.');
+    const applied = await migrate(database, (name) => console.log(say('migrationApplied', { name })));
+    console.log(applied.length ? say('migrationsApplied', { count: applied.length }) : say('upToDate'));
     await database.close();
   });
 
-const seed = program.command('seed').description('Load data');
+const seed = program.command('seed').description(say('seed'));
 seed
   .command('demo')
-  .description('Create the demo campaign "Paris 2026" (open data of Paris, ~32,000 generated contacts, one account per role)')
-  .option('--people <n>', 'number of generated contacts', (v) => Number.parseInt(v, 10))
+  .description(say('seedDemo'))
+  .option('--people <n>', say('seedPeople'), (v) => Number.parseInt(v, 10))
   .action(async (opts: { people?: number }) => {
     const runtime = await open(config());
     const { seedDemoCampaign, demoLoginsText } = await import('../server/modules/demo/demo.campaign.ts');
@@ -146,16 +148,16 @@ seed
     await runtime.close();
   });
 
-const user = program.command('user').description('Staff accounts');
+const user = program.command('user').description(say('user'));
 user
   .command('create')
-  .description('Create a staff account, optionally a member of a campaign')
-  .requiredOption('--email <email>', 'e-mail (the login)')
-  .requiredOption('--name <name>', 'display name')
-  .requiredOption('--password <password>', 'password (at least 10 characters)')
-  .option('--campaign <slug>', 'campaign to join')
-  .addOption(new Option('--role <role>', 'role in the campaign').choices([...ROLES]).default('volunteer'))
-  .option('--zones <codes>', 'referent zone codes, comma-separated (e.g. 11,12)')
+  .description(say('userCreate'))
+  .requiredOption('--email <email>', say('userEmail'))
+  .requiredOption('--name <name>', say('userName'))
+  .requiredOption('--password <password>', say('userPassword'))
+  .option('--campaign <slug>', say('userCampaign'))
+  .addOption(new Option('--role <role>', say('userRole')).choices([...ROLES]).default('volunteer'))
+  .option('--zones <codes>', say('userZones'))
   .action(async (opts: { email: string; name: string; password: string; campaign?: string; role: Role; zones?: string }) => {
     const runtime = await open(config());
     const { createUser } = await import('../server/modules/identity/identity.service.ts');
@@ -171,27 +173,33 @@ user
       const zones = codes.length
         ? await db.selectFrom('zone').select('id').where('campaign_id', '=', campaignId).where('code', 'in', codes).execute()
         : [];
-      if (opts.role === 'referent' && zones.length === 0) throw new Error('A referent needs --zones with existing zone codes.');
+      if (opts.role === 'referent' && zones.length === 0) throw new Error(say('userReferentZones'));
       await db
         .insertInto('membership')
         .values({ campaign_id: campaignId, user_id: userId, role: opts.role, zone_ids: zones.map((z) => z.id) })
         .execute();
     }
-    console.log(`Created ${opts.email} (${userId})${opts.campaign ? ` as ${opts.role} of ${opts.campaign}` : ''}.`);
+    console.log(
+      opts.campaign
+        ? say('userCreatedMember', { email: opts.email, id: userId, role: opts.role, campaign: opts.campaign })
+        : say('userCreated', { email: opts.email, id: userId }),
+    );
     await runtime.close();
   });
 
-const token = program.command('token').description('API tokens');
+const token = program.command('token').description(say('token'));
 token
   .command('create')
-  .description('Create an API token for a campaign; the secret is printed once')
-  .requiredOption('--name <name>', 'what the token is for')
-  .option('--campaign <slug>', 'campaign (default: the first one)')
+  .description(say('tokenCreate'))
+  .requiredOption('--name <name>', say('tokenName'))
+  .option('--campaign <slug>', say('campaign'))
   .option(
     '--scopes <list>',
-    `comma-separated scopes among: ${tokenScopes()
-      .map((s) => s.id)
-      .join(', ')}`,
+    say('tokenScopes', {
+      scopes: tokenScopes()
+        .map((s) => s.id)
+        .join(', '),
+    }),
     'dashboard.read,zones.read,people.read',
   )
   .action(async (opts: { name: string; campaign?: string; scopes: string }) => {
@@ -199,7 +207,7 @@ token
     const campaignId = await campaignIdOf(runtime, opts.campaign);
     const scopes = opts.scopes.split(',').map((s) => s.trim());
     const unknown = scopes.filter((s) => !tokenScopes().some((t) => t.id === s));
-    if (unknown.length) throw new Error(`Unknown scope(s): ${unknown.join(', ')}`);
+    if (unknown.length) throw new Error(say('tokenUnknownScopes', { scopes: unknown.join(', ') }));
     const { withTenant } = await import('../server/db/database.ts');
     const { createApiToken } = await import('../server/modules/identity/identity.service.ts');
     const created = await withTenant(runtime.database.db, campaignId, (trx) =>
@@ -210,44 +218,44 @@ token
       ),
     );
     console.log(created.token);
-    console.error(`Token "${opts.name}" created (scopes: ${scopes.join(', ')}). It will not be shown again.`);
+    console.error(say('tokenCreated', { name: opts.name, scopes: scopes.join(', ') }));
     await runtime.close();
   });
 
-const opendata = program.command('opendata').description('Open data of a city');
+const opendata = program.command('opendata').description(say('opendata'));
 opendata
   .command('fetch')
-  .argument('<city>', 'city (paris)')
-  .description('Download the open-data files of a city into the cache (or check the local mirror RELAIS_OPENDATA_DIR)')
+  .argument('<city>', say('opendataCity'))
+  .description(say('opendataFetch'))
   .action(async (city: string) => {
     const cfg = config();
     const { fetchCityData } = await import('../server/modules/demo/demo.campaign.ts');
     const result = await fetchCityData(cfg, city, throttledProgress());
-    console.log(`${city}: ${result.source} in ${result.dir}`);
-    if (result.missing.length) console.log(`missing: ${result.missing.join(', ')}`);
+    console.log(say('opendataFetched', { city, source: result.source, dir: result.dir }));
+    if (result.missing.length) console.log(say('opendataMissing', { files: result.missing.join(', ') }));
   });
 
-const jobs = program.command('jobs').description('Background jobs');
+const jobs = program.command('jobs').description(say('jobs'));
 jobs
   .command('demo')
-  .description('Queue the demonstration job and follow its progress')
-  .option('--campaign <slug>', 'campaign (default: the first one)')
-  .option('--steps <n>', 'steps', (v) => Number.parseInt(v, 10), 10)
+  .description(say('jobsDemo'))
+  .option('--campaign <slug>', say('campaign'))
+  .option('--steps <n>', say('jobsSteps'), (v) => Number.parseInt(v, 10), 10)
   .action(async (opts: { campaign?: string; steps: number }) => {
     const runtime = await open(config());
     const campaignId = await campaignIdOf(runtime, opts.campaign);
     const id = await runtime.jobs.enqueue({ campaignId, kind: 'demo.count', params: { steps: opts.steps } });
     await runtime.jobs.work();
-    console.log(`job ${id} queued`);
+    console.log(say('jobsQueued', { id }));
     await follow(runtime, campaignId, id);
     await runtime.close();
   });
 jobs
   .command('show')
-  .argument('<id>', 'job id')
-  .option('--campaign <slug>', 'campaign (default: the first one)')
-  .option('--follow', 'follow progress until the job ends')
-  .description("Show a job's state and progress")
+  .argument('<id>', say('jobsId'))
+  .option('--campaign <slug>', say('campaign'))
+  .option('--follow', say('jobsFollow'))
+  .description(say('jobsShow'))
   .action(async (id: string, opts: { campaign?: string; follow?: boolean }) => {
     const runtime = await open(config());
     const campaignId = await campaignIdOf(runtime, opts.campaign);
@@ -259,10 +267,10 @@ jobs
 async function follow(runtime: Runtime, campaignId: string, id: string): Promise<void> {
   for (;;) {
     const job = await findJobRunOf(runtime.database.db, campaignId, id);
-    if (!job) throw new Error(`No job ${id}.`);
+    if (!job) throw new Error(say('jobNotFound', { id }));
     printProgress(job.kind, job.done, job.total);
     if (job.state === 'succeeded' || job.state === 'failed') {
-      console.log(`${job.state}${job.error ? `: ${job.error}` : ''}`);
+      console.log(job.state === 'failed' ? say('jobFailed', { error: job.error ?? say('unknownError') }) : say('jobSucceeded'));
       if (job.result) console.log(JSON.stringify(job.result));
       if (job.state === 'failed') process.exitCode = 1;
       return;

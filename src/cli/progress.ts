@@ -1,4 +1,7 @@
-// Progress lines for long CLI jobs: a bar on a terminal, plain lines otherwise.
+// Progress lines for long CLI jobs: a bar on a terminal, plain lines otherwise; numbers in the CLI's locale.
+import { cliLocale } from './messages.ts';
+
+const numbers = new Intl.NumberFormat(cliLocale === 'fr' ? 'fr-FR' : 'en-GB');
 
 /** Prints progress of a step, redrawing one line on a TTY. */
 export function printProgress(step: string, done: number, total?: number | null): void {
@@ -7,11 +10,11 @@ export function printProgress(step: string, done: number, total?: number | null)
     const ratio = Math.min(1, done / total);
     const width = 28;
     const bar = '█'.repeat(Math.round(ratio * width)).padEnd(width, '░');
-    const line = `${step.padEnd(24)} ${bar} ${String(Math.round(ratio * 100)).padStart(3)}% ${done.toLocaleString('fr-FR')}/${total.toLocaleString('fr-FR')}`;
+    const line = `${step.padEnd(24)} ${bar} ${String(Math.round(ratio * 100)).padStart(3)}% ${numbers.format(done)}/${numbers.format(total)}`;
     if (tty) process.stderr.write(`\r${line}${done >= total ? '\n' : ''}`);
     else if (done >= total) process.stderr.write(`${line}\n`);
   } else {
-    process.stderr.write(`${step} ${done.toLocaleString('fr-FR')}\n`);
+    process.stderr.write(`${step} ${numbers.format(done)}\n`);
   }
 }
 

@@ -105,7 +105,60 @@ export const CONFIG_DOC: Record<string, string> = {
   S3_ACCESS_KEY_ID: "access key; with S3_SECRET_ACCESS_KEY, or both unset for the SDK's credential chain (instance role…)",
   S3_SECRET_ACCESS_KEY: 'secret key going with S3_ACCESS_KEY_ID',
   S3_FORCE_PATH_STYLE: '"true" to put the bucket in the URL path, as MinIO and most self-hosted servers need (default false)',
+  RELAIS_LOCALE: 'language of the relais command, fr or en (default: the system locale LC_ALL/LC_MESSAGES/LANG if English, else French)',
 };
+
+/** The same, in French, for `relais --help` in French. */
+export const CONFIG_DOC_FR: Record<keyof typeof CONFIG_DOC, string> = {
+  PORT: 'port HTTP (par défaut 3000)',
+  HOST: 'interface d’écoute (par défaut 0.0.0.0)',
+  DATABASE_URL: 'URL postgres://… ; absente = base PGlite embarquée sous DATA_DIR',
+  DATA_DIR: 'dossier de la base embarquée et des caches (par défaut ./data)',
+  PUBLIC_URL: 'URL publique utilisée dans les liens envoyés par e-mail (par défaut http://localhost:PORT)',
+  SMTP_URL: 'relais smtp://utilisateur:mdp@hôte:port ; absent = boîte de développement dans le back-office',
+  MAIL_FROM: 'expéditeur des e-mails du système (par défaut « Relais <no-reply@relais.local> »)',
+  LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent (par défaut info)',
+  RELAIS_WORKER: '« embedded » pour exécuter les tâches de fond dans le serveur (forcé avec PGlite), « off » sinon',
+  RELAIS_OPENDATA_DIR: 'dossier miroir local des fichiers de données ouvertes (évite les téléchargements)',
+  COOKIE_SECURE: '« true » pour marquer les cookies Secure (par défaut : oui quand PUBLIC_URL est en https)',
+  SESSION_TTL_HOURS: 'durée d’une session du back-office (par défaut 336 = 14 jours)',
+  LOGIN_MAX_FAILURES: 'échecs de connexion d’un e-mail depuis une adresse avant de verrouiller ce couple (par défaut 5)',
+  LOGIN_LOCK_MINUTES: 'fenêtre de comptage de ces échecs, et durée du verrouillage (par défaut 15)',
+  TRUST_PROXY:
+    'adresses ou CIDR des proxys inverses, séparés par des virgules, dont X-Forwarded-For donne l’adresse du client (plus loopback, linklocal, uniquelocal) ; absent = aucun, l’adresse de la connexion est celle du client',
+  IMPORT_MAX_MB: 'plus gros import de personnes accepté, en Mo (par défaut 256)',
+  IMPORT_SOURCE_RETENTION_DAYS:
+    'jours de conservation d’un fichier importé après la fin de son import, ou après son envoi s’il n’a jamais été lancé (par défaut 7, au moins 1)',
+  IMPORT_REJECTED_RETENTION_DAYS:
+    'jours pendant lesquels les lignes rejetées d’un import restent téléchargeables (par défaut 30, au moins 1)',
+  DATABASE_POOL_SIZE: 'connexions du pool PostgreSQL (par défaut 10, au moins 1)',
+  DATABASE_ACQUIRE_TIMEOUT_MS: 'attente maximale d’une connexion libre avant de répondre 503, en ms (par défaut 5000, au moins 1)',
+  STATEMENT_TIMEOUT_MS:
+    'plus longue instruction de la transaction d’une requête, en ms, PostgreSQL seulement (par défaut 30000 ; 0 = sans limite)',
+  IDLE_IN_TRANSACTION_TIMEOUT_MS:
+    'PostgreSQL ferme une session inactive dans une transaction après ce délai, en ms (par défaut 60000 ; 0 = sans limite)',
+  FILES_BACKEND: '« folder » (par défaut : fichiers sous DATA_DIR) ou « s3 » (un compartiment compatible S3, réglages S3_*)',
+  S3_ENDPOINT: 'URL du service compatible S3 (par ex. http://minio:9000) ; absente = AWS S3 de S3_REGION',
+  S3_BUCKET: 'compartiment des fichiers (obligatoire avec FILES_BACKEND=s3 ; il doit exister)',
+  S3_REGION: 'région du compartiment (par défaut us-east-1)',
+  S3_ACCESS_KEY_ID: 'clé d’accès ; avec S3_SECRET_ACCESS_KEY, ou les deux absentes pour les identifiants du SDK (rôle de l’instance…)',
+  S3_SECRET_ACCESS_KEY: 'clé secrète allant avec S3_ACCESS_KEY_ID',
+  S3_FORCE_PATH_STYLE: '« true » pour mettre le compartiment dans le chemin de l’URL, comme MinIO et la plupart des serveurs auto-hébergés (par défaut false)',
+  RELAIS_LOCALE:
+    'langue de la commande relais, fr ou en (par défaut : la langue du système LC_ALL/LC_MESSAGES/LANG si elle est anglaise, sinon le français)',
+};
+
+/**
+ * The language of the `relais` command, help and output alike: RELAIS_LOCALE (fr or en) when set,
+ * else English when the system locale (LC_ALL, LC_MESSAGES, LANG, in that order) is English, else
+ * French — the product's first language.
+ */
+export function cliLocaleOf(env: NodeJS.ProcessEnv = process.env): 'fr' | 'en' {
+  const chosen = env.RELAIS_LOCALE?.trim().toLowerCase();
+  if (chosen === 'fr' || chosen === 'en') return chosen;
+  const system = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^en([_.@-]|$)/i.test(system) ? 'en' : 'fr';
+}
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
   const raw = env[name];

@@ -176,6 +176,33 @@ export interface ElectionResultTable {
   votes: number;
   registered: number;
   expressed: number;
+  /** Voters of the station(s), when the file gives them (turnout); migration 0021. */
+  voters: number | null;
+}
+
+export interface ElectionTable {
+  campaign_id: string;
+  code: string;
+  round: number;
+  label: string;
+  layer_id: string | null;
+  imported_at: Generated<Date>;
+}
+
+/** zone_id's inside point lies in container_id, a zone of another layer (territory/zone-cover.ts). */
+export interface ZoneCoverTable {
+  campaign_id: string;
+  zone_id: string;
+  container_id: string;
+}
+
+/** Values of one metric for every zone of a layer, emptied by every territory import. */
+export interface ZoneMetricCacheTable {
+  campaign_id: string;
+  layer_id: string;
+  metric: string;
+  payload: Json<unknown>;
+  created_at: Generated<Date>;
 }
 
 export interface AddressTable {
@@ -433,6 +460,9 @@ export interface DB {
   zone: ZoneTable;
   zone_indicator: ZoneIndicatorTable;
   election_result: ElectionResultTable;
+  election: ElectionTable;
+  zone_cover: ZoneCoverTable;
+  zone_metric_cache: ZoneMetricCacheTable;
   address: AddressTable;
   person: PersonTable;
   tag: TagTable;

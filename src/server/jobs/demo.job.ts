@@ -12,10 +12,10 @@ export const demoJob = defineJob({
   async run(ctx) {
     const steps = Math.min(Math.max(Number(ctx.params.steps ?? 10), 1), 1000);
     const delayMs = Math.min(Math.max(Number(ctx.params.delay_ms ?? 150), 0), 5000);
-    await ctx.progress(0, steps, 'starting');
+    await ctx.progress(0, steps, 'demo.counting');
     for (let i = 1; i <= steps; i += 1) {
       await sleep(delayMs);
-      await ctx.progress(i, steps, `step ${i}/${steps}`);
+      await ctx.progress(i, steps, 'demo.counting');
     }
     const rows = await ctx.tenant((trx) =>
       trx

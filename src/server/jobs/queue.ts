@@ -23,7 +23,11 @@ export interface JobContext<P = unknown> {
   database: Database;
   /** The deployment's file store (uploads read, files written by jobs). */
   files: FileStore;
-  /** Records progress; cheap enough to call every few hundred items. */
+  /**
+   * Records progress; cheap enough to call every few hundred items. `message` is a stable code of
+   * the step under way ("imports.reading"), which clients say in their own words (the back office's
+   * jobs messages, the CLI's), never a sentence in one language.
+   */
   progress(done: number, total?: number | null, message?: string): Promise<void>;
 }
 

@@ -85,6 +85,8 @@ export type ResultFormat =
       candidatesAfter: string;
       /** Optional political nuance code per candidate column. */
       nuances?: Record<string, string>;
+      /** Optional name for people per candidate column ("glucksmann_raphael" → "Raphaël Glucksmann"). */
+      labels?: Record<string, string>;
     };
 
 /** A CSV of election results per polling station. */
@@ -107,6 +109,8 @@ export interface ElectionResultSpec {
   crosswalk?: { file: string; codeProperty: string };
   registeredColumn: string;
   expressedColumn: string;
+  /** Voters ("votants"), when the file gives them: turnout is voters / registered. */
+  votersColumn?: string;
   delimiter?: string;
   format: ResultFormat;
 }

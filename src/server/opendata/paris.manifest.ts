@@ -105,6 +105,48 @@ const files: SourceFile[] = [
   },
 ];
 
+// Heads of the européennes 2024 lists, by the results file's column.
+const EUROPEENNES_2024_LABELS: Record<string, string> = {
+  glucksmann_raphael: 'Raphaël Glucksmann',
+  hayer_valerie: 'Valérie Hayer',
+  aubry_manon: 'Manon Aubry',
+  toussaint_marie: 'Marie Toussaint',
+  bellamy_francois_xavier: 'François-Xavier Bellamy',
+  bardella_jordan: 'Jordan Bardella',
+  marechal_marion: 'Marion Maréchal',
+  deffontaines_leon: 'Léon Deffontaines',
+  thouy_helene: 'Hélène Thouy',
+  asselineau_francois: 'François Asselineau',
+  governatori_jean_marc: 'Jean-Marc Governatori',
+  philippot_florian: 'Florian Philippot',
+  cholley_marine: 'Marine Cholley',
+  lassalle_jean: 'Jean Lassalle',
+  zorn_caroline: 'Caroline Zorn',
+  wehrling_yann: 'Yann Wehrling',
+  arthaud_nathalie: 'Nathalie Arthaud',
+  lacroix_guillaume: 'Guillaume Lacroix',
+  labib_selma: 'Selma Labib',
+  larrouturou_pierre: 'Pierre Larrouturou',
+  renard_kuzmanovic_georges: 'Georges Kuzmanovic',
+  patas_d_illiers_laure: "Laure Patas d'Illiers",
+  alexandre_audric: 'Audric Alexandre',
+  lalanne_francis: 'Francis Lalanne',
+  adoue_camille: 'Camille Adoue',
+  elmayan_lorys: 'Lorys Elmayan',
+  azergui_nagib: 'Nagib Azergui',
+  simonin_michel: 'Michel Simonin',
+  coste_meunier_gael: 'Gaël Coste-Meunier',
+  bonneau_pierre_marie: 'Pierre-Marie Bonneau',
+  husson_edouard: 'Édouard Husson',
+  hoareau_charles: 'Charles Hoareau',
+  ponge_philippe: 'Philippe Ponge',
+  traore_hamada: 'Hamada Traoré',
+  terrien_olivier: 'Olivier Terrien',
+  grude_patrice: 'Patrice Grude',
+  fortane_jean_marc: 'Jean-Marc Fortané',
+  deher_lesaint_leopold_edouard: 'Léopold-Édouard Deher-Lesaint',
+};
+
 const IRIS_SOURCE = 'INSEE RP 2021 / Filosofi 2021; DVF; Ville de Paris';
 
 /** The manifest of Paris' open data. */
@@ -212,7 +254,8 @@ export const parisManifest: CityManifest = {
       keyColumn: 'id_bvote',
       registeredColumn: 'nb_inscr',
       expressedColumn: 'nb_exprim',
-      format: { kind: 'wide', candidatesAfter: 'nb_exprim' },
+      votersColumn: 'nb_votant',
+      format: { kind: 'wide', candidatesAfter: 'nb_exprim', labels: EUROPEENNES_2024_LABELS },
     },
     {
       // 2022 numbering, matched by code to the 2024 areas (859 of 899 codes exist in 2024; the rest
@@ -226,7 +269,12 @@ export const parisManifest: CityManifest = {
       keyColumn: 'id_bvote',
       registeredColumn: 'nb_inscr',
       expressedColumn: 'nb_exprim',
-      format: { kind: 'wide', candidatesAfter: 'nb_exprim' },
+      votersColumn: 'nb_votant',
+      format: {
+        kind: 'wide',
+        candidatesAfter: 'nb_exprim',
+        labels: { macron_emmanuel: 'Emmanuel Macron', le_pen_marine: 'Marine Le Pen' },
+      },
     },
     // 2020 numbering: each 2020 area is mapped to the 2024 area holding its centroid (42 of 897
     // codes name a different area in 2024).

@@ -20,6 +20,17 @@ export interface SyntheticCity {
   counts: { arrondissement: number; quartier: number; bureau: number; iris: number; addresses: number };
 }
 
+const SYNTHETIC_LABELS: Record<string, string> = {
+  liste_aubepine: 'Liste Aubépine',
+  liste_bruyere: 'Liste Bruyère',
+  liste_chene: 'Liste Chêne',
+  liste_dahlia: 'Liste Dahlia',
+  liste_erable: 'Liste Érable',
+  liste_frene: 'Liste Frêne',
+  durand_alice: 'Alice Durand',
+  lefort_bruno: 'Bruno Lefort',
+};
+
 /** The manifest of a generated city: Paris' formats and file names, no download URL. */
 export const syntheticCityManifest: CityManifest = {
   ...parisManifest,
@@ -33,6 +44,10 @@ export const syntheticCityManifest: CityManifest = {
     publisher: 'Relais (generated)',
     licence: 'CC0-1.0',
   })),
+  // The generated files name other lists and candidates than Paris' (see EURO_LISTS, PRESIDENTIAL).
+  results: parisManifest.results.map((spec) =>
+    spec.format.kind === 'wide' ? { ...spec, format: { ...spec.format, labels: SYNTHETIC_LABELS } } : spec,
+  ),
 };
 
 type Pos = [number, number];

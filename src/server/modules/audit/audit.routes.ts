@@ -9,9 +9,15 @@ export const AuditEventSchema = Type.Object({
   id: Uuid,
   at: DateTime,
   action: Type.String(),
-  actor_label: Type.String(),
+  actor_label: Type.String({
+    description: 'What the actor was called when the event was written (an e-mail, a token, "retention policy")',
+  }),
+  actor_name: Nullable(Type.String({ description: "The actor's name as a member of the campaign, when they are one" })),
   target_type: Nullable(Type.String()),
   target_id: Nullable(Type.String()),
+  target_name: Nullable(
+    Type.String({ description: 'The target named: a member, a person (not anonymised), a token, a segment, an import file' }),
+  ),
   ip: Nullable(Type.String()),
   details: Type.Record(Type.String(), Type.Unknown()),
 });

@@ -138,7 +138,7 @@ async function stageFile(ctx: JobContext, p: ImportJobParams, io: { files: FileS
       if (bad) await writeOut(out, bad);
       if (Date.now() - lastProgress > PROGRESS_MS) {
         lastProgress = Date.now();
-        await ctx.progress(rows, Math.max(estimate, rows), 'lecture et validation');
+        await ctx.progress(rows, Math.max(estimate, rows), 'imports.reading');
       }
     }
     staged = await sink.end();
@@ -180,7 +180,7 @@ export async function runPeopleImport(ctx: JobContext<ImportJobParams>): Promise
   const p = ctx.params;
   const table = stageTableOf(p.import_id);
   const sep = p.layout.delimiter ?? ';';
-  await ctx.progress(0, p.row_count_estimate, 'lecture et validation');
+  await ctx.progress(0, p.row_count_estimate, 'imports.reading');
   const timings: Record<string, number> = {};
   let clock = performance.now();
   const lap = (name: string) => {
@@ -215,7 +215,7 @@ async function importFile(
     lap('read_validate_copy');
     await indexStageTable(ctx.database.db, table);
     lap('stage_index');
-    await ctx.progress(pass1.rows, pass1.rows, 'écriture en base');
+    await ctx.progress(pass1.rows, pass1.rows, 'imports.writing');
     const applied = await ctx.tenant(async (trx) => {
       const result = await applyImport(trx, {
         campaignId: ctx.campaignId,

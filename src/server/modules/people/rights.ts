@@ -240,7 +240,7 @@ export const retentionJob = defineJob({
   kind: 'people.retention',
   params: Type.Object({}),
   async run(ctx) {
-    await ctx.progress(0, null, 'retention');
-    return runRetention(ctx.tenant, ctx.campaignId, { progress: (done, total) => ctx.progress(done, total, `${done}/${total}`) });
+    await ctx.progress(0, null, 'people.retention');
+    return runRetention(ctx.tenant, ctx.campaignId, { progress: (done, total) => ctx.progress(done, total, 'people.retention') });
   },
 });

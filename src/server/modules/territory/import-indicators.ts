@@ -9,6 +9,7 @@ import { openCsv, parseNumber } from '../../opendata/csv.ts';
 import type { IndicatorFileSpec } from '../../opendata/manifest.ts';
 import { type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
 import { loadLayerZones } from './import-zones.ts';
+import { clearMetricCache } from './zone-metrics.ts';
 
 export interface ImportIndicatorsOptions {
   campaignId: string;
@@ -94,6 +95,7 @@ export async function importIndicators(db: Kysely<DB>, options: ImportIndicators
   const names = [...new Set(columns.map((c) => c.name))];
   const rows = [...values.values()];
   await withTenant(db, campaignId, async (trx) => {
+    await clearMetricCache(trx, campaignId);
     await sql`delete from zone_indicator where campaign_id = ${campaignId}
       and name = any(${names}::text[])
       and zone_id = any(${zones.map((z) => z.id)}::uuid[])`.execute(trx);

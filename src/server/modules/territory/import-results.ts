@@ -11,6 +11,7 @@ import { geometryCentroid, parseAreaGeometry } from './geometry.ts';
 import { type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
 import { type LayerZone, loadLayerZones, propertyText, readFeatures } from './import-zones.ts';
 import { createZoneLocator } from './zone-locator.ts';
+import { clearMetricCache } from './zone-metrics.ts';
 
 export interface ImportResultsOptions {
   campaignId: string;
@@ -58,8 +59,8 @@ function toCount(raw: string | undefined): number | null {
 }
 
 interface ZoneTotals {
-  /** registered/expressed per source station, counted once each. */
-  stations: Map<string, { registered: number; expressed: number }>;
+  /** registered/expressed/voters per source station, counted once each. */
+  stations: Map<string, { registered: number; expressed: number; voters: number | null }>;
   candidates: Map<string, { votes: number; nuance: string }>;
 }
 
@@ -87,6 +88,7 @@ export async function importElectionResults(db: Kysely<DB>, options: ImportResul
   const keyIndex = col(spec.keyColumn);
   const regIndex = col(spec.registeredColumn);
   const expIndex = col(spec.expressedColumn);
+  const votersIndex = spec.votersColumn ? col(spec.votersColumn) : undefined;
   const format = spec.format;
   const longCols =
     format.kind === 'long'
@@ -102,6 +104,7 @@ export async function importElectionResults(db: Kysely<DB>, options: ImportResul
     keyIndex === undefined ||
     regIndex === undefined ||
     expIndex === undefined ||
+    (spec.votersColumn !== undefined && votersIndex === undefined) ||
     (longCols && (longCols.votes === undefined || longCols.candidates.some((c) => c === undefined))) ||
     (format.kind === 'wide' && firstWide === undefined);
   if (missingColumn) {
@@ -125,8 +128,13 @@ export async function importElectionResults(db: Kysely<DB>, options: ImportResul
     }
     const registered = toCount(v[regIndex as number]);
     const expressed = toCount(v[expIndex as number]);
+    const voters = votersIndex === undefined ? null : toCount(v[votersIndex]);
     if (registered === null || expressed === null) {
       rec.skip(ref, 'invalid registered or expressed count');
+      continue;
+    }
+    if (votersIndex !== undefined && voters === null) {
+      rec.skip(ref, 'invalid voters count');
       continue;
     }
     const entries: Array<{ candidate: string; nuance: string; votes: number }> = [];
@@ -150,7 +158,9 @@ export async function importElectionResults(db: Kysely<DB>, options: ImportResul
       wideColumns.forEach((candidate, k) => {
         const votes = toCount(v[(firstWide as number) + k]);
         if (votes === null) bad = true;
-        else entries.push({ candidate, nuance: format.kind === 'wide' ? (format.nuances?.[candidate] ?? '') : '', votes });
+        else if (format.kind === 'wide') {
+          entries.push({ candidate: format.labels?.[candidate] ?? candidate, nuance: format.nuances?.[candidate] ?? '', votes });
+        }
       });
       if (bad) {
         rec.skip(ref, 'invalid vote count');
@@ -178,27 +188,43 @@ export async function importElectionResults(db: Kysely<DB>, options: ImportResul
       else t.candidates.set(e.candidate, { votes: e.votes, nuance: e.nuance });
     }
     if (duplicate) rec.warn(ref, 'candidate already counted for this station: row ignored');
-    if (!t.stations.has(station)) t.stations.set(station, { registered, expressed });
+    if (!t.stations.has(station)) t.stations.set(station, { registered, expressed, voters });
     rec.report.imported++;
   }
   progress(csv.totalBytes, true);
 
-  const rows: Array<{ zoneId: string; candidate: string; nuance: string; votes: number; registered: number; expressed: number }> = [];
+  const rows: Array<{
+    zoneId: string;
+    candidate: string;
+    nuance: string;
+    votes: number;
+    registered: number;
+    expressed: number;
+    voters: number | null;
+  }> = [];
   for (const [zoneId, t] of totals) {
     let registered = 0;
     let expressed = 0;
+    let voters: number | null = votersIndex === undefined ? null : 0;
     for (const s of t.stations.values()) {
       registered += s.registered;
       expressed += s.expressed;
+      if (voters !== null) voters += s.voters ?? 0;
     }
     if (t.stations.size > 1) rec.count('zones summing several stations');
     for (const [candidate, c] of t.candidates) {
-      rows.push({ zoneId, candidate, nuance: c.nuance, votes: c.votes, registered, expressed });
+      rows.push({ zoneId, candidate, nuance: c.nuance, votes: c.votes, registered, expressed, voters });
     }
   }
+  const layerId = zones[0]?.layerId ?? null;
   await withTenant(db, campaignId, async (trx) => {
     await sql`delete from election_result where campaign_id = ${campaignId}
       and election = ${spec.election} and round = ${spec.round}`.execute(trx);
+    await sql`insert into election (campaign_id, code, round, label, layer_id)
+      values (${campaignId}, ${spec.election}, ${spec.round}, ${spec.label}, ${layerId})
+      on conflict (campaign_id, code, round) do update
+        set label = excluded.label, layer_id = excluded.layer_id, imported_at = now()`.execute(trx);
+    await clearMetricCache(trx, campaignId);
     await bulkLoad(
       trx,
       {
@@ -215,9 +241,10 @@ export async function importElectionResults(db: Kysely<DB>, options: ImportResul
           { name: 'votes', type: 'int4' },
           { name: 'registered', type: 'int4' },
           { name: 'expressed', type: 'int4' },
+          { name: 'voters', type: 'int4' },
         ],
       },
-      [rows.map((r) => [r.zoneId, r.candidate, r.nuance, r.votes, r.registered, r.expressed])],
+      [rows.map((r) => [r.zoneId, r.candidate, r.nuance, r.votes, r.registered, r.expressed, r.voters])],
     );
   });
   rec.count('result rows', rows.length);

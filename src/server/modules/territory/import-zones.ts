@@ -19,6 +19,7 @@ import {
 } from './geometry.ts';
 import { type ProgressFn, StepRecorder, type StepReport, throttledProgress } from './import-report.ts';
 import { createZoneLocator } from './zone-locator.ts';
+import { clearMetricCache } from './zone-metrics.ts';
 
 export interface ImportLayerOptions {
   campaignId: string;
@@ -181,6 +182,7 @@ export async function importZoneLayer(db: Kysely<DB>, options: ImportLayerOption
   if (zones.length === 0) return rec.fail('no valid feature: the layer was left unchanged');
 
   await withTenant(db, campaignId, async (trx) => {
+    await clearMetricCache(trx, campaignId);
     const parentIds = await resolveParents(trx, campaignId, layer, zones, rec);
     if (layer.parent) rec.count('zones with parent', parentIds.filter((id) => id !== null).length);
     const layerRow = await trx
@@ -249,6 +251,7 @@ export async function importZoneLayer(db: Kysely<DB>, options: ImportLayerOption
 
 export interface LayerZone {
   id: string;
+  layerId: string;
   code: string;
   geometry: AreaGeometry;
   bbox: number[];
@@ -259,9 +262,9 @@ export async function loadLayerZones(db: Kysely<DB>, campaignId: string, layerCo
   const rows = await db
     .selectFrom('zone')
     .innerJoin('zone_layer', (j) => j.onRef('zone_layer.campaign_id', '=', 'zone.campaign_id').onRef('zone_layer.id', '=', 'zone.layer_id'))
-    .select(['zone.id', 'zone.code', 'zone.geometry', 'zone.bbox'])
+    .select(['zone.id', 'zone.layer_id', 'zone.code', 'zone.geometry', 'zone.bbox'])
     .where('zone.campaign_id', '=', campaignId)
     .where('zone_layer.code', '=', layerCode)
     .execute();
-  return rows.map((r) => ({ id: r.id, code: r.code, geometry: r.geometry as AreaGeometry, bbox: r.bbox }));
+  return rows.map((r) => ({ id: r.id, layerId: r.layer_id, code: r.code, geometry: r.geometry as AreaGeometry, bbox: r.bbox }));
 }

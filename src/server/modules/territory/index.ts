@@ -2,6 +2,7 @@
 // zones of each address, and people re-placed when zones change.
 import { defineModule } from '../manifest.ts';
 import { territoryNav } from './nav.ts';
+import { territoryErrors } from './territory.errors.ts';
 import { territoryRoutes } from './territory.routes.ts';
 
 export type { AreaGeometry } from './geometry.ts';
@@ -16,6 +17,7 @@ export const territoryModule = defineModule({
     { rel: 'relais:zone_layers', path: '/zone_layers', title: 'Layers of zones (arrondissements, polling stations…)' },
     { rel: 'relais:zones', path: '/zones', title: 'Zones of the territory' },
   ],
+  errors: territoryErrors,
   permissions: [
     {
       id: 'zones.read',

@@ -15,7 +15,9 @@ import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { geocodeStatement } from '../people/index.ts';
 import { loadZoneLocator, locateAddresses } from './locate-addresses.ts';
+import { computeZoneCover } from './zone-cover.ts';
 import type { ZoneLocator } from './zone-locator.ts';
+import { clearMetricCache } from './zone-metrics.ts';
 
 const BATCH = 5000;
 
@@ -129,6 +131,9 @@ export async function relocateTerritory(
 ): Promise<TerritoryPlacement> {
   return withTenant(db, campaignId, async (trx) => {
     const locator = await loadZoneLocator(trx, campaignId);
+    // Zones changed: which zones lie in which, and every value cached from them, too.
+    await computeZoneCover(trx, campaignId);
+    await clearMetricCache(trx, campaignId);
     const addresses = await locateAddresses(trx, campaignId, { locator });
     const placement = await relocatePeople(trx, campaignId, locator);
     const geocoded = options.addressesChanged ? (await geocodeStatement(campaignId, 'pending').execute(trx)).rows.length : 0;

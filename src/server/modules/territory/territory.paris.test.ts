@@ -13,6 +13,7 @@ import type { AreaGeometry } from './geometry.ts';
 import { type ImportReport, importTerritory } from './territory.importer.ts';
 import { listLayers, listZones } from './territory.repo.ts';
 import { createZoneLocator } from './zone-locator.ts';
+import { computeMetricValues, zoneProfile } from './zone-metrics.ts';
 
 const mirror = findLocalMirror(parisManifest, loadConfig().opendataDir);
 
@@ -85,6 +86,35 @@ describe.skipIf(!mirror)('Paris open data', () => {
         return id !== undefined && `751${String(codeOf.get(id)).padStart(2, '0')}` === a.city_code;
       }).length;
       expect(agree / all.length).toBeGreaterThan(0.995);
+    });
+
+    it('reads the européennes on the 902 polling stations and sums them per arrondissement', async () => {
+      const layers = await inTenant((trx) => listLayers(trx));
+      const bureau = layers.find((l) => l.code === 'bureau') as { id: string; code: string };
+      const arrLayer = layers.find((l) => l.code === 'arrondissement') as { id: string; code: string };
+      const turnout = await inTenant((trx) =>
+        computeMetricValues(trx, { campaignId, layer: bureau, metric: 'turnout:europeennes-2024:1' }),
+      );
+      expect(turnout?.values).toHaveLength(902);
+      for (const v of turnout?.values ?? []) expect(v.value).toBeGreaterThan(20);
+      const arr = await inTenant((trx) => listZones(trx, { layerCode: 'arrondissement' }));
+      const eleventh = arr.find((z) => z.code === '11') as { id: string };
+      const profile = await inTenant((trx) => zoneProfile(trx, campaignId, { id: eleventh.id, layer: arrLayer }));
+      const euro = profile.elections.find((e) => e.election === 'europeennes-2024');
+      expect(euro?.label).toBe('Européennes 2024');
+      expect(euro?.stations).toBeGreaterThan(60);
+      expect(euro?.candidates[0]?.name).toBe('Raphaël Glucksmann');
+      expect(euro?.turnout).toBeGreaterThan(50);
+      const stations = await inTenant((trx) => listZones(trx, { layerCode: 'bureau' }));
+      const station = stations.find((z) => z.code === '11-7') as { id: string };
+      const own = await inTenant((trx) => zoneProfile(trx, campaignId, { id: station.id, layer: bureau }));
+      expect(own.indicators.find((i) => i.name === 'niveau_vie_median')).toMatchObject({
+        label: { fr: 'Niveau de vie médian' },
+        source_layer: 'iris',
+      });
+      expect(own.elections.map((e) => e.label)).toEqual(
+        expect.arrayContaining(['Européennes 2024', 'Présidentielle 2022, 2d tour', 'Municipales 2020, 1er tour']),
+      );
     });
   });
 });

@@ -17,9 +17,7 @@ const fr = {
   stateRunning: 'En cours',
   stateSucceeded: 'Terminée',
   stateFailed: 'Échec',
-  kindDemo: 'Tâche de démonstration',
-  kindImport: 'Import',
-  kindExport: 'Export',
+  kindOther: 'Tâche de fond',
 };
 
 const en: typeof fr = {
@@ -39,9 +37,35 @@ const en: typeof fr = {
   stateRunning: 'Running',
   stateSucceeded: 'Succeeded',
   stateFailed: 'Failed',
-  kindDemo: 'Demonstration job',
-  kindImport: 'Import',
-  kindExport: 'Export',
+  kindOther: 'Background job',
 };
 
 export const jobsMessages = { fr, en };
+
+/** The name of each job kind the server declares (jobs-words.test.ts checks that none is missing). */
+const kindsFr = {
+  'demo.count': 'Tâche de démonstration',
+  'imports.people': 'Import de personnes',
+  'people.retention': 'Application de la politique de conservation',
+};
+const kindsEn: typeof kindsFr = {
+  'demo.count': 'Demonstration job',
+  'imports.people': 'People import',
+  'people.retention': 'Retention policy run',
+};
+export const jobKindLabels = { fr: kindsFr, en: kindsEn };
+
+/** The step a job is at, from the stable code it reports (ctx.progress's message). */
+const stepsFr = {
+  'demo.counting': 'Comptage des personnes par étape de l’échelle',
+  'imports.reading': 'Lecture et vérification des lignes',
+  'imports.writing': 'Enregistrement des personnes',
+  'people.retention': 'Anonymisation des contacts sans activité',
+};
+const stepsEn: typeof stepsFr = {
+  'demo.counting': 'Counting people per ladder stage',
+  'imports.reading': 'Reading and checking the rows',
+  'imports.writing': 'Saving the people',
+  'people.retention': 'Anonymising contacts without activity',
+};
+export const jobStepLabels = { fr: stepsFr, en: stepsEn };

@@ -433,3 +433,44 @@ const recordFieldsEn: typeof recordFieldsFr = {
 };
 /** The fields of a person named in a "Fiche modifiée" timeline entry (OSDI names, as the server records them). */
 export const recordFieldNames = { fr: recordFieldsFr, en: recordFieldsEn };
+
+// Words of the person page that would otherwise show a code ("Origine : demo", "Étiquettes : Aucun",
+// "file : messy.csv · line : 6 · action : update").
+const personWordsFr = {
+  noTags: 'Aucune étiquette',
+  noLists: 'Aucune liste',
+  importedLine: 'Fichier « {file} », ligne {line}\u00a0: {action}',
+  importCreate: 'fiche créée',
+  importUpdate: 'fiche complétée',
+  importSkip: 'fiche laissée telle quelle',
+};
+const personWordsEn: typeof personWordsFr = {
+  noTags: 'No tags',
+  noLists: 'No lists',
+  importedLine: 'File "{file}", row {line}: {action}',
+  importCreate: 'record created',
+  importUpdate: 'record updated',
+  importSkip: 'record left as it was',
+};
+export const personWords = { fr: personWordsFr, en: personWordsEn };
+
+const personSourcesFr = {
+  demo: 'Données de démonstration',
+  import: 'Import de fichier',
+  api: 'API',
+  signup: 'Inscription sur le site',
+  form: 'Formulaire',
+  manual: 'Saisie manuelle',
+  merge: 'Fusion de fiches',
+};
+const personSourcesEn: typeof personSourcesFr = {
+  demo: 'Demonstration data',
+  import: 'File import',
+  api: 'API',
+  signup: 'Signup on the site',
+  form: 'Form',
+  manual: 'Manual entry',
+  merge: 'Merged records',
+};
+/** Where a person came from (person.source); another system's own name (OSDI origin) shows as it is. */
+export const personSourceNames = { fr: personSourcesFr, en: personSourcesEn };

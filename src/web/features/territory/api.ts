@@ -1,7 +1,14 @@
 // Zone layers (arrondissements, quartiers, bureaux de vote, IRIS), their zones and indicators.
 import { useQuery } from '@tanstack/react-query';
 import type { Geometry } from 'geojson';
-import type { LayerSchema, ZoneSchema } from '../../../server/modules/territory/territory.routes.ts';
+import type {
+  LayerSchema,
+  MetricListSchema,
+  MetricSchema,
+  MetricValuesSchema,
+  ZoneProfileSchema,
+  ZoneSchema,
+} from '../../../server/modules/territory/territory.routes.ts';
 import { api } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';
 
@@ -28,5 +35,38 @@ export function useZonesQuery(layer: string | null, options: { geometry?: boolea
       api.get<ZonesPage>('/api/v1/zones', { layer: layer ?? undefined, geometry: geometry ? 'true' : undefined }, signal),
     enabled: layer !== null && (options.enabled ?? true),
     staleTime: 5 * 60_000,
+  });
+}
+
+export type ZoneMetric = Shape<typeof MetricSchema>;
+export type ZoneMetricValues = Shape<typeof MetricValuesSchema>;
+export type ZoneProfile = Shape<typeof ZoneProfileSchema>;
+
+/** What a map of a layer can be coloured by (people, indicators, election results). */
+export function useZoneMetricsQuery(layer: string) {
+  return useQuery({
+    queryKey: ['zone_metrics', layer],
+    queryFn: ({ signal }) => api.get<Shape<typeof MetricListSchema>>('/api/v1/zone_metrics', { layer }, signal),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** The values of one metric for the zones of a layer. */
+export function useZoneValuesQuery(layer: string, metric: string | null) {
+  return useQuery({
+    queryKey: ['zone_values', layer, metric],
+    queryFn: ({ signal }) => api.get<ZoneMetricValues>('/api/v1/zone_values', { layer, metric: metric ?? '' }, signal),
+    enabled: metric !== null,
+    staleTime: 60_000,
+  });
+}
+
+/** One zone with its people, labelled indicators and election results. */
+export function useZoneProfileQuery(id: string | null) {
+  return useQuery({
+    queryKey: ['zone_profile', id],
+    queryFn: ({ signal }) => api.get<ZoneProfile>(`/api/v1/zones/${id}`, undefined, signal),
+    enabled: id !== null,
+    staleTime: 60_000,
   });
 }

@@ -1,63 +1,104 @@
-// The audit events as a table with expandable details (desktop) or as cards (phone).
-import { Badge, Button, Code, Group, Paper, Stack, Table, Text } from '@mantine/core';
-import { Fragment } from 'react';
+// The audit events as a table (desktop) or as cards (phone), each told as a person reads it: who,
+// what, to whom, and what it means in a sentence (describe-event.ts).
+import { Anchor, Badge, Group, Paper, Stack, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
 import { useFormat } from '../../../i18n/format.ts';
+import { useLocale } from '../../../i18n/locale-context.tsx';
 import { useT } from '../../../i18n/use-t.ts';
 import { useIsPhone } from '../../../ui/use-is-phone.ts';
+import { useTokenScopesQuery } from '../../tokens/api.ts';
 import type { AuditEvent } from '../api.ts';
+import { type DescribedEvent, describeEvent } from '../describe-event.ts';
 import { auditMessages } from '../messages.ts';
 
-const ACTION_COLORS: Record<string, string> = { auth: 'blue', member: 'grape', token: 'orange', export: 'red' };
+const ACTION_COLORS: Record<string, string> = {
+  auth: 'blue',
+  member: 'grape',
+  token: 'orange',
+  people: 'red',
+  person: 'red',
+  imports: 'red',
+};
 
 interface AuditListProps {
   events: AuditEvent[];
-  open: Set<string>;
-  onToggle: (id: string) => void;
   actionLabel: (action: string) => string;
 }
 
-/** Renders one page of events; details (JSON) open below an event on demand. */
-export function AuditList({ events, open, onToggle, actionLabel }: AuditListProps) {
+/** Renders one page of events. */
+export function AuditList({ events, actionLabel }: AuditListProps) {
   const t = useT(auditMessages);
   const phone = useIsPhone();
+  const fmt = useFormat();
+  const { locale } = useLocale();
+  const scopes = useTokenScopesQuery();
+  const scopeLabel = (id: string) => {
+    const scope = scopes.data?.scopes.find((s) => s.id === id);
+    return scope ? (locale === 'fr' ? scope.description_fr : scope.description_en) : id;
+  };
+  const described = events.map((event) => ({ event, told: describeEvent(event, { locale, fmt, scopeLabel }) }));
   if (phone) {
     return (
       <Stack gap="xs">
-        {events.map((event) => (
-          <AuditCard
-            key={event.id}
-            event={event}
-            open={open.has(event.id)}
-            onToggle={() => onToggle(event.id)}
-            actionLabel={actionLabel(event.action)}
-          />
+        {described.map(({ event, told }) => (
+          <Paper key={event.id} withBorder radius="md" p="sm" data-testid={`audit-row-${event.id}`}>
+            <Stack gap={6}>
+              <Group justify="space-between" gap="xs" align="flex-start" wrap="nowrap">
+                <ActionBadge action={event.action} label={actionLabel(event.action)} />
+                <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                  {fmt.dateTime(event.at)}
+                </Text>
+              </Group>
+              <Text size="sm">{told.actor}</Text>
+              {told.target && <Target target={told.target} />}
+              <Sentences told={told} />
+              {event.ip && (
+                <Text size="xs" c="dimmed">
+                  {t('ipLine', { ip: event.ip })}
+                </Text>
+              )}
+            </Stack>
+          </Paper>
         ))}
       </Stack>
     );
   }
   return (
     <Paper withBorder radius="md">
-      <Table.ScrollContainer minWidth={760}>
-        <Table>
+      <Table.ScrollContainer minWidth={880}>
+        <Table verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('colDate')}</Table.Th>
               <Table.Th>{t('colActor')}</Table.Th>
               <Table.Th>{t('colAction')}</Table.Th>
               <Table.Th>{t('colTarget')}</Table.Th>
-              <Table.Th>{t('colIp')}</Table.Th>
               <Table.Th>{t('colDetails')}</Table.Th>
+              <Table.Th>{t('colIp')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {events.map((event) => (
-              <AuditRow
-                key={event.id}
-                event={event}
-                open={open.has(event.id)}
-                onToggle={() => onToggle(event.id)}
-                actionLabel={actionLabel(event.action)}
-              />
+            {described.map(({ event, told }) => (
+              <Table.Tr key={event.id} data-testid={`audit-row-${event.id}`}>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Text size="sm">{fmt.dateTime(event.at)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{told.actor}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <ActionBadge action={event.action} label={actionLabel(event.action)} />
+                </Table.Td>
+                <Table.Td>{told.target ? <Target target={told.target} /> : <Text c="dimmed">{t('noDetails')}</Text>}</Table.Td>
+                <Table.Td maw={360}>
+                  {told.sentences.length ? <Sentences told={told} /> : <Text c="dimmed">{t('noDetails')}</Text>}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                    {event.ip ?? '—'}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
@@ -66,126 +107,39 @@ export function AuditList({ events, open, onToggle, actionLabel }: AuditListProp
   );
 }
 
-interface AuditRowProps {
-  event: AuditEvent;
-  open: boolean;
-  onToggle: () => void;
-  actionLabel: string;
-}
-
-function AuditRow({ event, open, onToggle, actionLabel }: AuditRowProps) {
-  const t = useT(auditMessages);
-  const fmt = useFormat();
-  const detailsId = `audit-details-${event.id}`;
+function Target({ target }: { target: NonNullable<DescribedEvent['target']> }) {
   return (
-    <Fragment>
-      <Table.Tr data-testid={`audit-row-${event.id}`}>
-        <Table.Td style={{ whiteSpace: 'nowrap' }}>
-          <Text size="sm">{fmt.dateTime(event.at)}</Text>
-        </Table.Td>
-        <Table.Td>
-          <Text size="sm">{event.actor_label ?? t('system')}</Text>
-        </Table.Td>
-        <Table.Td>
-          <ActionBadge action={event.action} label={actionLabel} />
-        </Table.Td>
-        <Table.Td>
-          {event.target_type ? (
-            <Text size="xs" ff="monospace">
-              {event.target_type}
-              {event.target_id ? ` ${event.target_id}` : ''}
-            </Text>
-          ) : (
-            <Text size="sm" c="dimmed">
-              {t('noDetails')}
-            </Text>
-          )}
-        </Table.Td>
-        <Table.Td>
-          <Text size="xs" ff="monospace">
-            {event.ip ?? '—'}
-          </Text>
-        </Table.Td>
-        <Table.Td>
-          {hasDetails(event) ? (
-            <DetailsToggle open={open} onToggle={onToggle} controls={detailsId} />
-          ) : (
-            <Text size="sm" c="dimmed">
-              {t('noDetails')}
-            </Text>
-          )}
-        </Table.Td>
-      </Table.Tr>
-      {hasDetails(event) && open && (
-        <Table.Tr>
-          <Table.Td colSpan={6} bg="gray.0">
-            <DetailsBlock event={event} id={detailsId} />
-          </Table.Td>
-        </Table.Tr>
+    <Text size="sm">
+      <Text span size="xs" c="dimmed">
+        {target.kind}
+      </Text>{' '}
+      {target.href ? (
+        <Anchor component={Link} to={target.href} size="sm">
+          {target.name}
+        </Anchor>
+      ) : (
+        target.name
       )}
-    </Fragment>
+    </Text>
   );
 }
 
-function hasDetails(event: AuditEvent): boolean {
-  return event.details !== null && typeof event.details === 'object' && Object.keys(event.details).length > 0;
+function Sentences({ told }: { told: DescribedEvent }) {
+  return (
+    <Stack gap={0}>
+      {told.sentences.map((s) => (
+        <Text key={s} size="sm">
+          {s}
+        </Text>
+      ))}
+    </Stack>
+  );
 }
 
-function ActionBadge({ action, label, shrink = false }: { action: string; label: string; shrink?: boolean }) {
+function ActionBadge({ action, label }: { action: string; label: string }) {
   return (
-    <Badge variant="light" color={ACTION_COLORS[action.split('.')[0] ?? ''] ?? 'gray'} title={action} maw={shrink ? '100%' : undefined}>
+    <Badge variant="light" color={ACTION_COLORS[action.split('.')[0] ?? ''] ?? 'gray'} maw="100%" style={{ textTransform: 'none' }}>
       {label}
     </Badge>
-  );
-}
-
-function DetailsToggle({ open, onToggle, controls }: { open: boolean; onToggle: () => void; controls: string }) {
-  const t = useT(auditMessages);
-  return (
-    <Button size="compact-xs" variant="subtle" onClick={onToggle} aria-expanded={open} aria-controls={controls}>
-      {open ? t('hideDetails') : t('showDetails')}
-    </Button>
-  );
-}
-
-function DetailsBlock({ event, id }: { event: AuditEvent; id?: string }) {
-  const t = useT(auditMessages);
-  const fmt = useFormat();
-  return (
-    <Code block id={id} aria-label={t('detailsOf', { date: fmt.dateTime(event.at) })}>
-      {JSON.stringify(event.details, null, 2)}
-    </Code>
-  );
-}
-
-function AuditCard({ event, open, onToggle, actionLabel }: AuditRowProps) {
-  const t = useT(auditMessages);
-  const fmt = useFormat();
-  const detailsId = `audit-details-${event.id}`;
-  return (
-    <Paper withBorder radius="md" p="sm" data-testid={`audit-row-${event.id}`}>
-      <Stack gap={6}>
-        <Group justify="space-between" gap="xs" align="flex-start">
-          <ActionBadge action={event.action} label={actionLabel} shrink />
-          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-            {fmt.dateTime(event.at)}
-          </Text>
-        </Group>
-        <Text size="sm">{event.actor_label ?? t('system')}</Text>
-        {(event.target_type || event.ip) && (
-          <Text size="xs" c="dimmed" ff="monospace">
-            {[event.target_type && `${event.target_type}${event.target_id ? ` ${event.target_id}` : ''}`, event.ip]
-              .filter(Boolean)
-              .join(' · ')}
-          </Text>
-        )}
-        {hasDetails(event) && (
-          <div>
-            <DetailsToggle open={open} onToggle={onToggle} controls={detailsId} />
-          </div>
-        )}
-        {hasDetails(event) && open && <DetailsBlock event={event} id={detailsId} />}
-      </Stack>
-    </Paper>
   );
 }

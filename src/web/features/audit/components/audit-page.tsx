@@ -1,6 +1,6 @@
 // /app/audit: the paginated audit log, filterable by action, with expandable details.
 import { Group, Pagination, Select, Stack, Text } from '@mantine/core';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { uiMessages } from '../../../ui/messages.ts';
@@ -10,13 +10,10 @@ import { useAuditQuery } from '../api.ts';
 import { auditActionLabels, auditMessages, FILTERABLE_ACTIONS, FILTERABLE_FAMILIES } from '../messages.ts';
 import { AuditList } from './audit-list.tsx';
 
-/** Translated label of an audit action; export.<x> becomes "Export (x)", unknown actions stay raw. */
+/** Translated label of an audit action (every action the server writes has one: see describe-event.test.ts). */
 export function useActionLabel(): (action: string) => string {
   const label = useLabel(auditActionLabels);
-  return useCallback(
-    (action: string) => (action.startsWith('export.') ? `${label('export')} (${action.slice('export.'.length)})` : label(action, action)),
-    [label],
-  );
+  return useCallback((action: string) => label(action, label('export')), [label]);
 }
 
 /** Page and filter live in the URL (?page=&action=) so the view can be shared and reloaded. */
@@ -28,7 +25,6 @@ export function AuditPage() {
   const page = Math.max(1, Number(params.get('page')) || 1);
   const action = params.get('action');
   const audit = useAuditQuery(page, action);
-  const [open, setOpen] = useState<Set<string>>(new Set());
 
   const options = useMemo(
     () => [
@@ -38,20 +34,11 @@ export function AuditPage() {
     [actionLabel, t],
   );
   const setFilter = (next: string | null) => {
-    setOpen(new Set());
     setParams(next ? { action: next } : {});
   };
   const setPage = (next: number) => {
-    setOpen(new Set());
     setParams(action ? { action, page: String(next) } : { page: String(next) });
   };
-  const toggle = (id: string) =>
-    setOpen((old) => {
-      const copy = new Set(old);
-      if (copy.has(id)) copy.delete(id);
-      else copy.add(id);
-      return copy;
-    });
 
   return (
     <>
@@ -81,7 +68,7 @@ export function AuditPage() {
           {(data) => (
             <Stack>
               <div style={{ opacity: audit.isPlaceholderData ? 0.6 : 1 }}>
-                <AuditList events={data._embedded.audit_events} open={open} onToggle={toggle} actionLabel={actionLabel} />
+                <AuditList events={data._embedded.audit_events} actionLabel={actionLabel} />
               </div>
               {(data.total_pages ?? 1) > 1 && (
                 <Group justify="center">

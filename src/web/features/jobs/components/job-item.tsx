@@ -1,9 +1,9 @@
 // One job: kind, state badge, progress bar (done/total), dates and error.
 import { Badge, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import { useFormat } from '../../../i18n/format.ts';
-import { useT } from '../../../i18n/use-t.ts';
+import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { isActive, type Job, type JobState } from '../api.ts';
-import { jobsMessages } from '../messages.ts';
+import { jobKindLabels, jobStepLabels, jobsMessages } from '../messages.ts';
 
 const STATE_COLOR: Record<JobState, string> = { queued: 'gray', running: 'blue', succeeded: 'teal', failed: 'red' };
 const STATE_KEY = {
@@ -13,15 +13,11 @@ const STATE_KEY = {
   failed: 'stateFailed',
 } as const;
 
-/** Translated name of a job kind ("demo" → "Tâche de démonstration"), raw kind otherwise. */
+/** Translated name of a job kind ("imports.people" → "Import de personnes"); never the code itself. */
 export function useJobKindLabel(): (kind: string) => string {
   const t = useT(jobsMessages);
-  return (kind) => {
-    if (kind === 'demo' || kind.startsWith('demo.')) return t('kindDemo');
-    if (kind.startsWith('import')) return `${t('kindImport')} (${kind})`;
-    if (kind.startsWith('export')) return `${t('kindExport')} (${kind})`;
-    return kind;
-  };
+  const label = useLabel(jobKindLabels);
+  return (kind) => label(kind, t('kindOther'));
 }
 
 /** A state badge with its translated label. */
@@ -39,6 +35,7 @@ export function JobItem({ job, compact = false }: { job: Job; compact?: boolean 
   const t = useT(jobsMessages);
   const fmt = useFormat();
   const kindLabel = useJobKindLabel();
+  const stepLabel = useLabel(jobStepLabels);
   const ratio = job.total !== null && job.total > 0 ? Math.min(1, job.done / job.total) : job.state === 'succeeded' ? 1 : 0;
   const color = job.state === 'failed' ? 'red' : job.state === 'succeeded' ? 'teal' : 'blue';
   return (
@@ -68,7 +65,7 @@ export function JobItem({ job, compact = false }: { job: Job; compact?: boolean 
         </Group>
         {job.message && (
           <Text size="xs" c="dimmed">
-            {job.message}
+            {stepLabel(job.message)}
           </Text>
         )}
         {job.error && (

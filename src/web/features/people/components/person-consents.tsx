@@ -20,6 +20,12 @@ const SOURCE_KEYS = {
   api: 'sourceApi',
 } as const;
 
+/** The words of a consent's source ("door" → "Porte-à-porte"); another system's own name stays as it is. */
+export function useConsentSourceLabel(): (source: string) => string {
+  const t = useT(peopleMessages);
+  return (source) => (source in SOURCE_KEYS ? t(SOURCE_KEYS[source as keyof typeof SOURCE_KEYS]) : source);
+}
+
 /** One line per channel with its state and a "Record" button, then the ledger (newest first). */
 export function PersonConsents({ person, canWrite }: { person: Person; canWrite: boolean }) {
   const t = useT(peopleMessages);
@@ -28,7 +34,7 @@ export function PersonConsents({ person, canWrite }: { person: Person; canWrite:
   const ledger = useConsentsQuery(person.id);
   const [recording, setRecording] = useState<Channel | null>(null);
   const entries = [...(ledger.data ?? [])].sort((a, b) => (a.at < b.at ? 1 : -1));
-  const sourceLabel = (source: string) => (source in SOURCE_KEYS ? t(SOURCE_KEYS[source as keyof typeof SOURCE_KEYS]) : source);
+  const sourceLabel = useConsentSourceLabel();
   const latest = (c: Channel) => entries.find((e) => e.channel === c);
 
   return (

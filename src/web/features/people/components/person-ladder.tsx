@@ -6,7 +6,7 @@ import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
 import { type Activity, displayName, type Person, STAGES, type Stage, useBulkAction, useListsQuery, useMoveStage } from '../api.ts';
-import { peopleMessages } from '../messages.ts';
+import { peopleMessages, personWords } from '../messages.ts';
 import { StageBadge, useStageLabel } from './stage.tsx';
 import { TagSelect } from './tag-select.tsx';
 
@@ -130,6 +130,7 @@ function MoveStageModal({ person, onClose }: { person: Person; onClose: () => vo
 /** Tags and lists of the person, with add / remove (through the bulk endpoint, for one person). */
 export function PersonTags({ person, canWrite }: { person: Person; canWrite: boolean }) {
   const t = useT(peopleMessages);
+  const words = useT(personWords);
   const bulk = useBulkAction();
   const lists = useListsQuery();
   const [tagId, setTagId] = useState<string | null>(null);
@@ -154,7 +155,7 @@ export function PersonTags({ person, canWrite }: { person: Person; canWrite: boo
           <Group gap={6}>
             {(person.tags ?? []).length === 0 && (
               <Text size="sm" c="dimmed">
-                {t('none')}
+                {words('noTags')}
               </Text>
             )}
             {(person.tags ?? []).map((tag) => (
@@ -199,7 +200,7 @@ export function PersonTags({ person, canWrite }: { person: Person; canWrite: boo
           <Group gap={6}>
             {(person.lists ?? []).length === 0 && (
               <Text size="sm" c="dimmed">
-                {t('none')}
+                {words('noLists')}
               </Text>
             )}
             {(person.lists ?? []).map((list) => (

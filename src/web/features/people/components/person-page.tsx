@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../../../api/client.ts';
 import { useFormat } from '../../../i18n/format.ts';
-import { useT } from '../../../i18n/use-t.ts';
+import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
@@ -22,7 +22,7 @@ import {
   usePersonQuery,
   useUpdatePerson,
 } from '../api.ts';
-import { peopleMessages } from '../messages.ts';
+import { peopleMessages, personSourceNames } from '../messages.ts';
 import { PersonConsents } from './person-consents.tsx';
 import { PersonCustomFields } from './person-custom-fields.tsx';
 import { PersonLadder, PersonTags } from './person-ladder.tsx';
@@ -47,6 +47,7 @@ export function PersonPage() {
 
 function PersonDetail({ person }: { person: Person }) {
   const t = useT(peopleMessages);
+  const sourceName = useLabel(personSourceNames);
   const fmt = useFormat();
   const canWrite = useCan('people.write');
   const canExport = useCan('people.export');
@@ -64,7 +65,7 @@ function PersonDetail({ person }: { person: Person }) {
           </Group>
           <Text size="sm" c="dimmed">
             {t('createdOn', { date: fmt.date(person.created_date) })}, {t('modifiedOn', { date: fmt.date(person.modified_date) })}
-            {person.source ? ` · ${t('sourceLine', { source: person.source })}` : ''}
+            {person.source ? ` · ${t('sourceLine', { source: sourceName(person.source, person.source) })}` : ''}
           </Text>
         </Stack>
       </Group>

@@ -7,7 +7,8 @@ import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
 import { type Activity, displayName, type Person, useCustomFieldsQuery, useErasePerson } from '../api.ts';
 import { downloadFile } from '../download.ts';
-import { activityNames, channelNames, peopleMessages, recordFieldNames } from '../messages.ts';
+import { activityNames, channelNames, peopleMessages, personWords, recordFieldNames } from '../messages.ts';
+import { useConsentSourceLabel } from './person-consents.tsx';
 import { useStageLabel } from './stage.tsx';
 
 /** Everything that happened to the person, newest first. */
@@ -49,6 +50,8 @@ function useSummary(): (item: Activity) => string {
   const channel = useLabel(channelNames);
   const field = useLabel(recordFieldNames);
   const customFields = useCustomFieldsQuery().data;
+  const words = useT(personWords);
+  const consentSource = useConsentSourceLabel();
   return (item: Activity) => {
     const data = item.data;
     const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : '');
@@ -62,7 +65,11 @@ function useSummary(): (item: Activity) => string {
       const move = `${text('from_stage') ? stage(text('from_stage')) : '∅'} → ${stage(text('to_stage'))}`;
       return text('reason') ? `${move} — ${text('reason')}` : move;
     }
-    if (item.type.startsWith('consent.')) return [channel(text('channel')), text('source')].filter(Boolean).join(' · ');
+    if (item.type.startsWith('consent.')) return [channel(text('channel')), consentSource(text('source'))].filter(Boolean).join(' · ');
+    if (item.type === 'import' && text('file')) {
+      const action = { create: 'importCreate', update: 'importUpdate', skip: 'importSkip' }[text('action')] as 'importCreate' | undefined;
+      return words('importedLine', { file: text('file'), line: Number(data.line) || 0, action: action ? words(action) : text('action') });
+    }
     if (item.type.startsWith('tag.')) return text('name');
     return Object.entries(data)
       .filter(([key, value]) => value !== null && value !== '' && typeof value !== 'object' && !key.endsWith('_id') && key !== 'ref_type')

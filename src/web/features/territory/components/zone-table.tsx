@@ -1,41 +1,37 @@
-// The zones of one layer with their key indicators, searchable and paginated in the browser.
-import { Group, Pagination, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+// The zones of one layer with the metric on the map and their key indicators (labels and units from
+// the server's catalogue), searchable and paginated in the browser; each zone opens its detail.
+import { Button, Group, Pagination, Paper, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
+import { useLocale } from '../../../i18n/locale-context.tsx';
 import { useT } from '../../../i18n/use-t.ts';
-import type { Zone } from '../api.ts';
+import type { Zone, ZoneMetric } from '../api.ts';
 import { territoryMessages } from '../messages.ts';
+import { formatValue, metricLabel } from '../metric-format.ts';
 
 const PAGE_SIZE = 50;
-const MAX_INDICATORS = 6;
+const MAX_INDICATORS = 4;
 
-/** "logements_sociaux" → "Logements sociaux": indicator names come from imported files. */
-export function humanizeIndicator(name: string): string {
-  const spaced = name.replace(/[_-]+/g, ' ').trim();
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+interface ZoneTableProps {
+  zones: Zone[];
+  layerName: string;
+  /** The metric the map shows, as the first column of figures. */
+  metric: ZoneMetric | null;
+  values: ReadonlyMap<string, number>;
+  /** The layer's own indicators, in the catalogue's order. */
+  indicators: ZoneMetric[];
+  onOpen: (zoneId: string) => void;
 }
 
-/** Indicator names present on the zones, the most common first, capped to keep the table readable. */
-export function pickIndicators(zones: Zone[]): string[] {
-  const counts = new Map<string, number>();
-  for (const zone of zones) {
-    for (const [name, value] of Object.entries(zone.indicators ?? {})) {
-      if (Number.isFinite(value)) counts.set(name, (counts.get(name) ?? 0) + 1);
-    }
-  }
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, MAX_INDICATORS)
-    .map(([name]) => name);
-}
-
-/** The table of a layer's zones (code, name, indicators), with a search box. */
-export function ZoneTable({ zones, layerName }: { zones: Zone[]; layerName: string }) {
+/** The table of a layer's zones (code, name, the map's metric, indicators), with a search box. */
+export function ZoneTable({ zones, layerName, metric, values, indicators: available, onOpen }: ZoneTableProps) {
   const t = useT(territoryMessages);
   const fmt = useFormat();
+  const { locale } = useLocale();
   const [query, setQuery] = useState('');
   const [page, setPage] = useState(1);
-  const indicators = useMemo(() => pickIndicators(zones), [zones]);
+  const indicators = useMemo(() => available.filter((m) => m.id !== metric?.id).slice(0, MAX_INDICATORS), [available, metric]);
+  const indicatorName = (m: ZoneMetric) => m.id.slice('indicator:'.length);
   const filtered = useMemo(() => {
     const q = query.trim().toLocaleLowerCase();
     return q ? zones.filter((z) => z.name.toLocaleLowerCase().includes(q) || z.code.toLocaleLowerCase().includes(q)) : zones;
@@ -43,9 +39,6 @@ export function ZoneTable({ zones, layerName }: { zones: Zone[]; layerName: stri
   const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
   const current = Math.min(page, pages);
   const shown = filtered.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
-
-  const format = (value: number | string | null | undefined) =>
-    typeof value === 'number' ? fmt.number(value) : value === null || value === undefined || value === '' ? '—' : String(value);
 
   return (
     <Paper withBorder radius="md" p={{ base: 'sm', sm: 'md' }}>
@@ -72,17 +65,25 @@ export function ZoneTable({ zones, layerName }: { zones: Zone[]; layerName: stri
           </Text>
         ) : (
           <>
-            <Table.ScrollContainer minWidth={Math.max(480, 240 + indicators.length * 130)}>
+            <Table.ScrollContainer minWidth={Math.max(480, 320 + (indicators.length + 1) * 130)}>
               <Table striped>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>{t('colCode')}</Table.Th>
                     <Table.Th>{t('colName')}</Table.Th>
-                    {indicators.map((name) => (
-                      <Table.Th key={name} ta="right">
-                        {humanizeIndicator(name)}
+                    {metric && (
+                      <Table.Th ta="right" data-testid="metric-column">
+                        {metricLabel(metric, locale)}
+                      </Table.Th>
+                    )}
+                    {indicators.map((m) => (
+                      <Table.Th key={m.id} ta="right">
+                        {metricLabel(m, locale)}
                       </Table.Th>
                     ))}
+                    <Table.Th>
+                      <VisuallyHidden>{t('colDetail')}</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -98,11 +99,26 @@ export function ZoneTable({ zones, layerName }: { zones: Zone[]; layerName: stri
                           {zone.name}
                         </Text>
                       </Table.Td>
-                      {indicators.map((name) => (
-                        <Table.Td key={name} ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
-                          {format(zone.indicators?.[name])}
+                      {metric && (
+                        <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                          {formatValue(fmt, values.get(zone.id), metric.format)}
+                        </Table.Td>
+                      )}
+                      {indicators.map((m) => (
+                        <Table.Td key={m.id} ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                          {formatValue(fmt, zone.indicators?.[indicatorName(m)], m.format)}
                         </Table.Td>
                       ))}
+                      <Table.Td>
+                        <Button
+                          size="compact-xs"
+                          variant="subtle"
+                          onClick={() => onOpen(zone.id)}
+                          aria-label={t('openZone', { name: zone.name })}
+                        >
+                          {t('open')}
+                        </Button>
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

@@ -1,0 +1,224 @@
+// What the `relais` command says, in French (the default) and English: its help and its output
+// follow one locale, RELAIS_LOCALE, else the system's (LC_ALL, LC_MESSAGES, LANG) — see config.ts.
+import { type Command, Help } from 'commander';
+import { cliLocaleOf } from '../server/config.ts';
+
+const fr = {
+  program: 'Relais — plateforme de campagne et d’organisation citoyenne',
+  envTitle: 'Variables d’environnement :',
+  usage: 'Utilisation :',
+  options: 'Options :',
+  commands: 'Commandes :',
+  arguments: 'Arguments :',
+  help: 'affiche l’aide de la commande',
+  version: 'affiche le numéro de version',
+  helpCommand: 'affiche l’aide d’une commande',
+  default: 'par défaut',
+  choices: 'choix',
+  commandArg: '[commande]',
+  campaign: 'campagne (par défaut : la première)',
+  start: 'Construit le back-office si besoin, met la base à jour, crée la campagne de démonstration au premier lancement et sert',
+  serve: 'Sert le HTTP (et exécute les tâches de fond dans le même processus sur la base embarquée ou avec RELAIS_WORKER=embedded)',
+  worker: 'Exécute les tâches de fond (PostgreSQL seulement ; sur la base embarquée elles tournent dans serve)',
+  workerNeedsPg: '`relais worker` demande DATABASE_URL : avec la base embarquée, les tâches tournent dans `relais serve`.',
+  workerRunning: 'Tâches de fond en cours pour : {kinds}',
+  migrate: 'Applique les migrations de la base en attente',
+  migrationApplied: 'migration appliquée : {name}',
+  migrationsApplied: '{count} migration(s) appliquée(s).',
+  upToDate: 'La base est à jour.',
+  seed: 'Charge des données',
+  seedDemo: 'Crée la campagne de démonstration « Paris 2026 » (données ouvertes de Paris, ~32 000 contacts générés, un compte par rôle)',
+  seedPeople: 'nombre de contacts générés',
+  user: 'Comptes de l’équipe',
+  userCreate: 'Crée un compte, éventuellement membre d’une campagne',
+  userEmail: 'e-mail (l’identifiant de connexion)',
+  userName: 'nom affiché',
+  userPassword: 'mot de passe (au moins 10 caractères)',
+  userCampaign: 'campagne à rejoindre',
+  userRole: 'rôle dans la campagne',
+  userZones: 'codes des zones d’un référent, séparés par des virgules (ex. 11,12)',
+  userReferentZones: 'Un référent a besoin de --zones avec des codes de zones existants.',
+  userCreated: 'Compte {email} créé ({id}).',
+  userCreatedMember: 'Compte {email} créé ({id}), {role} de {campaign}.',
+  token: 'Jetons d’API',
+  tokenCreate: 'Crée un jeton d’API pour une campagne ; le secret n’est affiché qu’une fois',
+  tokenName: 'à quoi sert le jeton',
+  tokenScopes: 'portées séparées par des virgules, parmi : {scopes}',
+  tokenUnknownScopes: 'Portée(s) inconnue(s) : {scopes}',
+  tokenCreated: 'Jeton « {name} » créé (portées : {scopes}). Il ne sera plus affiché.',
+  opendata: 'Données ouvertes d’une ville',
+  opendataFetch: 'Télécharge les fichiers ouverts d’une ville dans le cache (ou vérifie le miroir local RELAIS_OPENDATA_DIR)',
+  opendataCity: 'ville (paris)',
+  opendataFetched: '{city} : {source} dans {dir}',
+  opendataMissing: 'manquants : {files}',
+  jobs: 'Tâches de fond',
+  jobsDemo: 'Met en file la tâche de démonstration et suit son avancement',
+  jobsSteps: 'étapes',
+  jobsQueued: 'tâche {id} en file',
+  jobsShow: 'Affiche l’état et l’avancement d’une tâche',
+  jobsId: 'identifiant de la tâche',
+  jobsFollow: 'suit l’avancement jusqu’à la fin de la tâche',
+  jobNotFound: 'Aucune tâche {id}.',
+  jobSucceeded: 'Terminée.',
+  jobFailed: 'Échec : {error}',
+  noCampaign: 'Aucune campagne « {slug} ».',
+  noCampaignYet: 'Aucune campagne pour l’instant : lancez d’abord `relais seed demo`.',
+  running: 'Relais tourne sur {url}  (base : {database}{worker})',
+  runningWorker: ', tâches de fond : embarquées',
+  runningLinks: '  back-office : {url}/app/   API : {url}/api/v1   documentation de l’API : {url}/api/docs',
+  import: 'Importe des données depuis des fichiers',
+  importPeople: 'Importe des personnes, en reconnaissant les en-têtes de colonnes (ou comme la dernière fois pour les mêmes en-têtes)',
+  importFile: 'fichier CSV (tout séparateur, UTF-8 ou Windows-1252) ou XLSX',
+  importOnDuplicate: 'personnes déjà dans la base (même e-mail, ou téléphone) : update les complète, skip les laisse',
+  importTag: 'ajoute cette étiquette à chaque personne importée (répétable ; créée si elle manque)',
+  importList: 'ajoute chaque personne importée à cette liste (son nom, sans tenir compte de la casse, ou son identifiant)',
+  importConsent: 'enregistre un consentement donné sur ces canaux ({channels}, séparés par des virgules) ; demande --consent-text',
+  importConsentText: 'le texte montré aux personnes quand elles ont accepté, gardé comme preuve (obligatoire avec --consent)',
+  importMap:
+    'associe une colonne à un champ, à la place de l’association automatique (répétable), ex. --map "Portable=phone" --map "Remarques=ignore"',
+  importJson:
+    'écrit {"created","updated","rejected","rejectedFile"} en JSON sur la sortie standard (rejectedFile : les lignes rejetées, enregistrées à côté du fichier)',
+  importFields: 'Champs pour --map : {fields}, ou custom:<clé> (un champ personnalisé de la campagne).',
+  examples: 'Exemples :',
+  importNoFile: 'Aucun fichier {file}.',
+  importDone: 'Import terminé : {created} créée(s), {updated} mise(s) à jour, {skipped} ignorée(s), {rejected} rejetée(s).',
+  importRejectedFile: 'Lignes rejetées (avec leur motif) : {file}',
+  importFailed: 'L’import a échoué : {error}',
+  unknownError: 'erreur inconnue',
+  progressImport: 'import',
+  export: 'Exporte des données (CSV sur la sortie standard)',
+  exportPeople: 'Écrit les personnes d’une campagne, ou d’un segment enregistré, en CSV (UTF-8 avec BOM, « ; ») sur la sortie standard',
+  exportSegment: 'identifiant d’un segment enregistré (par défaut : tout le monde)',
+  exportDone: '{count} personnes exportées de « {campaign} »{segment}.',
+  exportDoneSegment: ' (segment {id})',
+};
+
+const en: typeof fr = {
+  program: 'Relais — campaign and civic-organizing platform',
+  envTitle: 'Environment variables:',
+  usage: 'Usage:',
+  options: 'Options:',
+  commands: 'Commands:',
+  arguments: 'Arguments:',
+  help: 'display help for command',
+  version: 'output the version number',
+  helpCommand: 'display help for command',
+  default: 'default',
+  choices: 'choices',
+  commandArg: '[command]',
+  campaign: 'campaign (default: the first one)',
+  start: 'Build the back office if needed, migrate, seed the demo campaign on first start, and serve',
+  serve: 'Serve HTTP (and run the job worker in-process on the embedded database or with RELAIS_WORKER=embedded)',
+  worker: 'Run background jobs (PostgreSQL only; the embedded database runs its worker inside serve)',
+  workerNeedsPg: '`relais worker` needs DATABASE_URL: with the embedded database the worker runs inside `relais serve`.',
+  workerRunning: 'Worker running for: {kinds}',
+  migrate: 'Apply pending database migrations',
+  migrationApplied: 'applied {name}',
+  migrationsApplied: '{count} migration(s) applied.',
+  upToDate: 'Database is up to date.',
+  seed: 'Load data',
+  seedDemo: 'Create the demo campaign "Paris 2026" (open data of Paris, ~32,000 generated contacts, one account per role)',
+  seedPeople: 'number of generated contacts',
+  user: 'Staff accounts',
+  userCreate: 'Create a staff account, optionally a member of a campaign',
+  userEmail: 'e-mail (the login)',
+  userName: 'display name',
+  userPassword: 'password (at least 10 characters)',
+  userCampaign: 'campaign to join',
+  userRole: 'role in the campaign',
+  userZones: 'referent zone codes, comma-separated (e.g. 11,12)',
+  userReferentZones: 'A referent needs --zones with existing zone codes.',
+  userCreated: 'Created {email} ({id}).',
+  userCreatedMember: 'Created {email} ({id}) as {role} of {campaign}.',
+  token: 'API tokens',
+  tokenCreate: 'Create an API token for a campaign; the secret is printed once',
+  tokenName: 'what the token is for',
+  tokenScopes: 'comma-separated scopes among: {scopes}',
+  tokenUnknownScopes: 'Unknown scope(s): {scopes}',
+  tokenCreated: 'Token "{name}" created (scopes: {scopes}). It will not be shown again.',
+  opendata: 'Open data of a city',
+  opendataFetch: 'Download the open-data files of a city into the cache (or check the local mirror RELAIS_OPENDATA_DIR)',
+  opendataCity: 'city (paris)',
+  opendataFetched: '{city}: {source} in {dir}',
+  opendataMissing: 'missing: {files}',
+  jobs: 'Background jobs',
+  jobsDemo: 'Queue the demonstration job and follow its progress',
+  jobsSteps: 'steps',
+  jobsQueued: 'job {id} queued',
+  jobsShow: "Show a job's state and progress",
+  jobsId: 'job id',
+  jobsFollow: 'follow progress until the job ends',
+  jobNotFound: 'No job {id}.',
+  jobSucceeded: 'Succeeded.',
+  jobFailed: 'Failed: {error}',
+  noCampaign: 'No campaign "{slug}".',
+  noCampaignYet: 'No campaign yet: run `relais seed demo` first.',
+  running: 'Relais is running at {url}  (database: {database}{worker})',
+  runningWorker: ', worker: embedded',
+  runningLinks: '  back office: {url}/app/   API: {url}/api/v1   API docs: {url}/api/docs',
+  import: 'Import data from files',
+  importPeople: 'Import people, mapping recognisable column headers automatically (or as last time for the same headers)',
+  importFile: 'CSV (any separator, UTF-8 or Windows-1252) or XLSX file',
+  importOnDuplicate: 'people already in the base (same e-mail, or phone): update completes them, skip leaves them',
+  importTag: 'add this tag to every imported person (repeatable; created when missing)',
+  importList: 'add every imported person to this list (its name, any case, or its id)',
+  importConsent: 'record consent given on these channels ({channels}, comma-separated); needs --consent-text',
+  importConsentText: 'the text the people were shown when they agreed, kept as proof (required with --consent)',
+  importMap: 'map a column to a field, overriding the automatic mapping (repeatable), e.g. --map "Portable=phone" --map "Remarques=ignore"',
+  importJson:
+    'print {"created","updated","rejected","rejectedFile"} as JSON on stdout (rejectedFile: the rejected rows, saved beside the file)',
+  importFields: 'Fields for --map: {fields}, or custom:<key> (a custom field of the campaign).',
+  examples: 'Examples:',
+  importNoFile: 'No file {file}.',
+  importDone: 'Import finished: {created} created, {updated} updated, {skipped} skipped, {rejected} rejected.',
+  importRejectedFile: 'Rejected rows (with their reason): {file}',
+  importFailed: 'Import failed: {error}',
+  unknownError: 'unknown error',
+  progressImport: 'import',
+  export: 'Export data (CSV on standard output)',
+  exportPeople: 'Write the people of a campaign, or of a saved segment, as CSV (UTF-8 with BOM, `;`) to standard output',
+  exportSegment: 'id of a saved segment (default: everyone)',
+  exportDone: '{count} people exported from "{campaign}"{segment}.',
+  exportDoneSegment: ' (segment {id})',
+};
+
+export const cliMessages = { fr, en };
+export type CliKey = keyof typeof fr;
+
+/** The CLI's locale, read once. */
+export const cliLocale = cliLocaleOf();
+
+/** A CLI text in the CLI's locale, {placeholders} filled; numbers written as its readers expect. */
+export function say(key: CliKey, vars: Record<string, string | number> = {}): string {
+  const number = new Intl.NumberFormat(cliLocale === 'fr' ? 'fr-FR' : 'en-GB');
+  return cliMessages[cliLocale][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = vars[name];
+    if (value === undefined) return whole;
+    return typeof value === 'number' ? number.format(value) : value;
+  });
+}
+
+/** Puts commander's own words (headings, help option, defaults, choices) in the CLI's locale; subcommands inherit it. */
+export function localizeHelp(program: Command): void {
+  const colon = cliLocale === 'fr' ? '\u00a0:' : ':';
+  program.helpOption('-h, --help', say('help'));
+  program.helpCommand('help [command]', say('helpCommand'));
+  program.configureHelp({
+    optionDescription: (option) => {
+      const extra: string[] = [];
+      if (option.argChoices) extra.push(`${say('choices')}${colon} ${option.argChoices.map((c) => JSON.stringify(c)).join(', ')}`);
+      if (option.defaultValue !== undefined && !option.negate) {
+        extra.push(`${say('default')}${colon} ${option.defaultValueDescription ?? JSON.stringify(option.defaultValue)}`);
+      }
+      return extra.length ? `${option.description} (${extra.join(', ')})` : option.description;
+    },
+    formatHelp: (cmd, helper) =>
+      Help.prototype.formatHelp
+        .call(helper, cmd, helper)
+        .replace(/^Usage:/m, say('usage'))
+        .replace(/^Options:$/m, say('options'))
+        .replace(/^Commands:$/m, say('commands'))
+        .replace(/^Arguments:$/m, say('arguments'))
+        .replace(/\[command\]/g, say('commandArg')),
+  });
+}
