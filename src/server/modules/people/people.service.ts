@@ -331,7 +331,10 @@ export async function signup(trx: Trx, actor: PeopleActor, input: SignupInput): 
       current = await getPerson(trx, actor, existing.id);
     } catch {
       // Said as an edit by hand would say it (emailConflict): the address is taken, not where.
-      throw new AppError('DUPLICATE_EMAIL', `Another person of the campaign already has the e-mail ${email}.`);
+      throw new AppError(
+        'DUPLICATE_EMAIL',
+        email ? `Another person of the campaign already has the e-mail ${email}.` : 'Another person of the campaign has this identifier.',
+      );
     }
     // Keep the e-mails the person already has (the signup's e-mail is one of them, or the person
     // found by identifier has their own); one without any takes the signup's.
