@@ -143,7 +143,8 @@ export const CONFIG_DOC_FR: Record<keyof typeof CONFIG_DOC, string> = {
   S3_REGION: 'région du compartiment (par défaut us-east-1)',
   S3_ACCESS_KEY_ID: 'clé d’accès ; avec S3_SECRET_ACCESS_KEY, ou les deux absentes pour les identifiants du SDK (rôle de l’instance…)',
   S3_SECRET_ACCESS_KEY: 'clé secrète allant avec S3_ACCESS_KEY_ID',
-  S3_FORCE_PATH_STYLE: '« true » pour mettre le compartiment dans le chemin de l’URL, comme MinIO et la plupart des serveurs auto-hébergés (par défaut false)',
+  S3_FORCE_PATH_STYLE:
+    '« true » pour mettre le compartiment dans le chemin de l’URL, comme MinIO et la plupart des serveurs auto-hébergés (par défaut false)',
   RELAIS_LOCALE:
     'langue de la commande relais, fr ou en (par défaut : la langue du système LC_ALL/LC_MESSAGES/LANG si elle est anglaise, sinon le français)',
 };

@@ -108,7 +108,10 @@ describe('readable screens', () => {
     await page.goto('/app/jobs');
     await page.getByRole('button', { name: /Lancer une tâche de démonstration/ }).click();
     await page.getByText('Tâche de démonstration').first().waitFor();
-    await page.getByText(/Comptage des personnes par étape/).first().waitFor();
+    await page
+      .getByText(/Comptage des personnes par étape/)
+      .first()
+      .waitFor();
     expect(await page.locator('main').innerText()).not.toMatch(/\bstep\b|demo\.count/);
 
     await page.goto('/app/people');
