@@ -41,6 +41,8 @@ export interface Config {
   readonly statementTimeoutMs: number;
   /** Longest a PostgreSQL session may sit idle inside a transaction before the server ends it (ms; 0 = no limit). */
   readonly idleInTransactionTimeoutMs: number;
+  /** Requests a minute an API token may make when it names no limit of its own (per server instance). */
+  readonly apiTokenRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +80,8 @@ export const CONFIG_DOC: Record<string, string> = {
   DATABASE_POOL_SIZE: 'connections in the PostgreSQL pool (default 10, at least 1)',
   DATABASE_ACQUIRE_TIMEOUT_MS: 'how long a request waits for a free database connection before answering 503 (default 5000, at least 1)',
   STATEMENT_TIMEOUT_MS: "longest statement of a request's database transaction, in ms, PostgreSQL only (default 30000; 0 = no limit)",
+  API_TOKEN_RATE_LIMIT:
+    'requests a minute an API token may make unless the token has its own limit, counted per server instance (default 600, at least 1)',
   IDLE_IN_TRANSACTION_TIMEOUT_MS: 'PostgreSQL ends a session idle inside a transaction this long, in ms (default 60000; 0 = no limit)',
 };
 
@@ -184,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseAcquireTimeoutMs: positiveVar(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5000, problems),
     statementTimeoutMs: intVar(env, 'STATEMENT_TIMEOUT_MS', 30_000, problems),
     idleInTransactionTimeoutMs: intVar(env, 'IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, problems),
+    apiTokenRateLimit: positiveVar(env, 'API_TOKEN_RATE_LIMIT', 600, problems),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -8,6 +8,7 @@ export { type AuditEntry, insertAuditEvents } from './audit.repo.ts';
 export const auditModule = defineModule({
   name: 'audit',
   routes: [{ prefix: '/api/v1', plugin: auditRoutes }],
-  permissions: [{ id: 'audit.read', roles: ['admin'], scope: { fr: "Lire le journal d'audit", en: 'Read the audit log' } }],
+  permissions: [{ id: 'audit.read', roles: ['admin'] }],
+  scopes: [{ id: 'audit:read', permission: 'audit.read', fr: "Lire le journal d'audit", en: 'Read the audit log' }],
   nav: auditNav,
 });

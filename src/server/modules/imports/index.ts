@@ -10,6 +10,7 @@ export const importsModule = defineModule({
   name: 'imports',
   routes: [{ prefix: '/api/v1', plugin: importsRoutes }],
   errors: importsErrors,
+  scopes: [{ id: 'imports:write', permission: 'people.write', fr: 'Importer des contacts (CSV, XLSX)', en: 'Import people (CSV, XLSX)' }],
   jobs: [importPeopleJob],
   janitors: [importJanitorOf],
 });

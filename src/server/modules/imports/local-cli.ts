@@ -79,6 +79,8 @@ async function localCliActor(app: FastifyInstance, request: FastifyRequest, sent
     campaignId: campaign.id,
     role: 'owner',
     permissions: new Set(permissionsOf('owner')),
+    scopes: null,
+    rateLimitPerMinute: null,
     zoneScope: null,
     sessionId: null,
     csrfToken: null,

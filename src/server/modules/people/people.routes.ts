@@ -93,7 +93,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'people:read');
       const q = request.query;
       return inTenant(app, actor, async (trx) => {
         const { rows, total, totalIsLowerBound } = await listPeople(trx, actor, {
@@ -132,7 +132,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'people:read');
       return inTenant(app, actor, async (trx) => one(trx, actor.campaignId, await getPerson(trx, actor, request.params.id)));
     },
   );
@@ -148,7 +148,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       const person = await inTenant(app, actor, async (trx) =>
         one(trx, actor.campaignId, await createPerson(trx, peopleActor(request, actor), request.body)),
       );
@@ -168,7 +168,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       return inTenant(app, actor, async (trx) =>
         one(trx, actor.campaignId, await updatePerson(trx, peopleActor(request, actor), request.params.id, request.body)),
       );
@@ -200,7 +200,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       const { doc, created } = await inTenant(app, actor, async (trx) => {
         const result = await signup(trx, peopleActor(request, actor), request.body);
         return { doc: await one(trx, actor.campaignId, result.person), created: result.created };
@@ -221,7 +221,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'people:read');
       return inTenant(app, actor, async (trx) => {
         await getPerson(trx, actor, request.params.id);
         const page = { page: request.query.page, perPage: request.query.per_page };
@@ -242,7 +242,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'people:read');
       return inTenant(app, actor, async (trx) => {
         await getPerson(trx, actor, request.params.id);
         return { items: await listConsents(trx, actor.campaignId, request.params.id) };
@@ -262,7 +262,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       const body = request.body;
       const consent = await inTenant(app, actor, async (trx) => {
         const person = await getPerson(trx, actor, request.params.id);
@@ -301,7 +301,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       return inTenant(app, actor, async (trx) => {
         const person = await getPerson(trx, actor, request.params.id);
         const { to_stage, reason } = request.body;
@@ -329,7 +329,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       const b = request.body;
       if (!b.person_ids === (b.segment === undefined)) {
         throw new AppError('VALIDATION_FAILED', 'Give either person_ids or segment.');

@@ -125,6 +125,8 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
   const m = MEMBER[kind];
   return async (app) => {
     const tag = [kind === 'tag' ? 'tags' : 'lists'];
+    const scope =
+      kind === 'tag' ? ({ read: 'tags:read', write: 'tags:write' } as const) : ({ read: 'lists:read', write: 'lists:write' } as const);
     app.get(
       base,
       {
@@ -135,7 +137,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
         },
       },
       async (request) => {
-        const actor = requireActor(request, 'people.read');
+        const actor = requireActor(request, scope.read);
         return inTenant(app, actor, async (trx) => ({ items: await listGroups(trx, kind, actor) }));
       },
     );
@@ -150,7 +152,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
         },
       },
       async (request, reply) => {
-        const actor = requireActor(request, 'people.write');
+        const actor = requireActor(request, scope.write);
         const group = await inTenant(app, actor, async (trx) =>
           getGroup(trx, kind, actor, await saveGroup(trx, kind, actor.campaignId, null, request.body)),
         );
@@ -169,7 +171,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
         },
       },
       async (request) => {
-        const actor = requireActor(request, 'people.write');
+        const actor = requireActor(request, scope.write);
         assertCampaignWide(actor, kind, 'rename');
         return inTenant(app, actor, async (trx) =>
           getGroup(trx, kind, actor, await saveGroup(trx, kind, actor.campaignId, request.params.id, request.body)),
@@ -180,7 +182,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
       `${base}/:id`,
       { schema: { tags: tag, summary: `Delete a ${kind}`, params: IdParams, response: { 204: NoContent, ...problems(401, 403, 404) } } },
       async (request, reply) => {
-        const actor = requireActor(request, 'people.write');
+        const actor = requireActor(request, scope.write);
         assertCampaignWide(actor, kind, 'delete');
         await inTenant(app, actor, async (trx) => {
           const r = await trx
@@ -206,7 +208,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
         },
       },
       async (request) => {
-        const actor = requireActor(request, 'people.read');
+        const actor = requireActor(request, scope.read);
         const { page, per_page } = request.query;
         return inTenant(app, actor, async (trx) => {
           await getGroup(trx, kind, actor, request.params.id);
@@ -245,7 +247,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
         },
       },
       async (request) => {
-        const actor = requireActor(request, 'people.write');
+        const actor = requireActor(request, scope.write);
         const ids = [...new Set([...(request.body.person_ids ?? []), ...(request.body.person_id ? [request.body.person_id] : [])])];
         if (ids.length === 0) throw new AppError('VALIDATION_FAILED', 'Give person_ids or person_id.');
         assertBulkSize(ids.length, 'person_ids');
@@ -270,7 +272,7 @@ function groupRoutes(kind: Kind, base: string, members: string, embed: string): 
         },
       },
       async (request, reply) => {
-        const actor = requireActor(request, 'people.write');
+        const actor = requireActor(request, scope.write);
         await inTenant(app, actor, async (trx) => {
           const [visible] = await visibleIds(trx, actor, [request.params.person_id]);
           if (!visible) throw notFound('person');

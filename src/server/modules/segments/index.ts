@@ -14,5 +14,10 @@ export const segmentsModule = defineModule({
   name: 'segments',
   routes: [{ prefix: '/api/v1', plugin: segmentsRoutes }],
   errors: segmentsErrors,
+  // Segment exports need people:export, the people module's scope.
+  scopes: [
+    { id: 'segments:read', permission: 'people.read', fr: 'Lire les segments et les compter', en: 'Read and count segments' },
+    { id: 'segments:write', permission: 'people.write', fr: 'Créer et modifier des segments', en: 'Create and update segments' },
+  ],
   nav: segmentsNav,
 });

@@ -36,7 +36,7 @@ export const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'zones.read');
+      const actor = requireActor(request, 'zones:read');
       const layers = await inTenant(app, actor, (trx) => listLayers(trx), { oneRead: true });
       return {
         total_records: layers.length,
@@ -56,7 +56,7 @@ export const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'zones.read');
+      const actor = requireActor(request, 'zones:read');
       const zones = await inTenant(app, actor, (trx) =>
         listZones(trx, {
           ...(request.query.layer ? { layerCode: request.query.layer } : {}),
