@@ -10,6 +10,7 @@ import { acquireDataLock } from './data-lock.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerImportCommand } from './import-command.ts';
 import { printProgress, throttledProgress } from './progress.ts';
+import { registerSandboxCommand } from './sandbox-command.ts';
 import { ensureWebBuilt } from './web-build.ts';
 
 const program = new Command();
@@ -192,7 +193,7 @@ token
     `comma-separated scopes among: ${tokenScopes()
       .map((s) => s.id)
       .join(', ')}`,
-    'dashboard.read,zones.read,people.read',
+    'dashboard:read,zones:read,people:read',
   )
   .action(async (opts: { name: string; campaign?: string; scopes: string }) => {
     const runtime = await open(config());
@@ -273,6 +274,7 @@ async function follow(runtime: Runtime, campaignId: string, id: string): Promise
 
 registerImportCommand(program);
 registerExportCommand(program);
+registerSandboxCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   console.error(`relais: ${error.message}`);

@@ -22,6 +22,7 @@ export {
 } from './identity.policy.ts';
 export { createApiToken, createUser } from './identity.service.ts';
 export type { TokenChange } from './token-cache.ts';
+export { notifyTokenChange } from './token-changes.ts';
 
 /**
  * The look-ups http/auth.ts makes to resolve a request's actor (session cookie or API token), over

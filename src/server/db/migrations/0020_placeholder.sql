@@ -1,0 +1,1 @@
+-- local placeholder for migrations of other branches (not committed)
