@@ -82,8 +82,14 @@ describe('back office foundation', () => {
     await h.shot(page, '04-tokens-list');
     // Revoked after confirmation: refused at once.
     await page.getByRole('button', { name: /révoquer le jeton essai/i }).click();
-    await page.getByRole('dialog').getByRole('button', { name: /^révoquer$/i }).click();
-    await page.getByText(/révoqué le/i).first().waitFor();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^révoquer$/i })
+      .click();
+    await page
+      .getByText(/révoqué le/i)
+      .first()
+      .waitFor();
     const after = await fetch(`${h.baseUrl}/api/v1/zone_layers`, { headers: { authorization: `Bearer ${token}` } });
     expect(after.status).toBe(401);
   });
