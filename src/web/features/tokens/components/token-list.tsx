@@ -87,7 +87,7 @@ export function TokenList({ tokens, onRevoke }: { tokens: ApiToken[]; onRevoke: 
                   {token.description && <Text size="sm">{token.description}</Text>}
                   {scopes(token)}
                   <Text size="xs" c="dimmed">
-                    {t('ownerLine', { name: owner(token) })} · {limit(token)}
+                    {t('ownerLine', { name: owner(token) })} · {t('limitLine', { value: limit(token) })}
                   </Text>
                   <Text size="xs" c="dimmed">
                     {t('createdOn', { date: fmt.date(token.created_at) })} · {t('lastUsedOn', { date: lastUsed(token) })}

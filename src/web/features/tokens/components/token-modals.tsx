@@ -26,6 +26,8 @@ import { type TokenScope, useCreateToken, useTokenScopesQuery } from '../api.ts'
 import { tokensMessages } from '../messages.ts';
 import { useScopeNames } from '../scope-label.ts';
 
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** The scope picker: one group of boxes per resource, each box an action, with a "read everything" shortcut. */
 function ScopePicker({
   scopes,
@@ -81,7 +83,7 @@ function ScopePicker({
                     key={scope.id}
                     checked={selected.includes(scope.id)}
                     onChange={(e) => toggle(scope.id, e.currentTarget.checked)}
-                    label={names.action(scope.action)}
+                    label={capitalized(names.action(scope.action))}
                     description={locale === 'fr' ? scope.description_fr : scope.description_en}
                     aria-label={names.scope(scope.id)}
                   />
