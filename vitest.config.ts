@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'clients/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'tests/browser/**'],
     globalSetup: ['src/server/testing/global-setup.ts'],
     testTimeout: 30_000,

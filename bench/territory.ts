@@ -54,7 +54,7 @@ const token = (
     createApiToken(
       trx,
       { campaignId, userId: null, tokenId: null, label: 'bench', role: 'owner', zoneScope: null, ip: null },
-      { name: 'bench', scopes: ['zones.read'] },
+      { name: 'bench', scopes: ['zones:read'] },
     ),
   )
 ).token;

@@ -65,7 +65,7 @@ export async function createBenchFixture(db: Db): Promise<BenchFixture> {
     createApiToken(
       trx,
       { campaignId: campaign.id, userId: null, tokenId: null, label: 'bench', role: 'owner', zoneScope: null, ip: null },
-      { name: 'bench', scopes: ['zones.read', 'dashboard.read'] },
+      { name: 'bench', scopes: ['zones:read', 'dashboard:read'] },
     ),
   );
   return { campaignId: campaign.id, token: created.token };

@@ -11,6 +11,7 @@ import { registerExportCommand } from './export-command.ts';
 import { registerImportCommand } from './import-command.ts';
 import { cliLocale, localizeHelp, say } from './messages.ts';
 import { printProgress, throttledProgress } from './progress.ts';
+import { registerSandboxCommand } from './sandbox-command.ts';
 import { ensureWebBuilt } from './web-build.ts';
 
 const program = new Command();
@@ -200,7 +201,7 @@ token
         .map((s) => s.id)
         .join(', '),
     }),
-    'dashboard.read,zones.read,people.read',
+    'dashboard:read,zones:read,people:read',
   )
   .action(async (opts: { name: string; campaign?: string; scopes: string }) => {
     const runtime = await open(config());
@@ -281,6 +282,7 @@ async function follow(runtime: Runtime, campaignId: string, id: string): Promise
 
 registerImportCommand(program);
 registerExportCommand(program);
+registerSandboxCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   console.error(`relais: ${error.message}`);

@@ -16,12 +16,13 @@ import type { Database } from './db/database.ts';
 import { authPlugin, withoutQueryToken } from './http/auth.ts';
 import { apiUrlWithoutTrailingSlash, labelHalAnswer } from './http/hal.ts';
 import { problemOf, registerProblemHandlers, sendFrameworkProblem } from './http/problem.ts';
+import { tokenRateLimitPlugin } from './http/rate-limit.ts';
 import { ProblemSchema } from './http/schemas.ts';
 import { computeSecurityHeaders } from './http/security-headers.ts';
 import { AJV_OPTIONS, registerJsonBodyLimits, validatorsFactory } from './http/validators.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Mailer } from './mail/mailer.ts';
-import { actorDirectory } from './modules/identity/index.ts';
+import { openActorDirectory } from './modules/identity/index.ts';
 import { allModules } from './modules/index.ts';
 import { createHealthCheck, type HealthCheck, healthRoutes } from './modules/system/index.ts';
 
@@ -74,6 +75,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorate('deps', deps);
   app.decorate('health', health);
+  // This instance's actor look-ups and token cache, listening to token changes until the app closes.
+  const directory = await openActorDirectory(deps.database);
+  app.decorate('actorDirectory', directory);
+  app.addHook('onClose', () => directory.close());
   app.addSchema(ProblemSchema);
   registerProblemHandlers(
     app,
@@ -127,7 +132,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await scope.register(cookie);
     await scope.register(formbody);
     await scope.register(rateLimit, { global: false });
-    await scope.register(authPlugin, { directory: actorDirectory });
+    await scope.register(authPlugin, { directory });
+    await scope.register(tokenRateLimitPlugin, { defaultPerMinute: config.apiTokenRateLimit });
     // Every module's routes, from the one list of modules (modules/index.ts).
     for (const { prefix, plugin } of allModules().flatMap((m) => m.routes ?? [])) await scope.register(plugin, { prefix });
     await registerWebApp(scope, config.webDistDir);

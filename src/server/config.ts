@@ -41,6 +41,8 @@ export interface Config {
   readonly statementTimeoutMs: number;
   /** Longest a PostgreSQL session may sit idle inside a transaction before the server ends it (ms; 0 = no limit). */
   readonly idleInTransactionTimeoutMs: number;
+  /** Requests a minute an API token may make when it names no limit of its own (per server instance). */
+  readonly apiTokenRateLimit: number;
   /** Where files (uploads, rejected rows, exports) are kept: a folder under dataDir, or an S3-compatible bucket. */
   readonly files: FilesConfig;
 }
@@ -97,6 +99,8 @@ export const CONFIG_DOC: Record<string, string> = {
   DATABASE_POOL_SIZE: 'connections in the PostgreSQL pool (default 10, at least 1)',
   DATABASE_ACQUIRE_TIMEOUT_MS: 'how long a request waits for a free database connection before answering 503 (default 5000, at least 1)',
   STATEMENT_TIMEOUT_MS: "longest statement of a request's database transaction, in ms, PostgreSQL only (default 30000; 0 = no limit)",
+  API_TOKEN_RATE_LIMIT:
+    'requests a minute an API token may make unless the token has its own limit, counted per server instance (default 600, at least 1)',
   IDLE_IN_TRANSACTION_TIMEOUT_MS: 'PostgreSQL ends a session idle inside a transaction this long, in ms (default 60000; 0 = no limit)',
   FILES_BACKEND: '"folder" (default: files under DATA_DIR) or "s3" (an S3-compatible bucket, the S3_* settings)',
   S3_ENDPOINT: 'URL of the S3-compatible service (e.g. http://minio:9000); unset = AWS S3 of S3_REGION',
@@ -137,6 +141,8 @@ export const CONFIG_DOC_FR: Record<keyof typeof CONFIG_DOC, string> = {
     'plus longue instruction de la transaction d’une requête, en ms, PostgreSQL seulement (par défaut 30000 ; 0 = sans limite)',
   IDLE_IN_TRANSACTION_TIMEOUT_MS:
     'PostgreSQL ferme une session inactive dans une transaction après ce délai, en ms (par défaut 60000 ; 0 = sans limite)',
+  API_TOKEN_RATE_LIMIT:
+    'requêtes par minute permises à un jeton d’API sans limite propre, comptées par instance du serveur (par défaut 600, au moins 1)',
   FILES_BACKEND: '« folder » (par défaut : fichiers sous DATA_DIR) ou « s3 » (un compartiment compatible S3, réglages S3_*)',
   S3_ENDPOINT: 'URL du service compatible S3 (par ex. http://minio:9000) ; absente = AWS S3 de S3_REGION',
   S3_BUCKET: 'compartiment des fichiers (obligatoire avec FILES_BACKEND=s3 ; il doit exister)',
@@ -289,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseAcquireTimeoutMs: positiveVar(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5000, problems),
     statementTimeoutMs: intVar(env, 'STATEMENT_TIMEOUT_MS', 30_000, problems),
     idleInTransactionTimeoutMs: intVar(env, 'IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, problems),
+    apiTokenRateLimit: positiveVar(env, 'API_TOKEN_RATE_LIMIT', 600, problems),
     files: filesVar(env, problems),
     ...overrides,
   };

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registerErrorStatuses, statusOf } from './http/problem.ts';
-import { allPermissions } from './modules/identity/identity.policy.ts';
+import { allPermissions, tokenScopes } from './modules/identity/identity.policy.ts';
 import { allModules } from './modules/index.ts';
 import { NAV_ENTRIES } from './modules/nav.ts';
 
@@ -30,11 +30,19 @@ function permissionsUsed(dir: string, pattern: RegExp): { permission: string; at
 }
 
 describe('module manifests', () => {
-  it('declares every permission a route asks for (requireActor)', () => {
+  it('declares every permission or token scope a route asks for (requireActor)', () => {
     const used = permissionsUsed('server', /requireActor\(\s*\w+\s*,\s*'([^']+)'/g);
     expect(used.length).toBeGreaterThan(40);
-    const known = new Set<string>(allPermissions());
+    const known = new Set<string>([...allPermissions(), ...tokenScopes().map((s) => s.id)]);
     expect(used.filter((u) => !known.has(u.permission)).map((u) => `${u.at}: ${u.permission}`)).toEqual([]);
+  });
+
+  it('makes routes open to tokens name their scope, not the permission it stands for', () => {
+    // A route asking for `people.read` would let a token holding any scope of that permission
+    // (`tags:read`…) through: it must name the resource's scope (`people:read`).
+    const used = permissionsUsed('server', /requireActor\(\s*\w+\s*,\s*'([^']+)'/g);
+    const scoped = new Set<string>(tokenScopes().map((s) => s.permission));
+    expect(used.filter((u) => scoped.has(u.permission)).map((u) => `${u.at}: ${u.permission}`)).toEqual([]);
   });
 
   it('declares every permission a screen asks for (the web type is the server one; this checks the literals too)', () => {

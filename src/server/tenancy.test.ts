@@ -30,11 +30,11 @@ describeEachDatabase('tenancy', (ctx) => {
     ownerA = new TestClient(t.app);
     await ownerA.login('owner-a@example.org');
     tokenA = (
-      await ownerA.request('POST', '/api/v1/api_tokens', { name: 'a', scopes: ['dashboard.read', 'zones.read', 'jobs.read', 'audit.read'] })
+      await ownerA.request('POST', '/api/v1/api_tokens', { name: 'a', scopes: ['dashboard:read', 'zones:read', 'jobs:read', 'audit:read'] })
     ).json().token;
     const ownerB = new TestClient(t.app);
     await ownerB.login('owner-b@example.org');
-    bTokenId = (await ownerB.request('POST', '/api/v1/api_tokens', { name: 'b', scopes: ['zones.read'] })).json().id;
+    bTokenId = (await ownerB.request('POST', '/api/v1/api_tokens', { name: 'b', scopes: ['zones:read'] })).json().id;
     bJobId = crypto.randomUUID();
     await db.insertInto('job_run').values({ campaign_id: b.id, id: bJobId, kind: 'demo.count' }).execute();
   });

@@ -51,14 +51,19 @@ describe('back office foundation', () => {
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('fr');
   });
 
-  it('creates an API token and shows it once', async () => {
+  it('creates an API token for an application, shows it once, and revokes it after confirmation', async () => {
     const page = await h.newPage();
     await login(page, 'directrice@demo.relais.fr', DEMO_PASSWORD);
     await page.getByTestId('stat-people-total').waitFor();
     await page.goto('/app/tokens');
     await page.getByRole('button', { name: /créer un jeton/i }).click();
-    await page.getByLabel(/nom/i).fill('Hackathon civique');
-    await page.getByRole('checkbox').first().check();
+    await page.getByLabel(/^application/i).fill('Hackathon civique');
+    await page.getByLabel(/nom du jeton/i).fill('essai');
+    await page.getByLabel(/^description/i).fill('Carte des bénévoles');
+    // Scopes are grouped by resource, in words: no scope id in the French interface.
+    await page.getByTestId('scope-group-tags').waitFor();
+    expect(await page.getByRole('dialog').innerText()).not.toMatch(/[a-z_]+:(read|write|export)/);
+    await page.getByRole('button', { name: /tout en lecture/i }).click();
     await page.getByRole('button', { name: /^créer$/i }).click();
     const value = page.getByTestId('new-token-value');
     await value.waitFor();
@@ -66,15 +71,27 @@ describe('back office foundation', () => {
     expect(token).toMatch(/^rl_/);
     await page.waitForTimeout(500); // let the modal transition end before the screenshot
     await h.shot(page, '03-token-created-once');
-    // The token works against the API…
+    // The token reads the API…
     const res = await fetch(`${h.baseUrl}/api/v1/zone_layers`, { headers: { authorization: `Bearer ${token}` } });
-    expect([200, 403]).toContain(res.status);
+    expect(res.status).toBe(200);
     // …and is never shown again.
     await page.keyboard.press('Escape');
     await page.reload();
-    await page.getByText('Hackathon civique').waitFor();
+    await page.getByText('Application : Hackathon civique').waitFor();
     expect(await page.content()).not.toContain(token);
     await h.shot(page, '04-tokens-list');
+    // Revoked after confirmation: refused at once.
+    await page.getByRole('button', { name: /révoquer le jeton essai/i }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^révoquer$/i })
+      .click();
+    await page
+      .getByText(/révoqué le/i)
+      .first()
+      .waitFor();
+    const after = await fetch(`${h.baseUrl}/api/v1/zone_layers`, { headers: { authorization: `Bearer ${token}` } });
+    expect(after.status).toBe(401);
   });
 
   it("shows a referent only their arrondissement's figures", async () => {

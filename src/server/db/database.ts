@@ -7,6 +7,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely, PGliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { type Listener, type ListenHandlers, listenPglite, listenPostgres } from './listener.ts';
 import { PipelinedPostgresDialect, withBeginSql } from './pg-driver.ts';
 import type { DB } from './schema.ts';
 
@@ -29,6 +30,8 @@ export interface Database {
   readonly raw: RawSql;
   /** The embedded instance, when kind is 'pglite' (pg-boss talks to it directly). */
   readonly pglite?: PGlite;
+  /** Listens on a notification channel (`pg_notify` in a transaction reaches every listener at commit). */
+  listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
   close(): Promise<void>;
 }
 
@@ -119,6 +122,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     kind: 'postgres',
     db,
     raw,
+    listen: (channel, handlers) => listenPostgres(url, channel, handlers),
     async close() {
       await db.destroy();
       // Kysely ends the pool only if it ever used it: a database used through `raw` alone (the
@@ -173,6 +177,7 @@ async function openPglite(dir: string | null): Promise<Database> {
     db,
     raw,
     pglite,
+    listen: (channel, handlers) => listenPglite(pglite, channel, handlers),
     async close() {
       await db.destroy();
     },

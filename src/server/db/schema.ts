@@ -88,6 +88,9 @@ export interface ApiTokenTable {
   last_used_at: Timestamp | null;
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  application: Generated<string>;
+  description: Generated<string>;
+  rate_limit_per_minute: number | null;
 }
 
 export interface AuditEventTable {

@@ -7,7 +7,7 @@ import { type TenantLimits, withTenant } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
 import { hashSecret, safeEqual } from '../lib/secrets.ts';
 // Type-only: the identity module hands its look-ups to authPlugin (app.ts), so http/ imports no module.
-import type { ActorDirectory, Permission } from '../modules/identity/index.ts';
+import type { ActorDirectory, Permission, TokenScope } from '../modules/identity/index.ts';
 import { AppError } from './problem.ts';
 
 export const SESSION_COOKIE = 'relais_session';
@@ -22,6 +22,10 @@ export interface Actor {
   campaignId: string | null;
   role: Role | null;
   permissions: ReadonlySet<Permission>;
+  /** A token's scopes (`people:read`…), within what its creator holds; null when not limited by scopes (sessions). */
+  scopes: ReadonlySet<TokenScope> | null;
+  /** A token's own rate limit (requests a minute), null for the deployment's default. */
+  rateLimitPerMinute: number | null;
   /** Zones the actor is limited to, or null for the whole campaign. */
   zoneScope: string[] | null;
   sessionId: string | null;
@@ -39,6 +43,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Re-reads the actor of a request (after sign-in or a campaign switch). */
     resolveActor(request: FastifyRequest): Promise<void>;
+    /** This instance's look-ups of actors (and its token cache). */
+    actorDirectory: ActorDirectory;
   }
 }
 
@@ -82,21 +88,26 @@ export function withoutQueryToken(url: string): string {
 
 /**
  * What a token may do: its scopes and zones, within what its creator holds now (a creator demoted
- * or moved to other zones takes their tokens along). An operator's token (no creator) has its own.
+ * or moved to other zones takes their tokens along: a scope stands for a permission, kept only
+ * while the creator holds it). An operator's token (no creator) has its own.
  */
 function tokenReach(
-  token: NonNullable<Awaited<ReturnType<ActorDirectory['findActiveTokenByHash']>>>,
-  { permissionsOf, zoneScopeOf }: ActorDirectory,
+  token: NonNullable<Awaited<ReturnType<ActorDirectory['activeToken']>>>,
+  { permissionsOf, permissionOfScope, zoneScopeOf }: ActorDirectory,
 ) {
-  const scopes = token.scopes as Permission[];
   const own = token.zone_ids.length > 0 ? token.zone_ids : null;
-  if (!token.creator_role) return { permissions: new Set(scopes), zoneScope: own };
-  const held = new Set(permissionsOf(token.creator_role));
+  const held = token.creator_role ? new Set(permissionsOf(token.creator_role)) : null;
+  const scopes = new Set<TokenScope>();
+  const permissions = new Set<Permission>();
+  for (const scope of token.scopes as TokenScope[]) {
+    const permission = permissionOfScope(scope);
+    if (!permission || (held && !held.has(permission))) continue;
+    scopes.add(scope);
+    permissions.add(permission);
+  }
+  if (!token.creator_role) return { scopes, permissions, zoneScope: own };
   const live = zoneScopeOf(token.creator_role, token.creator_zone_ids ?? []);
-  return {
-    permissions: new Set(scopes.filter((s) => held.has(s))),
-    zoneScope: own && live ? own.filter((id) => live.includes(id)) : (own ?? live),
-  };
+  return { scopes, permissions, zoneScope: own && live ? own.filter((id) => live.includes(id)) : (own ?? live) };
 }
 
 /** The authenticated actor of a request (throws on a bad token, returns null when anonymous). */
@@ -104,16 +115,7 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest, direc
   const { db } = app.deps.database;
   const bearer = bearerOf(request);
   if (bearer !== null) {
-    let token: Awaited<ReturnType<ActorDirectory['findActiveTokenByHash']>>;
-    if (bearer.startsWith(TOKEN_PREFIX)) {
-      const hash = hashSecret(bearer);
-      const key = hash.toString('hex');
-      token = directory.cachedToken(key);
-      if (!token) {
-        token = await directory.findActiveTokenByHash(db, hash);
-        if (token) directory.rememberToken(key, token);
-      }
-    }
+    const token = bearer.startsWith(TOKEN_PREFIX) ? await directory.activeToken(db, hashSecret(bearer)) : undefined;
     if (!token) throw new AppError('TOKEN_INVALID', 'The API token is unknown, revoked or expired.');
     const now = Date.now();
     const last = tokenTouchedAt.get(token.id) ?? token.last_used_at?.getTime() ?? 0;
@@ -121,7 +123,7 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest, direc
       tokenTouchedAt.set(token.id, now);
       await directory.touchToken(db, token.campaign_id, token.id);
     }
-    const { permissions, zoneScope } = tokenReach(token, directory);
+    const { scopes, permissions, zoneScope } = tokenReach(token, directory);
     return {
       kind: 'token',
       userId: null,
@@ -130,6 +132,8 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest, direc
       campaignId: token.campaign_id,
       role: null,
       permissions,
+      scopes,
+      rateLimitPerMinute: token.rate_limit_per_minute,
       zoneScope,
       sessionId: null,
       csrfToken: null,
@@ -152,6 +156,8 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest, direc
     campaignId: role ? row.campaign_id : null,
     role,
     permissions: new Set(role ? directory.permissionsOf(role) : []),
+    scopes: null,
+    rateLimitPerMinute: null,
     zoneScope: role ? directory.zoneScopeOf(role, row.zone_ids ?? []) : null,
     sessionId: row.session_id,
     csrfToken: row.csrf_token,
@@ -159,16 +165,25 @@ async function resolveActor(app: FastifyInstance, request: FastifyRequest, direc
   };
 }
 
-/** Throws unless the request carries an actor with a campaign and the permission. */
-export function requireActor(request: FastifyRequest, permission?: Permission): TenantActor {
+/**
+ * Throws unless the request carries an actor with a campaign and what the route needs: a token
+ * scope (`people:read`: a session passes when its role holds the permission the scope stands for,
+ * a token when it carries the scope), or a permission that no token scope opens (`users.manage`).
+ */
+export function requireActor(request: FastifyRequest, need?: TokenScope | Permission): TenantActor {
   const actor = request.actor;
   if (!actor) throw new AppError('UNAUTHENTICATED', 'Sign in or send an API token.');
   if (!actor.campaignId) throw new AppError('NO_CAMPAIGN_SELECTED', 'Choose a campaign first.');
-  if (permission && !actor.permissions.has(permission)) {
-    if (actor.kind === 'token') {
-      throw new AppError('TOKEN_SCOPE_MISSING', `This token lacks the scope ${permission}.`, {
-        required_scope: permission,
-      });
+  if (!need) return actor as TenantActor;
+  const scopePermission = request.server.actorDirectory.permissionOfScope(need);
+  const permission = scopePermission ?? (need as Permission);
+  const scoped = actor.scopes !== null && scopePermission !== undefined;
+  if (scoped ? !actor.scopes?.has(need as TokenScope) : !actor.permissions.has(permission)) {
+    if (actor.scopes !== null) {
+      const detail = scopePermission
+        ? `This token lacks the scope ${need}: create a token with it in the back office (Paramètres › Jetons d'API).`
+        : `API tokens cannot do this (${need} is for signed-in staff only).`;
+      throw new AppError('TOKEN_SCOPE_MISSING', detail, { required_scope: scopePermission ? need : null });
     }
     throw new AppError('FORBIDDEN', 'Your role does not allow this action.');
   }

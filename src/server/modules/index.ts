@@ -47,15 +47,11 @@ export function allModules(): readonly ModuleManifest[] {
 type Manifest = ReturnType<typeof list>[number];
 type ErrorCodesOf<M> = M extends { errors: infer E } ? keyof E & string : never;
 type PermissionsOf<M> = M extends { permissions: readonly (infer P)[] } ? (P extends { id: infer I extends string } ? I : never) : never;
-type ScopesOf<M> = M extends { permissions: readonly (infer P)[] }
-  ? P extends { id: infer I extends string; scope: object }
-    ? I
-    : never
-  : never;
+type ScopesOf<M> = M extends { scopes: readonly (infer S)[] } ? (S extends { id: infer I extends string } ? I : never) : never;
 
 /** Every error code a module declares (http/problem.ts adds the HTTP layer's own). */
 export type ModuleErrorCode = ErrorCodesOf<Manifest>;
 /** Every permission of the application (the web's Permission type is this one). */
 export type Permission = PermissionsOf<Manifest>;
-/** The permissions an API token may carry as scopes. */
+/** The scopes an API token may carry (`<resource>:<action>`, each standing for a permission). */
 export type TokenScope = ScopesOf<Manifest>;

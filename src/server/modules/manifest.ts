@@ -13,8 +13,20 @@ import type { NavEntrySpec } from './nav.ts';
 export interface PermissionSpec {
   id: string;
   roles: readonly Exclude<Role, 'owner'>[];
-  /** Present when an API token may carry the permission as a scope; its description in the token screen. */
-  scope?: { fr: string; en: string };
+}
+
+/**
+ * What an API token may be given, per resource and action (`people:read`, `tags:write`…): a route
+ * names the scope it needs (`requireActor(request, 'tags:read')`). A scope stands for one of the
+ * module's permissions: a session passes when its role holds that permission, a token when it
+ * carries the scope and its creator still holds the permission.
+ */
+export interface ScopeSpec {
+  id: `${string}:${string}`;
+  permission: string;
+  /** Its description in the token screen. */
+  fr: string;
+  en: string;
 }
 
 /**
@@ -41,6 +53,8 @@ export interface ModuleManifest {
   /** The module's error codes with their HTTP status (its `<domain>.errors.ts`). */
   errors?: Readonly<Record<string, number>>;
   permissions?: readonly PermissionSpec[];
+  /** The token scopes of its resources (see ScopeSpec). */
+  scopes?: readonly ScopeSpec[];
   /** Job kinds its workers run, each with the TypeBox schema of its parameters. */
   jobs?: readonly JobDefinition[];
   /** Clean-ups a worker runs at start and every 10 minutes, each made from the settings it needs. */

@@ -34,7 +34,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'audit.read');
+      const actor = requireActor(request, 'audit:read');
       const { page, per_page, action } = request.query;
       const { rows, total } = await inTenant(app, actor, (trx) => listAuditEvents(trx, { page, perPage: per_page, action }));
       return {

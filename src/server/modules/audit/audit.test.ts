@@ -28,7 +28,7 @@ describeEachDatabase('audit log', (ctx) => {
   });
 
   it('names the actor, a member, a token and a person', async () => {
-    const token = (await owner.request('POST', '/api/v1/api_tokens', { name: 'Tableau de bord', scopes: ['zones.read'] })).json();
+    const token = (await owner.request('POST', '/api/v1/api_tokens', { name: 'Tableau de bord', scopes: ['zones:read'] })).json();
     const member = await owner.request('POST', '/api/v1/members', {
       email: 'karim@example.org',
       display_name: 'Karim Benali',

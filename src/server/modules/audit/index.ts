@@ -9,6 +9,7 @@ export const auditModule = defineModule({
   name: 'audit',
   routes: [{ prefix: '/api/v1', plugin: auditRoutes }],
   links: [{ rel: 'relais:audit_events', path: '/audit_events', title: 'The audit log' }],
-  permissions: [{ id: 'audit.read', roles: ['admin'], scope: { fr: "Lire le journal d'audit", en: 'Read the audit log' } }],
+  permissions: [{ id: 'audit.read', roles: ['admin'] }],
+  scopes: [{ id: 'audit:read', permission: 'audit.read', fr: "Lire le journal d'audit", en: 'Read the audit log' }],
   nav: auditNav,
 });

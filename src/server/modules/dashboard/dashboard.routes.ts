@@ -38,7 +38,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'dashboard.read');
+      const actor = requireActor(request, 'dashboard:read');
       return inTenant(app, actor, async (trx) => {
         const people = await countPeople(trx, actor.zoneScope);
         const zones = await countPeopleByZone(trx, actor.zoneScope);

@@ -11,8 +11,8 @@ export const dashboardModule = defineModule({
     {
       id: 'dashboard.read',
       roles: ['admin', 'organizer', 'referent', 'community_manager', 'moderator', 'candidate'],
-      scope: { fr: 'Lire le tableau de bord', en: 'Read the dashboard' },
     },
   ],
+  scopes: [{ id: 'dashboard:read', permission: 'dashboard.read', fr: 'Lire le tableau de bord', en: 'Read the dashboard' }],
   nav: dashboardNav,
 });

@@ -59,6 +59,35 @@ export async function fetchCityData(
   return { ...result, manifest };
 }
 
+/**
+ * The city a demo (or a sandbox) is built on: Paris's open data (mirror or download), else, offline,
+ * a small generated city, said so through `log`.
+ */
+export async function demoCityOf(
+  config: Pick<Config, 'opendataDir' | 'dataDir'>,
+  options: { synthetic?: boolean; onProgress?: (p: SeedProgress) => void; log?: (message: string) => void } = {},
+): Promise<{ dir: string; manifest: CityManifest; synthetic: boolean }> {
+  const log = options.log ?? (() => {});
+  const fetched = options.synthetic
+    ? null
+    : await fetchCityData(config, 'paris', options.onProgress).catch((error: Error) => {
+        log(`Open data of Paris unavailable (${error.message}).`);
+        return null;
+      });
+  const required = parisManifest.files.filter((f) => !f.optional).map((f) => f.name);
+  if (fetched && !fetched.missing.some((m) => required.includes(m))) {
+    log(`Open data of Paris: ${fetched.source === 'mirror' ? `local mirror ${fetched.dir}` : `downloaded to ${fetched.dir}`}.`);
+    return { dir: fetched.dir, manifest: parisManifest, synthetic: false };
+  }
+  const dir = path.join(config.dataDir, 'opendata', 'synthetic');
+  const city = await generateSyntheticCity(dir, { seed: 2026 });
+  log(
+    'No open data of Paris could be had (offline, and no RELAIS_OPENDATA_DIR mirror): the data is a SMALL GENERATED CITY, ' +
+      'not Paris. Set RELAIS_OPENDATA_DIR to a mirror folder, or run `relais opendata fetch paris` online.',
+  );
+  return { dir, manifest: city.manifest, synthetic: true };
+}
+
 /** Seeds the demo campaign unless it exists; returns what it did. */
 export async function seedDemoCampaign(
   runtime: Runtime,
@@ -71,36 +100,12 @@ export async function seedDemoCampaign(
   } = {},
 ): Promise<SeededDemo> {
   const { db } = runtime.database;
-  const log = options.log ?? (() => {});
   const existing = await db.selectFrom('campaign').select(['id', 'settings']).where('slug', '=', DEMO_SLUG).executeTakeFirst();
   if (existing) {
     return { created: false, campaignId: existing.id, synthetic: Boolean((existing.settings as { synthetic?: boolean }).synthetic) };
   }
 
-  let dir: string;
-  let manifest: CityManifest = parisManifest;
-  let synthetic = false;
-  const fetched = options.synthetic
-    ? null
-    : await fetchCityData(runtime.config, 'paris', options.onProgress).catch((error: Error) => {
-        log(`Open data of Paris unavailable (${error.message}).`);
-        return null;
-      });
-  const required = parisManifest.files.filter((f) => !f.optional).map((f) => f.name);
-  if (fetched && !fetched.missing.some((m) => required.includes(m))) {
-    dir = fetched.dir;
-    log(`Open data of Paris: ${fetched.source === 'mirror' ? `local mirror ${fetched.dir}` : `downloaded to ${fetched.dir}`}.`);
-  } else {
-    dir = path.join(runtime.config.dataDir, 'opendata', 'synthetic');
-    const city = await generateSyntheticCity(dir, { seed: 2026 });
-    manifest = city.manifest;
-    synthetic = true;
-    log(
-      'No open data of Paris could be had (offline, and no RELAIS_OPENDATA_DIR mirror): the demo runs on a SMALL GENERATED CITY, ' +
-        'not Paris. Set RELAIS_OPENDATA_DIR to a mirror folder, or run `relais opendata fetch paris` online, then reseed.',
-    );
-  }
-
+  const { dir, manifest, synthetic } = await demoCityOf(runtime.config, options);
   const campaignId = uuidv7();
   await db
     .insertInto('campaign')

@@ -1,6 +1,14 @@
-// The demo module's public face and manifest: the demo campaign and its generated contacts (CLI seed).
+// The demo module's public face and manifest: the demo campaign and its generated contacts (CLI
+// seed), and sandboxes — throw-away campaigns of the same generated data for hackathons.
 import { defineModule } from '../manifest.ts';
+import { demoErrors } from './demo.errors.ts';
+import { sandboxRoutes } from './sandbox.routes.ts';
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SLUG, demoLoginsText, fetchCityData, seedDemoCampaign } from './demo.campaign.ts';
+export { createSandbox, removeSandbox, SANDBOX_DEFAULT_PEOPLE, type Sandbox } from './sandbox.ts';
 
-export const demoModule = defineModule({ name: 'demo' });
+export const demoModule = defineModule({
+  name: 'demo',
+  routes: [{ prefix: '/api/v1', plugin: sandboxRoutes }],
+  errors: demoErrors,
+});

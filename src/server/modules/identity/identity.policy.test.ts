@@ -5,8 +5,10 @@ import {
   clientKeyOf,
   grantableScopes,
   passwordProblem,
+  permissionOfScope,
   permissionsOf,
   policyTablesOf,
+  readScopes,
   roleCan,
   tokenScopes,
   zoneScopeOf,
@@ -47,7 +49,7 @@ describe('identity policy', () => {
     expect(canAssignRole('admin', 'referent')).toBe(true);
     expect(canAssignRole('organizer', 'volunteer')).toBe(false);
     for (const role of ROLES) {
-      for (const scope of grantableScopes(role)) expect(permissionsOf(role)).toContain(scope);
+      for (const scope of grantableScopes(role)) expect(permissionsOf(role)).toContain(permissionOfScope(scope));
     }
   });
 
@@ -70,16 +72,45 @@ describe('identity policy', () => {
       volunteer: ['zones.read'],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
-    expect(tokenScopes().map((s) => s.id)).toEqual([
-      'dashboard.read',
-      'zones.read',
-      'people.read',
-      'people.write',
-      'people.export',
-      'jobs.read',
-      'jobs.write',
-      'audit.read',
+    expect(tokenScopes().map((s) => `${s.id}=${s.permission}`)).toEqual([
+      'dashboard:read=dashboard.read',
+      'zones:read=zones.read',
+      'people:read=people.read',
+      'people:write=people.write',
+      'people:export=people.export',
+      'tags:read=people.read',
+      'tags:write=people.write',
+      'lists:read=people.read',
+      'lists:write=people.write',
+      'custom_fields:read=people.read',
+      'ladder:read=people.read',
+      'segments:read=people.read',
+      'segments:write=people.write',
+      'imports:write=people.write',
+      'jobs:read=jobs.read',
+      'jobs:write=jobs.write',
+      'audit:read=audit.read',
     ]);
+    expect(readScopes()).toEqual([
+      'dashboard:read',
+      'zones:read',
+      'people:read',
+      'tags:read',
+      'lists:read',
+      'custom_fields:read',
+      'ladder:read',
+      'segments:read',
+      'jobs:read',
+      'audit:read',
+    ]);
+  });
+
+  it('refuses a scope twice, a scope that is not <resource>:<action>, and one standing for no permission', () => {
+    const base = { name: 'x', permissions: [{ id: 'x.read', roles: [] }] };
+    const scope = { id: 'x:read', permission: 'x.read', fr: 'f', en: 'e' } as const;
+    expect(() => policyTablesOf([{ ...base, scopes: [scope, scope] }])).toThrow(/twice: x:read/);
+    expect(() => policyTablesOf([{ ...base, scopes: [{ ...scope, id: 'x.read:' }] }])).toThrow(/<resource>:<action>/);
+    expect(() => policyTablesOf([{ ...base, scopes: [{ ...scope, permission: 'y.read' }] }])).toThrow(/undeclared permission: x:read/);
   });
 
   it('refuses a permission two modules declare', () => {

@@ -6,16 +6,28 @@ import type { ModuleManifest } from '../manifest.ts';
 
 export type { Permission, TokenScope };
 
+/** A token scope with the permission it stands for and its descriptions. */
+export interface ScopeInfo {
+  id: TokenScope;
+  permission: Permission;
+  fr: string;
+  en: string;
+}
+
 interface PolicyTables {
   permissions: readonly Permission[];
   byRole: ReadonlyMap<Role, readonly Permission[]>;
-  scopes: readonly { id: TokenScope; fr: string; en: string }[];
+  scopes: readonly ScopeInfo[];
 }
+
+const SCOPE_ID = /^[a-z_]+:[a-z_]+$/;
 
 /**
  * The permission tables of a list of manifests: each module's permissions with the roles holding
- * them (owners hold every one), and those an API token may carry. A permission declared twice is a
- * mistake, caught when the tables are built (the suite builds them from the list of modules).
+ * them (owners hold every one), and the token scopes (`<resource>:<action>`) with the permission
+ * each stands for. A permission or scope declared twice, a malformed scope id or a scope standing
+ * for an undeclared permission is a mistake, caught when the tables are built (the suite builds
+ * them from the list of modules).
  */
 export function policyTablesOf(manifests: readonly ModuleManifest[]): PolicyTables {
   const specs = manifests.flatMap((m) => m.permissions ?? []);
@@ -28,7 +40,16 @@ export function policyTablesOf(manifests: readonly ModuleManifest[]): PolicyTabl
       role === 'owner' ? permissions : specs.filter((p) => p.roles.some((r) => r === role)).map((p) => p.id as Permission),
     ]),
   );
-  const scopes = specs.flatMap((p) => (p.scope ? [{ id: p.id as TokenScope, fr: p.scope.fr, en: p.scope.en }] : []));
+  const scopes = manifests
+    .flatMap((m) => m.scopes ?? [])
+    .map((s) => ({ ...s, id: s.id as TokenScope, permission: s.permission as Permission }));
+  const ids = scopes.map((s) => s.id);
+  const scopeTwice = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (scopeTwice.length > 0) throw new Error(`Scope declared twice: ${scopeTwice.join(', ')}`);
+  const malformed = ids.filter((id) => !SCOPE_ID.test(id));
+  if (malformed.length > 0) throw new Error(`Scope ids are <resource>:<action>: ${malformed.join(', ')}`);
+  const orphan = scopes.filter((s) => !permissions.includes(s.permission)).map((s) => `${s.id} → ${s.permission}`);
+  if (orphan.length > 0) throw new Error(`Scope standing for an undeclared permission: ${orphan.join(', ')}`);
   return { permissions, byRole, scopes };
 }
 
@@ -44,9 +65,21 @@ export function allPermissions(): readonly Permission[] {
   return policy().permissions;
 }
 
-/** Scopes an API token may carry (each grants the permission of the same name), with their descriptions. */
-export function tokenScopes(): readonly { id: TokenScope; fr: string; en: string }[] {
+/** Scopes an API token may carry, each with the permission it stands for and its descriptions. */
+export function tokenScopes(): readonly ScopeInfo[] {
   return policy().scopes;
+}
+
+/** The permission a scope stands for (undefined for a string that is no scope). */
+export function permissionOfScope(scope: string): Permission | undefined {
+  return policy().scopes.find((s) => s.id === scope)?.permission;
+}
+
+/** Every scope that reads (`<resource>:read`): what a sandbox token gets. */
+export function readScopes(): TokenScope[] {
+  return tokenScopes()
+    .filter((s) => s.id.endsWith(':read'))
+    .map((s) => s.id);
 }
 
 /** The permissions a role grants. */
@@ -69,10 +102,10 @@ export function zoneScopeOf(role: Role, zoneIds: readonly string[]): string[] | 
   return isZoneScoped(role) ? [...zoneIds] : null;
 }
 
-/** Scopes a user of this role may put on a token they create: never more than they hold. */
+/** Scopes a user of this role may put on a token they create: those standing for a permission they hold. */
 export function grantableScopes(role: Role): TokenScope[] {
   return tokenScopes()
-    .filter((s) => roleCan(role, s.id))
+    .filter((s) => roleCan(role, s.permission))
     .map((s) => s.id);
 }
 

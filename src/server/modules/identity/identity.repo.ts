@@ -48,6 +48,7 @@ export function findActiveTokenByHash(db: Q, tokenHash: Buffer) {
       't.zone_ids',
       't.last_used_at',
       't.expires_at',
+      't.rate_limit_per_minute',
       't.created_by',
       'm.role as creator_role',
       'm.zone_ids as creator_zone_ids',

@@ -10,7 +10,6 @@ import { collection, DateTime, NoContent, Nullable, problems, StringEnum, Uuid }
 import { clientKeyOf, grantableScopes, type TokenScope, tokenScopes } from './identity.policy.ts';
 import * as repo from './identity.repo.ts';
 import * as service from './identity.service.ts';
-import { forgetTokensOf } from './token-cache.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const RoleSchema = StringEnum(ROLES);
@@ -49,14 +48,24 @@ export const MemberSchema = Type.Object({
 
 export const TokenSchema = Type.Object({
   id: Uuid,
+  /** The application the token is for: the list groups tokens by it. */
+  application: Type.String(),
   name: Type.String(),
+  description: Type.String(),
+  /** The secret's first characters, to recognise it. */
   prefix: Type.String(),
   scopes: Type.Array(Type.String()),
+  /** Zones the token is limited to (its creator's, for a referent); empty = the whole campaign. */
+  zone_ids: Type.Array(Uuid),
+  /** Requests a minute; null = the deployment's default (API_TOKEN_RATE_LIMIT). */
+  rate_limit_per_minute: Nullable(Type.Integer()),
+  /** The owner: the staff member who created it (null for the operator's tokens, made by the CLI). */
+  created_by: Nullable(Uuid),
+  created_by_name: Nullable(Type.String()),
   created_at: DateTime,
   last_used_at: Nullable(DateTime),
   revoked_at: Nullable(DateTime),
   expires_at: Nullable(DateTime),
-  created_by_name: Type.Optional(Nullable(Type.String())),
 });
 
 export const LoginBody = Type.Object({
@@ -92,12 +101,25 @@ export function tokenScopeSchemas() {
   const ScopeId = StringEnum(tokenScopes().map((s) => s.id) as TokenScope[]);
   return {
     TokenScopesSchema: Type.Object({
-      scopes: Type.Array(Type.Object({ id: ScopeId, description_fr: Type.String(), description_en: Type.String() })),
+      scopes: Type.Array(
+        Type.Object({
+          id: ScopeId,
+          /** The resource and action of `<resource>:<action>`, for grouping. */
+          resource: Type.String(),
+          action: Type.String(),
+          description_fr: Type.String(),
+          description_en: Type.String(),
+        }),
+      ),
     }),
     TokenInput: Type.Object({
+      /** The application the token is for (defaults to its name). */
+      application: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
       name: Type.String({ minLength: 1, maxLength: 120 }),
-      scopes: Type.Array(ScopeId, { minItems: 1, maxItems: 20 }),
+      description: Type.Optional(Type.String({ maxLength: 1000 })),
+      scopes: Type.Array(ScopeId, { minItems: 1, maxItems: 50 }),
       expires_at: Type.Optional(DateTime),
+      rate_limit_per_minute: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
     }),
   };
 }
@@ -420,8 +442,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           zoneIds: request.body.zone_ids,
         }),
       );
-      // The member's tokens follow the new role and zones; after commit, this process re-reads them.
-      forgetTokensOf(request.params.user_id, actor.campaignId);
+      // The member's tokens follow the new role and zones; every instance hears of it at commit, this one now.
+      app.actorDirectory.forget({ userId: request.params.user_id, campaignId: actor.campaignId });
       if (!member) throw new Error('member vanished');
       const [withZ] = await withZones(app, actor.campaignId, [member]);
       return withZ;
@@ -441,8 +463,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'users.manage');
       await inTenant(app, actor, (trx) => service.removeMember(trx, actorRef(request, actor), request.params.user_id));
-      // Their tokens died with the membership (the lookup joins it); this process forgets them now.
-      forgetTokensOf(request.params.user_id, actor.campaignId);
+      // Their tokens died with the membership (the lookup joins it); every instance forgets them, this one now.
+      app.actorDirectory.forget({ userId: request.params.user_id, campaignId: actor.campaignId });
       return reply.status(204).send(null);
     },
   );
@@ -462,7 +484,10 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return {
         scopes: tokenScopes()
           .filter((s) => allowed.includes(s.id))
-          .map((s) => ({ id: s.id, description_fr: s.fr, description_en: s.en })),
+          .map((s) => {
+            const [resource = '', action = ''] = s.id.split(':');
+            return { id: s.id, resource, action, description_fr: s.fr, description_en: s.en };
+          }),
       };
     },
   );
@@ -497,9 +522,12 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = requireActor(request, 'tokens.manage');
       const created = await inTenant(app, actor, (trx) =>
         service.createApiToken(trx, actorRef(request, actor), {
+          application: request.body.application,
           name: request.body.name,
+          description: request.body.description ?? '',
           scopes: request.body.scopes,
           expiresAt: request.body.expires_at ? new Date(request.body.expires_at) : null,
+          rateLimitPerMinute: request.body.rate_limit_per_minute ?? null,
         }),
       );
       return reply.status(201).send(created);
@@ -519,6 +547,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'tokens.manage');
       await inTenant(app, actor, (trx) => service.revokeApiToken(trx, actorRef(request, actor), request.params.id));
+      // Every instance hears of it at commit; this one forgets it before answering, whatever its listener's pace.
+      app.actorDirectory.forget({ tokenId: request.params.id });
       return reply.status(204).send(null);
     },
   );

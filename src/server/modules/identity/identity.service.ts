@@ -11,7 +11,7 @@ import type { Mailer } from '../../mail/mailer.ts';
 import { insertAuditEvents } from '../audit/index.ts';
 import { canAssignRole, clientKeyOf, grantableScopes, passwordProblem, type TokenScope } from './identity.policy.ts';
 import * as repo from './identity.repo.ts';
-import { forgetToken } from './token-cache.ts';
+import { notifyTokenChange } from './token-changes.ts';
 
 // Argon2id (Algorithm.Argon2id = 2; a const enum, so written as its value) with OWASP's parameters.
 const ARGON2 = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -371,6 +371,8 @@ export async function updateMember(
     .where('campaign_id', '=', actor.campaignId)
     .where('user_id', '=', userId)
     .execute();
+  // The member's tokens follow the new role and zones: every instance reads them again.
+  await notifyTokenChange(trx, { userId, campaignId: actor.campaignId });
   await insertAuditEvents(trx, [
     {
       campaignId: actor.campaignId,
@@ -396,6 +398,8 @@ export async function removeMember(trx: Trx, actor: ActorRef, userId: string): P
     throw new AppError('LAST_OWNER', 'A campaign keeps at least one owner.');
   }
   await trx.deleteFrom('membership').where('campaign_id', '=', actor.campaignId).where('user_id', '=', userId).execute();
+  // Their tokens died with the membership (the lookup joins it): every instance forgets them.
+  await notifyTokenChange(trx, { userId, campaignId: actor.campaignId });
   await insertAuditEvents(trx, [
     {
       campaignId: actor.campaignId,
@@ -415,7 +419,16 @@ export async function removeMember(trx: Trx, actor: ActorRef, userId: string): P
 export async function createApiToken(
   trx: Trx,
   actor: ActorRef & { zoneScope: string[] | null },
-  input: { name: string; scopes: TokenScope[]; expiresAt?: Date | null },
+  input: {
+    name: string;
+    scopes: TokenScope[];
+    expiresAt?: Date | null;
+    /** The application the token is for (defaults to its name). */
+    application?: string;
+    description?: string;
+    /** Requests a minute; null or absent = the deployment's API_TOKEN_RATE_LIMIT. */
+    rateLimitPerMinute?: number | null;
+  },
 ) {
   const allowed = actor.role ? grantableScopes(actor.role) : [];
   const refused = input.scopes.filter((s) => !allowed.includes(s));
@@ -431,6 +444,9 @@ export async function createApiToken(
       campaign_id: actor.campaignId,
       id,
       name: input.name,
+      application: input.application?.trim() || input.name,
+      description: input.description ?? '',
+      rate_limit_per_minute: input.rateLimitPerMinute ?? null,
       token_hash: hashSecret(token),
       prefix: token.slice(0, 9),
       scopes: [...new Set(input.scopes)],
@@ -439,7 +455,7 @@ export async function createApiToken(
       created_by: actor.userId,
       expires_at: input.expiresAt ?? null,
     })
-    .returning(['id', 'name', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at', 'expires_at'])
+    .returning(TOKEN_COLUMNS)
     .executeTakeFirstOrThrow();
   await insertAuditEvents(trx, [
     {
@@ -451,28 +467,39 @@ export async function createApiToken(
       targetType: 'api_token',
       targetId: id,
       ip: actor.ip,
-      details: { name: input.name, scopes: input.scopes },
+      details: { name: input.name, application: row.application, scopes: input.scopes },
     },
   ]);
-  return { ...row, token };
+  const owner = actor.userId
+    ? await trx.selectFrom('staff_user').select('display_name').where('id', '=', actor.userId).executeTakeFirst()
+    : null;
+  return { ...row, created_by_name: owner?.display_name ?? null, token };
 }
 
-/** Lists the campaign's tokens (never their secrets). */
+// What the API shows of a token (never its hash).
+const TOKEN_COLUMNS = [
+  'id',
+  'application',
+  'name',
+  'description',
+  'prefix',
+  'scopes',
+  'zone_ids',
+  'rate_limit_per_minute',
+  'created_by',
+  'created_at',
+  'last_used_at',
+  'revoked_at',
+  'expires_at',
+] as const;
+
+/** Lists the campaign's tokens (never their secrets), by application, newest first within one. */
 export function listApiTokens(trx: Trx) {
   return trx
     .selectFrom('api_token as t')
     .leftJoin('staff_user as u', 'u.id', 't.created_by')
-    .select([
-      't.id',
-      't.name',
-      't.prefix',
-      't.scopes',
-      't.created_at',
-      't.last_used_at',
-      't.revoked_at',
-      't.expires_at',
-      'u.display_name as created_by_name',
-    ])
+    .select([...TOKEN_COLUMNS.map((c) => `t.${c}` as const), 'u.display_name as created_by_name'])
+    .orderBy('t.application')
     .orderBy('t.created_at', 'desc')
     .execute();
 }
@@ -486,7 +513,7 @@ export async function revokeApiToken(trx: Trx, actor: ActorRef, id: string): Pro
     .returning(['name'])
     .executeTakeFirst();
   if (!row) throw notFound('API token');
-  forgetToken(id);
+  await notifyTokenChange(trx, { tokenId: id });
   await insertAuditEvents(trx, [
     {
       campaignId: actor.campaignId,

@@ -241,7 +241,7 @@ describeEachDatabase('identity', (ctx) => {
       method: 'POST',
       url: '/api/v1/api_tokens',
       headers: { cookie: client.cookie },
-      payload: { name: 'x', scopes: ['zones.read'] },
+      payload: { name: 'x', scopes: ['zones:read'] },
     });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('CSRF_TOKEN_INVALID');
@@ -327,7 +327,7 @@ describeEachDatabase('identity', (ctx) => {
   it('creates API tokens shown once, accepts Bearer and OSDI-API-Token, and revokes them', async () => {
     const owner = new TestClient(t.app);
     await owner.login('owner@example.org');
-    const created = await owner.request('POST', '/api/v1/api_tokens', { name: 'hackathon', scopes: ['dashboard.read', 'zones.read'] });
+    const created = await owner.request('POST', '/api/v1/api_tokens', { name: 'hackathon', scopes: ['dashboard:read', 'zones:read'] });
     expect(created.statusCode).toBe(201);
     const { token, id } = created.json();
     expect(token).toMatch(/^rl_/);
@@ -356,18 +356,18 @@ describeEachDatabase('identity', (ctx) => {
 
   it("ends a token with its creator's membership or account, at once in this process, and follows a demotion", async () => {
     const { client: owner } = await signedIn('owner@example.org', '198.18.4.2');
-    const removed = await tokenOf('maker1@example.org', ['dashboard.read']);
+    const removed = await tokenOf('maker1@example.org', ['dashboard:read']);
     expect((await withToken(removed.token)).statusCode).toBe(200); // now in the cache
     expect((await owner.request('DELETE', `/api/v1/members/${removed.userId}`)).statusCode).toBe(204);
     const afterRemoval = await withToken(removed.token);
     expect(afterRemoval.statusCode).toBe(401);
     expect(afterRemoval.json().code).toBe('TOKEN_INVALID');
 
-    const disabled = await tokenOf('maker2@example.org', ['dashboard.read']);
+    const disabled = await tokenOf('maker2@example.org', ['dashboard:read']);
     await ctx.database.db.updateTable('staff_user').set({ disabled_at: new Date() }).where('id', '=', disabled.userId).execute();
     expect((await withToken(disabled.token)).json().code).toBe('TOKEN_INVALID');
 
-    const demoted = await tokenOf('maker3@example.org', ['dashboard.read', 'people.read']);
+    const demoted = await tokenOf('maker3@example.org', ['dashboard:read', 'people:read']);
     expect((await withToken(demoted.token, '/api/v1/people')).statusCode).toBe(200);
     expect((await owner.request('PATCH', `/api/v1/members/${demoted.userId}`, { role: 'volunteer' })).statusCode).toBe(200);
     const afterDemotion = await withToken(demoted.token, '/api/v1/people');
@@ -384,7 +384,7 @@ describeEachDatabase('identity', (ctx) => {
     const { client: owner } = await signedIn('owner@example.org', '198.18.8.1');
     const past = await owner.request('POST', '/api/v1/api_tokens', {
       name: 'late',
-      scopes: ['zones.read'],
+      scopes: ['zones:read'],
       expires_at: new Date(Date.now() - 60_000).toISOString(),
     });
     expect(past.statusCode).toBe(400);
@@ -392,7 +392,7 @@ describeEachDatabase('identity', (ctx) => {
     expect(past.json().code).toBe('TOKEN_EXPIRY_IN_PAST');
     const future = await owner.request('POST', '/api/v1/api_tokens', {
       name: 'on time',
-      scopes: ['zones.read'],
+      scopes: ['zones:read'],
       expires_at: new Date(Date.now() + 86_400_000).toISOString(),
     });
     expect(future.statusCode).toBe(201);
@@ -401,7 +401,7 @@ describeEachDatabase('identity', (ctx) => {
   it('refuses token scopes beyond the creator role, and token management to volunteers', async () => {
     const vol = new TestClient(t.app);
     await vol.login('vol@example.org');
-    const res = await vol.request('POST', '/api/v1/api_tokens', { name: 'x', scopes: ['zones.read'] });
+    const res = await vol.request('POST', '/api/v1/api_tokens', { name: 'x', scopes: ['zones:read'] });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('FORBIDDEN');
   });

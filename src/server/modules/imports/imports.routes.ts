@@ -145,7 +145,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'imports:write');
       const { page, per_page } = request.query;
       const { items, total } = await inTenant(app, actor, (trx) =>
         service.listImports(trx, importActor(request, actor), { page, perPage: per_page, retention }),
@@ -182,7 +182,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'imports:write');
       if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data.');
       let file: Awaited<ReturnType<typeof request.file>>;
       try {
@@ -224,7 +224,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'imports:write');
       const started = await service.startImport(
         {
           files,
@@ -250,7 +250,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'imports:write');
       const ref = { files, actor: importActor(request, actor), importId: request.params.id, retention };
       return inTenant(app, actor, (trx) => service.importState(ref, trx));
     },
@@ -267,7 +267,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'imports:write');
       const ref = importActor(request, actor);
       const file = await inTenant(app, actor, async (trx) => {
         const found = await service.rejectedFileOf({ files, actor: ref, importId: request.params.id, retention }, trx);

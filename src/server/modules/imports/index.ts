@@ -6,10 +6,13 @@ import { importsErrors } from './imports.errors.ts';
 import { importsRoutes } from './imports.routes.ts';
 import { importJanitorOf } from './janitor.ts';
 
+export { acceptLocalCliRequests, CLI_CAMPAIGN_HEADER, CLI_TOKEN_HEADER, findLocalServer, isLocalCliActor } from './local-cli.ts';
+
 export const importsModule = defineModule({
   name: 'imports',
   routes: [{ prefix: '/api/v1', plugin: importsRoutes }],
   errors: importsErrors,
+  scopes: [{ id: 'imports:write', permission: 'people.write', fr: 'Importer des contacts (CSV, XLSX)', en: 'Import people (CSV, XLSX)' }],
   jobs: [importPeopleJob],
   janitors: [importJanitorOf],
 });

@@ -79,6 +79,8 @@ async function localCliActor(app: FastifyInstance, request: FastifyRequest, sent
     campaignId: campaign.id,
     role: 'owner',
     permissions: new Set(permissionsOf('owner')),
+    scopes: null,
+    rateLimitPerMinute: null,
     zoneScope: null,
     sessionId: null,
     csrfToken: null,
@@ -86,16 +88,26 @@ async function localCliActor(app: FastifyInstance, request: FastifyRequest, sent
   };
 }
 
-/**
- * Registers the channel in a plugin's scope: the actor of CLI-token requests (after the auth layer
- * found none), and, on the embedded database, the token files written on listen and removed on close.
- */
-export function registerLocalCliChannel(app: FastifyInstance): void {
+/** Accepts the channel's requests in a plugin's scope: the actor of CLI-token requests (after the auth layer found none). */
+export function acceptLocalCliRequests(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     const sent = request.headers[CLI_TOKEN_HEADER];
     if (typeof sent !== 'string' || request.actor) return;
     request.actor = await localCliActor(app, request, sent);
   });
+}
+
+/** True for the actor of a local CLI request: the operator at the machine (no user, no token row). */
+export function isLocalCliActor(actor: Actor | null): boolean {
+  return actor?.kind === 'token' && actor.tokenId === null && actor.userId === null && actor.label === 'cli';
+}
+
+/**
+ * Registers the channel in a plugin's scope (once, by the imports routes): its requests accepted, and,
+ * on the embedded database, the token files written on listen and removed on close.
+ */
+export function registerLocalCliChannel(app: FastifyInstance): void {
+  acceptLocalCliRequests(app);
   if (app.deps.database.kind !== 'pglite') return;
   let channel: Awaited<ReturnType<typeof openLocalCliChannel>> | null = null;
   app.addHook('onListen', async () => {

@@ -17,9 +17,12 @@ export const jobsModule = defineModule({
     {
       id: 'jobs.read',
       roles: ['admin', 'organizer', 'referent'],
-      scope: { fr: 'Suivre les tâches de fond', en: 'Follow background jobs' },
     },
-    { id: 'jobs.write', roles: ['admin', 'organizer'], scope: { fr: 'Lancer des tâches de fond', en: 'Start background jobs' } },
+    { id: 'jobs.write', roles: ['admin', 'organizer'] },
+  ],
+  scopes: [
+    { id: 'jobs:read', permission: 'jobs.read', fr: 'Suivre les tâches de fond', en: 'Follow background jobs' },
+    { id: 'jobs:write', permission: 'jobs.write', fr: 'Lancer des tâches de fond', en: 'Start background jobs' },
   ],
   jobs: [demoJob],
   nav: jobsNav,

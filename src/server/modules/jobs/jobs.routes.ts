@@ -31,7 +31,7 @@ export const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'jobs.read');
+      const actor = requireActor(request, 'jobs:read');
       const jobs = await inTenant(app, actor, (trx) => listJobRuns(trx, 50));
       return { total_records: jobs.length, _embedded: { jobs } };
     },
@@ -48,7 +48,7 @@ export const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'jobs.read');
+      const actor = requireActor(request, 'jobs:read');
       const job = await inTenant(app, actor, (trx) => findJobRun(trx, request.params.id));
       if (!job) throw notFound('job');
       return job;
@@ -69,7 +69,7 @@ export const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'jobs.write');
+      const actor = requireActor(request, 'jobs:write');
       const id = await app.deps.jobs.enqueue({
         campaignId: actor.campaignId,
         kind: 'demo.count',

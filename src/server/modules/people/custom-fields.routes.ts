@@ -52,7 +52,7 @@ export const customFieldsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'custom_fields:read');
       return inTenant(app, actor, async (trx) => ({ items: await listCustomFields(trx, actor.campaignId) }));
     },
   );

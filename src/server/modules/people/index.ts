@@ -35,17 +35,22 @@ export const peopleModule = defineModule({
   ],
   errors: peopleErrors,
   permissions: [
-    {
-      id: 'people.read',
-      roles: ['admin', 'organizer', 'referent', 'community_manager'],
-      scope: { fr: 'Lire les contacts', en: 'Read people' },
-    },
-    {
-      id: 'people.write',
-      roles: ['admin', 'organizer', 'referent'],
-      scope: { fr: 'Créer et modifier des contacts', en: 'Create and update people' },
-    },
-    { id: 'people.export', roles: ['admin', 'organizer', 'referent'], scope: { fr: 'Exporter des contacts', en: 'Export people' } },
+    { id: 'people.read', roles: ['admin', 'organizer', 'referent', 'community_manager'] },
+    { id: 'people.write', roles: ['admin', 'organizer', 'referent'] },
+    { id: 'people.export', roles: ['admin', 'organizer', 'referent'] },
+  ],
+  // People, their consents, timeline, ladder moves and merges are one resource; tags, lists, custom
+  // fields and the ladder's settings are others, each with its own scopes.
+  scopes: [
+    { id: 'people:read', permission: 'people.read', fr: 'Lire les contacts', en: 'Read people' },
+    { id: 'people:write', permission: 'people.write', fr: 'Créer et modifier des contacts', en: 'Create and update people' },
+    { id: 'people:export', permission: 'people.export', fr: 'Exporter des contacts (RGPD, CSV)', en: 'Export people (GDPR, CSV)' },
+    { id: 'tags:read', permission: 'people.read', fr: 'Lire les étiquettes et qui les porte', en: 'Read tags and taggings' },
+    { id: 'tags:write', permission: 'people.write', fr: 'Créer des étiquettes et étiqueter', en: 'Create tags and tag people' },
+    { id: 'lists:read', permission: 'people.read', fr: 'Lire les listes et leurs membres', en: 'Read lists and their members' },
+    { id: 'lists:write', permission: 'people.write', fr: 'Créer des listes et y ajouter', en: 'Create lists and add people' },
+    { id: 'custom_fields:read', permission: 'people.read', fr: 'Lire les champs personnalisés', en: 'Read custom fields' },
+    { id: 'ladder:read', permission: 'people.read', fr: "Lire l'échelle d'engagement", en: 'Read the engagement ladder' },
   ],
   jobs: [retentionJob],
   nav: peopleNav,

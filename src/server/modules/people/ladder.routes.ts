@@ -79,7 +79,7 @@ export const ladderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/ladder',
     { schema: { tags, summary: 'Stage labels and promotion rules', response: { 200: LadderSchema, ...problems(401, 403) } } },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'ladder:read');
       return inTenant(app, actor, (trx) => ladderOf(trx, actor.campaignId));
     },
   );
@@ -121,7 +121,7 @@ export const ladderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'ladder:read');
       const { weeks, zone_id } = request.query;
       return inTenant(app, actor, async (trx) => {
         if (zone_id) {

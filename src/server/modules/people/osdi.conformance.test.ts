@@ -19,7 +19,7 @@ describeEachDatabase('OSDI conformance', (ctx) => {
     ({ c, owner } = suite);
     const created = await owner.request('POST', '/api/v1/api_tokens', {
       name: 'osdi client',
-      scopes: ['people.read', 'people.write'],
+      scopes: ['people:read', 'people:write', 'tags:read', 'tags:write', 'lists:read', 'lists:write'],
     });
     expect(created.statusCode, created.body).toBe(201);
     token = created.json().token;

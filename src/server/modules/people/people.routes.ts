@@ -111,7 +111,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'people:read');
       const q = request.query;
       return inTenant(app, actor, async (trx) => {
         const { rows, total, totalIsLowerBound } = await listPeople(trx, actor, {
@@ -150,7 +150,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'people:read');
       return inTenant(app, actor, async (trx) => one(trx, actor.campaignId, await getPerson(trx, actor, request.params.id)));
     },
   );
@@ -200,7 +200,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       const body = request.body as OsdiPersonBody & { ladder_stage?: LadderStage; person?: OsdiPersonBody };
       if (body.person && typeof body.person === 'object') {
         const { doc, created } = await signupHelper(request, actor, body as OsdiSignupBody);
@@ -229,7 +229,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       const people = peopleActor(request, actor);
       const body = request.body as OsdiPersonBody;
       return inTenant(app, actor, async (trx) => {
@@ -256,7 +256,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
-        const actor = requireActor(request, 'people.write');
+        const actor = requireActor(request, 'people:write');
         const { doc, created } = await signupHelper(request, actor, request.body as OsdiSignupBody);
         return reply.status(created ? 201 : 200).send(doc);
       },
@@ -275,7 +275,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'people:read');
       return inTenant(app, actor, async (trx) => {
         await getPerson(trx, actor, request.params.id);
         const page = { page: request.query.page, perPage: request.query.per_page };
@@ -296,7 +296,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'people:read');
       return inTenant(app, actor, async (trx) => {
         await getPerson(trx, actor, request.params.id);
         return { items: await listConsents(trx, actor.campaignId, request.params.id) };
@@ -316,7 +316,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       const body = request.body;
       const consent = await inTenant(app, actor, async (trx) => {
         const person = await getPerson(trx, actor, request.params.id);
@@ -355,7 +355,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       return inTenant(app, actor, async (trx) => {
         const person = await getPerson(trx, actor, request.params.id);
         const { to_stage, reason } = request.body;
@@ -383,7 +383,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       const b = request.body;
       if (!b.person_ids === (b.segment === undefined)) {
         throw new AppError('VALIDATION_FAILED', 'Give either person_ids or segment.');

@@ -51,7 +51,10 @@ describeEachDatabase('people scoping', (ctx) => {
       ip: null,
     };
     const created = await withTenant(db, a.id, (trx) =>
-      createApiToken(trx, referentRef, { name: 'ref', scopes: ['people.read', 'people.write', 'people.export'] }),
+      createApiToken(trx, referentRef, {
+        name: 'ref',
+        scopes: ['people:read', 'people:write', 'people:export', 'tags:read', 'tags:write', 'lists:read', 'lists:write'],
+      }),
     );
     token = created.token;
   });

@@ -47,7 +47,7 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.export');
+      const actor = requireActor(request, 'people:export');
       const format = request.query.format ?? 'json';
       const data = await inTenant(app, actor, async (trx) => {
         await getPerson(trx, actor, request.params.id);
@@ -72,8 +72,8 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.export');
-      if (!actor.permissions.has('people.write')) requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:export');
+      requireActor(request, 'people:write');
       return inTenant(app, actor, async (trx) => {
         const person = await getPerson(trx, actor, request.params.id);
         if (person.anonymized_at) throw new AppError('PERSON_ANONYMIZED', 'This person is already anonymised.');
@@ -98,7 +98,7 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'people:read');
       const { page, per_page } = request.query;
       return inTenant(app, actor, async (trx) => {
         const { rows, total } = await findDuplicates(trx, actor, { page, perPage: per_page });
@@ -124,7 +124,7 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       return inTenant(app, actor, async (trx) => {
         const result = await mergePeople(trx, peopleActor(request, actor), request.body.keep_id, request.body.merge_id);
         await insertAuditEvents(trx, [
@@ -149,7 +149,7 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       return inTenant(app, actor, async (trx) => {
         const result = await undoMerge(trx, actor, request.params.id);
         await insertAuditEvents(trx, [

@@ -80,6 +80,8 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
   return async (app) => {
     const apiBase = `${app.deps.config.publicUrl}/api/v1`;
     const tags = [g.path];
+    const scope =
+      kind === 'tag' ? ({ read: 'tags:read', write: 'tags:write' } as const) : ({ read: 'lists:read', write: 'lists:write' } as const);
     app.get(
       base,
       {
@@ -91,7 +93,7 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const actor = requireActor(request, 'people.read');
+        const actor = requireActor(request, scope.read);
         const q = request.query;
         return inTenant(app, actor, async (trx) =>
           envelope(
@@ -115,7 +117,7 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const actor = requireActor(request, 'people.write');
+        const actor = requireActor(request, scope.write);
         const group = await inTenant(app, actor, async (trx) =>
           getGroup(trx, kind, actor, await saveGroup(trx, kind, actor.campaignId, null, request.body), apiBase),
         );
@@ -133,7 +135,7 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const actor = requireActor(request, 'people.read');
+        const actor = requireActor(request, scope.read);
         return inTenant(app, actor, (trx) => getGroup(trx, kind, actor, request.params.id, apiBase));
       },
     );
@@ -149,7 +151,7 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const actor = requireActor(request, 'people.write');
+        const actor = requireActor(request, scope.write);
         assertCampaignWide(actor, kind, 'rename');
         return inTenant(app, actor, async (trx) =>
           getGroup(trx, kind, actor, await saveGroup(trx, kind, actor.campaignId, request.params.id, request.body), apiBase),
@@ -160,7 +162,7 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
       `${base}/:id`,
       { schema: { tags, summary: `Delete a ${kind}`, params: IdParams, response: { 200: Notice, ...problems(401, 403, 404) } } },
       async (request) => {
-        const actor = requireActor(request, 'people.write');
+        const actor = requireActor(request, scope.write);
         assertCampaignWide(actor, kind, 'delete');
         await inTenant(app, actor, (trx) => deleteGroup(trx, kind, actor.campaignId, request.params.id));
         return { notice: `This ${kind} was successfully deleted.` };
@@ -179,7 +181,7 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const actor = requireActor(request, 'people.read');
+        const actor = requireActor(request, scope.read);
         const q = request.query;
         return inTenant(app, actor, async (trx) => {
           await getGroup(trx, kind, actor, request.params.id, apiBase);
@@ -207,7 +209,7 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const actor = requireActor(request, 'people.write');
+        const actor = requireActor(request, scope.write);
         const body = request.body;
         if (body.item_type !== undefined && body.item_type !== 'osdi:person') {
           throw new AppError('VALIDATION_FAILED', `Only people can be in a ${kind} (item_type osdi:person).`);
@@ -244,7 +246,7 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const actor = requireActor(request, 'people.read');
+        const actor = requireActor(request, scope.read);
         return inTenant(app, actor, (trx) => getMember(trx, kind, actor, request.params.id, request.params.person_id, apiBase));
       },
     );
@@ -259,7 +261,7 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const actor = requireActor(request, 'people.write');
+        const actor = requireActor(request, scope.write);
         await inTenant(app, actor, async (trx) => {
           const [visible] = await visibleIds(trx, actor, [request.params.person_id]);
           if (!visible) throw notFound('person');
@@ -287,7 +289,7 @@ function groupRoutes(kind: GroupKind): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const actor = requireActor(request, 'people.read');
+        const actor = requireActor(request, scope.read);
         const q = request.query;
         return inTenant(app, actor, async (trx) => {
           await getPerson(trx, actor, request.params.id);

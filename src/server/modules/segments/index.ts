@@ -15,5 +15,10 @@ export const segmentsModule = defineModule({
   routes: [{ prefix: '/api/v1', plugin: segmentsRoutes }],
   links: [{ rel: 'relais:segments', path: '/segments', title: 'Saved segments (dynamic filters of people)' }],
   errors: segmentsErrors,
+  // Segment exports need people:export, the people module's scope.
+  scopes: [
+    { id: 'segments:read', permission: 'people.read', fr: 'Lire les segments et les compter', en: 'Read and count segments' },
+    { id: 'segments:write', permission: 'people.write', fr: 'Créer et modifier des segments', en: 'Create and update segments' },
+  ],
   nav: segmentsNav,
 });

@@ -249,7 +249,7 @@ describeEachDatabase('segments API', (ctx) => {
     expect(audit.details).toMatchObject({ row_count: 1, zone_scope: [a.z1] });
     const forbidden = await manager.request('GET', `/api/v1/segments/${id}/export.csv`);
     expect(forbidden.statusCode).toBe(403);
-    const token = (await owner.request('POST', '/api/v1/api_tokens', { name: 'read', scopes: ['people.read'] })).json().token;
+    const token = (await owner.request('POST', '/api/v1/api_tokens', { name: 'read', scopes: ['people:read'] })).json().token;
     const byToken = await t.app.inject({
       method: 'POST',
       url: '/api/v1/people/export.csv',

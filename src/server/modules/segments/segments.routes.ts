@@ -84,7 +84,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'segments:read');
       const { page, per_page } = request.query;
       const { rows, total } = await inTenant(app, actor, (trx) => repo.listSegments(trx, actor.campaignId, { page, perPage: per_page }));
       return { ...pageLinks('/segments', page, per_page, total), _embedded: { segments: rows.map(segmentDocument) } };
@@ -102,7 +102,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'segments:write');
       const row = await inTenant(app, actor, (trx) =>
         service.createSegment(trx, { ...scopeOf(actor), userId: actor.userId }, request.body),
       );
@@ -121,7 +121,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'segments:read');
       return inTenant(app, actor, (trx) => service.countSegment(trx, request.body.definition, scopeOf(actor)));
     },
   );
@@ -137,7 +137,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'segments:read');
       const row = await inTenant(app, actor, (trx) => repo.findSegment(trx, actor.campaignId, request.params.id));
       if (!row) throw notFound('segment');
       return segmentDocument(row);
@@ -159,7 +159,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'segments:write');
       assertCampaignWide(actor, 'segment', request.body.definition === undefined ? 'rename' : 'redefine');
       const row = await inTenant(app, actor, (trx) => service.updateSegment(trx, scopeOf(actor), request.params.id, request.body));
       return segmentDocument(row);
@@ -177,7 +177,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'segments:write');
       assertCampaignWide(actor, 'segment', 'delete');
       await inTenant(app, actor, (trx) => service.deleteSegment(trx, actor.campaignId, request.params.id));
       return reply.status(204).send(null);
@@ -196,7 +196,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'people.read');
+      const actor = requireActor(request, 'segments:read');
       const { page, per_page } = request.query;
       const { rows, total, related } = await inTenant(app, actor, (trx) =>
         service.segmentPeople(trx, request.params.id, scopeOf(actor), { page, perPage: per_page }),
@@ -224,7 +224,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.export');
+      const actor = requireActor(request, 'people:export');
       const definition = await inTenant(app, actor, (trx) => service.loadSegmentDefinition(trx, actor.campaignId, request.params.id));
       const csv = await exportPeopleCsv(database, {
         ...exportActor(actor, request.ip),
@@ -248,7 +248,7 @@ export const segmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.export');
+      const actor = requireActor(request, 'people:export');
       const csv = await exportPeopleCsv(database, {
         ...exportActor(actor, request.ip),
         definition: request.body.definition,

@@ -22,7 +22,14 @@ export const territoryModule = defineModule({
     {
       id: 'zones.read',
       roles: ['admin', 'organizer', 'referent', 'community_manager', 'candidate', 'volunteer'],
-      scope: { fr: 'Lire le territoire (zones, indicateurs)', en: 'Read the territory (zones, indicators)' },
+    },
+  ],
+  scopes: [
+    {
+      id: 'zones:read',
+      permission: 'zones.read',
+      fr: 'Lire le territoire (zones, indicateurs)',
+      en: 'Read the territory (zones, indicators)',
     },
   ],
   nav: territoryNav,

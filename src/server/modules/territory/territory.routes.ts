@@ -101,7 +101,7 @@ export const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'zones.read');
+      const actor = requireActor(request, 'zones:read');
       const layers = await inTenant(app, actor, (trx) => listLayers(trx), { oneRead: true });
       return {
         total_records: layers.length,
@@ -121,7 +121,7 @@ export const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'zones.read');
+      const actor = requireActor(request, 'zones:read');
       const zones = await inTenant(app, actor, (trx) =>
         listZones(trx, {
           ...(request.query.layer ? { layerCode: request.query.layer } : {}),
@@ -144,7 +144,7 @@ export const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'zones.read');
+      const actor = requireActor(request, 'zones:read');
       return inTenant(app, actor, async (trx) => {
         const layer = (await listLayers(trx)).find((l) => l.code === request.query.layer);
         if (!layer) throw notFound('zone layer');
@@ -164,7 +164,7 @@ export const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'zones.read');
+      const actor = requireActor(request, 'zones:read');
       return inTenant(app, actor, async (trx) => {
         const layer = (await listLayers(trx)).find((l) => l.code === request.query.layer);
         if (!layer) throw notFound('zone layer');
@@ -200,7 +200,7 @@ export const territoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'zones.read');
+      const actor = requireActor(request, 'zones:read');
       return inTenant(app, actor, async (trx) => {
         const [zone] = await findZonesByIds(trx, [request.params.id]);
         if (!zone) throw notFound('zone');

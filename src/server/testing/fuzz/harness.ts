@@ -86,7 +86,7 @@ export async function openFuzzBench(database: Database, slug: string): Promise<F
     return answer.json();
   };
   const scopes = (await ok(owner.request('GET', '/api/v1/api_tokens/scopes'))).scopes;
-  const scopeIds: string[] = scopes.map((s: { id: string }) => s.id).slice(0, 20);
+  const scopeIds: string[] = scopes.map((s: { id: string }) => s.id).slice(0, 50);
   const token = (await ok(owner.request('POST', '/api/v1/api_tokens', { name: 'fuzz', scopes: scopeIds }))).token as string;
   const spareToken = await ok(owner.request('POST', '/api/v1/api_tokens', { name: 'spare', scopes: scopeIds.slice(0, 1) }));
   const tag = await ok(owner.request('POST', '/api/v1/tags', { name: 'Fuzz' }));
