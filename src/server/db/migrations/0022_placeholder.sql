@@ -1,1 +1,0 @@
--- local placeholder for migrations of other branches (not committed)
