@@ -41,6 +41,11 @@ export interface Config {
   readonly statementTimeoutMs: number;
   /** Longest a PostgreSQL session may sit idle inside a transaction before the server ends it (ms; 0 = no limit). */
   readonly idleInTransactionTimeoutMs: number;
+  /**
+   * Networks (CIDRs) webhooks may reach although they are private, loopback or link-local: none by
+   * default; tests and a local demo receiver only.
+   */
+  readonly webhookAllowNetworks: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -79,6 +84,8 @@ export const CONFIG_DOC: Record<string, string> = {
   DATABASE_ACQUIRE_TIMEOUT_MS: 'how long a request waits for a free database connection before answering 503 (default 5000, at least 1)',
   STATEMENT_TIMEOUT_MS: "longest statement of a request's database transaction, in ms, PostgreSQL only (default 30000; 0 = no limit)",
   IDLE_IN_TRANSACTION_TIMEOUT_MS: 'PostgreSQL ends a session idle inside a transaction this long, in ms (default 60000; 0 = no limit)',
+  WEBHOOK_ALLOW_NETWORKS:
+    'comma-separated CIDRs that webhooks may reach although private or loopback (e.g. 127.0.0.0/8 for a local demo receiver); unset = none: webhooks reach public addresses only',
 };
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
@@ -135,6 +142,24 @@ function trustProxyVar(env: NodeJS.ProcessEnv, problems: string[]): false | stri
   return entries;
 }
 
+/** A comma-separated list of CIDRs (an address alone is its own /32 or /128). */
+function cidrListVar(env: NodeJS.ProcessEnv, name: string, problems: string[]): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = entries.filter((entry) => {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return true;
+    return bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128));
+  });
+  if (bad.length > 0) problems.push(`${name} must list CIDRs (e.g. 127.0.0.0/8,::1/128), got "${bad.join(', ')}"`);
+  return bad.length > 0 ? [] : entries;
+}
+
 /** Reads and validates the configuration; reports every bad variable at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const problems: string[] = [];
@@ -184,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseAcquireTimeoutMs: positiveVar(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5000, problems),
     statementTimeoutMs: intVar(env, 'STATEMENT_TIMEOUT_MS', 30_000, problems),
     idleInTransactionTimeoutMs: intVar(env, 'IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, problems),
+    webhookAllowNetworks: cidrListVar(env, 'WEBHOOK_ALLOW_NETWORKS', problems),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);
