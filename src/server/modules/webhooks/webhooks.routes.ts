@@ -29,6 +29,8 @@ export const WebhookEventTypeSchema = Type.Object({
   label_en: Type.String(),
 });
 
+export const WebhookEventTypesSchema = Type.Object({ event_types: Type.Array(WebhookEventTypeSchema) });
+
 export const WebhookSchema = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -108,7 +110,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['webhooks'],
         summary: 'The event types a webhook may subscribe to',
-        response: { 200: Type.Object({ event_types: Type.Array(WebhookEventTypeSchema) }), ...problems(401, 403) },
+        response: { 200: WebhookEventTypesSchema, ...problems(401, 403) },
       },
     },
     async (request) => {
