@@ -39,6 +39,11 @@ export interface JobDefinition<S extends TSchema = TSchema> {
   run(ctx: JobContext<Static<S>>): Promise<unknown>;
   /** How long a run may take before the queue gives it up (pg-boss's default: 15 minutes). */
   expireInSeconds?: number;
+  /**
+   * Left out of the job lists people read (the jobs screen, the dashboard): frequent short runs
+   * that have a log of their own (webhook delivery passes). Still readable by id.
+   */
+  unlisted?: boolean;
 }
 
 /** Declares a job kind, typing its run's parameters from its schema. */

@@ -340,6 +340,8 @@ export const deliverJob = defineJob({
   kind: DELIVER_JOB,
   params: Type.Object({ at: Type.Optional(Type.String({ format: 'date-time' })) }, { additionalProperties: false }),
   expireInSeconds: 15 * 60,
+  // Passes are many and short, and each delivery is in the webhook's own log: not on the jobs screen.
+  unlisted: true,
   async run(ctx) {
     const summary = await deliverDue({ tenant: ctx.tenant, allowNetworks: ctx.config.webhookAllowNetworks });
     await noticeDisabled(ctx.config, ctx.database.db, ctx.tenant, ctx.campaignId, summary.disabled);

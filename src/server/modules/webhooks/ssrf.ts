@@ -132,7 +132,11 @@ export async function checkTarget(
   if (addresses.length === 0) throw new TargetRefused('unresolvable', `The host ${host} does not resolve.`);
   // Every answer must be public: a name that also resolves to a private address is refused.
   const bad = addresses.find((a) => isForbiddenAddress(a.address, options.allow));
-  if (bad) throw new TargetRefused('private_address', `${host} resolves to ${bad.address}, which is not a public address.`);
+  if (bad)
+    throw new TargetRefused(
+      'private_address',
+      literal !== 0 ? `${host} is not a public address.` : `${host} resolves to ${bad.address}, which is not a public address.`,
+    );
   const first = addresses[0] as { address: string; family: number };
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };
 }

@@ -394,5 +394,10 @@ describeEachDatabase('webhooks', (ctx) => {
         { timeout: DISPATCH_WAIT_MS },
       )
       .toEqual(['admin@example.org', 'owner@example.org']);
+    // The passes ran as jobs, but stay off the jobs screen (each delivery is in its webhook's log).
+    const runs = await ctx.database.db.selectFrom('job_run').select('kind').where('campaign_id', '=', c.id).execute();
+    expect(runs.some((r) => r.kind === 'webhooks.deliver')).toBe(true);
+    const listed = (await owner.request('GET', '/api/v1/jobs')).json()._embedded.jobs as { kind: string }[];
+    expect(listed.filter((j) => j.kind === 'webhooks.deliver')).toEqual([]);
   });
 });

@@ -42,7 +42,7 @@ export function DeliveryLogModal({
     return known ? (locale === 'fr' ? known.label_fr : known.label_en) : d.event_type;
   };
   const stateBadge = (d: WebhookDelivery) => (
-    <Badge color={STATE_COLOR[d.state]} variant="light">
+    <Badge color={STATE_COLOR[d.state]} variant="light" style={{ flexShrink: 0, overflow: 'visible' }}>
       {d.state === 'succeeded' ? t('stateSucceeded') : d.state === 'pending' ? t('statePending') : t('stateFailed')}
     </Badge>
   );
@@ -138,7 +138,7 @@ export function DeliveryLogModal({
                               </Text>
                             )}
                           </Table.Td>
-                          <Table.Td>
+                          <Table.Td miw={120}>
                             {stateBadge(d)}
                             {d.error && (
                               <Text size="xs" c="red" maw={220} style={{ overflowWrap: 'anywhere' }}>
@@ -148,7 +148,7 @@ export function DeliveryLogModal({
                           </Table.Td>
                           <Table.Td>{fmt.number(d.attempts)}</Table.Td>
                           <Table.Td>{response(d)}</Table.Td>
-                          <Table.Td>{duration(d)}</Table.Td>
+                          <Table.Td style={{ whiteSpace: 'nowrap' }}>{duration(d)}</Table.Td>
                           <Table.Td>{d.state === 'pending' ? fmt.dateTime(d.next_attempt_at) : '—'}</Table.Td>
                           <Table.Td>{replayButton(d)}</Table.Td>
                         </Table.Tr>
