@@ -10,7 +10,7 @@ import { type Db, type TenantRunner, type Trx, withTenant } from '../../db/datab
 // event-types.ts itself, not events/index.ts: the events' subscriber list imports this module back.
 import { type AnyDomainEvent, type DomainEventType, WEBHOOK_EVENTS } from '../../events/event-types.ts';
 import type { EventSubscriber } from '../../events/index.ts';
-import { defineJob, type EnqueueOptions } from '../../jobs/queue.ts';
+import { defineJob, type EnqueueOptions, type JobJanitor } from '../../jobs/queue.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { createMailer } from '../../mail/mailer.ts';
 import { insertAuditEvents } from '../audit/index.ts';
@@ -350,3 +350,20 @@ export const deliverJob = defineJob({
     return { sent: summary.sent, succeeded: summary.succeeded, failed: summary.failed, disabled: summary.disabled.map((d) => d.id) };
   },
 });
+
+/** Days a finished delivery (its body holds personal data) stays in the log. */
+export const DELIVERY_LOG_RETENTION_DAYS = 30;
+
+/** The janitor that deletes finished deliveries past the log's retention, every campaign's (a worker's clean-up). */
+export function deliveryLogJanitorOf(): JobJanitor {
+  return async ({ database }) => {
+    const cutoff = new Date(Date.now() - DELIVERY_LOG_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+    const result = await database.db
+      .deleteFrom('webhook_delivery')
+      .where('state', '!=', 'pending')
+      .where('created_at', '<', cutoff)
+      .executeTakeFirst();
+    const n = Number(result.numDeletedRows);
+    return n > 0 ? `webhooks: deleted ${n} deliveries older than ${DELIVERY_LOG_RETENTION_DAYS} days from the log` : null;
+  };
+}

@@ -2,7 +2,7 @@
 // signed deliveries in Action Network's shape, retried for a day from a delivery table, a log with
 // replay, endpoints disabled after a day of failures, and outgoing requests guarded against SSRF.
 import { defineModule } from '../manifest.ts';
-import { deliverJob } from './delivery.ts';
+import { deliverJob, deliveryLogJanitorOf } from './delivery.ts';
 import { webhooksNav } from './nav.ts';
 import { webhooksErrors } from './webhooks.errors.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
@@ -22,5 +22,6 @@ export const webhooksModule = defineModule({
     },
   ],
   jobs: [deliverJob],
+  janitors: [deliveryLogJanitorOf],
   nav: webhooksNav,
 });

@@ -17,7 +17,7 @@ import {
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { RETRY_WINDOW_MS } from './backoff.ts';
-import { attemptDelivery, deliverDue } from './delivery.ts';
+import { attemptDelivery, DELIVERY_LOG_RETENTION_DAYS, deliverDue, deliveryLogJanitorOf } from './delivery.ts';
 import { verifySignature } from './signature.ts';
 
 interface Received {
@@ -272,6 +272,37 @@ describeEachDatabase('webhooks', (ctx) => {
     expect(verifySignature(secret, again.raw, String(again.headers['relais-signature']))).toBe(true);
     const detail = (await owner.request('GET', `/api/v1/webhooks/${id}/deliveries/${delivery!.id}`)).json();
     expect(detail).toMatchObject({ state: 'succeeded', attempts: 2, body: first.body });
+    await owner.request('DELETE', `/api/v1/webhooks/${id}`);
+  });
+
+  it('deletes finished deliveries from the log after the retention, never pending ones', async () => {
+    const { id } = await subscribe('/old', ['person.created']);
+    const old = new Date(Date.now() - (DELIVERY_LOG_RETENTION_DAYS + 1) * 24 * 3600_000);
+    const row = (n: number, state: 'succeeded' | 'failed' | 'pending') => ({
+      campaign_id: c.id,
+      id: `01900000-0000-7000-8000-00000000000${n}`,
+      subscription_id: id,
+      event_type: 'person.created',
+      idempotency_key: `k${n}`,
+      body: '[]',
+      state,
+      retry_until: old,
+      created_at: old,
+    });
+    await ctx.database.db
+      .insertInto('webhook_delivery')
+      .values([row(1, 'succeeded'), row(2, 'failed'), row(3, 'pending')])
+      .execute();
+    const recent = (await owner.request('POST', `/api/v1/webhooks/${id}/test`)).json().id;
+    const summary = await deliveryLogJanitorOf()({ database: ctx.database, soleWorker: true, isRunPending: async () => false });
+    expect(summary).toMatch(/deleted 2 deliveries/);
+    const left = await ctx.database.db
+      .selectFrom('webhook_delivery')
+      .select('id')
+      .where('subscription_id', '=', id)
+      .orderBy('id')
+      .execute();
+    expect(left.map((r) => r.id)).toEqual(['01900000-0000-7000-8000-000000000003', recent].sort());
     await owner.request('DELETE', `/api/v1/webhooks/${id}`);
   });
 
