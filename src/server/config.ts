@@ -45,6 +45,11 @@ export interface Config {
   readonly apiTokenRateLimit: number;
   /** Where files (uploads, rejected rows, exports) are kept: a folder under dataDir, or an S3-compatible bucket. */
   readonly files: FilesConfig;
+  /**
+   * Networks (CIDRs) webhooks may reach although they are private, loopback or link-local: none by
+   * default; tests and a local demo receiver only.
+   */
+  readonly webhookAllowNetworks: readonly string[];
 }
 
 /** The file store's backend (files/storage.ts). */
@@ -110,6 +115,8 @@ export const CONFIG_DOC: Record<string, string> = {
   S3_SECRET_ACCESS_KEY: 'secret key going with S3_ACCESS_KEY_ID',
   S3_FORCE_PATH_STYLE: '"true" to put the bucket in the URL path, as MinIO and most self-hosted servers need (default false)',
   RELAIS_LOCALE: 'language of the relais command, fr or en (default: the system locale LC_ALL/LC_MESSAGES/LANG if English, else French)',
+  WEBHOOK_ALLOW_NETWORKS:
+    'comma-separated CIDRs that webhooks may reach although private or loopback (e.g. 127.0.0.0/8 for a local demo receiver); unset = none: webhooks reach public addresses only',
 };
 
 /** The same, in French, for `relais --help` in French. */
@@ -151,6 +158,8 @@ export const CONFIG_DOC_FR: Record<keyof typeof CONFIG_DOC, string> = {
   S3_SECRET_ACCESS_KEY: 'clé secrète allant avec S3_ACCESS_KEY_ID',
   S3_FORCE_PATH_STYLE:
     '« true » pour mettre le compartiment dans le chemin de l’URL, comme MinIO et la plupart des serveurs auto-hébergés (par défaut false)',
+  WEBHOOK_ALLOW_NETWORKS:
+    'CIDR, séparés par des virgules, que les webhooks peuvent joindre bien que privés ou de bouclage (par ex. 127.0.0.0/8 pour un récepteur local de démonstration) ; absent = aucun : les webhooks ne joignent que des adresses publiques',
   RELAIS_LOCALE:
     'langue de la commande relais, fr ou en (par défaut : la langue du système LC_ALL/LC_MESSAGES/LANG si elle est anglaise, sinon le français)',
 };
@@ -246,6 +255,24 @@ function trustProxyVar(env: NodeJS.ProcessEnv, problems: string[]): false | stri
   return entries;
 }
 
+/** A comma-separated list of CIDRs (an address alone is its own /32 or /128). */
+function cidrListVar(env: NodeJS.ProcessEnv, name: string, problems: string[]): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = entries.filter((entry) => {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return true;
+    return bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128));
+  });
+  if (bad.length > 0) problems.push(`${name} must list CIDRs (e.g. 127.0.0.0/8,::1/128), got "${bad.join(', ')}"`);
+  return bad.length > 0 ? [] : entries;
+}
+
 /** Reads and validates the configuration; reports every bad variable at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const problems: string[] = [];
@@ -297,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     idleInTransactionTimeoutMs: intVar(env, 'IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, problems),
     apiTokenRateLimit: positiveVar(env, 'API_TOKEN_RATE_LIMIT', 600, problems),
     files: filesVar(env, problems),
+    webhookAllowNetworks: cidrListVar(env, 'WEBHOOK_ALLOW_NETWORKS', problems),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -50,12 +50,15 @@ export async function openRuntime(config: Config, database?: Database): Promise<
     }));
   await migrate(db);
   const mailer = createMailer(config, db.db);
-  const jobs = createJobQueue(db, jobDefinitions(), { janitors: jobJanitors(config), files: fileStoreOf(config) });
+  const jobs = createJobQueue(db, jobDefinitions(), { janitors: jobJanitors(config), files: fileStoreOf(config), config });
   // Domain events reach their after-commit subscribers from every process (at least once).
   const subscribers = eventSubscribers();
   const dispatcher =
     subscribers.length > 0
-      ? startEventDispatcher(db.db, subscribers, { onError: (error) => console.error('[events]', (error as Error).message) })
+      ? startEventDispatcher(db.db, subscribers, {
+          context: { jobs, config },
+          onError: (error) => console.error('[events]', (error as Error).message),
+        })
       : null;
   return {
     config,

@@ -34,11 +34,13 @@ export interface BrowserHarness {
 }
 
 /** Starts the server with the generated demo city and a browser. */
-export async function startHarness(overrides: { loginMaxFailures?: number; peopleCount?: number } = {}): Promise<BrowserHarness> {
+export async function startHarness(
+  overrides: { loginMaxFailures?: number; peopleCount?: number; webhookAllowNetworks?: readonly string[] } = {},
+): Promise<BrowserHarness> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relais-browser-'));
   const config = loadConfig(
     { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', DATA_DIR: dataDir, RELAIS_OPENDATA_DIR: '' },
-    { loginMaxFailures: overrides.loginMaxFailures ?? 5 },
+    { loginMaxFailures: overrides.loginMaxFailures ?? 5, webhookAllowNetworks: overrides.webhookAllowNetworks ?? [] },
   );
   const runtime = await openRuntime(config);
   const seeded = await seedDemoCampaign(runtime, { synthetic: true, peopleCount: overrides.peopleCount ?? 3000 });

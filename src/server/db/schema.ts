@@ -448,6 +448,50 @@ export interface PersonMergeTable {
   actor_label: Generated<string>;
 }
 
+/** Why a webhook subscription is off: the platform after failures, or a person. */
+export type WebhookDisabledReason = 'failing' | 'manual';
+export type WebhookDeliveryState = 'pending' | 'succeeded' | 'failed';
+
+export interface WebhookSubscriptionTable {
+  campaign_id: string;
+  id: string;
+  name: Generated<string>;
+  url: string;
+  event_types: string[];
+  secret: string;
+  active: Generated<boolean>;
+  disabled_reason: WebhookDisabledReason | null;
+  disabled_at: Timestamp | null;
+  consecutive_failures: Generated<number>;
+  failing_since: Timestamp | null;
+  last_error: string | null;
+  created_by_label: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface WebhookDeliveryTable {
+  campaign_id: string;
+  id: string;
+  subscription_id: string;
+  event_id: string | null;
+  event_type: string;
+  idempotency_key: string;
+  body: Json<unknown[]>;
+  state: ColumnType<WebhookDeliveryState, WebhookDeliveryState | undefined, WebhookDeliveryState>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  retry_until: Timestamp;
+  manual: Generated<boolean>;
+  claimed_until: Timestamp | null;
+  last_attempt_at: Timestamp | null;
+  response_status: number | null;
+  duration_ms: number | null;
+  error: string | null;
+  created_at: Generated<Date>;
+  delivered_at: Timestamp | null;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -484,6 +528,8 @@ export interface DB {
   person_merge: PersonMergeTable;
   domain_event: DomainEventTable;
   domain_event_cursor: DomainEventCursorTable;
+  webhook_subscription: WebhookSubscriptionTable;
+  webhook_delivery: WebhookDeliveryTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { AnyDomainEvent } from './event-types.ts';
-import type { EventSubscriber } from './subscribers.ts';
+import type { EventSubscriber, SubscriberContext } from './subscribers.ts';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 /** Events read per round trip. */
@@ -53,9 +53,10 @@ const toEvent = (r: EventRow) =>
 export async function dispatchPending(
   db: Db,
   subscribers: readonly EventSubscriber[],
-  options: { now?: Date } = {},
+  options: { now?: Date; context?: Partial<Omit<SubscriberContext, 'db'>> } = {},
 ): Promise<DispatchReport> {
   const now = options.now ?? new Date();
+  const context: SubscriberContext = { db, jobs: options.context?.jobs ?? null, config: options.context?.config ?? null };
   const report: DispatchReport = { delivered: 0, failed: [] };
   await registerSubscribers(db, subscribers);
   for (const subscriber of subscribers) {
@@ -90,7 +91,7 @@ export async function dispatchPending(
       for (const row of rows) {
         if (subscriber.types.includes(row.type)) {
           try {
-            await subscriber.handle(toEvent(row), { db });
+            await subscriber.handle(toEvent(row), context);
             report.delivered += 1;
           } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
@@ -120,7 +121,7 @@ export interface EventDispatcher {
 export function startEventDispatcher(
   db: Db,
   subscribers: readonly EventSubscriber[],
-  options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+  options: { intervalMs?: number; onError?: (error: unknown) => void; context?: Partial<Omit<SubscriberContext, 'db'>> } = {},
 ): EventDispatcher {
   const intervalMs = options.intervalMs ?? 1000;
   let timer: NodeJS.Timeout | null = null;
@@ -128,7 +129,7 @@ export function startEventDispatcher(
   let stopped = false;
   const pass = () => {
     timer = null;
-    running = dispatchPending(db, subscribers)
+    running = dispatchPending(db, subscribers, { context: options.context ?? {} })
       .then((r) => {
         for (const f of r.failed) options.onError?.(new Error(`${f.subscriber} failed on event ${f.eventId}: ${f.error}`));
       })

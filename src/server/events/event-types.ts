@@ -45,3 +45,30 @@ export type NewDomainEvent = {
 export function isEvent<T extends DomainEventType>(event: AnyDomainEvent, type: T): event is AnyDomainEvent & DomainEvent<T> {
   return event.type === type;
 }
+
+/** How an event type is offered to webhook subscriptions. */
+export interface WebhookEventSpec {
+  /**
+   * The key of the event's object in a delivery, as Action Network names its payloads
+   * (`osdi:signature`, `osdi:attendance`…): an OSDI resource name where one fits, `relais:…` otherwise.
+   */
+  key: `osdi:${string}` | `relais:${string}`;
+  /** Its name in the back office, French first. */
+  label: { fr: string; en: string };
+}
+
+/**
+ * Which event types webhooks may subscribe to: every type says, so a module adding an event type
+ * (signatures, attendances, canvasses, messages sent…) decides here whether receivers may have it
+ * (null: internal only). The webhooks module builds its catalogue and deliveries from this table.
+ */
+export const WEBHOOK_EVENTS: { readonly [T in DomainEventType]: WebhookEventSpec | null } = {
+  'person.created': { key: 'osdi:person', label: { fr: 'Contact créé', en: 'Person created' } },
+  'person.updated': { key: 'osdi:person', label: { fr: 'Contact modifié', en: 'Person updated' } },
+  'person.tagged': { key: 'osdi:tagging', label: { fr: 'Étiquette ajoutée à un contact', en: 'Person tagged' } },
+  'consent.changed': { key: 'relais:consent', label: { fr: 'Consentement modifié', en: 'Consent changed' } },
+  'ladder.moved': { key: 'relais:ladder_move', label: { fr: "Changement d'étape d'engagement", en: 'Ladder stage changed' } },
+  'people.imported': { key: 'relais:import', label: { fr: 'Import de contacts terminé', en: 'People import applied' } },
+  // Internal: every timeline line, already told by the events above (and by later modules' own).
+  'activity.recorded': null,
+};

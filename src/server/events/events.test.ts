@@ -10,6 +10,12 @@ import { createCampaignFixture, type FixtureCampaign } from '../testing/app.ts';
 import { describeEachDatabase } from '../testing/databases.ts';
 import { type AnyDomainEvent, dispatchPending, type EventSubscriber, emitEvents, registerSubscribers } from './index.ts';
 
+/**
+ * How long a pass may wait for the events to be deliverable: on PostgreSQL, until every older
+ * transaction of the server has ended — and the suite's other files (a 32,000-people seed) run long ones.
+ */
+const SERVER_WAIT_MS = 60_000;
+
 describeEachDatabase('domain events', (ctx) => {
   let c: FixtureCampaign;
   beforeAll(async () => {
@@ -48,10 +54,13 @@ describeEachDatabase('domain events', (ctx) => {
    */
   const dispatchUntil = async (subscriber: EventSubscriber, seen: AnyDomainEvent[], n: number) => {
     await expect
-      .poll(async () => {
-        await dispatchPending(ctx.database.db, [subscriber], { now: new Date(Date.now() + 3_600_000) });
-        return seen.length;
-      })
+      .poll(
+        async () => {
+          await dispatchPending(ctx.database.db, [subscriber], { now: new Date(Date.now() + 3_600_000) });
+          return seen.length;
+        },
+        { timeout: SERVER_WAIT_MS, interval: 100 },
+      )
       .toBe(n);
   };
 
@@ -118,7 +127,9 @@ describeEachDatabase('domain events', (ctx) => {
     expect(await ctx.database.db.selectFrom('ladder_move').select('id').where('person_id', '=', again).execute()).toEqual([]);
   });
 
-  it('delivers committed events after commit, each once, from the moment the subscriber is registered', async () => {
+  it('delivers committed events after commit, each once, from the moment the subscriber is registered', {
+    timeout: 3 * SERVER_WAIT_MS,
+  }, async () => {
     const person = c.people[1]!.id;
     await withTenant(ctx.database.db, c.id, (trx) => emitEvents(trx, [tagged(person)])); // before registration
     const { subscriber, seen } = recorder('deliver-once');
@@ -132,12 +143,17 @@ describeEachDatabase('domain events', (ctx) => {
     expect(seen).toHaveLength(2); // handled events are not delivered again
   });
 
-  it('retries a failed subscriber: the event stays pending, after a back-off, until it is handled', async () => {
+  it('retries a failed subscriber: the event stays pending, after a back-off, until it is handled', {
+    timeout: 3 * SERVER_WAIT_MS,
+  }, async () => {
     const { subscriber, seen } = recorder('flaky', 1);
     await registerSubscribers(ctx.database.db, [subscriber]);
     await withTenant(ctx.database.db, c.id, (trx) => emitEvents(trx, [tagged(c.people[0]!.id)]));
     await expect
-      .poll(async () => (await dispatchPending(ctx.database.db, [subscriber])).failed.map((f) => f.error))
+      .poll(async () => (await dispatchPending(ctx.database.db, [subscriber])).failed.map((f) => f.error), {
+        timeout: SERVER_WAIT_MS,
+        interval: 100,
+      })
       .toEqual(['webhook unreachable']);
     const cursor = await ctx.database.db
       .selectFrom('domain_event_cursor')
@@ -157,7 +173,7 @@ describeEachDatabase('domain events', (ctx) => {
     expect(after).toEqual({ attempts: 0, last_error: null, retry_at: null });
   });
 
-  it('after a restart, delivers the events the previous process had not handled', async () => {
+  it('after a restart, delivers the events the previous process had not handled', { timeout: 3 * SERVER_WAIT_MS }, async () => {
     const { subscriber: before } = recorder('restart', Number.POSITIVE_INFINITY); // the process dies on every event
     await registerSubscribers(ctx.database.db, [before]);
     const person = c.people[1]!.id;
@@ -169,7 +185,7 @@ describeEachDatabase('domain events', (ctx) => {
     expect(seen.every((e) => e.personId === person)).toBe(true);
   });
 
-  it('does not step over an event whose transaction commits after a later one (PostgreSQL)', async () => {
+  it('does not step over an event whose transaction commits after a later one (PostgreSQL)', { timeout: 3 * SERVER_WAIT_MS }, async () => {
     if (ctx.database.kind !== 'postgres') return; // one connection on PGlite: no concurrent transactions
     const { subscriber, seen } = recorder('late-commit');
     await registerSubscribers(ctx.database.db, [subscriber]);

@@ -3,6 +3,7 @@
 import { fromPglite, PgBoss } from 'pg-boss';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import { type Config, loadConfig } from '../config.ts';
 import { type Database, type TenantRunner, tenantRunnerOf } from '../db/database.ts';
 import type { FileStore } from '../files/storage.ts';
 import { AppError } from '../http/problem.ts';
@@ -23,6 +24,10 @@ export interface JobContext<P = unknown> {
   database: Database;
   /** The deployment's file store (uploads read, files written by jobs). */
   files: FileStore;
+  /** The deployment's settings (a job that reaches out needs its limits: webhooks' SSRF allow-list). */
+  config: Config;
+  /** Queues another run (of this campaign), e.g. the same kind again later: a job that retries on a schedule. */
+  enqueue(options: EnqueueOptions): Promise<string>;
   /**
    * Records progress; cheap enough to call every few hundred items. `message` is a stable code of
    * the step under way ("imports.reading"), which clients say in their own words (the back office's
@@ -38,6 +43,11 @@ export interface JobDefinition<S extends TSchema = TSchema> {
   run(ctx: JobContext<Static<S>>): Promise<unknown>;
   /** How long a run may take before the queue gives it up (pg-boss's default: 15 minutes). */
   expireInSeconds?: number;
+  /**
+   * Left out of the job lists people read (the jobs screen, the dashboard): frequent short runs
+   * that have a log of their own (webhook delivery passes). Still readable by id.
+   */
+  unlisted?: boolean;
 }
 
 /** Declares a job kind, typing its run's parameters from its schema. */
@@ -97,9 +107,18 @@ interface JobPayload {
   params: unknown;
 }
 
+export interface EnqueueOptions {
+  campaignId: string;
+  kind: string;
+  params?: unknown;
+  createdBy?: string | null;
+  /** Not before this instant (pg-boss's startAfter): a retry after a back-off. */
+  startAfter?: Date;
+}
+
 export interface JobQueue {
   /** Records a run and queues it; returns the run id. Params that do not match the kind's schema: 400 JOB_PARAMS_INVALID. */
-  enqueue(options: { campaignId: string; kind: string; params?: unknown; createdBy?: string | null }): Promise<string>;
+  enqueue(options: EnqueueOptions): Promise<string>;
   /** Starts consuming jobs in this process. */
   work(): Promise<void>;
   stop(): Promise<void>;
@@ -113,9 +132,10 @@ export interface JobQueue {
 export function createJobQueue(
   database: Database,
   definitions: readonly JobDefinition[],
-  options: { janitors?: readonly JobJanitor[]; files?: FileStore } = {},
+  options: { janitors?: readonly JobJanitor[]; files?: FileStore; config?: Config } = {},
 ): JobQueue {
   const files = options.files ?? noFileStore();
+  const config = options.config ?? loadConfig();
   let started: Promise<PgBoss> | null = null;
   let janitorTimer: NodeJS.Timeout | null = null;
   let swept = false;
@@ -157,6 +177,8 @@ export function createJobQueue(
       tenant: tenantRunnerOf(db, campaignId),
       database,
       files,
+      config,
+      enqueue: (o) => queue.enqueue(o),
       async progress(done, total, message) {
         await where(
           db.updateTable('job_run').set({
@@ -208,9 +230,9 @@ export function createJobQueue(
     }
   }
 
-  return {
+  const queue: JobQueue = {
     kinds: [...byKind.keys()],
-    async enqueue({ campaignId, kind, params = {}, createdBy = null }) {
+    async enqueue({ campaignId, kind, params = {}, createdBy = null, startAfter }) {
       const definition = byKind.get(kind);
       if (!definition) throw new AppError('JOB_UNKNOWN_KIND', `No job kind "${kind}".`);
       const problem = paramsProblem(definition, params);
@@ -224,6 +246,7 @@ export function createJobQueue(
       await (await boss()).send(kind, { campaignId, runId, params } satisfies JobPayload, {
         retryLimit: 0,
         ...(expireInSeconds ? { expireInSeconds } : {}),
+        ...(startAfter ? { startAfter } : {}),
       });
       return runId;
     },
@@ -249,6 +272,7 @@ export function createJobQueue(
       if (started) await (await started).stop({ graceful: true, timeout: 5000 });
     },
   };
+  return queue;
 }
 
 /** The store of a queue made without one (tests of jobs that touch no file): any use is a bug. */

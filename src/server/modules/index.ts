@@ -16,6 +16,7 @@ import { segmentsModule } from './segments/index.ts';
 import { systemModule } from './system/index.ts';
 import { territoryModule } from './territory/index.ts';
 import { timelineModule } from './timeline/index.ts';
+import { webhooksModule } from './webhooks/index.ts';
 
 // The order is the order of routes in the API document, of permissions and of token scopes. A
 // function, read when used: modules import one another's faces (and identity's policy this list),
@@ -32,6 +33,7 @@ const list = () =>
     importsModule,
     jobsModule,
     auditModule,
+    webhooksModule,
     systemModule,
     demoModule,
     siteModule,

@@ -10,6 +10,7 @@ import { peopleNav } from './people/nav.ts';
 import { segmentsNav } from './segments/nav.ts';
 import { systemNav } from './system/nav.ts';
 import { territoryNav } from './territory/nav.ts';
+import { webhooksNav } from './webhooks/nav.ts';
 
 /** The navbar's sections, in display order. */
 export const NAV_SECTIONS = ['campaign', 'admin'] as const;
@@ -41,5 +42,6 @@ export const NAV_ENTRIES = [
   ...segmentsNav,
   ...jobsNav,
   ...auditNav,
+  ...webhooksNav,
   ...systemNav,
 ] as const;

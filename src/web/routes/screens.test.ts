@@ -62,6 +62,7 @@ describe('screens and navigation', () => {
       'admin:/settings',
       'admin:/team',
       'admin:/tokens',
+      'admin:/webhooks',
       'admin:/audit',
       'admin:/outbox',
     ]);

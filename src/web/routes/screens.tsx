@@ -23,6 +23,7 @@ export const NAV_SCREENS = {
   team: screen(() => import('../features/team/components/team-page.tsx').then((m) => m.TeamPage)),
   tokens: screen(() => import('../features/tokens/components/tokens-page.tsx').then((m) => m.TokensPage)),
   audit: screen(() => import('../features/audit/components/audit-page.tsx').then((m) => m.AuditPage)),
+  webhooks: screen(() => import('../features/webhooks/components/webhooks-page.tsx').then((m) => m.WebhooksPage)),
   outbox: screen(() => import('../features/outbox/components/outbox-page.tsx').then((m) => m.OutboxPage)),
 } satisfies Record<NavId, LazyExoticComponent<ComponentType>>;
 

@@ -62,8 +62,8 @@ describe('identity policy', () => {
   it('assembles from the modules the same permissions per role and token scopes as the table it replaced', () => {
     const manager = ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'users.manage', 'tokens.manage'];
     const expected: Record<(typeof ROLES)[number], string[]> = {
-      owner: [...manager, 'audit.read', 'jobs.read', 'jobs.write', 'outbox.read', 'campaign.manage'],
-      admin: [...manager, 'audit.read', 'jobs.read', 'jobs.write', 'outbox.read'],
+      owner: [...manager, 'audit.read', 'webhooks.manage', 'jobs.read', 'jobs.write', 'outbox.read', 'campaign.manage'],
+      admin: [...manager, 'audit.read', 'webhooks.manage', 'jobs.read', 'jobs.write', 'outbox.read'],
       organizer: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'jobs.read', 'jobs.write'],
       referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'jobs.read'],
       community_manager: ['dashboard.read', 'zones.read', 'people.read'],
@@ -90,6 +90,7 @@ describe('identity policy', () => {
       'jobs:read=jobs.read',
       'jobs:write=jobs.write',
       'audit:read=audit.read',
+      'webhooks:manage=webhooks.manage',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',

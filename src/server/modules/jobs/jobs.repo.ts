@@ -1,5 +1,6 @@
 // Reads of job runs (progress as the UI and CLI show it).
 import type { Db, Trx } from '../../db/database.ts';
+import { allModules } from '../index.ts';
 
 const COLUMNS = ['id', 'kind', 'state', 'done', 'total', 'message', 'error', 'result', 'created_at', 'started_at', 'finished_at'] as const;
 
@@ -7,9 +8,17 @@ function normalise<T extends { done: string; total: string | null }>(row: T) {
   return { ...row, done: Number(row.done), total: row.total === null ? null : Number(row.total) };
 }
 
-/** Recent runs of the tenant, newest first. */
+/** The job kinds the manifests leave out of lists (`unlisted`). */
+function unlistedKinds(): string[] {
+  return allModules().flatMap((m) => (m.jobs ?? []).filter((j) => j.unlisted).map((j) => j.kind));
+}
+
+/** Recent runs of the tenant, newest first (unlisted kinds left out). */
 export async function listJobRuns(trx: Trx, limit: number) {
-  const rows = await trx.selectFrom('job_run').select(COLUMNS).orderBy('created_at', 'desc').limit(limit).execute();
+  const hidden = unlistedKinds();
+  let query = trx.selectFrom('job_run').select(COLUMNS);
+  if (hidden.length > 0) query = query.where('kind', 'not in', hidden);
+  const rows = await query.orderBy('created_at', 'desc').limit(limit).execute();
   return rows.map(normalise);
 }
 
