@@ -55,7 +55,8 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The OSDI documents of the people of a page of pairs, by id, in one read. */
   const peopleOfPairs = async (trx: Trx, actor: TenantActor, pairs: ReadonlyArray<{ a: string; b: string }>) => {
     const ids = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
-    const rows: PersonRow[] = ids.length === 0 ? [] : await visiblePeople(trx, actor).selectAll('person').where('person.id', 'in', ids).execute();
+    const rows: PersonRow[] =
+      ids.length === 0 ? [] : await visiblePeople(trx, actor).selectAll('person').where('person.id', 'in', ids).execute();
     const docs = await osdiPeople(app, trx, actor.campaignId, rows);
     return new Map(docs.map((d) => [d.id, d]));
   };
@@ -231,6 +232,34 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ]);
         return result;
       });
+    },
+  );
+
+  app.post(
+    '/people/merge/preview',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'The person keep_id would become if merge_id were merged into it (nothing is written)',
+        body: MergeBody,
+        response: { 200: PersonSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people.write');
+      // The merge itself, in a transaction rolled back: the preview cannot drift from what a merge does.
+      const rollback = new Error('preview');
+      let preview: Awaited<ReturnType<typeof osdiPeople>>[number] | undefined;
+      try {
+        await inTenant(app, actor, async (trx) => {
+          await mergePeople(trx, peopleActor(request, actor), request.body.keep_id, request.body.merge_id);
+          [preview] = await osdiPeople(app, trx, actor.campaignId, [await getPerson(trx, actor, request.body.keep_id)]);
+          throw rollback;
+        });
+      } catch (error) {
+        if (error !== rollback) throw error;
+      }
+      return preview as NonNullable<typeof preview>;
     },
   );
 

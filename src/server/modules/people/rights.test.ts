@@ -159,9 +159,24 @@ describeEachDatabase('people rights and duplicates', (ctx) => {
     const mk = async (body: Record<string, unknown>) => (await owner.request('POST', '/api/v1/people', body)).json();
     const p1 = await mk({ family_name: 'Slot1', phone_numbers: [{ number: '0612121212', primary: true }, { number: '0613131313' }] });
     const p2 = await mk({ family_name: 'Slot2', phone_numbers: [{ number: '06 13 13 13 13' }] });
-    const b1 = await mk({ given_name: 'Hélène', family_name: 'Fabre', birthdate: '1961-04-02', email_addresses: [{ address: 'hf1@example.org' }] });
-    const b2 = await mk({ given_name: 'Helene', family_name: 'FABRE', birthdate: '1961-04-02', email_addresses: [{ address: 'hf2@example.org' }] });
-    const b3 = await mk({ given_name: 'Hélène', family_name: 'Fabre', birthdate: '1990-01-01', email_addresses: [{ address: 'hf3@example.org' }] });
+    const b1 = await mk({
+      given_name: 'Hélène',
+      family_name: 'Fabre',
+      birthdate: '1961-04-02',
+      email_addresses: [{ address: 'hf1@example.org' }],
+    });
+    const b2 = await mk({
+      given_name: 'Helene',
+      family_name: 'FABRE',
+      birthdate: '1961-04-02',
+      email_addresses: [{ address: 'hf2@example.org' }],
+    });
+    const b3 = await mk({
+      given_name: 'Hélène',
+      family_name: 'Fabre',
+      birthdate: '1990-01-01',
+      email_addresses: [{ address: 'hf3@example.org' }],
+    });
     const res = await owner.request('GET', '/api/v1/people/duplicates?per_page=100');
     expect(res.statusCode, res.body).toBe(200);
     const pairs = res.json()._embedded['relais:duplicates'];
@@ -182,7 +197,9 @@ describeEachDatabase('people rights and duplicates', (ctx) => {
     const pairOf = async () =>
       (await owner.request('GET', '/api/v1/people/duplicates?per_page=100'))
         .json()
-        ._embedded['relais:duplicates'].find((p: { a: string; b: string }) => [p.a, p.b].sort().join() === [mother.id, daughter.id].sort().join());
+        ._embedded['relais:duplicates'].find(
+          (p: { a: string; b: string }) => [p.a, p.b].sort().join() === [mother.id, daughter.id].sort().join(),
+        );
     expect(await pairOf()).toBeDefined();
     // Given in either order: stored once.
     const dismissed = await owner.request('POST', '/api/v1/people/duplicates/dismissals', { a: daughter.id, b: mother.id });
@@ -229,6 +246,27 @@ describeEachDatabase('people rights and duplicates', (ctx) => {
     expect(keptAgain.email_addresses).toHaveLength(1);
     expect(keptAgain.phone_numbers).toEqual([]);
     expect((await owner.request('POST', `/api/v1/people/merges/${merge.json().merge_id}/undo`)).statusCode).toBe(404);
+  });
+
+  it('previews a merge without writing anything: the kept person with every e-mail and phone', async () => {
+    const keep = await signup('prev-keep@example.org');
+    const gone = await signup('prev-gone@example.org', { phone_numbers: [{ number: '0633333333' }] });
+    const res = await owner.request('POST', '/api/v1/people/merge/preview', { keep_id: keep.id, merge_id: gone.id });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().id).toBe(keep.id);
+    expect(res.json().email_addresses.map((e: { address: string }) => e.address)).toEqual([
+      'prev-keep@example.org',
+      'prev-gone@example.org',
+    ]);
+    expect(res.json().phone_numbers.map((p: { number: string }) => p.number)).toEqual(['+33633333333']);
+    // Nothing was written: both still there, unchanged, and no merge record.
+    expect((await owner.request('GET', `/api/v1/people/${gone.id}`)).statusCode).toBe(200);
+    expect((await owner.request('GET', `/api/v1/people/${keep.id}`)).json().email_addresses).toHaveLength(1);
+    const merges = await ctx.database.db.selectFrom('person_merge').select('id').where('kept_id', '=', keep.id).execute();
+    expect(merges).toEqual([]);
+    expect((await owner.request('POST', '/api/v1/people/merge/preview', { keep_id: keep.id, merge_id: keep.id })).json().code).toBe(
+      'MERGE_INVALID',
+    );
   });
 
   it('refuses to undo a merge after its window', async () => {
