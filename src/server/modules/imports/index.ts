@@ -6,6 +6,8 @@ import { importsErrors } from './imports.errors.ts';
 import { importsRoutes } from './imports.routes.ts';
 import { importJanitorOf } from './janitor.ts';
 
+export { acceptLocalCli, CLI_CAMPAIGN_HEADER, CLI_TOKEN_HEADER, findLocalServer } from './local-cli.ts';
+
 export const importsModule = defineModule({
   name: 'imports',
   routes: [{ prefix: '/api/v1', plugin: importsRoutes }],

@@ -3,7 +3,7 @@
 // DATA_DIR/cli-token (mode 0600) and its port to DATA_DIR/server.json; a request carrying that
 // token in X-Relais-CLI-Token, from loopback and not through a proxy, acts as an owner of the
 // campaign named by X-Relais-Campaign (slug; the first campaign when absent). The channel only
-// covers the routes of the plugin that registers it (the imports API).
+// covers the routes of the plugins that accept it (the imports API, the people list's export).
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -87,15 +87,23 @@ async function localCliActor(app: FastifyInstance, request: FastifyRequest, sent
 }
 
 /**
- * Registers the channel in a plugin's scope: the actor of CLI-token requests (after the auth layer
- * found none), and, on the embedded database, the token files written on listen and removed on close.
+ * Lets the local CLI's requests act in a plugin's scope (its routes only), for a command that must
+ * go through the server holding the embedded database: the imports API, and `relais export people`.
  */
-export function registerLocalCliChannel(app: FastifyInstance): void {
+export function acceptLocalCli(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     const sent = request.headers[CLI_TOKEN_HEADER];
     if (typeof sent !== 'string' || request.actor) return;
     request.actor = await localCliActor(app, request, sent);
   });
+}
+
+/**
+ * Registers the channel in a plugin's scope: the actor of CLI-token requests (after the auth layer
+ * found none), and, on the embedded database, the token files written on listen and removed on close.
+ */
+export function registerLocalCliChannel(app: FastifyInstance): void {
+  acceptLocalCli(app);
   if (app.deps.database.kind !== 'pglite') return;
   let channel: Awaited<ReturnType<typeof openLocalCliChannel>> | null = null;
   app.addHook('onListen', async () => {

@@ -1,6 +1,6 @@
 // HTTP routes of people: the OSDI collection with search, one person, create/update, the signup
 // helper, timeline, consents, manual ladder moves and bulk actions. Every query is scoped.
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type SqlBool, sql } from 'kysely';
 import { Type } from 'typebox';
@@ -10,6 +10,7 @@ import { pageLinks } from '../../http/pagination.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { listConsents, recordConsents } from '../consent/index.ts';
+import { acceptLocalCli } from '../imports/index.ts';
 import { exportPeopleCsv, loadSegmentDefinition, prepareSegment, segmentPersonIds, sendPeopleCsv } from '../segments/index.ts';
 import { personTimeline } from '../timeline/index.ts';
 import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX, removeMembers } from './bulk.ts';
@@ -139,48 +140,54 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get(
-    '/people/export.csv',
-    {
-      schema: {
-        tags: ['people'],
-        summary: 'Export the people list as CSV, with its filters (search, stage, zone, tag, list, saved segment); streamed, audited',
-        querystring: ExportQuery,
-        produces: ['text/csv'],
-        response: { 200: Type.String({ description: 'CSV (UTF-8 with BOM, `;` separated), streamed' }), ...problems(400, 401, 403, 404) },
+  // In a scope of its own: `relais export people` reaches this route (and no other of the module)
+  // through the local CLI channel while the server holds the embedded database.
+  await app.register(async (plain) => {
+    acceptLocalCli(plain);
+    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
+    scope.get(
+      '/people/export.csv',
+      {
+        schema: {
+          tags: ['people'],
+          summary: 'Export the people list as CSV, with its filters (search, stage, zone, tag, list, saved segment); streamed, audited',
+          querystring: ExportQuery,
+          produces: ['text/csv'],
+          response: { 200: Type.String({ description: 'CSV (UTF-8 with BOM, `;` separated), streamed' }), ...problems(400, 401, 403, 404) },
+        },
       },
-    },
-    async (request, reply) => {
-      const actor = requireActor(request, 'people.export');
-      const q = request.query;
-      // The list's own filters are a segment definition (as the list compiles them); the search and
-      // a saved segment are conditions the export ANDs to it.
-      const children: unknown[] = [];
-      if (q.stage) children.push({ field: 'ladder_stage', cmp: 'in', value: [q.stage] });
-      if (q.zone_id) children.push({ field: 'zone', cmp: 'in', value: [q.zone_id] });
-      if (q.tag_id) children.push({ field: 'tag', cmp: 'has', value: q.tag_id });
-      if (q.list_id) children.push({ field: 'list', cmp: 'member', value: q.list_id });
-      const segmentWhere = await inTenant(app, actor, (trx) => segmentFilter(trx, actor, q.segment_id));
-      const search = q.q?.trim() ? searchCondition(q.q.trim(), actor.zoneScope) : undefined;
-      const restrict = [segmentWhere, search].filter((w) => w !== undefined);
-      const csv = await exportPeopleCsv(app.deps.database, {
-        campaignId: actor.campaignId,
-        zoneScope: actor.zoneScope,
-        actor: { userId: actor.userId, tokenId: actor.tokenId, label: actor.label, ip: request.ip ?? null },
-        definition: { op: 'and', children },
-        ...(restrict.length > 0
-          ? {
-              restrict: {
-                where: restrict.length === 1 ? restrict[0]! : sql<SqlBool>`(${restrict[0]!}) and (${restrict[1]!})`,
-                filters: { q: q.q?.trim() || undefined, segment_id: q.segment_id },
-              },
-            }
-          : {}),
-        limits: requestLimits(app),
-      });
-      return sendPeopleCsv(reply, csv, 'contacts');
-    },
-  );
+      async (request, reply) => {
+        const actor = requireActor(request, 'people.export');
+        const q = request.query;
+        // The list's own filters are a segment definition (as the list compiles them); the search and
+        // a saved segment are conditions the export ANDs to it.
+        const children: unknown[] = [];
+        if (q.stage) children.push({ field: 'ladder_stage', cmp: 'in', value: [q.stage] });
+        if (q.zone_id) children.push({ field: 'zone', cmp: 'in', value: [q.zone_id] });
+        if (q.tag_id) children.push({ field: 'tag', cmp: 'has', value: q.tag_id });
+        if (q.list_id) children.push({ field: 'list', cmp: 'member', value: q.list_id });
+        const segmentWhere = await inTenant(app, actor, (trx) => segmentFilter(trx, actor, q.segment_id));
+        const search = q.q?.trim() ? searchCondition(q.q.trim(), actor.zoneScope) : undefined;
+        const restrict = [segmentWhere, search].filter((w) => w !== undefined);
+        const csv = await exportPeopleCsv(app.deps.database, {
+          campaignId: actor.campaignId,
+          zoneScope: actor.zoneScope,
+          actor: { userId: actor.userId, tokenId: actor.tokenId, label: actor.label, ip: request.ip ?? null },
+          definition: { op: 'and', children },
+          ...(restrict.length > 0
+            ? {
+                restrict: {
+                  where: restrict.length === 1 ? restrict[0]! : sql<SqlBool>`(${restrict[0]!}) and (${restrict[1]!})`,
+                  filters: { q: q.q?.trim() || undefined, segment_id: q.segment_id },
+                },
+              }
+            : {}),
+          limits: requestLimits(app),
+        });
+        return sendPeopleCsv(reply, csv, 'contacts');
+      },
+    );
+  });
 
   app.get(
     '/people/:id',
