@@ -40,7 +40,11 @@ try {
   const scope = { campaignId: campaign.id, zoneScope: null };
   const page = { page: 1, perPage: 50 };
   const people = await withTenant(database.db, campaign.id, (trx) =>
-    trx.selectFrom('person').select((eb) => eb.fn.countAll<string>().as('n')).where('campaign_id', '=', campaign.id).executeTakeFirstOrThrow(),
+    trx
+      .selectFrom('person')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('campaign_id', '=', campaign.id)
+      .executeTakeFirstOrThrow(),
   );
   const samples: number[] = [];
   let total = 0;
@@ -57,7 +61,11 @@ try {
   if (values.explain) {
     const statement = duplicatesStatement(scope, page).compile(database.db);
     const plan = await withTenant(database.db, campaign.id, (trx) =>
-      sql.raw<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${statement.sql.replace(/\$(\d+)/g, (_, n) => literal(statement.parameters[Number(n) - 1]))}`).execute(trx),
+      sql
+        .raw<{ 'QUERY PLAN': string }>(
+          `explain (analyze, buffers) ${statement.sql.replace(/\$(\d+)/g, (_, n) => literal(statement.parameters[Number(n) - 1]))}`,
+        )
+        .execute(trx),
     );
     for (const row of plan.rows) console.log(row['QUERY PLAN']);
   }
