@@ -263,10 +263,9 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
             <TextInput label={t('givenName')} data-autofocus {...field('given_name')} />
             <TextInput label={t('familyName')} {...field('family_name')} />
           </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <ContactsInput {...contacts('email')} />
-            <ContactsInput {...contacts('phone')} />
-          </SimpleGrid>
+          {/* Full width: an e-mail needs the room, and a merged person may have several. */}
+          <ContactsInput {...contacts('email')} />
+          <ContactsInput {...contacts('phone')} />
           <TextInput label={t('streetAddress')} {...field('street')} />
           <SimpleGrid cols={{ base: 2 }}>
             <TextInput label={t('postalCode')} {...field('postal_code')} />
