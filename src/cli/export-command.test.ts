@@ -1,7 +1,8 @@
 // `relais export people` on the embedded database: the CSV on standard output (audited), a saved
-// segment's people only, and a clear refusal (exit 2) while another process holds the database.
+// segment's people only, and through the running server while one holds the database.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -76,13 +77,25 @@ describe('relais export people (embedded database)', () => {
     expect(missing.stderr).toContain('no segment');
   }, 60_000);
 
-  it('refuses clearly, with exit code 2, while another process holds the embedded database', async () => {
-    holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-    await writeFile(path.join(dataDir, 'pglite.lock'), String(holder.pid));
-    const result = await run(process.execPath, [BIN, 'export', 'people'], { env }).catch((e) => e);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`held by a running Relais server (pid ${holder.pid})`);
-    expect(result.stderr).toContain('/export.csv');
-  }, 30_000);
+  it('goes through the running server when one holds the embedded database (the import does too)', async () => {
+    holder = spawn(process.execPath, [BIN, 'serve'], {
+      env: { ...env, PORT: String(30000 + Math.floor(Math.random() * 20000)) },
+      stdio: 'ignore',
+    });
+    const serverFile = path.join(dataDir, 'server.json');
+    for (let i = 0; i < 240 && !existsSync(serverFile); i += 1) await new Promise((r) => setTimeout(r, 250));
+    expect(existsSync(serverFile)).toBe(true);
+    const { stdout, stderr } = await run(process.execPath, [BIN, 'export', 'people'], { env, maxBuffer: 10_000_000 });
+    expect(stdout.split('\r\n').filter(Boolean)).toHaveLength(121);
+    expect(stdout.startsWith('\uFEFFid;prénom;nom')).toBe(true);
+    expect(stderr).toContain('120 people exported through the running server');
+    const unknown = await run(process.execPath, [BIN, 'export', 'people', '--segment', '00000000-0000-7000-8000-000000000000'], {
+      env,
+    }).catch((e) => e);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no segment 00000000-0000-7000-8000-000000000000');
+    holder.kill('SIGTERM');
+    await new Promise((r) => holder?.once('exit', r));
+    holder = null;
+  }, 120_000);
 });

@@ -1,7 +1,9 @@
 // `relais export people [--segment ID] [--campaign SLUG]`: the people of a campaign (or of a saved
 // segment) as CSV on standard output — the same file as the API's export, and audited likewise.
+// On the embedded database held by a running server, the export goes through that server.
 import { once } from 'node:events';
 import { userInfo } from 'node:os';
+import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../server/config.ts';
 import { withTenant } from '../server/db/database.ts';
@@ -32,6 +34,34 @@ function fail(message: string, code = 1): number {
   return code;
 }
 
+/** Streams the export from the server that holds the embedded database (GET /people/export.csv). */
+async function exportThroughServer(dataDir: string, holder: number, opts: { segment?: string; campaign?: string }): Promise<number> {
+  const { CLI_CAMPAIGN_HEADER, CLI_TOKEN_HEADER, findLocalServer } = await import('../server/modules/imports/local-cli.ts');
+  const server = await findLocalServer(dataDir);
+  if (!server || server.pid !== holder) {
+    return fail(
+      `a Relais server (pid ${holder}) holds the embedded database in ${dataDir} but offers no local CLI channel: stop it, or restart it with this version.`,
+      2,
+    );
+  }
+  const headers: Record<string, string> = { [CLI_TOKEN_HEADER]: server.token };
+  if (opts.campaign) headers[CLI_CAMPAIGN_HEADER] = opts.campaign;
+  const query = opts.segment ? `?segment_id=${encodeURIComponent(opts.segment)}` : '';
+  const res = await fetch(`http://127.0.0.1:${server.port}/api/v1/people/export.csv${query}`, { headers });
+  if (!res.ok || !res.body) {
+    const problem = (await res.json().catch(() => ({}))) as { detail?: string; code?: string };
+    if (problem.code === 'NOT_FOUND' && opts.segment)
+      return fail(`no segment ${opts.segment}${opts.campaign ? ` in campaign "${opts.campaign}"` : ''}.`);
+    return fail(`the server refused the export: ${problem.detail ?? res.statusText} (${problem.code ?? res.status}).`);
+  }
+  for await (const chunk of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream)) {
+    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+  }
+  const count = res.headers.get('x-total-count') ?? '?';
+  console.error(`${count} people exported through the running server${opts.segment ? ` (segment ${opts.segment})` : ''}.`);
+  return 0;
+}
+
 async function exportPeople(opts: { segment?: string; campaign?: string }): Promise<number> {
   let cfg: ReturnType<typeof loadConfig>;
   try {
@@ -43,17 +73,10 @@ async function exportPeople(opts: { segment?: string; campaign?: string }): Prom
   if (opts.segment !== undefined && !UUID.test(opts.segment))
     return fail(`--segment expects a segment id (a UUID), not "${opts.segment}".`, 2);
   if (!cfg.databaseUrl) {
+    // Only one process may open the embedded database: while a server holds it, the export goes
+    // through that server (its local CLI channel), as `relais import people` does.
     const holder = lockHolder(cfg.dataDir);
-    if (holder !== null) {
-      return fail(
-        `the embedded database in ${cfg.dataDir} is held by a running Relais server (pid ${holder}), and only one process may open it.\n` +
-          `Export from that server instead: from the back office, or through the API with a token holding people.export:\n` +
-          `  curl -H "Authorization: Bearer rl_…" ${cfg.publicUrl}/api/v1/segments/SEGMENT_ID/export.csv > contacts.csv\n` +
-          `  curl -H "Authorization: Bearer rl_…" -H "Content-Type: application/json" -d '{"definition":{"op":"and","children":[]}}' ${cfg.publicUrl}/api/v1/people/export.csv > contacts.csv\n` +
-          'or stop the server and run this command again.',
-        2,
-      );
-    }
+    if (holder !== null) return exportThroughServer(cfg.dataDir, holder, opts);
     acquireDataLock(cfg.dataDir);
   }
   const runtime = await openRuntime(cfg);

@@ -186,6 +186,11 @@ describe('back office people', () => {
     await pair.waitFor({ timeout: 30_000 });
     await h.shot(page, 'people-04-duplicates');
     await pair.getByRole('button', { name: /garder mathilde rousseau-doublon/i }).click();
+    // Nothing is merged before the confirmation, which shows the record that will remain.
+    const confirm = page.getByTestId('merge-confirm');
+    await confirm.getByText('mathilde.doublon@example.org').waitFor();
+    await h.shot(page, 'people-04b-merge-confirm');
+    await confirm.getByRole('button', { name: /^fusionner$/i }).click();
     await page.getByText(/fiches fusionnées/i).waitFor();
     const mergedInto = async () =>
       (

@@ -492,6 +492,14 @@ export interface WebhookDeliveryTable {
   delivered_at: Timestamp | null;
 }
 
+export interface PersonDuplicateDismissalTable {
+  campaign_id: string;
+  person_a: string;
+  person_b: string;
+  dismissed_at: Generated<Date>;
+  actor_label: Generated<string>;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -526,6 +534,7 @@ export interface DB {
   import_mapping: ImportMappingTable;
   people_import: PeopleImportTable;
   person_merge: PersonMergeTable;
+  person_duplicate_dismissal: PersonDuplicateDismissalTable;
   domain_event: DomainEventTable;
   domain_event_cursor: DomainEventCursorTable;
   webhook_subscription: WebhookSubscriptionTable;

@@ -13,7 +13,7 @@ import type { Trx } from '../../db/database.ts';
 import { emitEvents } from '../../events/index.ts';
 import { addressMatchCtes, emailMatches, phoneMatches } from '../people/index.ts';
 import { ensureAddressesLocated } from '../territory/index.ts';
-import { REASONS } from './rows.ts';
+import { ISSUES_MAX, REASONS } from './rows.ts';
 
 /** A UUIDv7 made in SQL for set-based inserts (PostgreSQL 15 has no uuidv7()). */
 const UUID7 = sql.raw(
@@ -49,6 +49,10 @@ export interface ApplyResult {
   created: number;
   updated: number;
   skipped: number;
+  /** Rows merged into an earlier copy of the same person in the file. */
+  merged: number;
+  /** The first ISSUES_MAX of those lines. */
+  mergedLines: number[];
   geocoded: number;
   located: number;
   /** Rows the set-based phase rejected (line → reason). */
@@ -64,21 +68,82 @@ export function applyStatements(o: ApplyOptions) {
   const live = sql`s.action in ('create', 'update')`;
   const channels = o.consent?.channels ?? [];
   return {
-    inFileDuplicates: sql`update ${t} s set reject = ${REASONS.duplicate}
-      from (select line from (
-          select line, email, phone,
-            row_number() over (partition by email order by line) as nth_email,
-            min(line) over (partition by phone) as first_phone
-          from ${t}) x
-        where (email is not null and nth_email > 1) or (email is null and phone is not null and line > first_phone)) d
-      where s.line = d.line`,
+    // Copies of one person in the file are merged into the first (by line): the first non-empty
+    // value of each field, every e-mail, phone and tag, custom fields (the first given wins), the
+    // highest stage; the other copies are marked 'merged'. One person is one e-mail, else one
+    // phone (a row without e-mail joins the row with an e-mail that has its phone).
+    mergeInFile: sql`with phone_email as (
+        select phone, min(email) as email from ${t} where email is not null and phone is not null group by phone
+      ),
+      k as (
+        select s.line, coalesce(s.email, pe.email, 'tel:' || s.phone) as key
+        from ${t} s left join phone_email pe on s.email is null and pe.phone = s.phone
+        where s.email is not null or s.phone is not null
+      ),
+      g as (select key, min(line) as first from k group by key having count(*) > 1),
+      members as (select g.first, s.* from g join k on k.key = g.key join ${t} s on s.line = k.line),
+      m as (
+        select first,
+          (array_remove(array_agg(nullif(given_name, '') order by line), null))[1] as given_name,
+          (array_remove(array_agg(nullif(family_name, '') order by line), null))[1] as family_name,
+          (array_remove(array_agg(email order by line), null))[1] as email,
+          (array_remove(array_agg(phone order by line), null))[1] as phone,
+          (array_remove(array_agg(nullif(street_address, '') order by line), null))[1] as street_address,
+          (array_remove(array_agg(nullif(postcode, '') order by line), null))[1] as postcode,
+          (array_remove(array_agg(nullif(locality, '') order by line), null))[1] as locality,
+          (array_remove(array_agg(birthdate order by line), null))[1] as birthdate,
+          (array_remove(array_agg(gender order by line), null))[1] as gender,
+          (array_remove(array_agg(ladder_stage order by ${STAGE_RANK(sql.ref('ladder_stage'))} desc nulls last), null))[1] as ladder_stage
+        from members group by first
+      ),
+      lists as (
+        select mb.first,
+          array_agg(distinct x.v) filter (where x.kind = 'e') as emails,
+          array_agg(distinct x.v) filter (where x.kind = 'p') as phones,
+          array_agg(distinct x.v) filter (where x.kind = 't') as tags
+        from members mb cross join lateral (
+          select 'e' as kind, v from unnest(mb.emails || array[mb.email]) v
+          union all select 'p', v from unnest(mb.phones || array[mb.phone]) v
+          union all select 't', v from unnest(mb.tags) v) x(kind, v)
+        where x.v is not null
+        group by mb.first
+      ),
+      custom as (
+        select first, jsonb_object_agg(key, value) as custom_fields from (
+          select distinct on (mb.first, e.key) mb.first, e.key, e.value
+          from members mb cross join lateral jsonb_each(coalesce(mb.custom_fields, '{}'::jsonb)) e
+          order by mb.first, e.key, mb.line) z
+        group by first
+      )
+      update ${t} s set
+        given_name = coalesce(m.given_name, ''), family_name = coalesce(m.family_name, ''),
+        email = m.email, phone = m.phone,
+        emails = array(select distinct v from unnest(coalesce(l.emails, '{}')) v where v is distinct from m.email),
+        phones = array(select distinct v from unnest(coalesce(l.phones, '{}')) v where v is distinct from m.phone),
+        tags = coalesce(l.tags, '{}'),
+        street_address = coalesce(m.street_address, ''), postcode = coalesce(m.postcode, ''), locality = coalesce(m.locality, ''),
+        birthdate = m.birthdate, gender = m.gender, ladder_stage = m.ladder_stage,
+        custom_fields = c.custom_fields
+      from m left join lists l on l.first = m.first left join custom c on c.first = m.first
+      where s.line = m.first`,
+    markMergedInFile: sql`with phone_email as (
+        select phone, min(email) as email from ${t} where email is not null and phone is not null group by phone
+      ),
+      k as (
+        select s.line, coalesce(s.email, pe.email, 'tel:' || s.phone) as key
+        from ${t} s left join phone_email pe on s.email is null and pe.phone = s.phone
+        where s.email is not null or s.phone is not null
+      )
+      update ${t} s set action = 'merged'
+      from (select line, min(line) over (partition by key) as first from k) d
+      where s.line = d.line and d.line > d.first`,
     // Which person a row designates is the people module's rule (people/matching.ts), the API's and
     // the signup helper's too: e-mail (primary, then secondary), then phone for rows without one.
     matchByEmail: sql`update ${t} s set target_id = m.person_id, action = 'update'
-      from ${emailMatches(c, sql`select line as key, email from ${t} where email is not null and reject is null`)} m
+      from ${emailMatches(c, sql`select line as key, email from ${t} where email is not null and reject is null and action is null`)} m
       where s.line = m.key`,
     matchByPhone: sql`update ${t} s set target_id = m.person_id, action = 'update'
-      from ${phoneMatches(c, sql`select line as key, phone from ${t} where email is null and phone is not null and reject is null`, o.zoneScope)} m
+      from ${phoneMatches(c, sql`select line as key, phone from ${t} where email is null and phone is not null and reject is null and action is null`, o.zoneScope)} m
       where s.line = m.key`,
     // A referent's row whose e-mail designates someone outside their zones is refused as the API
     // refuses it (DUPLICATE_EMAIL, no id): the address is taken, not by whom nor where. Phones are
@@ -92,7 +157,7 @@ export function applyStatements(o: ApplyOptions) {
       from (select line, row_number() over (partition by target_id order by line) as rn from ${t} where target_id is not null) d
       where s.line = d.line and d.rn > 1`,
     skipMatched: sql`update ${t} set action = 'skip' where action = 'update'`,
-    markNew: sql`update ${t} set target_id = person_id, action = 'create' where target_id is null and reject is null`,
+    markNew: sql`update ${t} set target_id = person_id, action = 'create' where target_id is null and reject is null and action is null`,
     markAddressChanged: sql`update ${t} s set address_changed = true
       from person p
       where p.campaign_id = ${c} and p.id = s.target_id and s.action = 'update' and s.street_address <> ''
@@ -107,6 +172,31 @@ export function applyStatements(o: ApplyOptions) {
       update ${t} s set lon = b.lon, lat = b.lat, address_id = b.address_id, zone_ids = b.zone_ids,
         postcode = case when s.postcode = '' then b.postcode else s.postcode end
       from best b where s.line = b.id`,
+    // A row with a postcode and no street (75020) is placed in the zones that hold (nearly) all the
+    // addresses of that postcode in the address base — the 20th arrondissement, not a polling
+    // station — so that the zone's referent sees the person. For a new person, or a person
+    // without zones yet.
+    placeByPostcode: sql`with wanted as (
+        select distinct s.postcode from ${t} s
+        where s.action in ('create', 'update') and s.street_address = '' and s.postcode <> '' and cardinality(s.zone_ids) = 0
+      ),
+      totals as (
+        select a.postcode, count(*) as n from address a
+        where a.campaign_id = ${c} and a.postcode in (select postcode from wanted) group by a.postcode
+      ),
+      per_zone as (
+        select a.postcode, z, count(*) as n from address a cross join lateral unnest(a.zone_ids) z
+        where a.campaign_id = ${c} and a.postcode in (select postcode from wanted) group by a.postcode, z
+      ),
+      placed as (
+        select p.postcode, array_agg(p.z order by p.z) as zone_ids
+        from per_zone p join totals tt on tt.postcode = p.postcode
+        where p.n >= 0.9 * tt.n group by p.postcode
+      )
+      update ${t} s set zone_ids = placed.zone_ids
+      from placed
+      where s.postcode = placed.postcode and s.action in ('create', 'update') and s.street_address = ''
+        and cardinality(s.zone_ids) = 0`,
     // Where a row places a person is known once geocoded: a referent may create people only in
     // their zones, and may not move anyone out of them (nor strip their zones with an address that
     // no longer matches) — the API's edit refuses the same change.
@@ -138,7 +228,8 @@ export function applyStatements(o: ApplyOptions) {
         lon = case when s.address_changed then s.lon else p.lon end,
         lat = case when s.address_changed then s.lat else p.lat end,
         address_id = case when s.address_changed then s.address_id else p.address_id end,
-        zone_ids = case when s.address_changed then s.zone_ids else p.zone_ids end,
+        zone_ids = case when s.address_changed then s.zone_ids
+          when cardinality(p.zone_ids) = 0 and cardinality(s.zone_ids) > 0 then s.zone_ids else p.zone_ids end,
         modified_at = now()
       from ${t} s
       where p.campaign_id = ${c} and p.id = s.target_id and s.action = 'update'
@@ -154,7 +245,8 @@ export function applyStatements(o: ApplyOptions) {
           or (s.birthdate is not null and s.birthdate is distinct from p.birthdate)
           or (s.gender is not null and s.gender is distinct from p.gender)
           or ${STAGE_RANK(sql.ref('s.ladder_stage'))} > ${STAGE_RANK(sql.ref('p.ladder_stage'))}
-          or (s.custom_fields is not null and not (p.custom_fields @> s.custom_fields)))`,
+          or (s.custom_fields is not null and not (p.custom_fields @> s.custom_fields))
+          or (cardinality(p.zone_ids) = 0 and cardinality(s.zone_ids) > 0))`,
     // Each new person is written once: with the coordinates and zones the staging geocode found,
     // and with the consent cache the consents below are about to give (so the ledger's trigger
     // has nothing to rewrite).
@@ -206,14 +298,16 @@ export function applyStatements(o: ApplyOptions) {
       select ${c}, ${UUID7}, s.target_id, 'import', 'import', ${o.importId},
         jsonb_build_object('action', s.action, 'file', ${o.fileName}::text, 'line', s.line), ${o.actorLabel}
       from ${t} s where ${live}`,
-    counts: sql<{ created: string; updated: string; skipped: string; geocoded: string; located: string }>`select
+    counts: sql<{ created: string; updated: string; skipped: string; merged: string; geocoded: string; located: string }>`select
         count(*) filter (where action = 'create') as created,
         count(*) filter (where action = 'update') as updated,
         count(*) filter (where action = 'skip') as skipped,
+        count(*) filter (where action = 'merged') as merged,
         count(*) filter (where action in ('create', 'update') and address_id is not null) as geocoded,
         count(*) filter (where action in ('create', 'update') and address_id is not null and cardinality(zone_ids) > 0) as located
       from ${t}`,
     rejected: sql<{ line: number; reject: string }>`select line, reject from ${t} where reject is not null order by line`,
+    mergedLines: sql<{ line: number }>`select line from ${t} where action = 'merged' order by line limit ${ISSUES_MAX}`,
   };
 }
 
@@ -233,7 +327,8 @@ export async function applyImport(trx: Trx, o: ApplyOptions): Promise<ApplyResul
   const run = (name: keyof typeof s) => step(name, () => s[name].execute(trx));
   // Sorts and hashes over a whole file stay in memory (the default 4 MB spills to disk).
   await sql`select set_config('work_mem', '64MB', true)`.execute(trx);
-  await run('inFileDuplicates');
+  await run('mergeInFile');
+  await run('markMergedInFile');
   await run('matchByEmail');
   await run('matchByPhone');
   if (o.zoneScope) await run('matchedOutOfScope');
@@ -244,6 +339,7 @@ export async function applyImport(trx: Trx, o: ApplyOptions): Promise<ApplyResul
   await ensureAddressesLocated(trx, o.campaignId);
   await run('analyzeStage');
   await run('geocode');
+  await run('placeByPostcode');
   if (o.zoneScope) await run('placedOutOfScope');
   if (o.onDuplicate === 'update') {
     await run('promotions');
@@ -263,6 +359,7 @@ export async function applyImport(trx: Trx, o: ApplyOptions): Promise<ApplyResul
   await run('activities');
   const counts = (await s.counts.execute(trx)).rows[0];
   const rejected = (await s.rejected.execute(trx)).rows.map((r) => ({ line: Number(r.line), reason: r.reject }));
+  const mergedLines = (await s.mergedLines.execute(trx)).rows.map((r) => Number(r.line));
   const created = Number(counts?.created ?? 0);
   const updated = Number(counts?.updated ?? 0);
   const skipped = Number(counts?.skipped ?? 0);
@@ -278,6 +375,8 @@ export async function applyImport(trx: Trx, o: ApplyOptions): Promise<ApplyResul
     created,
     updated,
     skipped,
+    merged: Number(counts?.merged ?? 0),
+    mergedLines,
     geocoded: Number(counts?.geocoded ?? 0),
     located: Number(counts?.located ?? 0),
     rejected,

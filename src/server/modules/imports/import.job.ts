@@ -18,7 +18,7 @@ import { applyImport } from './apply.ts';
 import type { CustomFieldRef, Mapping } from './fields.ts';
 import { type LadderStage, simplify } from './normalise.ts';
 import { readBatches, type TableLayout } from './read-table.ts';
-import { compileRowReader, stageRow } from './rows.ts';
+import { compileRowReader, ISSUES_MAX, type Issue, issueOfReason, stageRow } from './rows.ts';
 import { createStageTable, dropStageTable, indexStageTable, stageTableOf, stageTargetOf } from './stage.ts';
 import { TableReadError } from './table-limits.ts';
 
@@ -73,10 +73,23 @@ export interface ImportJobResult {
   updated: number;
   skipped: number;
   rejected: number;
+  /** Rows kept with fields left out (a bad e-mail beside a good phone). */
+  flagged: number;
+  /** Rows merged into an earlier copy of the same person in the file. */
+  merged: number;
+  /** The lines the report shows with their reasons (the first ISSUES_MAX, by line). */
+  issues: ImportIssue[];
   geocoded: number;
   located: number;
   /** Milliseconds per phase and per set-based step. */
   timings_ms: Record<string, number>;
+}
+
+/** A line of the import's report: rejected, kept without some fields (flagged), or merged into an earlier copy. */
+export interface ImportIssue {
+  line: number;
+  status: 'rejected' | 'flagged' | 'merged';
+  reasons: Issue[];
 }
 
 const PROGRESS_MS = 400;
@@ -116,6 +129,8 @@ async function stageFile(ctx: JobContext, p: ImportJobParams, io: { files: FileS
   let rows = 0;
   let rejected = 0;
   let staged = 0;
+  let flagged = 0;
+  const issues: ImportIssue[] = [];
   let lastProgress = Date.now();
   const estimate = p.row_count_estimate ?? 0;
   try {
@@ -129,9 +144,14 @@ async function stageFile(ctx: JobContext, p: ImportJobParams, io: { files: FileS
         const outcome = read(record, line);
         if (outcome.ok) {
           good.push(stageRow(outcome.person));
+          if (outcome.flags.length > 0) {
+            flagged += 1;
+            if (issues.length < ISSUES_MAX) issues.push({ line, status: 'flagged', reasons: outcome.flags });
+          }
         } else {
           bad += rejectedLine(record, p.headers.length, outcome.reasons.join(', '), sep);
           rejected += 1;
+          if (issues.length < ISSUES_MAX) issues.push({ line, status: 'rejected', reasons: outcome.issues });
         }
       }
       await sink.write(good);
@@ -150,7 +170,7 @@ async function stageFile(ctx: JobContext, p: ImportJobParams, io: { files: FileS
     await written.catch(() => {});
     throw error;
   }
-  return { rows, rejected, staged };
+  return { rows, rejected, staged, flagged, issues };
 }
 
 /**
@@ -267,6 +287,15 @@ async function importFile(
       updated: applied.updated,
       skipped: applied.skipped,
       rejected: pass1.rejected + applied.rejected.length,
+      flagged: pass1.flagged,
+      merged: applied.merged,
+      issues: [
+        ...pass1.issues,
+        ...applied.rejected.map((r) => ({ line: r.line, status: 'rejected' as const, reasons: [issueOfReason(r.reason)] })),
+        ...applied.mergedLines.map((line) => ({ line, status: 'merged' as const, reasons: [] })),
+      ]
+        .sort((a, b) => a.line - b.line)
+        .slice(0, ISSUES_MAX),
       geocoded: applied.geocoded,
       located: applied.located,
       timings_ms: { ...timings, ...Object.fromEntries(Object.entries(applied.timings).map(([k, v]) => [`apply.${k}`, v])) },

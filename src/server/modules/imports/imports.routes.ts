@@ -18,6 +18,7 @@ import { IMPORT_RUN_ERROR_CODES } from './import.job.ts';
 import * as service from './imports.service.ts';
 import { registerLocalCliChannel } from './local-cli.ts';
 import { importRetentionOf } from './retention.ts';
+import { ISSUE_CODES } from './rows.ts';
 
 const FieldSchema = Type.String({
   description: `one of ${IMPORT_FIELDS.join(', ')}, or custom:<key>`,
@@ -81,6 +82,16 @@ export const StateSchema = Type.Object({
   updated: Type.Integer(),
   skipped: Type.Integer(),
   rejected: Type.Integer(),
+  flagged: Type.Integer({ description: 'Rows kept without the fields they could not take (a bad e-mail beside a good phone).' }),
+  merged: Type.Integer({ description: 'Rows merged into an earlier copy of the same person in the file.' }),
+  issues: Type.Array(
+    Type.Object({
+      line: Type.Integer({ description: 'Line in the file (the header is line 1).' }),
+      status: StringEnum(['rejected', 'flagged', 'merged'] as const),
+      reasons: Type.Array(Type.Object({ code: StringEnum(ISSUE_CODES), field: Type.Optional(Type.String()) })),
+    }),
+    { description: 'The lines with something to say, first 500 by line: why a row was rejected, which fields were left out.' },
+  ),
   rejected_kept_until: RejectedKeptUntil,
   uploaded_at: DateTime,
 });

@@ -23,7 +23,7 @@ import {
   mappingProblems,
   suggestMapping,
 } from './fields.ts';
-import { IMPORT_RUN_ERROR_CODES, type ImportJobParams, type ImportRunErrorCode } from './import.job.ts';
+import { IMPORT_RUN_ERROR_CODES, type ImportIssue, type ImportJobParams, type ImportRunErrorCode } from './import.job.ts';
 import { claimImportStart, findImportRecord, type ImportRecord, insertImportRecord, listImportRuns, setImportJob } from './imports.repo.ts';
 import { readTableHead, sniffLayout, type TableLayout, UnsupportedFileError, validateTable } from './read-table.ts';
 import { type ImportRetention, rejectedKeptUntil } from './retention.ts';
@@ -353,6 +353,9 @@ export async function importState(ref: ImportRef, trx: Trx) {
     updated: result?.updated ?? 0,
     skipped: result?.skipped ?? 0,
     rejected: result?.rejected ?? 0,
+    flagged: Number(result?.flagged ?? 0),
+    merged: Number(result?.merged ?? 0),
+    issues: (Array.isArray(result?.issues) ? result.issues : []) as ImportIssue[],
     rejected_kept_until: keptUntil,
     uploaded_at: record.uploaded_at,
   };

@@ -3,7 +3,7 @@
 // DATA_DIR/cli-token (mode 0600) and its port to DATA_DIR/server.json; a request carrying that
 // token in X-Relais-CLI-Token, from loopback and not through a proxy, acts as an owner of the
 // campaign named by X-Relais-Campaign (slug; the first campaign when absent). The channel only
-// covers the routes of the plugin that registers it (the imports API).
+// covers the routes of the plugins that accept it (the imports API, the people list's export).
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';

@@ -16,6 +16,31 @@ import {
   splitTags,
 } from './normalise.ts';
 
+/**
+ * Why a row, or a field of it, was not taken, by stable code (the import's report shows them in
+ * the reader's language); REASONS holds the French text written in the rejected rows file.
+ */
+export const ISSUE_CODES = [
+  'email_invalid',
+  'phone_invalid',
+  'no_contact',
+  'date_invalid',
+  'stage_unknown',
+  'custom_invalid',
+  'duplicate_in_file',
+  'out_of_scope',
+  'email_taken',
+] as const;
+export type IssueCode = (typeof ISSUE_CODES)[number];
+/** Lines an import's report lists with their reasons, at most (the counts cover them all). */
+export const ISSUES_MAX = 500;
+
+/** One reason: its code, and for a custom field its label. */
+export interface Issue {
+  code: IssueCode;
+  field?: string;
+}
+
 export const REASONS = {
   email: 'e-mail invalide',
   phone: 'téléphone invalide',
@@ -28,6 +53,29 @@ export const REASONS = {
   /** The row's e-mail designates a person the referent may not write: said as the API says it, not where. */
   emailTaken: 'adresse e-mail déjà utilisée',
 } as const;
+
+const REASON_OF_CODE: Record<IssueCode, string> = {
+  email_invalid: REASONS.email,
+  phone_invalid: REASONS.phone,
+  no_contact: REASONS.noContact,
+  date_invalid: REASONS.date,
+  stage_unknown: REASONS.stage,
+  custom_invalid: 'valeur invalide',
+  duplicate_in_file: REASONS.duplicate,
+  out_of_scope: REASONS.outOfScope,
+  email_taken: REASONS.emailTaken,
+};
+
+/** The French text of a reason, as the rejected rows file says it. */
+export function reasonText(issue: Issue): string {
+  return issue.code === 'custom_invalid' && issue.field ? `valeur invalide pour « ${issue.field} »` : REASON_OF_CODE[issue.code];
+}
+
+/** The code of a reason the set-based phase wrote in French (apply.ts writes REASONS texts). */
+export function issueOfReason(text: string): Issue {
+  const code = (Object.keys(REASON_OF_CODE) as IssueCode[]).find((c) => REASON_OF_CODE[c] === text);
+  return { code: code ?? 'duplicate_in_file' };
+}
 
 export interface StagedPerson {
   line: number;
@@ -48,7 +96,11 @@ export interface StagedPerson {
   customFields: Record<string, string | number>;
 }
 
-export type RowOutcome = { ok: true; person: StagedPerson } | { ok: false; reasons: string[] };
+/**
+ * A row kept (with the fields it could not take, flagged: a bad e-mail beside a good phone keeps
+ * the person with the phone), or rejected when nothing reaches the person (no valid e-mail or phone).
+ */
+export type RowOutcome = { ok: true; person: StagedPerson; flags: Issue[] } | { ok: false; reasons: string[]; issues: Issue[] };
 
 export interface RowContext {
   customFields: readonly CustomFieldRef[];
@@ -76,9 +128,10 @@ export function compileRowReader(
   const customByKey = new Map(ctx.customFields.map((f) => [f.key, f]));
 
   return (row, line) => {
-    const reasons: string[] = [];
-    const reject = (reason: string) => {
-      if (!reasons.includes(reason)) reasons.push(reason);
+    // A bad field is left out and flagged; the row is rejected only if no contact is left.
+    const flags: Issue[] = [];
+    const reject = (code: IssueCode, field?: string) => {
+      if (!flags.some((f) => f.code === code && f.field === field)) flags.push(field ? { code, field } : { code });
     };
     const person: StagedPerson = {
       line,
@@ -116,14 +169,14 @@ export function compileRowReader(
         }
         case 'email': {
           const email = normalizeEmail(value);
-          if (!email) reject(REASONS.email);
+          if (!email) reject('email_invalid');
           else if (!person.email) person.email = email;
           else if (email !== person.email && !person.emails.includes(email)) person.emails.push(email);
           break;
         }
         case 'phone': {
           const phone = normalisePhone(value);
-          if (!phone) reject(REASONS.phone);
+          if (!phone) reject('phone_invalid');
           else if (!person.phone) person.phone = phone;
           else if (phone !== person.phone && !person.phones.includes(phone)) person.phones.push(phone);
           break;
@@ -140,14 +193,14 @@ export function compileRowReader(
           break;
         case 'birthdate':
           person.birthdate = parseBirthdate(value);
-          if (!person.birthdate) reject(REASONS.date);
+          if (!person.birthdate) reject('date_invalid');
           break;
         case 'gender':
           person.gender = parseGender(value);
           break;
         case 'ladder_stage':
           person.ladderStage = parseLadderStage(value, ctx.stageLabels);
-          if (!person.ladderStage) reject(REASONS.stage);
+          if (!person.ladderStage) reject('stage_unknown');
           break;
         case 'tags':
           for (const tag of splitTags(value)) if (!person.tags.some((t) => t.toLowerCase() === tag.toLowerCase())) person.tags.push(tag);
@@ -156,15 +209,17 @@ export function compileRowReader(
           const def = customByKey.get(field.slice(7));
           if (!def) break;
           const parsed = parseCustomValue(def, value);
-          if (parsed === null) reject(def.type === 'date' ? REASONS.date : `valeur invalide pour « ${def.label} »`);
+          if (parsed === null) reject(def.type === 'date' ? 'date_invalid' : 'custom_invalid', def.type === 'date' ? undefined : def.label);
           else person.customFields[def.key] = parsed;
         }
       }
     }
-    if (!person.email && !person.phone && reasons.length === 0) reject(REASONS.noContact);
-    if (reasons.length > 0) return { ok: false, reasons };
+    if (!person.email && !person.phone) {
+      const issues: Issue[] = flags.length > 0 ? flags : [{ code: 'no_contact' }];
+      return { ok: false, reasons: issues.map(reasonText), issues };
+    }
     person.personId = uuidv7();
-    return { ok: true, person };
+    return { ok: true, person, flags };
   };
 }
 

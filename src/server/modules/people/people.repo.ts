@@ -65,6 +65,8 @@ export interface ListPeopleQuery {
   listId?: string | undefined;
   sort?: string | undefined;
   filter?: string | undefined;
+  /** A saved segment chosen as a filter, compiled (segments' prepareSegment). */
+  segmentWhere?: Expression<SqlBool> | undefined;
 }
 
 type PersonQuery = SelectQueryBuilder<DB, 'person', object>;
@@ -114,6 +116,12 @@ function searchedPeople(trx: Trx, q: string, options: { zoneScope?: readonly str
   return trx.selectFrom(matches.as('person')) as unknown as PersonQuery;
 }
 
+/** The people a search matches (every match, no cap), as a condition on `person` (the list's export). */
+export function searchCondition(q: string, zoneScope: readonly string[] | null): Expression<SqlBool> {
+  const zones = zoneScope ? [...zoneScope] : null;
+  return sql<SqlBool>`person.id in (select s.id from relais_person_search(${q}, ${phoneFragment(q)}::text, ${zones}::uuid[], null::integer) s)`;
+}
+
 /**
  * Relevance order for a search: the term as a whole word (or words) first ("Roy" before "Royer"),
  * then as the start of a word ("Royer" before "Leroy"), then the rest by trigram word similarity
@@ -142,6 +150,7 @@ export function peopleListQuery(trx: Trx, scope: PeopleScope, query: ListPeopleQ
   const q = query.q?.trim();
   let people: PersonQuery = q ? searchedPeople(trx, q, { zoneScope: scope.zoneScope, cap: searchCapOf(query) }) : trx.selectFrom('person');
   people = people.where(compileSegment({ op: 'and', children }, scope));
+  if (query.segmentWhere) people = people.where(query.segmentWhere);
   if (query.filter) people = applyOsdiFilter(people, query.filter);
   return people;
 }
@@ -156,7 +165,7 @@ export function peopleListQuery(trx: Trx, scope: PeopleScope, query: ListPeopleQ
 export const SEARCH_CAP = 200;
 
 function searchCapOf(query: ListPeopleQuery): number | null {
-  return query.stage || query.zoneId || query.tagId || query.listId || query.filter ? null : SEARCH_CAP;
+  return query.stage || query.zoneId || query.tagId || query.listId || query.filter || query.segmentWhere ? null : SEARCH_CAP;
 }
 
 /** The query of one page of people, ordered: a SORTS key ('-' for descending), else relevance when searching, else newest. */

@@ -1,16 +1,18 @@
 // HTTP routes of people: the OSDI collection with search, one person, create/update, the signup
 // helper, timeline, consents, manual ladder moves and bulk actions. Every query is scoped.
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type SqlBool, sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
 import type { LadderStage } from '../../db/schema.ts';
-import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
+import { inTenant, requestLimits, requireActor, type TenantActor } from '../../http/auth.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { listConsents, recordConsents } from '../consent/index.ts';
-import { loadSegmentDefinition, segmentPersonIds } from '../segments/index.ts';
+import { acceptLocalCliRequests } from '../imports/index.ts';
+import { exportPeopleCsv, loadSegmentDefinition, prepareSegment, segmentPersonIds, sendPeopleCsv } from '../segments/index.ts';
 import { personTimeline } from '../timeline/index.ts';
 import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX, removeMembers } from './bulk.ts';
 import { moveStageManually } from './ladder.ts';
@@ -29,7 +31,7 @@ import {
   signupGroups,
   triggersOutcome,
 } from './osdi-person.ts';
-import { getPerson, listPeople, loadRelated, relatedOf, visibleIds } from './people.repo.ts';
+import { getPerson, listPeople, loadRelated, relatedOf, searchCondition, visibleIds } from './people.repo.ts';
 import {
   ConsentInputSchema,
   ConsentListSchema,
@@ -67,7 +69,23 @@ const ListQuery = Type.Object({
   list_id: Type.Optional(Uuid),
   sort: Type.Optional(Type.String({ pattern: '^-?[a-z_]+$' })),
   filter: Type.Optional(Type.String({ maxLength: FILTER_MAX_LENGTH })),
+  segment_id: Type.Optional(Uuid),
 });
+const ExportQuery = Type.Object({
+  q: ListQuery.properties.q,
+  stage: ListQuery.properties.stage,
+  zone_id: ListQuery.properties.zone_id,
+  tag_id: ListQuery.properties.tag_id,
+  list_id: ListQuery.properties.list_id,
+  segment_id: ListQuery.properties.segment_id,
+});
+
+/** A saved segment chosen as a filter of the list, compiled within the actor's scope (NOT_FOUND if absent). */
+async function segmentFilter(trx: Trx, actor: TenantActor, segmentId: string | undefined) {
+  if (!segmentId) return undefined;
+  const definition = await loadSegmentDefinition(trx, actor.campaignId, segmentId);
+  return prepareSegment(trx, definition, { campaignId: actor.campaignId, zoneScope: actor.zoneScope, strict: false });
+}
 
 const BULK_ACTIONS = ['add_tag', 'remove_tag', 'add_to_list', 'remove_from_list', 'move_stage'] as const;
 
@@ -124,6 +142,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           listId: q.list_id,
           sort: q.sort,
           filter: q.filter,
+          segmentWhere: await segmentFilter(trx, actor, q.segment_id),
         });
         const totalPages = Math.max(1, Math.ceil(total / q.per_page));
         return {
@@ -138,6 +157,55 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
     },
   );
+
+  // In a scope of its own: `relais export people` reaches this route (and no other of the module)
+  // through the local CLI channel while the server holds the embedded database.
+  await app.register(async (plain) => {
+    acceptLocalCliRequests(plain);
+    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
+    scope.get(
+      '/people/export.csv',
+      {
+        schema: {
+          tags: ['people'],
+          summary: 'Export the people list as CSV, with its filters (search, stage, zone, tag, list, saved segment); streamed, audited',
+          querystring: ExportQuery,
+          produces: ['text/csv'],
+          response: { 200: Type.String({ description: 'CSV (UTF-8 with BOM, `;` separated), streamed' }), ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const actor = requireActor(request, 'people:export');
+        const q = request.query;
+        // The list's own filters are a segment definition (as the list compiles them); the search and
+        // a saved segment are conditions the export ANDs to it.
+        const children: unknown[] = [];
+        if (q.stage) children.push({ field: 'ladder_stage', cmp: 'in', value: [q.stage] });
+        if (q.zone_id) children.push({ field: 'zone', cmp: 'in', value: [q.zone_id] });
+        if (q.tag_id) children.push({ field: 'tag', cmp: 'has', value: q.tag_id });
+        if (q.list_id) children.push({ field: 'list', cmp: 'member', value: q.list_id });
+        const segmentWhere = await inTenant(app, actor, (trx) => segmentFilter(trx, actor, q.segment_id));
+        const search = q.q?.trim() ? searchCondition(q.q.trim(), actor.zoneScope) : undefined;
+        const restrict = [segmentWhere, search].filter((w) => w !== undefined);
+        const csv = await exportPeopleCsv(app.deps.database, {
+          campaignId: actor.campaignId,
+          zoneScope: actor.zoneScope,
+          actor: { userId: actor.userId, tokenId: actor.tokenId, label: actor.label, ip: request.ip ?? null },
+          definition: { op: 'and', children },
+          ...(restrict.length > 0
+            ? {
+                restrict: {
+                  where: restrict.length === 1 ? restrict[0]! : sql<SqlBool>`(${restrict[0]!}) and (${restrict[1]!})`,
+                  filters: { q: q.q?.trim() || undefined, segment_id: q.segment_id },
+                },
+              }
+            : {}),
+          limits: requestLimits(app),
+        });
+        return sendPeopleCsv(reply, csv, 'contacts');
+      },
+    );
+  });
 
   app.get(
     '/people/:id',

@@ -126,4 +126,8 @@ export const TimelineItemSchema = Type.Object({
   actor_label: Type.String(),
 });
 
+/** Why two people look like one (the duplicate finder's reasons), strongest first. */
+export const DUPLICATE_REASONS = ['same_email', 'same_phone', 'same_name_same_birthdate', 'similar_name_same_address'] as const;
+export type DuplicateReason = (typeof DUPLICATE_REASONS)[number];
+
 export const IdParams = Type.Object({ id: Uuid });

@@ -2,17 +2,34 @@
 // (likely pairs, merge, undo within the window).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { inTenant, requireActor } from '../../http/auth.ts';
+import type { Trx } from '../../db/database.ts';
+import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, DateTime, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { insertAuditEvents } from '../audit/index.ts';
-import { findDuplicates, mergePeople, undoMerge } from './duplicates.ts';
-import { getPerson } from './people.repo.ts';
-import { peopleActor } from './people.routes.ts';
-import { IdParams } from './people.schemas.ts';
+import { dismissDuplicate, findDuplicates, listDismissals, mergePeople, restoreDuplicate, undoMerge } from './duplicates.ts';
+import type { PersonRow } from './normalize.ts';
+import { getPerson, visiblePeople } from './people.repo.ts';
+import { osdiPeople, peopleActor } from './people.routes.ts';
+import { DUPLICATE_REASONS, IdParams, PersonSchema } from './people.schemas.ts';
 import { anonymizePeople, exportPersonData, personExportCsv } from './rights.ts';
 
-export const DuplicatePairSchema = Type.Object({ a: Uuid, b: Uuid, reasons: Type.Array(Type.String()), score: Type.Number() });
+export const DuplicateReason = StringEnum(DUPLICATE_REASONS);
+export const DuplicatePairSchema = Type.Object({
+  a: Uuid,
+  b: Uuid,
+  reasons: Type.Array(DuplicateReason),
+  score: Type.Number(),
+  people: Type.Array(PersonSchema, { description: 'The two people (OSDI), a then b.' }),
+});
+export const PairBody = Type.Object({ a: Uuid, b: Uuid }, { additionalProperties: false });
+export const DismissalSchema = Type.Object({
+  a: Uuid,
+  b: Uuid,
+  dismissed_at: DateTime,
+  actor_label: Type.String(),
+  people: Type.Array(PersonSchema, { description: 'The two people (OSDI), a then b.' }),
+});
 export const MergeBody = Type.Object({ keep_id: Uuid, merge_id: Uuid });
 export const MergedSchema = Type.Object({ merge_id: Uuid, undo_until: DateTime });
 
@@ -35,6 +52,15 @@ const audit = (
 });
 
 export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** The OSDI documents of the people of a page of pairs, by id, in one read. */
+  const peopleOfPairs = async (trx: Trx, actor: TenantActor, pairs: ReadonlyArray<{ a: string; b: string }>) => {
+    const ids = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+    const rows: PersonRow[] =
+      ids.length === 0 ? [] : await visiblePeople(trx, actor).selectAll('person').where('person.id', 'in', ids).execute();
+    const docs = await osdiPeople(app, trx, actor.campaignId, rows);
+    return new Map(docs.map((d) => [d.id, d]));
+  };
+
   app.get(
     '/people/:id/export',
     {
@@ -102,14 +128,85 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { page, per_page } = request.query;
       return inTenant(app, actor, async (trx) => {
         const { rows, total } = await findDuplicates(trx, actor, { page, perPage: per_page });
+        const people = await peopleOfPairs(trx, actor, rows);
         return {
           total_records: total,
           page,
           per_page,
           total_pages: Math.max(1, Math.ceil(total / per_page)),
-          _embedded: { 'relais:duplicates': rows },
+          _embedded: { 'relais:duplicates': rows.map((r) => ({ ...r, people: [people.get(r.a), people.get(r.b)].filter((x) => !!x) })) },
         };
       });
+    },
+  );
+
+  app.get(
+    '/people/duplicates/dismissals',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Pairs dismissed as "not duplicates", newest first (each can be restored)',
+        querystring: PageQuery,
+        response: { 200: collection('relais:dismissals', DismissalSchema), ...problems(401, 403) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people:read');
+      const { page, per_page } = request.query;
+      return inTenant(app, actor, async (trx) => {
+        const { rows, total } = await listDismissals(trx, actor, { page, perPage: per_page });
+        const people = await peopleOfPairs(trx, actor, rows);
+        return {
+          total_records: total,
+          page,
+          per_page,
+          total_pages: Math.max(1, Math.ceil(total / per_page)),
+          _embedded: {
+            'relais:dismissals': rows.map((r) => ({ ...r, people: [people.get(r.a), people.get(r.b)].filter((x) => !!x) })),
+          },
+        };
+      });
+    },
+  );
+
+  app.post(
+    '/people/duplicates/dismissals',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Mark two people as "not duplicates": the pair is no longer proposed (undo with DELETE)',
+        body: PairBody,
+        response: { 201: PairBody, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, 'people:write');
+      const pair = await inTenant(app, actor, async (trx) => {
+        const result = await dismissDuplicate(trx, peopleActor(request, actor), request.body.a, request.body.b);
+        await insertAuditEvents(trx, [audit(actor, request.ip ?? null, 'person.duplicate_dismissed', result.a, { other_id: result.b })]);
+        return result;
+      });
+      return reply.status(201).send(pair);
+    },
+  );
+
+  app.delete(
+    '/people/duplicates/dismissals/:a/:b',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Undo a "not duplicates": the pair may be proposed again',
+        params: PairBody,
+        response: { 204: Type.Null(), ...problems(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, 'people:write');
+      await inTenant(app, actor, async (trx) => {
+        const result = await restoreDuplicate(trx, actor, request.params.a, request.params.b);
+        await insertAuditEvents(trx, [audit(actor, request.ip ?? null, 'person.duplicate_restored', result.a, { other_id: result.b })]);
+      });
+      return reply.status(204).send(null);
     },
   );
 
@@ -135,6 +232,34 @@ export const rightsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ]);
         return result;
       });
+    },
+  );
+
+  app.post(
+    '/people/merge/preview',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'The person keep_id would become if merge_id were merged into it (nothing is written)',
+        body: MergeBody,
+        response: { 200: PersonSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'people:write');
+      // The merge itself, in a transaction rolled back: the preview cannot drift from what a merge does.
+      const rollback = new Error('preview');
+      let preview: Awaited<ReturnType<typeof osdiPeople>>[number] | undefined;
+      try {
+        await inTenant(app, actor, async (trx) => {
+          await mergePeople(trx, peopleActor(request, actor), request.body.keep_id, request.body.merge_id);
+          [preview] = await osdiPeople(app, trx, actor.campaignId, [await getPerson(trx, actor, request.body.keep_id)]);
+          throw rollback;
+        });
+      } catch (error) {
+        if (error !== rollback) throw error;
+      }
+      return preview as NonNullable<typeof preview>;
     },
   );
 

@@ -155,6 +155,70 @@ describeEachDatabase('people rights and duplicates', (ctx) => {
     expect(find(n1.id, n2.id)?.reasons).toEqual(['similar_name_same_address']);
   });
 
+  it('finds what a person would: a phone in a secondary slot, the same name and birth date; embeds both people', async () => {
+    const mk = async (body: Record<string, unknown>) => (await owner.request('POST', '/api/v1/people', body)).json();
+    const p1 = await mk({ family_name: 'Slot1', phone_numbers: [{ number: '0612121212', primary: true }, { number: '0613131313' }] });
+    const p2 = await mk({ family_name: 'Slot2', phone_numbers: [{ number: '06 13 13 13 13' }] });
+    const b1 = await mk({
+      given_name: 'Hélène',
+      family_name: 'Fabre',
+      birthdate: '1961-04-02',
+      email_addresses: [{ address: 'hf1@example.org' }],
+    });
+    const b2 = await mk({
+      given_name: 'Helene',
+      family_name: 'FABRE',
+      birthdate: '1961-04-02',
+      email_addresses: [{ address: 'hf2@example.org' }],
+    });
+    const b3 = await mk({
+      given_name: 'Hélène',
+      family_name: 'Fabre',
+      birthdate: '1990-01-01',
+      email_addresses: [{ address: 'hf3@example.org' }],
+    });
+    const res = await owner.request('GET', '/api/v1/people/duplicates?per_page=100');
+    expect(res.statusCode, res.body).toBe(200);
+    const pairs = res.json()._embedded['relais:duplicates'];
+    const find = (x: string, y: string) => pairs.find((p: { a: string; b: string }) => [p.a, p.b].sort().join() === [x, y].sort().join());
+    expect(find(p1.id, p2.id)?.reasons).toEqual(['same_phone']);
+    const born = find(b1.id, b2.id);
+    expect(born?.reasons).toEqual(['same_name_same_birthdate']);
+    expect(born.people.map((p: { id: string }) => p.id)).toEqual([born.a, born.b]);
+    expect(born.people[0].email_addresses[0].address).toMatch(/^hf[12]@example.org$/);
+    expect(find(b1.id, b3.id)).toBeUndefined();
+  });
+
+  it('remembers "not duplicates": the pair stays dismissed, is listed, and can be restored', async () => {
+    const mk = async (body: Record<string, unknown>) => (await owner.request('POST', '/api/v1/people', body)).json();
+    const home = { postal_addresses: [{ address_lines: ['12 rue des Pyrénées'], postal_code: '75020' }] };
+    const mother = await mk({ given_name: 'Claire', family_name: 'Dumont', ...home });
+    const daughter = await mk({ given_name: 'Claire', family_name: 'Dumont', ...home, email_addresses: [{ address: 'cd2@example.org' }] });
+    const pairOf = async () =>
+      (await owner.request('GET', '/api/v1/people/duplicates?per_page=100'))
+        .json()
+        ._embedded['relais:duplicates'].find(
+          (p: { a: string; b: string }) => [p.a, p.b].sort().join() === [mother.id, daughter.id].sort().join(),
+        );
+    expect(await pairOf()).toBeDefined();
+    // Given in either order: stored once.
+    const dismissed = await owner.request('POST', '/api/v1/people/duplicates/dismissals', { a: daughter.id, b: mother.id });
+    expect(dismissed.statusCode, dismissed.body).toBe(201);
+    expect((await owner.request('POST', '/api/v1/people/duplicates/dismissals', { a: mother.id, b: daughter.id })).statusCode).toBe(201);
+    expect(await pairOf()).toBeUndefined();
+    const listed = (await owner.request('GET', '/api/v1/people/duplicates/dismissals')).json()._embedded['relais:dismissals'];
+    const entry = listed.find((d: { a: string; b: string }) => [d.a, d.b].sort().join() === [mother.id, daughter.id].sort().join());
+    expect(entry.people).toHaveLength(2);
+    expect(await auditActions(dismissed.json().a)).toContain('person.duplicate_dismissed');
+    const pair = [mother.id, daughter.id].sort();
+    expect((await owner.request('DELETE', `/api/v1/people/duplicates/dismissals/${pair[0]}/${pair[1]}`)).statusCode).toBe(204);
+    expect(await pairOf()).toBeDefined();
+    expect((await owner.request('DELETE', `/api/v1/people/duplicates/dismissals/${pair[0]}/${pair[1]}`)).json().code).toBe('NOT_FOUND');
+    expect((await owner.request('POST', '/api/v1/people/duplicates/dismissals', { a: mother.id, b: mother.id })).json().code).toBe(
+      'MERGE_INVALID',
+    );
+  });
+
   it('merges two people keeping everything, hides the merged one, and undoes the merge', async () => {
     const keep = await signup('keep@example.org');
     const gone = await signup('gone@example.org', { phone_numbers: [{ number: '0622222222' }] });
@@ -182,6 +246,27 @@ describeEachDatabase('people rights and duplicates', (ctx) => {
     expect(keptAgain.email_addresses).toHaveLength(1);
     expect(keptAgain.phone_numbers).toEqual([]);
     expect((await owner.request('POST', `/api/v1/people/merges/${merge.json().merge_id}/undo`)).statusCode).toBe(404);
+  });
+
+  it('previews a merge without writing anything: the kept person with every e-mail and phone', async () => {
+    const keep = await signup('prev-keep@example.org');
+    const gone = await signup('prev-gone@example.org', { phone_numbers: [{ number: '0633333333' }] });
+    const res = await owner.request('POST', '/api/v1/people/merge/preview', { keep_id: keep.id, merge_id: gone.id });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().id).toBe(keep.id);
+    expect(res.json().email_addresses.map((e: { address: string }) => e.address)).toEqual([
+      'prev-keep@example.org',
+      'prev-gone@example.org',
+    ]);
+    expect(res.json().phone_numbers.map((p: { number: string }) => p.number)).toEqual(['+33633333333']);
+    // Nothing was written: both still there, unchanged, and no merge record.
+    expect((await owner.request('GET', `/api/v1/people/${gone.id}`)).statusCode).toBe(200);
+    expect((await owner.request('GET', `/api/v1/people/${keep.id}`)).json().email_addresses).toHaveLength(1);
+    const merges = await ctx.database.db.selectFrom('person_merge').select('id').where('kept_id', '=', keep.id).execute();
+    expect(merges).toEqual([]);
+    expect((await owner.request('POST', '/api/v1/people/merge/preview', { keep_id: keep.id, merge_id: keep.id })).json().code).toBe(
+      'MERGE_INVALID',
+    );
   });
 
   it('refuses to undo a merge after its window', async () => {

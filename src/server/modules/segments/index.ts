@@ -8,7 +8,8 @@ import { segmentsRoutes } from './segments.routes.ts';
 export { compileSegment } from './segment-compiler.ts';
 export type { SegmentCondition } from './segment-definition.ts';
 export { exportPeopleCsv } from './segment-export.ts';
-export { countSegment, loadSegmentDefinition, segmentPersonIds } from './segments.service.ts';
+export { sendPeopleCsv } from './segments.routes.ts';
+export { countSegment, loadSegmentDefinition, prepareSegment, segmentPersonIds } from './segments.service.ts';
 
 export const segmentsModule = defineModule({
   name: 'segments',

@@ -32,6 +32,11 @@ export interface ExportRequest {
   definition: unknown;
   /** The saved segment exported, if any (audit target; its definition runs leniently). */
   segmentId?: string | null;
+  /**
+   * A further condition on `person` that the definition cannot say (the people list's search, a
+   * saved segment chosen as a filter), ANDed to it; `filters` describes it for the audit log.
+   */
+  restrict?: { where: Expression<SqlBool>; filters: Record<string, unknown> };
   actor: { userId: string | null; tokenId: string | null; label: string; ip: string | null };
   /** Bounds of each of the export's transactions (a request's statement timeout). */
   limits?: TenantLimits;
@@ -101,7 +106,8 @@ export async function exportPeopleCsv(database: Database, request: ExportRequest
     database.db,
     request.campaignId,
     async (trx) => {
-      const where = await prepareSegment(trx, request.definition, { ...scope, strict: !request.segmentId });
+      const defined = await prepareSegment(trx, request.definition, { ...scope, strict: !request.segmentId });
+      const where = request.restrict ? sql<SqlBool>`(${defined}) and (${request.restrict.where})` : defined;
       const rowCount = await repo.countPeople(trx, where);
       const lookups = await loadLookups(trx, request.campaignId);
       await insertAuditEvents(trx, [
@@ -114,7 +120,13 @@ export async function exportPeopleCsv(database: Database, request: ExportRequest
           targetType: request.segmentId ? 'segment' : 'people',
           targetId: request.segmentId ?? null,
           ip: request.actor.ip,
-          details: { format: 'csv', definition: request.definition, row_count: rowCount, zone_scope: request.zoneScope },
+          details: {
+            format: 'csv',
+            definition: request.definition,
+            ...(request.restrict ? { filters: request.restrict.filters } : {}),
+            row_count: rowCount,
+            zone_scope: request.zoneScope,
+          },
         },
       ]);
       return { where, rowCount, lookups };

@@ -55,6 +55,11 @@ function scopeOf(actor: TenantActor) {
   return { campaignId: actor.campaignId, zoneScope: actor.zoneScope };
 }
 
+/** Streams a people export to the client, named `<prefix>-<date>.csv` (the list's export uses it too). */
+export function sendPeopleCsv(reply: FastifyReply, csv: CsvExport, prefix: string) {
+  return sendCsv(reply, csv, fileName(prefix));
+}
+
 function sendCsv(reply: FastifyReply, csv: CsvExport, fileName: string) {
   return reply
     .type('text/csv; charset=utf-8')

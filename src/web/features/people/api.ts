@@ -14,7 +14,13 @@ import type {
   PersonSchema,
   TimelineItemSchema,
 } from '../../../server/modules/people/people.schemas.ts';
-import type { DuplicatePairSchema, MergeBody, MergedSchema } from '../../../server/modules/people/rights.routes.ts';
+import type {
+  DismissalSchema,
+  DuplicatePairSchema,
+  MergeBody,
+  MergedSchema,
+  PairBody,
+} from '../../../server/modules/people/rights.routes.ts';
 import { CONSENT_CHANNELS } from '../../../shared/enums.ts';
 import { api, isApiError } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';
@@ -43,6 +49,7 @@ export type CustomField = Shape<typeof FieldSchema>;
 export type Ladder = Shape<typeof LadderSchema>;
 /** Two people likely to be one (by id: the screen loads them). */
 export type DuplicatePair = Shape<typeof DuplicatePairSchema>;
+export type Dismissal = Shape<typeof DismissalSchema>;
 export type BulkInput = Shape<typeof BulkBody>;
 export type BulkAction = BulkInput['action'];
 
@@ -57,6 +64,8 @@ export interface PeopleFilters {
   zone_id: string | null;
   tag_id: string | null;
   list_id: string | null;
+  /** A saved segment as a filter (shareable in the address). */
+  segment_id: string | null;
   sort: string;
 }
 
@@ -93,6 +102,7 @@ export function peoplePageQuery(filters: PeopleFilters, page: number) {
           zone_id: filters.zone_id,
           tag_id: filters.tag_id,
           list_id: filters.list_id,
+          segment_id: filters.segment_id,
           sort: filters.sort,
         },
         signal,
@@ -260,6 +270,47 @@ export function useDuplicatesQuery(page: number) {
     queryFn: ({ signal }) =>
       api.get<Page<'relais:duplicates', typeof DuplicatePairSchema>>('/api/v1/people/duplicates', { page, per_page: 20 }, signal),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** A page of the pairs dismissed as not duplicates (only fetched when shown). */
+export function useDismissalsQuery(page: number, enabled: boolean) {
+  return useQuery({
+    queryKey: ['people', 'duplicates', 'dismissals', page],
+    queryFn: ({ signal }) =>
+      api.get<Page<'relais:dismissals', typeof DismissalSchema>>('/api/v1/people/duplicates/dismissals', { page, per_page: 20 }, signal),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Marks a pair as "not duplicates": it is no longer proposed. */
+export function useDismissDuplicate() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (pair: Shape<typeof PairBody>) => api.post<Shape<typeof PairBody>>('/api/v1/people/duplicates/dismissals', pair),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['people', 'duplicates'] }),
+  });
+}
+
+/** Undoes a "not duplicates": the pair may be proposed again. */
+export function useRestoreDuplicate() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (pair: Shape<typeof PairBody>) =>
+      api.delete<unknown>(`/api/v1/people/duplicates/dismissals/${encodeURIComponent(pair.a)}/${encodeURIComponent(pair.b)}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['people', 'duplicates'] }),
+  });
+}
+
+/** The person keep_id would become once merge_id is merged into it (nothing is written). */
+export function useMergePreview(input: Shape<typeof MergeBody> | null) {
+  return useQuery({
+    queryKey: ['people', 'merge-preview', input?.keep_id, input?.merge_id],
+    queryFn: () => api.post<Person>('/api/v1/people/merge/preview', input),
+    enabled: input !== null,
+    staleTime: 0,
+    gcTime: 0,
   });
 }
 

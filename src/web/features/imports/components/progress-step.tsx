@@ -9,6 +9,7 @@ import { downloadFile } from '../../people/download.ts';
 import { isFinished, ratioOf, rejectedCsvPath, useImportState } from '../api.ts';
 import { importMessages } from '../messages.ts';
 import { useRunError } from './import-history.tsx';
+import { ImportReport } from './import-report.tsx';
 
 /** Polls the import and shows where it is; at the end, the four counts and the download. */
 export function ProgressStep({ importId, onAnother }: { importId: string; onAnother: () => void }) {
@@ -77,6 +78,7 @@ export function ProgressStep({ importId, onAnother }: { importId: string; onAnot
           </Alert>
         )}
         {downloadError ? <ErrorAlert error={downloadError} /> : null}
+        {finished && state.data && <ImportReport state={state.data} />}
         {finished && (
           <Group>
             <Button component={Link} to="/people">

@@ -9,15 +9,17 @@ import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import { EmptyState, LoadingState } from '../../../ui/query-view.tsx';
+import { useSegmentQuery, useSegmentsQuery } from '../../segments/api.ts';
 import { useCan } from '../../session/session-context.tsx';
 import { useZonesQuery } from '../../territory/api.ts';
 import { itemsOf, type PeopleFilters, type Person, STAGES, type Stage, useListsQuery, usePeoplePage, useTagsQuery } from '../api.ts';
+import { downloadFile } from '../download.ts';
 import { peopleMessages } from '../messages.ts';
 import { BulkBar } from './bulk-bar.tsx';
 import { PeopleTable } from './people-table.tsx';
 import { useStageLabel } from './stage.tsx';
 
-const FILTER_KEYS = ['stage', 'zone_id', 'tag_id', 'list_id'] as const;
+const FILTER_KEYS = ['stage', 'zone_id', 'tag_id', 'list_id', 'segment_id'] as const;
 
 /** The people list with its search box, filters, total, selection and bulk actions. */
 export function PeoplePage() {
@@ -37,6 +39,7 @@ export function PeoplePage() {
       zone_id: params.get('zone_id'),
       tag_id: params.get('tag_id'),
       list_id: params.get('list_id'),
+      segment_id: params.get('segment_id'),
       sort: params.get('sort') ?? 'family_name',
     }),
     [params],
@@ -78,15 +81,35 @@ export function PeoplePage() {
       return next;
     });
 
-  // "Everybody in the filter" is sent as a segment, which cannot express the free-text search.
+  // "Everybody in the filter" is sent as a segment, which cannot express the free-text search; a
+  // saved segment chosen as a filter goes in as its definition.
+  const savedSegment = useSegmentQuery(filters.segment_id ?? undefined);
   const segment = useMemo(() => {
     const children: unknown[] = [];
+    if (filters.segment_id && savedSegment.data) children.push(savedSegment.data.definition);
     if (filters.stage) children.push({ field: 'ladder_stage', cmp: 'in', value: [filters.stage] });
     if (filters.zone_id) children.push({ field: 'zone', cmp: 'in', value: [filters.zone_id] });
     if (filters.tag_id) children.push({ field: 'tag', cmp: 'has', value: filters.tag_id });
     if (filters.list_id) children.push({ field: 'list', cmp: 'member', value: filters.list_id });
     return { op: 'and', children };
-  }, [filters]);
+  }, [filters, savedSegment.data]);
+  const canExport = useCan('people.export');
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const onExport = async () => {
+    setExporting(true);
+    setExportError(null);
+    const query = new URLSearchParams();
+    if (filters.q.trim()) query.set('q', filters.q.trim());
+    for (const key of FILTER_KEYS) if (filters[key]) query.set(key, filters[key] as string);
+    try {
+      await downloadFile(`/api/v1/people/export.csv?${query}`, 'contacts.csv');
+    } catch (error) {
+      setExportError(error);
+    } finally {
+      setExporting(false);
+    }
+  };
   const selectionCount = allMatching ? total : selected.size;
 
   return (
@@ -95,19 +118,35 @@ export function PeoplePage() {
         title={t('title')}
         description={t('description')}
         actions={
-          canWrite && (
+          (canWrite || canExport) && (
             <>
-              <Button component={Link} to="/people/duplicates" variant="default">
-                {t('duplicates')}
-              </Button>
-              <Button component={Link} to="/people/import" leftSection={<Icon name="plus" />}>
-                {t('import')}
-              </Button>
+              {canExport && (
+                <Button
+                  variant="default"
+                  onClick={() => void onExport()}
+                  loading={exporting}
+                  disabled={total === 0}
+                  aria-label={t('exportListLabel', { count: fmt.number(total) })}
+                >
+                  {t('exportList')}
+                </Button>
+              )}
+              {canWrite && (
+                <Button component={Link} to="/people/duplicates" variant="default">
+                  {t('duplicates')}
+                </Button>
+              )}
+              {canWrite && (
+                <Button component={Link} to="/people/import" leftSection={<Icon name="plus" />}>
+                  {t('import')}
+                </Button>
+              )}
             </>
           )
         }
       />
       <Stack gap="sm">
+        {exportError ? <ErrorAlert error={exportError} /> : null}
         <Filters
           q={q}
           onQ={setQ}
@@ -188,6 +227,7 @@ function Filters({ q, onQ, filters, setParam, onReset, filtered }: FiltersProps)
   const zones = useZonesQuery('arrondissement');
   const tags = useTagsQuery();
   const lists = useListsQuery();
+  const segments = useSegmentsQuery();
   const zoneOptions = (zones.data?._embedded.zones ?? []).map((z) => ({ value: z.id, label: z.name }));
   return (
     <Paper withBorder radius="md" p="sm">
@@ -201,7 +241,7 @@ function Filters({ q, onQ, filters, setParam, onReset, filtered }: FiltersProps)
           leftSection={<SearchGlyph />}
           data-autofocus
         />
-        <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="xs">
+        <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="xs">
           <Select
             label={t('filterStage')}
             placeholder={t('anyValue')}
@@ -236,6 +276,15 @@ function Filters({ q, onQ, filters, setParam, onReset, filtered }: FiltersProps)
             data={(lists.data ?? []).map((list) => ({ value: list.id, label: list.name }))}
             value={filters.list_id}
             onChange={(value) => setParam('list_id', value)}
+          />
+          <Select
+            label={t('filterSegment')}
+            placeholder={t('anyValue')}
+            clearable
+            searchable
+            data={(segments.data ?? []).map((segment) => ({ value: segment.id, label: segment.name }))}
+            value={filters.segment_id}
+            onChange={(value) => setParam('segment_id', value)}
           />
         </SimpleGrid>
         {filtered && (

@@ -23,6 +23,7 @@ import {
   useUpdatePerson,
 } from '../api.ts';
 import { peopleMessages, personSourceNames } from '../messages.ts';
+import { ContactsInput, type ContactsValue, contactsOf, contactsToSend } from './contacts-input.tsx';
 import { PersonConsents } from './person-consents.tsx';
 import { PersonCustomFields } from './person-custom-fields.tsx';
 import { PersonLadder, PersonTags } from './person-ladder.tsx';
@@ -179,13 +180,16 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
     if (refused) (refused.field === 'email' ? emailInput : phoneInput).current?.focus();
   }, [refused]);
   const address: Partial<PostalAddress> = person.postal_addresses[0] ?? {};
-  const primaryEmailIndex = Math.max(0, person.email_addresses?.findIndex((e) => e.primary) ?? 0);
-  const primaryPhoneIndex = Math.max(0, person.phone_numbers?.findIndex((p) => p.primary) ?? 0);
+  // Every e-mail and phone is editable (a merge leaves a person several of each).
+  const [emails, setEmails] = useState(() =>
+    contactsOf((person.email_addresses ?? []).map((e) => ({ value: e.address, primary: e.primary }))),
+  );
+  const [phones, setPhones] = useState(() =>
+    contactsOf((person.phone_numbers ?? []).map((p) => ({ value: p.number, primary: p.primary }))),
+  );
   const [form, setForm] = useState({
     given_name: person.given_name ?? '',
     family_name: person.family_name ?? '',
-    email: person.email_addresses?.[primaryEmailIndex]?.address ?? '',
-    phone: person.phone_numbers?.[primaryPhoneIndex]?.number ?? '',
     street: address.address_lines?.[0] ?? '',
     postal_code: address.postal_code ?? '',
     locality: address.locality ?? '',
@@ -196,19 +200,28 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
     value: form[key],
     onChange: (event: React.ChangeEvent<HTMLInputElement>) => {
       setForm({ ...form, [key]: event.currentTarget.value });
-      // The field's error goes as soon as it is edited.
-      if (refused?.field === key) update.reset();
     },
-    ...(refused?.field === key ? { error: t(refused.message) } : {}),
+  });
+  const contacts = (kind: 'email' | 'phone') => ({
+    kind,
+    value: kind === 'email' ? emails : phones,
+    onChange: (value: ContactsValue) => {
+      (kind === 'email' ? setEmails : setPhones)(value);
+      // The field's error goes as soon as it is edited.
+      if (refused?.field === kind) update.reset();
+    },
+    error: refused?.field === kind ? t(refused.message) : undefined,
+    inputRef: kind === 'email' ? emailInput : phoneInput,
   });
   const submit = () => {
-    // The primary e-mail and phone are replaced in place; the other ones are kept as they are.
-    const emails: NonNullable<PersonInput['email_addresses']> = [...person.email_addresses];
-    if (form.email.trim()) emails.splice(primaryEmailIndex, 1, { address: form.email.trim(), primary: true });
-    else emails.splice(primaryEmailIndex, 1);
-    const phones: NonNullable<PersonInput['phone_numbers']> = [...person.phone_numbers];
-    if (form.phone.trim()) phones.splice(primaryPhoneIndex, 1, { number: form.phone.trim(), primary: true });
-    else phones.splice(primaryPhoneIndex, 1);
+    const emailAddresses: NonNullable<PersonInput['email_addresses']> = contactsToSend(emails).map((c) => ({
+      address: c.value,
+      primary: c.primary,
+    }));
+    const phoneNumbers: NonNullable<PersonInput['phone_numbers']> = contactsToSend(phones).map((c) => ({
+      number: c.value,
+      primary: c.primary,
+    }));
     const addressChanged =
       form.street !== (address.address_lines?.[0] ?? '') ||
       form.postal_code !== (address.postal_code ?? '') ||
@@ -217,8 +230,8 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
       {
         given_name: form.given_name.trim(),
         family_name: form.family_name.trim(),
-        email_addresses: emails,
-        phone_numbers: phones,
+        email_addresses: emailAddresses,
+        phone_numbers: phoneNumbers,
         ...(addressChanged
           ? {
               postal_addresses: [
@@ -250,9 +263,10 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
           <SimpleGrid cols={{ base: 1, xs: 2 }}>
             <TextInput label={t('givenName')} data-autofocus {...field('given_name')} />
             <TextInput label={t('familyName')} {...field('family_name')} />
-            <TextInput label={t('email')} type="email" ref={emailInput} {...field('email')} />
-            <TextInput label={t('phone')} type="tel" ref={phoneInput} {...field('phone')} />
           </SimpleGrid>
+          {/* Full width: an e-mail needs the room, and a merged person may have several. */}
+          <ContactsInput {...contacts('email')} />
+          <ContactsInput {...contacts('phone')} />
           <TextInput label={t('streetAddress')} {...field('street')} />
           <SimpleGrid cols={{ base: 2 }}>
             <TextInput label={t('postalCode')} {...field('postal_code')} />

@@ -142,6 +142,11 @@ function SegmentBuilder({ segment }: { segment?: Segment }) {
             </Text>
           )}
           {save.error ? <ErrorAlert error={save.error} overrides={{ GROUP_SHARED: t('sharedSegment') }} /> : null}
+          {segment && (
+            <Button component={Link} to={`/people?segment_id=${encodeURIComponent(segment.id)}`} variant="light">
+              {t('seePeople')}
+            </Button>
+          )}
           {canExport && (
             <Button variant="default" onClick={() => void onExport()} loading={exporting} disabled={definition === null}>
               {t('exportCsv')}
