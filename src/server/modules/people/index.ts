@@ -15,6 +15,7 @@ export { DEFAULT_STAGES, loadStages } from './ladder.ts';
 export { emailMatches, phoneMatches } from './matching.ts';
 export { formatPersonOsdi, normalizeEmail } from './normalize.ts';
 export { assertCampaignWide } from './people.policy.ts';
+export { personOrderTerm } from './people.repo.ts';
 
 export const peopleModule = defineModule({
   name: 'people',

@@ -57,6 +57,7 @@ export interface PeopleFilters {
   zone_id: string | null;
   tag_id: string | null;
   list_id: string | null;
+  /** A sort key ('-' for descending), or '' for the API's own order (relevance when searching). */
   sort: string;
 }
 
@@ -93,7 +94,7 @@ export function peoplePageQuery(filters: PeopleFilters, page: number) {
           zone_id: filters.zone_id,
           tag_id: filters.tag_id,
           list_id: filters.list_id,
-          sort: filters.sort,
+          sort: filters.sort || undefined,
         },
         signal,
       ),

@@ -37,7 +37,8 @@ export function PeoplePage() {
       zone_id: params.get('zone_id'),
       tag_id: params.get('tag_id'),
       list_id: params.get('list_id'),
-      sort: params.get('sort') ?? 'family_name',
+      // A search lists the best matches first (relevance) unless a sort was picked; else by name.
+      sort: params.get('sort') ?? (params.get('q') ? '' : 'family_name'),
     }),
     [params],
   );
@@ -115,7 +116,8 @@ export function PeoplePage() {
           setParam={setParam}
           onReset={() => {
             setQ('');
-            setParams(new URLSearchParams(filters.sort !== 'family_name' ? { sort: filters.sort } : {}), { replace: true });
+            const sort = params.get('sort');
+            setParams(new URLSearchParams(sort ? { sort } : {}), { replace: true });
           }}
           filtered={filtered}
         />
@@ -160,7 +162,7 @@ export function PeoplePage() {
             selected={selected}
             allMatching={allMatching}
             onToggle={toggle}
-            onSort={(sort) => setParam('sort', sort === 'family_name' ? null : sort)}
+            onSort={(sort) => setParam('sort', sort === 'family_name' && !filters.q ? null : sort)}
           />
         )}
         {allMatching && (
