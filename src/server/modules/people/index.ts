@@ -1,7 +1,9 @@
 // The people module's public face and manifest: people (OSDI), search, tags, lists, custom fields,
 // consent, the ladder, rights (export, erase, retention), duplicates and geocoding.
 import { defineModule } from '../manifest.ts';
+import { contactsRoutes } from './contacts.routes.ts';
 import { customFieldsRoutes } from './custom-fields.routes.ts';
+import { intakeRoutes } from './intake.routes.ts';
 import { ladderRoutes } from './ladder.routes.ts';
 import { peopleNav } from './nav.ts';
 import { peopleErrors } from './people.errors.ts';
@@ -25,6 +27,8 @@ export const peopleModule = defineModule({
     { prefix: '/api/v1', plugin: tagsRoutes },
     { prefix: '/api/v1', plugin: customFieldsRoutes },
     { prefix: '/api/v1', plugin: ladderRoutes },
+    { prefix: '/api/v1', plugin: intakeRoutes },
+    { prefix: '/api/v1', plugin: contactsRoutes },
   ],
   errors: peopleErrors,
   permissions: [
