@@ -15,7 +15,10 @@ export const RecordedSchema = Type.Object({
   type: Type.String(),
   ladder_move: Nullable(Type.Object({ from_stage: Stage, to_stage: Stage })),
 });
-export const NoteBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S' }) }, { additionalProperties: false });
+export const NoteBody = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: 5000, pattern: '\\S' }) },
+  { additionalProperties: false },
+);
 export const ContactBody = Type.Object(
   {
     kind: StringEnum(CONTACT_KINDS),

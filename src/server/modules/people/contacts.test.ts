@@ -67,7 +67,9 @@ describeEachDatabase('people by hand: intake, notes, contacts', (ctx) => {
     expect((await suite.owner.request('GET', '/api/v1/people?per_page=1')).json().total_records).toBe(before);
     // An e-mail already in the base, and nobody at all.
     const taken = await intake({ person: { email_addresses: [{ address: 'aicha.adam@example.org' }] } });
-    expect(taken.json().errors).toEqual([expect.objectContaining({ pointer: '/person/email_addresses/0/address', code: 'DUPLICATE_EMAIL' })]);
+    expect(taken.json().errors).toEqual([
+      expect.objectContaining({ pointer: '/person/email_addresses/0/address', code: 'DUPLICATE_EMAIL' }),
+    ]);
     const empty = await intake({ person: {} });
     expect(empty.json().errors).toEqual([expect.objectContaining({ pointer: '/person/family_name', code: 'NAME_MISSING' })]);
   });
@@ -97,8 +99,13 @@ describeEachDatabase('people by hand: intake, notes, contacts', (ctx) => {
     expect(note.statusCode).toBe(201);
     const timeline = (await suite.owner.request('GET', `/api/v1/people/${id}/activities`)).json()._embedded['relais:timeline'];
     const types = timeline.map((i: { type: string }) => i.type);
-    expect(types).toEqual(expect.arrayContaining(['note', 'contact.volunteering', 'contact.supportive', 'contact.no_answer', 'ladder.moved']));
-    expect(timeline.find((i: { type: string }) => i.type === 'contact.supportive').data).toMatchObject({ kind: 'door', note: 'Signera la pétition' });
+    expect(types).toEqual(
+      expect.arrayContaining(['note', 'contact.volunteering', 'contact.supportive', 'contact.no_answer', 'ladder.moved']),
+    );
+    expect(timeline.find((i: { type: string }) => i.type === 'contact.supportive').data).toMatchObject({
+      kind: 'door',
+      note: 'Signera la pétition',
+    });
     // The funnel counts the moves of this week.
     const funnel = (await suite.owner.request('GET', '/api/v1/ladder/funnel?weeks=1')).json();
     const moves = funnel.weeks[0].conversions.reduce((n: number, c: { count: number }) => n + c.count, 0);
@@ -107,7 +114,11 @@ describeEachDatabase('people by hand: intake, notes, contacts', (ctx) => {
 
   it('refuses a contact in the future, an unknown outcome and a blank note', async () => {
     const id = (await intake({ person: { family_name: 'Roy' } })).json().id;
-    const future = await suite.owner.request('POST', `/api/v1/people/${id}/contacts`, { kind: 'call', outcome: 'talked', at: '2999-01-01T00:00:00Z' });
+    const future = await suite.owner.request('POST', `/api/v1/people/${id}/contacts`, {
+      kind: 'call',
+      outcome: 'talked',
+      at: '2999-01-01T00:00:00Z',
+    });
     expect(future.json().code).toBe('DATE_INVALID');
     const unknown = await suite.owner.request('POST', `/api/v1/people/${id}/contacts`, { kind: 'call', outcome: 'maybe' });
     expect(unknown.json().code).toBe('VALIDATION_FAILED');

@@ -9,7 +9,14 @@ import { addNote, pastInstant } from './contacts.ts';
 import { personDesignatedByEmail } from './matching.ts';
 import type { PersonRow } from './normalize.ts';
 import { isCampaignWide } from './people.policy.ts';
-import { addMemberships, contactColumns, createPerson, type PeopleActor, type PersonFieldError, type PersonInput } from './people.service.ts';
+import {
+  addMemberships,
+  contactColumns,
+  createPerson,
+  type PeopleActor,
+  type PersonFieldError,
+  type PersonInput,
+} from './people.service.ts';
 
 export interface IntakeConsent {
   channel: ConsentChannel;

@@ -57,7 +57,15 @@ function ordered<T extends { primary?: boolean }>(items: readonly T[]): Array<T 
 /** One bad value of a person write, with its JSON pointer into the request body. */
 export interface PersonFieldError {
   pointer: string;
-  code: 'EMAIL_INVALID' | 'PHONE_INVALID' | 'DUPLICATE_EMAIL' | 'NAME_MISSING' | 'CONSENT_UNREACHABLE' | 'CONSENT_PROOF_MISSING' | 'DATE_INVALID' | 'NOT_FOUND';
+  code:
+    | 'EMAIL_INVALID'
+    | 'PHONE_INVALID'
+    | 'DUPLICATE_EMAIL'
+    | 'NAME_MISSING'
+    | 'CONSENT_UNREACHABLE'
+    | 'CONSENT_PROOF_MISSING'
+    | 'DATE_INVALID'
+    | 'NOT_FOUND';
   message: string;
   value?: string;
 }
@@ -133,7 +141,10 @@ async function toColumns(trx: Trx, campaignId: string, input: PersonInput, curre
   const [first] = errors;
   if (first) {
     // The first mistake's code, as before; `errors` lists every one of them.
-    throw new AppError(first.code as 'EMAIL_INVALID' | 'PHONE_INVALID', errors.map((e) => e.message).join('; '), { value: first.value, errors });
+    throw new AppError(first.code as 'EMAIL_INVALID' | 'PHONE_INVALID', errors.map((e) => e.message).join('; '), {
+      value: first.value,
+      errors,
+    });
   }
   for (const key of ['given_name', 'family_name', 'additional_name', 'source'] as const) {
     if (input[key] !== undefined) columns[key] = (input[key] as string).trim();

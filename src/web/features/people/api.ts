@@ -18,6 +18,7 @@ import type { GroupListSchema, GroupSchema } from '../../../server/modules/peopl
 import { CONSENT_CHANNELS } from '../../../shared/enums.ts';
 import { api, isApiError } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';
+import { formatPhone } from '../../i18n/format.ts';
 import type { Stage } from '../dashboard/api.ts';
 
 export type { Stage } from '../dashboard/api.ts';
@@ -68,9 +69,9 @@ export function primaryEmail(person: Person): string {
   return (person.email_addresses?.find((e) => e.primary) ?? person.email_addresses?.[0])?.address ?? '';
 }
 
-/** The primary (else first) phone number of a person. */
+/** The primary (else first) phone number of a person, written as French readers expect ("06 39 98 72 18"). */
 export function primaryPhone(person: Person): string {
-  return (person.phone_numbers?.find((p) => p.primary) ?? person.phone_numbers?.[0])?.number ?? '';
+  return formatPhone((person.phone_numbers?.find((p) => p.primary) ?? person.phone_numbers?.[0])?.number);
 }
 
 /** "Given Family", or the e-mail when the person has no name. */

@@ -4,7 +4,7 @@ import { Anchor, Badge, Button, Grid, Group, Modal, Paper, SimpleGrid, Stack, Te
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../../../api/client.ts';
-import { useFormat } from '../../../i18n/format.ts';
+import { formatPhone, useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
@@ -143,7 +143,7 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
             ? person.phone_numbers.map((p) => (
                 <div key={p.number}>
                   <Anchor href={`tel:${p.number}`} size="sm">
-                    {p.number}
+                    {fmt.phone(p.number)}
                   </Anchor>
                 </div>
               ))
@@ -184,7 +184,7 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
     given_name: person.given_name ?? '',
     family_name: person.family_name ?? '',
     email: person.email_addresses?.[primaryEmailIndex]?.address ?? '',
-    phone: person.phone_numbers?.[primaryPhoneIndex]?.number ?? '',
+    phone: formatPhone(person.phone_numbers?.[primaryPhoneIndex]?.number),
     street: address.address_lines?.[0] ?? '',
     postal_code: address.postal_code ?? '',
     locality: address.locality ?? '',
