@@ -12,6 +12,7 @@ import { EmptyState, LoadingState } from '../../../ui/query-view.tsx';
 import { useCan } from '../../session/session-context.tsx';
 import { useZonesQuery } from '../../territory/api.ts';
 import { itemsOf, type PeopleFilters, type Person, STAGES, type Stage, useListsQuery, usePeoplePage, useTagsQuery } from '../api.ts';
+import { entryMessages } from '../entry-messages.ts';
 import { peopleMessages } from '../messages.ts';
 import { BulkBar } from './bulk-bar.tsx';
 import { PeopleTable } from './people-table.tsx';
@@ -22,6 +23,7 @@ const FILTER_KEYS = ['stage', 'zone_id', 'tag_id', 'list_id'] as const;
 /** The people list with its search box, filters, total, selection and bulk actions. */
 export function PeoplePage() {
   const t = useT(peopleMessages);
+  const te = useT(entryMessages);
   const fmt = useFormat();
   const canWrite = useCan('people.write');
   const [params, setParams] = useSearchParams();
@@ -101,8 +103,11 @@ export function PeoplePage() {
               <Button component={Link} to="/people/duplicates" variant="default">
                 {t('duplicates')}
               </Button>
-              <Button component={Link} to="/people/import" leftSection={<Icon name="plus" />}>
+              <Button component={Link} to="/people/import" variant="default">
                 {t('import')}
+              </Button>
+              <Button component={Link} to="/people/new" leftSection={<Icon name="plus" />}>
+                {te('addPerson')}
               </Button>
             </>
           )

@@ -14,6 +14,7 @@ import { useZonesQuery } from '../../territory/api.ts';
 import {
   type Activity,
   displayName,
+  fieldErrors,
   itemsOf,
   type Person,
   type PersonInput,
@@ -24,6 +25,7 @@ import {
 } from '../api.ts';
 import { peopleMessages } from '../messages.ts';
 import { PersonConsents } from './person-consents.tsx';
+import { PersonContactActions } from './person-contacts.tsx';
 import { PersonCustomFields } from './person-custom-fields.tsx';
 import { PersonLadder, PersonTags } from './person-ladder.tsx';
 import { PersonMap } from './person-map.tsx';
@@ -67,6 +69,7 @@ function PersonDetail({ person }: { person: Person }) {
             {person.source ? ` · ${t('sourceLine', { source: person.source })}` : ''}
           </Text>
         </Stack>
+        {canWrite && !person.anonymized && <PersonContactActions person={person} />}
       </Group>
       <Grid gutter="md">
         <Grid.Col span={{ base: 12, md: 7 }}>
@@ -157,29 +160,43 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
   );
 }
 
-/** The identity field a refused edit is about, by the problem's stable code, and what to say there. */
-const FIELD_ERRORS = {
-  EMAIL_INVALID: { field: 'email', message: 'identityEmailInvalid' },
-  DUPLICATE_EMAIL: { field: 'email', message: 'identityEmailTaken' },
-  PHONE_INVALID: { field: 'phone', message: 'identityPhoneInvalid' },
+/** What to say beside an identity field, by the stable code of the problem about it. */
+const FIELD_MESSAGES = {
+  EMAIL_INVALID: 'identityEmailInvalid',
+  DUPLICATE_EMAIL: 'identityEmailTaken',
+  PHONE_INVALID: 'identityPhoneInvalid',
 } as const;
 
 function EditIdentityModal({ person, onClose }: { person: Person; onClose: () => void }) {
   const t = useT(peopleMessages);
   const update = useUpdatePerson(person.id);
-  const refused =
-    isApiError(update.error) && Object.hasOwn(FIELD_ERRORS, update.error.code)
-      ? FIELD_ERRORS[update.error.code as keyof typeof FIELD_ERRORS]
-      : null;
-  const emailInput = useRef<HTMLInputElement>(null);
-  const phoneInput = useRef<HTMLInputElement>(null);
-  // The refused field takes the focus, so that a keyboard or screen-reader user lands on it.
-  useEffect(() => {
-    if (refused) (refused.field === 'email' ? emailInput : phoneInput).current?.focus();
-  }, [refused]);
-  const address: Partial<PostalAddress> = person.postal_addresses[0] ?? {};
   const primaryEmailIndex = Math.max(0, person.email_addresses?.findIndex((e) => e.primary) ?? 0);
   const primaryPhoneIndex = Math.max(0, person.phone_numbers?.findIndex((p) => p.primary) ?? 0);
+  // Every refused field at once: the problem's `errors` (one per bad value), else its code alone.
+  const [cleared, setCleared] = useState<Set<string>>(new Set());
+  const refused = useMemo(() => {
+    const byField: Partial<Record<'email' | 'phone', keyof typeof FIELD_MESSAGES>> = {};
+    if (!isApiError(update.error)) return byField;
+    const listed = Object.entries(fieldErrors(update.error));
+    const pairs =
+      listed.length > 0 ? listed : [[update.error.code === 'PHONE_INVALID' ? '/phone_numbers/' : '/email_addresses/', update.error.code]];
+    for (const [pointer, code] of pairs) {
+      if (!code || !Object.hasOwn(FIELD_MESSAGES, code)) continue;
+      const field = pointer?.startsWith('/phone_numbers/') ? 'phone' : 'email';
+      byField[field] ??= code as keyof typeof FIELD_MESSAGES;
+    }
+    return byField;
+  }, [update.error]);
+  const refusedField = (key: string) => ((key === 'email' || key === 'phone') && !cleared.has(key) ? refused[key] : undefined);
+  const emailInput = useRef<HTMLInputElement>(null);
+  const phoneInput = useRef<HTMLInputElement>(null);
+  // The first refused field takes the focus, so that a keyboard or screen-reader user lands on it.
+  useEffect(() => {
+    setCleared(new Set());
+    if (refused.email) emailInput.current?.focus();
+    else if (refused.phone) phoneInput.current?.focus();
+  }, [refused]);
+  const address: Partial<PostalAddress> = person.postal_addresses[0] ?? {};
   const [form, setForm] = useState({
     given_name: person.given_name ?? '',
     family_name: person.family_name ?? '',
@@ -195,10 +212,10 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
     value: form[key],
     onChange: (event: React.ChangeEvent<HTMLInputElement>) => {
       setForm({ ...form, [key]: event.currentTarget.value });
-      // The field's error goes as soon as it is edited.
-      if (refused?.field === key) update.reset();
+      // The field's error goes as soon as it is edited; the others stay.
+      if (refusedField(key)) setCleared(new Set([...cleared, key]));
     },
-    ...(refused?.field === key ? { error: t(refused.message) } : {}),
+    ...(refusedField(key) ? { error: t(FIELD_MESSAGES[refusedField(key) as keyof typeof FIELD_MESSAGES]) } : {}),
   });
   const submit = () => {
     // The primary e-mail and phone are replaced in place; the other ones are kept as they are.
@@ -259,7 +276,7 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
             <TextInput label={t('birthdate')} type="date" {...field('birthdate')} />
             <TextInput label={t('gender')} {...field('gender')} />
           </SimpleGrid>
-          {update.error && !refused ? (
+          {update.error && !refused.email && !refused.phone ? (
             <ErrorAlert
               error={update.error}
               overrides={{ PERSON_OUTSIDE_SCOPE: t('identityOutsideScope'), PERSON_ANONYMIZED: t('identityAnonymized') }}

@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
 import { type Activity, displayName, type Person, useCustomFieldsQuery, useErasePerson } from '../api.ts';
 import { downloadFile } from '../download.ts';
+import { contactKindNames } from '../entry-messages.ts';
 import { activityNames, channelNames, peopleMessages, recordFieldNames } from '../messages.ts';
 import { useStageLabel } from './stage.tsx';
 
@@ -48,6 +49,7 @@ function useSummary(): (item: Activity) => string {
   const stage = useStageLabel();
   const channel = useLabel(channelNames);
   const field = useLabel(recordFieldNames);
+  const contactKind = useLabel(contactKindNames);
   const customFields = useCustomFieldsQuery().data;
   return (item: Activity) => {
     const data = item.data;
@@ -64,6 +66,8 @@ function useSummary(): (item: Activity) => string {
     }
     if (item.type.startsWith('consent.')) return [channel(text('channel')), text('source')].filter(Boolean).join(' · ');
     if (item.type.startsWith('tag.')) return text('name');
+    if (item.type === 'note') return text('text');
+    if (item.type.startsWith('contact.')) return [contactKind(text('kind')), text('note')].filter(Boolean).join(' — ');
     return Object.entries(data)
       .filter(([key, value]) => value !== null && value !== '' && typeof value !== 'object' && !key.endsWith('_id') && key !== 'ref_type')
       .slice(0, 4)
