@@ -2,11 +2,13 @@
 // addresses in proportion to the population of each zone, spread over the engagement ladder and
 // over the last 12 weeks, so that every screen has a realistic picture. Deterministic per seed.
 import { type Kysely, sql } from 'kysely';
+import { stageRank } from '../../../shared/enums.ts';
 import { refreshStatistics, withTenant } from '../../db/database.ts';
 import { type DB, LADDER_STAGES, type LadderStage } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
 import { createRandom, type Random } from '../../opendata/prng.ts';
+import { DEFAULT_RULES } from '../people/index.ts';
 import {
   type AreaGeometry,
   BULK_BATCH,
@@ -234,6 +236,18 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
   const stageWeights = LADDER_STAGES.map((s) => DEMO_STAGE_SHARES[s]);
   const stages = Object.fromEntries(LADDER_STAGES.map((s) => [s, 0])) as Record<LadderStage, number>;
   const zoneIdsOf = new Map<string, string>();
+  // The ladder history: a separate random sequence, so the people themselves stay as they were.
+  const moveRandom = createRandom((options.seed ?? 2026) + 2);
+  const rules = DEFAULT_RULES.filter((r) => r.conditions.some((c) => !c.type.startsWith('contact.')));
+  const moves = {
+    id: [] as string[],
+    person: [] as string[],
+    from: [] as string[],
+    to: [] as string[],
+    at: [] as string[],
+    rule: [] as string[],
+    reason: [] as string[],
+  };
   let withPhone = 0;
   let n = 0;
 
@@ -263,7 +277,26 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
         const modified = new Date(created.getTime() + random.next() * (now - created.getTime()));
         const phone = random.chance(PHONE_SHARE) ? mobile() : null;
         if (phone) withPhone++;
-        batch.id.push(uuidv7());
+        const personId = uuidv7();
+        // How they climbed: one move per stage above curious, each in its own slice of the time since
+        // they joined, by the default rule of that stage (so the funnel and its weeks have moves).
+        const rank = stageRank(stage);
+        let changed: string | null = null;
+        for (let step = 1; step <= rank; step++) {
+          const span = now - created.getTime();
+          const at = new Date(created.getTime() + (span * (step - 1 + 0.1 + 0.8 * moveRandom.next())) / rank);
+          const rule = rules.find((r) => r.to_stage === LADDER_STAGES[step]);
+          moves.id.push(uuidv7());
+          moves.person.push(personId);
+          moves.from.push(LADDER_STAGES[step - 1] as string);
+          moves.to.push(LADDER_STAGES[step] as string);
+          moves.at.push(at.toISOString());
+          moves.rule.push(rule?.id ?? '');
+          moves.reason.push(rule?.description ?? '');
+          changed = at.toISOString();
+        }
+        batch.changed.push(changed);
+        batch.id.push(personId);
         batch.given.push(given);
         batch.family.push(family);
         batch.email.push(`${emailPart(given)}.${emailPart(family)}.${n}@example.org`);
@@ -282,13 +315,30 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
       }
     }
     await flush();
+    for (let from = 0; from < moves.id.length; from += BULK_BATCH) {
+      const to = Math.min(from + BULK_BATCH, moves.id.length);
+      const part = <T>(values: T[]) => values.slice(from, to);
+      await insertUnnest(trx, {
+        table: 'ladder_move',
+        constants: [{ name: 'campaign_id', type: 'uuid', value: campaignId }],
+        columns: [
+          { name: 'id', type: 'uuid', values: part(moves.id) },
+          { name: 'person_id', type: 'uuid', values: part(moves.person) },
+          { name: 'from_stage', type: 'text', values: part(moves.from) },
+          { name: 'to_stage', type: 'text', values: part(moves.to) },
+          { name: 'at', type: 'timestamptz', values: part(moves.at) },
+          { name: 'rule_id', type: 'uuid', values: part(moves.rule) },
+          { name: 'reason', type: 'text', values: part(moves.reason) },
+        ],
+      });
+    }
   });
   // The consent trigger's recompute is planned on these statistics: refresh them after the people load.
   await refreshStatistics(db, ['person']);
   const consents = await seedDemoConsents(db, campaignId, createRandom((options.seed ?? 2026) + 1), (done, total) =>
     progress('consents', done, total),
   );
-  await refreshStatistics(db, ['person', 'consent', 'address', 'zone', 'zone_indicator', 'election_result']);
+  await refreshStatistics(db, ['person', 'consent', 'ladder_move', 'address', 'zone', 'zone_indicator', 'election_result']);
   const inserted = await db
     .selectFrom('person')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -324,6 +374,7 @@ interface PersonBatch {
   stage: string[];
   created: string[];
   modified: string[];
+  changed: Array<string | null>;
 }
 
 const emptyBatch = (): PersonBatch => ({
@@ -342,6 +393,7 @@ const emptyBatch = (): PersonBatch => ({
   stage: [],
   created: [],
   modified: [],
+  changed: [],
 });
 
 async function insertPeople(db: Kysely<DB>, campaignId: string, b: PersonBatch): Promise<void> {
@@ -367,6 +419,7 @@ async function insertPeople(db: Kysely<DB>, campaignId: string, b: PersonBatch):
       { name: 'ladder_stage', type: 'text', values: b.stage },
       { name: 'created_at', type: 'timestamptz', values: b.created },
       { name: 'modified_at', type: 'timestamptz', values: b.modified },
+      { name: 'ladder_changed_at', type: 'timestamptz', values: b.changed },
     ],
     // A contact the team entered by hand with the same e-mail is kept, not overwritten.
     onConflict: 'do nothing',

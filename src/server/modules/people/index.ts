@@ -12,8 +12,9 @@ import { rightsRoutes } from './rights.routes.ts';
 import { retentionJob } from './rights.ts';
 import { tagsRoutes } from './tags.routes.ts';
 
+export { ladderFunnel } from './funnel.ts';
 export { addressMatchCtes, geocodeStatement } from './geocode.ts';
-export { DEFAULT_STAGES, loadStages } from './ladder.ts';
+export { DEFAULT_RULES, DEFAULT_STAGES, loadStages } from './ladder.ts';
 export { emailMatches, phoneMatches } from './matching.ts';
 export { formatPersonOsdi, normalizeEmail } from './normalize.ts';
 export { assertCampaignWide } from './people.policy.ts';
