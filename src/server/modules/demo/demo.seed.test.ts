@@ -214,6 +214,20 @@ describeEachDatabase('demo seed', (ctx) => {
     const report = await withTenant(db, campaignId, (trx) => ladderFunnel(trx, { campaignId, zoneScope: null }, { weeks: 12, asOf: NOW }));
     const perWeek = report.weeks.map((w) => w.conversions.reduce((n, c) => n + c.count, 0));
     expect(perWeek.filter((n) => n > 0).length).toBeGreaterThan(6);
+    // People per stage at each week's end, as the history says: created before the end, at the stage
+    // of their last move before it (else where they started).
+    for (const week of report.weeks) {
+      const end = new Date(`${week.start}T00:00:00Z`).getTime() + WEEK;
+      const expected = Object.fromEntries(LADDER_STAGES.map((stage) => [stage, 0]));
+      for (const p of people) {
+        if (p.created_at.getTime() >= end) continue;
+        const own = moves.filter((m) => m.person_id === p.id);
+        const before = own.filter((m) => m.at.getTime() < end).at(-1);
+        const stage = before ? before.to_stage : (own[0]?.from_stage ?? p.ladder_stage);
+        expected[stage] = (expected[stage] ?? 0) + 1;
+      }
+      expect(week.stages, week.week).toEqual(expected);
+    }
     expect(report.zones.some((z) => z.weeks.some((w) => w.conversions.length > 0))).toBe(true);
   });
 
