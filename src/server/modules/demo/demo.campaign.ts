@@ -92,7 +92,8 @@ export async function seedDemoCampaign(
     log(`Open data of Paris: ${fetched.source === 'mirror' ? `local mirror ${fetched.dir}` : `downloaded to ${fetched.dir}`}.`);
   } else {
     dir = path.join(runtime.config.dataDir, 'opendata', 'synthetic');
-    const city = await generateSyntheticCity(dir, { seed: 2026 });
+    // Numbered from the 10th, so that the demo's referent of the 11th has their arrondissement.
+    const city = await generateSyntheticCity(dir, { seed: 2026, firstArrondissement: 10 });
     manifest = city.manifest;
     synthetic = true;
     log(
