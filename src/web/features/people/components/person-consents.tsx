@@ -6,6 +6,7 @@ import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
 import { CHANNELS, type Channel, type Person, useConsentsQuery, useRecordConsent } from '../api.ts';
+import { consentSourceNames } from '../entry-messages.ts';
 import { channelNames, peopleMessages } from '../messages.ts';
 
 const SOURCES = ['manual', 'form', 'phone', 'door', 'email', 'unsubscribe'] as const;
@@ -28,7 +29,9 @@ export function PersonConsents({ person, canWrite }: { person: Person; canWrite:
   const ledger = useConsentsQuery(person.id);
   const [recording, setRecording] = useState<Channel | null>(null);
   const entries = [...(ledger.data ?? [])].sort((a, b) => (a.at < b.at ? 1 : -1));
-  const sourceLabel = (source: string) => (source in SOURCE_KEYS ? t(SOURCE_KEYS[source as keyof typeof SOURCE_KEYS]) : source);
+  const collectedBy = useLabel(consentSourceNames);
+  const sourceLabel = (source: string) =>
+    source in SOURCE_KEYS ? t(SOURCE_KEYS[source as keyof typeof SOURCE_KEYS]) : collectedBy(source, source);
   const latest = (c: Channel) => entries.find((e) => e.channel === c);
 
   return (
@@ -91,6 +94,7 @@ export function PersonConsents({ person, canWrite }: { person: Person; canWrite:
                   </Table.Td>
                   <Table.Td>
                     {sourceLabel(entry.source)}
+                    {typeof entry.proof?.form === 'string' && ` — ${entry.proof.form}`}
                     {typeof entry.proof?.text_shown === 'string' && (
                       <Text span size="xs" c="dimmed">
                         {' '}

@@ -28,7 +28,11 @@ import { CHANNELS, type Channel, fieldErrors, type IntakeInput, useIntakePerson,
 import { consentSourceNames, entryMessages } from '../entry-messages.ts';
 import { channelNames, peopleMessages } from '../messages.ts';
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today in the browser's own calendar (yyyy-mm-dd), as a date input holds it. */
+const today = () => {
+  const d = new Date();
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+};
 
 const EMPTY = {
   given_name: '',
@@ -55,8 +59,8 @@ function toIntake(form: Form, defaultText: string): IntakeInput {
   const emails = [form.email, form.email2].map((e) => e.trim()).filter(Boolean);
   const phones = [form.phone, form.phone2].map((p) => p.trim()).filter(Boolean);
   const hasAddress = [form.street, form.postal_code].some((v) => v.trim());
-  // The collection date at noon, Paris: a day, not an instant, and never tomorrow in UTC.
-  const at = form.date ? new Date(`${form.date}T12:00:00`).toISOString() : undefined;
+  // Collected today: now. An earlier day: its noon (a day, not an instant, whatever the time zone).
+  const at = form.date && form.date < today() ? new Date(`${form.date}T12:00:00`).toISOString() : undefined;
   return {
     person: {
       given_name: form.given_name.trim(),
