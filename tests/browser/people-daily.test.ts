@@ -80,7 +80,10 @@ describe('people, every day', () => {
     await login(page, DIRECTOR, DEMO_PASSWORD);
     await page.getByTestId('stat-people-total').waitFor();
     await page.goto('/app/people?q=roy');
-    await page.getByTestId('people-total').filter({ hasText: /personne/ }).waitFor();
+    await page
+      .getByTestId('people-total')
+      .filter({ hasText: /personne/ })
+      .waitFor();
     const names = page.locator('a[href*="/people/"]').filter({ hasText: /Roy|Royer|Leroy/ });
     await expect.poll(() => names.count()).toBeGreaterThan(10);
     const shown = await names.allInnerTexts();

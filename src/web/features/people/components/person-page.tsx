@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../../../api/client.ts';
 import { formatPhone, useFormat } from '../../../i18n/format.ts';
-import { useT } from '../../../i18n/use-t.ts';
+import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
@@ -23,6 +23,7 @@ import {
   usePersonQuery,
   useUpdatePerson,
 } from '../api.ts';
+import { consentSourceNames } from '../entry-messages.ts';
 import { peopleMessages } from '../messages.ts';
 import { PersonConsents } from './person-consents.tsx';
 import { PersonContactActions } from './person-contacts.tsx';
@@ -52,6 +53,7 @@ function PersonDetail({ person }: { person: Person }) {
   const fmt = useFormat();
   const canWrite = useCan('people.write');
   const canExport = useCan('people.export');
+  const sourceLabel = useLabel(consentSourceNames);
   const activitiesQuery = useActivitiesQuery(person.id);
   const activities = useMemo(() => itemsOf<Activity>(activitiesQuery.data), [activitiesQuery.data]);
   return (
@@ -66,7 +68,7 @@ function PersonDetail({ person }: { person: Person }) {
           </Group>
           <Text size="sm" c="dimmed">
             {t('createdOn', { date: fmt.date(person.created_date) })}, {t('modifiedOn', { date: fmt.date(person.modified_date) })}
-            {person.source ? ` · ${t('sourceLine', { source: person.source })}` : ''}
+            {person.source ? ` · ${t('sourceLine', { source: sourceLabel(person.source, person.source) })}` : ''}
           </Text>
         </Stack>
         {canWrite && !person.anonymized && <PersonContactActions person={person} />}

@@ -7,7 +7,7 @@ import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
 import { type Activity, displayName, type Person, useCustomFieldsQuery, useErasePerson } from '../api.ts';
 import { downloadFile } from '../download.ts';
-import { contactKindNames } from '../entry-messages.ts';
+import { consentSourceNames, contactKindNames } from '../entry-messages.ts';
 import { activityNames, channelNames, peopleMessages, recordFieldNames } from '../messages.ts';
 import { useStageLabel } from './stage.tsx';
 
@@ -50,6 +50,7 @@ function useSummary(): (item: Activity) => string {
   const channel = useLabel(channelNames);
   const field = useLabel(recordFieldNames);
   const contactKind = useLabel(contactKindNames);
+  const source = useLabel(consentSourceNames);
   const customFields = useCustomFieldsQuery().data;
   return (item: Activity) => {
     const data = item.data;
@@ -64,7 +65,8 @@ function useSummary(): (item: Activity) => string {
       const move = `${text('from_stage') ? stage(text('from_stage')) : '∅'} → ${stage(text('to_stage'))}`;
       return text('reason') ? `${move} — ${text('reason')}` : move;
     }
-    if (item.type.startsWith('consent.')) return [channel(text('channel')), text('source')].filter(Boolean).join(' · ');
+    if (item.type.startsWith('consent.')) return [channel(text('channel')), source(text('source'))].filter(Boolean).join(' · ');
+    if (item.type === 'person.created') return source(text('source'));
     if (item.type.startsWith('tag.')) return text('name');
     if (item.type === 'note') return text('text');
     if (item.type.startsWith('contact.')) return [contactKind(text('kind')), text('note')].filter(Boolean).join(' — ');
