@@ -19,3 +19,18 @@ export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
 /** Rank of a stage on the ladder (curious 0 … activist 3). */
 export const stageRank = (stage: LadderStage): number => LADDER_STAGES.indexOf(stage);
+
+/** How a contact with a person was made, as a campaigner logs it on the person's page. */
+export const CONTACT_KINDS = ['call', 'meeting', 'door', 'message'] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+
+/**
+ * What came of a contact. Each is recorded on the timeline as the activity `contact.<outcome>`, which
+ * the ladder's rules count ("supportive" makes a sympathizer, "volunteering" a volunteer, by default).
+ */
+export const CONTACT_OUTCOMES = ['no_answer', 'talked', 'supportive', 'volunteering', 'not_interested', 'opposed'] as const;
+export type ContactOutcome = (typeof CONTACT_OUTCOMES)[number];
+
+/** How a consent was collected (the ledger's `source` for entries recorded by hand). */
+export const CONSENT_SOURCES = ['paper', 'door', 'phone', 'event', 'form', 'email', 'manual'] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];

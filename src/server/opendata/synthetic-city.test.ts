@@ -31,6 +31,20 @@ describe('manifests', () => {
 });
 
 describe('generateSyntheticCity', () => {
+  it('numbers its arrondissements from the one asked (the demo has an 11th), with the same shapes', async () => {
+    const arrondissements = (dir: string) =>
+      (JSON.parse(readFileSync(path.join(dir, 'arrondissements.geojson'), 'utf8')).features as Array<{
+        properties: { c_ar: number; c_arinsee: number; l_ar: string };
+        geometry: unknown;
+      }>) ?? [];
+    const plain = await generateSyntheticCity(path.join(root, 'first1'), { seed: 5 });
+    const demo = await generateSyntheticCity(path.join(root, 'first10'), { seed: 5, firstArrondissement: 10 });
+    expect(arrondissements(demo.dir).map((f) => f.properties.c_ar)).toEqual([10, 11, 12, 13]);
+    expect(arrondissements(demo.dir)[1]?.properties).toMatchObject({ c_arinsee: 75111, l_ar: '11e Ardt' });
+    expect(arrondissements(demo.dir).map((f) => f.geometry)).toEqual(arrondissements(plain.dir).map((f) => f.geometry));
+    expect(demo.counts).toEqual(plain.counts);
+  });
+
   it('writes every file the Paris manifest reads, in the BAN format for addresses', async () => {
     const city = await generateSyntheticCity(path.join(root, 'a'), { seed: 9 });
     expect(readdirSync(city.dir).sort()).toEqual(filesUsed(parisManifest).sort());

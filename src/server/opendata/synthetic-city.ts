@@ -12,6 +12,8 @@ export interface SyntheticCityOptions {
   seed?: number;
   /** Number of arrondissements (at least 2; default 4). */
   arrondissements?: number;
+  /** The first arrondissement's number (default 1): the demo's city starts at the 10th, so that it has an 11th. */
+  firstArrondissement?: number;
 }
 
 export interface SyntheticCity {
@@ -137,7 +139,10 @@ function split(random: Random, total: number, weights: number[]): number[] {
 }
 
 interface Arr {
+  /** Position in the grid (1…): the shapes (holes, islands) depend on it. */
   k: number;
+  /** Public number: codes, names, INSEE codes. */
+  n: number;
   insee: string;
   name: string;
   x0: number;
@@ -161,9 +166,11 @@ export async function generateSyntheticCity(dir: string, options: SyntheticCityO
   mkdirSync(dir, { recursive: true });
   const write = (name: string, content: string | Buffer) => writeFileSync(path.join(dir, name), content);
 
+  const first = options.firstArrondissement ?? 1;
   const arrs: Arr[] = Array.from({ length: n }, (_, i) => ({
     k: i + 1,
-    insee: `751${pad(i + 1, 2)}`,
+    n: first + i,
+    insee: `751${pad(first + i, 2)}`,
     name: ARR_NAMES[i] as string,
     x0: ORIGIN[0] + (i % 2) * COLS * CELL,
     y0: ORIGIN[1] + Math.floor(i / 2) * ROWS * CELL,
@@ -181,7 +188,7 @@ export async function generateSyntheticCity(dir: string, options: SyntheticCityO
         const r = cellRect(a, 0, 0, COLS, ROWS);
         const [lon, lat] = centre(r);
         return feature(
-          { c_ar: a.k, c_arinsee: Number(a.insee), l_ar: `${ordinal(a.k)} Ardt`, l_aroff: a.name, geom_x_y: { lon, lat } },
+          { c_ar: a.n, c_arinsee: Number(a.insee), l_ar: `${ordinal(a.n)} Ardt`, l_aroff: a.name, geom_x_y: { lon, lat } },
           polygon(r),
         );
       }),
@@ -194,14 +201,14 @@ export async function generateSyntheticCity(dir: string, options: SyntheticCityO
       const i = (q % 2) * 3;
       const j = Math.floor(q / 2) * 2;
       const r = cellRect(a, i, j, i + 3, j + 2);
-      const cQu = (a.k - 1) * 4 + q + 1;
+      const cQu = (a.n - 1) * 4 + q + 1;
       const [lon, lat] = centre(r);
       return feature(
         {
           c_qu: cQu,
           c_quinsee: Number(`${a.insee}${pad(cQu, 2)}`),
           l_qu: `${a.name} ${['Nord-Ouest', 'Nord-Est', 'Sud-Ouest', 'Sud-Est'][q]}`,
-          c_ar: a.k,
+          c_ar: a.n,
           geom_x_y: [lat, lon],
         },
         polygon(r),
@@ -226,7 +233,7 @@ export async function generateSyntheticCity(dir: string, options: SyntheticCityO
       features: bureaux.map(({ a, num, ring }) => {
         const [lon, lat] = centre(ring);
         return feature(
-          { id_bv: `${a.k}-${num}`, arrondissement_bv: a.k, circonscription_bv: 1, numero_bv: String(num), geo_point_2d: { lon, lat } },
+          { id_bv: `${a.n}-${num}`, arrondissement_bv: a.n, circonscription_bv: 1, numero_bv: String(num), geo_point_2d: { lon, lat } },
           polygon(ring),
         );
       }),
@@ -237,7 +244,7 @@ export async function generateSyntheticCity(dir: string, options: SyntheticCityO
     JSON.stringify({
       type: 'FeatureCollection',
       features: bureaux.map(({ a, num, ring }) =>
-        feature({ id_bv: `${a.k}-${7 - num}`, arrondissement: String(a.k), num_bv: 7 - num }, polygon(ring)),
+        feature({ id_bv: `${a.n}-${7 - num}`, arrondissement: String(a.n), num_bv: 7 - num }, polygon(ring)),
       ),
     }),
   );
@@ -280,9 +287,9 @@ export async function generateSyntheticCity(dir: string, options: SyntheticCityO
             code_iris: s.code,
             nom_iris: s.name,
             type_iris: s.type,
-            arrondissement: s.arr.k,
+            arrondissement: s.arr.n,
             code_commune: s.arr.insee,
-            nom_commune: `Ville synthétique ${ordinal(s.arr.k)} Arrondissement`,
+            nom_commune: `Ville synthétique ${ordinal(s.arr.n)} Arrondissement`,
           },
           s.geometry,
         ),
@@ -336,7 +343,7 @@ function writeIndicators(write: (name: string, content: string) => void, random:
         s.name,
         s.type,
         s.arr.insee,
-        s.arr.k,
+        s.arr.n,
         km2.toFixed(4),
         s.population,
         (s.population / km2).toFixed(1),
@@ -375,7 +382,7 @@ function writeIndicators(write: (name: string, content: string) => void, random:
     if (!t) continue;
     arrLines.push(
       csvLine([
-        a.k,
+        a.n,
         a.insee,
         a.name,
         t.n,
@@ -421,11 +428,11 @@ function writeResults(write: (name: string, content: string) => void, random: Ra
       );
       lines.push(
         csvLine([
-          `${a.k}-${num}`,
-          a.k,
+          `${a.n}-${num}`,
+          a.n,
           num,
           1,
-          (a.k - 1) * 4 + 1,
+          (a.n - 1) * 4 + 1,
           s.registered,
           s.voters,
           s.voters,
@@ -458,8 +465,8 @@ function writeResults(write: (name: string, content: string) => void, random: Ra
         const v = votes[i] as number;
         lines.push(
           csvLine([
-            `75056_${pad(a.k, 2)}${pad(n2020, 2)}`,
-            pad(a.k, 2),
+            `75056_${pad(a.n, 2)}${pad(n2020, 2)}`,
+            pad(a.n, 2),
             pad(n2020, 2),
             s.registered,
             s.expressed,
@@ -500,9 +507,9 @@ function writeAddresses(write: (name: string, content: Buffer) => void, random: 
         num,
         rep,
         street,
-        `750${pad(a.k, 2)}`,
+        `750${pad(a.n, 2)}`,
         a.insee,
-        `Ville synthétique ${ordinal(a.k)} Arrondissement`,
+        `Ville synthétique ${ordinal(a.n)} Arrondissement`,
         '',
         '',
         x,

@@ -1,4 +1,6 @@
-// Numbers and dates formatted with Intl in the current locale ("1 234", "22 nov. 2026").
+// Numbers and dates formatted with Intl in the current locale ("1 234", "22 nov. 2026"), and phone
+// numbers the way French readers write them.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { useMemo } from 'react';
 import { type Locale, useLocale } from './locale-context.tsx';
 
@@ -8,6 +10,19 @@ export interface Formatters {
   date: (value: string | Date | null | undefined) => string;
   dateTime: (value: string | Date | null | undefined) => string;
   list: (items: string[]) => string;
+  phone: (value: string | null | undefined) => string;
+}
+
+/**
+ * A stored phone number (E.164) as people write it: a French number the national way in pairs
+ * ("06 39 98 72 18"), any other in international format ("+44 20 7946 0958"); what cannot be read
+ * is shown as stored. The same in both languages: the campaign and its numbers are French.
+ */
+export function formatPhone(value: string | null | undefined): string {
+  if (!value) return '';
+  const parsed = parsePhoneNumberFromString(value, 'FR');
+  if (!parsed) return value;
+  return parsed.country === 'FR' ? parsed.formatNational() : parsed.formatInternational();
 }
 
 const INTL_TAG: Record<Locale, string> = { fr: 'fr-FR', en: 'en-GB' };
@@ -39,6 +54,7 @@ export function makeFormatters(locale: Locale): Formatters {
     date: (value) => (value && valid(toDate(value)) ? date.format(toDate(value)) : '—'),
     dateTime: (value) => (value && valid(toDate(value)) ? dateTime.format(toDate(value)) : '—'),
     list: (items) => list.format(items),
+    phone: formatPhone,
   };
 }
 

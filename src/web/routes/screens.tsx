@@ -41,6 +41,7 @@ export interface SubPage {
 
 const ImportPage = screen(() => import('../features/imports/components/import-page.tsx').then((m) => m.ImportPage));
 const DuplicatesPage = screen(() => import('../features/people/components/duplicates-page.tsx').then((m) => m.DuplicatesPage));
+const PersonNewPage = screen(() => import('../features/people/components/person-new-page.tsx').then((m) => m.PersonNewPage));
 const PersonPage = screen(() => import('../features/people/components/person-page.tsx').then((m) => m.PersonPage));
 const SegmentPage = screen(() => import('../features/segments/components/segment-page.tsx').then((m) => m.SegmentPage));
 const SettingsIndex = screen(() => import('../features/settings/components/settings-layout.tsx').then((m) => m.SettingsIndex));
@@ -52,6 +53,7 @@ const FieldsSettings = screen(() => import('../features/settings/components/fiel
 export const SUB_PAGES: readonly SubPage[] = [
   { under: 'people', path: 'import', permission: 'people.write', element: <ImportPage /> },
   { under: 'people', path: 'duplicates', permission: 'people.read', element: <DuplicatesPage /> },
+  { under: 'people', path: 'new', permission: 'people.write', element: <PersonNewPage /> },
   { under: 'people', path: ':id', permission: 'people.read', element: <PersonPage /> },
   { under: 'segments', path: ':id', permission: 'people.read', element: <SegmentPage /> },
   // The settings sections (features/settings/sections.ts), each with the permission that manages it.

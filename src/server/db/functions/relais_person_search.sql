@@ -15,6 +15,8 @@ DECLARE
   -- Typo tolerance only for one word of 4+ letters (a name: an e-mail, a number or an e-mail fragment
   -- is matched as typed, else every address at the same domain would look alike).
   typo_term boolean := length(term) >= 4 AND btrim(search_q) !~ '[@0-9.\s]';
+  whole_re text := relais_search_regex(search_q, true);
+  start_re text := relais_search_regex(search_q, false);
   ids uuid[];
   n integer;
 BEGIN
@@ -23,18 +25,38 @@ BEGIN
       WHERE p.campaign_id = campaign AND (zone_scope IS NULL OR p.zone_ids && zone_scope)
         AND (p.search_text LIKE pattern OR (search_phone IS NOT NULL AND p.search_text LIKE phone_pattern));
     GET DIAGNOSTICS n = ROW_COUNT;
+  ELSIF length(regexp_replace(term, '\s', '', 'g')) < 3 THEN
+    -- One or two letters: no trigram narrows the search, so a sequential scan reads people until the
+    -- cap (ranking them first would read the whole table); the list ranks those it keeps.
+    ids := ARRAY(SELECT p.id FROM person p
+      WHERE p.campaign_id = campaign AND (zone_scope IS NULL OR p.zone_ids && zone_scope)
+        AND (p.search_text LIKE pattern OR (search_phone IS NOT NULL AND p.search_text LIKE phone_pattern))
+      LIMIT max_rows);
+    n := cardinality(ids);
+    RETURN QUERY SELECT p.* FROM person p WHERE p.campaign_id = campaign AND p.id = ANY (ids);
   ELSE
-    -- n: how many matches were read (at most 2 × max_rows); ids: the best max_rows of them.
-    SELECT array_agg(best.id), max(best.found) INTO ids, n FROM (
-      SELECT f.id, count(*) OVER () AS found FROM (
-        SELECT p.id, p.search_text FROM person p
+    -- The best max_rows matches, found best first so that none is lost to the cap: the term's words
+    -- as whole words ("Roy", "agathe.roy.12@…") and the phone number, then as the starts of words
+    -- ("Royer"), then anywhere ("Leroy"). Each step reads ids only, through the trigram index (the
+    -- LIKE), and stops as soon as the cap is reached.
+    ids := ARRAY(SELECT p.id FROM person p
+      WHERE p.campaign_id = campaign AND (zone_scope IS NULL OR p.zone_ids && zone_scope)
+        AND ((p.search_text LIKE pattern AND p.search_text ~ whole_re)
+          OR (search_phone IS NOT NULL AND p.search_text LIKE phone_pattern))
+      LIMIT max_rows);
+    IF cardinality(ids) < max_rows THEN
+      ids := ids || ARRAY(SELECT p.id FROM person p
         WHERE p.campaign_id = campaign AND (zone_scope IS NULL OR p.zone_ids && zone_scope)
-          AND (p.search_text LIKE pattern OR (search_phone IS NOT NULL AND p.search_text LIKE phone_pattern))
-        LIMIT max_rows * 2) AS f
-      ORDER BY (' ' || f.search_text || ' ') LIKE '% ' || escaped || ' %' DESC,
-        (' ' || f.search_text) LIKE '% ' || escaped || '%' DESC
-      LIMIT max_rows) AS best;
-    n := coalesce(n, 0);
+          AND p.search_text LIKE pattern AND p.search_text ~ start_re AND p.id <> ALL (ids)
+        LIMIT max_rows - cardinality(ids));
+    END IF;
+    IF cardinality(ids) < max_rows THEN
+      ids := ids || ARRAY(SELECT p.id FROM person p
+        WHERE p.campaign_id = campaign AND (zone_scope IS NULL OR p.zone_ids && zone_scope)
+          AND p.search_text LIKE pattern AND p.id <> ALL (ids)
+        LIMIT max_rows - cardinality(ids));
+    END IF;
+    n := cardinality(ids);
     RETURN QUERY SELECT p.* FROM person p WHERE p.campaign_id = campaign AND p.id = ANY (ids);
   END IF;
   -- Fewer than 20 people as typed: add those whose words are close to it (typos), not already found.

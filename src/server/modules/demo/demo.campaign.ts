@@ -80,7 +80,8 @@ export async function demoCityOf(
     return { dir: fetched.dir, manifest: parisManifest, synthetic: false };
   }
   const dir = path.join(config.dataDir, 'opendata', 'synthetic');
-  const city = await generateSyntheticCity(dir, { seed: 2026 });
+  // Numbered from the 10th, so that the demo's referent of the 11th has their arrondissement.
+  const city = await generateSyntheticCity(dir, { seed: 2026, firstArrondissement: 10 });
   log(
     'No open data of Paris could be had (offline, and no RELAIS_OPENDATA_DIR mirror): the data is a SMALL GENERATED CITY, ' +
       'not Paris. Set RELAIS_OPENDATA_DIR to a mirror folder, or run `relais opendata fetch paris` online.',

@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { withTenant } from '../../db/database.ts';
 import { type DB, LADDER_STAGES } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
 import { generateSyntheticCity, syntheticCityManifest } from '../../opendata/synthetic-city.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { ladderFunnel } from '../people/index.ts';
 import type { ImportProgress } from '../territory/index.ts';
 import { apportion, DEMO_STAGE_SHARES, emailPart, type SeedDemoResult, seedDemoTerritoryAndPeople } from './demo.seed.ts';
 
@@ -185,6 +187,48 @@ describeEachDatabase('demo seed', (ctx) => {
     // Sign-ups grow over the weeks.
     expect((perWeek[11] as unknown[]).length).toBeGreaterThan((perWeek[0] as unknown[]).length);
     expect(new Set(people.map((p) => p.family_name)).size).toBeGreaterThan(50);
+  });
+
+  it('gives people the history of their climb: one move per stage above curious, by the default rules, in the funnel', async () => {
+    const { db } = ctx.database;
+    const people = await db
+      .selectFrom('person')
+      .select(['id', 'ladder_stage', 'created_at', 'ladder_changed_at'])
+      .where('campaign_id', '=', campaignId)
+      .execute();
+    const moves = await db
+      .selectFrom('ladder_move')
+      .select(['person_id', 'from_stage', 'to_stage', 'at', 'rule_id'])
+      .where('campaign_id', '=', campaignId)
+      .orderBy('at')
+      .execute();
+    const rank = { curious: 0, sympathizer: 1, volunteer: 2, activist: 3 } as const;
+    expect(moves.length).toBe(people.reduce((n, p) => n + rank[p.ladder_stage], 0));
+    for (const p of people) {
+      const own = moves.filter((m) => m.person_id === p.id);
+      expect(own.map((m) => m.to_stage)).toEqual(LADDER_STAGES.slice(1, rank[p.ladder_stage] + 1));
+      for (const m of own) expect(m.at.getTime()).toBeGreaterThanOrEqual(p.created_at.getTime());
+      if (own.length > 0) expect(p.ladder_changed_at?.getTime()).toBe(own.at(-1)?.at.getTime());
+    }
+    expect(moves.every((m) => m.rule_id !== null)).toBe(true);
+    const report = await withTenant(db, campaignId, (trx) => ladderFunnel(trx, { campaignId, zoneScope: null }, { weeks: 12, asOf: NOW }));
+    const perWeek = report.weeks.map((w) => w.conversions.reduce((n, c) => n + c.count, 0));
+    expect(perWeek.filter((n) => n > 0).length).toBeGreaterThan(6);
+    // People per stage at each week's end, as the history says: created before the end, at the stage
+    // of their last move before it (else where they started).
+    for (const week of report.weeks) {
+      const end = new Date(`${week.start}T00:00:00Z`).getTime() + WEEK;
+      const expected = Object.fromEntries(LADDER_STAGES.map((stage) => [stage, 0]));
+      for (const p of people) {
+        if (p.created_at.getTime() >= end) continue;
+        const own = moves.filter((m) => m.person_id === p.id);
+        const before = own.filter((m) => m.at.getTime() < end).at(-1);
+        const stage = before ? before.to_stage : (own[0]?.from_stage ?? p.ladder_stage);
+        expected[stage] = (expected[stage] ?? 0) + 1;
+      }
+      expect(week.stages, week.week).toEqual(expected);
+    }
+    expect(report.zones.some((z) => z.weeks.some((w) => w.conversions.length > 0))).toBe(true);
   });
 
   it('records consents through the ledger, and the people carry them', async () => {

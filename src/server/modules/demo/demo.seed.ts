@@ -2,12 +2,14 @@
 // addresses in proportion to the population of each zone, spread over the engagement ladder and
 // over the last 12 weeks, so that every screen has a realistic picture. Deterministic per seed.
 import { type Kysely, sql } from 'kysely';
-import { type BulkRow, type BulkTarget, openBulkLoad } from '../../db/bulk-load.ts';
+import { stageRank } from '../../../shared/enums.ts';
+import { type BulkRow, type BulkTarget, bulkLoad, openBulkLoad } from '../../db/bulk-load.ts';
 import { refreshStatistics, withTenant } from '../../db/database.ts';
 import { type DB, LADDER_STAGES, type LadderStage } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
 import { createRandom, type Random } from '../../opendata/prng.ts';
+import { DEFAULT_RULES } from '../people/index.ts';
 import { type AreaGeometry, createZoneLocator, type ImportProgress, type ImportReport, importTerritory } from '../territory/index.ts';
 import { FAMILY_NAMES, GIVEN_NAMES } from './french-names.ts';
 
@@ -227,6 +229,10 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
   const stageWeights = LADDER_STAGES.map((s) => DEMO_STAGE_SHARES[s]);
   const stages = Object.fromEntries(LADDER_STAGES.map((s) => [s, 0])) as Record<LadderStage, number>;
   const zoneIdsOf = new Map<string, string>();
+  // The ladder history: a separate random sequence, so the people themselves stay as they were.
+  const moveRandom = createRandom((options.seed ?? 2026) + 2);
+  const rules = DEFAULT_RULES.filter((r) => r.conditions.some((c) => !c.type.startsWith('contact.')));
+  const moves: BulkRow[] = [];
   let withPhone = 0;
   let n = 0;
 
@@ -257,8 +263,28 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
         const modified = new Date(created.getTime() + random.next() * (now - created.getTime()));
         const phone = random.chance(PHONE_SHARE) ? mobile() : null;
         if (phone) withPhone++;
+        const personId = uuidv7();
+        // How they climbed: one move per stage above curious, each in its own slice of the time since
+        // they joined, by the default rule of that stage (so the funnel and its weeks have moves).
+        const rank = stageRank(stage);
+        let changed: Date | null = null;
+        for (let step = 1; step <= rank; step++) {
+          const span = now - created.getTime();
+          const at = new Date(created.getTime() + (span * (step - 1 + 0.1 + 0.8 * moveRandom.next())) / rank);
+          const rule = rules.find((r) => r.to_stage === LADDER_STAGES[step]);
+          moves.push([
+            uuidv7(),
+            personId,
+            LADDER_STAGES[step - 1] as string,
+            LADDER_STAGES[step] as string,
+            at,
+            rule?.id ?? null,
+            rule?.description ?? '',
+          ]);
+          changed = at;
+        }
         batch.push([
-          uuidv7(),
+          personId,
           given,
           family,
           `${emailPart(given)}.${emailPart(family)}.${n}@example.org`,
@@ -273,19 +299,37 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
           stage,
           created,
           modified,
+          changed,
         ]);
         if (batch.length >= BATCH_ROWS) await flush();
       }
     }
     await flush();
     await loader.end();
+    await bulkLoad(
+      trx,
+      {
+        table: 'ladder_move',
+        constants: [{ name: 'campaign_id', type: 'uuid', value: campaignId }],
+        columns: [
+          { name: 'id', type: 'uuid' },
+          { name: 'person_id', type: 'uuid' },
+          { name: 'from_stage', type: 'text' },
+          { name: 'to_stage', type: 'text' },
+          { name: 'at', type: 'timestamptz' },
+          { name: 'rule_id', type: 'uuid' },
+          { name: 'reason', type: 'text' },
+        ],
+      },
+      [moves],
+    );
   });
   // The consent trigger's recompute is planned on these statistics: refresh them after the people load.
   await refreshStatistics(db, ['person']);
   const consents = await seedDemoConsents(db, campaignId, createRandom((options.seed ?? 2026) + 1), (done, total) =>
     progress('consents', done, total),
   );
-  await refreshStatistics(db, ['person', 'consent', 'address', 'zone', 'zone_indicator', 'election_result']);
+  await refreshStatistics(db, ['person', 'consent', 'ladder_move', 'address', 'zone', 'zone_indicator', 'election_result']);
   const inserted = await db
     .selectFrom('person')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -331,6 +375,7 @@ function personTarget(campaignId: string): BulkTarget {
       { name: 'ladder_stage', type: 'text' },
       { name: 'created_at', type: 'timestamptz' },
       { name: 'modified_at', type: 'timestamptz' },
+      { name: 'ladder_changed_at', type: 'timestamptz' },
     ],
     // A contact the team entered by hand with the same e-mail is kept, not overwritten.
     onConflict: 'do nothing',

@@ -1,7 +1,9 @@
 // The people module's public face and manifest: people (OSDI), search, tags, lists, custom fields,
 // consent, the ladder, rights (export, erase, retention), duplicates and geocoding.
 import { defineModule } from '../manifest.ts';
+import { contactsRoutes } from './contacts.routes.ts';
 import { customFieldsRoutes } from './custom-fields.routes.ts';
+import { intakeRoutes } from './intake.routes.ts';
 import { ladderRoutes } from './ladder.routes.ts';
 import { peopleNav } from './nav.ts';
 import { peopleErrors } from './people.errors.ts';
@@ -10,11 +12,13 @@ import { rightsRoutes } from './rights.routes.ts';
 import { retentionJob } from './rights.ts';
 import { tagsRoutes } from './tags.routes.ts';
 
+export { ladderFunnel } from './funnel.ts';
 export { addressMatchCtes, geocodeStatement } from './geocode.ts';
-export { DEFAULT_STAGES, loadStages } from './ladder.ts';
+export { DEFAULT_RULES, DEFAULT_STAGES, loadStages } from './ladder.ts';
 export { emailMatches, phoneMatches } from './matching.ts';
 export { formatPersonOsdi, normalizeEmail } from './normalize.ts';
 export { assertCampaignWide } from './people.policy.ts';
+export { personOrderTerm } from './people.repo.ts';
 
 export const peopleModule = defineModule({
   name: 'people',
@@ -24,6 +28,8 @@ export const peopleModule = defineModule({
     { prefix: '/api/v1', plugin: tagsRoutes },
     { prefix: '/api/v1', plugin: customFieldsRoutes },
     { prefix: '/api/v1', plugin: ladderRoutes },
+    { prefix: '/api/v1', plugin: intakeRoutes },
+    { prefix: '/api/v1', plugin: contactsRoutes },
   ],
   links: [
     { rel: 'osdi:people', path: '/people', title: 'The collection of people in the system' },

@@ -59,6 +59,21 @@ export const DEFAULT_RULES: readonly LadderRule[] = [
     description: 'A terminé trois sessions de porte-à-porte',
     enabled: true,
   },
+  {
+    // A contact logged by hand (people/contacts.ts): the person said they support the campaign.
+    id: '00000000-0000-7000-8000-00000000d004',
+    to_stage: 'sympathizer',
+    conditions: [{ type: 'contact.supportive', min_count: 1 }],
+    description: 'A dit soutenir la campagne lors d’un contact',
+    enabled: true,
+  },
+  {
+    id: '00000000-0000-7000-8000-00000000d005',
+    to_stage: 'volunteer',
+    conditions: [{ type: 'contact.volunteering', min_count: 1 }],
+    description: 'A proposé son aide lors d’un contact',
+    enabled: true,
+  },
 ];
 
 /** Stage labels of the campaign (the defaults where none were saved). */

@@ -15,4 +15,6 @@ export const peopleErrors = {
   MERGE_INVALID: 400,
   MERGE_UNDO_EXPIRED: 409,
   LADDER_RULE_INVALID: 400,
+  PERSON_INVALID: 400,
+  DATE_INVALID: 400,
 } as const;

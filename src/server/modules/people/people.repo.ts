@@ -55,6 +55,20 @@ export const SORTS = {
 } as const;
 export type SortKey = keyof typeof SORTS;
 
+const NAME_COLUMNS = new Set<string>(['family_name', 'given_name']);
+
+/**
+ * A column of person as an ORDER BY term: names in French order, other columns as they are. Every
+ * query that lists people by name uses it. The collation is ICU's root one (`und-x-icu`), which
+ * PostgreSQL built with ICU and PGlite both define and which orders as French readers expect
+ * ("Aïcha" before "Antoine", "Émilie" before "Yanis", "de Gaulle" beside "Degas"; CLDR's French has
+ * no tailoring of its own), whatever the database's locale (often C, which puts "É" after "Z").
+ */
+export function personOrderTerm(column: string, table = 'person') {
+  const ref = sql.ref(`${table}.${column}`);
+  return NAME_COLUMNS.has(column) ? sql`${ref} collate "und-x-icu"` : ref;
+}
+
 export interface ListPeopleQuery {
   page: number;
   perPage: number;
@@ -81,7 +95,6 @@ export function applyOsdiFilter(query: PersonQuery, filter: string): PersonQuery
 
 /** The search term as the index stores text: lower-case, no accents. */
 const searchTerm = (q: string) => sql<string>`lower(relais_unaccent(${q}))`;
-const likeEscape = (q: string) => q.replace(/[\\%_]/g, '\\$&');
 
 /**
  * A term that looks like a phone number, in the form the base stores (E.164): a whole number
@@ -123,17 +136,20 @@ export function searchCondition(q: string, zoneScope: readonly string[] | null):
 }
 
 /**
- * Relevance order for a search: the term as a whole word (or words) first ("Roy" before "Royer"),
- * then as the start of a word ("Royer" before "Leroy"), then the rest by trigram word similarity
- * (typos: the closest first) — computed only for those, the costly part of ranking a broad term.
+ * Relevance order for a search, the same tiers as relais_person_search keeps before its cap: the
+ * term's words as whole words first ("Roy", "agathe.roy.12@…" before "Royer"), then as the starts of
+ * words ("Royer" before "Leroy"), then the rest by trigram word similarity (typos: the closest first,
+ * computed only for those, the costly part of ranking a broad term); within a tier, by name in
+ * French order.
  */
 function orderBySearch<Q extends SelectQueryBuilder<DB, 'person', PersonRow>>(query: Q, q: string): Q {
-  const term = sql<string>`lower(relais_unaccent(${likeEscape(q.replace(/\s+/g, ' '))}))`;
-  const wordStart = sql<boolean>`(' ' || person.search_text) like '% ' || ${term} || '%'`;
+  const wordStart = sql<boolean>`person.search_text ~ relais_search_regex(${q}, false)`;
   return query
-    .orderBy(sql`(' ' || person.search_text || ' ') like '% ' || ${term} || ' %'`, 'desc')
+    .orderBy(sql`person.search_text ~ relais_search_regex(${q}, true)`, 'desc')
     .orderBy(wordStart, 'desc')
-    .orderBy(sql`case when not (${wordStart}) then word_similarity(${searchTerm(q)}, person.search_text) end`, 'desc') as Q;
+    .orderBy(sql`case when not (${wordStart}) then word_similarity(${searchTerm(q)}, person.search_text) end`, 'desc')
+    .orderBy(personOrderTerm('family_name'))
+    .orderBy(personOrderTerm('given_name')) as Q;
 }
 
 /**
@@ -176,7 +192,7 @@ export function peoplePageQuery(trx: Trx, scope: PeopleScope, query: ListPeopleQ
     throw new AppError('VALIDATION_FAILED', `Unknown sort ${query.sort}; use one of ${Object.keys(SORTS).join(', ')}.`);
   if (sort) {
     const dir = query.sort?.startsWith('-') ? 'desc' : 'asc';
-    for (const column of SORTS[sort]) rowsQuery = rowsQuery.orderBy(`person.${column}`, dir);
+    for (const column of SORTS[sort]) rowsQuery = rowsQuery.orderBy(personOrderTerm(column), dir);
   } else if (query.q?.trim()) {
     rowsQuery = orderBySearch(rowsQuery, query.q.trim());
   } else {

@@ -72,3 +72,45 @@ describeEachDatabase('people search cap', (ctx) => {
     expect(page.rows.every((r) => r.zone_ids.includes(zone))).toBe(true);
   });
 });
+
+describeEachDatabase('people search cap: exact matches first', (ctx) => {
+  const suite = useOwnerApp(ctx, 'search-exact');
+
+  beforeAll(async () => {
+    const { c } = suite;
+    // What a scan meets first: more Leroy and Royer than the cap, then 128 Roy and one Agathe whose
+    // e-mail holds "roy" as a word; in French order within the Roy, "Élodie" among the E.
+    await sql`insert into person (campaign_id, id, given_name, family_name, zone_ids)
+      select ${c.id}::uuid, ('00000000-0000-7000-9000-' || lpad(to_hex(g), 12, '0'))::uuid, 'Jean',
+        case when g % 2 = 0 then 'Leroy' else 'Royer' end, '{}'
+      from generate_series(1, ${2 * SEARCH_CAP}) g`.execute(ctx.database.db);
+    await sql`insert into person (campaign_id, id, given_name, family_name, zone_ids)
+      select ${c.id}::uuid, ('00000000-0000-7000-a000-' || lpad(to_hex(g), 12, '0'))::uuid,
+        (array['Zoé', 'Élodie', 'Anne', 'Yanis'])[1 + g % 4], 'Roy', '{}'
+      from generate_series(1, 128) g`.execute(ctx.database.db);
+    await sql`insert into person (campaign_id, id, given_name, family_name, email, zone_ids)
+      values (${c.id}::uuid, '00000000-0000-7000-b000-000000000001', 'Agathe', 'Martin', 'agathe.roy.7@example.org', '{}')`.execute(
+      ctx.database.db,
+    );
+  });
+
+  it('keeps every whole-word match before the cap and lists them first, in French order of names', async () => {
+    const body = (await suite.owner.request('GET', '/api/v1/people?q=roy&per_page=200')).json();
+    const people = body._embedded['osdi:people'] as Array<{ given_name: string; family_name: string }>;
+    expect(body.total_records).toBe(SEARCH_CAP);
+    const first = people.slice(0, 129);
+    expect(first.filter((p) => p.family_name === 'Roy')).toHaveLength(128);
+    expect(first.some((p) => p.given_name === 'Agathe')).toBe(true);
+    // Then the word starts (Royer), which fill the cap before the rest (Leroy).
+    expect(new Set(people.slice(129).map((p) => p.family_name))).toEqual(new Set(['Royer']));
+    // Within the Roy: Anne, Élodie, Yanis, Zoé (French order: É among the E).
+    const givens = first.filter((p) => p.family_name === 'Roy').map((p) => p.given_name);
+    expect([...new Set(givens)]).toEqual(['Anne', 'Élodie', 'Yanis', 'Zoé']);
+  });
+
+  it('keeps the relevance order on later pages', async () => {
+    const second = (await suite.owner.request('GET', '/api/v1/people?q=roy&per_page=100&page=2')).json();
+    const names = (second._embedded['osdi:people'] as Array<{ family_name: string }>).map((p) => p.family_name);
+    expect(names.slice(0, 28).every((n) => n === 'Roy')).toBe(true);
+  });
+});

@@ -53,31 +53,74 @@ export interface PersonInput {
 
 type Columns = Record<string, unknown>;
 
-/** Primary first, then the others; normalised and without repeats. */
-function ordered<T extends { primary?: boolean }>(items: readonly T[]): T[] {
-  return [...items.filter((i) => i.primary), ...items.filter((i) => !i.primary)];
+/** Primary first, then the others, each with its index in the request (for error pointers). */
+function ordered<T extends { primary?: boolean }>(items: readonly T[]): Array<T & { index: number }> {
+  const indexed = items.map((item, index) => ({ ...item, index }));
+  return [...indexed.filter((i) => i.primary), ...indexed.filter((i) => !i.primary)];
 }
 
-function emailColumns(input: PersonInput['email_addresses']): Columns {
+/** One bad value of a person write, with its JSON pointer into the request body. */
+export interface PersonFieldError {
+  pointer: string;
+  code:
+    | 'EMAIL_INVALID'
+    | 'PHONE_INVALID'
+    | 'DUPLICATE_EMAIL'
+    | 'NAME_MISSING'
+    | 'CONSENT_UNREACHABLE'
+    | 'CONSENT_PROOF_MISSING'
+    | 'DATE_INVALID'
+    | 'NOT_FOUND';
+  message: string;
+  value?: string;
+}
+
+function emailColumns(input: PersonInput['email_addresses'], errors: PersonFieldError[], prefix: string): Columns {
   if (!input) return {};
   const emails: string[] = [];
   for (const e of ordered(input)) {
     const email = normalizeEmail(e.address);
-    if (!email) throw new AppError('EMAIL_INVALID', `Not a valid e-mail address: ${e.address}`, { value: e.address });
-    if (!emails.includes(email)) emails.push(email);
+    if (!email) {
+      errors.push({
+        pointer: `${prefix}/email_addresses/${e.index}/address`,
+        code: 'EMAIL_INVALID',
+        message: `Not a valid e-mail address: ${e.address}`,
+        value: e.address,
+      });
+    } else if (!emails.includes(email)) emails.push(email);
   }
   return { email: emails[0] ?? null, emails: emails.slice(1) };
 }
 
-function phoneColumns(input: PersonInput['phone_numbers'], country: string): Columns {
+function phoneColumns(input: PersonInput['phone_numbers'], country: string, errors: PersonFieldError[], prefix: string): Columns {
   if (!input) return {};
   const phones: string[] = [];
   for (const p of ordered(input)) {
     const phone = normalizePhone(p.number, country) ?? (p.possible ? p.number : null);
-    if (!phone) throw new AppError('PHONE_INVALID', `Not a valid phone number: ${p.number}`, { value: p.number });
-    if (!phones.includes(phone)) phones.push(phone);
+    if (!phone) {
+      errors.push({
+        pointer: `${prefix}/phone_numbers/${p.index}/number`,
+        code: 'PHONE_INVALID',
+        message: `Not a valid phone number: ${p.number}`,
+        value: p.number,
+      });
+    } else if (!phones.includes(phone)) phones.push(phone);
   }
   return { phone: phones[0] ?? null, phones: phones.slice(1) };
+}
+
+/**
+ * The e-mail, phone and address columns of an input, and every bad e-mail and phone in it (all of
+ * them, so that a form can show every mistake at once). `prefix` is the input's pointer in the body.
+ */
+export function contactColumns(input: PersonInput, country: string, prefix = ''): { columns: Columns; errors: PersonFieldError[] } {
+  const errors: PersonFieldError[] = [];
+  const columns = {
+    ...emailColumns(input.email_addresses, errors, prefix),
+    ...phoneColumns(input.phone_numbers, country, errors, prefix),
+    ...addressColumns(input.postal_addresses),
+  };
+  return { columns, errors };
 }
 
 function addressColumns(input: PersonInput['postal_addresses']): Columns {
@@ -99,11 +142,15 @@ function addressColumns(input: PersonInput['postal_addresses']): Columns {
 /** Column values of a (partial) person input, normalised and validated. */
 async function toColumns(trx: Trx, campaignId: string, input: PersonInput, current: PersonRow | null): Promise<Columns> {
   const country = input.postal_addresses?.[0]?.country ?? current?.country ?? 'FR';
-  const columns: Columns = {
-    ...emailColumns(input.email_addresses),
-    ...phoneColumns(input.phone_numbers, country),
-    ...addressColumns(input.postal_addresses),
-  };
+  const { columns, errors } = contactColumns(input, country);
+  const [first] = errors;
+  if (first) {
+    // The first mistake's code, as before; `errors` lists every one of them.
+    throw new AppError(first.code as 'EMAIL_INVALID' | 'PHONE_INVALID', errors.map((e) => e.message).join('; '), {
+      value: first.value,
+      errors,
+    });
+  }
   for (const key of ['given_name', 'family_name', 'additional_name', 'source'] as const) {
     if (input[key] !== undefined) columns[key] = (input[key] as string).trim();
   }

@@ -1,6 +1,7 @@
 // Data access of segments: saved definitions, and the people a compiled definition selects.
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
+import { personOrderTerm } from '../people/index.ts';
 
 export interface SegmentValues {
   name: string;
@@ -82,8 +83,8 @@ export function pagePeople(trx: Trx, where: Expression<SqlBool>, page: { page: n
     .selectFrom('person')
     .selectAll('person')
     .where(where)
-    .orderBy(sql`lower(person.family_name)`)
-    .orderBy(sql`lower(person.given_name)`)
+    .orderBy(personOrderTerm('family_name'))
+    .orderBy(personOrderTerm('given_name'))
     .orderBy('person.id')
     .limit(page.perPage)
     .offset((page.page - 1) * page.perPage)

@@ -1,8 +1,10 @@
 // The supporter base: people (OSDI), their consents, ladder moves, timeline, tags, lists, rights, duplicates.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ContactBody, RecordedSchema } from '../../../server/modules/people/contacts.routes.ts';
 import type { FieldListSchema, FieldSchema } from '../../../server/modules/people/custom-fields.routes.ts';
 import type { CustomValueProblem } from '../../../server/modules/people/custom-fields.ts';
 import type { GroupSchema, ListCollectionSchema, TagCollectionSchema } from '../../../server/modules/people/groups.ts';
+import type { IntakeBody } from '../../../server/modules/people/intake.routes.ts';
 import type { LadderSchema } from '../../../server/modules/people/ladder.routes.ts';
 import type { BulkBody, BulkResultSchema, LadderMoveBody } from '../../../server/modules/people/people.routes.ts';
 import type {
@@ -24,6 +26,7 @@ import type {
 import { CONSENT_CHANNELS } from '../../../shared/enums.ts';
 import { api, isApiError } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';
+import { formatPhone } from '../../i18n/format.ts';
 import type { Stage } from '../dashboard/api.ts';
 
 export type { Stage } from '../dashboard/api.ts';
@@ -66,6 +69,7 @@ export interface PeopleFilters {
   list_id: string | null;
   /** A saved segment as a filter (shareable in the address). */
   segment_id: string | null;
+  /** A sort key ('-' for descending), or '' for the API's own order (relevance when searching). */
   sort: string;
 }
 
@@ -76,9 +80,9 @@ export function primaryEmail(person: Person): string {
   return (person.email_addresses?.find((e) => e.primary) ?? person.email_addresses?.[0])?.address ?? '';
 }
 
-/** The primary (else first) phone number of a person. */
+/** The primary (else first) phone number of a person, written as French readers expect ("06 39 98 72 18"). */
 export function primaryPhone(person: Person): string {
-  return (person.phone_numbers?.find((p) => p.primary) ?? person.phone_numbers?.[0])?.number ?? '';
+  return formatPhone((person.phone_numbers?.find((p) => p.primary) ?? person.phone_numbers?.[0])?.number);
 }
 
 /** "Given Family", or the e-mail when the person has no name. */
@@ -103,7 +107,7 @@ export function peoplePageQuery(filters: PeopleFilters, page: number) {
           tag_id: filters.tag_id,
           list_id: filters.list_id,
           segment_id: filters.segment_id,
-          sort: filters.sort,
+          sort: filters.sort || undefined,
         },
         signal,
       ),
@@ -330,4 +334,47 @@ export function useUndoMerge() {
     mutationFn: (mergeId: string) => api.post<unknown>(`/api/v1/people/merges/${encodeURIComponent(mergeId)}/undo`, {}),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['people'] }),
   });
+}
+
+/** What adding a person by hand takes: the person, tags, consents with their proof, a first note. */
+export type IntakeInput = Shape<typeof IntakeBody>;
+/** A contact's outcome and kind, and what a note or contact answers (with the ladder move it caused). */
+export type ContactInput = Shape<typeof ContactBody>;
+export type Recorded = Shape<typeof RecordedSchema>;
+
+/** Adds a person by hand (POST /people/intake); a refusal lists every mistake (fieldErrors). */
+export function useIntakePerson() {
+  const invalidate = useInvalidatePeople();
+  return useMutation({
+    mutationFn: (input: IntakeInput) => api.post<Person>('/api/v1/people/intake', input),
+    onSuccess: invalidate,
+  });
+}
+
+/** Adds a note to a person's timeline. */
+export function useAddNote(id: string) {
+  const invalidate = useInvalidatePeople();
+  return useMutation({
+    mutationFn: (text: string) => api.post<Recorded>(`/api/v1/people/${encodeURIComponent(id)}/notes`, { text }),
+    onSuccess: invalidate,
+  });
+}
+
+/** Logs a contact and its outcome (the ladder may move the person). */
+export function useLogContact(id: string) {
+  const invalidate = useInvalidatePeople();
+  return useMutation({
+    mutationFn: (input: ContactInput) => api.post<Recorded>(`/api/v1/people/${encodeURIComponent(id)}/contacts`, input),
+    onSuccess: invalidate,
+  });
+}
+
+/** Every mistake a refused write lists (`errors: [{pointer, code}]`), by JSON pointer. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  if (!isApiError(error) || !Array.isArray(error.problem.errors)) return {};
+  const byPointer: Record<string, string> = {};
+  for (const item of error.problem.errors as { pointer?: unknown; code?: unknown }[]) {
+    if (typeof item?.pointer === 'string' && typeof item.code === 'string') byPointer[item.pointer] ??= item.code;
+  }
+  return byPointer;
 }

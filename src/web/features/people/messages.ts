@@ -442,6 +442,13 @@ const activitiesFr = {
   'person.created': 'Fiche créée',
   'person.updated': 'Fiche modifiée',
   'person.merged': 'Fiche fusionnée',
+  note: 'Note',
+  'contact.no_answer': 'Contact : pas de réponse',
+  'contact.talked': 'Contact : échange',
+  'contact.supportive': 'Contact : soutient la campagne',
+  'contact.volunteering': 'Contact : propose son aide',
+  'contact.not_interested': 'Contact : pas intéressé·e',
+  'contact.opposed': 'Contact : opposé·e',
 };
 const activitiesEn: typeof activitiesFr = {
   'petition.signed': 'Signed a petition',
@@ -464,6 +471,13 @@ const activitiesEn: typeof activitiesFr = {
   'person.created': 'Record created',
   'person.updated': 'Record updated',
   'person.merged': 'Record merged',
+  note: 'Note',
+  'contact.no_answer': 'Contact: no answer',
+  'contact.talked': 'Contact: talked',
+  'contact.supportive': 'Contact: supports the campaign',
+  'contact.volunteering': 'Contact: offers to help',
+  'contact.not_interested': 'Contact: not interested',
+  'contact.opposed': 'Contact: opposed',
 };
 /** Labels of the activity types of the timeline (open vocabulary: unknown types show as they are). */
 export const activityNames = { fr: activitiesFr, en: activitiesEn };

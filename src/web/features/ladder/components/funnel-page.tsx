@@ -3,6 +3,7 @@ import { Group, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from '@ma
 import { useState } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
+import { niceTicks } from '../../../ui/nice-ticks.ts';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { useIsPhone } from '../../../ui/use-is-phone.ts';
@@ -92,7 +93,9 @@ function WeeklyBars({ weeks }: { weeks: FunnelWeek[] }) {
   const label = useStageLabel();
   const fmt = useFormat();
   const phone = useIsPhone();
-  const max = Math.max(1, ...weeks.map(total));
+  const ticks = niceTicks(Math.max(...weeks.map(total), 0));
+  // The axis's top is its last round tick, so the bars and the ticks share one scale.
+  const max = ticks.at(-1) ?? 1;
   const width = 720;
   const height = 260;
   const left = 52;
@@ -100,7 +103,6 @@ function WeeklyBars({ weeks }: { weeks: FunnelWeek[] }) {
   const plotH = height - bottom - 8;
   const slot = (width - left) / weeks.length;
   const bar = Math.min(44, slot * 0.7);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((r) => Math.round(max * r));
   const every = phone ? Math.ceil(weeks.length / 4) : Math.ceil(weeks.length / 13);
   const short = (iso: string) =>
     new Date(`${iso}T00:00:00Z`).toLocaleDateString(undefined, { day: '2-digit', month: '2-digit', timeZone: 'UTC' });

@@ -14,6 +14,7 @@ import { useCan } from '../../session/session-context.tsx';
 import { useZonesQuery } from '../../territory/api.ts';
 import { itemsOf, type PeopleFilters, type Person, STAGES, type Stage, useListsQuery, usePeoplePage, useTagsQuery } from '../api.ts';
 import { downloadFile } from '../download.ts';
+import { entryMessages } from '../entry-messages.ts';
 import { peopleMessages } from '../messages.ts';
 import { BulkBar } from './bulk-bar.tsx';
 import { PeopleTable } from './people-table.tsx';
@@ -24,6 +25,7 @@ const FILTER_KEYS = ['stage', 'zone_id', 'tag_id', 'list_id', 'segment_id'] as c
 /** The people list with its search box, filters, total, selection and bulk actions. */
 export function PeoplePage() {
   const t = useT(peopleMessages);
+  const te = useT(entryMessages);
   const fmt = useFormat();
   const canWrite = useCan('people.write');
   const [params, setParams] = useSearchParams();
@@ -40,7 +42,8 @@ export function PeoplePage() {
       tag_id: params.get('tag_id'),
       list_id: params.get('list_id'),
       segment_id: params.get('segment_id'),
-      sort: params.get('sort') ?? 'family_name',
+      // A search lists the best matches first (relevance) unless a sort was picked; else by name.
+      sort: params.get('sort') ?? (params.get('q') ? '' : 'family_name'),
     }),
     [params],
   );
@@ -137,8 +140,13 @@ export function PeoplePage() {
                 </Button>
               )}
               {canWrite && (
-                <Button component={Link} to="/people/import" leftSection={<Icon name="plus" />}>
+                <Button component={Link} to="/people/import" variant="default">
                   {t('import')}
+                </Button>
+              )}
+              {canWrite && (
+                <Button component={Link} to="/people/new" leftSection={<Icon name="plus" />}>
+                  {te('addPerson')}
                 </Button>
               )}
             </>
@@ -154,7 +162,8 @@ export function PeoplePage() {
           setParam={setParam}
           onReset={() => {
             setQ('');
-            setParams(new URLSearchParams(filters.sort !== 'family_name' ? { sort: filters.sort } : {}), { replace: true });
+            const sort = params.get('sort');
+            setParams(new URLSearchParams(sort ? { sort } : {}), { replace: true });
           }}
           filtered={filtered}
         />
@@ -199,7 +208,7 @@ export function PeoplePage() {
             selected={selected}
             allMatching={allMatching}
             onToggle={toggle}
-            onSort={(sort) => setParam('sort', sort === 'family_name' ? null : sort)}
+            onSort={(sort) => setParam('sort', sort === 'family_name' && !filters.q ? null : sort)}
           />
         )}
         {allMatching && (

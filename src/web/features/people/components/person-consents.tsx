@@ -6,6 +6,7 @@ import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
 import { CHANNELS, type Channel, type Person, useConsentsQuery, useRecordConsent } from '../api.ts';
+import { consentSourceNames } from '../entry-messages.ts';
 import { channelNames, peopleMessages } from '../messages.ts';
 
 const SOURCES = ['manual', 'form', 'phone', 'door', 'email', 'unsubscribe'] as const;
@@ -23,7 +24,8 @@ const SOURCE_KEYS = {
 /** The words of a consent's source ("door" → "Porte-à-porte"); another system's own name stays as it is. */
 export function useConsentSourceLabel(): (source: string) => string {
   const t = useT(peopleMessages);
-  return (source) => (source in SOURCE_KEYS ? t(SOURCE_KEYS[source as keyof typeof SOURCE_KEYS]) : source);
+  const collectedBy = useLabel(consentSourceNames);
+  return (source) => (source in SOURCE_KEYS ? t(SOURCE_KEYS[source as keyof typeof SOURCE_KEYS]) : collectedBy(source, source));
 }
 
 /** One line per channel with its state and a "Record" button, then the ledger (newest first). */
@@ -97,6 +99,7 @@ export function PersonConsents({ person, canWrite }: { person: Person; canWrite:
                   </Table.Td>
                   <Table.Td>
                     {sourceLabel(entry.source)}
+                    {typeof entry.proof?.form === 'string' && ` — ${entry.proof.form}`}
                     {typeof entry.proof?.text_shown === 'string' && (
                       <Text span size="xs" c="dimmed">
                         {' '}

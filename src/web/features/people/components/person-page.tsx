@@ -25,6 +25,7 @@ import {
 import { peopleMessages, personSourceNames } from '../messages.ts';
 import { ContactsInput, type ContactsValue, contactsOf, contactsToSend } from './contacts-input.tsx';
 import { PersonConsents } from './person-consents.tsx';
+import { PersonContactActions } from './person-contacts.tsx';
 import { PersonCustomFields } from './person-custom-fields.tsx';
 import { PersonLadder, PersonTags } from './person-ladder.tsx';
 import { PersonMap } from './person-map.tsx';
@@ -69,6 +70,7 @@ function PersonDetail({ person }: { person: Person }) {
             {person.source ? ` · ${t('sourceLine', { source: sourceName(person.source, person.source) })}` : ''}
           </Text>
         </Stack>
+        {canWrite && !person.anonymized && <PersonContactActions person={person} />}
       </Group>
       <Grid gutter="md">
         <Grid.Col span={{ base: 12, md: 7 }}>
@@ -145,7 +147,7 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
             ? person.phone_numbers.map((p) => (
                 <div key={p.number}>
                   <Anchor href={`tel:${p.number}`} size="sm">
-                    {p.number}
+                    {fmt.phone(p.number)}
                   </Anchor>
                 </div>
               ))
@@ -159,7 +161,7 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
   );
 }
 
-/** The identity field a refused edit is about, by the problem's stable code, and what to say there. */
+/** Which identity field a problem is about, and what to say beside it, by its stable code. */
 const FIELD_ERRORS = {
   EMAIL_INVALID: { field: 'email', message: 'identityEmailInvalid' },
   DUPLICATE_EMAIL: { field: 'email', message: 'identityEmailTaken' },

@@ -7,6 +7,7 @@ import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
 import { type Activity, displayName, type Person, useCustomFieldsQuery, useErasePerson } from '../api.ts';
 import { downloadFile } from '../download.ts';
+import { consentSourceNames, contactKindNames } from '../entry-messages.ts';
 import { activityNames, channelNames, peopleMessages, personWords, recordFieldNames } from '../messages.ts';
 import { useConsentSourceLabel } from './person-consents.tsx';
 import { useStageLabel } from './stage.tsx';
@@ -49,6 +50,8 @@ function useSummary(): (item: Activity) => string {
   const stage = useStageLabel();
   const channel = useLabel(channelNames);
   const field = useLabel(recordFieldNames);
+  const contactKind = useLabel(contactKindNames);
+  const source = useLabel(consentSourceNames);
   const customFields = useCustomFieldsQuery().data;
   const words = useT(personWords);
   const consentSource = useConsentSourceLabel();
@@ -70,7 +73,10 @@ function useSummary(): (item: Activity) => string {
       const action = { create: 'importCreate', update: 'importUpdate', skip: 'importSkip' }[text('action')] as 'importCreate' | undefined;
       return words('importedLine', { file: text('file'), line: Number(data.line) || 0, action: action ? words(action) : text('action') });
     }
+    if (item.type === 'person.created') return source(text('source'));
     if (item.type.startsWith('tag.')) return text('name');
+    if (item.type === 'note') return text('text');
+    if (item.type.startsWith('contact.')) return [contactKind(text('kind')), text('note')].filter(Boolean).join(' — ');
     return Object.entries(data)
       .filter(([key, value]) => value !== null && value !== '' && typeof value !== 'object' && !key.endsWith('_id') && key !== 'ref_type')
       .slice(0, 4)

@@ -9,6 +9,8 @@ export const RULE_ACTIVITY_TYPES = [
   'event.attended',
   'canvass.shift_completed',
   'door.knocked',
+  'contact.supportive',
+  'contact.volunteering',
   'mailing.opened',
   'mailing.clicked',
   'signup',
