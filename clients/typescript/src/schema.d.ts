@@ -26,6 +26,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             _links: {
+                                curies: {
+                                    href: string;
+                                    name: string;
+                                    templated: boolean;
+                                }[];
+                                self: {
+                                    href: string;
+                                    title?: string;
+                                };
+                            } & {
                                 [key: string]: {
                                     href: string;
                                     title?: string;
@@ -33,6 +43,7 @@ export interface paths {
                             };
                             max_pagesize: number;
                             motd: string;
+                            namespace: string;
                             osdi_version: string;
                             product_name: string;
                             vendor_name: string;
@@ -145,7 +156,7 @@ export interface paths {
                         expires_at?: string;
                         name: string;
                         rate_limit_per_minute?: number | null;
-                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read")[];
+                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage")[];
                     };
                 };
             };
@@ -305,7 +316,7 @@ export interface paths {
                                 description_en: string;
                                 description_fr: string;
                                 /** @enum {string} */
-                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read";
+                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage";
                                 resource: string;
                             }[];
                         };
@@ -352,7 +363,9 @@ export interface paths {
                             _embedded: {
                                 audit_events: {
                                     action: string;
+                                    /** @description What the actor was called when the event was written (an e-mail, a token, "retention policy") */
                                     actor_label: string;
+                                    actor_name: string | null;
                                     /** Format: date-time */
                                     at: string;
                                     details: {
@@ -362,6 +375,7 @@ export interface paths {
                                     id: string;
                                     ip: string | null;
                                     target_id: string | null;
+                                    target_name: string | null;
                                     target_type: string | null;
                                 }[];
                             };
@@ -1589,11 +1603,27 @@ export interface paths {
                             error: string | null;
                             error_code: ("IMPORT_INTERRUPTED_BEFORE_WRITE" | "IMPORT_INTERRUPTED_AFTER_WRITE" | "IMPORT_FILE_UNREADABLE" | "IMPORT_FILE_TOO_LARGE" | "IMPORT_CELL_TOO_LARGE" | "IMPORT_HEADER_TOO_LARGE") | null;
                             file_name: string;
+                            /** @description Rows kept without the fields they could not take (a bad e-mail beside a good phone). */
+                            flagged: number;
                             /** @enum {string} */
                             format: "csv" | "xlsx";
                             /** Format: uuid */
                             id: string;
+                            /** @description The lines with something to say, first 500 by line: why a row was rejected, which fields were left out. */
+                            issues: {
+                                /** @description Line in the file (the header is line 1). */
+                                line: number;
+                                reasons: {
+                                    /** @enum {string} */
+                                    code: "email_invalid" | "phone_invalid" | "no_contact" | "date_invalid" | "stage_unknown" | "custom_invalid" | "duplicate_in_file" | "out_of_scope" | "email_taken";
+                                    field?: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "rejected" | "flagged" | "merged";
+                            }[];
                             job_id: string | null;
+                            /** @description Rows merged into an earlier copy of the same person in the file. */
+                            merged: number;
                             message: string;
                             rejected: number;
                             rejected_kept_until: string | null;
@@ -2380,10 +2410,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** lists with people_count */
+        /** lists (OSDI collection osdi:lists) with people_count; filter on name, created_date, modified_date… */
         get: {
             parameters: {
-                query?: never;
+                query: {
+                    filter?: string;
+                    page: number;
+                    per_page: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2397,16 +2431,50 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: {
-                                /** Format: date-time */
-                                created_at: string;
-                                description: string;
-                                /** Format: uuid */
-                                id: string;
-                                name: string;
-                                people_count: number;
-                            }[];
+                            _embedded: {
+                                "osdi:lists": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    description: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    identifiers: string[];
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    name: string;
+                                    origin_system: string;
+                                    people_count: number;
+                                    total_items: number;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
                         };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
                     };
                 };
                 /** @description RFC 9457 problem document */
@@ -2430,7 +2498,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a list */
+        /** Create a list (OSDI fields it does not keep are ignored) */
         post: {
             parameters: {
                 query?: never;
@@ -2442,7 +2510,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         description?: string;
+                        identifiers?: string[];
                         name: string;
+                        origin_system?: string;
+                        summary?: string;
                     };
                 };
             };
@@ -2454,13 +2525,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
                             /** Format: date-time */
                             created_at: string;
+                            /** Format: date-time */
+                            created_date: string;
                             description: string;
                             /** Format: uuid */
                             id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
                             name: string;
+                            origin_system: string;
                             people_count: number;
+                            total_items: number;
                         };
                     };
                 };
@@ -2515,8 +2598,77 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        /** Rename a list */
+        /** One list (OSDI osdi:list) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            origin_system: string;
+                            people_count: number;
+                            total_items: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a list: only the fields given */
         put: {
             parameters: {
                 query?: never;
@@ -2530,7 +2682,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         description?: string;
-                        name: string;
+                        identifiers?: string[];
+                        name?: string;
+                        origin_system?: string;
+                        summary?: string;
                     };
                 };
             };
@@ -2542,13 +2697,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
                             /** Format: date-time */
                             created_at: string;
+                            /** Format: date-time */
+                            created_date: string;
                             description: string;
                             /** Format: uuid */
                             id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
                             name: string;
+                            origin_system: string;
                             people_count: number;
+                            total_items: number;
                         };
                     };
                 };
@@ -2612,12 +2779,16 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description No content */
-                204: {
+                /** @description Default Response */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            notice: string;
+                        };
+                    };
                 };
                 /** @description RFC 9457 problem document */
                 401: {
@@ -2660,10 +2831,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** People of a list (OSDI) */
+        /** items of a list (OSDI collection osdi:items), newest first; filter on created_date / modified_date */
         get: {
             parameters: {
                 query: {
+                    filter?: string;
                     page: number;
                     per_page: number;
                 };
@@ -2691,6 +2863,15 @@ export interface paths {
                                     };
                                     /** Format: date-time */
                                     added_date: string;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    /** Format: uuid */
+                                    group_id: string;
+                                    identifiers: string[];
+                                    item_type: string;
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    origin_system: string;
                                     /** Format: uuid */
                                     person_id: string;
                                 }[];
@@ -2707,6 +2888,15 @@ export interface paths {
                             total_pages?: number;
                             total_records: number;
                         };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
                     };
                 };
                 /** @description RFC 9457 problem document */
@@ -2739,7 +2929,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add people to a list ({person_ids} or {person_id}); 404 when one is not yours to see */
+        /** Add a person to a list: OSDI's {"_links": {"osdi:person": {"href": …}}} answers the osdi:item (201, or 200 when it existed); {person_ids} or {person_id} answer {affected}. 404 when a person is not yours to see. */
         post: {
             parameters: {
                 query?: never;
@@ -2752,6 +2942,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description OSDI: {"osdi:person": {"href": "…/api/v1/people/<id>"}} */
+                        _links?: {
+                            "osdi:person"?: {
+                                href: string;
+                            };
+                        };
+                        /** @description OSDI: 'osdi:person' (the only kind of member) */
+                        item_type?: string;
                         /** Format: uuid */
                         person_id?: string;
                         /** @description At most 100000 ids (else BULK_TOO_LARGE). */
@@ -2767,7 +2965,54 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            added_date: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** Format: uuid */
+                            group_id: string;
+                            identifiers: string[];
+                            item_type: string;
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            /** Format: uuid */
+                            person_id: string;
+                        } | {
                             affected: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            added_date: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** Format: uuid */
+                            group_id: string;
+                            identifiers: string[];
+                            item_type: string;
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            /** Format: uuid */
+                            person_id: string;
                         };
                     };
                 };
@@ -2822,7 +3067,76 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One item: a person in the list */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    person_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            added_date: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** Format: uuid */
+                            group_id: string;
+                            identifiers: string[];
+                            item_type: string;
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            /** Format: uuid */
+                            person_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         /** Remove a person from a list */
@@ -2838,12 +3152,16 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description No content */
-                204: {
+                /** @description Default Response */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            notice: string;
+                        };
+                    };
                 };
                 /** @description RFC 9457 problem document */
                 401: {
@@ -3299,6 +3617,7 @@ export interface paths {
                     page: number;
                     per_page: number;
                     q?: string;
+                    segment_id?: string;
                     sort?: string;
                     stage?: "curious" | "sympathizer" | "volunteer" | "activist";
                     tag_id?: string;
@@ -3325,6 +3644,7 @@ export interface paths {
                                         };
                                     };
                                     additional_name: string;
+                                    administrative_url: string;
                                     anonymized: boolean;
                                     birthdate: string | null;
                                     consents: {
@@ -3359,6 +3679,7 @@ export interface paths {
                                     }[];
                                     /** Format: date-time */
                                     modified_date: string;
+                                    origin_system: string;
                                     phone_numbers: {
                                         number: string;
                                         number_type: string;
@@ -3435,7 +3756,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a person */
+        /** Create a person (OSDI fields we do not keep are ignored). A body holding `person` is a signup (as Action Network's POST /people): see person_signup_helper; it answers 200 when it matched an existing person. */
         post: {
             parameters: {
                 query?: never;
@@ -3446,8 +3767,25 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description List names (created when missing) or ids */
+                        add_lists?: string[];
+                        add_lists_uri?: string[];
+                        /** @description Not supported yet: recorded on the signup activity, not applied */
+                        add_questions_responses_uri?: unknown[];
+                        /** @description Tag names, created when missing */
+                        add_tags?: string[];
+                        add_tags_uri?: string[];
                         additional_name?: string;
-                        birthdate?: string | null;
+                        birthdate?: string | {
+                            day: number;
+                            month: number;
+                            year: number;
+                        } | null;
+                        consents?: {
+                            channel: "email" | "sms" | "phone" | "post";
+                            form?: string;
+                            text_shown?: string;
+                        }[];
                         /** @description Values by field key, checked against the campaign's custom fields (type, choices); only the keys given change, null or blank removes a value. A bad value answers CUSTOM_FIELD_INVALID with errors: [{pointer, key, code, message}]. */
                         custom_fields?: {
                             [key: string]: unknown;
@@ -3455,17 +3793,64 @@ export interface paths {
                         email_addresses?: {
                             address: string;
                             primary?: boolean;
+                            /** @description OSDI: 'subscribed' records an e-mail consent, 'unsubscribed' (or 'spam complaints') a withdrawal */
+                            status?: string;
                         }[];
                         family_name?: string;
                         gender?: string | null;
                         given_name?: string;
+                        identifiers?: string[];
                         /** @enum {string} */
                         ladder_stage?: "curious" | "sympathizer" | "volunteer" | "activist";
                         languages_spoken?: string[];
+                        origin_system?: string;
+                        person?: {
+                            additional_name?: string;
+                            birthdate?: string | {
+                                day: number;
+                                month: number;
+                                year: number;
+                            } | null;
+                            /** @description Values by field key, checked against the campaign's custom fields (type, choices); only the keys given change, null or blank removes a value. A bad value answers CUSTOM_FIELD_INVALID with errors: [{pointer, key, code, message}]. */
+                            custom_fields?: {
+                                [key: string]: unknown;
+                            };
+                            email_addresses?: {
+                                address: string;
+                                primary?: boolean;
+                                /** @description OSDI: 'subscribed' records an e-mail consent, 'unsubscribed' (or 'spam complaints') a withdrawal */
+                                status?: string;
+                            }[];
+                            family_name?: string;
+                            gender?: string | null;
+                            given_name?: string;
+                            identifiers?: string[];
+                            languages_spoken?: string[];
+                            origin_system?: string;
+                            phone_numbers?: {
+                                number: string | number;
+                                primary?: boolean;
+                            }[];
+                            /** @description Only the primary address (else the first) is kept. */
+                            postal_addresses?: {
+                                address_lines?: string[];
+                                country?: string;
+                                locality?: string;
+                                location?: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                postal_code?: string | number;
+                                primary?: boolean;
+                                region?: string;
+                            }[];
+                            source?: string;
+                        };
                         phone_numbers?: {
-                            number: string;
+                            number: string | number;
                             primary?: boolean;
                         }[];
+                        /** @description Only the primary address (else the first) is kept. */
                         postal_addresses?: {
                             address_lines?: string[];
                             country?: string;
@@ -3474,16 +3859,31 @@ export interface paths {
                                 latitude: number;
                                 longitude: number;
                             } | null;
-                            postal_code?: string;
+                            postal_code?: string | number;
+                            primary?: boolean;
                             region?: string;
                         }[];
                         source?: string;
+                        triggers?: {
+                            autoresponse?: {
+                                enabled?: boolean;
+                                identifiers?: string[];
+                            };
+                            call_response?: {
+                                enabled?: boolean;
+                                identifiers?: string[];
+                            };
+                            sms_response?: {
+                                enabled?: boolean;
+                                identifiers?: string[];
+                            };
+                        };
                     };
                 };
             };
             responses: {
                 /** @description Default Response */
-                201: {
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3495,6 +3895,7 @@ export interface paths {
                                 };
                             };
                             additional_name: string;
+                            administrative_url: string;
                             anonymized: boolean;
                             birthdate: string | null;
                             consents: {
@@ -3529,6 +3930,89 @@ export interface paths {
                             }[];
                             /** Format: date-time */
                             modified_date: string;
+                            origin_system: string;
+                            phone_numbers: {
+                                number: string;
+                                number_type: string;
+                                primary: boolean;
+                            }[];
+                            postal_addresses: {
+                                address_id: string | null;
+                                address_lines: string[];
+                                country: string;
+                                locality: string;
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                postal_code: string;
+                                region: string;
+                            }[];
+                            source: string;
+                            tags: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            zones: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                layer: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            additional_name: string;
+                            administrative_url: string;
+                            anonymized: boolean;
+                            birthdate: string | null;
+                            consents: {
+                                email: boolean;
+                                phone: boolean;
+                                post: boolean;
+                                sms: boolean;
+                            };
+                            /** Format: date-time */
+                            created_date: string;
+                            custom_fields: {
+                                [key: string]: unknown;
+                            };
+                            email_addresses: {
+                                address: string;
+                                primary: boolean;
+                                status: string;
+                            }[];
+                            family_name: string;
+                            gender: string | null;
+                            given_name: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** @enum {string} */
+                            ladder_stage: "curious" | "sympathizer" | "volunteer" | "activist";
+                            languages_spoken: string[];
+                            lists: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
                             phone_numbers: {
                                 number: string;
                                 number_type: string;
@@ -3590,6 +4074,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3638,6 +4131,7 @@ export interface paths {
                                 };
                             };
                             additional_name: string;
+                            administrative_url: string;
                             anonymized: boolean;
                             birthdate: string | null;
                             consents: {
@@ -3672,6 +4166,7 @@ export interface paths {
                             }[];
                             /** Format: date-time */
                             modified_date: string;
+                            origin_system: string;
                             phone_numbers: {
                                 number: string;
                                 number_type: string;
@@ -3734,7 +4229,7 @@ export interface paths {
                 };
             };
         };
-        /** Update a person (partial: only the fields given) */
+        /** Update a person (partial: only the fields given; OSDI fields we do not keep are ignored; an e-mail's status writes the consent ledger) */
         put: {
             parameters: {
                 query?: never;
@@ -3748,7 +4243,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         additional_name?: string;
-                        birthdate?: string | null;
+                        birthdate?: string | {
+                            day: number;
+                            month: number;
+                            year: number;
+                        } | null;
                         /** @description Values by field key, checked against the campaign's custom fields (type, choices); only the keys given change, null or blank removes a value. A bad value answers CUSTOM_FIELD_INVALID with errors: [{pointer, key, code, message}]. */
                         custom_fields?: {
                             [key: string]: unknown;
@@ -3756,15 +4255,20 @@ export interface paths {
                         email_addresses?: {
                             address: string;
                             primary?: boolean;
+                            /** @description OSDI: 'subscribed' records an e-mail consent, 'unsubscribed' (or 'spam complaints') a withdrawal */
+                            status?: string;
                         }[];
                         family_name?: string;
                         gender?: string | null;
                         given_name?: string;
+                        identifiers?: string[];
                         languages_spoken?: string[];
+                        origin_system?: string;
                         phone_numbers?: {
-                            number: string;
+                            number: string | number;
                             primary?: boolean;
                         }[];
+                        /** @description Only the primary address (else the first) is kept. */
                         postal_addresses?: {
                             address_lines?: string[];
                             country?: string;
@@ -3773,7 +4277,8 @@ export interface paths {
                                 latitude: number;
                                 longitude: number;
                             } | null;
-                            postal_code?: string;
+                            postal_code?: string | number;
+                            primary?: boolean;
                             region?: string;
                         }[];
                         source?: string;
@@ -3794,6 +4299,7 @@ export interface paths {
                                 };
                             };
                             additional_name: string;
+                            administrative_url: string;
                             anonymized: boolean;
                             birthdate: string | null;
                             consents: {
@@ -3828,6 +4334,7 @@ export interface paths {
                             }[];
                             /** Format: date-time */
                             modified_date: string;
+                            origin_system: string;
                             phone_numbers: {
                                 number: string;
                                 number_type: string;
@@ -4188,6 +4695,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log a contact (call, meeting, door, message) and its outcome on a person's timeline, as the activity contact.<outcome>; the ladder's rules run on it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description When the contact took place (default: now); not in the future.
+                         */
+                        at?: string;
+                        /** @enum {string} */
+                        kind: "call" | "meeting" | "door" | "message";
+                        note?: string;
+                        /** @enum {string} */
+                        outcome: "no_answer" | "talked" | "supportive" | "volunteering" | "not_interested" | "opposed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activity_id: string;
+                            ladder_move: {
+                                /** @enum {string} */
+                                from_stage: "curious" | "sympathizer" | "volunteer" | "activist";
+                                /** @enum {string} */
+                                to_stage: "curious" | "sympathizer" | "volunteer" | "activist";
+                            } | null;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/{id}/erase": {
         parameters: {
             query?: never;
@@ -4333,6 +4947,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's items (OSDI collection osdi:items), newest first */
+        get: {
+            parameters: {
+                query: {
+                    filter?: string;
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:items": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    /** Format: date-time */
+                                    added_date: string;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    /** Format: uuid */
+                                    group_id: string;
+                                    identifiers: string[];
+                                    item_type: string;
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    origin_system: string;
+                                    /** Format: uuid */
+                                    person_id: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/{id}/ladder": {
         parameters: {
             query?: never;
@@ -4375,6 +5101,7 @@ export interface paths {
                                 };
                             };
                             additional_name: string;
+                            administrative_url: string;
                             anonymized: boolean;
                             birthdate: string | null;
                             consents: {
@@ -4409,6 +5136,7 @@ export interface paths {
                             }[];
                             /** Format: date-time */
                             modified_date: string;
+                            origin_system: string;
                             phone_numbers: {
                                 number: string;
                                 number_type: string;
@@ -4480,6 +5208,216 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note to a person's timeline */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activity_id: string;
+                            ladder_move: {
+                                /** @enum {string} */
+                                from_stage: "curious" | "sympathizer" | "volunteer" | "activist";
+                                /** @enum {string} */
+                                to_stage: "curious" | "sympathizer" | "volunteer" | "activist";
+                            } | null;
+                            type: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/taggings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's taggings (OSDI collection osdi:taggings), newest first */
+        get: {
+            parameters: {
+                query: {
+                    filter?: string;
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:taggings": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    /** Format: date-time */
+                                    added_date: string;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    /** Format: uuid */
+                                    group_id: string;
+                                    identifiers: string[];
+                                    item_type: string;
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    origin_system: string;
+                                    /** Format: uuid */
+                                    person_id: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4611,7 +5549,82 @@ export interface paths {
                                     a: string;
                                     /** Format: uuid */
                                     b: string;
-                                    reasons: string[];
+                                    /** @description The two people (OSDI), a then b. */
+                                    people: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                            };
+                                        };
+                                        additional_name: string;
+                                        administrative_url: string;
+                                        anonymized: boolean;
+                                        birthdate: string | null;
+                                        consents: {
+                                            email: boolean;
+                                            phone: boolean;
+                                            post: boolean;
+                                            sms: boolean;
+                                        };
+                                        /** Format: date-time */
+                                        created_date: string;
+                                        custom_fields: {
+                                            [key: string]: unknown;
+                                        };
+                                        email_addresses: {
+                                            address: string;
+                                            primary: boolean;
+                                            status: string;
+                                        }[];
+                                        family_name: string;
+                                        gender: string | null;
+                                        given_name: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        identifiers: string[];
+                                        /** @enum {string} */
+                                        ladder_stage: "curious" | "sympathizer" | "volunteer" | "activist";
+                                        languages_spoken: string[];
+                                        lists: {
+                                            /** Format: uuid */
+                                            id: string;
+                                            name: string;
+                                        }[];
+                                        /** Format: date-time */
+                                        modified_date: string;
+                                        origin_system: string;
+                                        phone_numbers: {
+                                            number: string;
+                                            number_type: string;
+                                            primary: boolean;
+                                        }[];
+                                        postal_addresses: {
+                                            address_id: string | null;
+                                            address_lines: string[];
+                                            country: string;
+                                            locality: string;
+                                            location: {
+                                                latitude: number;
+                                                longitude: number;
+                                            } | null;
+                                            postal_code: string;
+                                            region: string;
+                                        }[];
+                                        source: string;
+                                        tags: {
+                                            /** Format: uuid */
+                                            id: string;
+                                            name: string;
+                                        }[];
+                                        zones: {
+                                            code: string;
+                                            /** Format: uuid */
+                                            id: string;
+                                            layer: string;
+                                            name: string;
+                                        }[];
+                                    }[];
+                                    reasons: ("same_email" | "same_phone" | "same_name_same_birthdate" | "similar_name_same_address")[];
                                     score: number;
                                 }[];
                             };
@@ -4657,7 +5670,232 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/people/export.csv": {
+    "/api/v1/people/duplicates/dismissals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pairs dismissed as "not duplicates", newest first (each can be restored) */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "relais:dismissals": {
+                                    /** Format: uuid */
+                                    a: string;
+                                    actor_label: string;
+                                    /** Format: uuid */
+                                    b: string;
+                                    /** Format: date-time */
+                                    dismissed_at: string;
+                                    /** @description The two people (OSDI), a then b. */
+                                    people: {
+                                        _links: {
+                                            [key: string]: {
+                                                href: string;
+                                            };
+                                        };
+                                        additional_name: string;
+                                        administrative_url: string;
+                                        anonymized: boolean;
+                                        birthdate: string | null;
+                                        consents: {
+                                            email: boolean;
+                                            phone: boolean;
+                                            post: boolean;
+                                            sms: boolean;
+                                        };
+                                        /** Format: date-time */
+                                        created_date: string;
+                                        custom_fields: {
+                                            [key: string]: unknown;
+                                        };
+                                        email_addresses: {
+                                            address: string;
+                                            primary: boolean;
+                                            status: string;
+                                        }[];
+                                        family_name: string;
+                                        gender: string | null;
+                                        given_name: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        identifiers: string[];
+                                        /** @enum {string} */
+                                        ladder_stage: "curious" | "sympathizer" | "volunteer" | "activist";
+                                        languages_spoken: string[];
+                                        lists: {
+                                            /** Format: uuid */
+                                            id: string;
+                                            name: string;
+                                        }[];
+                                        /** Format: date-time */
+                                        modified_date: string;
+                                        origin_system: string;
+                                        phone_numbers: {
+                                            number: string;
+                                            number_type: string;
+                                            primary: boolean;
+                                        }[];
+                                        postal_addresses: {
+                                            address_id: string | null;
+                                            address_lines: string[];
+                                            country: string;
+                                            locality: string;
+                                            location: {
+                                                latitude: number;
+                                                longitude: number;
+                                            } | null;
+                                            postal_code: string;
+                                            region: string;
+                                        }[];
+                                        source: string;
+                                        tags: {
+                                            /** Format: uuid */
+                                            id: string;
+                                            name: string;
+                                        }[];
+                                        zones: {
+                                            code: string;
+                                            /** Format: uuid */
+                                            id: string;
+                                            layer: string;
+                                            name: string;
+                                        }[];
+                                    }[];
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Mark two people as "not duplicates": the pair is no longer proposed (undo with DELETE) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        a: string;
+                        /** Format: uuid */
+                        b: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            a: string;
+                            /** Format: uuid */
+                            b: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/duplicates/dismissals/{a}/{b}": {
         parameters: {
             query?: never;
             header?: never;
@@ -4665,6 +5903,133 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        put?: never;
+        post?: never;
+        /** Undo a "not duplicates": the pair may be proposed again */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    a: string;
+                    b: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the people list as CSV, with its filters (search, stage, zone, tag, list, saved segment); streamed, audited */
+        get: {
+            parameters: {
+                query?: {
+                    list_id?: string;
+                    q?: string;
+                    segment_id?: string;
+                    stage?: "curious" | "sympathizer" | "volunteer" | "activist";
+                    tag_id?: string;
+                    zone_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV (UTF-8 with BOM, `;` separated), streamed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** Export the people of a definition as CSV (streamed, audited) */
         post: {
@@ -4726,6 +6091,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/intake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a person by hand: identity, contacts, address, tags, consents with their proof, a first note. PERSON_INVALID lists every mistake in errors: [{pointer, code, message}]. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        consents?: {
+                            /**
+                             * Format: date-time
+                             * @description When it was given (default now); not in the future.
+                             */
+                            at?: string;
+                            /** @enum {string} */
+                            channel: "email" | "sms" | "phone" | "post";
+                            /** @description How and where it was collected; required for a consent given. */
+                            form?: string;
+                            /** @enum {string} */
+                            source: "paper" | "door" | "phone" | "event" | "form" | "email" | "manual";
+                            /** @enum {string} */
+                            status: "given" | "withdrawn";
+                            text_shown?: string;
+                        }[];
+                        note?: string;
+                        person: {
+                            additional_name?: string;
+                            birthdate?: string | null;
+                            /** @description Values by field key, checked against the campaign's custom fields (type, choices); only the keys given change, null or blank removes a value. A bad value answers CUSTOM_FIELD_INVALID with errors: [{pointer, key, code, message}]. */
+                            custom_fields?: {
+                                [key: string]: unknown;
+                            };
+                            email_addresses?: {
+                                address: string;
+                                primary?: boolean;
+                            }[];
+                            family_name?: string;
+                            gender?: string | null;
+                            given_name?: string;
+                            languages_spoken?: string[];
+                            phone_numbers?: {
+                                number: string;
+                                primary?: boolean;
+                            }[];
+                            postal_addresses?: {
+                                address_lines?: string[];
+                                country?: string;
+                                locality?: string;
+                                location?: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                postal_code?: string;
+                                region?: string;
+                            }[];
+                            source?: string;
+                        };
+                        tag_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            additional_name: string;
+                            administrative_url: string;
+                            anonymized: boolean;
+                            birthdate: string | null;
+                            consents: {
+                                email: boolean;
+                                phone: boolean;
+                                post: boolean;
+                                sms: boolean;
+                            };
+                            /** Format: date-time */
+                            created_date: string;
+                            custom_fields: {
+                                [key: string]: unknown;
+                            };
+                            email_addresses: {
+                                address: string;
+                                primary: boolean;
+                                status: string;
+                            }[];
+                            family_name: string;
+                            gender: string | null;
+                            given_name: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** @enum {string} */
+                            ladder_stage: "curious" | "sympathizer" | "volunteer" | "activist";
+                            languages_spoken: string[];
+                            lists: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            phone_numbers: {
+                                number: string;
+                                number_type: string;
+                                primary: boolean;
+                            }[];
+                            postal_addresses: {
+                                address_id: string | null;
+                                address_lines: string[];
+                                country: string;
+                                locality: string;
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                postal_code: string;
+                                region: string;
+                            }[];
+                            source: string;
+                            tags: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            zones: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                layer: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/merge": {
         parameters: {
             query?: never;
@@ -4765,6 +6321,169 @@ export interface paths {
                             merge_id: string;
                             /** Format: date-time */
                             undo_until: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/merge/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The person keep_id would become if merge_id were merged into it (nothing is written) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        keep_id: string;
+                        /** Format: uuid */
+                        merge_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            additional_name: string;
+                            administrative_url: string;
+                            anonymized: boolean;
+                            birthdate: string | null;
+                            consents: {
+                                email: boolean;
+                                phone: boolean;
+                                post: boolean;
+                                sms: boolean;
+                            };
+                            /** Format: date-time */
+                            created_date: string;
+                            custom_fields: {
+                                [key: string]: unknown;
+                            };
+                            email_addresses: {
+                                address: string;
+                                primary: boolean;
+                                status: string;
+                            }[];
+                            family_name: string;
+                            gender: string | null;
+                            given_name: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** @enum {string} */
+                            ladder_stage: "curious" | "sympathizer" | "volunteer" | "activist";
+                            languages_spoken: string[];
+                            lists: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            phone_numbers: {
+                                number: string;
+                                number_type: string;
+                                primary: boolean;
+                            }[];
+                            postal_addresses: {
+                                address_id: string | null;
+                                address_lines: string[];
+                                country: string;
+                                locality: string;
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                postal_code: string;
+                                region: string;
+                            }[];
+                            source: string;
+                            tags: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            zones: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                layer: string;
+                                name: string;
+                            }[];
                         };
                     };
                 };
@@ -4909,7 +6628,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** OSDI signup helper: create or update by e-mail, add tags and lists, record consents */
+        /** OSDI signup helper: create or update (matched by identifier, else e-mail), add tags and lists (add_tags, add_lists by name or id, *_uri by link), record consents and the e-mail status, send the autoresponse (triggers.autoresponse) */
         post: {
             parameters: {
                 query?: never;
@@ -4920,17 +6639,26 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description List names (created when missing) or ids */
                         add_lists?: string[];
+                        add_lists_uri?: string[];
+                        /** @description Not supported yet: recorded on the signup activity, not applied */
+                        add_questions_responses_uri?: unknown[];
+                        /** @description Tag names, created when missing */
                         add_tags?: string[];
+                        add_tags_uri?: string[];
                         consents?: {
-                            /** @enum {string} */
                             channel: "email" | "sms" | "phone" | "post";
                             form?: string;
                             text_shown?: string;
                         }[];
                         person: {
                             additional_name?: string;
-                            birthdate?: string | null;
+                            birthdate?: string | {
+                                day: number;
+                                month: number;
+                                year: number;
+                            } | null;
                             /** @description Values by field key, checked against the campaign's custom fields (type, choices); only the keys given change, null or blank removes a value. A bad value answers CUSTOM_FIELD_INVALID with errors: [{pointer, key, code, message}]. */
                             custom_fields?: {
                                 [key: string]: unknown;
@@ -4938,15 +6666,20 @@ export interface paths {
                             email_addresses?: {
                                 address: string;
                                 primary?: boolean;
+                                /** @description OSDI: 'subscribed' records an e-mail consent, 'unsubscribed' (or 'spam complaints') a withdrawal */
+                                status?: string;
                             }[];
                             family_name?: string;
                             gender?: string | null;
                             given_name?: string;
+                            identifiers?: string[];
                             languages_spoken?: string[];
+                            origin_system?: string;
                             phone_numbers?: {
-                                number: string;
+                                number: string | number;
                                 primary?: boolean;
                             }[];
+                            /** @description Only the primary address (else the first) is kept. */
                             postal_addresses?: {
                                 address_lines?: string[];
                                 country?: string;
@@ -4955,10 +6688,25 @@ export interface paths {
                                     latitude: number;
                                     longitude: number;
                                 } | null;
-                                postal_code?: string;
+                                postal_code?: string | number;
+                                primary?: boolean;
                                 region?: string;
                             }[];
                             source?: string;
+                        };
+                        triggers?: {
+                            autoresponse?: {
+                                enabled?: boolean;
+                                identifiers?: string[];
+                            };
+                            call_response?: {
+                                enabled?: boolean;
+                                identifiers?: string[];
+                            };
+                            sms_response?: {
+                                enabled?: boolean;
+                                identifiers?: string[];
+                            };
                         };
                     };
                 };
@@ -4977,6 +6725,7 @@ export interface paths {
                                 };
                             };
                             additional_name: string;
+                            administrative_url: string;
                             anonymized: boolean;
                             birthdate: string | null;
                             consents: {
@@ -5011,6 +6760,7 @@ export interface paths {
                             }[];
                             /** Format: date-time */
                             modified_date: string;
+                            origin_system: string;
                             phone_numbers: {
                                 number: string;
                                 number_type: string;
@@ -5057,6 +6807,7 @@ export interface paths {
                                 };
                             };
                             additional_name: string;
+                            administrative_url: string;
                             anonymized: boolean;
                             birthdate: string | null;
                             consents: {
@@ -5091,6 +6842,7 @@ export interface paths {
                             }[];
                             /** Format: date-time */
                             modified_date: string;
+                            origin_system: string;
                             phone_numbers: {
                                 number: string;
                                 number_type: string;
@@ -5958,10 +7710,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** tags with people_count */
+        /** tags (OSDI collection osdi:tags) with people_count; filter on name, created_date, modified_date… */
         get: {
             parameters: {
-                query?: never;
+                query: {
+                    filter?: string;
+                    page: number;
+                    per_page: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -5975,16 +7731,50 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: {
-                                /** Format: date-time */
-                                created_at: string;
-                                description: string;
-                                /** Format: uuid */
-                                id: string;
-                                name: string;
-                                people_count: number;
-                            }[];
+                            _embedded: {
+                                "osdi:tags": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    description: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    identifiers: string[];
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    name: string;
+                                    origin_system: string;
+                                    people_count: number;
+                                    total_items: number;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
                         };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
                     };
                 };
                 /** @description RFC 9457 problem document */
@@ -6008,7 +7798,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a tag */
+        /** Create a tag (OSDI fields it does not keep are ignored) */
         post: {
             parameters: {
                 query?: never;
@@ -6020,7 +7810,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         description?: string;
+                        identifiers?: string[];
                         name: string;
+                        origin_system?: string;
+                        summary?: string;
                     };
                 };
             };
@@ -6032,13 +7825,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
                             /** Format: date-time */
                             created_at: string;
+                            /** Format: date-time */
+                            created_date: string;
                             description: string;
                             /** Format: uuid */
                             id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
                             name: string;
+                            origin_system: string;
                             people_count: number;
+                            total_items: number;
                         };
                     };
                 };
@@ -6093,8 +7898,77 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        /** Rename a tag */
+        /** One tag (OSDI osdi:tag) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            origin_system: string;
+                            people_count: number;
+                            total_items: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a tag: only the fields given */
         put: {
             parameters: {
                 query?: never;
@@ -6108,7 +7982,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         description?: string;
-                        name: string;
+                        identifiers?: string[];
+                        name?: string;
+                        origin_system?: string;
+                        summary?: string;
                     };
                 };
             };
@@ -6120,13 +7997,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
                             /** Format: date-time */
                             created_at: string;
+                            /** Format: date-time */
+                            created_date: string;
                             description: string;
                             /** Format: uuid */
                             id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
                             name: string;
+                            origin_system: string;
                             people_count: number;
+                            total_items: number;
                         };
                     };
                 };
@@ -6190,12 +8079,16 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description No content */
-                204: {
+                /** @description Default Response */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            notice: string;
+                        };
+                    };
                 };
                 /** @description RFC 9457 problem document */
                 401: {
@@ -6238,10 +8131,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** People of a tag (OSDI) */
+        /** taggings of a tag (OSDI collection osdi:taggings), newest first; filter on created_date / modified_date */
         get: {
             parameters: {
                 query: {
+                    filter?: string;
                     page: number;
                     per_page: number;
                 };
@@ -6269,6 +8163,15 @@ export interface paths {
                                     };
                                     /** Format: date-time */
                                     added_date: string;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    /** Format: uuid */
+                                    group_id: string;
+                                    identifiers: string[];
+                                    item_type: string;
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    origin_system: string;
                                     /** Format: uuid */
                                     person_id: string;
                                 }[];
@@ -6285,6 +8188,15 @@ export interface paths {
                             total_pages?: number;
                             total_records: number;
                         };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
                     };
                 };
                 /** @description RFC 9457 problem document */
@@ -6317,7 +8229,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add people to a tag ({person_ids} or {person_id}); 404 when one is not yours to see */
+        /** Add a person to a tag: OSDI's {"_links": {"osdi:person": {"href": …}}} answers the osdi:tagging (201, or 200 when it existed); {person_ids} or {person_id} answer {affected}. 404 when a person is not yours to see. */
         post: {
             parameters: {
                 query?: never;
@@ -6330,6 +8242,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description OSDI: {"osdi:person": {"href": "…/api/v1/people/<id>"}} */
+                        _links?: {
+                            "osdi:person"?: {
+                                href: string;
+                            };
+                        };
+                        /** @description OSDI: 'osdi:person' (the only kind of member) */
+                        item_type?: string;
                         /** Format: uuid */
                         person_id?: string;
                         /** @description At most 100000 ids (else BULK_TOO_LARGE). */
@@ -6345,7 +8265,54 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            added_date: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** Format: uuid */
+                            group_id: string;
+                            identifiers: string[];
+                            item_type: string;
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            /** Format: uuid */
+                            person_id: string;
+                        } | {
                             affected: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            added_date: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** Format: uuid */
+                            group_id: string;
+                            identifiers: string[];
+                            item_type: string;
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            /** Format: uuid */
+                            person_id: string;
                         };
                     };
                 };
@@ -6400,7 +8367,76 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One tagging: a person in the tag */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    person_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            added_date: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** Format: uuid */
+                            group_id: string;
+                            identifiers: string[];
+                            item_type: string;
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            /** Format: uuid */
+                            person_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         /** Remove a person from a tag */
@@ -6411,6 +8447,387 @@ export interface paths {
                 path: {
                     id: string;
                     person_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notice: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's webhook subscriptions (never their secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                webhooks: {
+                                    active: boolean;
+                                    consecutive_failures: number;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    created_by_label: string;
+                                    disabled_at: string | null;
+                                    disabled_reason: ("failing" | "manual") | null;
+                                    event_types: string[];
+                                    failing_since: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    last_error: string | null;
+                                    name: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    url: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Subscribe a URL to event types; the signing secret is in this answer only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        event_types: string[];
+                        name?: string;
+                        /** @description http(s) URL of a public address */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            consecutive_failures: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            disabled_at: string | null;
+                            disabled_reason: ("failing" | "manual") | null;
+                            event_types: string[];
+                            failing_since: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            last_error: string | null;
+                            name: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            url: string;
+                        } & {
+                            /** @description the signing secret: shown in this answer only */
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook subscription */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            consecutive_failures: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            disabled_at: string | null;
+                            disabled_reason: ("failing" | "manual") | null;
+                            event_types: string[];
+                            failing_since: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            last_error: string | null;
+                            name: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a webhook; `active: true` re-enables a disabled one, `false` turns it off */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description true re-enables a disabled endpoint (its failures forgotten) */
+                        active?: boolean;
+                        event_types?: string[];
+                        name?: string;
+                        /** @description http(s) URL of a public address */
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            consecutive_failures: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            disabled_at: string | null;
+                            disabled_reason: ("failing" | "manual") | null;
+                            event_types: string[];
+                            failing_since: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            last_error: string | null;
+                            name: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a webhook and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
                 };
                 cookie?: never;
             };
@@ -6452,6 +8869,454 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook's delivery log, newest first */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                    state?: "pending" | "succeeded" | "failed";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                deliveries: {
+                                    attempts: number;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    delivered_at: string | null;
+                                    duration_ms: number | null;
+                                    error: string | null;
+                                    event_id: string | null;
+                                    event_type: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    idempotency_key: string;
+                                    last_attempt_at: string | null;
+                                    /** @description a test or a replay asked for from the back office */
+                                    manual: boolean;
+                                    next_attempt_at: string | null;
+                                    response_status: number | null;
+                                    /** @enum {string} */
+                                    state: "pending" | "succeeded" | "failed";
+                                    /** Format: uuid */
+                                    subscription_id: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One delivery, with the body sent */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    delivery_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            delivered_at: string | null;
+                            duration_ms: number | null;
+                            error: string | null;
+                            event_id: string | null;
+                            event_type: string;
+                            /** Format: uuid */
+                            id: string;
+                            idempotency_key: string;
+                            last_attempt_at: string | null;
+                            /** @description a test or a replay asked for from the back office */
+                            manual: boolean;
+                            next_attempt_at: string | null;
+                            response_status: number | null;
+                            /** @enum {string} */
+                            state: "pending" | "succeeded" | "failed";
+                            /** Format: uuid */
+                            subscription_id: string;
+                        } & {
+                            body: unknown[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{delivery_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a finished delivery again now (same body and idempotency key, one attempt) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    delivery_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            delivered_at: string | null;
+                            duration_ms: number | null;
+                            error: string | null;
+                            event_id: string | null;
+                            event_type: string;
+                            /** Format: uuid */
+                            id: string;
+                            idempotency_key: string;
+                            last_attempt_at: string | null;
+                            /** @description a test or a replay asked for from the back office */
+                            manual: boolean;
+                            next_attempt_at: string | null;
+                            response_status: number | null;
+                            /** @enum {string} */
+                            state: "pending" | "succeeded" | "failed";
+                            /** Format: uuid */
+                            subscription_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test delivery now (one attempt; also to a disabled webhook); follow it in the log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            delivered_at: string | null;
+                            duration_ms: number | null;
+                            error: string | null;
+                            event_id: string | null;
+                            event_type: string;
+                            /** Format: uuid */
+                            id: string;
+                            idempotency_key: string;
+                            last_attempt_at: string | null;
+                            /** @description a test or a replay asked for from the back office */
+                            manual: boolean;
+                            next_attempt_at: string | null;
+                            response_status: number | null;
+                            /** @enum {string} */
+                            state: "pending" | "succeeded" | "failed";
+                            /** Format: uuid */
+                            subscription_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/event_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event types a webhook may subscribe to */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            event_types: {
+                                /** @description the key of the event's object in a delivery (osdi:person…) */
+                                key: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description the event type, as subscribed to (person.created…) */
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -6517,6 +9382,191 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem document */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zone_metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a map of a layer can be coloured by: the campaign's people, indicators, election results */
+        get: {
+            parameters: {
+                query: {
+                    layer: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            layer: string;
+                            metrics: {
+                                /** @enum {string} */
+                                format: "integer" | "decimal" | "percent" | "euro";
+                                group: {
+                                    en: string;
+                                    fr: string;
+                                };
+                                /** @description people, indicator:<name>, turnout:<election>:<round>, registered:…, share:<election>:<round>:<candidate> */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "people" | "indicator" | "turnout" | "registered" | "share";
+                                label: {
+                                    en: string;
+                                    fr: string;
+                                };
+                                source_layer: string | null;
+                                unit: {
+                                    en: string;
+                                    fr: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zone_values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Values of one metric for the zones of a layer (a referent gets only their zones); cached until the next territory import */
+        get: {
+            parameters: {
+                query: {
+                    layer: string;
+                    metric: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            layer: string;
+                            max: number | null;
+                            metric: string;
+                            min: number | null;
+                            source_layer: string | null;
+                            values: {
+                                /** @enum {string} */
+                                origin: "own" | "within" | "around";
+                                value: number;
+                                /** Format: uuid */
+                                zone_id: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6610,6 +9660,126 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem document */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One zone with its people count, indicators (with labels and units) and election results */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            elections: {
+                                candidates: {
+                                    name: string;
+                                    nuance: string;
+                                    share: number | null;
+                                    votes: number;
+                                }[];
+                                election: string;
+                                expressed: number;
+                                label: string;
+                                registered: number;
+                                round: number;
+                                source_layer: string | null;
+                                stations: number;
+                                turnout: number | null;
+                                turnout_label: {
+                                    en: string;
+                                    fr: string;
+                                };
+                                voters: number | null;
+                            }[];
+                            indicators: {
+                                /** @enum {string} */
+                                format: "integer" | "decimal" | "percent" | "euro";
+                                label: {
+                                    en: string;
+                                    fr: string;
+                                };
+                                name: string;
+                                /** @enum {string} */
+                                origin: "own" | "within" | "around";
+                                source_layer: string | null;
+                                unit: {
+                                    en: string;
+                                    fr: string;
+                                } | null;
+                                value: number;
+                            }[];
+                            layer_name: string;
+                            /** @description People of the campaign in the zone (the actor's scope) */
+                            people: number;
+                            zone: {
+                                centroid: number[];
+                                code: string;
+                                geometry?: unknown;
+                                /** Format: uuid */
+                                id: string;
+                                indicators: {
+                                    [key: string]: number;
+                                };
+                                layer: string;
+                                name: string;
+                                parent_id: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
