@@ -61,7 +61,7 @@ describeEachDatabase('TypeScript client', (ctx) => {
     expect(page.data?._embedded['osdi:people'].map((p) => p.id)).toContain(id);
 
     // Errors come back typed too: a scope the token lacks.
-    const denied = await relais.GET('/api/v1/tags');
+    const denied = await relais.GET('/api/v1/tags', { params: { query: { page: 1, per_page: 25 } } });
     expect(denied.response.status).toBe(403);
   });
 });
