@@ -97,6 +97,27 @@ describe('people, every day', () => {
     await h.shot(page, 'daily-05-search-roy');
   });
 
+  it('shows the demo’s ladder moves with rates a reader can believe and round axis ticks', async () => {
+    const page = await h.newPage();
+    await login(page, DIRECTOR, DEMO_PASSWORD);
+    await page.getByTestId('stat-people-total').waitFor();
+    await page.goto('/app/ladder');
+    const table = page.getByTestId('funnel-conversions');
+    await table.waitFor();
+    // French percentages: a narrow space between thousands, a no-break space before %.
+    const rates = (await table.innerText()).match(/\d{1,3}(?:\u202f\d{3})*[\u00a0\u202f]?%/g) ?? [];
+    expect(rates.length).toBeGreaterThan(0);
+    for (const rate of rates) expect(Number(rate.replace(/\D/g, ''))).toBeLessThanOrEqual(100);
+    // The axis's numbers (the weeks below the bars are dates: 21/09).
+    const texts = await page.getByTestId('funnel-chart').locator('text').allTextContents();
+    const ticks = texts.filter((t) => !t.includes('/')).map((t) => Number(t.replace(/\D/g, '')));
+    const step = (ticks[1] ?? 0) - (ticks[0] ?? 0);
+    expect(step).toBeGreaterThan(0);
+    expect(String(step)).toMatch(/^(1|2|25|5)0*$/);
+    expect(ticks.every((t, i) => t === i * step)).toBe(true);
+    await h.shot(page, 'daily-07-ladder');
+  });
+
   it('adds a person on a phone, in English', async () => {
     const page = await h.newPage({ width: 390, height: 844, locale: 'en-GB' });
     await h.runtime.database.db.updateTable('staff_user').set({ locale: 'en' }).where('email', '=', DIRECTOR).execute();

@@ -167,7 +167,11 @@ function Conversions({ weeks }: { weeks: FunnelWeek[] }) {
   }
   const order = (s: Stage | null) => (s ? STAGES.indexOf(s) : -1);
   const rows = [...sums.values()].sort((a, b) => order(a.from) - order(b.from) || order(a.to) - order(b.to));
-  const first = weeks[0];
+  // Of the people who were at the starting stage at some time in the period (those still there at its
+  // end, and those who left it: every move out), how many took this step. The stage at the start
+  // alone misses everyone who joined during the period (313 % on the demo).
+  const last = weeks.at(-1);
+  const leftFrom = (from: Stage) => rows.filter((r) => r.from === from).reduce((n, r) => n + r.count, 0);
   return (
     <Paper withBorder radius="md" p="md">
       <Title order={2} fz="h4" mb="sm">
@@ -191,7 +195,7 @@ function Conversions({ weeks }: { weeks: FunnelWeek[] }) {
           </Table.Thead>
           <Table.Tbody>
             {rows.map((row) => {
-              const base = row.from && first ? first.stages[row.from] : 0;
+              const base = row.from && last ? last.stages[row.from] + leftFrom(row.from) : 0;
               return (
                 <Table.Tr key={`${row.from}-${row.to}`}>
                   <Table.Td>{row.from ? label(row.from) : t('newEntry')}</Table.Td>
