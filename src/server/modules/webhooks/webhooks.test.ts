@@ -365,7 +365,7 @@ describeEachDatabase('webhooks', (ctx) => {
     const scopes = (await owner.request('GET', '/api/v1/api_tokens/scopes')).json().scopes as { id: string; description_fr: string }[];
     expect(scopes.find((s) => s.id === 'webhooks:manage')?.description_fr).toBe('Gérer les webhooks (abonnements, journal des envois)');
     const withScope = (await owner.request('POST', '/api/v1/api_tokens', { name: 'hooks', scopes: ['webhooks:manage'] })).json().token;
-    const without = (await owner.request('POST', '/api/v1/api_tokens', { name: 'read', scopes: ['people.read'] })).json().token;
+    const without = (await owner.request('POST', '/api/v1/api_tokens', { name: 'read', scopes: ['people:read'] })).json().token;
     const bearer = (token: string) => t.app.inject({ url: '/api/v1/webhooks', headers: { authorization: `Bearer ${token}` } });
     expect((await bearer(withScope)).statusCode).toBe(200);
     const missing = await bearer(without);
