@@ -15,7 +15,7 @@ import type { MailMessage } from '../../mail/mailer.ts';
 import { recordConsents } from '../consent/index.ts';
 import { idOfHref } from './groups.ts';
 import { normalizeEmail, normalizePhone, type PersonRow } from './normalize.ts';
-import { ensureTags, type PeopleActor, type PersonInput, type SignupInput } from './people.service.ts';
+import { ensureGroups, type PeopleActor, type PersonInput, type SignupInput } from './people.service.ts';
 
 const Text = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Number()]);
 const Identifiers = Type.Array(Type.String({ maxLength: 200 }), { maxItems: 20 });
@@ -273,28 +273,6 @@ export async function applyEmailStatus(
   return true;
 }
 
-/** Finds lists by name (case-insensitive), creating the missing ones; returns their ids. */
-async function ensureLists(trx: Trx, campaignId: string, names: readonly string[]): Promise<string[]> {
-  const clean = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
-  if (clean.length === 0) return [];
-  await trx
-    .insertInto('list')
-    .values(clean.map((name) => ({ campaign_id: campaignId, id: uuidv7(), name })))
-    .onConflict((oc) => oc.expression(sql`campaign_id, lower(name)`).doNothing())
-    .execute();
-  const rows = await trx
-    .selectFrom('list')
-    .select('id')
-    .where('campaign_id', '=', campaignId)
-    .where(
-      sql`lower(name)`,
-      'in',
-      clean.map((n) => n.toLowerCase()),
-    )
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -320,14 +298,15 @@ export async function signupGroups(trx: Trx, campaignId: string, body: OsdiSignu
       'list',
       listRefs.filter((r) => UUID.test(r)),
     )),
-    ...(await ensureLists(
+    ...(await ensureGroups(
       trx,
+      'list',
       campaignId,
       listRefs.filter((r) => !UUID.test(r)),
     )),
     ...(await linked('list', body.add_lists_uri ?? [])),
   ];
-  const tagIds = [...(await ensureTags(trx, campaignId, body.add_tags ?? [])), ...(await linked('tag', body.add_tags_uri ?? []))];
+  const tagIds = [...(await ensureGroups(trx, 'tag', campaignId, body.add_tags ?? [])), ...(await linked('tag', body.add_tags_uri ?? []))];
   return { tagIds: [...new Set(tagIds)], listIds: [...new Set(listIds)] };
 }
 

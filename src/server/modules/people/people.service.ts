@@ -322,17 +322,17 @@ export interface SignupInput {
   activity?: Record<string, unknown>;
 }
 
-/** Finds tags by name (case-insensitive), creating the missing ones; returns their ids. */
-export async function ensureTags(trx: Trx, campaignId: string, names: readonly string[]): Promise<string[]> {
+/** Finds tags or lists by name (case-insensitive), creating the missing ones; returns their ids. */
+export async function ensureGroups(trx: Trx, kind: 'tag' | 'list', campaignId: string, names: readonly string[]): Promise<string[]> {
   const clean = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
   if (clean.length === 0) return [];
   await trx
-    .insertInto('tag')
+    .insertInto(kind)
     .values(clean.map((name) => ({ campaign_id: campaignId, id: uuidv7(), name })))
     .onConflict((oc) => oc.expression(sql`campaign_id, lower(name)`).doNothing())
     .execute();
   const rows = await trx
-    .selectFrom('tag')
+    .selectFrom(kind)
     .select('id')
     .where('campaign_id', '=', campaignId)
     .where(
@@ -400,7 +400,7 @@ export async function signup(trx: Trx, actor: PeopleActor, input: SignupInput): 
       .execute();
     if (found.length !== new Set(listIds).size) throw notFound('list');
   }
-  const tagIds = [...new Set([...(await ensureTags(trx, actor.campaignId, input.add_tags ?? [])), ...(input.tag_ids ?? [])])];
+  const tagIds = [...new Set([...(await ensureGroups(trx, 'tag', actor.campaignId, input.add_tags ?? [])), ...(input.tag_ids ?? [])])];
   await addMemberships(trx, actor.campaignId, [person.id], tagIds, listIds);
   await recordConsents(
     trx,
