@@ -44,7 +44,7 @@ export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       const recorded = await inTenant(app, actor, async (trx) => {
         const person = await getPerson(trx, actor, request.params.id);
         if (person.anonymized_at) throw new AppError('PERSON_ANONYMIZED', 'This person was anonymised.');
@@ -67,7 +67,7 @@ export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       const body = request.body;
       const at = pastInstant(body.at);
       const recorded = await inTenant(app, actor, async (trx) => {

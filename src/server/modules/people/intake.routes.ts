@@ -46,7 +46,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'people.write');
+      const actor = requireActor(request, 'people:write');
       const doc = await inTenant(app, actor, async (trx) => {
         const person = await intakePerson(trx, peopleActor(request, actor), request.body);
         const [one] = await osdiPeople(app, trx, actor.campaignId, [await getPerson(trx, actor, person.id)]);

@@ -139,6 +139,14 @@ const actionsFr = {
   'imports.rejected_downloaded': 'Lignes rejetées téléchargées',
   'person.erased': 'Personne anonymisée',
   'people.retention': 'Politique de conservation appliquée',
+  'webhook.created': 'Webhook ajouté',
+  'webhook.updated': 'Webhook modifié',
+  'webhook.enabled': 'Webhook réactivé',
+  'webhook.disabled': 'Webhook désactivé',
+  'webhook.deleted': 'Webhook supprimé',
+  'webhook.replayed': 'Envoi de webhook rejoué',
+  'person.duplicate_dismissed': 'Paire écartée des doublons',
+  'person.duplicate_restored': 'Paire rendue aux doublons',
   export: 'Export',
 };
 
@@ -163,6 +171,14 @@ const actionsEn: typeof actionsFr = {
   'imports.rejected_downloaded': 'Rejected rows downloaded',
   'person.erased': 'Person anonymised',
   'people.retention': 'Retention policy applied',
+  'webhook.created': 'Webhook added',
+  'webhook.updated': 'Webhook changed',
+  'webhook.enabled': 'Webhook re-enabled',
+  'webhook.disabled': 'Webhook disabled',
+  'webhook.deleted': 'Webhook deleted',
+  'webhook.replayed': 'Webhook delivery replayed',
+  'person.duplicate_dismissed': 'Pair dismissed as not duplicates',
+  'person.duplicate_restored': 'Pair restored to the duplicates',
   export: 'Export',
 };
 
