@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
+import { refreshStatistics } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { type CityManifest, checkManifest, filesUsed } from '../../opendata/manifest.ts';
 import { importAddresses } from './import-addresses.ts';
@@ -138,5 +139,10 @@ export async function importTerritory(db: Kysely<DB>, options: ImportTerritoryOp
     parts.has('layers') || parts.has('addresses')
       ? await relocateTerritory(db, campaignId, { addressesChanged: parts.has('addresses') })
       : undefined;
+  // The map's queries read a million result rows: planned on empty statistics (PGlite runs no
+  // autovacuum) they would take minutes. Inside a caller's transaction the caller refreshes them.
+  if (!db.isTransaction) {
+    await refreshStatistics(db, ['zone', 'zone_cover', 'zone_indicator', 'election', 'election_result', 'address']);
+  }
   return { steps: reports, missingFiles, ...(placement ? { placement } : {}), durationMs: Date.now() - started };
 }

@@ -102,7 +102,7 @@ describe.skipIf(!mirror)('Paris open data', () => {
       const profile = await inTenant((trx) => zoneProfile(trx, campaignId, { id: eleventh.id, layer: arrLayer }));
       const euro = profile.elections.find((e) => e.election === 'europeennes-2024');
       expect(euro?.label).toBe('Européennes 2024');
-      expect(euro?.stations).toBeGreaterThan(60);
+      expect(euro?.stations).toBeGreaterThan(40);
       expect(euro?.candidates[0]?.name).toBe('Raphaël Glucksmann');
       expect(euro?.turnout).toBeGreaterThan(50);
       const stations = await inTenant((trx) => listZones(trx, { layerCode: 'bureau' }));
