@@ -10,7 +10,6 @@ import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { calendarDate } from '../../lib/dates.ts';
-import { uuidv7 } from '../../lib/ids.ts';
 import type { MailMessage } from '../../mail/mailer.ts';
 import { recordConsents } from '../consent/index.ts';
 import { idOfHref } from './groups.ts';
