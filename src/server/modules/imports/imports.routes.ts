@@ -16,9 +16,9 @@ import { insertAuditEvents } from '../audit/index.ts';
 import { IMPORT_FIELDS } from './fields.ts';
 import { IMPORT_RUN_ERROR_CODES } from './import.job.ts';
 import * as service from './imports.service.ts';
+import { ISSUE_CODES } from './issue-codes.ts';
 import { registerLocalCliChannel } from './local-cli.ts';
 import { importRetentionOf } from './retention.ts';
-import { ISSUE_CODES } from './rows.ts';
 
 const FieldSchema = Type.String({
   description: `one of ${IMPORT_FIELDS.join(', ')}, or custom:<key>`,

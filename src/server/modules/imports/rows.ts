@@ -16,24 +16,9 @@ import {
   splitTags,
 } from './normalise.ts';
 
-/**
- * Why a row, or a field of it, was not taken, by stable code (the import's report shows them in
- * the reader's language); REASONS holds the French text written in the rejected rows file.
- */
-export const ISSUE_CODES = [
-  'email_invalid',
-  'phone_invalid',
-  'no_contact',
-  'date_invalid',
-  'stage_unknown',
-  'custom_invalid',
-  'duplicate_in_file',
-  'out_of_scope',
-  'email_taken',
-] as const;
-export type IssueCode = (typeof ISSUE_CODES)[number];
-/** Lines an import's report lists with their reasons, at most (the counts cover them all). */
-export const ISSUES_MAX = 500;
+import type { IssueCode } from './issue-codes.ts';
+
+export { ISSUE_CODES, ISSUES_MAX, type IssueCode } from './issue-codes.ts';
 
 /** One reason: its code, and for a custom field its label. */
 export interface Issue {
