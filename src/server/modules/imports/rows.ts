@@ -4,6 +4,7 @@ import type { BulkColumn, BulkRow } from '../../db/bulk-load.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { normalizeEmail } from '../people/index.ts';
 import { type CustomFieldRef, fieldOf, type ImportField, type Mapping } from './fields.ts';
+import type { IssueCode } from './issue-codes.ts';
 import {
   type LadderStage,
   normalisePhone,
@@ -15,8 +16,6 @@ import {
   splitFullName,
   splitTags,
 } from './normalise.ts';
-
-import type { IssueCode } from './issue-codes.ts';
 
 export { ISSUE_CODES, ISSUES_MAX, type IssueCode } from './issue-codes.ts';
 
