@@ -287,6 +287,22 @@ describe('custom field values on the person page', () => {
       expect(await phone.getAttribute('aria-invalid')).toBe('true');
       expect(await input.getAttribute('aria-invalid')).not.toBe('true');
       await h.shot(page, 'person-identity-03-invalid-phone-en');
+
+      // Several refused at once (a merged person has several e-mails): each said beside its own entry.
+      await dialog.getByRole('button', { name: /^add an e-mail$/i }).click();
+      const second = dialog.getByRole('textbox', { name: /^e-mail 2$/i });
+      await second.fill('bad@');
+      await dialog.getByRole('button', { name: /^save$/i }).click();
+      const secondError = dialog.getByText('Not a valid e-mail address, e.g. first.last@example.org.');
+      await secondError.waitFor();
+      expect(await second.getAttribute('aria-invalid')).toBe('true');
+      expect(await second.getAttribute('aria-describedby')).toContain(await secondError.getAttribute('id'));
+      expect(await phone.getAttribute('aria-invalid')).toBe('true');
+      expect(await dialog.getByRole('textbox', { name: /^e-mail 1$/i }).getAttribute('aria-invalid')).not.toBe('true');
+      // The first refused entry has the focus.
+      expect(await second.evaluate((el) => el === document.activeElement)).toBe(true);
+      await h.shot(page, 'person-identity-04-two-refused-en');
+      expect(await email()).toBe(kept);
       await dialog.getByRole('button', { name: /^cancel$/i }).click();
     } finally {
       await h.runtime.database.db.updateTable('staff_user').set({ locale: 'fr' }).where('email', '=', DIRECTOR).execute();

@@ -53,7 +53,7 @@ describe('readable screens', () => {
     expect(await page.locator('table').first().innerText()).toMatch(/\d+,\d\s%/);
     await h.shot(page, 'territory-bureaux-fr');
 
-    await page.getByRole('button', { name: /Voir le détail de Bureau 1-1/ }).click();
+    await page.getByRole('button', { name: /Voir le détail de Bureau 10-1/ }).click();
     const drawer = page.getByTestId('zone-detail');
     await drawer.getByText('Européennes 2024').waitFor();
     await drawer.getByText('Liste Aubépine').first().waitFor();
@@ -85,7 +85,7 @@ describe('readable screens', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await h.shot(page, 'territory-bureaux-en-phone');
-    await page.getByRole('button', { name: /See the details of Bureau 1-1/ }).click();
+    await page.getByRole('button', { name: /See the details of Bureau 10-1/ }).click();
     await page.getByTestId('zone-detail').getByText('Valid votes').first().waitFor();
     await h.shot(page, 'territory-bureau-detail-en-phone');
   });

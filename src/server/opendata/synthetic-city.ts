@@ -43,7 +43,7 @@ export const syntheticCityManifest: CityManifest = {
     ...f,
     url: null,
     page: undefined,
-    publisher: 'Relais (generated)',
+    publisher: 'Relais',
     licence: 'CC0-1.0',
   })),
   // The generated files name other lists and candidates than Paris' (see EURO_LISTS, PRESIDENTIAL).

@@ -3,7 +3,6 @@
 import { Anchor, Badge, Button, Grid, Group, Modal, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { isApiError } from '../../../api/client.ts';
 import { useFormat } from '../../../i18n/format.ts';
 import { useLabel, useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
@@ -22,8 +21,17 @@ import {
   usePersonQuery,
   useUpdatePerson,
 } from '../api.ts';
+import { entryMessages } from '../entry-messages.ts';
 import { peopleMessages, personSourceNames } from '../messages.ts';
-import { ContactsInput, type ContactsValue, contactsOf, contactsToSend } from './contacts-input.tsx';
+import {
+  type ContactErrors,
+  ContactsInput,
+  type ContactsValue,
+  contactErrorsOf,
+  contactsOf,
+  contactsToSend,
+  NO_CONTACT_ERRORS,
+} from './contacts-input.tsx';
 import { PersonConsents } from './person-consents.tsx';
 import { PersonContactActions } from './person-contacts.tsx';
 import { PersonCustomFields } from './person-custom-fields.tsx';
@@ -161,26 +169,20 @@ function Identity({ person, canWrite }: { person: Person; canWrite: boolean }) {
   );
 }
 
-/** Which identity field a problem is about, and what to say beside it, by its stable code. */
-const FIELD_ERRORS = {
-  EMAIL_INVALID: { field: 'email', message: 'identityEmailInvalid' },
-  DUPLICATE_EMAIL: { field: 'email', message: 'identityEmailTaken' },
-  PHONE_INVALID: { field: 'phone', message: 'identityPhoneInvalid' },
-} as const;
-
 function EditIdentityModal({ person, onClose }: { person: Person; onClose: () => void }) {
   const t = useT(peopleMessages);
+  const te = useT(entryMessages);
   const update = useUpdatePerson(person.id);
-  const refused =
-    isApiError(update.error) && Object.hasOwn(FIELD_ERRORS, update.error.code)
-      ? FIELD_ERRORS[update.error.code as keyof typeof FIELD_ERRORS]
-      : null;
-  const emailInput = useRef<HTMLInputElement>(null);
-  const phoneInput = useRef<HTMLInputElement>(null);
-  // The refused field takes the focus, so that a keyboard or screen-reader user lands on it.
+  // Every refused e-mail and phone of the last try, beside its own entry; each goes once edited.
+  const [contactErrors, setContactErrors] = useState<ContactErrors>(NO_CONTACT_ERRORS);
+  const refused = Object.values(contactErrors).some((byIndex) => Object.keys(byIndex).length > 0);
+  // Counts refused tries: after each, the first refused entry takes the focus, so that a keyboard or
+  // screen-reader user lands on it (not while correcting, which also changes the errors).
+  const [refusals, setRefusals] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
-    if (refused) (refused.field === 'email' ? emailInput : phoneInput).current?.focus();
-  }, [refused]);
+    if (refusals > 0) formRef.current?.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus();
+  }, [refusals]);
   const address: Partial<PostalAddress> = person.postal_addresses[0] ?? {};
   // Every e-mail and phone is editable (a merge leaves a person several of each).
   const [emails, setEmails] = useState(() =>
@@ -207,20 +209,25 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
   const contacts = (kind: 'email' | 'phone') => ({
     kind,
     value: kind === 'email' ? emails : phones,
-    onChange: (value: ContactsValue) => {
+    onChange: (value: ContactsValue, edited?: number) => {
       (kind === 'email' ? setEmails : setPhones)(value);
-      // The field's error goes as soon as it is edited.
-      if (refused?.field === kind) update.reset();
+      // An entry's error goes as soon as it is edited; adding or removing one clears the kind's.
+      setContactErrors((old) => {
+        const { [edited ?? -1]: _, ...rest } = old[kind];
+        return { ...old, [kind]: edited === undefined ? {} : rest };
+      });
     },
-    error: refused?.field === kind ? t(refused.message) : undefined,
-    inputRef: kind === 'email' ? emailInput : phoneInput,
+    errors: Object.fromEntries(
+      Object.entries(contactErrors[kind]).map(([index, code]) => [index, te(code as keyof typeof entryMessages.fr)]),
+    ),
   });
   const submit = () => {
-    const emailAddresses: NonNullable<PersonInput['email_addresses']> = contactsToSend(emails).map((c) => ({
+    const sent = { email: contactsToSend(emails), phone: contactsToSend(phones) };
+    const emailAddresses: NonNullable<PersonInput['email_addresses']> = sent.email.map((c) => ({
       address: c.value,
       primary: c.primary,
     }));
-    const phoneNumbers: NonNullable<PersonInput['phone_numbers']> = contactsToSend(phones).map((c) => ({
+    const phoneNumbers: NonNullable<PersonInput['phone_numbers']> = sent.phone.map((c) => ({
       number: c.value,
       primary: c.primary,
     }));
@@ -248,13 +255,20 @@ function EditIdentityModal({ person, onClose }: { person: Person; onClose: () =>
         birthdate: form.birthdate || null,
         gender: form.gender.trim() || null,
       },
-      { onSuccess: onClose },
+      {
+        onSuccess: onClose,
+        onError: (error) => {
+          setContactErrors(contactErrorsOf(error, sent));
+          setRefusals((n) => n + 1);
+        },
+      },
     );
   };
   return (
     <Modal opened onClose={onClose} title={t('identity')} centered size="lg">
       {/* noValidate: the server's rules apply (an accented address is valid; the browser's check says not). */}
       <form
+        ref={formRef}
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
