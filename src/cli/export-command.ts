@@ -36,7 +36,7 @@ function fail(message: string, code = 1): number {
 
 /** Streams the export from the server that holds the embedded database (GET /people/export.csv). */
 async function exportThroughServer(dataDir: string, holder: number, opts: { segment?: string; campaign?: string }): Promise<number> {
-  const { CLI_CAMPAIGN_HEADER, CLI_TOKEN_HEADER, findLocalServer } = await import('../server/modules/imports/local-cli.ts');
+  const { CLI_CAMPAIGN_HEADER, CLI_TOKEN_HEADER, findLocalServer } = await import('../server/http/local-cli.ts');
   const server = await findLocalServer(dataDir);
   if (!server || server.pid !== holder) {
     return fail(

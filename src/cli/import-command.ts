@@ -266,7 +266,7 @@ async function importThroughServer(
   opts: ImportOptions,
   choices: ImportChoices,
 ): Promise<Outcome> {
-  const { CLI_CAMPAIGN_HEADER, CLI_TOKEN_HEADER, findLocalServer } = await import('../server/modules/imports/local-cli.ts');
+  const { CLI_CAMPAIGN_HEADER, CLI_TOKEN_HEADER, findLocalServer } = await import('../server/http/local-cli.ts');
   const server = await findLocalServer(cfg.dataDir);
   if (!server || server.pid !== holder) {
     throw new Error(

@@ -41,7 +41,7 @@ export function sandboxText(s: Sandbox): string {
 
 /** Talks to the server holding the embedded database, through its local CLI channel. */
 async function throughServer(cfg: Config, method: 'POST' | 'DELETE', url: string, body?: object): Promise<unknown> {
-  const { CLI_TOKEN_HEADER, findLocalServer } = await import('../server/modules/imports/index.ts');
+  const { CLI_TOKEN_HEADER, findLocalServer } = await import('../server/http/local-cli.ts');
   const server = await findLocalServer(cfg.dataDir);
   if (!server) throw new Error(`A Relais server holds the embedded database in ${cfg.dataDir} but offers no local CLI channel: stop it.`);
   const res = await fetch(`http://127.0.0.1:${server.port}/api/v1${url}`, {

@@ -15,6 +15,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { authPlugin, withoutQueryToken } from './http/auth.ts';
 import { apiUrlWithoutTrailingSlash, labelHalAnswer } from './http/hal.ts';
+import { openLocalCliChannelOnListen } from './http/local-cli.ts';
 import { problemOf, registerProblemHandlers, sendFrameworkProblem } from './http/problem.ts';
 import { tokenRateLimitPlugin } from './http/rate-limit.ts';
 import { ProblemSchema } from './http/schemas.ts';
@@ -79,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const directory = await openActorDirectory(deps.database);
   app.decorate('actorDirectory', directory);
   app.addHook('onClose', () => directory.close());
+  openLocalCliChannelOnListen(app);
   app.addSchema(ProblemSchema);
   registerProblemHandlers(
     app,

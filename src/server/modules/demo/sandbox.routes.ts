@@ -4,9 +4,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { acceptLocalCliRequests, isLocalCliActor } from '../../http/local-cli.ts';
 import { AppError } from '../../http/problem.ts';
 import { NoContent } from '../../http/schemas.ts';
-import { acceptLocalCliRequests, isLocalCliActor } from '../imports/index.ts';
 import { createSandbox, removeSandbox } from './sandbox.ts';
 
 export const SandboxInput = Type.Object({

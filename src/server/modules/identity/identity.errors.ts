@@ -3,6 +3,8 @@ export const identityErrors = {
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   TOKEN_INVALID: 401,
+  // The local CLI channel's token (http/local-cli.ts) is wrong, or the caller is not this machine.
+  CLI_TOKEN_INVALID: 401,
   ACCOUNT_LOCKED: 423,
   ACCOUNT_DISABLED: 403,
   CSRF_TOKEN_INVALID: 403,

@@ -14,5 +14,4 @@ export const importsErrors = {
   IMPORT_NOT_FINISHED: 409,
   // The uploaded file or the rejected rows were deleted after their retention (retention.ts).
   IMPORT_FILE_PURGED: 410,
-  CLI_TOKEN_INVALID: 401,
 } as const;

@@ -9,6 +9,7 @@ import { CONSENT_CHANNELS } from '../../db/schema.ts';
 import { fileStoreOf } from '../../files/storage.ts';
 import type { TenantActor } from '../../http/auth.ts';
 import { inTenant, requireActor } from '../../http/auth.ts';
+import { acceptLocalCliRequests } from '../../http/local-cli.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, DateTime, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
@@ -17,7 +18,6 @@ import { IMPORT_FIELDS } from './fields.ts';
 import { IMPORT_RUN_ERROR_CODES } from './import.job.ts';
 import * as service from './imports.service.ts';
 import { ISSUE_CODES } from './issue-codes.ts';
-import { registerLocalCliChannel } from './local-cli.ts';
 import { importRetentionOf } from './retention.ts';
 
 const FieldSchema = Type.String({
@@ -143,7 +143,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const retention = importRetentionOf(app.deps.config);
   const maxBytes = service.importMaxBytesOf(app.deps.config);
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 6 } });
-  registerLocalCliChannel(app);
+  acceptLocalCliRequests(app);
 
   app.get(
     '/imports',

@@ -587,7 +587,7 @@ describeEachDatabase('imports', (ctx) => {
   });
 
   it('accepts the local CLI token from loopback only', async () => {
-    const { openLocalCliChannel } = await import('./local-cli.ts');
+    const { openLocalCliChannel } = await import('../../http/local-cli.ts');
     const channel = await openLocalCliChannel({ dataDir, port: 1 });
     try {
       const body = multipartOf('cli.csv', Buffer.from('Courriel\ncli@example.fr\n'));

@@ -3,14 +3,15 @@
 // DATA_DIR/cli-token (mode 0600) and its port to DATA_DIR/server.json; a request carrying that
 // token in X-Relais-CLI-Token, from loopback and not through a proxy, acts as an owner of the
 // campaign named by X-Relais-Campaign (slug; the first campaign when absent). The channel only
-// covers the routes of the plugins that accept it (the imports API, the people list's export).
+// covers the routes of the plugins that accept it (the imports API, the people list's export, the
+// sandbox). The files are written by the app (app.ts) on listen; routes opt in with
+// acceptLocalCliRequests.
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../../http/auth.ts';
-import { AppError } from '../../http/problem.ts';
-import { newSecret, safeEqual } from '../../lib/secrets.ts';
-import { permissionsOf } from '../identity/index.ts';
+import { newSecret, safeEqual } from '../lib/secrets.ts';
+import type { Actor } from './auth.ts';
+import { AppError } from './problem.ts';
 
 export const CLI_TOKEN_HEADER = 'x-relais-cli-token';
 export const CLI_CAMPAIGN_HEADER = 'x-relais-campaign';
@@ -78,7 +79,7 @@ async function localCliActor(app: FastifyInstance, request: FastifyRequest, sent
     label: 'cli',
     campaignId: campaign.id,
     role: 'owner',
-    permissions: new Set(permissionsOf('owner')),
+    permissions: new Set(app.actorDirectory.permissionsOf('owner')),
     scopes: null,
     rateLimitPerMinute: null,
     zoneScope: null,
@@ -102,12 +103,8 @@ export function isLocalCliActor(actor: Actor | null): boolean {
   return actor?.kind === 'token' && actor.tokenId === null && actor.userId === null && actor.label === 'cli';
 }
 
-/**
- * Registers the channel in a plugin's scope (once, by the imports routes): its requests accepted, and,
- * on the embedded database, the token files written on listen and removed on close.
- */
-export function registerLocalCliChannel(app: FastifyInstance): void {
-  acceptLocalCliRequests(app);
+/** On the embedded database, the channel's files written on listen and removed on close (by app.ts, once). */
+export function openLocalCliChannelOnListen(app: FastifyInstance): void {
   if (app.deps.database.kind !== 'pglite') return;
   let channel: Awaited<ReturnType<typeof openLocalCliChannel>> | null = null;
   app.addHook('onListen', async () => {
