@@ -49,6 +49,13 @@ const toEvent = (r: EventRow) =>
     at: r.at,
   }) as AnyDomainEvent;
 
+/** The ids of a batch's events the subscriber wants handled (null: all of its types). */
+async function selectedOf(subscriber: EventSubscriber, rows: readonly EventRow[], context: SubscriberContext) {
+  if (!subscriber.select) return null;
+  const events = rows.filter((r) => subscriber.types.includes(r.type)).map(toEvent);
+  return events.length > 0 ? subscriber.select(events, context) : new Set<string>();
+}
+
 /** Delivers every committed event each subscriber has not handled yet (one pass; `now` decides back-offs). */
 export async function dispatchPending(
   db: Db,
@@ -88,8 +95,18 @@ export async function dispatchPending(
           and txid < pg_snapshot_xmin(pg_current_snapshot())
         order by txid, id limit ${BATCH}`.execute(db);
       let failed = false;
+      let selected: ReadonlySet<string> | null;
+      try {
+        selected = await selectedOf(subscriber, rows, context);
+      } catch (error) {
+        // Like a failed event: the cursor stays, and the batch comes again after a back-off.
+        const message = error instanceof Error ? error.message : String(error);
+        report.failed.push({ subscriber: subscriber.name, eventId: rows[0]?.id ?? NIL_UUID, error: message });
+        await save({ error: message.slice(0, 1000) });
+        break;
+      }
       for (const row of rows) {
-        if (subscriber.types.includes(row.type)) {
+        if (subscriber.types.includes(row.type) && (selected === null || selected.has(row.id))) {
           try {
             await subscriber.handle(toEvent(row), context);
             report.delivered += 1;

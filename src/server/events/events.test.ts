@@ -143,6 +143,33 @@ describeEachDatabase('domain events', (ctx) => {
     expect(seen).toHaveLength(2); // handled events are not delivered again
   });
 
+  it('asks a selecting subscriber once per batch which events it wants, and hands it only those', {
+    timeout: 3 * SERVER_WAIT_MS,
+  }, async () => {
+    const person = c.people[0]!.id;
+    const { subscriber, seen } = recorder('select-batch');
+    const batches: number[] = [];
+    const wanted = new Set<string>();
+    subscriber.select = async (events) => {
+      batches.push(events.length);
+      return new Set(events.filter((e) => e.type === 'person.tagged' && wanted.has(e.payload.tag_id)).map((e) => e.id));
+    };
+    await registerSubscribers(ctx.database.db, [subscriber]);
+    const tagIds = Array.from({ length: 300 }, () => uuidv7());
+    wanted.add(tagIds[7]!);
+    wanted.add(tagIds[250]!);
+    await withTenant(ctx.database.db, c.id, (trx) =>
+      emitEvents(
+        trx,
+        tagIds.map((t) => tagged(person, t)),
+      ),
+    );
+    await dispatchUntil(subscriber, seen, 2);
+    expect(seen.map((e) => e.type === 'person.tagged' && e.payload.tag_id)).toEqual([tagIds[7], tagIds[250]]);
+    // The 300 events came in one batch (of up to 500), so one selection for them all, not 300.
+    expect(batches.filter((n) => n >= 300)).toHaveLength(1);
+  });
+
   it('retries a failed subscriber: the event stays pending, after a back-off, until it is handled', {
     timeout: 3 * SERVER_WAIT_MS,
   }, async () => {

@@ -28,6 +28,12 @@ export interface EventSubscriber {
   name: string;
   types: readonly DomainEventType[];
   handle(event: AnyDomainEvent, context: SubscriberContext): Promise<void>;
+  /**
+   * Optional: which of a batch of events (of its types) need handling, looked up once for the batch
+   * (e.g. which have a webhook subscription: a bulk action writes thousands of events that most
+   * campaigns subscribe to nothing for). The others are passed over; without it, every one is handled.
+   */
+  select?(events: readonly AnyDomainEvent[], context: SubscriberContext): Promise<ReadonlySet<string>>;
 }
 
 /**

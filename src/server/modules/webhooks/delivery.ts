@@ -77,6 +77,18 @@ export const webhooksSubscriber: EventSubscriber = {
   get types() {
     return webhookEventTypes();
   },
+  // One query per batch of events: which have an active subscription in their campaign.
+  async select(events, { db }) {
+    const campaigns = [...new Set(events.map((e) => e.campaignId))];
+    const wanted = await db
+      .selectFrom('webhook_subscription')
+      .select(['campaign_id', sql<string>`unnest(event_types)`.as('type')])
+      .where('campaign_id', 'in', campaigns)
+      .where('active', '=', true)
+      .execute();
+    const keys = new Set(wanted.map((w) => `${w.campaign_id} ${w.type}`));
+    return new Set(events.filter((e) => keys.has(`${e.campaignId} ${e.type}`)).map((e) => e.id));
+  },
   async handle(event, { db, jobs, config }) {
     const spec = WEBHOOK_EVENTS[event.type];
     if (!spec) return;
