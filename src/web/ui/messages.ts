@@ -22,6 +22,8 @@ const fr = {
   forbiddenText: 'Votre rôle dans cette campagne ne donne pas accès à cette page. Demandez à un administrateur si vous en avez besoin.',
   previous: 'Précédent',
   next: 'Suivant',
+  copy: 'Copier',
+  copied: 'Copié',
 };
 
 const en: typeof fr = {
@@ -46,6 +48,8 @@ const en: typeof fr = {
   forbiddenText: 'Your role in this campaign does not give access to this page. Ask an administrator if you need it.',
   previous: 'Previous',
   next: 'Next',
+  copy: 'Copy',
+  copied: 'Copied',
 };
 
 export const uiMessages = { fr, en };

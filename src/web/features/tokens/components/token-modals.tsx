@@ -1,27 +1,12 @@
 // The dialogs of the tokens screen: create (application, name, scopes grouped by resource, limit), then show the secret once.
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Code,
-  CopyButton,
-  Fieldset,
-  Group,
-  Modal,
-  NumberInput,
-  SimpleGrid,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Button, Checkbox, Fieldset, Group, Modal, NumberInput, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useLocale } from '../../../i18n/locale-context.tsx';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
-import { Icon } from '../../../ui/icons.tsx';
 import { LoadingState } from '../../../ui/query-view.tsx';
+import { SecretOnceModal } from '../../../ui/secret-once.tsx';
 import { type TokenScope, useCreateToken, useTokenScopesQuery } from '../api.ts';
 import { tokensMessages } from '../messages.ts';
 import { useScopeNames } from '../scope-label.ts';
@@ -223,40 +208,14 @@ export function CreateTokenModal({
 export function RevealTokenModal({ secret, onClose }: { secret: string | null; onClose: () => void }) {
   const t = useT(tokensMessages);
   return (
-    <Modal opened={secret !== null} onClose={onClose} title={t('revealTitle')} centered size="lg" closeOnClickOutside={false}>
-      <Stack>
-        <Alert color="orange" variant="light" icon={<Icon name="alert" />} role="alert">
-          {t('revealWarning')}
-        </Alert>
-        <Text size="sm" fw={500} id="new-token-label">
-          {t('tokenLabel')}
-        </Text>
-        <Code
-          block
-          data-testid="new-token-value"
-          aria-labelledby="new-token-label"
-          style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap', fontSize: 'var(--mantine-font-size-sm)' }}
-        >
-          {secret}
-        </Code>
-        <Group justify="space-between">
-          <CopyButton value={secret ?? ''} timeout={2500}>
-            {({ copied, copy }) => (
-              <Button
-                variant={copied ? 'light' : 'filled'}
-                color={copied ? 'teal' : undefined}
-                leftSection={<Icon name={copied ? 'check' : 'copy'} />}
-                onClick={copy}
-              >
-                {copied ? t('copied') : t('copy')}
-              </Button>
-            )}
-          </CopyButton>
-          <Button variant="default" onClick={onClose}>
-            {t('done')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <SecretOnceModal
+      secret={secret}
+      onClose={onClose}
+      title={t('revealTitle')}
+      warning={t('revealWarning')}
+      label={t('tokenLabel')}
+      done={t('done')}
+      testId="new-token-value"
+    />
   );
 }

@@ -1,12 +1,12 @@
 // The dialogs of the webhooks screen: add one (URL, name, events), then show its secret once.
-import { Alert, Button, Checkbox, Code, CopyButton, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Checkbox, Modal, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useLocale } from '../../../i18n/locale-context.tsx';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { FormActions } from '../../../ui/form-actions.tsx';
-import { Icon } from '../../../ui/icons.tsx';
 import { LoadingState } from '../../../ui/query-view.tsx';
+import { SecretOnceModal } from '../../../ui/secret-once.tsx';
 import { useIsPhone } from '../../../ui/use-is-phone.ts';
 import { useCreateWebhook, useEventTypesQuery } from '../api.ts';
 import { webhooksMessages } from '../messages.ts';
@@ -111,41 +111,15 @@ export function CreateWebhookModal({
 export function RevealSecretModal({ secret, onClose }: { secret: string | null; onClose: () => void }) {
   const t = useT(webhooksMessages);
   return (
-    <Modal opened={secret !== null} onClose={onClose} title={t('revealTitle')} centered size="lg" closeOnClickOutside={false}>
-      <Stack>
-        <Alert color="orange" variant="light" icon={<Icon name="alert" />} role="alert">
-          {t('revealWarning')}
-        </Alert>
-        <Text size="sm">{t('revealHint')}</Text>
-        <Text size="sm" fw={500} id="new-webhook-secret-label">
-          {t('secretLabel')}
-        </Text>
-        <Code
-          block
-          data-testid="new-webhook-secret"
-          aria-labelledby="new-webhook-secret-label"
-          style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap', fontSize: 'var(--mantine-font-size-sm)' }}
-        >
-          {secret}
-        </Code>
-        <Group justify="space-between">
-          <CopyButton value={secret ?? ''} timeout={2500}>
-            {({ copied, copy }) => (
-              <Button
-                variant={copied ? 'light' : 'filled'}
-                color={copied ? 'teal' : undefined}
-                leftSection={<Icon name={copied ? 'check' : 'copy'} />}
-                onClick={copy}
-              >
-                {copied ? t('copied') : t('copy')}
-              </Button>
-            )}
-          </CopyButton>
-          <Button variant="default" onClick={onClose}>
-            {t('done')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <SecretOnceModal
+      secret={secret}
+      onClose={onClose}
+      title={t('revealTitle')}
+      warning={t('revealWarning')}
+      hint={t('revealHint')}
+      label={t('secretLabel')}
+      done={t('done')}
+      testId="new-webhook-secret"
+    />
   );
 }
