@@ -26,16 +26,28 @@ export function PersonMap({ zones, point, label }: PersonMapProps) {
       style: () => ({ color: '#3b5bdb', weight: 1.5, fillColor: '#748ffc', fillOpacity: 0.15 }),
       onEachFeature: (feature, shape) => shape.bindTooltip((feature.properties as { name: string }).name, { sticky: true }),
     });
-    // The view is set before any layer is added: Leaflet's vector renderer needs it to clip paths.
-    const bounds = layer.getBounds();
     const at: [number, number] | null = point ? [point.latitude, point.longitude] : null;
-    if (at && bounds.isValid()) bounds.extend(at);
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10] });
-    else if (at) map.setView(at, 15);
-    else map.fitBounds(latLngBounds([48.815, 2.224], [48.902, 2.47]));
-    layer.addTo(map);
-    if (at) circleMarker(at, { radius: 7, color: '#c92a2a', weight: 2, fillColor: '#fa5252', fillOpacity: 0.9 }).addTo(map);
-    const observer = new ResizeObserver(() => map.invalidateSize());
+    // The view is set before any layer is added: Leaflet's vector renderer needs it to clip paths.
+    // And only once the box has a size: fitting bounds in a 0×0 box (a collapsed column, a page
+    // still laying out) makes Leaflet compute an infinite zoom and a NaN centre.
+    let drawn = false;
+    const draw = () => {
+      const box = container.current;
+      if (drawn || !box || box.clientWidth === 0 || box.clientHeight === 0) return;
+      drawn = true;
+      const bounds = layer.getBounds();
+      if (at && bounds.isValid()) bounds.extend(at);
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10] });
+      else if (at) map.setView(at, 15);
+      else map.fitBounds(latLngBounds([48.815, 2.224], [48.902, 2.47]));
+      layer.addTo(map);
+      if (at) circleMarker(at, { radius: 7, color: '#c92a2a', weight: 2, fillColor: '#fa5252', fillOpacity: 0.9 }).addTo(map);
+    };
+    draw();
+    const observer = new ResizeObserver(() => {
+      if (drawn) map.invalidateSize();
+      else draw();
+    });
     observer.observe(container.current);
     return () => {
       observer.disconnect();
