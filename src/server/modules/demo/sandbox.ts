@@ -7,6 +7,7 @@ import { type Database, withTenant } from '../../db/database.ts';
 import { fileStoreOf } from '../../files/storage.ts';
 import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import { seedDemoCalendar } from '../calendar/index.ts';
 import { createApiToken, notifyTokenChange, readScopes } from '../identity/index.ts';
 import { demoCityOf, type SeedProgress } from './demo.campaign.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
@@ -48,6 +49,7 @@ export async function createSandbox(
       settings: JSON.stringify({ sandbox: true, synthetic: city.synthetic }),
     })
     .execute();
+  await withTenant(db, campaignId, (trx) => seedDemoCalendar(trx, campaignId));
   const seeded = await seedDemoTerritoryAndPeople(db, {
     campaignId,
     dir: city.dir,
