@@ -10,7 +10,7 @@ import type { CityManifest } from '../../opendata/manifest.ts';
 import { cityManifests, parisManifest } from '../../opendata/paris.manifest.ts';
 import { generateSyntheticCity } from '../../opendata/synthetic-city.ts';
 import type { Runtime } from '../../runtime.ts';
-import { seedDemoCalendar } from '../calendar/index.ts';
+import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
 import { createUser } from '../identity/index.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
 
@@ -117,7 +117,8 @@ export async function seedDemoCampaign(
       slug: DEMO_SLUG,
       name: 'Paris 2026',
       city: synthetic ? 'Ville synthétique' : 'Paris',
-      election_date: '2026-03-15',
+      // The first round of the calendar seeded below.
+      election_date: demoRoundDays(new Date())[0],
       settings: JSON.stringify({ synthetic, demo: true }),
     })
     .execute();

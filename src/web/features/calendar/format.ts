@@ -29,7 +29,7 @@ export function roundName(t: T, n: number): string {
   return t('roundOther', { n });
 }
 
-/** A zone's name for people ("Heure de Paris (métropole)"), or its IANA name when not one of ours. */
+/** A zone's name for people ("Paris (métropole)"), or its IANA name when not one of ours. */
 export function zoneName(t: T, zone: string): string {
   const key = `tz_${zone.replace('/', '_')}`;
   return (TIME_ZONES as readonly string[]).includes(zone) ? t(key as Parameters<T>[0]) : zone;

@@ -56,7 +56,7 @@ const fr = {
   errorZone: 'Fuseau horaire inconnu.',
   errorTooMany: 'Une élection compte au plus dix tours.',
 
-  tz_Europe_Paris: 'Heure de Paris (métropole)',
+  tz_Europe_Paris: 'Paris (métropole)',
   tz_America_Guadeloupe: 'Guadeloupe',
   tz_America_Martinique: 'Martinique',
   tz_America_Cayenne: 'Guyane',
@@ -133,7 +133,7 @@ const en: typeof fr = {
   errorZone: 'Unknown time zone.',
   errorTooMany: 'An election has at most ten rounds.',
 
-  tz_Europe_Paris: 'Paris time (mainland France)',
+  tz_Europe_Paris: 'Paris (mainland France)',
   tz_America_Guadeloupe: 'Guadeloupe',
   tz_America_Martinique: 'Martinique',
   tz_America_Cayenne: 'French Guiana',
@@ -151,7 +151,7 @@ const en: typeof fr = {
   bannerNow:
     'Electoral silence in force ({round} of {date}): no e-mail or text message goes out and nothing is published until the polls close on {until}. Scheduled sends will go out then.',
   bannerLaw: 'French electoral code, article L.49: from midnight on the eve of the vote.',
-  bannerTimes: '{zone} times.',
+  bannerTimes: 'Times of {zone}.',
 };
 
 export const calendarMessages = { fr, en };
