@@ -60,12 +60,18 @@ export function RoundModal({ round, onClose }: { round: Round | null; onClose: (
             value={date}
             onChange={(e) => setDate(e.currentTarget.value)}
             error={touched && dateError}
+            // The day in words, its weekday first: rounds fall on Sundays.
+            description={dateError ? undefined : formatDay(date, locale)}
+            inputWrapperOrder={['label', 'input', 'description', 'error']}
             data-autofocus
           />
           <TextInput
             label={t('pollsClose')}
             description={t('pollsCloseHint')}
-            type="time"
+            // Text, not the browser's time picker: that one shows "08:00 PM" to some French readers.
+            inputMode="numeric"
+            placeholder="20:00"
+            maxLength={5}
             required
             value={pollsClose}
             onChange={(e) => setPollsClose(e.currentTarget.value)}
