@@ -46,7 +46,8 @@ function audit(trx: Trx, actor: CalendarActor, action: string, targetId: string 
       actorUserId: actor.userId,
       actorTokenId: actor.tokenId,
       actorLabel: actor.label,
-      targetType: 'calendar',
+      // No target kind: the round is named in the details (its day), which the audit screen words.
+      targetType: null,
       targetId,
       ip: actor.ip,
       details,

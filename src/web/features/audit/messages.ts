@@ -55,6 +55,9 @@ const fr = {
   detErasedRequest: 'À la demande de la personne.',
   detRetention: '{count} personnes anonymisées, sans activité depuis {months} mois.',
   detRetention_one: '{count} personne anonymisée, sans activité depuis {months} mois.',
+  detElection: 'Élection « {name} ».',
+  detRound: 'Tour du {date}, fermeture des bureaux à {time} ({zone}).',
+  detRoundRemoved: 'Tour du {date}.',
   detOther: '{key} : {value}',
 };
 
@@ -113,6 +116,9 @@ const en: typeof fr = {
   detErasedRequest: 'At the person’s request.',
   detRetention: '{count} people anonymised, without activity for {months} months.',
   detRetention_one: '{count} person anonymised, without activity for {months} months.',
+  detElection: 'Election "{name}".',
+  detRound: 'Round of {date}, polls closing at {time} ({zone}).',
+  detRoundRemoved: 'Round of {date}.',
   detOther: '{key}: {value}',
 };
 
