@@ -82,6 +82,11 @@ describeEachDatabase('calendar', (ctx) => {
     expect((await check('2027-03-12T23:00:00Z')).allowed).toBe(false);
     expect((await check('2027-03-13T00:00')).allowed).toBe(false);
     expect((await check('2027-03-12T23:59')).allowed).toBe(true);
+    // A day alone is its midnight in Paris; an offset may be written without its colon.
+    expect((await check('2027-03-13')).allowed).toBe(false);
+    expect((await check('2027-03-12')).allowed).toBe(true);
+    expect((await check('2027-03-12T23:59:00+0100')).allowed).toBe(true);
+    expect((await check('2027-03-13T00:00:00+0100')).allowed).toBe(false);
     expect((await check('2027-03-21T19:59')).round?.date).toBe('2027-03-21');
     expect((await check('2027-03-21T20:00')).allowed).toBe(true);
   });
