@@ -156,7 +156,7 @@ export interface paths {
                         expires_at?: string;
                         name: string;
                         rate_limit_per_minute?: number | null;
-                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage")[];
+                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage")[];
                     };
                 };
             };
@@ -316,7 +316,7 @@ export interface paths {
                                 description_en: string;
                                 description_fr: string;
                                 /** @enum {string} */
-                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage";
+                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage";
                                 resource: string;
                             }[];
                         };
@@ -795,6 +795,765 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's election, its rounds and the next one, each with its electoral silence */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            election: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "municipal" | "legislative" | "presidential" | "european" | "regional" | "departmental" | "referendum" | "other";
+                                name: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            } | null;
+                            next_round: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: date
+                                 * @description the day of the vote, yyyy-mm-dd
+                                 */
+                                date: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description its place among the rounds, by day (1: first round) */
+                                number: number;
+                                /** @description when the polls close, hh:mm on the clocks of time_zone */
+                                polls_close: string;
+                                /**
+                                 * Format: date-time
+                                 * @description start of the electoral silence (00:00 on the eve, in time_zone)
+                                 */
+                                silence_from: string;
+                                /**
+                                 * Format: date-time
+                                 * @description end of the electoral silence: the polls close (excluded)
+                                 */
+                                silence_until: string;
+                                /** @description IANA time zone of the day and times (Europe/Paris) */
+                                time_zone: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            } | null;
+                            rounds: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: date
+                                 * @description the day of the vote, yyyy-mm-dd
+                                 */
+                                date: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description its place among the rounds, by day (1: first round) */
+                                number: number;
+                                /** @description when the polls close, hh:mm on the clocks of time_zone */
+                                polls_close: string;
+                                /**
+                                 * Format: date-time
+                                 * @description start of the electoral silence (00:00 on the eve, in time_zone)
+                                 */
+                                silence_from: string;
+                                /**
+                                 * Format: date-time
+                                 * @description end of the electoral silence: the polls close (excluded)
+                                 */
+                                silence_until: string;
+                                /** @description IANA time zone of the day and times (Europe/Paris) */
+                                time_zone: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Set the campaign's election (name and kind); created the first time */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "municipal" | "legislative" | "presidential" | "european" | "regional" | "departmental" | "referendum" | "other";
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            election: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "municipal" | "legislative" | "presidential" | "european" | "regional" | "departmental" | "referendum" | "other";
+                                name: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            } | null;
+                            next_round: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: date
+                                 * @description the day of the vote, yyyy-mm-dd
+                                 */
+                                date: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description its place among the rounds, by day (1: first round) */
+                                number: number;
+                                /** @description when the polls close, hh:mm on the clocks of time_zone */
+                                polls_close: string;
+                                /**
+                                 * Format: date-time
+                                 * @description start of the electoral silence (00:00 on the eve, in time_zone)
+                                 */
+                                silence_from: string;
+                                /**
+                                 * Format: date-time
+                                 * @description end of the electoral silence: the polls close (excluded)
+                                 */
+                                silence_until: string;
+                                /** @description IANA time zone of the day and times (Europe/Paris) */
+                                time_zone: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            } | null;
+                            rounds: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: date
+                                 * @description the day of the vote, yyyy-mm-dd
+                                 */
+                                date: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description its place among the rounds, by day (1: first round) */
+                                number: number;
+                                /** @description when the polls close, hh:mm on the clocks of time_zone */
+                                polls_close: string;
+                                /**
+                                 * Format: date-time
+                                 * @description start of the electoral silence (00:00 on the eve, in time_zone)
+                                 */
+                                silence_from: string;
+                                /**
+                                 * Format: date-time
+                                 * @description end of the electoral silence: the polls close (excluded)
+                                 */
+                                silence_until: string;
+                                /** @description IANA time zone of the day and times (Europe/Paris) */
+                                time_zone: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the campaign's election and its rounds */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** May the campaign send or publish at `at` (default now)? If not, the round whose silence holds it and until when */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description ISO 8601 instant (default: now); without an offset it is read on the clocks of Europe/Paris */
+                    at?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description true when a send or publication at `at` is allowed */
+                            allowed: boolean;
+                            /** Format: date-time */
+                            at: string;
+                            code: "ELECTORAL_SILENCE" | null;
+                            /**
+                             * Format: date-time
+                             * @description `at` when allowed, else when the silence ends (the polls close)
+                             */
+                            next_allowed_at: string;
+                            round: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /**
+                                 * Format: date
+                                 * @description the day of the vote, yyyy-mm-dd
+                                 */
+                                date: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description its place among the rounds, by day (1: first round) */
+                                number: number;
+                                /** @description when the polls close, hh:mm on the clocks of time_zone */
+                                polls_close: string;
+                                /**
+                                 * Format: date-time
+                                 * @description start of the electoral silence (00:00 on the eve, in time_zone)
+                                 */
+                                silence_from: string;
+                                /**
+                                 * Format: date-time
+                                 * @description end of the electoral silence: the polls close (excluded)
+                                 */
+                                silence_until: string;
+                                /** @description IANA time zone of the day and times (Europe/Paris) */
+                                time_zone: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            } | null;
+                            silence_from: string | null;
+                            silence_until: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a round to the election: its day, the polls closing time (20:00) and time zone (Europe/Paris) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description yyyy-mm-dd */
+                        date: string;
+                        /** @description hh:mm, 24-hour clock (default 20:00) */
+                        polls_close?: string;
+                        /** @description IANA time zone (default Europe/Paris) */
+                        time_zone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /**
+                             * Format: date
+                             * @description the day of the vote, yyyy-mm-dd
+                             */
+                            date: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description its place among the rounds, by day (1: first round) */
+                            number: number;
+                            /** @description when the polls close, hh:mm on the clocks of time_zone */
+                            polls_close: string;
+                            /**
+                             * Format: date-time
+                             * @description start of the electoral silence (00:00 on the eve, in time_zone)
+                             */
+                            silence_from: string;
+                            /**
+                             * Format: date-time
+                             * @description end of the electoral silence: the polls close (excluded)
+                             */
+                            silence_until: string;
+                            /** @description IANA time zone of the day and times (Europe/Paris) */
+                            time_zone: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/rounds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One round of the election */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /**
+                             * Format: date
+                             * @description the day of the vote, yyyy-mm-dd
+                             */
+                            date: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description its place among the rounds, by day (1: first round) */
+                            number: number;
+                            /** @description when the polls close, hh:mm on the clocks of time_zone */
+                            polls_close: string;
+                            /**
+                             * Format: date-time
+                             * @description start of the electoral silence (00:00 on the eve, in time_zone)
+                             */
+                            silence_from: string;
+                            /**
+                             * Format: date-time
+                             * @description end of the electoral silence: the polls close (excluded)
+                             */
+                            silence_until: string;
+                            /** @description IANA time zone of the day and times (Europe/Paris) */
+                            time_zone: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a round's day, closing time or time zone (its silence follows) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description yyyy-mm-dd */
+                        date?: string;
+                        /** @description hh:mm, 24-hour clock (default 20:00) */
+                        polls_close?: string;
+                        /** @description IANA time zone (default Europe/Paris) */
+                        time_zone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            /**
+                             * Format: date
+                             * @description the day of the vote, yyyy-mm-dd
+                             */
+                            date: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description its place among the rounds, by day (1: first round) */
+                            number: number;
+                            /** @description when the polls close, hh:mm on the clocks of time_zone */
+                            polls_close: string;
+                            /**
+                             * Format: date-time
+                             * @description start of the electoral silence (00:00 on the eve, in time_zone)
+                             */
+                            silence_from: string;
+                            /**
+                             * Format: date-time
+                             * @description end of the electoral silence: the polls close (excluded)
+                             */
+                            silence_until: string;
+                            /** @description IANA time zone of the day and times (Europe/Paris) */
+                            time_zone: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a round */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
