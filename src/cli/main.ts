@@ -194,6 +194,9 @@ token
   .description(say('tokenCreate'))
   .requiredOption('--name <name>', say('tokenName'))
   .option('--campaign <slug>', say('campaign'))
+  .option('--application <name>', say('tokenApplication'))
+  .option('--description <text>', say('tokenDescription'))
+  .option('--rate-limit <n>', say('tokenRateLimit'))
   .option(
     '--scopes <list>',
     say('tokenScopes', {
@@ -203,25 +206,39 @@ token
     }),
     'dashboard:read,zones:read,people:read',
   )
-  .action(async (opts: { name: string; campaign?: string; scopes: string }) => {
-    const runtime = await open(config());
-    const campaignId = await campaignIdOf(runtime, opts.campaign);
-    const scopes = opts.scopes.split(',').map((s) => s.trim());
-    const unknown = scopes.filter((s) => !tokenScopes().some((t) => t.id === s));
-    if (unknown.length) throw new Error(say('tokenUnknownScopes', { scopes: unknown.join(', ') }));
-    const { withTenant } = await import('../server/db/database.ts');
-    const { createApiToken } = await import('../server/modules/identity/identity.service.ts');
-    const created = await withTenant(runtime.database.db, campaignId, (trx) =>
-      createApiToken(
-        trx,
-        { campaignId, userId: null, tokenId: null, label: 'cli', role: 'owner', zoneScope: null, ip: null },
-        { name: opts.name, scopes: scopes as never },
-      ),
-    );
-    console.log(created.token);
-    console.error(say('tokenCreated', { name: opts.name, scopes: scopes.join(', ') }));
-    await runtime.close();
-  });
+  .action(
+    async (opts: { name: string; campaign?: string; scopes: string; application?: string; description?: string; rateLimit?: string }) => {
+      const rateLimit = opts.rateLimit === undefined ? null : Number(opts.rateLimit);
+      if (rateLimit !== null && !(Number.isInteger(rateLimit) && rateLimit >= 1 && rateLimit <= 100_000)) {
+        throw new Error(say('tokenRateLimitInvalid'));
+      }
+      const runtime = await open(config());
+      const campaignId = await campaignIdOf(runtime, opts.campaign);
+      const scopes = opts.scopes.split(',').map((s) => s.trim());
+      const unknown = scopes.filter((s) => !tokenScopes().some((t) => t.id === s));
+      if (unknown.length) throw new Error(say('tokenUnknownScopes', { scopes: unknown.join(', ') }));
+      const { withTenant } = await import('../server/db/database.ts');
+      const { createApiToken } = await import('../server/modules/identity/identity.service.ts');
+      const created = await withTenant(runtime.database.db, campaignId, (trx) =>
+        createApiToken(
+          trx,
+          { campaignId, userId: null, tokenId: null, label: 'cli', role: 'owner', zoneScope: null, ip: null },
+          {
+            name: opts.name,
+            scopes: scopes as never,
+            ...(opts.application ? { application: opts.application } : {}),
+            ...(opts.description ? { description: opts.description } : {}),
+            rateLimitPerMinute: rateLimit,
+          },
+        ),
+      );
+      console.log(created.token);
+      console.error(
+        say('tokenCreated', { name: opts.name, application: opts.application?.trim() || opts.name, scopes: scopes.join(', ') }),
+      );
+      await runtime.close();
+    },
+  );
 
 const opendata = program.command('opendata').description(say('opendata'));
 opendata

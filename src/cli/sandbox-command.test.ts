@@ -17,6 +17,8 @@ describe('relais sandbox (embedded database)', () => {
   let env: NodeJS.ProcessEnv;
   let port: number;
   let server: ChildProcess | null = null;
+  /** An operator's token made by `relais token create` for the first sandbox, with its own rate limit. */
+  let operatorToken = '';
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'relais-cli-sandbox-'));
@@ -42,7 +44,35 @@ describe('relais sandbox (embedded database)', () => {
     expect(stdout).toContain(`http://localhost:${port}/api/v1`);
     expect(stdout).toMatch(/Jeton +rl_/);
     expect(stdout).toMatch(/relais sandbox --remove sandbox-[0-9a-f]{6}/);
-  }, 200_000);
+
+    // The operator makes a token for an application, with its own limit.
+    const slug = /« (sandbox-[0-9a-f]{6}) »/.exec(stdout)?.[1] as string;
+    const made = await run(
+      process.execPath,
+      [
+        BIN,
+        'token',
+        'create',
+        '--campaign',
+        slug,
+        '--name',
+        'Carte du hackathon',
+        '--application',
+        'Hackathon',
+        '--rate-limit',
+        '7',
+        '--scopes',
+        'people:read',
+      ],
+      { env, timeout: 120_000 },
+    );
+    operatorToken = made.stdout.trim();
+    expect(operatorToken).toMatch(/^rl_/);
+    expect(made.stderr).toContain('Jeton « Carte du hackathon » créé pour l’application « Hackathon » (portées : people:read)');
+    await expect(
+      run(process.execPath, [BIN, 'token', 'create', '--name', 'x', '--rate-limit', 'beaucoup'], { env, timeout: 60_000 }),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('--rate-limit attend un nombre entier') });
+  }, 300_000);
 
   it('goes through the running server, whose API the token reads, and removes the sandbox for good', async () => {
     server = spawn(process.execPath, [BIN, 'serve'], { env, stdio: 'ignore' });
@@ -55,6 +85,10 @@ describe('relais sandbox (embedded database)', () => {
     const read = await fetch(`${base}/people`, { headers: { authorization: `Bearer ${sandbox.token}` } });
     expect(read.status).toBe(200);
     expect(((await read.json()) as { total_records: number }).total_records).toBe(30);
+    // The operator's token answers under its own limit of 7 a minute.
+    const limited = await fetch(`${base}/people`, { headers: { authorization: `Bearer ${operatorToken}` } });
+    expect(limited.status).toBe(200);
+    expect(limited.headers.get('ratelimit-limit')).toBe('7');
 
     const { stdout } = await run(process.execPath, [BIN, 'sandbox', '--remove', sandbox.slug], { env, timeout: 60_000 });
     expect(stdout).toContain(`« ${sandbox.slug} » supprimé`);
