@@ -11,7 +11,7 @@ import { uuidv7 } from '../../lib/ids.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
 import { generateSyntheticCity, syntheticCityManifest } from '../../opendata/synthetic-city.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { ladderFunnel } from '../people/index.ts';
+import { findDuplicates, ladderFunnel } from '../people/index.ts';
 import type { ImportProgress } from '../territory/index.ts';
 import { apportion, DEMO_STAGE_SHARES, emailPart, type SeedDemoResult, seedDemoTerritoryAndPeople } from './demo.seed.ts';
 
@@ -265,6 +265,17 @@ describeEachDatabase('demo seed', (ctx) => {
       ...result.consents,
       sms_no_phone: 0,
     });
+  });
+
+  it('has people who signed up twice, whom the duplicates review finds', async () => {
+    // About one in 500: at 4,000 people, a handful of pairs.
+    expect(result.twins).toBeGreaterThanOrEqual(3);
+    expect(result.twins).toBeLessThanOrEqual(20);
+    const found = await withTenant(ctx.database.db, campaignId, (trx) =>
+      findDuplicates(trx, { campaignId, zoneScope: null }, { page: 1, perPage: 100 }),
+    );
+    const sameAddress = found.rows.filter((r) => r.reasons.includes('similar_name_same_address'));
+    expect(sameAddress.length).toBeGreaterThanOrEqual(result.twins);
   });
 
   it('re-seeds in place: same people for the same seed, no duplicates', async () => {

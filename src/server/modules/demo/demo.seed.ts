@@ -34,6 +34,8 @@ export interface SeedDemoResult {
   populationBasis: { layer: string; indicator: string } | null;
   stages: Record<LadderStage, number>;
   withPhone: number;
+  /** People who signed up twice (a pair each for the duplicates review). */
+  twins: number;
   /** True when the city is a generated one (the demo says so). */
   synthetic: boolean;
   /** Consents recorded in the ledger per channel. */
@@ -233,6 +235,11 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
   const moveRandom = createRandom((options.seed ?? 2026) + 2);
   const rules = DEFAULT_RULES.filter((r) => r.conditions.some((c) => !c.type.startsWith('contact.')));
   const moves: BulkRow[] = [];
+  // Some people signed up twice (a paper form then the website): their own random sequence, so
+  // everyone else stays as they were; the duplicates review has real pairs to show.
+  const twinRandom = createRandom((options.seed ?? 2026) + 3);
+  let previous: { a: DemoAddress; zoneIds: string; given: string; family: string; phone: string | null } | null = null;
+  let twins = 0;
   let withPhone = 0;
   let n = 0;
 
@@ -248,20 +255,28 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
     for (const [g, quota] of quotas.entries()) {
       const group = groups[g] as DemoAddress[];
       for (let q = 0; q < quota; q++) {
-        const a = group[random.int(group.length)] as DemoAddress;
+        let a = group[random.int(group.length)] as DemoAddress;
+        n++;
+        let given = givenName();
+        let family = familyName();
+        const stage = LADDER_STAGES[random.weighted(stageWeights)] as LadderStage;
+        stages[stage]++;
+        const created = signupDate(random, stage, now);
+        const modified = new Date(created.getTime() + random.next() * (now - created.getTime()));
+        let phone = random.chance(PHONE_SHARE) ? mobile() : null;
+        // A twin of the person before (same group, so the population's shares hold): their address
+        // and phone, their name typed another way, another e-mail.
+        if (previous && q > 0 && twinRandom.chance(TWIN_SHARE)) {
+          ({ a, family, phone } = previous);
+          given = twinSpelling(previous.given);
+          twins++;
+        }
         let zoneIds = zoneIdsOf.get(a.id);
         if (zoneIds === undefined) {
           zoneIds = `{${everyZone.locate(a.lon, a.lat).join(',')}}`;
           zoneIdsOf.set(a.id, zoneIds);
         }
-        n++;
-        const given = givenName();
-        const family = familyName();
-        const stage = LADDER_STAGES[random.weighted(stageWeights)] as LadderStage;
-        stages[stage]++;
-        const created = signupDate(random, stage, now);
-        const modified = new Date(created.getTime() + random.next() * (now - created.getTime()));
-        const phone = random.chance(PHONE_SHARE) ? mobile() : null;
+        previous = { a, zoneIds, given, family, phone };
         if (phone) withPhone++;
         const personId = uuidv7();
         // How they climbed: one move per stage above curious, each in its own slice of the time since
@@ -343,10 +358,23 @@ export async function seedDemoTerritoryAndPeople(db: Kysely<DB>, options: SeedDe
     populationBasis: basis,
     stages,
     withPhone,
+    twins,
     consents,
     synthetic: manifest.synthetic === true,
     durationMs: Date.now() - started,
   };
+}
+
+/** Share of people who signed up twice. */
+const TWIN_SHARE = 1 / 500;
+
+/** A given name as someone types it the second time: no accents, no hyphen, or in capitals. */
+export function twinSpelling(given: string): string {
+  const plain = given
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .replace(/-/g, ' ');
+  return plain !== given ? plain : given.toUpperCase();
 }
 
 /** Rows handed to the bulk loader at a time (and between two progress reports). */

@@ -12,6 +12,7 @@ import { rightsRoutes } from './rights.routes.ts';
 import { retentionJob } from './rights.ts';
 import { tagsRoutes } from './tags.routes.ts';
 
+export { findDuplicates } from './duplicates.ts';
 export { ladderFunnel } from './funnel.ts';
 export { addressMatchCtes, geocodeStatement } from './geocode.ts';
 export { DEFAULT_RULES, DEFAULT_STAGES, loadStages } from './ladder.ts';
