@@ -5,12 +5,19 @@
 import { defineModule } from '../manifest.ts';
 import { messagingErrors } from './messaging.errors.ts';
 import { messagingRoutes } from './messaging.routes.ts';
+import { sendJob } from './send.ts';
+import { unsubscribeRoutes } from './unsubscribe.routes.ts';
 
 export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
+export { recipientOfAddress, returnPathOf } from './tokens.ts';
 
 export const messagingModule = defineModule({
   name: 'messaging',
-  routes: [{ prefix: '/api/v1', plugin: messagingRoutes }],
+  routes: [
+    { prefix: '/api/v1', plugin: messagingRoutes },
+    { prefix: '', plugin: unsubscribeRoutes },
+  ],
+  jobs: [sendJob],
   errors: messagingErrors,
   permissions: [
     { id: 'messaging.read', roles: ['admin', 'organizer', 'referent', 'community_manager'] },
