@@ -7,6 +7,7 @@ import type { MailingStatus } from '../../db/schema.ts';
 import type { TenantActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import { assertNotInSilence } from '../calendar/index.ts';
 import { normalizeEmail } from '../people/index.ts';
 import { type Audience, audienceWhere, countAudience, materialiseRecipients } from './audience.ts';
 import { buildMessage, loadBrand, loadKit, mergeValuesOf, sourceOf } from './compose.ts';
@@ -213,6 +214,8 @@ export async function startSending(trx: Trx, actor: TenantActor, id: string, con
   }
   if (mailing.status !== 'draft' && mailing.status !== 'scheduled')
     throw new AppError('MAILING_STATE_CONFLICT', `A ${mailing.status} mailing cannot be sent again.`);
+  // Not during the electoral silence (Code électoral L.49): 409 ELECTORAL_SILENCE, saying until when.
+  await assertNotInSilence(trx, actor.campaignId, new Date());
   if (mailing.subject.trim() === '') throw new AppError('MAILING_INCOMPLETE', 'A mailing needs a subject before it is sent.');
   const content = mailing.content as MailContent;
   if ('blocks' in content && content.blocks.length === 0)

@@ -489,4 +489,35 @@ describeEachDatabase('messaging', (ctx) => {
     expect(await worker().run(m.id)).toMatchObject({ done: true, sent: 0 });
     expect((await owner.request('PUT', `/api/v1/messages/${m.id}`, { subject: 'x' })).json().code).toBe('MAILING_STATE_CONFLICT');
   });
+  it('refuses a send during the electoral silence, and holds a running one until the polls close', async () => {
+    const running = await create(owner);
+    expect((await owner.request('POST', `/api/v1/messages/${running.id}/send`)).json().status).toBe('sending');
+    // A round tomorrow: the silence began at 00:00 today (Paris) and lasts until tomorrow 20:00.
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(Date.now() + 86_400_000));
+    expect((await owner.request('PUT', '/api/v1/calendar', { name: 'Municipales partielles', kind: 'municipal' })).statusCode).toBe(200);
+    expect((await owner.request('POST', '/api/v1/calendar/rounds', { date: tomorrow })).statusCode).toBe(201);
+    try {
+      const before = sink.messages.length;
+      const outcome = await worker().run(running.id);
+      expect(outcome).toMatchObject({ done: false, sent: 0 });
+      expect(outcome.heldUntil?.getTime()).toBeGreaterThan(Date.now());
+      expect(outcome.retryAt).toEqual(outcome.heldUntil);
+      expect(sink.messages.length).toBe(before);
+      const statuses = await ctx.database.db
+        .selectFrom('mailing_recipient')
+        .select('status')
+        .distinct()
+        .where('campaign_id', '=', c.id)
+        .where('mailing_id', '=', running.id)
+        .execute();
+      expect(statuses.map((r) => r.status)).toEqual(['queued']);
+
+      const refused = await owner.request('POST', `/api/v1/messages/${(await create(owner)).id}/send`);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({ code: 'ELECTORAL_SILENCE' });
+      expect(Date.parse(refused.json().silence_until)).toBe(outcome.heldUntil?.getTime());
+    } finally {
+      await owner.request('DELETE', '/api/v1/calendar');
+    }
+  });
 });

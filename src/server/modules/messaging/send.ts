@@ -19,6 +19,7 @@ import type { Config } from '../../config.ts';
 import type { TenantRunner } from '../../db/database.ts';
 import type { MailingVariantKey } from '../../db/schema.ts';
 import { defineJob } from '../../jobs/queue.ts';
+import { nextAllowedAt } from '../calendar/index.ts';
 import { buildMessage, loadKit, type MailingKit, mergeValuesOf } from './compose.ts';
 import { recipientCounts } from './messaging.repo.ts';
 import { type BulkTransport, createBulkTransport, isTemporaryFailure } from './transport.ts';
@@ -64,6 +65,8 @@ export interface SendOutcome {
   /** When rows wait (backoff, another worker's lease), the instant to look again. */
   retryAt: Date | null;
   sent: number;
+  /** Set when the electoral silence holds the rest (modules/calendar): sending resumes then. */
+  heldUntil?: Date;
 }
 
 interface ClaimedRow {
@@ -225,6 +228,11 @@ export async function sendMailing(o: SendOptions): Promise<SendOutcome> {
   const total = kit.mailing.total_targeted;
   let sent = 0;
   for (;;) {
+    // Before each batch: a send that runs into the electoral silence stops there, and resumes when
+    // the polls close (nothing is dropped: the rows stay queued).
+    const now = new Date();
+    const allowedAt = await o.tenant((trx) => nextAllowedAt(trx, o.campaignId, now));
+    if (allowedAt > now) return { done: false, retryAt: allowedAt, sent, heldUntil: allowedAt };
     const batch = await claimBatch(o, lease, size);
     if (batch === null) return { done: true, retryAt: null, sent };
     if (batch.length === 0) break;
@@ -295,7 +303,7 @@ export const sendJob = defineJob({
       if (!outcome.done && outcome.retryAt) {
         await ctx.enqueue({ campaignId: ctx.campaignId, kind: 'messaging.send', params: ctx.params, startAfter: outcome.retryAt });
       }
-      return { sent: outcome.sent, finished: outcome.done };
+      return { sent: outcome.sent, finished: outcome.done, ...(outcome.heldUntil ? { held_until: outcome.heldUntil.toISOString() } : {}) };
     } finally {
       transport.close();
     }
