@@ -500,6 +500,76 @@ export interface PersonDuplicateDismissalTable {
   actor_label: Generated<string>;
 }
 
+export type MailingStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'paused' | 'cancelled';
+export type MailingContentFormat = 'blocks' | 'mjml';
+export type MailingRecipientStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
+export type MailSuppressionReason = 'unsubscribed' | 'hard_bounce' | 'soft_bounces' | 'complaint' | 'manual';
+export type MailingVariantKey = 'A' | 'B' | 'C' | 'D' | 'E';
+
+export interface MailingTable {
+  campaign_id: string;
+  id: string;
+  name: Generated<string>;
+  subject: Generated<string>;
+  from_name: Generated<string>;
+  reply_to: string | null;
+  preheader: Generated<string>;
+  content_format: ColumnType<MailingContentFormat, MailingContentFormat | undefined, MailingContentFormat>;
+  content: Json<Record<string, unknown>>;
+  audience: Json<Record<string, unknown>>;
+  status: ColumnType<MailingStatus, MailingStatus | undefined, MailingStatus>;
+  scheduled_at: Timestamp | null;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  sent_by: string | null;
+  zone_ids: string[] | null;
+  total_targeted: Generated<number>;
+  sent_count: Generated<number>;
+  failed_count: Generated<number>;
+  skipped_count: Generated<number>;
+  created_by_label: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface MailingVariantTable {
+  campaign_id: string;
+  mailing_id: string;
+  variant: MailingVariantKey;
+  subject: string | null;
+  from_name: string | null;
+  preheader: string | null;
+  content: Json<Record<string, unknown>> | null;
+  created_at: Generated<Date>;
+}
+
+export interface MailingRecipientTable {
+  campaign_id: string;
+  id: string;
+  mailing_id: string;
+  person_id: string;
+  email: string;
+  variant: ColumnType<MailingVariantKey, MailingVariantKey | undefined, MailingVariantKey>;
+  status: ColumnType<MailingRecipientStatus, MailingRecipientStatus | undefined, MailingRecipientStatus>;
+  claimed_at: Timestamp | null;
+  next_attempt_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  message_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  zone_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Generated<Date>;
+}
+
+export interface MailSuppressionTable {
+  campaign_id: string;
+  email: string;
+  reason: MailSuppressionReason;
+  proof: Json<Record<string, unknown>>;
+  person_id: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -539,6 +609,10 @@ export interface DB {
   domain_event_cursor: DomainEventCursorTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_delivery: WebhookDeliveryTable;
+  mailing: MailingTable;
+  mailing_variant: MailingVariantTable;
+  mailing_recipient: MailingRecipientTable;
+  mail_suppression: MailSuppressionTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

@@ -11,6 +11,7 @@ import { identityModule } from './identity/index.ts';
 import { importsModule } from './imports/index.ts';
 import { jobsModule } from './jobs/index.ts';
 import type { ModuleManifest } from './manifest.ts';
+import { messagingModule } from './messaging/index.ts';
 import { peopleModule } from './people/index.ts';
 import { segmentsModule } from './segments/index.ts';
 import { systemModule } from './system/index.ts';
@@ -30,6 +31,7 @@ const list = () =>
     timelineModule,
     consentModule,
     segmentsModule,
+    messagingModule,
     importsModule,
     jobsModule,
     auditModule,

@@ -1,0 +1,31 @@
+// The messaging module's public face and manifest: mailings composed from blocks or MJML, audiences
+// (segments and lists, always within e-mail consent and minus suppressions), exactly-once sending
+// through SMTP with RFC 8058 one-click unsubscribe, DKIM and VERP return paths, and the suppression
+// list (suppressAddress, also used by bounce and complaint handling).
+import { defineModule } from '../manifest.ts';
+import { messagingErrors } from './messaging.errors.ts';
+import { messagingRoutes } from './messaging.routes.ts';
+
+export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
+
+export const messagingModule = defineModule({
+  name: 'messaging',
+  routes: [{ prefix: '/api/v1', plugin: messagingRoutes }],
+  errors: messagingErrors,
+  permissions: [
+    { id: 'messaging.read', roles: ['admin', 'organizer', 'referent', 'community_manager'] },
+    { id: 'messaging.write', roles: ['admin', 'organizer', 'referent', 'community_manager'] },
+    { id: 'messaging.send', roles: ['admin', 'organizer', 'referent'] },
+  ],
+  scopes: [
+    {
+      id: 'messages:read',
+      permission: 'messaging.read',
+      fr: 'Lire les envois et leurs statistiques',
+      en: 'Read mailings and their statistics',
+    },
+    { id: 'messages:write', permission: 'messaging.write', fr: 'Créer et modifier des envois', en: 'Create and update mailings' },
+    { id: 'messages:send', permission: 'messaging.send', fr: 'Envoyer des e-mails aux contacts', en: 'Send mailings to contacts' },
+  ],
+  links: [{ rel: 'osdi:messages', path: '/messages', title: 'Mailings of the campaign (OSDI messages)' }],
+});
