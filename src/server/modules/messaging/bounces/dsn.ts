@@ -49,11 +49,9 @@ export async function parseBounceMessage(raw: Buffer | string, options: ParseOpt
   const source = typeof raw === 'string' ? raw : raw.toString('latin1');
   const mail = await simpleParser(raw, PARSER_OPTIONS);
   const ref = originalRefOf(mail, source, options.verpLocalPart ?? 'bounces');
-  const contentType = mail.headers.get('content-type');
-  const reportType =
-    contentType && typeof contentType === 'object' && 'value' in contentType && contentType.value === 'multipart/report'
-      ? String(contentType.params['report-type'] ?? '').toLowerCase()
-      : null;
+  // mailparser gives the Content-Type header as { value, params }.
+  const contentType = mail.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  const reportType = contentType?.value === 'multipart/report' ? (contentType.params?.['report-type'] ?? '').toLowerCase() : null;
 
   if (reportType === 'feedback-report') {
     const part = partText(mail, 'message/feedback-report');

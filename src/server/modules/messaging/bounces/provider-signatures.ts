@@ -36,7 +36,9 @@ export function verifyMailgunSignature(
   if (!/^\d{1,12}$/.test(sig.timestamp) || !/^[0-9a-f]{64}$/i.test(sig.signature) || sig.token.length === 0 || sig.token.length > 200) {
     return 'invalid';
   }
-  const expected = createHmac('sha256', signingKey).update(sig.timestamp + sig.token).digest();
+  const expected = createHmac('sha256', signingKey)
+    .update(sig.timestamp + sig.token)
+    .digest();
   if (!timingSafeEqual(expected, Buffer.from(sig.signature, 'hex'))) return 'invalid';
   // The age is checked after the signature: a forged request learns nothing about the window.
   if (Math.abs(nowMs / 1000 - Number(sig.timestamp)) > MAILGUN_MAX_AGE_SECONDS) return 'stale';
