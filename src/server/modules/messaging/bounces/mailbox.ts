@@ -121,7 +121,7 @@ export async function readBounceMailbox(options: ReadMailboxOptions): Promise<Ma
           { uid: true },
         );
         done++;
-        if (!message || !message.source) continue;
+        if (message === false || !message.source) continue;
         const handled = await handleMessage(options, message.source, message.internalDate, run);
         if (handled) {
           await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
