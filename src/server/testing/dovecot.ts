@@ -106,7 +106,7 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_login_user = ${login}
 default_internal_user = ${internal}
-default_internal_group = ${root ? 'dovecot' : (userInfo().username)}
+default_internal_group = ${root ? 'dovecot' : userInfo().username}
 first_valid_uid = ${Math.min(mailAccount.uid, 100)}
 mail_location = maildir:${mailDir}/%u
 passdb {

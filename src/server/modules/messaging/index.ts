@@ -3,15 +3,25 @@
 // through SMTP with RFC 8058 one-click unsubscribe, DKIM and VERP return paths, and the suppression
 // list (suppressAddress, also used by bounce and complaint handling).
 import { defineModule } from '../manifest.ts';
+import { bouncesErrors } from './bounces/bounces.errors.ts';
+import { bouncesJob } from './bounces/bounces.job.ts';
+import { bouncesRoutes } from './bounces/bounces.routes.ts';
 import { messagingErrors } from './messaging.errors.ts';
 import { messagingRoutes } from './messaging.routes.ts';
 
+export { requestBounceCheck } from './bounces/bounces.job.ts';
 export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
 
 export const messagingModule = defineModule({
   name: 'messaging',
-  routes: [{ prefix: '/api/v1', plugin: messagingRoutes }],
-  errors: messagingErrors,
+  routes: [
+    { prefix: '/api/v1', plugin: messagingRoutes },
+    // Bounces and complaints: the providers' signed event webhooks (bounces/).
+    { prefix: '/api/v1', plugin: bouncesRoutes },
+  ],
+  errors: { ...messagingErrors, ...bouncesErrors },
+  // Bounces and complaints: reading the bounce mailbox (bounces/).
+  jobs: [bouncesJob],
   permissions: [
     { id: 'messaging.read', roles: ['admin', 'organizer', 'referent', 'community_manager'] },
     { id: 'messaging.write', roles: ['admin', 'organizer', 'referent', 'community_manager'] },

@@ -45,8 +45,12 @@ export function verifyMailgunSignature(
   return 'ok';
 }
 
+const sendgridKeys = new Map<string, KeyObject>();
+
 /** SendGrid's verification key (base64 DER SPKI, or PEM) as a key object; throws when it is not a P-256 public key. */
 export function sendgridPublicKey(configured: string): KeyObject {
+  const cached = sendgridKeys.get(configured);
+  if (cached) return cached;
   const text = configured.trim();
   const key = text.startsWith('-----BEGIN')
     ? createPublicKey(text)
@@ -54,6 +58,7 @@ export function sendgridPublicKey(configured: string): KeyObject {
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new Error('the SendGrid verification key must be an ECDSA P-256 public key');
   }
+  sendgridKeys.set(configured, key);
   return key;
 }
 
