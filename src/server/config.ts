@@ -3,6 +3,7 @@
 import { createPublicKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { newSecret } from './lib/secrets.ts';
 
 export interface Config {
   readonly port: number;
@@ -51,8 +52,28 @@ export interface Config {
    * default; tests and a local demo receiver only.
    */
   readonly webhookAllowNetworks: readonly string[];
+  /** Bulk mail (mailings): relay, pace, signing, return paths, link tokens. */
+  readonly mailing: MailingConfig;
   /** Where bounces and complaints come from: the bounce mailbox, the providers' signed event webhooks. */
   readonly bounces: BouncesConfig;
+}
+
+/** The settings of bulk mail (modules/messaging). */
+export interface MailingConfig {
+  /** Relay of mailings (MAILING_SMTP_URL, else SMTP_URL); null = the development outbox. */
+  readonly smtpUrl: string | null;
+  /** From address of mailings (its domain should be DKIM_DOMAIN's, for DMARC alignment). */
+  readonly fromAddress: string;
+  /** Messages a second handed to the relay, per sending process. */
+  readonly ratePerSecond: number;
+  /** SMTP connections the pool opens to the relay. */
+  readonly connections: number;
+  /** Domain of the per-message return paths (bounces+<token>@domain); defaults to the From address's domain. */
+  readonly bounceDomain: string;
+  /** HMAC key of the recipient tokens (VERP return paths, unsubscribe links). */
+  readonly tokenSecret: string;
+  /** DKIM signing, when a key is configured. */
+  readonly dkim: { readonly domainName: string; readonly keySelector: string; readonly privateKey: string } | null;
 }
 
 /** The sources of bounces and complaints (modules/messaging/bounces). */
@@ -138,6 +159,18 @@ export const CONFIG_DOC: Record<string, string> = {
   S3_SECRET_ACCESS_KEY: 'secret key going with S3_ACCESS_KEY_ID',
   S3_FORCE_PATH_STYLE: '"true" to put the bucket in the URL path, as MinIO and most self-hosted servers need (default false)',
   RELAIS_LOCALE: 'language of the relais command, fr or en (default: the system locale LC_ALL/LC_MESSAGES/LANG if English, else French)',
+  MAILING_SMTP_URL: 'smtp://user:pass@host:port relay of bulk mailings (newsletters); unset = SMTP_URL; both unset = development outbox',
+  MAILING_FROM:
+    'From address of mailings, e.g. lettre@campagne.fr (default: the address of MAIL_FROM); use the DKIM domain for DMARC alignment',
+  MAILING_RATE_PER_SECOND: 'messages a second each sending worker hands to the relay (default 20, at least 1)',
+  MAILING_SMTP_CONNECTIONS: 'SMTP connections the sending pool opens to the relay (default 5, at least 1)',
+  MAILING_TOKEN_SECRET:
+    'key (32+ characters) signing the tokens of return paths and unsubscribe links; required when mailings go out over SMTP; unset without SMTP = a random key per start (outbox only)',
+  BOUNCE_DOMAIN:
+    'domain of the per-message return paths bounces+<token>@domain (VERP), whose mailbox collects bounces (default: the domain of MAILING_FROM)',
+  DKIM_DOMAIN: 'domain signing mailings with DKIM (d=); with DKIM_SELECTOR and DKIM_PRIVATE_KEY, or all three unset for no signature',
+  DKIM_SELECTOR: 'DKIM selector (s=): the key is published at <selector>._domainkey.<domain>',
+  DKIM_PRIVATE_KEY: 'PEM private key of DKIM signing (RSA or Ed25519; "\\n" read as line breaks)',
   WEBHOOK_ALLOW_NETWORKS:
     'comma-separated CIDRs that webhooks may reach although private or loopback (e.g. 127.0.0.0/8 for a local demo receiver); unset = none: webhooks reach public addresses only',
   BOUNCE_IMAP_URL:
@@ -190,6 +223,20 @@ export const CONFIG_DOC_FR: Record<keyof typeof CONFIG_DOC, string> = {
   S3_SECRET_ACCESS_KEY: 'clé secrète allant avec S3_ACCESS_KEY_ID',
   S3_FORCE_PATH_STYLE:
     '« true » pour mettre le compartiment dans le chemin de l’URL, comme MinIO et la plupart des serveurs auto-hébergés (par défaut false)',
+  MAILING_SMTP_URL:
+    'relais smtp://utilisateur:mdp@hôte:port des envois en nombre (lettres d’information) ; absent = SMTP_URL ; les deux absents = boîte de développement',
+  MAILING_FROM:
+    'adresse d’expédition des envois, par ex. lettre@campagne.fr (par défaut : l’adresse de MAIL_FROM) ; prendre le domaine DKIM pour l’alignement DMARC',
+  MAILING_RATE_PER_SECOND: 'messages par seconde que chaque processus d’envoi remet au relais (par défaut 20, au moins 1)',
+  MAILING_SMTP_CONNECTIONS: 'connexions SMTP ouvertes vers le relais pour les envois (par défaut 5, au moins 1)',
+  MAILING_TOKEN_SECRET:
+    'clé (32 caractères ou plus) signant les jetons des adresses de retour et des liens de désinscription ; obligatoire quand les envois passent par SMTP ; absente sans SMTP = une clé aléatoire à chaque démarrage (boîte de développement seulement)',
+  BOUNCE_DOMAIN:
+    'domaine des adresses de retour propres à chaque message bounces+<jeton>@domaine (VERP), dont la boîte reçoit les rebonds (par défaut : le domaine de MAILING_FROM)',
+  DKIM_DOMAIN:
+    'domaine qui signe les envois avec DKIM (d=) ; avec DKIM_SELECTOR et DKIM_PRIVATE_KEY, ou les trois absents pour ne pas signer',
+  DKIM_SELECTOR: 'sélecteur DKIM (s=) : la clé est publiée en <sélecteur>._domainkey.<domaine>',
+  DKIM_PRIVATE_KEY: 'clé privée PEM de la signature DKIM (RSA ou Ed25519 ; « \\n » lu comme un saut de ligne)',
   WEBHOOK_ALLOW_NETWORKS:
     'CIDR, séparés par des virgules, que les webhooks peuvent joindre bien que privés ou de bouclage (par ex. 127.0.0.0/8 pour un récepteur local de démonstration) ; absent = aucun : les webhooks ne joignent que des adresses publiques',
   RELAIS_LOCALE:
@@ -314,6 +361,47 @@ function cidrListVar(env: NodeJS.ProcessEnv, name: string, problems: string[]): 
   return bad.length > 0 ? [] : entries;
 }
 
+/** The address inside "Name <address>" (or the text itself). */
+function addressOf(from: string): string {
+  return (/<([^>]+)>/.exec(from)?.[1] ?? from).trim();
+}
+
+/** MAILING_*, BOUNCE_DOMAIN and DKIM_*: the settings of bulk mail. */
+function mailingVar(env: NodeJS.ProcessEnv, smtpUrl: string | null, mailFrom: string, problems: string[]): MailingConfig {
+  const own = env.MAILING_SMTP_URL?.trim() || null;
+  if (own && !/^smtps?:\/\//.test(own)) problems.push('MAILING_SMTP_URL must start with smtp:// or smtps://');
+  const relay = own ?? smtpUrl;
+  const fromAddress = env.MAILING_FROM?.trim() || addressOf(mailFrom);
+  if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(fromAddress)) problems.push(`MAILING_FROM must be an e-mail address, got "${fromAddress}"`);
+  const bounceDomain = env.BOUNCE_DOMAIN?.trim().toLowerCase() || (fromAddress.split('@')[1] ?? '').toLowerCase();
+  if (env.BOUNCE_DOMAIN?.trim() && !/^[a-z0-9.-]+\.[a-z]{2,}$/.test(bounceDomain))
+    problems.push(`BOUNCE_DOMAIN must be a domain name, got "${bounceDomain}"`);
+  let tokenSecret = env.MAILING_TOKEN_SECRET?.trim() || '';
+  if (tokenSecret && tokenSecret.length < 32) problems.push('MAILING_TOKEN_SECRET must be at least 32 characters');
+  // Over SMTP the links of sent mail must outlive a restart; the outbox can do with a fresh key.
+  if (!tokenSecret && relay)
+    problems.push('MAILING_TOKEN_SECRET is required when mailings go out over SMTP (MAILING_SMTP_URL or SMTP_URL)');
+  if (!tokenSecret) tokenSecret = newSecret('', 32);
+  const domainName = env.DKIM_DOMAIN?.trim().toLowerCase() || null;
+  const keySelector = env.DKIM_SELECTOR?.trim() || null;
+  const privateKey = env.DKIM_PRIVATE_KEY?.trim().replace(/\\n/g, '\n') || null;
+  let dkim: MailingConfig['dkim'] = null;
+  if (domainName || keySelector || privateKey) {
+    if (!domainName || !keySelector || !privateKey) problems.push('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must be set together');
+    else if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) problems.push('DKIM_PRIVATE_KEY must be a PEM private key');
+    else dkim = { domainName, keySelector, privateKey };
+  }
+  return {
+    smtpUrl: relay,
+    fromAddress,
+    ratePerSecond: positiveVar(env, 'MAILING_RATE_PER_SECOND', 20, problems),
+    connections: positiveVar(env, 'MAILING_SMTP_CONNECTIONS', 5, problems),
+    bounceDomain,
+    tokenSecret,
+    dkim,
+  };
+}
+
 /** The bounce mailbox and the mail providers' webhook keys. */
 function bouncesVar(env: NodeJS.ProcessEnv, problems: string[]): BouncesConfig {
   const raw = env.BOUNCE_IMAP_URL?.trim();
@@ -382,6 +470,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (cookieSecureRaw !== undefined && !['true', 'false'].includes(cookieSecureRaw)) {
     problems.push('COOKIE_SECURE must be "true" or "false"');
   }
+  const mailFrom = env.MAIL_FROM?.trim() || 'Relais <no-reply@relais.local>';
   const config: Config = {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
@@ -389,7 +478,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: path.resolve(env.DATA_DIR?.trim() || 'data'),
     publicUrl,
     smtpUrl,
-    mailFrom: env.MAIL_FROM?.trim() || 'Relais <no-reply@relais.local>',
+    mailFrom,
     logLevel,
     embeddedWorker: databaseUrl === null || worker === 'embedded',
     opendataDir: env.RELAIS_OPENDATA_DIR?.trim() ? path.resolve(env.RELAIS_OPENDATA_DIR.trim()) : null,
@@ -409,6 +498,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     apiTokenRateLimit: positiveVar(env, 'API_TOKEN_RATE_LIMIT', 600, problems),
     files: filesVar(env, problems),
     webhookAllowNetworks: cidrListVar(env, 'WEBHOOK_ALLOW_NETWORKS', problems),
+    mailing: mailingVar(env, smtpUrl && /^smtps?:\/\//.test(smtpUrl) ? smtpUrl : null, mailFrom, problems),
     bounces: bouncesVar(env, problems),
     ...overrides,
   };

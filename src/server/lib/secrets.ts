@@ -1,5 +1,5 @@
 // Random secrets and their hashes: tokens are stored hashed (sha256), never in clear.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A URL-safe random secret with an optional readable prefix. */
 export function newSecret(prefix = '', bytes = 32): string {
@@ -16,4 +16,9 @@ export function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/** HMAC-SHA256 of data under a deployment secret (signed tokens in links and return paths). */
+export function hmacSha256(secret: string, data: string | Buffer): Buffer {
+  return createHmac('sha256', secret).update(data).digest();
 }

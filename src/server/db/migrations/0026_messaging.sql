@@ -88,6 +88,9 @@ CREATE TABLE mailing_recipient (
   UNIQUE (campaign_id, mailing_id, person_id),
   FOREIGN KEY (campaign_id, mailing_id) REFERENCES mailing (campaign_id, id) ON DELETE CASCADE
 );
+-- The bounce mailbox finds a row from its VERP token alone (the token names no campaign: it must fit
+-- in 64 octets), outside row-level security, as sessions and tokens find theirs.
+CREATE INDEX mailing_recipient_id_idx ON mailing_recipient (id);
 CREATE INDEX mailing_recipient_due_idx ON mailing_recipient (campaign_id, mailing_id, status)
   WHERE status IN ('queued', 'sending');
 

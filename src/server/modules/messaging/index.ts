@@ -8,20 +8,24 @@ import { bouncesJob } from './bounces/bounces.job.ts';
 import { bouncesRoutes } from './bounces/bounces.routes.ts';
 import { messagingErrors } from './messaging.errors.ts';
 import { messagingRoutes } from './messaging.routes.ts';
+import { sendJob } from './send.ts';
+import { unsubscribeRoutes } from './unsubscribe.routes.ts';
 
 export { requestBounceCheck } from './bounces/bounces.job.ts';
 export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
+export { recipientOfAddress, returnPathOf } from './tokens.ts';
 
 export const messagingModule = defineModule({
   name: 'messaging',
   routes: [
     { prefix: '/api/v1', plugin: messagingRoutes },
+    { prefix: '', plugin: unsubscribeRoutes },
     // Bounces and complaints: the providers' signed event webhooks (bounces/).
     { prefix: '/api/v1', plugin: bouncesRoutes },
   ],
+  // Sending; and reading the bounce mailbox (bounces/).
+  jobs: [sendJob, bouncesJob],
   errors: { ...messagingErrors, ...bouncesErrors },
-  // Bounces and complaints: reading the bounce mailbox (bounces/).
-  jobs: [bouncesJob],
   permissions: [
     { id: 'messaging.read', roles: ['admin', 'organizer', 'referent', 'community_manager'] },
     { id: 'messaging.write', roles: ['admin', 'organizer', 'referent', 'community_manager'] },

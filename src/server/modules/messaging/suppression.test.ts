@@ -11,7 +11,7 @@ describeEachDatabase('messaging suppression', (ctx) => {
   it('suppresses once and withdraws consent for unsubscribes and complaints only', async () => {
     const c = await createCampaignFixture(ctx.database.db, 'suppress');
     const tenant = tenantRunnerOf(ctx.database.db, c.id);
-    const [p0, p1] = c.people as [{ id: string }, { id: string }];
+    const [p0, p1] = c.people as unknown as [{ id: string }, { id: string }];
     await tenant((trx) =>
       recordConsents(trx, [
         { campaignId: c.id, personId: p0.id, channel: 'email', status: 'given', source: 'form' },

@@ -44,7 +44,8 @@ export const bouncesJob = defineJob({
       imap,
       campaignId: ctx.campaignId,
       tenant: ctx.tenant,
-      readToken: recipientTokenReaderOf(ctx.config),
+      // Finding the campaign of a token is a look-up outside the tenant (recipient-token.ts).
+      readToken: recipientTokenReaderOf(ctx.config, ctx.database.db),
       progress: (done, total) => ctx.progress(done, total, 'messaging.bounces.reading'),
     });
     const recent = await ctx.tenant((trx) =>

@@ -30,11 +30,15 @@ export interface OriginalMessageRef {
 export type BounceReport =
   | ({ kind: 'dsn'; machineReadable: boolean; recipients: RecipientStatus[] } & OriginalMessageRef)
   | ({ kind: 'complaint'; feedbackType: string; recipient: string | null } & OriginalMessageRef)
+  /** A message to the List-Unsubscribe mailto address (`unsubscribe+<token>@domain`, RFC 2369). */
+  | { kind: 'unsubscribe'; token: string; from: string | null }
   | { kind: 'ignored'; reason: 'autoreply' | 'not_a_report' | 'feedback_not_abuse' };
 
 export interface ParseOptions {
   /** The local part before the "+" of our return paths (`bounces` in `bounces+<token>@domain`). */
   verpLocalPart?: string;
+  /** The local part of the List-Unsubscribe mailto address (`unsubscribe` in `unsubscribe+<token>@domain`). */
+  unsubscribeLocalPart?: string;
 }
 
 const PARSER_OPTIONS = {
@@ -48,6 +52,12 @@ const PARSER_OPTIONS = {
 export async function parseBounceMessage(raw: Buffer | string, options: ParseOptions = {}): Promise<BounceReport> {
   const source = typeof raw === 'string' ? raw : raw.toString('latin1');
   const mail = await simpleParser(raw, PARSER_OPTIONS);
+  // First: mailbox providers' unsubscribe buttons send automated messages to the mailto address.
+  const unsubscribe = tokenIn(recipientHeaders(mail), options.unsubscribeLocalPart ?? 'unsubscribe');
+  if (unsubscribe) {
+    const from = mail.from?.value[0]?.address;
+    return { kind: 'unsubscribe', token: unsubscribe, from: from ? from.toLowerCase() : null };
+  }
   const ref = originalRefOf(mail, source, options.verpLocalPart ?? 'bounces');
   // mailparser gives the Content-Type header as { value, params }.
   const contentType = mail.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
@@ -270,10 +280,7 @@ function recipientOfText(mail: ParsedMail, verpLocalPart: string): string | null
  * signature is checked by whoever resolves it.
  */
 function originalRefOf(mail: ParsedMail, source: string, verpLocalPart: string): OriginalMessageRef {
-  const local = verpLocalPart.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const tokenRe = new RegExp(`(?:^|[\\s<:;,])${local}\\+([A-Za-z0-9_=.-]+)@`, 'im');
-  const headerBlock = ['to', 'delivered-to', 'x-original-to', 'envelope-to'].map((h) => headerText(mail, h)).join('\n');
-  const token = tokenRe.exec(headerBlock)?.[1] ?? tokenRe.exec(source)?.[1] ?? null;
+  const token = tokenIn(recipientHeaders(mail), verpLocalPart) ?? tokenIn(source, verpLocalPart);
 
   let messageId: string | null = null;
   for (const part of mail.attachments) {
@@ -293,6 +300,17 @@ function originalRefOf(mail: ParsedMail, source: string, verpLocalPart: string):
     messageId = original ?? firstMessageId(headerText(mail, 'in-reply-to')) ?? firstMessageId(headerText(mail, 'references'));
   }
   return { verpToken: token, messageId };
+}
+
+/** The headers naming where the message was delivered: To, Delivered-To, X-Original-To, Envelope-To. */
+function recipientHeaders(mail: ParsedMail): string {
+  return ['to', 'delivered-to', 'x-original-to', 'envelope-to'].map((h) => headerText(mail, h)).join('\n');
+}
+
+/** The token of the first `<local>+<token>@` address in a text. */
+function tokenIn(text: string, localPart: string): string | null {
+  const local = localPart.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?:^|[\\s<:;,])${local}\\+([A-Za-z0-9_=.-]+)@`, 'im').exec(text)?.[1] ?? null;
 }
 
 function messageIdIn(text: string): string | null {

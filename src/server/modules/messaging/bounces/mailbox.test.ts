@@ -5,13 +5,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../config.ts';
 import { tenantRunnerOf } from '../../../db/database.ts';
 import { uuidv7 } from '../../../lib/ids.ts';
 import { createCampaignFixture } from '../../../testing/app.ts';
 import { describeEachDatabase } from '../../../testing/databases.ts';
 import { type DovecotServer, dovecotBinary, startDovecot } from '../../../testing/dovecot.ts';
+import { verpToken } from '../tokens.ts';
 import { emailConsentFixture, sentMailingFixture } from './bounces.fixtures.ts';
-import { type MailboxSettings, type RecipientTokenReader, readBounceMailbox } from './mailbox.ts';
+import { type MailboxSettings, readBounceMailbox } from './mailbox.ts';
+import { recipientTokenReaderOf } from './recipient-token.ts';
 
 const binary = dovecotBinary();
 if (!binary) {
@@ -19,6 +22,7 @@ if (!binary) {
 }
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
+const config = loadConfig({ MAILING_TOKEN_SECRET: 'k'.repeat(40), LOG_LEVEL: 'silent' });
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
 
 // The people the samples are about, and the Message-ID of the message each got.
@@ -108,21 +112,20 @@ describe.skipIf(!binary)('bounce mailbox over IMAP (Dovecot)', () => {
       );
       const m = await sentMailingFixture(ctx.database.db, c.id, people, { messageIds: SENT.map((s) => s.messageId) });
       const claire = m.recipients[8] as (typeof m.recipients)[number];
-      // Tokens as the sender's verifier would read them: TOKTEXT2 names Claire's row; TOKOTHER
-      // names a row of another campaign.
-      const readToken: RecipientTokenReader = (token) =>
-        token === 'TOKTEXT2'
-          ? { campaignId: c.id, recipientId: claire.id }
-          : token === 'TOKOTHER'
-            ? { campaignId: other.id, recipientId: uuidv7() }
-            : null;
-
+      const otherRow = (await sentMailingFixture(ctx.database.db, other.id, [{ id: other.people[0]?.id as string, email: 'x@other.test' }]))
+        .recipients[0] as (typeof m.recipients)[number];
+      const readToken = recipientTokenReaderOf(config, ctx.database.db);
+      // The samples' return paths carry placeholders: the sendmail-style one gets Claire's real
+      // token (it quotes no Message-ID: the token is all that leads to her); the others keep
+      // theirs, which verify for nobody, and are matched by the Message-ID they quote.
       const samples = readdirSync(FIXTURES).filter((f) => f.endsWith('.eml'));
+      const raw = (name: string) => fixture(name).toString().replaceAll('TOKTEXT2', verpToken(config.mailing.tokenSecret, claire.id));
+      // A bounce of another campaign's message, named by its token: left for that campaign's run.
       const othersMessage = fixture('postfix-hard.eml')
         .toString()
-        .replaceAll('TOKPOSTFIX1', 'TOKOTHER')
+        .replaceAll('TOKPOSTFIX1', verpToken(config.mailing.tokenSecret, otherRow.id))
         .replaceAll('m-postfix-1', 'm-other-1');
-      const folder = await deliver([...samples.map(fixture), othersMessage]);
+      const folder = await deliver([...samples.map(raw), othersMessage]);
       expect(await unseenIn(folder)).toBe(samples.length + 1);
 
       const first = await readBounceMailbox({ imap: settings(folder), campaignId: c.id, tenant, readToken });
@@ -185,7 +188,7 @@ describe.skipIf(!binary)('bounce mailbox over IMAP (Dovecot)', () => {
         .replaceAll('m-postfix-1@relais.test', 'm-move@relais.test');
       const folder = await deliver([raw]);
       const done = `${folder}-done`;
-      const noToken: RecipientTokenReader = () => null;
+      const noToken = recipientTokenReaderOf(config, ctx.database.db);
       const first = await readBounceMailbox({ imap: settings(folder, done), campaignId: c.id, tenant, readToken: noToken });
       expect(first).toMatchObject({ handled: 1, recorded: 1, suppressed: 1 });
       expect((await statusOf(folder)).messages).toBe(0);
@@ -207,6 +210,32 @@ describe.skipIf(!binary)('bounce mailbox over IMAP (Dovecot)', () => {
       const again = await readBounceMailbox({ imap: settings(folder, done), campaignId: c.id, tenant, readToken: noToken });
       expect(again).toMatchObject({ handled: 1, recorded: 0, duplicates: 1, suppressed: 0 });
       expect(await tenant((trx) => trx.selectFrom('delivery_event').select('kind').execute())).toEqual([{ kind: 'hard_bounce' }]);
+    }, 60_000);
+
+    it('a message to the List-Unsubscribe mailto address unsubscribes its recipient, with a ledger line', async () => {
+      const c = await createCampaignFixture(ctx.database.db, 'imap-mailto');
+      const tenant = tenantRunnerOf(ctx.database.db, c.id);
+      const person = { id: c.people[0]?.id as string, email: 'person0.imap-mailto@example.org' };
+      await emailConsentFixture(ctx.database.db, c.id, [person.id]);
+      const m = await sentMailingFixture(ctx.database.db, c.id, [person]);
+      const token = verpToken(config.mailing.tokenSecret, m.recipients[0]?.id as string);
+      // As Gmail's unsubscribe button sends it: an automated message to the mailto address.
+      const request = `From: ${person.email}\r\nTo: unsubscribe+${token.toUpperCase()}@bounce.relais.test\r\nSubject: Unsubscribe\r\nAuto-Submitted: auto-generated\r\nMessage-ID: <u-1@mail.example.org>\r\n\r\nThis message was automatically generated by Gmail.\r\n`;
+      const forged = request.replace(token.toUpperCase(), 'a'.repeat(39));
+      const folder = await deliver([request, forged]);
+      const run = await readBounceMailbox({
+        imap: settings(folder),
+        campaignId: c.id,
+        tenant,
+        readToken: recipientTokenReaderOf(config, ctx.database.db),
+      });
+      expect(run).toMatchObject({ handled: 2, unsubscribed: 1, unmatched: 1 });
+      const state = await tenant(async (trx) => ({
+        suppression: await trx.selectFrom('mail_suppression').select(['email', 'reason']).execute(),
+        consent: await trx.selectFrom('person').select('consent_email').where('id', '=', person.id).executeTakeFirstOrThrow(),
+      }));
+      expect(state.suppression).toEqual([{ email: person.email, reason: 'unsubscribed' }]);
+      expect(state.consent.consent_email).toBe(false);
     }, 60_000);
   });
 });

@@ -12,13 +12,14 @@ import { ImapFlow } from 'imapflow';
 import type { BouncesConfig } from '../../../config.ts';
 import type { TenantRunner } from '../../../db/database.ts';
 import type { DeliveryEventKind } from '../../../db/schema.ts';
+import { suppressAddress } from '../suppression.ts';
 import { applyDeliveryReport, type DeliveryReport } from './bounces.service.ts';
 import { type BounceReport, type DeliveryClass, parseBounceMessage } from './dsn.ts';
 
 export type MailboxSettings = NonNullable<BouncesConfig['imap']>;
 
-/** What a VERP token names once its signature is checked; null for a token that is not ours. */
-export type RecipientTokenReader = (token: string) => { campaignId: string; recipientId: string } | null;
+/** The recipient row (and its campaign) a VERP or mailto token names once its signature is checked; null for a token that is not ours. */
+export type RecipientTokenReader = (token: string) => Promise<{ campaignId: string; recipientId: string } | null>;
 
 /** Messages read in one run at most (the next run takes the rest). */
 export const MAILBOX_BATCH = 500;
@@ -35,6 +36,8 @@ export interface MailboxRun {
   duplicates: number;
   /** Autoreplies, people writing to the return path, feedback other than abuse. */
   ignored: number;
+  /** Messages to the List-Unsubscribe mailto address that unsubscribed their recipient. */
+  unsubscribed: number;
   /** Reports that name no message of ours. */
   unmatched: number;
   /** Left unseen: their token names another campaign. */
@@ -90,7 +93,17 @@ export function reportsOf(parsed: BounceReport, digest: string, recipientId: str
 /** Reads the unseen messages of the bounce mailbox and applies those of the campaign. */
 export async function readBounceMailbox(options: ReadMailboxOptions): Promise<MailboxRun> {
   const { imap } = options;
-  const run: MailboxRun = { unseen: 0, handled: 0, recorded: 0, duplicates: 0, ignored: 0, unmatched: 0, otherCampaign: 0, suppressed: 0 };
+  const run: MailboxRun = {
+    unseen: 0,
+    handled: 0,
+    recorded: 0,
+    duplicates: 0,
+    ignored: 0,
+    unsubscribed: 0,
+    unmatched: 0,
+    otherCampaign: 0,
+    suppressed: 0,
+  };
   const client = new ImapFlow({
     host: imap.host,
     port: imap.port,
@@ -151,7 +164,8 @@ async function handleMessage(
     run.ignored++;
     return true;
   }
-  const named = parsed.verpToken ? options.readToken(parsed.verpToken) : null;
+  if (parsed.kind === 'unsubscribe') return unsubscribeByMail(options, parsed, run);
+  const named = parsed.verpToken ? await options.readToken(parsed.verpToken) : null;
   if (named && named.campaignId !== options.campaignId) {
     run.otherCampaign++;
     return false;
@@ -170,5 +184,45 @@ async function handleMessage(
     else run.unmatched++;
     if (o.suppressed) run.suppressed++;
   }
+  return true;
+}
+
+/**
+ * A message to the List-Unsubscribe mailto address (RFC 2369; mailbox providers' unsubscribe
+ * buttons send one): the token's recipient row is unsubscribed, as by the one-click link.
+ */
+async function unsubscribeByMail(
+  options: ReadMailboxOptions,
+  parsed: Extract<BounceReport, { kind: 'unsubscribe' }>,
+  run: MailboxRun,
+): Promise<boolean> {
+  const named = await options.readToken(parsed.token);
+  if (!named) {
+    run.unmatched++;
+    return true;
+  }
+  if (named.campaignId !== options.campaignId) {
+    run.otherCampaign++;
+    return false;
+  }
+  const result = await options.tenant(async (trx) => {
+    const row = await trx
+      .selectFrom('mailing_recipient')
+      .select(['id', 'mailing_id', 'person_id', 'email'])
+      .where('campaign_id', '=', options.campaignId)
+      .where('id', '=', named.recipientId)
+      .executeTakeFirst();
+    if (!row) return null;
+    return suppressAddress(trx, options.campaignId, row.email, 'unsubscribed', {
+      method: 'mailto',
+      recipient_id: row.id,
+      mailing_id: row.mailing_id,
+      person_id: row.person_id,
+      from: parsed.from,
+      at: new Date().toISOString(),
+    });
+  });
+  if (!result) run.unmatched++;
+  else run.unsubscribed++;
   return true;
 }

@@ -1,0 +1,133 @@
+// Audiences: saved segments and lists, minus excluded segments and lists, ALWAYS intersected with
+// the e-mail consent given, an address, and minus the suppression list, within the actor's zones. One
+// SQL condition on `person` (segments compile with their own scope), counted before sending (in
+// total and per arrondissement) and materialised set-based into mailing_recipient.
+import { type Expression, type SqlBool, sql } from 'kysely';
+import { Type } from 'typebox';
+import type { Trx } from '../../db/database.ts';
+import { AppError } from '../../http/problem.ts';
+import { Uuid } from '../../http/schemas.ts';
+import { loadSegmentDefinition, prepareSegment } from '../segments/index.ts';
+
+const Ids = (max: number) => Type.Array(Uuid, { maxItems: max, uniqueItems: true });
+
+/** Who a mailing goes to (before consent, suppressions and zones, which always apply). */
+export const AudienceSchema = Type.Object(
+  {
+    segment_ids: Type.Optional(Ids(20)),
+    list_ids: Type.Optional(Ids(50)),
+    exclude_segment_ids: Type.Optional(Ids(20)),
+    exclude_list_ids: Type.Optional(Ids(50)),
+  },
+  { additionalProperties: false },
+);
+export type Audience = Type.Static<typeof AudienceSchema>;
+
+export interface AudienceScope {
+  campaignId: string;
+  /** The actor's zones (referents), or null for the whole campaign. */
+  zoneScope: readonly string[] | null;
+}
+
+/** The condition of one saved segment (AUDIENCE_INVALID when it is not the campaign's). */
+async function segmentCondition(trx: Trx, id: string, scope: AudienceScope): Promise<Expression<SqlBool>> {
+  try {
+    const definition = await loadSegmentDefinition(trx, scope.campaignId, id);
+    return await prepareSegment(trx, definition, { ...scope, strict: false });
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND')
+      throw new AppError('MAILING_AUDIENCE_INVALID', `No segment ${id} in this campaign.`);
+    throw error;
+  }
+}
+
+async function listCondition(trx: Trx, id: string, scope: AudienceScope): Promise<Expression<SqlBool>> {
+  const list = await trx
+    .selectFrom('list')
+    .select('id')
+    .where('campaign_id', '=', scope.campaignId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!list) throw new AppError('MAILING_AUDIENCE_INVALID', `No list ${id} in this campaign.`);
+  return prepareSegment(trx, { op: 'and', children: [{ field: 'list', cmp: 'member', value: id }] }, { ...scope, strict: false });
+}
+
+const orAll = (parts: Expression<SqlBool>[]) => sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+
+/** The WHERE condition on `person` of an audience: who will receive the mailing. */
+export async function audienceWhere(trx: Trx, audience: Audience, scope: AudienceScope): Promise<Expression<SqlBool>> {
+  const include = [
+    ...(await Promise.all((audience.segment_ids ?? []).map((id) => segmentCondition(trx, id, scope)))),
+    ...(await Promise.all((audience.list_ids ?? []).map((id) => listCondition(trx, id, scope)))),
+  ];
+  if (include.length === 0) throw new AppError('MAILING_AUDIENCE_INVALID', 'Choose at least one segment or list.');
+  const exclude = [
+    ...(await Promise.all((audience.exclude_segment_ids ?? []).map((id) => segmentCondition(trx, id, scope)))),
+    ...(await Promise.all((audience.exclude_list_ids ?? []).map((id) => listCondition(trx, id, scope)))),
+  ];
+  const parts: Expression<SqlBool>[] = [
+    sql<SqlBool>`person.campaign_id = ${scope.campaignId}`,
+    orAll(include),
+    sql<SqlBool>`person.email is not null`,
+    sql<SqlBool>`person.consent_email`,
+    sql<SqlBool>`person.anonymized_at is null and person.merged_into is null`,
+    sql<SqlBool>`not exists (select 1 from mail_suppression s where s.campaign_id = person.campaign_id and s.email = person.email)`,
+  ];
+  if (exclude.length > 0) parts.push(sql<SqlBool>`not ${orAll(exclude)}`);
+  // The segments carry the scope already; said again here, where a reviewer reads the audience.
+  if (scope.zoneScope) parts.push(sql<SqlBool>`person.zone_ids && ${sql.val([...scope.zoneScope])}::uuid[]`);
+  return sql<SqlBool>`(${sql.join(parts, sql`\n  and `)})`;
+}
+
+export interface AudienceCount {
+  total: number;
+  /** Per arrondissement (the top layer's zones, or the actor's own zones). */
+  by_zone: { zone_id: string; code: string; name: string; count: number }[];
+}
+
+/** How many people an audience reaches, in total and per arrondissement. */
+export async function countAudience(trx: Trx, where: Expression<SqlBool>, scope: AudienceScope): Promise<AudienceCount> {
+  const zones = scope.zoneScope
+    ? await trx
+        .selectFrom('zone')
+        .select(['id', 'code', 'name'])
+        .where('campaign_id', '=', scope.campaignId)
+        .where('id', 'in', scope.zoneScope.length ? [...scope.zoneScope] : ['00000000-0000-0000-0000-000000000000'])
+        .execute()
+    : await trx
+        .selectFrom('zone')
+        .innerJoin('zone_layer as l', (j) => j.onRef('l.id', '=', 'zone.layer_id').onRef('l.campaign_id', '=', 'zone.campaign_id'))
+        .select(['zone.id', 'zone.code', 'zone.name'])
+        .where('zone.campaign_id', '=', scope.campaignId)
+        .where('l.position', '=', (eb) =>
+          eb.selectFrom('zone_layer').select(eb.fn.min('position').as('p')).where('campaign_id', '=', scope.campaignId),
+        )
+        .execute();
+  const ids = zones.map((z) => z.id);
+  const { rows } = await sql<{ zid: string | null; n: string }>`
+    select zid, count(*) as n from (
+      select (select z from unnest(person.zone_ids) z where z = any(${sql.val(ids)}::uuid[]) limit 1) as zid
+      from person where ${where}
+    ) t group by zid`.execute(trx);
+  const counts = new Map(rows.map((r) => [r.zid, Number(r.n)]));
+  return {
+    total: rows.reduce((sum, r) => sum + Number(r.n), 0),
+    by_zone: zones
+      .map((z) => ({ zone_id: z.id, code: z.code, name: z.name, count: counts.get(z.id) ?? 0 }))
+      .sort((a, b) => a.code.localeCompare(b.code, 'fr', { numeric: true })),
+  };
+}
+
+/** Writes one mailing_recipient row per person of the audience (set-based, idempotent); returns the rows added. */
+export async function materialiseRecipients(
+  trx: Trx,
+  where: Expression<SqlBool>,
+  target: { campaignId: string; mailingId: string },
+): Promise<number> {
+  const result = await sql`
+    insert into mailing_recipient (campaign_id, id, mailing_id, person_id, email, variant, zone_ids)
+    select person.campaign_id, relais_uuidv7(), ${target.mailingId}::uuid, person.id, person.email, 'A', person.zone_ids
+    from person where ${where}
+    on conflict (campaign_id, mailing_id, person_id) do nothing`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
+}

@@ -1,0 +1,253 @@
+// Use cases of mailings: write (merge tags and content checked at save), preview as a recipient,
+// test sends, audience counts, and the send itself (recipient rows materialised in the request's
+// transaction within the actor's zones; the job sends them).
+import type { Config } from '../../config.ts';
+import type { Db, Trx } from '../../db/database.ts';
+import type { MailingStatus } from '../../db/schema.ts';
+import type { TenantActor } from '../../http/auth.ts';
+import { AppError } from '../../http/problem.ts';
+import { uuidv7 } from '../../lib/ids.ts';
+import { normalizeEmail } from '../people/index.ts';
+import { type Audience, audienceWhere, countAudience, materialiseRecipients } from './audience.ts';
+import { buildMessage, loadBrand, loadKit, mergeValuesOf, sourceOf } from './compose.ts';
+import { findMailing, type MailingRow } from './messaging.repo.ts';
+import { type MailContent, renderTemplate } from './render.ts';
+import { createBulkTransport } from './transport.ts';
+
+export interface MailingInput {
+  name?: string | undefined;
+  subject?: string | undefined;
+  from_name?: string | undefined;
+  reply_to?: string | null | undefined;
+  preheader?: string | undefined;
+  content_format?: 'blocks' | 'mjml' | undefined;
+  content?: MailContent | undefined;
+  audience?: Audience | undefined;
+}
+
+const EDITABLE: ReadonlySet<MailingStatus> = new Set(['draft', 'scheduled', 'paused']);
+
+function mailingNotFound(): AppError {
+  return new AppError('MAILING_NOT_FOUND', 'No such mailing in this campaign (or outside your zones).');
+}
+
+/** A mailing the actor may see, or MAILING_NOT_FOUND. */
+export async function getMailing(trx: Trx, actor: TenantActor, id: string, lock = false): Promise<MailingRow> {
+  const row = await findMailing(trx, actor.campaignId, actor.zoneScope, id, lock);
+  if (!row) throw mailingNotFound();
+  return row;
+}
+
+/** Checks what a mailing would send: merge tags known, content of its format, MJML that renders. */
+async function checkContent(
+  trx: Trx,
+  campaignId: string,
+  m: Pick<MailingRow, 'subject' | 'preheader' | 'content_format' | 'content'>,
+  publicUrl: string,
+) {
+  const content = m.content as MailContent;
+  if ((m.content_format === 'mjml') !== 'mjml' in content) {
+    throw new AppError(
+      'MAILING_CONTENT_INVALID',
+      `content_format "${m.content_format}" needs content {${m.content_format === 'mjml' ? '"mjml": "<mjml>…"' : '"blocks": […]'}}.`,
+    );
+  }
+  const { brand } = await loadBrand(trx, campaignId, publicUrl);
+  await renderTemplate(sourceOf(m), brand);
+}
+
+function replyToOf(value: string | null | undefined): string | null | undefined {
+  if (value === undefined || value === null || value.trim() === '') return value === undefined ? undefined : null;
+  const email = normalizeEmail(value);
+  if (!email) throw new AppError('VALIDATION_FAILED', `reply_to is not an e-mail address: "${value}".`);
+  return email;
+}
+
+/** Creates a draft mailing (and its variant A). */
+export async function createMailing(trx: Trx, actor: TenantActor, input: MailingInput, publicUrl: string): Promise<MailingRow> {
+  const values = {
+    campaign_id: actor.campaignId,
+    id: uuidv7(),
+    name: input.name ?? '',
+    subject: input.subject ?? '',
+    from_name: input.from_name ?? '',
+    reply_to: replyToOf(input.reply_to) ?? null,
+    preheader: input.preheader ?? '',
+    content_format: input.content_format ?? ('mjml' in (input.content ?? {}) ? 'mjml' : 'blocks'),
+    content: input.content ?? { blocks: [] },
+    audience: input.audience ?? {},
+    zone_ids: actor.zoneScope,
+    created_by_label: actor.label,
+  } as const;
+  await checkContent(trx, actor.campaignId, values, publicUrl);
+  const row = await trx
+    .insertInto('mailing')
+    .values({
+      ...values,
+      content: JSON.stringify(values.content),
+      audience: JSON.stringify(values.audience),
+      zone_ids: values.zone_ids ? [...values.zone_ids] : null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx.insertInto('mailing_variant').values({ campaign_id: actor.campaignId, mailing_id: row.id, variant: 'A' }).execute();
+  return row;
+}
+
+/** Changes a mailing not yet sending. */
+export async function updateMailing(trx: Trx, actor: TenantActor, id: string, input: MailingInput, publicUrl: string): Promise<MailingRow> {
+  const current = await getMailing(trx, actor, id, true);
+  if (!EDITABLE.has(current.status)) throw new AppError('MAILING_STATE_CONFLICT', `A ${current.status} mailing cannot be changed.`);
+  const next = {
+    ...current,
+    ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+    ...(input.reply_to !== undefined ? { reply_to: replyToOf(input.reply_to) ?? null } : {}),
+  } as MailingRow;
+  if (input.content !== undefined && input.content_format === undefined) next.content_format = 'mjml' in input.content ? 'mjml' : 'blocks';
+  await checkContent(trx, actor.campaignId, next, publicUrl);
+  return trx
+    .updateTable('mailing')
+    .set({
+      name: next.name,
+      subject: next.subject,
+      from_name: next.from_name,
+      reply_to: next.reply_to,
+      preheader: next.preheader,
+      content_format: next.content_format,
+      content: JSON.stringify(next.content),
+      audience: JSON.stringify(next.audience),
+      updated_at: new Date(),
+    })
+    .where('campaign_id', '=', actor.campaignId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Deletes a draft. */
+export async function deleteMailing(trx: Trx, actor: TenantActor, id: string): Promise<void> {
+  const current = await getMailing(trx, actor, id, true);
+  if (current.status !== 'draft') throw new AppError('MAILING_STATE_CONFLICT', `A ${current.status} mailing cannot be deleted.`);
+  await trx.deleteFrom('mailing').where('campaign_id', '=', actor.campaignId).where('id', '=', id).execute();
+}
+
+/** How many people an audience reaches for this actor (consent, suppressions and zones applied). */
+export async function countAudienceFor(trx: Trx, actor: TenantActor, audience: Audience) {
+  const scope = { campaignId: actor.campaignId, zoneScope: actor.zoneScope };
+  return countAudience(trx, await audienceWhere(trx, audience, scope), scope);
+}
+
+/** The message a person (or, without one, nobody: fallbacks) would receive: subject, HTML and text. */
+export async function previewMailing(trx: Trx, actor: TenantActor, id: string, personId: string | null, config: Config) {
+  const mailing = await getMailing(trx, actor, id);
+  const kit = await loadKit(trx, mailing, config.publicUrl);
+  let person = {
+    given_name: '',
+    family_name: '',
+    email: null as string | null,
+    locality: null as string | null,
+    postcode: null as string | null,
+  };
+  if (personId) {
+    let q = trx
+      .selectFrom('person')
+      .select(['given_name', 'family_name', 'email', 'locality', 'postcode'])
+      .where('campaign_id', '=', actor.campaignId)
+      .where('id', '=', personId)
+      .where('anonymized_at', 'is', null);
+    if (actor.zoneScope)
+      q = q.where('zone_ids', '&&', actor.zoneScope.length ? [...actor.zoneScope] : ['00000000-0000-0000-0000-000000000000']);
+    const found = await q.executeTakeFirst();
+    if (!found) throw new AppError('MAILING_PREVIEW_PERSON_NOT_FOUND', 'No such person in this campaign (or outside your zones).');
+    person = found;
+  }
+  const message = buildMessage(
+    config,
+    kit,
+    { id: '00000000-0000-7000-8000-000000000000', email: person.email ?? '', variant: 'A' },
+    mergeValuesOf(person),
+  );
+  return { subject: message.subject, html: message.html, text: message.text };
+}
+
+/** Sends the mailing, as its first variant with fallbacks for every merge tag, to up to 5 addresses ("[Test]" subject). */
+export async function testSendMailing(
+  db: Db,
+  actor: TenantActor,
+  mailing: MailingRow,
+  emails: readonly string[],
+  config: Config,
+  kit: Awaited<ReturnType<typeof loadKit>>,
+) {
+  const addresses = emails.map((e) => normalizeEmail(e));
+  if (addresses.length === 0 || addresses.length > 5 || addresses.some((a) => a === null)) {
+    throw new AppError('MAILING_TEST_RECIPIENTS_INVALID', 'Give one to five valid e-mail addresses.');
+  }
+  const transport = createBulkTransport(config.mailing, db);
+  try {
+    for (const to of new Set(addresses as string[])) {
+      const message = buildMessage(config, kit, { id: uuidv7(), email: to, variant: 'A' }, {});
+      await transport.send({ ...message, subject: `[Test] ${message.subject}`, returnPath: `bounces@${config.mailing.bounceDomain}` });
+    }
+  } finally {
+    transport.close();
+  }
+  return { sent: addresses.length, mailing_id: mailing.id, actor: actor.label };
+}
+
+/**
+ * Starts sending: checks the mailing, materialises its recipient rows (the audience within the
+ * actor's zones, consent and suppressions applied) and marks it sending. The caller queues the job
+ * after the commit. A paused mailing resumes with its rows as they are.
+ */
+export async function startSending(trx: Trx, actor: TenantActor, id: string, config: Config): Promise<MailingRow> {
+  const mailing = await getMailing(trx, actor, id, true);
+  if (mailing.status === 'paused') {
+    return trx
+      .updateTable('mailing')
+      .set({ status: 'sending', updated_at: new Date() })
+      .where('campaign_id', '=', actor.campaignId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+  if (mailing.status !== 'draft' && mailing.status !== 'scheduled')
+    throw new AppError('MAILING_STATE_CONFLICT', `A ${mailing.status} mailing cannot be sent again.`);
+  if (mailing.subject.trim() === '') throw new AppError('MAILING_INCOMPLETE', 'A mailing needs a subject before it is sent.');
+  const content = mailing.content as MailContent;
+  if ('blocks' in content && content.blocks.length === 0)
+    throw new AppError('MAILING_INCOMPLETE', 'A mailing needs content before it is sent.');
+  await checkContent(trx, actor.campaignId, mailing, config.publicUrl);
+  const scope = { campaignId: actor.campaignId, zoneScope: actor.zoneScope };
+  const where = await audienceWhere(trx, mailing.audience as Audience, scope);
+  const added = await materialiseRecipients(trx, where, { campaignId: actor.campaignId, mailingId: id });
+  return trx
+    .updateTable('mailing')
+    .set({
+      status: 'sending',
+      started_at: new Date(),
+      total_targeted: added,
+      sent_by: actor.userId,
+      // The zones that bounded the audience (a referent's), kept with the mailing.
+      zone_ids: actor.zoneScope ? [...actor.zoneScope] : mailing.zone_ids,
+      updated_at: new Date(),
+    })
+    .where('campaign_id', '=', actor.campaignId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Pauses a sending mailing (workers stop at their next batch) or cancels one not yet sent. */
+export async function changeStatus(trx: Trx, actor: TenantActor, id: string, to: 'paused' | 'cancelled'): Promise<MailingRow> {
+  const mailing = await getMailing(trx, actor, id, true);
+  const allowed = to === 'paused' ? mailing.status === 'sending' : ['draft', 'scheduled', 'sending', 'paused'].includes(mailing.status);
+  if (!allowed) throw new AppError('MAILING_STATE_CONFLICT', `A ${mailing.status} mailing cannot be ${to}.`);
+  return trx
+    .updateTable('mailing')
+    .set({ status: to, updated_at: new Date(), ...(to === 'cancelled' ? { finished_at: new Date() } : {}) })
+    .where('campaign_id', '=', actor.campaignId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,245 @@
+// Sending a mailing: its recipient rows are claimed in batches (FOR UPDATE SKIP LOCKED, so workers
+// share a mailing without taking the same row), each claimed row marked 'sending' in the claiming
+// transaction, its message handed to the pooled transport, and the row marked 'sent' right after the
+// relay accepted it. Consent and suppressions are checked again at claim time: an unsubscribe
+// applies before the next batch.
+//
+// A worker that dies leaves its in-flight rows 'sending'. Which of them the relay accepted cannot be
+// known (the acceptance may have been on the wire when the process died): SMTP offers no way to ask
+// (RFC 1047). We choose AT-LEAST-ONCE for that instant: a row still 'sending' past its lease
+// (SEND_LEASE_SECONDS, far longer than a batch takes; at once when this process is the database's
+// only worker, as on PGlite) is sent again, with the SAME Message-ID, so the receiving systems that
+// deduplicate on it (Gmail and most mail clients) show one message. At most the rows in flight at the
+// crash (about the pool's connections) can be handed over twice; at-most-once would instead lose
+// those recipients' message for good, with no way to tell them apart. Every other row is sent once:
+// its unique key (mailing, person) and its status make a restart pick up exactly where it stopped.
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { Config } from '../../config.ts';
+import type { TenantRunner } from '../../db/database.ts';
+import type { MailingVariantKey } from '../../db/schema.ts';
+import { defineJob } from '../../jobs/queue.ts';
+import { buildMessage, loadKit, type MailingKit, mergeValuesOf } from './compose.ts';
+import { recipientCounts } from './messaging.repo.ts';
+import { type BulkTransport, createBulkTransport, isTemporaryFailure } from './transport.ts';
+
+/** How long a claimed row belongs to its worker before another takes it for dead. */
+export const SEND_LEASE_SECONDS = 300;
+/** When this process started: on the embedded database, rows claimed before were claimed by a dead process. */
+const PROCESS_STARTED_AT = new Date();
+/** Attempts before a row fails for good (temporary SMTP errors). */
+export const MAX_ATTEMPTS = 5;
+
+/** Backoff after the n-th failed attempt: 1, 4, 16, 64 minutes. */
+export function backoffMs(attempts: number): number {
+  return 60_000 * 4 ** Math.max(0, attempts - 1);
+}
+
+export interface SendOptions {
+  campaignId: string;
+  mailingId: string;
+  tenant: TenantRunner;
+  config: Config;
+  transport: BulkTransport;
+  /**
+   * True when no other process can be sending (the embedded database): rows left 'sending' by an
+   * earlier process are a dead run's, taken again at once (this process's own are alive).
+   */
+  soleWorker: boolean;
+  /** The instant before which claims belong to a dead process (when soleWorker); this process's start by default. */
+  startedAt?: Date;
+  leaseSeconds?: number;
+  batchSize?: number;
+  progress?: (done: number, total: number) => Promise<void>;
+}
+
+export interface SendOutcome {
+  /** True when every row reached sent, failed or skipped (the mailing is 'sent'), or the mailing is no longer sending. */
+  done: boolean;
+  /** When rows wait (backoff, another worker's lease), the instant to look again. */
+  retryAt: Date | null;
+  sent: number;
+}
+
+interface ClaimedRow {
+  id: string;
+  email: string;
+  variant: MailingVariantKey;
+  attempts: number;
+  given_name: string;
+  family_name: string;
+  locality: string | null;
+  postcode: string | null;
+}
+
+/** Claims a batch of due rows (queued, or 'sending' past the lease) and skips those who may no longer be mailed. */
+async function claimBatch(o: SendOptions, lease: number, size: number): Promise<ClaimedRow[] | null> {
+  return o.tenant(async (trx) => {
+    const mailing = await trx
+      .selectFrom('mailing')
+      .select('status')
+      .where('campaign_id', '=', o.campaignId)
+      .where('id', '=', o.mailingId)
+      .executeTakeFirst();
+    if (mailing?.status !== 'sending') return null;
+    const { rows } = await sql<ClaimedRow & { allowed: boolean; why: string | null }>`
+      with pick as (
+        select id from mailing_recipient
+        where campaign_id = ${o.campaignId} and mailing_id = ${o.mailingId}
+          and ((status = 'queued' and coalesce(next_attempt_at, '-infinity') <= now())
+            or (status = 'sending' and claimed_at < now() - make_interval(secs => ${lease})))
+        order by id
+        limit ${size}
+        for update skip locked
+      ), claimed as (
+        update mailing_recipient r set status = 'sending', claimed_at = now(), attempts = r.attempts + 1
+        from pick where r.campaign_id = ${o.campaignId} and r.id = pick.id
+        returning r.id, r.person_id, r.email, r.variant, r.attempts
+      )
+      select c.id, c.email, c.variant, c.attempts, p.given_name, p.family_name, p.locality, p.postcode,
+        (p.consent_email and p.anonymized_at is null and p.merged_into is null and s.email is null) as allowed,
+        case when s.email is not null then 'suppressed: ' || s.reason
+             when not coalesce(p.consent_email, false) then 'no e-mail consent' else 'person erased or merged' end as why
+      from claimed c
+      left join person p on p.campaign_id = ${o.campaignId} and p.id = c.person_id
+      left join mail_suppression s on s.campaign_id = ${o.campaignId} and s.email = c.email`.execute(trx);
+    const refused = rows.filter((r) => !r.allowed);
+    for (const r of refused) {
+      await trx
+        .updateTable('mailing_recipient')
+        .set({ status: 'skipped', last_error: r.why })
+        .where('campaign_id', '=', o.campaignId)
+        .where('id', '=', r.id)
+        .execute();
+    }
+    return rows.filter((r) => r.allowed);
+  });
+}
+
+/** Sends one claimed row and records what came of it. */
+async function sendOne(o: SendOptions, kit: MailingKit, row: ClaimedRow): Promise<boolean> {
+  const message = buildMessage(o.config, kit, row, mergeValuesOf({ ...row, email: row.email }));
+  try {
+    await o.transport.send(message);
+  } catch (error) {
+    const temporary = isTemporaryFailure(error) && row.attempts < MAX_ATTEMPTS;
+    const text = String((error as Error).message ?? error).slice(0, 500);
+    await o.tenant((trx) =>
+      trx
+        .updateTable('mailing_recipient')
+        .set(
+          temporary
+            ? { status: 'queued', next_attempt_at: new Date(Date.now() + backoffMs(row.attempts)), last_error: text }
+            : { status: 'failed', last_error: text },
+        )
+        .where('campaign_id', '=', o.campaignId)
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .execute(),
+    );
+    return false;
+  }
+  // Right after the relay's acceptance: the window in which a crash means a resend is this one statement.
+  await o.tenant((trx) =>
+    trx
+      .updateTable('mailing_recipient')
+      .set({ status: 'sent', sent_at: new Date(), message_id: message.messageId, last_error: null })
+      .where('campaign_id', '=', o.campaignId)
+      .where('id', '=', row.id)
+      .execute(),
+  );
+  return true;
+}
+
+/** Sends what is due of a mailing; returns whether it is finished, or when to look again. */
+export async function sendMailing(o: SendOptions): Promise<SendOutcome> {
+  const lease = o.leaseSeconds ?? SEND_LEASE_SECONDS;
+  const size = o.batchSize ?? Math.min(500, Math.max(20, o.config.mailing.ratePerSecond * 2));
+  const kit = await o.tenant(async (trx) => {
+    const mailing = await trx
+      .selectFrom('mailing')
+      .selectAll()
+      .where('campaign_id', '=', o.campaignId)
+      .where('id', '=', o.mailingId)
+      .executeTakeFirst();
+    if (mailing?.status !== 'sending') return null;
+    if (o.soleWorker) {
+      // Nobody else can hold them: rows left 'sending' belong to a run that died (at-least-once, see above).
+      await trx
+        .updateTable('mailing_recipient')
+        .set({ status: 'queued' })
+        .where('campaign_id', '=', o.campaignId)
+        .where('mailing_id', '=', o.mailingId)
+        .where('status', '=', 'sending')
+        .where('claimed_at', '<', o.startedAt ?? PROCESS_STARTED_AT)
+        .execute();
+    }
+    return loadKit(trx, mailing, o.config.publicUrl);
+  });
+  if (!kit) return { done: true, retryAt: null, sent: 0 };
+  const total = kit.mailing.total_targeted;
+  let sent = 0;
+  for (;;) {
+    const batch = await claimBatch(o, lease, size);
+    if (batch === null) return { done: true, retryAt: null, sent };
+    if (batch.length === 0) break;
+    const results = await Promise.all(batch.map((row) => sendOne(o, kit, row)));
+    sent += results.filter(Boolean).length;
+    if (o.progress) {
+      const counts = await o.tenant((trx) => recipientCounts(trx, o.campaignId, o.mailingId));
+      await o.progress(counts.sent + counts.failed + counts.skipped, total);
+    }
+  }
+  return o.tenant(async (trx) => {
+    const waiting = await sql<{ at: Date | null; n: string }>`
+      select min(case when status = 'queued' then next_attempt_at else claimed_at + make_interval(secs => ${lease}) end) as at, count(*) as n
+      from mailing_recipient
+      where campaign_id = ${o.campaignId} and mailing_id = ${o.mailingId} and status in ('queued', 'sending')`.execute(trx);
+    const left = waiting.rows[0];
+    if (left && Number(left.n) > 0)
+      return { done: false, retryAt: left.at ? new Date(left.at) : new Date(Date.now() + lease * 1000), sent };
+    const counts = await recipientCounts(trx, o.campaignId, o.mailingId);
+    await trx
+      .updateTable('mailing')
+      .set({
+        status: 'sent',
+        finished_at: new Date(),
+        sent_count: counts.sent,
+        failed_count: counts.failed,
+        skipped_count: counts.skipped,
+        updated_at: new Date(),
+      })
+      .where('campaign_id', '=', o.campaignId)
+      .where('id', '=', o.mailingId)
+      .where('status', '=', 'sending')
+      .execute();
+    return { done: true, retryAt: null, sent };
+  });
+}
+
+/** The job that sends a mailing; queues itself again while rows wait (backoff, a dead worker's lease). */
+export const sendJob = defineJob({
+  kind: 'messaging.send',
+  params: Type.Object({ mailing_id: Type.String({ format: 'uuid' }) }),
+  expireInSeconds: 4 * 3600,
+  async run(ctx) {
+    const transport = createBulkTransport(ctx.config.mailing, ctx.database.db);
+    try {
+      const outcome = await sendMailing({
+        campaignId: ctx.campaignId,
+        mailingId: ctx.params.mailing_id,
+        tenant: ctx.tenant,
+        config: ctx.config,
+        transport,
+        soleWorker: ctx.database.kind === 'pglite',
+        progress: (done, total) => ctx.progress(done, total, 'messaging.sending'),
+      });
+      if (!outcome.done && outcome.retryAt) {
+        await ctx.enqueue({ campaignId: ctx.campaignId, kind: 'messaging.send', params: ctx.params, startAfter: outcome.retryAt });
+      }
+      return { sent: outcome.sent, finished: outcome.done };
+    } finally {
+      transport.close();
+    }
+  },
+});

@@ -1,0 +1,63 @@
+// For tests: a real SMTP server (smtp-server) on loopback that keeps every message it accepts, with
+// its envelope, and can answer a temporary failure (451) to the addresses it is told to.
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface SinkMessage {
+  mailFrom: string;
+  rcptTo: string[];
+  raw: string;
+}
+
+export interface SmtpSink {
+  url: string;
+  port: number;
+  messages: SinkMessage[];
+  /** Addresses answered 451 on RCPT this many more times. */
+  deferrals: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** Starts the sink on 127.0.0.1 (a free port). */
+export async function startSmtpSink(): Promise<SmtpSink> {
+  const messages: SinkMessage[] = [];
+  const deferrals = new Map<string, number>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    size: 10 * 1024 * 1024,
+    onRcptTo(address, _session, callback) {
+      const left = deferrals.get(address.address) ?? 0;
+      if (left > 0) {
+        deferrals.set(address.address, left - 1);
+        const error = new Error('Try again later') as Error & { responseCode: number };
+        error.responseCode = 451;
+        return callback(error);
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const from = session.envelope.mailFrom;
+        messages.push({
+          mailFrom: from ? from.address : '',
+          rcptTo: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    messages,
+    deferrals,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
