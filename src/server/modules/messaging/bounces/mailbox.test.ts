@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config.ts';
 import { tenantRunnerOf } from '../../../db/database.ts';
 import { uuidv7 } from '../../../lib/ids.ts';
-import { createCampaignFixture } from '../../../testing/app.ts';
+import { buildTestApp, createCampaignFixture } from '../../../testing/app.ts';
 import { describeEachDatabase } from '../../../testing/databases.ts';
 import { type DovecotServer, dovecotBinary, startDovecot } from '../../../testing/dovecot.ts';
 import { verpToken } from '../tokens.ts';
 import { emailConsentFixture, sentMailingFixture } from './bounces.fixtures.ts';
+import { BOUNCES_JOB } from './bounces.job.ts';
 import { type MailboxSettings, readBounceMailbox } from './mailbox.ts';
 import { recipientTokenReaderOf } from './recipient-token.ts';
 
@@ -236,6 +237,40 @@ describe.skipIf(!binary)('bounce mailbox over IMAP (Dovecot)', () => {
       }));
       expect(state.suppression).toEqual([{ email: person.email, reason: 'unsubscribed' }]);
       expect(state.consent.consent_email).toBe(false);
+    }, 60_000);
+
+    it('runs as the messaging.bounces job of the campaign, and queues the next reading while mail went out lately', async () => {
+      const c = await createCampaignFixture(ctx.database.db, 'imap-job');
+      const person = { id: c.people[0]?.id as string, email: 'person0.imap-job@example.org' };
+      await sentMailingFixture(ctx.database.db, c.id, [person], { messageIds: ['<m-job@relais.test>'] });
+      const folder = await deliver([
+        fixture('gmail-hard.eml')
+          .toString()
+          .replaceAll('sophie.leroy.inexistante@gmail.com', person.email)
+          .replaceAll('m-gmail-1@relais.test', 'm-job@relais.test'),
+      ]);
+      const t = await buildTestApp(ctx.database, {
+        mailing: config.mailing,
+        bounces: { imap: settings(folder), mailgunSigningKey: null, sendgridPublicKey: null },
+      });
+      try {
+        await t.runtime.jobs.work();
+        const runId = await t.runtime.jobs.enqueue({ campaignId: c.id, kind: BOUNCES_JOB });
+        const tenant = tenantRunnerOf(ctx.database.db, c.id);
+        const runOf = () =>
+          tenant((trx) => trx.selectFrom('job_run').select(['state', 'result']).where('id', '=', runId).executeTakeFirstOrThrow());
+        await expect.poll(async () => (await runOf()).state, { timeout: 30_000, interval: 100 }).toBe('succeeded');
+        expect((await runOf()).result).toMatchObject({ handled: 1, recorded: 1, suppressed: 1 });
+        expect(await tenant((trx) => trx.selectFrom('mail_suppression').select(['email', 'reason']).execute())).toEqual([
+          { email: person.email, reason: 'hard_bounce' },
+        ]);
+        const next = await tenant((trx) =>
+          trx.selectFrom('job_run').select('id').where('kind', '=', BOUNCES_JOB).where('state', '=', 'queued').execute(),
+        );
+        expect(next).toHaveLength(1);
+      } finally {
+        await t.close();
+      }
     }, 60_000);
   });
 });
