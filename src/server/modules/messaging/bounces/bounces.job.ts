@@ -2,9 +2,9 @@
 // every few minutes while the campaign has sent mail recently (bounces come back within days).
 import { sql } from 'kysely';
 import { Type } from 'typebox';
-import type { TenantRunner } from '../../../db/database.ts';
+import { type TenantRunner, tenantRunnerOf } from '../../../db/database.ts';
 import { defineJob, type EnqueueOptions } from '../../../jobs/queue.ts';
-import { readBounceMailbox } from './mailbox.ts';
+import { MAILBOX_BATCH, readBounceMailbox } from './mailbox.ts';
 import { recipientTokenReaderOf } from './recipient-token.ts';
 
 export const BOUNCES_JOB = 'messaging.bounces';
@@ -40,25 +40,36 @@ export const bouncesJob = defineJob({
   async run(ctx) {
     const imap = ctx.config.bounces.imap;
     if (!imap) return { skipped: 'not_configured' };
-    const result = await readBounceMailbox({
-      imap,
-      campaignId: ctx.campaignId,
-      tenant: ctx.tenant,
-      // Finding the campaign of a token is a look-up outside the tenant (recipient-token.ts).
-      readToken: recipientTokenReaderOf(ctx.config, ctx.database.db),
-      progress: (done, total) => ctx.progress(done, total, 'messaging.bounces.reading'),
-    });
-    const recent = await ctx.tenant((trx) =>
-      trx
-        .selectFrom('mailing_recipient')
-        .select('id')
-        .where('sent_at', '>', sql<Date>`now() - make_interval(days => ${BOUNCE_CHECK_DAYS})`)
-        .limit(1)
-        .executeTakeFirst(),
-    );
-    if (recent) {
-      await requestBounceCheck(ctx.enqueue, ctx.tenant, ctx.campaignId, new Date(Date.now() + BOUNCE_CHECK_MINUTES * 60_000));
+    try {
+      const result = await readBounceMailbox({
+        imap,
+        campaignId: ctx.campaignId,
+        tenant: ctx.tenant,
+        // Finding the campaign of a token is a look-up outside the tenant (recipient-token.ts).
+        readToken: recipientTokenReaderOf(ctx.config, ctx.database.db),
+        progress: (done, total) => ctx.progress(done, total, 'messaging.bounces.reading'),
+      });
+      // Messages of other campaigns stay unseen for their own runs: make sure those runs come,
+      // even for a campaign that sends no more (each in its own tenant).
+      for (const other of result.otherCampaignIds) {
+        await requestBounceCheck(ctx.enqueue, tenantRunnerOf(ctx.database.db, other), other);
+      }
+      // A full batch: more is waiting, read on now.
+      if (result.unseen >= MAILBOX_BATCH) await requestBounceCheck(ctx.enqueue, ctx.tenant, ctx.campaignId);
+      return result;
+    } finally {
+      // Also after a failure (the mailbox unreachable for a while): the readings go on.
+      const recent = await ctx.tenant((trx) =>
+        trx
+          .selectFrom('mailing_recipient')
+          .select('id')
+          .where('sent_at', '>', sql<Date>`now() - make_interval(days => ${BOUNCE_CHECK_DAYS})`)
+          .limit(1)
+          .executeTakeFirst(),
+      );
+      if (recent) {
+        await requestBounceCheck(ctx.enqueue, ctx.tenant, ctx.campaignId, new Date(Date.now() + BOUNCE_CHECK_MINUTES * 60_000));
+      }
     }
-    return result;
   },
 });

@@ -138,6 +138,7 @@ describe.skipIf(!binary)('bounce mailbox over IMAP (Dovecot)', () => {
         unmatched: 0,
         suppressed: 5,
       });
+      expect(first.otherCampaignIds).toEqual([other.id]);
 
       const suppressed = await tenant((trx) => trx.selectFrom('mail_suppression').select(['email', 'reason']).orderBy('email').execute());
       expect(suppressed).toEqual([
@@ -268,6 +269,30 @@ describe.skipIf(!binary)('bounce mailbox over IMAP (Dovecot)', () => {
           trx.selectFrom('job_run').select('id').where('kind', '=', BOUNCES_JOB).where('state', '=', 'queued').execute(),
         );
         expect(next).toHaveLength(1);
+      } finally {
+        await t.close();
+      }
+    }, 60_000);
+
+    it('a reading that fails (the mailbox unreachable) still queues the next one', async () => {
+      const c = await createCampaignFixture(ctx.database.db, 'imap-down');
+      await sentMailingFixture(ctx.database.db, c.id, [{ id: c.people[0]?.id as string, email: 'person0.imap-down@example.org' }]);
+      // Port 1 on loopback: nothing listens there, the connection is refused at once.
+      const down = { ...settings('INBOX'), port: 1 };
+      const t = await buildTestApp(ctx.database, {
+        mailing: config.mailing,
+        bounces: { imap: down, mailgunSigningKey: null, sendgridPublicKey: null },
+      });
+      try {
+        await t.runtime.jobs.work();
+        const runId = await t.runtime.jobs.enqueue({ campaignId: c.id, kind: BOUNCES_JOB });
+        const tenant = tenantRunnerOf(ctx.database.db, c.id);
+        const runs = () =>
+          tenant((trx) =>
+            trx.selectFrom('job_run').select(['id', 'state']).where('kind', '=', BOUNCES_JOB).orderBy('created_at').execute(),
+          );
+        await expect.poll(async () => (await runs()).find((r) => r.id === runId)?.state, { timeout: 30_000, interval: 100 }).toBe('failed');
+        expect((await runs()).filter((r) => r.state === 'queued')).toHaveLength(1);
       } finally {
         await t.close();
       }

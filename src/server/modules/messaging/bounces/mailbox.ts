@@ -42,6 +42,8 @@ export interface MailboxRun {
   unmatched: number;
   /** Left unseen: their token names another campaign. */
   otherCampaign: number;
+  /** Those campaigns (their own runs handle these messages). */
+  otherCampaignIds: string[];
   suppressed: number;
 }
 
@@ -102,6 +104,7 @@ export async function readBounceMailbox(options: ReadMailboxOptions): Promise<Ma
     unsubscribed: 0,
     unmatched: 0,
     otherCampaign: 0,
+    otherCampaignIds: [],
     suppressed: 0,
   };
   const client = new ImapFlow({
@@ -152,6 +155,12 @@ export async function readBounceMailbox(options: ReadMailboxOptions): Promise<Ma
   return run;
 }
 
+function leaveForOther(run: MailboxRun, campaignId: string): false {
+  run.otherCampaign++;
+  if (!run.otherCampaignIds.includes(campaignId)) run.otherCampaignIds.push(campaignId);
+  return false;
+}
+
 /** Applies one message; false when it belongs to another campaign (left unseen). */
 async function handleMessage(
   options: ReadMailboxOptions,
@@ -166,10 +175,7 @@ async function handleMessage(
   }
   if (parsed.kind === 'unsubscribe') return unsubscribeByMail(options, parsed, run);
   const named = parsed.verpToken ? await options.readToken(parsed.verpToken) : null;
-  if (named && named.campaignId !== options.campaignId) {
-    run.otherCampaign++;
-    return false;
-  }
+  if (named && named.campaignId !== options.campaignId) return leaveForOther(run, named.campaignId);
   const digest = createHash('sha256').update(source).digest('hex').slice(0, 40);
   const at = internalDate ? new Date(internalDate) : new Date();
   const reports = reportsOf(parsed, digest, named?.recipientId ?? null, Number.isNaN(at.getTime()) ? new Date() : at);
@@ -201,10 +207,7 @@ async function unsubscribeByMail(
     run.unmatched++;
     return true;
   }
-  if (named.campaignId !== options.campaignId) {
-    run.otherCampaign++;
-    return false;
-  }
+  if (named.campaignId !== options.campaignId) return leaveForOther(run, named.campaignId);
   const result = await options.tenant(async (trx) => {
     const row = await trx
       .selectFrom('mailing_recipient')
