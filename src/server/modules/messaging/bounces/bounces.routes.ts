@@ -98,7 +98,7 @@ export const bouncesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = jsonOf(raw);
       if (!isObject(body)) throw new AppError('MAIL_WEBHOOK_PAYLOAD_INVALID', 'The body must be a JSON object.');
       const signature = isObject(body.signature) ? body.signature : null;
-      refuseUnless(verifyMailgunSignature(key, signature as never));
+      refuseUnless(verifyMailgunSignature(key, signature));
       const eventData = body['event-data'];
       const eventId = isObject(eventData) && typeof eventData.id === 'string' ? eventData.id : null;
       if (!eventId) throw new AppError('MAIL_WEBHOOK_PAYLOAD_INVALID', 'The body has no event-data with an id.');
