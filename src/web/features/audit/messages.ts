@@ -147,6 +147,7 @@ const actionsFr = {
   'webhook.replayed': 'Envoi de webhook rejoué',
   'person.duplicate_dismissed': 'Paire écartée des doublons',
   'person.duplicate_restored': 'Paire rendue aux doublons',
+  'mail.suppressed': 'Adresse écartée des envois (rebond ou plainte)',
   export: 'Export',
 };
 
@@ -179,6 +180,7 @@ const actionsEn: typeof actionsFr = {
   'webhook.replayed': 'Webhook delivery replayed',
   'person.duplicate_dismissed': 'Pair dismissed as not duplicates',
   'person.duplicate_restored': 'Pair restored to the duplicates',
+  'mail.suppressed': 'Address suppressed from mailings (bounce or complaint)',
   export: 'Export',
 };
 

@@ -47,11 +47,13 @@ const kindsFr = {
   'demo.count': 'Tâche de démonstration',
   'imports.people': 'Import de personnes',
   'people.retention': 'Application de la politique de conservation',
+  'messaging.bounces': 'Relevé de la boîte des rebonds',
 };
 const kindsEn: typeof kindsFr = {
   'demo.count': 'Demonstration job',
   'imports.people': 'People import',
   'people.retention': 'Retention policy run',
+  'messaging.bounces': 'Reading the bounce mailbox',
 };
 export const jobKindLabels = { fr: kindsFr, en: kindsEn };
 
@@ -61,11 +63,13 @@ const stepsFr = {
   'imports.reading': 'Lecture et vérification des lignes',
   'imports.writing': 'Enregistrement des personnes',
   'people.retention': 'Anonymisation des contacts sans activité',
+  'bounces.reading': 'Lecture des rebonds et des plaintes',
 };
 const stepsEn: typeof stepsFr = {
   'demo.counting': 'Counting people per ladder stage',
   'imports.reading': 'Reading and checking the rows',
   'imports.writing': 'Saving the people',
   'people.retention': 'Anonymising contacts without activity',
+  'bounces.reading': 'Reading the bounces and complaints',
 };
 export const jobStepLabels = { fr: stepsFr, en: stepsEn };

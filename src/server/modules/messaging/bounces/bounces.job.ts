@@ -7,7 +7,7 @@ import { defineJob, type EnqueueOptions } from '../../../jobs/queue.ts';
 import { MAILBOX_BATCH, readBounceMailbox } from './mailbox.ts';
 import { recipientTokenReaderOf } from './recipient-token.ts';
 
-export const BOUNCES_JOB = 'messaging.bounces';
+export const BOUNCES_JOB_KIND = 'messaging.bounces';
 /** Minutes between two readings of the mailbox. */
 export const BOUNCE_CHECK_MINUTES = 10;
 /** Days after the last message sent during which the mailbox is still read for the campaign. */
@@ -24,15 +24,15 @@ export async function requestBounceCheck(
   at?: Date,
 ): Promise<void> {
   const waiting = await tenant((trx) =>
-    trx.selectFrom('job_run').select('id').where('kind', '=', BOUNCES_JOB).where('state', '=', 'queued').limit(1).executeTakeFirst(),
+    trx.selectFrom('job_run').select('id').where('kind', '=', BOUNCES_JOB_KIND).where('state', '=', 'queued').limit(1).executeTakeFirst(),
   );
   if (waiting) return;
-  await enqueue({ campaignId, kind: BOUNCES_JOB, params: {}, ...(at ? { startAfter: at } : {}) });
+  await enqueue({ campaignId, kind: BOUNCES_JOB_KIND, params: {}, ...(at ? { startAfter: at } : {}) });
 }
 
 /** One reading of the bounce mailbox for the campaign; queues the next while mail went out lately. */
 export const bouncesJob = defineJob({
-  kind: BOUNCES_JOB,
+  kind: BOUNCES_JOB_KIND,
   params: Type.Object({}, { additionalProperties: false }),
   expireInSeconds: 15 * 60,
   // Frequent and short, with nothing to read for a person unless something bounced.
@@ -47,7 +47,7 @@ export const bouncesJob = defineJob({
         tenant: ctx.tenant,
         // Finding the campaign of a token is a look-up outside the tenant (recipient-token.ts).
         readToken: recipientTokenReaderOf(ctx.config, ctx.database.db),
-        progress: (done, total) => ctx.progress(done, total, 'messaging.bounces.reading'),
+        progress: (done, total) => ctx.progress(done, total, 'bounces.reading'),
       });
       // Messages of other campaigns stay unseen for their own runs: make sure those runs come,
       // even for a campaign that sends no more (each in its own tenant).

@@ -13,7 +13,7 @@ import { describeEachDatabase } from '../../../testing/databases.ts';
 import { type DovecotServer, dovecotBinary, startDovecot } from '../../../testing/dovecot.ts';
 import { verpToken } from '../tokens.ts';
 import { emailConsentFixture, sentMailingFixture } from './bounces.fixtures.ts';
-import { BOUNCES_JOB } from './bounces.job.ts';
+import { BOUNCES_JOB_KIND } from './bounces.job.ts';
 import { type MailboxSettings, readBounceMailbox } from './mailbox.ts';
 import { recipientTokenReaderOf } from './recipient-token.ts';
 
@@ -256,7 +256,7 @@ describe.skipIf(!binary)('bounce mailbox over IMAP (Dovecot)', () => {
       });
       try {
         await t.runtime.jobs.work();
-        const runId = await t.runtime.jobs.enqueue({ campaignId: c.id, kind: BOUNCES_JOB });
+        const runId = await t.runtime.jobs.enqueue({ campaignId: c.id, kind: BOUNCES_JOB_KIND });
         const tenant = tenantRunnerOf(ctx.database.db, c.id);
         const runOf = () =>
           tenant((trx) => trx.selectFrom('job_run').select(['state', 'result']).where('id', '=', runId).executeTakeFirstOrThrow());
@@ -266,7 +266,7 @@ describe.skipIf(!binary)('bounce mailbox over IMAP (Dovecot)', () => {
           { email: person.email, reason: 'hard_bounce' },
         ]);
         const next = await tenant((trx) =>
-          trx.selectFrom('job_run').select('id').where('kind', '=', BOUNCES_JOB).where('state', '=', 'queued').execute(),
+          trx.selectFrom('job_run').select('id').where('kind', '=', BOUNCES_JOB_KIND).where('state', '=', 'queued').execute(),
         );
         expect(next).toHaveLength(1);
       } finally {
@@ -285,11 +285,11 @@ describe.skipIf(!binary)('bounce mailbox over IMAP (Dovecot)', () => {
       });
       try {
         await t.runtime.jobs.work();
-        const runId = await t.runtime.jobs.enqueue({ campaignId: c.id, kind: BOUNCES_JOB });
+        const runId = await t.runtime.jobs.enqueue({ campaignId: c.id, kind: BOUNCES_JOB_KIND });
         const tenant = tenantRunnerOf(ctx.database.db, c.id);
         const runs = () =>
           tenant((trx) =>
-            trx.selectFrom('job_run').select(['id', 'state']).where('kind', '=', BOUNCES_JOB).orderBy('created_at').execute(),
+            trx.selectFrom('job_run').select(['id', 'state']).where('kind', '=', BOUNCES_JOB_KIND).orderBy('created_at').execute(),
           );
         await expect.poll(async () => (await runs()).find((r) => r.id === runId)?.state, { timeout: 30_000, interval: 100 }).toBe('failed');
         expect((await runs()).filter((r) => r.state === 'queued')).toHaveLength(1);
