@@ -1,5 +1,6 @@
 // Deployment settings: read from the environment once, validated, typed and frozen.
 // Nothing else in the code base reads process.env.
+import { createPublicKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { newSecret } from './lib/secrets.ts';
@@ -53,6 +54,8 @@ export interface Config {
   readonly webhookAllowNetworks: readonly string[];
   /** Bulk mail (mailings): relay, pace, signing, return paths, link tokens. */
   readonly mailing: MailingConfig;
+  /** Where bounces and complaints come from: the bounce mailbox, the providers' signed event webhooks. */
+  readonly bounces: BouncesConfig;
 }
 
 /** The settings of bulk mail (modules/messaging). */
@@ -71,6 +74,26 @@ export interface MailingConfig {
   readonly tokenSecret: string;
   /** DKIM signing, when a key is configured. */
   readonly dkim: { readonly domainName: string; readonly keySelector: string; readonly privateKey: string } | null;
+}
+
+/** The sources of bounces and complaints (modules/messaging/bounces). */
+export interface BouncesConfig {
+  /** The mailbox collecting what comes back to the return paths; null = not read. */
+  readonly imap: {
+    readonly host: string;
+    readonly port: number;
+    /** imaps:// (TLS from the start); imap:// upgrades with STARTTLS when the server offers it. */
+    readonly secure: boolean;
+    readonly user: string;
+    readonly password: string;
+    readonly mailbox: string;
+    /** Where handled messages go (null: they stay, marked seen). */
+    readonly doneMailbox: string | null;
+  } | null;
+  /** Mailgun's HTTP webhook signing key; null = the Mailgun route answers 404. */
+  readonly mailgunSigningKey: string | null;
+  /** SendGrid's Event Webhook verification key (base64 DER or PEM, ECDSA P-256); null = the SendGrid route answers 404. */
+  readonly sendgridPublicKey: string | null;
 }
 
 /** The file store's backend (files/storage.ts). */
@@ -150,6 +173,15 @@ export const CONFIG_DOC: Record<string, string> = {
   DKIM_PRIVATE_KEY: 'PEM private key of DKIM signing (RSA or Ed25519; "\\n" read as line breaks)',
   WEBHOOK_ALLOW_NETWORKS:
     'comma-separated CIDRs that webhooks may reach although private or loopback (e.g. 127.0.0.0/8 for a local demo receiver); unset = none: webhooks reach public addresses only',
+  BOUNCE_IMAP_URL:
+    'imaps://host:993/INBOX (or imap://, STARTTLS when offered) of the mailbox receiving the bounces (RFC 3464 reports, ARF complaints); unset = not read',
+  BOUNCE_IMAP_USER: 'user of the bounce mailbox',
+  BOUNCE_IMAP_PASSWORD: 'password of the bounce mailbox',
+  BOUNCE_IMAP_DONE_MAILBOX:
+    'folder where handled messages of the bounce mailbox are moved (created if missing); unset = they stay, marked seen',
+  MAILGUN_WEBHOOK_SIGNING_KEY: 'Mailgun HTTP webhook signing key: enables POST /api/v1/webhooks/mail/mailgun/{campaign}',
+  SENDGRID_WEBHOOK_PUBLIC_KEY:
+    'SendGrid Event Webhook verification key (base64, as shown in the mail settings): enables POST /api/v1/webhooks/mail/sendgrid/{campaign}',
 };
 
 /** The same, in French, for `relais --help` in French. */
@@ -209,6 +241,15 @@ export const CONFIG_DOC_FR: Record<keyof typeof CONFIG_DOC, string> = {
     'CIDR, séparés par des virgules, que les webhooks peuvent joindre bien que privés ou de bouclage (par ex. 127.0.0.0/8 pour un récepteur local de démonstration) ; absent = aucun : les webhooks ne joignent que des adresses publiques',
   RELAIS_LOCALE:
     'langue de la commande relais, fr ou en (par défaut : la langue du système LC_ALL/LC_MESSAGES/LANG si elle est anglaise, sinon le français)',
+  BOUNCE_IMAP_URL:
+    'imaps://hôte:993/INBOX (ou imap://, STARTTLS s’il est proposé) de la boîte qui reçoit les rebonds (rapports RFC 3464, plaintes ARF) ; absente = non relevée',
+  BOUNCE_IMAP_USER: 'utilisateur de la boîte des rebonds',
+  BOUNCE_IMAP_PASSWORD: 'mot de passe de la boîte des rebonds',
+  BOUNCE_IMAP_DONE_MAILBOX:
+    'dossier où ranger les messages traités de la boîte des rebonds (créé au besoin) ; absent = ils restent, marqués comme lus',
+  MAILGUN_WEBHOOK_SIGNING_KEY: 'clé de signature des webhooks HTTP de Mailgun : active POST /api/v1/webhooks/mail/mailgun/{campagne}',
+  SENDGRID_WEBHOOK_PUBLIC_KEY:
+    'clé de vérification de l’Event Webhook de SendGrid (base64, telle que l’affichent les réglages) : active POST /api/v1/webhooks/mail/sendgrid/{campagne}',
 };
 
 /**
@@ -361,6 +402,49 @@ function mailingVar(env: NodeJS.ProcessEnv, smtpUrl: string | null, mailFrom: st
   };
 }
 
+/** The bounce mailbox and the mail providers' webhook keys. */
+function bouncesVar(env: NodeJS.ProcessEnv, problems: string[]): BouncesConfig {
+  const raw = env.BOUNCE_IMAP_URL?.trim();
+  let imap: BouncesConfig['imap'] = null;
+  if (raw) {
+    let url: URL | null = null;
+    try {
+      url = new URL(raw);
+    } catch {
+      problems.push(`BOUNCE_IMAP_URL is not a URL: "${raw}"`);
+    }
+    if (url && url.protocol !== 'imap:' && url.protocol !== 'imaps:') {
+      problems.push('BOUNCE_IMAP_URL must start with imap:// or imaps://');
+    } else if (url) {
+      const user = env.BOUNCE_IMAP_USER?.trim() || decodeURIComponent(url.username);
+      const password = env.BOUNCE_IMAP_PASSWORD ?? decodeURIComponent(url.password);
+      if (!user || !password) problems.push('BOUNCE_IMAP_URL needs BOUNCE_IMAP_USER and BOUNCE_IMAP_PASSWORD');
+      const secure = url.protocol === 'imaps:';
+      imap = {
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port ? Number(url.port) : secure ? 993 : 143,
+        secure,
+        user,
+        password,
+        mailbox: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'INBOX',
+        doneMailbox: env.BOUNCE_IMAP_DONE_MAILBOX?.trim() || null,
+      };
+    }
+  }
+  const sendgridPublicKey = env.SENDGRID_WEBHOOK_PUBLIC_KEY?.trim() || null;
+  if (sendgridPublicKey) {
+    try {
+      const key = sendgridPublicKey.startsWith('-----BEGIN')
+        ? createPublicKey(sendgridPublicKey)
+        : createPublicKey({ key: Buffer.from(sendgridPublicKey, 'base64'), format: 'der', type: 'spki' });
+      if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('not P-256');
+    } catch {
+      problems.push('SENDGRID_WEBHOOK_PUBLIC_KEY must be an ECDSA P-256 public key (base64 DER, as SendGrid shows it, or PEM)');
+    }
+  }
+  return { imap, mailgunSigningKey: env.MAILGUN_WEBHOOK_SIGNING_KEY?.trim() || null, sendgridPublicKey };
+}
+
 /** Reads and validates the configuration; reports every bad variable at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const problems: string[] = [];
@@ -415,6 +499,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     files: filesVar(env, problems),
     webhookAllowNetworks: cidrListVar(env, 'WEBHOOK_ALLOW_NETWORKS', problems),
     mailing: mailingVar(env, smtpUrl && /^smtps?:\/\//.test(smtpUrl) ? smtpUrl : null, mailFrom, problems),
+    bounces: bouncesVar(env, problems),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -584,6 +584,9 @@ export interface MailingRecipientTable {
   last_error: string | null;
   zone_ids: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Generated<Date>;
+  /** Set by bounces and complaints (migration 0027). */
+  delivery_status: DeliveryEventKind | null;
+  delivery_status_at: Timestamp | null;
 }
 
 export interface MailSuppressionTable {
@@ -593,6 +596,32 @@ export interface MailSuppressionTable {
   proof: Json<Record<string, unknown>>;
   person_id: string | null;
   created_at: Generated<Date>;
+}
+
+export type DeliveryEventSource = 'imap' | 'mailgun' | 'sendgrid';
+export type DeliveryEventKind = 'delivered' | 'delayed' | 'soft_bounce' | 'hard_bounce' | 'complaint';
+
+export interface DeliveryEventTable {
+  campaign_id: string;
+  id: string;
+  source: DeliveryEventSource;
+  source_event_id: string;
+  kind: DeliveryEventKind;
+  email: string;
+  recipient_id: string | null;
+  mailing_id: string | null;
+  person_id: string | null;
+  status_code: string | null;
+  diagnostic: string | null;
+  occurred_at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+export interface MailWebhookTokenTable {
+  provider: string;
+  token: string;
+  event_id: string;
+  received_at: Generated<Date>;
 }
 
 export interface DB {
@@ -640,6 +669,8 @@ export interface DB {
   mailing_variant: MailingVariantTable;
   mailing_recipient: MailingRecipientTable;
   mail_suppression: MailSuppressionTable;
+  delivery_event: DeliveryEventTable;
+  mail_webhook_token: MailWebhookTokenTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

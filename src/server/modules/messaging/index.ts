@@ -3,11 +3,15 @@
 // through SMTP with RFC 8058 one-click unsubscribe, DKIM and VERP return paths, and the suppression
 // list (suppressAddress, also used by bounce and complaint handling).
 import { defineModule } from '../manifest.ts';
+import { bouncesErrors } from './bounces/bounces.errors.ts';
+import { bouncesJob } from './bounces/bounces.job.ts';
+import { bouncesRoutes } from './bounces/bounces.routes.ts';
 import { messagingErrors } from './messaging.errors.ts';
 import { messagingRoutes } from './messaging.routes.ts';
 import { sendJob } from './send.ts';
 import { unsubscribeRoutes } from './unsubscribe.routes.ts';
 
+export { requestBounceCheck } from './bounces/bounces.job.ts';
 export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
 export { recipientOfAddress, returnPathOf } from './tokens.ts';
 
@@ -16,9 +20,12 @@ export const messagingModule = defineModule({
   routes: [
     { prefix: '/api/v1', plugin: messagingRoutes },
     { prefix: '', plugin: unsubscribeRoutes },
+    // Bounces and complaints: the providers' signed event webhooks (bounces/).
+    { prefix: '/api/v1', plugin: bouncesRoutes },
   ],
-  jobs: [sendJob],
-  errors: messagingErrors,
+  // Sending; and reading the bounce mailbox (bounces/).
+  jobs: [sendJob, bouncesJob],
+  errors: { ...messagingErrors, ...bouncesErrors },
   permissions: [
     { id: 'messaging.read', roles: ['admin', 'organizer', 'referent', 'community_manager'] },
     { id: 'messaging.write', roles: ['admin', 'organizer', 'referent', 'community_manager'] },

@@ -520,4 +520,30 @@ describeEachDatabase('messaging', (ctx) => {
       await owner.request('DELETE', '/api/v1/calendar');
     }
   });
+  it('as a job, sends the mailing and queues a reading of the bounce mailbox when one is configured', async () => {
+    const withBounces = await buildTestApp(ctx.database, {
+      publicUrl: 'https://relais.campagne.test',
+      mailing: t.runtime.config.mailing,
+      bounces: {
+        imap: { host: '127.0.0.1', port: 1, secure: false, user: 'rebonds', password: 'x', mailbox: 'INBOX', doneMailbox: null },
+        mailgunSigningKey: null,
+        sendgridPublicKey: null,
+      },
+    });
+    try {
+      await withBounces.runtime.jobs.work();
+      const m = await create(owner);
+      const client = new TestClient(withBounces.app);
+      await client.login('owner@example.org');
+      expect((await client.request('POST', `/api/v1/messages/${m.id}/send`)).statusCode).toBe(202);
+      const status = () => tenant()((trx) => trx.selectFrom('mailing').select('status').where('id', '=', m.id).executeTakeFirstOrThrow());
+      await expect.poll(async () => (await status()).status, { timeout: 30_000, interval: 100 }).toBe('sent');
+      const readings = await tenant()((trx) =>
+        trx.selectFrom('job_run').select('id').where('kind', '=', 'messaging.bounces').where('state', '=', 'queued').execute(),
+      );
+      expect(readings).toHaveLength(1);
+    } finally {
+      await withBounces.close();
+    }
+  }, 60_000);
 });

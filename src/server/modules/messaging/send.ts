@@ -20,6 +20,7 @@ import type { TenantRunner } from '../../db/database.ts';
 import type { MailingVariantKey } from '../../db/schema.ts';
 import { defineJob } from '../../jobs/queue.ts';
 import { nextAllowedAt } from '../calendar/index.ts';
+import { requestBounceCheck } from './bounces/bounces.job.ts';
 import { buildMessage, loadKit, type MailingKit, mergeValuesOf } from './compose.ts';
 import { recipientCounts } from './messaging.repo.ts';
 import { type BulkTransport, createBulkTransport, isTemporaryFailure } from './transport.ts';
@@ -283,6 +284,9 @@ export async function sendMailing(o: SendOptions): Promise<SendOutcome> {
   });
 }
 
+/** How long after a send the bounce mailbox is first read (most bounces come within minutes). */
+const FIRST_BOUNCE_CHECK_MS = 5 * 60_000;
+
 /** The job that sends a mailing; queues itself again while rows wait (backoff, a dead worker's lease). */
 export const sendJob = defineJob({
   kind: 'messaging.send',
@@ -302,6 +306,10 @@ export const sendJob = defineJob({
       });
       if (!outcome.done && outcome.retryAt) {
         await ctx.enqueue({ campaignId: ctx.campaignId, kind: 'messaging.send', params: ctx.params, startAfter: outcome.retryAt });
+      }
+      // Mail went out: the bounce mailbox is read a little later, and again while bounces may come.
+      if (outcome.sent > 0 && ctx.config.bounces.imap) {
+        await requestBounceCheck(ctx.enqueue, ctx.tenant, ctx.campaignId, new Date(Date.now() + FIRST_BOUNCE_CHECK_MS));
       }
       return { sent: outcome.sent, finished: outcome.done, ...(outcome.heldUntil ? { held_until: outcome.heldUntil.toISOString() } : {}) };
     } finally {

@@ -158,6 +158,7 @@ const actionsFr = {
   'calendar.round_removed': 'Tour de scrutin supprimé',
   'person.duplicate_dismissed': 'Paire écartée des doublons',
   'person.duplicate_restored': 'Paire rendue aux doublons',
+  'mail.suppressed': 'Adresse écartée des envois (rebond ou plainte)',
   export: 'Export',
 };
 
@@ -195,6 +196,7 @@ const actionsEn: typeof actionsFr = {
   'calendar.round_removed': 'Round removed',
   'person.duplicate_dismissed': 'Pair dismissed as not duplicates',
   'person.duplicate_restored': 'Pair restored to the duplicates',
+  'mail.suppressed': 'Address suppressed from mailings (bounce or complaint)',
   export: 'Export',
 };
 

@@ -48,12 +48,14 @@ const kindsFr = {
   'imports.people': 'Import de personnes',
   'messaging.send': 'Envoi d’un e-mail aux contacts',
   'people.retention': 'Application de la politique de conservation',
+  'messaging.bounces': 'Relevé de la boîte des rebonds',
 };
 const kindsEn: typeof kindsFr = {
   'demo.count': 'Demonstration job',
   'imports.people': 'People import',
   'messaging.send': 'Mailing send',
   'people.retention': 'Retention policy run',
+  'messaging.bounces': 'Reading the bounce mailbox',
 };
 export const jobKindLabels = { fr: kindsFr, en: kindsEn };
 
@@ -64,6 +66,7 @@ const stepsFr = {
   'imports.writing': 'Enregistrement des personnes',
   'messaging.sending': 'Envoi des messages',
   'people.retention': 'Anonymisation des contacts sans activité',
+  'bounces.reading': 'Lecture des rebonds et des plaintes',
 };
 const stepsEn: typeof stepsFr = {
   'demo.counting': 'Counting people per ladder stage',
@@ -71,5 +74,6 @@ const stepsEn: typeof stepsFr = {
   'imports.writing': 'Saving the people',
   'messaging.sending': 'Sending the messages',
   'people.retention': 'Anonymising contacts without activity',
+  'bounces.reading': 'Reading the bounces and complaints',
 };
 export const jobStepLabels = { fr: stepsFr, en: stepsEn };
