@@ -73,7 +73,9 @@ async function serve(runtime: Runtime, banner?: () => Promise<string>): Promise<
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: cfg.port, host: cfg.host });
   const url = cfg.publicUrl;
-  console.log(`\n${say('running', { url, database: runtime.database.kind, worker: cfg.embeddedWorker ? say('runningWorker') : '' })}`);
+  console.log(
+    `\n${say('running', { url, database: runtime.database.kind === 'pglite' ? say('runningEmbedded') : 'PostgreSQL', worker: cfg.embeddedWorker ? say('runningWorker') : '' })}`,
+  );
   console.log(say('runningLinks', { url }));
   if (banner) console.log(await banner());
 }
