@@ -1,6 +1,7 @@
 // The embedded database allows one process: a lock file in DATA_DIR says which process holds it.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { say } from './messages.ts';
 
 function lockPath(dataDir: string): string {
   return path.join(dataDir, 'pglite.lock');
@@ -29,10 +30,7 @@ export function lockHolder(dataDir: string): number | null {
 export function acquireDataLock(dataDir: string): () => void {
   const holder = lockHolder(dataDir);
   if (holder !== null) {
-    throw new Error(
-      `The embedded database in ${dataDir} is in use by another Relais process (pid ${holder}). ` +
-        'Stop it first (the embedded database allows one process), or run against PostgreSQL with DATABASE_URL.',
-    );
+    throw new Error(say('dataLocked', { dir: dataDir, pid: String(holder) }));
   }
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(lockPath(dataDir), String(process.pid));

@@ -74,7 +74,7 @@ describe('relais export people (embedded database)', () => {
     expect(rows.every((r) => r.split(';')[8] === 'Volontaire')).toBe(true);
     const missing = await run(process.execPath, [BIN, 'export', 'people', '--segment', crypto.randomUUID()], { env }).catch((e) => e);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('no segment');
+    expect(missing.stderr).toContain('Aucun segment');
   }, 60_000);
 
   it('goes through the running server when one holds the embedded database (the import does too)', async () => {
@@ -88,12 +88,12 @@ describe('relais export people (embedded database)', () => {
     const { stdout, stderr } = await run(process.execPath, [BIN, 'export', 'people'], { env, maxBuffer: 10_000_000 });
     expect(stdout.split('\r\n').filter(Boolean)).toHaveLength(121);
     expect(stdout.startsWith('\uFEFFid;prénom;nom')).toBe(true);
-    expect(stderr).toContain('120 people exported through the running server');
+    expect(stderr).toContain('120 personnes exportées par le serveur en marche');
     const unknown = await run(process.execPath, [BIN, 'export', 'people', '--segment', '00000000-0000-7000-8000-000000000000'], {
       env,
     }).catch((e) => e);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('no segment 00000000-0000-7000-8000-000000000000');
+    expect(unknown.stderr).toContain('Aucun segment 00000000-0000-7000-8000-000000000000');
     holder.kill('SIGTERM');
     await new Promise((r) => holder?.once('exit', r));
     holder = null;

@@ -12,7 +12,7 @@ import { exportPeopleCsv } from '../server/modules/segments/segment-export.ts';
 import { loadSegmentDefinition } from '../server/modules/segments/segments.service.ts';
 import { openRuntime } from '../server/runtime.ts';
 import { acquireDataLock, lockHolder } from './data-lock.ts';
-import { say } from './messages.ts';
+import { configErrorText, say } from './messages.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,10 +39,7 @@ async function exportThroughServer(dataDir: string, holder: number, opts: { segm
   const { CLI_CAMPAIGN_HEADER, CLI_TOKEN_HEADER, findLocalServer } = await import('../server/http/local-cli.ts');
   const server = await findLocalServer(dataDir);
   if (!server || server.pid !== holder) {
-    return fail(
-      `a Relais server (pid ${holder}) holds the embedded database in ${dataDir} but offers no local CLI channel: stop it, or restart it with this version.`,
-      2,
-    );
+    return fail(say('noLocalChannel', { pid: String(holder), dir: dataDir }), 2);
   }
   const headers: Record<string, string> = { [CLI_TOKEN_HEADER]: server.token };
   if (opts.campaign) headers[CLI_CAMPAIGN_HEADER] = opts.campaign;
@@ -50,15 +47,26 @@ async function exportThroughServer(dataDir: string, holder: number, opts: { segm
   const res = await fetch(`http://127.0.0.1:${server.port}/api/v1/people/export.csv${query}`, { headers });
   if (!res.ok || !res.body) {
     const problem = (await res.json().catch(() => ({}))) as { detail?: string; code?: string };
-    if (problem.code === 'NOT_FOUND' && opts.segment)
-      return fail(`no segment ${opts.segment}${opts.campaign ? ` in campaign "${opts.campaign}"` : ''}.`);
-    return fail(`the server refused the export: ${problem.detail ?? res.statusText} (${problem.code ?? res.status}).`);
+    if (problem.code === 'NOT_FOUND' && opts.segment) {
+      return fail(
+        opts.campaign
+          ? say('exportNoSegmentIn', { id: opts.segment, campaign: opts.campaign })
+          : say('exportNoSegment', { id: opts.segment }),
+      );
+    }
+    // The server's detail stays English (the API's language); the sentence around it and the code are the CLI's.
+    return fail(say('exportRefused', { detail: problem.detail ?? res.statusText, code: problem.code ?? String(res.status) }));
   }
   for await (const chunk of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream)) {
     if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
   }
-  const count = res.headers.get('x-total-count') ?? '?';
-  console.error(`${count} people exported through the running server${opts.segment ? ` (segment ${opts.segment})` : ''}.`);
+  const total = Number(res.headers.get('x-total-count') ?? Number.NaN);
+  console.error(
+    say('exportDoneServer', {
+      count: Number.isInteger(total) ? total : '?',
+      segment: opts.segment ? say('exportDoneSegment', { id: opts.segment }) : '',
+    }),
+  );
   return 0;
 }
 
@@ -67,11 +75,10 @@ async function exportPeople(opts: { segment?: string; campaign?: string }): Prom
   try {
     cfg = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message, 2);
+    if (error instanceof ConfigError) return fail(configErrorText(error), 2);
     throw error;
   }
-  if (opts.segment !== undefined && !UUID.test(opts.segment))
-    return fail(`--segment expects a segment id (a UUID), not "${opts.segment}".`, 2);
+  if (opts.segment !== undefined && !UUID.test(opts.segment)) return fail(say('exportSegmentInvalid', { value: opts.segment }), 2);
   if (!cfg.databaseUrl) {
     // Only one process may open the embedded database: while a server holds it, the export goes
     // through that server (its local CLI channel), as `relais import people` does.
@@ -85,7 +92,7 @@ async function exportPeople(opts: { segment?: string; campaign?: string }): Prom
     const campaign = opts.campaign
       ? await db.selectFrom('campaign').select(['id', 'slug']).where('slug', '=', opts.campaign).executeTakeFirst()
       : await db.selectFrom('campaign').select(['id', 'slug']).orderBy('created_at').executeTakeFirst();
-    if (!campaign) return fail(opts.campaign ? `no campaign "${opts.campaign}".` : 'no campaign yet: run `relais seed demo` first.');
+    if (!campaign) return fail(opts.campaign ? say('noCampaign', { slug: opts.campaign }) : say('noCampaignYet'));
     const segmentId = opts.segment ?? null;
     const definition = segmentId
       ? await withTenant(db, campaign.id, (trx) => loadSegmentDefinition(trx, campaign.id, segmentId)).catch((error: unknown) => {
@@ -93,7 +100,7 @@ async function exportPeople(opts: { segment?: string; campaign?: string }): Prom
           throw error;
         })
       : { op: 'and', children: [] };
-    if (!definition) return fail(`no segment ${segmentId} in campaign "${campaign.slug}".`);
+    if (!definition) return fail(say('exportNoSegmentIn', { id: segmentId ?? '', campaign: campaign.slug }));
     const csv = await exportPeopleCsv(runtime.database, {
       campaignId: campaign.id,
       zoneScope: null,

@@ -101,7 +101,7 @@ describe('relais import people (embedded database)', () => {
     const file = path.join(dataDir, 'options.csv');
     await writeFile(file, 'Prénom;Nom;Courriel;Numéro;Métier;Notes\nOpt;Direct;opt.direct@example.fr;06 98 76 54 32;infirmière;rien\n');
     // Checked before the database is opened.
-    expect(await importFails(file, '--consent', 'email,sms')).toContain('--consent needs --consent-text');
+    expect(await importFails(file, '--consent', 'email,sms')).toContain('--consent demande --consent-text');
     expect(await importFails(file, '--consent', 'email,fax', '--consent-text', 'x')).toContain('email, sms, phone, post');
     const unknownField = await importFails(file, '--map', 'Numéro=phon');
     expect(unknownField).toContain('unknown field "phon"');

@@ -21,7 +21,7 @@ import {
 import type { ImportJobResult } from '../server/modules/imports/import.job.ts';
 import type { ImportActor, StartOptions } from '../server/modules/imports/imports.service.ts';
 import { acquireDataLock, lockHolder } from './data-lock.ts';
-import { say } from './messages.ts';
+import { configErrorText, refusalText, refusedText, say } from './messages.ts';
 import { printProgress } from './progress.ts';
 
 interface ImportOptions {
@@ -69,7 +69,7 @@ function loadCliConfig(): Config {
     return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      console.error(configErrorText(error));
       process.exit(2);
     }
     throw error;
@@ -79,9 +79,9 @@ function loadCliConfig(): Config {
 /** Checks the options and turns them into choices; throws an Error an operator can act on. */
 export function choicesOf(opts: Pick<ImportOptions, 'onDuplicate' | 'tag' | 'list' | 'consent' | 'consentText' | 'map'>): ImportChoices {
   const tags = [...new Set((opts.tag ?? []).map((t) => t.trim()).filter(Boolean))];
-  if (tags.length > 20) throw new Error('--tag: at most 20 tags.');
+  if (tags.length > 20) throw new Error(say('importTooManyTags', { max: 20 }));
   const long = tags.find((t) => t.length > 80);
-  if (long) throw new Error(`--tag "${long}": a tag has at most 80 characters.`);
+  if (long) throw new Error(say('importTagTooLong', { tag: long, max: 80 }));
   const list = opts.list?.trim();
   let consent: ImportChoices['consent'] = null;
   if (opts.consent !== undefined) {
@@ -95,18 +95,16 @@ export function choicesOf(opts: Pick<ImportOptions, 'onDuplicate' | 'tag' | 'lis
     ];
     const unknown = channels.find((c) => !(CONSENT_CHANNELS as readonly string[]).includes(c));
     if (unknown !== undefined || channels.length === 0) {
-      throw new Error(`--consent "${opts.consent}": expected channels among ${CONSENT_CHANNELS.join(', ')}, comma-separated.`);
+      throw new Error(say('importConsentChannels', { value: opts.consent, channels: CONSENT_CHANNELS.join(', ') }));
     }
     const text = opts.consentText?.trim() ?? '';
     if (!text) {
-      throw new Error(
-        '--consent needs --consent-text "…": the text the people were shown when they agreed, kept as proof of their consent.',
-      );
+      throw new Error(say('importConsentNeedsText'));
     }
-    if (text.length > 4000) throw new Error('--consent-text: at most 4,000 characters.');
+    if (text.length > 4000) throw new Error(say('importConsentTextTooLong', { max: 4000 }));
     consent = { channels, proof_text: text };
   } else if (opts.consentText !== undefined) {
-    throw new Error('--consent-text is the proof of a consent: give the channels with --consent email,sms,… too.');
+    throw new Error(say('importConsentTextAlone'));
   }
   return {
     onDuplicate: opts.onDuplicate,
@@ -216,19 +214,20 @@ async function importDirect(cfg: Config, filePath: string, opts: ImportOptions, 
       { files, actor, fileName: path.basename(filePath), source: { kind: 'path', path: filePath } },
       tenant,
     ).catch((error: unknown) => {
-      throw error instanceof AppError ? new Error(`${error.message} (${error.code})`) : error;
+      throw error instanceof AppError ? new Error(refusedText(error)) : error;
     });
     const body = startRequestOf(preview, choices);
     const started = await startImport({ files, jobs: runtime.jobs, actor, importId: preview.id, body }, tenant).catch((error: unknown) => {
       if (!(error instanceof AppError)) throw error;
+      const refusal = refusedText(error);
       throw new Error(
-        error.code === 'IMPORT_MAPPING_INVALID' ? `${error.message} (columns: ${preview.headers.join(', ')})` : error.message,
+        error.code === 'IMPORT_MAPPING_INVALID' ? say('importColumns', { error: refusal, columns: preview.headers.join(', ') }) : refusal,
       );
     });
     await runtime.jobs.work();
     for (;;) {
       const job = await findJobRunOf(db, campaign.id, started.job_id);
-      if (!job) throw new Error(`No job ${started.job_id}.`);
+      if (!job) throw new Error(say('jobNotFound', { id: started.job_id }));
       if (job.state === 'failed') throw new Error(say('importFailed', { error: job.error ?? say('unknownError') }));
       if (job.state === 'succeeded') {
         printProgress(STEP, job.done, job.done);
@@ -254,7 +253,8 @@ async function api<T>(base: string, headers: Record<string, string>, method: str
   }
   const res = await fetch(`${base}${url}`, init);
   const payload = (await res.json().catch(() => ({}))) as T & { detail?: string; code?: string };
-  if (!res.ok) throw new Error(`${payload.detail ?? res.statusText} (${payload.code ?? res.status})`);
+  if (!res.ok)
+    throw new Error(refusalText({ detail: payload.detail ?? res.statusText, ...(payload.code ? { code: payload.code } : {}) }, res.status));
   return payload;
 }
 
@@ -269,10 +269,7 @@ async function importThroughServer(
   const { CLI_CAMPAIGN_HEADER, CLI_TOKEN_HEADER, findLocalServer } = await import('../server/http/local-cli.ts');
   const server = await findLocalServer(cfg.dataDir);
   if (!server || server.pid !== holder) {
-    throw new Error(
-      `A Relais server (pid ${holder}) holds the embedded database in ${cfg.dataDir} but offers no local CLI channel: ` +
-        'stop it, or restart it with this version.',
-    );
+    throw new Error(say('noLocalChannel', { pid: String(holder), dir: cfg.dataDir }));
   }
   const base = `http://127.0.0.1:${server.port}/api/v1`;
   const headers: Record<string, string> = { [CLI_TOKEN_HEADER]: server.token };
@@ -298,7 +295,7 @@ async function importThroughServer(
       let rejectedFile = '';
       if (state.rejected > 0) {
         const res = await fetch(`${base}/imports/${preview.id}/rejected.csv`, { headers });
-        if (!res.ok || !res.body) throw new Error(`The rejected rows could not be downloaded (${res.status}).`);
+        if (!res.ok || !res.body) throw new Error(say('importRejectedDownload', { status: String(res.status) }));
         rejectedFile = await saveRejected(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), filePath);
       }
       return { created: state.created, updated: state.updated, skipped: state.skipped, rejected: state.rejected, rejectedFile };

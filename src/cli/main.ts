@@ -3,13 +3,14 @@ import { Command, Option } from 'commander';
 import { CONFIG_DOC, CONFIG_DOC_FR, type Config, ConfigError, loadConfig } from '../server/config.ts';
 import { refreshStatistics } from '../server/db/database.ts';
 import { ROLES, type Role } from '../server/db/schema.ts';
+import { AppError } from '../server/http/problem.ts';
 import { tokenScopes } from '../server/modules/identity/index.ts';
 import { findJobRunOf } from '../server/modules/jobs/jobs.repo.ts';
 import { appOf, openRuntime, type Runtime } from '../server/runtime.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerImportCommand } from './import-command.ts';
-import { cliLocale, localizeHelp, say } from './messages.ts';
+import { cliLocale, configErrorText, demoLoginsText, demoNoticeText, localizeHelp, opendataWhere, refusedText, say } from './messages.ts';
 import { printProgress, throttledProgress } from './progress.ts';
 import { registerSandboxCommand } from './sandbox-command.ts';
 import { ensureWebBuilt } from './web-build.ts';
@@ -32,7 +33,7 @@ function config(): Config {
     return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      console.error(configErrorText(error));
       process.exit(2);
     }
     throw error;
@@ -72,7 +73,9 @@ async function serve(runtime: Runtime, banner?: () => Promise<string>): Promise<
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: cfg.port, host: cfg.host });
   const url = cfg.publicUrl;
-  console.log(`\n${say('running', { url, database: runtime.database.kind, worker: cfg.embeddedWorker ? say('runningWorker') : '' })}`);
+  console.log(
+    `\n${say('running', { url, database: runtime.database.kind === 'pglite' ? say('runningEmbedded') : 'PostgreSQL', worker: cfg.embeddedWorker ? say('runningWorker') : '' })}`,
+  );
   console.log(say('runningLinks', { url }));
   if (banner) console.log(await banner());
 }
@@ -84,9 +87,9 @@ program
     const cfg = config();
     await ensureWebBuilt(cfg.webDistDir);
     const runtime = await open(cfg);
-    const { seedDemoCampaign, demoLoginsText } = await import('../server/modules/demo/demo.campaign.ts');
-    const seeded = await seedDemoCampaign(runtime, { onProgress: throttledProgress(), log: (m) => console.log(m) });
-    await serve(runtime, async () => demoLoginsText(seeded));
+    const { seedDemoCampaign, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import('../server/modules/demo/demo.campaign.ts');
+    const seeded = await seedDemoCampaign(runtime, { onProgress: throttledProgress(), log: (n) => console.log(demoNoticeText(n)) });
+    await serve(runtime, async () => demoLoginsText(seeded, DEMO_ACCOUNTS, DEMO_PASSWORD));
   });
 
 program
@@ -139,13 +142,13 @@ seed
   .option('--people <n>', say('seedPeople'), (v) => Number.parseInt(v, 10))
   .action(async (opts: { people?: number }) => {
     const runtime = await open(config());
-    const { seedDemoCampaign, demoLoginsText } = await import('../server/modules/demo/demo.campaign.ts');
+    const { seedDemoCampaign, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import('../server/modules/demo/demo.campaign.ts');
     const seeded = await seedDemoCampaign(runtime, {
       onProgress: throttledProgress(),
-      log: (m) => console.log(m),
+      log: (n) => console.log(demoNoticeText(n)),
       ...(opts.people ? { peopleCount: opts.people } : {}),
     });
-    console.log(demoLoginsText(seeded));
+    console.log(demoLoginsText(seeded, DEMO_ACCOUNTS, DEMO_PASSWORD));
     await runtime.close();
   });
 
@@ -247,9 +250,12 @@ opendata
   .description(say('opendataFetch'))
   .action(async (city: string) => {
     const cfg = config();
+    const { cityManifests } = await import('../server/opendata/paris.manifest.ts');
+    if (!Object.hasOwn(cityManifests, city))
+      throw new Error(say('opendataUnknownCity', { city, cities: Object.keys(cityManifests).join(', ') }));
     const { fetchCityData } = await import('../server/modules/demo/demo.campaign.ts');
     const result = await fetchCityData(cfg, city, throttledProgress());
-    console.log(say('opendataFetched', { city, source: result.source, dir: result.dir }));
+    console.log(say('opendataFetched', { city, where: opendataWhere(result) }));
     if (result.missing.length) console.log(say('opendataMissing', { files: result.missing.join(', ') }));
   });
 
@@ -302,6 +308,7 @@ registerExportCommand(program);
 registerSandboxCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
-  console.error(`relais: ${error.message}`);
+  // A refusal of the domain (an AppError: its detail is the API's English) inside the CLI's own sentence.
+  console.error(`relais: ${error instanceof AppError ? refusedText(error) : error.message}`);
   process.exit(1);
 });

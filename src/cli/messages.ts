@@ -1,7 +1,8 @@
 // What the `relais` command says, in French (the default) and English: its help and its output
 // follow one locale, RELAIS_LOCALE, else the system's (LC_ALL, LC_MESSAGES, LANG) — see config.ts.
 import { type Command, Help } from 'commander';
-import { cliLocaleOf } from '../server/config.ts';
+import { type ConfigError, cliLocaleOf } from '../server/config.ts';
+import type { DemoNotice } from '../server/modules/demo/index.ts';
 
 const fr = {
   program: 'Relais — plateforme de campagne et d’organisation citoyenne',
@@ -53,7 +54,10 @@ const fr = {
   opendata: 'Données ouvertes d’une ville',
   opendataFetch: 'Télécharge les fichiers ouverts d’une ville dans le cache (ou vérifie le miroir local RELAIS_OPENDATA_DIR)',
   opendataCity: 'ville (paris)',
-  opendataFetched: '{city} : {source} dans {dir}',
+  opendataFetched: '{city} : {where}',
+  opendataMirror: 'miroir local {dir}',
+  opendataDownloaded: 'téléchargées dans {dir}',
+  opendataCached: 'déjà téléchargées dans {dir}',
   opendataMissing: 'manquants : {files}',
   jobs: 'Tâches de fond',
   jobsDemo: 'Met en file la tâche de démonstration et suit son avancement',
@@ -69,6 +73,7 @@ const fr = {
   noCampaignYet: 'Aucune campagne pour l’instant : lancez d’abord `relais seed demo`.',
   running: 'Relais tourne sur {url}  (base : {database}{worker})',
   runningWorker: ', tâches de fond : embarquées',
+  runningEmbedded: 'embarquée (PGlite)',
   runningLinks: '  back-office : {url}/app/   API : {url}/api/v1   documentation de l’API : {url}/api/docs',
   import: 'Importe des données depuis des fichiers',
   importPeople: 'Importe des personnes, en reconnaissant les en-têtes de colonnes (ou comme la dernière fois pour les mêmes en-têtes)',
@@ -95,6 +100,60 @@ const fr = {
   exportSegment: 'identifiant d’un segment enregistré (par défaut : tout le monde)',
   exportDone: '{count} personnes exportées de « {campaign} »{segment}.',
   exportDoneSegment: ' (segment {id})',
+  exportDoneServer: '{count} personnes exportées par le serveur en marche{segment}.',
+  exportNoSegment: 'Aucun segment {id}.',
+  exportNoSegmentIn: 'Aucun segment {id} dans la campagne « {campaign} ».',
+  exportRefused: 'Le serveur a refusé l’export : {detail} ({code}).',
+  exportSegmentInvalid: '--segment attend l’identifiant d’un segment (un UUID), pas « {value} ».',
+  noLocalChannel:
+    'Un serveur Relais (pid {pid}) tient la base embarquée dans {dir} mais n’offre pas de canal local à la ligne de commande : arrêtez-le, ou redémarrez-le avec cette version.',
+  dataLocked:
+    'La base embarquée dans {dir} est utilisée par un autre processus Relais (pid {pid}). Arrêtez-le d’abord (la base embarquée n’admet qu’un processus), ou travaillez sur PostgreSQL avec DATABASE_URL.',
+  serverRefused: 'Le serveur a refusé la demande : {detail} ({code}).',
+  refused: 'Demande refusée : {detail} ({code}).',
+  configInvalid: 'Configuration invalide :\n  - {problems}',
+  importTooManyTags: '--tag : {max} étiquettes au plus.',
+  importTagTooLong: '--tag « {tag} » : une étiquette a {max} caractères au plus.',
+  importConsentChannels: '--consent « {value} » : canaux attendus parmi {channels}, séparés par des virgules.',
+  importConsentNeedsText:
+    '--consent demande --consent-text « … » : le texte montré aux personnes quand elles ont accepté, gardé comme preuve de leur consentement.',
+  importConsentTextTooLong: '--consent-text : {max} caractères au plus.',
+  importConsentTextAlone: '--consent-text est la preuve d’un consentement : donnez aussi les canaux avec --consent email,sms,…',
+  importColumns: '{error} (colonnes : {columns})',
+  importRejectedDownload: 'Les lignes rejetées n’ont pas pu être téléchargées (HTTP {status}).',
+  sandbox:
+    'Crée une campagne jetable de données générées et un jeton d’API en lecture seule, pour un hackathon (ou en supprime une avec --remove)',
+  sandboxPeople: 'nombre de contacts générés (par défaut : {count})',
+  sandboxSynthetic: 'prend la petite ville générée même quand les données ouvertes de Paris sont là (plus rapide)',
+  sandboxRemove: 'supprime ce bac à sable et toutes ses données',
+  sandboxJson: 'écrit le bac à sable (slug, token, api_url, scopes, people, remove_command) en JSON',
+  sandboxPeopleInvalid: '--people : un nombre entier de 1 à {max}.',
+  sandboxRemoved: 'Bac à sable « {slug} » supprimé, avec toutes ses données.',
+  sandboxCreated: 'Bac à sable « {slug} » créé : {people} contacts générés {where}.',
+  sandboxInParis: 'à Paris',
+  sandboxInGenerated: 'dans une ville générée (pas Paris)',
+  sandboxApi: '  API          {url}   (documentation : {docs})',
+  sandboxToken: '  Jeton        {token}',
+  sandboxTokenScopes: '               lecture seule ({scopes}) ; il ne sera plus affiché.',
+  sandboxTry: '  Essai        {command}',
+  sandboxRemoval: '  Suppression  {command}   (la campagne et toutes ses données)',
+  webBuilding: 'Construction du back-office (premier lancement)…',
+  webNoVite:
+    'Le back-office n’est pas construit et Vite n’est pas installé : lancez `npm install` (avec les dépendances de développement), puis relancez.',
+  opendataUnknownCity: 'Pas de données ouvertes connues pour « {city} » (villes connues : {cities}).',
+  demoOpendataUnavailable: 'Données ouvertes de Paris indisponibles ({error}).',
+  demoOpendata: 'Données ouvertes de Paris : {where}.',
+  demoSynthetic:
+    'Impossible d’obtenir les données ouvertes de Paris (hors ligne, et pas de miroir RELAIS_OPENDATA_DIR) : les données sont celles d’une PETITE VILLE GÉNÉRÉE, pas de Paris. Indiquez un dossier miroir dans RELAIS_OPENDATA_DIR, ou lancez `relais opendata fetch paris` en ligne.',
+  demoCampaign: 'Campagne de démonstration « Paris 2026 ».',
+  demoCampaignSynthetic: 'Campagne de démonstration « Paris 2026 », sur une ville GÉNÉRÉE (les données ouvertes de Paris manquaient).',
+  demoLogins: 'Comptes de démonstration (mot de passe de tous : {password}) :',
+  stepAddresses: 'adresses',
+  stepPeopleAddresses: 'adresses des contacts',
+  stepPeople: 'contacts',
+  stepConsents: 'consentements',
+  stepIndicators: 'indicateurs',
+  stepResults: 'résultats',
 };
 
 const en: typeof fr = {
@@ -147,7 +206,10 @@ const en: typeof fr = {
   opendata: 'Open data of a city',
   opendataFetch: 'Download the open-data files of a city into the cache (or check the local mirror RELAIS_OPENDATA_DIR)',
   opendataCity: 'city (paris)',
-  opendataFetched: '{city}: {source} in {dir}',
+  opendataFetched: '{city}: {where}',
+  opendataMirror: 'local mirror {dir}',
+  opendataDownloaded: 'downloaded to {dir}',
+  opendataCached: 'already downloaded in {dir}',
   opendataMissing: 'missing: {files}',
   jobs: 'Background jobs',
   jobsDemo: 'Queue the demonstration job and follow its progress',
@@ -163,6 +225,7 @@ const en: typeof fr = {
   noCampaignYet: 'No campaign yet: run `relais seed demo` first.',
   running: 'Relais is running at {url}  (database: {database}{worker})',
   runningWorker: ', worker: embedded',
+  runningEmbedded: 'embedded (PGlite)',
   runningLinks: '  back office: {url}/app/   API: {url}/api/v1   API docs: {url}/api/docs',
   import: 'Import data from files',
   importPeople: 'Import people, mapping recognisable column headers automatically (or as last time for the same headers)',
@@ -188,6 +251,58 @@ const en: typeof fr = {
   exportSegment: 'id of a saved segment (default: everyone)',
   exportDone: '{count} people exported from "{campaign}"{segment}.',
   exportDoneSegment: ' (segment {id})',
+  exportDoneServer: '{count} people exported through the running server{segment}.',
+  exportNoSegment: 'No segment {id}.',
+  exportNoSegmentIn: 'No segment {id} in campaign "{campaign}".',
+  exportRefused: 'The server refused the export: {detail} ({code}).',
+  exportSegmentInvalid: '--segment expects a segment id (a UUID), not "{value}".',
+  noLocalChannel:
+    'A Relais server (pid {pid}) holds the embedded database in {dir} but offers no local CLI channel: stop it, or restart it with this version.',
+  dataLocked:
+    'The embedded database in {dir} is in use by another Relais process (pid {pid}). Stop it first (the embedded database allows one process), or run against PostgreSQL with DATABASE_URL.',
+  serverRefused: 'The server refused the request: {detail} ({code}).',
+  refused: 'Refused: {detail} ({code}).',
+  configInvalid: 'Invalid configuration:\n  - {problems}',
+  importTooManyTags: '--tag: at most {max} tags.',
+  importTagTooLong: '--tag "{tag}": a tag has at most {max} characters.',
+  importConsentChannels: '--consent "{value}": expected channels among {channels}, comma-separated.',
+  importConsentNeedsText:
+    '--consent needs --consent-text "…": the text the people were shown when they agreed, kept as proof of their consent.',
+  importConsentTextTooLong: '--consent-text: at most {max} characters.',
+  importConsentTextAlone: '--consent-text is the proof of a consent: give the channels with --consent email,sms,… too.',
+  importColumns: '{error} (columns: {columns})',
+  importRejectedDownload: 'The rejected rows could not be downloaded (HTTP {status}).',
+  sandbox: 'Create a throw-away campaign of generated data and a read-only API token, for a hackathon (or --remove one)',
+  sandboxPeople: 'number of generated contacts (default: {count})',
+  sandboxSynthetic: 'use the small generated city even when the open data of Paris is at hand (faster)',
+  sandboxRemove: 'delete this sandbox campaign and all its data',
+  sandboxJson: 'print the sandbox (slug, token, api_url, scopes, people, remove_command) as JSON',
+  sandboxPeopleInvalid: '--people: a whole number from 1 to {max}.',
+  sandboxRemoved: 'Sandbox "{slug}" removed, with all its data.',
+  sandboxCreated: 'Sandbox "{slug}" created: {people} generated contacts {where}.',
+  sandboxInParis: 'in Paris',
+  sandboxInGenerated: 'in a generated city (not Paris)',
+  sandboxApi: '  API          {url}   (documentation: {docs})',
+  sandboxToken: '  Token        {token}',
+  sandboxTokenScopes: '               read-only ({scopes}); it will not be shown again.',
+  sandboxTry: '  Try          {command}',
+  sandboxRemoval: '  Removal      {command}   (the campaign and all its data)',
+  webBuilding: 'Building the back office (first start)…',
+  webNoVite: 'The back office is not built and Vite is not installed: run `npm install` (with dev dependencies), then start again.',
+  opendataUnknownCity: 'No known open data for "{city}" (known cities: {cities}).',
+  demoOpendataUnavailable: 'Open data of Paris unavailable ({error}).',
+  demoOpendata: 'Open data of Paris: {where}.',
+  demoSynthetic:
+    'No open data of Paris could be had (offline, and no RELAIS_OPENDATA_DIR mirror): the data is a SMALL GENERATED CITY, not Paris. Set RELAIS_OPENDATA_DIR to a mirror folder, or run `relais opendata fetch paris` online.',
+  demoCampaign: 'Demo campaign "Paris 2026".',
+  demoCampaignSynthetic: 'Demo campaign "Paris 2026", on a GENERATED city (no Paris open data was available).',
+  demoLogins: 'Demo logins (password for all: {password}):',
+  stepAddresses: 'addresses',
+  stepPeopleAddresses: 'contacts’ addresses',
+  stepPeople: 'contacts',
+  stepConsents: 'consents',
+  stepIndicators: 'indicators',
+  stepResults: 'results',
 };
 
 export const cliMessages = { fr, en };
@@ -204,6 +319,67 @@ export function say(key: CliKey, vars: Record<string, string | number> = {}): st
     if (value === undefined) return whole;
     return typeof value === 'number' ? number.format(value) : value;
   });
+}
+
+/** A configuration error in the CLI's locale (each problem names the variable at fault). */
+export function configErrorText(error: ConfigError): string {
+  return say('configInvalid', { problems: error.problems.join('\n  - ') });
+}
+
+/** An answer of the server (its problem+json detail stays English, the API's language) inside the CLI's own sentence. */
+export function refusalText(problem: { detail?: string; code?: string }, status: number | string): string {
+  return say('serverRefused', { detail: (problem.detail ?? String(status)).replace(/\.$/, ''), code: problem.code ?? String(status) });
+}
+
+/** A refusal of the domain run in this process (an AppError: its detail is the API's English) in the CLI's sentence. */
+export function refusedText(error: { message: string; code: string }): string {
+  return say('refused', { detail: error.message.replace(/\.$/, ''), code: error.code });
+}
+
+/** Where a city's open data was found: the local mirror, a download now, or an earlier one. */
+export function opendataWhere(fetched: { source: 'mirror' | 'download' | 'cache'; dir: string }): string {
+  const key = ({ mirror: 'opendataMirror', download: 'opendataDownloaded', cache: 'opendataCached' } as const)[fetched.source];
+  return say(key, { dir: fetched.dir });
+}
+
+/** What the demo's (or a sandbox's) set-up tells the operator about its data. */
+export function demoNoticeText(notice: DemoNotice): string {
+  if (notice.kind === 'opendata-unavailable') return say('demoOpendataUnavailable', { error: notice.error });
+  if (notice.kind === 'opendata') return say('demoOpendata', { where: opendataWhere(notice) });
+  return say('demoSynthetic');
+}
+
+/** The text printed after the demo's seed: which data it runs on, and its logins. */
+export function demoLoginsText(
+  seeded: { synthetic: boolean },
+  accounts: readonly { email: string; role: string }[],
+  password: string,
+): string {
+  return [
+    '',
+    say(seeded.synthetic ? 'demoCampaignSynthetic' : 'demoCampaign'),
+    say('demoLogins', { password }),
+    ...accounts.map((a) => `  ${a.email.padEnd(30)} ${a.role}`),
+  ].join('\n');
+}
+
+const STEPS: Record<string, CliKey> = {
+  import: 'progressImport',
+  addresses: 'stepAddresses',
+  'people:addresses': 'stepPeopleAddresses',
+  people: 'stepPeople',
+  consents: 'stepConsents',
+  indicators: 'stepIndicators',
+  results: 'stepResults',
+};
+
+/** A progress step's name in the CLI's locale: `indicators:<file>` names its kind, then the file as it is. */
+export function stepLabel(step: string): string {
+  const whole = STEPS[step];
+  if (whole) return say(whole);
+  const colon = step.indexOf(':');
+  const kind = colon > 0 ? STEPS[step.slice(0, colon)] : undefined;
+  return kind ? `${say(kind)}${step.slice(colon)}` : step;
 }
 
 /** Puts commander's own words (headings, help option, defaults, choices) in the CLI's locale; subcommands inherit it. */

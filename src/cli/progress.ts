@@ -1,20 +1,21 @@
 // Progress lines for long CLI jobs: a bar on a terminal, plain lines otherwise; numbers in the CLI's locale.
-import { cliLocale } from './messages.ts';
+import { cliLocale, stepLabel } from './messages.ts';
 
 const numbers = new Intl.NumberFormat(cliLocale === 'fr' ? 'fr-FR' : 'en-GB');
 
 /** Prints progress of a step, redrawing one line on a TTY. */
 export function printProgress(step: string, done: number, total?: number | null): void {
+  const label = stepLabel(step);
   const tty = process.stderr.isTTY;
   if (total && total > 0) {
     const ratio = Math.min(1, done / total);
     const width = 28;
     const bar = '█'.repeat(Math.round(ratio * width)).padEnd(width, '░');
-    const line = `${step.padEnd(24)} ${bar} ${String(Math.round(ratio * 100)).padStart(3)}% ${numbers.format(done)}/${numbers.format(total)}`;
+    const line = `${label.padEnd(24)} ${bar} ${String(Math.round(ratio * 100)).padStart(3)}% ${numbers.format(done)}/${numbers.format(total)}`;
     if (tty) process.stderr.write(`\r${line}${done >= total ? '\n' : ''}`);
     else if (done >= total) process.stderr.write(`${line}\n`);
   } else {
-    process.stderr.write(`${step} ${numbers.format(done)}\n`);
+    process.stderr.write(`${label} ${numbers.format(done)}\n`);
   }
 }
 

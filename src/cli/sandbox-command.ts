@@ -4,8 +4,9 @@
 // `relais import people` does); otherwise this process opens the database itself.
 import type { Command } from 'commander';
 import { type Config, ConfigError, loadConfig } from '../server/config.ts';
-import type { Sandbox } from '../server/modules/demo/index.ts';
+import { SANDBOX_DEFAULT_PEOPLE, type Sandbox } from '../server/modules/demo/index.ts';
 import { acquireDataLock, lockHolder } from './data-lock.ts';
+import { configErrorText, demoNoticeText, refusalText, say } from './messages.ts';
 import { throttledProgress } from './progress.ts';
 
 interface SandboxOptions {
@@ -20,22 +21,22 @@ function loadCliConfig(): Config {
     return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      console.error(configErrorText(error));
       process.exit(2);
     }
     throw error;
   }
 }
 
-/** What an operator reads after creating a sandbox (French first, as the import's summary). */
+/** What an operator reads after creating a sandbox, in the CLI's locale. */
 export function sandboxText(s: Sandbox): string {
   return [
-    `Bac à sable « ${s.slug} » créé : ${s.people.toLocaleString('fr-FR')} contacts générés${s.synthetic ? ' dans une ville générée (pas Paris)' : ' à Paris'}.`,
-    `  API          ${s.api_url}   (documentation : ${s.api_url.replace(/\/v1$/, '')}/docs)`,
-    `  Jeton        ${s.token}`,
-    `               lecture seule (${s.scopes.join(', ')}) ; il ne sera plus affiché.`,
-    `  Essai        curl -H "Authorization: Bearer ${s.token}" ${s.api_url}/people`,
-    `  Suppression  ${s.remove_command}   (la campagne et toutes ses données)`,
+    say('sandboxCreated', { slug: s.slug, people: s.people, where: say(s.synthetic ? 'sandboxInGenerated' : 'sandboxInParis') }),
+    say('sandboxApi', { url: s.api_url, docs: `${s.api_url.replace(/\/v1$/, '')}/docs` }),
+    say('sandboxToken', { token: s.token }),
+    say('sandboxTokenScopes', { scopes: s.scopes.join(', ') }),
+    say('sandboxTry', { command: `curl -H "Authorization: Bearer ${s.token}" ${s.api_url}/people` }),
+    say('sandboxRemoval', { command: s.remove_command }),
   ].join('\n');
 }
 
@@ -43,7 +44,7 @@ export function sandboxText(s: Sandbox): string {
 async function throughServer(cfg: Config, method: 'POST' | 'DELETE', url: string, body?: object): Promise<unknown> {
   const { CLI_TOKEN_HEADER, findLocalServer } = await import('../server/http/local-cli.ts');
   const server = await findLocalServer(cfg.dataDir);
-  if (!server) throw new Error(`A Relais server holds the embedded database in ${cfg.dataDir} but offers no local CLI channel: stop it.`);
+  if (!server) throw new Error(say('noLocalChannel', { pid: String(lockHolder(cfg.dataDir) ?? '?'), dir: cfg.dataDir }));
   const res = await fetch(`http://127.0.0.1:${server.port}/api/v1${url}`, {
     method,
     headers: { [CLI_TOKEN_HEADER]: server.token, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -51,7 +52,8 @@ async function throughServer(cfg: Config, method: 'POST' | 'DELETE', url: string
   });
   if (res.status === 204) return null;
   const payload = (await res.json().catch(() => ({}))) as { detail?: string; code?: string };
-  if (!res.ok) throw new Error(`${payload.detail ?? res.statusText} (${payload.code ?? res.status})`);
+  if (!res.ok)
+    throw new Error(refusalText({ detail: payload.detail ?? res.statusText, ...(payload.code ? { code: payload.code } : {}) }, res.status));
   return payload;
 }
 
@@ -71,11 +73,11 @@ async function direct<T>(cfg: Config, fn: (deps: import('../server/runtime.ts').
 export function registerSandboxCommand(program: Command): void {
   program
     .command('sandbox')
-    .description('Create a throw-away campaign of generated data and a read-only API token, for a hackathon (or --remove one)')
-    .option('--people <n>', 'number of generated contacts (default 2000)', (v) => Number.parseInt(v, 10))
-    .option('--synthetic', 'use the small generated city even when the open data of Paris is at hand (faster)')
-    .option('--remove <slug>', 'delete this sandbox campaign and all its data')
-    .option('--json', 'print the sandbox (slug, token, api_url, scopes, people, remove_command) as JSON')
+    .description(say('sandbox'))
+    .option('--people <n>', say('sandboxPeople', { count: SANDBOX_DEFAULT_PEOPLE }), (v) => Number.parseInt(v, 10))
+    .option('--synthetic', say('sandboxSynthetic'))
+    .option('--remove <slug>', say('sandboxRemove'))
+    .option('--json', say('sandboxJson'))
     .action(async (opts: SandboxOptions) => {
       const cfg = loadCliConfig();
       const viaServer = !cfg.databaseUrl && lockHolder(cfg.dataDir) !== null;
@@ -87,11 +89,11 @@ export function registerSandboxCommand(program: Command): void {
           await direct(cfg, (runtime) => removeSandbox(runtime, slug));
         }
         if (opts.json) process.stdout.write(`${JSON.stringify({ removed: slug })}\n`);
-        else console.log(`Bac à sable « ${slug} » supprimé, avec toutes ses données.`);
+        else console.log(say('sandboxRemoved', { slug }));
         return;
       }
       if (opts.people !== undefined && (!Number.isInteger(opts.people) || opts.people < 1 || opts.people > 100_000)) {
-        throw new Error('--people: a whole number from 1 to 100000.');
+        throw new Error(say('sandboxPeopleInvalid', { max: 100_000 }));
       }
       const sandbox = viaServer
         ? ((await throughServer(cfg, 'POST', '/sandboxes', {
@@ -104,7 +106,7 @@ export function registerSandboxCommand(program: Command): void {
               ...(opts.people ? { peopleCount: opts.people } : {}),
               ...(opts.synthetic ? { synthetic: true } : {}),
               onProgress: throttledProgress(),
-              log: (m) => console.error(m),
+              log: (notice) => console.error(demoNoticeText(notice)),
             });
           });
       if (opts.json) process.stdout.write(`${JSON.stringify(sandbox)}\n`);

@@ -35,6 +35,15 @@ export interface SeedProgress {
   total?: number | null;
 }
 
+/**
+ * What the demo's set-up tells its operator (which data it runs on): the caller words it (the CLI
+ * in its locale), so the server module holds no sentence of its own.
+ */
+export type DemoNotice =
+  | { kind: 'opendata-unavailable'; error: string }
+  | { kind: 'opendata'; source: FetchResult['source']; dir: string }
+  | { kind: 'synthetic' };
+
 export interface SeededDemo {
   created: boolean;
   campaignId: string;
@@ -67,27 +76,24 @@ export async function fetchCityData(
  */
 export async function demoCityOf(
   config: Pick<Config, 'opendataDir' | 'dataDir'>,
-  options: { synthetic?: boolean; onProgress?: (p: SeedProgress) => void; log?: (message: string) => void } = {},
+  options: { synthetic?: boolean; onProgress?: (p: SeedProgress) => void; log?: (notice: DemoNotice) => void } = {},
 ): Promise<{ dir: string; manifest: CityManifest; synthetic: boolean }> {
   const log = options.log ?? (() => {});
   const fetched = options.synthetic
     ? null
     : await fetchCityData(config, 'paris', options.onProgress).catch((error: Error) => {
-        log(`Open data of Paris unavailable (${error.message}).`);
+        log({ kind: 'opendata-unavailable', error: error.message });
         return null;
       });
   const required = parisManifest.files.filter((f) => !f.optional).map((f) => f.name);
   if (fetched && !fetched.missing.some((m) => required.includes(m))) {
-    log(`Open data of Paris: ${fetched.source === 'mirror' ? `local mirror ${fetched.dir}` : `downloaded to ${fetched.dir}`}.`);
+    log({ kind: 'opendata', source: fetched.source, dir: fetched.dir });
     return { dir: fetched.dir, manifest: parisManifest, synthetic: false };
   }
   const dir = path.join(config.dataDir, 'opendata', 'synthetic');
   // Numbered from the 10th, so that the demo's referent of the 11th has their arrondissement.
   const city = await generateSyntheticCity(dir, { seed: 2026, firstArrondissement: 10 });
-  log(
-    'No open data of Paris could be had (offline, and no RELAIS_OPENDATA_DIR mirror): the data is a SMALL GENERATED CITY, ' +
-      'not Paris. Set RELAIS_OPENDATA_DIR to a mirror folder, or run `relais opendata fetch paris` online.',
-  );
+  log({ kind: 'synthetic' });
   return { dir, manifest: city.manifest, synthetic: true };
 }
 
@@ -96,7 +102,7 @@ export async function seedDemoCampaign(
   runtime: Runtime,
   options: {
     onProgress?: (p: SeedProgress) => void;
-    log?: (message: string) => void;
+    log?: (notice: DemoNotice) => void;
     peopleCount?: number;
     /** Skip the open data and use the generated city (tests). */
     synthetic?: boolean;
@@ -155,15 +161,4 @@ export async function seedDemoCampaign(
       .execute();
   }
   return { created: true, campaignId, synthetic };
-}
-
-/** The text printed at start: demo logins and what data the demo runs on. */
-export function demoLoginsText(seeded: SeededDemo): string {
-  const lines = [
-    '',
-    `Demo campaign "Paris 2026"${seeded.synthetic ? ' — on a GENERATED city (no Paris open data was available)' : ''}.`,
-    `Demo logins (password for all: ${DEMO_PASSWORD}):`,
-    ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(30)} ${a.role}`),
-  ];
-  return lines.join('\n');
 }

@@ -9,7 +9,7 @@ import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
 import { createApiToken, notifyTokenChange, readScopes } from '../identity/index.ts';
-import { demoCityOf, type SeedProgress } from './demo.campaign.ts';
+import { type DemoNotice, demoCityOf, type SeedProgress } from './demo.campaign.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
 
 export const SANDBOX_PREFIX = 'sandbox-';
@@ -32,7 +32,7 @@ export interface Sandbox {
 /** Creates a sandbox campaign, seeds it and makes its read-only token. */
 export async function createSandbox(
   deps: { config: Config; database: Database },
-  options: { peopleCount?: number; synthetic?: boolean; onProgress?: (p: SeedProgress) => void; log?: (m: string) => void } = {},
+  options: { peopleCount?: number; synthetic?: boolean; onProgress?: (p: SeedProgress) => void; log?: (notice: DemoNotice) => void } = {},
 ): Promise<Sandbox> {
   const { db } = deps.database;
   const slug = `${SANDBOX_PREFIX}${randomBytes(3).toString('hex')}`;
