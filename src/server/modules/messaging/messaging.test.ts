@@ -5,6 +5,7 @@
 // message, retries after a temporary failure) and the one-click unsubscribe (GET changes nothing,
 // POST unsubscribes with the proof, a tampered token is an error page).
 import { generateKeyPairSync } from 'node:crypto';
+import { sql } from 'kysely';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -476,6 +477,32 @@ describeEachDatabase('messaging', (ctx) => {
         .executeTakeFirstOrThrow(),
     );
     expect(skipped).toEqual({ status: 'skipped', last_error: 'suppressed: complaint' });
+  });
+
+  it('sends through the queue: the messaging.send job a send queues runs to the end', async () => {
+    await t.runtime.jobs.work();
+    const m = await create(owner);
+    const before = sink.messages.length;
+    const started = await owner.request('POST', `/api/v1/messages/${m.id}/send`);
+    expect(started.statusCode).toBe(202);
+    const total = started.json().total_targeted as number;
+    expect(total).toBeGreaterThan(0);
+    await expect.poll(async () => (await owner.request('GET', `/api/v1/messages/${m.id}`)).json().status, { timeout: 60_000 }).toBe('sent');
+    // (The jobs queued by the earlier tests' sends run too now: only this mailing's messages count.)
+    const ids = new Set(
+      (await tenant()((trx) => trx.selectFrom('mailing_recipient').select('id').where('mailing_id', '=', m.id).execute())).map(
+        (r) => `<${r.id}@campagne.test>`,
+      ),
+    );
+    expect(sink.messages.slice(before).filter((g) => ids.has(headerOf(g.raw, 'Message-ID') ?? '')).length).toBe(total);
+    const run = await ctx.database.db
+      .selectFrom('job_run')
+      .select(['state', 'done', 'total'])
+      .where('campaign_id', '=', c.id)
+      .where('kind', '=', 'messaging.send')
+      .where(sql<boolean>`params->>'mailing_id' = ${m.id}`)
+      .executeTakeFirstOrThrow();
+    expect({ state: run.state, done: Number(run.done), total: Number(run.total) }).toEqual({ state: 'succeeded', done: total, total });
   });
 
   it('pauses and cancels', async () => {
