@@ -1,8 +1,12 @@
 // The composer's pure parts: merge tags (known list, fallbacks, escaping), the plain-text part made
 // from HTML, and the signed tokens (unsubscribe links, VERP return paths) refusing any change.
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { htmlToText } from './html-text.ts';
 import { extractMergeTags, fillMergeTags, type MergeTagUse, unknownMergeTags } from './merge-tags.ts';
+import { brandOf, renderTemplate } from './render.ts';
 import { readUnsubscribeToken, readVerpToken, recipientOfAddress, returnPathOf, unsubscribeToken, verpToken } from './tokens.ts';
 
 const SECRET = 'render-test-secret-of-at-least-32-characters';
@@ -61,5 +65,27 @@ describe('tokens', () => {
     const token = verpToken(SECRET, RECIPIENT);
     expect(readVerpToken(SECRET, `${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}`)).toBeNull();
     expect(recipientOfAddress(SECRET, 'postmaster@rebonds.campagne.fr')).toBeNull();
+  });
+});
+
+describe('MJML written by hand', () => {
+  it('never reads a server file through mj-include, and still gets the footer', async () => {
+    const file = path.join(tmpdir(), `relais-include-${process.pid}.html`);
+    writeFileSync(file, '<p>SECRET-FROM-THE-SERVER</p>');
+    const brand = brandOf({ name: 'Campagne', settings: {} }, 'https://relais.test');
+    const template = await renderTemplate(
+      {
+        subject: 'x',
+        preheader: '',
+        format: 'mjml',
+        content: {
+          mjml: `<mjml><mj-body><mj-include path="${file}" type="html" /><mj-section><mj-column><mj-text>Salut</mj-text></mj-column></mj-section></mj-body></mjml>`,
+        },
+      },
+      brand,
+    );
+    expect(template.html).not.toContain('SECRET-FROM-THE-SERVER');
+    expect(template.text).toContain('Salut');
+    expect(template.text).toContain('Vous recevez ce message car');
   });
 });
