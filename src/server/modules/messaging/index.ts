@@ -8,6 +8,7 @@ import { messagingRoutes } from './messaging.routes.ts';
 import { sendJob } from './send.ts';
 import { unsubscribeRoutes } from './unsubscribe.routes.ts';
 
+export { findRecipientById } from './messaging.repo.ts';
 export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
 export { recipientOfAddress, returnPathOf } from './tokens.ts';
 

@@ -22,6 +22,7 @@ import {
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { recordConsents } from '../consent/index.ts';
+import { findRecipientById } from './messaging.repo.ts';
 import { sendMailing } from './send.ts';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
 import { suppressAddress } from './suppression.ts';
@@ -305,6 +306,12 @@ describeEachDatabase('messaging', (ctx) => {
       expect(headerOf(g.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
       expect(headerOf(g.raw, 'List-Id')).toBe('<lettre.campagne.test>');
       expect(recipientOfAddress(t.runtime.config.mailing.tokenSecret, g.mailFrom)).toEqual({ kind: 'bounce', recipientId: row?.id });
+      expect(await findRecipientById(ctx.database.db, row?.id as string)).toMatchObject({
+        campaign_id: c.id,
+        mailing_id: m.id,
+        email: to,
+        status: 'sent',
+      });
       expect(parsed.text).toContain('Se désinscrire ou gérer mes préférences');
       expect(parsed.html).toContain('Se désinscrire');
       const dkim = await dkimVerify(Buffer.from(g.raw), { resolver });
