@@ -12,6 +12,7 @@ import { sendJob } from './send.ts';
 import { unsubscribeRoutes } from './unsubscribe.routes.ts';
 
 export { requestBounceCheck } from './bounces/bounces.job.ts';
+export { findRecipientById } from './messaging.repo.ts';
 export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
 export { recipientOfAddress, returnPathOf } from './tokens.ts';
 

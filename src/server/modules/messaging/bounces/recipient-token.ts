@@ -5,6 +5,7 @@
 // API token finds its campaign (index mailing_recipient_id_idx).
 import type { Config } from '../../../config.ts';
 import type { Db } from '../../../db/database.ts';
+import { findRecipientById } from '../messaging.repo.ts';
 import { readVerpToken } from '../tokens.ts';
 import type { RecipientTokenReader } from './mailbox.ts';
 
@@ -13,7 +14,7 @@ export function recipientTokenReaderOf(config: Config, db: Db): RecipientTokenRe
   return async (token) => {
     const recipientId = readVerpToken(config.mailing.tokenSecret, token);
     if (!recipientId) return null;
-    const row = await db.selectFrom('mailing_recipient').select('campaign_id').where('id', '=', recipientId).executeTakeFirst();
+    const row = await findRecipientById(db, recipientId);
     return row ? { campaignId: row.campaign_id, recipientId } : null;
   };
 }
