@@ -13,6 +13,7 @@ import { jobsModule } from './jobs/index.ts';
 import type { ModuleManifest } from './manifest.ts';
 import { peopleModule } from './people/index.ts';
 import { segmentsModule } from './segments/index.ts';
+import { smsModule } from './sms/index.ts';
 import { systemModule } from './system/index.ts';
 import { territoryModule } from './territory/index.ts';
 import { timelineModule } from './timeline/index.ts';
@@ -34,6 +35,7 @@ const list = () =>
     jobsModule,
     auditModule,
     webhooksModule,
+    smsModule,
     systemModule,
     demoModule,
     siteModule,
