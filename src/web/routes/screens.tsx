@@ -24,6 +24,7 @@ export const NAV_SCREENS = {
   tokens: screen(() => import('../features/tokens/components/tokens-page.tsx').then((m) => m.TokensPage)),
   audit: screen(() => import('../features/audit/components/audit-page.tsx').then((m) => m.AuditPage)),
   webhooks: screen(() => import('../features/webhooks/components/webhooks-page.tsx').then((m) => m.WebhooksPage)),
+  sms: screen(() => import('../features/sms/components/sms-page.tsx').then((m) => m.SmsPage)),
   outbox: screen(() => import('../features/outbox/components/outbox-page.tsx').then((m) => m.OutboxPage)),
 } satisfies Record<NavId, LazyExoticComponent<ComponentType>>;
 

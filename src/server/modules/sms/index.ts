@@ -4,6 +4,7 @@
 // delivery reports and STOP replies through signed Twilio callbacks.
 import { defineModule } from '../manifest.ts';
 import { sendJob } from './dispatch.ts';
+import { smsNav } from './nav.ts';
 import { smsErrors } from './sms.errors.ts';
 import { smsRoutes } from './sms.routes.ts';
 import { twilioRoutes } from './twilio.routes.ts';
@@ -31,4 +32,5 @@ export const smsModule = defineModule({
   ],
   links: [{ rel: 'relais:sms_messages', path: '/sms/messages', title: 'SMS of the campaign' }],
   jobs: [sendJob],
+  nav: smsNav,
 });
