@@ -7,7 +7,7 @@ import { phoneNumberType } from '../people/index.ts';
 import { minutesOf, nextAllowedInstant, outsideHoursReason, type SendingHours } from './hours.ts';
 import { composeBody, providerSender, senderKindOf } from './rules.ts';
 import { listMemberIds, loadSettings, type RecipientRow, recipientsOf, type SmsSettings } from './sms.repo.ts';
-import { analyseText, countSegments } from './text.ts';
+import { analyseText, applyReplacements, countSegments, suggestReplacements } from './text.ts';
 
 export interface SmsActor {
   campaignId: string;
@@ -82,16 +82,25 @@ export async function estimateSms(
   const ids = await targetIds(trx, actor, input);
   const { reachable, skipped } = await classify(trx, actor, ids);
   // The body as it would go out (sender's name and STOP line added), when the campaign is set up.
-  let body: string | null = null;
+  let identity: ReturnType<typeof sendingIdentity> | null = null;
   try {
-    const identity = sendingIdentity(settings, options.defaultSender);
-    body = composeBody(input.text, identity);
+    identity = sendingIdentity(settings, options.defaultSender);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
   }
+  const body = identity ? composeBody(input.text, identity) : null;
   const analysed = analyseText(body ?? input.text, { recipients: reachable.length, pricePerSegment: settings.segmentPrice });
+  // The replacements apply to what the person typed (the sender's name and STOP line are added after).
+  const { replacements, unreplaceable } = suggestReplacements(input.text);
+  const replacedText = applyReplacements(input.text);
+  const after = countSegments(identity ? composeBody(replacedText, identity) : replacedText);
   return {
     ...analysed,
+    replacements,
+    unreplaceable,
+    replaced_text: replacedText,
+    replaced_encoding: after.encoding,
+    replaced_segments: after.segments,
     body,
     price_per_segment: settings.segmentPrice,
     currency: 'EUR' as const,

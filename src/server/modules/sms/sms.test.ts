@@ -274,6 +274,9 @@ describeEachDatabase('sms', (ctx) => {
     expect(e.segments).toBe(2); // 88 UCS-2 units
     expect(e.cost).toBeCloseTo(2 * 2 * 0.065, 5);
     expect(e.replacements.map((r: { from: string }) => r.from)).toEqual(expect.arrayContaining(['ê', '«', '»', '\u00a0']));
+    // The replaced text is what was typed, replaced (the name and STOP line are added when sending).
+    expect(e.replaced_text).toBe('Rendez-vous à la fete du quartier samedi : "venez nombreux" !');
+    expect(e.replaced_segments).toBe(1);
   });
 
   it('sends one request per message to the Twilio API, and follows its delivery reports', async () => {
