@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { Db, TenantRunner } from '../../db/database.ts';
-import { defineJob, type EnqueueOptions } from '../../jobs/queue.ts';
+import { defineJob, type EnqueueOptions, type JobJanitor } from '../../jobs/queue.ts';
 import { canReach } from '../consent/index.ts';
 import { nextAllowedInstant, outsideHoursReason } from './hours.ts';
 import { type OutgoingSms, type SmsProvider, smsProviderOf } from './provider.ts';
@@ -198,3 +198,31 @@ export const sendJob = defineJob({
     return summary;
   },
 });
+
+/** How long a message may stay `sending` without the provider's sid before it is taken for lost. */
+export const SENDING_LOST_MS = 60 * 60_000;
+
+/**
+ * The janitor of messages a dead worker left `sending` without a provider sid (every campaign's):
+ * marked `failed` (`interrupted`), never asked for again — the request may have reached the
+ * provider, and a person must not get a text twice. A report arriving later still finds it by id.
+ */
+export function lostSendingJanitorOf(): JobJanitor {
+  return async ({ database }) => {
+    const cutoff = new Date(Date.now() - SENDING_LOST_MS);
+    const result = await database.db
+      .updateTable('sms_message')
+      .set({
+        status: 'failed',
+        error_code: 'interrupted',
+        error_message: 'The sending process stopped during the request.',
+        updated_at: new Date(),
+      })
+      .where('status', '=', 'sending')
+      .where('provider_sid', 'is', null)
+      .where('updated_at', '<', cutoff)
+      .executeTakeFirst();
+    const n = Number(result.numUpdatedRows);
+    return n > 0 ? `sms: ${n} messages left sending by a stopped worker marked failed (interrupted)` : null;
+  };
+}

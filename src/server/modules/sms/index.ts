@@ -3,7 +3,7 @@
 // to people with SMS consent and dispatched by the `sms.send` job within the sending hours,
 // delivery reports and STOP replies through signed Twilio callbacks.
 import { defineModule } from '../manifest.ts';
-import { sendJob } from './dispatch.ts';
+import { lostSendingJanitorOf, sendJob } from './dispatch.ts';
 import { smsNav } from './nav.ts';
 import { smsErrors } from './sms.errors.ts';
 import { smsRoutes } from './sms.routes.ts';
@@ -32,5 +32,6 @@ export const smsModule = defineModule({
   ],
   links: [{ rel: 'relais:sms_messages', path: '/sms/messages', title: 'SMS of the campaign' }],
   jobs: [sendJob],
+  janitors: [lostSendingJanitorOf],
   nav: smsNav,
 });

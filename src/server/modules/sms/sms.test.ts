@@ -21,7 +21,7 @@ import {
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { recordConsents } from '../consent/index.ts';
-import { dispatchDue } from './dispatch.ts';
+import { dispatchDue, lostSendingJanitorOf, SENDING_LOST_MS } from './dispatch.ts';
 import { DEFAULT_SENDING_HOURS, nextAllowedInstant } from './hours.ts';
 import { outboxProvider, twilioProvider } from './provider.ts';
 import { bodySha256, twilioSignature } from './twilio-signature.ts';
@@ -484,6 +484,41 @@ describeEachDatabase('sms', (ctx) => {
     expect(message).toMatchObject({ status: 'delivered', provider: 'outbox' });
     const outbox = await ctx.database.db.selectFrom('dev_outbox').selectAll().where('campaign_id', '=', c.id).execute();
     expect(outbox).toEqual([expect.objectContaining({ to_address: PHONE.mobile2, subject: 'SMS · PARIS2026', text_body: message!.body })]);
+  });
+
+  it('marks a message a dead worker left sending without a sid as failed, and never asks for it again', async () => {
+    const id = uuidv7();
+    const stale = new Date(Date.now() - SENDING_LOST_MS - 60_000);
+    await withTenant(ctx.database.db, c.id, (trx) =>
+      trx
+        .insertInto('sms_message')
+        .values({
+          campaign_id: c.id,
+          id,
+          send_id: uuidv7(),
+          person_id: people.mobile2,
+          to_number: PHONE.mobile2,
+          sender: 'PARIS2026',
+          body: 'x',
+          encoding: 'GSM-7',
+          segments: 1,
+          status: 'sending',
+          updated_at: stale,
+        })
+        .execute(),
+    );
+    const janitor = lostSendingJanitorOf();
+    const summary = await janitor({ database: ctx.database, soleWorker: true, isRunPending: async () => false });
+    expect(summary).toMatch(/1 messages/);
+    const row = await ctx.database.db
+      .selectFrom('sms_message')
+      .select(['status', 'error_code'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'failed', error_code: 'interrupted' });
+    const before = twilio.received.length;
+    await dispatch();
+    expect(twilio.received.length).toBe(before);
   });
 
   it('lets only those who may send: a referent may not', async () => {
