@@ -18,10 +18,6 @@ describe('back office SMS composer', () => {
   beforeAll(async () => {
     h = await startHarness({ peopleCount: 300 });
     const db = h.runtime.database.db;
-    await db
-      .insertInto('sms_settings')
-      .values({ campaign_id: h.campaignId, sender: 'PARIS2026', sender_name: 'Paris Ensemble', stop_number: '36180' })
-      .execute();
     listId = uuidv7();
     await db.insertInto('list').values({ campaign_id: h.campaignId, id: listId, name: 'Volontaires du 11e' }).execute();
     const { rows } = await sql<{
@@ -37,11 +33,39 @@ describe('back office SMS composer', () => {
     await h?.close();
   });
 
-  it('counts, replaces and sends a French text (laptop, French)', async () => {
+  it('sets the sender (a mobile refused), then counts, replaces and sends a French text (laptop, French)', async () => {
     expect(members).toBeGreaterThan(5);
     const page = await h.newPage();
     await login(page, DIRECTOR, DEMO_PASSWORD);
     await page.getByRole('link', { name: /^sms$/i }).click();
+    await page.waitForURL(/\/app\/sms$/);
+    await page.getByRole('textbox', { name: /^message$/i }).fill('Bonjour');
+    await page.getByText(/un administrateur doit choisir l'expéditeur/i).waitFor();
+
+    await page.getByRole('link', { name: /^réglages$/i }).click();
+    await page.waitForURL(/\/app\/sms\/settings$/);
+    await page.getByRole('textbox', { name: /^expéditeur$/i }).fill('06 12 34 56 78');
+    await page.getByRole('textbox', { name: /^nom affiché dans le message/i }).fill('Paris Ensemble');
+    await page.getByRole('textbox', { name: /^numéro stop$/i }).fill('36180');
+    await page.getByRole('button', { name: /^enregistrer$/i }).click();
+    await page.getByText(/cet expéditeur n'est pas admis/i).waitFor();
+    await h.shot(page, 'sms-settings-fr');
+    await page.getByRole('textbox', { name: /^expéditeur$/i }).fill('PARIS2026');
+    await page.getByRole('button', { name: /^enregistrer$/i }).click();
+    await page.getByText(/^réglages enregistrés\.$/i).waitFor();
+    const saved = await h.runtime.database.db
+      .selectFrom('sms_settings')
+      .selectAll()
+      .where('campaign_id', '=', h.campaignId)
+      .executeTakeFirstOrThrow();
+    expect(saved).toMatchObject({
+      sender: 'PARIS2026',
+      sender_name: 'Paris Ensemble',
+      stop_number: '36180',
+      hours_start: '08:00',
+      hours_end: '21:30',
+    });
+    await page.getByRole('link', { name: /^retour au sms$/i }).click();
     await page.waitForURL(/\/app\/sms$/);
     await page.getByRole('textbox', { name: /^destinataires$/i }).click();
     await page.getByRole('option', { name: 'Volontaires du 11e' }).click();

@@ -6,6 +6,7 @@ import type {
   SmsMessageSchema,
   SmsSendInput,
   SmsSendSchema,
+  SmsSettingsInput,
   SmsSettingsSchema,
 } from '../../../server/modules/sms/sms.routes.ts';
 import { api, apiRequest } from '../../api/client.ts';
@@ -20,6 +21,18 @@ export function useSmsSettingsQuery() {
   return useQuery({
     queryKey: ['sms_settings'],
     queryFn: ({ signal }) => api.get<Shape<typeof SmsSettingsSchema>>('/api/v1/sms/settings', undefined, signal),
+  });
+}
+
+/** Saves the campaign's SMS settings. */
+export function useSaveSmsSettings() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: Shape<typeof SmsSettingsInput>) => api.put<Shape<typeof SmsSettingsSchema>>('/api/v1/sms/settings', input),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(['sms_settings'], saved);
+      return queryClient.invalidateQueries({ queryKey: ['sms_estimate'] });
+    },
   });
 }
 

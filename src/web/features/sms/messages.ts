@@ -53,6 +53,28 @@ const fr = {
   hours: 'Envoi autorisé de {start} à {end}{sundays}{holidays}',
   hoursSundays: ', sauf le dimanche',
   hoursHolidays: ' et les jours fériés',
+  settings: 'Réglages',
+  settingsTitle: 'Réglages des SMS',
+  settingsDescription: "L'expéditeur, le nom et le numéro STOP que porte chaque message, les heures d'envoi et le prix d'un SMS.",
+  back: 'Retour au SMS',
+  sender: 'Expéditeur',
+  senderHint:
+    "Un nom de 11 caractères au plus (lettres, chiffres, espaces) ou un numéro court. Un numéro de mobile (06, 07) n'est pas admis pour des envois en nombre.",
+  senderName: 'Nom affiché dans le message',
+  senderNameHint: 'Ajouté en tête du message quand le texte ne le nomme pas.',
+  stopNumber: 'Numéro STOP',
+  stopNumberHint: '« STOP au … » est ajouté en fin de message quand le texte ne dit pas comment arrêter.',
+  hoursStart: 'Envoi à partir de',
+  hoursEnd: "Et jusqu'à",
+  timeZone: 'Fuseau horaire',
+  blockSundays: 'Pas d’envoi le dimanche',
+  blockHolidays: 'Pas d’envoi les jours fériés',
+  segmentPrice: "Prix d'un SMS (€)",
+  saved: 'Réglages enregistrés.',
+  errSender:
+    "Cet expéditeur n'est pas admis : un nom de 11 caractères au plus, un numéro court, ou un numéro qui n'est pas un mobile français.",
+  errHours: "Les heures d'envoi ou le fuseau horaire ne conviennent pas : l'heure de fin doit suivre l'heure de début.",
+  errNotConfigured: "L'expéditeur, le nom affiché ou le numéro STOP de la campagne manque.",
 };
 
 const en: typeof fr = {
@@ -109,6 +131,27 @@ const en: typeof fr = {
   hours: 'Sending allowed from {start} to {end}{sundays}{holidays}',
   hoursSundays: ', not on Sundays',
   hoursHolidays: ' nor public holidays',
+  settings: 'Settings',
+  settingsTitle: 'SMS settings',
+  settingsDescription: 'The sender, name and STOP number every message carries, the sending hours and the price of one SMS.',
+  back: 'Back to SMS',
+  sender: 'Sender',
+  senderHint:
+    'A name of at most 11 characters (letters, digits, spaces) or a short code. A mobile number (06, 07) is not allowed for bulk sending.',
+  senderName: 'Name shown in the message',
+  senderNameHint: 'Put in front of the message when the text does not name it.',
+  stopNumber: 'STOP number',
+  stopNumberHint: '“STOP au …” is added at the end when the text does not say how to stop.',
+  hoursStart: 'Sending from',
+  hoursEnd: 'Until',
+  timeZone: 'Time zone',
+  blockSundays: 'No sending on Sundays',
+  blockHolidays: 'No sending on public holidays',
+  segmentPrice: 'Price of one SMS (€)',
+  saved: 'Settings saved.',
+  errSender: 'This sender is not allowed: a name of at most 11 characters, a short code, or a number that is not a French mobile.',
+  errHours: 'The sending hours or the time zone do not fit: the end must come after the start.',
+  errNotConfigured: "The campaign's sender, displayed name or STOP number is missing.",
 };
 
 export const smsMessages = { fr, en };

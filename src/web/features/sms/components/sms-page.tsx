@@ -1,18 +1,30 @@
 // /app/sms: the SMS composer. A list, a text, and live: the encoding (GSM-7 or UCS-2, with the
 // characters that force Unicode), the number of SMS and what is left in the last one, recipients
 // with consent, the cost, and the replacements that bring the text back to GSM-7.
-import { Alert, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
 import { ConfirmModal } from '../../../ui/confirm-modal.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
+import type { ErrorOverrides } from '../../../ui/use-error-message.ts';
 import { useListsQuery } from '../../people/api.ts';
+import { useCan } from '../../session/session-context.tsx';
 import { type SmsEstimate, type SmsSendResult, useSendSms, useSmsEstimateQuery, useSmsSettingsQuery } from '../api.ts';
 import { smsMessages } from '../messages.ts';
 import { RecentMessages } from './recent-messages.tsx';
+
+/** The SMS errors in the reader's words (the server's details are English). */
+export function useSmsErrorOverrides(): ErrorOverrides {
+  const t = useT(smsMessages);
+  return useMemo(
+    () => ({ SMS_SENDER_INVALID: t('errSender'), SMS_HOURS_INVALID: t('errHours'), SMS_NOT_CONFIGURED: t('errNotConfigured') }),
+    [t],
+  );
+}
 
 /** How an invisible or look-alike character is named on screen. */
 function useCharName() {
@@ -43,6 +55,8 @@ export function SmsPage() {
   const e = debouncedText.trim() ? estimate.data : undefined;
   const ready = !!e && e.body !== null && !!listId && e.recipients > 0 && debouncedText === text;
   const s = settings.data;
+  const canManage = useCan('sms.manage');
+  const overrides = useSmsErrorOverrides();
 
   const submit = () =>
     send.mutate(
@@ -57,7 +71,17 @@ export function SmsPage() {
 
   return (
     <>
-      <PageHeader title={t('title')} description={t('description')} />
+      <PageHeader
+        title={t('title')}
+        description={t('description')}
+        actions={
+          canManage ? (
+            <Anchor component={Link} to="/sms/settings" size="sm">
+              {t('settings')}
+            </Anchor>
+          ) : null
+        }
+      />
       <Stack>
         {s ? (
           <Text size="sm" c="dimmed">
@@ -169,6 +193,7 @@ export function SmsPage() {
         onClose={() => setConfirming(false)}
         loading={send.isPending}
         error={send.error}
+        errorOverrides={overrides}
       >
         {t('confirmBody', { count: e?.recipients ?? 0 })}
       </ConfirmModal>
