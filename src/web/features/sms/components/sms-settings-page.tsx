@@ -97,13 +97,15 @@ export function SmsSettingsPage() {
                   <SimpleGrid cols={{ base: 1, sm: 3 }}>
                     <TextInput
                       label={t('hoursStart')}
-                      type="time"
+                      placeholder="08:00"
+                      maxLength={5}
                       value={form.hours_start}
                       onChange={(e) => set('hours_start', e.currentTarget.value)}
                     />
                     <TextInput
                       label={t('hoursEnd')}
-                      type="time"
+                      placeholder="21:30"
+                      maxLength={5}
                       value={form.hours_end}
                       onChange={(e) => set('hours_end', e.currentTarget.value)}
                     />
