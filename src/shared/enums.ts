@@ -34,3 +34,16 @@ export type ContactOutcome = (typeof CONTACT_OUTCOMES)[number];
 /** How a consent was collected (the ledger's `source` for entries recorded by hand). */
 export const CONSENT_SOURCES = ['paper', 'door', 'phone', 'event', 'form', 'email', 'manual'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+/** The kinds of election a campaign's calendar holds (migration 0025 names the same values). */
+export const ELECTION_KINDS = [
+  'municipal',
+  'legislative',
+  'presidential',
+  'european',
+  'regional',
+  'departmental',
+  'referendum',
+  'other',
+] as const;
+export type ElectionKind = (typeof ELECTION_KINDS)[number];

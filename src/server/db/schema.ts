@@ -1,6 +1,6 @@
 // Kysely table types. Kept in step with db/migrations by hand; db/safety.test.ts compares them with the migrated database.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { ConsentChannel, ConsentStatus, LadderStage, RuleStage } from '../../shared/enums.ts';
+import type { ConsentChannel, ConsentStatus, ElectionKind, LadderStage, RuleStage } from '../../shared/enums.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = Record<string, unknown>> = ColumnType<T, T | string | undefined, T | string>;
@@ -492,6 +492,31 @@ export interface WebhookDeliveryTable {
   delivered_at: Timestamp | null;
 }
 
+/** The election a campaign runs for (one per campaign; modules/calendar): its rounds are in calendar_round. */
+export interface CalendarElectionTable {
+  campaign_id: string;
+  id: string;
+  name: string;
+  kind: ElectionKind;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** A round of the campaign's election: its day, the polls' closing time (hh:mm) in its zone, and its silence. */
+export interface CalendarRoundTable {
+  campaign_id: string;
+  id: string;
+  election_id: string;
+  /** yyyy-mm-dd (read as text: a day has no time zone). */
+  round_date: string;
+  polls_close: Generated<string>;
+  time_zone: Generated<string>;
+  silence_from: Timestamp;
+  silence_until: Timestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface PersonDuplicateDismissalTable {
   campaign_id: string;
   person_a: string;
@@ -601,6 +626,8 @@ export interface DB {
   domain_event_cursor: DomainEventCursorTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_delivery: WebhookDeliveryTable;
+  calendar_election: CalendarElectionTable;
+  calendar_round: CalendarRoundTable;
   sms_settings: SmsSettingsTable;
   sms_message: SmsMessageTable;
   sms_status_event: SmsStatusEventTable;

@@ -4,6 +4,7 @@
 // (and, when it has screens, one line in nav.ts for its navigation entries).
 import { siteModule } from '../site/index.ts';
 import { auditModule } from './audit/index.ts';
+import { calendarModule } from './calendar/index.ts';
 import { consentModule } from './consent/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
 import { demoModule } from './demo/index.ts';
@@ -31,6 +32,7 @@ const list = () =>
     timelineModule,
     consentModule,
     segmentsModule,
+    calendarModule,
     importsModule,
     jobsModule,
     auditModule,

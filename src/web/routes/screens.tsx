@@ -50,6 +50,7 @@ const SettingsIndex = screen(() => import('../features/settings/components/setti
 const LadderSettings = screen(() => import('../features/settings/components/ladder-settings.tsx').then((m) => m.LadderSettings));
 const GroupSettings = screen(() => import('../features/settings/components/group-settings.tsx').then((m) => m.GroupSettings));
 const FieldsSettings = screen(() => import('../features/settings/components/fields-settings.tsx').then((m) => m.FieldsSettings));
+const CalendarSettings = screen(() => import('../features/calendar/components/calendar-settings.tsx').then((m) => m.CalendarSettings));
 
 /** The sub-pages, each under its navigation entry. */
 export const SUB_PAGES: readonly SubPage[] = [
@@ -65,4 +66,5 @@ export const SUB_PAGES: readonly SubPage[] = [
   { under: 'settings', inside: true, path: 'tags', permission: 'people.write', element: <GroupSettings kind="tag" key="tag" /> },
   { under: 'settings', inside: true, path: 'lists', permission: 'people.write', element: <GroupSettings kind="list" key="list" /> },
   { under: 'settings', inside: true, path: 'fields', permission: 'users.manage', element: <FieldsSettings /> },
+  { under: 'settings', inside: true, path: 'calendar', permission: 'calendar.write', element: <CalendarSettings /> },
 ];

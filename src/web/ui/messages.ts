@@ -76,6 +76,8 @@ const errorsFr = {
   SERVICE_UNAVAILABLE: 'Service momentanément indisponible. Réessayez plus tard.',
   JOB_UNKNOWN_KIND: 'Type de tâche inconnu.',
   IMPORT_FILE_PURGED: 'Ce fichier a été supprimé : les fichiers d’import et les lignes rejetées ne sont gardés qu’un temps.',
+  ELECTORAL_SILENCE:
+    'Envoi impossible : silence électoral (Code électoral, art. L.49) jusqu’à la fermeture des bureaux de vote, le {until}. L’envoi pourra partir ensuite.',
 };
 
 const errorsEn: typeof errorsFr = {
@@ -104,6 +106,8 @@ const errorsEn: typeof errorsFr = {
   SERVICE_UNAVAILABLE: 'Service temporarily unavailable. Try again later.',
   JOB_UNKNOWN_KIND: 'Unknown kind of task.',
   IMPORT_FILE_PURGED: 'This file has been deleted: import files and rejected rows are only kept for a while.',
+  ELECTORAL_SILENCE:
+    'Cannot send now: electoral silence (French electoral code, art. L.49) until the polls close on {until}. It may go out after that.',
 };
 
 export const errorMessages = { fr: errorsFr, en: errorsEn };

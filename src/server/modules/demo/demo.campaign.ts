@@ -2,6 +2,7 @@
 // city, said so), ~32,000 generated contacts at real addresses, and one staff account per role.
 import path from 'node:path';
 import type { Config } from '../../config.ts';
+import { withTenant } from '../../db/database.ts';
 import type { Role } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { type FetchResult, fetchOpenData } from '../../opendata/fetch.ts';
@@ -9,6 +10,7 @@ import type { CityManifest } from '../../opendata/manifest.ts';
 import { cityManifests, parisManifest } from '../../opendata/paris.manifest.ts';
 import { generateSyntheticCity } from '../../opendata/synthetic-city.ts';
 import type { Runtime } from '../../runtime.ts';
+import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
 import { createUser } from '../identity/index.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
 
@@ -115,10 +117,13 @@ export async function seedDemoCampaign(
       slug: DEMO_SLUG,
       name: 'Paris 2026',
       city: synthetic ? 'Ville synthétique' : 'Paris',
-      election_date: '2026-03-15',
+      // The first round of the calendar seeded below.
+      election_date: demoRoundDays(new Date())[0],
       settings: JSON.stringify({ synthetic, demo: true }),
     })
     .execute();
+  // Two rounds a few months ahead: the demo is never inside the electoral silence by accident.
+  await withTenant(db, campaignId, (trx) => seedDemoCalendar(trx, campaignId));
   await seedDemoTerritoryAndPeople(db, {
     campaignId,
     dir,

@@ -7,6 +7,7 @@ import { type Database, withTenant } from '../../db/database.ts';
 import { fileStoreOf } from '../../files/storage.ts';
 import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
 import { createApiToken, notifyTokenChange, readScopes } from '../identity/index.ts';
 import { demoCityOf, type SeedProgress } from './demo.campaign.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
@@ -44,10 +45,12 @@ export async function createSandbox(
       slug,
       name: `Bac à sable ${slug.slice(SANDBOX_PREFIX.length)}`,
       city: city.synthetic ? 'Ville synthétique' : 'Paris',
-      election_date: '2026-03-15',
+      // The first round of the calendar seeded below.
+      election_date: demoRoundDays(new Date())[0],
       settings: JSON.stringify({ sandbox: true, synthetic: city.synthetic }),
     })
     .execute();
+  await withTenant(db, campaignId, (trx) => seedDemoCalendar(trx, campaignId));
   const seeded = await seedDemoTerritoryAndPeople(db, {
     campaignId,
     dir: city.dir,

@@ -20,11 +20,12 @@ export const peopleNav = [
     section: 'campaign',
     order: 40,
   },
-  // The campaign settings (ladder and custom fields: users.manage; tags and lists: people.write).
+  // The campaign settings (ladder and custom fields: users.manage; tags and lists: people.write; the
+  // election calendar of the calendar module: calendar.write).
   {
     id: 'settings',
     path: '/settings',
-    permission: ['users.manage', 'people.write'],
+    permission: ['users.manage', 'people.write', 'calendar.write'],
     label: { fr: 'Paramètres', en: 'Settings' },
     icon: 'settings',
     section: 'admin',

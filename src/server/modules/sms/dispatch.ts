@@ -9,9 +9,8 @@ import type { Config } from '../../config.ts';
 import type { Db, TenantRunner } from '../../db/database.ts';
 import { defineJob, type EnqueueOptions, type JobJanitor } from '../../jobs/queue.ts';
 import { canReach } from '../consent/index.ts';
-import { nextAllowedInstant, outsideHoursReason } from './hours.ts';
 import { type OutgoingSms, type SmsProvider, smsProviderOf } from './provider.ts';
-import { electoralSilenceAt } from './silence.ts';
+import { nextSendableInstant } from './silence.ts';
 import { claimDue, loadSettings, nextDueAt } from './sms.repo.ts';
 
 export const SEND_JOB = 'sms.send';
@@ -72,15 +71,10 @@ export async function dispatchDue(options: {
       const due = await claimDue(trx, options.campaignId, now, BATCH);
       if (due.length === 0) return null;
       const settings = await loadSettings(trx, options.campaignId);
-      const outside = outsideHoursReason(now, settings.hours);
-      const silence = outside ? null : await electoralSilenceAt(trx, options.campaignId, now);
-      // Electoral silence ends when polls close; the message then waits for the next allowed hour too.
-      const until = outside
-        ? nextAllowedInstant(now, settings.hours)
-        : silence && !silence.allowed
-          ? nextAllowedInstant(new Date(silence.until), settings.hours)
-          : null;
-      const reason = outside ?? (silence && !silence.allowed ? 'electoral_silence' : null);
+      // Sending hours and electoral silence, asked now: a message queued before either began waits.
+      const sendable = await nextSendableInstant(trx, options.campaignId, now, settings.hours);
+      const reason = sendable.reason;
+      const until = reason ? sendable.at : null;
       const ready: OutgoingSms[] = [];
       for (const m of due) {
         if (!(await canReach(trx, { campaignId: options.campaignId, personId: m.person_id, channel: 'sms' }))) {

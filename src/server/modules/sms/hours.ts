@@ -1,7 +1,8 @@
 // Sending hours, checked when a message is dispatched (not when it is queued): by default 08:00 to
 // 21:30 Europe/Paris, as the French operators' charter says, no Sundays, no French public holidays.
 // A message outside them waits for the next allowed instant; nothing is dropped. Local times are
-// turned into instants through the zone's own offset at that instant, so DST changes are exact.
+// turned into instants by lib/zoned-time.ts (the zone's own offsets), so DST changes are exact.
+import { wallClockOf, zonedInstant } from '../../lib/zoned-time.ts';
 
 export interface SendingHours {
   /** 'HH:MM', local time of day from which sending is allowed. */
@@ -82,75 +83,15 @@ function isHoliday(day: string): boolean {
   return set.has(day);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterOf(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      weekday: 'short',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall clock of an instant in a zone. */
+/** The wall clock of an instant in a zone: its day, minutes after midnight, and whether it is a Sunday. */
 export function localParts(at: Date, timeZone: string) {
-  const parts = Object.fromEntries(
-    formatterOf(timeZone)
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  const year = Number(parts.year);
-  const month = Number(parts.month);
-  const day = Number(parts.day);
+  const { date, time } = wallClockOf(timeZone, at);
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return {
-    day: iso(year, month, day),
-    year,
-    month,
-    dayOfMonth: day,
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-    sunday: parts.weekday === 'Sun',
+    day: date,
+    minutes: minutesOf(time) ?? 0,
+    sunday: new Date(Date.UTC(y, m - 1, d)).getUTCDay() === 0,
   };
-}
-
-/** Offset of a zone from UTC at an instant, in ms. */
-function offsetAt(at: number, timeZone: string): number {
-  const p = Object.fromEntries(
-    formatterOf(timeZone)
-      .formatToParts(new Date(at))
-      .map((x) => [x.type, x.value]),
-  );
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  return asUtc - Math.floor(at / 1000) * 1000;
-}
-
-/**
- * The instant a local day and time of a zone names. A time that does not exist (in the hour the
- * clocks skip) gives the instant the clocks jump to; one that exists twice, the first.
- */
-export function zonedInstant(day: string, minutes: number, timeZone: string): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const wall = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
-  // The offsets in force a day before and a day after (a zone changes at most once in between):
-  // each gives a candidate; those that read back as the asked time are the answers, the earlier wins.
-  const DAY_MS = 24 * 3600_000;
-  const candidates = [...new Set([wall - offsetAt(wall - DAY_MS, timeZone), wall - offsetAt(wall + DAY_MS, timeZone)])];
-  const exact = candidates.filter((t) => {
-    const parts = localParts(new Date(t), timeZone);
-    return parts.day === day && parts.minutes === minutes;
-  });
-  if (exact.length > 0) return new Date(Math.min(...exact));
-  // In a gap: the wall time is skipped; read with the offset before the change it is the instant the clocks jump to.
-  return new Date(Math.max(...candidates));
 }
 
 /** 'HH:MM' → minutes after midnight (null when it is not a time of day). */
@@ -190,7 +131,7 @@ export function nextAllowedInstant(at: Date, hours: SendingHours): Date {
   if (reason !== 'before_start') day = nextDay(day);
   // At most a few days are blocked in a row (a Sunday next to a holiday); a year bounds the search.
   for (let i = 0; i < 366; i++) {
-    const candidate = zonedInstant(day, start, hours.timeZone);
+    const candidate = zonedInstant(day, hours.start, hours.timeZone);
     if (outsideHoursReason(candidate, hours) === null) return candidate;
     day = nextDay(day);
   }

@@ -3,9 +3,12 @@
 import type { Trx } from '../../db/database.ts';
 import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
+import { isTimeZone } from '../../lib/zoned-time.ts';
+import { assertNotInSilence } from '../calendar/index.ts';
 import { phoneNumberType } from '../people/index.ts';
-import { minutesOf, nextAllowedInstant, outsideHoursReason, type SendingHours } from './hours.ts';
+import { minutesOf, type SendingHours } from './hours.ts';
 import { composeBody, providerSender, senderKindOf } from './rules.ts';
+import { nextSendableInstant } from './silence.ts';
 import { listMemberIds, loadSettings, type RecipientRow, recipientsOf, type SmsSettings } from './sms.repo.ts';
 import { analyseText, applyReplacements, countSegments, suggestReplacements } from './text.ts';
 
@@ -133,9 +136,12 @@ export async function queueSms(
   const ids = await targetIds(trx, actor, input);
   const { reachable, skipped } = await classify(trx, actor, ids);
   const now = options.now ?? new Date();
-  const wanted = input.send_at && new Date(input.send_at) > now ? new Date(input.send_at) : now;
-  const reason = outsideHoursReason(wanted, settings.hours);
-  const notBefore = reason ? nextAllowedInstant(wanted, settings.hours) : wanted;
+  const scheduled = !!input.send_at && new Date(input.send_at) > now;
+  const wanted = scheduled ? new Date(input.send_at as string) : now;
+  // A send asked for now inside an electoral silence is refused; a scheduled one, or one the
+  // sending hours push into a silence, is held until it ends (and says why).
+  if (!scheduled) await assertNotInSilence(trx, actor.campaignId, now);
+  const { at: notBefore, reason } = await nextSendableInstant(trx, actor.campaignId, wanted, settings.hours);
   const sendId = uuidv7();
   const rows = reachable.map((r) => ({
     campaign_id: actor.campaignId,
@@ -204,10 +210,7 @@ export function checkSettings(input: {
   const end = minutesOf(input.hours_end);
   if (start === null || end === null || end <= start)
     throw new AppError('SMS_HOURS_INVALID', 'Sending hours are HH:MM, the end after the start.', { field: 'hours_end' });
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: input.time_zone });
-  } catch {
+  if (!isTimeZone(input.time_zone))
     throw new AppError('SMS_HOURS_INVALID', `Unknown time zone "${input.time_zone}".`, { field: 'time_zone' });
-  }
   return input.time_zone;
 }

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TwilioConfig } from '../../config.ts';
 import { tenantRunnerOf, withTenant } from '../../db/database.ts';
+import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
   buildTestApp,
@@ -24,6 +25,7 @@ import { recordConsents } from '../consent/index.ts';
 import { dispatchDue, lostSendingJanitorOf, SENDING_LOST_MS } from './dispatch.ts';
 import { DEFAULT_SENDING_HOURS, nextAllowedInstant } from './hours.ts';
 import { outboxProvider, twilioProvider } from './provider.ts';
+import { queueSms } from './sms.service.ts';
 import { bodySha256, twilioSignature } from './twilio-signature.ts';
 
 const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
@@ -453,6 +455,38 @@ describeEachDatabase('sms', (ctx) => {
     expect(await dispatch(new Date('2027-01-10T20:00:00Z'))).toMatchObject({ sent: 0, deferred: 0 });
     expect(await dispatch(new Date('2027-01-11T07:00:00Z'))).toMatchObject({ sent: 1 });
     expect(twilio.received.length).toBe(before + 1);
+    await twilio.settled();
+  });
+
+  it('holds messages during electoral silence: refused when asked for now, held when scheduled or caught at dispatch', async () => {
+    expect((await owner.request('PUT', '/api/v1/calendar', { name: 'Municipales 2027', kind: 'municipal' })).statusCode).toBe(200);
+    // Round on Sunday 14 March 2027: silence from Saturday 13 at 00:00 to Sunday 14 at 20:00, Paris.
+    const round = await owner.request('POST', '/api/v1/calendar/rounds', { date: '2027-03-14' });
+    expect(round.statusCode, round.body).toBe(201);
+    const actor = { campaignId: c.id, zoneScope: null, label: 'test' };
+    const input = { text: 'Votez dimanche', person_ids: [people.mobile2] };
+    const refused = await withTenant(ctx.database.db, c.id, (trx) =>
+      queueSms(trx, actor, input, { defaultSender: null, now: new Date('2027-03-13T10:00:00Z') }).catch((e: unknown) => e),
+    );
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('ELECTORAL_SILENCE');
+    const held = await withTenant(ctx.database.db, c.id, (trx) =>
+      queueSms(trx, actor, { ...input, send_at: '2027-03-13T10:00:00Z' }, { defaultSender: null, now: new Date('2027-03-01T10:00:00Z') }),
+    );
+    // The silence ends on Sunday evening; Sundays are blocked: Monday 08:00 CET.
+    expect(held.deferred).toEqual([expect.objectContaining({ person_id: people.mobile2, reason: 'electoral_silence' })]);
+    expect(new Date(held.not_before).toISOString()).toBe('2027-03-15T07:00:00.000Z');
+
+    // Queued before the silence, dispatched inside it: deferred, then sent when it is over.
+    const result = await send({ text: 'Réunion de campagne', person_ids: [people.mobile2] });
+    const before = twilio.received.length;
+    expect(await dispatch(new Date('2027-03-13T10:00:00Z'))).toMatchObject({ sent: 0, deferred: 1 });
+    const [waiting] = await messagesOf(result.send_id);
+    expect(waiting).toMatchObject({ status: 'deferred', deferred_reason: 'electoral_silence' });
+    expect(new Date(waiting!.not_before).toISOString()).toBe('2027-03-15T07:00:00.000Z');
+    expect(twilio.received.length).toBe(before);
+    expect(await dispatch(new Date('2027-03-15T07:00:00Z'))).toMatchObject({ sent: 2 });
+    expect(twilio.received.length).toBe(before + 2);
     await twilio.settled();
   });
 

@@ -117,4 +117,21 @@ describe('audit events told as sentences', () => {
       sentences: ['Aucune activité depuis 36 mois (politique de conservation).'],
     });
   });
+
+  it('tells a round of the election calendar by its day, closing time and zone', () => {
+    const told = describeEvent(
+      event({ action: 'calendar.round_added', details: { date: '2027-03-14', polls_close: '20:00', time_zone: 'Europe/Paris' } }),
+      { locale: 'fr', fmt: makeFormatters('fr') },
+    );
+    expect(told).toEqual({
+      actor: 'Camille Durand',
+      target: null,
+      sentences: ['Tour du dimanche 14 mars 2027, fermeture des bureaux à 20:00 (Europe/Paris).'],
+    });
+    const removed = describeEvent(event({ action: 'calendar.round_removed', details: { date: '2027-03-21' } }), {
+      locale: 'en',
+      fmt: makeFormatters('en'),
+    });
+    expect(removed.sentences).toEqual(['Round of Sunday, 21 March 2027.']);
+  });
 });

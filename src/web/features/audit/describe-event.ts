@@ -4,6 +4,7 @@
 import type { Formatters } from '../../i18n/format.ts';
 import type { Locale } from '../../i18n/locale-context.tsx';
 import { interpolate } from '../../i18n/use-t.ts';
+import { formatDay } from '../calendar/format.ts';
 import { channelNames } from '../people/messages.ts';
 import { roleLabels } from '../team/messages.ts';
 import type { AuditEvent } from './api.ts';
@@ -122,6 +123,16 @@ export function describeEvent(
       break;
     case 'people.retention':
       sentences.push(say('detRetention', { count: num(d.anonymized), months: num(d.months) }));
+      break;
+    case 'calendar.election_set':
+      sentences.push(say('detElection', { name: text(d.name) }));
+      break;
+    case 'calendar.round_added':
+    case 'calendar.round_updated':
+      sentences.push(say('detRound', { date: formatDay(text(d.date), locale), time: text(d.polls_close), zone: text(d.time_zone) }));
+      break;
+    case 'calendar.round_removed':
+      sentences.push(say('detRoundRemoved', { date: formatDay(text(d.date), locale) }));
       break;
     default:
       // An action this screen does not know yet: its details as "key: value" lines, values written out.

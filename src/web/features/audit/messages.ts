@@ -55,6 +55,9 @@ const fr = {
   detErasedRequest: 'À la demande de la personne.',
   detRetention: '{count} personnes anonymisées, sans activité depuis {months} mois.',
   detRetention_one: '{count} personne anonymisée, sans activité depuis {months} mois.',
+  detElection: 'Élection « {name} ».',
+  detRound: 'Tour du {date}, fermeture des bureaux à {time} ({zone}).',
+  detRoundRemoved: 'Tour du {date}.',
   detOther: '{key} : {value}',
 };
 
@@ -113,6 +116,9 @@ const en: typeof fr = {
   detErasedRequest: 'At the person’s request.',
   detRetention: '{count} people anonymised, without activity for {months} months.',
   detRetention_one: '{count} person anonymised, without activity for {months} months.',
+  detElection: 'Election "{name}".',
+  detRound: 'Round of {date}, polls closing at {time} ({zone}).',
+  detRoundRemoved: 'Round of {date}.',
   detOther: '{key}: {value}',
 };
 
@@ -145,6 +151,11 @@ const actionsFr = {
   'webhook.disabled': 'Webhook désactivé',
   'webhook.deleted': 'Webhook supprimé',
   'webhook.replayed': 'Envoi de webhook rejoué',
+  'calendar.election_set': 'Élection enregistrée (calendrier électoral)',
+  'calendar.election_removed': 'Élection supprimée (calendrier électoral)',
+  'calendar.round_added': 'Tour de scrutin ajouté',
+  'calendar.round_updated': 'Tour de scrutin modifié',
+  'calendar.round_removed': 'Tour de scrutin supprimé',
   'person.duplicate_dismissed': 'Paire écartée des doublons',
   'person.duplicate_restored': 'Paire rendue aux doublons',
   export: 'Export',
@@ -177,6 +188,11 @@ const actionsEn: typeof actionsFr = {
   'webhook.disabled': 'Webhook disabled',
   'webhook.deleted': 'Webhook deleted',
   'webhook.replayed': 'Webhook delivery replayed',
+  'calendar.election_set': 'Election saved (election calendar)',
+  'calendar.election_removed': 'Election removed (election calendar)',
+  'calendar.round_added': 'Round added',
+  'calendar.round_updated': 'Round changed',
+  'calendar.round_removed': 'Round removed',
   'person.duplicate_dismissed': 'Pair dismissed as not duplicates',
   'person.duplicate_restored': 'Pair restored to the duplicates',
   export: 'Export',

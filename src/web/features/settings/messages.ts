@@ -2,12 +2,13 @@
 
 const fr = {
   title: 'Paramètres',
-  description: 'Les réglages des fiches de la campagne\u00a0: étapes de l’échelle, étiquettes, listes et champs personnalisés.',
+  description: 'Les réglages de la campagne\u00a0: étapes de l’échelle, étiquettes, listes, champs personnalisés et calendrier électoral.',
   sections: 'Sections des paramètres',
   tabLadder: 'Échelle',
   tabTags: 'Étiquettes',
   tabLists: 'Listes',
   tabFields: 'Champs',
+  tabCalendar: 'Calendrier électoral',
   saved: 'Enregistré.',
   unsaved: 'Modifications non enregistrées.',
   discard: 'Annuler les modifications',
@@ -154,12 +155,13 @@ const fr = {
 
 const en: typeof fr = {
   title: 'Settings',
-  description: 'How the campaign’s records are set up: ladder stages, tags, lists and custom fields.',
+  description: 'How the campaign is set up: ladder stages, tags, lists, custom fields and the election calendar.',
   sections: 'Settings sections',
   tabLadder: 'Ladder',
   tabTags: 'Tags',
   tabLists: 'Lists',
   tabFields: 'Fields',
+  tabCalendar: 'Election calendar',
   saved: 'Saved.',
   unsaved: 'Unsaved changes.',
   discard: 'Discard changes',

@@ -1,10 +1,11 @@
 // The sections of the settings screen and the permission the server asks to manage each one
-// (ladder and custom fields: users.manage; tags and lists: people.write).
+// (ladder and custom fields: users.manage; tags and lists: people.write; the election calendar:
+// calendar.write).
 import type { Permission } from '../session/api.ts';
 
 export interface SettingsSection {
-  path: 'ladder' | 'tags' | 'lists' | 'fields';
-  label: 'tabLadder' | 'tabTags' | 'tabLists' | 'tabFields';
+  path: 'ladder' | 'tags' | 'lists' | 'fields' | 'calendar';
+  label: 'tabLadder' | 'tabTags' | 'tabLists' | 'tabFields' | 'tabCalendar';
   permission: Permission;
 }
 
@@ -13,6 +14,7 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { path: 'tags', label: 'tabTags', permission: 'people.write' },
   { path: 'lists', label: 'tabLists', permission: 'people.write' },
   { path: 'fields', label: 'tabFields', permission: 'users.manage' },
+  { path: 'calendar', label: 'tabCalendar', permission: 'calendar.write' },
 ];
 
 /** The sections the given permissions may manage, in display order. */

@@ -6,6 +6,7 @@ import { useT } from '../../../i18n/use-t.ts';
 import { Icon } from '../../../ui/icons.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
+import { NextRoundNotice } from '../../calendar/components/next-round-notice.tsx';
 import { JobItem } from '../../jobs/components/job-item.tsx';
 import { useStageNames } from '../../people/components/stage.tsx';
 import { useCan, useSession } from '../../session/session-context.tsx';
@@ -48,6 +49,7 @@ export function DashboardPage() {
   return (
     <>
       <PageHeader title={campaign?.name ?? t('title')} description={description} />
+      <NextRoundNotice />
       {canRead ? (
         <QueryView query={dashboard}>{(data) => <DashboardBody data={data} />}</QueryView>
       ) : (
