@@ -555,6 +555,22 @@ describeEachDatabase('sms', (ctx) => {
     expect(twilio.received.length).toBe(before);
   });
 
+  it('opens estimate and send to API tokens by scope (sms:read, sms:send)', async () => {
+    const reader = (await owner.request('POST', '/api/v1/api_tokens', { name: 'sms read', scopes: ['sms:read'] })).json().token as string;
+    const sender = (await owner.request('POST', '/api/v1/api_tokens', { name: 'sms send', scopes: ['sms:read', 'sms:send'] })).json()
+      .token as string;
+    const call = (token: string, url: string, payload: object) =>
+      t.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload });
+    const body = { text: 'Merci pour samedi', person_ids: [people.landline] };
+    expect((await call(reader, '/api/v1/sms/estimate', body)).statusCode).toBe(200);
+    const refused = await call(reader, '/api/v1/sms/sends', body);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: 'TOKEN_SCOPE_MISSING', required_scope: 'sms:send' });
+    const sent = await call(sender, '/api/v1/sms/sends', body);
+    expect(sent.statusCode, sent.body).toBe(202);
+    expect(sent.json().skipped).toEqual([{ person_id: people.landline, reason: 'no_mobile' }]);
+  });
+
   it('lets only those who may send: a referent may not', async () => {
     const referent = new TestClient(t.app);
     await referent.login('referent@example.org');
