@@ -5,8 +5,7 @@
 // for once, even if the worker dies (it then stays `sending`, never sent twice).
 import { sql } from 'kysely';
 import { Type } from 'typebox';
-import type { Config } from '../../config.ts';
-import type { Db, TenantRunner } from '../../db/database.ts';
+import type { TenantRunner } from '../../db/database.ts';
 import { defineJob, type EnqueueOptions, type JobJanitor } from '../../jobs/queue.ts';
 import { canReach } from '../consent/index.ts';
 import { type OutgoingSms, type SmsProvider, smsProviderOf } from './provider.ts';
@@ -169,11 +168,6 @@ async function inPool<T>(items: readonly T[], limit: number, fn: (item: T) => Pr
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** The provider a job uses (the deployment's). */
-export function providerOf(config: Config, db: Db): SmsProvider {
-  return smsProviderOf(config, db);
-}
-
 /** The dispatch pass as a job of the campaign; queues the next pass at the earliest waiting message. */
 export const sendJob = defineJob({
   kind: SEND_JOB,
@@ -184,7 +178,7 @@ export const sendJob = defineJob({
     const summary = await dispatchDue({
       tenant: ctx.tenant,
       campaignId: ctx.campaignId,
-      provider: providerOf(ctx.config, ctx.database.db),
+      provider: smsProviderOf(ctx.config, ctx.database.db),
       callbackBaseUrl: ctx.config.smsCallbackBaseUrl,
     });
     const next = await ctx.tenant((trx) => nextDueAt(trx, ctx.campaignId));

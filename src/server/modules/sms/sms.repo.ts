@@ -142,3 +142,60 @@ export const STATUS_RANK: Record<SmsStatus, number> = {
 export function statusesBelow(status: SmsStatus): SmsStatus[] {
   return (Object.keys(STATUS_RANK) as SmsStatus[]).filter((s) => STATUS_RANK[s] < STATUS_RANK[status]);
 }
+
+/** A page of the campaign's messages, newest first (a referent's: only their zones' people). */
+export async function listMessages(
+  trx: Trx,
+  options: {
+    campaignId: string;
+    zoneScope: readonly string[] | null;
+    page: number;
+    perPage: number;
+    sendId?: string | undefined;
+    personId?: string | undefined;
+    status?: SmsStatus | undefined;
+  },
+) {
+  const zones = options.zoneScope ? [...options.zoneScope] : null;
+  let q = trx.selectFrom('sms_message as m').where('m.campaign_id', '=', options.campaignId);
+  if (options.sendId) q = q.where('m.send_id', '=', options.sendId);
+  if (options.personId) q = q.where('m.person_id', '=', options.personId);
+  if (options.status) q = q.where('m.status', '=', options.status);
+  if (zones)
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('person as p')
+          .select('p.id')
+          .whereRef('p.campaign_id', '=', 'm.campaign_id')
+          .whereRef('p.id', '=', 'm.person_id')
+          .where(sql<boolean>`p.zone_ids && ${zones}::uuid[]`),
+      ),
+    );
+  const counted = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst();
+  const rows = await q
+    .select([
+      'm.id',
+      'm.send_id',
+      'm.person_id',
+      'm.to_number',
+      'm.sender',
+      'm.body',
+      'm.encoding',
+      'm.segments',
+      'm.status',
+      'm.not_before',
+      'm.deferred_reason',
+      'm.provider',
+      'm.provider_sid',
+      'm.error_code',
+      'm.created_at',
+      'm.sent_at',
+      'm.delivered_at',
+    ])
+    .orderBy('m.id', 'desc')
+    .limit(options.perPage)
+    .offset((options.page - 1) * options.perPage)
+    .execute();
+  return { rows, total: Number(counted?.n ?? 0) };
+}

@@ -2,13 +2,12 @@
 // queueing a send to people or a list, and the messages with their status.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, DateTime, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { requestDispatch } from './dispatch.ts';
-import { loadSettings, saveSettings } from './sms.repo.ts';
+import { listMessages, loadSettings, saveSettings } from './sms.repo.ts';
 import { checkSettings, estimateSms, queueSms, type SmsActor, settingsDocument } from './sms.service.ts';
 
 const SMS_STATUSES = ['queued', 'deferred', 'sending', 'sent', 'delivered', 'undelivered', 'failed'] as const;
@@ -242,50 +241,17 @@ export const smsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'sms:read');
       const { page, per_page, send_id, person_id, status } = request.query;
-      const zones = actor.zoneScope ? [...actor.zoneScope] : null;
-      const { rows, total } = await inTenant(app, actor, async (trx) => {
-        let q = trx.selectFrom('sms_message as m').where('m.campaign_id', '=', actor.campaignId);
-        if (send_id) q = q.where('m.send_id', '=', send_id);
-        if (person_id) q = q.where('m.person_id', '=', person_id);
-        if (status) q = q.where('m.status', '=', status);
-        if (zones)
-          q = q.where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('person as p')
-                .select('p.id')
-                .whereRef('p.campaign_id', '=', 'm.campaign_id')
-                .whereRef('p.id', '=', 'm.person_id')
-                .where(sql<boolean>`p.zone_ids && ${zones}::uuid[]`),
-            ),
-          );
-        const counted = await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst();
-        const rows = await q
-          .select([
-            'm.id',
-            'm.send_id',
-            'm.person_id',
-            'm.to_number',
-            'm.sender',
-            'm.body',
-            'm.encoding',
-            'm.segments',
-            'm.status',
-            'm.not_before',
-            'm.deferred_reason',
-            'm.provider',
-            'm.provider_sid',
-            'm.error_code',
-            'm.created_at',
-            'm.sent_at',
-            'm.delivered_at',
-          ])
-          .orderBy('m.id', 'desc')
-          .limit(per_page)
-          .offset((page - 1) * per_page)
-          .execute();
-        return { rows, total: Number(counted?.n ?? 0) };
-      });
+      const { rows, total } = await inTenant(app, actor, (trx) =>
+        listMessages(trx, {
+          campaignId: actor.campaignId,
+          zoneScope: actor.zoneScope,
+          page,
+          perPage: per_page,
+          sendId: send_id,
+          personId: person_id,
+          status,
+        }),
+      );
       return {
         total_records: total,
         page,
