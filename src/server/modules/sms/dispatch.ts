@@ -8,6 +8,7 @@ import { Type } from 'typebox';
 import type { TenantRunner } from '../../db/database.ts';
 import { defineJob, type EnqueueOptions, type JobJanitor } from '../../jobs/queue.ts';
 import { canReach } from '../consent/index.ts';
+import { recordActivity } from '../timeline/index.ts';
 import { type OutgoingSms, type SmsProvider, smsProviderOf } from './provider.ts';
 import { nextSendableInstant } from './silence.ts';
 import { claimDue, loadSettings, nextDueAt } from './sms.repo.ts';
@@ -74,7 +75,7 @@ export async function dispatchDue(options: {
       const sendable = await nextSendableInstant(trx, options.campaignId, now, settings.hours);
       const reason = sendable.reason;
       const until = reason ? sendable.at : null;
-      const ready: OutgoingSms[] = [];
+      const ready: (OutgoingSms & { personId: string })[] = [];
       for (const m of due) {
         if (!(await canReach(trx, { campaignId: options.campaignId, personId: m.person_id, channel: 'sms' }))) {
           await trx
@@ -96,6 +97,7 @@ export async function dispatchDue(options: {
           ready.push({
             campaignId: options.campaignId,
             messageId: m.id,
+            personId: m.person_id,
             to: m.to_number,
             from: m.sender,
             body: m.body,
@@ -136,6 +138,16 @@ export async function dispatchDue(options: {
               updated_at: at,
             }))
             .execute();
+          // On the person's timeline (the ladder's rules may count it).
+          await recordActivity(trx, {
+            campaignId: options.campaignId,
+            personId: message.personId,
+            type: 'sms.sent',
+            refType: 'sms_message',
+            refId: message.messageId,
+            actorLabel: 'Relais',
+            at,
+          });
           summary.sent += 1;
         } else if (outcome.retryable) {
           await update

@@ -311,6 +311,19 @@ describeEachDatabase('sms', (ctx) => {
     expect(messages.map((m) => m.status)).toEqual(['delivered', 'delivered']);
     expect(messages.map((m) => m.provider_sid).sort()).toEqual(requests.map((r) => r.sid).sort());
     expect(messages.every((m) => m.sent_at && m.delivered_at && m.encoding === 'GSM-7' && m.segments === 1)).toBe(true);
+    // Each on its person's timeline.
+    const activities = await ctx.database.db
+      .selectFrom('activity')
+      .select(['person_id', 'ref_id'])
+      .where('campaign_id', '=', c.id)
+      .where('type', '=', 'sms.sent')
+      .where(
+        'ref_id',
+        'in',
+        messages.map((m) => m.id),
+      )
+      .execute();
+    expect(activities.map((a) => a.person_id).sort()).toEqual([people.mobile, people.mobile2].sort());
     // Another pass asks nothing more of the provider.
     await dispatch();
     expect(twilio.received.length).toBe(before + 2);
