@@ -1,6 +1,6 @@
 // The French rules of political SMS that are pure functions: STOP replies, who may be the sender,
 // and what every message must say (who sends it, how to stop). The sending hours are in hours.ts.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { normalizePhone } from '../people/index.ts';
 
 // Compared after normalisation (upper case, accents off, spaces collapsed, punctuation around trimmed).
 const STOP_WORDS = new Set([
@@ -51,9 +51,9 @@ export function senderKindOf(sender: string): { kind: SenderKind } | { kind: nul
   if (/^[A-Za-z0-9 ]{1,11}$/.test(s) && /[A-Za-z]/.test(s)) return { kind: 'alphanumeric' };
   // A short code (French ones are 5 digits, 3xxxx to 8xxxx).
   if (/^\d{4,6}$/.test(s)) return { kind: 'short_code' };
-  const parsed = parsePhoneNumberFromString(s, 'FR');
-  if (parsed?.isValid()) {
-    if (isFrenchMobile(parsed.number)) {
+  const e164 = normalizePhone(s);
+  if (e164) {
+    if (isFrenchMobile(e164)) {
       return {
         kind: null,
         reason: 'A French mobile number (06, 07) may not send bulk SMS: use an alphanumeric sender ID or a short code.',
@@ -73,7 +73,7 @@ export function isFrenchMobile(e164: string): boolean {
 export function providerSender(sender: string): string {
   const s = sender.trim();
   if (senderKindOf(s).kind !== 'long_number') return s;
-  return parsePhoneNumberFromString(s, 'FR')?.number ?? s;
+  return normalizePhone(s) ?? s;
 }
 
 /** The French "how to stop" line: « STOP au 36xxx ». */
