@@ -44,6 +44,8 @@ interface ReceivedMessage {
 async function startTwilio() {
   const received: ReceivedMessage[] = [];
   const callbacks: { url: string; status: number }[] = [];
+  /** Numbers the server refuses, with Twilio's status and error code (429: too many requests; 400 21610: unsubscribed). */
+  const refuse = new Map<string, { status: number; code: number; message: string }>();
   const pending = new Set<Promise<void>>();
   const expected = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
   const server = http.createServer((req, res) => {
@@ -63,6 +65,16 @@ async function startTwilio() {
       if (!form.From && !form.MessagingServiceSid)
         return json(400, { code: 21603, message: "A 'From' phone number is required.", status: 400 });
       if (!form.Body) return json(400, { code: 21602, message: 'Message body is required.', status: 400 });
+      const refusal = refuse.get(form.To ?? '');
+      if (refusal) {
+        received.push({ authorization: req.headers.authorization, form, sid: '' });
+        return json(refusal.status, {
+          code: refusal.code,
+          message: refusal.message,
+          more_info: `https://www.twilio.com/docs/errors/${refusal.code}`,
+          status: refusal.status,
+        });
+      }
       const sid = `SM${randomBytes(16).toString('hex')}`;
       received.push({ authorization: req.headers.authorization, form, sid });
       json(201, {
@@ -105,6 +117,7 @@ async function startTwilio() {
   return {
     received,
     callbacks,
+    refuse,
     baseUrl: `http://127.0.0.1:${port}`,
     /** Waits for every callback under way. */
     settled: async () => {
@@ -347,6 +360,36 @@ describeEachDatabase('sms', (ctx) => {
 
     const listed = await owner.request('GET', `/api/v1/sms/messages?send_id=${result.send_id}`);
     expect(listed.json()).toMatchObject({ total_records: 2 });
+  });
+
+  it('re-queues a message the provider refused for now (429), fails one it refused for good, each asked once', async () => {
+    twilio.refuse.set(PHONE.mobile, { status: 429, code: 20429, message: 'Too Many Requests' });
+    twilio.refuse.set(PHONE.mobile2, { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' });
+    let at = new Date();
+    try {
+      const result = await send({ text: 'Collage ce soir', person_ids: [people.mobile, people.mobile2] });
+      at = nextAllowedInstant(new Date(), DEFAULT_SENDING_HOURS);
+      const before = twilio.received.length;
+      expect(await dispatch(at)).toMatchObject({ sent: 0, failed: 1, deferred: 1 });
+      expect(twilio.received.length).toBe(before + 2);
+      const messages = await messagesOf(result.send_id);
+      const byPerson = new Map(messages.map((m) => [m.person_id, m]));
+      expect(byPerson.get(people.mobile2)).toMatchObject({ status: 'failed', error_code: '21610' });
+      const later = byPerson.get(people.mobile)!;
+      expect(later).toMatchObject({ status: 'queued', error_code: '20429' });
+      expect(new Date(later.not_before).getTime()).toBeGreaterThan(at.getTime());
+      // Not due again yet: nothing more is asked.
+      await dispatch(at);
+      expect(twilio.received.length).toBe(before + 2);
+    } finally {
+      twilio.refuse.clear();
+    }
+    // Once due, the re-queued one goes out; the failed one is never asked for again.
+    const before = twilio.received.length;
+    const retryAt = nextAllowedInstant(new Date(at.getTime() + 10 * 60_000), DEFAULT_SENDING_HOURS);
+    expect(await dispatch(retryAt)).toMatchObject({ sent: 1 });
+    expect(twilio.received.slice(before).map((r) => r.form.To)).toEqual([PHONE.mobile]);
+    await twilio.settled();
   });
 
   it('answers 403 problem+json to a callback whose signature does not verify', async () => {
