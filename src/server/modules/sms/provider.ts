@@ -1,7 +1,7 @@
 // The SMS provider interface and its two adapters: Twilio's Messages API (any server speaking it:
 // the base URL is a setting, so tests point it at a local one), and the development outbox
 // (the back office's dev outbox screen shows each SMS as a row, nothing leaves the machine).
-import type { Config } from '../../config.ts';
+import type { Config, TwilioConfig } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 
@@ -24,13 +24,6 @@ export type SendOutcome =
 export interface SmsProvider {
   readonly kind: 'twilio' | 'outbox';
   send(message: OutgoingSms): Promise<SendOutcome>;
-}
-
-export interface TwilioSettings {
-  accountSid: string;
-  authToken: string;
-  baseUrl: string;
-  messagingServiceSid: string | null;
 }
 
 /** The deployment's provider: Twilio when its account is configured, else the development outbox. */
@@ -67,7 +60,7 @@ const TIMEOUT_MS = 15_000;
  * Twilio's Messages API: `POST {base}/2010-04-01/Accounts/{AccountSid}/Messages.json`, form-encoded
  * To, From or MessagingServiceSid, Body, StatusCallback, HTTP basic auth AccountSid:AuthToken.
  */
-export function twilioProvider(settings: TwilioSettings): SmsProvider {
+export function twilioProvider(settings: Pick<TwilioConfig, 'accountSid' | 'authToken' | 'baseUrl' | 'messagingServiceSid'>): SmsProvider {
   const url = `${settings.baseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(settings.accountSid)}/Messages.json`;
   const authorization = `Basic ${Buffer.from(`${settings.accountSid}:${settings.authToken}`).toString('base64')}`;
   return {

@@ -6,7 +6,9 @@ import type { Trx } from '../../db/database.ts';
 import { checkElectoralSilence } from '../calendar/index.ts';
 import { nextAllowedInstant, outsideHoursReason, type SendingHours } from './hours.ts';
 
-export type HoldReason = 'sunday' | 'holiday' | 'before_start' | 'after_end' | 'electoral_silence';
+/** Why a message waits: outside the sending hours, or in an electoral silence. */
+export const HOLD_REASONS = ['sunday', 'holiday', 'before_start', 'after_end', 'electoral_silence'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /** The first instant at or after `at` when the campaign may text, and why it is later than `at` (null when it is not). */
 export async function nextSendableInstant(

@@ -3,16 +3,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import type { SmsStatus } from '../../db/schema.ts';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, DateTime, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { requestDispatch } from './dispatch.ts';
+import { HOLD_REASONS } from './silence.ts';
 import { listMessages, loadSettings, saveSettings } from './sms.repo.ts';
-import { checkSettings, estimateSms, queueSms, type SmsActor, settingsDocument } from './sms.service.ts';
+import { checkSettings, estimateSms, queueSms, SKIP_REASONS, type SmsActor, settingsDocument } from './sms.service.ts';
 
-const SMS_STATUSES = ['queued', 'deferred', 'sending', 'sent', 'delivered', 'undelivered', 'failed'] as const;
-const SKIP_REASONS = ['not_found', 'no_consent', 'no_mobile', 'duplicate_number'] as const;
-const DEFER_REASONS = ['sunday', 'holiday', 'before_start', 'after_end', 'electoral_silence'] as const;
+const SMS_STATUSES = [
+  'queued',
+  'deferred',
+  'sending',
+  'sent',
+  'delivered',
+  'undelivered',
+  'failed',
+] as const satisfies readonly SmsStatus[];
 /** People a send or an estimate may name in one request. */
 export const SMS_MAX_PEOPLE = 10_000;
 
@@ -97,7 +105,7 @@ export const SmsSendSchema = Type.Object({
   queued: Type.Array(QueuedEntry),
   deferred: Type.Array(
     Type.Object(
-      { ...QueuedEntry.properties, reason: StringEnum(DEFER_REASONS), until: DateTime },
+      { ...QueuedEntry.properties, reason: StringEnum(HOLD_REASONS), until: DateTime },
       { description: 'waits for the sending hours' },
     ),
   ),

@@ -18,7 +18,9 @@ export interface SmsActor {
   label: string;
 }
 
-export type SkipReason = 'not_found' | 'no_consent' | 'no_mobile' | 'duplicate_number';
+/** Why a person of a send gets nothing. */
+export const SKIP_REASONS = ['not_found', 'no_consent', 'no_mobile', 'duplicate_number'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** The mobile number a person is texted on: the primary phone if it is a mobile, else their first other mobile. */
 export function mobileOf(person: Pick<RecipientRow, 'phone' | 'phones'>): string | null {
