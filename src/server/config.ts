@@ -56,6 +56,10 @@ export interface Config {
   readonly mailing: MailingConfig;
   /** Where bounces and complaints come from: the bounce mailbox, the providers' signed event webhooks. */
   readonly bounces: BouncesConfig;
+  /** Twilio's Messages API (or any server speaking it); null = SMS go to the development outbox. */
+  readonly twilio: TwilioConfig | null;
+  /** Public base URL the SMS provider calls back (status reports, replies); PUBLIC_URL unless set. */
+  readonly smsCallbackBaseUrl: string;
 }
 
 /** The settings of bulk mail (modules/messaging). */
@@ -94,6 +98,18 @@ export interface BouncesConfig {
   readonly mailgunSigningKey: string | null;
   /** SendGrid's Event Webhook verification key (base64 DER or PEM, ECDSA P-256); null = the SendGrid route answers 404. */
   readonly sendgridPublicKey: string | null;
+}
+
+/** A Twilio account (TWILIO_* settings). */
+export interface TwilioConfig {
+  readonly accountSid: string;
+  readonly authToken: string;
+  /** https://api.twilio.com, or a server speaking the same API. */
+  readonly baseUrl: string;
+  /** Sends through a messaging service (its sender pool) instead of the campaign's sender. */
+  readonly messagingServiceSid: string | null;
+  /** Sender of campaigns that have not set their own. */
+  readonly from: string | null;
 }
 
 /** The file store's backend (files/storage.ts). */
@@ -182,6 +198,13 @@ export const CONFIG_DOC: Record<string, string> = {
   MAILGUN_WEBHOOK_SIGNING_KEY: 'Mailgun HTTP webhook signing key: enables POST /api/v1/webhooks/mail/mailgun/{campaign}',
   SENDGRID_WEBHOOK_PUBLIC_KEY:
     'SendGrid Event Webhook verification key (base64, as shown in the mail settings): enables POST /api/v1/webhooks/mail/sendgrid/{campaign}',
+  TWILIO_ACCOUNT_SID: 'Twilio account SID (AC…); with TWILIO_AUTH_TOKEN, SMS go through Twilio; unset = the development outbox',
+  TWILIO_AUTH_TOKEN: "Twilio auth token: authenticates the API requests and checks the callbacks' X-Twilio-Signature",
+  TWILIO_BASE_URL: 'base URL of the Twilio API, or of a server speaking it (default https://api.twilio.com)',
+  TWILIO_MESSAGING_SERVICE_SID: "Twilio messaging service (MG…) to send through instead of the campaign's sender (optional)",
+  TWILIO_FROM:
+    'sender of campaigns that have not set one: an alphanumeric ID, a short code or a number that is not a French mobile (optional)',
+  SMS_CALLBACK_BASE_URL: 'public base URL the SMS provider calls back for delivery reports and replies (default PUBLIC_URL)',
 };
 
 /** The same, in French, for `relais --help` in French. */
@@ -239,6 +262,15 @@ export const CONFIG_DOC_FR: Record<keyof typeof CONFIG_DOC, string> = {
   DKIM_PRIVATE_KEY: 'clé privée PEM de la signature DKIM (RSA ou Ed25519 ; « \\n » lu comme un saut de ligne)',
   WEBHOOK_ALLOW_NETWORKS:
     'CIDR, séparés par des virgules, que les webhooks peuvent joindre bien que privés ou de bouclage (par ex. 127.0.0.0/8 pour un récepteur local de démonstration) ; absent = aucun : les webhooks ne joignent que des adresses publiques',
+  TWILIO_ACCOUNT_SID:
+    'identifiant du compte Twilio (AC…) ; avec TWILIO_AUTH_TOKEN, les SMS passent par Twilio ; absent = la boîte d’envoi de développement',
+  TWILIO_AUTH_TOKEN: 'jeton d’authentification Twilio : authentifie les requêtes et vérifie la signature X-Twilio-Signature des rappels',
+  TWILIO_BASE_URL: 'URL de base de l’API Twilio, ou d’un serveur qui la parle (par défaut https://api.twilio.com)',
+  TWILIO_MESSAGING_SERVICE_SID: 'service de messagerie Twilio (MG…) par lequel envoyer au lieu de l’expéditeur de la campagne (facultatif)',
+  TWILIO_FROM:
+    'expéditeur des campagnes qui n’en ont pas choisi : un nom alphanumérique, un numéro court ou un numéro qui n’est pas un mobile français (facultatif)',
+  SMS_CALLBACK_BASE_URL:
+    'URL publique de base que le fournisseur de SMS rappelle pour les accusés de réception et les réponses (par défaut PUBLIC_URL)',
   RELAIS_LOCALE:
     'langue de la commande relais, fr ou en (par défaut : la langue du système LC_ALL/LC_MESSAGES/LANG si elle est anglaise, sinon le français)',
   BOUNCE_IMAP_URL:
@@ -445,6 +477,37 @@ function bouncesVar(env: NodeJS.ProcessEnv, problems: string[]): BouncesConfig {
   return { imap, mailgunSigningKey: env.MAILGUN_WEBHOOK_SIGNING_KEY?.trim() || null, sendgridPublicKey };
 }
 
+/** An http(s) URL setting without its trailing slash, or null when unset. */
+function urlVar(env: NodeJS.ProcessEnv, name: string, problems: string[]): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  if (!/^https?:\/\/[^/]/.test(raw) || !URL.canParse(raw)) {
+    problems.push(`${name} must be an http:// or https:// URL, got "${raw}"`);
+    return null;
+  }
+  return raw.replace(/\/$/, '');
+}
+
+/** The TWILIO_* settings: none, or an account SID and auth token together. */
+function twilioVar(env: NodeJS.ProcessEnv, problems: string[]): TwilioConfig | null {
+  const accountSid = env.TWILIO_ACCOUNT_SID?.trim() || null;
+  const authToken = env.TWILIO_AUTH_TOKEN?.trim() || null;
+  const baseUrl = urlVar(env, 'TWILIO_BASE_URL', problems) ?? 'https://api.twilio.com';
+  if (accountSid === null && authToken === null) return null;
+  if (accountSid === null || authToken === null) {
+    problems.push('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set together');
+    return null;
+  }
+  if (!/^[A-Za-z0-9]{2,64}$/.test(accountSid)) problems.push(`TWILIO_ACCOUNT_SID must be an account SID (AC…), got "${accountSid}"`);
+  return {
+    accountSid,
+    authToken,
+    baseUrl,
+    messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID?.trim() || null,
+    from: env.TWILIO_FROM?.trim() || null,
+  };
+}
+
 /** Reads and validates the configuration; reports every bad variable at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const problems: string[] = [];
@@ -500,6 +563,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookAllowNetworks: cidrListVar(env, 'WEBHOOK_ALLOW_NETWORKS', problems),
     mailing: mailingVar(env, smtpUrl && /^smtps?:\/\//.test(smtpUrl) ? smtpUrl : null, mailFrom, problems),
     bounces: bouncesVar(env, problems),
+    twilio: twilioVar(env, problems),
+    smsCallbackBaseUrl: urlVar(env, 'SMS_CALLBACK_BASE_URL', problems) ?? publicUrl,
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -156,7 +156,7 @@ export interface paths {
                         expires_at?: string;
                         name: string;
                         rate_limit_per_minute?: number | null;
-                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage")[];
+                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send")[];
                     };
                 };
             };
@@ -316,7 +316,7 @@ export interface paths {
                                 description_en: string;
                                 description_fr: string;
                                 /** @enum {string} */
-                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage";
+                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send";
                                 resource: string;
                             }[];
                         };
@@ -9961,6 +9961,653 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sms/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Live count of a text: encoding, segments, cost, replacements towards GSM-7, recipients with consent */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        list_id?: string;
+                        /** @description at most 10000 people */
+                        person_ids?: string[];
+                        /** @description the text; the sender's name and « STOP au … » are added when missing */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string | null;
+                            characters: number;
+                            /** @description segments × recipients × price per segment */
+                            cost: number;
+                            /** @enum {string} */
+                            currency: "EUR";
+                            /** @enum {string} */
+                            encoding: "GSM-7" | "UCS-2";
+                            non_gsm_characters: string[];
+                            price_per_segment: number;
+                            /** @description people who would get it (consent given, a mobile number) */
+                            recipients: number;
+                            /** @description units left in the last segment */
+                            remaining: number;
+                            /** @enum {string} */
+                            replaced_encoding: "GSM-7" | "UCS-2";
+                            replaced_segments: number;
+                            replaced_text: string;
+                            replacements: {
+                                count: number;
+                                from: string;
+                                to: string;
+                            }[];
+                            segments: number;
+                            skipped: {
+                                duplicate_number: number;
+                                no_consent: number;
+                                no_mobile: number;
+                                not_found: number;
+                            };
+                            /** @description septets (GSM-7, extension characters count two) or UTF-16 units (UCS-2) */
+                            units: number;
+                            unreplaceable: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sms/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SMS of the campaign with their status, newest first */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                    person_id?: string;
+                    send_id?: string;
+                    status?: "queued" | "deferred" | "sending" | "sent" | "delivered" | "undelivered" | "failed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                sms_messages: {
+                                    body: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    deferred_reason: string | null;
+                                    delivered_at: string | null;
+                                    /** @enum {string} */
+                                    encoding: "GSM-7" | "UCS-2";
+                                    error_code: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: date-time */
+                                    not_before: string;
+                                    /** Format: uuid */
+                                    person_id: string;
+                                    provider: string | null;
+                                    provider_sid: string | null;
+                                    segments: number;
+                                    /** Format: uuid */
+                                    send_id: string;
+                                    sender: string;
+                                    sent_at: string | null;
+                                    /** @enum {string} */
+                                    status: "queued" | "deferred" | "sending" | "sent" | "delivered" | "undelivered" | "failed";
+                                    to_number: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sms/sends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a text to people or a list: what was queued, deferred (sending hours) and skipped, and why */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        list_id?: string;
+                        /** @description at most 10000 people */
+                        person_ids?: string[];
+                        /**
+                         * Format: date-time
+                         * @description not before this instant
+                         */
+                        send_at?: string;
+                        /** @description the text; the sender's name and « STOP au … » are added when missing */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string;
+                            deferred: {
+                                /** Format: uuid */
+                                message_id: string;
+                                /** Format: uuid */
+                                person_id: string;
+                                /** @enum {string} */
+                                reason: "sunday" | "holiday" | "before_start" | "after_end" | "electoral_silence";
+                                to: string;
+                                /** Format: date-time */
+                                until: string;
+                            }[];
+                            /** @enum {string} */
+                            encoding: "GSM-7" | "UCS-2";
+                            /** Format: date-time */
+                            not_before: string;
+                            queued: {
+                                /** Format: uuid */
+                                message_id: string;
+                                /** Format: uuid */
+                                person_id: string;
+                                to: string;
+                            }[];
+                            segments: number;
+                            /** Format: uuid */
+                            send_id: string;
+                            skipped: {
+                                person_id: string;
+                                /** @enum {string} */
+                                reason: "not_found" | "no_consent" | "no_mobile" | "duplicate_number";
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sms/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's SMS settings: sender, how to stop, sending hours, price */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description French public holidays */
+                            block_holidays: boolean;
+                            block_sundays: boolean;
+                            default_sender: string | null;
+                            /** @description HH:MM, local, exclusive */
+                            hours_end: string;
+                            /** @description HH:MM, local */
+                            hours_start: string;
+                            /** @description euros per segment */
+                            segment_price: number;
+                            sender: string | null;
+                            /** @description the name every message carries */
+                            sender_name: string;
+                            stop_number: string | null;
+                            time_zone: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Sets the campaign's SMS settings (a French mobile is refused as sender) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default true */
+                        block_holidays: boolean;
+                        /** @default true */
+                        block_sundays: boolean;
+                        /** @default 21:30 */
+                        hours_end: string;
+                        /** @default 08:00 */
+                        hours_start: string;
+                        /** @default 0.065 */
+                        segment_price: number;
+                        sender: string | null;
+                        sender_name: string;
+                        stop_number: string | null;
+                        /** @default Europe/Paris */
+                        time_zone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description French public holidays */
+                            block_holidays: boolean;
+                            block_sundays: boolean;
+                            default_sender: string | null;
+                            /** @description HH:MM, local, exclusive */
+                            hours_end: string;
+                            /** @description HH:MM, local */
+                            hours_start: string;
+                            /** @description euros per segment */
+                            segment_price: number;
+                            sender: string | null;
+                            /** @description the name every message carries */
+                            sender_name: string;
+                            stop_number: string | null;
+                            time_zone: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sms/twilio/{campaign_id}/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Messages received (Twilio webhook), signed with X-Twilio-Signature: a STOP withdraws SMS consent
+         * @description Form-encoded MessageSid, From, To, Body as Twilio sends them. Answers empty TwiML.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    bodySHA256?: string;
+                };
+                header?: never;
+                path: {
+                    campaign_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sms/twilio/{campaign_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Twilio's delivery reports (StatusCallback), signed with X-Twilio-Signature
+         * @description Form-encoded MessageSid, MessageStatus, ErrorCode… as Twilio sends them; or JSON with bodySHA256 in the URL.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    bodySHA256?: string;
+                    message_id?: string;
+                };
+                header?: never;
+                path: {
+                    campaign_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

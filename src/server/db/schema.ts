@@ -624,6 +624,68 @@ export interface MailWebhookTokenTable {
   received_at: Generated<Date>;
 }
 
+export type SmsStatus = 'queued' | 'deferred' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed';
+
+export interface SmsSettingsTable {
+  campaign_id: string;
+  sender: string | null;
+  sender_name: Generated<string>;
+  stop_number: string | null;
+  hours_start: Generated<string>;
+  hours_end: Generated<string>;
+  time_zone: Generated<string>;
+  block_sundays: Generated<boolean>;
+  block_holidays: Generated<boolean>;
+  /** numeric(10,4), read as a string. */
+  segment_price: ColumnType<string, string | number | undefined, string | number>;
+  updated_at: Generated<Date>;
+}
+
+export interface SmsMessageTable {
+  campaign_id: string;
+  id: string;
+  send_id: string;
+  person_id: string;
+  to_number: string;
+  sender: string;
+  body: string;
+  encoding: 'GSM-7' | 'UCS-2';
+  segments: number;
+  status: ColumnType<SmsStatus, SmsStatus | undefined, SmsStatus>;
+  not_before: ColumnType<Date, Date | string | undefined, Date | string>;
+  deferred_reason: string | null;
+  provider: 'twilio' | 'outbox' | null;
+  provider_sid: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_by_label: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  sent_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+}
+
+export interface SmsStatusEventTable {
+  campaign_id: string;
+  message_id: string;
+  status: string;
+  provider_status: string;
+  error_code: string | null;
+  received_at: Generated<Date>;
+}
+
+export interface SmsInboundTable {
+  campaign_id: string;
+  id: string;
+  provider_sid: string;
+  from_number: string;
+  to_number: string;
+  body: string;
+  is_stop: boolean;
+  person_ids: ColumnType<string[], string[] | undefined, string[]>;
+  received_at: Generated<Date>;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -671,6 +733,10 @@ export interface DB {
   mail_suppression: MailSuppressionTable;
   delivery_event: DeliveryEventTable;
   mail_webhook_token: MailWebhookTokenTable;
+  sms_settings: SmsSettingsTable;
+  sms_message: SmsMessageTable;
+  sms_status_event: SmsStatusEventTable;
+  sms_inbound: SmsInboundTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

@@ -15,6 +15,7 @@ import type { ModuleManifest } from './manifest.ts';
 import { messagingModule } from './messaging/index.ts';
 import { peopleModule } from './people/index.ts';
 import { segmentsModule } from './segments/index.ts';
+import { smsModule } from './sms/index.ts';
 import { systemModule } from './system/index.ts';
 import { territoryModule } from './territory/index.ts';
 import { timelineModule } from './timeline/index.ts';
@@ -38,6 +39,7 @@ const list = () =>
     jobsModule,
     auditModule,
     webhooksModule,
+    smsModule,
     systemModule,
     demoModule,
     siteModule,

@@ -8,6 +8,7 @@ import { identityNav } from './identity/nav.ts';
 import { jobsNav } from './jobs/nav.ts';
 import { peopleNav } from './people/nav.ts';
 import { segmentsNav } from './segments/nav.ts';
+import { smsNav } from './sms/nav.ts';
 import { systemNav } from './system/nav.ts';
 import { territoryNav } from './territory/nav.ts';
 import { webhooksNav } from './webhooks/nav.ts';
@@ -40,6 +41,7 @@ export const NAV_ENTRIES = [
   ...territoryNav,
   ...peopleNav,
   ...segmentsNav,
+  ...smsNav,
   ...jobsNav,
   ...auditNav,
   ...webhooksNav,

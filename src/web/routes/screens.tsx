@@ -24,6 +24,7 @@ export const NAV_SCREENS = {
   tokens: screen(() => import('../features/tokens/components/tokens-page.tsx').then((m) => m.TokensPage)),
   audit: screen(() => import('../features/audit/components/audit-page.tsx').then((m) => m.AuditPage)),
   webhooks: screen(() => import('../features/webhooks/components/webhooks-page.tsx').then((m) => m.WebhooksPage)),
+  sms: screen(() => import('../features/sms/components/sms-page.tsx').then((m) => m.SmsPage)),
   outbox: screen(() => import('../features/outbox/components/outbox-page.tsx').then((m) => m.OutboxPage)),
 } satisfies Record<NavId, LazyExoticComponent<ComponentType>>;
 
@@ -44,6 +45,7 @@ const DuplicatesPage = screen(() => import('../features/people/components/duplic
 const PersonNewPage = screen(() => import('../features/people/components/person-new-page.tsx').then((m) => m.PersonNewPage));
 const PersonPage = screen(() => import('../features/people/components/person-page.tsx').then((m) => m.PersonPage));
 const SegmentPage = screen(() => import('../features/segments/components/segment-page.tsx').then((m) => m.SegmentPage));
+const SmsSettingsPage = screen(() => import('../features/sms/components/sms-settings-page.tsx').then((m) => m.SmsSettingsPage));
 const SettingsIndex = screen(() => import('../features/settings/components/settings-layout.tsx').then((m) => m.SettingsIndex));
 const LadderSettings = screen(() => import('../features/settings/components/ladder-settings.tsx').then((m) => m.LadderSettings));
 const GroupSettings = screen(() => import('../features/settings/components/group-settings.tsx').then((m) => m.GroupSettings));
@@ -57,6 +59,7 @@ export const SUB_PAGES: readonly SubPage[] = [
   { under: 'people', path: 'new', permission: 'people.write', element: <PersonNewPage /> },
   { under: 'people', path: ':id', permission: 'people.read', element: <PersonPage /> },
   { under: 'segments', path: ':id', permission: 'people.read', element: <SegmentPage /> },
+  { under: 'sms', path: 'settings', permission: 'sms.manage', element: <SmsSettingsPage /> },
   // The settings sections (features/settings/sections.ts), each with the permission that manages it.
   { under: 'settings', inside: true, element: <SettingsIndex /> },
   { under: 'settings', inside: true, path: 'ladder', permission: 'users.manage', element: <LadderSettings /> },

@@ -62,15 +62,54 @@ describe('identity policy', () => {
   it('assembles from the modules the same permissions per role and token scopes as the table it replaced', () => {
     const manager = ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'users.manage', 'tokens.manage'];
     const messaging = ['messaging.read', 'messaging.write', 'messaging.send'];
+    const sms = ['sms.read', 'sms.send'];
+    // Everyone reads the election calendar; admins (and owners) change it.
+    const calendar = ['calendar.read'];
     const expected: Record<(typeof ROLES)[number], string[]> = {
-      owner: [...manager, ...messaging, 'audit.read', 'webhooks.manage', 'jobs.read', 'jobs.write', 'outbox.read', 'campaign.manage'],
-      admin: [...manager, ...messaging, 'audit.read', 'webhooks.manage', 'jobs.read', 'jobs.write', 'outbox.read'],
-      organizer: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, 'jobs.read', 'jobs.write'],
-      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, 'jobs.read'],
-      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write'],
-      moderator: ['dashboard.read'],
-      candidate: ['dashboard.read', 'zones.read'],
-      volunteer: ['zones.read'],
+      owner: [
+        ...manager,
+        ...messaging,
+        ...sms,
+        ...calendar,
+        'calendar.write',
+        'sms.manage',
+        'audit.read',
+        'webhooks.manage',
+        'jobs.read',
+        'jobs.write',
+        'outbox.read',
+        'campaign.manage',
+      ],
+      admin: [
+        ...manager,
+        ...messaging,
+        ...sms,
+        ...calendar,
+        'calendar.write',
+        'sms.manage',
+        'audit.read',
+        'webhooks.manage',
+        'jobs.read',
+        'jobs.write',
+        'outbox.read',
+      ],
+      organizer: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'people.write',
+        'people.export',
+        ...messaging,
+        ...sms,
+        ...calendar,
+        'jobs.read',
+        'jobs.write',
+      ],
+      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'jobs.read'],
+      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
+      moderator: ['dashboard.read', ...calendar],
+      candidate: ['dashboard.read', 'zones.read', ...calendar],
+      volunteer: ['zones.read', ...calendar],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
     expect(tokenScopes().map((s) => `${s.id}=${s.permission}`)).toEqual([
@@ -87,6 +126,8 @@ describe('identity policy', () => {
       'ladder:read=people.read',
       'segments:read=people.read',
       'segments:write=people.write',
+      'calendar:read=calendar.read',
+      'calendar:write=calendar.write',
       'messages:read=messaging.read',
       'messages:write=messaging.write',
       'messages:send=messaging.send',
@@ -95,6 +136,8 @@ describe('identity policy', () => {
       'jobs:write=jobs.write',
       'audit:read=audit.read',
       'webhooks:manage=webhooks.manage',
+      'sms:read=sms.read',
+      'sms:send=sms.send',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -105,9 +148,11 @@ describe('identity policy', () => {
       'custom_fields:read',
       'ladder:read',
       'segments:read',
+      'calendar:read',
       'messages:read',
       'jobs:read',
       'audit:read',
+      'sms:read',
     ]);
   });
 

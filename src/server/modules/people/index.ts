@@ -17,7 +17,7 @@ export { ladderFunnel } from './funnel.ts';
 export { addressMatchCtes, geocodeStatement } from './geocode.ts';
 export { DEFAULT_RULES, DEFAULT_STAGES, loadStages } from './ladder.ts';
 export { emailMatches, phoneMatches } from './matching.ts';
-export { formatPersonOsdi, normalizeEmail } from './normalize.ts';
+export { formatPersonOsdi, normalizeEmail, normalizePhone, phoneNumberType } from './normalize.ts';
 export { assertCampaignWide } from './people.policy.ts';
 export { personOrderTerm } from './people.repo.ts';
 
