@@ -570,6 +570,24 @@ export interface MailSuppressionTable {
   created_at: Generated<Date>;
 }
 
+export type MailEventKind = 'open' | 'click';
+export type MailEventClassification = 'human' | 'apple_proxy' | 'scanner';
+
+export interface MailEventTable {
+  campaign_id: string;
+  id: string;
+  mailing_id: string;
+  recipient_id: string;
+  person_id: string;
+  kind: MailEventKind;
+  link_index: number | null;
+  link_url: string | null;
+  classification: MailEventClassification;
+  user_agent: Generated<string>;
+  ip: string | null;
+  at: Timestamp;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -613,6 +631,7 @@ export interface DB {
   mailing_variant: MailingVariantTable;
   mailing_recipient: MailingRecipientTable;
   mail_suppression: MailSuppressionTable;
+  mail_event: MailEventTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

@@ -6,6 +6,8 @@ import { defineModule } from '../manifest.ts';
 import { messagingErrors } from './messaging.errors.ts';
 import { messagingRoutes } from './messaging.routes.ts';
 import { sendJob } from './send.ts';
+import { trackingReportRoutes } from './tracking/report.routes.ts';
+import { trackingRoutes } from './tracking/tracking.routes.ts';
 import { unsubscribeRoutes } from './unsubscribe.routes.ts';
 
 export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
@@ -16,6 +18,8 @@ export const messagingModule = defineModule({
   routes: [
     { prefix: '/api/v1', plugin: messagingRoutes },
     { prefix: '', plugin: unsubscribeRoutes },
+    { prefix: '/api/v1', plugin: trackingReportRoutes },
+    { prefix: '', plugin: trackingRoutes },
   ],
   jobs: [sendJob],
   errors: messagingErrors,
