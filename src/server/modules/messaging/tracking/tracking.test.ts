@@ -355,6 +355,19 @@ describeEachDatabase('tracking', (ctx) => {
     );
     expect(activity.map((a) => a.type).sort()).toEqual(['mailing.clicked', 'mailing.clicked', 'mailing.opened']);
 
+    // Segments: received / opened / clicked this mailing (human events).
+    const count = async (...cmps: string[]) => {
+      const r = await owner.request('POST', '/api/v1/segments/count', {
+        definition: { op: 'and', children: cmps.map((cmp) => ({ field: 'mailing', cmp, value: id })) },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json().count as number;
+    };
+    expect(await count('received')).toBe(3);
+    expect(await count('opened')).toBe(3);
+    expect(await count('clicked')).toBe(2);
+    expect(await count('received', 'not_clicked')).toBe(1);
+
     // The referent's mailing, sent by them within zone 1: their report counts zone 1 only.
     const own = await referent.request('POST', '/api/v1/messages', {
       name: 'Z1',
