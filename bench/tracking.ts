@@ -121,6 +121,9 @@ async function main() {
       duration: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '20' },
+      // PostgreSQL only: also time the report of a 100,000-recipient mailing (target: under 300 ms).
+      report: { type: 'boolean', default: false },
+      recipients: { type: 'string', default: '100000' },
     },
   });
   const base = process.env.DATABASE_URL ?? null;
@@ -161,6 +164,7 @@ async function main() {
         `${name.padEnd(9)} ${sample.rps.toFixed(0).padStart(7)} req/s  p50 ${sample.p50} ms  p99 ${sample.p99} ms  errors ${sample.errors}`,
       );
     }
+    if (values.report && dbUrl) await reportBench(dbUrl, Number(values.recipients));
   } finally {
     await server.stop();
     if (base && dbName) {
@@ -181,6 +185,73 @@ async function main() {
         ' ',
       )}: buffered/none ${((100 * buffered) / none).toFixed(0)} % (target ≥ 70 %), buffered/inline ${(buffered / inline).toFixed(1)} × (target ≥ 20 ×)`,
   );
+}
+
+/** Seeds a sent mailing of n recipients over 20 arrondissements, 40 % opens, 10 % clicks, and times its report. */
+async function reportBench(url: string, n: number) {
+  const { openDatabase, withTenant } = await import('../src/server/db/database.ts');
+  const { sql } = await import('kysely');
+  const { uuidv7 } = await import('../src/server/lib/ids.ts');
+  const { mailingReport, zoneFigures } = await import('../src/server/modules/messaging/tracking/report.ts');
+  const database = await openDatabase({ databaseUrl: url, pgliteDir: null, poolSize: 2 });
+  const { db } = database;
+  try {
+    const campaignId = uuidv7();
+    const mailingId = uuidv7();
+    await db.insertInto('campaign').values({ id: campaignId, slug: 'bench-report', name: 'Report', city: 'Paris' }).execute();
+    const seeded = performance.now();
+    await withTenant(db, campaignId, async (trx) => {
+      const layer = uuidv7();
+      await trx.insertInto('zone_layer').values({ campaign_id: campaignId, id: layer, code: 'arr', name: 'Arrondissements' }).execute();
+      const zones = Array.from({ length: 20 }, (_, i) => ({ id: uuidv7(), code: String(i + 1) }));
+      await sql`insert into zone (campaign_id, id, layer_id, code, name, geometry, bbox, centroid)
+        select ${campaignId}::uuid, z.id, ${layer}::uuid, z.code, 'Arrondissement ' || z.code,
+          '{"type":"Polygon","coordinates":[[[2.3,48.8],[2.31,48.8],[2.31,48.81],[2.3,48.8]]]}'::jsonb,
+          array[2.3, 48.8, 2.31, 48.81], array[2.305, 48.805]
+        from unnest(${zones.map((z) => z.id)}::uuid[], ${zones.map((z) => z.code)}::text[]) as z(id, code)`.execute(trx);
+      await trx.insertInto('mailing').values({ campaign_id: campaignId, id: mailingId, status: 'sent' }).execute();
+      await sql`insert into person (campaign_id, id, given_name, family_name, email, zone_ids)
+        select ${campaignId}::uuid, gen_random_uuid(), 'P', 'N' || g, 'p' || g || '@exemple.test',
+          array[(${zones.map((z) => z.id)}::uuid[])[1 + g % 20]]
+        from generate_series(1, ${n}) g`.execute(trx);
+      await sql`insert into mailing_recipient (campaign_id, id, mailing_id, person_id, email, variant, status, sent_at, zone_ids)
+        select campaign_id, gen_random_uuid(), ${mailingId}::uuid, id, email,
+          case when random() < 0.5 then 'A' else 'B' end, 'sent', now() - interval '3 hours', zone_ids
+        from person where campaign_id = ${campaignId}`.execute(trx);
+      await sql`insert into mail_event (campaign_id, id, mailing_id, recipient_id, person_id, kind, link_index, link_url, classification, at)
+        select campaign_id, gen_random_uuid(), mailing_id, id, person_id, 'open', null, null,
+          case when random() < 0.8 then 'human' else 'apple_proxy' end, now() - random() * interval '3 hours'
+        from mailing_recipient where campaign_id = ${campaignId} and random() < 0.4`.execute(trx);
+      await sql`insert into mail_event (campaign_id, id, mailing_id, recipient_id, person_id, kind, link_index, link_url, classification, at)
+        select campaign_id, gen_random_uuid(), mailing_id, id, person_id, 'click', (random() * 3)::int, 'https://exemple.test/',
+          'human', now() - random() * interval '2 hours'
+        from mailing_recipient where campaign_id = ${campaignId} and random() < 0.1`.execute(trx);
+    });
+    await sql`analyze mailing_recipient, mail_event, person`.execute(db);
+    console.log(`report: seeded ${n} recipients in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+    const samples: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const started = performance.now();
+      const report = await withTenant(db, campaignId, (trx) =>
+        mailingReport(trx, { campaignId, mailingId, zoneScope: null, counted: 'human' }),
+      );
+      if (i > 0) samples.push(performance.now() - started);
+      if (i === 0)
+        console.log(`report: sent ${report.sent}, opens ${report.opens}, clicks ${report.clicks}, ${report.by_zone.length} zones`);
+    }
+    const zoneSamples: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const started = performance.now();
+      await withTenant(db, campaignId, (trx) => zoneFigures(trx, { campaignId, mailingId, zoneScope: null, counted: 'human' }));
+      if (i > 0) zoneSamples.push(performance.now() - started);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]?.toFixed(0);
+    console.log(
+      `report of ${n} recipients: opens per arrondissement median ${median(zoneSamples)} ms (target < 300 ms); whole report (totals and variants, zones, hours, links) median ${median(samples)} ms`,
+    );
+  } finally {
+    await database.close();
+  }
 }
 
 await (child ? serve() : main());

@@ -37,8 +37,11 @@ function inScope(s: ReportScope, column: RawBuilder<unknown>) {
   return s.zoneScope ? sql`and ${column} && ${sql.val([...s.zoneScope])}::uuid[]` : sql``;
 }
 
-/** The figures grouped by `key` (an expression over r, the recipient row, and zid, its zone when unnested). */
-async function figuresBy(trx: Trx, s: ReportScope, key: RawBuilder<unknown>, perZone: boolean) {
+/**
+ * The figures grouped by `key` (an expression over r, the recipient row, and zid, its zone when
+ * unnested); with `grouping`, the rows grouped by key (r.variant) and the total (key null) in one scan.
+ */
+async function figuresBy(trx: Trx, s: ReportScope, key: RawBuilder<unknown>, perZone: boolean, grouping = false) {
   const { rows } = await sql<{
     key: string | null;
     sent: string;
@@ -72,8 +75,8 @@ async function figuresBy(trx: Trx, s: ReportScope, key: RawBuilder<unknown>, per
     left join sup on sup.recipient_id = r.id::text
     where r.campaign_id = ${s.campaignId} and r.mailing_id = ${s.mailingId} ${inScope(s, sql`r.zone_ids`)}
       ${perZone && s.zoneScope ? sql`and zid = any(${sql.val([...s.zoneScope])}::uuid[])` : sql``}
-    group by 1
-    order by 1`.execute(trx);
+    group by ${grouping ? sql`grouping sets ((), (1))` : sql`1`}
+    order by 1 nulls first`.execute(trx);
   return rows.map((r) => {
     const bounces = Number(r.bounces);
     const sent = Number(r.sent);
@@ -93,14 +96,18 @@ async function figuresBy(trx: Trx, s: ReportScope, key: RawBuilder<unknown>, per
   });
 }
 
+/** The figures per arrondissement: one grouped statement over the recipient rows' zones. */
+export function zoneFigures(trx: Trx, s: ReportScope) {
+  return figuresBy(trx, s, sql`zid::text`, true);
+}
+
 const EMPTY: Figures = { sent: 0, delivered: 0, opens: 0, clicks: 0, unsubscribes: 0, bounces: 0, complaints: 0 };
 
 /** The whole report of a mailing (except the people, see reportPeople). */
 export async function mailingReport(trx: Trx, s: ReportScope) {
-  const [total, variants, zoneRows, hours, links] = await Promise.all([
-    figuresBy(trx, s, sql`'all'`, false),
-    figuresBy(trx, s, sql`r.variant`, false),
-    figuresBy(trx, s, sql`zid::text`, true),
+  const [withTotal, zoneRows, hours, links] = await Promise.all([
+    figuresBy(trx, s, sql`r.variant`, false, true),
+    zoneFigures(trx, s),
     sql<{ hour: Date; opens: string; clicks: string }>`
       select date_trunc('hour', e.at) as hour,
         count(distinct e.recipient_id) filter (where e.kind = 'open') as opens,
@@ -118,6 +125,8 @@ export async function mailingReport(trx: Trx, s: ReportScope) {
         and e.classification = any(${sql.val(classesOf(s.counted))}::text[]) ${inScope(s, sql`r.zone_ids`)}
       group by e.link_index order by e.link_index`.execute(trx),
   ]);
+  const total = withTotal.filter((v) => v.key === null);
+  const variants = withTotal.filter((v) => v.key !== null);
   const zoneIds = zoneRows.map((z) => z.key).filter((k): k is string => k !== null);
   const zones =
     zoneIds.length === 0
