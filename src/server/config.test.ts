@@ -104,3 +104,56 @@ describe('config', () => {
     }
   });
 });
+
+describe('config: mailings', () => {
+  it('sends mailings through SMTP_URL unless MAILING_SMTP_URL names their own relay, and then needs a token key', () => {
+    expect(loadConfig({}).mailing).toMatchObject({
+      smtpUrl: null,
+      fromAddress: 'no-reply@relais.local',
+      bounceDomain: 'relais.local',
+      dkim: null,
+    });
+    expect(loadConfig({}).mailing.tokenSecret.length).toBeGreaterThanOrEqual(32);
+    const secret = 'k'.repeat(40);
+    expect(loadConfig({ SMTP_URL: 'smtp://relay:25', MAILING_TOKEN_SECRET: secret }).mailing.smtpUrl).toBe('smtp://relay:25');
+    expect(
+      loadConfig({
+        SMTP_URL: 'smtp://relay:25',
+        MAILING_SMTP_URL: 'smtp://bulk:587',
+        MAILING_TOKEN_SECRET: secret,
+        MAILING_FROM: 'lettre@campagne.fr',
+      }).mailing,
+    ).toMatchObject({
+      smtpUrl: 'smtp://bulk:587',
+      fromAddress: 'lettre@campagne.fr',
+      bounceDomain: 'campagne.fr',
+      tokenSecret: secret,
+    });
+    try {
+      loadConfig({
+        SMTP_URL: 'smtp://relay:25',
+        MAILING_RATE_PER_SECOND: '0',
+        DKIM_DOMAIN: 'campagne.fr',
+        BOUNCE_DOMAIN: 'pas un domaine',
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'BOUNCE_DOMAIN must be a domain name, got "pas un domaine"',
+        'MAILING_TOKEN_SECRET is required when mailings go out over SMTP (MAILING_SMTP_URL or SMTP_URL)',
+        'DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must be set together',
+        'MAILING_RATE_PER_SECOND must be at least 1, got "0"',
+      ]);
+    }
+    const dkim = loadConfig({
+      DKIM_DOMAIN: 'Campagne.fr',
+      DKIM_SELECTOR: 's1',
+      DKIM_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----',
+    }).mailing.dkim;
+    expect(dkim).toEqual({
+      domainName: 'campagne.fr',
+      keySelector: 's1',
+      privateKey: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
+    });
+  });
+});

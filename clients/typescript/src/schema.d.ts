@@ -156,7 +156,7 @@ export interface paths {
                         expires_at?: string;
                         name: string;
                         rate_limit_per_minute?: number | null;
-                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage")[];
+                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage")[];
                     };
                 };
             };
@@ -316,7 +316,7 @@ export interface paths {
                                 description_en: string;
                                 description_fr: string;
                                 /** @enum {string} */
-                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage";
+                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage";
                                 resource: string;
                             }[];
                         };
@@ -3599,6 +3599,1511 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mailings (OSDI messages), newest first */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:messages": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    audience: {
+                                        exclude_list_ids?: string[];
+                                        exclude_segment_ids?: string[];
+                                        list_ids?: string[];
+                                        segment_ids?: string[];
+                                    };
+                                    body: string | null;
+                                    content: {
+                                        blocks: ({
+                                            level?: 1 | 2;
+                                            text: string;
+                                            /** @enum {string} */
+                                            type: "heading";
+                                        } | {
+                                            text: string;
+                                            /** @enum {string} */
+                                            type: "paragraph";
+                                        } | {
+                                            text: string;
+                                            /** @enum {string} */
+                                            type: "button";
+                                            url: string;
+                                        } | {
+                                            alt: string;
+                                            src: string;
+                                            /** @enum {string} */
+                                            type: "image";
+                                            url?: string;
+                                        } | {
+                                            /** @enum {string} */
+                                            type: "divider";
+                                        })[];
+                                    } | {
+                                        mjml: string;
+                                    };
+                                    /** @enum {string} */
+                                    content_format: "blocks" | "mjml";
+                                    created_by: string;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    /** @description the sender name (the address is the deployment’s MAILING_FROM) */
+                                    from: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    identifiers: string[];
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    name: string;
+                                    preheader: string;
+                                    reply_to: string | null;
+                                    scheduled_start_date: string | null;
+                                    sent_end_date: string | null;
+                                    sent_start_date: string | null;
+                                    statistics: {
+                                        failed: number;
+                                        queued: number;
+                                        sending: number;
+                                        sent: number;
+                                        skipped: number;
+                                    };
+                                    /** @enum {string} */
+                                    status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
+                                    subject: string;
+                                    /** @description the segments (OSDI queries) and lists the audience names */
+                                    targets: {
+                                        href: string;
+                                    }[];
+                                    total_targeted: number;
+                                    /** @enum {string} */
+                                    type: "email";
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a draft mailing (merge tags and content checked) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        audience?: {
+                            exclude_list_ids?: string[];
+                            exclude_segment_ids?: string[];
+                            list_ids?: string[];
+                            segment_ids?: string[];
+                        };
+                        content?: {
+                            blocks: ({
+                                level?: 1 | 2;
+                                text: string;
+                                /** @enum {string} */
+                                type: "heading";
+                            } | {
+                                text: string;
+                                /** @enum {string} */
+                                type: "paragraph";
+                            } | {
+                                text: string;
+                                /** @enum {string} */
+                                type: "button";
+                                url: string;
+                            } | {
+                                alt: string;
+                                src: string;
+                                /** @enum {string} */
+                                type: "image";
+                                url?: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "divider";
+                            })[];
+                        } | {
+                            mjml: string;
+                        };
+                        /** @enum {string} */
+                        content_format?: "blocks" | "mjml";
+                        /** @description the sender name */
+                        from?: string;
+                        name?: string;
+                        preheader?: string;
+                        reply_to?: string | null;
+                        subject?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            audience: {
+                                exclude_list_ids?: string[];
+                                exclude_segment_ids?: string[];
+                                list_ids?: string[];
+                                segment_ids?: string[];
+                            };
+                            body: string | null;
+                            content: {
+                                blocks: ({
+                                    level?: 1 | 2;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "heading";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "paragraph";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "button";
+                                    url: string;
+                                } | {
+                                    alt: string;
+                                    src: string;
+                                    /** @enum {string} */
+                                    type: "image";
+                                    url?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "divider";
+                                })[];
+                            } | {
+                                mjml: string;
+                            };
+                            /** @enum {string} */
+                            content_format: "blocks" | "mjml";
+                            created_by: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** @description the sender name (the address is the deployment’s MAILING_FROM) */
+                            from: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            preheader: string;
+                            reply_to: string | null;
+                            scheduled_start_date: string | null;
+                            sent_end_date: string | null;
+                            sent_start_date: string | null;
+                            statistics: {
+                                failed: number;
+                                queued: number;
+                                sending: number;
+                                sent: number;
+                                skipped: number;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
+                            subject: string;
+                            /** @description the segments (OSDI queries) and lists the audience names */
+                            targets: {
+                                href: string;
+                            }[];
+                            total_targeted: number;
+                            /** @enum {string} */
+                            type: "email";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One mailing with its statistics */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            audience: {
+                                exclude_list_ids?: string[];
+                                exclude_segment_ids?: string[];
+                                list_ids?: string[];
+                                segment_ids?: string[];
+                            };
+                            body: string | null;
+                            content: {
+                                blocks: ({
+                                    level?: 1 | 2;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "heading";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "paragraph";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "button";
+                                    url: string;
+                                } | {
+                                    alt: string;
+                                    src: string;
+                                    /** @enum {string} */
+                                    type: "image";
+                                    url?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "divider";
+                                })[];
+                            } | {
+                                mjml: string;
+                            };
+                            /** @enum {string} */
+                            content_format: "blocks" | "mjml";
+                            created_by: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** @description the sender name (the address is the deployment’s MAILING_FROM) */
+                            from: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            preheader: string;
+                            reply_to: string | null;
+                            scheduled_start_date: string | null;
+                            sent_end_date: string | null;
+                            sent_start_date: string | null;
+                            statistics: {
+                                failed: number;
+                                queued: number;
+                                sending: number;
+                                sent: number;
+                                skipped: number;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
+                            subject: string;
+                            /** @description the segments (OSDI queries) and lists the audience names */
+                            targets: {
+                                href: string;
+                            }[];
+                            total_targeted: number;
+                            /** @enum {string} */
+                            type: "email";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a mailing not yet sending */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        audience?: {
+                            exclude_list_ids?: string[];
+                            exclude_segment_ids?: string[];
+                            list_ids?: string[];
+                            segment_ids?: string[];
+                        };
+                        content?: {
+                            blocks: ({
+                                level?: 1 | 2;
+                                text: string;
+                                /** @enum {string} */
+                                type: "heading";
+                            } | {
+                                text: string;
+                                /** @enum {string} */
+                                type: "paragraph";
+                            } | {
+                                text: string;
+                                /** @enum {string} */
+                                type: "button";
+                                url: string;
+                            } | {
+                                alt: string;
+                                src: string;
+                                /** @enum {string} */
+                                type: "image";
+                                url?: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "divider";
+                            })[];
+                        } | {
+                            mjml: string;
+                        };
+                        /** @enum {string} */
+                        content_format?: "blocks" | "mjml";
+                        /** @description the sender name */
+                        from?: string;
+                        name?: string;
+                        preheader?: string;
+                        reply_to?: string | null;
+                        subject?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            audience: {
+                                exclude_list_ids?: string[];
+                                exclude_segment_ids?: string[];
+                                list_ids?: string[];
+                                segment_ids?: string[];
+                            };
+                            body: string | null;
+                            content: {
+                                blocks: ({
+                                    level?: 1 | 2;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "heading";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "paragraph";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "button";
+                                    url: string;
+                                } | {
+                                    alt: string;
+                                    src: string;
+                                    /** @enum {string} */
+                                    type: "image";
+                                    url?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "divider";
+                                })[];
+                            } | {
+                                mjml: string;
+                            };
+                            /** @enum {string} */
+                            content_format: "blocks" | "mjml";
+                            created_by: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** @description the sender name (the address is the deployment’s MAILING_FROM) */
+                            from: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            preheader: string;
+                            reply_to: string | null;
+                            scheduled_start_date: string | null;
+                            sent_end_date: string | null;
+                            sent_start_date: string | null;
+                            statistics: {
+                                failed: number;
+                                queued: number;
+                                sending: number;
+                                sent: number;
+                                skipped: number;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
+                            subject: string;
+                            /** @description the segments (OSDI queries) and lists the audience names */
+                            targets: {
+                                href: string;
+                            }[];
+                            total_targeted: number;
+                            /** @enum {string} */
+                            type: "email";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a draft */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/audience": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Count the mailing’s audience now: in total and per arrondissement */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            by_zone: {
+                                code: string;
+                                count: number;
+                                name: string;
+                                /** Format: uuid */
+                                zone_id: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a mailing not yet sent */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            audience: {
+                                exclude_list_ids?: string[];
+                                exclude_segment_ids?: string[];
+                                list_ids?: string[];
+                                segment_ids?: string[];
+                            };
+                            body: string | null;
+                            content: {
+                                blocks: ({
+                                    level?: 1 | 2;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "heading";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "paragraph";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "button";
+                                    url: string;
+                                } | {
+                                    alt: string;
+                                    src: string;
+                                    /** @enum {string} */
+                                    type: "image";
+                                    url?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "divider";
+                                })[];
+                            } | {
+                                mjml: string;
+                            };
+                            /** @enum {string} */
+                            content_format: "blocks" | "mjml";
+                            created_by: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** @description the sender name (the address is the deployment’s MAILING_FROM) */
+                            from: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            preheader: string;
+                            reply_to: string | null;
+                            scheduled_start_date: string | null;
+                            sent_end_date: string | null;
+                            sent_start_date: string | null;
+                            statistics: {
+                                failed: number;
+                                queued: number;
+                                sending: number;
+                                sent: number;
+                                skipped: number;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
+                            subject: string;
+                            /** @description the segments (OSDI queries) and lists the audience names */
+                            targets: {
+                                href: string;
+                            }[];
+                            total_targeted: number;
+                            /** @enum {string} */
+                            type: "email";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a sending mailing (resume with send) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            audience: {
+                                exclude_list_ids?: string[];
+                                exclude_segment_ids?: string[];
+                                list_ids?: string[];
+                                segment_ids?: string[];
+                            };
+                            body: string | null;
+                            content: {
+                                blocks: ({
+                                    level?: 1 | 2;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "heading";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "paragraph";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "button";
+                                    url: string;
+                                } | {
+                                    alt: string;
+                                    src: string;
+                                    /** @enum {string} */
+                                    type: "image";
+                                    url?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "divider";
+                                })[];
+                            } | {
+                                mjml: string;
+                            };
+                            /** @enum {string} */
+                            content_format: "blocks" | "mjml";
+                            created_by: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** @description the sender name (the address is the deployment’s MAILING_FROM) */
+                            from: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            preheader: string;
+                            reply_to: string | null;
+                            scheduled_start_date: string | null;
+                            sent_end_date: string | null;
+                            sent_start_date: string | null;
+                            statistics: {
+                                failed: number;
+                                queued: number;
+                                sending: number;
+                                sent: number;
+                                skipped: number;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
+                            subject: string;
+                            /** @description the segments (OSDI queries) and lists the audience names */
+                            targets: {
+                                href: string;
+                            }[];
+                            total_targeted: number;
+                            /** @enum {string} */
+                            type: "email";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The message as a chosen person would receive it (HTML and plain text) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        person_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            html: string;
+                            subject: string;
+                            text: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** osdi:send_helper: send the mailing now (or resume a paused one) to its audience within your zones */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            audience: {
+                                exclude_list_ids?: string[];
+                                exclude_segment_ids?: string[];
+                                list_ids?: string[];
+                                segment_ids?: string[];
+                            };
+                            body: string | null;
+                            content: {
+                                blocks: ({
+                                    level?: 1 | 2;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "heading";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "paragraph";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "button";
+                                    url: string;
+                                } | {
+                                    alt: string;
+                                    src: string;
+                                    /** @enum {string} */
+                                    type: "image";
+                                    url?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "divider";
+                                })[];
+                            } | {
+                                mjml: string;
+                            };
+                            /** @enum {string} */
+                            content_format: "blocks" | "mjml";
+                            created_by: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** @description the sender name (the address is the deployment’s MAILING_FROM) */
+                            from: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            preheader: string;
+                            reply_to: string | null;
+                            scheduled_start_date: string | null;
+                            sent_end_date: string | null;
+                            sent_start_date: string | null;
+                            statistics: {
+                                failed: number;
+                                queued: number;
+                                sending: number;
+                                sent: number;
+                                skipped: number;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
+                            subject: string;
+                            /** @description the segments (OSDI queries) and lists the audience names */
+                            targets: {
+                                href: string;
+                            }[];
+                            total_targeted: number;
+                            /** @enum {string} */
+                            type: "email";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the mailing to up to five addresses, subject marked [Test] */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        emails: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sent: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/audience_count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Count an audience before saving it: in total and per arrondissement (consent, suppressions, your zones applied) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        audience: {
+                            exclude_list_ids?: string[];
+                            exclude_segment_ids?: string[];
+                            list_ids?: string[];
+                            segment_ids?: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            by_zone: {
+                                code: string;
+                                count: number;
+                                name: string;
+                                /** Format: uuid */
+                                zone_id: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/people": {

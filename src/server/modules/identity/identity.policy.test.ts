@@ -61,12 +61,13 @@ describe('identity policy', () => {
 
   it('assembles from the modules the same permissions per role and token scopes as the table it replaced', () => {
     const manager = ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'users.manage', 'tokens.manage'];
+    const messaging = ['messaging.read', 'messaging.write', 'messaging.send'];
     const expected: Record<(typeof ROLES)[number], string[]> = {
-      owner: [...manager, 'audit.read', 'webhooks.manage', 'jobs.read', 'jobs.write', 'outbox.read', 'campaign.manage'],
-      admin: [...manager, 'audit.read', 'webhooks.manage', 'jobs.read', 'jobs.write', 'outbox.read'],
-      organizer: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'jobs.read', 'jobs.write'],
-      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', 'jobs.read'],
-      community_manager: ['dashboard.read', 'zones.read', 'people.read'],
+      owner: [...manager, ...messaging, 'audit.read', 'webhooks.manage', 'jobs.read', 'jobs.write', 'outbox.read', 'campaign.manage'],
+      admin: [...manager, ...messaging, 'audit.read', 'webhooks.manage', 'jobs.read', 'jobs.write', 'outbox.read'],
+      organizer: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, 'jobs.read', 'jobs.write'],
+      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, 'jobs.read'],
+      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write'],
       moderator: ['dashboard.read'],
       candidate: ['dashboard.read', 'zones.read'],
       volunteer: ['zones.read'],
@@ -86,6 +87,9 @@ describe('identity policy', () => {
       'ladder:read=people.read',
       'segments:read=people.read',
       'segments:write=people.write',
+      'messages:read=messaging.read',
+      'messages:write=messaging.write',
+      'messages:send=messaging.send',
       'imports:write=people.write',
       'jobs:read=jobs.read',
       'jobs:write=jobs.write',
@@ -101,6 +105,7 @@ describe('identity policy', () => {
       'custom_fields:read',
       'ladder:read',
       'segments:read',
+      'messages:read',
       'jobs:read',
       'audit:read',
     ]);

@@ -3,25 +3,12 @@
 // SQL condition on `person` (segments compile with their own scope), counted before sending (in
 // total and per arrondissement) and materialised set-based into mailing_recipient.
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
 import { AppError } from '../../http/problem.ts';
-import { Uuid } from '../../http/schemas.ts';
 import { loadSegmentDefinition, prepareSegment } from '../segments/index.ts';
+import type { Audience } from './audience-schema.ts';
 
-const Ids = (max: number) => Type.Array(Uuid, { maxItems: max, uniqueItems: true });
-
-/** Who a mailing goes to (before consent, suppressions and zones, which always apply). */
-export const AudienceSchema = Type.Object(
-  {
-    segment_ids: Type.Optional(Ids(20)),
-    list_ids: Type.Optional(Ids(50)),
-    exclude_segment_ids: Type.Optional(Ids(20)),
-    exclude_list_ids: Type.Optional(Ids(50)),
-  },
-  { additionalProperties: false },
-);
-export type Audience = Type.Static<typeof AudienceSchema>;
+export { type Audience, AudienceSchema } from './audience-schema.ts';
 
 export interface AudienceScope {
   campaignId: string;

@@ -10,6 +10,7 @@ import { trackingReportRoutes } from './tracking/report.routes.ts';
 import { trackingRoutes } from './tracking/tracking.routes.ts';
 import { unsubscribeRoutes } from './unsubscribe.routes.ts';
 
+export { findRecipientById } from './messaging.repo.ts';
 export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
 export { recipientOfAddress, returnPathOf } from './tokens.ts';
 

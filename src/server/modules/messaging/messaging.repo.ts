@@ -1,7 +1,7 @@
 // Plain queries of the messaging module: mailings (scoped to the actor's zones), their recipients.
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type { Trx } from '../../db/database.ts';
+import type { Db, Trx } from '../../db/database.ts';
 import type { MailingTable } from '../../db/schema.ts';
 
 export type MailingRow = Selectable<MailingTable>;
@@ -53,4 +53,17 @@ export async function recipientCounts(trx: Trx, campaignId: string, mailingId: s
   const counts = { queued: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;
+}
+
+/**
+ * The recipient row a VERP token or an unsubscribe mailto names, found by its id alone, outside
+ * row-level security (as sessions and tokens are found: the row tells the campaign). For the bounce
+ * mailbox reader, which then works in that campaign's tenant transaction.
+ */
+export function findRecipientById(db: Db, recipientId: string) {
+  return db
+    .selectFrom('mailing_recipient')
+    .select(['campaign_id', 'id', 'mailing_id', 'person_id', 'email', 'status', 'sent_at'])
+    .where('id', '=', recipientId)
+    .executeTakeFirst();
 }

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { inTenant, requireActor } from '../../http/auth.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
-import { type Audience, AudienceSchema } from './audience.ts';
+import { type Audience, AudienceSchema } from './audience-schema.ts';
 import { loadKit } from './compose.ts';
 import { listMailings, type MailingRow, recipientCounts } from './messaging.repo.ts';
 import {

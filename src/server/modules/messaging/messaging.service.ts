@@ -199,10 +199,13 @@ export async function testSendMailing(
 /**
  * Starts sending: checks the mailing, materialises its recipient rows (the audience within the
  * actor's zones, consent and suppressions applied) and marks it sending. The caller queues the job
- * after the commit. A paused mailing resumes with its rows as they are.
+ * after the commit. A paused mailing resumes with its rows as they are; a sending one is left as it is.
  */
 export async function startSending(trx: Trx, actor: TenantActor, id: string, config: Config): Promise<MailingRow> {
   const mailing = await getMailing(trx, actor, id, true);
+  // Already sending: the caller queues one more worker (harmless: rows are claimed with SKIP LOCKED),
+  // which also recovers a send whose job was never queued (a crash between commit and enqueue).
+  if (mailing.status === 'sending') return mailing;
   if (mailing.status === 'paused') {
     return trx
       .updateTable('mailing')

@@ -5,6 +5,7 @@
 // message, retries after a temporary failure) and the one-click unsubscribe (GET changes nothing,
 // POST unsubscribes with the proof, a tampered token is an error page).
 import { generateKeyPairSync } from 'node:crypto';
+import { sql } from 'kysely';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -21,6 +22,7 @@ import {
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { recordConsents } from '../consent/index.ts';
+import { findRecipientById } from './messaging.repo.ts';
 import { sendMailing } from './send.ts';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
 import { suppressAddress } from './suppression.ts';
@@ -271,7 +273,10 @@ describeEachDatabase('messaging', (ctx) => {
       .where('kind', '=', 'messaging.send')
       .executeTakeFirst();
     expect(job).toBeDefined();
-    expect((await owner.request('POST', `/api/v1/messages/${m.id}/send`)).json().code).toBe('MAILING_STATE_CONFLICT');
+    // A second send while sending only queues another worker: no second row for anybody.
+    const again = await owner.request('POST', `/api/v1/messages/${m.id}/send`);
+    expect(again.statusCode).toBe(202);
+    expect(again.json().total_targeted).toBe(4);
 
     const before = sink.messages.length;
     const outcome = await worker().run(m.id);
@@ -301,6 +306,12 @@ describeEachDatabase('messaging', (ctx) => {
       expect(headerOf(g.raw, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
       expect(headerOf(g.raw, 'List-Id')).toBe('<lettre.campagne.test>');
       expect(recipientOfAddress(t.runtime.config.mailing.tokenSecret, g.mailFrom)).toEqual({ kind: 'bounce', recipientId: row?.id });
+      expect(await findRecipientById(ctx.database.db, row?.id as string)).toMatchObject({
+        campaign_id: c.id,
+        mailing_id: m.id,
+        email: to,
+        status: 'sent',
+      });
       expect(parsed.text).toContain('Se désinscrire ou gérer mes préférences');
       expect(parsed.html).toContain('Se désinscrire');
       const dkim = await dkimVerify(Buffer.from(g.raw), { resolver });
@@ -476,6 +487,32 @@ describeEachDatabase('messaging', (ctx) => {
         .executeTakeFirstOrThrow(),
     );
     expect(skipped).toEqual({ status: 'skipped', last_error: 'suppressed: complaint' });
+  });
+
+  it('sends through the queue: the messaging.send job a send queues runs to the end', async () => {
+    await t.runtime.jobs.work();
+    const m = await create(owner);
+    const before = sink.messages.length;
+    const started = await owner.request('POST', `/api/v1/messages/${m.id}/send`);
+    expect(started.statusCode).toBe(202);
+    const total = started.json().total_targeted as number;
+    expect(total).toBeGreaterThan(0);
+    await expect.poll(async () => (await owner.request('GET', `/api/v1/messages/${m.id}`)).json().status, { timeout: 60_000 }).toBe('sent');
+    // (The jobs queued by the earlier tests' sends run too now: only this mailing's messages count.)
+    const ids = new Set(
+      (await tenant()((trx) => trx.selectFrom('mailing_recipient').select('id').where('mailing_id', '=', m.id).execute())).map(
+        (r) => `<${r.id}@campagne.test>`,
+      ),
+    );
+    expect(sink.messages.slice(before).filter((g) => ids.has(headerOf(g.raw, 'Message-ID') ?? '')).length).toBe(total);
+    const run = await ctx.database.db
+      .selectFrom('job_run')
+      .select(['state', 'done', 'total'])
+      .where('campaign_id', '=', c.id)
+      .where('kind', '=', 'messaging.send')
+      .where(sql<boolean>`params->>'mailing_id' = ${m.id}`)
+      .executeTakeFirstOrThrow();
+    expect({ state: run.state, done: Number(run.done), total: Number(run.total) }).toEqual({ state: 'succeeded', done: total, total });
   });
 
   it('pauses and cancels', async () => {

@@ -27,6 +27,11 @@ import { type BulkTransport, createBulkTransport, isTemporaryFailure } from './t
 export const SEND_LEASE_SECONDS = 300;
 /** When this process started: on the embedded database, rows claimed before were claimed by a dead process. */
 const PROCESS_STARTED_AT = new Date();
+/**
+ * Acceptances per SMTP connection that may wait for their group commit before sending pauses: the
+ * bound on duplicates after a crash (with the connections), against the throughput a slow commit allows.
+ */
+export const UNRECORDED_PER_CONNECTION = 8;
 /** Attempts before a row fails for good (temporary SMTP errors). */
 export const MAX_ATTEMPTS = 5;
 
@@ -116,9 +121,56 @@ async function claimBatch(o: SendOptions, lease: number, size: number): Promise<
   });
 }
 
+/**
+ * Records accepted messages as 'sent' in group commits: one UPDATE for every acceptance that came in
+ * while the previous one ran. The database then keeps up with the relay, so the rows accepted but not
+ * yet recorded — the only ones a crash can send twice — stay as few as one statement's duration allows.
+ */
+function sentRecorder(o: SendOptions) {
+  let pending: { id: string; messageId: string }[] = [];
+  let running: Promise<void> | null = null;
+  let inFlight = 0;
+  const flush = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const done = pending;
+      pending = [];
+      inFlight = done.length;
+      await o.tenant((trx) =>
+        sql`update mailing_recipient r
+          set status = 'sent', sent_at = now(), message_id = u.message_id, last_error = null
+          from unnest(${done.map((d) => d.id)}::uuid[], ${done.map((d) => d.messageId)}::text[]) as u(id, message_id)
+          where r.campaign_id = ${o.campaignId} and r.id = u.id and r.status = 'sending'`.execute(trx),
+      );
+      inFlight = 0;
+    }
+  };
+  return {
+    /** Acceptances not yet recorded (in the pending group or the statement under way). */
+    unrecorded: () => pending.length + inFlight,
+    /** Resolves when the statement under way has ended. */
+    settled: () => running ?? Promise.resolve(),
+    add(id: string, messageId: string) {
+      pending.push({ id, messageId });
+      running ??= flush().finally(() => {
+        running = null;
+      });
+    },
+    /** Resolves once every acceptance so far is recorded. */
+    async drain() {
+      while (running) await running;
+      if (pending.length > 0) {
+        running = flush().finally(() => {
+          running = null;
+        });
+        await running;
+      }
+    },
+  };
+}
+
 /** Sends one claimed row and records what came of it. */
-async function sendOne(o: SendOptions, kit: MailingKit, row: ClaimedRow): Promise<boolean> {
-  const message = buildMessage(o.config, kit, row, mergeValuesOf({ ...row, email: row.email }));
+async function sendOne(o: SendOptions, kit: MailingKit, row: ClaimedRow, recorder: ReturnType<typeof sentRecorder>): Promise<boolean> {
+  const message = buildMessage(o.config, kit, row, mergeValuesOf(row));
   try {
     await o.transport.send(message);
   } catch (error) {
@@ -139,15 +191,8 @@ async function sendOne(o: SendOptions, kit: MailingKit, row: ClaimedRow): Promis
     );
     return false;
   }
-  // Right after the relay's acceptance: the window in which a crash means a resend is this one statement.
-  await o.tenant((trx) =>
-    trx
-      .updateTable('mailing_recipient')
-      .set({ status: 'sent', sent_at: new Date(), message_id: message.messageId, last_error: null })
-      .where('campaign_id', '=', o.campaignId)
-      .where('id', '=', row.id)
-      .execute(),
-  );
+  // Right after the relay's acceptance (see sentRecorder).
+  recorder.add(row.id, message.messageId);
   return true;
 }
 
@@ -183,8 +228,21 @@ export async function sendMailing(o: SendOptions): Promise<SendOutcome> {
     const batch = await claimBatch(o, lease, size);
     if (batch === null) return { done: true, retryAt: null, sent };
     if (batch.length === 0) break;
-    const results = await Promise.all(batch.map((row) => sendOne(o, kit, row)));
-    sent += results.filter(Boolean).length;
+    const recorder = sentRecorder(o);
+    // A few messages queued per connection (each finds the next at once), and no new one handed over
+    // while UNRECORDED_PER_CONNECTION × connections acceptances wait to be recorded: what a crash can
+    // send twice stays under that bound plus the messages on the way, whatever the database's speed.
+    const lanes = o.config.mailing.connections * 4;
+    const limit = o.config.mailing.connections * UNRECORDED_PER_CONNECTION;
+    let next = 0;
+    const lane = async () => {
+      for (let i = next++; i < batch.length; i = next++) {
+        while (recorder.unrecorded() >= limit) await recorder.settled();
+        if (await sendOne(o, kit, batch[i] as ClaimedRow, recorder)) sent += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(lanes, batch.length) }, lane));
+    await recorder.drain();
     if (o.progress) {
       const counts = await o.tenant((trx) => recipientCounts(trx, o.campaignId, o.mailingId));
       await o.progress(counts.sent + counts.failed + counts.skipped, total);

@@ -26,6 +26,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    disableReverseLookup: true,
     size: 10 * 1024 * 1024,
     onRcptTo(address, _session, callback) {
       const left = deferrals.get(address.address) ?? 0;

@@ -46,11 +46,13 @@ export const jobsMessages = { fr, en };
 const kindsFr = {
   'demo.count': 'Tâche de démonstration',
   'imports.people': 'Import de personnes',
+  'messaging.send': 'Envoi d’un e-mail aux contacts',
   'people.retention': 'Application de la politique de conservation',
 };
 const kindsEn: typeof kindsFr = {
   'demo.count': 'Demonstration job',
   'imports.people': 'People import',
+  'messaging.send': 'Mailing send',
   'people.retention': 'Retention policy run',
 };
 export const jobKindLabels = { fr: kindsFr, en: kindsEn };
@@ -60,12 +62,14 @@ const stepsFr = {
   'demo.counting': 'Comptage des personnes par étape de l’échelle',
   'imports.reading': 'Lecture et vérification des lignes',
   'imports.writing': 'Enregistrement des personnes',
+  'messaging.sending': 'Envoi des messages',
   'people.retention': 'Anonymisation des contacts sans activité',
 };
 const stepsEn: typeof stepsFr = {
   'demo.counting': 'Counting people per ladder stage',
   'imports.reading': 'Reading and checking the rows',
   'imports.writing': 'Saving the people',
+  'messaging.sending': 'Sending the messages',
   'people.retention': 'Anonymising contacts without activity',
 };
 export const jobStepLabels = { fr: stepsFr, en: stepsEn };
