@@ -299,6 +299,13 @@ describeEachDatabase('tracking', (ctx) => {
     const linksOf = (address: string) => hrefsOf(byAddress.get(address)?.html ?? '');
     const click = (address: string, word: string) => linksOf(address).find((l) => l.includes('/t/c/') && l.includes(word)) as string;
     const pixel = (address: string) => linksOf(address).find((l) => l.includes('/t/o/')) as string;
+    // A ladder rule on clicks: a human click promotes.
+    const ladder = await owner.request('PUT', '/api/v1/ladder', {
+      rules: [
+        { to_stage: 'sympathizer', conditions: [{ type: 'mailing.clicked', min_count: 1 }], description: 'A cliqué dans une lettre' },
+      ],
+    });
+    expect(ladder.statusCode, ladder.body).toBe(200);
     // alice (zone 1) opens and clicks "don" twice; bruno (zone 2) opens; chloe (zone 1) clicks "agir" with images off.
     await get(pixel('alice@exemple.test'));
     await get(pixel('alice@exemple.test'));
@@ -367,6 +374,19 @@ describeEachDatabase('tracking', (ctx) => {
     expect(await count('opened')).toBe(3);
     expect(await count('clicked')).toBe(2);
     expect(await count('received', 'not_clicked')).toBe(1);
+
+    const stages = await tenant()((trx) =>
+      trx
+        .selectFrom('person')
+        .select(['id', 'ladder_stage'])
+        .where('id', 'in', [people.alice as string, people.bruno as string])
+        .execute(),
+    );
+    expect(Object.fromEntries(stages.map((p) => [p.id, p.ladder_stage]))).toEqual({
+      [people.alice as string]: 'sympathizer',
+      [people.bruno as string]: 'curious',
+    });
+    await owner.request('PUT', '/api/v1/ladder', { rules: [] });
 
     // The referent's mailing, sent by them within zone 1: their report counts zone 1 only.
     const own = await referent.request('POST', '/api/v1/messages', {
