@@ -284,13 +284,50 @@ describeEachDatabase('tracking', (ctx) => {
     again.push({ ...hit });
     await again.close();
     expect((await events(id)).map((e) => e.id)).toEqual([hit.id]);
+    // A hit that can never be written (here an address the database refuses) holds back neither the
+    // other campaigns' hits nor, after MAX_ATTEMPTS, its own campaign's.
+    const other = await createCampaignFixture(ctx.database.db, 'autre-suivi');
+    const otherIds = { mailing: uuidv7(), person: uuidv7(), recipient: uuidv7() };
+    await tenantRunnerOf(
+      ctx.database.db,
+      other.id,
+    )(async (trx) => {
+      await trx.insertInto('mailing').values({ campaign_id: other.id, id: otherIds.mailing, status: 'sent' }).execute();
+      await trx
+        .insertInto('person')
+        .values({ campaign_id: other.id, id: otherIds.person, given_name: 'O', family_name: 'O', email: 'o@exemple.test' })
+        .execute();
+      await trx
+        .insertInto('mailing_recipient')
+        .values({
+          campaign_id: other.id,
+          id: otherIds.recipient,
+          mailing_id: otherIds.mailing,
+          person_id: otherIds.person,
+          email: 'o@exemple.test',
+        })
+        .execute();
+    });
+    const logged: string[] = [];
+    const stubborn = new HitWriter(ctx.database.db, { flushMs: 60_000, log: (m) => logged.push(m) });
+    stubborn.push({ ...hit, id: uuidv7(), campaignId: other.id, recipientId: otherIds.recipient, ip: 'pas-une-adresse' });
+    const fine = { ...hit, id: uuidv7() };
+    stubborn.push(fine);
+    await stubborn.flush();
+    expect((await events(id)).map((e) => e.id)).toContain(fine.id);
+    expect(stubborn.pending).toBe(1);
+    for (let i = 0; i < 4; i++) await stubborn.flush();
+    expect(stubborn.pending).toBe(0);
+    expect(logged.some((m) => m.includes('dropped after 5 failed writes'))).toBe(true);
+    await stubborn.close();
+
     // The application's writer is closed with the application: a second app's buffered hit survives its close.
-    const other = await buildTestApp(ctx.database, { publicUrl: PUBLIC, mailing: t.runtime.config.mailing });
+    const second = await buildTestApp(ctx.database, { publicUrl: PUBLIC, mailing: t.runtime.config.mailing });
     const pixel = `/t/o/${(await import('./tokens.ts')).openToken(SECRET, c.id, recipient.id)}.gif`;
-    await other.app.inject({ method: 'GET', url: pixel, headers: { 'user-agent': BROWSER } });
-    expect(trackingWriterOf(other.app.deps)?.pending).toBe(1);
-    await other.close();
-    expect(await events(id)).toHaveLength(2);
+    await second.app.inject({ method: 'GET', url: pixel, headers: { 'user-agent': BROWSER } });
+    expect(trackingWriterOf(second.app.deps)?.pending).toBe(1);
+    await second.close();
+    expect(await events(id)).toHaveLength(3);
   });
 
   it('reports a seeded mailing: figures, per variant, arrondissement, hour and link, who opened and clicked; a referent’s zones only', async () => {

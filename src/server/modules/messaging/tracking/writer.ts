@@ -25,6 +25,8 @@ import { classifyHit, SCANNER_BURST_MS } from './classify.ts';
 export const FLUSH_MS = 1_000;
 export const MAX_ROWS = 1_000;
 export const MAX_BUFFERED = 200_000;
+/** Failed writes after which a hit is dropped (logged). */
+export const MAX_ATTEMPTS = 5;
 
 /** One open or click as the route received it. */
 export interface Hit {
@@ -86,6 +88,8 @@ export class HitWriter {
   private closed = false;
   /** Clicks written in the last moments, per recipient: a burst may straddle two flushes. */
   private readonly recent = new Map<string, RecentClick[]>();
+  /** Failed writes per hit (only hits that failed are in it). */
+  private readonly attempts = new WeakMap<Hit, number>();
   private readonly flushMs: number;
   private readonly maxRows: number;
   private readonly timeline: boolean;
@@ -139,38 +143,49 @@ export class HitWriter {
   private async writeBuffer(): Promise<void> {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.maxRows);
-      try {
-        await this.writeBatch(batch);
-      } catch (error) {
-        this.log('tracking: writing hits failed, kept for the next flush', error);
-        this.buffer.unshift(...batch);
-        if (this.buffer.length > MAX_BUFFERED) {
-          const dropped = this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
-          this.log(`tracking: ${dropped.length} oldest hits dropped (buffer full while the database fails)`);
-        }
-        if (!this.closed && !this.timer) {
-          this.timer = setTimeout(() => {
-            this.timer = null;
-            void this.flush();
-          }, this.flushMs);
-          this.timer.unref();
-        }
-        return;
+      const failed = await this.writeBatch(batch);
+      if (failed.length === 0) continue;
+      // Kept for the next tick, except hits that failed MAX_ATTEMPTS times (a row that can never be
+      // written, e.g. its mailing deleted meanwhile, must not hold the others back forever).
+      const kept = failed.filter((h) => (this.attempts.get(h) ?? 0) < MAX_ATTEMPTS);
+      if (kept.length < failed.length)
+        this.log(`tracking: ${failed.length - kept.length} hits dropped after ${MAX_ATTEMPTS} failed writes`);
+      this.buffer.unshift(...kept);
+      if (this.buffer.length > MAX_BUFFERED) {
+        const dropped = this.buffer.splice(0, this.buffer.length - MAX_BUFFERED);
+        this.log(`tracking: ${dropped.length} oldest hits dropped (buffer full while the database fails)`);
       }
+      if (!this.closed && !this.timer) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          void this.flush();
+        }, this.flushMs);
+        this.timer.unref();
+      }
+      return;
     }
   }
 
-  private async writeBatch(batch: Hit[]): Promise<void> {
+  /** Writes a batch, one transaction per campaign; returns the hits of the campaigns whose write failed. */
+  private async writeBatch(batch: Hit[]): Promise<Hit[]> {
     const byCampaign = new Map<string, Hit[]>();
     for (const hit of batch) {
       const list = byCampaign.get(hit.campaignId);
       if (list) list.push(hit);
       else byCampaign.set(hit.campaignId, [hit]);
     }
+    const failed: Hit[] = [];
     for (const [campaignId, hits] of byCampaign) {
-      await withTenant(this.db, campaignId, (trx) => this.writeCampaign(trx, campaignId, hits));
+      try {
+        await withTenant(this.db, campaignId, (trx) => this.writeCampaign(trx, campaignId, hits));
+      } catch (error) {
+        this.log(`tracking: writing ${hits.length} hits of campaign ${campaignId} failed, kept for the next flush`, error);
+        for (const h of hits) this.attempts.set(h, (this.attempts.get(h) ?? 0) + 1);
+        failed.push(...hits);
+      }
     }
     this.pruneRecent(batch);
+    return failed;
   }
 
   private async writeCampaign(trx: Trx, campaignId: string, hits: Hit[]): Promise<void> {
