@@ -9,8 +9,9 @@
 //
 // Across a restart: close() (the application's onClose hook, run on SIGTERM/SIGINT by the server)
 // stops the timer and writes what the buffer holds before the database closes, so a stop or a deploy
-// loses nothing. A failed write puts the rows back at the head of the buffer and retries at the next
-// tick (up to MAX_BUFFERED rows; beyond, the oldest are dropped and logged). What a crash (SIGKILL,
+// loses nothing. A campaign's failed write puts its rows back at the head of the buffer and retries at
+// the next tick (up to MAX_BUFFERED rows; beyond, the oldest are dropped and logged); a hit that
+// failed MAX_ATTEMPTS writes is dropped and logged. What a crash (SIGKILL,
 // power loss) loses is what was received and not yet written: at most the last FLUSH_MS (one second)
 // of hits, or MAX_ROWS of them. We chose that over a journal (an fsync per hit would cost more than
 // the insert the buffer saves): tracking figures are statistics, and a lost second of opens is within
