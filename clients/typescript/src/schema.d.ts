@@ -5700,6 +5700,246 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages/{id}/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A mailing’s report: sent, delivered, opens, clicks, unsubscribes, bounces, complaints; per variant, arrondissement, hour, link */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description human (default): human events only; all: also Apple Mail Privacy Protection prefetches and link scanners */
+                    counted?: "human" | "all";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bounces: number;
+                            by_variant: {
+                                bounces: number;
+                                /** @description unique people who clicked */
+                                clicks: number;
+                                complaints: number;
+                                /** @description sent minus bounced */
+                                delivered: number;
+                                /** @description unique people who opened (pixel loaded or a link followed) */
+                                opens: number;
+                                sent: number;
+                                unsubscribes: number;
+                                variant: string;
+                            }[];
+                            by_zone: {
+                                bounces: number;
+                                /** @description unique people who clicked */
+                                clicks: number;
+                                code: string;
+                                complaints: number;
+                                /** @description sent minus bounced */
+                                delivered: number;
+                                name: string;
+                                /** @description unique people who opened (pixel loaded or a link followed) */
+                                opens: number;
+                                sent: number;
+                                unsubscribes: number;
+                                /** Format: uuid */
+                                zone_id: string;
+                            }[];
+                            /** @description unique people who clicked */
+                            clicks: number;
+                            complaints: number;
+                            /** @enum {string} */
+                            counted: "human" | "all";
+                            /** @description sent minus bounced */
+                            delivered: number;
+                            links: {
+                                clicks: number;
+                                index: number;
+                                unique_clicks: number;
+                                url: string | null;
+                            }[];
+                            /** @description unique people who opened (pixel loaded or a link followed) */
+                            opens: number;
+                            over_time: {
+                                clicks: number;
+                                /** Format: date-time */
+                                hour: string;
+                                opens: number;
+                            }[];
+                            sent: number;
+                            unsubscribes: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/statistics/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who opened (or clicked) a mailing, first first, with links to their person pages */
+        get: {
+            parameters: {
+                query: {
+                    /** @description human (default): human events only; all: also Apple Mail Privacy Protection prefetches and link scanners */
+                    counted?: "human" | "all";
+                    kind: "open" | "click";
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "relais:mail_hits": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    email: string;
+                                    events: number;
+                                    family_name: string;
+                                    /** Format: date-time */
+                                    first_at: string;
+                                    given_name: string;
+                                    /** Format: uuid */
+                                    person_id: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/messages/{id}/test": {
         parameters: {
             query?: never;
@@ -13064,6 +13304,13 @@ export interface components {
                 type: string;
                 until?: string;
             };
+        } | {
+            /** @enum {string} */
+            cmp: "received" | "opened" | "clicked" | "not_received" | "not_opened" | "not_clicked";
+            /** @enum {string} */
+            field: "mailing";
+            /** Format: uuid */
+            value: string;
         } | {
             /** @enum {string} */
             cmp: "eq" | "neq" | "gt" | "lt" | "contains";

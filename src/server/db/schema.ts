@@ -686,6 +686,24 @@ export interface SmsInboundTable {
   received_at: Generated<Date>;
 }
 
+export type MailEventKind = 'open' | 'click';
+export type MailEventClassification = 'human' | 'apple_proxy' | 'scanner';
+
+export interface MailEventTable {
+  campaign_id: string;
+  id: string;
+  mailing_id: string;
+  recipient_id: string;
+  person_id: string;
+  kind: MailEventKind;
+  link_index: number | null;
+  link_url: string | null;
+  classification: MailEventClassification;
+  user_agent: Generated<string>;
+  ip: string | null;
+  at: Timestamp;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -737,6 +755,7 @@ export interface DB {
   sms_message: SmsMessageTable;
   sms_status_event: SmsStatusEventTable;
   sms_inbound: SmsInboundTable;
+  mail_event: MailEventTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

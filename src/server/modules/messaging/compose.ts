@@ -8,6 +8,7 @@ import type { MergeValues } from './merge-tags.ts';
 import type { MailingRow } from './messaging.repo.ts';
 import { brandOf, type MailBrand, type MailContent, type MailSource, type MailTemplate, personalise, renderTemplate } from './render.ts';
 import { returnPathOf, unsubscribeToken, verpToken } from './tokens.ts';
+import { trackingEnabled, trackMessage } from './tracking/rewrite.ts';
 import type { BulkMessage } from './transport.ts';
 
 export interface MailingKit {
@@ -15,6 +16,8 @@ export interface MailingKit {
   campaign: { id: string; slug: string; name: string };
   brand: MailBrand;
   templates: Map<MailingVariantKey, { template: MailTemplate; fromName: string }>;
+  /** Whether the campaign tracks opens and clicks (tracking/rewrite.ts). */
+  tracking: boolean;
 }
 
 /** The source of a variant: its own values where set, the mailing's otherwise. */
@@ -56,7 +59,7 @@ export async function loadKit(trx: Trx, mailing: MailingRow, publicUrl: string):
       fromName: v?.from_name ?? (mailing.from_name || brand.campaignName),
     });
   }
-  return { mailing, campaign, brand, templates };
+  return { mailing, campaign, brand, templates, tracking: trackingEnabled(campaign.settings) };
 }
 
 /** The merge values of a person row. */
@@ -101,7 +104,7 @@ export function buildMessage(
   const entry = kit.templates.get(recipient.variant) ?? kit.templates.get('A');
   if (!entry) throw new Error(`mailing ${kit.mailing.id} has no variant ${recipient.variant}`);
   const unsubscribeUrl = unsubscribeUrlOf(config, kit.campaign.id, recipient.id);
-  const parts = personalise(entry.template, values, { unsubscribeUrl });
+  const parts = trackMessage(config, kit, recipient.id, personalise(entry.template, values, { unsubscribeUrl }));
   const { bounceDomain, tokenSecret, fromAddress } = config.mailing;
   return {
     campaignId: kit.campaign.id,

@@ -9,6 +9,8 @@ import { bouncesRoutes } from './bounces/bounces.routes.ts';
 import { messagingErrors } from './messaging.errors.ts';
 import { messagingRoutes } from './messaging.routes.ts';
 import { sendJob } from './send.ts';
+import { trackingReportRoutes } from './tracking/report.routes.ts';
+import { trackingRoutes } from './tracking/tracking.routes.ts';
 import { unsubscribeRoutes } from './unsubscribe.routes.ts';
 
 export { requestBounceCheck } from './bounces/bounces.job.ts';
@@ -23,6 +25,8 @@ export const messagingModule = defineModule({
     { prefix: '', plugin: unsubscribeRoutes },
     // Bounces and complaints: the providers' signed event webhooks (bounces/).
     { prefix: '/api/v1', plugin: bouncesRoutes },
+    { prefix: '/api/v1', plugin: trackingReportRoutes },
+    { prefix: '', plugin: trackingRoutes },
   ],
   // Sending; and reading the bounce mailbox (bounces/).
   jobs: [sendJob, bouncesJob],

@@ -164,7 +164,8 @@ export async function previewMailing(trx: Trx, actor: TenantActor, id: string, p
   }
   const message = buildMessage(
     config,
-    kit,
+    // The preview shows the links as written (tracking rewrites them for real recipients only).
+    { ...kit, tracking: false },
     { id: '00000000-0000-7000-8000-000000000000', email: person.email ?? '', variant: 'A' },
     mergeValuesOf(person),
   );

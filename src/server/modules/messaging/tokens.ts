@@ -6,13 +6,13 @@ import { hmacSha256, safeEqual } from '../../lib/secrets.ts';
 
 const UUID_HEX = /^[0-9a-f]{32}$/;
 
-function uuidBytes(id: string): Buffer {
+export function uuidBytes(id: string): Buffer {
   const hex = id.replace(/-/g, '').toLowerCase();
   if (!UUID_HEX.test(hex)) throw new Error(`not a uuid: ${id}`);
   return Buffer.from(hex, 'hex');
 }
 
-function uuidOf(bytes: Buffer): string {
+export function uuidOf(bytes: Buffer): string {
   const h = bytes.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -256,4 +256,35 @@ describe('compileSegment', () => {
       }
     `);
   });
+
+  it('compiles mailings: received X, opened Y (human events), not clicked Z', () => {
+    expect(
+      compile({
+        op: 'and',
+        children: [
+          { field: 'mailing', cmp: 'received', value: '0190aaaa-0000-7000-8000-0000000000a1' },
+          { field: 'mailing', cmp: 'opened', value: '0190aaaa-0000-7000-8000-0000000000a2' },
+          { field: 'mailing', cmp: 'not_clicked', value: '0190aaaa-0000-7000-8000-0000000000a3' },
+        ],
+      }),
+    ).toMatchInlineSnapshot(`
+      {
+        "parameters": [
+          "0190aaaa-0000-7000-8000-00000000000c",
+          "0190aaaa-0000-7000-8000-00000000000c",
+          "0190aaaa-0000-7000-8000-0000000000a1",
+          "0190aaaa-0000-7000-8000-00000000000c",
+          "0190aaaa-0000-7000-8000-0000000000a2",
+          "0190aaaa-0000-7000-8000-00000000000c",
+          "0190aaaa-0000-7000-8000-0000000000a3",
+        ],
+        "sql": "select count(*) as "n" from "person" where ("person"."campaign_id" = $1
+        and "person"."anonymized_at" is null
+        and "person"."merged_into" is null
+        and exists (select 1 from mailing_recipient r where r.campaign_id = $2 and r.mailing_id = $3 and r.person_id = "person"."id" and r.status = 'sent')
+        and exists (select 1 from mail_event e where e.campaign_id = $4 and e.person_id = "person"."id" and e.mailing_id = $5 and e.classification = 'human')
+        and not exists (select 1 from mail_event e where e.campaign_id = $6 and e.person_id = "person"."id" and e.mailing_id = $7 and e.kind = 'click' and e.classification = 'human'))",
+      }
+    `);
+  });
 });

@@ -12,6 +12,7 @@ import {
   customKeyOf,
   type DateCondition,
   isGroup,
+  type MailingCondition,
   type SegmentCondition,
   type SegmentDefinition,
   type SegmentNode,
@@ -114,6 +115,8 @@ function compileCondition(c: SegmentCondition, options: CompileOptions): Bool {
     }
     case 'activity':
       return activityCondition(c as ActivityCondition, options);
+    case 'mailing':
+      return mailingCondition(c as MailingCondition, options);
     case 'created_date':
     case 'modified_date':
     case 'birthdate':
@@ -233,4 +236,16 @@ function activityCondition(c: ActivityCondition, options: CompileOptions): Bool 
       ? sql<SqlBool>`exists (select 1 from activity a where ${filter})`
       : sql<SqlBool>`(select count(*) from (select 1 from activity a where ${filter} limit ${minCount}) n) >= ${minCount}`;
   return c.cmp === 'exists' ? found : sql<SqlBool>`not ${found}`;
+}
+
+/** "Received / opened / clicked mailing X": an EXISTS on its recipient rows or its human events. */
+function mailingCondition(c: MailingCondition, options: CompileOptions): Bool {
+  const what = c.cmp.replace(/^not_/, '');
+  const found =
+    what === 'received'
+      ? sql<SqlBool>`exists (select 1 from mailing_recipient r where r.campaign_id = ${options.campaignId} and r.mailing_id = ${c.value} and r.person_id = ${col('id')} and r.status = 'sent')`
+      : sql<SqlBool>`exists (select 1 from mail_event e where e.campaign_id = ${options.campaignId} and e.person_id = ${col('id')} and e.mailing_id = ${c.value}${
+          what === 'clicked' ? sql` and e.kind = 'click'` : sql``
+        } and e.classification = 'human')`;
+  return c.cmp.startsWith('not_') ? sql<SqlBool>`not ${found}` : found;
 }

@@ -97,6 +97,15 @@ const ActivityCondition = obj({
   }),
 });
 
+/**
+ * "Received / opened / clicked mailing X" (and their negations), from the mailing's recipient rows
+ * and its tracked events; opens and clicks count human events only (not Apple Mail Privacy
+ * Protection's prefetches nor link scanners; see messaging/tracking/classify.ts). An opened mailing
+ * is one whose pixel loaded or whose link was followed.
+ */
+export const MAILING_CMPS = ['received', 'opened', 'clicked', 'not_received', 'not_opened', 'not_clicked'] as const;
+const MailingCondition = obj({ field: Type.Literal('mailing'), cmp: StringEnum(MAILING_CMPS), value: Uuid });
+
 /** Every leaf condition of a segment. */
 export const SegmentCondition = Type.Union([
   TextCondition,
@@ -111,6 +120,7 @@ export const SegmentCondition = Type.Union([
   DateBetweenCondition,
   DateWithinCondition,
   ActivityCondition,
+  MailingCondition,
   CustomCondition,
   CustomEmptyCondition,
 ]);
@@ -147,8 +157,10 @@ export type SegmentCondition =
   | Static<typeof ConsentCondition>
   | DateCondition
   | Static<typeof ActivityCondition>
+  | Static<typeof MailingCondition>
   | CustomCondition;
 export type ActivityCondition = Static<typeof ActivityCondition>;
+export type MailingCondition = Static<typeof MailingCondition>;
 export interface SegmentGroup {
   op: 'and' | 'or' | 'not';
   children: SegmentNode[];
