@@ -65,34 +65,23 @@ describe('identity policy', () => {
     const sms = ['sms.read', 'sms.send'];
     // Everyone reads the election calendar; admins (and owners) change it.
     const calendar = ['calendar.read'];
+    const admin = [
+      ...manager,
+      ...messaging,
+      ...sms,
+      ...calendar,
+      'calendar.write',
+      'sms.manage',
+      'audit.read',
+      'webhooks.manage',
+      'jobs.read',
+      'jobs.write',
+      'outbox.read',
+    ];
     const expected: Record<(typeof ROLES)[number], string[]> = {
-      owner: [
-        ...manager,
-        ...messaging,
-        ...sms,
-        ...calendar,
-        'calendar.write',
-        'sms.manage',
-        'audit.read',
-        'webhooks.manage',
-        'jobs.read',
-        'jobs.write',
-        'outbox.read',
-        'campaign.manage',
-      ],
-      admin: [
-        ...manager,
-        ...messaging,
-        ...sms,
-        ...calendar,
-        'calendar.write',
-        'sms.manage',
-        'audit.read',
-        'webhooks.manage',
-        'jobs.read',
-        'jobs.write',
-        'outbox.read',
-      ],
+      // Owners hold every permission: the admin's and the campaign's own.
+      owner: [...admin, 'campaign.manage'],
+      admin,
       organizer: [
         'dashboard.read',
         'zones.read',
