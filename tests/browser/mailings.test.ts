@@ -1,0 +1,167 @@
+// The mailing screens as an organizer uses them: « Nouvel envoi », a heading and a paragraph with a
+// merge tag, a list as the audience with its live count per arrondissement, the preview at phone
+// width (the merge tag at its fallback), « Envoyer » after a dialog stating the count, the worker
+// sends it to the development outbox, the list says « Envoyé », and the report opens; on a laptop in
+// French and on a phone in English (no sideways scrolling).
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../src/server/lib/ids.ts';
+import { DEMO_PASSWORD } from '../../src/server/modules/demo/demo.campaign.ts';
+import { type BrowserHarness, login, startHarness } from './harness.ts';
+
+const DIRECTOR = 'directrice@demo.relais.fr';
+
+describe('back office mailings', () => {
+  let h: BrowserHarness;
+  let listId = '';
+  let reachable = 0;
+
+  beforeAll(async () => {
+    h = await startHarness({ peopleCount: 300 });
+    const db = h.runtime.database.db;
+    listId = uuidv7();
+    await db.insertInto('list').values({ campaign_id: h.campaignId, id: listId, name: 'Lettre du 11e' }).execute();
+    const { rows } = await sql<{ id: string; ok: boolean }>`
+      select id, (consent_email and email is not null) as ok from person
+      where campaign_id = ${h.campaignId} order by id limit 30`.execute(db);
+    reachable = rows.filter((r) => r.ok).length;
+    await db
+      .insertInto('list_member')
+      .values(rows.map((r) => ({ campaign_id: h.campaignId, list_id: listId, person_id: r.id })))
+      .execute();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('composes, counts, previews at phone width, sends and reports (laptop, French)', async () => {
+    expect(reachable).toBeGreaterThan(0);
+    const page = await h.newPage();
+    await login(page, DIRECTOR, DEMO_PASSWORD);
+    await page.getByRole('link', { name: /^envois e-mail$/i }).click();
+    await page.waitForURL(/\/app\/mailings$/);
+    await page.getByRole('link', { name: /^nouvel envoi$/i }).click();
+    await page.waitForURL(/\/app\/mailings\/new$/);
+
+    await page.getByRole('textbox', { name: /^nom de l’envoi/i }).fill('Fête du 11e');
+    await page.getByRole('textbox', { name: /^objet$/i }).fill('Samedi, la fête de quartier');
+    await page.getByRole('textbox', { name: /^nom de l’expéditeur$/i }).fill('Paris Ensemble');
+    await page.getByText(/\{\{given_name\|"Bonjour"\}\}/).waitFor();
+    await page.getByRole('button', { name: /^titre$/i }).click();
+    await page.getByRole('button', { name: /^paragraphe$/i }).click();
+    await page
+      .getByTestId('block-1')
+      .getByRole('textbox', { name: /^texte$/i })
+      .fill('Fête de quartier');
+    await page
+      .getByTestId('block-2')
+      .getByRole('textbox', { name: /^texte$/i })
+      .fill('{{given_name|"Bonjour"}}, venez samedi place Léon-Blum.');
+    // Reordering: the paragraph goes up, then back down.
+    await page.getByRole('button', { name: /^monter le bloc 2$/i }).click();
+    expect(
+      await page
+        .getByTestId('block-1')
+        .getByText(/^1\. paragraphe$/i)
+        .count(),
+    ).toBe(1);
+    await page.getByRole('button', { name: /^descendre le bloc 1$/i }).click();
+    expect(
+      await page
+        .getByTestId('block-1')
+        .getByText(/^1\. titre$/i)
+        .count(),
+    ).toBe(1);
+
+    await page.getByRole('textbox', { name: /^listes$/i }).click();
+    await page.getByRole('option', { name: 'Lettre du 11e' }).click();
+    await page.keyboard.press('Escape');
+    const count = page.getByTestId('audience-count');
+    await count.getByText(new RegExp(`^${reachable} destinataires?$`)).waitFor();
+    await count.getByRole('columnheader', { name: /^arrondissement$/i }).waitFor();
+
+    await page.getByRole('button', { name: /^enregistrer le brouillon$/i }).click();
+    await page.waitForURL(/\/app\/mailings\/[0-9a-f-]{36}$/);
+    const frame = page.frameLocator('iframe[title="Aperçu du message"]');
+    await frame.getByText('Bonjour, venez samedi place Léon-Blum.').waitFor();
+    await page.getByText(/^objet : samedi, la fête de quartier$/i).waitFor();
+    await page.getByText('Téléphone', { exact: true }).click();
+    const iframe = page.locator('iframe[title="Aperçu du message"]');
+    await expect.poll(async () => (await iframe.boundingBox())?.width).toBe(390);
+    await h.shot(page, 'mailing-composer-fr');
+
+    await page.getByRole('button', { name: /^envoyer$/i }).click();
+    const dialog = page.getByRole('dialog', { name: /envoyer cet e-mail/i });
+    await dialog.getByText(new RegExp(`vers ${reachable} destinataires?`)).waitFor();
+    await dialog.getByRole('button', { name: /^envoyer$/i }).click();
+    await page.waitForURL(/\/app\/mailings\/[0-9a-f-]{36}\/report$/);
+
+    // The send job runs in the harness's worker (to the development outbox); the report then says « Envoyé ».
+    await expect
+      .poll(
+        async () => {
+          const row = await h.runtime.database.db
+            .selectFrom('mailing')
+            .select('status')
+            .where('campaign_id', '=', h.campaignId)
+            .executeTakeFirst();
+          return row?.status;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe('sent');
+    await page
+      .getByText(/^envoyé$/i)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    const figures = page.getByTestId('report-figures');
+    await figures.getByText(/^envoyés$/i).waitFor();
+    await figures.getByText(/^distribués$/i).waitFor();
+    await page.getByRole('heading', { name: /^clics par lien$/i }).waitFor();
+    await page.getByText(/^personne pour le moment\.$/i).waitFor();
+    await h.shot(page, 'mailing-report-fr');
+
+    await page.getByRole('link', { name: /^retour aux envois$/i }).click();
+    await page.waitForURL(/\/app\/mailings$/);
+    await page.getByRole('cell', { name: 'Samedi, la fête de quartier' }).waitFor();
+    await page.getByText(/^envoyé$/i).waitFor();
+    await page.getByText(new RegExp(`^${reachable} / ${reachable}$`)).waitFor();
+    await h.shot(page, 'mailings-list-fr');
+  });
+
+  it('shows the list, the composer and the report on a phone, in English, without sideways scrolling', async () => {
+    await h.runtime.database.db.updateTable('staff_user').set({ locale: 'en' }).where('email', '=', DIRECTOR).execute();
+    const page = await h.newPage({ width: 390, height: 844, locale: 'en-GB' });
+    await login(page, DIRECTOR, DEMO_PASSWORD);
+    await page.waitForURL((url) => !url.pathname.endsWith('/login'));
+    const noSideways = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+    await page.goto('/app/mailings');
+    await page.getByRole('heading', { name: /^mailings$/i }).waitFor();
+    await page.getByText(/^sent$/i).waitFor();
+    await noSideways();
+    await h.shot(page, 'mailings-list-phone-en');
+
+    await page.getByRole('link', { name: 'Fête du 11e' }).click();
+    await page.waitForURL(/\/report$/);
+    await page
+      .getByTestId('report-figures')
+      .getByText(/^delivered$/i)
+      .waitFor();
+    await noSideways();
+    await h.shot(page, 'mailing-report-phone-en');
+
+    await page.goto('/app/mailings/new');
+    await page.getByRole('heading', { name: /^new mailing$/i }).waitFor();
+    await page.getByRole('button', { name: /^paragraph$/i }).click();
+    await page.getByRole('textbox', { name: /^lists$/i }).click();
+    await page.getByRole('option', { name: 'Lettre du 11e' }).click();
+    await page.keyboard.press('Escape');
+    await page
+      .getByTestId('audience-count')
+      .getByText(/recipients?$/)
+      .waitFor();
+    await noSideways();
+    await h.shot(page, 'mailing-composer-phone-en');
+  });
+});
