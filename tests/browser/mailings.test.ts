@@ -117,6 +117,10 @@ describe('back office mailings', () => {
     const figures = page.getByTestId('report-figures');
     await figures.getByText(/^envoyés$/i).waitFor();
     await figures.getByText(/^distribués$/i).waitFor();
+    await expect
+      .poll(() => figures.locator('> *').first().innerText(), { timeout: 30_000 })
+      .toMatch(new RegExp(`^Envoyés\\s+${reachable}$`));
+    await page.getByTestId('report-zones').getByRole('row').nth(1).waitFor();
     await page.getByRole('heading', { name: /^clics par lien$/i }).waitFor();
     await page.getByText(/^personne pour le moment\.$/i).waitFor();
     await h.shot(page, 'mailing-report-fr');

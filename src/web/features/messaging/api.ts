@@ -143,13 +143,14 @@ export function useSendMailing() {
   });
 }
 
-/** The report of a sent (or sending) mailing. */
-export function useReportQuery(id: string | undefined) {
+/** The report of a sent (or sending) mailing; its status is part of the key, so the end of a send refreshes it. */
+export function useReportQuery(id: string | undefined, status: string | undefined) {
   return useQuery({
-    queryKey: ['mailing_report', id],
+    queryKey: ['mailing_report', id, status],
     queryFn: ({ signal }) => api.get<MailingReport>(path(id ?? '', '/statistics'), undefined, signal),
     enabled: Boolean(id),
-    refetchInterval: 10_000,
+    placeholderData: keepPreviousData,
+    refetchInterval: status === 'sending' ? 2000 : 15_000,
   });
 }
 

@@ -28,7 +28,7 @@ export function MailingReportPage() {
 function ReportOf({ mailing: m }: { mailing: Mailing }) {
   const t = useT(messagingMessages);
   const fmt = useFormat();
-  const report = useReportQuery(m.id);
+  const report = useReportQuery(m.id, m.status);
   return (
     <>
       <PageHeader
@@ -111,7 +111,9 @@ function Zones({ report }: { report: Report }) {
   const fmt = useFormat();
   const rate = useRate();
   const phone = useIsPhone();
-  if (report.by_zone.length === 0) return null;
+  // The arrondissements this mailing reached (the others would only add rows of zeros).
+  const zones = report.by_zone.filter((z) => z.sent > 0);
+  if (zones.length === 0) return null;
   return (
     <Stack gap="xs">
       <Title order={2} size="h4">
@@ -128,7 +130,7 @@ function Zones({ report }: { report: Report }) {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {report.by_zone.map((z) => (
+          {zones.map((z) => (
             <Table.Tr key={z.zone_id}>
               <Table.Td>{z.name}</Table.Td>
               <Table.Td ta="right">{fmt.number(z.sent)}</Table.Td>
