@@ -53,10 +53,13 @@ describe('back office mailings', () => {
       .getByTestId('block-1')
       .getByRole('textbox', { name: /^texte$/i })
       .fill('Fête de quartier');
-    await page
-      .getByTestId('block-2')
-      .getByRole('textbox', { name: /^texte$/i })
-      .fill('{{given_name|"Bonjour"}}, venez samedi place Léon-Blum.');
+    // A merge tag the composer does not know is refused, in words.
+    const paragraph = page.getByTestId('block-2').getByRole('textbox', { name: /^texte$/i });
+    await paragraph.fill('{{prenom}}, venez samedi.');
+    await page.getByRole('button', { name: /^enregistrer le brouillon$/i }).click();
+    await page.getByText(/champ de fusion inconnu ou mal fermé/i).waitFor();
+    await page.getByText(/^à corriger : .*prenom/i).waitFor();
+    await paragraph.fill('{{given_name|"Bonjour"}}, venez samedi place Léon-Blum.');
     // Reordering: the paragraph goes up, then back down.
     await page.getByRole('button', { name: /^monter le bloc 2$/i }).click();
     expect(
@@ -89,6 +92,10 @@ describe('back office mailings', () => {
     const iframe = page.locator('iframe[title="Aperçu du message"]');
     await expect.poll(async () => (await iframe.boundingBox())?.width).toBe(390);
     await h.shot(page, 'mailing-composer-fr');
+
+    await page.getByRole('textbox', { name: /^adresses de test$/i }).fill('elu@example.org, presse@example.org');
+    await page.getByRole('button', { name: /^envoyer le test$/i }).click();
+    await page.getByText(/^test envoyé\.$/i).waitFor();
 
     await page.getByRole('button', { name: /^envoyer$/i }).click();
     const dialog = page.getByRole('dialog', { name: /envoyer cet e-mail/i });
