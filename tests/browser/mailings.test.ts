@@ -96,6 +96,13 @@ describe('back office mailings', () => {
     await page.getByRole('textbox', { name: /^adresses de test$/i }).fill('elu@example.org, presse@example.org');
     await page.getByRole('button', { name: /^envoyer le test$/i }).click();
     await page.getByText(/^test envoyé\.$/i).waitFor();
+    const tests = await h.runtime.database.db
+      .selectFrom('dev_outbox')
+      .select(['to_address', 'subject', 'text_body'])
+      .where('subject', 'like', '[Test]%')
+      .execute();
+    expect(tests.map((m) => m.to_address).sort()).toEqual(['elu@example.org', 'presse@example.org']);
+    expect(tests[0]?.text_body).toContain('Bonjour, venez samedi place Léon-Blum.');
 
     await page.getByRole('button', { name: /^envoyer$/i }).click();
     const dialog = page.getByRole('dialog', { name: /envoyer cet e-mail/i });
@@ -128,6 +135,13 @@ describe('back office mailings', () => {
       .poll(() => figures.locator('> *').first().innerText(), { timeout: 30_000 })
       .toMatch(new RegExp(`^Envoyés\\s+${reachable}$`));
     await page.getByTestId('report-zones').getByRole('row').nth(1).waitFor();
+    const sent = await h.runtime.database.db
+      .selectFrom('dev_outbox')
+      .select(['text_body'])
+      .where('subject', '=', 'Samedi, la fête de quartier')
+      .execute();
+    expect(sent).toHaveLength(reachable);
+    expect(sent.every((m) => /venez samedi place Léon-Blum\./.test(m.text_body) && !m.text_body.includes('{{'))).toBe(true);
     await page.getByRole('heading', { name: /^clics par lien$/i }).waitFor();
     await page.getByText(/^personne pour le moment\.$/i).waitFor();
     await h.shot(page, 'mailing-report-fr');
