@@ -144,7 +144,40 @@ describe('back office mailings', () => {
     expect(sent.every((m) => /venez samedi place Léon-Blum\./.test(m.text_body) && !m.text_body.includes('{{'))).toBe(true);
     await page.getByRole('heading', { name: /^clics par lien$/i }).waitFor();
     await page.getByText(/^personne pour le moment\.$/i).waitFor();
+
+    // One recipient opens the message in a mail app (its pixel loaded over HTTP): the report counts
+    // them and names them, linking to their page.
+    const withPixel = await h.runtime.database.db
+      .selectFrom('dev_outbox')
+      .select('html_body')
+      .where('subject', '=', 'Samedi, la fête de quartier')
+      .executeTakeFirstOrThrow();
+    const pixel = /\/t\/o\/[^"'\s]+\.gif/.exec(withPixel.html_body ?? '')?.[0];
+    expect(pixel).toBeTruthy();
+    const loaded = await fetch(`${h.baseUrl}${pixel}`, {
+      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Thunderbird/128.0' },
+    });
+    expect(loaded.status).toBe(200);
+    await expect
+      .poll(
+        async () =>
+          (await h.runtime.database.db.selectFrom('mail_event').select(['kind', 'classification']).execute()).map(
+            (e) => `${e.kind}:${e.classification}`,
+          ),
+        { timeout: 10_000 },
+      )
+      .toEqual(['open:human']);
+    await page.reload();
+    const opener = page.getByTestId('report-people').getByRole('link');
+    await opener.first().waitFor({ timeout: 20_000 });
+    await figures
+      .getByText(/^5,6 % des distribués$|des distribués$/)
+      .first()
+      .waitFor();
     await h.shot(page, 'mailing-report-fr');
+    await opener.first().click();
+    await page.waitForURL(/\/app\/people\/[0-9a-f-]{36}$/);
+    await page.goBack();
 
     await page.getByRole('link', { name: /^retour aux envois$/i }).click();
     await page.waitForURL(/\/app\/mailings$/);
