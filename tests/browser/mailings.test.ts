@@ -88,6 +88,12 @@ describe('back office mailings', () => {
     const frame = page.frameLocator('iframe[title="Aperçu du message"]');
     await frame.getByText('Bonjour, venez samedi place Léon-Blum.').waitFor();
     await page.getByText(/^objet : samedi, la fête de quartier$/i).waitFor();
+    // The preview follows the typing (the draft is saved again a moment after a change).
+    await page
+      .getByTestId('block-1')
+      .getByRole('textbox', { name: /^texte$/i })
+      .fill('Fête de quartier samedi');
+    await frame.getByText('Fête de quartier samedi', { exact: true }).waitFor();
     await page.getByText('Téléphone', { exact: true }).click();
     const iframe = page.locator('iframe[title="Aperçu du message"]');
     await expect.poll(async () => (await iframe.boundingBox())?.width).toBe(390);

@@ -21,7 +21,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../../api/client.ts';
 import { useFormat } from '../../../i18n/format.ts';
@@ -112,6 +112,27 @@ function Composer({ saved }: { saved: Mailing | null }) {
   useEffect(() => {
     if (savedId && !saved && !confirming) navigate(`/mailings/${savedId}`, { replace: true });
   }, [savedId, saved, confirming, navigate]);
+
+  // A saved draft is saved again a moment after each change, so the preview follows the typing.
+  const [debouncedForm] = useDebouncedValue(form, 1200);
+  const { mutate: autosave, isPending: saving } = save;
+  const tried = useRef('');
+  useEffect(() => {
+    const wanted = JSON.stringify(debouncedForm);
+    // Only once the typing stopped (the debounced form caught up), never a stale form over a newer save.
+    if (!savedId || confirming || saving || wanted !== JSON.stringify(form)) return;
+    if (wanted === JSON.stringify(baseline) || wanted === tried.current) return;
+    tried.current = wanted;
+    autosave(
+      { id: savedId, input: debouncedForm },
+      {
+        onSuccess: (answer) => {
+          setBaseline(debouncedForm);
+          setVersion(answer.modified_date);
+        },
+      },
+    );
+  }, [debouncedForm, form, baseline, savedId, confirming, saving, autosave]);
 
   const set = <K extends keyof MailingInput>(key: K, value: MailingInput[K]) => setForm((f) => ({ ...f, [key]: value }));
   const setBlocks = (blocks: MailBlock[]) => set('content', { blocks });
