@@ -93,15 +93,6 @@ export function useSaveMailing() {
   });
 }
 
-/** Deletes a draft. */
-export function useDeleteMailing() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => api.delete<void>(path(id)),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['mailings'] }),
-  });
-}
-
 /** The live count of an audience, per arrondissement (null: nothing chosen yet). */
 export function useAudienceCount(audience: Audience | null) {
   return useQuery({
