@@ -202,6 +202,7 @@ describe('back office mailings', () => {
     await page.goto('/app/mailings');
     await page.getByRole('heading', { name: /^mailings$/i }).waitFor();
     await page.getByText(/^sent$/i).waitFor();
+    await page.getByText(new RegExp(`^${reachable} sent of ${reachable} · Sent on `)).waitFor();
     await noSideways();
     await h.shot(page, 'mailings-list-phone-en');
 

@@ -75,7 +75,7 @@ export function MailingsPage() {
                       {m.subject}
                     </Text>
                     <Text size="sm" c="dimmed">
-                      {fmt.number(m.statistics.sent)} / {fmt.number(m.total_targeted)} · {dateOf(m)}
+                      {t('sentOf', { sent: m.statistics.sent, total: m.total_targeted })} · {dateOf(m)}
                     </Text>
                   </Stack>
                 </Paper>
