@@ -227,5 +227,38 @@ describe('back office mailings', () => {
       .waitFor();
     await noSideways();
     await h.shot(page, 'mailing-composer-phone-en');
+
+    // A mailing written in MJML through the API: the composer keeps its content when it saves.
+    const mjmlId = uuidv7();
+    const mjml = '<mjml><mj-body><mj-section><mj-column><mj-text>Écrit à la main</mj-text></mj-column></mj-section></mj-body></mjml>';
+    await h.runtime.database.db
+      .insertInto('mailing')
+      .values({
+        campaign_id: h.campaignId,
+        id: mjmlId,
+        name: 'Lettre MJML',
+        subject: 'Avant',
+        reply_to: null,
+        content_format: 'mjml',
+        content: JSON.stringify({ mjml }),
+        audience: JSON.stringify({ list_ids: [listId] }),
+        scheduled_at: null,
+        started_at: null,
+        finished_at: null,
+        sent_by: null,
+        zone_ids: null,
+      })
+      .execute();
+    await page.goto(`/app/mailings/${mjmlId}`);
+    await page.getByText(/written outside this screen/i).waitFor();
+    await page.getByRole('textbox', { name: /^subject$/i }).fill('Après');
+    await page.getByRole('button', { name: /^save draft$/i }).click();
+    await page.getByText(/^draft saved\.$/i).waitFor();
+    const kept = await h.runtime.database.db
+      .selectFrom('mailing')
+      .select(['subject', 'content_format', 'content'])
+      .where('id', '=', mjmlId)
+      .executeTakeFirstOrThrow();
+    expect(kept).toMatchObject({ subject: 'Après', content_format: 'mjml', content: { mjml } });
   });
 });

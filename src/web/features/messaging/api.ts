@@ -84,7 +84,7 @@ export function useMailingQuery(id: string | undefined) {
 export function useSaveMailing() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, input }: { id: string | null; input: MailingInput }) =>
+    mutationFn: ({ id, input }: { id: string | null; input: Partial<MailingInput> }) =>
       id ? api.put<Mailing>(path(id), input) : api.post<Mailing>('/api/v1/messages', input),
     onSuccess: (saved) => {
       queryClient.setQueryData(['mailings', saved.id], saved);

@@ -50,6 +50,8 @@ const fr = {
   moveDown: 'Descendre le bloc {n}',
   remove: 'Supprimer le bloc {n}',
   noBlocks: 'Ajoutez un premier bloc.',
+  foreignContent:
+    'Le contenu de cet envoi a été écrit en dehors de cet écran (mise en page avancée ou images) : il est conservé tel quel et se modifie là où il a été écrit.',
   audience: 'Destinataires',
   audienceHint:
     'Les personnes des listes et segments choisis, moins celles des exclusions ; seules celles qui ont accepté les e-mails et dont l’adresse fonctionne sont comptées.',
@@ -162,6 +164,8 @@ const en: typeof fr = {
   moveDown: 'Move block {n} down',
   remove: 'Remove block {n}',
   noBlocks: 'Add a first block.',
+  foreignContent:
+    'This mailing’s content was written outside this screen (advanced layout or images): it is kept as it is and is edited where it was written.',
   audience: 'Recipients',
   audienceHint:
     'The people of the chosen lists and segments, minus those of the exclusions; only those who accepted e-mails and whose address works are counted.',

@@ -74,6 +74,22 @@ function inputOf(m: Mailing): MailingInput {
   };
 }
 
+const EDITABLE_BLOCKS = new Set(['heading', 'paragraph', 'button', 'divider']);
+
+/** True when the content was made elsewhere (MJML, image blocks, through the API): the composer leaves it as it is. */
+function foreignContent(m: Mailing | null): boolean {
+  if (!m) return false;
+  const blocks = (m.content as { blocks?: { type: string }[] }).blocks;
+  return m.content_format !== 'blocks' || !blocks || blocks.some((b) => !EDITABLE_BLOCKS.has(b.type));
+}
+
+/** What is sent: without the content when the composer does not edit it. */
+function bodyOf(form: MailingInput, foreign: boolean): MailingInput | Omit<MailingInput, 'content' | 'content_format'> {
+  if (!foreign) return form;
+  const { content: _content, content_format: _format, ...rest } = form;
+  return rest;
+}
+
 /** The audience with its empty parts left out; null when it names nothing to send to. */
 function audienceOf(a: Audience): Audience | null {
   const clean: Audience = {};
@@ -103,6 +119,7 @@ function Composer({ saved }: { saved: Mailing | null }) {
   const save = useSaveMailing();
   const send = useSendMailing();
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(baseline), [form, baseline]);
+  const foreign = foreignContent(saved);
   const editable = !saved || ['draft', 'scheduled', 'paused'].includes(saved.status);
   const [debouncedAudience] = useDebouncedValue(form.audience, 300);
   const audience = useMemo(() => audienceOf(debouncedAudience), [debouncedAudience]);
@@ -124,7 +141,7 @@ function Composer({ saved }: { saved: Mailing | null }) {
     if (wanted === JSON.stringify(baseline) || wanted === tried.current) return;
     tried.current = wanted;
     autosave(
-      { id: savedId, input: debouncedForm },
+      { id: savedId, input: bodyOf(debouncedForm, foreign) },
       {
         onSuccess: (answer) => {
           setBaseline(debouncedForm);
@@ -132,13 +149,13 @@ function Composer({ saved }: { saved: Mailing | null }) {
         },
       },
     );
-  }, [debouncedForm, form, baseline, savedId, confirming, saving, autosave]);
+  }, [debouncedForm, form, baseline, savedId, confirming, saving, autosave, foreign]);
 
   const set = <K extends keyof MailingInput>(key: K, value: MailingInput[K]) => setForm((f) => ({ ...f, [key]: value }));
   const setBlocks = (blocks: MailBlock[]) => set('content', { blocks });
 
   const doSave = async (): Promise<string> => {
-    const answer = await save.mutateAsync({ id: savedId, input: form });
+    const answer = await save.mutateAsync({ id: savedId, input: bodyOf(form, foreign) });
     setBaseline(form);
     setSavedId(answer.id);
     setVersion(answer.modified_date);
@@ -221,7 +238,13 @@ function Composer({ saved }: { saved: Mailing | null }) {
             maxLength={300}
             onChange={(e) => set('preheader', e.currentTarget.value)}
           />
-          <BlocksEditor blocks={form.content.blocks} onChange={setBlocks} />
+          {foreign ? (
+            <Alert color="blue" variant="light" icon={<Icon name="info" />}>
+              {t('foreignContent')}
+            </Alert>
+          ) : (
+            <BlocksEditor blocks={form.content.blocks} onChange={setBlocks} />
+          )}
           <AudiencePicker value={form.audience} onChange={(a) => set('audience', a)} />
           <AudienceFigures audience={audience} count={count} />
           {save.error ? (
