@@ -6,6 +6,7 @@ import { auditNav } from './audit/nav.ts';
 import { dashboardNav } from './dashboard/nav.ts';
 import { identityNav } from './identity/nav.ts';
 import { jobsNav } from './jobs/nav.ts';
+import { messagingNav } from './messaging/nav.ts';
 import { peopleNav } from './people/nav.ts';
 import { segmentsNav } from './segments/nav.ts';
 import { smsNav } from './sms/nav.ts';
@@ -41,6 +42,7 @@ export const NAV_ENTRIES = [
   ...territoryNav,
   ...peopleNav,
   ...segmentsNav,
+  ...messagingNav,
   ...smsNav,
   ...jobsNav,
   ...auditNav,

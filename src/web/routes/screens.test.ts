@@ -56,6 +56,7 @@ describe('screens and navigation', () => {
       'campaign:/',
       'campaign:/people',
       'campaign:/segments',
+      'campaign:/mailings',
       'campaign:/sms',
       'campaign:/ladder',
       'campaign:/territory',

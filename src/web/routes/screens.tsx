@@ -24,6 +24,7 @@ export const NAV_SCREENS = {
   tokens: screen(() => import('../features/tokens/components/tokens-page.tsx').then((m) => m.TokensPage)),
   audit: screen(() => import('../features/audit/components/audit-page.tsx').then((m) => m.AuditPage)),
   webhooks: screen(() => import('../features/webhooks/components/webhooks-page.tsx').then((m) => m.WebhooksPage)),
+  mailings: screen(() => import('../features/messaging/components/mailings-page.tsx').then((m) => m.MailingsPage)),
   sms: screen(() => import('../features/sms/components/sms-page.tsx').then((m) => m.SmsPage)),
   outbox: screen(() => import('../features/outbox/components/outbox-page.tsx').then((m) => m.OutboxPage)),
 } satisfies Record<NavId, LazyExoticComponent<ComponentType>>;
@@ -45,6 +46,8 @@ const DuplicatesPage = screen(() => import('../features/people/components/duplic
 const PersonNewPage = screen(() => import('../features/people/components/person-new-page.tsx').then((m) => m.PersonNewPage));
 const PersonPage = screen(() => import('../features/people/components/person-page.tsx').then((m) => m.PersonPage));
 const SegmentPage = screen(() => import('../features/segments/components/segment-page.tsx').then((m) => m.SegmentPage));
+const MailingComposer = screen(() => import('../features/messaging/components/mailing-composer.tsx').then((m) => m.MailingComposer));
+const MailingReportPage = screen(() => import('../features/messaging/components/mailing-report.tsx').then((m) => m.MailingReportPage));
 const SmsSettingsPage = screen(() => import('../features/sms/components/sms-settings-page.tsx').then((m) => m.SmsSettingsPage));
 const SettingsIndex = screen(() => import('../features/settings/components/settings-layout.tsx').then((m) => m.SettingsIndex));
 const LadderSettings = screen(() => import('../features/settings/components/ladder-settings.tsx').then((m) => m.LadderSettings));
@@ -59,6 +62,9 @@ export const SUB_PAGES: readonly SubPage[] = [
   { under: 'people', path: 'new', permission: 'people.write', element: <PersonNewPage /> },
   { under: 'people', path: ':id', permission: 'people.read', element: <PersonPage /> },
   { under: 'segments', path: ':id', permission: 'people.read', element: <SegmentPage /> },
+  { under: 'mailings', path: 'new', permission: 'messaging.write', element: <MailingComposer key="new" /> },
+  { under: 'mailings', path: ':id', permission: 'messaging.read', element: <MailingComposer /> },
+  { under: 'mailings', path: ':id/report', permission: 'messaging.read', element: <MailingReportPage /> },
   { under: 'sms', path: 'settings', permission: 'sms.manage', element: <SmsSettingsPage /> },
   // The settings sections (features/settings/sections.ts), each with the permission that manages it.
   { under: 'settings', inside: true, element: <SettingsIndex /> },

@@ -82,6 +82,14 @@ const errorsFr = {
   IMPORT_FILE_PURGED: 'Ce fichier a été supprimé : les fichiers d’import et les lignes rejetées ne sont gardés qu’un temps.',
   ELECTORAL_SILENCE:
     'Envoi impossible : silence électoral (Code électoral, art. L.49) jusqu’à la fermeture des bureaux de vote, le {until}. L’envoi pourra partir ensuite.',
+  MAILING_NOT_FOUND: 'Envoi introuvable : il a peut-être été supprimé.',
+  MAILING_MERGE_TAG_UNKNOWN: 'Champ de fusion inconnu ou mal fermé entre {{ }}.',
+  MAILING_CONTENT_INVALID: 'Le contenu du message ne peut pas être mis en forme : vérifiez ses blocs.',
+  MAILING_STATE_CONFLICT: 'Cet envoi est déjà parti ou a été annulé : il ne peut plus être modifié ni renvoyé.',
+  MAILING_AUDIENCE_INVALID: 'Choisissez au moins une liste ou un segment de la campagne.',
+  MAILING_INCOMPLETE: 'Il manque l’objet ou le contenu du message.',
+  MAILING_TEST_RECIPIENTS_INVALID: 'Donnez entre une et cinq adresses e-mail valides.',
+  MAILING_PREVIEW_PERSON_NOT_FOUND: 'Cette personne est introuvable pour l’aperçu.',
 };
 
 const errorsEn: typeof errorsFr = {
@@ -112,6 +120,14 @@ const errorsEn: typeof errorsFr = {
   IMPORT_FILE_PURGED: 'This file has been deleted: import files and rejected rows are only kept for a while.',
   ELECTORAL_SILENCE:
     'Cannot send now: electoral silence (French electoral code, art. L.49) until the polls close on {until}. It may go out after that.',
+  MAILING_NOT_FOUND: 'Mailing not found: it may have been deleted.',
+  MAILING_MERGE_TAG_UNKNOWN: 'Unknown or unclosed merge tag between {{ }}.',
+  MAILING_CONTENT_INVALID: 'The message content cannot be laid out: check its blocks.',
+  MAILING_STATE_CONFLICT: 'This mailing has already gone out or was cancelled: it can no longer be changed or sent again.',
+  MAILING_AUDIENCE_INVALID: 'Choose at least one list or segment of the campaign.',
+  MAILING_INCOMPLETE: 'The message needs a subject and content.',
+  MAILING_TEST_RECIPIENTS_INVALID: 'Give one to five valid e-mail addresses.',
+  MAILING_PREVIEW_PERSON_NOT_FOUND: 'This person cannot be found for the preview.',
 };
 
 export const errorMessages = { fr: errorsFr, en: errorsEn };

@@ -8,6 +8,7 @@ import { bouncesJob } from './bounces/bounces.job.ts';
 import { bouncesRoutes } from './bounces/bounces.routes.ts';
 import { messagingErrors } from './messaging.errors.ts';
 import { messagingRoutes } from './messaging.routes.ts';
+import { messagingNav } from './nav.ts';
 import { sendJob } from './send.ts';
 import { trackingReportRoutes } from './tracking/report.routes.ts';
 import { trackingRoutes } from './tracking/tracking.routes.ts';
@@ -46,5 +47,6 @@ export const messagingModule = defineModule({
     { id: 'messages:write', permission: 'messaging.write', fr: 'Créer et modifier des envois', en: 'Create and update mailings' },
     { id: 'messages:send', permission: 'messaging.send', fr: 'Envoyer des e-mails aux contacts', en: 'Send mailings to contacts' },
   ],
+  nav: messagingNav,
   links: [{ rel: 'osdi:messages', path: '/messages', title: 'Mailings of the campaign (OSDI messages)' }],
 });
