@@ -72,9 +72,13 @@ export interface AudienceCount {
   by_zone: { zone_id: string; code: string; name: string; count: number }[];
 }
 
-/** How many people an audience reaches, in total and per arrondissement. */
-export async function countAudience(trx: Trx, where: Expression<SqlBool>, scope: AudienceScope): Promise<AudienceCount> {
-  const zones = scope.zoneScope
+/**
+ * The zones a mailing's figures are told by, per arrondissement: the actor's own zones (a referent),
+ * else the zones of the campaign's top layer (the arrondissements; never the finer layers a person
+ * is also in). The audience count and the report both use it.
+ */
+export async function reportingZones(trx: Trx, scope: AudienceScope): Promise<Array<{ id: string; code: string; name: string }>> {
+  return scope.zoneScope
     ? await trx
         .selectFrom('zone')
         .select(['id', 'code', 'name'])
@@ -90,6 +94,11 @@ export async function countAudience(trx: Trx, where: Expression<SqlBool>, scope:
           eb.selectFrom('zone_layer').select(eb.fn.min('position').as('p')).where('campaign_id', '=', scope.campaignId),
         )
         .execute();
+}
+
+/** How many people an audience reaches, in total and per arrondissement. */
+export async function countAudience(trx: Trx, where: Expression<SqlBool>, scope: AudienceScope): Promise<AudienceCount> {
+  const zones = await reportingZones(trx, scope);
   const ids = zones.map((z) => z.id);
   const { rows } = await sql<{ zid: string | null; n: string }>`
     select zid, count(*) as n from (

@@ -7,6 +7,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Trx } from '../../../db/database.ts';
 import type { MailEventClassification } from '../../../db/schema.ts';
+import { reportingZones } from '../audience.ts';
 
 export const COUNTED = ['human', 'all'] as const;
 export type Counted = (typeof COUNTED)[number];
@@ -41,7 +42,7 @@ function inScope(s: ReportScope, column: RawBuilder<unknown>) {
  * The figures grouped by `key` (an expression over r, the recipient row, and zid, its zone when
  * unnested); with `grouping`, the rows grouped by key (r.variant) and the total (key null) in one scan.
  */
-async function figuresBy(trx: Trx, s: ReportScope, key: RawBuilder<unknown>, perZone: boolean, grouping = false) {
+async function figuresBy(trx: Trx, s: ReportScope, key: RawBuilder<unknown>, zoneIds: readonly string[] | null, grouping = false) {
   const { rows } = await sql<{
     key: string | null;
     sent: string;
@@ -70,11 +71,11 @@ async function figuresBy(trx: Trx, s: ReportScope, key: RawBuilder<unknown>, per
       count(*) filter (where sup.reason in ('hard_bounce', 'soft_bounces')) as bounces,
       count(*) filter (where sup.reason = 'complaint') as complaints
     from mailing_recipient r
-    ${perZone ? sql`cross join lateral unnest(r.zone_ids) as zid` : sql``}
+    ${zoneIds ? sql`cross join lateral unnest(r.zone_ids) as zid` : sql``}
     left join ev on ev.recipient_id = r.id
     left join sup on sup.recipient_id = r.id::text
     where r.campaign_id = ${s.campaignId} and r.mailing_id = ${s.mailingId} ${inScope(s, sql`r.zone_ids`)}
-      ${perZone && s.zoneScope ? sql`and zid = any(${sql.val([...s.zoneScope])}::uuid[])` : sql``}
+      ${zoneIds ? sql`and zid = any(${sql.val([...zoneIds])}::uuid[])` : sql``}
     group by ${grouping ? sql`grouping sets ((), (1))` : sql`1`}
     order by 1 nulls first`.execute(trx);
   return rows.map((r) => {
@@ -96,17 +97,24 @@ async function figuresBy(trx: Trx, s: ReportScope, key: RawBuilder<unknown>, per
   });
 }
 
-/** The figures per arrondissement: one grouped statement over the recipient rows' zones. */
-export function zoneFigures(trx: Trx, s: ReportScope) {
-  return figuresBy(trx, s, sql`zid::text`, true);
+/** The figures per arrondissement (reportingZones): one grouped statement over the recipient rows' zones. */
+export async function zoneFigures(trx: Trx, s: ReportScope) {
+  const zones = await reportingZones(trx, s);
+  const rows = await figuresBy(
+    trx,
+    s,
+    sql`zid::text`,
+    zones.map((z) => z.id),
+  );
+  return { zones, rows };
 }
 
 const EMPTY: Figures = { sent: 0, delivered: 0, opens: 0, clicks: 0, unsubscribes: 0, bounces: 0, complaints: 0 };
 
 /** The whole report of a mailing (except the people, see reportPeople). */
 export async function mailingReport(trx: Trx, s: ReportScope) {
-  const [withTotal, zoneRows, hours, links] = await Promise.all([
-    figuresBy(trx, s, sql`r.variant`, false, true),
+  const [withTotal, byZone, hours, links] = await Promise.all([
+    figuresBy(trx, s, sql`r.variant`, null, true),
     zoneFigures(trx, s),
     sql<{ hour: Date; opens: string; clicks: string }>`
       select date_trunc('hour', e.at) as hour,
@@ -127,16 +135,7 @@ export async function mailingReport(trx: Trx, s: ReportScope) {
   ]);
   const total = withTotal.filter((v) => v.key === null);
   const variants = withTotal.filter((v) => v.key !== null);
-  const zoneIds = zoneRows.map((z) => z.key).filter((k): k is string => k !== null);
-  const zones =
-    zoneIds.length === 0
-      ? []
-      : await trx
-          .selectFrom('zone')
-          .select(['id', 'code', 'name'])
-          .where('campaign_id', '=', s.campaignId)
-          .where('id', 'in', zoneIds)
-          .execute();
+  const { zones, rows: zoneRows } = byZone;
   const zoneOf = new Map(zones.map((z) => [z.id, z]));
   return {
     counted: s.counted,

@@ -150,18 +150,40 @@ describeEachDatabase('tracking', (ctx) => {
     });
     c = await createCampaignFixture(ctx.database.db, 'suivi');
     const [z1, z2] = c.zones.map((z) => z.id) as [string, string];
+    // A finer layer too (a polling station Alice is in): the report still counts by arrondissement.
+    const stationLayer = uuidv7();
+    const station = uuidv7();
+    await ctx.database.db
+      .insertInto('zone_layer')
+      .values({ campaign_id: c.id, id: stationLayer, code: 'bureau', name: 'Bureaux de vote', position: 1 })
+      .execute();
+    await ctx.database.db
+      .insertInto('zone')
+      .values({
+        campaign_id: c.id,
+        id: station,
+        layer_id: stationLayer,
+        code: 'B1',
+        name: 'Bureau 1',
+        parent_id: null,
+        geometry: JSON.stringify({ type: 'Point', coordinates: [0.5, 0.5] }),
+        bbox: [0.5, 0.5, 0.5, 0.5],
+        centroid: [0.5, 0.5],
+        properties: JSON.stringify({}),
+      })
+      .execute();
     listId = uuidv7();
     await ctx.database.db.insertInto('list').values({ campaign_id: c.id, id: listId, name: 'Lettre' }).execute();
-    for (const [key, zone] of [
-      ['alice', z1],
-      ['bruno', z2],
-      ['chloe', z1],
+    for (const [key, zones] of [
+      ['alice', [z1, station]],
+      ['bruno', [z2]],
+      ['chloe', [z1]],
     ] as const) {
       const id = uuidv7();
       people[key] = id;
       await ctx.database.db
         .insertInto('person')
-        .values({ campaign_id: c.id, id, given_name: key, family_name: 'T', email: `${key}@exemple.test`, zone_ids: [zone] })
+        .values({ campaign_id: c.id, id, given_name: key, family_name: 'T', email: `${key}@exemple.test`, zone_ids: [...zones] })
         .execute();
       await tenant()((trx) => recordConsents(trx, [{ campaignId: c.id, personId: id, channel: 'email', status: 'given', source: 'form' }]));
       await ctx.database.db.insertInto('list_member').values({ campaign_id: c.id, list_id: listId, person_id: id }).execute();
