@@ -78,6 +78,9 @@ export async function login(page: Page, email: string, password: string): Promis
   await page.getByLabel(/e-mail/i).fill(email);
   await page.getByLabel(/mot de passe|password/i).fill(password);
   await page.getByRole('button', { name: /se connecter|sign in/i }).click();
+  // Until the sign-in has answered: signed in (the app leaves the login page), or refused (an alert
+  // says why). A test that navigated at once would abort the request and find the login page again.
+  await Promise.race([page.waitForURL((url) => !url.pathname.endsWith('/login')), page.getByRole('alert').first().waitFor()]);
 }
 
 /**
