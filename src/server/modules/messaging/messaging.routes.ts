@@ -58,7 +58,7 @@ export const MessageSchema = Type.Object({
   _links: Type.Record(Type.String(), Link),
 });
 
-const MessageBody = Type.Object(
+export const MessageBody = Type.Object(
   {
     name: Type.Optional(Type.String({ maxLength: 200 })),
     subject: Type.Optional(Type.String({ maxLength: 300 })),
@@ -73,11 +73,11 @@ const MessageBody = Type.Object(
 );
 
 const IdParams = Type.Object({ id: Uuid });
-const AudienceCountSchema = Type.Object({
+export const AudienceCountSchema = Type.Object({
   total: Type.Integer(),
   by_zone: Type.Array(Type.Object({ zone_id: Uuid, code: Type.String(), name: Type.String(), count: Type.Integer() })),
 });
-const RenderedSchema = Type.Object({ subject: Type.String(), html: Type.String(), text: Type.String() });
+export const RenderedSchema = Type.Object({ subject: Type.String(), html: Type.String(), text: Type.String() });
 
 function inputOf(body: Type.Static<typeof MessageBody>) {
   const { from, ...rest } = body;

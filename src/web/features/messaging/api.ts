@@ -2,61 +2,38 @@
 // sends, and the report (figures, per arrondissement, per link, who opened or clicked).
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Audience } from '../../../server/modules/messaging/audience-schema.ts';
-import type { MessageSchema } from '../../../server/modules/messaging/messaging.routes.ts';
+import type {
+  AudienceCountSchema,
+  MessageBody,
+  MessageSchema,
+  RenderedSchema,
+} from '../../../server/modules/messaging/messaging.routes.ts';
+import type { MailBlock as MailBlockSchema } from '../../../server/modules/messaging/render.ts';
+import type { PersonHit, ReportSchema } from '../../../server/modules/messaging/tracking/report.routes.ts';
 import { api, apiRequest } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';
 
 export type { Audience };
 export type Mailing = Shape<typeof MessageSchema>;
 
-/** One block of a mailing's content, as the composer edits it. */
-export type MailBlock =
-  | { type: 'heading'; text: string; level?: 1 | 2 }
-  | { type: 'paragraph'; text: string }
-  | { type: 'button'; text: string; url: string }
-  | { type: 'divider' };
+/** One block of a mailing's content, as the composer edits it (images are kept, not edited here). */
+export type MailBlock = Exclude<Shape<typeof MailBlockSchema>, { type: 'image' }>;
 
-/** What the composer saves. */
-export interface MailingInput {
-  name: string;
-  subject: string;
-  from: string;
-  preheader: string;
+/** What the composer saves (POST and PUT /messages): the request body, its fields filled, content as blocks. */
+export type MailingInput = Required<Pick<Shape<typeof MessageBody>, 'name' | 'subject' | 'from' | 'preheader' | 'audience'>> & {
   content_format: 'blocks';
   content: { blocks: MailBlock[] };
-  audience: Audience;
-}
+};
 
-export interface AudienceCount {
-  total: number;
-  by_zone: { zone_id: string; code: string; name: string; count: number }[];
-}
-
-export interface Figures {
-  sent: number;
-  delivered: number;
-  opens: number;
-  clicks: number;
-  unsubscribes: number;
-  bounces: number;
-  complaints: number;
-}
+export type AudienceCount = Shape<typeof AudienceCountSchema>;
 
 /** GET /messages/:id/statistics (human events). */
-export interface MailingReport extends Figures {
-  counted: 'human' | 'all';
-  by_zone: (Figures & { zone_id: string; code: string; name: string })[];
-  links: { index: number; url: string | null; clicks: number; unique_clicks: number }[];
-}
+export type MailingReport = Shape<typeof ReportSchema>;
 
-export interface MailHit {
-  person_id: string;
-  given_name: string;
-  family_name: string;
-  email: string;
-  first_at: string;
-  events: number;
-}
+/** The figures of a mailing, or of one of its arrondissements. */
+export type Figures = Pick<MailingReport, 'sent' | 'delivered' | 'opens' | 'clicks' | 'unsubscribes' | 'bounces' | 'complaints'>;
+
+export type MailHit = Shape<typeof PersonHit>;
 
 const path = (id: string, rest = '') => `/api/v1/messages/${encodeURIComponent(id)}${rest}`;
 
@@ -108,8 +85,7 @@ export function useAudienceCount(audience: Audience | null) {
 export function usePreviewQuery(id: string | null, version: string | undefined) {
   return useQuery({
     queryKey: ['mailing_preview', id, version],
-    queryFn: ({ signal }) =>
-      apiRequest<{ subject: string; html: string; text: string }>('POST', path(id ?? '', '/preview'), { body: {}, signal }),
+    queryFn: ({ signal }) => apiRequest<Shape<typeof RenderedSchema>>('POST', path(id ?? '', '/preview'), { body: {}, signal }),
     enabled: Boolean(id),
     placeholderData: keepPreviousData,
   });
@@ -150,11 +126,7 @@ export function useHitsQuery(id: string | undefined, kind: 'open' | 'click') {
   return useQuery({
     queryKey: ['mailing_hits', id, kind],
     queryFn: ({ signal }) =>
-      api.get<{ _embedded: { 'relais:mail_hits': MailHit[] }; total_records?: number }>(
-        path(id ?? '', '/statistics/people'),
-        { kind, per_page: 100 },
-        signal,
-      ),
+      api.get<Page<'relais:mail_hits', typeof PersonHit>>(path(id ?? '', '/statistics/people'), { kind, per_page: 100 }, signal),
     select: (body) => body._embedded['relais:mail_hits'],
     enabled: Boolean(id),
   });

@@ -19,7 +19,7 @@ const Figures = {
   complaints: Type.Integer(),
 };
 
-const ReportSchema = Type.Object({
+export const ReportSchema = Type.Object({
   counted: StringEnum(COUNTED),
   ...Figures,
   by_variant: Type.Array(Type.Object({ variant: Type.String(), ...Figures })),
@@ -41,7 +41,7 @@ const CountedQuery = {
   ),
 };
 
-const PersonHit = Type.Object({
+export const PersonHit = Type.Object({
   person_id: Uuid,
   given_name: Type.String(),
   family_name: Type.String(),
