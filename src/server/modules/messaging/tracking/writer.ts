@@ -16,10 +16,12 @@
 // of hits, or MAX_ROWS of them. We chose that over a journal (an fsync per hit would cost more than
 // the insert the buffer saves): tracking figures are statistics, and a lost second of opens is within
 // what Apple's proxy and image blocking already blur.
+
+import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../../db/database.ts';
 import { withTenant } from '../../../db/database.ts';
-import type { MailEventClassification, MailEventKind } from '../../../db/schema.ts';
+import type { MailEventClassification, MailEventKind, MailEventTable } from '../../../db/schema.ts';
 import { recordActivity } from '../../timeline/index.ts';
 import { classifyHit, SCANNER_BURST_MS } from './classify.ts';
 
@@ -51,31 +53,11 @@ export interface HitWriterOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
-interface EventRow {
-  id: string;
-  mailing_id: string;
-  recipient_id: string;
-  person_id: string;
-  kind: MailEventKind;
-  link_index: number | null;
-  link_url: string | null;
-  classification: MailEventClassification;
-  user_agent: string;
-  ip: string | null;
-  at: Date;
-}
+/** A mail_event row as this writer inserts it (the campaign is the transaction's). */
+type EventRow = Omit<Selectable<MailEventTable>, 'campaign_id'>;
 
-interface InsertedEvent {
-  id: string;
-  mailing_id: string;
-  recipient_id: string;
-  person_id: string;
-  kind: MailEventKind;
-  link_index: number | null;
-  link_url: string | null;
-  classification: MailEventClassification;
-  at: Date;
-}
+/** What the insert returns of the rows it wrote (duplicates are not returned). */
+type InsertedEvent = Omit<EventRow, 'user_agent' | 'ip'>;
 
 interface RecentClick {
   id: string;
