@@ -121,17 +121,20 @@ describeEachDatabase('messaging: worker killed mid-send', (ctx) => {
       database = await openDatabase({ databaseUrl: null, pgliteDir });
       await migrate(database);
     }
-    const statuses = await tenantRunnerOf(
-      database.db,
-      campaignId,
-    )((trx) =>
-      trx
-        .selectFrom('mailing_recipient')
-        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
-        .where('mailing_id', '=', mailingId)
-        .groupBy('status')
-        .execute(),
-    );
+    // The recipient rows per status, as the database holds them now.
+    const statusCounts = () =>
+      tenantRunnerOf(
+        database.db,
+        campaignId,
+      )((trx) =>
+        trx
+          .selectFrom('mailing_recipient')
+          .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+          .where('mailing_id', '=', mailingId)
+          .groupBy('status')
+          .execute(),
+      );
+    const statuses = await statusCounts();
     const stuck = { n: statuses.find((r) => r.status === 'sending')?.n ?? '0' };
     const recorded = Number(statuses.find((r) => r.status === 'sent')?.n ?? 0);
     const deliveredAtRestart = sink.messages.length;
@@ -176,17 +179,7 @@ describeEachDatabase('messaging: worker killed mid-send', (ctx) => {
     const redelivered = sink.messages.length - RECIPIENTS;
     // Only rows in flight at the kill instant (claimed, not yet marked sent) can go twice.
     expect(redelivered).toBeLessThanOrEqual(Number(stuck.n));
-    const rows = await tenantRunnerOf(
-      database.db,
-      campaignId,
-    )((trx) =>
-      trx
-        .selectFrom('mailing_recipient')
-        .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
-        .where('mailing_id', '=', mailingId)
-        .groupBy('status')
-        .execute(),
-    );
+    const rows = await statusCounts();
     expect(rows.map((r) => [r.status, Number(r.n)])).toEqual([['sent', RECIPIENTS]]);
     const state = await database.db
       .selectFrom('mailing')
