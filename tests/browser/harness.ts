@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/server/config.ts';
+import { uuidv7 } from '../../src/server/lib/ids.ts';
 import { seedDemoCampaign } from '../../src/server/modules/demo/demo.campaign.ts';
 import { appOf, openRuntime, type Runtime } from '../../src/server/runtime.ts';
 
@@ -98,4 +99,18 @@ export async function fillNewCustomField(page: Page, label: string, type: RegExp
     await page.keyboard.press('Enter');
   }
   return dialog;
+}
+
+/** A list of the demo campaign holding these people (an audience for a mailing or an SMS); returns its id. */
+export async function addList(h: BrowserHarness, name: string, personIds: readonly string[]): Promise<string> {
+  const db = h.runtime.database.db;
+  const id = uuidv7();
+  await db.insertInto('list').values({ campaign_id: h.campaignId, id, name }).execute();
+  if (personIds.length > 0) {
+    await db
+      .insertInto('list_member')
+      .values(personIds.map((personId) => ({ campaign_id: h.campaignId, list_id: id, person_id: personId })))
+      .execute();
+  }
+  return id;
 }

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/server/lib/ids.ts';
 import { DEMO_PASSWORD } from '../../src/server/modules/demo/demo.campaign.ts';
-import { type BrowserHarness, login, startHarness } from './harness.ts';
+import { addList, type BrowserHarness, login, startHarness } from './harness.ts';
 
 const DIRECTOR = 'directrice@demo.relais.fr';
 
@@ -19,16 +19,15 @@ describe('back office mailings', () => {
   beforeAll(async () => {
     h = await startHarness({ peopleCount: 300 });
     const db = h.runtime.database.db;
-    listId = uuidv7();
-    await db.insertInto('list').values({ campaign_id: h.campaignId, id: listId, name: 'Lettre du 11e' }).execute();
     const { rows } = await sql<{ id: string; ok: boolean }>`
       select id, (consent_email and email is not null) as ok from person
       where campaign_id = ${h.campaignId} order by id limit 30`.execute(db);
     reachable = rows.filter((r) => r.ok).length;
-    await db
-      .insertInto('list_member')
-      .values(rows.map((r) => ({ campaign_id: h.campaignId, list_id: listId, person_id: r.id })))
-      .execute();
+    listId = await addList(
+      h,
+      'Lettre du 11e',
+      rows.map((r) => r.id),
+    );
   });
   afterAll(async () => {
     await h?.close();

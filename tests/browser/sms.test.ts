@@ -4,30 +4,28 @@
 // for the sending hours); on a laptop in French and on a phone in English.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uuidv7 } from '../../src/server/lib/ids.ts';
 import { DEMO_PASSWORD } from '../../src/server/modules/demo/demo.campaign.ts';
-import { type BrowserHarness, login, startHarness } from './harness.ts';
+import { addList, type BrowserHarness, login, startHarness } from './harness.ts';
 
 const DIRECTOR = 'directrice@demo.relais.fr';
 
 describe('back office SMS composer', () => {
   let h: BrowserHarness;
-  let listId = '';
+  let _listId = '';
   let members = 0;
 
   beforeAll(async () => {
     h = await startHarness({ peopleCount: 300 });
     const db = h.runtime.database.db;
-    listId = uuidv7();
-    await db.insertInto('list').values({ campaign_id: h.campaignId, id: listId, name: 'Volontaires du 11e' }).execute();
     const { rows } = await sql<{
       id: string;
     }>`select id from person where campaign_id = ${h.campaignId} and phone is not null order by id limit 40`.execute(db);
     members = rows.length;
-    await db
-      .insertInto('list_member')
-      .values(rows.map((r) => ({ campaign_id: h.campaignId, list_id: listId, person_id: r.id })))
-      .execute();
+    _listId = await addList(
+      h,
+      'Volontaires du 11e',
+      rows.map((r) => r.id),
+    );
   });
   afterAll(async () => {
     await h?.close();
