@@ -37,6 +37,20 @@ export function LoadingState({ label }: { label?: string }) {
   );
 }
 
+/** The usual words of an empty state: what is missing, in bold, then what to do about it, dimmed. */
+export function EmptyText({ title, hint }: { title: ReactNode; hint?: ReactNode }) {
+  return (
+    <>
+      <Text fw={600}>{title}</Text>
+      {hint && (
+        <Text size="sm" c="dimmed">
+          {hint}
+        </Text>
+      )}
+    </>
+  );
+}
+
 /** A quiet box saying there is nothing yet, with an optional call to action inside. */
 export function EmptyState({ children }: { children?: ReactNode }) {
   const t = useT(uiMessages);

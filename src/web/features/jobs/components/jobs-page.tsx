@@ -4,7 +4,7 @@ import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
-import { QueryView } from '../../../ui/query-view.tsx';
+import { EmptyText, QueryView } from '../../../ui/query-view.tsx';
 import { useCan } from '../../session/session-context.tsx';
 import { isActive, useJobsQuery, useStartDemoJob } from '../api.ts';
 import { jobsMessages } from '../messages.ts';
@@ -43,14 +43,7 @@ export function JobsPage() {
         <QueryView
           query={jobs}
           isEmpty={(data) => data._embedded.jobs.length === 0}
-          empty={
-            <>
-              <Text fw={600}>{t('empty')}</Text>
-              <Text size="sm" c="dimmed">
-                {t('emptyHint')}
-              </Text>
-            </>
-          }
+          empty={<EmptyText title={t('empty')} hint={t('emptyHint')} />}
         >
           {(data) => (
             <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">

@@ -1,11 +1,11 @@
 // /app/tokens: the API tokens, their scopes and use; create (shown once) and revoke.
-import { Button, Text } from '@mantine/core';
+import { Button } from '@mantine/core';
 import { useState } from 'react';
 import { useT } from '../../../i18n/use-t.ts';
 import { ConfirmModal } from '../../../ui/confirm-modal.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
-import { QueryView } from '../../../ui/query-view.tsx';
+import { EmptyText, QueryView } from '../../../ui/query-view.tsx';
 import { type ApiToken, useRevokeToken, useTokensQuery } from '../api.ts';
 import { tokensMessages } from '../messages.ts';
 import { TokenList } from './token-list.tsx';
@@ -39,14 +39,7 @@ export function TokensPage() {
       <QueryView
         query={tokens}
         isEmpty={(data) => data._embedded.api_tokens.length === 0}
-        empty={
-          <>
-            <Text fw={600}>{t('empty')}</Text>
-            <Text size="sm" c="dimmed">
-              {t('emptyHint')}
-            </Text>
-          </>
-        }
+        empty={<EmptyText title={t('empty')} hint={t('emptyHint')} />}
       >
         {(data) => <TokenList tokens={data._embedded.api_tokens} onRevoke={setRevoking} />}
       </QueryView>

@@ -1,13 +1,13 @@
 // /app/webhooks: the campaign's webhooks, each with its state and actions; add one (its secret
 // shown once), send a test, read the delivery log and replay, re-enable an endpoint disabled after failures.
-import { Alert, Button, Stack, Text } from '@mantine/core';
+import { Alert, Button, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { useT } from '../../../i18n/use-t.ts';
 import { ConfirmModal } from '../../../ui/confirm-modal.tsx';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
-import { QueryView } from '../../../ui/query-view.tsx';
+import { EmptyText, QueryView } from '../../../ui/query-view.tsx';
 import { useDeleteWebhook, useEventTypesQuery, useSendTest, useUpdateWebhook, useWebhooksQuery, type Webhook } from '../api.ts';
 import { webhooksMessages } from '../messages.ts';
 import { DeliveryLogModal } from './delivery-log.tsx';
@@ -60,14 +60,7 @@ export function WebhooksPage() {
       <QueryView
         query={webhooks}
         isEmpty={(data) => data._embedded.webhooks.length === 0}
-        empty={
-          <>
-            <Text fw={600}>{t('empty')}</Text>
-            <Text size="sm" c="dimmed">
-              {t('emptyHint')}
-            </Text>
-          </>
-        }
+        empty={<EmptyText title={t('empty')} hint={t('emptyHint')} />}
       >
         {(data) => (
           <Stack>
