@@ -576,8 +576,9 @@ describeEachDatabase('messaging', (ctx) => {
       const status = () => tenant()((trx) => trx.selectFrom('mailing').select('status').where('id', '=', m.id).executeTakeFirstOrThrow());
       await expect.poll(async () => (await status()).status, { timeout: 30_000, interval: 100 }).toBe('sent');
       const readings = await tenant()((trx) =>
-        trx.selectFrom('job_run').select('id').where('kind', '=', 'messaging.bounces').where('state', '=', 'queued').execute(),
+        trx.selectFrom('job_run').select('id').where('kind', '=', 'messaging.bounces').execute(),
       );
+      // In any state: the running worker may already have taken the reading (and failed on port 1).
       // At least one: the earlier tests' mailings, sent by this worker too, may each ask for one at the same instant.
       expect(readings.length).toBeGreaterThanOrEqual(1);
     } finally {
