@@ -7,8 +7,8 @@
 //    centroids moving with it) is negative and both turfs stay within bounds;
 //  - swaps: when bounds block single moves, a building of A wanting B is exchanged with one of B
 //    wanting A if their gains add up to a decrease and both sizes stay within bounds.
-// A pass whose cost does not decrease is undone and ends the improvement, so the result is never
-// worse than the seed. "Neighbouring turfs" are each turf's nearest centroids.
+// Swaps that raise the cost (their gain is estimated) are undone, and a pass whose cost does not
+// decrease is undone and ends the improvement, so the result is never worse than the seed. "Neighbouring turfs" are each turf's nearest centroids.
 import type { PlanarPoints } from './bisect.ts';
 
 /** Turfs considered as destinations for a building of a turf. */
@@ -152,13 +152,25 @@ export function balance(
         moves++;
       }
     }
-    const swaps = swapPass(items, near, { W, lo, hi, d2, move, doors, first, assignment, k });
     recount();
-    const next = cost();
+    const afterMoves = cost();
+    // Swaps are chosen on this pass's centroids, so their gain is an estimate: kept only if the cost falls.
+    const beforeSwaps = items.map((i) => assignment[i] as number);
+    let swaps = swapPass(items, near, { W, lo, hi, d2, move, doors, first, assignment, k });
+    recount();
+    let next = cost();
+    if (next > afterMoves) {
+      items.forEach((i, n) => {
+        assignment[i] = beforeSwaps[n] as number;
+      });
+      recount();
+      next = afterMoves;
+      swaps = 0;
+    }
     report.passes = pass;
     options.onPass?.(pass);
     if (next >= current) {
-      // No gain (or the swaps' estimate misled): keep the better assignment and stop.
+      // No gain: keep the better assignment and stop.
       if (next > current) {
         items.forEach((i, n) => {
           assignment[i] = snapshot[n] as number;
