@@ -575,12 +575,12 @@ describeEachDatabase('messaging', (ctx) => {
       expect((await client.request('POST', `/api/v1/messages/${m.id}/send`)).statusCode).toBe(202);
       const status = () => tenant()((trx) => trx.selectFrom('mailing').select('status').where('id', '=', m.id).executeTakeFirstOrThrow());
       await expect.poll(async () => (await status()).status, { timeout: 30_000, interval: 100 }).toBe('sent');
-      const readings = await tenant()((trx) =>
-        trx.selectFrom('job_run').select('id').where('kind', '=', 'messaging.bounces').execute(),
-      );
-      // In any state: the running worker may already have taken the reading (and failed on port 1).
-      // At least one: the earlier tests' mailings, sent by this worker too, may each ask for one at the same instant.
-      expect(readings.length).toBeGreaterThanOrEqual(1);
+      // The job marks the mailing sent, then asks for the reading: wait for it. In any state, since the
+      // test's own running worker may take it at once (and fail on port 1). At least one: the earlier
+      // tests' mailings, sent by this worker too, may each ask for one at the same instant.
+      const readings = async () =>
+        (await tenant()((trx) => trx.selectFrom('job_run').select('id').where('kind', '=', 'messaging.bounces').execute())).length;
+      await expect.poll(readings, { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(1);
     } finally {
       await withBounces.close();
     }
