@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { inTenant, requireActor } from '../../http/auth.ts';
+import { acceptLocalCliRequests } from '../../http/local-cli.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { type Audience, AudienceSchema } from './audience-schema.ts';
@@ -140,6 +141,8 @@ function messageOf(app: FastifyInstance, row: MailingRow, statistics: Statistics
 
 export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const config = app.deps.config;
+  // `relais mailing send` on the embedded database goes through the running server.
+  acceptLocalCliRequests(app);
   // The statistics: recipient rows per status, and (once sending started) the report's figures. A
   // referent sees only mailings bound within their zones, so every recipient counted is theirs.
   const one = async (trx: Parameters<typeof recipientCounts>[0], row: MailingRow) => {
