@@ -1,6 +1,7 @@
 // /app/mailings/:id/report: what a sent (or sending) mailing did — sent, delivered, opens, clicks,
 // unsubscribes, bounces, complaints (human events only), per arrondissement with rates in the
-// reader's format (« 42,3 % »), clicks per link, and who opened or clicked, linking to their pages.
+// reader's format (« 42,3 % ») on a map and in a table, opens and clicks over time, clicks per link,
+// and who opened or clicked, linking to their pages.
 import { Anchor, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -12,6 +13,8 @@ import { useIsPhone } from '../../../ui/use-is-phone.ts';
 import { type Figures, type Mailing, type MailingReport as Report, useHitsQuery, useMailingQuery, useReportQuery } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
 import { StatusBadge } from './mailings-page.tsx';
+import { ReportMap } from './report-map.tsx';
+import { ReportTimeline } from './report-timeline.tsx';
 
 /** A share as « 42,3 % » (one decimal), or a dash when there is nothing to divide by. */
 function useRate() {
@@ -60,6 +63,8 @@ function ReportOf({ mailing: m }: { mailing: Mailing }) {
           {(r) => (
             <Stack gap="lg">
               <FigureCards figures={r} />
+              <ReportTimeline report={r} />
+              <ReportMap report={r} />
               <Zones report={r} />
               <Links report={r} />
               <People id={m.id} />
