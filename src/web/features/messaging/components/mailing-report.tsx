@@ -124,7 +124,8 @@ function Zones({ report }: { report: Report }) {
       <Title order={2} size="h4">
         {t('zonesTitle')}
       </Title>
-      <Table striped data-testid="report-zones">
+      {/* On a phone the arrondissements' long names wrap and the columns tighten: no sideways scrolling. */}
+      <Table striped data-testid="report-zones" fz={phone ? 'xs' : 'sm'} horizontalSpacing={phone ? 6 : 'sm'}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('zone')}</Table.Th>
@@ -137,7 +138,7 @@ function Zones({ report }: { report: Report }) {
         <Table.Tbody>
           {zones.map((z) => (
             <Table.Tr key={z.zone_id}>
-              <Table.Td>{z.name}</Table.Td>
+              <Table.Td style={{ wordBreak: 'break-word' }}>{z.name}</Table.Td>
               <Table.Td ta="right">{fmt.number(z.sent)}</Table.Td>
               <Table.Td ta="right">{rate(z.opens, z.delivered)}</Table.Td>
               <Table.Td ta="right">{rate(z.clicks, z.delivered)}</Table.Td>
