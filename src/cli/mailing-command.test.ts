@@ -2,6 +2,8 @@
 // SMTP server on loopback: the send is started and followed to its end, Ctrl-C leaves it running on
 // the server, and the report prints its figures per arrondissement in the reader's language.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -39,6 +41,8 @@ describeEachDatabase('relais mailing', (ctx) => {
   let api: string;
   let token: string;
   let listId: string;
+  // The embedded database's data folder: the server writes its local CLI channel there on listen.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'relais-cli-mailing-'));
   const tenant = () => tenantRunnerOf(ctx.database.db, c.id);
   const cli = (locale: 'fr' | 'en', ...args: string[]) =>
     run(process.execPath, [BIN, 'mailing', ...args, '--api', api], {
@@ -63,6 +67,7 @@ describeEachDatabase('relais mailing', (ctx) => {
     const base = loadConfig({ LOG_LEVEL: 'silent' });
     t = await buildTestApp(ctx.database, {
       publicUrl: 'https://relais.campagne.test',
+      dataDir,
       mailing: {
         ...base.mailing,
         smtpUrl: sink.url,
@@ -110,6 +115,7 @@ describeEachDatabase('relais mailing', (ctx) => {
   afterAll(async () => {
     await t?.close();
     await sink?.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('leaves the send running on the server when the operator presses Ctrl-C', async () => {
@@ -202,4 +208,22 @@ describeEachDatabase('relais mailing', (ctx) => {
     expect(en).toContain('Per arrondissement');
     expect(en).not.toMatch(/Envoyés|Par arrondissement/);
   }, 180_000);
+
+  // On the embedded database only this process may open it: the command goes through the server.
+  it.runIf(ctx.kind === 'pglite')(
+    'goes through the server holding the embedded database, without --api',
+    async () => {
+      await t.runtime.jobs.work();
+      // This test process stands for the server holding the database (its pid in the lock file).
+      writeFileSync(path.join(dataDir, 'pglite.lock'), String(process.pid));
+      const id = await createMailing('Locale');
+      const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', RELAIS_LOCALE: 'fr', DATA_DIR: dataDir };
+      const sent = await run(process.execPath, [BIN, 'mailing', 'send', id, '--campaign', c.slug], { env, timeout: 120_000 });
+      expect(sent.stdout).toContain('Envoi terminé : 3 envoyés, 0 en échec, 0 écartés');
+      const report = await run(process.execPath, [BIN, 'mailing', 'report', id], { env, timeout: 120_000 });
+      expect(report.stdout).toContain('« Locale » (envoyé) — objet : Nouvelles');
+      expect(report.stdout).toMatch(/^Total\s+3\s+3\s+0\s+0,0\u00a0%/m);
+    },
+    180_000,
+  );
 });
