@@ -10,6 +10,7 @@ import { appOf, openRuntime, type Runtime } from '../server/runtime.ts';
 import { acquireDataLock } from './data-lock.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerImportCommand } from './import-command.ts';
+import { registerMailingCommand } from './mailing-command.ts';
 import { cliLocale, configErrorText, demoLoginsText, demoNoticeText, localizeHelp, opendataWhere, refusedText, say } from './messages.ts';
 import { printProgress, throttledProgress } from './progress.ts';
 import { registerSandboxCommand } from './sandbox-command.ts';
@@ -306,6 +307,7 @@ async function follow(runtime: Runtime, campaignId: string, id: string): Promise
 registerImportCommand(program);
 registerExportCommand(program);
 registerSandboxCommand(program);
+registerMailingCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   // A refusal of the domain (an AppError: its detail is the API's English) inside the CLI's own sentence.

@@ -4448,16 +4448,22 @@ export interface paths {
                                     sent_end_date: string | null;
                                     sent_start_date: string | null;
                                     statistics: {
+                                        bounced: number;
+                                        clicked: number;
+                                        delivered: number;
                                         failed: number;
+                                        opened: number;
                                         queued: number;
                                         sending: number;
                                         sent: number;
                                         skipped: number;
+                                        spam_reports: number;
+                                        unsubscribed: number;
                                     };
                                     /** @enum {string} */
                                     status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
                                     subject: string;
-                                    /** @description the segments (OSDI queries) and lists the audience names */
+                                    /** @description links to the OSDI queries (saved segments) and lists the audience names */
                                     targets: {
                                         href: string;
                                     }[];
@@ -4563,6 +4569,10 @@ export interface paths {
                         preheader?: string;
                         reply_to?: string | null;
                         subject?: string;
+                        /** @description links to OSDI queries and lists: they replace the audience’s segments and lists (exclusions stay) */
+                        targets?: {
+                            href: string;
+                        }[];
                     };
                 };
             };
@@ -4633,16 +4643,22 @@ export interface paths {
                             sent_end_date: string | null;
                             sent_start_date: string | null;
                             statistics: {
+                                bounced: number;
+                                clicked: number;
+                                delivered: number;
                                 failed: number;
+                                opened: number;
                                 queued: number;
                                 sending: number;
                                 sent: number;
                                 skipped: number;
+                                spam_reports: number;
+                                unsubscribed: number;
                             };
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
                             subject: string;
-                            /** @description the segments (OSDI queries) and lists the audience names */
+                            /** @description links to the OSDI queries (saved segments) and lists the audience names */
                             targets: {
                                 href: string;
                             }[];
@@ -4772,16 +4788,22 @@ export interface paths {
                             sent_end_date: string | null;
                             sent_start_date: string | null;
                             statistics: {
+                                bounced: number;
+                                clicked: number;
+                                delivered: number;
                                 failed: number;
+                                opened: number;
                                 queued: number;
                                 sending: number;
                                 sent: number;
                                 skipped: number;
+                                spam_reports: number;
+                                unsubscribed: number;
                             };
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
                             subject: string;
-                            /** @description the segments (OSDI queries) and lists the audience names */
+                            /** @description links to the OSDI queries (saved segments) and lists the audience names */
                             targets: {
                                 href: string;
                             }[];
@@ -4875,6 +4897,10 @@ export interface paths {
                         preheader?: string;
                         reply_to?: string | null;
                         subject?: string;
+                        /** @description links to OSDI queries and lists: they replace the audience’s segments and lists (exclusions stay) */
+                        targets?: {
+                            href: string;
+                        }[];
                     };
                 };
             };
@@ -4945,16 +4971,22 @@ export interface paths {
                             sent_end_date: string | null;
                             sent_start_date: string | null;
                             statistics: {
+                                bounced: number;
+                                clicked: number;
+                                delivered: number;
                                 failed: number;
+                                opened: number;
                                 queued: number;
                                 sending: number;
                                 sent: number;
                                 skipped: number;
+                                spam_reports: number;
+                                unsubscribed: number;
                             };
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
                             subject: string;
-                            /** @description the segments (OSDI queries) and lists the audience names */
+                            /** @description links to the OSDI queries (saved segments) and lists the audience names */
                             targets: {
                                 href: string;
                             }[];
@@ -5244,16 +5276,22 @@ export interface paths {
                             sent_end_date: string | null;
                             sent_start_date: string | null;
                             statistics: {
+                                bounced: number;
+                                clicked: number;
+                                delivered: number;
                                 failed: number;
+                                opened: number;
                                 queued: number;
                                 sending: number;
                                 sent: number;
                                 skipped: number;
+                                spam_reports: number;
+                                unsubscribed: number;
                             };
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
                             subject: string;
-                            /** @description the segments (OSDI queries) and lists the audience names */
+                            /** @description links to the OSDI queries (saved segments) and lists the audience names */
                             targets: {
                                 href: string;
                             }[];
@@ -5394,16 +5432,22 @@ export interface paths {
                             sent_end_date: string | null;
                             sent_start_date: string | null;
                             statistics: {
+                                bounced: number;
+                                clicked: number;
+                                delivered: number;
                                 failed: number;
+                                opened: number;
                                 queued: number;
                                 sending: number;
                                 sent: number;
                                 skipped: number;
+                                spam_reports: number;
+                                unsubscribed: number;
                             };
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
                             subject: string;
-                            /** @description the segments (OSDI queries) and lists the audience names */
+                            /** @description links to the OSDI queries (saved segments) and lists the audience names */
                             targets: {
                                 href: string;
                             }[];
@@ -5628,16 +5672,22 @@ export interface paths {
                             sent_end_date: string | null;
                             sent_start_date: string | null;
                             statistics: {
+                                bounced: number;
+                                clicked: number;
+                                delivered: number;
                                 failed: number;
+                                opened: number;
                                 queued: number;
                                 sending: number;
                                 sent: number;
                                 skipped: number;
+                                spam_reports: number;
+                                unsubscribed: number;
                             };
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
                             subject: string;
-                            /** @description the segments (OSDI queries) and lists the audience names */
+                            /** @description links to the OSDI queries (saved segments) and lists the audience names */
                             targets: {
                                 href: string;
                             }[];
@@ -9427,6 +9477,194 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved segments as OSDI queries, by name, each counted within your zones */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:queries": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    /** @description the segment definition (JSON), enough to recreate the query in Relais */
+                                    description: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    identifiers: string[];
+                                    /** @enum {string} */
+                                    item_type: "osdi:person";
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    name: string;
+                                    origin_system: string;
+                                    /** @description people the query selects now, within your zones */
+                                    total_items: number;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One saved segment as an OSDI query */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            created_date: string;
+                            /** @description the segment definition (JSON), enough to recreate the query in Relais */
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** @enum {string} */
+                            item_type: "osdi:person";
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            origin_system: string;
+                            /** @description people the query selects now, within your zones */
+                            total_items: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

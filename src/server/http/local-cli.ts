@@ -4,7 +4,7 @@
 // token in X-Relais-CLI-Token, from loopback and not through a proxy, acts as an owner of the
 // campaign named by X-Relais-Campaign (slug; the first campaign when absent). The channel only
 // covers the routes of the plugins that accept it (the imports API, the people list's export, the
-// sandbox). The files are written by the app (app.ts) on listen; routes opt in with
+// sandbox, the messages and their reports for `relais mailing`). The files are written by the app (app.ts) on listen; routes opt in with
 // acceptLocalCliRequests.
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -12,6 +12,7 @@ import { generateSyntheticCity } from '../../opendata/synthetic-city.ts';
 import type { Runtime } from '../../runtime.ts';
 import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
 import { createUser } from '../identity/index.ts';
+import { seedDemoNewsletter } from './demo.newsletter.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
 
 export const DEMO_SLUG = 'paris-2026';
@@ -160,5 +161,7 @@ export async function seedDemoCampaign(
       })
       .execute();
   }
+  // A newsletter sent two weeks ago, with its report: what a new user opens the mailings screen to.
+  await seedDemoNewsletter(db, campaignId, { seed: 2026 });
   return { created: true, campaignId, synthetic };
 }

@@ -18,6 +18,7 @@ export { requestBounceCheck } from './bounces/bounces.job.ts';
 export { findRecipientById } from './messaging.repo.ts';
 export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
 export { recipientOfAddress, returnPathOf } from './tokens.ts';
+export { mailingReport } from './tracking/report.ts';
 
 export const messagingModule = defineModule({
   name: 'messaging',

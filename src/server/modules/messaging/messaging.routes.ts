@@ -1,10 +1,11 @@
 // Routes of the messaging module: mailings as OSDI messages (collection, one, create, update,
-// delete), the osdi:send_helper, pause and cancel, preview as a recipient, test sends, audience
-// counts. Reading asks for messages:read, writing for messages:write, sending for messages:send.
+// delete) with their targets (OSDI queries and lists) and statistics, the osdi:send_helper, pause
+// and cancel, preview as a recipient, test sends, audience counts. Reading asks for messages:read, writing for messages:write, sending for messages:send.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { inTenant, requireActor } from '../../http/auth.ts';
+import { acceptLocalCliRequests } from '../../http/local-cli.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { type Audience, AudienceSchema } from './audience-schema.ts';
@@ -22,6 +23,8 @@ import {
   updateMailing,
 } from './messaging.service.ts';
 import { ContentFormat, MailContent } from './render.ts';
+import { parseTargets, targetsOf } from './targets.ts';
+import { totalFigures } from './tracking/report.ts';
 
 const STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'paused', 'cancelled'] as const;
 const Link = Type.Object({ href: Type.String() });
@@ -39,7 +42,7 @@ export const MessageSchema = Type.Object({
   content_format: ContentFormat,
   content: MailContent,
   audience: AudienceSchema,
-  targets: Type.Array(Link, { description: 'the segments (OSDI queries) and lists the audience names' }),
+  targets: Type.Array(Link, { description: 'links to the OSDI queries (saved segments) and lists the audience names' }),
   status: StringEnum(STATUSES),
   scheduled_start_date: Nullable(DateTime),
   sent_start_date: Nullable(DateTime),
@@ -51,6 +54,13 @@ export const MessageSchema = Type.Object({
     sent: Type.Integer(),
     failed: Type.Integer(),
     skipped: Type.Integer(),
+    // OSDI's engagement statistics (messages.md), human events only, within your zones.
+    delivered: Type.Integer(),
+    opened: Type.Integer(),
+    clicked: Type.Integer(),
+    unsubscribed: Type.Integer(),
+    bounced: Type.Integer(),
+    spam_reports: Type.Integer(),
   }),
   created_by: Type.String(),
   created_date: DateTime,
@@ -68,6 +78,12 @@ export const MessageBody = Type.Object(
     content_format: Type.Optional(ContentFormat),
     content: Type.Optional(MailContent),
     audience: Type.Optional(AudienceSchema),
+    targets: Type.Optional(
+      Type.Array(Link, {
+        maxItems: 70,
+        description: 'links to OSDI queries and lists: they replace the audience’s segments and lists (exclusions stay)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -80,12 +96,14 @@ export const AudienceCountSchema = Type.Object({
 export const RenderedSchema = Type.Object({ subject: Type.String(), html: Type.String(), text: Type.String() });
 
 function inputOf(body: Type.Static<typeof MessageBody>) {
-  const { from, ...rest } = body;
-  return { ...rest, from_name: from };
+  const { from, targets, ...rest } = body;
+  return { ...rest, from_name: from, targets: targets ? parseTargets(targets) : undefined };
 }
 
+type Statistics = Type.Static<typeof MessageSchema>['statistics'];
+
 /** The OSDI message document of a mailing. */
-async function messageOf(app: FastifyInstance, row: MailingRow, counts: Awaited<ReturnType<typeof recipientCounts>>) {
+function messageOf(app: FastifyInstance, row: MailingRow, statistics: Statistics) {
   const base = `${app.deps.config.publicUrl}/api/v1`;
   const audience = row.audience as Audience;
   const content = row.content as Type.Static<typeof MailContent>;
@@ -102,16 +120,13 @@ async function messageOf(app: FastifyInstance, row: MailingRow, counts: Awaited<
     content_format: row.content_format,
     content,
     audience,
-    targets: [
-      ...(audience.segment_ids ?? []).map((id) => ({ href: `${base}/segments/${id}` })),
-      ...(audience.list_ids ?? []).map((id) => ({ href: `${base}/lists/${id}` })),
-    ],
+    targets: targetsOf(audience, base),
     status: row.status,
     scheduled_start_date: row.scheduled_at,
     sent_start_date: row.started_at,
     sent_end_date: row.finished_at,
     total_targeted: row.total_targeted,
-    statistics: counts,
+    statistics,
     created_by: row.created_by_label,
     created_date: row.created_at,
     modified_date: row.updated_at,
@@ -126,8 +141,25 @@ async function messageOf(app: FastifyInstance, row: MailingRow, counts: Awaited<
 
 export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const config = app.deps.config;
-  const one = (trx: Parameters<typeof recipientCounts>[0], row: MailingRow) =>
-    recipientCounts(trx, row.campaign_id, row.id).then((counts) => messageOf(app, row, counts));
+  // `relais mailing send` on the embedded database goes through the running server.
+  acceptLocalCliRequests(app);
+  // The statistics: recipient rows per status, and (once sending started) the report's figures. A
+  // referent sees only mailings bound within their zones, so every recipient counted is theirs.
+  const one = async (trx: Parameters<typeof recipientCounts>[0], row: MailingRow) => {
+    const counts = await recipientCounts(trx, row.campaign_id, row.id);
+    const f = row.started_at
+      ? await totalFigures(trx, { campaignId: row.campaign_id, mailingId: row.id, zoneScope: null, counted: 'human' })
+      : null;
+    return messageOf(app, row, {
+      ...counts,
+      delivered: f?.delivered ?? 0,
+      opened: f?.opens ?? 0,
+      clicked: f?.clicks ?? 0,
+      unsubscribed: f?.unsubscribes ?? 0,
+      bounced: f?.bounces ?? 0,
+      spam_reports: f?.complaints ?? 0,
+    });
+  };
   const tags = ['messages'];
 
   app.get(

@@ -13,6 +13,7 @@ import { type Audience, audienceWhere, countAudience, materialiseRecipients } fr
 import { buildMessage, loadBrand, loadKit, mergeValuesOf, sourceOf } from './compose.ts';
 import { findMailing, type MailingRow } from './messaging.repo.ts';
 import { type MailContent, renderTemplate } from './render.ts';
+import type { Targets } from './targets.ts';
 import { createBulkTransport } from './transport.ts';
 
 export interface MailingInput {
@@ -24,6 +25,8 @@ export interface MailingInput {
   content_format?: 'blocks' | 'mjml' | undefined;
   content?: MailContent | undefined;
   audience?: Audience | undefined;
+  /** OSDI targets (parsed): they replace the audience's segments and lists. */
+  targets?: Targets | undefined;
 }
 
 const EDITABLE: ReadonlySet<MailingStatus> = new Set(['draft', 'scheduled', 'paused']);
@@ -76,7 +79,7 @@ export async function createMailing(trx: Trx, actor: TenantActor, input: Mailing
     preheader: input.preheader ?? '',
     content_format: input.content_format ?? ('mjml' in (input.content ?? {}) ? 'mjml' : 'blocks'),
     content: input.content ?? { blocks: [] },
-    audience: input.audience ?? {},
+    audience: { ...(input.audience ?? {}), ...(input.targets ?? {}) },
     zone_ids: actor.zoneScope,
     created_by_label: actor.label,
   } as const;
@@ -104,6 +107,7 @@ export async function updateMailing(trx: Trx, actor: TenantActor, id: string, in
     ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
     ...(input.reply_to !== undefined ? { reply_to: replyToOf(input.reply_to) ?? null } : {}),
   } as MailingRow;
+  if (input.targets) next.audience = { ...(next.audience as Audience), ...input.targets };
   if (input.content !== undefined && input.content_format === undefined) next.content_format = 'mjml' in input.content ? 'mjml' : 'blocks';
   await checkContent(trx, actor.campaignId, next, publicUrl);
   return trx

@@ -1,7 +1,8 @@
 // The segments module's public face and manifest: saved dynamic filters, their compiler to SQL,
-// counts and the streamed CSV export.
+// counts and the streamed CSV export; the segments are also OSDI queries.
 import { defineModule } from '../manifest.ts';
 import { segmentsNav } from './nav.ts';
+import { queriesRoutes } from './queries.routes.ts';
 import { segmentsErrors } from './segments.errors.ts';
 import { segmentsRoutes } from './segments.routes.ts';
 
@@ -13,8 +14,15 @@ export { countSegment, loadSegmentDefinition, prepareSegment, segmentPersonIds }
 
 export const segmentsModule = defineModule({
   name: 'segments',
-  routes: [{ prefix: '/api/v1', plugin: segmentsRoutes }],
-  links: [{ rel: 'relais:segments', path: '/segments', title: 'Saved segments (dynamic filters of people)' }],
+  routes: [
+    { prefix: '/api/v1', plugin: segmentsRoutes },
+    // The same segments as OSDI queries, which messages name as their targets.
+    { prefix: '/api/v1', plugin: queriesRoutes },
+  ],
+  links: [
+    { rel: 'relais:segments', path: '/segments', title: 'Saved segments (dynamic filters of people)' },
+    { rel: 'osdi:queries', path: '/queries', title: 'Saved segments as OSDI queries (dynamic collections of people)' },
+  ],
   errors: segmentsErrors,
   // Segment exports need people:export, the people module's scope.
   scopes: [

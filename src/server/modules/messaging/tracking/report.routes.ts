@@ -4,6 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { inTenant, requireActor } from '../../../http/auth.ts';
+import { acceptLocalCliRequests } from '../../../http/local-cli.ts';
 import { pageLinks } from '../../../http/pagination.ts';
 import { collection, DateTime, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../../http/schemas.ts';
 import { getMailing } from '../messaging.service.ts';
@@ -52,6 +53,8 @@ export const PersonHit = Type.Object({
 });
 
 export const trackingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // `relais mailing report` on the embedded database goes through the running server.
+  acceptLocalCliRequests(app);
   const tags = ['messages'];
   const base = `${app.deps.config.publicUrl}/api/v1`;
 

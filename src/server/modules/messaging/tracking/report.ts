@@ -111,6 +111,12 @@ export async function zoneFigures(trx: Trx, s: ReportScope) {
 
 const EMPTY: Figures = { sent: 0, delivered: 0, opens: 0, clicks: 0, unsubscribes: 0, bounces: 0, complaints: 0 };
 
+/** The mailing's figures in total only (the OSDI message's statistics): one grouped statement. */
+export async function totalFigures(trx: Trx, s: ReportScope): Promise<Figures> {
+  const [total] = await figuresBy(trx, s, sql`null::text`, null);
+  return total?.figures ?? EMPTY;
+}
+
 /** The whole report of a mailing (except the people, see reportPeople). */
 export async function mailingReport(trx: Trx, s: ReportScope) {
   const [withTotal, byZone, hours, links] = await Promise.all([

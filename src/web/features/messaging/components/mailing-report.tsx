@@ -1,6 +1,7 @@
 // /app/mailings/:id/report: what a sent (or sending) mailing did — sent, delivered, opens, clicks,
 // unsubscribes, bounces, complaints (human events only), per arrondissement with rates in the
-// reader's format (« 42,3 % »), clicks per link, and who opened or clicked, linking to their pages.
+// reader's format (« 42,3 % ») on a map and in a table, opens and clicks over time, clicks per link,
+// and who opened or clicked, linking to their pages.
 import { Anchor, Group, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -12,6 +13,8 @@ import { useIsPhone } from '../../../ui/use-is-phone.ts';
 import { type Figures, type Mailing, type MailingReport as Report, useHitsQuery, useMailingQuery, useReportQuery } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
 import { StatusBadge } from './mailings-page.tsx';
+import { ReportMap } from './report-map.tsx';
+import { ReportTimeline } from './report-timeline.tsx';
 
 /** A share as « 42,3 % » (one decimal), or a dash when there is nothing to divide by. */
 function useRate() {
@@ -60,6 +63,8 @@ function ReportOf({ mailing: m }: { mailing: Mailing }) {
           {(r) => (
             <Stack gap="lg">
               <FigureCards figures={r} />
+              <ReportTimeline report={r} />
+              <ReportMap report={r} />
               <Zones report={r} />
               <Links report={r} />
               <People id={m.id} />
@@ -119,7 +124,8 @@ function Zones({ report }: { report: Report }) {
       <Title order={2} size="h4">
         {t('zonesTitle')}
       </Title>
-      <Table striped data-testid="report-zones">
+      {/* On a phone the arrondissements' long names wrap and the columns tighten: no sideways scrolling. */}
+      <Table striped data-testid="report-zones" fz={phone ? 'xs' : 'sm'} horizontalSpacing={phone ? 6 : 'sm'}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('zone')}</Table.Th>
@@ -132,7 +138,7 @@ function Zones({ report }: { report: Report }) {
         <Table.Tbody>
           {zones.map((z) => (
             <Table.Tr key={z.zone_id}>
-              <Table.Td>{z.name}</Table.Td>
+              <Table.Td style={{ wordBreak: 'break-word' }}>{z.name}</Table.Td>
               <Table.Td ta="right">{fmt.number(z.sent)}</Table.Td>
               <Table.Td ta="right">{rate(z.opens, z.delivered)}</Table.Td>
               <Table.Td ta="right">{rate(z.clicks, z.delivered)}</Table.Td>

@@ -26,7 +26,8 @@ export function MapLegend({
   loading,
   sourceLayer,
 }: {
-  metric: ZoneMetric;
+  /** What the map shows: a zone metric, or any figure labelled and formatted like one (a mailing's open rate). */
+  metric: Pick<ZoneMetric, 'label' | 'unit' | 'format'>;
   breaks: readonly number[];
   loading: boolean;
   sourceLayer: string | null;
