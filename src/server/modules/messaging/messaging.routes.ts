@@ -95,6 +95,12 @@ const IdParams = Type.Object({ id: Uuid });
 export const ScheduleBody = Type.Object(
   {
     scheduled_start_date: Type.Optional(Nullable(DateTime)),
+    scheduled_start_local: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]$',
+        description: 'instead of scheduled_start_date: yyyy-mm-ddThh:mm read on the time_zone’s clocks (what a form asks)',
+      }),
+    ),
     recurrence: Type.Optional(Nullable(RecurrenceSchema)),
     time_zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },

@@ -163,6 +163,26 @@ describeEachDatabase('mailing schedules', (ctx) => {
     expect((await run(m.id, at, at)).outcome).toBe('stale');
   });
 
+  it('reads scheduled_start_local on the mailing’s clocks (Paris), and refuses a day the calendar lacks', async () => {
+    const m = await create();
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: PARIS }).format(new Date(Date.now() + 40 * 86_400_000));
+    const res = await schedule(m.id, { scheduled_start_local: `${day}T08:00` });
+    expect(res.statusCode, res.body).toBe(200);
+    const at = new Date(res.json().scheduled_start_date);
+    const paris = new Intl.DateTimeFormat('en-CA', {
+      timeZone: PARIS,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    expect(paris.format(at)).toBe(`${day}, 08:00`);
+    const bad = await schedule(m.id, { scheduled_start_local: `${day.slice(0, 4)}-02-31T08:00` });
+    expect([bad.statusCode, bad.json().code]).toEqual([400, 'MAILING_SCHEDULE_INVALID']);
+  });
+
   it('refuses a time in the past, a schedule without time or recurrence, an unknown zone, a stop date', async () => {
     const m = await create();
     const past = await schedule(m.id, { scheduled_start_date: new Date(Date.now() - 3600_000).toISOString() });

@@ -58,6 +58,8 @@ export function nextWeeklyOccurrence(rule: WeeklyRule, after: Date): Date {
 /** What a schedule asks: OSDI's scheduled_start_date, and Relais's weekly recurrence and time zone. */
 export interface ScheduleInput {
   scheduled_start_date?: Date | string | null | undefined;
+  /** The start as the zone's clocks read it (yyyy-mm-ddThh:mm): the back office's form, converted here only. */
+  scheduled_start_local?: string | undefined;
   recurrence?: { weekday: number; time: string } | null | undefined;
   time_zone?: string | undefined;
 }
@@ -94,8 +96,15 @@ export async function scheduleMailing(
   const timeZone = input.time_zone ?? mailing.time_zone;
   if (!isTimeZone(timeZone)) throw invalid(`Unknown time zone "${timeZone}".`, 'time_zone');
   let start = now;
-  if (input.scheduled_start_date !== undefined && input.scheduled_start_date !== null) {
-    start = new Date(input.scheduled_start_date);
+  const hasDate = input.scheduled_start_date !== undefined && input.scheduled_start_date !== null;
+  if (hasDate && input.scheduled_start_local !== undefined)
+    throw invalid('Give scheduled_start_date or scheduled_start_local, not both.', 'scheduled_start_local');
+  const local = input.scheduled_start_local?.split('T');
+  // A day the calendar does not have (31 February) is refused, not rolled over.
+  if (local && addDays(local[0] as string, 0) !== local[0])
+    throw invalid('scheduled_start_local is not a day of the calendar.', 'scheduled_start_local');
+  if (hasDate || local) {
+    start = local ? zonedInstant(local[0] as string, local[1] as string, timeZone) : new Date(input.scheduled_start_date as Date | string);
     if (Number.isNaN(start.getTime())) throw invalid('scheduled_start_date is not a date.', 'scheduled_start_date');
     if (start.getTime() < now.getTime() - PAST_TOLERANCE_MS)
       throw new AppError('MAILING_SCHEDULE_IN_PAST', `${start.toISOString()} is in the past: choose a later time, or send now.`, {
