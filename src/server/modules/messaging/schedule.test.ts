@@ -21,7 +21,7 @@ import {
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { recordConsents } from '../consent/index.ts';
 import { nextWeeklyOccurrence, runSchedule } from './schedule.ts';
-import { sendMailing } from './send.ts';
+import { sendJob, sendMailing } from './send.ts';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
 import { createBulkTransport } from './transport.ts';
 
@@ -328,6 +328,53 @@ describeEachDatabase('mailing schedules', (ctx) => {
       expect(held).toMatchObject({ outcome: 'held', mailingId: m.id, heldUntil: silenceUntil });
       expect((await run(m.id, silenceUntil, silenceUntil)).outcome).toBe('started');
     });
+  });
+
+  it('a send under way that runs into a silence says it is held, and until when', async () => {
+    const m = await create();
+    expect((await owner.request('POST', `/api/v1/messages/${m.id}/send`)).statusCode).toBe(202);
+    // A round tomorrow: its silence began at 00:00 today (Paris).
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: PARIS }).format(new Date(Date.now() + 86_400_000));
+    expect((await owner.request('PUT', '/api/v1/calendar', { name: 'Partielle', kind: 'municipal' })).statusCode).toBe(200);
+    const round = await owner.request('POST', '/api/v1/calendar/rounds', { date: tomorrow });
+    expect(round.statusCode, round.body).toBe(201);
+    try {
+      const queued: unknown[] = [];
+      const result = await sendJob.run({
+        campaignId: c.id,
+        runId: uuidv7(),
+        params: { mailing_id: m.id },
+        tenant: tenant(),
+        database: ctx.database,
+        files: {} as never,
+        config: config(),
+        enqueue: async (o) => {
+          queued.push(o);
+          return uuidv7();
+        },
+        progress: async () => undefined,
+      });
+      expect(result).toMatchObject({ sent: 0, finished: false, held_until: round.json().silence_until });
+      const body = (await owner.request('GET', `/api/v1/messages/${m.id}`)).json();
+      expect(body).toMatchObject({ status: 'sending', held_reason: 'electoral_silence' });
+      expect(Date.parse(body.held_until)).toBe(Date.parse(round.json().silence_until));
+    } finally {
+      await owner.request('DELETE', '/api/v1/calendar');
+    }
+    // Once the silence is over (here: the round removed), the send goes on and no longer says it is held.
+    const again = await sendJob.run({
+      campaignId: c.id,
+      runId: uuidv7(),
+      params: { mailing_id: m.id },
+      tenant: tenant(),
+      database: ctx.database,
+      files: {} as never,
+      config: config(),
+      enqueue: async () => uuidv7(),
+      progress: async () => undefined,
+    });
+    expect(again).toMatchObject({ finished: true });
+    expect(await mailing(m.id)).toMatchObject({ status: 'sent', held_until: null, held_reason: null });
   });
 
   it('pauses before the next batch, resumes where it stopped, and every recipient gets one message', async () => {
