@@ -4436,17 +4436,27 @@ export interface paths {
                                     created_date: string;
                                     /** @description the sender name (the address is the deployment’s MAILING_FROM) */
                                     from: string;
+                                    held_reason: "electoral_silence" | null;
+                                    held_until: string | null;
                                     /** Format: uuid */
                                     id: string;
                                     identifiers: string[];
                                     /** Format: date-time */
                                     modified_date: string;
                                     name: string;
+                                    occurrence_date: string | null;
                                     preheader: string;
+                                    recurrence: {
+                                        /** @description hh:mm on the time zone’s clocks */
+                                        time: string;
+                                        /** @description 1 = Monday … 7 = Sunday */
+                                        weekday: number;
+                                    } | null;
                                     reply_to: string | null;
                                     scheduled_start_date: string | null;
                                     sent_end_date: string | null;
                                     sent_start_date: string | null;
+                                    series_id: string | null;
                                     statistics: {
                                         bounced: number;
                                         clicked: number;
@@ -4467,6 +4477,8 @@ export interface paths {
                                     targets: {
                                         href: string;
                                     }[];
+                                    /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
+                                    time_zone: string;
                                     total_targeted: number;
                                     /** @enum {string} */
                                     type: "email";
@@ -4631,17 +4643,27 @@ export interface paths {
                             created_date: string;
                             /** @description the sender name (the address is the deployment’s MAILING_FROM) */
                             from: string;
+                            held_reason: "electoral_silence" | null;
+                            held_until: string | null;
                             /** Format: uuid */
                             id: string;
                             identifiers: string[];
                             /** Format: date-time */
                             modified_date: string;
                             name: string;
+                            occurrence_date: string | null;
                             preheader: string;
+                            recurrence: {
+                                /** @description hh:mm on the time zone’s clocks */
+                                time: string;
+                                /** @description 1 = Monday … 7 = Sunday */
+                                weekday: number;
+                            } | null;
                             reply_to: string | null;
                             scheduled_start_date: string | null;
                             sent_end_date: string | null;
                             sent_start_date: string | null;
+                            series_id: string | null;
                             statistics: {
                                 bounced: number;
                                 clicked: number;
@@ -4662,6 +4684,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
+                            time_zone: string;
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -4776,17 +4800,27 @@ export interface paths {
                             created_date: string;
                             /** @description the sender name (the address is the deployment’s MAILING_FROM) */
                             from: string;
+                            held_reason: "electoral_silence" | null;
+                            held_until: string | null;
                             /** Format: uuid */
                             id: string;
                             identifiers: string[];
                             /** Format: date-time */
                             modified_date: string;
                             name: string;
+                            occurrence_date: string | null;
                             preheader: string;
+                            recurrence: {
+                                /** @description hh:mm on the time zone’s clocks */
+                                time: string;
+                                /** @description 1 = Monday … 7 = Sunday */
+                                weekday: number;
+                            } | null;
                             reply_to: string | null;
                             scheduled_start_date: string | null;
                             sent_end_date: string | null;
                             sent_start_date: string | null;
+                            series_id: string | null;
                             statistics: {
                                 bounced: number;
                                 clicked: number;
@@ -4807,6 +4841,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
+                            time_zone: string;
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -4959,17 +4995,27 @@ export interface paths {
                             created_date: string;
                             /** @description the sender name (the address is the deployment’s MAILING_FROM) */
                             from: string;
+                            held_reason: "electoral_silence" | null;
+                            held_until: string | null;
                             /** Format: uuid */
                             id: string;
                             identifiers: string[];
                             /** Format: date-time */
                             modified_date: string;
                             name: string;
+                            occurrence_date: string | null;
                             preheader: string;
+                            recurrence: {
+                                /** @description hh:mm on the time zone’s clocks */
+                                time: string;
+                                /** @description 1 = Monday … 7 = Sunday */
+                                weekday: number;
+                            } | null;
                             reply_to: string | null;
                             scheduled_start_date: string | null;
                             sent_end_date: string | null;
                             sent_start_date: string | null;
+                            series_id: string | null;
                             statistics: {
                                 bounced: number;
                                 clicked: number;
@@ -4990,6 +5036,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
+                            time_zone: string;
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -5198,7 +5246,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a mailing not yet sent */
+        /** Cancel a mailing not yet sent (its queued recipients are skipped) or stop a weekly series */
         post: {
             parameters: {
                 query?: never;
@@ -5264,17 +5312,27 @@ export interface paths {
                             created_date: string;
                             /** @description the sender name (the address is the deployment’s MAILING_FROM) */
                             from: string;
+                            held_reason: "electoral_silence" | null;
+                            held_until: string | null;
                             /** Format: uuid */
                             id: string;
                             identifiers: string[];
                             /** Format: date-time */
                             modified_date: string;
                             name: string;
+                            occurrence_date: string | null;
                             preheader: string;
+                            recurrence: {
+                                /** @description hh:mm on the time zone’s clocks */
+                                time: string;
+                                /** @description 1 = Monday … 7 = Sunday */
+                                weekday: number;
+                            } | null;
                             reply_to: string | null;
                             scheduled_start_date: string | null;
                             sent_end_date: string | null;
                             sent_start_date: string | null;
+                            series_id: string | null;
                             statistics: {
                                 bounced: number;
                                 clicked: number;
@@ -5295,6 +5353,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
+                            time_zone: string;
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -5354,7 +5414,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pause a sending mailing (resume with send) */
+        /** Pause a sending mailing before its next batch (resume with resume or send) */
         post: {
             parameters: {
                 query?: never;
@@ -5420,17 +5480,27 @@ export interface paths {
                             created_date: string;
                             /** @description the sender name (the address is the deployment’s MAILING_FROM) */
                             from: string;
+                            held_reason: "electoral_silence" | null;
+                            held_until: string | null;
                             /** Format: uuid */
                             id: string;
                             identifiers: string[];
                             /** Format: date-time */
                             modified_date: string;
                             name: string;
+                            occurrence_date: string | null;
                             preheader: string;
+                            recurrence: {
+                                /** @description hh:mm on the time zone’s clocks */
+                                time: string;
+                                /** @description 1 = Monday … 7 = Sunday */
+                                weekday: number;
+                            } | null;
                             reply_to: string | null;
                             scheduled_start_date: string | null;
                             sent_end_date: string | null;
                             sent_start_date: string | null;
+                            series_id: string | null;
                             statistics: {
                                 bounced: number;
                                 clicked: number;
@@ -5451,6 +5521,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
+                            time_zone: string;
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -5585,6 +5657,509 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused mailing: the recipients not yet sent to get it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            audience: {
+                                exclude_list_ids?: string[];
+                                exclude_segment_ids?: string[];
+                                list_ids?: string[];
+                                segment_ids?: string[];
+                            };
+                            body: string | null;
+                            content: {
+                                blocks: ({
+                                    level?: 1 | 2;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "heading";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "paragraph";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "button";
+                                    url: string;
+                                } | {
+                                    alt: string;
+                                    src: string;
+                                    /** @enum {string} */
+                                    type: "image";
+                                    url?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "divider";
+                                })[];
+                            } | {
+                                mjml: string;
+                            };
+                            /** @enum {string} */
+                            content_format: "blocks" | "mjml";
+                            created_by: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** @description the sender name (the address is the deployment’s MAILING_FROM) */
+                            from: string;
+                            held_reason: "electoral_silence" | null;
+                            held_until: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            occurrence_date: string | null;
+                            preheader: string;
+                            recurrence: {
+                                /** @description hh:mm on the time zone’s clocks */
+                                time: string;
+                                /** @description 1 = Monday … 7 = Sunday */
+                                weekday: number;
+                            } | null;
+                            reply_to: string | null;
+                            scheduled_start_date: string | null;
+                            sent_end_date: string | null;
+                            sent_start_date: string | null;
+                            series_id: string | null;
+                            statistics: {
+                                failed: number;
+                                queued: number;
+                                sending: number;
+                                sent: number;
+                                skipped: number;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
+                            subject: string;
+                            /** @description the segments (OSDI queries) and lists the audience names */
+                            targets: {
+                                href: string;
+                            }[];
+                            /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
+                            time_zone: string;
+                            total_targeted: number;
+                            /** @enum {string} */
+                            type: "email";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** osdi:schedule_helper: send the mailing at scheduled_start_date, or weekly (recurrence: day and time, in time_zone) from then on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        recurrence?: {
+                            /** @description hh:mm on the time zone’s clocks */
+                            time: string;
+                            /** @description 1 = Monday … 7 = Sunday */
+                            weekday: number;
+                        } | null;
+                        scheduled_start_date?: string | null;
+                        /** @description instead of scheduled_start_date: yyyy-mm-ddThh:mm read on the time_zone’s clocks (what a form asks) */
+                        scheduled_start_local?: string;
+                        time_zone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            audience: {
+                                exclude_list_ids?: string[];
+                                exclude_segment_ids?: string[];
+                                list_ids?: string[];
+                                segment_ids?: string[];
+                            };
+                            body: string | null;
+                            content: {
+                                blocks: ({
+                                    level?: 1 | 2;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "heading";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "paragraph";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "button";
+                                    url: string;
+                                } | {
+                                    alt: string;
+                                    src: string;
+                                    /** @enum {string} */
+                                    type: "image";
+                                    url?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "divider";
+                                })[];
+                            } | {
+                                mjml: string;
+                            };
+                            /** @enum {string} */
+                            content_format: "blocks" | "mjml";
+                            created_by: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** @description the sender name (the address is the deployment’s MAILING_FROM) */
+                            from: string;
+                            held_reason: "electoral_silence" | null;
+                            held_until: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            occurrence_date: string | null;
+                            preheader: string;
+                            recurrence: {
+                                /** @description hh:mm on the time zone’s clocks */
+                                time: string;
+                                /** @description 1 = Monday … 7 = Sunday */
+                                weekday: number;
+                            } | null;
+                            reply_to: string | null;
+                            scheduled_start_date: string | null;
+                            sent_end_date: string | null;
+                            sent_start_date: string | null;
+                            series_id: string | null;
+                            statistics: {
+                                failed: number;
+                                queued: number;
+                                sending: number;
+                                sent: number;
+                                skipped: number;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
+                            subject: string;
+                            /** @description the segments (OSDI queries) and lists the audience names */
+                            targets: {
+                                href: string;
+                            }[];
+                            /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
+                            time_zone: string;
+                            total_targeted: number;
+                            /** @enum {string} */
+                            type: "email";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** osdi:schedule_helper: unschedule the mailing (or stop the weekly series): it is a draft again */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            audience: {
+                                exclude_list_ids?: string[];
+                                exclude_segment_ids?: string[];
+                                list_ids?: string[];
+                                segment_ids?: string[];
+                            };
+                            body: string | null;
+                            content: {
+                                blocks: ({
+                                    level?: 1 | 2;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "heading";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "paragraph";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "button";
+                                    url: string;
+                                } | {
+                                    alt: string;
+                                    src: string;
+                                    /** @enum {string} */
+                                    type: "image";
+                                    url?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "divider";
+                                })[];
+                            } | {
+                                mjml: string;
+                            };
+                            /** @enum {string} */
+                            content_format: "blocks" | "mjml";
+                            created_by: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            /** @description the sender name (the address is the deployment’s MAILING_FROM) */
+                            from: string;
+                            held_reason: "electoral_silence" | null;
+                            held_until: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            occurrence_date: string | null;
+                            preheader: string;
+                            recurrence: {
+                                /** @description hh:mm on the time zone’s clocks */
+                                time: string;
+                                /** @description 1 = Monday … 7 = Sunday */
+                                weekday: number;
+                            } | null;
+                            reply_to: string | null;
+                            scheduled_start_date: string | null;
+                            sent_end_date: string | null;
+                            sent_start_date: string | null;
+                            series_id: string | null;
+                            statistics: {
+                                failed: number;
+                                queued: number;
+                                sending: number;
+                                sent: number;
+                                skipped: number;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
+                            subject: string;
+                            /** @description the segments (OSDI queries) and lists the audience names */
+                            targets: {
+                                href: string;
+                            }[];
+                            /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
+                            time_zone: string;
+                            total_targeted: number;
+                            /** @enum {string} */
+                            type: "email";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/messages/{id}/send": {
         parameters: {
             query?: never;
@@ -5660,17 +6235,27 @@ export interface paths {
                             created_date: string;
                             /** @description the sender name (the address is the deployment’s MAILING_FROM) */
                             from: string;
+                            held_reason: "electoral_silence" | null;
+                            held_until: string | null;
                             /** Format: uuid */
                             id: string;
                             identifiers: string[];
                             /** Format: date-time */
                             modified_date: string;
                             name: string;
+                            occurrence_date: string | null;
                             preheader: string;
+                            recurrence: {
+                                /** @description hh:mm on the time zone’s clocks */
+                                time: string;
+                                /** @description 1 = Monday … 7 = Sunday */
+                                weekday: number;
+                            } | null;
                             reply_to: string | null;
                             scheduled_start_date: string | null;
                             sent_end_date: string | null;
                             sent_start_date: string | null;
+                            series_id: string | null;
                             statistics: {
                                 bounced: number;
                                 clicked: number;
@@ -5691,6 +6276,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
+                            time_zone: string;
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";

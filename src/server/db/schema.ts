@@ -555,7 +555,20 @@ export interface MailingTable {
   created_by_label: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Schedules (migration 0030): the clocks a schedule is read on, and a weekly series' day (1 = Monday) and time. */
+  time_zone: Generated<string>;
+  recurrence_weekday: number | null;
+  recurrence_time: string | null;
+  scheduled_by: string | null;
+  /** An occurrence of a series: the model mailing and the instant it stands for. */
+  series_id: string | null;
+  occurrence_at: Timestamp | null;
+  /** Held back by the electoral silence until then. */
+  held_until: Timestamp | null;
+  held_reason: MailingHeldReason | null;
 }
+
+export type MailingHeldReason = 'electoral_silence';
 
 export interface MailingVariantTable {
   campaign_id: string;

@@ -90,6 +90,9 @@ const errorsFr = {
   MAILING_INCOMPLETE: 'Il manque l’objet ou le contenu du message.',
   MAILING_TEST_RECIPIENTS_INVALID: 'Donnez entre une et cinq adresses e-mail valides.',
   MAILING_PREVIEW_PERSON_NOT_FOUND: 'Cette personne est introuvable pour l’aperçu.',
+  MAILING_SCHEDULE_INVALID:
+    'Programmation incomplète : choisissez une date et une heure (à moins d’un an), ou un jour et une heure chaque semaine.',
+  MAILING_SCHEDULE_IN_PAST: 'Cette date est déjà passée : choisissez un moment à venir, ou envoyez maintenant.',
 };
 
 const errorsEn: typeof errorsFr = {
@@ -128,6 +131,8 @@ const errorsEn: typeof errorsFr = {
   MAILING_INCOMPLETE: 'The message needs a subject and content.',
   MAILING_TEST_RECIPIENTS_INVALID: 'Give one to five valid e-mail addresses.',
   MAILING_PREVIEW_PERSON_NOT_FOUND: 'This person cannot be found for the preview.',
+  MAILING_SCHEDULE_INVALID: 'Incomplete schedule: choose a date and time (within a year), or a day and time every week.',
+  MAILING_SCHEDULE_IN_PAST: 'This time has already passed: choose a time to come, or send now.',
 };
 
 export const errorMessages = { fr: errorsFr, en: errorsEn };

@@ -19,6 +19,7 @@ export {
   type ScopeInfo,
   type TokenScope,
   tokenScopes,
+  zoneScopeOf,
 } from './identity.policy.ts';
 export { createApiToken, createUser } from './identity.service.ts';
 export type { TokenChange } from './token-cache.ts';

@@ -9,6 +9,7 @@ import { bouncesRoutes } from './bounces/bounces.routes.ts';
 import { messagingErrors } from './messaging.errors.ts';
 import { messagingRoutes } from './messaging.routes.ts';
 import { messagingNav } from './nav.ts';
+import { scheduleJobDefinition } from './schedule.ts';
 import { sendJob } from './send.ts';
 import { trackingReportRoutes } from './tracking/report.routes.ts';
 import { trackingRoutes } from './tracking/tracking.routes.ts';
@@ -30,8 +31,8 @@ export const messagingModule = defineModule({
     { prefix: '/api/v1', plugin: trackingReportRoutes },
     { prefix: '', plugin: trackingRoutes },
   ],
-  // Sending; and reading the bounce mailbox (bounces/).
-  jobs: [sendJob, bouncesJob],
+  // Sending; scheduled sends and weekly series (schedule.ts); and reading the bounce mailbox (bounces/).
+  jobs: [sendJob, scheduleJobDefinition, bouncesJob],
   errors: { ...messagingErrors, ...bouncesErrors },
   permissions: [
     { id: 'messaging.read', roles: ['admin', 'organizer', 'referent', 'community_manager'] },

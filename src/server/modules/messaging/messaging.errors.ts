@@ -16,4 +16,8 @@ export const messagingErrors = {
   MAILING_TEST_RECIPIENTS_INVALID: 400,
   /** The person chosen for a preview does not exist or is outside the actor's zones. */
   MAILING_PREVIEW_PERSON_NOT_FOUND: 404,
+  /** A schedule without a time or recurrence, an unknown time zone, too far ahead (schedule.ts). */
+  MAILING_SCHEDULE_INVALID: 400,
+  /** A one-off schedule whose time has passed. */
+  MAILING_SCHEDULE_IN_PAST: 400,
 } as const;

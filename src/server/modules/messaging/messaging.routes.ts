@@ -1,6 +1,7 @@
 // Routes of the messaging module: mailings as OSDI messages (collection, one, create, update,
-// delete) with their targets (OSDI queries and lists) and statistics, the osdi:send_helper, pause
-// and cancel, preview as a recipient, test sends, audience counts. Reading asks for messages:read, writing for messages:write, sending for messages:send.
+// delete) with their targets (OSDI queries and lists) and statistics, the osdi:send_helper and
+// osdi:schedule_helper (also what the back office uses), pause, resume and cancel, preview as a
+// recipient, test sends, audience counts. Reading asks for messages:read, writing for messages:write, sending for messages:send.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -18,16 +19,26 @@ import {
   deleteMailing,
   getMailing,
   previewMailing,
+  resumeMailing,
   startSending,
   testSendMailing,
   updateMailing,
 } from './messaging.service.ts';
 import { ContentFormat, MailContent } from './render.ts';
+import { queueJobs, scheduleMailing, unscheduleMailing } from './schedule.ts';
 import { parseTargets, targetsOf } from './targets.ts';
 import { totalFigures } from './tracking/report.ts';
 
 const STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'paused', 'cancelled'] as const;
 const Link = Type.Object({ href: Type.String() });
+/** A weekly series: ISO day of the week (1 = Monday … 7 = Sunday) and time (hh:mm) on the mailing's time_zone clocks. */
+export const RecurrenceSchema = Type.Object(
+  {
+    weekday: Type.Integer({ minimum: 1, maximum: 7, description: '1 = Monday … 7 = Sunday' }),
+    time: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'hh:mm on the time zone’s clocks' }),
+  },
+  { additionalProperties: false },
+);
 
 export const MessageSchema = Type.Object({
   id: Uuid,
@@ -45,6 +56,14 @@ export const MessageSchema = Type.Object({
   targets: Type.Array(Link, { description: 'links to the OSDI queries (saved segments) and lists the audience names' }),
   status: StringEnum(STATUSES),
   scheduled_start_date: Nullable(DateTime),
+  time_zone: Type.String({ description: 'the clocks the schedule is read on (Europe/Paris unless told otherwise)' }),
+  recurrence: Nullable(RecurrenceSchema),
+  series_id: Nullable(
+    Type.String({ format: 'uuid', description: 'an occurrence: the weekly series (its model mailing) it was made from' }),
+  ),
+  occurrence_date: Nullable(DateTime),
+  held_until: Nullable(DateTime),
+  held_reason: Nullable(StringEnum(['electoral_silence'] as const)),
   sent_start_date: Nullable(DateTime),
   sent_end_date: Nullable(DateTime),
   total_targeted: Type.Integer(),
@@ -89,6 +108,21 @@ export const MessageBody = Type.Object(
 );
 
 const IdParams = Type.Object({ id: Uuid });
+/** The osdi:schedule_helper's body: OSDI's scheduled_start_date, and Relais's weekly recurrence and time zone. */
+export const ScheduleBody = Type.Object(
+  {
+    scheduled_start_date: Type.Optional(Nullable(DateTime)),
+    scheduled_start_local: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]$',
+        description: 'instead of scheduled_start_date: yyyy-mm-ddThh:mm read on the time_zone’s clocks (what a form asks)',
+      }),
+    ),
+    recurrence: Type.Optional(Nullable(RecurrenceSchema)),
+    time_zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
 export const AudienceCountSchema = Type.Object({
   total: Type.Integer(),
   by_zone: Type.Array(Type.Object({ zone_id: Uuid, code: Type.String(), name: Type.String(), count: Type.Integer() })),
@@ -123,6 +157,15 @@ function messageOf(app: FastifyInstance, row: MailingRow, statistics: Statistics
     targets: targetsOf(audience, base),
     status: row.status,
     scheduled_start_date: row.scheduled_at,
+    time_zone: row.time_zone,
+    recurrence:
+      row.recurrence_weekday !== null && row.recurrence_time !== null
+        ? { weekday: row.recurrence_weekday, time: row.recurrence_time }
+        : null,
+    series_id: row.series_id,
+    occurrence_date: row.occurrence_at,
+    held_until: row.held_until,
+    held_reason: row.held_reason,
     sent_start_date: row.started_at,
     sent_end_date: row.finished_at,
     total_targeted: row.total_targeted,
@@ -133,6 +176,8 @@ function messageOf(app: FastifyInstance, row: MailingRow, statistics: Statistics
     _links: {
       self: { href: `${base}/messages/${row.id}` },
       'osdi:send_helper': { href: `${base}/messages/${row.id}/send` },
+      'osdi:schedule_helper': { href: `${base}/messages/${row.id}/schedule` },
+      ...(row.series_id ? { 'relais:series': { href: `${base}/messages/${row.series_id}` } } : {}),
       'relais:preview': { href: `${base}/messages/${row.id}/preview` },
       'relais:audience': { href: `${base}/messages/${row.id}/audience` },
     },
@@ -356,6 +401,67 @@ export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.post(
+    '/messages/:id/schedule',
+    {
+      schema: {
+        tags,
+        summary:
+          'osdi:schedule_helper: send the mailing at scheduled_start_date, or weekly (recurrence: day and time, in time_zone) from then on',
+        params: IdParams,
+        body: ScheduleBody,
+        response: { 200: MessageSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'messages:send');
+      const { mailing, job } = await inTenant(app, actor, (trx) =>
+        scheduleMailing(trx, actor, request.params.id, request.body, { config }),
+      );
+      await queueJobs((o) => app.deps.jobs.enqueue({ ...o, createdBy: actor.userId }), actor.campaignId, [job]);
+      return inTenant(app, actor, (trx) => one(trx, mailing));
+    },
+  );
+
+  app.delete(
+    '/messages/:id/schedule',
+    {
+      schema: {
+        tags,
+        summary: 'osdi:schedule_helper: unschedule the mailing (or stop the weekly series): it is a draft again',
+        params: IdParams,
+        response: { 200: MessageSchema, ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'messages:send');
+      return inTenant(app, actor, async (trx) => one(trx, await unscheduleMailing(trx, actor, request.params.id)));
+    },
+  );
+
+  app.post(
+    '/messages/:id/resume',
+    {
+      schema: {
+        tags,
+        summary: 'Resume a paused mailing: the recipients not yet sent to get it',
+        params: IdParams,
+        response: { 202: MessageSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request, 'messages:send');
+      const row = await inTenant(app, actor, (trx) => resumeMailing(trx, actor, request.params.id, config));
+      await app.deps.jobs.enqueue({
+        campaignId: actor.campaignId,
+        kind: 'messaging.send',
+        params: { mailing_id: row.id },
+        createdBy: actor.userId,
+      });
+      return reply.code(202).send(await inTenant(app, actor, (trx) => one(trx, row)));
+    },
+  );
+
   for (const [action, to] of [
     ['pause', 'paused'],
     ['cancel', 'cancelled'],
@@ -365,7 +471,10 @@ export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       {
         schema: {
           tags,
-          summary: action === 'pause' ? 'Pause a sending mailing (resume with send)' : 'Cancel a mailing not yet sent',
+          summary:
+            action === 'pause'
+              ? 'Pause a sending mailing before its next batch (resume with resume or send)'
+              : 'Cancel a mailing not yet sent (its queued recipients are skipped) or stop a weekly series',
           params: IdParams,
           response: { 200: MessageSchema, ...problems(401, 403, 404, 409) },
         },

@@ -35,8 +35,24 @@ function mailingNotFound(): AppError {
   return new AppError('MAILING_NOT_FOUND', 'No such mailing in this campaign (or outside your zones).');
 }
 
+/** Who a send acts as: a request's actor, or a scheduled send's sender (the scheduler's role and zones of the day). */
+export type SendingActor = Pick<TenantActor, 'campaignId' | 'zoneScope' | 'userId'>;
+
+/** A 409 for an action the mailing's state does not allow, naming both. */
+export function stateConflict(status: MailingStatus, action: string, why = ''): AppError {
+  return new AppError('MAILING_STATE_CONFLICT', `A ${status} mailing cannot be ${action}${why ? `: ${why}` : ''}.`, {
+    mailing_status: status,
+    action,
+  });
+}
+
 /** A mailing the actor may see, or MAILING_NOT_FOUND. */
-export async function getMailing(trx: Trx, actor: TenantActor, id: string, lock = false): Promise<MailingRow> {
+export async function getMailing(
+  trx: Trx,
+  actor: Pick<TenantActor, 'campaignId' | 'zoneScope'>,
+  id: string,
+  lock = false,
+): Promise<MailingRow> {
   const row = await findMailing(trx, actor.campaignId, actor.zoneScope, id, lock);
   if (!row) throw mailingNotFound();
   return row;
@@ -133,6 +149,15 @@ export async function updateMailing(trx: Trx, actor: TenantActor, id: string, in
 export async function deleteMailing(trx: Trx, actor: TenantActor, id: string): Promise<void> {
   const current = await getMailing(trx, actor, id, true);
   if (current.status !== 'draft') throw new AppError('MAILING_STATE_CONFLICT', `A ${current.status} mailing cannot be deleted.`);
+  // A series' model keeps its occurrences' link (their reports name it).
+  const occurrence = await trx
+    .selectFrom('mailing')
+    .select('id')
+    .where('campaign_id', '=', actor.campaignId)
+    .where('series_id', '=', id)
+    .limit(1)
+    .executeTakeFirst();
+  if (occurrence) throw stateConflict(current.status, 'deleted', 'its series has sent occurrences');
   await trx.deleteFrom('mailing').where('campaign_id', '=', actor.campaignId).where('id', '=', id).execute();
 }
 
@@ -206,8 +231,10 @@ export async function testSendMailing(
  * actor's zones, consent and suppressions applied) and marks it sending. The caller queues the job
  * after the commit. A paused mailing resumes with its rows as they are; a sending one is left as it is.
  */
-export async function startSending(trx: Trx, actor: TenantActor, id: string, config: Config): Promise<MailingRow> {
+export async function startSending(trx: Trx, actor: SendingActor, id: string, config: Config): Promise<MailingRow> {
   const mailing = await getMailing(trx, actor, id, true);
+  // A weekly series' model is never sent itself: its occurrences are (messaging/schedule.ts).
+  if (mailing.recurrence_weekday !== null) throw stateConflict(mailing.status, 'sent now', 'it is the model of a weekly series');
   // Already sending: the caller queues one more worker (harmless: rows are claimed with SKIP LOCKED),
   // which also recovers a send whose job was never queued (a crash between commit and enqueue).
   if (mailing.status === 'sending') return mailing;
@@ -224,13 +251,7 @@ export async function startSending(trx: Trx, actor: TenantActor, id: string, con
     throw new AppError('MAILING_STATE_CONFLICT', `A ${mailing.status} mailing cannot be sent again.`);
   // Not during the electoral silence (Code électoral L.49): 409 ELECTORAL_SILENCE, saying until when.
   await assertNotInSilence(trx, actor.campaignId, new Date());
-  if (mailing.subject.trim() === '') throw new AppError('MAILING_INCOMPLETE', 'A mailing needs a subject before it is sent.');
-  const content = mailing.content as MailContent;
-  if ('blocks' in content && content.blocks.length === 0)
-    throw new AppError('MAILING_INCOMPLETE', 'A mailing needs content before it is sent.');
-  await checkContent(trx, actor.campaignId, mailing, config.publicUrl);
-  const scope = { campaignId: actor.campaignId, zoneScope: actor.zoneScope };
-  const where = await audienceWhere(trx, mailing.audience as Audience, scope);
+  const where = await assertSendable(trx, actor, mailing, config);
   const added = await materialiseRecipients(trx, where, { campaignId: actor.campaignId, mailingId: id });
   return trx
     .updateTable('mailing')
@@ -241,6 +262,8 @@ export async function startSending(trx: Trx, actor: TenantActor, id: string, con
       sent_by: actor.userId,
       // The zones that bounded the audience (a referent's), kept with the mailing.
       zone_ids: actor.zoneScope ? [...actor.zoneScope] : mailing.zone_ids,
+      held_until: null,
+      held_reason: null,
       updated_at: new Date(),
     })
     .where('campaign_id', '=', actor.campaignId)
@@ -249,14 +272,53 @@ export async function startSending(trx: Trx, actor: TenantActor, id: string, con
     .executeTakeFirstOrThrow();
 }
 
-/** Pauses a sending mailing (workers stop at their next batch) or cancels one not yet sent. */
+/**
+ * Checks that a mailing can go out as `actor` (a subject, content that renders, an audience of the
+ * campaign's segments and lists) and returns its audience's condition within the actor's zones.
+ * Asked when it is sent, and already when it is scheduled (a schedule that cannot go out is refused then).
+ */
+export async function assertSendable(trx: Trx, actor: SendingActor, mailing: MailingRow, config: Config) {
+  if (mailing.subject.trim() === '') throw new AppError('MAILING_INCOMPLETE', 'A mailing needs a subject before it is sent.');
+  const content = mailing.content as MailContent;
+  if ('blocks' in content && content.blocks.length === 0)
+    throw new AppError('MAILING_INCOMPLETE', 'A mailing needs content before it is sent.');
+  await checkContent(trx, actor.campaignId, mailing, config.publicUrl);
+  return audienceWhere(trx, mailing.audience as Audience, { campaignId: actor.campaignId, zoneScope: actor.zoneScope });
+}
+
+/** Resumes a paused mailing: its rows not yet sent go out (the caller queues the job after the commit). */
+export async function resumeMailing(trx: Trx, actor: SendingActor, id: string, config: Config): Promise<MailingRow> {
+  const mailing = await getMailing(trx, actor, id, true);
+  if (mailing.status !== 'paused') throw stateConflict(mailing.status, 'resumed', 'only a paused mailing is');
+  return startSending(trx, actor, id, config);
+}
+
+/**
+ * Pauses a sending mailing (workers stop before their next batch; rows not yet claimed stay queued)
+ * or cancels one not yet sent: its queued rows are skipped, and a weekly series' model stops the
+ * series (its pending occurrence job finds it cancelled). Rows a worker holds finish their message.
+ */
 export async function changeStatus(trx: Trx, actor: TenantActor, id: string, to: 'paused' | 'cancelled'): Promise<MailingRow> {
   const mailing = await getMailing(trx, actor, id, true);
-  const allowed = to === 'paused' ? mailing.status === 'sending' : ['draft', 'scheduled', 'sending', 'paused'].includes(mailing.status);
-  if (!allowed) throw new AppError('MAILING_STATE_CONFLICT', `A ${mailing.status} mailing cannot be ${to}.`);
+  if (to === 'paused' && mailing.status !== 'sending') throw stateConflict(mailing.status, 'paused', 'only a sending mailing is');
+  if (to === 'cancelled' && !['draft', 'scheduled', 'sending', 'paused'].includes(mailing.status))
+    throw stateConflict(mailing.status, 'cancelled', 'it is over already');
+  if (to === 'cancelled') {
+    await trx
+      .updateTable('mailing_recipient')
+      .set({ status: 'skipped', last_error: 'cancelled' })
+      .where('campaign_id', '=', actor.campaignId)
+      .where('mailing_id', '=', id)
+      .where('status', '=', 'queued')
+      .execute();
+  }
   return trx
     .updateTable('mailing')
-    .set({ status: to, updated_at: new Date(), ...(to === 'cancelled' ? { finished_at: new Date() } : {}) })
+    .set({
+      status: to,
+      updated_at: new Date(),
+      ...(to === 'cancelled' ? { finished_at: new Date(), held_until: null, held_reason: null } : {}),
+    })
     .where('campaign_id', '=', actor.campaignId)
     .where('id', '=', id)
     .returningAll()

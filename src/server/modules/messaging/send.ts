@@ -23,6 +23,7 @@ import { nextAllowedAt } from '../calendar/index.ts';
 import { requestBounceCheck } from './bounces/bounces.job.ts';
 import { buildMessage, loadKit, type MailingKit, mergeValuesOf } from './compose.ts';
 import { recipientCounts } from './messaging.repo.ts';
+import { recordHold } from './schedule.ts';
 import { type BulkTransport, createBulkTransport, isTemporaryFailure } from './transport.ts';
 
 /** How long a claimed row belongs to its worker before another takes it for dead. */
@@ -304,6 +305,8 @@ export const sendJob = defineJob({
         soleWorker: ctx.database.kind === 'pglite',
         progress: (done, total) => ctx.progress(done, total, 'messaging.sending'),
       });
+      // The mailing says when the electoral silence holds it, and stops saying so once it goes on.
+      await recordHold(ctx.tenant, ctx.campaignId, ctx.params.mailing_id, outcome.heldUntil ?? null);
       if (!outcome.done && outcome.retryAt) {
         await ctx.enqueue({ campaignId: ctx.campaignId, kind: 'messaging.send', params: ctx.params, startAfter: outcome.retryAt });
       }

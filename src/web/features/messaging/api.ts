@@ -7,6 +7,7 @@ import type {
   MessageBody,
   MessageSchema,
   RenderedSchema,
+  ScheduleBody,
 } from '../../../server/modules/messaging/messaging.routes.ts';
 import type { MailBlock as MailBlockSchema } from '../../../server/modules/messaging/render.ts';
 import type { PersonHit, ReportSchema } from '../../../server/modules/messaging/tracking/report.routes.ts';
@@ -27,6 +28,9 @@ export type MailingInput = Required<Pick<Shape<typeof MessageBody>, 'name' | 'su
 
 export type AudienceCount = Shape<typeof AudienceCountSchema>;
 
+/** What the schedule dialog asks (POST /messages/:id/schedule). */
+export type ScheduleInput = Shape<typeof ScheduleBody>;
+
 /** GET /messages/:id/statistics (human events). */
 export type MailingReport = Shape<typeof ReportSchema>;
 
@@ -43,7 +47,12 @@ export function useMailingsQuery() {
     queryKey: ['mailings'],
     queryFn: ({ signal }) => api.get<Page<'osdi:messages', typeof MessageSchema>>('/api/v1/messages', { per_page: 100 }, signal),
     select: (body) => body._embedded['osdi:messages'],
-    refetchInterval: (query) => (query.state.data?._embedded['osdi:messages'].some((m) => m.status === 'sending') ? 3000 : false),
+    // Live progress while one is sending; a slower look while one waits for its time (it starts by itself).
+    refetchInterval: (query) => {
+      const list = query.state.data?._embedded['osdi:messages'] ?? [];
+      if (list.some((m) => m.status === 'sending')) return 3000;
+      return list.some((m) => m.status === 'scheduled') ? 15_000 : false;
+    },
   });
 }
 
@@ -105,6 +114,31 @@ export function useSendMailing() {
     mutationFn: (id: string) => api.post<Mailing>(path(id, '/send'), {}),
     onSuccess: (sent) => {
       queryClient.setQueryData(['mailings', sent.id], sent);
+      return queryClient.invalidateQueries({ queryKey: ['mailings'], exact: true });
+    },
+  });
+}
+
+/** Schedules the saved mailing: once at a time, or weekly. */
+export function useScheduleMailing() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string; input: ScheduleInput }) => api.post<Mailing>(path(id, '/schedule'), input),
+    onSuccess: (scheduled) => {
+      queryClient.setQueryData(['mailings', scheduled.id], scheduled);
+      return queryClient.invalidateQueries({ queryKey: ['mailings'], exact: true });
+    },
+  });
+}
+
+/** Pause, resume, cancel a mailing, or take it back from its schedule. */
+export function useMailingAction() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action }: { id: string; action: 'pause' | 'resume' | 'cancel' | 'unschedule' }) =>
+      action === 'unschedule' ? api.delete<Mailing>(path(id, '/schedule')) : api.post<Mailing>(path(id, `/${action}`), {}),
+    onSuccess: (changed) => {
+      queryClient.setQueryData(['mailings', changed.id], changed);
       return queryClient.invalidateQueries({ queryKey: ['mailings'], exact: true });
     },
   });

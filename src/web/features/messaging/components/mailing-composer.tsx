@@ -2,7 +2,7 @@
 // content as blocks (heading, paragraph, button, divider: add, remove, reorder) with the merge-tag
 // help; the audience (lists and segments, with exclusions) and its live count per arrondissement; the
 // preview of the saved draft in a sandboxed frame at desktop or phone width; a test send; « Envoyer »
-// after a dialog stating the count.
+// after a dialog stating the count and asking when: now, at a date, or every week (schedule-parts.tsx).
 import {
   ActionIcon,
   Alert,
@@ -26,7 +26,6 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../../api/client.ts';
 import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
-import { ConfirmModal } from '../../../ui/confirm-modal.tsx';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { LeaveGuard } from '../../../ui/leave-guard.tsx';
@@ -44,11 +43,11 @@ import {
   useMailingQuery,
   usePreviewQuery,
   useSaveMailing,
-  useSendMailing,
   useTestSend,
 } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
 import { mailingHref } from './mailings-page.tsx';
+import { ScheduleLine, SendDialog } from './schedule-parts.tsx';
 
 const EMPTY: MailingInput = {
   name: '',
@@ -117,7 +116,6 @@ function Composer({ saved }: { saved: Mailing | null }) {
   const [confirming, setConfirming] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const save = useSaveMailing();
-  const send = useSendMailing();
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(baseline), [form, baseline]);
   const foreign = foreignContent(saved);
   const editable = !saved || ['draft', 'scheduled', 'paused'].includes(saved.status);
@@ -125,9 +123,11 @@ function Composer({ saved }: { saved: Mailing | null }) {
   const audience = useMemo(() => audienceOf(debouncedAudience), [debouncedAudience]);
   const count = useAudienceCount(audience);
 
+  // Set once sent or scheduled: the screen is left for the report or the list, not for the draft's address.
+  const leaving = useRef(false);
   // A new draft gets its address once saved (after the render that cleared `dirty`).
   useEffect(() => {
-    if (savedId && !saved && !confirming) navigate(`/mailings/${savedId}`, { replace: true });
+    if (savedId && !saved && !confirming && !leaving.current) navigate(`/mailings/${savedId}`, { replace: true });
   }, [savedId, saved, confirming, navigate]);
 
   // A saved draft is saved again a moment after each change, so the preview follows the typing.
@@ -178,14 +178,11 @@ function Composer({ saved }: { saved: Mailing | null }) {
     );
   };
 
-  const confirmSend = () => {
-    if (!savedId) return;
-    send.mutate(savedId, {
-      onSuccess: (sent) => {
-        setConfirming(false);
-        navigate(mailingHref(sent));
-      },
-    });
+  // Sent now: its report; scheduled: the list, which says when it goes out.
+  const onSent = (sent: Mailing) => {
+    leaving.current = true;
+    setConfirming(false);
+    navigate(sent.status === 'scheduled' ? '/mailings' : mailingHref(sent));
   };
 
   if (!editable && saved) {
@@ -220,6 +217,11 @@ function Composer({ saved }: { saved: Mailing | null }) {
           </Anchor>
         }
       />
+      {saved?.status === 'scheduled' ? (
+        <Alert color="blue" variant="light" mb="md" icon={<Icon name="info" />}>
+          <ScheduleLine mailing={saved} />
+        </Alert>
+      ) : null}
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
         <Stack>
           <TextInput
@@ -278,17 +280,13 @@ function Composer({ saved }: { saved: Mailing | null }) {
           {canSend && savedId ? <TestSend id={savedId} /> : null}
         </Stack>
       </SimpleGrid>
-      <ConfirmModal
+      <SendDialog
         opened={confirming}
-        title={t('confirmTitle')}
-        confirmLabel={t('send')}
-        onConfirm={confirmSend}
+        mailingId={savedId}
+        count={count.data?.total ?? 0}
         onClose={() => setConfirming(false)}
-        loading={send.isPending}
-        error={send.error}
-      >
-        {t('confirmBody', { count: count.data?.total ?? 0 })}
-      </ConfirmModal>
+        onDone={onSent}
+      />
     </>
   );
 }

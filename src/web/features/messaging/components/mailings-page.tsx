@@ -1,5 +1,6 @@
-// /app/mailings: the campaign's mailings, newest first — name, subject, status in words, sent of
-// targeted, dates — as a table on a laptop and as cards on a phone; « Nouvel envoi » opens the composer.
+// /app/mailings: the campaign's mailings, newest first — name, subject, status in words, when it goes
+// out (its time, weekly series, what holds it), sent of targeted live with pause, resume and cancel,
+// dates — as a table on a laptop and as cards on a phone; « Nouvel envoi » opens the composer.
 import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { useFormat } from '../../../i18n/format.ts';
@@ -11,6 +12,7 @@ import { useIsPhone } from '../../../ui/use-is-phone.ts';
 import { useCan } from '../../session/session-context.tsx';
 import { type Mailing, useMailingsQuery } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
+import { MailingControls, ScheduleLine } from './schedule-parts.tsx';
 
 const STATUS_COLORS: Record<Mailing['status'], string> = {
   draft: 'gray',
@@ -74,9 +76,11 @@ export function MailingsPage() {
                     <Text size="sm" style={{ wordBreak: 'break-word' }}>
                       {m.subject}
                     </Text>
+                    <ScheduleLine mailing={m} />
                     <Text size="sm" c="dimmed">
-                      {t('sentOf', { sent: m.statistics.sent, total: m.total_targeted })} · {dateOf(m)}
+                      {t('sentOf', { sent: fmt.number(m.statistics.sent), total: fmt.number(m.total_targeted) })} · {dateOf(m)}
                     </Text>
+                    <MailingControls mailing={m} />
                   </Stack>
                 </Paper>
               ))}
@@ -102,10 +106,18 @@ export function MailingsPage() {
                     </Table.Td>
                     <Table.Td>{m.subject}</Table.Td>
                     <Table.Td>
-                      <StatusBadge status={m.status} />
+                      <Stack gap={4} align="flex-start">
+                        <StatusBadge status={m.status} />
+                        <ScheduleLine mailing={m} />
+                      </Stack>
                     </Table.Td>
                     <Table.Td ta="right">
-                      {fmt.number(m.statistics.sent)} / {fmt.number(m.total_targeted)}
+                      <Stack gap={4} align="flex-end">
+                        <span>
+                          {fmt.number(m.statistics.sent)} / {fmt.number(m.total_targeted)}
+                        </span>
+                        <MailingControls mailing={m} />
+                      </Stack>
                     </Table.Td>
                     <Table.Td>{dateOf(m)}</Table.Td>
                   </Table.Tr>
