@@ -51,6 +51,7 @@ export const MessageSchema = Type.Object({
     sent: Type.Integer(),
     failed: Type.Integer(),
     skipped: Type.Integer(),
+    held: Type.Integer({ description: 'the rest of an A/B test’s audience, waiting for the test’s decision' }),
   }),
   created_by: Type.String(),
   created_date: DateTime,
