@@ -90,6 +90,9 @@ const errorsFr = {
   MAILING_INCOMPLETE: 'Il manque l’objet ou le contenu du message.',
   MAILING_TEST_RECIPIENTS_INVALID: 'Donnez entre une et cinq adresses e-mail valides.',
   MAILING_PREVIEW_PERSON_NOT_FOUND: 'Cette personne est introuvable pour l’aperçu.',
+  AB_TEST_NOT_FOUND: 'Cet envoi n’a pas de test A/B.',
+  AB_TEST_INVALID:
+    'Test A/B incomplet : chaque variante doit changer quelque chose, la part testée doit être un pourcentage ou un nombre, et l’attente maximale au moins égale à l’attente.',
 };
 
 const errorsEn: typeof errorsFr = {
@@ -128,6 +131,9 @@ const errorsEn: typeof errorsFr = {
   MAILING_INCOMPLETE: 'The message needs a subject and content.',
   MAILING_TEST_RECIPIENTS_INVALID: 'Give one to five valid e-mail addresses.',
   MAILING_PREVIEW_PERSON_NOT_FOUND: 'This person cannot be found for the preview.',
+  AB_TEST_NOT_FOUND: 'This mailing has no A/B test.',
+  AB_TEST_INVALID:
+    'Incomplete A/B test: each variant must change something, the test share must be a percentage or a count, and the maximum wait at least the wait.',
 };
 
 export const errorMessages = { fr: errorsFr, en: errorsEn };

@@ -9,6 +9,7 @@ import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { assertNotInSilence } from '../calendar/index.ts';
 import { normalizeEmail } from '../people/index.ts';
+import { assignTestShare } from './ab/ab.service.ts';
 import { type Audience, audienceWhere, countAudience, materialiseRecipients } from './audience.ts';
 import { buildMessage, loadBrand, loadKit, mergeValuesOf, sourceOf } from './compose.ts';
 import { findMailing, type MailingRow } from './messaging.repo.ts';
@@ -40,7 +41,7 @@ export async function getMailing(trx: Trx, actor: TenantActor, id: string, lock 
 }
 
 /** Checks what a mailing would send: merge tags known, content of its format, MJML that renders. */
-async function checkContent(
+export async function checkContent(
   trx: Trx,
   campaignId: string,
   m: Pick<MailingRow, 'subject' | 'preheader' | 'content_format' | 'content'>,
@@ -228,6 +229,8 @@ export async function startSending(trx: Trx, actor: TenantActor, id: string, con
   const scope = { campaignId: actor.campaignId, zoneScope: actor.zoneScope };
   const where = await audienceWhere(trx, mailing.audience as Audience, scope);
   const added = await materialiseRecipients(trx, where, { campaignId: actor.campaignId, mailingId: id });
+  // An A/B test: the test share is queued with its variants, the rest held until the decision.
+  await assignTestShare(trx, actor.campaignId, id);
   return trx
     .updateTable('mailing')
     .set({
