@@ -48,6 +48,7 @@ import {
   useTestSend,
 } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
+import { AbTestPanel } from './ab-test-panel.tsx';
 import { mailingHref } from './mailings-page.tsx';
 
 const EMPTY: MailingInput = {
@@ -247,6 +248,7 @@ function Composer({ saved }: { saved: Mailing | null }) {
           )}
           <AudiencePicker value={form.audience} onChange={(a) => set('audience', a)} />
           <AudienceFigures audience={audience} count={count} />
+          <AbTestPanel mailingId={savedId} />
           {save.error ? (
             <Stack gap={4}>
               <ErrorAlert error={save.error} />

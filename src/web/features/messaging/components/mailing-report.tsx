@@ -11,6 +11,7 @@ import { QueryView } from '../../../ui/query-view.tsx';
 import { useIsPhone } from '../../../ui/use-is-phone.ts';
 import { type Figures, type Mailing, type MailingReport as Report, useHitsQuery, useMailingQuery, useReportQuery } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
+import { AbTestReport } from './ab-test-report.tsx';
 import { StatusBadge } from './mailings-page.tsx';
 
 /** A share as « 42,3 % » (one decimal), or a dash when there is nothing to divide by. */
@@ -60,6 +61,7 @@ function ReportOf({ mailing: m }: { mailing: Mailing }) {
           {(r) => (
             <Stack gap="lg">
               <FigureCards figures={r} />
+              <AbTestReport mailing={m} />
               <Zones report={r} />
               <Links report={r} />
               <People id={m.id} />
