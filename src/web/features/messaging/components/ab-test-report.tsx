@@ -1,6 +1,7 @@
 // The A/B test on a mailing's report: where the test stands (test share sending, waiting until the
 // decision, decided), each variant's human figures on the winning metric and its probability to be
-// best, and the decision taken — the winner, or the fallback and why. Nothing when there is no test.
+// best, and the decision taken — the winner, or the fallback and why (a phone drops the subject and
+// the counts). Nothing when there is no test.
 import { Badge, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
@@ -57,7 +58,7 @@ function AbTestFigures({ test }: { test: AbTest }) {
                 <Table.Tr>
                   <Table.Th>{t('abColVariant')}</Table.Th>
                   {phone ? null : <Table.Th>{t('abColSubject')}</Table.Th>}
-                  <Table.Th ta="right">{t('abColCountable')}</Table.Th>
+                  {phone ? null : <Table.Th ta="right">{t('abColCountable')}</Table.Th>}
                   <Table.Th ta="right">{t('abColRate')}</Table.Th>
                   <Table.Th ta="right">{t('abColProbability')}</Table.Th>
                 </Table.Tr>
@@ -74,7 +75,7 @@ function AbTestFigures({ test }: { test: AbTest }) {
                       ) : null}
                     </Table.Td>
                     {phone ? null : <Table.Td style={{ wordBreak: 'break-word' }}>{subjects.get(v.variant) ?? ''}</Table.Td>}
-                    <Table.Td ta="right">{fmt.number(v.countable)}</Table.Td>
+                    {phone ? null : <Table.Td ta="right">{fmt.number(v.countable)}</Table.Td>}
                     <Table.Td ta="right">{v.rate === null ? '—' : pct(v.rate)}</Table.Td>
                     <Table.Td ta="right">{pct(v.probability)}</Table.Td>
                   </Table.Tr>

@@ -125,7 +125,7 @@ function Zones({ report }: { report: Report }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('zone')}</Table.Th>
-            <Table.Th ta="right">{t('figSent')}</Table.Th>
+            {phone ? null : <Table.Th ta="right">{t('figSent')}</Table.Th>}
             <Table.Th ta="right">{t('openRate')}</Table.Th>
             <Table.Th ta="right">{t('clickRate')}</Table.Th>
             {phone ? null : <Table.Th ta="right">{t('figUnsubscribes')}</Table.Th>}
@@ -135,7 +135,7 @@ function Zones({ report }: { report: Report }) {
           {zones.map((z) => (
             <Table.Tr key={z.zone_id}>
               <Table.Td>{z.name}</Table.Td>
-              <Table.Td ta="right">{fmt.number(z.sent)}</Table.Td>
+              {phone ? null : <Table.Td ta="right">{fmt.number(z.sent)}</Table.Td>}
               <Table.Td ta="right">{rate(z.opens, z.delivered)}</Table.Td>
               <Table.Td ta="right">{rate(z.clicks, z.delivered)}</Table.Td>
               {phone ? null : <Table.Td ta="right">{fmt.number(z.unsubscribes)}</Table.Td>}
