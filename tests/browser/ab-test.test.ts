@@ -1,5 +1,5 @@
 // An A/B test as an organizer sets it up: a draft with a list as its audience, « Tester plusieurs
-// versions » with a variant B of another subject, half the audience as the test share; « Envoyer »
+// versions » with a variant B of another subject (previewed), half the audience as the test share; « Envoyer »
 // sends the test share only (both subjects in the development outbox, the rest held), and the
 // report shows the test waiting for its decision with each variant's figures and its probability
 // to be best — on a laptop, then on a phone without sideways scrolling.
@@ -64,6 +64,11 @@ describe('back office A/B test of a mailing', () => {
     await page.getByRole('option', { name: 'Clics uniques' }).click();
     await setup.getByRole('button', { name: /^enregistrer le test a\/b$/i }).click();
     await setup.getByText(/^test a\/b enregistré\.$/i).waitFor();
+    // The preview shows each variant: B with its own subject.
+    await page.locator('label').filter({ hasText: /^Variante B$/ }).click();
+    await page.getByText(/^objet : objet b : samedi, la fête$/i).waitFor();
+    await page.locator('label').filter({ hasText: /^Variante A$/ }).click();
+    await page.getByText(/^objet : objet a : la fête$/i).waitFor();
     await h.shot(page, 'ab-test-setup-fr');
 
     await page.getByRole('button', { name: /^envoyer$/i }).click();

@@ -5217,7 +5217,7 @@ export interface paths {
                         metric: "opens" | "clicks" | "click_to_open";
                         /** @description the test share, in people */
                         share_count?: number;
-                        /** @description the test share, in % of the audience */
+                        /** @description the test share, in % of the audience (two decimals kept) */
                         share_percent?: number;
                         /** @description variants B to E; A is the mailing itself; a null or absent field is the mailing’s */
                         variants: {
@@ -5846,6 +5846,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         person_id?: string | null;
+                        /** @enum {string} */
+                        variant?: "A" | "B" | "C" | "D" | "E";
                     };
                 };
             };

@@ -3,7 +3,7 @@
 // transaction within the actor's zones; the job sends them).
 import type { Config } from '../../config.ts';
 import type { Db, Trx } from '../../db/database.ts';
-import type { MailingStatus } from '../../db/schema.ts';
+import type { MailingStatus, MailingVariantKey } from '../../db/schema.ts';
 import type { TenantActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -140,7 +140,14 @@ export async function countAudienceFor(trx: Trx, actor: TenantActor, audience: A
 }
 
 /** The message a person (or, without one, nobody: fallbacks) would receive: subject, HTML and text. */
-export async function previewMailing(trx: Trx, actor: TenantActor, id: string, personId: string | null, config: Config) {
+export async function previewMailing(
+  trx: Trx,
+  actor: TenantActor,
+  id: string,
+  personId: string | null,
+  config: Config,
+  variant: MailingVariantKey = 'A',
+) {
   const mailing = await getMailing(trx, actor, id);
   const kit = await loadKit(trx, mailing, config.publicUrl);
   let person = {
@@ -167,7 +174,7 @@ export async function previewMailing(trx: Trx, actor: TenantActor, id: string, p
     config,
     // The preview shows the links as written (tracking rewrites them for real recipients only).
     { ...kit, tracking: false },
-    { id: '00000000-0000-7000-8000-000000000000', email: person.email ?? '', variant: 'A' },
+    { id: '00000000-0000-7000-8000-000000000000', email: person.email ?? '', variant },
     mergeValuesOf(person),
   );
   return { subject: message.subject, html: message.html, text: message.text };

@@ -83,10 +83,10 @@ export function useAudienceCount(audience: Audience | null) {
 }
 
 /** The saved mailing as a recipient would get it, every merge tag at its fallback. */
-export function usePreviewQuery(id: string | null, version: string | undefined) {
+export function usePreviewQuery(id: string | null, version: string | undefined, variant: AbTest['variants'][number]['variant'] = 'A') {
   return useQuery({
-    queryKey: ['mailing_preview', id, version],
-    queryFn: ({ signal }) => apiRequest<Shape<typeof RenderedSchema>>('POST', path(id ?? '', '/preview'), { body: {}, signal }),
+    queryKey: ['mailing_preview', id, version, variant],
+    queryFn: ({ signal }) => apiRequest<Shape<typeof RenderedSchema>>('POST', path(id ?? '', '/preview'), { body: { variant }, signal }),
     enabled: Boolean(id),
     placeholderData: keepPreviousData,
   });

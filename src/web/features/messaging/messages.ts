@@ -164,6 +164,7 @@ const fr = {
   abColRate: 'Taux',
   abColProbability: 'Probabilité d’être la meilleure',
   abWinnerBadge: 'Gagnante',
+  previewVariant: 'Variante affichée dans l’aperçu',
 };
 
 const en: typeof fr = {
@@ -326,6 +327,7 @@ const en: typeof fr = {
   abColRate: 'Rate',
   abColProbability: 'Probability to be best',
   abWinnerBadge: 'Winner',
+  previewVariant: 'Variant shown in the preview',
 };
 
 export const messagingMessages = { fr, en };

@@ -33,7 +33,9 @@ export const AbTestBody = Type.Object(
       maxItems: 4,
       description: 'variants B to E; A is the mailing itself; a null or absent field is the mailing’s',
     }),
-    share_percent: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'the test share, in % of the audience' })),
+    share_percent: Type.Optional(
+      Type.Number({ minimum: 0.01, maximum: 100, description: 'the test share, in % of the audience (two decimals kept)' }),
+    ),
     share_count: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'the test share, in people' })),
     metric: StringEnum(AB_METRICS),
     wait_minutes: Minutes,

@@ -150,6 +150,10 @@ describeEachDatabase('messaging: A/B tests', (ctx) => {
         { variant: 'B', subject: 'Objet B' },
       ],
     });
+    // The composer previews each variant: B with its own subject, A as written.
+    const previewB = await owner.request('POST', `/api/v1/messages/${id}/preview`, { variant: 'B' });
+    expect(previewB.json().subject).toBe('Objet B');
+    expect((await owner.request('POST', `/api/v1/messages/${id}/preview`, { variant: 'A' })).json().subject).toBe('Refus');
     expect((await owner.request('DELETE', `/api/v1/messages/${id}/ab_test`)).statusCode).toBe(204);
     expect((await ctx.database.db.selectFrom('mailing_variant').select('variant').where('mailing_id', '=', id).execute()).length).toBe(1);
   });

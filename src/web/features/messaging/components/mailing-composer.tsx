@@ -40,6 +40,7 @@ import {
   type MailBlock,
   type Mailing,
   type MailingInput,
+  useAbTestQuery,
   useAudienceCount,
   useMailingQuery,
   usePreviewQuery,
@@ -489,7 +490,12 @@ function AudienceFigures({ audience, count }: { audience: Audience | null; count
 function Preview({ id, version }: { id: string | null; version: string | undefined }) {
   const t = useT(messagingMessages);
   const [width, setWidth] = useState<'desktop' | 'phone'>('desktop');
-  const preview = usePreviewQuery(id, version);
+  // With an A/B test, each variant can be previewed (a saved test's variants; A otherwise).
+  const abTest = useAbTestQuery(id);
+  const variants = abTest.data?.variants.map((v) => v.variant) ?? ['A'];
+  const [chosen, setChosen] = useState<(typeof variants)[number]>('A');
+  const variant = variants.includes(chosen) ? chosen : 'A';
+  const preview = usePreviewQuery(id, `${version}:${abTest.data?.variants.map((v) => v.subject).join('|') ?? ''}`, variant);
   return (
     <Stack gap="xs">
       <Group justify="space-between">
@@ -506,6 +512,16 @@ function Preview({ id, version }: { id: string | null; version: string | undefin
           ]}
         />
       </Group>
+      {variants.length > 1 ? (
+        <SegmentedControl
+          size="xs"
+          aria-label={t('previewVariant')}
+          value={variant}
+          onChange={(v) => setChosen(v as typeof chosen)}
+          data={variants.map((v) => ({ value: v, label: t('abVariant', { v }) }))}
+          style={{ alignSelf: 'flex-start' }}
+        />
+      ) : null}
       {!id ? (
         <Text size="sm" c="dimmed">
           {t('previewSave')}
