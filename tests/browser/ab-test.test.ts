@@ -65,9 +65,15 @@ describe('back office A/B test of a mailing', () => {
     await setup.getByRole('button', { name: /^enregistrer le test a\/b$/i }).click();
     await setup.getByText(/^test a\/b enregistré\.$/i).waitFor();
     // The preview shows each variant: B with its own subject.
-    await page.locator('label').filter({ hasText: /^Variante B$/ }).click();
+    await page
+      .locator('label')
+      .filter({ hasText: /^Variante B$/ })
+      .click();
     await page.getByText(/^objet : objet b : samedi, la fête$/i).waitFor();
-    await page.locator('label').filter({ hasText: /^Variante A$/ }).click();
+    await page
+      .locator('label')
+      .filter({ hasText: /^Variante A$/ })
+      .click();
     await page.getByText(/^objet : objet a : la fête$/i).waitFor();
     await h.shot(page, 'ab-test-setup-fr');
 
