@@ -78,10 +78,9 @@ describe('back office A/B test of a mailing', () => {
     await h.shot(page, 'ab-test-setup-fr');
 
     await page.getByRole('button', { name: /^envoyer$/i }).click();
-    await page
-      .getByRole('dialog', { name: /envoyer cet e-mail/i })
-      .getByRole('button', { name: /^envoyer$/i })
-      .click();
+    const dialog = page.getByRole('dialog', { name: /envoyer cet e-mail/i });
+    await dialog.getByText(/test a\/b : la part testée part d’abord/i).waitFor();
+    await dialog.getByRole('button', { name: /^envoyer$/i }).click();
     await page.waitForURL(/\/app\/mailings\/[0-9a-f-]{36}\/report$/);
 
     // The worker sends the test share only; the report then says the decision is due.

@@ -165,6 +165,7 @@ const fr = {
   abColProbability: 'Probabilité d’être la meilleure',
   abWinnerBadge: 'Gagnante',
   previewVariant: 'Variante affichée dans l’aperçu',
+  confirmAbTest: 'Test A/B : la part testée part d’abord ; le reste attend la décision.',
 };
 
 const en: typeof fr = {
@@ -328,6 +329,7 @@ const en: typeof fr = {
   abColProbability: 'Probability to be best',
   abWinnerBadge: 'Winner',
   previewVariant: 'Variant shown in the preview',
+  confirmAbTest: 'A/B test: the test share goes first; the rest waits for the decision.',
 };
 
 export const messagingMessages = { fr, en };

@@ -126,6 +126,7 @@ function Composer({ saved }: { saved: Mailing | null }) {
   const [debouncedAudience] = useDebouncedValue(form.audience, 300);
   const audience = useMemo(() => audienceOf(debouncedAudience), [debouncedAudience]);
   const count = useAudienceCount(audience);
+  const abTest = useAbTestQuery(savedId);
 
   // A new draft gets its address once saved (after the render that cleared `dirty`).
   useEffect(() => {
@@ -291,6 +292,7 @@ function Composer({ saved }: { saved: Mailing | null }) {
         error={send.error}
       >
         {t('confirmBody', { count: count.data?.total ?? 0 })}
+        {abTest.data ? ` ${t('confirmAbTest')}` : null}
       </ConfirmModal>
     </>
   );
