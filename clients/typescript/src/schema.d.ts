@@ -4462,6 +4462,8 @@ export interface paths {
                                         clicked: number;
                                         delivered: number;
                                         failed: number;
+                                        /** @description the rest of an A/B test’s audience, waiting for the test’s decision */
+                                        held: number;
                                         opened: number;
                                         queued: number;
                                         sending: number;
@@ -4669,6 +4671,8 @@ export interface paths {
                                 clicked: number;
                                 delivered: number;
                                 failed: number;
+                                /** @description the rest of an A/B test’s audience, waiting for the test’s decision */
+                                held: number;
                                 opened: number;
                                 queued: number;
                                 sending: number;
@@ -4826,6 +4830,8 @@ export interface paths {
                                 clicked: number;
                                 delivered: number;
                                 failed: number;
+                                /** @description the rest of an A/B test’s audience, waiting for the test’s decision */
+                                held: number;
                                 opened: number;
                                 queued: number;
                                 sending: number;
@@ -5021,6 +5027,8 @@ export interface paths {
                                 clicked: number;
                                 delivered: number;
                                 failed: number;
+                                /** @description the rest of an A/B test’s audience, waiting for the test’s decision */
+                                held: number;
                                 opened: number;
                                 queued: number;
                                 sending: number;
@@ -5093,6 +5101,360 @@ export interface paths {
         };
         post?: never;
         /** Delete a draft */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}/ab_test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A mailing’s A/B test: its rules and variants, each variant’s human figures and probability to be best, the decision */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            decided_at: string | null;
+                            decision: ("winner" | "fallback" | "fallback_after_max_wait" | "no_rest") | null;
+                            evaluate_at: string | null;
+                            evaluation: {
+                                /** @description the probability to be best a winner needs at this evaluation (at least 0.95) */
+                                bar: number;
+                                look: number;
+                                looks: number;
+                                /** @enum {string} */
+                                metric: "opens" | "clicks" | "click_to_open";
+                                min_countable: number;
+                                /** @enum {string} */
+                                reason: "winner" | "too_few" | "not_sure";
+                                variants: {
+                                    clicked: number;
+                                    /** @description sent, not bounced (and for opens, not behind Apple’s proxy) */
+                                    countable: number;
+                                    opened: number;
+                                    /** @description probability to be best (Beta-Binomial posteriors) */
+                                    probability: number;
+                                    rate: number | null;
+                                    successes: number;
+                                    trials: number;
+                                    /** @enum {string} */
+                                    variant: "A" | "B" | "C" | "D" | "E";
+                                }[];
+                                winner: ("A" | "B" | "C" | "D" | "E") | null;
+                            } | null;
+                            /** @enum {string} */
+                            fallback: "variant" | "wait";
+                            /** @enum {string} */
+                            fallback_variant: "A" | "B" | "C" | "D" | "E";
+                            /** Format: uuid */
+                            mailing_id: string;
+                            max_wait_minutes: number | null;
+                            /** @enum {string} */
+                            metric: "opens" | "clicks" | "click_to_open";
+                            /** @enum {string} */
+                            phase: "draft" | "testing" | "waiting" | "decided";
+                            rest_size: number;
+                            share_count: number | null;
+                            share_percent: number | null;
+                            test_sent_at: string | null;
+                            test_size: number;
+                            variants: {
+                                from: string;
+                                /** @description true when the variant has content of its own */
+                                own_content: boolean;
+                                preheader: string;
+                                subject: string;
+                                /** @enum {string} */
+                                variant: "A" | "B" | "C" | "D" | "E";
+                            }[];
+                            wait_minutes: number;
+                            winner: ("A" | "B" | "C" | "D" | "E") | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Set up (or replace) the A/B test of a mailing not yet sent: variants B–E, test share, metric, wait, fallback */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        fallback: "variant" | "wait";
+                        /** @enum {string} */
+                        fallback_variant?: "A" | "B" | "C" | "D" | "E";
+                        max_wait_minutes?: number | null;
+                        /** @enum {string} */
+                        metric: "opens" | "clicks" | "click_to_open";
+                        /** @description the test share, in people */
+                        share_count?: number;
+                        /** @description the test share, in % of the audience (two decimals kept) */
+                        share_percent?: number;
+                        /** @description variants B to E; A is the mailing itself; a null or absent field is the mailing’s */
+                        variants: {
+                            content?: ({
+                                blocks: ({
+                                    level?: 1 | 2;
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "heading";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "paragraph";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "button";
+                                    url: string;
+                                } | {
+                                    alt: string;
+                                    src: string;
+                                    /** @enum {string} */
+                                    type: "image";
+                                    url?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "divider";
+                                })[];
+                            } | {
+                                mjml: string;
+                            }) | null;
+                            from?: string | null;
+                            preheader?: string | null;
+                            subject?: string | null;
+                            /** @enum {string} */
+                            variant: "B" | "C" | "D" | "E";
+                        }[];
+                        /** @description minutes (at most 30 days) */
+                        wait_minutes: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            decided_at: string | null;
+                            decision: ("winner" | "fallback" | "fallback_after_max_wait" | "no_rest") | null;
+                            evaluate_at: string | null;
+                            evaluation: {
+                                /** @description the probability to be best a winner needs at this evaluation (at least 0.95) */
+                                bar: number;
+                                look: number;
+                                looks: number;
+                                /** @enum {string} */
+                                metric: "opens" | "clicks" | "click_to_open";
+                                min_countable: number;
+                                /** @enum {string} */
+                                reason: "winner" | "too_few" | "not_sure";
+                                variants: {
+                                    clicked: number;
+                                    /** @description sent, not bounced (and for opens, not behind Apple’s proxy) */
+                                    countable: number;
+                                    opened: number;
+                                    /** @description probability to be best (Beta-Binomial posteriors) */
+                                    probability: number;
+                                    rate: number | null;
+                                    successes: number;
+                                    trials: number;
+                                    /** @enum {string} */
+                                    variant: "A" | "B" | "C" | "D" | "E";
+                                }[];
+                                winner: ("A" | "B" | "C" | "D" | "E") | null;
+                            } | null;
+                            /** @enum {string} */
+                            fallback: "variant" | "wait";
+                            /** @enum {string} */
+                            fallback_variant: "A" | "B" | "C" | "D" | "E";
+                            /** Format: uuid */
+                            mailing_id: string;
+                            max_wait_minutes: number | null;
+                            /** @enum {string} */
+                            metric: "opens" | "clicks" | "click_to_open";
+                            /** @enum {string} */
+                            phase: "draft" | "testing" | "waiting" | "decided";
+                            rest_size: number;
+                            share_count: number | null;
+                            share_percent: number | null;
+                            test_sent_at: string | null;
+                            test_size: number;
+                            variants: {
+                                from: string;
+                                /** @description true when the variant has content of its own */
+                                own_content: boolean;
+                                preheader: string;
+                                subject: string;
+                                /** @enum {string} */
+                                variant: "A" | "B" | "C" | "D" | "E";
+                            }[];
+                            wait_minutes: number;
+                            winner: ("A" | "B" | "C" | "D" | "E") | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the A/B test of a mailing not yet sent (and its variants B–E) */
         delete: {
             parameters: {
                 query?: never;
@@ -5338,6 +5700,8 @@ export interface paths {
                                 clicked: number;
                                 delivered: number;
                                 failed: number;
+                                /** @description the rest of an A/B test’s audience, waiting for the test’s decision */
+                                held: number;
                                 opened: number;
                                 queued: number;
                                 sending: number;
@@ -5506,6 +5870,8 @@ export interface paths {
                                 clicked: number;
                                 delivered: number;
                                 failed: number;
+                                /** @description the rest of an A/B test’s audience, waiting for the test’s decision */
+                                held: number;
                                 opened: number;
                                 queued: number;
                                 sending: number;
@@ -5596,6 +5962,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         person_id?: string | null;
+                        /** @enum {string} */
+                        variant?: "A" | "B" | "C" | "D" | "E";
                     };
                 };
             };
@@ -5754,16 +6122,24 @@ export interface paths {
                             sent_start_date: string | null;
                             series_id: string | null;
                             statistics: {
+                                bounced: number;
+                                clicked: number;
+                                delivered: number;
                                 failed: number;
+                                /** @description the rest of an A/B test’s audience, waiting for the test’s decision */
+                                held: number;
+                                opened: number;
                                 queued: number;
                                 sending: number;
                                 sent: number;
                                 skipped: number;
+                                spam_reports: number;
+                                unsubscribed: number;
                             };
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
                             subject: string;
-                            /** @description the segments (OSDI queries) and lists the audience names */
+                            /** @description links to the OSDI queries (saved segments) and lists the audience names */
                             targets: {
                                 href: string;
                             }[];
@@ -5940,16 +6316,24 @@ export interface paths {
                             sent_start_date: string | null;
                             series_id: string | null;
                             statistics: {
+                                bounced: number;
+                                clicked: number;
+                                delivered: number;
                                 failed: number;
+                                /** @description the rest of an A/B test’s audience, waiting for the test’s decision */
+                                held: number;
+                                opened: number;
                                 queued: number;
                                 sending: number;
                                 sent: number;
                                 skipped: number;
+                                spam_reports: number;
+                                unsubscribed: number;
                             };
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
                             subject: string;
-                            /** @description the segments (OSDI queries) and lists the audience names */
+                            /** @description links to the OSDI queries (saved segments) and lists the audience names */
                             targets: {
                                 href: string;
                             }[];
@@ -6096,16 +6480,24 @@ export interface paths {
                             sent_start_date: string | null;
                             series_id: string | null;
                             statistics: {
+                                bounced: number;
+                                clicked: number;
+                                delivered: number;
                                 failed: number;
+                                /** @description the rest of an A/B test’s audience, waiting for the test’s decision */
+                                held: number;
+                                opened: number;
                                 queued: number;
                                 sending: number;
                                 sent: number;
                                 skipped: number;
+                                spam_reports: number;
+                                unsubscribed: number;
                             };
                             /** @enum {string} */
                             status: "draft" | "scheduled" | "sending" | "sent" | "paused" | "cancelled";
                             subject: string;
-                            /** @description the segments (OSDI queries) and lists the audience names */
+                            /** @description links to the OSDI queries (saved segments) and lists the audience names */
                             targets: {
                                 href: string;
                             }[];
@@ -6261,6 +6653,8 @@ export interface paths {
                                 clicked: number;
                                 delivered: number;
                                 failed: number;
+                                /** @description the rest of an A/B test’s audience, waiting for the test’s decision */
+                                held: number;
                                 opened: number;
                                 queued: number;
                                 sending: number;

@@ -527,7 +527,8 @@ export interface PersonDuplicateDismissalTable {
 
 export type MailingStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'paused' | 'cancelled';
 export type MailingContentFormat = 'blocks' | 'mjml';
-export type MailingRecipientStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
+/** 'held': the rest of an A/B test's audience, until the test decides (migration 0031). */
+export type MailingRecipientStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped' | 'held';
 export type MailSuppressionReason = 'unsubscribed' | 'hard_bounce' | 'soft_bounces' | 'complaint' | 'manual';
 export type MailingVariantKey = 'A' | 'B' | 'C' | 'D' | 'E';
 
@@ -600,6 +601,38 @@ export interface MailingRecipientTable {
   /** Set by bounces and complaints (migration 0027). */
   delivery_status: DeliveryEventKind | null;
   delivery_status_at: Timestamp | null;
+}
+
+export type AbTestMetric = 'opens' | 'clicks' | 'click_to_open';
+export type AbTestFallback = 'variant' | 'wait';
+export type AbTestPhase = 'draft' | 'testing' | 'waiting' | 'decided';
+export type AbTestDecision = 'winner' | 'fallback' | 'fallback_after_max_wait' | 'no_rest';
+
+/** A mailing's A/B test (migration 0031). */
+export interface MailingAbTestTable {
+  campaign_id: string;
+  mailing_id: string;
+  /** numeric(5,2): the driver returns it as a string. */
+  share_percent: ColumnType<string | null, string | number | null, string | number | null>;
+  share_count: number | null;
+  metric: AbTestMetric;
+  wait_minutes: number;
+  fallback: AbTestFallback;
+  fallback_variant: ColumnType<MailingVariantKey, MailingVariantKey | undefined, MailingVariantKey>;
+  max_wait_minutes: number | null;
+  assignment_key: string;
+  phase: ColumnType<AbTestPhase, AbTestPhase | undefined, AbTestPhase>;
+  test_size: Generated<number>;
+  rest_size: Generated<number>;
+  test_sent_at: Timestamp | null;
+  evaluate_at: Timestamp | null;
+  evaluations: Generated<number>;
+  last_evaluation: Json | null;
+  decided_at: Timestamp | null;
+  winner: MailingVariantKey | null;
+  decision: AbTestDecision | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 export interface MailSuppressionTable {
@@ -760,6 +793,7 @@ export interface DB {
   calendar_round: CalendarRoundTable;
   mailing: MailingTable;
   mailing_variant: MailingVariantTable;
+  mailing_ab_test: MailingAbTestTable;
   mailing_recipient: MailingRecipientTable;
   mail_suppression: MailSuppressionTable;
   delivery_event: DeliveryEventTable;

@@ -93,6 +93,9 @@ const errorsFr = {
   MAILING_SCHEDULE_INVALID:
     'Programmation incomplète : choisissez une date et une heure (à moins d’un an), ou un jour et une heure chaque semaine.',
   MAILING_SCHEDULE_IN_PAST: 'Cette date est déjà passée : choisissez un moment à venir, ou envoyez maintenant.',
+  AB_TEST_NOT_FOUND: 'Cet envoi n’a pas de test A/B.',
+  AB_TEST_INVALID:
+    'Test A/B incomplet : chaque variante doit changer quelque chose, la part testée doit être un pourcentage ou un nombre, et l’attente maximale au moins égale à l’attente.',
 };
 
 const errorsEn: typeof errorsFr = {
@@ -133,6 +136,9 @@ const errorsEn: typeof errorsFr = {
   MAILING_PREVIEW_PERSON_NOT_FOUND: 'This person cannot be found for the preview.',
   MAILING_SCHEDULE_INVALID: 'Incomplete schedule: choose a date and time (within a year), or a day and time every week.',
   MAILING_SCHEDULE_IN_PAST: 'This time has already passed: choose a time to come, or send now.',
+  AB_TEST_NOT_FOUND: 'This mailing has no A/B test.',
+  AB_TEST_INVALID:
+    'Incomplete A/B test: each variant must change something, the test share must be a percentage or a count, and the maximum wait at least the wait.',
 };
 
 export const errorMessages = { fr: errorsFr, en: errorsEn };

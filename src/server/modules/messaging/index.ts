@@ -3,6 +3,9 @@
 // through SMTP with RFC 8058 one-click unsubscribe, DKIM and VERP return paths, and the suppression
 // list (suppressAddress, also used by bounce and complaint handling).
 import { defineModule } from '../manifest.ts';
+import { abErrors } from './ab/ab.errors.ts';
+import { abEvaluateJob } from './ab/ab.job.ts';
+import { abRoutes } from './ab/ab.routes.ts';
 import { bouncesErrors } from './bounces/bounces.errors.ts';
 import { bouncesJob } from './bounces/bounces.job.ts';
 import { bouncesRoutes } from './bounces/bounces.routes.ts';
@@ -30,10 +33,13 @@ export const messagingModule = defineModule({
     { prefix: '/api/v1', plugin: bouncesRoutes },
     { prefix: '/api/v1', plugin: trackingReportRoutes },
     { prefix: '', plugin: trackingRoutes },
+    // A/B tests (ab/).
+    { prefix: '/api/v1', plugin: abRoutes },
   ],
-  // Sending; scheduled sends and weekly series (schedule.ts); and reading the bounce mailbox (bounces/).
-  jobs: [sendJob, scheduleJobDefinition, bouncesJob],
-  errors: { ...messagingErrors, ...bouncesErrors },
+  // Sending; scheduled sends and weekly series (schedule.ts); reading the bounce mailbox (bounces/);
+  // evaluating A/B tests (ab/).
+  jobs: [sendJob, scheduleJobDefinition, bouncesJob, abEvaluateJob],
+  errors: { ...messagingErrors, ...bouncesErrors, ...abErrors },
   permissions: [
     { id: 'messaging.read', roles: ['admin', 'organizer', 'referent', 'community_manager'] },
     { id: 'messaging.write', roles: ['admin', 'organizer', 'referent', 'community_manager'] },

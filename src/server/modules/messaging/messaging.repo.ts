@@ -50,7 +50,7 @@ export async function recipientCounts(trx: Trx, campaignId: string, mailingId: s
     .where('mailing_id', '=', mailingId)
     .groupBy('status')
     .execute();
-  const counts = { queued: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+  const counts = { queued: 0, sending: 0, sent: 0, failed: 0, skipped: 0, held: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;
 }

@@ -9,6 +9,7 @@ import { inTenant, requireActor } from '../../http/auth.ts';
 import { acceptLocalCliRequests } from '../../http/local-cli.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
+import { VARIANT_KEYS } from './ab/ab.service.ts';
 import { type Audience, AudienceSchema } from './audience-schema.ts';
 import { loadKit } from './compose.ts';
 import { listMailings, type MailingRow, recipientCounts } from './messaging.repo.ts';
@@ -80,6 +81,7 @@ export const MessageSchema = Type.Object({
     unsubscribed: Type.Integer(),
     bounced: Type.Integer(),
     spam_reports: Type.Integer(),
+    held: Type.Integer({ description: 'the rest of an A/B test’s audience, waiting for the test’s decision' }),
   }),
   created_by: Type.String(),
   created_date: DateTime,
@@ -342,13 +344,22 @@ export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'The message as a chosen person would receive it (HTML and plain text)',
         params: IdParams,
-        body: Type.Object({ person_id: Type.Optional(Nullable(Uuid)) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            person_id: Type.Optional(Nullable(Uuid)),
+            // An A/B test's variant (default A; one the mailing does not have shows A).
+            variant: Type.Optional(StringEnum(VARIANT_KEYS)),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: RenderedSchema, ...problems(400, 401, 403, 404) },
       },
     },
     async (request) => {
       const actor = requireActor(request, 'messages:read');
-      return inTenant(app, actor, (trx) => previewMailing(trx, actor, request.params.id, request.body.person_id ?? null, config));
+      return inTenant(app, actor, (trx) =>
+        previewMailing(trx, actor, request.params.id, request.body.person_id ?? null, config, request.body.variant ?? 'A'),
+      );
     },
   );
 

@@ -3,12 +3,13 @@
 // transaction within the actor's zones; the job sends them).
 import type { Config } from '../../config.ts';
 import type { Db, Trx } from '../../db/database.ts';
-import type { MailingStatus } from '../../db/schema.ts';
+import type { MailingStatus, MailingVariantKey } from '../../db/schema.ts';
 import type { TenantActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { assertNotInSilence } from '../calendar/index.ts';
 import { normalizeEmail } from '../people/index.ts';
+import { assignTestShare } from './ab/ab.service.ts';
 import { type Audience, audienceWhere, countAudience, materialiseRecipients } from './audience.ts';
 import { buildMessage, loadBrand, loadKit, mergeValuesOf, sourceOf } from './compose.ts';
 import { findMailing, type MailingRow } from './messaging.repo.ts';
@@ -59,7 +60,7 @@ export async function getMailing(
 }
 
 /** Checks what a mailing would send: merge tags known, content of its format, MJML that renders. */
-async function checkContent(
+export async function checkContent(
   trx: Trx,
   campaignId: string,
   m: Pick<MailingRow, 'subject' | 'preheader' | 'content_format' | 'content'>,
@@ -168,7 +169,14 @@ export async function countAudienceFor(trx: Trx, actor: TenantActor, audience: A
 }
 
 /** The message a person (or, without one, nobody: fallbacks) would receive: subject, HTML and text. */
-export async function previewMailing(trx: Trx, actor: TenantActor, id: string, personId: string | null, config: Config) {
+export async function previewMailing(
+  trx: Trx,
+  actor: TenantActor,
+  id: string,
+  personId: string | null,
+  config: Config,
+  variant: MailingVariantKey = 'A',
+) {
   const mailing = await getMailing(trx, actor, id);
   const kit = await loadKit(trx, mailing, config.publicUrl);
   let person = {
@@ -195,7 +203,7 @@ export async function previewMailing(trx: Trx, actor: TenantActor, id: string, p
     config,
     // The preview shows the links as written (tracking rewrites them for real recipients only).
     { ...kit, tracking: false },
-    { id: '00000000-0000-7000-8000-000000000000', email: person.email ?? '', variant: 'A' },
+    { id: '00000000-0000-7000-8000-000000000000', email: person.email ?? '', variant },
     mergeValuesOf(person),
   );
   return { subject: message.subject, html: message.html, text: message.text };
@@ -253,6 +261,8 @@ export async function startSending(trx: Trx, actor: SendingActor, id: string, co
   await assertNotInSilence(trx, actor.campaignId, new Date());
   const where = await assertSendable(trx, actor, mailing, config);
   const added = await materialiseRecipients(trx, where, { campaignId: actor.campaignId, mailingId: id });
+  // An A/B test: the test share is queued with its variants, the rest held until the decision.
+  await assignTestShare(trx, actor.campaignId, id);
   return trx
     .updateTable('mailing')
     .set({

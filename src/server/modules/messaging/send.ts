@@ -20,6 +20,8 @@ import type { TenantRunner } from '../../db/database.ts';
 import type { MailingVariantKey } from '../../db/schema.ts';
 import { defineJob } from '../../jobs/queue.ts';
 import { nextAllowedAt } from '../calendar/index.ts';
+import { AB_EVALUATE_JOB_KIND } from './ab/ab.job.ts';
+import { testShareSent } from './ab/ab.service.ts';
 import { requestBounceCheck } from './bounces/bounces.job.ts';
 import { buildMessage, loadKit, type MailingKit, mergeValuesOf } from './compose.ts';
 import { recipientCounts } from './messaging.repo.ts';
@@ -69,6 +71,8 @@ export interface SendOutcome {
   sent: number;
   /** Set when the electoral silence holds the rest (modules/calendar): sending resumes then. */
   heldUntil?: Date;
+  /** Set when an A/B test's share has gone and its rest is held: the test is evaluated then (ab/). */
+  abEvaluateAt?: Date;
 }
 
 interface ClaimedRow {
@@ -266,6 +270,10 @@ export async function sendMailing(o: SendOptions): Promise<SendOutcome> {
     const left = waiting.rows[0];
     if (left && Number(left.n) > 0)
       return { done: false, retryAt: left.at ? new Date(left.at) : new Date(Date.now() + lease * 1000), sent };
+    // An A/B test's share has gone and its rest is held: the mailing stays 'sending' until the
+    // test's evaluation releases the rest (ab/ab.service.ts), which queues this job again.
+    const evaluateAt = await testShareSent(trx, o.campaignId, o.mailingId);
+    if (evaluateAt) return { done: false, retryAt: null, sent, abEvaluateAt: evaluateAt };
     const counts = await recipientCounts(trx, o.campaignId, o.mailingId);
     await trx
       .updateTable('mailing')
@@ -310,11 +318,19 @@ export const sendJob = defineJob({
       if (!outcome.done && outcome.retryAt) {
         await ctx.enqueue({ campaignId: ctx.campaignId, kind: 'messaging.send', params: ctx.params, startAfter: outcome.retryAt });
       }
+      if (outcome.abEvaluateAt) {
+        await ctx.enqueue({ campaignId: ctx.campaignId, kind: AB_EVALUATE_JOB_KIND, params: ctx.params, startAfter: outcome.abEvaluateAt });
+      }
       // Mail went out: the bounce mailbox is read a little later, and again while bounces may come.
       if (outcome.sent > 0 && ctx.config.bounces.imap) {
         await requestBounceCheck(ctx.enqueue, ctx.tenant, ctx.campaignId, new Date(Date.now() + FIRST_BOUNCE_CHECK_MS));
       }
-      return { sent: outcome.sent, finished: outcome.done, ...(outcome.heldUntil ? { held_until: outcome.heldUntil.toISOString() } : {}) };
+      return {
+        sent: outcome.sent,
+        finished: outcome.done,
+        ...(outcome.heldUntil ? { held_until: outcome.heldUntil.toISOString() } : {}),
+        ...(outcome.abEvaluateAt ? { ab_evaluate_at: outcome.abEvaluateAt.toISOString() } : {}),
+      };
     } finally {
       transport.close();
     }

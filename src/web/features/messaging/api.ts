@@ -1,6 +1,7 @@
 // Mailings: the list, one mailing, saving a draft, the audience count, the preview, test and real
 // sends, and the report (figures, per arrondissement, per link, who opened or clicked).
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { AbTestBody, AbTestSchema } from '../../../server/modules/messaging/ab/ab.routes.ts';
 import type { Audience } from '../../../server/modules/messaging/audience-schema.ts';
 import type {
   AudienceCountSchema,
@@ -11,7 +12,7 @@ import type {
 } from '../../../server/modules/messaging/messaging.routes.ts';
 import type { MailBlock as MailBlockSchema } from '../../../server/modules/messaging/render.ts';
 import type { PersonHit, ReportSchema } from '../../../server/modules/messaging/tracking/report.routes.ts';
-import { api, apiRequest } from '../../api/client.ts';
+import { api, apiRequest, isApiError } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';
 
 export type { Audience };
@@ -91,10 +92,10 @@ export function useAudienceCount(audience: Audience | null) {
 }
 
 /** The saved mailing as a recipient would get it, every merge tag at its fallback. */
-export function usePreviewQuery(id: string | null, version: string | undefined) {
+export function usePreviewQuery(id: string | null, version: string | undefined, variant: AbTest['variants'][number]['variant'] = 'A') {
   return useQuery({
-    queryKey: ['mailing_preview', id, version],
-    queryFn: ({ signal }) => apiRequest<Shape<typeof RenderedSchema>>('POST', path(id ?? '', '/preview'), { body: {}, signal }),
+    queryKey: ['mailing_preview', id, version, variant],
+    queryFn: ({ signal }) => apiRequest<Shape<typeof RenderedSchema>>('POST', path(id ?? '', '/preview'), { body: { variant }, signal }),
     enabled: Boolean(id),
     placeholderData: keepPreviousData,
   });
@@ -163,5 +164,45 @@ export function useHitsQuery(id: string | undefined, kind: 'open' | 'click') {
       api.get<Page<'relais:mail_hits', typeof PersonHit>>(path(id ?? '', '/statistics/people'), { kind, per_page: 100 }, signal),
     select: (body) => body._embedded['relais:mail_hits'],
     enabled: Boolean(id),
+  });
+}
+
+/** GET /messages/:id/ab_test: a mailing's A/B test (rules, variants, figures, probability to be best, decision). */
+export type AbTest = Shape<typeof AbTestSchema>;
+/** What the A/B set-up saves (PUT /messages/:id/ab_test). */
+export type AbTestInput = Shape<typeof AbTestBody>;
+
+/** A mailing's A/B test, or null when it has none; polled while the test runs. */
+export function useAbTestQuery(id: string | null | undefined, status?: string) {
+  return useQuery({
+    queryKey: ['mailing_ab_test', id, status],
+    queryFn: async ({ signal }) => {
+      try {
+        return await api.get<AbTest>(path(id ?? '', '/ab_test'), undefined, signal);
+      } catch (error) {
+        if (isApiError(error, 'AB_TEST_NOT_FOUND')) return null;
+        throw error;
+      }
+    },
+    enabled: Boolean(id),
+    refetchInterval: (query) => (query.state.data && query.state.data.phase !== 'decided' && status === 'sending' ? 5000 : false),
+  });
+}
+
+/** Sets up (or replaces) the A/B test of a draft. */
+export function useSaveAbTest(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: AbTestInput) => api.put<AbTest>(path(id, '/ab_test'), input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['mailing_ab_test', id] }),
+  });
+}
+
+/** Removes the A/B test of a draft. */
+export function useDeleteAbTest(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.delete(path(id, '/ab_test')),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['mailing_ab_test', id] }),
   });
 }

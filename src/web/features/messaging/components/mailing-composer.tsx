@@ -39,6 +39,7 @@ import {
   type MailBlock,
   type Mailing,
   type MailingInput,
+  useAbTestQuery,
   useAudienceCount,
   useMailingQuery,
   usePreviewQuery,
@@ -46,6 +47,7 @@ import {
   useTestSend,
 } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
+import { AbTestPanel } from './ab-test-panel.tsx';
 import { mailingHref } from './mailings-page.tsx';
 import { ScheduleLine, SendDialog } from './schedule-parts.tsx';
 
@@ -122,6 +124,7 @@ function Composer({ saved }: { saved: Mailing | null }) {
   const [debouncedAudience] = useDebouncedValue(form.audience, 300);
   const audience = useMemo(() => audienceOf(debouncedAudience), [debouncedAudience]);
   const count = useAudienceCount(audience);
+  const abTest = useAbTestQuery(savedId);
 
   // Set once sent or scheduled: the screen is left for the report or the list, not for the draft's address.
   const leaving = useRef(false);
@@ -249,6 +252,7 @@ function Composer({ saved }: { saved: Mailing | null }) {
           )}
           <AudiencePicker value={form.audience} onChange={(a) => set('audience', a)} />
           <AudienceFigures audience={audience} count={count} />
+          <AbTestPanel mailingId={savedId} />
           {save.error ? (
             <Stack gap={4}>
               <ErrorAlert error={save.error} />
@@ -285,6 +289,7 @@ function Composer({ saved }: { saved: Mailing | null }) {
         mailingId={savedId}
         count={count.data?.total ?? 0}
         onClose={() => setConfirming(false)}
+        abTest={!!abTest.data}
         onDone={onSent}
       />
     </>
@@ -485,7 +490,12 @@ function AudienceFigures({ audience, count }: { audience: Audience | null; count
 function Preview({ id, version }: { id: string | null; version: string | undefined }) {
   const t = useT(messagingMessages);
   const [width, setWidth] = useState<'desktop' | 'phone'>('desktop');
-  const preview = usePreviewQuery(id, version);
+  // With an A/B test, each variant can be previewed (a saved test's variants; A otherwise).
+  const abTest = useAbTestQuery(id);
+  const variants = abTest.data?.variants.map((v) => v.variant) ?? ['A'];
+  const [chosen, setChosen] = useState<(typeof variants)[number]>('A');
+  const variant = variants.includes(chosen) ? chosen : 'A';
+  const preview = usePreviewQuery(id, `${version}:${abTest.data?.variants.map((v) => v.subject).join('|') ?? ''}`, variant);
   return (
     <Stack gap="xs">
       <Group justify="space-between">
@@ -502,6 +512,16 @@ function Preview({ id, version }: { id: string | null; version: string | undefin
           ]}
         />
       </Group>
+      {variants.length > 1 ? (
+        <SegmentedControl
+          size="xs"
+          aria-label={t('previewVariant')}
+          value={variant}
+          onChange={(v) => setChosen(v as typeof chosen)}
+          data={variants.map((v) => ({ value: v, label: t('abVariant', { v }) }))}
+          style={{ alignSelf: 'flex-start' }}
+        />
+      ) : null}
       {!id ? (
         <Text size="sm" c="dimmed">
           {t('previewSave')}

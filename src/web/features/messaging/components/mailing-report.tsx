@@ -12,6 +12,7 @@ import { QueryView } from '../../../ui/query-view.tsx';
 import { useIsPhone } from '../../../ui/use-is-phone.ts';
 import { type Figures, type Mailing, type MailingReport as Report, useHitsQuery, useMailingQuery, useReportQuery } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
+import { AbTestReport } from './ab-test-report.tsx';
 import { StatusBadge } from './mailings-page.tsx';
 import { ReportMap } from './report-map.tsx';
 import { ReportTimeline } from './report-timeline.tsx';
@@ -65,6 +66,7 @@ function ReportOf({ mailing: m }: { mailing: Mailing }) {
               <FigureCards figures={r} />
               <ReportTimeline report={r} />
               <ReportMap report={r} />
+              <AbTestReport mailing={m} />
               <Zones report={r} />
               <Links report={r} />
               <People id={m.id} />
@@ -129,7 +131,7 @@ function Zones({ report }: { report: Report }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('zone')}</Table.Th>
-            <Table.Th ta="right">{t('figSent')}</Table.Th>
+            {phone ? null : <Table.Th ta="right">{t('figSent')}</Table.Th>}
             <Table.Th ta="right">{t('openRate')}</Table.Th>
             <Table.Th ta="right">{t('clickRate')}</Table.Th>
             {phone ? null : <Table.Th ta="right">{t('figUnsubscribes')}</Table.Th>}
@@ -139,7 +141,7 @@ function Zones({ report }: { report: Report }) {
           {zones.map((z) => (
             <Table.Tr key={z.zone_id}>
               <Table.Td style={{ wordBreak: 'break-word' }}>{z.name}</Table.Td>
-              <Table.Td ta="right">{fmt.number(z.sent)}</Table.Td>
+              {phone ? null : <Table.Td ta="right">{fmt.number(z.sent)}</Table.Td>}
               <Table.Td ta="right">{rate(z.opens, z.delivered)}</Table.Td>
               <Table.Td ta="right">{rate(z.clicks, z.delivered)}</Table.Td>
               {phone ? null : <Table.Td ta="right">{fmt.number(z.unsubscribes)}</Table.Td>}

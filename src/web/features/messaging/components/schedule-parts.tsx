@@ -51,12 +51,14 @@ interface SendDialogProps {
   mailingId: string | null;
   /** Recipients the audience reaches now. */
   count: number;
+  /** The mailing has an A/B test: the dialog says its share goes first. */
+  abTest?: boolean;
   onClose: () => void;
   onDone: (mailing: Mailing) => void;
 }
 
 /** Sends the saved mailing now, or schedules it once or every week; asks before anything leaves. */
-export function SendDialog({ opened, mailingId, count, onClose, onDone }: SendDialogProps) {
+export function SendDialog({ opened, mailingId, count, abTest, onClose, onDone }: SendDialogProps) {
   const t = useT(messagingMessages);
   const ui = useT(uiMessages);
   const { locale } = useLocale();
@@ -84,7 +86,10 @@ export function SendDialog({ opened, mailingId, count, onClose, onDone }: SendDi
   return (
     <Modal opened={opened} onClose={onClose} title={t('confirmTitle')} centered>
       <Stack>
-        <Text size="sm">{t('confirmBody', { count })}</Text>
+        <Text size="sm">
+          {t('confirmBody', { count })}
+          {abTest ? ` ${t('confirmAbTest')}` : null}
+        </Text>
         <Stack gap={6}>
           <Text size="sm" fw={500} id="send-when-label">
             {t('whenTitle')}
