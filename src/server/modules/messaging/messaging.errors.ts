@@ -16,4 +16,6 @@ export const messagingErrors = {
   MAILING_TEST_RECIPIENTS_INVALID: 400,
   /** The person chosen for a preview does not exist or is outside the actor's zones. */
   MAILING_PREVIEW_PERSON_NOT_FOUND: 404,
+  /** The complaint rate of the last 24 hours paused sending: nothing goes out until someone resumes it. */
+  MAILING_SENDING_PAUSED: 409,
 } as const;

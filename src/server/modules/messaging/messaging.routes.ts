@@ -41,6 +41,8 @@ export const MessageSchema = Type.Object({
   audience: AudienceSchema,
   targets: Type.Array(Link, { description: 'the segments (OSDI queries) and lists the audience names' }),
   status: StringEnum(STATUSES),
+  /** Why the circuit breaker paused it (null: paused by a person, or not paused). */
+  pause_reason: Nullable(StringEnum(['unsubscribe_rate', 'complaint_rate'] as const)),
   scheduled_start_date: Nullable(DateTime),
   sent_start_date: Nullable(DateTime),
   sent_end_date: Nullable(DateTime),
@@ -107,6 +109,7 @@ async function messageOf(app: FastifyInstance, row: MailingRow, counts: Awaited<
       ...(audience.list_ids ?? []).map((id) => ({ href: `${base}/lists/${id}` })),
     ],
     status: row.status,
+    pause_reason: row.pause_reason,
     scheduled_start_date: row.scheduled_at,
     sent_start_date: row.started_at,
     sent_end_date: row.finished_at,

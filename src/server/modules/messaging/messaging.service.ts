@@ -11,6 +11,7 @@ import { assertNotInSilence } from '../calendar/index.ts';
 import { normalizeEmail } from '../people/index.ts';
 import { type Audience, audienceWhere, countAudience, materialiseRecipients } from './audience.ts';
 import { buildMessage, loadBrand, loadKit, mergeValuesOf, sourceOf } from './compose.ts';
+import { assertSendingAllowed } from './deliverability/deliverability.service.ts';
 import { findMailing, type MailingRow } from './messaging.repo.ts';
 import { type MailContent, renderTemplate } from './render.ts';
 import { createBulkTransport } from './transport.ts';
@@ -204,17 +205,27 @@ export async function testSendMailing(
  */
 export async function startSending(trx: Trx, actor: TenantActor, id: string, config: Config): Promise<MailingRow> {
   const mailing = await getMailing(trx, actor, id, true);
+  // While the complaint rate holds sending paused, no send starts or resumes (409 MAILING_SENDING_PAUSED).
+  await assertSendingAllowed(trx, actor.campaignId);
   // Already sending: the caller queues one more worker (harmless: rows are claimed with SKIP LOCKED),
   // which also recovers a send whose job was never queued (a crash between commit and enqueue).
   if (mailing.status === 'sending') return mailing;
   if (mailing.status === 'paused') {
-    return trx
-      .updateTable('mailing')
-      .set({ status: 'sending', updated_at: new Date() })
-      .where('campaign_id', '=', actor.campaignId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return (
+      trx
+        .updateTable('mailing')
+        // Resumed past its circuit breaker by a person: the breaker stays quiet for this mailing.
+        .set({
+          status: 'sending',
+          pause_reason: null,
+          ...(mailing.pause_reason ? { breaker_released_at: new Date() } : {}),
+          updated_at: new Date(),
+        })
+        .where('campaign_id', '=', actor.campaignId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    );
   }
   if (mailing.status !== 'draft' && mailing.status !== 'scheduled')
     throw new AppError('MAILING_STATE_CONFLICT', `A ${mailing.status} mailing cannot be sent again.`);
