@@ -273,18 +273,18 @@ export async function sendMailing(o: SendOptions): Promise<SendOutcome> {
   const total = kit.mailing.total_targeted;
   let sent = 0;
   for (;;) {
-    // Before each batch: a send that runs into the electoral silence stops there, and resumes when
-    // the polls close (nothing is dropped: the rows stay queued).
-    const now = new Date();
-    const allowedAt = await o.tenant((trx) => nextAllowedAt(trx, o.campaignId, now));
-    if (allowedAt > now) return { done: false, retryAt: allowedAt, sent, heldUntil: allowedAt };
-    // Before each batch too: the complaint rate's pause (until a person resumes: no retry of its
-    // own) and this mailing's circuit breaker (which pauses it with the reason).
+    // Before each batch: the complaint rate's pause (until a person resumes: no retry of its own)
+    // and this mailing's circuit breaker (which pauses it with the reason).
     const gate = await o.tenant(async (trx) =>
       (await isSendingPaused(trx, o.campaignId)) ? ('paused' as const) : tripBreaker(trx, o.campaignId, o.mailingId),
     );
     if (gate === 'paused') return { done: false, retryAt: null, sent, pausedByComplaints: true };
     if (gate) return { done: true, retryAt: null, sent, breaker: gate };
+    // Then, right before the claim: a send that runs into the electoral silence stops there, and
+    // resumes when the polls close (nothing is dropped: the rows stay queued).
+    const now = new Date();
+    const allowedAt = await o.tenant((trx) => nextAllowedAt(trx, o.campaignId, now));
+    if (allowedAt > now) return { done: false, retryAt: allowedAt, sent, heldUntil: allowedAt };
     const batch = await claimBatch(o, lease, size, throttle);
     if (batch === null) return { done: true, retryAt: null, sent };
     if (batch.length === 0) {
