@@ -32,6 +32,7 @@ import { Icon } from '../../../ui/icons.tsx';
 import { LeaveGuard } from '../../../ui/leave-guard.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
+import { DeliverabilityBanner } from '../../deliverability/components/deliverability-banner.tsx';
 import { useListsQuery } from '../../people/api.ts';
 import { useSegmentsQuery } from '../../segments/api.ts';
 import { useCan } from '../../session/session-context.tsx';
@@ -48,7 +49,7 @@ import {
   useTestSend,
 } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
-import { mailingHref } from './mailings-page.tsx';
+import { mailingHref, PauseReason } from './mailings-page.tsx';
 
 const EMPTY: MailingInput = {
   name: '',
@@ -220,6 +221,8 @@ function Composer({ saved }: { saved: Mailing | null }) {
           </Anchor>
         }
       />
+      <DeliverabilityBanner />
+      {saved && <PauseReason mailing={saved} />}
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
         <Stack>
           <TextInput

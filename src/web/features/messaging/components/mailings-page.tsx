@@ -8,6 +8,8 @@ import { Icon } from '../../../ui/icons.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { useIsPhone } from '../../../ui/use-is-phone.ts';
+import { DeliverabilityBanner } from '../../deliverability/components/deliverability-banner.tsx';
+import { deliverabilityMessages } from '../../deliverability/messages.ts';
 import { useCan } from '../../session/session-context.tsx';
 import { type Mailing, useMailingsQuery } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
@@ -36,6 +38,17 @@ export function StatusBadge({ status }: { status: Mailing['status'] }) {
   );
 }
 
+/** Why the circuit breaker paused a mailing, in words (nothing when it did not). */
+export function PauseReason({ mailing }: { mailing: Pick<Mailing, 'status' | 'pause_reason'> }) {
+  const t = useT(deliverabilityMessages);
+  if (mailing.status !== 'paused' || !mailing.pause_reason) return null;
+  return (
+    <Text size="sm" c="orange.8" data-testid="pause-reason">
+      {t(`reason_${mailing.pause_reason}`)}
+    </Text>
+  );
+}
+
 export function MailingsPage() {
   const t = useT(messagingMessages);
   const fmt = useFormat();
@@ -58,6 +71,7 @@ export function MailingsPage() {
           ) : null
         }
       />
+      <DeliverabilityBanner />
       <QueryView query={mailings} isEmpty={(list) => list.length === 0} empty={t('empty')}>
         {(list) =>
           phone ? (
@@ -77,6 +91,7 @@ export function MailingsPage() {
                     <Text size="sm" c="dimmed">
                       {t('sentOf', { sent: m.statistics.sent, total: m.total_targeted })} · {dateOf(m)}
                     </Text>
+                    <PauseReason mailing={m} />
                   </Stack>
                 </Paper>
               ))}
@@ -103,6 +118,7 @@ export function MailingsPage() {
                     <Table.Td>{m.subject}</Table.Td>
                     <Table.Td>
                       <StatusBadge status={m.status} />
+                      <PauseReason mailing={m} />
                     </Table.Td>
                     <Table.Td ta="right">
                       {fmt.number(m.statistics.sent)} / {fmt.number(m.total_targeted)}
