@@ -2,9 +2,10 @@
 // to publish (copied with a button), checks them against a real DNS server on loopback (present,
 // absent), saves caps per receiving domain; the complaint-rate pause shows on the mailings screen,
 // where a referent reads it without a resume button and the director resumes; the tab works on a
-// phone without sideways scrolling.
+// phone without sideways scrolling; a mailing its circuit breaker stopped says why in the list.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../src/server/lib/ids.ts';
 import { DEMO_PASSWORD } from '../../src/server/modules/demo/demo.campaign.ts';
 import { type DnsServer, startDnsServer } from '../../src/server/modules/messaging/deliverability/dns-server.fixture.ts';
 import { type BrowserHarness, login, startHarness } from './harness.ts';
@@ -99,8 +100,23 @@ describe('back office deliverability', () => {
     await referent.getByRole('tablist').first().waitFor();
     expect(await referent.getByRole('tab', { name: /^délivrabilité$/i }).count()).toBe(0);
 
+    // A mailing its circuit breaker stopped says why in the list.
+    await db()
+      .insertInto('mailing')
+      .values({
+        campaign_id: h.campaignId,
+        id: uuidv7(),
+        name: 'Lettre disjonctée',
+        subject: 'Nouvelles',
+        status: 'paused',
+        pause_reason: 'unsubscribe_rate',
+      })
+      .execute();
     const page = await signIn(DIRECTOR);
     await page.goto('/app/mailings');
+    await expect
+      .poll(() => page.getByTestId('pause-reason').first().innerText())
+      .toBe('Arrêté par le disjoncteur\u00a0: trop de désinscriptions.');
     const banner = page.getByTestId('deliverability-banner');
     await expect.poll(() => banner.innerText()).toMatch(/Aucun envoi ne part jusqu’à ce qu’un administrateur les reprenne/);
     await h.shot(page, 'deliverability-02-paused-fr');
