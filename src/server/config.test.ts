@@ -156,4 +156,15 @@ describe('config: mailings', () => {
       privateKey: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
     });
   });
+
+  it('asks the system resolvers for the deliverability check unless MAILING_DNS_SERVERS lists addresses', () => {
+    expect(loadConfig({}).dns).toEqual({ servers: [], timeoutMs: 3000 });
+    expect(loadConfig({ MAILING_DNS_SERVERS: '127.0.0.1:5353, 9.9.9.9,[::1]:53', MAILING_DNS_TIMEOUT_MS: '500' }).dns).toEqual({
+      servers: ['127.0.0.1:5353', '9.9.9.9', '[::1]:53'],
+      timeoutMs: 500,
+    });
+    expect(() => loadConfig({ MAILING_DNS_SERVERS: 'dns.google,127.0.0.1:99999' })).toThrow(
+      'MAILING_DNS_SERVERS must list addresses or address:port, got "dns.google, 127.0.0.1:99999"',
+    );
+  });
 });

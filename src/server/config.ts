@@ -60,6 +60,16 @@ export interface Config {
   readonly twilio: TwilioConfig | null;
   /** Public base URL the SMS provider calls back (status reports, replies); PUBLIC_URL unless set. */
   readonly smsCallbackBaseUrl: string;
+  /** Where the deliverability check asks DNS (MAILING_DNS_SERVERS; empty = the system's resolvers). */
+  readonly dns: DnsConfig;
+}
+
+/** The DNS servers the deliverability check asks (modules/messaging/deliverability). */
+export interface DnsConfig {
+  /** "address" or "address:port" (IPv6 as "[address]:port"); empty = the system's. */
+  readonly servers: readonly string[];
+  /** How long one lookup may take before the record is reported unreachable. */
+  readonly timeoutMs: number;
 }
 
 /** The settings of bulk mail (modules/messaging). */
@@ -189,6 +199,9 @@ export const CONFIG_DOC: Record<string, string> = {
   DKIM_PRIVATE_KEY: 'PEM private key of DKIM signing (RSA or Ed25519; "\\n" read as line breaks)',
   WEBHOOK_ALLOW_NETWORKS:
     'comma-separated CIDRs that webhooks may reach although private or loopback (e.g. 127.0.0.0/8 for a local demo receiver); unset = none: webhooks reach public addresses only',
+  MAILING_DNS_SERVERS:
+    'comma-separated DNS servers (address or address:port) the deliverability check asks for the SPF, DKIM and DMARC records; unset = the system resolvers',
+  MAILING_DNS_TIMEOUT_MS: 'how long one DNS lookup of the deliverability check may take, in ms (default 3000, at least 1)',
   BOUNCE_IMAP_URL:
     'imaps://host:993/INBOX (or imap://, STARTTLS when offered) of the mailbox receiving the bounces (RFC 3464 reports, ARF complaints); unset = not read',
   BOUNCE_IMAP_USER: 'user of the bounce mailbox',
@@ -434,6 +447,21 @@ function mailingVar(env: NodeJS.ProcessEnv, smtpUrl: string | null, mailFrom: st
   };
 }
 
+/** MAILING_DNS_*: the resolvers the deliverability check asks. */
+function dnsVar(env: NodeJS.ProcessEnv, problems: string[]): DnsConfig {
+  const servers = (env.MAILING_DNS_SERVERS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = servers.filter((entry) => {
+    const m = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(entry) ?? /^([^:]+)(?::(\d{1,5}))?$/.exec(entry) ?? [entry, entry, undefined];
+    const port = m[2] === undefined ? 53 : Number(m[2]);
+    return isIP(m[1] ?? '') === 0 || port < 1 || port > 65535;
+  });
+  if (bad.length > 0) problems.push(`MAILING_DNS_SERVERS must list addresses or address:port, got "${bad.join(', ')}"`);
+  return { servers: bad.length > 0 ? [] : servers, timeoutMs: positiveVar(env, 'MAILING_DNS_TIMEOUT_MS', 3000, problems) };
+}
+
 /** The bounce mailbox and the mail providers' webhook keys. */
 function bouncesVar(env: NodeJS.ProcessEnv, problems: string[]): BouncesConfig {
   const raw = env.BOUNCE_IMAP_URL?.trim();
@@ -565,6 +593,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bounces: bouncesVar(env, problems),
     twilio: twilioVar(env, problems),
     smsCallbackBaseUrl: urlVar(env, 'SMS_CALLBACK_BASE_URL', problems) ?? publicUrl,
+    dns: dnsVar(env, problems),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

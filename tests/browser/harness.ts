@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/server/config.ts';
+import { type DnsConfig, loadConfig } from '../../src/server/config.ts';
 import { uuidv7 } from '../../src/server/lib/ids.ts';
 import { seedDemoCampaign } from '../../src/server/modules/demo/demo.campaign.ts';
 import { appOf, openRuntime, type Runtime } from '../../src/server/runtime.ts';
@@ -36,12 +36,22 @@ export interface BrowserHarness {
 
 /** Starts the server with the generated demo city and a browser. */
 export async function startHarness(
-  overrides: { loginMaxFailures?: number; peopleCount?: number; webhookAllowNetworks?: readonly string[] } = {},
+  overrides: {
+    loginMaxFailures?: number;
+    peopleCount?: number;
+    webhookAllowNetworks?: readonly string[];
+    /** The DNS servers the deliverability check asks (a loopback test server). */
+    dns?: DnsConfig;
+  } = {},
 ): Promise<BrowserHarness> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'relais-browser-'));
   const config = loadConfig(
     { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', DATA_DIR: dataDir, RELAIS_OPENDATA_DIR: '' },
-    { loginMaxFailures: overrides.loginMaxFailures ?? 5, webhookAllowNetworks: overrides.webhookAllowNetworks ?? [] },
+    {
+      loginMaxFailures: overrides.loginMaxFailures ?? 5,
+      webhookAllowNetworks: overrides.webhookAllowNetworks ?? [],
+      ...(overrides.dns ? { dns: overrides.dns } : {}),
+    },
   );
   const runtime = await openRuntime(config);
   const seeded = await seedDemoCampaign(runtime, { synthetic: true, peopleCount: overrides.peopleCount ?? 3000 });

@@ -4445,6 +4445,7 @@ export interface paths {
                                     modified_date: string;
                                     name: string;
                                     occurrence_date: string | null;
+                                    pause_reason: ("unsubscribe_rate" | "complaint_rate") | null;
                                     preheader: string;
                                     recurrence: {
                                         /** @description hh:mm on the time zone’s clocks */
@@ -4654,6 +4655,7 @@ export interface paths {
                             modified_date: string;
                             name: string;
                             occurrence_date: string | null;
+                            pause_reason: ("unsubscribe_rate" | "complaint_rate") | null;
                             preheader: string;
                             recurrence: {
                                 /** @description hh:mm on the time zone’s clocks */
@@ -4813,6 +4815,7 @@ export interface paths {
                             modified_date: string;
                             name: string;
                             occurrence_date: string | null;
+                            pause_reason: ("unsubscribe_rate" | "complaint_rate") | null;
                             preheader: string;
                             recurrence: {
                                 /** @description hh:mm on the time zone’s clocks */
@@ -5010,6 +5013,7 @@ export interface paths {
                             modified_date: string;
                             name: string;
                             occurrence_date: string | null;
+                            pause_reason: ("unsubscribe_rate" | "complaint_rate") | null;
                             preheader: string;
                             recurrence: {
                                 /** @description hh:mm on the time zone’s clocks */
@@ -5683,6 +5687,7 @@ export interface paths {
                             modified_date: string;
                             name: string;
                             occurrence_date: string | null;
+                            pause_reason: ("unsubscribe_rate" | "complaint_rate") | null;
                             preheader: string;
                             recurrence: {
                                 /** @description hh:mm on the time zone’s clocks */
@@ -5853,6 +5858,7 @@ export interface paths {
                             modified_date: string;
                             name: string;
                             occurrence_date: string | null;
+                            pause_reason: ("unsubscribe_rate" | "complaint_rate") | null;
                             preheader: string;
                             recurrence: {
                                 /** @description hh:mm on the time zone’s clocks */
@@ -6109,6 +6115,7 @@ export interface paths {
                             modified_date: string;
                             name: string;
                             occurrence_date: string | null;
+                            pause_reason: ("unsubscribe_rate" | "complaint_rate") | null;
                             preheader: string;
                             recurrence: {
                                 /** @description hh:mm on the time zone’s clocks */
@@ -6303,6 +6310,7 @@ export interface paths {
                             modified_date: string;
                             name: string;
                             occurrence_date: string | null;
+                            pause_reason: ("unsubscribe_rate" | "complaint_rate") | null;
                             preheader: string;
                             recurrence: {
                                 /** @description hh:mm on the time zone’s clocks */
@@ -6467,6 +6475,7 @@ export interface paths {
                             modified_date: string;
                             name: string;
                             occurrence_date: string | null;
+                            pause_reason: ("unsubscribe_rate" | "complaint_rate") | null;
                             preheader: string;
                             recurrence: {
                                 /** @description hh:mm on the time zone’s clocks */
@@ -6636,6 +6645,7 @@ export interface paths {
                             modified_date: string;
                             name: string;
                             occurrence_date: string | null;
+                            pause_reason: ("unsubscribe_rate" | "complaint_rate") | null;
                             preheader: string;
                             recurrence: {
                                 /** @description hh:mm on the time zone’s clocks */
@@ -7130,6 +7140,465 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messaging/deliverability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliverability settings: caps per receiving domain, the DNS records to publish, thresholds, the complaint rate */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alignment: {
+                                dkim_aligned: boolean;
+                                dkim_domain: string | null;
+                                from_domain: string;
+                                /** @description the envelope sender (VERP) domain SPF checks */
+                                return_path_domain: string;
+                                spf_aligned: boolean;
+                            };
+                            /** @description a share: 0.001 is 0.1 % */
+                            breaker_complaint_rate: number;
+                            breaker_min_delivered: number;
+                            /** @description a share: 0.001 is 0.1 % */
+                            breaker_unsubscribe_rate: number;
+                            /** @description a share: 0.001 is 0.1 % */
+                            complaint_alert_rate: number;
+                            complaint_min_sent: number;
+                            /** @description a share: 0.001 is 0.1 % */
+                            complaint_pause_rate: number;
+                            /** @description messages to the domain in flight at once */
+                            default_connections: number;
+                            /** @description messages a minute to the domain */
+                            default_rate_per_minute: number;
+                            /** @enum {string} */
+                            dmarc_policy: "none" | "quarantine" | "reject";
+                            dmarc_report_address: string | null;
+                            domains: {
+                                /** @description messages to the domain in flight at once */
+                                connections: number;
+                                domain: string;
+                                /** @description messages a minute to the domain */
+                                rate_per_minute: number;
+                            }[];
+                            records: {
+                                /** @enum {string} */
+                                kind: "spf" | "dkim" | "dmarc";
+                                name: string;
+                                /** @enum {string} */
+                                type: "TXT";
+                                value: string | null;
+                            }[];
+                            /** @description the include: domains the relay asks for */
+                            spf_includes: string[];
+                            /** @description sending addresses */
+                            spf_ips: string[];
+                            state: {
+                                /** @description the rate crossed complaint_alert_rate */
+                                alert: boolean;
+                                alert_rate: number;
+                                /** @description complaints received in the last 24 hours */
+                                complaints: number;
+                                pause_rate: number;
+                                paused_at: string | null;
+                                paused_rate: number | null;
+                                rate: number;
+                                /** @description messages sent in the last 24 hours that did not bounce */
+                                sent: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Set the deliverability settings (the domains listed replace the previous ones) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a share: 0.001 is 0.1 % */
+                        breaker_complaint_rate: number;
+                        breaker_min_delivered: number;
+                        /** @description a share: 0.001 is 0.1 % */
+                        breaker_unsubscribe_rate: number;
+                        /** @description a share: 0.001 is 0.1 % */
+                        complaint_alert_rate: number;
+                        complaint_min_sent: number;
+                        /** @description a share: 0.001 is 0.1 % */
+                        complaint_pause_rate: number;
+                        /** @description messages to the domain in flight at once */
+                        default_connections: number;
+                        /** @description messages a minute to the domain */
+                        default_rate_per_minute: number;
+                        /** @enum {string} */
+                        dmarc_policy: "none" | "quarantine" | "reject";
+                        dmarc_report_address: string | null;
+                        domains: {
+                            /** @description messages to the domain in flight at once */
+                            connections: number;
+                            domain: string;
+                            /** @description messages a minute to the domain */
+                            rate_per_minute: number;
+                        }[];
+                        /** @description the include: domains the relay asks for */
+                        spf_includes: string[];
+                        /** @description sending addresses */
+                        spf_ips: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alignment: {
+                                dkim_aligned: boolean;
+                                dkim_domain: string | null;
+                                from_domain: string;
+                                /** @description the envelope sender (VERP) domain SPF checks */
+                                return_path_domain: string;
+                                spf_aligned: boolean;
+                            };
+                            /** @description a share: 0.001 is 0.1 % */
+                            breaker_complaint_rate: number;
+                            breaker_min_delivered: number;
+                            /** @description a share: 0.001 is 0.1 % */
+                            breaker_unsubscribe_rate: number;
+                            /** @description a share: 0.001 is 0.1 % */
+                            complaint_alert_rate: number;
+                            complaint_min_sent: number;
+                            /** @description a share: 0.001 is 0.1 % */
+                            complaint_pause_rate: number;
+                            /** @description messages to the domain in flight at once */
+                            default_connections: number;
+                            /** @description messages a minute to the domain */
+                            default_rate_per_minute: number;
+                            /** @enum {string} */
+                            dmarc_policy: "none" | "quarantine" | "reject";
+                            dmarc_report_address: string | null;
+                            domains: {
+                                /** @description messages to the domain in flight at once */
+                                connections: number;
+                                domain: string;
+                                /** @description messages a minute to the domain */
+                                rate_per_minute: number;
+                            }[];
+                            records: {
+                                /** @enum {string} */
+                                kind: "spf" | "dkim" | "dmarc";
+                                name: string;
+                                /** @enum {string} */
+                                type: "TXT";
+                                value: string | null;
+                            }[];
+                            /** @description the include: domains the relay asks for */
+                            spf_includes: string[];
+                            /** @description sending addresses */
+                            spf_ips: string[];
+                            state: {
+                                /** @description the rate crossed complaint_alert_rate */
+                                alert: boolean;
+                                alert_rate: number;
+                                /** @description complaints received in the last 24 hours */
+                                complaints: number;
+                                pause_rate: number;
+                                paused_at: string | null;
+                                paused_rate: number | null;
+                                rate: number;
+                                /** @description messages sent in the last 24 hours that did not bounce */
+                                sent: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messaging/deliverability/dns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check the SPF, DKIM and DMARC records against DNS (MAILING_DNS_SERVERS): present, missing, wrong or unreachable */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alignment: {
+                                dkim_aligned: boolean;
+                                dkim_domain: string | null;
+                                from_domain: string;
+                                /** @description the envelope sender (VERP) domain SPF checks */
+                                return_path_domain: string;
+                                spf_aligned: boolean;
+                            };
+                            /** Format: date-time */
+                            checked_at: string;
+                            records: {
+                                found: string[];
+                                /** @enum {string} */
+                                kind: "spf" | "dkim" | "dmarc";
+                                name: string;
+                                problem: string | null;
+                                /** @enum {string} */
+                                status: "present" | "missing" | "wrong" | "unreachable" | "not_configured";
+                                /** @enum {string} */
+                                type: "TXT";
+                                value: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messaging/deliverability/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume sending paused by the complaint rate; the mailings left sending go on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the rate crossed complaint_alert_rate */
+                            alert: boolean;
+                            alert_rate: number;
+                            /** @description complaints received in the last 24 hours */
+                            complaints: number;
+                            pause_rate: number;
+                            paused_at: string | null;
+                            paused_rate: number | null;
+                            rate: number;
+                            /** @description messages sent in the last 24 hours that did not bounce */
+                            sent: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messaging/deliverability/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The complaint rate of the last 24 hours, its alert and whether sending is paused */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the rate crossed complaint_alert_rate */
+                            alert: boolean;
+                            alert_rate: number;
+                            /** @description complaints received in the last 24 hours */
+                            complaints: number;
+                            pause_rate: number;
+                            paused_at: string | null;
+                            paused_rate: number | null;
+                            rate: number;
+                            /** @description messages sent in the last 24 hours that did not bounce */
+                            sent: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -567,6 +567,9 @@ export interface MailingTable {
   /** Held back by the electoral silence until then. */
   held_until: Timestamp | null;
   held_reason: MailingHeldReason | null;
+  /** Why the circuit breaker paused it (null: a person paused it, or not paused). */
+  pause_reason: MailingPauseReason | null;
+  breaker_released_at: Timestamp | null;
 }
 
 export type MailingHeldReason = 'electoral_silence';
@@ -661,6 +664,38 @@ export interface DeliveryEventTable {
   diagnostic: string | null;
   occurred_at: Timestamp;
   created_at: Generated<Date>;
+}
+
+export type MailingPauseReason = 'unsubscribe_rate' | 'complaint_rate';
+export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
+
+export interface MailDeliverabilityTable {
+  campaign_id: string;
+  default_connections: Generated<number>;
+  default_rate_per_minute: Generated<number>;
+  spf_includes: Generated<string[]>;
+  spf_ips: Generated<string[]>;
+  dmarc_policy: ColumnType<DmarcPolicy, DmarcPolicy | undefined, DmarcPolicy>;
+  dmarc_report_address: string | null;
+  complaint_alert_rate: Generated<number>;
+  complaint_pause_rate: Generated<number>;
+  complaint_min_sent: Generated<number>;
+  breaker_unsubscribe_rate: Generated<number>;
+  breaker_complaint_rate: Generated<number>;
+  breaker_min_delivered: Generated<number>;
+  paused_at: Timestamp | null;
+  paused_rate: number | null;
+  alerted_at: Timestamp | null;
+  resumed_at: Timestamp | null;
+  resumed_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface MailDomainCapTable {
+  campaign_id: string;
+  domain: string;
+  connections: number;
+  rate_per_minute: number;
 }
 
 export interface MailWebhookTokenTable {
@@ -803,6 +838,8 @@ export interface DB {
   sms_status_event: SmsStatusEventTable;
   sms_inbound: SmsInboundTable;
   mail_event: MailEventTable;
+  mail_deliverability: MailDeliverabilityTable;
+  mail_domain_cap: MailDomainCapTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

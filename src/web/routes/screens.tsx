@@ -54,6 +54,9 @@ const LadderSettings = screen(() => import('../features/settings/components/ladd
 const GroupSettings = screen(() => import('../features/settings/components/group-settings.tsx').then((m) => m.GroupSettings));
 const FieldsSettings = screen(() => import('../features/settings/components/fields-settings.tsx').then((m) => m.FieldsSettings));
 const CalendarSettings = screen(() => import('../features/calendar/components/calendar-settings.tsx').then((m) => m.CalendarSettings));
+const DeliverabilitySettings = screen(() =>
+  import('../features/deliverability/components/deliverability-settings.tsx').then((m) => m.DeliverabilitySettings),
+);
 
 /** The sub-pages, each under its navigation entry. */
 export const SUB_PAGES: readonly SubPage[] = [
@@ -73,4 +76,11 @@ export const SUB_PAGES: readonly SubPage[] = [
   { under: 'settings', inside: true, path: 'lists', permission: 'people.write', element: <GroupSettings kind="list" key="list" /> },
   { under: 'settings', inside: true, path: 'fields', permission: 'users.manage', element: <FieldsSettings /> },
   { under: 'settings', inside: true, path: 'calendar', permission: 'calendar.write', element: <CalendarSettings /> },
+  {
+    under: 'settings',
+    inside: true,
+    path: 'deliverability',
+    permission: 'messaging.deliverability',
+    element: <DeliverabilitySettings />,
+  },
 ];

@@ -88,6 +88,8 @@ const errorsFr = {
   MAILING_STATE_CONFLICT: 'Cet envoi est déjà parti ou a été annulé : il ne peut plus être modifié ni renvoyé.',
   MAILING_AUDIENCE_INVALID: 'Choisissez au moins une liste ou un segment de la campagne.',
   MAILING_INCOMPLETE: 'Il manque l’objet ou le contenu du message.',
+  MAILING_SENDING_PAUSED:
+    'Les envois sont suspendus\u00a0: le taux de plaintes des dernières 24 heures a dépassé son seuil. Un administrateur doit les reprendre (Paramètres › Délivrabilité).',
   MAILING_TEST_RECIPIENTS_INVALID: 'Donnez entre une et cinq adresses e-mail valides.',
   MAILING_PREVIEW_PERSON_NOT_FOUND: 'Cette personne est introuvable pour l’aperçu.',
   MAILING_SCHEDULE_INVALID:
@@ -132,6 +134,8 @@ const errorsEn: typeof errorsFr = {
   MAILING_STATE_CONFLICT: 'This mailing has already gone out or was cancelled: it can no longer be changed or sent again.',
   MAILING_AUDIENCE_INVALID: 'Choose at least one list or segment of the campaign.',
   MAILING_INCOMPLETE: 'The message needs a subject and content.',
+  MAILING_SENDING_PAUSED:
+    'Sending is paused: the complaint rate of the last 24 hours crossed its threshold. An admin must resume it (Settings › Deliverability).',
   MAILING_TEST_RECIPIENTS_INVALID: 'Give one to five valid e-mail addresses.',
   MAILING_PREVIEW_PERSON_NOT_FOUND: 'This person cannot be found for the preview.',
   MAILING_SCHEDULE_INVALID: 'Incomplete schedule: choose a date and time (within a year), or a day and time every week.',

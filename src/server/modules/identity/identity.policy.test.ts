@@ -72,6 +72,8 @@ describe('identity policy', () => {
       ...calendar,
       'calendar.write',
       'sms.manage',
+      // Deliverability: caps per receiving domain, DNS records, thresholds, resuming a paused sending.
+      'messaging.deliverability',
       'audit.read',
       'webhooks.manage',
       'jobs.read',

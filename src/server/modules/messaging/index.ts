@@ -9,6 +9,7 @@ import { abRoutes } from './ab/ab.routes.ts';
 import { bouncesErrors } from './bounces/bounces.errors.ts';
 import { bouncesJob } from './bounces/bounces.job.ts';
 import { bouncesRoutes } from './bounces/bounces.routes.ts';
+import { deliverabilityRoutes } from './deliverability/deliverability.routes.ts';
 import { messagingErrors } from './messaging.errors.ts';
 import { messagingRoutes } from './messaging.routes.ts';
 import { messagingNav } from './nav.ts';
@@ -32,6 +33,8 @@ export const messagingModule = defineModule({
     // Bounces and complaints: the providers' signed event webhooks (bounces/).
     { prefix: '/api/v1', plugin: bouncesRoutes },
     { prefix: '/api/v1', plugin: trackingReportRoutes },
+    // Caps per receiving domain, DNS records and their check, the complaint rate (deliverability/).
+    { prefix: '/api/v1', plugin: deliverabilityRoutes },
     { prefix: '', plugin: trackingRoutes },
     // A/B tests (ab/).
     { prefix: '/api/v1', plugin: abRoutes },
@@ -44,6 +47,8 @@ export const messagingModule = defineModule({
     { id: 'messaging.read', roles: ['admin', 'organizer', 'referent', 'community_manager'] },
     { id: 'messaging.write', roles: ['admin', 'organizer', 'referent', 'community_manager'] },
     { id: 'messaging.send', roles: ['admin', 'organizer', 'referent'] },
+    // Deliverability settings (caps, DNS records, thresholds) and resuming sending paused by complaints.
+    { id: 'messaging.deliverability', roles: ['admin'] },
   ],
   scopes: [
     {

@@ -20,4 +20,6 @@ export const messagingErrors = {
   MAILING_SCHEDULE_INVALID: 400,
   /** A one-off schedule whose time has passed. */
   MAILING_SCHEDULE_IN_PAST: 400,
+  /** The complaint rate of the last 24 hours paused sending: nothing goes out until someone resumes it. */
+  MAILING_SENDING_PAUSED: 409,
 } as const;

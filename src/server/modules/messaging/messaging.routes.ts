@@ -56,6 +56,8 @@ export const MessageSchema = Type.Object({
   audience: AudienceSchema,
   targets: Type.Array(Link, { description: 'links to the OSDI queries (saved segments) and lists the audience names' }),
   status: StringEnum(STATUSES),
+  /** Why the circuit breaker paused it (null: paused by a person, or not paused). */
+  pause_reason: Nullable(StringEnum(['unsubscribe_rate', 'complaint_rate'] as const)),
   scheduled_start_date: Nullable(DateTime),
   time_zone: Type.String({ description: 'the clocks the schedule is read on (Europe/Paris unless told otherwise)' }),
   recurrence: Nullable(RecurrenceSchema),
@@ -158,6 +160,7 @@ function messageOf(app: FastifyInstance, row: MailingRow, statistics: Statistics
     audience,
     targets: targetsOf(audience, base),
     status: row.status,
+    pause_reason: row.pause_reason,
     scheduled_start_date: row.scheduled_at,
     time_zone: row.time_zone,
     recurrence:

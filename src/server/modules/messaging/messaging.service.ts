@@ -12,6 +12,7 @@ import { normalizeEmail } from '../people/index.ts';
 import { assignTestShare } from './ab/ab.service.ts';
 import { type Audience, audienceWhere, countAudience, materialiseRecipients } from './audience.ts';
 import { buildMessage, loadBrand, loadKit, mergeValuesOf, sourceOf } from './compose.ts';
+import { assertSendingAllowed } from './deliverability/deliverability.service.ts';
 import { findMailing, type MailingRow } from './messaging.repo.ts';
 import { type MailContent, renderTemplate } from './render.ts';
 import type { Targets } from './targets.ts';
@@ -243,17 +244,27 @@ export async function startSending(trx: Trx, actor: SendingActor, id: string, co
   const mailing = await getMailing(trx, actor, id, true);
   // A weekly series' model is never sent itself: its occurrences are (messaging/schedule.ts).
   if (mailing.recurrence_weekday !== null) throw stateConflict(mailing.status, 'sent now', 'it is the model of a weekly series');
+  // While the complaint rate holds sending paused, no send starts or resumes (409 MAILING_SENDING_PAUSED).
+  await assertSendingAllowed(trx, actor.campaignId);
   // Already sending: the caller queues one more worker (harmless: rows are claimed with SKIP LOCKED),
   // which also recovers a send whose job was never queued (a crash between commit and enqueue).
   if (mailing.status === 'sending') return mailing;
   if (mailing.status === 'paused') {
-    return trx
-      .updateTable('mailing')
-      .set({ status: 'sending', updated_at: new Date() })
-      .where('campaign_id', '=', actor.campaignId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return (
+      trx
+        .updateTable('mailing')
+        // Resumed past its circuit breaker by a person: the breaker stays quiet for this mailing.
+        .set({
+          status: 'sending',
+          pause_reason: null,
+          ...(mailing.pause_reason ? { breaker_released_at: new Date() } : {}),
+          updated_at: new Date(),
+        })
+        .where('campaign_id', '=', actor.campaignId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    );
   }
   if (mailing.status !== 'draft' && mailing.status !== 'scheduled')
     throw new AppError('MAILING_STATE_CONFLICT', `A ${mailing.status} mailing cannot be sent again.`);

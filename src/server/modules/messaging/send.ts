@@ -13,17 +13,20 @@
 // crash (about the pool's connections) can be handed over twice; at-most-once would instead lose
 // those recipients' message for good, with no way to tell them apart. Every other row is sent once:
 // its unique key (mailing, person) and its status make a restart pick up exactly where it stopped.
+import { setTimeout as delay } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { TenantRunner } from '../../db/database.ts';
-import type { MailingVariantKey } from '../../db/schema.ts';
+import type { MailingPauseReason, MailingVariantKey } from '../../db/schema.ts';
 import { defineJob } from '../../jobs/queue.ts';
 import { nextAllowedAt } from '../calendar/index.ts';
 import { AB_EVALUATE_JOB_KIND } from './ab/ab.job.ts';
 import { testShareSent } from './ab/ab.service.ts';
 import { requestBounceCheck } from './bounces/bounces.job.ts';
 import { buildMessage, loadKit, type MailingKit, mergeValuesOf } from './compose.ts';
+import { evaluateComplaintRate, isSendingPaused, loadDomainCaps, tripBreaker } from './deliverability/deliverability.service.ts';
+import { DomainThrottle, domainOf } from './deliverability/domain-throttle.ts';
 import { recipientCounts } from './messaging.repo.ts';
 import { recordHold } from './schedule.ts';
 import { type BulkTransport, createBulkTransport, isTemporaryFailure } from './transport.ts';
@@ -73,7 +76,14 @@ export interface SendOutcome {
   heldUntil?: Date;
   /** Set when an A/B test's share has gone and its rest is held: the test is evaluated then (ab/). */
   abEvaluateAt?: Date;
+  /** Set when the complaint rate paused the campaign's sending: the send resumes when a person resumes sending. */
+  pausedByComplaints?: boolean;
+  /** Set when the mailing's circuit breaker paused it. */
+  breaker?: MailingPauseReason;
 }
+
+/** Longest wait for a capped domain's next message inside a run; past it the job is queued again for then. */
+const MAX_THROTTLE_WAIT_MS = 30_000;
 
 interface ClaimedRow {
   id: string;
@@ -86,8 +96,13 @@ interface ClaimedRow {
   postcode: string | null;
 }
 
-/** Claims a batch of due rows (queued, or 'sending' past the lease) and skips those who may no longer be mailed. */
-async function claimBatch(o: SendOptions, lease: number, size: number): Promise<ClaimedRow[] | null> {
+/**
+ * Claims a batch of due rows (queued, or 'sending' past the lease) and skips those who may no longer be
+ * mailed. No more rows of a receiving domain than its bucket holds (domain-throttle.ts): the rows of
+ * a domain whose bucket is empty are not even looked at, so the batch fills with other domains'.
+ */
+async function claimBatch(o: SendOptions, lease: number, size: number, throttle: DomainThrottle): Promise<ClaimedRow[] | null> {
+  const q = throttle.quotas();
   return o.tenant(async (trx) => {
     const mailing = await trx
       .selectFrom('mailing')
@@ -97,14 +112,23 @@ async function claimBatch(o: SendOptions, lease: number, size: number): Promise<
       .executeTakeFirst();
     if (mailing?.status !== 'sending') return null;
     const { rows } = await sql<ClaimedRow & { allowed: boolean; why: string | null }>`
-      with pick as (
-        select id from mailing_recipient
+      with candidate as (
+        select id, substring(lower(email) from '[^@]*$') as domain from mailing_recipient
         where campaign_id = ${o.campaignId} and mailing_id = ${o.mailingId}
           and ((status = 'queued' and coalesce(next_attempt_at, '-infinity') <= now())
             or (status = 'sending' and claimed_at < now() - make_interval(secs => ${lease})))
+          and substring(lower(email) from '[^@]*$') <> all(${q.exhausted}::text[])
         order by id
-        limit ${size}
+        limit ${size * 4}
         for update skip locked
+      ), ranked as (
+        select id, domain, row_number() over (partition by domain order by id) as n from candidate
+      ), pick as (
+        select r.id from ranked r
+        left join unnest(${q.domains}::text[], ${q.quotas}::int[]) as quota(domain, n) on quota.domain = r.domain
+        where r.n <= coalesce(quota.n, ${q.defaultQuota})
+        order by r.id
+        limit ${size}
       ), claimed as (
         update mailing_recipient r set status = 'sending', claimed_at = now(), attempts = r.attempts + 1
         from pick where r.campaign_id = ${o.campaignId} and r.id = pick.id
@@ -126,7 +150,9 @@ async function claimBatch(o: SendOptions, lease: number, size: number): Promise<
         .where('id', '=', r.id)
         .execute();
     }
-    return rows.filter((r) => r.allowed);
+    const allowed = rows.filter((r) => r.allowed);
+    for (const r of allowed) throttle.take(domainOf(r.email), 1);
+    return allowed;
   });
 }
 
@@ -205,11 +231,25 @@ async function sendOne(o: SendOptions, kit: MailingKit, row: ClaimedRow, recorde
   return true;
 }
 
+/** True when due rows of these receiving domains wait (for their bucket to refill). */
+async function dueRowsOf(o: SendOptions, lease: number, domains: string[]): Promise<boolean> {
+  return o.tenant(async (trx) => {
+    const { rows } = await sql<{ one: number }>`
+      select 1 as one from mailing_recipient
+      where campaign_id = ${o.campaignId} and mailing_id = ${o.mailingId}
+        and ((status = 'queued' and coalesce(next_attempt_at, '-infinity') <= now())
+          or (status = 'sending' and claimed_at < now() - make_interval(secs => ${lease})))
+        and substring(lower(email) from '[^@]*$') = any(${domains}::text[])
+      limit 1`.execute(trx);
+    return rows.length > 0;
+  });
+}
+
 /** Sends what is due of a mailing; returns whether it is finished, or when to look again. */
 export async function sendMailing(o: SendOptions): Promise<SendOutcome> {
   const lease = o.leaseSeconds ?? SEND_LEASE_SECONDS;
   const size = o.batchSize ?? Math.min(500, Math.max(20, o.config.mailing.ratePerSecond * 2));
-  const kit = await o.tenant(async (trx) => {
+  const loaded = await o.tenant(async (trx) => {
     const mailing = await trx
       .selectFrom('mailing')
       .selectAll()
@@ -228,31 +268,63 @@ export async function sendMailing(o: SendOptions): Promise<SendOutcome> {
         .where('claimed_at', '<', o.startedAt ?? PROCESS_STARTED_AT)
         .execute();
     }
-    return loadKit(trx, mailing, o.config.publicUrl);
+    // The complaint rate may have crossed its threshold since the last complaint was read.
+    await evaluateComplaintRate(trx, o.campaignId);
+    return { kit: await loadKit(trx, mailing, o.config.publicUrl), caps: await loadDomainCaps(trx, o.campaignId) };
   });
-  if (!kit) return { done: true, retryAt: null, sent: 0 };
+  if (!loaded) return { done: true, retryAt: null, sent: 0 };
+  const { kit } = loaded;
+  const throttle = new DomainThrottle(loaded.caps);
   const total = kit.mailing.total_targeted;
   let sent = 0;
   for (;;) {
-    // Before each batch: a send that runs into the electoral silence stops there, and resumes when
-    // the polls close (nothing is dropped: the rows stay queued).
+    // Before each batch: the complaint rate's pause (until a person resumes: no retry of its own)
+    // and this mailing's circuit breaker (which pauses it with the reason).
+    const gate = await o.tenant(async (trx) =>
+      (await isSendingPaused(trx, o.campaignId)) ? ('paused' as const) : tripBreaker(trx, o.campaignId, o.mailingId),
+    );
+    if (gate === 'paused') return { done: false, retryAt: null, sent, pausedByComplaints: true };
+    if (gate) return { done: true, retryAt: null, sent, breaker: gate };
+    // Then, right before the claim: a send that runs into the electoral silence stops there, and
+    // resumes when the polls close (nothing is dropped: the rows stay queued).
     const now = new Date();
     const allowedAt = await o.tenant((trx) => nextAllowedAt(trx, o.campaignId, now));
     if (allowedAt > now) return { done: false, retryAt: allowedAt, sent, heldUntil: allowedAt };
-    const batch = await claimBatch(o, lease, size);
+    const batch = await claimBatch(o, lease, size, throttle);
     if (batch === null) return { done: true, retryAt: null, sent };
-    if (batch.length === 0) break;
+    if (batch.length === 0) {
+      // Nothing claimable: done, unless rows wait only for a capped domain's bucket to refill.
+      const { exhausted } = throttle.quotas();
+      if (exhausted.length === 0 || !(await dueRowsOf(o, lease, exhausted))) break;
+      const wait = throttle.msUntilNext(exhausted);
+      if (wait > MAX_THROTTLE_WAIT_MS) return { done: false, retryAt: new Date(Date.now() + wait), sent };
+      await delay(Math.max(1, wait));
+      continue;
+    }
     const recorder = sentRecorder(o);
     // A few messages queued per connection (each finds the next at once), and no new one handed over
     // while UNRECORDED_PER_CONNECTION × connections acceptances wait to be recorded: what a crash can
     // send twice stays under that bound plus the messages on the way, whatever the database's speed.
     const lanes = o.config.mailing.connections * 4;
     const limit = o.config.mailing.connections * UNRECORDED_PER_CONNECTION;
-    let next = 0;
+    // Each lane takes the next row whose receiving domain has a message slot free (its connection
+    // cap), so a capped domain's rows wait while the other domains' go on.
+    const remaining = [...batch];
     const lane = async () => {
-      for (let i = next++; i < batch.length; i = next++) {
+      while (remaining.length > 0) {
         while (recorder.unrecorded() >= limit) await recorder.settled();
-        if (await sendOne(o, kit, batch[i] as ClaimedRow, recorder)) sent += 1;
+        const at = remaining.findIndex((r) => throttle.hasSlot(domainOf(r.email)));
+        if (at < 0) {
+          await throttle.slotFreed(new Set(remaining.map((r) => domainOf(r.email))));
+          continue;
+        }
+        const [row] = remaining.splice(at, 1) as [ClaimedRow];
+        const release = throttle.occupy(domainOf(row.email));
+        try {
+          if (await sendOne(o, kit, row, recorder)) sent += 1;
+        } finally {
+          release();
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(lanes, batch.length) }, lane));
@@ -330,6 +402,8 @@ export const sendJob = defineJob({
         finished: outcome.done,
         ...(outcome.heldUntil ? { held_until: outcome.heldUntil.toISOString() } : {}),
         ...(outcome.abEvaluateAt ? { ab_evaluate_at: outcome.abEvaluateAt.toISOString() } : {}),
+        ...(outcome.pausedByComplaints ? { paused_by: 'complaint_rate' } : {}),
+        ...(outcome.breaker ? { circuit_breaker: outcome.breaker } : {}),
       };
     } finally {
       transport.close();

@@ -1,5 +1,6 @@
 // For tests: a real SMTP server (smtp-server) on loopback that keeps every message it accepts, with
-// its envelope, and can answer a temporary failure (451) to the addresses it is told to.
+// its envelope, and can answer a temporary failure (451) to the addresses it is told to. It counts,
+// per recipient domain, the transactions in flight at once (RCPT accepted, DATA not yet ended).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
@@ -7,6 +8,8 @@ export interface SinkMessage {
   mailFrom: string;
   rcptTo: string[];
   raw: string;
+  /** When its DATA ended (performance.now()). */
+  receivedAt: number;
 }
 
 export interface SmtpSink {
@@ -15,6 +18,8 @@ export interface SmtpSink {
   messages: SinkMessage[];
   /** Addresses answered 451 on RCPT this many more times. */
   deferrals: Map<string, number>;
+  /** The most transactions in flight at once, per recipient domain. */
+  maxInFlight: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -22,13 +27,21 @@ export interface SmtpSink {
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
   const deferrals = new Map<string, number>();
+  const inFlight = new Map<string, number>();
+  const maxInFlight = new Map<string, number>();
+  // The domains of each connection's open transaction.
+  const open = new Map<string, Set<string>>();
+  const end = (sessionId: string) => {
+    for (const domain of open.get(sessionId) ?? []) inFlight.set(domain, (inFlight.get(domain) ?? 1) - 1);
+    open.delete(sessionId);
+  };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     disableReverseLookup: true,
     size: 10 * 1024 * 1024,
-    onRcptTo(address, _session, callback) {
+    onRcptTo(address, session, callback) {
       const left = deferrals.get(address.address) ?? 0;
       if (left > 0) {
         deferrals.set(address.address, left - 1);
@@ -36,7 +49,19 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         error.responseCode = 451;
         return callback(error);
       }
+      const domain = address.address.slice(address.address.lastIndexOf('@') + 1).toLowerCase();
+      const domains = open.get(session.id) ?? new Set<string>();
+      if (!domains.has(domain)) {
+        domains.add(domain);
+        open.set(session.id, domains);
+        const n = (inFlight.get(domain) ?? 0) + 1;
+        inFlight.set(domain, n);
+        maxInFlight.set(domain, Math.max(n, maxInFlight.get(domain) ?? 0));
+      }
       callback();
+    },
+    onClose(session) {
+      end(session.id);
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -47,7 +72,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           mailFrom: from ? from.address : '',
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
+          receivedAt: performance.now(),
         });
+        end(session.id);
         callback();
       });
     },
@@ -59,6 +86,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     port,
     messages,
     deferrals,
+    maxInFlight,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -21,11 +21,11 @@ export const peopleNav = [
     order: 40,
   },
   // The campaign settings (ladder and custom fields: users.manage; tags and lists: people.write; the
-  // election calendar of the calendar module: calendar.write).
+  // election calendar of the calendar module: calendar.write; mail deliverability: messaging.deliverability).
   {
     id: 'settings',
     path: '/settings',
-    permission: ['users.manage', 'people.write', 'calendar.write'],
+    permission: ['users.manage', 'people.write', 'calendar.write', 'messaging.deliverability'],
     label: { fr: 'Paramètres', en: 'Settings' },
     icon: 'settings',
     section: 'admin',

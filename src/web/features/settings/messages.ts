@@ -2,13 +2,15 @@
 
 const fr = {
   title: 'Paramètres',
-  description: 'Les réglages de la campagne\u00a0: étapes de l’échelle, étiquettes, listes, champs personnalisés et calendrier électoral.',
+  description:
+    'Les réglages de la campagne\u00a0: étapes de l’échelle, étiquettes, listes, champs personnalisés, calendrier électoral et délivrabilité des envois.',
   sections: 'Sections des paramètres',
   tabLadder: 'Échelle',
   tabTags: 'Étiquettes',
   tabLists: 'Listes',
   tabFields: 'Champs',
   tabCalendar: 'Calendrier électoral',
+  tabDeliverability: 'Délivrabilité',
   saved: 'Enregistré.',
   unsaved: 'Modifications non enregistrées.',
   discard: 'Annuler les modifications',
@@ -155,13 +157,15 @@ const fr = {
 
 const en: typeof fr = {
   title: 'Settings',
-  description: 'How the campaign is set up: ladder stages, tags, lists, custom fields and the election calendar.',
+  description:
+    'How the campaign is set up: ladder stages, tags, lists, custom fields, the election calendar and the deliverability of mailings.',
   sections: 'Settings sections',
   tabLadder: 'Ladder',
   tabTags: 'Tags',
   tabLists: 'Lists',
   tabFields: 'Fields',
   tabCalendar: 'Election calendar',
+  tabDeliverability: 'Deliverability',
   saved: 'Saved.',
   unsaved: 'Unsaved changes.',
   discard: 'Discard changes',

@@ -11,6 +11,7 @@ import { uuidv7 } from '../../../lib/ids.ts';
 import { insertAuditEvents } from '../../audit/index.ts';
 import { normalizeEmail } from '../../people/index.ts';
 import { recordActivity } from '../../timeline/index.ts';
+import { evaluateComplaintRate } from '../deliverability/deliverability.service.ts';
 import { suppressAddress } from '../suppression.ts';
 
 /** Soft bounces that suppress an address, and the window they must fall in. */
@@ -180,6 +181,9 @@ export async function applyDeliveryReport(trx: Trx, campaignId: string, report: 
       )
       .execute();
   }
+
+  // A complaint moves the rolling 24-hour complaint rate: an alert, or sending paused (deliverability/).
+  if (report.kind === 'complaint') await evaluateComplaintRate(trx, campaignId);
 
   let reason = suppressionReasonOf(report.kind);
   if (report.kind === 'soft_bounce' && (await recentSoftBounces(trx, campaignId, email, occurredAt)) >= SOFT_BOUNCE_LIMIT) {

@@ -31,6 +31,7 @@ import { Icon } from '../../../ui/icons.tsx';
 import { LeaveGuard } from '../../../ui/leave-guard.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
+import { DeliverabilityBanner } from '../../deliverability/components/deliverability-banner.tsx';
 import { useListsQuery } from '../../people/api.ts';
 import { useSegmentsQuery } from '../../segments/api.ts';
 import { useCan } from '../../session/session-context.tsx';
@@ -48,7 +49,7 @@ import {
 } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
 import { AbTestPanel } from './ab-test-panel.tsx';
-import { mailingHref } from './mailings-page.tsx';
+import { mailingHref, PauseReason } from './mailings-page.tsx';
 import { ScheduleLine, SendDialog } from './schedule-parts.tsx';
 
 const EMPTY: MailingInput = {
@@ -225,6 +226,8 @@ function Composer({ saved }: { saved: Mailing | null }) {
           <ScheduleLine mailing={saved} />
         </Alert>
       ) : null}
+      <DeliverabilityBanner />
+      {saved && <PauseReason mailing={saved} />}
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
         <Stack>
           <TextInput

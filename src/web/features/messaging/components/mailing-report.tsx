@@ -10,10 +10,11 @@ import { useT } from '../../../i18n/use-t.ts';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { useIsPhone } from '../../../ui/use-is-phone.ts';
+import { DeliverabilityBanner } from '../../deliverability/components/deliverability-banner.tsx';
 import { type Figures, type Mailing, type MailingReport as Report, useHitsQuery, useMailingQuery, useReportQuery } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
 import { AbTestReport } from './ab-test-report.tsx';
-import { StatusBadge } from './mailings-page.tsx';
+import { PauseReason, StatusBadge } from './mailings-page.tsx';
 import { ReportMap } from './report-map.tsx';
 import { ReportTimeline } from './report-timeline.tsx';
 
@@ -44,7 +45,9 @@ function ReportOf({ mailing: m }: { mailing: Mailing }) {
           </Anchor>
         }
       />
+      <DeliverabilityBanner />
       <Stack>
+        <PauseReason mailing={m} />
         <Group gap="xs">
           <StatusBadge status={m.status} />
           <Text size="sm" style={{ wordBreak: 'break-word' }}>

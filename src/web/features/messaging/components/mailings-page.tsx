@@ -9,6 +9,8 @@ import { Icon } from '../../../ui/icons.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { useIsPhone } from '../../../ui/use-is-phone.ts';
+import { DeliverabilityBanner } from '../../deliverability/components/deliverability-banner.tsx';
+import { deliverabilityMessages } from '../../deliverability/messages.ts';
 import { useCan } from '../../session/session-context.tsx';
 import { type Mailing, useMailingsQuery } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
@@ -38,6 +40,17 @@ export function StatusBadge({ status }: { status: Mailing['status'] }) {
   );
 }
 
+/** Why the circuit breaker paused a mailing, in words (nothing when it did not). */
+export function PauseReason({ mailing }: { mailing: Pick<Mailing, 'status' | 'pause_reason'> }) {
+  const t = useT(deliverabilityMessages);
+  if (mailing.status !== 'paused' || !mailing.pause_reason) return null;
+  return (
+    <Text size="sm" c="orange.8" data-testid="pause-reason">
+      {t(`reason_${mailing.pause_reason}`)}
+    </Text>
+  );
+}
+
 export function MailingsPage() {
   const t = useT(messagingMessages);
   const fmt = useFormat();
@@ -60,6 +73,7 @@ export function MailingsPage() {
           ) : null
         }
       />
+      <DeliverabilityBanner />
       <QueryView query={mailings} isEmpty={(list) => list.length === 0} empty={t('empty')}>
         {(list) =>
           phone ? (
@@ -81,6 +95,7 @@ export function MailingsPage() {
                       {t('sentOf', { sent: fmt.number(m.statistics.sent), total: fmt.number(m.total_targeted) })} · {dateOf(m)}
                     </Text>
                     <MailingControls mailing={m} />
+                    <PauseReason mailing={m} />
                   </Stack>
                 </Paper>
               ))}
@@ -109,6 +124,7 @@ export function MailingsPage() {
                       <Stack gap={4} align="flex-start">
                         <StatusBadge status={m.status} />
                         <ScheduleLine mailing={m} />
+                        <PauseReason mailing={m} />
                       </Stack>
                     </Table.Td>
                     <Table.Td ta="right">
