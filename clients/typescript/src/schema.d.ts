@@ -4461,6 +4461,8 @@ export interface paths {
                                     targets: {
                                         href: string;
                                     }[];
+                                    /** @enum {string} */
+                                    topic: "newsletter" | "local" | "events";
                                     total_targeted: number;
                                     /** @enum {string} */
                                     type: "email";
@@ -4563,6 +4565,8 @@ export interface paths {
                         preheader?: string;
                         reply_to?: string | null;
                         subject?: string;
+                        /** @enum {string} */
+                        topic?: "newsletter" | "local" | "events";
                     };
                 };
             };
@@ -4646,6 +4650,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -4785,6 +4791,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -4875,6 +4883,8 @@ export interface paths {
                         preheader?: string;
                         reply_to?: string | null;
                         subject?: string;
+                        /** @enum {string} */
+                        topic?: "newsletter" | "local" | "events";
                     };
                 };
             };
@@ -4958,6 +4968,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -5257,6 +5269,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -5407,6 +5421,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -5641,6 +5657,8 @@ export interface paths {
                             targets: {
                                 href: string;
                             }[];
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -6031,7 +6049,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Count an audience before saving it: in total and per arrondissement (consent, suppressions, your zones applied) */
+        /** Count an audience before saving it: in total and per arrondissement (consent to the topic, newsletter by default, suppressions, your zones applied) */
         post: {
             parameters: {
                 query?: never;
@@ -6048,6 +6066,8 @@ export interface paths {
                             list_ids?: string[];
                             segment_ids?: string[];
                         };
+                        /** @enum {string} */
+                        topic?: "newsletter" | "local" | "events";
                     };
                 };
             };
@@ -6294,6 +6314,8 @@ export interface paths {
                         custom_fields?: {
                             [key: string]: unknown;
                         };
+                        /** @description Double opt-in: no e-mail consent is recorded now; a confirmation link is mailed and the consent counts from its click. Default: the campaign setting signup.double_opt_in */
+                        double_opt_in?: boolean;
                         email_addresses?: {
                             address: string;
                             primary?: boolean;
@@ -7061,6 +7083,7 @@ export interface paths {
                                 source: string;
                                 /** @enum {string} */
                                 status: "given" | "withdrawn";
+                                topic: ("newsletter" | "local" | "events") | null;
                             }[];
                         };
                     };
@@ -7143,6 +7166,7 @@ export interface paths {
                             source: string;
                             /** @enum {string} */
                             status: "given" | "withdrawn";
+                            topic: ("newsletter" | "local" | "events") | null;
                         };
                     };
                 };
@@ -9156,6 +9180,8 @@ export interface paths {
                             form?: string;
                             text_shown?: string;
                         }[];
+                        /** @description Double opt-in: no e-mail consent is recorded now; a confirmation link is mailed and the consent counts from its click. Default: the campaign setting signup.double_opt_in */
+                        double_opt_in?: boolean;
                         person: {
                             additional_name?: string;
                             birthdate?: string | {

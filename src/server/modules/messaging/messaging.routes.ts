@@ -4,6 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { EMAIL_TOPICS } from '../../../shared/enums.ts';
 import { inTenant, requireActor } from '../../http/auth.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
@@ -25,6 +26,8 @@ import { ContentFormat, MailContent } from './render.ts';
 
 const STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'paused', 'cancelled'] as const;
 const Link = Type.Object({ href: Type.String() });
+/** What a mailing is about; its audience leaves out those who withdrew the topic on the preference page. */
+const Topic = StringEnum(EMAIL_TOPICS);
 
 export const MessageSchema = Type.Object({
   id: Uuid,
@@ -39,6 +42,7 @@ export const MessageSchema = Type.Object({
   content_format: ContentFormat,
   content: MailContent,
   audience: AudienceSchema,
+  topic: Topic,
   targets: Type.Array(Link, { description: 'the segments (OSDI queries) and lists the audience names' }),
   status: StringEnum(STATUSES),
   scheduled_start_date: Nullable(DateTime),
@@ -68,6 +72,7 @@ export const MessageBody = Type.Object(
     content_format: Type.Optional(ContentFormat),
     content: Type.Optional(MailContent),
     audience: Type.Optional(AudienceSchema),
+    topic: Type.Optional(Topic),
   },
   { additionalProperties: false },
 );
@@ -102,6 +107,7 @@ async function messageOf(app: FastifyInstance, row: MailingRow, counts: Awaited<
     content_format: row.content_format,
     content,
     audience,
+    topic: row.topic,
     targets: [
       ...(audience.segment_ids ?? []).map((id) => ({ href: `${base}/segments/${id}` })),
       ...(audience.list_ids ?? []).map((id) => ({ href: `${base}/lists/${id}` })),
@@ -184,14 +190,15 @@ export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Count an audience before saving it: in total and per arrondissement (consent, suppressions, your zones applied)',
-        body: Type.Object({ audience: AudienceSchema }, { additionalProperties: false }),
+        summary:
+          'Count an audience before saving it: in total and per arrondissement (consent to the topic, newsletter by default, suppressions, your zones applied)',
+        body: Type.Object({ audience: AudienceSchema, topic: Type.Optional(Topic) }, { additionalProperties: false }),
         response: { 200: AudienceCountSchema, ...problems(400, 401, 403) },
       },
     },
     async (request) => {
       const actor = requireActor(request, 'messages:read');
-      return inTenant(app, actor, (trx) => countAudienceFor(trx, actor, request.body.audience));
+      return inTenant(app, actor, (trx) => countAudienceFor(trx, actor, request.body.audience, request.body.topic));
     },
   );
 
@@ -252,9 +259,10 @@ export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'messages:read');
-      return inTenant(app, actor, async (trx) =>
-        countAudienceFor(trx, actor, (await getMailing(trx, actor, request.params.id)).audience as Audience),
-      );
+      return inTenant(app, actor, async (trx) => {
+        const mailing = await getMailing(trx, actor, request.params.id);
+        return countAudienceFor(trx, actor, mailing.audience as Audience, mailing.topic);
+      });
     },
   );
 

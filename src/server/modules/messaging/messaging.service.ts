@@ -1,6 +1,7 @@
 // Use cases of mailings: write (merge tags and content checked at save), preview as a recipient,
 // test sends, audience counts, and the send itself (recipient rows materialised in the request's
 // transaction within the actor's zones; the job sends them).
+import type { EmailTopic } from '../../../shared/enums.ts';
 import type { Config } from '../../config.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import type { MailingStatus } from '../../db/schema.ts';
@@ -24,6 +25,7 @@ export interface MailingInput {
   content_format?: 'blocks' | 'mjml' | undefined;
   content?: MailContent | undefined;
   audience?: Audience | undefined;
+  topic?: EmailTopic | undefined;
 }
 
 const EDITABLE: ReadonlySet<MailingStatus> = new Set(['draft', 'scheduled', 'paused']);
@@ -77,6 +79,7 @@ export async function createMailing(trx: Trx, actor: TenantActor, input: Mailing
     content_format: input.content_format ?? ('mjml' in (input.content ?? {}) ? 'mjml' : 'blocks'),
     content: input.content ?? { blocks: [] },
     audience: input.audience ?? {},
+    topic: input.topic ?? 'newsletter',
     zone_ids: actor.zoneScope,
     created_by_label: actor.label,
   } as const;
@@ -117,6 +120,7 @@ export async function updateMailing(trx: Trx, actor: TenantActor, id: string, in
       content_format: next.content_format,
       content: JSON.stringify(next.content),
       audience: JSON.stringify(next.audience),
+      topic: next.topic,
       updated_at: new Date(),
     })
     .where('campaign_id', '=', actor.campaignId)
@@ -132,10 +136,10 @@ export async function deleteMailing(trx: Trx, actor: TenantActor, id: string): P
   await trx.deleteFrom('mailing').where('campaign_id', '=', actor.campaignId).where('id', '=', id).execute();
 }
 
-/** How many people an audience reaches for this actor (consent, suppressions and zones applied). */
-export async function countAudienceFor(trx: Trx, actor: TenantActor, audience: Audience) {
+/** How many people an audience reaches for this actor (consent to the topic, suppressions and zones applied). */
+export async function countAudienceFor(trx: Trx, actor: TenantActor, audience: Audience, topic?: EmailTopic) {
   const scope = { campaignId: actor.campaignId, zoneScope: actor.zoneScope };
-  return countAudience(trx, await audienceWhere(trx, audience, scope), scope);
+  return countAudience(trx, await audienceWhere(trx, audience, scope, topic), scope);
 }
 
 /** The message a person (or, without one, nobody: fallbacks) would receive: subject, HTML and text. */
@@ -226,7 +230,7 @@ export async function startSending(trx: Trx, actor: TenantActor, id: string, con
     throw new AppError('MAILING_INCOMPLETE', 'A mailing needs content before it is sent.');
   await checkContent(trx, actor.campaignId, mailing, config.publicUrl);
   const scope = { campaignId: actor.campaignId, zoneScope: actor.zoneScope };
-  const where = await audienceWhere(trx, mailing.audience as Audience, scope);
+  const where = await audienceWhere(trx, mailing.audience as Audience, scope, mailing.topic);
   const added = await materialiseRecipients(trx, where, { campaignId: actor.campaignId, mailingId: id });
   return trx
     .updateTable('mailing')
