@@ -159,10 +159,13 @@ describeEachDatabase('preference page', (ctx) => {
     expect(events.addresses).toContain('alice@exemple.test');
 
     const res = await postTopics(path, ['newsletter']);
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('Vos choix sont enregistrés.');
-    expect(res.body).toMatch(/value="newsletter" checked/);
-    expect(res.body).not.toMatch(/value="local" checked/);
+    // Post/redirect/get: back to the page, which says the choice is saved and shows it.
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`${path}?lang=fr&done=saved`);
+    const shown = await t.app.inject({ method: 'GET', url: String(res.headers.location) });
+    expect(shown.body).toContain('Vos choix sont enregistrés.');
+    expect(shown.body).toMatch(/value="newsletter" checked/);
+    expect(shown.body).not.toMatch(/value="local" checked/);
     const lines = await ledger(alice);
     expect(lines.map((l) => [l.channel, l.topic, l.status, l.source])).toEqual([
       ['email', 'local', 'withdrawn', 'preferences'],
@@ -182,7 +185,8 @@ describeEachDatabase('preference page', (ctx) => {
 
     // The same choice again writes nothing.
     const same = await postTopics(path, ['newsletter']);
-    expect(same.body).toContain('Rien n’a changé');
+    expect(same.headers.location).toBe(`${path}?lang=fr&done=unchanged`);
+    expect((await t.app.inject({ method: 'GET', url: String(same.headers.location) })).body).toContain('Rien n’a changé');
     expect(await ledger(alice)).toHaveLength(2);
 
     // Audiences: counted and materialised per topic.

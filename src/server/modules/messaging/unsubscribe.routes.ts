@@ -4,7 +4,8 @@
 // choice. POST /u/<token> is the one-click unsubscribe (RFC 8058: the body
 // `List-Unsubscribe=One-Click` as mailbox providers send it, form-encoded or multipart, or the
 // page's button): suppression + consent-ledger line with the proof. POST /u/<token>/preferences
-// changes topics: a ledger line per topic changed, with the proof (token, address, user agent, time).
+// changes topics: a ledger line per topic changed, with the proof (token, address, user agent, time),
+// then redirects (303) to the page, which says whether anything changed.
 // The token (HMAC-signed, tokens.ts) is the only credential: no cookie is read, so another site
 // cannot borrow the person's session; a browser's cross-site post is refused all the same. A token
 // that is not ours gets an error page (4xx), never a redirect.
@@ -38,7 +39,7 @@ function messagePage(reply: FastifyReply, o: { status: number; lang: PageLang; t
 }
 
 /** The preference page of a person still subscribed: the topics form and the unsubscribe-all button. */
-function preferencePage(reply: FastifyReply, o: { lang: PageLang; token: string; state: PreferenceState; notice?: string }) {
+function preferencePage(reply: FastifyReply, o: { lang: PageLang; token: string; state: PreferenceState; notice?: string | undefined }) {
   const w = PREFERENCE_WORDS[o.lang];
   const token = escapeHtml(o.token);
   const choices = EMAIL_TOPICS.map((topic) => {
@@ -91,7 +92,7 @@ export const unsubscribeRoutes: FastifyPluginAsync = async (app) => {
     return messagePage(reply, { status, lang, title: w[`${kind}Title`], text: w[`${kind}Text`] });
   };
 
-  app.get<{ Params: { token: string }; Querystring: { lang?: string } }>(
+  app.get<{ Params: { token: string }; Querystring: { lang?: string; done?: string } }>(
     '/u/:token',
     { schema: { hide: true } },
     async (request, reply) => {
@@ -101,7 +102,11 @@ export const unsubscribeRoutes: FastifyPluginAsync = async (app) => {
       const state = await withTenant(db(), ids.campaignId, (trx) => preferenceStateOf(trx, ids.campaignId, ids.recipientId));
       if (!state) return failure(reply, lang, 404, 'gone');
       if (!state.subscribed) return unsubscribed(reply, lang, request.params.token, state);
-      return preferencePage(reply, { lang, token: request.params.token, state });
+      // After a post of the form (its redirect): says whether something changed; nothing is written here.
+      const done = request.query.done;
+      const words = PREFERENCE_WORDS[lang];
+      const notice = done === 'saved' ? words.saved : done === 'unchanged' ? words.unchanged : undefined;
+      return preferencePage(reply, { lang, token: request.params.token, state, notice });
     },
   );
 
@@ -163,12 +168,8 @@ export const unsubscribeRoutes: FastifyPluginAsync = async (app) => {
     });
     if (!outcome.state) return failure(reply, lang, 404, 'gone');
     if (!outcome.state.subscribed) return unsubscribed(reply, lang, request.params.token, outcome.state);
-    const w = PREFERENCE_WORDS[lang];
-    return preferencePage(reply, {
-      lang,
-      token: request.params.token,
-      state: outcome.state,
-      notice: outcome.changed.length > 0 ? w.saved : w.unchanged,
-    });
+    // Post/redirect/get: reloading the page shows it again instead of posting the form twice.
+    const done = outcome.changed.length > 0 ? 'saved' : 'unchanged';
+    return reply.redirect(`/u/${request.params.token}?lang=${lang}&done=${done}`, 303);
   });
 };

@@ -20,12 +20,15 @@ export type Mailing = Shape<typeof MessageSchema>;
 export type MailBlock = Exclude<Shape<typeof MailBlockSchema>, { type: 'image' }>;
 
 /** What the composer saves (POST and PUT /messages): the request body, its fields filled, content as blocks. */
-export type MailingInput = Required<Pick<Shape<typeof MessageBody>, 'name' | 'subject' | 'from' | 'preheader' | 'audience'>> & {
+export type MailingInput = Required<Pick<Shape<typeof MessageBody>, 'name' | 'subject' | 'from' | 'preheader' | 'audience' | 'topic'>> & {
   content_format: 'blocks';
   content: { blocks: MailBlock[] };
 };
 
 export type AudienceCount = Shape<typeof AudienceCountSchema>;
+
+/** What a mailing is about (its audience leaves out who withdrew the topic on their preference page). */
+export type MailingTopic = MailingInput['topic'];
 
 /** GET /messages/:id/statistics (human events). */
 export type MailingReport = Shape<typeof ReportSchema>;
@@ -71,10 +74,10 @@ export function useSaveMailing() {
 }
 
 /** The live count of an audience, per arrondissement (null: nothing chosen yet). */
-export function useAudienceCount(audience: Audience | null) {
+export function useAudienceCount(audience: Audience | null, topic: MailingTopic) {
   return useQuery({
-    queryKey: ['mailing_audience', audience],
-    queryFn: ({ signal }) => apiRequest<AudienceCount>('POST', '/api/v1/messages/audience_count', { body: { audience }, signal }),
+    queryKey: ['mailing_audience', audience, topic],
+    queryFn: ({ signal }) => apiRequest<AudienceCount>('POST', '/api/v1/messages/audience_count', { body: { audience, topic }, signal }),
     enabled: audience !== null,
     placeholderData: keepPreviousData,
     staleTime: 10_000,
