@@ -47,3 +47,11 @@ export const ELECTION_KINDS = [
   'other',
 ] as const;
 export type ElectionKind = (typeof ELECTION_KINDS)[number];
+
+/**
+ * The topics of the e-mail channel a person chooses on the preference page; a mailing has one
+ * (migration 0033 names the same values). The e-mail consent covers every topic until the person
+ * withdraws one.
+ */
+export const EMAIL_TOPICS = ['newsletter', 'local', 'events'] as const;
+export type EmailTopic = (typeof EMAIL_TOPICS)[number];

@@ -4482,6 +4482,8 @@ export interface paths {
                                     }[];
                                     /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
                                     time_zone: string;
+                                    /** @enum {string} */
+                                    topic: "newsletter" | "local" | "events";
                                     total_targeted: number;
                                     /** @enum {string} */
                                     type: "email";
@@ -4588,6 +4590,8 @@ export interface paths {
                         targets?: {
                             href: string;
                         }[];
+                        /** @enum {string} */
+                        topic?: "newsletter" | "local" | "events";
                     };
                 };
             };
@@ -4692,6 +4696,8 @@ export interface paths {
                             }[];
                             /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
                             time_zone: string;
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -4852,6 +4858,8 @@ export interface paths {
                             }[];
                             /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
                             time_zone: string;
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -4946,6 +4954,8 @@ export interface paths {
                         targets?: {
                             href: string;
                         }[];
+                        /** @enum {string} */
+                        topic?: "newsletter" | "local" | "events";
                     };
                 };
             };
@@ -5050,6 +5060,8 @@ export interface paths {
                             }[];
                             /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
                             time_zone: string;
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -5724,6 +5736,8 @@ export interface paths {
                             }[];
                             /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
                             time_zone: string;
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -5895,6 +5909,8 @@ export interface paths {
                             }[];
                             /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
                             time_zone: string;
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -6152,6 +6168,8 @@ export interface paths {
                             }[];
                             /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
                             time_zone: string;
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -6347,6 +6365,8 @@ export interface paths {
                             }[];
                             /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
                             time_zone: string;
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -6512,6 +6532,8 @@ export interface paths {
                             }[];
                             /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
                             time_zone: string;
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -6682,6 +6704,8 @@ export interface paths {
                             }[];
                             /** @description the clocks the schedule is read on (Europe/Paris unless told otherwise) */
                             time_zone: string;
+                            /** @enum {string} */
+                            topic: "newsletter" | "local" | "events";
                             total_targeted: number;
                             /** @enum {string} */
                             type: "email";
@@ -7072,7 +7096,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Count an audience before saving it: in total and per arrondissement (consent, suppressions, your zones applied) */
+        /** Count an audience before saving it: in total and per arrondissement (consent to the topic, newsletter by default, suppressions, your zones applied) */
         post: {
             parameters: {
                 query?: never;
@@ -7089,6 +7113,8 @@ export interface paths {
                             list_ids?: string[];
                             segment_ids?: string[];
                         };
+                        /** @enum {string} */
+                        topic?: "newsletter" | "local" | "events";
                     };
                 };
             };
@@ -7794,6 +7820,8 @@ export interface paths {
                         custom_fields?: {
                             [key: string]: unknown;
                         };
+                        /** @description Double opt-in: no e-mail consent is recorded now; a confirmation link is mailed and the consent counts from its click. Default: the campaign setting signup.double_opt_in */
+                        double_opt_in?: boolean;
                         email_addresses?: {
                             address: string;
                             primary?: boolean;
@@ -8561,6 +8589,7 @@ export interface paths {
                                 source: string;
                                 /** @enum {string} */
                                 status: "given" | "withdrawn";
+                                topic: ("newsletter" | "local" | "events") | null;
                             }[];
                         };
                     };
@@ -8643,6 +8672,7 @@ export interface paths {
                             source: string;
                             /** @enum {string} */
                             status: "given" | "withdrawn";
+                            topic: ("newsletter" | "local" | "events") | null;
                         };
                     };
                 };
@@ -10656,6 +10686,8 @@ export interface paths {
                             form?: string;
                             text_shown?: string;
                         }[];
+                        /** @description Double opt-in: no e-mail consent is recorded now; a confirmation link is mailed and the consent counts from its click. Default: the campaign setting signup.double_opt_in */
+                        double_opt_in?: boolean;
                         person: {
                             additional_name?: string;
                             birthdate?: string | {

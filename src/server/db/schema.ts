@@ -1,6 +1,6 @@
 // Kysely table types. Kept in step with db/migrations by hand; db/safety.test.ts compares them with the migrated database.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { ConsentChannel, ConsentStatus, ElectionKind, LadderStage, RuleStage } from '../../shared/enums.ts';
+import type { ConsentChannel, ConsentStatus, ElectionKind, EmailTopic, LadderStage, RuleStage } from '../../shared/enums.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = Record<string, unknown>> = ColumnType<T, T | string | undefined, T | string>;
@@ -257,6 +257,8 @@ export interface PersonTable {
   consent_phone: Generated<boolean>;
   consent_post: Generated<boolean>;
   last_consent_at: Timestamp | null;
+  /** The e-mail topics whose latest ledger entry is a withdrawal (migration 0033; a cache, as consent_*). */
+  email_topics_withdrawn: ColumnType<EmailTopic[], EmailTopic[] | undefined, EmailTopic[]>;
   ladder_changed_at: Timestamp | null;
   anonymized_at: Timestamp | null;
   merged_into: string | null;
@@ -369,6 +371,8 @@ export interface ConsentTable {
   id: string;
   person_id: string;
   channel: ConsentChannel;
+  /** An e-mail topic, or null for the channel as a whole (migration 0033). */
+  topic: ColumnType<EmailTopic | null, EmailTopic | null | undefined, EmailTopic | null>;
   status: ConsentStatus;
   at: Generated<Date>;
   source: string;
@@ -543,6 +547,8 @@ export interface MailingTable {
   content_format: ColumnType<MailingContentFormat, MailingContentFormat | undefined, MailingContentFormat>;
   content: Json<Record<string, unknown>>;
   audience: Json<Record<string, unknown>>;
+  /** What the mailing is about: its audience leaves out who withdrew that topic (migration 0033). */
+  topic: ColumnType<EmailTopic, EmailTopic | undefined, EmailTopic>;
   status: ColumnType<MailingStatus, MailingStatus | undefined, MailingStatus>;
   scheduled_at: Timestamp | null;
   started_at: Timestamp | null;
@@ -645,6 +651,20 @@ export interface MailSuppressionTable {
   proof: Json<Record<string, unknown>>;
   person_id: string | null;
   created_at: Generated<Date>;
+}
+
+/** A double opt-in waiting for (or given by) the click on its confirmation link (migration 0033). */
+export interface EmailConfirmationTable {
+  campaign_id: string;
+  id: string;
+  person_id: string;
+  email: string;
+  signup_proof: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  last_sent_at: Timestamp | null;
+  send_count: Generated<number>;
+  confirmed_at: Timestamp | null;
 }
 
 export type DeliveryEventSource = 'imap' | 'mailgun' | 'sendgrid';
@@ -840,6 +860,7 @@ export interface DB {
   mail_event: MailEventTable;
   mail_deliverability: MailDeliverabilityTable;
   mail_domain_cap: MailDomainCapTable;
+  email_confirmation: EmailConfirmationTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

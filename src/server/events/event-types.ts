@@ -1,7 +1,7 @@
 // Every domain event type and its payload, in one place. A payload is JSON (snake_case, like the
 // API) because webhooks will send it as it is; the envelope carries the campaign, the person and
 // who acted.
-import type { ConsentChannel, ConsentStatus, LadderStage } from '../../shared/enums.ts';
+import type { ConsentChannel, ConsentStatus, EmailTopic, LadderStage } from '../../shared/enums.ts';
 
 export interface DomainEventPayloads {
   /** A person was created by hand, through the API or a signup (not by an import: see people.imported). */
@@ -11,7 +11,7 @@ export interface DomainEventPayloads {
   /** A person was given a tag. */
   'person.tagged': { tag_id: string };
   /** A consent ledger entry was written. */
-  'consent.changed': { consent_id: string; channel: ConsentChannel; status: ConsentStatus; source: string };
+  'consent.changed': { consent_id: string; channel: ConsentChannel; status: ConsentStatus; source: string; topic?: EmailTopic };
   /** A line was written on a person's timeline. */
   'activity.recorded': { activity_id: string; type: string; ref_type: string | null; ref_id: string | null };
   /** A person moved on the ladder (a rule, a hand or an import moved them). */

@@ -48,3 +48,18 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export function isUuid(s: string): boolean {
   return UUID_RE.test(s);
 }
+
+const UUID_HEX = /^[0-9a-f]{32}$/;
+
+/** The 16 bytes of a uuid (signed tokens carry ids as bytes). */
+export function uuidBytes(id: string): Buffer {
+  const hex = id.replace(/-/g, '').toLowerCase();
+  if (!UUID_HEX.test(hex)) throw new Error(`not a uuid: ${id}`);
+  return Buffer.from(hex, 'hex');
+}
+
+/** The uuid of 16 bytes (uuidBytes read back). */
+export function uuidOf(bytes: Buffer): string {
+  const h = bytes.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -3,7 +3,7 @@
 // `canReach` is the one answer to "may we contact this person on this channel now?", asked before
 // every send.
 import { sql } from 'kysely';
-import type { ConsentChannel, ConsentStatus } from '../../../shared/enums.ts';
+import type { ConsentChannel, ConsentStatus, EmailTopic } from '../../../shared/enums.ts';
 import type { Trx } from '../../db/database.ts';
 import { emitEvents } from '../../events/index.ts';
 import { uuidv7 } from '../../lib/ids.ts';
@@ -23,6 +23,8 @@ export interface ConsentEntry {
   campaignId: string;
   personId: string;
   channel: ConsentChannel;
+  /** An e-mail topic (the preference page): the entry is about that topic only, not the channel. */
+  topic?: EmailTopic | undefined;
   status: ConsentStatus;
   /** form, import, api, manual, unsubscribe, door, signup, erasure… */
   source: string;
@@ -43,6 +45,7 @@ export async function recordConsents(trx: Trx, entries: readonly ConsentEntry[])
         id: ids[i] as string,
         person_id: e.personId,
         channel: e.channel,
+        topic: e.topic ?? null,
         status: e.status,
         source: e.source,
         proof: JSON.stringify(Object.fromEntries(Object.entries(e.proof ?? {}).filter(([, v]) => v !== undefined))),
@@ -57,7 +60,13 @@ export async function recordConsents(trx: Trx, entries: readonly ConsentEntry[])
       campaignId: e.campaignId,
       type: 'consent.changed' as const,
       personId: e.personId,
-      payload: { consent_id: ids[i] as string, channel: e.channel, status: e.status, source: e.source },
+      payload: {
+        consent_id: ids[i] as string,
+        channel: e.channel,
+        status: e.status,
+        source: e.source,
+        ...(e.topic ? { topic: e.topic } : {}),
+      },
       actorLabel: e.actorLabel ?? '',
     })),
   );
@@ -71,11 +80,12 @@ export async function recordConsents(trx: Trx, entries: readonly ConsentEntry[])
  */
 export async function canReach(trx: Trx, target: { campaignId: string; personId: string; channel: ConsentChannel }): Promise<boolean> {
   const { campaignId, personId, channel } = target;
+  // Entries about one e-mail topic are not about the channel (a mailing's topic is checked apart).
   // Read from the ledger itself, not the person.consent_* cache: the answer does not depend on a
   // trigger having run (an import sets the cache itself).
   const { rows } = await sql<{ ok: boolean }>`select (
       select c.status = 'given' from consent c
-      where c.campaign_id = ${campaignId} and c.person_id = p.id and c.channel = ${channel} and c.at <= now()
+      where c.campaign_id = ${campaignId} and c.person_id = p.id and c.channel = ${channel} and c.topic is null and c.at <= now()
       order by c.at desc, c.id desc limit 1
     ) as ok
     from person p
@@ -94,7 +104,7 @@ export async function recomputeConsents(trx: Trx, campaignId: string, personIds:
 export function listConsents(trx: Trx, campaignId: string, personId: string) {
   return trx
     .selectFrom('consent')
-    .select(['id', 'channel', 'status', 'at', 'source', 'proof', 'actor_label'])
+    .select(['id', 'channel', 'topic', 'status', 'at', 'source', 'proof', 'actor_label'])
     .where('campaign_id', '=', campaignId)
     .where('person_id', '=', personId)
     .orderBy('at', 'desc')

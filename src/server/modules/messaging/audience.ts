@@ -1,8 +1,10 @@
 // Audiences: saved segments and lists, minus excluded segments and lists, ALWAYS intersected with
-// the e-mail consent given, an address, and minus the suppression list, within the actor's zones. One
+// the e-mail consent given (and not withdrawn for the mailing's topic), an address, and minus the
+// suppression list, within the actor's zones. One
 // SQL condition on `person` (segments compile with their own scope), counted before sending (in
 // total and per arrondissement) and materialised set-based into mailing_recipient.
 import { type Expression, type SqlBool, sql } from 'kysely';
+import type { EmailTopic } from '../../../shared/enums.ts';
 import type { Trx } from '../../db/database.ts';
 import { AppError } from '../../http/problem.ts';
 import { loadSegmentDefinition, prepareSegment } from '../segments/index.ts';
@@ -41,8 +43,13 @@ async function listCondition(trx: Trx, id: string, scope: AudienceScope): Promis
 
 const orAll = (parts: Expression<SqlBool>[]) => sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 
-/** The WHERE condition on `person` of an audience: who will receive the mailing. */
-export async function audienceWhere(trx: Trx, audience: Audience, scope: AudienceScope): Promise<Expression<SqlBool>> {
+/** The WHERE condition on `person` of an audience: who will receive a mailing of this topic. */
+export async function audienceWhere(
+  trx: Trx,
+  audience: Audience,
+  scope: AudienceScope,
+  topic: EmailTopic = 'newsletter',
+): Promise<Expression<SqlBool>> {
   const include = [
     ...(await Promise.all((audience.segment_ids ?? []).map((id) => segmentCondition(trx, id, scope)))),
     ...(await Promise.all((audience.list_ids ?? []).map((id) => listCondition(trx, id, scope)))),
@@ -57,6 +64,8 @@ export async function audienceWhere(trx: Trx, audience: Audience, scope: Audienc
     orAll(include),
     sql<SqlBool>`person.email is not null`,
     sql<SqlBool>`person.consent_email`,
+    // The e-mail consent covers every topic but those the person withdrew (the preference page).
+    sql<SqlBool>`not (${topic}::text = any(person.email_topics_withdrawn))`,
     sql<SqlBool>`person.anonymized_at is null and person.merged_into is null`,
     sql<SqlBool>`not exists (select 1 from mail_suppression s where s.campaign_id = person.campaign_id and s.email = person.email)`,
   ];

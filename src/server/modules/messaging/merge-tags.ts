@@ -2,6 +2,10 @@
 // person's value is empty). The known tags are a closed list, checked when a mailing is saved; the
 // rendered template carries placeholders that are replaced per recipient, HTML-escaped in the HTML
 // part and as they are in the plain-text part and the subject.
+import { escapeHtml } from '../../http/public-page.ts';
+
+// The one HTML escaper (http/public-page.ts), under the name the composer's files import.
+export { escapeHtml };
 
 /** The person fields a merge tag may name. */
 export const MERGE_TAGS = ['given_name', 'family_name', 'full_name', 'email', 'locality', 'postcode'] as const;
@@ -50,11 +54,6 @@ const PLACEHOLDER = /%%mt(\d+)%%/g;
 function mergeValueOf(use: MergeTagUse, values: MergeValues): string {
   const v = values[use.tag];
   return v !== null && v !== undefined && v.trim() !== '' ? v : use.fallback;
-}
-
-/** Escapes text for HTML (element content and quoted attributes). */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Fills the placeholders of a rendered part for one person. */

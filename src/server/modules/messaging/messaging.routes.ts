@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { EMAIL_TOPICS } from '../../../shared/enums.ts';
 import { inTenant, requireActor } from '../../http/auth.ts';
 import { acceptLocalCliRequests } from '../../http/local-cli.ts';
 import { pageLinks } from '../../http/pagination.ts';
@@ -40,6 +41,8 @@ export const RecurrenceSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+/** What a mailing is about; its audience leaves out those who withdrew the topic on the preference page. */
+const Topic = StringEnum(EMAIL_TOPICS);
 
 export const MessageSchema = Type.Object({
   id: Uuid,
@@ -54,6 +57,7 @@ export const MessageSchema = Type.Object({
   content_format: ContentFormat,
   content: MailContent,
   audience: AudienceSchema,
+  topic: Topic,
   targets: Type.Array(Link, { description: 'links to the OSDI queries (saved segments) and lists the audience names' }),
   status: StringEnum(STATUSES),
   /** Why the circuit breaker paused it (null: paused by a person, or not paused). */
@@ -107,6 +111,7 @@ export const MessageBody = Type.Object(
         description: 'links to OSDI queries and lists: they replace the audience’s segments and lists (exclusions stay)',
       }),
     ),
+    topic: Type.Optional(Topic),
   },
   { additionalProperties: false },
 );
@@ -158,6 +163,7 @@ function messageOf(app: FastifyInstance, row: MailingRow, statistics: Statistics
     content_format: row.content_format,
     content,
     audience,
+    topic: row.topic,
     targets: targetsOf(audience, base),
     status: row.status,
     pause_reason: row.pause_reason,
@@ -266,14 +272,15 @@ export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Count an audience before saving it: in total and per arrondissement (consent, suppressions, your zones applied)',
-        body: Type.Object({ audience: AudienceSchema }, { additionalProperties: false }),
+        summary:
+          'Count an audience before saving it: in total and per arrondissement (consent to the topic, newsletter by default, suppressions, your zones applied)',
+        body: Type.Object({ audience: AudienceSchema, topic: Type.Optional(Topic) }, { additionalProperties: false }),
         response: { 200: AudienceCountSchema, ...problems(400, 401, 403) },
       },
     },
     async (request) => {
       const actor = requireActor(request, 'messages:read');
-      return inTenant(app, actor, (trx) => countAudienceFor(trx, actor, request.body.audience));
+      return inTenant(app, actor, (trx) => countAudienceFor(trx, actor, request.body.audience, request.body.topic));
     },
   );
 
@@ -334,9 +341,10 @@ export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'messages:read');
-      return inTenant(app, actor, async (trx) =>
-        countAudienceFor(trx, actor, (await getMailing(trx, actor, request.params.id)).audience as Audience),
-      );
+      return inTenant(app, actor, async (trx) => {
+        const mailing = await getMailing(trx, actor, request.params.id);
+        return countAudienceFor(trx, actor, mailing.audience as Audience, mailing.topic);
+      });
     },
   );
 

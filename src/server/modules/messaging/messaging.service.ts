@@ -1,6 +1,7 @@
 // Use cases of mailings: write (merge tags and content checked at save), preview as a recipient,
 // test sends, audience counts, and the send itself (recipient rows materialised in the request's
 // transaction within the actor's zones; the job sends them).
+import type { EmailTopic } from '../../../shared/enums.ts';
 import type { Config } from '../../config.ts';
 import type { Db, Trx } from '../../db/database.ts';
 import type { MailingStatus, MailingVariantKey } from '../../db/schema.ts';
@@ -29,6 +30,7 @@ export interface MailingInput {
   audience?: Audience | undefined;
   /** OSDI targets (parsed): they replace the audience's segments and lists. */
   targets?: Targets | undefined;
+  topic?: EmailTopic | undefined;
 }
 
 const EDITABLE: ReadonlySet<MailingStatus> = new Set(['draft', 'scheduled', 'paused']);
@@ -98,6 +100,7 @@ export async function createMailing(trx: Trx, actor: TenantActor, input: Mailing
     content_format: input.content_format ?? ('mjml' in (input.content ?? {}) ? 'mjml' : 'blocks'),
     content: input.content ?? { blocks: [] },
     audience: { ...(input.audience ?? {}), ...(input.targets ?? {}) },
+    topic: input.topic ?? 'newsletter',
     zone_ids: actor.zoneScope,
     created_by_label: actor.label,
   } as const;
@@ -139,6 +142,7 @@ export async function updateMailing(trx: Trx, actor: TenantActor, id: string, in
       content_format: next.content_format,
       content: JSON.stringify(next.content),
       audience: JSON.stringify(next.audience),
+      topic: next.topic,
       updated_at: new Date(),
     })
     .where('campaign_id', '=', actor.campaignId)
@@ -163,10 +167,10 @@ export async function deleteMailing(trx: Trx, actor: TenantActor, id: string): P
   await trx.deleteFrom('mailing').where('campaign_id', '=', actor.campaignId).where('id', '=', id).execute();
 }
 
-/** How many people an audience reaches for this actor (consent, suppressions and zones applied). */
-export async function countAudienceFor(trx: Trx, actor: TenantActor, audience: Audience) {
+/** How many people an audience reaches for this actor (consent to the topic, suppressions and zones applied). */
+export async function countAudienceFor(trx: Trx, actor: TenantActor, audience: Audience, topic?: EmailTopic) {
   const scope = { campaignId: actor.campaignId, zoneScope: actor.zoneScope };
-  return countAudience(trx, await audienceWhere(trx, audience, scope), scope);
+  return countAudience(trx, await audienceWhere(trx, audience, scope, topic), scope);
 }
 
 /** The message a person (or, without one, nobody: fallbacks) would receive: subject, HTML and text. */
@@ -304,7 +308,7 @@ export async function assertSendable(trx: Trx, actor: SendingActor, mailing: Mai
   if ('blocks' in content && content.blocks.length === 0)
     throw new AppError('MAILING_INCOMPLETE', 'A mailing needs content before it is sent.');
   await checkContent(trx, actor.campaignId, mailing, config.publicUrl);
-  return audienceWhere(trx, mailing.audience as Audience, { campaignId: actor.campaignId, zoneScope: actor.zoneScope });
+  return audienceWhere(trx, mailing.audience as Audience, { campaignId: actor.campaignId, zoneScope: actor.zoneScope }, mailing.topic);
 }
 
 /** Resumes a paused mailing: its rows not yet sent go out (the caller queues the job after the commit). */

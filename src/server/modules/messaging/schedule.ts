@@ -214,6 +214,7 @@ async function occurrenceOf(trx: Trx, model: MailingRow, at: Date): Promise<Mail
       content_format: model.content_format,
       content: JSON.stringify(model.content),
       audience: JSON.stringify(model.audience),
+      topic: model.topic,
       zone_ids: model.zone_ids,
       created_by_label: model.created_by_label,
       time_zone: model.time_zone,

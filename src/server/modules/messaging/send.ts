@@ -106,7 +106,7 @@ async function claimBatch(o: SendOptions, lease: number, size: number, throttle:
   return o.tenant(async (trx) => {
     const mailing = await trx
       .selectFrom('mailing')
-      .select('status')
+      .select(['status', 'topic'])
       .where('campaign_id', '=', o.campaignId)
       .where('id', '=', o.mailingId)
       .executeTakeFirst();
@@ -135,9 +135,12 @@ async function claimBatch(o: SendOptions, lease: number, size: number, throttle:
         returning r.id, r.person_id, r.email, r.variant, r.attempts
       )
       select c.id, c.email, c.variant, c.attempts, p.given_name, p.family_name, p.locality, p.postcode,
-        (p.consent_email and p.anonymized_at is null and p.merged_into is null and s.email is null) as allowed,
+        (p.consent_email and p.anonymized_at is null and p.merged_into is null and s.email is null
+          and not (${mailing.topic}::text = any(p.email_topics_withdrawn))) as allowed,
         case when s.email is not null then 'suppressed: ' || s.reason
-             when not coalesce(p.consent_email, false) then 'no e-mail consent' else 'person erased or merged' end as why
+             when not coalesce(p.consent_email, false) then 'no e-mail consent'
+             when ${mailing.topic}::text = any(p.email_topics_withdrawn) then 'topic withdrawn: ' || ${mailing.topic}::text
+             else 'person erased or merged' end as why
       from claimed c
       left join person p on p.campaign_id = ${o.campaignId} and p.id = c.person_id
       left join mail_suppression s on s.campaign_id = ${o.campaignId} and s.email = c.email`.execute(trx);

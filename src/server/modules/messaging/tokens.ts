@@ -2,20 +2,11 @@
 // (base64url, with a 128-bit HMAC); the VERP return path `bounces+<token>@domain` carries the
 // recipient row only, in lower-case base32 (MTAs may change the case of a local part, which must
 // stay within 64 octets) with a 64-bit HMAC, and its reader finds the campaign from the row.
+import { uuidBytes, uuidOf } from '../../lib/ids.ts';
 import { hmacSha256, safeEqual } from '../../lib/secrets.ts';
 
-const UUID_HEX = /^[0-9a-f]{32}$/;
-
-export function uuidBytes(id: string): Buffer {
-  const hex = id.replace(/-/g, '').toLowerCase();
-  if (!UUID_HEX.test(hex)) throw new Error(`not a uuid: ${id}`);
-  return Buffer.from(hex, 'hex');
-}
-
-export function uuidOf(bytes: Buffer): string {
-  const h = bytes.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+// The 16 bytes of a uuid in signed tokens (lib/ids.ts), under the names the tracking tokens import.
+export { uuidBytes, uuidOf };
 
 /** The unsubscribe token of a recipient row (in /u/<token> links and List-Unsubscribe). */
 export function unsubscribeToken(secret: string, campaignId: string, recipientId: string): string {

@@ -130,6 +130,12 @@ export function signupBodySchema() {
         { maxItems: 4 },
       ),
     ),
+    double_opt_in: Type.Optional(
+      Type.Boolean({
+        description:
+          'Double opt-in: no e-mail consent is recorded now; a confirmation link is mailed and the consent counts from its click. Default: the campaign setting signup.double_opt_in',
+      }),
+    ),
   });
 }
 
@@ -143,6 +149,7 @@ export interface OsdiSignupBody {
   triggers?: Partial<Record<'autoresponse' | 'sms_response' | 'call_response', { enabled?: boolean; identifiers?: string[] }>>;
   add_questions_responses_uri?: unknown[];
   consents?: SignupInput['consents'];
+  double_opt_in?: boolean;
 }
 
 const asText = (v: string | number | undefined): string | undefined => (v === undefined ? undefined : String(v));
@@ -355,4 +362,10 @@ export function autoresponseMail(campaign: { id: string; name: string }, to: str
       'You can ask us to stop writing to you at any time by replying to this message.',
     ].join('\n'),
   };
+}
+
+/** The campaign's default for signups (settings.signup.double_opt_in): the public forms follow it. */
+export function doubleOptInSetting(settings: Record<string, unknown>): boolean {
+  const signup = settings.signup as Record<string, unknown> | undefined;
+  return signup?.double_opt_in === true;
 }

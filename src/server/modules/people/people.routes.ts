@@ -11,7 +11,7 @@ import { acceptLocalCliRequests } from '../../http/local-cli.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
-import { listConsents, recordConsents } from '../consent/index.ts';
+import { confirmationMail, listConsents, recordConsents, requestEmailConfirmation } from '../consent/index.ts';
 import { exportPeopleCsv, loadSegmentDefinition, prepareSegment, segmentPersonIds, sendPeopleCsv } from '../segments/index.ts';
 import { personTimeline } from '../timeline/index.ts';
 import { addMembers, assertBulkSize, BULK_BODY_LIMIT, BULK_MAX, removeMembers } from './bulk.ts';
@@ -21,6 +21,7 @@ import { FILTER_MAX_LENGTH } from './osdi-filter.ts';
 import {
   applyEmailStatus,
   autoresponseMail,
+  doubleOptInSetting,
   emailConsentOf,
   type OsdiPersonBody,
   OsdiPersonInput,
@@ -233,24 +234,67 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const triggers = triggersOutcome(body, email);
     const ignored = body.add_questions_responses_uri?.length ? { not_applied: ['add_questions_responses_uri'] } : {};
     const result = await inTenant(app, actor, async (trx) => {
+      const campaign = await trx
+        .selectFrom('campaign')
+        .select(['id', 'name', 'settings'])
+        .where('id', '=', actor.campaignId)
+        .executeTakeFirstOrThrow();
+      // Double opt-in (the body's flag, else the campaign's setting): the e-mail consent is not
+      // given now but asked for by a confirmation link; other channels are recorded as sent.
+      const doubleOptIn = body.double_opt_in ?? doubleOptInSetting(campaign.settings);
+      const emailConsent = body.consents?.find((c) => c.channel === 'email');
+      const consents = doubleOptIn ? body.consents?.filter((c) => c.channel !== 'email') : body.consents;
+      const status = emailConsentOf(body.person);
       const { tagIds, listIds } = await signupGroups(trx, actor.campaignId, body);
       const signed = await signup(trx, people, {
         person: personInputOf(body.person),
         tag_ids: tagIds,
         add_lists: listIds,
-        ...(body.consents ? { consents: body.consents } : {}),
-        activity: { ...(Object.keys(triggers).length > 0 ? { triggers } : {}), ...ignored },
+        ...(consents ? { consents } : {}),
+        activity: {
+          ...(Object.keys(triggers).length > 0 ? { triggers } : {}),
+          ...ignored,
+          ...(doubleOptIn ? { double_opt_in: true } : {}),
+        },
       });
-      const recorded = await applyEmailStatus(trx, people, signed.person, emailConsentOf(body.person), body.person.origin_system);
+      const recorded = await applyEmailStatus(
+        trx,
+        people,
+        signed.person,
+        doubleOptIn && status === 'given' ? null : status,
+        body.person.origin_system,
+      );
       const row = recorded ? await getPerson(trx, actor, signed.person.id) : signed.person;
-      const campaign = await trx.selectFrom('campaign').select(['id', 'name']).where('id', '=', actor.campaignId).executeTakeFirstOrThrow();
-      return { doc: await one(trx, actor.campaignId, row), created: signed.created, campaign, to: row.email };
+      const confirmation =
+        doubleOptIn && row.email && status !== 'withdrawn'
+          ? await requestEmailConfirmation(trx, {
+              campaignId: actor.campaignId,
+              personId: row.id,
+              email: row.email,
+              secret: app.deps.config.mailing.tokenSecret,
+              signupProof: {
+                form: emailConsent?.form,
+                text_shown: emailConsent?.text_shown,
+                ip: people.ip,
+                user_agent: request.headers['user-agent'] ?? null,
+                origin_system: body.person.origin_system,
+                actor: actor.label,
+              },
+            })
+          : null;
+      return { doc: await one(trx, actor.campaignId, row), created: signed.created, campaign, to: row.email, confirmation };
     });
     const autoresponse = triggers.autoresponse as { status: string } | undefined;
     if (autoresponse?.status === 'sent' && result.to) {
       // After commit: a signup that rolled back sends nothing. A failed send loses no signup.
       await app.deps.mailer.send(autoresponseMail(result.campaign, result.to)).catch((error: unknown) => {
         request.log.warn({ err: error, person_id: result.doc.id }, 'signup autoresponse not sent');
+      });
+    }
+    if (result.confirmation?.status === 'sent') {
+      // After commit too; a failed send leaves the confirmation pending (a new signup asks again, within the rate).
+      await app.deps.mailer.send(confirmationMail(app.deps.config.publicUrl, result.confirmation.send)).catch((error: unknown) => {
+        request.log.warn({ err: error, person_id: result.doc.id }, 'signup confirmation link not sent');
       });
     }
     return result;
@@ -402,7 +446,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ]);
         return trx
           .selectFrom('consent')
-          .select(['id', 'channel', 'status', 'at', 'source', 'proof', 'actor_label'])
+          .select(['id', 'channel', 'topic', 'status', 'at', 'source', 'proof', 'actor_label'])
           .where('campaign_id', '=', actor.campaignId)
           .where('id', '=', id as string)
           .executeTakeFirstOrThrow();

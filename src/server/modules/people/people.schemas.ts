@@ -1,6 +1,6 @@
 // TypeBox schemas of the people API (OSDI person, inputs), shared by the people route plugins.
 import { Type } from 'typebox';
-import { CONSENT_CHANNELS, CONSENT_STATUSES, LADDER_STAGES } from '../../../shared/enums.ts';
+import { CONSENT_CHANNELS, CONSENT_STATUSES, EMAIL_TOPICS, LADDER_STAGES } from '../../../shared/enums.ts';
 import { DateTime, Nullable, StringEnum, Uuid } from '../../http/schemas.ts';
 
 export const Stage = StringEnum(LADDER_STAGES);
@@ -94,6 +94,8 @@ export const PersonInputSchema = Type.Object(
 export const ConsentSchema = Type.Object({
   id: Uuid,
   channel: Channel,
+  /** An e-mail topic (the preference page), or null for the whole channel. */
+  topic: Nullable(StringEnum(EMAIL_TOPICS)),
   status: StringEnum(CONSENT_STATUSES),
   at: DateTime,
   source: Type.String(),

@@ -76,7 +76,8 @@ export async function personTimeline(
     from ladder_move m where m.campaign_id = ${campaignId} and m.person_id = ${personId}
     union all
     select c.id, 'consent', c.at, 'consent.' || c.status,
-      jsonb_build_object('channel', c.channel, 'source', c.source, 'proof', c.proof), c.actor_label
+      jsonb_build_object('channel', c.channel, 'source', c.source, 'proof', c.proof)
+        || case when c.topic is null then '{}'::jsonb else jsonb_build_object('topic', c.topic) end, c.actor_label
     from consent c where c.campaign_id = ${campaignId} and c.person_id = ${personId}
     union all
     select t.tag_id, 'tagging', t.created_at, 'tag.added', jsonb_build_object('tag_id', t.tag_id, 'name', g.name), ''

@@ -22,7 +22,7 @@ export type Mailing = Shape<typeof MessageSchema>;
 export type MailBlock = Exclude<Shape<typeof MailBlockSchema>, { type: 'image' }>;
 
 /** What the composer saves (POST and PUT /messages): the request body, its fields filled, content as blocks. */
-export type MailingInput = Required<Pick<Shape<typeof MessageBody>, 'name' | 'subject' | 'from' | 'preheader' | 'audience'>> & {
+export type MailingInput = Required<Pick<Shape<typeof MessageBody>, 'name' | 'subject' | 'from' | 'preheader' | 'audience' | 'topic'>> & {
   content_format: 'blocks';
   content: { blocks: MailBlock[] };
 };
@@ -31,6 +31,8 @@ export type AudienceCount = Shape<typeof AudienceCountSchema>;
 
 /** What the schedule dialog asks (POST /messages/:id/schedule). */
 export type ScheduleInput = Shape<typeof ScheduleBody>;
+/** What a mailing is about (its audience leaves out who withdrew the topic on their preference page). */
+export type MailingTopic = MailingInput['topic'];
 
 /** GET /messages/:id/statistics (human events). */
 export type MailingReport = Shape<typeof ReportSchema>;
@@ -81,10 +83,10 @@ export function useSaveMailing() {
 }
 
 /** The live count of an audience, per arrondissement (null: nothing chosen yet). */
-export function useAudienceCount(audience: Audience | null) {
+export function useAudienceCount(audience: Audience | null, topic: MailingTopic) {
   return useQuery({
-    queryKey: ['mailing_audience', audience],
-    queryFn: ({ signal }) => apiRequest<AudienceCount>('POST', '/api/v1/messages/audience_count', { body: { audience }, signal }),
+    queryKey: ['mailing_audience', audience, topic],
+    queryFn: ({ signal }) => apiRequest<AudienceCount>('POST', '/api/v1/messages/audience_count', { body: { audience, topic }, signal }),
     enabled: audience !== null,
     placeholderData: keepPreviousData,
     staleTime: 10_000,

@@ -52,6 +52,11 @@ const fr = {
   noBlocks: 'Ajoutez un premier bloc.',
   foreignContent:
     'Le contenu de cet envoi a été écrit en dehors de cet écran (mise en page avancée ou images) : il est conservé tel quel et se modifie là où il a été écrit.',
+  topic: 'Sujet de l’envoi',
+  topicHint: 'Les personnes qui ont décoché ce sujet sur leur page de préférences ne recevront pas cet envoi.',
+  topic_newsletter: 'Lettre d’information',
+  topic_local: 'Nouvelles de l’arrondissement',
+  topic_events: 'Invitations aux événements',
   audience: 'Destinataires',
   audienceHint:
     'Les personnes des listes et segments choisis, moins celles des exclusions ; seules celles qui ont accepté les e-mails et dont l’adresse fonctionne sont comptées.',
@@ -250,6 +255,11 @@ const en: typeof fr = {
   noBlocks: 'Add a first block.',
   foreignContent:
     'This mailing’s content was written outside this screen (advanced layout or images): it is kept as it is and is edited where it was written.',
+  topic: 'Topic of the mailing',
+  topicHint: 'People who unticked this topic on their preferences page will not receive this mailing.',
+  topic_newsletter: 'Newsletter',
+  topic_local: 'News of the arrondissement',
+  topic_events: 'Event invitations',
   audience: 'Recipients',
   audienceHint:
     'The people of the chosen lists and segments, minus those of the exclusions; only those who accepted e-mails and whose address works are counted.',

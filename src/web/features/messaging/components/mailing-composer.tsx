@@ -12,6 +12,7 @@ import {
   MultiSelect,
   Paper,
   SegmentedControl,
+  Select,
   SimpleGrid,
   Stack,
   Table,
@@ -23,6 +24,7 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { EMAIL_TOPICS } from '../../../../shared/enums.ts';
 import { isApiError } from '../../../api/client.ts';
 import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
@@ -40,6 +42,7 @@ import {
   type MailBlock,
   type Mailing,
   type MailingInput,
+  type MailingTopic,
   useAbTestQuery,
   useAudienceCount,
   useMailingQuery,
@@ -60,6 +63,7 @@ const EMPTY: MailingInput = {
   content_format: 'blocks',
   content: { blocks: [] },
   audience: {},
+  topic: 'newsletter',
 };
 
 /** The composer's form from a saved mailing (only the block kinds it edits are kept). */
@@ -73,6 +77,7 @@ function inputOf(m: Mailing): MailingInput {
     content_format: 'blocks',
     content: { blocks: content.blocks ?? [] },
     audience: m.audience,
+    topic: m.topic,
   };
 }
 
@@ -124,7 +129,7 @@ function Composer({ saved }: { saved: Mailing | null }) {
   const editable = !saved || ['draft', 'scheduled', 'paused'].includes(saved.status);
   const [debouncedAudience] = useDebouncedValue(form.audience, 300);
   const audience = useMemo(() => audienceOf(debouncedAudience), [debouncedAudience]);
-  const count = useAudienceCount(audience);
+  const count = useAudienceCount(audience, form.topic);
   const abTest = useAbTestQuery(savedId);
 
   // Set once sent or scheduled: the screen is left for the report or the list, not for the draft's address.
@@ -253,6 +258,14 @@ function Composer({ saved }: { saved: Mailing | null }) {
           ) : (
             <BlocksEditor blocks={form.content.blocks} onChange={setBlocks} />
           )}
+          <Select
+            label={t('topic')}
+            description={t('topicHint')}
+            data={EMAIL_TOPICS.map((value) => ({ value, label: t(`topic_${value}`) }))}
+            value={form.topic}
+            allowDeselect={false}
+            onChange={(value) => value && set('topic', value as MailingTopic)}
+          />
           <AudiencePicker value={form.audience} onChange={(a) => set('audience', a)} />
           <AudienceFigures audience={audience} count={count} />
           <AbTestPanel mailingId={savedId} />

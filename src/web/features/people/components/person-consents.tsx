@@ -19,6 +19,8 @@ const SOURCE_KEYS = {
   unsubscribe: 'sourceUnsubscribe',
   import: 'sourceImport',
   api: 'sourceApi',
+  preferences: 'sourcePreferences',
+  double_opt_in: 'sourceDoubleOptIn',
 } as const;
 
 /** The words of a consent's source ("door" → "Porte-à-porte"); another system's own name stays as it is. */
@@ -37,7 +39,8 @@ export function PersonConsents({ person, canWrite }: { person: Person; canWrite:
   const [recording, setRecording] = useState<Channel | null>(null);
   const entries = [...(ledger.data ?? [])].sort((a, b) => (a.at < b.at ? 1 : -1));
   const sourceLabel = useConsentSourceLabel();
-  const latest = (c: Channel) => entries.find((e) => e.channel === c);
+  // The channel's own state: entries about one e-mail topic (the preference page) are not about it.
+  const latest = (c: Channel) => entries.find((e) => e.channel === c && !e.topic);
 
   return (
     <Paper withBorder radius="md" p="md">
@@ -93,7 +96,10 @@ export function PersonConsents({ person, canWrite }: { person: Person; canWrite:
               {entries.map((entry, index) => (
                 <Table.Tr key={entry.id ?? index}>
                   <Table.Td>{fmt.dateTime(entry.at)}</Table.Td>
-                  <Table.Td>{channel(entry.channel)}</Table.Td>
+                  <Table.Td>
+                    {channel(entry.channel)}
+                    {entry.topic && ` — ${t(`topic_${entry.topic}`)}`}
+                  </Table.Td>
                   <Table.Td c={entry.status === 'given' ? 'teal.8' : 'red.8'}>
                     {entry.status === 'given' ? t('consentGiven') : t('consentWithdrawn')}
                   </Table.Td>

@@ -55,6 +55,7 @@ function useSummary(): (item: Activity) => string {
   const customFields = useCustomFieldsQuery().data;
   const words = useT(personWords);
   const consentSource = useConsentSourceLabel();
+  const people = useT(peopleMessages);
   return (item: Activity) => {
     const data = item.data;
     const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : '');
@@ -68,7 +69,12 @@ function useSummary(): (item: Activity) => string {
       const move = `${text('from_stage') ? stage(text('from_stage')) : '∅'} → ${stage(text('to_stage'))}`;
       return text('reason') ? `${move} — ${text('reason')}` : move;
     }
-    if (item.type.startsWith('consent.')) return [channel(text('channel')), consentSource(text('source'))].filter(Boolean).join(' · ');
+    if (item.type.startsWith('consent.')) {
+      // A line about one e-mail topic (the preference page) names it after the channel.
+      const topic = text('topic');
+      const topicLabel = topic === 'newsletter' || topic === 'local' || topic === 'events' ? people(`topic_${topic}`) : '';
+      return [channel(text('channel')), topicLabel, consentSource(text('source'))].filter(Boolean).join(' · ');
+    }
     if (item.type === 'import' && text('file')) {
       const action = { create: 'importCreate', update: 'importUpdate', skip: 'importSkip' }[text('action')] as 'importCreate' | undefined;
       return words('importedLine', { file: text('file'), line: Number(data.line) || 0, action: action ? words(action) : text('action') });
