@@ -704,6 +704,31 @@ export interface MailEventTable {
   at: Timestamp;
 }
 
+/** A short link of an SMS (migration 0035): one per message and URL. */
+export interface SmsLinkTable {
+  campaign_id: string;
+  code: string;
+  message_id: string;
+  link_index: number;
+  url: string;
+  created_at: Generated<Timestamp>;
+}
+
+/** A click on an SMS short link, classified as mail_event's are. */
+export interface SmsClickTable {
+  campaign_id: string;
+  id: string;
+  message_id: string;
+  send_id: string;
+  person_id: string;
+  link_index: number;
+  link_url: string;
+  classification: MailEventClassification;
+  user_agent: Generated<string>;
+  ip: string | null;
+  at: Timestamp;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -756,6 +781,8 @@ export interface DB {
   sms_status_event: SmsStatusEventTable;
   sms_inbound: SmsInboundTable;
   mail_event: MailEventTable;
+  sms_link: SmsLinkTable;
+  sms_click: SmsClickTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;
