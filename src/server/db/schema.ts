@@ -711,7 +711,7 @@ export interface SmsLinkTable {
   message_id: string;
   link_index: number;
   url: string;
-  created_at: Generated<Timestamp>;
+  created_at: Generated<Date>;
 }
 
 /** A click on an SMS short link, classified as mail_event's are. */
