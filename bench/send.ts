@@ -28,14 +28,16 @@ const USAGE = `Usage: node bench/send.ts [options]
 Options:
   --recipients <n>    personalised e-mails per run (default 100000)
   --db <kind>         postgres or pglite (default postgres)
-  --pg-url <url>      PostgreSQL server for the relais_bench_send database (default postgres://postgres@127.0.0.1:5432/)
+  --pg-url <url>      PostgreSQL server for the relais_bench_send_<pid> database (default postgres://postgres@127.0.0.1:5432/)
   --connections <n>   SMTP connections of both pools (MAILING_SMTP_CONNECTIONS; default 10)
   --rounds <n>        app runs, each between two baseline runs (default 1)
   --distinct <n>      pre-rendered messages the baseline cycles through (default 1000)
+  --only app          the app's runs alone, no ratio (to profile the send path with --cpu-prof)
   -h, --help          this help`;
 
 const TARGET = 0.8;
-const DATABASE_NAME = 'relais_bench_send';
+// Its own name per run: two runs side by side must not drop each other's database.
+const DATABASE_NAME = `relais_bench_send_${process.pid}`;
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +47,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '1' },
     distinct: { type: 'string', default: '1000' },
+    only: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -282,7 +285,13 @@ try {
     log(
       `  ${r.side.padEnd(8)} ${r.messages.toLocaleString('en')} messages in ${(r.ms / 1000).toFixed(1)} s: ${Math.round(r.perSecond).toLocaleString('en')}/s, ${Math.round(r.cpuUsPerMessage)} µs CPU each, sink ${Math.round(r.sinkCpuUsPerMessage)} µs (load ${r.load.join(' ')})`,
     );
+  const appOnly = values.only === 'app';
   for (let round = 0; round < rounds; round++) {
+    if (appOnly) {
+      runs.push(await app(round));
+      show(runs.at(-1) as Run);
+      continue;
+    }
     if (round === 0) {
       runs.push(await baseline());
       show(runs.at(-1) as Run);
@@ -313,6 +322,7 @@ const median = (xs: number[]) => {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
+if (values.only === 'app') process.exit(0);
 const appRate = median(runs.filter((r) => r.side === 'app').map((r) => r.perSecond));
 const baseRate = median(runs.filter((r) => r.side === 'baseline').map((r) => r.perSecond));
 const ratio = appRate / baseRate;
