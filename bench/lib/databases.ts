@@ -23,18 +23,18 @@ async function withAdmin<T>(baseUrl: string, fn: (client: pg.Client) => Promise<
   }
 }
 
-/** Drops and re-creates the bench database; returns its URL. */
-export async function createBenchPostgres(baseUrl: string): Promise<string> {
+/** Drops and re-creates the bench database (another name lets two benches run side by side); returns its URL. */
+export async function createBenchPostgres(baseUrl: string, name = BENCH_DATABASE): Promise<string> {
   await withAdmin(baseUrl, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${BENCH_DATABASE}`);
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
   });
-  return databaseUrlOf(baseUrl, BENCH_DATABASE);
+  return databaseUrlOf(baseUrl, name);
 }
 
 /** Drops the bench database. */
-export async function dropBenchPostgres(baseUrl: string): Promise<void> {
-  await withAdmin(baseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`));
+export async function dropBenchPostgres(baseUrl: string, name = BENCH_DATABASE): Promise<void> {
+  await withAdmin(baseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 /** The DATA_DIR of an embedded database for this run (the database itself lives in its pglite/). */

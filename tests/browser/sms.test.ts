@@ -1,4 +1,4 @@
-// The SMS composer as an organizer uses it: pick a list, type a French text, watch the encoding
+// The SMS composer as an organizer uses it: pick a list in the audience picker, type a French text, watch the encoding
 // switch to Unicode on « », ê and the no-break space, replace them back to GSM-7 with one click,
 // read the count, recipients and cost, send (the message goes to the development outbox, or waits
 // for the sending hours); on a laptop in French and on a phone in English.
@@ -65,13 +65,17 @@ describe('back office SMS composer', () => {
     });
     await page.getByRole('link', { name: /^retour au sms$/i }).click();
     await page.waitForURL(/\/app\/sms$/);
-    await page.getByRole('textbox', { name: /^destinataires$/i }).click();
+    await page.getByRole('textbox', { name: /^listes$/i }).click();
     await page.getByRole('option', { name: 'Volontaires du 11e' }).click();
     await page.getByRole('textbox', { name: /^message$/i }).fill('Grande fête de quartier samedi : « venez nombreux »\u00a0!');
     const counter = page.getByTestId('sms-counter');
     await counter.getByText('UCS-2 (Unicode)').waitFor();
     await page.getByText(/ces caractères imposent l’unicode|ces caractères imposent l'unicode/i).waitFor();
     await page.getByText(/destinataires? avec consentement/i).waitFor();
+    await page
+      .getByTestId('sms-by-zone')
+      .getByText(/destinataires par arrondissement/i)
+      .waitFor();
     await page.getByText(/coût estimé : .*€/i).waitFor();
     await page.getByRole('button', { name: /remplacer « espace insécable »/i }).waitFor();
     await h.shot(page, 'sms-composer-fr');
@@ -110,7 +114,7 @@ describe('back office SMS composer', () => {
     await page.waitForURL((url) => !url.pathname.endsWith('/login'));
     await page.goto('/app/sms');
     await page.getByRole('heading', { name: /^sms$/i }).waitFor();
-    await page.getByRole('textbox', { name: /^recipients$/i }).click();
+    await page.getByRole('textbox', { name: /^lists$/i }).click();
     await page.getByRole('option', { name: 'Volontaires du 11e' }).click();
     await page.getByRole('textbox', { name: /^message$/i }).fill(`L’équipe vous attend. ${'Soyez là. '.repeat(8)}`);
     const counter = page.getByTestId('sms-counter');

@@ -11947,11 +11947,17 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        audience?: {
+                            exclude_list_ids?: string[];
+                            exclude_segment_ids?: string[];
+                            list_ids?: string[];
+                            segment_ids?: string[];
+                        };
                         /** Format: uuid */
                         list_id?: string;
                         /** @description at most 10000 people */
                         person_ids?: string[];
-                        /** @description the text; the sender's name and « STOP au … » are added when missing */
+                        /** @description the text; the sender's name and « STOP au … » are added when missing; each http(s) URL goes out as a short tracked link */
                         text: string;
                     };
                 };
@@ -11965,6 +11971,14 @@ export interface paths {
                     content: {
                         "application/json": {
                             body: string | null;
+                            /** @description those people per arrondissement (a referent: per zone of theirs) */
+                            by_zone: {
+                                code: string;
+                                count: number;
+                                name: string;
+                                /** Format: uuid */
+                                zone_id: string;
+                            }[];
                             characters: number;
                             /** @description segments × recipients × price per segment */
                             cost: number;
@@ -11988,6 +12002,8 @@ export interface paths {
                                 to: string;
                             }[];
                             segments: number;
+                            /** @description URLs of the text, each sent as a short tracked link (counted at its length) */
+                            short_links: number;
                             skipped: {
                                 duplicate_number: number;
                                 no_consent: number;
@@ -12162,7 +12178,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sends a text to people or a list: what was queued, deferred (sending hours) and skipped, and why */
+        /** Sends a text to people, a list or an audience (segments and lists minus exclusions): what was queued, deferred (sending hours) and skipped, and why */
         post: {
             parameters: {
                 query?: never;
@@ -12173,6 +12189,12 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        audience?: {
+                            exclude_list_ids?: string[];
+                            exclude_segment_ids?: string[];
+                            list_ids?: string[];
+                            segment_ids?: string[];
+                        };
                         /** Format: uuid */
                         list_id?: string;
                         /** @description at most 10000 people */
@@ -12182,7 +12204,7 @@ export interface paths {
                          * @description not before this instant
                          */
                         send_at?: string;
-                        /** @description the text; the sender's name and « STOP au … » are added when missing */
+                        /** @description the text; the sender's name and « STOP au … » are added when missing; each http(s) URL goes out as a short tracked link */
                         text: string;
                     };
                 };
@@ -12276,6 +12298,114 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sms/sends/{send_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report of a send: its messages per status and segments, and the clicks on its short links (human and scanner), per link */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    send_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            by_status: {
+                                deferred: number;
+                                delivered: number;
+                                failed: number;
+                                queued: number;
+                                sending: number;
+                                sent: number;
+                                undelivered: number;
+                            };
+                            clicks: {
+                                /** @description clicks by people */
+                                human: number;
+                                /** @description clicks by link checkers and previews (within a minute of sending, or bursts) */
+                                scanner: number;
+                            };
+                            /** @description people who clicked a short link (human clicks) */
+                            human_clickers: number;
+                            links: {
+                                clicks: {
+                                    /** @description clicks by people */
+                                    human: number;
+                                    /** @description clicks by link checkers and previews (within a minute of sending, or bursts) */
+                                    scanner: number;
+                                };
+                                human_clickers: number;
+                                link_index: number;
+                                url: string;
+                            }[];
+                            messages: number;
+                            /** @description segments of all its messages (what is billed) */
+                            segments: number;
+                            /** Format: uuid */
+                            send_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -805,6 +805,31 @@ export interface MailEventTable {
   at: Timestamp;
 }
 
+/** A short link of an SMS (migration 0034): one per message and URL. */
+export interface SmsLinkTable {
+  campaign_id: string;
+  code: string;
+  message_id: string;
+  link_index: number;
+  url: string;
+  created_at: Generated<Date>;
+}
+
+/** A click on an SMS short link, classified as mail_event's are. */
+export interface SmsClickTable {
+  campaign_id: string;
+  id: string;
+  message_id: string;
+  send_id: string;
+  person_id: string;
+  link_index: number;
+  link_url: string;
+  classification: MailEventClassification;
+  user_agent: Generated<string>;
+  ip: string | null;
+  at: Timestamp;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -861,6 +886,8 @@ export interface DB {
   mail_deliverability: MailDeliverabilityTable;
   mail_domain_cap: MailDomainCapTable;
   email_confirmation: EmailConfirmationTable;
+  sms_link: SmsLinkTable;
+  sms_click: SmsClickTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

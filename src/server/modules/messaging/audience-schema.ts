@@ -16,3 +16,6 @@ export const AudienceSchema = Type.Object(
   { additionalProperties: false },
 );
 export type Audience = Type.Static<typeof AudienceSchema>;
+
+/** How many people of an audience are in one arrondissement (the audience counts of mailings and SMS). */
+export const ZoneCountSchema = Type.Object({ zone_id: Uuid, code: Type.String(), name: Type.String(), count: Type.Integer() });

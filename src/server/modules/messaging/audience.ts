@@ -1,8 +1,10 @@
 // Audiences: saved segments and lists, minus excluded segments and lists, ALWAYS intersected with
-// the e-mail consent given (and not withdrawn for the mailing's topic), an address, and minus the
-// suppression list, within the actor's zones. One
-// SQL condition on `person` (segments compile with their own scope), counted before sending (in
-// total and per arrondissement) and materialised set-based into mailing_recipient.
+// the channel's consent and address — e-mail: the e-mail consent given (and not withdrawn for the mailing's
+// topic), an address, and minus the suppression list; SMS: the SMS consent given and a phone number (the SMS module then keeps the
+// people whose number is a mobile, which only libphonenumber can tell) — within the actor's zones.
+// One SQL condition on `person` (segments compile with their own scope), counted before sending (in
+// total and per arrondissement) and materialised set-based into mailing_recipient (e-mail) or read
+// into sms_message rows (SMS).
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { EmailTopic } from '../../../shared/enums.ts';
 import type { Trx } from '../../db/database.ts';
@@ -43,12 +45,28 @@ async function listCondition(trx: Trx, id: string, scope: AudienceScope): Promis
 
 const orAll = (parts: Expression<SqlBool>[]) => sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 
-/** The WHERE condition on `person` of an audience: who will receive a mailing of this topic. */
+/** The channel an audience is reached on. */
+export type AudienceChannel = 'email' | 'sms';
+
+/** Who may be reached on a channel at all: its consent, an address, and (e-mail) the topic not withdrawn, not suppressed. */
+function channelConditions(channel: AudienceChannel, topic: EmailTopic): Expression<SqlBool>[] {
+  if (channel === 'sms')
+    return [sql<SqlBool>`person.consent_sms`, sql<SqlBool>`(person.phone is not null or cardinality(person.phones) > 0)`];
+  return [
+    sql<SqlBool>`person.email is not null`,
+    sql<SqlBool>`person.consent_email`,
+    // The e-mail consent covers every topic but those the person withdrew (the preference page).
+    sql<SqlBool>`not (${topic}::text = any(person.email_topics_withdrawn))`,
+    sql<SqlBool>`not exists (select 1 from mail_suppression s where s.campaign_id = person.campaign_id and s.email = person.email)`,
+  ];
+}
+
+/** The WHERE condition on `person` of an audience: who will receive a mailing of this topic (or the SMS: `channel: 'sms'`). */
 export async function audienceWhere(
   trx: Trx,
   audience: Audience,
   scope: AudienceScope,
-  topic: EmailTopic = 'newsletter',
+  options: { channel?: AudienceChannel; topic?: EmailTopic } = {},
 ): Promise<Expression<SqlBool>> {
   const include = [
     ...(await Promise.all((audience.segment_ids ?? []).map((id) => segmentCondition(trx, id, scope)))),
@@ -62,12 +80,8 @@ export async function audienceWhere(
   const parts: Expression<SqlBool>[] = [
     sql<SqlBool>`person.campaign_id = ${scope.campaignId}`,
     orAll(include),
-    sql<SqlBool>`person.email is not null`,
-    sql<SqlBool>`person.consent_email`,
-    // The e-mail consent covers every topic but those the person withdrew (the preference page).
-    sql<SqlBool>`not (${topic}::text = any(person.email_topics_withdrawn))`,
+    ...channelConditions(options.channel ?? 'email', options.topic ?? 'newsletter'),
     sql<SqlBool>`person.anonymized_at is null and person.merged_into is null`,
-    sql<SqlBool>`not exists (select 1 from mail_suppression s where s.campaign_id = person.campaign_id and s.email = person.email)`,
   ];
   if (exclude.length > 0) parts.push(sql<SqlBool>`not ${orAll(exclude)}`);
   // The segments carry the scope already; said again here, where a reviewer reads the audience.
@@ -114,13 +128,25 @@ export async function countAudience(trx: Trx, where: Expression<SqlBool>, scope:
       select (select z from unnest(person.zone_ids) z where z = any(${sql.val(ids)}::uuid[]) limit 1) as zid
       from person where ${where}
     ) t group by zid`.execute(trx);
-  const counts = new Map(rows.map((r) => [r.zid, Number(r.n)]));
+  return countByZone(zones, new Map(rows.map((r) => [r.zid, Number(r.n)])));
+}
+
+/** The count of an audience from its people per reporting zone (null: in none of them). */
+export function countByZone(
+  zones: ReadonlyArray<{ id: string; code: string; name: string }>,
+  counts: Map<string | null, number>,
+): AudienceCount {
   return {
-    total: rows.reduce((sum, r) => sum + Number(r.n), 0),
+    total: [...counts.values()].reduce((sum, n) => sum + n, 0),
     by_zone: zones
       .map((z) => ({ zone_id: z.id, code: z.code, name: z.name, count: counts.get(z.id) ?? 0 }))
       .sort((a, b) => a.code.localeCompare(b.code, 'fr', { numeric: true })),
   };
+}
+
+/** A person's reporting zone: the first of their zones among the reporting ones (as countAudience's SQL takes it). */
+export function reportingZoneOf(zoneIds: readonly string[], reporting: ReadonlySet<string>): string | null {
+  return zoneIds.find((z) => reporting.has(z)) ?? null;
 }
 
 /** Writes one mailing_recipient row per person of the audience (set-based, idempotent); returns the rows added. */

@@ -19,11 +19,22 @@ import { trackingReportRoutes } from './tracking/report.routes.ts';
 import { trackingRoutes } from './tracking/tracking.routes.ts';
 import { unsubscribeRoutes } from './unsubscribe.routes.ts';
 
+export {
+  type Audience,
+  type AudienceCount,
+  AudienceSchema,
+  audienceWhere,
+  countByZone,
+  reportingZoneOf,
+  reportingZones,
+} from './audience.ts';
+export { ZoneCountSchema } from './audience-schema.ts';
 export { requestBounceCheck } from './bounces/bounces.job.ts';
 export { findRecipientById } from './messaging.repo.ts';
 export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
 export { recipientOfAddress, returnPathOf } from './tokens.ts';
 export { mailingReport } from './tracking/report.ts';
+export { invalidLinkPage, trackingWriterOf } from './tracking/tracking.routes.ts';
 
 export const messagingModule = defineModule({
   name: 'messaging',

@@ -11,7 +11,7 @@ import { acceptLocalCliRequests } from '../../http/local-cli.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { VARIANT_KEYS } from './ab/ab.service.ts';
-import { type Audience, AudienceSchema } from './audience-schema.ts';
+import { type Audience, AudienceSchema, ZoneCountSchema } from './audience-schema.ts';
 import { loadKit } from './compose.ts';
 import { listMailings, type MailingRow, recipientCounts } from './messaging.repo.ts';
 import {
@@ -134,7 +134,7 @@ export const ScheduleBody = Type.Object(
 );
 export const AudienceCountSchema = Type.Object({
   total: Type.Integer(),
-  by_zone: Type.Array(Type.Object({ zone_id: Uuid, code: Type.String(), name: Type.String(), count: Type.Integer() })),
+  by_zone: Type.Array(ZoneCountSchema),
 });
 export const RenderedSchema = Type.Object({ subject: Type.String(), html: Type.String(), text: Type.String() });
 

@@ -170,7 +170,7 @@ export async function deleteMailing(trx: Trx, actor: TenantActor, id: string): P
 /** How many people an audience reaches for this actor (consent to the topic, suppressions and zones applied). */
 export async function countAudienceFor(trx: Trx, actor: TenantActor, audience: Audience, topic?: EmailTopic) {
   const scope = { campaignId: actor.campaignId, zoneScope: actor.zoneScope };
-  return countAudience(trx, await audienceWhere(trx, audience, scope, topic), scope);
+  return countAudience(trx, await audienceWhere(trx, audience, scope, { topic }), scope);
 }
 
 /** The message a person (or, without one, nobody: fallbacks) would receive: subject, HTML and text. */
@@ -308,7 +308,12 @@ export async function assertSendable(trx: Trx, actor: SendingActor, mailing: Mai
   if ('blocks' in content && content.blocks.length === 0)
     throw new AppError('MAILING_INCOMPLETE', 'A mailing needs content before it is sent.');
   await checkContent(trx, actor.campaignId, mailing, config.publicUrl);
-  return audienceWhere(trx, mailing.audience as Audience, { campaignId: actor.campaignId, zoneScope: actor.zoneScope }, mailing.topic);
+  return audienceWhere(
+    trx,
+    mailing.audience as Audience,
+    { campaignId: actor.campaignId, zoneScope: actor.zoneScope },
+    { topic: mailing.topic },
+  );
 }
 
 /** Resumes a paused mailing: its rows not yet sent go out (the caller queues the job after the commit). */

@@ -1,10 +1,12 @@
 // The SMS module's public face and manifest: a provider interface (Twilio's Messages API, the
 // development outbox), texts measured (GSM-7 or UCS-2, segments, cost, replacements), sends queued
 // to people with SMS consent and dispatched by the `sms.send` job within the sending hours,
-// delivery reports and STOP replies through signed Twilio callbacks.
+// delivery reports and STOP replies through signed Twilio callbacks; sends to people, a list or an
+// audience (the messaging module's, on the SMS channel), their URLs as short tracked links (/s/<code>).
 import { defineModule } from '../manifest.ts';
 import { lostSendingJanitorOf, sendJob } from './dispatch.ts';
 import { smsNav } from './nav.ts';
+import { shortLinkRoutes } from './short-links.routes.ts';
 import { smsErrors } from './sms.errors.ts';
 import { smsRoutes } from './sms.routes.ts';
 import { twilioRoutes } from './twilio.routes.ts';
@@ -19,6 +21,8 @@ export const smsModule = defineModule({
   routes: [
     { prefix: '/api/v1', plugin: smsRoutes },
     { prefix: '/api/v1', plugin: twilioRoutes },
+    // The short links of SMS texts (/s/<code>), public.
+    { prefix: '', plugin: shortLinkRoutes },
   ],
   errors: smsErrors,
   permissions: [

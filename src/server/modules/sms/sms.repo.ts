@@ -62,6 +62,7 @@ export interface RecipientRow {
   id: string;
   phone: string | null;
   phones: string[];
+  zone_ids: string[];
   consent: boolean;
 }
 
@@ -72,7 +73,7 @@ export interface RecipientRow {
 export async function recipientsOf(trx: Trx, options: { campaignId: string; ids: readonly string[]; zoneScope: readonly string[] | null }) {
   const zones = options.zoneScope ? [...options.zoneScope] : null;
   const { rows } = await sql<RecipientRow>`
-    select p.id, p.phone, p.phones,
+    select p.id, p.phone, p.phones, p.zone_ids,
       coalesce((select c.status = 'given' from consent c
         where c.campaign_id = p.campaign_id and c.person_id = p.id and c.channel = 'sms' and c.at <= now()
         order by c.at desc, c.id desc limit 1), false) as consent
@@ -198,4 +199,33 @@ export async function listMessages(
     .offset((options.page - 1) * options.perPage)
     .execute();
   return { rows, total: Number(counted?.n ?? 0) };
+}
+
+/**
+ * The report of a send (a referent's: only their zones' people): its messages per status and their
+ * segments, and the clicks on its short links per classification, in total and per link (clicks and
+ * distinct people; human clicks are what the screen counts). Null when the send has no message the
+ * actor may see.
+ */
+export async function sendReport(trx: Trx, options: { campaignId: string; zoneScope: readonly string[] | null; sendId: string }) {
+  const zones = options.zoneScope ? [...options.zoneScope] : null;
+  const visible = sql<boolean>`(${zones}::uuid[] is null or exists (select 1 from person p
+    where p.campaign_id = m.campaign_id and p.id = m.person_id and p.zone_ids && ${zones}::uuid[]))`;
+  const { rows: statuses } = await sql<{ status: SmsStatus; n: string; segments: string }>`
+    select m.status, count(*) as n, sum(m.segments) as segments from sms_message m
+    where m.campaign_id = ${options.campaignId} and m.send_id = ${options.sendId} and ${visible}
+    group by m.status`.execute(trx);
+  if (statuses.length === 0) return null;
+  const { rows: links } = await sql<{ link_index: number; url: string; classification: string; clicks: string; people: string }>`
+    select c.link_index, min(c.link_url) as url, c.classification, count(*) as clicks, count(distinct c.person_id) as people
+    from sms_click c join sms_message m on m.campaign_id = c.campaign_id and m.id = c.message_id
+    where c.campaign_id = ${options.campaignId} and c.send_id = ${options.sendId} and ${visible}
+    group by c.link_index, c.classification order by c.link_index`.execute(trx);
+  const { rows: people } = await sql<{ n: string }>`
+    select count(distinct c.person_id) as n
+    from sms_click c join sms_message m on m.campaign_id = c.campaign_id and m.id = c.message_id
+    where c.campaign_id = ${options.campaignId} and c.send_id = ${options.sendId} and c.classification = 'human' and ${visible}`.execute(
+    trx,
+  );
+  return { statuses, links, humanClickers: Number(people[0]?.n ?? 0) };
 }

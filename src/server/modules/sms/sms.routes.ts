@@ -7,9 +7,10 @@ import type { SmsStatus } from '../../db/schema.ts';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { AppError } from '../../http/problem.ts';
 import { collection, DateTime, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
+import { AudienceSchema, ZoneCountSchema } from '../messaging/index.ts';
 import { requestDispatch } from './dispatch.ts';
 import { HOLD_REASONS } from './silence.ts';
-import { listMessages, loadSettings, saveSettings } from './sms.repo.ts';
+import { listMessages, loadSettings, saveSettings, sendReport } from './sms.repo.ts';
 import { checkSettings, estimateSms, queueSms, SKIP_REASONS, type SmsActor, settingsDocument } from './sms.service.ts';
 
 const SMS_STATUSES = [
@@ -27,11 +28,12 @@ export const SMS_MAX_PEOPLE = 10_000;
 const Text = Type.String({
   minLength: 1,
   maxLength: 1600,
-  description: "the text; the sender's name and « STOP au … » are added when missing",
+  description: "the text; the sender's name and « STOP au … » are added when missing; each http(s) URL goes out as a short tracked link",
 });
 const Target = {
   person_ids: Type.Optional(Type.Array(Uuid, { maxItems: SMS_MAX_PEOPLE, description: `at most ${SMS_MAX_PEOPLE} people` })),
   list_id: Type.Optional(Uuid),
+  audience: Type.Optional(AudienceSchema),
 };
 
 export const SmsSettingsSchema = Type.Object({
@@ -81,7 +83,9 @@ export const SmsEstimateSchema = Type.Object({
   replaced_text: Type.String(),
   replaced_encoding: StringEnum(['GSM-7', 'UCS-2'] as const),
   replaced_segments: Type.Integer(),
+  short_links: Type.Integer({ description: 'URLs of the text, each sent as a short tracked link (counted at its length)' }),
   recipients: Type.Integer({ description: 'people who would get it (consent given, a mobile number)' }),
+  by_zone: Type.Array(ZoneCountSchema, { description: 'those people per arrondissement (a referent: per zone of theirs)' }),
   skipped: Type.Object({
     not_found: Type.Integer(),
     no_consent: Type.Integer(),
@@ -130,6 +134,29 @@ export const SmsMessageSchema = Type.Object({
   created_at: DateTime,
   sent_at: Nullable(DateTime),
   delivered_at: Nullable(DateTime),
+});
+
+const ClickCounts = Type.Object({
+  human: Type.Integer({ description: 'clicks by people' }),
+  scanner: Type.Integer({ description: 'clicks by link checkers and previews (within a minute of sending, or bursts)' }),
+});
+export const SmsSendReportSchema = Type.Object({
+  send_id: Uuid,
+  messages: Type.Integer(),
+  segments: Type.Integer({ description: 'segments of all its messages (what is billed)' }),
+  by_status: Type.Object(
+    Object.fromEntries(SMS_STATUSES.map((s) => [s, Type.Integer()])) as Record<SmsStatus, ReturnType<typeof Type.Integer>>,
+  ),
+  clicks: ClickCounts,
+  human_clickers: Type.Integer({ description: 'people who clicked a short link (human clicks)' }),
+  links: Type.Array(
+    Type.Object({
+      link_index: Type.Integer(),
+      url: Type.String(),
+      clicks: ClickCounts,
+      human_clickers: Type.Integer(),
+    }),
+  ),
 });
 
 function smsActor(actor: TenantActor): SmsActor {
@@ -202,7 +229,9 @@ export const smsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'sms:read');
-      return inTenant(app, actor, (trx) => estimateSms(trx, smsActor(actor), request.body, { defaultSender: defaultSenderOf(request) }));
+      return inTenant(app, actor, (trx) =>
+        estimateSms(trx, smsActor(actor), request.body, { defaultSender: defaultSenderOf(request), publicUrl: app.deps.config.publicUrl }),
+      );
     },
   );
 
@@ -211,7 +240,8 @@ export const smsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['sms'],
-        summary: 'Sends a text to people or a list: what was queued, deferred (sending hours) and skipped, and why',
+        summary:
+          'Sends a text to people, a list or an audience (segments and lists minus exclusions): what was queued, deferred (sending hours) and skipped, and why',
         body: SmsSendInput,
         response: { 202: SmsSendSchema, ...problems(400, 401, 403, 404, 409) },
       },
@@ -219,7 +249,7 @@ export const smsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'sms:send');
       const result = await inTenant(app, actor, (trx) =>
-        queueSms(trx, smsActor(actor), request.body, { defaultSender: defaultSenderOf(request) }),
+        queueSms(trx, smsActor(actor), request.body, { defaultSender: defaultSenderOf(request), publicUrl: app.deps.config.publicUrl }),
       );
       const count = result.queued.length + result.deferred.length;
       if (count > 0)
@@ -230,6 +260,51 @@ export const smsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           result.not_before,
         );
       return reply.code(202).send(result);
+    },
+  );
+
+  app.get(
+    '/sms/sends/:send_id/report',
+    {
+      schema: {
+        tags: ['sms'],
+        summary:
+          'The report of a send: its messages per status and segments, and the clicks on its short links (human and scanner), per link',
+        params: Type.Object({ send_id: Uuid }),
+        response: { 200: SmsSendReportSchema, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'sms:read');
+      const sendId = request.params.send_id;
+      const report = await inTenant(app, actor, (trx) =>
+        sendReport(trx, { campaignId: actor.campaignId, zoneScope: actor.zoneScope, sendId }),
+      );
+      if (!report) throw new AppError('NOT_FOUND', 'No such send.');
+      const byStatus = Object.fromEntries(SMS_STATUSES.map((s) => [s, 0])) as Record<SmsStatus, number>;
+      for (const r of report.statuses) byStatus[r.status] = Number(r.n);
+      const clicks = (rows: typeof report.links) => ({
+        human: rows.filter((r) => r.classification === 'human').reduce((n, r) => n + Number(r.clicks), 0),
+        scanner: rows.filter((r) => r.classification !== 'human').reduce((n, r) => n + Number(r.clicks), 0),
+      });
+      const indexes = [...new Set(report.links.map((l) => l.link_index))];
+      return {
+        send_id: sendId,
+        messages: report.statuses.reduce((n, r) => n + Number(r.n), 0),
+        segments: report.statuses.reduce((n, r) => n + Number(r.segments), 0),
+        by_status: byStatus,
+        clicks: clicks(report.links),
+        human_clickers: report.humanClickers,
+        links: indexes.map((index) => {
+          const rows = report.links.filter((l) => l.link_index === index);
+          return {
+            link_index: index,
+            url: rows[0]?.url ?? '',
+            clicks: clicks(rows),
+            human_clickers: Number(rows.find((r) => r.classification === 'human')?.people ?? 0),
+          };
+        }),
+      };
     },
   );
 

@@ -5,8 +5,10 @@ import { AppError } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { isTimeZone } from '../../lib/zoned-time.ts';
 import { assertNotInSilence } from '../calendar/index.ts';
+import { type Audience, audienceWhere, countByZone, reportingZoneOf, reportingZones } from '../messaging/index.ts';
 import { phoneNumberType } from '../people/index.ts';
 import { minutesOf, type SendingHours } from './hours.ts';
+import { linksOf, newShortCode, replaceLinks, shortLinkOf, withShortLinkLength } from './links.ts';
 import { composeBody, providerSender, senderKindOf } from './rules.ts';
 import { nextSendableInstant } from './silence.ts';
 import { listMemberIds, loadSettings, type RecipientRow, recipientsOf, type SmsSettings } from './sms.repo.ts';
@@ -28,13 +30,34 @@ export function mobileOf(person: Pick<RecipientRow, 'phone' | 'phones'>): string
   return phones.find((p) => phoneNumberType(p) === 'Mobile') ?? null;
 }
 
-/** The people of a send: the ids given, or the members of a list, deduplicated in order. */
-async function targetIds(trx: Trx, actor: SmsActor, target: { person_ids?: string[] | undefined; list_id?: string | undefined }) {
+/** Whom a send or an estimate names: people, a list, and/or an audience (segments and lists minus exclusions). */
+export interface SmsTarget {
+  person_ids?: string[] | undefined;
+  list_id?: string | undefined;
+  audience?: Audience | undefined;
+}
+
+/**
+ * The people of a send: the ids given, the members of a list, and the people of an audience (the
+ * messaging module's, on the SMS channel: consent and a number, within the actor's zones),
+ * deduplicated in order.
+ */
+async function targetIds(trx: Trx, actor: SmsActor, target: SmsTarget) {
   const ids: string[] = [...(target.person_ids ?? [])];
   if (target.list_id) {
     const members = await listMemberIds(trx, actor.campaignId, target.list_id);
     if (!members) throw new AppError('NOT_FOUND', 'No such list.');
     ids.push(...members);
+  }
+  if (target.audience) {
+    const where = await audienceWhere(
+      trx,
+      target.audience,
+      { campaignId: actor.campaignId, zoneScope: actor.zoneScope },
+      { channel: 'sms' },
+    );
+    const rows = await trx.selectFrom('person').select('person.id').where(where).orderBy('person.id').execute();
+    ids.push(...rows.map((r) => r.id));
   }
   return [...new Set(ids.map((id) => id.toLowerCase()))];
 }
@@ -43,7 +66,7 @@ async function targetIds(trx: Trx, actor: SmsActor, target: { person_ids?: strin
 async function classify(trx: Trx, actor: SmsActor, ids: readonly string[]) {
   const rows = await recipientsOf(trx, { campaignId: actor.campaignId, ids, zoneScope: actor.zoneScope });
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const reachable: { personId: string; to: string }[] = [];
+  const reachable: { personId: string; to: string; zoneIds: string[] }[] = [];
   const skipped: { person_id: string; reason: SkipReason }[] = [];
   const numbers = new Set<string>();
   for (const id of ids) {
@@ -56,7 +79,7 @@ async function classify(trx: Trx, actor: SmsActor, ids: readonly string[]) {
       else if (numbers.has(to)) skipped.push({ person_id: id, reason: 'duplicate_number' });
       else {
         numbers.add(to);
-        reachable.push({ personId: id, to });
+        reachable.push({ personId: id, to, zoneIds: row.zone_ids });
       }
     }
   }
@@ -76,14 +99,28 @@ export function sendingIdentity(settings: SmsSettings, defaultSender: string | n
   return { sender: providerSender(sender), senderName: settings.senderName, stopNumber };
 }
 
+/** The people who would get a send, per arrondissement (the zones the mailings' counts use). */
+async function reachableByZone(trx: Trx, actor: SmsActor, reachable: readonly { zoneIds: string[] }[]) {
+  const zones = await reportingZones(trx, actor);
+  const reporting = new Set(zones.map((z) => z.id));
+  const counts = new Map<string | null, number>();
+  for (const r of reachable) {
+    const zone = reportingZoneOf(r.zoneIds, reporting);
+    counts.set(zone, (counts.get(zone) ?? 0) + 1);
+  }
+  return countByZone(zones, counts).by_zone;
+}
+
 /** The live estimate of a text: encoding, segments, cost, replacements and who of the target would get it. */
 export async function estimateSms(
   trx: Trx,
   actor: SmsActor,
-  input: { text: string; person_ids?: string[] | undefined; list_id?: string | undefined },
-  options: { defaultSender: string | null },
+  input: { text: string } & SmsTarget,
+  options: { defaultSender: string | null; publicUrl: string },
 ) {
   const settings = await loadSettings(trx, actor.campaignId);
+  // Counted as it goes out: each URL as a short link.
+  const text = withShortLinkLength(input.text, options.publicUrl);
   const ids = await targetIds(trx, actor, input);
   const { reachable, skipped } = await classify(trx, actor, ids);
   // The body as it would go out (sender's name and STOP line added), when the campaign is set up.
@@ -93,14 +130,16 @@ export async function estimateSms(
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
   }
-  const body = identity ? composeBody(input.text, identity) : null;
-  const analysed = analyseText(body ?? input.text, { recipients: reachable.length, pricePerSegment: settings.segmentPrice });
+  const body = identity ? composeBody(text, identity) : null;
+  const analysed = analyseText(body ?? text, { recipients: reachable.length, pricePerSegment: settings.segmentPrice });
   // The replacements apply to what the person typed (the sender's name and STOP line are added after).
   const { replacements, unreplaceable } = suggestReplacements(input.text);
   const replacedText = applyReplacements(input.text);
-  const after = countSegments(identity ? composeBody(replacedText, identity) : replacedText);
+  const replacedShort = withShortLinkLength(replacedText, options.publicUrl);
+  const after = countSegments(identity ? composeBody(replacedShort, identity) : replacedShort);
   return {
     ...analysed,
+    short_links: linksOf(input.text).length,
     replacements,
     unreplaceable,
     replaced_text: replacedText,
@@ -110,6 +149,7 @@ export async function estimateSms(
     price_per_segment: settings.segmentPrice,
     currency: 'EUR' as const,
     recipients: reachable.length,
+    by_zone: await reachableByZone(trx, actor, reachable),
     skipped: countReasons(skipped),
   };
 }
@@ -121,20 +161,22 @@ function countReasons(skipped: readonly { reason: SkipReason }[]) {
 }
 
 /**
- * Queues a text to people (ids or a list): one sms_message per reachable person, `deferred` until
+ * Queues a text to people (ids, a list or an audience): one sms_message per reachable person, `deferred` until
  * the next allowed instant when now (or `send_at`) is outside the sending hours. The job checks
  * consent, hours and electoral silence again when it dispatches.
  */
 export async function queueSms(
   trx: Trx,
   actor: SmsActor,
-  input: { text: string; person_ids?: string[] | undefined; list_id?: string | undefined; send_at?: string | undefined },
-  options: { defaultSender: string | null; now?: Date },
+  input: { text: string; send_at?: string | undefined } & SmsTarget,
+  options: { defaultSender: string | null; publicUrl: string; now?: Date },
 ) {
   const settings = await loadSettings(trx, actor.campaignId);
   const identity = sendingIdentity(settings, options.defaultSender);
-  const body = composeBody(input.text, identity);
+  // Every message has the same length: its short links differ only in their codes.
+  const body = composeBody(withShortLinkLength(input.text, options.publicUrl), identity);
   const { encoding, segments } = countSegments(body);
+  const links = linksOf(input.text);
   const ids = await targetIds(trx, actor, input);
   const { reachable, skipped } = await classify(trx, actor, ids);
   const now = options.now ?? new Date();
@@ -145,25 +187,48 @@ export async function queueSms(
   if (!scheduled) await assertNotInSilence(trx, actor.campaignId, now);
   const { at: notBefore, reason } = await nextSendableInstant(trx, actor.campaignId, wanted, settings.hours);
   const sendId = uuidv7();
-  const rows = reachable.map((r) => ({
-    campaign_id: actor.campaignId,
-    id: uuidv7(),
-    send_id: sendId,
-    person_id: r.personId,
-    to_number: r.to,
-    sender: identity.sender,
-    body,
-    encoding,
-    segments,
-    status: reason ? ('deferred' as const) : ('queued' as const),
-    not_before: notBefore,
-    deferred_reason: reason,
-    created_by_label: actor.label,
-  }));
+  const shortLinks: { campaign_id: string; code: string; message_id: string; link_index: number; url: string }[] = [];
+  const rows = reachable
+    .map((r) => {
+      const id = uuidv7();
+      const codes = links.map((url, index) => {
+        const code = newShortCode();
+        shortLinks.push({ campaign_id: actor.campaignId, code, message_id: id, link_index: index, url });
+        return code;
+      });
+      const own =
+        links.length > 0
+          ? composeBody(
+              replaceLinks(input.text, (_, i) => shortLinkOf(options.publicUrl, codes[i] as string)),
+              identity,
+            )
+          : body;
+      return { id, personId: r.personId, to: r.to, body: own };
+    })
+    .map((r) => ({
+      campaign_id: actor.campaignId,
+      id: r.id,
+      send_id: sendId,
+      person_id: r.personId,
+      to_number: r.to,
+      sender: identity.sender,
+      body: r.body,
+      encoding,
+      segments,
+      status: reason ? ('deferred' as const) : ('queued' as const),
+      not_before: notBefore,
+      deferred_reason: reason,
+      created_by_label: actor.label,
+    }));
   for (let i = 0; i < rows.length; i += 1000)
     await trx
       .insertInto('sms_message')
       .values(rows.slice(i, i + 1000))
+      .execute();
+  for (let i = 0; i < shortLinks.length; i += 1000)
+    await trx
+      .insertInto('sms_link')
+      .values(shortLinks.slice(i, i + 1000))
       .execute();
   const entries = rows.map((r) => ({ person_id: r.person_id, message_id: r.id, to: r.to_number }));
   return {

@@ -1,10 +1,11 @@
-// SMS: the campaign's settings, the live estimate of a text, sending it to a list, the messages sent.
+// SMS: the campaign's settings, the live estimate of a text, sending it to an audience, the messages sent, a send's report.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   SmsEstimateInput,
   SmsEstimateSchema,
   SmsMessageSchema,
   SmsSendInput,
+  SmsSendReportSchema,
   SmsSendSchema,
   SmsSettingsInput,
   SmsSettingsSchema,
@@ -15,6 +16,17 @@ import type { Page, Shape } from '../../api/shapes.ts';
 export type SmsEstimate = Shape<typeof SmsEstimateSchema>;
 export type SmsSendResult = Shape<typeof SmsSendSchema>;
 export type SmsMessage = Shape<typeof SmsMessageSchema>;
+export type SmsSendReport = Shape<typeof SmsSendReportSchema>;
+
+/** The report of a send: messages per status and the clicks on its short links; refreshed while it is shown. */
+export function useSmsSendReportQuery(sendId: string | null) {
+  return useQuery({
+    queryKey: ['sms_send_report', sendId],
+    queryFn: ({ signal }) => api.get<SmsSendReport>(`/api/v1/sms/sends/${sendId}/report`, undefined, signal),
+    enabled: sendId !== null,
+    refetchInterval: 10_000,
+  });
+}
 
 /** The campaign's SMS settings (sender, STOP number, hours, price). */
 export function useSmsSettingsQuery() {

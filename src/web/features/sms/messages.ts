@@ -2,10 +2,8 @@
 
 const fr = {
   title: 'SMS',
-  description: 'Écrire un SMS à une liste : encodage, nombre de SMS et coût calculés en direct.',
+  description: 'Écrire un SMS à des listes et segments : encodage, nombre de SMS et coût calculés en direct.',
   notConfigured: "Avant d'envoyer, un administrateur doit choisir l'expéditeur, le nom affiché et le numéro STOP de la campagne.",
-  list: 'Destinataires',
-  listPlaceholder: 'Choisir une liste',
   text: 'Message',
   textHint: "Le nom de l'expéditeur et « STOP au … » sont ajoutés s'ils manquent.",
   preview: 'Aperçu du message envoyé',
@@ -75,14 +73,24 @@ const fr = {
     "Cet expéditeur n'est pas admis : un nom de 11 caractères au plus, un numéro court, ou un numéro qui n'est pas un mobile français.",
   errHours: "Les heures d'envoi ou le fuseau horaire ne conviennent pas : l'heure de fin doit suivre l'heure de début.",
   errNotConfigured: "L'expéditeur, le nom affiché ou le numéro STOP de la campagne manque.",
+  audienceHint:
+    'Les personnes des listes et segments choisis, moins celles des exclusions ; seules celles qui ont accepté les SMS et ont un numéro de mobile sont comptées.',
+  errAudience: 'Une liste ou un segment choisi n’existe plus : choisissez à nouveau les destinataires.',
+  shortLinks: '{count} liens seront envoyés raccourcis et suivis (comptés à leur longueur raccourcie).',
+  shortLinks_one: '{count} lien sera envoyé raccourci et suivi (compté à sa longueur raccourcie).',
+  byZone: 'Destinataires par arrondissement',
+  reportTitle: 'Résultats de l’envoi',
+  reportMessages: '{count} SMS, {segments} segments',
+  reportDelivered: '{count} remis',
+  reportClicks: '{count} clics de personnes sur les liens ({people} personnes)',
+  reportScanner: '{count} visites automatiques (aperçus de liens), non comptées',
+  reportRefresh: 'Actualiser',
 };
 
 const en: typeof fr = {
   title: 'SMS',
-  description: 'Write an SMS to a list: encoding, number of messages and cost computed live.',
+  description: 'Write an SMS to lists and segments: encoding, number of messages and cost computed live.',
   notConfigured: "Before sending, an admin must choose the campaign's sender, displayed name and STOP number.",
-  list: 'Recipients',
-  listPlaceholder: 'Choose a list',
   text: 'Message',
   textHint: 'The sender’s name and “STOP au …” are added when missing.',
   preview: 'Preview of the message sent',
@@ -152,6 +160,18 @@ const en: typeof fr = {
   errSender: 'This sender is not allowed: a name of at most 11 characters, a short code, or a number that is not a French mobile.',
   errHours: 'The sending hours or the time zone do not fit: the end must come after the start.',
   errNotConfigured: "The campaign's sender, displayed name or STOP number is missing.",
+  audienceHint:
+    'The people of the chosen lists and segments, less those excluded; only those who accepted SMS and have a mobile number are counted.',
+  errAudience: 'A chosen list or segment no longer exists: choose the recipients again.',
+  shortLinks: '{count} links will be sent shortened and tracked (counted at their short length).',
+  shortLinks_one: '{count} link will be sent shortened and tracked (counted at its short length).',
+  byZone: 'Recipients per arrondissement',
+  reportTitle: 'Results of the send',
+  reportMessages: '{count} SMS, {segments} segments',
+  reportDelivered: '{count} delivered',
+  reportClicks: '{count} clicks by people on the links ({people} people)',
+  reportScanner: '{count} automatic visits (link previews), not counted',
+  reportRefresh: 'Refresh',
 };
 
 export const smsMessages = { fr, en };

@@ -19,7 +19,8 @@ export function trackingWriterOf(deps: object): HitWriter | undefined {
   return writers.get(deps);
 }
 
-function invalidPage(reply: FastifyReply) {
+/** The error page of a link that is not ours or was changed (400, never a redirect); the SMS short links answer it too. */
+export function invalidLinkPage(reply: FastifyReply) {
   return reply
     .code(400)
     .type('text/html; charset=utf-8')
@@ -43,7 +44,7 @@ export const trackingRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { file: string } }>('/t/o/:file', { schema: { hide: true } }, async (request, reply) => {
     const token = request.params.file.endsWith('.gif') ? request.params.file.slice(0, -4) : request.params.file;
     const ids = readOpenToken(secret, token);
-    if (!ids) return invalidPage(reply);
+    if (!ids) return invalidLinkPage(reply);
     writer.push({
       id: uuidv7(),
       campaignId: ids.campaignId,
@@ -65,7 +66,7 @@ export const trackingRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { token: string }; Querystring: { u?: string } }>('/t/c/:token', { schema: { hide: true } }, async (request, reply) => {
     const url = typeof request.query.u === 'string' ? request.query.u : '';
     const ids = /^https?:\/\//i.test(url) ? readClickToken(secret, request.params.token, url) : null;
-    if (!ids) return invalidPage(reply);
+    if (!ids) return invalidLinkPage(reply);
     writer.push({
       id: uuidv7(),
       campaignId: ids.campaignId,

@@ -7,6 +7,9 @@
 // person's first human open of a mailing, `mailing.clicked` for each human click; the ladder rules
 // react to them in the same transaction).
 //
+// Clicks on SMS short links (`channel: 'sms'`, the sms module's /s/<code>) go through the same
+// buffer and classification into sms_click, and human ones on the timeline as `sms.clicked`.
+//
 // Across a restart: close() (the application's onClose hook, run on SIGTERM/SIGINT by the server)
 // stops the timer and writes what the buffer holds before the database closes, so a stop or a deploy
 // loses nothing. A campaign's failed write puts its rows back at the head of the buffer and retries at
@@ -36,7 +39,10 @@ export interface Hit {
   /** Drawn when received (uuidv7): the idempotency key of its row. */
   id: string;
   campaignId: string;
+  /** The e-mail's mailing_recipient row; for an SMS short link, the sms_message's id. */
   recipientId: string;
+  /** 'sms': a click on an SMS short link (written to sms_click); an e-mail's hit otherwise. */
+  channel?: 'sms';
   kind: MailEventKind;
   linkIndex: number | null;
   linkUrl: string | null;
@@ -172,17 +178,18 @@ export class HitWriter {
   }
 
   private async writeCampaign(trx: Trx, campaignId: string, hits: Hit[]): Promise<void> {
-    const ids = [...new Set(hits.map((h) => h.recipientId))];
-    const recipients = new Map(
-      (
-        await trx
-          .selectFrom('mailing_recipient')
-          .select(['id', 'mailing_id', 'person_id', 'sent_at'])
-          .where('campaign_id', '=', campaignId)
-          .where('id', 'in', ids)
-          .execute()
-      ).map((r) => [r.id, r]),
-    );
+    const sms = hits.filter((h) => h.channel === 'sms');
+    const mail = sms.length > 0 ? hits.filter((h) => h.channel !== 'sms') : hits;
+    if (mail.length > 0) await this.writeMail(trx, campaignId, mail);
+    if (sms.length > 0) await this.writeSms(trx, campaignId, sms);
+  }
+
+  /**
+   * Classifies the hits whose row is known (`sentAt` of it), each click against the recipient's other
+   * clicks of the batch and of the last moments; returns them with the ids of earlier clicks a burst
+   * completed here turns into a scanner's.
+   */
+  private classifyAll(hits: Hit[], sentAtOf: (h: Hit) => Date | null | undefined) {
     const clicksOf = new Map<string, Hit[]>();
     for (const h of hits) {
       if (h.kind !== 'click') continue;
@@ -190,12 +197,12 @@ export class HitWriter {
       if (list) list.push(h);
       else clicksOf.set(h.recipientId, [h]);
     }
-    const rows: EventRow[] = [];
+    const classified: { hit: Hit; classification: MailEventClassification }[] = [];
     const relabel: string[] = [];
     for (const h of hits) {
+      const sentAt = sentAtOf(h);
       // Hits of rows we no longer (or never: test sends) have are dropped: nothing to count them on.
-      const r = recipients.get(h.recipientId);
-      if (!r) continue;
+      if (sentAt === undefined) continue;
       const earlier = this.recent.get(h.recipientId) ?? [];
       const others =
         h.kind === 'click'
@@ -207,13 +214,47 @@ export class HitWriter {
         userAgent: h.userAgent,
         ip: h.ip,
         at: h.at,
-        sentAt: r.sent_at ? new Date(r.sent_at) : null,
+        sentAt,
         otherClicks: others,
       });
       // A burst completed by this batch also marks the clicks of it already written.
       if (classification === 'scanner' && h.kind === 'click')
         for (const o of earlier) if (Math.abs(o.at.getTime() - h.at.getTime()) <= SCANNER_BURST_MS) relabel.push(o.id);
-      rows.push({
+      classified.push({ hit: h, classification });
+    }
+    return { classified, relabel };
+  }
+
+  /** Keeps the clicks just written, per recipient: a burst may straddle two flushes. */
+  private remember(hits: Hit[]): void {
+    for (const h of hits) {
+      if (h.kind !== 'click') continue;
+      const list = this.recent.get(h.recipientId) ?? [];
+      list.push({ id: h.id, at: h.at });
+      this.recent.set(h.recipientId, list);
+    }
+  }
+
+  private async writeMail(trx: Trx, campaignId: string, hits: Hit[]): Promise<void> {
+    const ids = [...new Set(hits.map((h) => h.recipientId))];
+    const recipients = new Map(
+      (
+        await trx
+          .selectFrom('mailing_recipient')
+          .select(['id', 'mailing_id', 'person_id', 'sent_at'])
+          .where('campaign_id', '=', campaignId)
+          .where('id', 'in', ids)
+          .execute()
+      ).map((r) => [r.id, r]),
+    );
+    const sentAtOf = (h: Hit) => {
+      const r = recipients.get(h.recipientId);
+      return r ? (r.sent_at ? new Date(r.sent_at) : null) : undefined;
+    };
+    const { classified, relabel } = this.classifyAll(hits, sentAtOf);
+    const rows: EventRow[] = classified.map(({ hit: h, classification }) => {
+      const r = recipients.get(h.recipientId) as NonNullable<ReturnType<typeof recipients.get>>;
+      return {
         id: h.id,
         mailing_id: r.mailing_id,
         recipient_id: h.recipientId,
@@ -225,8 +266,8 @@ export class HitWriter {
         user_agent: h.userAgent.slice(0, 500),
         ip: h.ip,
         at: h.at,
-      });
-    }
+      };
+    });
     if (rows.length === 0) return;
     // One statement whatever the batch's size: columns as arrays (a dozen parameters, not 12 per row).
     const col = <K extends keyof EventRow>(key: K) => rows.map((r) => r[key]);
@@ -248,13 +289,73 @@ export class HitWriter {
         .where('kind', '=', 'click')
         .execute();
     }
-    for (const h of hits) {
-      if (h.kind !== 'click' || !recipients.has(h.recipientId)) continue;
-      const list = this.recent.get(h.recipientId) ?? [];
-      list.push({ id: h.id, at: h.at });
-      this.recent.set(h.recipientId, list);
-    }
+    this.remember(hits.filter((h) => recipients.has(h.recipientId)));
     if (this.timeline) await this.onTimelines(trx, campaignId, inserted);
+  }
+
+  /** Clicks on SMS short links: classified as e-mail clicks are (sent_at: the provider's acceptance), into sms_click. */
+  private async writeSms(trx: Trx, campaignId: string, hits: Hit[]): Promise<void> {
+    const messages = new Map(
+      (
+        await trx
+          .selectFrom('sms_message')
+          .select(['id', 'send_id', 'person_id', 'sent_at'])
+          .where('campaign_id', '=', campaignId)
+          .where('id', 'in', [...new Set(hits.map((h) => h.recipientId))])
+          .execute()
+      ).map((m) => [m.id, m]),
+    );
+    const sentAtOf = (h: Hit) => {
+      const m = messages.get(h.recipientId);
+      return m ? (m.sent_at ? new Date(m.sent_at) : null) : undefined;
+    };
+    const { classified, relabel } = this.classifyAll(hits, sentAtOf);
+    if (classified.length === 0) return;
+    const rows = classified.map(({ hit: h, classification }) => {
+      const m = messages.get(h.recipientId) as NonNullable<ReturnType<typeof messages.get>>;
+      return { h, m, classification };
+    });
+    const { rows: inserted } = await sql<{
+      id: string;
+      message_id: string;
+      send_id: string;
+      person_id: string;
+      link_index: number;
+      link_url: string;
+      classification: MailEventClassification;
+      at: Date;
+    }>`
+      insert into sms_click (campaign_id, id, message_id, send_id, person_id, link_index, link_url, classification, user_agent, ip, at)
+      select ${campaignId}::uuid, * from unnest(
+        ${rows.map((r) => r.h.id)}::uuid[], ${rows.map((r) => r.m.id)}::uuid[], ${rows.map((r) => r.m.send_id)}::uuid[],
+        ${rows.map((r) => r.m.person_id)}::uuid[], ${rows.map((r) => r.h.linkIndex ?? 0)}::int[], ${rows.map((r) => r.h.linkUrl ?? '')}::text[],
+        ${rows.map((r) => r.classification)}::text[], ${rows.map((r) => r.h.userAgent.slice(0, 500))}::text[], ${rows.map((r) => r.h.ip)}::inet[],
+        ${rows.map((r) => r.h.at)}::timestamptz[])
+      on conflict (campaign_id, id) do nothing
+      returning id, message_id, send_id, person_id, link_index, link_url, classification, at`.execute(trx);
+    this.written += rows.length;
+    if (relabel.length > 0)
+      await trx
+        .updateTable('sms_click')
+        .set({ classification: 'scanner' })
+        .where('campaign_id', '=', campaignId)
+        .where('id', 'in', relabel)
+        .execute();
+    this.remember(hits.filter((h) => messages.has(h.recipientId)));
+    if (!this.timeline) return;
+    for (const e of inserted) {
+      if (e.classification !== 'human') continue;
+      await recordActivity(trx, {
+        campaignId,
+        personId: e.person_id,
+        type: 'sms.clicked',
+        refType: 'sms_message',
+        refId: e.message_id,
+        data: { link_index: e.link_index, url: e.link_url },
+        actorLabel: 'Relais',
+        at: new Date(e.at),
+      });
+    }
   }
 
   /** Human events on the people's timelines: a person's first human open of a mailing, every human click. */

@@ -9,13 +9,11 @@ import {
   Anchor,
   Button,
   Group,
-  MultiSelect,
   Paper,
   SegmentedControl,
   Select,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   Textarea,
   TextInput,
@@ -26,7 +24,6 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { EMAIL_TOPICS } from '../../../../shared/enums.ts';
 import { isApiError } from '../../../api/client.ts';
-import { useFormat } from '../../../i18n/format.ts';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { Icon } from '../../../ui/icons.tsx';
@@ -34,8 +31,6 @@ import { LeaveGuard } from '../../../ui/leave-guard.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { DeliverabilityBanner } from '../../deliverability/components/deliverability-banner.tsx';
-import { useListsQuery } from '../../people/api.ts';
-import { useSegmentsQuery } from '../../segments/api.ts';
 import { useCan } from '../../session/session-context.tsx';
 import {
   type Audience,
@@ -52,6 +47,7 @@ import {
 } from '../api.ts';
 import { messagingMessages } from '../messages.ts';
 import { AbTestPanel } from './ab-test-panel.tsx';
+import { AudiencePicker, audienceOf, ZoneCountTable } from './audience-picker.tsx';
 import { mailingHref, PauseReason } from './mailings-page.tsx';
 import { ScheduleLine, SendDialog } from './schedule-parts.tsx';
 
@@ -95,15 +91,6 @@ function bodyOf(form: MailingInput, foreign: boolean): MailingInput | Omit<Maili
   if (!foreign) return form;
   const { content: _content, content_format: _format, ...rest } = form;
   return rest;
-}
-
-/** The audience with its empty parts left out; null when it names nothing to send to. */
-function audienceOf(a: Audience): Audience | null {
-  const clean: Audience = {};
-  for (const key of ['segment_ids', 'list_ids', 'exclude_segment_ids', 'exclude_list_ids'] as const) {
-    if (a[key]?.length) clean[key] = a[key];
-  }
-  return clean.segment_ids || clean.list_ids ? clean : null;
 }
 
 export function MailingComposer() {
@@ -425,46 +412,9 @@ function BlocksEditor({ blocks, onChange }: { blocks: MailBlock[]; onChange: (bl
   );
 }
 
-/** Lists and segments to send to, and those to leave out. */
-function AudiencePicker({ value, onChange }: { value: Audience; onChange: (a: Audience) => void }) {
-  const t = useT(messagingMessages);
-  const lists = useListsQuery();
-  const segments = useSegmentsQuery();
-  const listData = (lists.data ?? []).map((l) => ({ value: l.id, label: l.name }));
-  const segmentData = (segments.data ?? []).map((s) => ({ value: s.id, label: s.name }));
-  const pick = (key: keyof Audience, data: { value: string; label: string }[], label: string) => (
-    <MultiSelect
-      label={label}
-      placeholder={t('pick')}
-      data={data}
-      value={value[key] ?? []}
-      onChange={(ids) => onChange({ ...value, [key]: ids })}
-      searchable
-      clearable
-    />
-  );
-  return (
-    <Stack gap="xs">
-      <Title order={2} size="h4">
-        {t('audience')}
-      </Title>
-      <Text size="sm" c="dimmed">
-        {t('audienceHint')}
-      </Text>
-      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-        {pick('list_ids', listData, t('lists'))}
-        {pick('segment_ids', segmentData, t('segments'))}
-        {pick('exclude_list_ids', listData, t('excludeLists'))}
-        {pick('exclude_segment_ids', segmentData, t('excludeSegments'))}
-      </SimpleGrid>
-    </Stack>
-  );
-}
-
 /** The live count of the audience, and per arrondissement. */
 function AudienceFigures({ audience, count }: { audience: Audience | null; count: ReturnType<typeof useAudienceCount> }) {
   const t = useT(messagingMessages);
-  const fmt = useFormat();
   if (!audience) {
     return (
       <Text size="sm" c="dimmed">
@@ -479,24 +429,7 @@ function AudienceFigures({ audience, count }: { audience: Audience | null; count
     <Paper withBorder radius="md" p="sm" data-testid="audience-count">
       <Stack gap="xs">
         <Text fw={600}>{t('audienceCount', { count: c.total })}</Text>
-        {c.by_zone.length > 0 ? (
-          <Table>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('zone')}</Table.Th>
-                <Table.Th ta="right">{t('count')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {c.by_zone.map((z) => (
-                <Table.Tr key={z.zone_id}>
-                  <Table.Td>{z.name}</Table.Td>
-                  <Table.Td ta="right">{fmt.number(z.count)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        ) : null}
+        <ZoneCountTable byZone={c.by_zone} />
       </Stack>
     </Paper>
   );

@@ -1,7 +1,9 @@
-// /app/sms: the SMS composer. A list, a text, and live: the encoding (GSM-7 or UCS-2, with the
-// characters that force Unicode), the number of SMS and what is left in the last one, recipients
-// with consent, the cost, and the replacements that bring the text back to GSM-7.
-import { Alert, Anchor, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
+// /app/sms: the SMS composer. An audience (lists and segments minus exclusions, the mailings'
+// picker), a text, and live: the encoding (GSM-7 or UCS-2, with the characters that force Unicode),
+// the number of SMS and what is left in the last one (links counted at their short length),
+// recipients with consent and a mobile per arrondissement, the cost, and the replacements that bring
+// the text back to GSM-7; after sending, the send's report (delivered, clicks on its short links).
+import { Alert, Anchor, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
@@ -11,9 +13,17 @@ import { ConfirmModal } from '../../../ui/confirm-modal.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import type { ErrorOverrides } from '../../../ui/use-error-message.ts';
-import { useListsQuery } from '../../people/api.ts';
+import type { Audience } from '../../messaging/api.ts';
+import { AudiencePicker, audienceOf, ZoneCountTable } from '../../messaging/components/audience-picker.tsx';
 import { useCan } from '../../session/session-context.tsx';
-import { type SmsEstimate, type SmsSendResult, useSendSms, useSmsEstimateQuery, useSmsSettingsQuery } from '../api.ts';
+import {
+  type SmsEstimate,
+  type SmsSendResult,
+  useSendSms,
+  useSmsEstimateQuery,
+  useSmsSendReportQuery,
+  useSmsSettingsQuery,
+} from '../api.ts';
 import { smsMessages } from '../messages.ts';
 import { RecentMessages } from './recent-messages.tsx';
 
@@ -21,7 +31,12 @@ import { RecentMessages } from './recent-messages.tsx';
 export function useSmsErrorOverrides(): ErrorOverrides {
   const t = useT(smsMessages);
   return useMemo(
-    () => ({ SMS_SENDER_INVALID: t('errSender'), SMS_HOURS_INVALID: t('errHours'), SMS_NOT_CONFIGURED: t('errNotConfigured') }),
+    () => ({
+      SMS_SENDER_INVALID: t('errSender'),
+      SMS_HOURS_INVALID: t('errHours'),
+      SMS_NOT_CONFIGURED: t('errNotConfigured'),
+      MAILING_AUDIENCE_INVALID: t('errAudience'),
+    }),
     [t],
   );
 }
@@ -43,24 +58,25 @@ export function SmsPage() {
   const t = useT(smsMessages);
   const fmt = useFormat();
   const charName = useCharName();
-  const lists = useListsQuery();
   const settings = useSmsSettingsQuery();
-  const [listId, setListId] = useState<string | null>(null);
+  const [picked, setPicked] = useState<Audience>({});
   const [text, setText] = useState('');
   const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<SmsSendResult | null>(null);
   const [debouncedText] = useDebouncedValue(text, 250);
-  const estimate = useSmsEstimateQuery(debouncedText.trim() ? { text: debouncedText, ...(listId ? { list_id: listId } : {}) } : null);
+  const [debouncedPicked] = useDebouncedValue(picked, 300);
+  const audience = useMemo(() => audienceOf(debouncedPicked), [debouncedPicked]);
+  const estimate = useSmsEstimateQuery(debouncedText.trim() ? { text: debouncedText, ...(audience ? { audience } : {}) } : null);
   const send = useSendSms();
   const e = debouncedText.trim() ? estimate.data : undefined;
-  const ready = !!e && e.body !== null && !!listId && e.recipients > 0 && debouncedText === text;
+  const ready = !!e && e.body !== null && !!audience && e.recipients > 0 && debouncedText === text && debouncedPicked === picked;
   const s = settings.data;
   const canManage = useCan('sms.manage');
   const overrides = useSmsErrorOverrides();
 
   const submit = () =>
     send.mutate(
-      { text, ...(listId ? { list_id: listId } : {}) },
+      { text, ...(audience ? { audience } : {}) },
       {
         onSuccess: (answer) => {
           setResult(answer);
@@ -100,14 +116,7 @@ export function SmsPage() {
         ) : null}
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
           <Stack>
-            <Select
-              label={t('list')}
-              placeholder={t('listPlaceholder')}
-              data={(lists.data ?? []).map((l) => ({ value: l.id, label: l.name }))}
-              value={listId}
-              onChange={setListId}
-              searchable
-            />
+            <AudiencePicker value={picked} onChange={setPicked} hint={t('audienceHint')} />
             <Textarea
               label={t('text')}
               description={t('textHint')}
@@ -118,6 +127,11 @@ export function SmsPage() {
               maxLength={1600}
             />
             {e ? <Counter estimate={e} /> : null}
+            {e && e.short_links > 0 ? (
+              <Text size="sm" c="dimmed">
+                {t('shortLinks', { count: e.short_links })}
+              </Text>
+            ) : null}
             {e && e.replacements.length > 0 ? (
               <Paper withBorder radius="md" p="md">
                 <Stack gap="xs">
@@ -153,6 +167,7 @@ export function SmsPage() {
               </Button>
             </Group>
             {result ? <SendResult result={result} /> : null}
+            {result ? <SendReport sendId={result.send_id} /> : null}
           </Stack>
           <Stack>
             <Title order={3} size="h5">
@@ -179,6 +194,14 @@ export function SmsPage() {
                 <Text size="sm" fw={600}>
                   {t('cost', { cost: fmt.number(e.cost, { style: 'currency', currency: e.currency }) })}
                 </Text>
+                {audience && e.by_zone.length > 0 ? (
+                  <Paper withBorder radius="md" p="sm" mt="xs" data-testid="sms-by-zone">
+                    <Text size="sm" fw={600}>
+                      {t('byZone')}
+                    </Text>
+                    <ZoneCountTable byZone={e.by_zone} />
+                  </Paper>
+                ) : null}
               </Stack>
             ) : null}
           </Stack>
@@ -242,5 +265,35 @@ function SendResult({ result }: { result: SmsSendResult }) {
         {result.skipped.length > 0 ? <Text size="sm">{t('sentSkipped', { count: result.skipped.length })}</Text> : null}
       </Stack>
     </Alert>
+  );
+}
+
+/** The send's figures: messages and segments, delivered, and the clicks on its short links (people's, and previews left out). */
+function SendReport({ sendId }: { sendId: string }) {
+  const t = useT(smsMessages);
+  const report = useSmsSendReportQuery(sendId);
+  const r = report.data;
+  if (!r) return null;
+  return (
+    <Paper withBorder radius="md" p="md" data-testid="sms-report">
+      <Stack gap={4}>
+        <Group justify="space-between">
+          <Text fw={600} size="sm">
+            {t('reportTitle')}
+          </Text>
+          <Button size="xs" variant="subtle" onClick={() => report.refetch()}>
+            {t('reportRefresh')}
+          </Button>
+        </Group>
+        <Text size="sm">{t('reportMessages', { count: r.messages, segments: r.segments })}</Text>
+        <Text size="sm">{t('reportDelivered', { count: r.by_status.delivered })}</Text>
+        <Text size="sm">{t('reportClicks', { count: r.clicks.human, people: r.human_clickers })}</Text>
+        {r.clicks.scanner > 0 ? (
+          <Text size="sm" c="dimmed">
+            {t('reportScanner', { count: r.clicks.scanner })}
+          </Text>
+        ) : null}
+      </Stack>
+    </Paper>
   );
 }
