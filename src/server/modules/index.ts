@@ -8,6 +8,7 @@ import { calendarModule } from './calendar/index.ts';
 import { consentModule } from './consent/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
 import { demoModule } from './demo/index.ts';
+import { fieldModule } from './field/index.ts';
 import { identityModule } from './identity/index.ts';
 import { importsModule } from './imports/index.ts';
 import { jobsModule } from './jobs/index.ts';
@@ -40,6 +41,7 @@ const list = () =>
     auditModule,
     webhooksModule,
     smsModule,
+    fieldModule,
     systemModule,
     demoModule,
     siteModule,
