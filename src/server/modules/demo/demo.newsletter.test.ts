@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
@@ -72,6 +72,18 @@ describeEachDatabase('demo newsletter', (ctx) => {
     // Everyone who had consent got it; those who unsubscribed or complained lost their consent in the ledger.
     expect(Number(stillConsenting.n) + Number(consented.n)).toBe(newsletter.recipients);
     expect(mailing.total_targeted).toBe(newsletter.recipients);
+  });
+
+  it('leaves the planner statistics of its tables, so its report is not planned on empty ones', async () => {
+    // PGlite runs no autovacuum: without them the report's joins were nested loops (110 s on the demo).
+    const { rows } = await sql<{ relname: string; reltuples: number }>`
+      select relname, reltuples from pg_class where relname in ('mailing_recipient', 'mail_event') order by relname`.execute(
+      ctx.database.db,
+    );
+    expect(rows.map((r) => [r.relname, r.reltuples > 0])).toEqual([
+      ['mail_event', true],
+      ['mailing_recipient', true],
+    ]);
   });
 
   it('has a believable report: bounces, opens, clicks on every link, unsubscribes', async () => {

@@ -4,7 +4,7 @@
 // spread over the days after the send and differing between arrondissements. Deterministic per seed.
 import type { Kysely } from 'kysely';
 import { type BulkRow, bulkLoad } from '../../db/bulk-load.ts';
-import { withTenant } from '../../db/database.ts';
+import { refreshStatistics, withTenant } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { createRandom, type Random } from '../../opendata/prng.ts';
@@ -233,5 +233,8 @@ export async function seedDemoNewsletter(
       .execute();
     for (const s of suppressions) await suppressAddress(trx, campaignId, s.email, s.reason, s.proof);
   });
+  // Planned on empty statistics (PGlite runs no autovacuum), the report's joins were nested loops over
+  // 21,000 × 16,000 rows: 110 s for the messages list instead of 50 ms.
+  await refreshStatistics(db, ['mailing', 'mailing_recipient', 'mail_event', 'mail_suppression']);
   return { mailingId, recipients: recipients.length, events: events.length };
 }

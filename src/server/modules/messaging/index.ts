@@ -2,6 +2,12 @@
 // (segments and lists, always within e-mail consent and minus suppressions), exactly-once sending
 // through SMTP with RFC 8058 one-click unsubscribe, DKIM and VERP return paths, and the suppression
 // list (suppressAddress, also used by bounce and complaint handling).
+
+// First, before anything that loads the other modules: the SMS module's route schemas read these
+// when their file is evaluated, which can happen while this file is still loading (modules import one
+// another's faces); exported first, they are defined by then.
+export { AudienceSchema, ZoneCountSchema } from './audience-schema.ts';
+
 import { defineModule } from '../manifest.ts';
 import { abErrors } from './ab/ab.errors.ts';
 import { abEvaluateJob } from './ab/ab.job.ts';
@@ -22,13 +28,11 @@ import { unsubscribeRoutes } from './unsubscribe.routes.ts';
 export {
   type Audience,
   type AudienceCount,
-  AudienceSchema,
   audienceWhere,
   countByZone,
   reportingZoneOf,
   reportingZones,
 } from './audience.ts';
-export { ZoneCountSchema } from './audience-schema.ts';
 export { requestBounceCheck } from './bounces/bounces.job.ts';
 export { findRecipientById } from './messaging.repo.ts';
 export { SUPPRESSION_REASONS, type SuppressionResult, suppressAddress } from './suppression.ts';
