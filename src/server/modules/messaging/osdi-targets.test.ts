@@ -178,6 +178,7 @@ describeEachDatabase('OSDI queries and message targets', (ctx) => {
       sent: 3,
       failed: 0,
       skipped: 0,
+      held: 0,
       delivered: 2,
       opened: 1,
       clicked: 1,

@@ -159,6 +159,10 @@ const actionsFr = {
   'person.duplicate_dismissed': 'Paire écartée des doublons',
   'person.duplicate_restored': 'Paire rendue aux doublons',
   'mail.suppressed': 'Adresse écartée des envois (rebond ou plainte)',
+  'mail.complaint_alert': 'Alerte : taux de plaintes des dernières 24 heures au-dessus du seuil',
+  'mail.sending_paused': 'Envois suspendus : taux de plaintes trop élevé',
+  'mail.sending_resumed': 'Envois repris après une suspension',
+  'mail.circuit_breaker': 'Envoi mis en pause par le disjoncteur (désinscriptions ou plaintes)',
   export: 'Export',
 };
 
@@ -197,6 +201,10 @@ const actionsEn: typeof actionsFr = {
   'person.duplicate_dismissed': 'Pair dismissed as not duplicates',
   'person.duplicate_restored': 'Pair restored to the duplicates',
   'mail.suppressed': 'Address suppressed from mailings (bounce or complaint)',
+  'mail.complaint_alert': 'Alert: complaint rate of the last 24 hours above the threshold',
+  'mail.sending_paused': 'Sending paused: complaint rate too high',
+  'mail.sending_resumed': 'Sending resumed after a pause',
+  'mail.circuit_breaker': 'Mailing paused by the circuit breaker (unsubscribes or complaints)',
   export: 'Export',
 };
 
