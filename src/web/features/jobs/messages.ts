@@ -49,6 +49,8 @@ const kindsFr = {
   'messaging.send': 'Envoi d’un e-mail aux contacts',
   'people.retention': 'Application de la politique de conservation',
   'messaging.bounces': 'Relevé de la boîte des rebonds',
+  'messaging.schedule': 'Envoi programmé d’un e-mail',
+  'messaging.ab_evaluate': 'Choix de la version gagnante d’un test A/B',
 };
 const kindsEn: typeof kindsFr = {
   'demo.count': 'Demonstration job',
@@ -56,6 +58,8 @@ const kindsEn: typeof kindsFr = {
   'messaging.send': 'Mailing send',
   'people.retention': 'Retention policy run',
   'messaging.bounces': 'Reading the bounce mailbox',
+  'messaging.schedule': 'Scheduled mailing',
+  'messaging.ab_evaluate': 'Picking the winning version of an A/B test',
 };
 export const jobKindLabels = { fr: kindsFr, en: kindsEn };
 
