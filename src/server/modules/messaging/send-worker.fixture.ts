@@ -1,6 +1,11 @@
 // For the kill test: a separate process that sends a mailing as the messaging.send job does (same
 // function, same transport) until it is done or killed. Run as
 // `node send-worker.fixture.ts '<json options>'`; prints "started" once it has opened the database.
+// The modules load in the application's order, their list first (as in app.ts): entered through
+// send.ts, whose imports reach the list, the messaging manifest would be evaluated before send.ts
+// had defined its job ("Cannot access 'sendJob' before initialization").
+import '../index.ts';
+
 import { loadConfig } from '../../config.ts';
 import { openDatabase, tenantRunnerOf } from '../../db/database.ts';
 import { sendMailing } from './send.ts';
