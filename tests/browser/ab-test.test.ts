@@ -53,6 +53,9 @@ describe('back office A/B test of a mailing', () => {
     await setup.getByText(/enregistrez le brouillon pour préparer un test a\/b/i).waitFor();
     await page.getByRole('button', { name: /^enregistrer le brouillon$/i }).click();
     await page.waitForURL(/\/app\/mailings\/[0-9a-f-]{36}$/);
+    // The saved mailing's composer replaces the new draft's: set the test up in that one, not in the
+    // one about to go (its state would be lost with it).
+    await page.locator('[data-mailing]:not([data-mailing="new"])').waitFor();
 
     await setup.getByRole('switch', { name: /^tester plusieurs versions$/i }).click();
     await setup

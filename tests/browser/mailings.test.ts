@@ -86,6 +86,8 @@ describe('back office mailings', () => {
 
     await page.getByRole('button', { name: /^enregistrer le brouillon$/i }).click();
     await page.waitForURL(/\/app\/mailings\/[0-9a-f-]{36}$/);
+    // Typed into the saved mailing's composer, not the new draft's it replaces.
+    await page.locator('[data-mailing]:not([data-mailing="new"])').waitFor();
     const frame = page.frameLocator('iframe[title="Aperçu du message"]');
     await frame.getByText('Bonjour, venez samedi place Léon-Blum.').waitFor();
     await page.getByText(/^objet : samedi, la fête de quartier$/i).waitFor();

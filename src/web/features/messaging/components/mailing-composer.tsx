@@ -220,7 +220,8 @@ function Composer({ saved }: { saved: Mailing | null }) {
       ) : null}
       <DeliverabilityBanner />
       {saved && <PauseReason mailing={saved} />}
-      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+      {/* Which composer this is: a new draft's, or a saved mailing's (the screen a saved draft moves to). */}
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg" data-mailing={saved?.id ?? 'new'}>
         <Stack>
           <TextInput
             label={t('name')}
