@@ -5262,6 +5262,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description RFC 9457 problem document */
                 401: {
                     headers: {

@@ -12,7 +12,7 @@ import type {
 } from '../../../server/modules/messaging/messaging.routes.ts';
 import type { MailBlock as MailBlockSchema } from '../../../server/modules/messaging/render.ts';
 import type { PersonHit, ReportSchema } from '../../../server/modules/messaging/tracking/report.routes.ts';
-import { api, apiRequest, isApiError } from '../../api/client.ts';
+import { api, apiRequest } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';
 
 export type { Audience };
@@ -178,14 +178,8 @@ export type AbTestInput = Shape<typeof AbTestBody>;
 export function useAbTestQuery(id: string | null | undefined, status?: string) {
   return useQuery({
     queryKey: ['mailing_ab_test', id, status],
-    queryFn: async ({ signal }) => {
-      try {
-        return await api.get<AbTest>(path(id ?? '', '/ab_test'), undefined, signal);
-      } catch (error) {
-        if (isApiError(error, 'AB_TEST_NOT_FOUND')) return null;
-        throw error;
-      }
-    },
+    // 204 when the mailing has no test.
+    queryFn: async ({ signal }) => (await api.get<AbTest | undefined>(path(id ?? '', '/ab_test'), undefined, signal)) ?? null,
     enabled: Boolean(id),
     refetchInterval: (query) => (query.state.data && query.state.data.phase !== 'decided' && status === 'sending' ? 5000 : false),
   });

@@ -4,7 +4,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { inTenant, requireActor } from '../../../http/auth.ts';
-import { AppError } from '../../../http/problem.ts';
 import { DateTime, NoContent, Nullable, problems, StringEnum, Uuid } from '../../../http/schemas.ts';
 import { getMailing } from '../messaging.service.ts';
 import { MailContent } from '../render.ts';
@@ -156,17 +155,18 @@ export const abRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'A mailing’s A/B test: its rules and variants, each variant’s human figures and probability to be best, the decision',
         params: IdParams,
-        response: { 200: AbTestSchema, ...problems(401, 403, 404) },
+        response: { 200: AbTestSchema, 204: NoContent, ...problems(401, 403, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = requireActor(request, 'messages:read');
-      return inTenant(app, actor, async (trx) => {
+      const doc = await inTenant(app, actor, async (trx) => {
         const mailing = await getMailing(trx, actor, request.params.id);
-        const doc = await documentOf(trx, actor.campaignId, mailing.id);
-        if (!doc) throw new AppError('AB_TEST_NOT_FOUND', 'This mailing has no A/B test.');
-        return doc;
+        return documentOf(trx, actor.campaignId, mailing.id);
       });
+      // Most mailings have no test: that is an answer, not an error (a 404 the browser would log).
+      if (!doc) return reply.code(204).send(null);
+      return doc;
     },
   );
 
