@@ -7,12 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../server/config.ts';
 import { tenantRunnerOf } from '../server/db/database.ts';
 import { uuidv7 } from '../server/lib/ids.ts';
 import { recordConsents } from '../server/modules/consent/index.ts';
 import { createApiToken } from '../server/modules/identity/index.ts';
-import { type SmtpSink, startSmtpSink } from '../server/modules/messaging/smtp-sink.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../server/modules/messaging/smtp-sink.ts';
 import {
   buildTestApp,
   createCampaignFixture,
@@ -64,18 +63,10 @@ describeEachDatabase('relais mailing', (ctx) => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    const base = loadConfig({ LOG_LEVEL: 'silent' });
     t = await buildTestApp(ctx.database, {
       publicUrl: 'https://relais.campagne.test',
       dataDir,
-      mailing: {
-        ...base.mailing,
-        smtpUrl: sink.url,
-        fromAddress: 'lettre@campagne.test',
-        ratePerSecond: 1000,
-        bounceDomain: 'rebonds.campagne.test',
-        tokenSecret: 'a-test-secret-of-at-least-thirty-two-characters',
-      },
+      mailing: sinkMailingConfig(sink),
     });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const address = t.app.server.address();

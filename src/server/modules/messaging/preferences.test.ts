@@ -4,7 +4,6 @@
 // next mailings of that topic reach (the audience, and the claim of rows queued before),
 // "unsubscribe from everything" unsubscribes; tampered, cross-site and incomplete posts get 4xx.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../config.ts';
 import { tenantRunnerOf } from '../../db/database.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
@@ -18,7 +17,7 @@ import {
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { canReach, recordConsents } from '../consent/index.ts';
 import { sendMailing } from './send.ts';
-import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from './smtp-sink.ts';
 import { createBulkTransport } from './transport.ts';
 
 const PUBLIC = 'https://relais.campagne.test';
@@ -35,17 +34,9 @@ describeEachDatabase('preference page', (ctx) => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    const base = loadConfig({ LOG_LEVEL: 'silent' });
     t = await buildTestApp(ctx.database, {
       publicUrl: PUBLIC,
-      mailing: {
-        ...base.mailing,
-        smtpUrl: sink.url,
-        fromAddress: 'lettre@campagne.test',
-        bounceDomain: 'rebonds.campagne.test',
-        tokenSecret: 'a-test-secret-of-at-least-thirty-two-characters',
-        dkim: null,
-      },
+      mailing: sinkMailingConfig(sink),
     });
     c = await createCampaignFixture(ctx.database.db, 'prefs');
     listId = uuidv7();

@@ -3,6 +3,7 @@
 // per recipient domain, the transactions in flight at once (RCPT accepted, DATA not yet ended).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { loadConfig, type MailingConfig } from '../../config.ts';
 
 export interface SinkMessage {
   mailFrom: string;
@@ -88,5 +89,22 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     deferrals,
     maxInFlight,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * The mailing settings of a test that sends to this sink: its relay, a test From and bounce domain, a
+ * token secret, no DKIM, 1,000 messages a second; what a test needs otherwise it overrides.
+ */
+export function sinkMailingConfig(sink: Pick<SmtpSink, 'url'>, overrides: Partial<MailingConfig> = {}): MailingConfig {
+  return {
+    ...loadConfig({ LOG_LEVEL: 'silent' }).mailing,
+    smtpUrl: sink.url,
+    fromAddress: 'lettre@campagne.test',
+    bounceDomain: 'rebonds.campagne.test',
+    tokenSecret: 'a-test-secret-of-at-least-thirty-two-characters',
+    ratePerSecond: 1000,
+    dkim: null,
+    ...overrides,
   };
 }

@@ -5,7 +5,6 @@
 // subject; without enough recipients the fallback variant goes, at once or after waiting longer.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../../config.ts';
 import { tenantRunnerOf } from '../../../db/database.ts';
 import { uuidv7 } from '../../../lib/ids.ts';
 import {
@@ -18,7 +17,7 @@ import {
 } from '../../../testing/app.ts';
 import { describeEachDatabase } from '../../../testing/databases.ts';
 import { sendMailing } from '../send.ts';
-import { type SmtpSink, startSmtpSink } from '../smtp-sink.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../smtp-sink.ts';
 import { createBulkTransport } from '../transport.ts';
 import { evaluateAbTest } from './ab.service.ts';
 import { assignTest } from './assignment.ts';
@@ -59,19 +58,15 @@ describeEachDatabase('messaging: A/B tests', (ctx) => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    const base = loadConfig({ LOG_LEVEL: 'silent' });
     t = await buildTestApp(ctx.database, {
       publicUrl: 'https://relais.ab.test',
-      mailing: {
-        ...base.mailing,
-        smtpUrl: sink.url,
+      mailing: sinkMailingConfig(sink, {
         fromAddress: 'lettre@ab.test',
         bounceDomain: 'rebonds.ab.test',
         tokenSecret: 'ab-test-secret-of-at-least-thirty-two-characters',
         ratePerSecond: 100_000,
         connections: 8,
-        dkim: null,
-      },
+      }),
     });
     c = await createCampaignFixture(ctx.database.db, 'abtest');
     const db = ctx.database.db;

@@ -2,7 +2,6 @@
 // flight per recipient domain: gmail.com capped at one message in flight and 300 a minute waits for
 // its bucket while orange.fr and free.fr, under the defaults, keep flowing.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../../config.ts';
 import { tenantRunnerOf } from '../../../db/database.ts';
 import { uuidv7 } from '../../../lib/ids.ts';
 import {
@@ -16,7 +15,7 @@ import {
 import { describeEachDatabase } from '../../../testing/databases.ts';
 import { recordConsents } from '../../consent/index.ts';
 import { sendMailing } from '../send.ts';
-import { type SmtpSink, startSmtpSink } from '../smtp-sink.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../smtp-sink.ts';
 import { createBulkTransport } from '../transport.ts';
 
 const PER_DOMAIN = 15;
@@ -31,18 +30,8 @@ describeEachDatabase('deliverability: caps per receiving domain', (ctx) => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    const base = loadConfig({ LOG_LEVEL: 'silent' });
     t = await buildTestApp(ctx.database, {
-      mailing: {
-        ...base.mailing,
-        smtpUrl: sink.url,
-        fromAddress: 'lettre@campagne.test',
-        ratePerSecond: 1000,
-        connections: 6,
-        bounceDomain: 'rebonds.campagne.test',
-        tokenSecret: 'a-test-secret-of-at-least-thirty-two-characters',
-        dkim: null,
-      },
+      mailing: sinkMailingConfig(sink, { connections: 6 }),
     });
     c = await createCampaignFixture(ctx.database.db, 'caps');
     listId = uuidv7();

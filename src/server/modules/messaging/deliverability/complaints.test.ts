@@ -4,7 +4,6 @@
 // pause the send with its reason; a person's resume lets it finish). Complaints come through the
 // bounce handling's own entry point (applyDeliveryReport), a real SMTP server receives the mail.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../../config.ts';
 import { tenantRunnerOf } from '../../../db/database.ts';
 import { uuidv7 } from '../../../lib/ids.ts';
 import {
@@ -19,7 +18,7 @@ import { describeEachDatabase } from '../../../testing/databases.ts';
 import { recordConsents } from '../../consent/index.ts';
 import { applyDeliveryReport } from '../bounces/bounces.service.ts';
 import { sendMailing } from '../send.ts';
-import { type SmtpSink, startSmtpSink } from '../smtp-sink.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../smtp-sink.ts';
 import { createBulkTransport } from '../transport.ts';
 import { breakerVerdict } from './deliverability.service.ts';
 
@@ -85,19 +84,9 @@ describeEachDatabase('deliverability: complaint rate and circuit breaker', (ctx)
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    const base = loadConfig({ LOG_LEVEL: 'silent' });
     t = await buildTestApp(ctx.database, {
       publicUrl: 'https://relais.campagne.test',
-      mailing: {
-        ...base.mailing,
-        smtpUrl: sink.url,
-        fromAddress: 'lettre@campagne.test',
-        ratePerSecond: 1000,
-        connections: 2,
-        bounceDomain: 'rebonds.campagne.test',
-        tokenSecret: 'a-test-secret-of-at-least-thirty-two-characters',
-        dkim: null,
-      },
+      mailing: sinkMailingConfig(sink, { connections: 2 }),
     });
     c = await createCampaignFixture(ctx.database.db, 'plaintes');
     listId = uuidv7();

@@ -7,7 +7,6 @@
 // timeline gets the human events.
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../config.ts';
 import { tenantRunnerOf } from '../../../db/database.ts';
 import { uuidv7 } from '../../../lib/ids.ts';
 import {
@@ -22,7 +21,7 @@ import { describeEachDatabase } from '../../../testing/databases.ts';
 import { recordConsents } from '../../consent/index.ts';
 import { decodeEntities } from '../html-text.ts';
 import { sendMailing } from '../send.ts';
-import { type SmtpSink, startSmtpSink } from '../smtp-sink.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../smtp-sink.ts';
 import { createBulkTransport } from '../transport.ts';
 import { classifyHit, inBurst, inRelays, relayBlockList } from './classify.ts';
 import { clickToken, HIDDEN_LINK, readClickToken } from './tokens.ts';
@@ -134,19 +133,9 @@ describeEachDatabase('tracking', (ctx) => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    const base = loadConfig({ LOG_LEVEL: 'silent' });
     t = await buildTestApp(ctx.database, {
       publicUrl: PUBLIC,
-      mailing: {
-        ...base.mailing,
-        smtpUrl: sink.url,
-        fromAddress: 'lettre@campagne.test',
-        ratePerSecond: 1000,
-        connections: 2,
-        bounceDomain: 'rebonds.campagne.test',
-        tokenSecret: SECRET,
-        dkim: null,
-      },
+      mailing: sinkMailingConfig(sink, { connections: 2, tokenSecret: SECRET }),
     });
     c = await createCampaignFixture(ctx.database.db, 'suivi');
     const [z1, z2] = c.zones.map((z) => z.id) as [string, string];
