@@ -6,7 +6,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { EMAIL_TOPICS } from '../../../shared/enums.ts';
-import { inTenant, requireActor } from '../../http/auth.ts';
+import type { Trx } from '../../db/database.ts';
+import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { acceptLocalCliRequests } from '../../http/local-cli.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
@@ -400,6 +401,18 @@ export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  /** Starts (or resumes) a send in one transaction, queues its job after the commit, and gives the message. */
+  const queueSend = async (actor: TenantActor, start: (trx: Trx) => Promise<MailingRow>) => {
+    const row = await inTenant(app, actor, start);
+    await app.deps.jobs.enqueue({
+      campaignId: actor.campaignId,
+      kind: 'messaging.send',
+      params: { mailing_id: row.id },
+      createdBy: actor.userId,
+    });
+    return inTenant(app, actor, (trx) => one(trx, row));
+  };
+
   app.post(
     '/messages/:id/send',
     {
@@ -412,14 +425,7 @@ export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'messages:send');
-      const row = await inTenant(app, actor, (trx) => startSending(trx, actor, request.params.id, config));
-      await app.deps.jobs.enqueue({
-        campaignId: actor.campaignId,
-        kind: 'messaging.send',
-        params: { mailing_id: row.id },
-        createdBy: actor.userId,
-      });
-      return reply.code(202).send(await inTenant(app, actor, (trx) => one(trx, row)));
+      return reply.code(202).send(await queueSend(actor, (trx) => startSending(trx, actor, request.params.id, config)));
     },
   );
 
@@ -473,14 +479,7 @@ export const messagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'messages:send');
-      const row = await inTenant(app, actor, (trx) => resumeMailing(trx, actor, request.params.id, config));
-      await app.deps.jobs.enqueue({
-        campaignId: actor.campaignId,
-        kind: 'messaging.send',
-        params: { mailing_id: row.id },
-        createdBy: actor.userId,
-      });
-      return reply.code(202).send(await inTenant(app, actor, (trx) => one(trx, row)));
+      return reply.code(202).send(await queueSend(actor, (trx) => resumeMailing(trx, actor, request.params.id, config)));
     },
   );
 
