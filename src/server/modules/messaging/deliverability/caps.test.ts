@@ -3,7 +3,6 @@
 // its bucket while orange.fr and free.fr, under the defaults, keep flowing.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tenantRunnerOf } from '../../../db/database.ts';
-import { uuidv7 } from '../../../lib/ids.ts';
 import {
   buildTestApp,
   createCampaignFixture,
@@ -13,7 +12,7 @@ import {
   TestClient,
 } from '../../../testing/app.ts';
 import { describeEachDatabase } from '../../../testing/databases.ts';
-import { recordConsents } from '../../consent/index.ts';
+import { mailableListFixture } from '../messaging.fixtures.ts';
 import { sendMailing } from '../send.ts';
 import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../smtp-sink.ts';
 import { createBulkTransport } from '../transport.ts';
@@ -34,32 +33,15 @@ describeEachDatabase('deliverability: caps per receiving domain', (ctx) => {
       mailing: sinkMailingConfig(sink, { connections: 6 }),
     });
     c = await createCampaignFixture(ctx.database.db, 'caps');
-    listId = uuidv7();
-    await ctx.database.db.insertInto('list').values({ campaign_id: c.id, id: listId, name: 'Lettre' }).execute();
-    const rows = DOMAINS.flatMap((domain) =>
+    const people = DOMAINS.flatMap((domain) =>
       Array.from({ length: PER_DOMAIN }, (_, i) => ({
-        campaign_id: c.id,
-        id: uuidv7(),
         given_name: `P${i}`,
         family_name: domain,
         email: `p${i}@${domain}`,
         zone_ids: [c.zones[0]?.id as string],
       })),
     );
-    await ctx.database.db.insertInto('person').values(rows).execute();
-    await ctx.database.db
-      .insertInto('list_member')
-      .values(rows.map((r) => ({ campaign_id: c.id, list_id: listId, person_id: r.id })))
-      .execute();
-    await tenantRunnerOf(
-      ctx.database.db,
-      c.id,
-    )((trx) =>
-      recordConsents(
-        trx,
-        rows.map((r) => ({ campaignId: c.id, personId: r.id, channel: 'email' as const, status: 'given' as const, source: 'form' })),
-      ),
-    );
+    ({ listId } = await mailableListFixture(ctx.database.db, c.id, people));
     await createMemberFixture(ctx.database.db, c.id, { email: 'owner@example.org', role: 'owner' });
     owner = new TestClient(t.app);
     await owner.login('owner@example.org');

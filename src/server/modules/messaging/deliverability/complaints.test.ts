@@ -15,8 +15,8 @@ import {
   TestClient,
 } from '../../../testing/app.ts';
 import { describeEachDatabase } from '../../../testing/databases.ts';
-import { recordConsents } from '../../consent/index.ts';
 import { applyDeliveryReport } from '../bounces/bounces.service.ts';
+import { mailableListFixture } from '../messaging.fixtures.ts';
 import { sendMailing } from '../send.ts';
 import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../smtp-sink.ts';
 import { createBulkTransport } from '../transport.ts';
@@ -89,27 +89,13 @@ describeEachDatabase('deliverability: complaint rate and circuit breaker', (ctx)
       mailing: sinkMailingConfig(sink, { connections: 2 }),
     });
     c = await createCampaignFixture(ctx.database.db, 'plaintes');
-    listId = uuidv7();
-    await ctx.database.db.insertInto('list').values({ campaign_id: c.id, id: listId, name: 'Lettre' }).execute();
     const people = Array.from({ length: 10 }, (_, i) => ({
-      campaign_id: c.id,
-      id: uuidv7(),
       given_name: `P${i}`,
       family_name: 'Test',
       email: `p${i}@exemple.test`,
       zone_ids: [c.zones[0]?.id as string],
     }));
-    await ctx.database.db.insertInto('person').values(people).execute();
-    await ctx.database.db
-      .insertInto('list_member')
-      .values(people.map((p) => ({ campaign_id: c.id, list_id: listId, person_id: p.id })))
-      .execute();
-    await tenant()((trx) =>
-      recordConsents(
-        trx,
-        people.map((p) => ({ campaignId: c.id, personId: p.id, channel: 'email' as const, status: 'given' as const, source: 'form' })),
-      ),
-    );
+    ({ listId } = await mailableListFixture(ctx.database.db, c.id, people));
     await createMemberFixture(ctx.database.db, c.id, { email: 'owner@example.org', role: 'owner' });
     await createMemberFixture(ctx.database.db, c.id, { email: 'orga@example.org', role: 'organizer' });
     owner = new TestClient(t.app);
