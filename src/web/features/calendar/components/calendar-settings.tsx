@@ -1,7 +1,8 @@
 // /app/settings/calendar: the election calendar — the banner of the next electoral silence, the
 // election (name and kind), its rounds (add, edit, remove). For the campaign's director and owners
 // (calendar.write); every member reads the next round on the home screen.
-import { Button, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+
+import { Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useLocale } from '../../../i18n/locale-context.tsx';
 import { useT } from '../../../i18n/use-t.ts';
@@ -10,6 +11,7 @@ import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { LeaveGuard } from '../../../ui/leave-guard.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
+import { SectionHeading } from '../../../ui/section-heading.tsx';
 import { useIsPhone } from '../../../ui/use-is-phone.ts';
 import { SavedNote } from '../../settings/components/saved-note.tsx';
 import { type Calendar, ELECTION_KINDS, type ElectionKind, type Round, useCalendarQuery, useDeleteRound, useSaveElection } from '../api.ts';
@@ -56,14 +58,7 @@ function ElectionForm({ election }: { election: Calendar['election'] }) {
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="election-title">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <div>
-            <Title order={2} fz="h4" id="election-title">
-              {t('electionTitle')}
-            </Title>
-            <Text size="sm" c="dimmed">
-              {t('electionHint')}
-            </Text>
-          </div>
+          <SectionHeading id="election-title" title={t('electionTitle')} hint={t('electionHint')} />
           {save.isError && <ErrorAlert error={save.error} />}
           <Group align="flex-start" gap="sm" grow preventGrowOverflow={false} wrap="wrap">
             <TextInput
@@ -120,14 +115,7 @@ function RoundsPanel({ calendar }: { calendar: Calendar }) {
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="rounds-title">
       <Stack gap="sm">
         <Group justify="space-between" align="flex-end" gap="sm">
-          <div>
-            <Title order={2} fz="h4" id="rounds-title">
-              {t('roundsTitle')}
-            </Title>
-            <Text size="sm" c="dimmed">
-              {hasElection ? t('roundsHint') : t('roundsNeedElection')}
-            </Text>
-          </div>
+          <SectionHeading id="rounds-title" title={t('roundsTitle')} hint={hasElection ? t('roundsHint') : t('roundsNeedElection')} />
           <Button leftSection={<Icon name="plus" />} onClick={() => setEditing('new')} disabled={!hasElection}>
             {t('addRound')}
           </Button>

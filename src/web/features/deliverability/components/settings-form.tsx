@@ -1,6 +1,7 @@
 // The editable part of the deliverability settings: caps per receiving domain (the defaults and
 // each domain's own), what the SPF record authorises and the DMARC policy, and the thresholds of
 // the complaint rate and of each send's circuit breaker. Rates are typed as percentages.
+
 import { ActionIcon, Button, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useLocale } from '../../../i18n/locale-context.tsx';
@@ -8,6 +9,7 @@ import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { LeaveGuard } from '../../../ui/leave-guard.tsx';
+import { SectionHeading } from '../../../ui/section-heading.tsx';
 import { SavedNote } from '../../settings/components/saved-note.tsx';
 import { type Deliverability, type DeliverabilityFields, useSaveDeliverability } from '../api.ts';
 import { deliverabilityMessages } from '../messages.ts';
@@ -148,14 +150,7 @@ export function SettingsForm({ data }: { data: Deliverability }) {
       <Stack gap="lg">
         <Paper withBorder radius="md" p="md" component="section" aria-labelledby="caps-title">
           <Stack gap="sm">
-            <div>
-              <Title order={2} fz="h4" id="caps-title">
-                {t('capsTitle')}
-              </Title>
-              <Text size="sm" c="dimmed">
-                {t('capsHint')}
-              </Text>
-            </div>
+            <SectionHeading id="caps-title" title={t('capsTitle')} hint={t('capsHint')} />
             <Text fw={600} size="sm">
               {t('defaultCaps')}
             </Text>
@@ -263,14 +258,7 @@ export function SettingsForm({ data }: { data: Deliverability }) {
 
         <Paper withBorder radius="md" p="md" component="section" aria-labelledby="thresholds-title">
           <Stack gap="sm">
-            <div>
-              <Title order={2} fz="h4" id="thresholds-title">
-                {t('thresholdsTitle')}
-              </Title>
-              <Text size="sm" c="dimmed">
-                {t('thresholdsHint')}
-              </Text>
-            </div>
+            <SectionHeading id="thresholds-title" title={t('thresholdsTitle')} hint={t('thresholdsHint')} />
             <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
               {percent(t('complaintAlert'), 'complaint_alert_pct', alertError)}
               {percent(t('complaintPause'), 'complaint_pause_pct')}
