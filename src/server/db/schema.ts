@@ -830,6 +830,107 @@ export interface SmsClickTable {
   at: Timestamp;
 }
 
+// Door-to-door canvassing, the core (migration 0035): buildings, entrances, doors, turfs, teams.
+export interface BuildingTable {
+  campaign_id: string;
+  id: string;
+  address_id: string;
+  label: string;
+  lon: number;
+  lat: number;
+  doors: number;
+  doors_source: 'social_housing' | 'dwellings_per_address' | 'electoral_roll' | 'manual';
+  zone_ids: ColumnType<string[], string[] | undefined, string[]>;
+  score: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface BuildingAddressTable {
+  campaign_id: string;
+  address_id: string;
+  building_id: string;
+}
+
+export interface BuildingEntranceTable {
+  campaign_id: string;
+  id: string;
+  building_id: string;
+  label: Generated<string>;
+  access_note: Generated<string>;
+  floors: Generated<number>;
+  doors_per_floor: Generated<number>;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface DoorTable {
+  campaign_id: string;
+  id: string;
+  building_id: string;
+  entrance_id: string;
+  floor: number;
+  label: string;
+}
+
+export interface TurfCutTable {
+  campaign_id: string;
+  id: string;
+  zone_id: string;
+  target_doors: number;
+  keep_polling_stations: Generated<boolean>;
+  status: ColumnType<'queued' | 'running' | 'done' | 'failed', 'queued' | 'running' | 'done' | 'failed' | undefined>;
+  job_id: string | null;
+  stats: Generated<Json>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
+export interface TurfTable {
+  campaign_id: string;
+  id: string;
+  cut_id: string | null;
+  zone_id: string;
+  name: string;
+  doors: Generated<number>;
+  polygon: Json<unknown>;
+  metres_walked: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TurfBuildingTable {
+  campaign_id: string;
+  building_id: string;
+  turf_id: string;
+  position: number;
+}
+
+export interface FieldTeamTable {
+  campaign_id: string;
+  id: string;
+  name: string;
+  zone_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface FieldTeamMemberTable {
+  campaign_id: string;
+  team_id: string;
+  staff_user_id: string;
+}
+
+export interface TurfAssignmentTable {
+  campaign_id: string;
+  id: string;
+  turf_id: string;
+  staff_user_id: string | null;
+  team_id: string | null;
+  on_date: ColumnType<string, string, string>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -888,6 +989,16 @@ export interface DB {
   email_confirmation: EmailConfirmationTable;
   sms_link: SmsLinkTable;
   sms_click: SmsClickTable;
+  building: BuildingTable;
+  building_address: BuildingAddressTable;
+  building_entrance: BuildingEntranceTable;
+  door: DoorTable;
+  turf_cut: TurfCutTable;
+  turf: TurfTable;
+  turf_building: TurfBuildingTable;
+  field_team: FieldTeamTable;
+  field_team_member: FieldTeamMemberTable;
+  turf_assignment: TurfAssignmentTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;
