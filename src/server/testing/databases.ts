@@ -14,9 +14,14 @@ export interface TestDatabase extends Database {
   destroy(): Promise<void>;
 }
 
-/** The kinds of database this run tests against. */
+/**
+ * The kinds of database this run tests against: PGlite, and PostgreSQL too when DATABASE_URL is set.
+ * RELAIS_TEST_DATABASES=postgres keeps PostgreSQL alone (CI's second run: its first already ran
+ * every test on PGlite, so running them there again only cost time).
+ */
 export function testDatabaseKinds(): DatabaseKind[] {
-  return loadConfig().databaseUrl ? ['pglite', 'postgres'] : ['pglite'];
+  if (!loadConfig().databaseUrl) return ['pglite'];
+  return process.env.RELAIS_TEST_DATABASES === 'postgres' ? ['postgres'] : ['pglite', 'postgres'];
 }
 
 function urlFor(base: string, dbName: string): string {
