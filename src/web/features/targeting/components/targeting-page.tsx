@@ -1,0 +1,3 @@
+export function TargetingPage() {
+  return null;
+}
