@@ -53,7 +53,7 @@ export const TargetScoreSchema = Type.Object({
   created_at: DateTime,
 });
 
-const ScoreInput = Type.Object({
+export const ScoreInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 120 }),
   layer: Type.String({ minLength: 1, maxLength: 40 }),
   preset: Type.Optional(Nullable(StringEnum(PRESETS))),
@@ -62,7 +62,7 @@ const ScoreInput = Type.Object({
   side: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 })),
   ingredients: Type.Optional(Type.Array(IngredientSchema, { maxItems: 12 })),
 });
-const ScorePatch = Type.Partial(Type.Omit(ScoreInput, ['layer']));
+export const ScorePatch = Type.Partial(Type.Omit(ScoreInput, ['layer']));
 
 const ExplanationSchema = Type.Object({
   metric: Type.String(),
@@ -86,7 +86,7 @@ export const TargetZoneScoreSchema = Type.Object({
   explanation: Type.Array(ExplanationSchema),
 });
 
-const OptionsSchema = Type.Object({
+export const OptionsSchema = Type.Object({
   presets: Type.Array(
     Type.Object({
       id: StringEnum(PRESETS),
@@ -492,50 +492,45 @@ export const targetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'targeting:read');
-      const body = await inTenant(
-        app,
-        actor,
-        async (trx) => {
-          const score = await findScore(trx, request.params.id);
-          const visible = await visibleZones(trx, actor);
-          const rows = await trx
-            .selectFrom('target_score_zone as s')
-            .innerJoin('zone as z', (j) => j.onRef('z.campaign_id', '=', 's.campaign_id').onRef('z.id', '=', 's.zone_id'))
-            .leftJoin('target_zone as t', (j) => j.onRef('t.campaign_id', '=', 's.campaign_id').onRef('t.zone_id', '=', 's.zone_id'))
-            .select(['s.zone_id', 'z.code', 'z.name', 'z.geometry', 's.score', 's.rank', 's.priority', 't.zone_id as picked'])
-            .where('s.score_id', '=', score.id)
-            .execute();
-          const from = new Set<string>();
-          const explanations = await trx
-            .selectFrom('target_score_zone')
-            .select('explanation')
-            .where('score_id', '=', score.id)
-            .limit(1)
-            .executeTakeFirst();
-          for (const e of (explanations?.explanation as Array<{ interpolated_from: string | null }> | undefined) ?? [])
-            if (e.interpolated_from) from.add(e.interpolated_from);
-          return {
-            type: 'FeatureCollection' as const,
-            interpolated_from: [...from],
-            features: rows
-              .filter((r) => !visible || visible.has(r.zone_id))
-              .map((r) => ({
-                type: 'Feature',
-                id: r.zone_id,
-                properties: {
-                  code: r.code,
-                  name: r.name,
-                  score: Math.round(r.score * 10) / 10,
-                  rank: r.rank,
-                  priority: r.priority,
-                  picked: r.picked !== null,
-                },
-                geometry: lightGeometry(r.geometry as AreaGeometry),
-              })),
-          };
-        },
-        { oneRead: true },
-      );
+      const body = await inTenant(app, actor, async (trx) => {
+        const score = await findScore(trx, request.params.id);
+        const visible = await visibleZones(trx, actor);
+        const rows = await trx
+          .selectFrom('target_score_zone as s')
+          .innerJoin('zone as z', (j) => j.onRef('z.campaign_id', '=', 's.campaign_id').onRef('z.id', '=', 's.zone_id'))
+          .leftJoin('target_zone as t', (j) => j.onRef('t.campaign_id', '=', 's.campaign_id').onRef('t.zone_id', '=', 's.zone_id'))
+          .select(['s.zone_id', 'z.code', 'z.name', 'z.geometry', 's.score', 's.rank', 's.priority', 't.zone_id as picked'])
+          .where('s.score_id', '=', score.id)
+          .execute();
+        const from = new Set<string>();
+        const explanations = await trx
+          .selectFrom('target_score_zone')
+          .select('explanation')
+          .where('score_id', '=', score.id)
+          .limit(1)
+          .executeTakeFirst();
+        for (const e of (explanations?.explanation as Array<{ interpolated_from: string | null }> | undefined) ?? [])
+          if (e.interpolated_from) from.add(e.interpolated_from);
+        return {
+          type: 'FeatureCollection' as const,
+          interpolated_from: [...from],
+          features: rows
+            .filter((r) => !visible || visible.has(r.zone_id))
+            .map((r) => ({
+              type: 'Feature',
+              id: r.zone_id,
+              properties: {
+                code: r.code,
+                name: r.name,
+                score: Math.round(r.score * 10) / 10,
+                rank: r.rank,
+                priority: r.priority,
+                picked: r.picked !== null,
+              },
+              geometry: lightGeometry(r.geometry as AreaGeometry),
+            })),
+        };
+      });
       // Serialized here (a Buffer skips the schema's serializer) to gzip it when the client accepts it:
       // the server has no compression layer, and the map is the one large document of the screen.
       const json = JSON.stringify(body);
