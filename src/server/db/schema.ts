@@ -937,6 +937,7 @@ export interface TargetScoreTable {
   id: string;
   name: string;
   layer_id: string;
+  within_zone_id: string | null;
   preset: string | null;
   election: string | null;
   round: number | null;

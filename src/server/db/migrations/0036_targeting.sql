@@ -8,6 +8,8 @@ CREATE TABLE target_score (
   id uuid NOT NULL,
   name text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 120),
   layer_id uuid NOT NULL,
+  -- Only the zones of the layer inside this zone (an arrondissement), normalised among themselves.
+  within_zone_id uuid,
   -- The preset it started from (null: built by hand).
   preset text,
   -- The election and round results are read from (null when no ingredient needs one).
@@ -22,7 +24,8 @@ CREATE TABLE target_score (
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (campaign_id, id),
-  FOREIGN KEY (campaign_id, layer_id) REFERENCES zone_layer (campaign_id, id) ON DELETE CASCADE
+  FOREIGN KEY (campaign_id, layer_id) REFERENCES zone_layer (campaign_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (campaign_id, within_zone_id) REFERENCES zone (campaign_id, id) ON DELETE CASCADE
 );
 
 -- A zone's score (0–100), its rank and priority (1 = the top fifth), and why: per ingredient its

@@ -6,6 +6,7 @@ import { targetingNav } from './nav.ts';
 import { targetingErrors } from './targeting.errors.ts';
 import { targetingRoutes } from './targeting.routes.ts';
 
+export { seedDemoTargeting } from './demo.ts';
 export { type AddressGroup, buildCrosswalk, interpolateCount, interpolateLevel, interpolateRatio } from './interpolate.ts';
 export { computeAndStore, type ScoreDefinition } from './targeting.service.ts';
 

@@ -72,8 +72,11 @@ export function scoreZones(
   values: readonly IngredientValues[],
 ): ZoneScore[] {
   const totalWeight = ingredients.reduce((s, i) => s + Math.max(0, i.weight), 0);
+  const inScope = new Set(zoneIds);
   const parts = ingredients.map((ing) => {
-    const v = values.find((x) => x.metric === ing.metric);
+    const found = values.find((x) => x.metric === ing.metric);
+    // Normalised over the scored zones only (a score within an arrondissement ranks its own stations).
+    const v = found && { ...found, values: new Map([...found.values].filter(([z]) => inScope.has(z))) };
     return {
       ing,
       raw: v?.values ?? new Map<string, number>(),

@@ -43,6 +43,7 @@ export const TargetScoreSchema = Type.Object({
   name: Type.String(),
   layer: Type.String(),
   layer_name: Type.String(),
+  within: Nullable(Type.Object({ id: Uuid, name: Type.String() }, { description: 'only the zones inside this one were scored' })),
   preset: Nullable(StringEnum(PRESETS)),
   election: Nullable(Type.String()),
   round: Nullable(Type.Integer()),
@@ -56,13 +57,14 @@ export const TargetScoreSchema = Type.Object({
 export const ScoreInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 120 }),
   layer: Type.String({ minLength: 1, maxLength: 40 }),
+  within: Type.Optional(Nullable(Uuid)),
   preset: Type.Optional(Nullable(StringEnum(PRESETS))),
   election: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 80 }))),
   round: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 3 }))),
   side: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 })),
   ingredients: Type.Optional(Type.Array(IngredientSchema, { maxItems: 12 })),
 });
-export const ScorePatch = Type.Partial(Type.Omit(ScoreInput, ['layer']));
+export const ScorePatch = Type.Partial(Type.Omit(ScoreInput, ['layer', 'within']));
 
 const ExplanationSchema = Type.Object({
   metric: Type.String(),
@@ -122,6 +124,7 @@ interface ScoreRow {
   id: string;
   name: string;
   layer_id: string;
+  within_zone_id: string | null;
   preset: string | null;
   election: string | null;
   round: number | null;
@@ -150,11 +153,15 @@ async function present(trx: Kysely<DB>, row: ScoreRow) {
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('score_id', '=', row.id)
     .executeTakeFirstOrThrow();
+  const within = row.within_zone_id
+    ? await trx.selectFrom('zone').select(['id', 'name']).where('id', '=', row.within_zone_id).executeTakeFirst()
+    : undefined;
   return {
     id: row.id,
     name: row.name,
     layer: layer?.code ?? '',
     layer_name: layer?.name ?? '',
+    within: within ?? null,
     preset: (row.preset as Preset | null) ?? null,
     election: row.election,
     round: row.round,
@@ -199,12 +206,56 @@ async function recompute(trx: Kysely<DB>, actor: TenantActor, row: ScoreRow) {
   const def = {
     id: row.id,
     layerId: row.layer_id,
+    withinZoneId: row.within_zone_id,
     election: row.election,
     round: row.round,
     side: row.side,
     ingredients: row.ingredients as Ingredient[],
   };
   return computeAndStore(trx, actor.campaignId, def, scope);
+}
+
+/** Serialized maps by (campaign, score, computed_at, picks, scope): a few, most recent last. */
+const mapCache = new Map<string, { json: Buffer; gz: Buffer | null }>();
+const MAP_CACHE_ENTRIES = 16;
+
+/** The choropleth's GeoJSON: the score's zones (those visible) with light shapes and their figures. */
+async function mapDocument(trx: Kysely<DB>, scoreId: string, visible: Set<string> | null) {
+  const rows = await trx
+    .selectFrom('target_score_zone as s')
+    .innerJoin('zone as z', (j) => j.onRef('z.campaign_id', '=', 's.campaign_id').onRef('z.id', '=', 's.zone_id'))
+    .leftJoin('target_zone as t', (j) => j.onRef('t.campaign_id', '=', 's.campaign_id').onRef('t.zone_id', '=', 's.zone_id'))
+    .select(['s.zone_id', 'z.code', 'z.name', 'z.geometry', 's.score', 's.rank', 's.priority', 't.zone_id as picked'])
+    .where('s.score_id', '=', scoreId)
+    .execute();
+  const from = new Set<string>();
+  const explanations = await trx
+    .selectFrom('target_score_zone')
+    .select('explanation')
+    .where('score_id', '=', scoreId)
+    .limit(1)
+    .executeTakeFirst();
+  for (const e of (explanations?.explanation as Array<{ interpolated_from: string | null }> | undefined) ?? [])
+    if (e.interpolated_from) from.add(e.interpolated_from);
+  return {
+    type: 'FeatureCollection' as const,
+    interpolated_from: [...from],
+    features: rows
+      .filter((r) => !visible || visible.has(r.zone_id))
+      .map((r) => ({
+        type: 'Feature',
+        id: r.zone_id,
+        properties: {
+          code: r.code,
+          name: r.name,
+          score: Math.round(r.score * 10) / 10,
+          rank: r.rank,
+          priority: r.priority,
+          picked: r.picked !== null,
+        },
+        geometry: lightGeometry(r.geometry as AreaGeometry),
+      })),
+  };
 }
 
 export const targetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -312,6 +363,10 @@ export const targetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const created = await inTenant(app, actor, async (trx) => {
         const layer = (await layersByCode(trx)).get(body.layer);
         if (!layer) throw new AppError('TARGETING_LAYER_UNKNOWN', `No layer ${body.layer} in the territory.`);
+        if (body.within) {
+          const zone = await trx.selectFrom('zone').select('id').where('id', '=', body.within).executeTakeFirst();
+          if (!zone) throw notFound('zone');
+        }
         const id = uuidv7();
         await trx
           .insertInto('target_score')
@@ -320,6 +375,7 @@ export const targetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
             id,
             name: body.name,
             layer_id: layer.id,
+            within_zone_id: body.within ?? null,
             preset: body.preset ?? null,
             election: def.election,
             round: def.round,
@@ -492,52 +548,43 @@ export const targetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = requireActor(request, 'targeting:read');
-      const body = await inTenant(app, actor, async (trx) => {
+      const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+      const sent = await inTenant(app, actor, async (trx) => {
         const score = await findScore(trx, request.params.id);
         const visible = await visibleZones(trx, actor);
-        const rows = await trx
-          .selectFrom('target_score_zone as s')
-          .innerJoin('zone as z', (j) => j.onRef('z.campaign_id', '=', 's.campaign_id').onRef('z.id', '=', 's.zone_id'))
-          .leftJoin('target_zone as t', (j) => j.onRef('t.campaign_id', '=', 's.campaign_id').onRef('t.zone_id', '=', 's.zone_id'))
-          .select(['s.zone_id', 'z.code', 'z.name', 'z.geometry', 's.score', 's.rank', 's.priority', 't.zone_id as picked'])
-          .where('s.score_id', '=', score.id)
-          .execute();
-        const from = new Set<string>();
-        const explanations = await trx
-          .selectFrom('target_score_zone')
-          .select('explanation')
+        // The document changes only when the score is computed again or its picks change: its
+        // serialized (and gzipped) bytes are kept per version, so a warm map reads no shape.
+        const picks = await trx
+          .selectFrom('target_zone')
+          .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.max('picked_at').as('last')])
           .where('score_id', '=', score.id)
-          .limit(1)
-          .executeTakeFirst();
-        for (const e of (explanations?.explanation as Array<{ interpolated_from: string | null }> | undefined) ?? [])
-          if (e.interpolated_from) from.add(e.interpolated_from);
-        return {
-          type: 'FeatureCollection' as const,
-          interpolated_from: [...from],
-          features: rows
-            .filter((r) => !visible || visible.has(r.zone_id))
-            .map((r) => ({
-              type: 'Feature',
-              id: r.zone_id,
-              properties: {
-                code: r.code,
-                name: r.name,
-                score: Math.round(r.score * 10) / 10,
-                rank: r.rank,
-                priority: r.priority,
-                picked: r.picked !== null,
-              },
-              geometry: lightGeometry(r.geometry as AreaGeometry),
-            })),
-        };
+          .executeTakeFirstOrThrow();
+        const key = [
+          actor.campaignId,
+          score.id,
+          score.computed_at?.toISOString() ?? '',
+          picks.n,
+          picks.last ? new Date(picks.last).toISOString() : '',
+          actor.zoneScope ? [...actor.zoneScope].sort().join(',') : '*',
+        ].join('|');
+        const cached = mapCache.get(key);
+        if (cached) {
+          mapCache.delete(key);
+          mapCache.set(key, cached);
+        }
+        const entry = cached ?? { json: Buffer.from(JSON.stringify(await mapDocument(trx, score.id, visible))), gz: null as Buffer | null };
+        if (!cached) {
+          mapCache.set(key, entry);
+          if (mapCache.size > MAP_CACHE_ENTRIES) mapCache.delete(mapCache.keys().next().value as string);
+        }
+        if (gzip) entry.gz ??= gzipSync(entry.json, { level: 6 });
+        return gzip ? (entry.gz as Buffer) : entry.json;
       });
-      // Serialized here (a Buffer skips the schema's serializer) to gzip it when the client accepts it:
+      // Sent as bytes (a Buffer skips the schema's serializer), gzipped when the client accepts it:
       // the server has no compression layer, and the map is the one large document of the screen.
-      const json = JSON.stringify(body);
       reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
-      const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
       if (gzip) reply.header('content-encoding', 'gzip');
-      return reply.send((gzip ? gzipSync(json, { level: 6 }) : Buffer.from(json)) as unknown as typeof body);
+      return reply.send(sent as unknown as { type: 'FeatureCollection'; interpolated_from: string[]; features: unknown[] });
     },
   );
 

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { AppError } from '../../http/problem.ts';
-import { ensureAddressesLocated, indicatorDefinition } from '../territory/index.ts';
+import { ensureAddressesLocated, indicatorDefinition, zoneDescendants } from '../territory/index.ts';
 import { buildCrosswalk, type Crosswalk, interpolateCount, interpolateLevel, interpolateRatio } from './interpolate.ts';
 import { ELECTION_METRICS, type ElectionMetric, electionMetric, type ZoneVotes } from './presets.ts';
 import { type Ingredient, type IngredientValues, scoreZones, type ZoneScore } from './score.ts';
@@ -21,6 +21,8 @@ import {
 export interface ScoreDefinition {
   id: string;
   layerId: string;
+  /** Only the layer's zones inside this zone (their parent chain reaches it). */
+  withinZoneId: string | null;
   election: string | null;
   round: number | null;
   side: readonly string[];
@@ -30,7 +32,7 @@ export interface ScoreDefinition {
 const isElectionMetric = (m: string): m is ElectionMetric => (ELECTION_METRICS as readonly string[]).includes(m);
 
 /** Checks a definition before it is saved: known metrics, an election and a side where needed, a weight. */
-export function checkDefinition(def: Omit<ScoreDefinition, 'id' | 'layerId'>): void {
+export function checkDefinition(def: Omit<ScoreDefinition, 'id' | 'layerId' | 'withinZoneId'>): void {
   if (!def.ingredients.some((i) => i.weight > 0))
     throw new AppError('TARGETING_WEIGHTS_EMPTY', 'Give at least one ingredient a weight above zero.');
   for (const i of def.ingredients) {
@@ -57,7 +59,11 @@ async function irisLayer(trx: Kysely<DB>): Promise<string | null> {
 export async function computeZoneScores(trx: Kysely<DB>, campaignId: string, def: ScoreDefinition): Promise<ZoneScore[]> {
   const layers = [...(await layersByCode(trx)).values()];
   const codeOf = (id: string) => layers.find((l: LayerRef) => l.id === id)?.code ?? id;
-  const zoneIds = (await trx.selectFrom('zone').select('id').where('layer_id', '=', def.layerId).execute()).map((z) => z.id);
+  let zoneIds = (await trx.selectFrom('zone').select('id').where('layer_id', '=', def.layerId).execute()).map((z) => z.id);
+  if (def.withinZoneId) {
+    const inside = new Set(await zoneDescendants(trx, [def.withinZoneId]));
+    zoneIds = zoneIds.filter((id) => inside.has(id));
+  }
   const crosswalks = new Map<string, Promise<Crosswalk>>();
   let located = false;
   let dwellings: Promise<{ layer: string | null; values: Map<string, number> }> | null = null;

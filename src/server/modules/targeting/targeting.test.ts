@@ -100,6 +100,21 @@ describeEachDatabase('targeting', (ctx) => {
     });
     expect(created.statusCode, created.body).toBe(201);
     const score = created.json();
+    // Scored within the 1st only: its stations, normalised among themselves.
+    const within = await owner.request('POST', '/api/v1/target_scores', {
+      name: 'Premier',
+      layer: 'bureau',
+      within: zoneIds.get('arrondissement/1'),
+      preset: 'favourable_abstainers',
+      election: 'europeennes-2024',
+      round: 1,
+      side: [side],
+    });
+    expect(within.json()).toMatchObject({ within: { id: zoneIds.get('arrondissement/1') } });
+    const firstZones = (await owner.request('GET', `/api/v1/target_scores/${within.json().id}/zones`)).json()._embedded.zones as ZoneRow[];
+    expect(firstZones.length).toBeGreaterThan(0);
+    expect(firstZones.every((z) => z.code.startsWith('1-'))).toBe(true);
+    expect(firstZones[0]?.score).toBeCloseTo(100, 9);
     expect(score).toMatchObject({
       layer: 'bureau',
       preset: 'favourable_abstainers',
@@ -250,6 +265,9 @@ describeEachDatabase('targeting', (ctx) => {
     expect(refTargets.map((z) => z.zone_id)).toEqual([mine[0]?.zone_id]);
     const stillPicked = (await owner.request('GET', `/api/v1/target_scores/${id}/zones`)).json()._embedded.zones as ZoneRow[];
     expect(stillPicked.filter((z) => z.picked)).toHaveLength(2);
+    // The map (kept per version) shows the new picks.
+    const ownerMap = (await owner.request('GET', `/api/v1/target_scores/${id}/map`)).json();
+    expect(ownerMap.features.filter((f: { properties: { picked: boolean } }) => f.properties.picked)).toHaveLength(2);
     // A referent does not delete a score every zone shares.
     expect((await referent.request('DELETE', `/api/v1/target_scores/${id}`)).statusCode).toBe(403);
     const wrongLayer = await owner.request('PUT', `/api/v1/target_scores/${id}/targets`, { zone_ids: [zoneIds.get('arrondissement/1')] });
