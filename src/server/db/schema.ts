@@ -931,6 +931,43 @@ export interface TurfAssignmentTable {
   created_at: Generated<Date>;
 }
 
+// Targeting (migration 0036): score definitions, their values per zone, the zones picked as targets.
+export interface TargetScoreTable {
+  campaign_id: string;
+  id: string;
+  name: string;
+  layer_id: string;
+  within_zone_id: string | null;
+  preset: string | null;
+  election: string | null;
+  round: number | null;
+  side: ColumnType<string[], string[] | undefined, string[]>;
+  ingredients: Json<unknown>;
+  computed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TargetScoreZoneTable {
+  campaign_id: string;
+  score_id: string;
+  zone_id: string;
+  score: number;
+  rank: number;
+  priority: number;
+  interpolated: Generated<boolean>;
+  explanation: Json<unknown>;
+}
+
+export interface TargetZoneTable {
+  campaign_id: string;
+  zone_id: string;
+  score_id: string | null;
+  picked_by: string | null;
+  picked_at: Generated<Date>;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -999,6 +1036,9 @@ export interface DB {
   field_team: FieldTeamTable;
   field_team_member: FieldTeamMemberTable;
   turf_assignment: TurfAssignmentTable;
+  target_score: TargetScoreTable;
+  target_score_zone: TargetScoreZoneTable;
+  target_zone: TargetZoneTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

@@ -18,6 +18,7 @@ import { peopleModule } from './people/index.ts';
 import { segmentsModule } from './segments/index.ts';
 import { smsModule } from './sms/index.ts';
 import { systemModule } from './system/index.ts';
+import { targetingModule } from './targeting/index.ts';
 import { territoryModule } from './territory/index.ts';
 import { timelineModule } from './timeline/index.ts';
 import { webhooksModule } from './webhooks/index.ts';
@@ -42,6 +43,7 @@ const list = () =>
     webhooksModule,
     smsModule,
     fieldModule,
+    targetingModule,
     systemModule,
     demoModule,
     siteModule,

@@ -11,6 +11,7 @@ import { peopleNav } from './people/nav.ts';
 import { segmentsNav } from './segments/nav.ts';
 import { smsNav } from './sms/nav.ts';
 import { systemNav } from './system/nav.ts';
+import { targetingNav } from './targeting/nav.ts';
 import { territoryNav } from './territory/nav.ts';
 import { webhooksNav } from './webhooks/nav.ts';
 
@@ -40,6 +41,7 @@ export const NAV_ENTRIES = [
   ...dashboardNav,
   ...identityNav,
   ...territoryNav,
+  ...targetingNav,
   ...peopleNav,
   ...segmentsNav,
   ...messagingNav,

@@ -65,6 +65,8 @@ describe('identity policy', () => {
     const sms = ['sms.read', 'sms.send'];
     // Everyone reads the election calendar; admins (and owners) change it.
     const calendar = ['calendar.read'];
+    // Targeting: organizers and referents (in their zones) build scores and pick targets; candidates read them.
+    const targeting = ['targeting.read', 'targeting.write'];
     const admin = [
       ...manager,
       ...messaging,
@@ -79,6 +81,7 @@ describe('identity policy', () => {
       'jobs.read',
       'jobs.write',
       'outbox.read',
+      ...targeting,
     ];
     const expected: Record<(typeof ROLES)[number], string[]> = {
       // Owners hold every permission: the admin's and the campaign's own.
@@ -95,11 +98,22 @@ describe('identity policy', () => {
         ...calendar,
         'jobs.read',
         'jobs.write',
+        ...targeting,
       ],
-      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'jobs.read'],
+      referent: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'people.write',
+        'people.export',
+        ...messaging,
+        ...calendar,
+        'jobs.read',
+        ...targeting,
+      ],
       community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
       moderator: ['dashboard.read', ...calendar],
-      candidate: ['dashboard.read', 'zones.read', ...calendar],
+      candidate: ['dashboard.read', 'zones.read', ...calendar, 'targeting.read'],
       volunteer: ['zones.read', ...calendar],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
@@ -129,6 +143,8 @@ describe('identity policy', () => {
       'webhooks:manage=webhooks.manage',
       'sms:read=sms.read',
       'sms:send=sms.send',
+      'targeting:read=targeting.read',
+      'targeting:write=targeting.write',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -144,6 +160,7 @@ describe('identity policy', () => {
       'jobs:read',
       'audit:read',
       'sms:read',
+      'targeting:read',
     ]);
   });
 

@@ -5,9 +5,11 @@ import { territoryNav } from './nav.ts';
 import { territoryErrors } from './territory.errors.ts';
 import { territoryRoutes } from './territory.routes.ts';
 
-export type { AreaGeometry } from './geometry.ts';
+export { type AreaGeometry, polygonsOf, type Ring } from './geometry.ts';
+export { indicatorDefinition } from './indicator-catalogue.ts';
 export { ensureAddressesLocated, loadZoneLocator } from './locate-addresses.ts';
 export { type ImportProgress, type ImportReport, importTerritory } from './territory.importer.ts';
+export { zoneDescendants } from './territory.repo.ts';
 export { createZoneLocator, type ZoneLocator } from './zone-locator.ts';
 
 export const territoryModule = defineModule({
