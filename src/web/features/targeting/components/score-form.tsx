@@ -146,7 +146,7 @@ export function ScoreForm({
                 value={ing.direction}
                 onChange={(v) => v && update({ direction: v as Ingredient['direction'] })}
                 allowDeselect={false}
-                w={210}
+                w={250}
               />
               <Button variant="subtle" color="red" onClick={() => setIngredients(ingredients.filter((_, i) => i !== index))}>
                 {t('remove')}
