@@ -32,8 +32,17 @@ describe('back office targeting', () => {
     await page.getByRole('textbox', { name: /notre camp/i }).click();
     await page.getByRole('option').first().click();
     await page.keyboard.press('Escape');
+    // Limited to one arrondissement: only its stations are ranked.
+    await page.getByTestId('within-select').click();
+    await page.getByRole('option').first().click();
     await page.getByTestId('save-score').click();
     await page.getByTestId('ranking-table').getByRole('row').nth(1).waitFor();
+    const scored = await h.runtime.database.db
+      .selectFrom('target_score')
+      .select('within_zone_id')
+      .where('campaign_id', '=', h.campaignId)
+      .execute();
+    expect(scored.map((r) => r.within_zone_id)).toEqual([expect.any(String)]);
     await expect.poll(() => page.locator('.leaflet-interactive').count()).toBeGreaterThan(3);
     await expect.poll(() => page.getByTestId('targeting-legend').textContent()).toContain('P1');
     await page.getByTestId('ranking-table').getByRole('row').nth(1).click();
