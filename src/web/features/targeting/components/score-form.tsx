@@ -89,6 +89,11 @@ export function ScoreForm({
           />
           <TextInput label={t('name')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={120} miw={220} />
         </Group>
+        {preset !== 'custom' && (
+          <Text size="xs" c="dimmed">
+            {options.presets.find((p) => p.id === preset)?.description[locale]}
+          </Text>
+        )}
         {layer !== 'arrondissement' && (arrondissements.data?._embedded.zones.length ?? 0) > 0 && (
           <Select
             label={t('within')}
@@ -102,11 +107,6 @@ export function ScoreForm({
             maw={420}
             data-testid="within-select"
           />
-        )}
-        {preset !== 'custom' && (
-          <Text size="xs" c="dimmed">
-            {options.presets.find((p) => p.id === preset)?.description[locale]}
-          </Text>
         )}
         {needsElection && (
           <Group grow wrap="wrap" align="flex-start">
