@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import type { DB } from '../../db/schema.ts';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/problem.ts';
@@ -117,6 +117,28 @@ export const OptionsSchema = Type.Object({
   ),
   layers: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
 });
+
+export const TargetMapSchema = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  interpolated_from: Type.Array(Type.String({ description: 'layers some values were interpolated from' })),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      id: Uuid,
+      properties: Type.Object({
+        code: Type.String(),
+        name: Type.String(),
+        score: Type.Number(),
+        rank: Type.Integer(),
+        priority: Type.Integer({ minimum: 1, maximum: 5 }),
+        picked: Type.Boolean(),
+      }),
+      geometry: Type.Unknown({ description: 'GeoJSON Polygon or MultiPolygon, simplified (~3 m) and rounded to 5 decimals' }),
+    }),
+  ),
+});
+
+export const TargetsSchema = Type.Object({ zone_ids: Type.Array(Uuid) });
 
 const IdParams = Type.Object({ id: Uuid });
 
@@ -536,14 +558,7 @@ export const targetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           "The choropleth: a GeoJSON FeatureCollection of the score's zones (light shapes) with score, rank, priority and picked; gzipped when asked",
         params: IdParams,
-        response: {
-          200: Type.Object({
-            type: Type.Literal('FeatureCollection'),
-            interpolated_from: Type.Array(Type.String()),
-            features: Type.Array(Type.Unknown()),
-          }),
-          ...problems(401, 403, 404),
-        },
+        response: { 200: TargetMapSchema, ...problems(401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -584,7 +599,7 @@ export const targetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // the server has no compression layer, and the map is the one large document of the screen.
       reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
       if (gzip) reply.header('content-encoding', 'gzip');
-      return reply.send(sent as unknown as { type: 'FeatureCollection'; interpolated_from: string[]; features: unknown[] });
+      return reply.send(sent as unknown as Static<typeof TargetMapSchema>);
     },
   );
 
@@ -596,7 +611,7 @@ export const targetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Picks the target zones of a score (replaces its picks; a referent picks within their zones)',
         params: IdParams,
         body: Type.Object({ zone_ids: Type.Array(Uuid, { maxItems: 2000, uniqueItems: true }) }),
-        response: { 200: Type.Object({ zone_ids: Type.Array(Uuid) }), ...problems(400, 401, 403, 404) },
+        response: { 200: TargetsSchema, ...problems(400, 401, 403, 404) },
       },
     },
     async (request) => {

@@ -217,6 +217,15 @@ describeEachDatabase('targeting', (ctx) => {
     const zone = zones.find((z) => address.zone_ids?.includes(z.zone_id)) as ZoneRow;
     const building = await db.selectFrom('building').select('score').where('address_id', '=', address.id).executeTakeFirstOrThrow();
     expect(building.score).toBeCloseTo((zone.score / 100) * 40, 9);
+    // Changed to "lower is better": computed again, the ranking turned over, the building rewritten.
+    const changed = await owner.request('PATCH', `/api/v1/target_scores/${created.json().id}`, {
+      ingredients: [{ metric: 'abstention', weight: 1, direction: 'low' }],
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const again = (await owner.request('GET', `/api/v1/target_scores/${created.json().id}/zones`)).json()._embedded.zones as ZoneRow[];
+    expect(again[0]?.zone_id).toBe(zones.at(-1)?.zone_id);
+    const rewritten = await db.selectFrom('building').select('score').where('address_id', '=', address.id).executeTakeFirstOrThrow();
+    expect(rewritten.score).toBeCloseTo(((100 - zone.score) / 100) * 40, 6);
   });
 
   it('refuses what cannot be computed, with stable codes', async () => {

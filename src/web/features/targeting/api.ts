@@ -4,7 +4,9 @@ import type { Geometry } from 'geojson';
 import type {
   OptionsSchema,
   ScoreInput,
+  TargetMapSchema,
   TargetScoreSchema,
+  TargetsSchema,
   TargetZoneScoreSchema,
 } from '../../../server/modules/targeting/targeting.routes.ts';
 import { api } from '../../api/client.ts';
@@ -16,17 +18,10 @@ export type TargetZoneScore = Shape<typeof TargetZoneScoreSchema>;
 export type ScoreFields = Shape<typeof ScoreInput>;
 export type Ingredient = ScoreFields extends { ingredients?: Array<infer I> } ? I : never;
 
-export interface MapFeature {
-  type: 'Feature';
-  id: string;
-  properties: { code: string; name: string; score: number; rank: number; priority: number; picked: boolean };
-  geometry: Geometry;
-}
-export interface TargetMap {
-  type: 'FeatureCollection';
-  interpolated_from: string[];
-  features: MapFeature[];
-}
+type MapShape = Shape<typeof TargetMapSchema>;
+/** A zone of the map; its geometry (GeoJSON, left open in the schema) typed for Leaflet. */
+export type MapFeature = Omit<MapShape['features'][number], 'geometry'> & { geometry: Geometry };
+export type TargetMap = Omit<MapShape, 'features'> & { features: MapFeature[] };
 
 export function useTargetingOptions(layer: string) {
   return useQuery({
@@ -72,7 +67,7 @@ export function useCreateScore() {
 export function usePickTargets(id: string | null) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (zoneIds: string[]) => api.put<{ zone_ids: string[] }>(`/api/v1/target_scores/${id}/targets`, { zone_ids: zoneIds }),
+    mutationFn: (zoneIds: string[]) => api.put<Shape<typeof TargetsSchema>>(`/api/v1/target_scores/${id}/targets`, { zone_ids: zoneIds }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['targeting'] }),
   });
 }

@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { useLocale } from '../../../i18n/locale-context.tsx';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
+import { useZonesQuery } from '../../territory/api.ts';
 import { type Ingredient, type TargetingOptions, type TargetScore, useCreateScore } from '../api.ts';
 import { targetingMessages } from '../messages.ts';
 
@@ -30,6 +31,9 @@ export function ScoreForm({
   const elections = options.elections;
   const [election, setElection] = useState<string | null>(elections[0] ? `${elections[0].code}|${elections[0].round}` : null);
   const [side, setSide] = useState<string[]>([]);
+  const [within, setWithin] = useState<string | null>(null);
+  // Zones a score can be limited to: the arrondissements (when the layer is finer).
+  const arrondissements = useZonesQuery('arrondissement', { enabled: layer !== 'arrondissement' });
   const metric = (id: string) => options.metrics.find((m) => m.id === id);
   const needsElection = ingredients.some((i) => metric(i.metric)?.kind === 'election');
   const needsSide = ingredients.some((i) => metric(i.metric)?.needs_side);
@@ -56,6 +60,7 @@ export function ScoreForm({
       {
         name,
         layer,
+        within,
         preset: preset === 'custom' ? null : preset,
         election: needsElection ? (code ?? null) : null,
         round: needsElection ? Number(round) : null,
@@ -88,6 +93,20 @@ export function ScoreForm({
           <Text size="xs" c="dimmed">
             {options.presets.find((p) => p.id === preset)?.description[locale]}
           </Text>
+        )}
+        {layer !== 'arrondissement' && (arrondissements.data?._embedded.zones.length ?? 0) > 0 && (
+          <Select
+            label={t('within')}
+            description={t('withinHint')}
+            placeholder={t('withinAll')}
+            data={(arrondissements.data?._embedded.zones ?? []).map((z) => ({ value: z.id, label: z.name }))}
+            value={within}
+            onChange={setWithin}
+            clearable
+            searchable
+            maw={420}
+            data-testid="within-select"
+          />
         )}
         {needsElection && (
           <Group grow wrap="wrap" align="flex-start">
@@ -146,7 +165,7 @@ export function ScoreForm({
                 value={ing.direction}
                 onChange={(v) => v && update({ direction: v as Ingredient['direction'] })}
                 allowDeselect={false}
-                w={210}
+                w={250}
               />
               <Button variant="subtle" color="red" onClick={() => setIngredients(ingredients.filter((_, i) => i !== index))}>
                 {t('remove')}

@@ -52,6 +52,8 @@ export function ScoreView({ score, options }: { score: TargetScore; options: Tar
     return p ? t('tooltip', { name: zone.name, p: p.priority, score: fmt.number(p.score, { maximumFractionDigits: 1 }) }) : zone.name;
   };
   const from = map.data?.interpolated_from ?? [];
+  // Election metrics are fractions: shown as percentages.
+  const percentMetrics = useMemo(() => new Set(options.metrics.filter((m) => m.kind === 'election').map((m) => m.id)), [options.metrics]);
   const zone = rows.find((z) => z.zone_id === selected) ?? null;
 
   return (
@@ -160,13 +162,21 @@ export function ScoreView({ score, options }: { score: TargetScore; options: Tar
             </Table>
           </ScrollArea>
         </Paper>
-        <Explanation zone={zone} layerName={layerName} />
+        <Explanation zone={zone} layerName={layerName} percentMetrics={percentMetrics} />
       </SimpleGrid>
     </Stack>
   );
 }
 
-function Explanation({ zone, layerName }: { zone: TargetZoneScore | null; layerName: (code: string) => string }) {
+function Explanation({
+  zone,
+  layerName,
+  percentMetrics,
+}: {
+  zone: TargetZoneScore | null;
+  layerName: (code: string) => string;
+  percentMetrics: ReadonlySet<string>;
+}) {
   const t = useT(targetingMessages);
   const fmt = useFormat();
   const { locale } = useLocale();
@@ -207,7 +217,11 @@ function Explanation({ zone, layerName }: { zone: TargetZoneScore | null; layerN
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td ta="right">{n(e.value, 3)}</Table.Td>
+                    <Table.Td ta="right">
+                      {percentMetrics.has(e.metric) && e.value !== null
+                        ? fmt.number(e.value, { style: 'percent', maximumFractionDigits: 1 })
+                        : n(e.value, 3)}
+                    </Table.Td>
                     <Table.Td ta="right">{n(e.normalised)}</Table.Td>
                     <Table.Td ta="right">{n(e.weight)}</Table.Td>
                     <Table.Td ta="right">{n(e.contribution, 1)}</Table.Td>
