@@ -931,6 +931,42 @@ export interface TurfAssignmentTable {
   created_at: Generated<Date>;
 }
 
+// Field, the turfs part (migration 0037): social-housing programmes, the electoral roll (field and post only).
+export interface SocialHousingTable {
+  campaign_id: string;
+  id: string;
+  label: Generated<string>;
+  postcode: Generated<string>;
+  lon: number;
+  lat: number;
+  dwellings: number;
+}
+
+export interface ElectoralRollImportTable {
+  campaign_id: string;
+  id: string;
+  file_name: Generated<string>;
+  voters: Generated<number>;
+  matched: Generated<number>;
+  imported_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ElectoralRollVoterTable {
+  campaign_id: string;
+  id: string;
+  import_id: string;
+  family_name: string;
+  given_names: Generated<string>;
+  birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  sex: 'F' | 'M' | null;
+  polling_station: Generated<string>;
+  address_label: Generated<string>;
+  postcode: Generated<string>;
+  address_id: string | null;
+  building_id: string | null;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -999,6 +1035,9 @@ export interface DB {
   field_team: FieldTeamTable;
   field_team_member: FieldTeamMemberTable;
   turf_assignment: TurfAssignmentTable;
+  social_housing: SocialHousingTable;
+  electoral_roll_import: ElectoralRollImportTable;
+  electoral_roll_voter: ElectoralRollVoterTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;
