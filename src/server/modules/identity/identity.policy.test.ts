@@ -65,12 +65,15 @@ describe('identity policy', () => {
     const sms = ['sms.read', 'sms.send'];
     // Everyone reads the election calendar; admins (and owners) change it.
     const calendar = ['calendar.read'];
+    // Field: turfs read by canvassers, cut and assigned by organizers and referents; the electoral roll for organizers.
+    const field = ['field.read', 'field.manage', 'field.roll'];
     const admin = [
       ...manager,
       ...messaging,
       ...sms,
       ...calendar,
       'calendar.write',
+      ...field,
       'sms.manage',
       // Deliverability: caps per receiving domain, DNS records, thresholds, resuming a paused sending.
       'messaging.deliverability',
@@ -93,14 +96,15 @@ describe('identity policy', () => {
         ...messaging,
         ...sms,
         ...calendar,
+        ...field,
         'jobs.read',
         'jobs.write',
       ],
-      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'jobs.read'],
+      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'field.read', 'field.manage', 'jobs.read'],
       community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
       moderator: ['dashboard.read', ...calendar],
-      candidate: ['dashboard.read', 'zones.read', ...calendar],
-      volunteer: ['zones.read', ...calendar],
+      candidate: ['dashboard.read', 'zones.read', ...calendar, 'field.read'],
+      volunteer: ['zones.read', ...calendar, 'field.read'],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
     expect(tokenScopes().map((s) => `${s.id}=${s.permission}`)).toEqual([
@@ -129,6 +133,8 @@ describe('identity policy', () => {
       'webhooks:manage=webhooks.manage',
       'sms:read=sms.read',
       'sms:send=sms.send',
+      'turfs:read=field.read',
+      'turfs:write=field.manage',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -144,6 +150,7 @@ describe('identity policy', () => {
       'jobs:read',
       'audit:read',
       'sms:read',
+      'turfs:read',
     ]);
   });
 
