@@ -60,6 +60,7 @@ describe('screens and navigation', () => {
       'campaign:/sms',
       'campaign:/ladder',
       'campaign:/territory',
+      'campaign:/field',
       'campaign:/jobs',
       'admin:/settings',
       'admin:/team',

@@ -28,7 +28,9 @@ describe.skipIf(!mirror)('buildings and turfs on the Paris addresses of the 20th
     const iris = JSON.parse(readFileSync(path.join(dir, 'iris-paris-2024.geojson'), 'utf8')) as {
       features: Array<{ properties: { code_iris: string; arrondissement: number }; geometry: AreaGeometry }>;
     };
-    const locator = createZoneLocator(iris.features.filter((f) => f.properties.arrondissement === 20).map((f) => ({ id: f.properties.code_iris, geometry: f.geometry })));
+    const locator = createZoneLocator(
+      iris.features.filter((f) => f.properties.arrondissement === 20).map((f) => ({ id: f.properties.code_iris, geometry: f.geometry })),
+    );
     const csv = await openCsv(path.join(dir, 'adresses-75.csv.gz'), { delimiter: ';' });
     const col = (name: string) => csv.column.get(name) as number;
     const [id, number, suffix, street, postcode, lon, lat] = [
@@ -69,7 +71,10 @@ describe.skipIf(!mirror)('buildings and turfs on the Paris addresses of the 20th
     const irisAddresses = new Map<string, number>();
     for (const a of addresses) for (const z of a.zone_ids) irisAddresses.set(z, (irisAddresses.get(z) ?? 0) + 1);
     const social: Array<{ lon: number; lat: number; dwellings: number }> = [];
-    const housing = readFileSync(path.join(dir, 'logements-sociaux-finances-a-paris.csv'), 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+    const housing = readFileSync(path.join(dir, 'logements-sociaux-finances-a-paris.csv'), 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     const hh = (housing[0] as string).split(';');
     for (const line of housing.slice(1)) {
       const cells = line.split(';');
@@ -96,7 +101,12 @@ describe.skipIf(!mirror)('buildings and turfs on the Paris addresses of the 20th
   });
 
   it('cuts them into 500-door turfs: every building once, sizes within ±15 %, walks shorter than nearest neighbour', () => {
-    const input = buildings.map((b, i) => ({ id: b.addressId, lon: b.lon, lat: b.lat, doors: Math.min((doors[i] as { doors: number }).doors, 400) }));
+    const input = buildings.map((b, i) => ({
+      id: b.addressId,
+      lon: b.lon,
+      lat: b.lat,
+      doors: Math.min((doors[i] as { doors: number }).doors, 400),
+    }));
     const result = cutTurfs(input, { targetDoors: 500 });
     const seen = new Map<string, number>();
     for (const t of result.turfs) for (const id of t.buildingIds) seen.set(id, (seen.get(id) ?? 0) + 1);

@@ -28,7 +28,7 @@ export const PolygonSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const BuildingSchema = Type.Object({
+export const BuildingSchema = Type.Object({
   id: Uuid,
   label: Type.String(),
   lon: Type.Number(),
@@ -40,7 +40,7 @@ const BuildingSchema = Type.Object({
   turf_id: Nullable(Uuid),
   score: Nullable(Type.Number()),
 });
-const EntranceSchema = Type.Object({
+export const EntranceSchema = Type.Object({
   id: Uuid,
   label: Type.String(),
   access_note: Type.String(),
@@ -49,7 +49,7 @@ const EntranceSchema = Type.Object({
   position: Type.Integer(),
   doors: Type.Integer(),
 });
-const BuildingDetail = Type.Object({
+export const BuildingDetail = Type.Object({
   ...BuildingSchema.properties,
   ...{
     address_lines: Type.Array(Type.String()),
@@ -57,7 +57,7 @@ const BuildingDetail = Type.Object({
     registered_voters: Type.Integer(),
   },
 });
-const AssignmentSchema = Type.Object({
+export const AssignmentSchema = Type.Object({
   id: Uuid,
   turf_id: Uuid,
   staff_user_id: Nullable(Uuid),
@@ -65,7 +65,7 @@ const AssignmentSchema = Type.Object({
   assignee: Type.String(),
   on_date: Type.String({ format: 'date' }),
 });
-const TurfSchema = Type.Object({
+export const TurfSchema = Type.Object({
   id: Uuid,
   cut_id: Nullable(Uuid),
   zone_id: Uuid,
@@ -78,7 +78,7 @@ const TurfSchema = Type.Object({
   assignments: Type.Array(AssignmentSchema),
   updated_at: DateTime,
 });
-const TurfDetail = Type.Object({
+export const TurfDetail = Type.Object({
   ...TurfSchema.properties,
   ...{
     stops: Type.Array(
@@ -93,14 +93,26 @@ const TurfDetail = Type.Object({
     ),
   },
 });
-const CutSchema = Type.Object({
+export const CutSchema = Type.Object({
   id: Uuid,
   zone_id: Uuid,
   target_doors: Type.Integer(),
   keep_polling_stations: Type.Boolean(),
   status: StringEnum(['queued', 'running', 'done', 'failed'] as const),
   job_id: Nullable(Type.String()),
-  stats: Type.Unknown(),
+  stats: Type.Object({
+    turfs: Type.Optional(Type.Integer()),
+    buildings: Type.Optional(Type.Integer()),
+    skipped_in_other_turfs: Type.Optional(
+      Type.Integer({ description: 'buildings of the zone already in turfs of another zone, left out' }),
+    ),
+    doors: Type.Optional(Type.Integer()),
+    doors_min: Type.Optional(Type.Integer()),
+    doors_max: Type.Optional(Type.Integer()),
+    metres_walked: Type.Optional(Type.Number()),
+    nearest_neighbour_metres: Type.Optional(Type.Number({ description: 'the walks by nearest neighbour alone, before 2-opt' })),
+    metres_per_door: Type.Optional(Type.Number()),
+  }),
   progress: Type.Object({ done: Type.Number(), total: Nullable(Type.Number()), message: Type.String() }),
   created_at: DateTime,
   finished_at: Nullable(DateTime),
@@ -281,14 +293,21 @@ async function readCut(trx: Trx, actor: TenantActor, id: string) {
     keep_polling_stations: cut.keep_polling_stations,
     status: cut.status,
     job_id: cut.job_id,
-    stats: cut.stats,
+    stats: cut.stats as unknown as Record<string, number>,
     progress: { done: Number(run?.done ?? 0), total: run?.total == null ? null : Number(run.total), message: run?.message ?? '' },
     created_at: cut.created_at,
     finished_at: cut.finished_at,
   };
 }
 
-const TurfList = Type.Object({ total_records: Type.Integer(), _embedded: Type.Object({ turfs: Type.Array(TurfSchema) }) });
+export const CanvasserList = Type.Object({
+  _embedded: Type.Object({ canvassers: Type.Array(Type.Object({ user_id: Uuid, name: Type.String(), role: Type.String() })) }),
+});
+export const BuildingList = Type.Object({
+  total_records: Type.Integer(),
+  _embedded: Type.Object({ buildings: Type.Array(BuildingSchema) }),
+});
+export const TurfList = Type.Object({ total_records: Type.Integer(), _embedded: Type.Object({ turfs: Type.Array(TurfSchema) }) });
 
 export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // ---- Buildings ----
@@ -877,6 +896,32 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await auditOf(request, actor, trx, 'field.turf_unassigned', 'turf', a.turf_id, { assignment_id: a.id });
       });
       return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/field/canvassers',
+    {
+      schema: {
+        tags: ['field'],
+        summary: 'Members a turf can be assigned to (their name and role only)',
+        response: {
+          200: Type.Object({
+            _embedded: Type.Object({ canvassers: Type.Array(Type.Object({ user_id: Uuid, name: Type.String(), role: Type.String() })) }),
+          }),
+          ...problems(401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'field.manage');
+      return inTenant(app, actor, async (trx) => {
+        const { rows } = await sql<{ user_id: string; name: string; role: string }>`
+          select m.user_id, coalesce(m.display_name, u.display_name) as name, m.role
+          from membership m join staff_user u on u.id = m.user_id
+          where m.campaign_id = ${actor.campaignId} order by 2`.execute(trx);
+        return { _embedded: { canvassers: rows } };
+      });
     },
   );
 

@@ -6,6 +6,7 @@ import { defineModule } from '../manifest.ts';
 import { makeBuildingsJob } from './buildings.ts';
 import { fieldErrors } from './field.errors.ts';
 import { fieldRoutes } from './field.routes.ts';
+import { fieldNav } from './nav.ts';
 import { cutTurfsJob } from './turfs.ts';
 
 export { doorLabel, estimateDoors, groupAddresses, makeBuildings } from './buildings.ts';
@@ -37,4 +38,5 @@ export const fieldModule = defineModule({
     },
   ],
   links: [{ rel: 'relais:turfs', path: '/field/turfs', title: 'Canvassing turfs' }],
+  nav: fieldNav,
 });

@@ -9,6 +9,6 @@ export const fieldNav = [
     label: { fr: 'Terrain', en: 'Field' },
     icon: 'map',
     section: 'campaign',
-    order: 35,
+    order: 55,
   },
 ] as const satisfies readonly NavEntrySpec[];
