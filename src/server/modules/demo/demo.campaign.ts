@@ -163,5 +163,10 @@ export async function seedDemoCampaign(
   }
   // A newsletter sent two weeks ago, with its report: what a new user opens the mailings screen to.
   await seedDemoNewsletter(db, campaignId, { seed: 2026 });
+  // The 20th's buildings cut into turfs, one of them the demo volunteer's today (real data only).
+  if (!synthetic) {
+    const { seedDemoField } = await import('../field/index.ts');
+    await seedDemoField(runtime.database, runtime.config, campaignId, { dir, zoneCode: '20', volunteerEmail: 'benevole@demo.relais.fr' });
+  }
   return { created: true, campaignId, synthetic };
 }

@@ -11,6 +11,7 @@ import { cutTurfsJob } from './turfs.ts';
 
 export { doorLabel, estimateDoors, groupAddresses, makeBuildings } from './buildings.ts';
 export { type CutBuilding, cutTurfs } from './cutting/cut-turfs.ts';
+export { readSocialHousing, seedDemoField } from './demo.ts';
 export { runCut, turfShape, zoneInReach } from './turfs.ts';
 
 export const fieldModule = defineModule({
