@@ -966,6 +966,40 @@ export interface TargetZoneTable {
   score_id: string | null;
   picked_by: string | null;
   picked_at: Generated<Date>;
+// Field, the turfs part (migration 0037): social-housing programmes, the electoral roll (field and post only).
+export interface SocialHousingTable {
+  campaign_id: string;
+  id: string;
+  label: Generated<string>;
+  postcode: Generated<string>;
+  lon: number;
+  lat: number;
+  dwellings: number;
+}
+
+export interface ElectoralRollImportTable {
+  campaign_id: string;
+  id: string;
+  file_name: Generated<string>;
+  voters: Generated<number>;
+  matched: Generated<number>;
+  imported_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ElectoralRollVoterTable {
+  campaign_id: string;
+  id: string;
+  import_id: string;
+  family_name: string;
+  given_names: Generated<string>;
+  birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  sex: 'F' | 'M' | null;
+  polling_station: Generated<string>;
+  address_label: Generated<string>;
+  postcode: Generated<string>;
+  address_id: string | null;
+  building_id: string | null;
 }
 
 export interface DB {
@@ -1039,6 +1073,9 @@ export interface DB {
   target_score: TargetScoreTable;
   target_score_zone: TargetScoreZoneTable;
   target_zone: TargetZoneTable;
+  social_housing: SocialHousingTable;
+  electoral_roll_import: ElectoralRollImportTable;
+  electoral_roll_voter: ElectoralRollVoterTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

@@ -61,6 +61,7 @@ describe('screens and navigation', () => {
       'campaign:/ladder',
       'campaign:/territory',
       'campaign:/targeting',
+      'campaign:/field',
       'campaign:/jobs',
       'admin:/settings',
       'admin:/team',

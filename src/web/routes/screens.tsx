@@ -19,6 +19,7 @@ export const NAV_SCREENS = {
   ladder: screen(() => import('../features/ladder/components/funnel-page.tsx').then((m) => m.FunnelPage)),
   territory: screen(() => import('../features/territory/components/territory-page.tsx').then((m) => m.TerritoryPage)),
   targeting: screen(() => import('../features/targeting/components/targeting-page.tsx').then((m) => m.TargetingPage)),
+  field: screen(() => import('../features/field/components/field-page.tsx').then((m) => m.FieldPage)),
   jobs: screen(() => import('../features/jobs/components/jobs-page.tsx').then((m) => m.JobsPage)),
   settings: screen(() => import('../features/settings/components/settings-layout.tsx').then((m) => m.SettingsLayout)),
   team: screen(() => import('../features/team/components/team-page.tsx').then((m) => m.TeamPage)),

@@ -166,5 +166,10 @@ export async function seedDemoCampaign(
   await seedDemoNewsletter(db, campaignId, { seed: 2026 });
   // Targeting: favourable abstainers of the 20th, ranked (its turfs are cut from there).
   await seedDemoTargeting(db, campaignId);
+  // The 20th's buildings cut into turfs, one of them the demo volunteer's today (real data only).
+  if (!synthetic) {
+    const { seedDemoField } = await import('../field/index.ts');
+    await seedDemoField(runtime.database, runtime.config, campaignId, { dir, zoneCode: '20', volunteerEmail: 'benevole@demo.relais.fr' });
+  }
   return { created: true, campaignId, synthetic };
 }

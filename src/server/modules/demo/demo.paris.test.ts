@@ -6,6 +6,8 @@ import { uuidv7 } from '../../lib/ids.ts';
 import { findLocalMirror } from '../../opendata/mirror.ts';
 import { parisManifest } from '../../opendata/paris.manifest.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { seedDemoField } from '../field/index.ts';
+import { createUser } from '../identity/index.ts';
 import { type SeedDemoResult, seedDemoTerritoryAndPeople } from './demo.seed.ts';
 
 const mirror = findLocalMirror(parisManifest, loadConfig().opendataDir);
@@ -50,5 +52,35 @@ describe.skipIf(!mirror)('Paris demo', () => {
       expect(people.every((p) => p.zone_ids.some((id) => arrIds.has(id)))).toBe(true);
       expect(people.every((p) => /^75\d{3}$/.test(p.postcode))).toBe(true);
     });
+
+    it("makes the 20th arrondissement's buildings, cuts them into turfs and gives the volunteer one for today", async () => {
+      const userId = await createUser(ctx.database.db, {
+        email: 'benevole-field@demo.test',
+        displayName: 'Tom',
+        password: 'correct-horse-battery',
+      });
+      await ctx.database.db.insertInto('membership').values({ campaign_id: campaignId, user_id: userId, role: 'volunteer' }).execute();
+      const turfs = await seedDemoField(ctx.database, loadConfig(), campaignId, {
+        dir: mirror as string,
+        zoneCode: '20',
+        volunteerEmail: 'benevole-field@demo.test',
+      });
+      expect(turfs).toBeGreaterThan(50);
+      const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+      const assigned = await ctx.database.db
+        .selectFrom('turf_assignment')
+        .select('turf_id')
+        .where('staff_user_id', '=', userId)
+        .where('on_date', '=', today)
+        .execute();
+      expect(assigned).toHaveLength(1);
+      const social = await ctx.database.db
+        .selectFrom('building')
+        .select('id')
+        .where('campaign_id', '=', campaignId)
+        .where('doors_source', '=', 'social_housing')
+        .execute();
+      expect(social.length).toBeGreaterThan(100);
+    }, 600_000);
   });
 });

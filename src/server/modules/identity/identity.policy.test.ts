@@ -67,12 +67,15 @@ describe('identity policy', () => {
     const calendar = ['calendar.read'];
     // Targeting: organizers and referents (in their zones) build scores and pick targets; candidates read them.
     const targeting = ['targeting.read', 'targeting.write'];
+    // Field: turfs read by canvassers, cut and assigned by organizers and referents; the electoral roll for organizers.
+    const field = ['field.read', 'field.manage', 'field.roll'];
     const admin = [
       ...manager,
       ...messaging,
       ...sms,
       ...calendar,
       'calendar.write',
+      ...field,
       'sms.manage',
       // Deliverability: caps per receiving domain, DNS records, thresholds, resuming a paused sending.
       'messaging.deliverability',
@@ -96,6 +99,7 @@ describe('identity policy', () => {
         ...messaging,
         ...sms,
         ...calendar,
+        ...field,
         'jobs.read',
         'jobs.write',
         ...targeting,
@@ -115,6 +119,11 @@ describe('identity policy', () => {
       moderator: ['dashboard.read', ...calendar],
       candidate: ['dashboard.read', 'zones.read', ...calendar, 'targeting.read'],
       volunteer: ['zones.read', ...calendar],
+      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'field.read', 'field.manage', 'jobs.read'],
+      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
+      moderator: ['dashboard.read', ...calendar],
+      candidate: ['dashboard.read', 'zones.read', ...calendar, 'field.read'],
+      volunteer: ['zones.read', ...calendar, 'field.read'],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
     expect(tokenScopes().map((s) => `${s.id}=${s.permission}`)).toEqual([
@@ -145,6 +154,8 @@ describe('identity policy', () => {
       'sms:send=sms.send',
       'targeting:read=targeting.read',
       'targeting:write=targeting.write',
+      'turfs:read=field.read',
+      'turfs:write=field.manage',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -161,6 +172,7 @@ describe('identity policy', () => {
       'audit:read',
       'sms:read',
       'targeting:read',
+      'turfs:read',
     ]);
   });
 
