@@ -931,6 +931,78 @@ export interface TurfAssignmentTable {
   created_at: Generated<Date>;
 }
 
+// Canvassing (migration 0038): door results, contacts captured with consent, scripts and their A/B tests, shifts.
+export const CANVASS_OUTCOMES = ['absent', 'supportive', 'undecided', 'opposed', 'refused', 'come_back', 'no_access', 'other'] as const;
+export type CanvassOutcome = (typeof CANVASS_OUTCOMES)[number];
+
+export interface CanvassScriptTable {
+  campaign_id: string;
+  id: string;
+  theme: string;
+  title: string;
+  body: string;
+  archived: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CanvassScriptTestTable {
+  campaign_id: string;
+  id: string;
+  name: string;
+  script_a_id: string;
+  script_b_id: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface CanvassScriptTestTurfTable {
+  campaign_id: string;
+  test_id: string;
+  turf_id: string;
+  arm: 'a' | 'b';
+}
+
+export interface CanvassResultTable {
+  campaign_id: string;
+  id: string;
+  building_id: string;
+  door_id: string | null;
+  turf_id: string | null;
+  canvasser_id: string | null;
+  outcome: CanvassOutcome;
+  themes: ColumnType<string[], string[] | undefined, string[]>;
+  note: Generated<string>;
+  script_id: string | null;
+  person_id: string | null;
+  lon: number | null;
+  lat: number | null;
+  distance_m: number | null;
+  recorded_at: Timestamp;
+  received_at: Generated<Date>;
+}
+
+export interface CanvassContactTable {
+  campaign_id: string;
+  id: string;
+  result_id: string | null;
+  building_id: string;
+  person_id: string;
+  created_person: boolean;
+  canvasser_id: string | null;
+  consent_text: string;
+  recorded_at: Timestamp;
+  received_at: Generated<Date>;
+}
+
+export interface CanvassShiftTable {
+  campaign_id: string;
+  canvasser_id: string;
+  on_date: ColumnType<string, string, string>;
+  doors: Generated<number>;
+  completed_at: Date | null;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -999,6 +1071,12 @@ export interface DB {
   field_team: FieldTeamTable;
   field_team_member: FieldTeamMemberTable;
   turf_assignment: TurfAssignmentTable;
+  canvass_script: CanvassScriptTable;
+  canvass_script_test: CanvassScriptTestTable;
+  canvass_script_test_turf: CanvassScriptTestTurfTable;
+  canvass_result: CanvassResultTable;
+  canvass_contact: CanvassContactTable;
+  canvass_shift: CanvassShiftTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

@@ -5,6 +5,7 @@
 import { siteModule } from '../site/index.ts';
 import { auditModule } from './audit/index.ts';
 import { calendarModule } from './calendar/index.ts';
+import { canvassModule } from './canvass/index.ts';
 import { consentModule } from './consent/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
 import { demoModule } from './demo/index.ts';
@@ -42,6 +43,7 @@ const list = () =>
     webhooksModule,
     smsModule,
     fieldModule,
+    canvassModule,
     systemModule,
     demoModule,
     siteModule,
