@@ -70,7 +70,7 @@ const Door = Type.Object({
   label: Type.String(),
   last: Nullable(Type.Object({ outcome: StringEnum(CANVASS_OUTCOMES), recorded_at: Type.String() })),
 });
-const PackSchema = Type.Object({
+export const PackSchema = Type.Object({
   generated_at: Type.String(),
   campaign: Type.Object({ name: Type.String() }),
   turfs: Type.Array(
