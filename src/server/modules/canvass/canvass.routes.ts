@@ -161,7 +161,7 @@ const ScriptTestInput = Type.Object(
 );
 
 const Rate = Nullable(Type.Number({ description: 'share of the doors knocked that opened (0–1)' }));
-const ProgressSchema = Type.Object({
+export const ProgressSchema = Type.Object({
   since: DateTime,
   layer: Type.String(),
   zones: Type.Array(
@@ -229,7 +229,7 @@ export const canvassRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'canvass.knock');
+      const actor = requireActor(request, 'canvasses:write');
       if (!actor.userId) throw new AppError('FORBIDDEN', 'The pack is for a signed-in canvasser.');
       const userId = actor.userId;
       return inTenant(app, actor, (trx) => buildPack(trx, { campaignId: actor.campaignId, userId, publicUrl: app.deps.config.publicUrl }));

@@ -65,11 +65,14 @@ describe('identity policy', () => {
     const sms = ['sms.read', 'sms.send'];
     // Everyone reads the election calendar; admins (and owners) change it.
     const calendar = ['calendar.read'];
+    // Door-to-door (canvass module): volunteers knock, referents follow progress, organizers write scripts.
+    const canvass = ['canvass.knock', 'canvass.read', 'canvass.manage'];
     const admin = [
       ...manager,
       ...messaging,
       ...sms,
       ...calendar,
+      ...canvass,
       'calendar.write',
       'sms.manage',
       // Deliverability: caps per receiving domain, DNS records, thresholds, resuming a paused sending.
@@ -93,14 +96,26 @@ describe('identity policy', () => {
         ...messaging,
         ...sms,
         ...calendar,
+        ...canvass,
         'jobs.read',
         'jobs.write',
       ],
-      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'jobs.read'],
+      referent: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'people.write',
+        'people.export',
+        ...messaging,
+        ...calendar,
+        'canvass.knock',
+        'canvass.read',
+        'jobs.read',
+      ],
       community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
       moderator: ['dashboard.read', ...calendar],
       candidate: ['dashboard.read', 'zones.read', ...calendar],
-      volunteer: ['zones.read', ...calendar],
+      volunteer: ['zones.read', ...calendar, 'canvass.knock'],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
     expect(tokenScopes().map((s) => `${s.id}=${s.permission}`)).toEqual([
@@ -129,6 +144,10 @@ describe('identity policy', () => {
       'webhooks:manage=webhooks.manage',
       'sms:read=sms.read',
       'sms:send=sms.send',
+      'canvasses:read=canvass.read',
+      'canvasses:write=canvass.knock',
+      'scripts:read=canvass.read',
+      'scripts:write=canvass.manage',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -144,6 +163,8 @@ describe('identity policy', () => {
       'jobs:read',
       'audit:read',
       'sms:read',
+      'canvasses:read',
+      'scripts:read',
     ]);
   });
 

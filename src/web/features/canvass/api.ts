@@ -1,40 +1,14 @@
 // Canvassing in the back office: progress (zones, canvassers, teams, quality flags), door scripts
 // and their A/B tests.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ScriptSchema, ScriptTestSchema } from '../../../server/modules/canvass/canvass.routes.ts';
+import type { ProgressSchema, ScriptSchema, ScriptTestSchema } from '../../../server/modules/canvass/canvass.routes.ts';
 import { api } from '../../api/client.ts';
 import type { Shape } from '../../api/shapes.ts';
 
 export type Script = Shape<typeof ScriptSchema>;
 export type ScriptTest = Shape<typeof ScriptTestSchema>;
 
-export interface Progress {
-  since: string;
-  layer: string;
-  zones: Array<{
-    zone_id: string;
-    code: string;
-    name: string;
-    target_doors: number;
-    knocked_doors: number;
-    contact_rate: number | null;
-    outcomes: Record<string, number>;
-    new_contacts: number;
-  }>;
-  canvassers: Array<{
-    canvasser_id: string;
-    name: string;
-    doors: number;
-    contact_rate: number | null;
-    supportive: number;
-    contacts: number;
-    median_seconds_between_doors: number | null;
-    far_knocks: number;
-    last_at: string;
-    flags: Array<'contact_rate_high' | 'too_fast' | 'far_from_address'>;
-  }>;
-  teams: Array<{ team_id: string; name: string; members: number; doors: number; contact_rate: number | null }>;
-}
+export type Progress = Shape<typeof ProgressSchema>;
 
 /** Progress over the last `days` days, read again every 30 s (a sync shows within a minute). */
 export function useProgressQuery(days: number) {

@@ -51,7 +51,7 @@ export function ScriptsSection() {
                           {s.body}
                         </Text>
                       </div>
-                      <Button variant="subtle" color="red" size="xs" onClick={() => archive.mutate(s.id)}>
+                      <Button variant="subtle" color="red" size="xs" style={{ flexShrink: 0 }} onClick={() => archive.mutate(s.id)}>
                         {t('archive')}
                       </Button>
                     </Group>
