@@ -184,6 +184,18 @@ describeEachDatabase('canvass', (ctx) => {
     expect(types).toEqual(['canvass.contact', 'canvass.knocked', 'contact.supportive', 'person.created']);
     const credited = await db().selectFrom('canvass_contact').select('canvasser_id').where('id', '=', contact.id).executeTakeFirstOrThrow();
     expect(credited.canvasser_id).toBe(volunteerId);
+    // Segments find "knocked, outcome supportive" through the activity condition.
+    const knocked = (outcome: string) => ({
+      definition: { op: 'and', children: [{ field: 'activity', cmp: 'exists', value: { type: 'canvass.knocked', data: { outcome } } }] },
+    });
+    const supportive = await s.owner.request('POST', '/api/v1/segments/count', knocked('supportive'));
+    expect(supportive.statusCode, supportive.body).toBe(200);
+    expect(supportive.json().count).toBe(1);
+    expect((await s.owner.request('POST', '/api/v1/segments/count', knocked('opposed'))).json().count).toBe(0);
+    // A contact whose e-mail cannot be read is answered, not a failed batch that would block the phone's queue.
+    const unreadable = await sync(volunteer, [], [{ ...contact, id: uuidv7(), email: 'pas-une-adresse', phone: undefined }]);
+    expect(unreadable.statusCode).toBe(200);
+    expect(unreadable.json().contacts[0]).toMatchObject({ status: 'rejected' });
   });
 
   it("credits a day of ten doors as a shift on the canvasser's own record (the ladder's canvassing rule)", async () => {

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import type { CanvassOutcome } from '../../db/schema.ts';
+import { AppError } from '../../http/problem.ts';
 import { recordConsents } from '../consent/index.ts';
 import { createPerson, emailMatches, normalizeEmail, normalizePhone, phoneMatches } from '../people/index.ts';
 import { recordActivity } from '../timeline/index.ts';
@@ -275,6 +276,16 @@ async function countShifts(trx: Trx, actor: SyncActor, instants: readonly Date[]
   }
 }
 
+/** createPerson, its form mistakes (checked before any write) answered as null. */
+async function createPersonOrNull(...args: Parameters<typeof createPerson>) {
+  try {
+    return await createPerson(...args);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'PERSON_INVALID') return null;
+    throw error;
+  }
+}
+
 async function storeContact(trx: Trx, actor: SyncActor, c: ContactInput, now: Date): Promise<SyncItemResult> {
   const existing = await trx
     .selectFrom('canvass_contact')
@@ -294,8 +305,10 @@ async function storeContact(trx: Trx, actor: SyncActor, c: ContactInput, now: Da
     .where('id', '=', c.building_id)
     .executeTakeFirst();
   if (!building) return { id: c.id, status: 'rejected', reason: 'building_unknown' };
-  const email = normalizeEmail(c.email);
-  const phone = normalizePhone(c.phone);
+  const email = c.email?.trim() ? normalizeEmail(c.email) : null;
+  const phone = c.phone?.trim() ? normalizePhone(c.phone) : null;
+  // Something typed that is neither an e-mail nor a phone number: said, never a failed batch.
+  if ((c.email?.trim() && !email) || (c.phone?.trim() && !phone)) return { id: c.id, status: 'rejected', reason: 'contact_invalid' };
   if (!email && !phone) return { id: c.id, status: 'rejected', reason: 'contact_unreachable' };
   let personId: string | undefined;
   if (email) {
@@ -310,7 +323,7 @@ async function storeContact(trx: Trx, actor: SyncActor, c: ContactInput, now: Da
   }
   const created = personId === undefined;
   if (!personId) {
-    const person = await createPerson(trx, { campaignId: actor.campaignId, zoneScope: null, label: actor.label, ip: actor.ip }, {
+    const person = await createPersonOrNull(trx, { campaignId: actor.campaignId, zoneScope: null, label: actor.label, ip: actor.ip }, {
       given_name: c.given_name?.trim() || undefined,
       family_name: c.family_name?.trim() || undefined,
       ...(email ? { email_addresses: [{ address: email, primary: true }] } : {}),
@@ -318,6 +331,7 @@ async function storeContact(trx: Trx, actor: SyncActor, c: ContactInput, now: Da
       postal_addresses: [{ address_lines: [building.label], location: { latitude: building.lat, longitude: building.lon } }],
       source: 'door',
     } as Parameters<typeof createPerson>[2]);
+    if (!person) return { id: c.id, status: 'rejected', reason: 'contact_invalid' };
     personId = person.id;
   }
   await trx
