@@ -13,6 +13,14 @@ export default defineConfig({
     outDir: path.resolve(import.meta.dirname, 'dist/web'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 900,
+    // Two entries: the back office (index.html) and the canvassing app (terrain/index.html, served
+    // at /terrain/ with its service worker from public/terrain/).
+    rollupOptions: {
+      input: {
+        main: path.resolve(import.meta.dirname, 'src/web/index.html'),
+        terrain: path.resolve(import.meta.dirname, 'src/web/terrain/index.html'),
+      },
+    },
   },
   server: {
     proxy: {

@@ -945,6 +945,17 @@ export interface TargetScoreTable {
   ingredients: Json<unknown>;
   computed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_by: string | null;
+// Canvassing (migration 0038): door results, contacts captured with consent, scripts and their A/B tests, shifts.
+export const CANVASS_OUTCOMES = ['absent', 'supportive', 'undecided', 'opposed', 'refused', 'come_back', 'no_access', 'other'] as const;
+export type CanvassOutcome = (typeof CANVASS_OUTCOMES)[number];
+
+export interface CanvassScriptTable {
+  campaign_id: string;
+  id: string;
+  theme: string;
+  title: string;
+  body: string;
+  archived: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -1000,6 +1011,61 @@ export interface ElectoralRollVoterTable {
   postcode: Generated<string>;
   address_id: string | null;
   building_id: string | null;
+export interface CanvassScriptTestTable {
+  campaign_id: string;
+  id: string;
+  name: string;
+  script_a_id: string;
+  script_b_id: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface CanvassScriptTestTurfTable {
+  campaign_id: string;
+  test_id: string;
+  turf_id: string;
+  arm: 'a' | 'b';
+}
+
+export interface CanvassResultTable {
+  campaign_id: string;
+  id: string;
+  building_id: string;
+  door_id: string | null;
+  turf_id: string | null;
+  canvasser_id: string | null;
+  outcome: CanvassOutcome;
+  themes: ColumnType<string[], string[] | undefined, string[]>;
+  note: Generated<string>;
+  script_id: string | null;
+  person_id: string | null;
+  lon: number | null;
+  lat: number | null;
+  distance_m: number | null;
+  recorded_at: Timestamp;
+  received_at: Generated<Date>;
+}
+
+export interface CanvassContactTable {
+  campaign_id: string;
+  id: string;
+  result_id: string | null;
+  building_id: string;
+  person_id: string;
+  created_person: boolean;
+  canvasser_id: string | null;
+  consent_text: string;
+  recorded_at: Timestamp;
+  received_at: Generated<Date>;
+}
+
+export interface CanvassShiftTable {
+  campaign_id: string;
+  canvasser_id: string;
+  on_date: ColumnType<string, string, string>;
+  doors: Generated<number>;
+  completed_at: Date | null;
 }
 
 export interface DB {
@@ -1076,6 +1142,12 @@ export interface DB {
   social_housing: SocialHousingTable;
   electoral_roll_import: ElectoralRollImportTable;
   electoral_roll_voter: ElectoralRollVoterTable;
+  canvass_script: CanvassScriptTable;
+  canvass_script_test: CanvassScriptTestTable;
+  canvass_script_test_turf: CanvassScriptTestTurfTable;
+  canvass_result: CanvassResultTable;
+  canvass_contact: CanvassContactTable;
+  canvass_shift: CanvassShiftTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

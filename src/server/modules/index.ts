@@ -5,6 +5,7 @@
 import { siteModule } from '../site/index.ts';
 import { auditModule } from './audit/index.ts';
 import { calendarModule } from './calendar/index.ts';
+import { canvassModule } from './canvass/index.ts';
 import { consentModule } from './consent/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
 import { demoModule } from './demo/index.ts';
@@ -44,6 +45,7 @@ const list = () =>
     smsModule,
     fieldModule,
     targetingModule,
+    canvassModule,
     systemModule,
     demoModule,
     siteModule,

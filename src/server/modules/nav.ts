@@ -3,6 +3,7 @@
 // dependency-free (types aside), so the web bundles it without any server code; manifests.test.ts
 // checks that this list and the manifests' agree, and that no nav file imports a value.
 import { auditNav } from './audit/nav.ts';
+import { canvassNav } from './canvass/nav.ts';
 import { dashboardNav } from './dashboard/nav.ts';
 import { fieldNav } from './field/nav.ts';
 import { identityNav } from './identity/nav.ts';
@@ -48,6 +49,7 @@ export const NAV_ENTRIES = [
   ...messagingNav,
   ...smsNav,
   ...fieldNav,
+  ...canvassNav,
   ...jobsNav,
   ...auditNav,
   ...webhooksNav,

@@ -69,11 +69,14 @@ describe('identity policy', () => {
     const targeting = ['targeting.read', 'targeting.write'];
     // Field: turfs read by canvassers, cut and assigned by organizers and referents; the electoral roll for organizers.
     const field = ['field.read', 'field.manage', 'field.roll'];
+    // Door-to-door (canvass module): volunteers knock, referents follow progress, organizers write scripts.
+    const canvass = ['canvass.knock', 'canvass.read', 'canvass.manage'];
     const admin = [
       ...manager,
       ...messaging,
       ...sms,
       ...calendar,
+      ...canvass,
       'calendar.write',
       ...field,
       'sms.manage',
@@ -100,6 +103,7 @@ describe('identity policy', () => {
         ...sms,
         ...calendar,
         ...field,
+        ...canvass,
         'jobs.read',
         'jobs.write',
         ...targeting,
@@ -124,6 +128,22 @@ describe('identity policy', () => {
       moderator: ['dashboard.read', ...calendar],
       candidate: ['dashboard.read', 'zones.read', ...calendar, 'field.read'],
       volunteer: ['zones.read', ...calendar, 'field.read'],
+      referent: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'people.write',
+        'people.export',
+        ...messaging,
+        ...calendar,
+        'canvass.knock',
+        'canvass.read',
+        'jobs.read',
+      ],
+      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
+      moderator: ['dashboard.read', ...calendar],
+      candidate: ['dashboard.read', 'zones.read', ...calendar],
+      volunteer: ['zones.read', ...calendar, 'canvass.knock'],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
     expect(tokenScopes().map((s) => `${s.id}=${s.permission}`)).toEqual([
@@ -156,6 +176,10 @@ describe('identity policy', () => {
       'targeting:write=targeting.write',
       'turfs:read=field.read',
       'turfs:write=field.manage',
+      'canvasses:read=canvass.read',
+      'canvasses:write=canvass.knock',
+      'scripts:read=canvass.read',
+      'scripts:write=canvass.manage',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -173,6 +197,8 @@ describe('identity policy', () => {
       'sms:read',
       'targeting:read',
       'turfs:read',
+      'canvasses:read',
+      'scripts:read',
     ]);
   });
 
