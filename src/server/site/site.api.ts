@@ -199,7 +199,7 @@ export const siteApiRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
   function read<T>(request: FastifyRequest, fn: (editor: SiteEditor, trx: Parameters<Parameters<typeof inTenant>[2]>[0]) => Promise<T>) {
     const actor = requireActor(request, 'site:read');
-    return inTenant(app, actor, (trx) => fn(editorOf(request, actor), trx), { oneRead: true });
+    return inTenant(app, actor, (trx) => fn(editorOf(request, actor), trx));
   }
 
   // Pages -------------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ export const siteRoutes: FastifyPluginAsync = async (app) => {
     const campaign = await siteCampaign(db());
     if (!campaign) return reply.code(404).type('text/plain; charset=utf-8').send('No campaign yet.');
     const page = await cachedPage(campaign.id, `${lang} ${key}`, async () => {
-      const made = await withTenant(db(), campaign.id, (trx) => make({ trx, lang, name: campaign.name }), { oneRead: true });
+      const made = await withTenant(db(), campaign.id, (trx) => make({ trx, lang, name: campaign.name }));
       const frame = made ?? notFoundPage(lang);
       return { status: frame.status ?? 200, body: renderSitePage(reply, campaign.name, frame) };
     });
@@ -476,12 +476,11 @@ ${n.author_name ? `<author><name>${xmlEscape(n.author_name)}</name></author>` : 
   app.get('/sitemap.xml', { schema: { hide: true } }, async (_request, reply) => {
     const campaign = await siteCampaign(db());
     if (!campaign) return reply.code(404).send();
-    const { zones, news, pages } = await withTenant(
-      db(),
-      campaign.id,
-      async (trx) => ({ zones: await siteZones(trx), news: await publishedNews(trx, { limit: 5000 }), pages: await freePages(trx) }),
-      { oneRead: true },
-    );
+    const { zones, news, pages } = await withTenant(db(), campaign.id, async (trx) => ({
+      zones: await siteZones(trx),
+      news: await publishedNews(trx, { limit: 5000 }),
+      pages: await freePages(trx),
+    }));
     const url = (path: string, lastmod?: Date | string) => {
       const fr = `${base()}${path}`;
       const en = `${base()}${sitePath(path, 'en')}`;

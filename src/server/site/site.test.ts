@@ -7,6 +7,7 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withTenant } from '../db/database.ts';
 import { uuidv7 } from '../lib/ids.ts';
+import { seedDemoSite } from '../modules/demo/index.ts';
 import {
   buildTestApp,
   createCampaignFixture,
@@ -241,5 +242,20 @@ describeEachDatabase('site', (ctx) => {
     } finally {
       await withTenant(ctx.database.db, c.id, (trx) => trx.deleteFrom('calendar_election').where('id', '=', electionId).execute());
     }
+  });
+
+  it('seeds the demo site: the home page, every arrondissement with three running mates, news, once', async () => {
+    const d = await createCampaignFixture(ctx.database.db, 'demo-site');
+    const first = await seedDemoSite(ctx.database.db, d.id, { seed: 3, now: new Date('2026-03-01T12:00:00Z') });
+    expect(first.pages).toBe(1 + d.zones.length);
+    expect(first.runningMates).toBe(3 * d.zones.length);
+    expect(first.news).toBeGreaterThanOrEqual(6 + d.zones.length);
+    const rows = await withTenant(ctx.database.db, d.id, async (trx) => ({
+      home: await trx.selectFrom('site_page').select(['title_fr', 'body_fr']).where('kind', '=', 'home').executeTakeFirstOrThrow(),
+      heads: await trx.selectFrom('site_running_mate').select(['zone_id', 'role_fr']).where('position', '=', 0).execute(),
+    }));
+    expect(rows.home.body_fr).toContain('Anne Candidate');
+    expect(rows.heads.map((h) => h.role_fr)).toEqual(d.zones.map(() => 'Tête de liste'));
+    expect(await seedDemoSite(ctx.database.db, d.id, { seed: 3 })).toEqual({ pages: 0, runningMates: 0, news: 0 });
   });
 });

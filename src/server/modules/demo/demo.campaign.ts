@@ -14,6 +14,7 @@ import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
 import { createUser } from '../identity/index.ts';
 import { seedDemoNewsletter } from './demo.newsletter.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
+import { seedDemoSite } from './demo.site.ts';
 
 export const DEMO_SLUG = 'paris-2026';
 export const DEMO_PASSWORD = 'relais-demo-2026';
@@ -163,5 +164,7 @@ export async function seedDemoCampaign(
   }
   // A newsletter sent two weeks ago, with its report: what a new user opens the mailings screen to.
   await seedDemoNewsletter(db, campaignId, { seed: 2026 });
+  // The public site: the candidate's message, twenty arrondissement pages with their running mates, news.
+  await seedDemoSite(db, campaignId, { seed: 2026 });
   return { created: true, campaignId, synthetic };
 }
