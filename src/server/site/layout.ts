@@ -16,10 +16,34 @@ export function siteLangOf(request: FastifyRequest): PageLang {
   return (request.query as Record<string, unknown> | undefined)?.lang === 'en' ? 'en' : 'fr';
 }
 
-/** The campaign the public site shows: the oldest campaign of the instance (one site per instance). */
-export async function siteCampaign(db: Db): Promise<{ id: string; slug: string; name: string; city: string } | null> {
-  const row = await db.selectFrom('campaign').select(['id', 'slug', 'name', 'city']).orderBy('created_at').limit(1).executeTakeFirst();
-  return row ?? null;
+type SiteCampaign = { id: string; slug: string; name: string; city: string };
+const campaignMemo = new WeakMap<Db, { at: number; value: Promise<SiteCampaign | null> }>();
+/** How long the site's campaign is remembered (every public request asks for it). */
+const CAMPAIGN_TTL_MS = 30_000;
+
+/**
+ * The campaign the public site shows: the oldest campaign of the instance (one site per instance),
+ * remembered half a minute (a renamed campaign shows under its new name within that time).
+ */
+export function siteCampaign(db: Db): Promise<SiteCampaign | null> {
+  const memo = campaignMemo.get(db);
+  if (memo && Date.now() - memo.at < CAMPAIGN_TTL_MS) return memo.value;
+  const value = db
+    .selectFrom('campaign')
+    .select(['id', 'slug', 'name', 'city'])
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst()
+    .then((row) => row ?? null);
+  campaignMemo.set(db, { at: Date.now(), value });
+  // A failed read is not remembered; nor is "no campaign yet" (the first one is about to be created).
+  value.then(
+    (row) => {
+      if (!row) campaignMemo.delete(db);
+    },
+    () => campaignMemo.delete(db),
+  );
+  return value;
 }
 
 /** A path of the site in a language: French is the default, English adds `?lang=en` (or `&lang=en`). */

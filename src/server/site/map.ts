@@ -95,5 +95,5 @@ export const MAP_CSS = `
 .zone-map a[aria-current="page"] text{fill:#fff}
 .zone-map a:focus{outline:none}
 .zone-map a:focus-visible path{stroke:#b35900;stroke-width:6}
-.zone-map text{font-size:22px;font-weight:700;fill:#0b3d91;text-anchor:middle;dominant-baseline:middle;pointer-events:none}
+.zone-map text{font-size:30px;font-weight:700;fill:#0b3d91;text-anchor:middle;dominant-baseline:middle;pointer-events:none}
 `;

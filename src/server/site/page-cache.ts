@@ -7,25 +7,35 @@ const MAX_ENTRIES = 2_000;
 interface Entry {
   at: number;
   status: number;
-  body: string;
+  /** The page encoded once (UTF-8), not at every request. */
+  body: Buffer;
 }
 
 const entries = new Map<string, Entry>();
+/** Renders under way: a crowd asking for a page that just expired waits for one rendering. */
+const rendering = new Map<string, Promise<{ status: number; body: Buffer }>>();
 
 /** The cached page for this key, or what `render` makes (cached when its status is 200). */
 export async function cachedPage(campaignId: string, key: string, render: () => Promise<{ status: number; body: string }>) {
   const full = `${campaignId} ${key}`;
   const hit = entries.get(full);
   if (hit && Date.now() - hit.at < TTL_MS) return hit;
-  const made = await render();
-  if (made.status === 200) {
+  const pending = rendering.get(full);
+  if (pending) return pending;
+  const made = render()
+    .then((page) => ({ status: page.status, body: Buffer.from(page.body, 'utf8') }))
+    .finally(() => rendering.delete(full));
+  rendering.set(full, made);
+  const page = await made;
+  if (page.status === 200) {
     if (entries.size >= MAX_ENTRIES) entries.clear();
-    entries.set(full, { at: Date.now(), ...made });
+    entries.set(full, { at: Date.now(), ...page });
   }
-  return made;
+  return page;
 }
 
 /** Forgets a campaign's pages (after an edit). */
 export function forgetSitePages(campaignId: string): void {
   for (const key of entries.keys()) if (key.startsWith(`${campaignId} `)) entries.delete(key);
+  for (const key of rendering.keys()) if (key.startsWith(`${campaignId} `)) rendering.delete(key);
 }

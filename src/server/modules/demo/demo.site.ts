@@ -45,8 +45,8 @@ const THEMES = [
 
 const ROLES: readonly (readonly [string, string])[] = [
   ['Tête de liste', 'Head of the list'],
-  ['Colistière', 'Running mate'],
-  ['Colistier', 'Running mate'],
+  ['Porte-parole de l’arrondissement', "The district's spokesperson"],
+  ['Membre de la liste', 'Member of the list'],
 ];
 
 const CAMPAIGN_NEWS = [
@@ -240,8 +240,8 @@ export async function seedDemoSite(
             running_mate_id: author.id,
             title_fr: `Pourquoi je m’engage pour ${theme[0]}`,
             title_en: `Why I am committed to ${theme[1]}`,
-            summary_fr: `Le billet de ${author.name}, colistière ou colistier du ${label}.`,
-            summary_en: `A post by ${author.name}, running mate in the district.`,
+            summary_fr: `Le billet de ${author.name}, porte-parole de la liste dans le ${label}.`,
+            summary_en: `A post by ${author.name}, the list's spokesperson in the district.`,
             body_fr: `<p>Chaque semaine, je croise des voisins qui me parlent de ${theme[0]}. C’est pour eux que je me présente.</p>`,
             body_en: `<p>Every week I meet neighbours who tell me about ${theme[1]}. I am standing for them.</p>`,
             image_id: null,

@@ -51,7 +51,7 @@ export function RichText({ label, description, value, onChange, zoneId }: RichTe
           {tool(t('italic'), 'I', () => run('italic'))}
           {tool(t('heading'), 'T', () => run('formatBlock', 'h2'))}
           {tool(t('list'), '•', () => run('insertUnorderedList'))}
-          {tool(t('link'), '🔗', () => {
+          {tool(t('link'), '↗', () => {
             const url = window.prompt(t('linkPrompt'));
             if (url && /^(https?:\/\/|mailto:|\/)/i.test(url.trim())) run('createLink', url.trim());
           })}
@@ -69,7 +69,7 @@ export function RichText({ label, description, value, onChange, zoneId }: RichTe
             {(props) => (
               <ActionIcon variant="default" size="lg" aria-label={t('image')} loading={upload.isPending} {...props}>
                 <Text fw={700} size="sm" aria-hidden="true">
-                  ▣
+                  ▢
                 </Text>
               </ActionIcon>
             )}

@@ -1,7 +1,7 @@
 // /app/site: the public site's content. Pages (the candidate's message on the home page, a page per
 // arrondissement, free pages), news (the campaign's, an arrondissement's, running mates' posts) and
 // the running mates of each arrondissement. A referent sees and edits their arrondissements only.
-import { Anchor, Badge, Button, Card, Group, Pagination, Select, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Pagination, Select, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
 import { useLocale } from '../../../i18n/locale-context.tsx';
