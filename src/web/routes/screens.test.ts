@@ -61,6 +61,7 @@ describe('screens and navigation', () => {
       'campaign:/ladder',
       'campaign:/territory',
       'campaign:/jobs',
+      'campaign:/site',
       'admin:/settings',
       'admin:/team',
       'admin:/tokens',

@@ -65,6 +65,7 @@ describe('identity policy', () => {
     const sms = ['sms.read', 'sms.send'];
     // Everyone reads the election calendar; admins (and owners) change it.
     const calendar = ['calendar.read'];
+    const site = ['site.read', 'site.write'];
     const admin = [
       ...manager,
       ...messaging,
@@ -79,6 +80,8 @@ describe('identity policy', () => {
       'jobs.read',
       'jobs.write',
       'outbox.read',
+      // The public site's content (pages, news, running mates); referents their arrondissements' only.
+      ...site,
     ];
     const expected: Record<(typeof ROLES)[number], string[]> = {
       // Owners hold every permission: the admin's and the campaign's own.
@@ -95,11 +98,22 @@ describe('identity policy', () => {
         ...calendar,
         'jobs.read',
         'jobs.write',
+        ...site,
       ],
-      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'jobs.read'],
-      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
-      moderator: ['dashboard.read', ...calendar],
-      candidate: ['dashboard.read', 'zones.read', ...calendar],
+      referent: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'people.write',
+        'people.export',
+        ...messaging,
+        ...calendar,
+        'jobs.read',
+        ...site,
+      ],
+      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar, ...site],
+      moderator: ['dashboard.read', ...calendar, 'site.read'],
+      candidate: ['dashboard.read', 'zones.read', ...calendar, 'site.read'],
       volunteer: ['zones.read', ...calendar],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
@@ -129,6 +143,8 @@ describe('identity policy', () => {
       'webhooks:manage=webhooks.manage',
       'sms:read=sms.read',
       'sms:send=sms.send',
+      'site:read=site.read',
+      'site:write=site.write',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -144,6 +160,7 @@ describe('identity policy', () => {
       'jobs:read',
       'audit:read',
       'sms:read',
+      'site:read',
     ]);
   });
 
