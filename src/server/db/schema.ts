@@ -910,6 +910,15 @@ export interface FieldTeamTable {
   campaign_id: string;
   id: string;
   name: string;
+// The public site's content (migration 0039, src/server/site).
+export type SitePageKind = 'home' | 'zone' | 'page';
+
+export interface SiteImageTable {
+  campaign_id: string;
+  id: string;
+  content_type: string;
+  bytes: Buffer;
+  alt: Generated<string>;
   zone_id: string | null;
   created_at: Generated<Date>;
 }
@@ -1066,6 +1075,57 @@ export interface CanvassShiftTable {
   on_date: ColumnType<string, string, string>;
   doors: Generated<number>;
   completed_at: Date | null;
+export interface SitePageTable {
+  campaign_id: string;
+  id: string;
+  kind: SitePageKind;
+  slug: string;
+  zone_id: string | null;
+  title_fr: string;
+  title_en: Generated<string>;
+  summary_fr: Generated<string>;
+  summary_en: Generated<string>;
+  body_fr: Generated<string>;
+  body_en: Generated<string>;
+  image_id: string | null;
+  published: Generated<boolean>;
+  updated_by: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface SiteRunningMateTable {
+  campaign_id: string;
+  id: string;
+  zone_id: string;
+  name: string;
+  role_fr: Generated<string>;
+  role_en: Generated<string>;
+  bio_fr: Generated<string>;
+  bio_en: Generated<string>;
+  photo_id: string | null;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface SiteNewsTable {
+  campaign_id: string;
+  id: string;
+  slug: string;
+  zone_id: string | null;
+  running_mate_id: string | null;
+  title_fr: string;
+  title_en: Generated<string>;
+  summary_fr: Generated<string>;
+  summary_en: Generated<string>;
+  body_fr: Generated<string>;
+  body_en: Generated<string>;
+  image_id: string | null;
+  published_at: Date | null;
+  updated_by: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
 }
 
 export interface DB {
@@ -1148,6 +1208,10 @@ export interface DB {
   canvass_result: CanvassResultTable;
   canvass_contact: CanvassContactTable;
   canvass_shift: CanvassShiftTable;
+  site_image: SiteImageTable;
+  site_page: SitePageTable;
+  site_running_mate: SiteRunningMateTable;
+  site_news: SiteNewsTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

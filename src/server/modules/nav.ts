@@ -2,6 +2,7 @@
 // (its manifest's `nav`), and this file gathers them for the web. Every file of the navigation is
 // dependency-free (types aside), so the web bundles it without any server code; manifests.test.ts
 // checks that this list and the manifests' agree, and that no nav file imports a value.
+import { siteNav } from '../site/nav.ts';
 import { auditNav } from './audit/nav.ts';
 import { canvassNav } from './canvass/nav.ts';
 import { dashboardNav } from './dashboard/nav.ts';
@@ -54,4 +55,5 @@ export const NAV_ENTRIES = [
   ...auditNav,
   ...webhooksNav,
   ...systemNav,
+  ...siteNav,
 ] as const;

@@ -2,16 +2,48 @@
 // is rendered through renderSitePage, so that each has the same header, navigation, language switch,
 // Open Graph card, canonical URL and footer (with the accessibility declaration's link), and no
 // request leaves the site (no font, script or image from a third party).
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.ts';
 import { escapeHtml, type PageLang } from '../http/public-page.ts';
 
 export { escapeHtml, type PageLang, pageLangOf } from '../http/public-page.ts';
 
-/** The campaign the public site shows: the oldest campaign of the instance (one site per instance). */
-export async function siteCampaign(db: Db): Promise<{ id: string; slug: string; name: string; city: string } | null> {
-  const row = await db.selectFrom('campaign').select(['id', 'slug', 'name', 'city']).orderBy('created_at').limit(1).executeTakeFirst();
-  return row ?? null;
+/**
+ * The language of a site page: `?lang=en` for English, French otherwise. Only the address decides
+ * (never Accept-Language), so that each URL has one content: canonical links, caches and crawlers agree.
+ */
+export function siteLangOf(request: FastifyRequest): PageLang {
+  return (request.query as Record<string, unknown> | undefined)?.lang === 'en' ? 'en' : 'fr';
+}
+
+type SiteCampaign = { id: string; slug: string; name: string; city: string };
+const campaignMemo = new WeakMap<Db, { at: number; value: Promise<SiteCampaign | null> }>();
+/** How long the site's campaign is remembered (every public request asks for it). */
+const CAMPAIGN_TTL_MS = 30_000;
+
+/**
+ * The campaign the public site shows: the oldest campaign of the instance (one site per instance),
+ * remembered half a minute (a renamed campaign shows under its new name within that time).
+ */
+export function siteCampaign(db: Db): Promise<SiteCampaign | null> {
+  const memo = campaignMemo.get(db);
+  if (memo && Date.now() - memo.at < CAMPAIGN_TTL_MS) return memo.value;
+  const value = db
+    .selectFrom('campaign')
+    .select(['id', 'slug', 'name', 'city'])
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst()
+    .then((row) => row ?? null);
+  campaignMemo.set(db, { at: Date.now(), value });
+  // A failed read is not remembered; nor is "no campaign yet" (the first one is about to be created).
+  value.then(
+    (row) => {
+      if (!row) campaignMemo.delete(db);
+    },
+    () => campaignMemo.delete(db),
+  );
+  return value;
 }
 
 /** A path of the site in a language: French is the default, English adds `?lang=en` (or `&lang=en`). */
@@ -37,6 +69,10 @@ export interface SitePage {
   head?: string | undefined;
   /** Site paths of module scripts this page enhances itself with (the page works without them). */
   scripts?: readonly string[] | undefined;
+  /** Open Graph type: 'article' for news, 'website' otherwise. */
+  ogType?: 'website' | 'article' | undefined;
+  /** Extra CSS of the page (inline, after the site's). */
+  css?: string | undefined;
   /** Which entry of the navigation is the current one (aria-current). */
   current?: SiteSection | undefined;
 }
@@ -75,6 +111,11 @@ img{max-width:100%;height:auto}
 label{display:block;font-weight:600;margin:.75rem 0 .25rem}
 input[type=text],input[type=email],input[type=tel],input[type=number],select,textarea{width:100%;max-width:32rem;padding:.6rem;border:1px solid #6c757d;border-radius:.35rem;font-size:1rem}
 .muted{color:#495057}
+.cards{list-style:none;padding:0;display:grid;gap:1rem;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr))}
+.cards>li{border:1px solid #dee2e6;border-radius:.5rem;padding:1rem}
+.cards h3{margin:.25rem 0;font-size:1.15rem}
+.meta{color:#495057;font-size:.95rem}
+.lede{font-size:1.2rem}
 footer.site{border-top:1px solid #dee2e6;background:#f8f9fa}
 footer.site .bar{max-width:64rem;margin:0 auto;padding:1.25rem;display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;font-size:.95rem}
 `;
@@ -116,14 +157,14 @@ export function renderSitePage(reply: FastifyReply, campaignName: string, page: 
 <meta name="description" content="${escapeHtml(page.description)}">
 <link rel="canonical" href="${escapeHtml(url)}">
 <link rel="alternate" hreflang="${other}" href="${escapeHtml(`${base}${sitePath(page.path, other)}`)}">
-<meta property="og:type" content="website">
+<meta property="og:type" content="${page.ogType ?? 'website'}">
 <meta property="og:site_name" content="${escapeHtml(campaignName)}">
 <meta property="og:title" content="${escapeHtml(page.title)}">
 <meta property="og:description" content="${escapeHtml(page.description)}">
 <meta property="og:url" content="${escapeHtml(url)}">
 <meta property="og:locale" content="${lang === 'fr' ? 'fr_FR' : 'en_GB'}">
 ${image ? `<meta property="og:image" content="${escapeHtml(image)}">\n<meta name="twitter:card" content="summary_large_image">` : '<meta name="twitter:card" content="summary">'}
-<style>${SITE_CSS}</style>
+<style>${SITE_CSS}${page.css ?? ''}</style>
 ${page.head ?? ''}
 </head>
 <body>

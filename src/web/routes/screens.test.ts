@@ -64,6 +64,7 @@ describe('screens and navigation', () => {
       'campaign:/targeting',
       'campaign:/field',
       'campaign:/jobs',
+      'campaign:/site',
       'admin:/settings',
       'admin:/team',
       'admin:/tokens',

@@ -30,6 +30,7 @@ export const NAV_SCREENS = {
   sms: screen(() => import('../features/sms/components/sms-page.tsx').then((m) => m.SmsPage)),
   outbox: screen(() => import('../features/outbox/components/outbox-page.tsx').then((m) => m.OutboxPage)),
   canvass: screen(() => import('../features/canvass/components/canvass-page.tsx').then((m) => m.CanvassPage)),
+  site: screen(() => import('../features/site/components/site-page.tsx').then((m) => m.SitePage)),
 } satisfies Record<NavId, LazyExoticComponent<ComponentType>>;
 
 /** A screen reached from a navigation entry's screen rather than from the navigation. */

@@ -15,6 +15,7 @@ import { createUser } from '../identity/index.ts';
 import { seedDemoTargeting } from '../targeting/index.ts';
 import { seedDemoNewsletter } from './demo.newsletter.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
+import { seedDemoSite } from './demo.site.ts';
 
 export const DEMO_SLUG = 'paris-2026';
 export const DEMO_PASSWORD = 'relais-demo-2026';
@@ -171,5 +172,7 @@ export async function seedDemoCampaign(
     const { seedDemoField } = await import('../field/index.ts');
     await seedDemoField(runtime.database, runtime.config, campaignId, { dir, zoneCode: '20', volunteerEmail: 'benevole@demo.relais.fr' });
   }
+  // The public site: the candidate's message, twenty arrondissement pages with their running mates, news.
+  await seedDemoSite(db, campaignId, { seed: 2026 });
   return { created: true, campaignId, synthetic };
 }

@@ -5,6 +5,7 @@ import { demoErrors } from './demo.errors.ts';
 import { sandboxRoutes } from './sandbox.routes.ts';
 
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SLUG, type DemoNotice, fetchCityData, seedDemoCampaign } from './demo.campaign.ts';
+export { seedDemoSite } from './demo.site.ts';
 export { createSandbox, removeSandbox, SANDBOX_DEFAULT_PEOPLE, type Sandbox } from './sandbox.ts';
 
 export const demoModule = defineModule({

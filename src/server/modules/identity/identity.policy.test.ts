@@ -71,6 +71,7 @@ describe('identity policy', () => {
     const field = ['field.read', 'field.manage', 'field.roll'];
     // Door-to-door (canvass module): volunteers knock, referents follow progress, organizers write scripts.
     const canvass = ['canvass.knock', 'canvass.read', 'canvass.manage'];
+    const site = ['site.read', 'site.write'];
     const admin = [
       ...manager,
       ...messaging,
@@ -88,6 +89,8 @@ describe('identity policy', () => {
       'jobs.write',
       'outbox.read',
       ...targeting,
+      // The public site's content (pages, news, running mates); referents their arrondissements' only.
+      ...site,
     ];
     const expected: Record<(typeof ROLES)[number], string[]> = {
       // Owners hold every permission: the admin's and the campaign's own.
@@ -144,6 +147,23 @@ describe('identity policy', () => {
       moderator: ['dashboard.read', ...calendar],
       candidate: ['dashboard.read', 'zones.read', ...calendar],
       volunteer: ['zones.read', ...calendar, 'canvass.knock'],
+        ...site,
+      ],
+      referent: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'people.write',
+        'people.export',
+        ...messaging,
+        ...calendar,
+        'jobs.read',
+        ...site,
+      ],
+      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar, ...site],
+      moderator: ['dashboard.read', ...calendar, 'site.read'],
+      candidate: ['dashboard.read', 'zones.read', ...calendar, 'site.read'],
+      volunteer: ['zones.read', ...calendar],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
     expect(tokenScopes().map((s) => `${s.id}=${s.permission}`)).toEqual([
@@ -180,6 +200,8 @@ describe('identity policy', () => {
       'canvasses:write=canvass.knock',
       'scripts:read=canvass.read',
       'scripts:write=canvass.manage',
+      'site:read=site.read',
+      'site:write=site.write',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -199,6 +221,7 @@ describe('identity policy', () => {
       'turfs:read',
       'canvasses:read',
       'scripts:read',
+      'site:read',
     ]);
   });
 
