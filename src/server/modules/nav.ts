@@ -8,6 +8,7 @@ import { identityNav } from './identity/nav.ts';
 import { jobsNav } from './jobs/nav.ts';
 import { messagingNav } from './messaging/nav.ts';
 import { peopleNav } from './people/nav.ts';
+import { petitionsNav } from './petitions/nav.ts';
 import { segmentsNav } from './segments/nav.ts';
 import { smsNav } from './sms/nav.ts';
 import { systemNav } from './system/nav.ts';
@@ -47,5 +48,6 @@ export const NAV_ENTRIES = [
   ...jobsNav,
   ...auditNav,
   ...webhooksNav,
+  ...petitionsNav,
   ...systemNav,
 ] as const;
