@@ -59,6 +59,7 @@ describe('screens and navigation', () => {
       'campaign:/mailings',
       'campaign:/sms',
       'campaign:/ladder',
+      'campaign:/petitions',
       'campaign:/territory',
       'campaign:/jobs',
       'admin:/settings',

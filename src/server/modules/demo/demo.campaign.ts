@@ -12,6 +12,7 @@ import { generateSyntheticCity } from '../../opendata/synthetic-city.ts';
 import type { Runtime } from '../../runtime.ts';
 import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
 import { createUser } from '../identity/index.ts';
+import { seedDemoPetitions } from '../petitions/index.ts';
 import { seedDemoNewsletter } from './demo.newsletter.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
 
@@ -163,5 +164,7 @@ export async function seedDemoCampaign(
   }
   // A newsletter sent two weeks ago, with its report: what a new user opens the mailings screen to.
   await seedDemoNewsletter(db, campaignId, { seed: 2026 });
+  // Three petitions with their signatures (the site's petitions pages, the back office's lists).
+  await seedDemoPetitions(db, campaignId, { seed: 2026 });
   return { created: true, campaignId, synthetic };
 }

@@ -65,7 +65,10 @@ describe('identity policy', () => {
     const sms = ['sms.read', 'sms.send'];
     // Everyone reads the election calendar; admins (and owners) change it.
     const calendar = ['calendar.read'];
+    // Petitions and the public forms (issue 17): read by whoever reads people, written by whoever writes them.
+    const petitions = ['petitions.read', 'petitions.write'];
     const admin = [
+      ...petitions,
       ...manager,
       ...messaging,
       ...sms,
@@ -93,11 +96,30 @@ describe('identity policy', () => {
         ...messaging,
         ...sms,
         ...calendar,
+        ...petitions,
         'jobs.read',
         'jobs.write',
       ],
-      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'jobs.read'],
-      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
+      referent: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'people.write',
+        'people.export',
+        ...messaging,
+        ...calendar,
+        ...petitions,
+        'jobs.read',
+      ],
+      community_manager: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'messaging.read',
+        'messaging.write',
+        ...calendar,
+        'petitions.read',
+      ],
       moderator: ['dashboard.read', ...calendar],
       candidate: ['dashboard.read', 'zones.read', ...calendar],
       volunteer: ['zones.read', ...calendar],
@@ -129,6 +151,8 @@ describe('identity policy', () => {
       'webhooks:manage=webhooks.manage',
       'sms:read=sms.read',
       'sms:send=sms.send',
+      'petitions:read=petitions.read',
+      'petitions:write=petitions.write',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -144,6 +168,7 @@ describe('identity policy', () => {
       'jobs:read',
       'audit:read',
       'sms:read',
+      'petitions:read',
     ]);
   });
 

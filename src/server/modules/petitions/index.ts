@@ -7,6 +7,7 @@ import { petitionsErrors } from './petitions.errors.ts';
 import { petitionsPublicRoutes } from './petitions.public.ts';
 import { petitionsRoutes } from './petitions.routes.ts';
 
+export { seedDemoPetitions } from './demo-petitions.ts';
 export { petitionsForZoneHtml } from './petitions.html.ts';
 
 export const petitionsModule = defineModule({
