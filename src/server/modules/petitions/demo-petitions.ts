@@ -111,7 +111,13 @@ export async function seedDemoPetitions(db: Kysely<DB>, campaignId: string, opti
         .orderBy('email')
         .limit(def.signatures * 3)
         .execute();
-      const chosen = people.filter(() => random.chance(0.34)).slice(0, def.signatures);
+      // Drawn from the list, then put in a random order (people sign in no alphabetical order).
+      const chosen = people
+        .filter(() => random.chance(0.34))
+        .slice(0, def.signatures)
+        .map((p) => ({ p, key: random.next() }))
+        .sort((a, b) => a.key - b.key)
+        .map((x) => x.p);
       const rows = chosen.map((p, i) => {
         const at = new Date(
           created.getTime() + Math.floor(((i + random.next()) / Math.max(1, chosen.length)) ** 1.6 * (def.days - 0.2) * DAY),

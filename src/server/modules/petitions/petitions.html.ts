@@ -19,6 +19,7 @@ progress.goal{width:100%;height:1.25rem;accent-color:#0b3d91}
 .error{border-left:4px solid #c92a2a;padding:.5rem 1rem;background:#fff5f5}
 .answer{border-left:4px solid #0b3d91;padding:.5rem 1rem;background:#f1f5fb}
 .share a{margin-right:1rem}
+ul.names{columns:11rem;padding-left:1.25rem}
 table{border-collapse:collapse}td,th{border-bottom:1px solid #dee2e6;padding:.25rem .75rem;text-align:left}
 </style>`;
 
@@ -91,7 +92,7 @@ ${o.error ? `<p class="error" role="alert">${escapeHtml(o.error)}</p>` : ''}
 ${field({ name: 'given_name', label: w.givenName, required: o.form !== 'newsletter', autocomplete: 'given-name', value: v.given_name ?? '', lang: o.lang })}
 ${o.form === 'newsletter' ? '' : field({ name: 'family_name', label: w.familyName, autocomplete: 'family-name', value: v.family_name ?? '', lang: o.lang })}
 ${field({ name: 'email', label: w.email, type: 'email', required: true, autocomplete: 'email', value: v.email ?? '', lang: o.lang })}
-${field({ name: 'postal_code', label: w.postalCode, autocomplete: 'postal-code', value: v.postal_code ?? '', hint: w.postalHint, lang: o.lang })}
+${field({ name: 'postal_code', label: w.postalCode, autocomplete: 'postal-code', value: v.postal_code ?? '', hint: w.postalHintSignup, lang: o.lang })}
 ${more}
 ${guardFieldsHtml(o.secret, o.lang)}
 <p class="muted">${escapeHtml(CONSENT_TEXT[o.lang](o.campaignName))}</p>

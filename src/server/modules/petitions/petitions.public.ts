@@ -235,14 +235,14 @@ export const petitionsPublicRoutes: FastifyPluginAsync = async (app) => {
           .join('')}</ul>`
       : '';
     const answer = p.answer
-      ? `<section class="answer" aria-labelledby="answer"><h2 id="answer">${escapeHtml(w.answer(p.target))}</h2>${p.answered_at ? `<p class="muted">${escapeHtml(w.answeredOn(p.answered_at))}</p>` : ''}${paragraphs(p.answer)}</section>`
+      ? `<section class="answer" aria-labelledby="answer"><h2 id="answer">${escapeHtml(w.answer)}</h2><p class="muted">${escapeHtml(w.answerFrom(p.target))}${p.answered_at ? ` — ${escapeHtml(w.answeredOn(p.answered_at))}` : ''}</p>${paragraphs(p.answer)}</section>`
       : '';
     const sign =
       p.status === 'open'
         ? `<h2 id="signer">${escapeHtml(w.sign)}</h2>${signatureFormHtml({ lang, action: `/petitions/${p.slug}`, secret: secret(), campaignName: campaign.name, ...form })}`
         : `<p><strong>${escapeHtml(w.closed)}</strong></p>`;
     const latest = names.length
-      ? `<h2>${escapeHtml(w.latest)}</h2><ul>${names.map((n) => `<li>${escapeHtml(n.name)}</li>`).join('')}</ul>`
+      ? `<h2>${escapeHtml(w.latest)}</h2><ul class="names">${names.map((n) => `<li>${escapeHtml(n.name)}</li>`).join('')}</ul>`
       : '';
     return renderSitePage(reply, campaign.name, {
       ...(form.status ? { status: form.status } : {}),

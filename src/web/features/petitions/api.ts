@@ -40,7 +40,7 @@ export function usePetitionQuery(id: string) {
   });
 }
 
-/** A petition's signatures, newest first, every status. */
+/** A petition's latest fifty signatures, newest first, every status. */
 export function useSignaturesQuery(id: string) {
   return useQuery({
     queryKey: [...key, id, 'signatures'],
