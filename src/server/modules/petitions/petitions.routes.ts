@@ -109,19 +109,36 @@ export const VoidAnswer = Type.Object({
     Type.Object({ id: Uuid, email: Type.String(), client_address: Type.String(), created_at: DateTime, status: Type.String() }),
   ),
 });
-const RecordSignatureBody = Type.Object({
-  person: Type.Object({
-    given_name: Type.Optional(Type.String({ maxLength: 100 })),
-    family_name: Type.Optional(Type.String({ maxLength: 100 })),
-    email_addresses: Type.Array(Type.Object({ address: Type.String({ maxLength: 254 }), primary: Type.Optional(Type.Boolean()) }), {
-      minItems: 1,
-      maxItems: 10,
-    }),
-    postal_addresses: Type.Optional(
-      Type.Array(Type.Object({ postal_code: Type.Optional(Type.String({ maxLength: 10 })) }), { maxItems: 5 }),
+// record_signature.md: the person inline (other OSDI fields are accepted and ignored), comments.
+const RecordSignatureBody = Type.Object(
+  {
+    person: Type.Object(
+      {
+        given_name: Type.Optional(Type.String({ maxLength: 100 })),
+        family_name: Type.Optional(Type.String({ maxLength: 100 })),
+        email_addresses: Type.Array(Type.Object({ address: Type.String({ maxLength: 254 }), primary: Type.Optional(Type.Boolean()) }), {
+          minItems: 1,
+          maxItems: 10,
+        }),
+        postal_addresses: Type.Optional(
+          Type.Array(Type.Object({ postal_code: Type.Optional(Type.String({ maxLength: 10 })) }), { maxItems: 5 }),
+        ),
+      },
+      { additionalProperties: true },
     ),
-  }),
-  comments: Type.Optional(Type.String({ maxLength: 2000 })),
+    comments: Type.Optional(Type.String({ maxLength: 2000 })),
+    origin_system: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: true },
+);
+const RecordedSignature = Type.Object({
+  identifiers: Type.Array(Type.String()),
+  created_date: DateTime,
+  modified_date: DateTime,
+  origin_system: Type.String(),
+  comments: Type.String(),
+  already_signed: Type.Boolean({ description: 'true: this address had signed before; no second signature was recorded' }),
+  _links: Type.Record(Type.String(), Link),
 });
 export const QuarantineItem = Type.Object({
   id: Uuid,
@@ -170,7 +187,7 @@ export const petitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     _links: {
       self: { href: `${api()}/petitions/${p.id}` },
       'osdi:signatures': { href: `${api()}/petitions/${p.id}/signatures` },
-      'osdi:record_signature_helper': { href: `${api()}/petitions/${p.id}/signatures/record_signature_helper` },
+      'osdi:record_signature_helper': { href: `${api()}/petitions/${p.id}/record_signature_helper` },
     },
   });
 
@@ -334,52 +351,53 @@ export const petitionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post(
-    '/petitions/:id/signatures/record_signature_helper',
-    {
-      schema: {
-        tags: ['petitions'],
-        summary:
-          'Record a signature collected elsewhere (OSDI record_signature_helper): the caller vouches for it, so it counts at once (no e-mail confirmation); the person is matched on the normalised e-mail or created, and moves up the ladder',
-        params: IdParams,
-        body: RecordSignatureBody,
-        response: {
-          200: Type.Object({
-            identifiers: Type.Array(Type.String()),
-            already_signed: Type.Boolean(),
-            _links: Type.Record(Type.String(), Link),
-          }),
-          ...problems(400, 401, 403, 404, 409, 422),
+  // OSDI names the helper /petitions/:id/record_signature_helper; /signatures/record_signature_helper is kept as a synonym.
+  for (const path of ['/petitions/:id/record_signature_helper', '/petitions/:id/signatures/record_signature_helper']) {
+    app.post(
+      path,
+      {
+        schema: {
+          tags: ['petitions'],
+          summary:
+            'Record a signature collected elsewhere (OSDI record_signature_helper): the caller vouches for it, so it counts at once (no e-mail confirmation); the person is matched on the normalised e-mail or created, and moves up the ladder',
+          params: IdParams,
+          body: RecordSignatureBody,
+          response: { 200: RecordedSignature, ...problems(400, 401, 403, 404, 409, 422) },
         },
       },
-    },
-    async (request) => {
-      const actor = requireActor(request, 'petitions:write');
-      const b = request.body;
-      const email = (b.person.email_addresses.find((e) => e.primary) ?? b.person.email_addresses[0])?.address ?? '';
-      const postal = b.person.postal_addresses?.[0]?.postal_code;
-      const r = await inTenant(app, actor, (trx) =>
-        recordSignature(trx, staffOf(request, actor), {
-          petitionId: request.params.id,
-          email,
-          ...(b.person.given_name ? { givenName: b.person.given_name } : {}),
-          ...(b.person.family_name ? { familyName: b.person.family_name } : {}),
-          ...(postal ? { postalCode: postal } : {}),
-          ...(b.comments ? { comments: b.comments } : {}),
-          secret: app.deps.config.mailing.tokenSecret,
-        }),
-      );
-      return {
-        identifiers: [`relais:${r.submissionId}`],
-        already_signed: r.already,
-        _links: {
-          self: { href: `${api()}/petitions/${request.params.id}/signatures/${r.submissionId}` },
-          'osdi:petition': { href: `${api()}/petitions/${request.params.id}` },
-          'osdi:person': { href: `${api()}/people/${r.personId}` },
-        },
-      };
-    },
-  );
+      async (request) => {
+        const actor = requireActor(request, 'petitions:write');
+        const b = request.body;
+        const email = (b.person.email_addresses.find((e) => e.primary) ?? b.person.email_addresses[0])?.address ?? '';
+        const postal = b.person.postal_addresses?.[0]?.postal_code;
+        const r = await inTenant(app, actor, (trx) =>
+          recordSignature(trx, staffOf(request, actor), {
+            petitionId: request.params.id,
+            email,
+            ...(b.person.given_name ? { givenName: b.person.given_name } : {}),
+            ...(b.person.family_name ? { familyName: b.person.family_name } : {}),
+            ...(postal ? { postalCode: postal } : {}),
+            ...(b.comments ? { comments: b.comments } : {}),
+            secret: app.deps.config.mailing.tokenSecret,
+          }),
+        );
+        const now = new Date();
+        return {
+          identifiers: [`relais:${r.submissionId}`],
+          created_date: now,
+          modified_date: now,
+          origin_system: b.origin_system ?? 'Relais',
+          comments: b.comments ?? '',
+          already_signed: r.already,
+          _links: {
+            self: { href: `${api()}/petitions/${request.params.id}/signatures/${r.submissionId}` },
+            'osdi:petition': { href: `${api()}/petitions/${request.params.id}` },
+            'osdi:person': { href: `${api()}/people/${r.personId}` },
+          },
+        };
+      },
+    );
+  }
 
   app.post(
     '/petitions/:id/signatures/void',

@@ -235,8 +235,10 @@ describeEachDatabase('petitions and public forms', (ctx) => {
     });
     expect(helper.statusCode, helper.body).toBe(200);
     expect(await count(p['relais:slug'])).toBe(1);
-    const twice = await s.owner.request('POST', `/api/v1/petitions/${idOf(p)}/signatures/record_signature_helper`, {
-      person: { email_addresses: [{ address: 'paul@paper.test' }] },
+    const twice = await s.owner.request('POST', `/api/v1/petitions/${idOf(p)}/record_signature_helper`, {
+      person: { email_addresses: [{ address: 'paul@paper.test', address_type: 'Personal' }], identifiers: ['foreign_system:1'] },
+      origin_system: 'OpenSupporter',
+      action_date: '2026-03-18T11:02:15Z',
     });
     expect(twice.json().already_signed).toBe(true);
     expect(await count(p['relais:slug'])).toBe(1);
