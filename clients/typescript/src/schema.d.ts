@@ -156,7 +156,7 @@ export interface paths {
                         expires_at?: string;
                         name: string;
                         rate_limit_per_minute?: number | null;
-                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send")[];
+                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "petitions:read" | "petitions:write")[];
                     };
                 };
             };
@@ -316,7 +316,7 @@ export interface paths {
                                 description_en: string;
                                 description_fr: string;
                                 /** @enum {string} */
-                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send";
+                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "petitions:read" | "petitions:write";
                                 resource: string;
                             }[];
                         };
@@ -2087,6 +2087,99 @@ export interface paths {
                             total_pages?: number;
                             total_records: number;
                         };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/form_submissions/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Form posts the form guard held back (honeypot, fill time, proof, rate limits): stored, never counted, newest first */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "relais:form_submissions": {
+                                    client_address: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    email: string;
+                                    form: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    petition_id: string | null;
+                                    petition_title: string | null;
+                                    proof: string;
+                                    quarantine_reason: string | null;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
                     };
                 };
                 /** @description RFC 9457 problem document */
@@ -10957,6 +11050,1004 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem document */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Petitions (OSDI), newest first; a referent sees their arrondissements’ and the campaign-wide ones */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                    status?: "draft" | "open" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:petitions": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    browser_url: string;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    description: string;
+                                    identifiers: string[];
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    origin_system: string;
+                                    petition_text: string;
+                                    "relais:answer": string;
+                                    "relais:answered_date": string | null;
+                                    "relais:delivered_date": string | null;
+                                    "relais:goal": number;
+                                    "relais:slug": string;
+                                    /** @enum {string} */
+                                    "relais:status": "draft" | "open" | "closed";
+                                    "relais:thresholds": {
+                                        count: number;
+                                        text: string;
+                                    }[];
+                                    "relais:zone_id": string | null;
+                                    summary: string;
+                                    target: {
+                                        name: string;
+                                    }[];
+                                    title: string;
+                                    total_signatures: number;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a petition (a draft unless status says otherwise) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The target’s answer, published on the petition */
+                        answer?: string;
+                        /** @description The petition’s text (plain text, paragraphs split by blank lines) */
+                        body?: string;
+                        goal?: number;
+                        slug?: string;
+                        /** @enum {string} */
+                        status?: "draft" | "open" | "closed";
+                        summary?: string;
+                        target?: string;
+                        thresholds?: {
+                            count: number;
+                            text: string;
+                        }[];
+                        title: string;
+                        zone_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            petition_text: string;
+                            "relais:answer": string;
+                            "relais:answered_date": string | null;
+                            "relais:delivered_date": string | null;
+                            "relais:goal": number;
+                            "relais:slug": string;
+                            /** @enum {string} */
+                            "relais:status": "draft" | "open" | "closed";
+                            "relais:thresholds": {
+                                count: number;
+                                text: string;
+                            }[];
+                            "relais:zone_id": string | null;
+                            summary: string;
+                            target: {
+                                name: string;
+                            }[];
+                            title: string;
+                            total_signatures: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One petition (OSDI) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            petition_text: string;
+                            "relais:answer": string;
+                            "relais:answered_date": string | null;
+                            "relais:delivered_date": string | null;
+                            "relais:goal": number;
+                            "relais:slug": string;
+                            /** @enum {string} */
+                            "relais:status": "draft" | "open" | "closed";
+                            "relais:thresholds": {
+                                count: number;
+                                text: string;
+                            }[];
+                            "relais:zone_id": string | null;
+                            summary: string;
+                            target: {
+                                name: string;
+                            }[];
+                            title: string;
+                            total_signatures: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Edit a petition: its text, goal, thresholds, status, and the target’s answer (published on its page) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The target’s answer, published on the petition */
+                        answer?: string;
+                        /** @description The petition’s text (plain text, paragraphs split by blank lines) */
+                        body?: string;
+                        goal?: number;
+                        slug?: string;
+                        /** @enum {string} */
+                        status?: "draft" | "open" | "closed";
+                        summary?: string;
+                        target?: string;
+                        thresholds?: {
+                            count: number;
+                            text: string;
+                        }[];
+                        title?: string;
+                        zone_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            petition_text: string;
+                            "relais:answer": string;
+                            "relais:answered_date": string | null;
+                            "relais:delivered_date": string | null;
+                            "relais:goal": number;
+                            "relais:slug": string;
+                            /** @enum {string} */
+                            "relais:status": "draft" | "open" | "closed";
+                            "relais:thresholds": {
+                                count: number;
+                                text: string;
+                            }[];
+                            "relais:zone_id": string | null;
+                            summary: string;
+                            target: {
+                                name: string;
+                            }[];
+                            title: string;
+                            total_signatures: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/delivery.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The PDF of the confirmed signatures to hand to the target (names, postal codes, dates; no e-mail) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF (application/pdf) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/record_signature_helper": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a signature collected elsewhere (OSDI record_signature_helper): the caller vouches for it, so it counts at once (no e-mail confirmation); the person is matched on the normalised e-mail or created, and moves up the ladder */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comments?: string;
+                        origin_system?: string;
+                        person: {
+                            email_addresses: {
+                                address: string;
+                                primary?: boolean;
+                            }[];
+                            family_name?: string;
+                            given_name?: string;
+                            postal_addresses?: {
+                                postal_code?: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** @description true: this address had signed before; no second signature was recorded */
+                            already_signed: boolean;
+                            comments: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signatures of a petition (OSDI), every status unless filtered; only confirmed ones count */
+        get: {
+            parameters: {
+                query: {
+                    client_address?: string;
+                    email_domain?: string;
+                    page: number;
+                    per_page: number;
+                    proof?: "altcha" | "none" | "api";
+                    since?: string;
+                    status?: "pending" | "confirmed" | "quarantined" | "voided";
+                    until?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:signatures": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    comments: string;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    identifiers: string[];
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    "relais:client_address": string;
+                                    "relais:confirmed_date": string | null;
+                                    "relais:email": string;
+                                    "relais:family_name": string;
+                                    "relais:given_name": string;
+                                    "relais:person_id": string | null;
+                                    "relais:postal_code": string;
+                                    "relais:proof": string;
+                                    "relais:public_name": boolean;
+                                    "relais:quarantine_reason": string | null;
+                                    /** @enum {string} */
+                                    "relais:status": "pending" | "confirmed" | "quarantined" | "voided";
+                                    "relais:void_reason": string | null;
+                                    "relais:voided_date": string | null;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/signatures/record_signature_helper": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a signature collected elsewhere (OSDI record_signature_helper): the caller vouches for it, so it counts at once (no e-mail confirmation); the person is matched on the normalised e-mail or created, and moves up the ladder */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comments?: string;
+                        origin_system?: string;
+                        person: {
+                            email_addresses: {
+                                address: string;
+                                primary?: boolean;
+                            }[];
+                            family_name?: string;
+                            given_name?: string;
+                            postal_addresses?: {
+                                postal_code?: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** @description true: this address had signed before; no second signature was recorded */
+                            already_signed: boolean;
+                            comments: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/signatures/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void suspicious signatures in bulk: with preview true, how many a filter names and a sample; with preview false, void them (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        client_address?: string;
+                        email_domain?: string;
+                        ids?: string[];
+                        /** @description true: count and show a sample, change nothing; false: void them */
+                        preview: boolean;
+                        /** @enum {string} */
+                        proof?: "altcha" | "none" | "api";
+                        reason: string;
+                        /** Format: date-time */
+                        since?: string;
+                        status?: unknown;
+                        /** Format: date-time */
+                        until?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            by_status: {
+                                [key: string]: number;
+                            };
+                            count: number;
+                            sample: {
+                                client_address: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                email: string;
+                                /** Format: uuid */
+                                id: string;
+                                status: string;
+                            }[];
+                            voided: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
