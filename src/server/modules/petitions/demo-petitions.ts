@@ -55,7 +55,7 @@ const PETITIONS = [
     days: 60,
     thresholds: [{ count: 1000, text: 'Nous remettons les signatures en main propre à la mairie.' }],
     answer:
-      'Merci aux 1 180 signataires. Le marché restera ouvert le dimanche ; un nouveau contrat de délégation sera signé au printemps, avec l’ajout de dix emplacements pour les producteurs locaux.',
+      'Merci à toutes celles et à tous ceux qui ont signé. Le marché restera ouvert le dimanche ; un nouveau contrat de délégation sera signé au printemps, avec l’ajout de dix emplacements pour les producteurs locaux.',
   },
 ];
 
@@ -113,7 +113,7 @@ export async function seedDemoPetitions(db: Kysely<DB>, campaignId: string, opti
         .execute();
       // Drawn from the list, then put in a random order (people sign in no alphabetical order).
       const chosen = people
-        .filter(() => random.chance(0.34))
+        .filter(() => random.chance(Math.min(0.9, def.signatures / Math.max(1, people.length))))
         .slice(0, def.signatures)
         .map((p) => ({ p, key: random.next() }))
         .sort((a, b) => a.key - b.key)

@@ -148,7 +148,7 @@ export function linkMail(publicUrl: string, campaign: { id: string; name: string
 /** A petition's card in a list (the petitions page, an arrondissement's page). */
 export function petitionCardHtml(lang: PageLang, p: PetitionRow, count: number, heading: 'h2' | 'h3') {
   return `<li><${heading}><a href="${escapeHtml(sitePath(`/petitions/${p.slug}`, lang))}">${escapeHtml(p.title)}</a></${heading}>
-${p.target ? `<p class="muted">${escapeHtml(W[lang].target)} : ${escapeHtml(p.target)}</p>` : ''}
+${p.target ? `<p class="muted">${escapeHtml(W[lang].target)}${W[lang].colon}${escapeHtml(p.target)}</p>` : ''}
 ${p.summary ? `<p>${escapeHtml(p.summary)}</p>` : ''}${goalHtml(lang, count, p.goal)}</li>`;
 }
 

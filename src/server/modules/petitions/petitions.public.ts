@@ -230,7 +230,7 @@ export const petitionsPublicRoutes: FastifyPluginAsync = async (app) => {
           .sort((a, b) => a.count - b.count)
           .map(
             (t) =>
-              `<li><strong>${escapeHtml(w.signatures(t.count))}</strong> (${count >= t.count ? `✓ ${w.reached}` : w.toReach}) : ${escapeHtml(t.text)}</li>`,
+              `<li><strong>${escapeHtml(w.signatures(t.count))}</strong> (${count >= t.count ? `✓ ${w.reached}` : w.toReach})${w.colon}${escapeHtml(t.text)}</li>`,
           )
           .join('')}</ul>`
       : '';
@@ -253,7 +253,7 @@ export const petitionsPublicRoutes: FastifyPluginAsync = async (app) => {
       current: 'petitions',
       head: PETITION_CSS,
       scripts: p.status === 'open' ? [ALTCHA_SOLVER_PATH] : [],
-      body: `<h1>${escapeHtml(p.title)}</h1>${p.target ? `<p>${escapeHtml(w.target)} : <strong>${escapeHtml(p.target)}</strong></p>` : ''}
+      body: `<h1>${escapeHtml(p.title)}</h1>${p.target ? `<p>${escapeHtml(w.target)}${w.colon}<strong>${escapeHtml(p.target)}</strong></p>` : ''}
 ${goalHtml(lang, count, p.goal)}
 ${answer}${paragraphs(p.body)}${thresholds}${sign}${latest}
 <h2>${escapeHtml(w.openData)}</h2><p><a href="/petitions/${escapeHtml(p.slug)}/signatures.json">${w.json}</a> · <a href="/petitions/${escapeHtml(p.slug)}/signatures.csv">${w.csv}</a></p>`,

@@ -110,6 +110,17 @@ describeEachDatabase('petitions and public forms', (ctx) => {
     const pdf = await s.owner.request('GET', `/api/v1/petitions/${idOf(p)}/delivery.pdf`);
     expect(pdf.statusCode).toBe(200);
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    // Erasing the person keeps the signature counted but says nothing of them.
+    expect((await s.owner.request('POST', `/api/v1/people/${person.id}/erase`)).statusCode).toBe(200);
+    expect(await count(slug)).toBe(1);
+    const erased = await ctx.database.db
+      .selectFrom('form_submission')
+      .select(['email', 'given_name'])
+      .where('person_id', '=', person.id)
+      .executeTakeFirstOrThrow();
+    expect(erased.email).toMatch(/^erased-/);
+    expect(erased.given_name).toBe('');
+    expect((await s.t.app.inject({ url: `/petitions/${slug}` })).body).not.toContain('Inès M.');
   });
 
   it('makes a newsletter signup a consented person only after the click, with the words shown', async () => {

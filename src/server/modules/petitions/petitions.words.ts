@@ -64,6 +64,7 @@ export const W = {
     petitionsIntro: 'Signez, partagez : chaque signature confirmée compte.',
     none: 'Aucune pétition pour le moment.',
     target: 'Adressée à',
+    colon: ' : ',
     signatures: (n: number) => `${n.toLocaleString('fr-FR')} signature${n > 1 ? 's' : ''}`,
     goal: (n: number, goal: number) =>
       `${n.toLocaleString('fr-FR')} signature${n > 1 ? 's' : ''} sur un objectif de ${goal.toLocaleString('fr-FR')}`,
@@ -127,6 +128,7 @@ export const W = {
     petitionsIntro: 'Sign and share: every confirmed signature counts.',
     none: 'No petition at the moment.',
     target: 'Addressed to',
+    colon: ': ',
     signatures: (n: number) => `${n.toLocaleString('en-GB')} signature${n === 1 ? '' : 's'}`,
     goal: (n: number, goal: number) =>
       `${n.toLocaleString('en-GB')} signature${n === 1 ? '' : 's'} of a goal of ${goal.toLocaleString('en-GB')}`,
