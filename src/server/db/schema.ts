@@ -965,6 +965,28 @@ export interface CanvassScriptTable {
   title: string;
   body: string;
   archived: Generated<boolean>;
+// Petitions and public forms (modules/petitions, 0040_petitions.sql).
+export interface PetitionThreshold {
+  count: number;
+  text: string;
+}
+
+export interface PetitionTable {
+  campaign_id: string;
+  id: string;
+  slug: string;
+  title: string;
+  summary: Generated<string>;
+  body: Generated<string>;
+  target: Generated<string>;
+  goal: Generated<number>;
+  zone_id: string | null;
+  status: Generated<'draft' | 'open' | 'closed'>;
+  thresholds: Json<PetitionThreshold[]>;
+  answer: Generated<string>;
+  answered_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  created_by_label: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -1126,6 +1148,57 @@ export interface SiteNewsTable {
   updated_by: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+export interface FormSubmissionTable {
+  campaign_id: string;
+  id: string;
+  form: string;
+  petition_id: string | null;
+  status: 'pending' | 'confirmed' | 'quarantined' | 'voided';
+  quarantine_reason: string | null;
+  email: string;
+  email_domain: string;
+  given_name: Generated<string>;
+  family_name: Generated<string>;
+  postal_code: Generated<string>;
+  phone: Generated<string>;
+  message: Generated<string>;
+  zone_id: string | null;
+  public_name: Generated<boolean>;
+  wants_news: Generated<boolean>;
+  consent_text: Generated<string>;
+  lang: Generated<string>;
+  client_address: Generated<string>;
+  user_agent: Generated<string>;
+  proof: Generated<string>;
+  origin: Generated<string>;
+  person_id: string | null;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  confirmed_at: Timestamp | null;
+  voided_at: Timestamp | null;
+  void_reason: string | null;
+}
+
+export interface FormAlertTable {
+  campaign_id: string;
+  kind: 'address' | 'domain';
+  key: string;
+  hour: Timestamp;
+  count: number;
+  created_at: Generated<Date>;
+}
+
+export interface FormGuardHitTable {
+  campaign_id: string;
+  id: string;
+  form: string;
+  client_address: string;
+  email_domain: Generated<string>;
+  verdict: 'accepted' | 'quarantined';
+  reason: string | null;
+  proof: 'altcha' | 'none';
+  proof_key: string | null;
+  at: Generated<Date>;
 }
 
 export interface DB {
@@ -1212,6 +1285,10 @@ export interface DB {
   site_page: SitePageTable;
   site_running_mate: SiteRunningMateTable;
   site_news: SiteNewsTable;
+  petition: PetitionTable;
+  form_submission: FormSubmissionTable;
+  form_alert: FormAlertTable;
+  form_guard_hit: FormGuardHitTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

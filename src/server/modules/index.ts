@@ -16,6 +16,7 @@ import { jobsModule } from './jobs/index.ts';
 import type { ModuleManifest } from './manifest.ts';
 import { messagingModule } from './messaging/index.ts';
 import { peopleModule } from './people/index.ts';
+import { petitionsModule } from './petitions/index.ts';
 import { segmentsModule } from './segments/index.ts';
 import { smsModule } from './sms/index.ts';
 import { systemModule } from './system/index.ts';
@@ -48,6 +49,7 @@ const list = () =>
     canvassModule,
     systemModule,
     demoModule,
+    petitionsModule,
     siteModule,
   ] as const;
 

@@ -11,6 +11,7 @@ import { identityNav } from './identity/nav.ts';
 import { jobsNav } from './jobs/nav.ts';
 import { messagingNav } from './messaging/nav.ts';
 import { peopleNav } from './people/nav.ts';
+import { petitionsNav } from './petitions/nav.ts';
 import { segmentsNav } from './segments/nav.ts';
 import { smsNav } from './sms/nav.ts';
 import { systemNav } from './system/nav.ts';
@@ -54,6 +55,7 @@ export const NAV_ENTRIES = [
   ...jobsNav,
   ...auditNav,
   ...webhooksNav,
+  ...petitionsNav,
   ...systemNav,
   ...siteNav,
 ] as const;

@@ -60,6 +60,7 @@ describe('screens and navigation', () => {
       'campaign:/sms',
       'campaign:/ladder',
       'campaign:/canvass',
+      'campaign:/petitions',
       'campaign:/territory',
       'campaign:/targeting',
       'campaign:/field',

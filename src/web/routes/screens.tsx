@@ -31,6 +31,7 @@ export const NAV_SCREENS = {
   outbox: screen(() => import('../features/outbox/components/outbox-page.tsx').then((m) => m.OutboxPage)),
   canvass: screen(() => import('../features/canvass/components/canvass-page.tsx').then((m) => m.CanvassPage)),
   site: screen(() => import('../features/site/components/site-page.tsx').then((m) => m.SitePage)),
+  petitions: screen(() => import('../features/petitions/components/petitions-page.tsx').then((m) => m.PetitionsPage)),
 } satisfies Record<NavId, LazyExoticComponent<ComponentType>>;
 
 /** A screen reached from a navigation entry's screen rather than from the navigation. */
@@ -58,6 +59,8 @@ const LadderSettings = screen(() => import('../features/settings/components/ladd
 const GroupSettings = screen(() => import('../features/settings/components/group-settings.tsx').then((m) => m.GroupSettings));
 const FieldsSettings = screen(() => import('../features/settings/components/fields-settings.tsx').then((m) => m.FieldsSettings));
 const CalendarSettings = screen(() => import('../features/calendar/components/calendar-settings.tsx').then((m) => m.CalendarSettings));
+const PetitionPage = screen(() => import('../features/petitions/components/petition-page.tsx').then((m) => m.PetitionPage));
+const QuarantinePage = screen(() => import('../features/petitions/components/quarantine-page.tsx').then((m) => m.QuarantinePage));
 const DeliverabilitySettings = screen(() =>
   import('../features/deliverability/components/deliverability-settings.tsx').then((m) => m.DeliverabilitySettings),
 );
@@ -73,6 +76,8 @@ export const SUB_PAGES: readonly SubPage[] = [
   { under: 'mailings', path: ':id', permission: 'messaging.read', element: <MailingComposer /> },
   { under: 'mailings', path: ':id/report', permission: 'messaging.read', element: <MailingReportPage /> },
   { under: 'sms', path: 'settings', permission: 'sms.manage', element: <SmsSettingsPage /> },
+  { under: 'petitions', path: 'quarantaine', permission: 'petitions.read', element: <QuarantinePage /> },
+  { under: 'petitions', path: ':id', permission: 'petitions.read', element: <PetitionPage /> },
   // The settings sections (features/settings/sections.ts), each with the permission that manages it.
   { under: 'settings', inside: true, element: <SettingsIndex /> },
   { under: 'settings', inside: true, path: 'ladder', permission: 'users.manage', element: <LadderSettings /> },

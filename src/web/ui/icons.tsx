@@ -62,6 +62,11 @@ const PATHS = {
     'M19 18l1 0',
     'M17 16a2 2 0 1 0 0 4a2 2 0 1 0 0 -4',
   ],
+  petition: [
+    'M9 5h-2a2 2 0 0 0 -2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2 -2v-12a2 2 0 0 0 -2 -2h-2',
+    'M9 3m0 2a2 2 0 0 1 2 -2h2a2 2 0 0 1 2 2v0a2 2 0 0 1 -2 2h-2a2 2 0 0 1 -2 -2z',
+    'M9 14l2 2l4 -4',
+  ],
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -13,6 +13,7 @@ import type { Runtime } from '../../runtime.ts';
 import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
 import { createUser } from '../identity/index.ts';
 import { seedDemoTargeting } from '../targeting/index.ts';
+import { seedDemoPetitions } from '../petitions/index.ts';
 import { seedDemoNewsletter } from './demo.newsletter.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
 import { seedDemoSite } from './demo.site.ts';
@@ -174,5 +175,7 @@ export async function seedDemoCampaign(
   }
   // The public site: the candidate's message, twenty arrondissement pages with their running mates, news.
   await seedDemoSite(db, campaignId, { seed: 2026 });
+  // Three petitions with their signatures (the site's petitions pages, the back office's lists).
+  await seedDemoPetitions(db, campaignId, { seed: 2026 });
   return { created: true, campaignId, synthetic };
 }

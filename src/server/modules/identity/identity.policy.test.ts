@@ -72,7 +72,10 @@ describe('identity policy', () => {
     // Door-to-door (canvass module): volunteers knock, referents follow progress, organizers write scripts.
     const canvass = ['canvass.knock', 'canvass.read', 'canvass.manage'];
     const site = ['site.read', 'site.write'];
+    // Petitions and the public forms (issue 17): read by whoever reads people, written by whoever writes them.
+    const petitions = ['petitions.read', 'petitions.write'];
     const admin = [
+      ...petitions,
       ...manager,
       ...messaging,
       ...sms,
@@ -107,6 +110,7 @@ describe('identity policy', () => {
         ...calendar,
         ...field,
         ...canvass,
+        ...petitions,
         'jobs.read',
         'jobs.write',
         ...targeting,
@@ -144,6 +148,26 @@ describe('identity policy', () => {
         'jobs.read',
       ],
       community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
+      referent: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'people.write',
+        'people.export',
+        ...messaging,
+        ...calendar,
+        ...petitions,
+        'jobs.read',
+      ],
+      community_manager: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'messaging.read',
+        'messaging.write',
+        ...calendar,
+        'petitions.read',
+      ],
       moderator: ['dashboard.read', ...calendar],
       candidate: ['dashboard.read', 'zones.read', ...calendar],
       volunteer: ['zones.read', ...calendar, 'canvass.knock'],
@@ -202,6 +226,8 @@ describe('identity policy', () => {
       'scripts:write=canvass.manage',
       'site:read=site.read',
       'site:write=site.write',
+      'petitions:read=petitions.read',
+      'petitions:write=petitions.write',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -222,6 +248,7 @@ describe('identity policy', () => {
       'canvasses:read',
       'scripts:read',
       'site:read',
+      'petitions:read',
     ]);
   });
 

@@ -21,6 +21,7 @@ export { formatPersonOsdi, normalizeEmail, normalizePhone, phoneNumberType } fro
 export { assertCampaignWide } from './people.policy.ts';
 export { personOrderTerm } from './people.repo.ts';
 export { createPerson, type PeopleActor, type PersonInput } from './people.service.ts';
+export { type PeopleActor, signup } from './people.service.ts';
 
 export const peopleModule = defineModule({
   name: 'people',

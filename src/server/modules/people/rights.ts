@@ -159,6 +159,25 @@ export async function anonymizePeople(
     .where('campaign_id', '=', campaignId)
     .where('person_id', 'in', done)
     .execute();
+  // Their petition signatures and form posts keep counting (per arrondissement) but say nothing of them.
+  await trx
+    .updateTable('form_submission')
+    .set({
+      email: sql<string>`'erased-' || id::text`,
+      email_domain: '',
+      given_name: '',
+      family_name: '',
+      phone: '',
+      message: '',
+      postal_code: '',
+      public_name: false,
+      client_address: '',
+      user_agent: '',
+      origin: '',
+    })
+    .where('campaign_id', '=', campaignId)
+    .where('person_id', 'in', done)
+    .execute();
   return done;
 }
 
