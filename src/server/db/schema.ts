@@ -830,6 +830,50 @@ export interface SmsClickTable {
   at: Timestamp;
 }
 
+// Events (0041): events and RSVPs.
+export type EventType = 'popup' | 'meeting' | 'canvass' | 'hackathon' | 'online';
+export type EventStatus = 'proposed' | 'published' | 'rejected' | 'cancelled';
+export type RsvpStatus = 'going' | 'waitlisted' | 'cancelled';
+
+export interface EventTable {
+  campaign_id: string;
+  id: string;
+  type: EventType;
+  status: ColumnType<EventStatus, EventStatus | undefined, EventStatus>;
+  title: string;
+  description: Generated<string>;
+  start_at: ColumnType<Date, Date | string, Date | string>;
+  end_at: ColumnType<Date, Date | string, Date | string>;
+  time_zone: Generated<string>;
+  venue: Generated<string>;
+  address: Generated<string>;
+  latitude: number | null;
+  longitude: number | null;
+  online_url: string | null;
+  zone_id: string | null;
+  capacity: number | null;
+  sequence: Generated<number>;
+  proposed_by_person_id: string | null;
+  created_by_label: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface EventRsvpTable {
+  campaign_id: string;
+  id: string;
+  event_id: string;
+  person_id: string;
+  status: RsvpStatus;
+  guests: Generated<number>;
+  attended_at: Timestamp | null;
+  checked_in_by: string | null;
+  source: Generated<string>;
+  waitlisted_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -888,6 +932,8 @@ export interface DB {
   email_confirmation: EmailConfirmationTable;
   sms_link: SmsLinkTable;
   sms_click: SmsClickTable;
+  event: EventTable;
+  event_rsvp: EventRsvpTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

@@ -8,6 +8,7 @@ import { calendarModule } from './calendar/index.ts';
 import { consentModule } from './consent/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
 import { demoModule } from './demo/index.ts';
+import { eventsModule } from './events/index.ts';
 import { fieldModule } from './field/index.ts';
 import { identityModule } from './identity/index.ts';
 import { importsModule } from './imports/index.ts';
@@ -45,6 +46,7 @@ const list = () =>
     systemModule,
     demoModule,
     siteModule,
+    eventsModule,
   ] as const;
 
 let manifests: readonly ModuleManifest[] | null = null;

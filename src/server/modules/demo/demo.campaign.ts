@@ -11,6 +11,7 @@ import { cityManifests, parisManifest } from '../../opendata/paris.manifest.ts';
 import { generateSyntheticCity } from '../../opendata/synthetic-city.ts';
 import type { Runtime } from '../../runtime.ts';
 import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
+import { seedDemoEvents } from '../events/index.ts';
 import { createUser } from '../identity/index.ts';
 import { seedDemoNewsletter } from './demo.newsletter.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
@@ -163,5 +164,7 @@ export async function seedDemoCampaign(
   }
   // A newsletter sent two weeks ago, with its report: what a new user opens the mailings screen to.
   await seedDemoNewsletter(db, campaignId, { seed: 2026 });
+  // A dozen events in the arrondissements, with RSVPs (one full with a waitlist, one past with check-ins).
+  await seedDemoEvents(db, campaignId);
   return { created: true, campaignId, synthetic };
 }
