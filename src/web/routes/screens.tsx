@@ -26,6 +26,7 @@ export const NAV_SCREENS = {
   webhooks: screen(() => import('../features/webhooks/components/webhooks-page.tsx').then((m) => m.WebhooksPage)),
   mailings: screen(() => import('../features/messaging/components/mailings-page.tsx').then((m) => m.MailingsPage)),
   sms: screen(() => import('../features/sms/components/sms-page.tsx').then((m) => m.SmsPage)),
+  events: screen(() => import('../features/events/components/events-page.tsx').then((m) => m.EventsPage)),
   outbox: screen(() => import('../features/outbox/components/outbox-page.tsx').then((m) => m.OutboxPage)),
 } satisfies Record<NavId, LazyExoticComponent<ComponentType>>;
 
@@ -49,6 +50,8 @@ const SegmentPage = screen(() => import('../features/segments/components/segment
 const MailingComposer = screen(() => import('../features/messaging/components/mailing-composer.tsx').then((m) => m.MailingComposer));
 const MailingReportPage = screen(() => import('../features/messaging/components/mailing-report.tsx').then((m) => m.MailingReportPage));
 const SmsSettingsPage = screen(() => import('../features/sms/components/sms-settings-page.tsx').then((m) => m.SmsSettingsPage));
+const EventPage = screen(() => import('../features/events/components/event-page.tsx').then((m) => m.EventPage));
+const CheckinPage = screen(() => import('../features/events/components/checkin-page.tsx').then((m) => m.CheckinPage));
 const SettingsIndex = screen(() => import('../features/settings/components/settings-layout.tsx').then((m) => m.SettingsIndex));
 const LadderSettings = screen(() => import('../features/settings/components/ladder-settings.tsx').then((m) => m.LadderSettings));
 const GroupSettings = screen(() => import('../features/settings/components/group-settings.tsx').then((m) => m.GroupSettings));
@@ -69,6 +72,9 @@ export const SUB_PAGES: readonly SubPage[] = [
   { under: 'mailings', path: ':id', permission: 'messaging.read', element: <MailingComposer /> },
   { under: 'mailings', path: ':id/report', permission: 'messaging.read', element: <MailingReportPage /> },
   { under: 'sms', path: 'settings', permission: 'sms.manage', element: <SmsSettingsPage /> },
+  { under: 'events', path: 'new', permission: 'events.propose', element: <EventPage key="new" /> },
+  { under: 'events', path: ':id', permission: 'events.read', element: <EventPage /> },
+  { under: 'events', path: ':id/checkin', permission: 'events.checkin', element: <CheckinPage /> },
   // The settings sections (features/settings/sections.ts), each with the permission that manages it.
   { under: 'settings', inside: true, element: <SettingsIndex /> },
   { under: 'settings', inside: true, path: 'ladder', permission: 'users.manage', element: <LadderSettings /> },

@@ -80,7 +80,21 @@ export const AttendanceSchema = Type.Object({
   _links: Type.Optional(Type.Record(Type.String(), Type.Object({ href: Type.String() }))),
 });
 
-const EventInputSchema = Type.Object(
+/** The door list of the check-in screen. */
+export const DoorListSchema = Type.Object({
+  event: Type.Object({ id: Uuid, title: Type.String(), start_date: DateTime, end_date: DateTime, venue: Type.String() }),
+  attendees: Type.Array(
+    Type.Object({
+      id: Uuid,
+      name: Type.String(),
+      status: StringEnum(['going', 'waitlisted', 'cancelled'] as const),
+      guests: Type.Integer(),
+      attended: Type.Boolean(),
+    }),
+  ),
+});
+
+export const EventInputSchema = Type.Object(
   {
     'relais:event_type': StringEnum(EVENT_TYPES),
     title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
@@ -506,6 +520,38 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (result.confirmation?.status === 'sent')
         await app.deps.mailer.send(confirmationMail(app.deps.config.publicUrl, result.confirmation.send)).catch(() => {});
       return reply.status(result.created ? 201 : 200).send(osdiAttendance(app, result.rsvp));
+    },
+  );
+
+  app.get(
+    '/events/:id/check_ins',
+    {
+      schema: {
+        tags: ['events'],
+        summary:
+          'The door list of an event (people with a seat or waiting, and who has come): what the check-in screen keeps for offline use',
+        params: IdParams,
+        response: { 200: DoorListSchema, ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'events.checkin');
+      return inTenant(app, actor, async (trx) => {
+        const e = await visibleEvent(trx, actor, request.params.id);
+        const { rows } = await listRsvps(trx, actor.campaignId, e.id, { limit: 5000, offset: 0 });
+        return {
+          event: { id: e.id, title: e.title, start_date: e.start_at, end_date: e.end_at, venue: e.venue },
+          attendees: rows
+            .filter((r) => r.status !== 'cancelled' || r.attended_at)
+            .map((r) => ({
+              id: r.id,
+              name: [r.given_name, r.family_name].filter(Boolean).join(' ') || (r.email ?? ''),
+              status: r.status,
+              guests: r.guests,
+              attended: r.attended_at !== null,
+            })),
+        };
+      });
     },
   );
 

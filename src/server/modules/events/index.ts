@@ -6,6 +6,7 @@
 import { defineModule } from '../manifest.ts';
 import { eventsErrors } from './events.errors.ts';
 import { eventsRoutes } from './events.routes.ts';
+import { eventsNav } from './nav.ts';
 import { publicEventRoutes } from './public.routes.ts';
 import { notifyJob, staffJob } from './reminders.ts';
 
@@ -20,7 +21,9 @@ export const eventsModule = defineModule({
   ],
   errors: eventsErrors,
   permissions: [
-    { id: 'events.read', roles: ['admin', 'organizer', 'referent', 'community_manager', 'candidate'] },
+    { id: 'events.read', roles: ['admin', 'organizer', 'referent', 'community_manager', 'candidate', 'volunteer'] },
+    // Who answered (names, e-mails): the staff, not every volunteer.
+    { id: 'events.attendees', roles: ['admin', 'organizer', 'referent', 'community_manager'] },
     { id: 'events.write', roles: ['admin', 'organizer', 'referent'] },
     { id: 'events.propose', roles: ['admin', 'organizer', 'referent', 'community_manager', 'volunteer'] },
     { id: 'events.checkin', roles: ['admin', 'organizer', 'referent', 'volunteer'] },
@@ -39,9 +42,10 @@ export const eventsModule = defineModule({
       fr: 'Proposer des événements (publiés après approbation)',
       en: 'Propose events (published once approved)',
     },
-    { id: 'attendances:read', permission: 'events.read', fr: 'Lire les inscriptions aux événements', en: 'Read event attendances' },
+    { id: 'attendances:read', permission: 'events.attendees', fr: 'Lire les inscriptions aux événements', en: 'Read event attendances' },
     { id: 'attendances:write', permission: 'events.write', fr: 'Inscrire des personnes aux événements', en: 'Record event attendances' },
   ],
   links: [{ rel: 'osdi:events', path: '/events', title: 'The collection of events in the system' }],
   jobs: [notifyJob, staffJob],
+  nav: eventsNav,
 });

@@ -65,11 +65,14 @@ describe('identity policy', () => {
     const sms = ['sms.read', 'sms.send'];
     // Everyone reads the election calendar; admins (and owners) change it.
     const calendar = ['calendar.read'];
+    // Events: staff manage and see who answered; volunteers propose and check people in at the door.
+    const events = ['events.read', 'events.attendees', 'events.write', 'events.propose', 'events.checkin'];
     const admin = [
       ...manager,
       ...messaging,
       ...sms,
       ...calendar,
+      ...events,
       'calendar.write',
       'sms.manage',
       // Deliverability: caps per receiving domain, DNS records, thresholds, resuming a paused sending.
@@ -93,14 +96,35 @@ describe('identity policy', () => {
         ...messaging,
         ...sms,
         ...calendar,
+        ...events,
         'jobs.read',
         'jobs.write',
       ],
-      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'jobs.read'],
-      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
+      referent: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'people.write',
+        'people.export',
+        ...messaging,
+        ...calendar,
+        ...events,
+        'jobs.read',
+      ],
+      community_manager: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'messaging.read',
+        'messaging.write',
+        ...calendar,
+        'events.read',
+        'events.attendees',
+        'events.propose',
+      ],
       moderator: ['dashboard.read', ...calendar],
-      candidate: ['dashboard.read', 'zones.read', ...calendar],
-      volunteer: ['zones.read', ...calendar],
+      candidate: ['dashboard.read', 'zones.read', ...calendar, 'events.read'],
+      volunteer: ['zones.read', ...calendar, 'events.read', 'events.propose', 'events.checkin'],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
     expect(tokenScopes().map((s) => `${s.id}=${s.permission}`)).toEqual([
@@ -129,6 +153,11 @@ describe('identity policy', () => {
       'webhooks:manage=webhooks.manage',
       'sms:read=sms.read',
       'sms:send=sms.send',
+      'events:read=events.read',
+      'events:write=events.write',
+      'events:propose=events.propose',
+      'attendances:read=events.attendees',
+      'attendances:write=events.write',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -144,6 +173,8 @@ describe('identity policy', () => {
       'jobs:read',
       'audit:read',
       'sms:read',
+      'events:read',
+      'attendances:read',
     ]);
   });
 
