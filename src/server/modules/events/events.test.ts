@@ -154,6 +154,11 @@ describeEachDatabase('events', (ctx) => {
       trx.selectFrom('event_rsvp').select(sql<string>`count(*)`.as('n')).where('event_id', '=', e.id).executeTakeFirstOrThrow(),
     );
     expect(Number(count.n)).toBe(2);
+    // A phone number that cannot be read: the form again, saying so, nothing stored.
+    const bad = await rsvpForm(e.id, { given_name: 'Chloé', email: 'chloe@exemple.test', phone: 'pas un numéro' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Vérifiez votre prénom');
+    expect(await rsvpOf(e.id, 'chloe@exemple.test')).toBeUndefined();
     // The honeypot drops a robot's post silently (same answer, nothing stored).
     const robot = await rsvpForm(e.id, { given_name: 'Bot', email: 'bot@exemple.test', site_web: 'http://spam.example' });
     expect(robot.statusCode).toBe(303);

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { type Trx, withTenant } from '../../db/database.ts';
-import { AppError } from '../../http/problem.ts';
+import { AppError, statusOf } from '../../http/problem.ts';
 import { type PageLang, pageLangOf, renderSitePage, siteCampaign, sitePath, escapeHtml as x } from '../../site/layout.ts';
 import { confirmationMail } from '../consent/index.ts';
 import { countsOf, type EventRow, findEvent, findRsvp, listEvents } from './events.repo.ts';
@@ -75,7 +75,7 @@ const T = {
       "L'événement est complet : vous êtes sur la liste d'attente. Si une place se libère, elle vous revient et nous vous écrivons.",
     back: 'Retour aux événements',
     share: 'Invitez vos proches : ',
-    error: "L'adresse e-mail n'est pas valide.",
+    error: "Vérifiez votre prénom, votre adresse e-mail et, s'il est donné, votre numéro de mobile.",
     ticket: 'Votre billet',
     ticketHelp: "Montrez ce code à l'entrée.",
     yes: "Je confirme : j'y serai",
@@ -114,7 +114,7 @@ const T = {
     thanksWait: 'The event is full: you are on the waiting list. If a seat frees up, it is yours and we will write to you.',
     back: 'Back to events',
     share: 'Invite your friends: ',
-    error: 'The e-mail address is not valid.',
+    error: 'Check your first name, your e-mail address and, if given, your mobile number.',
     ticket: 'Your ticket',
     ticketHelp: 'Show this code at the door.',
     yes: "I confirm: I'll be there",
@@ -432,14 +432,10 @@ ${page.map ? `<h2>${x(t.map)}</h2>${page.map}` : ''}
       }
       return thanks(result.rsvp.status === 'waitlisted' ? 'attente' : 'inscrit');
     } catch (error) {
-      if (
-        error instanceof AppError &&
-        (error.code === 'EMAIL_INVALID' || error.code === 'EVENT_EMAIL_INVALID' || error.code === 'PHONE_INVALID')
-      ) {
-        return eventPage(app, request, reply, id, T[lang].error);
-      }
       if (error instanceof AppError && (error.code === 'EVENT_CLOSED' || error.code === 'NOT_FOUND'))
         return eventPage(app, request, reply, id);
+      // A field the person record refuses (an e-mail or a phone number that cannot be read): the form again, saying so.
+      if (error instanceof AppError && statusOf(error.code) < 500) return eventPage(app, request, reply, id, T[lang].error);
       throw error;
     }
   });
