@@ -156,7 +156,7 @@ export interface paths {
                         expires_at?: string;
                         name: string;
                         rate_limit_per_minute?: number | null;
-                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send")[];
+                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "events:read" | "events:write" | "events:propose" | "attendances:read" | "attendances:write")[];
                     };
                 };
             };
@@ -316,7 +316,7 @@ export interface paths {
                                 description_en: string;
                                 description_fr: string;
                                 /** @enum {string} */
-                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send";
+                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "events:read" | "events:write" | "events:propose" | "attendances:read" | "attendances:write";
                                 resource: string;
                             }[];
                         };
@@ -2111,6 +2111,1556 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OSDI events of the campaign, soonest first (referents: their zones) */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                    status?: "proposed" | "published" | "rejected" | "cancelled";
+                    /** @description only events that have not ended */
+                    upcoming?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:events": {
+                                    _links?: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    browser_url: string;
+                                    capacity: number | null;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    description: string;
+                                    /** Format: date-time */
+                                    end_date: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    identifiers: string[];
+                                    location: {
+                                        address_lines: string[];
+                                        location: {
+                                            latitude: number;
+                                            longitude: number;
+                                        } | null;
+                                        venue: string;
+                                    };
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    name: string;
+                                    "relais:attended": number;
+                                    /** @enum {string} */
+                                    "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                                    "relais:online_url": string | null;
+                                    "relais:seats_taken": number;
+                                    "relais:sequence": number;
+                                    /** @enum {string} */
+                                    "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                                    "relais:time_zone": string;
+                                    "relais:waitlisted": number;
+                                    "relais:zone_id": string | null;
+                                    /** Format: date-time */
+                                    start_date: string;
+                                    /** @enum {string} */
+                                    status: "confirmed" | "tentative" | "cancelled";
+                                    title: string;
+                                    total_accepted: number;
+                                    /** @enum {string} */
+                                    type: "open" | "ticketed";
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an event: published when staff create it, proposed (published after approval) when a volunteer does */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        capacity?: number | null;
+                        description?: string;
+                        /** @description ISO 8601 instant with offset (2027-03-13T18:30:00+01:00) */
+                        end_date: string;
+                        location?: {
+                            address_lines?: string[];
+                            location?: {
+                                latitude: number;
+                                longitude: number;
+                            } | null;
+                            venue?: string;
+                        };
+                        /** @enum {string} */
+                        "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                        "relais:online_url"?: string | null;
+                        /** @enum {string} */
+                        "relais:time_zone"?: "Europe/Paris" | "UTC";
+                        "relais:zone_id"?: string | null;
+                        /** @description ISO 8601 instant with offset (2027-03-13T18:30:00+01:00) */
+                        start_date: string;
+                        title: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change an event: a change of time, place, link or title raises its SEQUENCE and tells everyone who answered within minutes */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        capacity?: number | null;
+                        description?: string;
+                        /** @description ISO 8601 instant with offset (2027-03-13T18:30:00+01:00) */
+                        end_date?: string;
+                        location?: {
+                            address_lines?: string[];
+                            location?: {
+                                latitude: number;
+                                longitude: number;
+                            } | null;
+                            venue?: string;
+                        };
+                        /** @enum {string} */
+                        "relais:event_type"?: "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                        "relais:online_url"?: string | null;
+                        /** @enum {string} */
+                        "relais:time_zone"?: "Europe/Paris" | "UTC";
+                        "relais:zone_id"?: string | null;
+                        /** @description ISO 8601 instant with offset (2027-03-13T18:30:00+01:00) */
+                        start_date?: string;
+                        title?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (publish) an event a volunteer proposed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/attendances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An event's attendances (RSVPs), the waitlist's order */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:attendances": {
+                                    _links?: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    attended: boolean;
+                                    attended_date: string | null;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    guests: number;
+                                    /** Format: uuid */
+                                    id: string;
+                                    identifiers: string[];
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    /** Format: uuid */
+                                    person_id: string;
+                                    "relais:email": string | null;
+                                    "relais:person_name": string;
+                                    /** @enum {string} */
+                                    "relais:status": "going" | "waitlisted" | "cancelled";
+                                    /** @enum {string} */
+                                    status: "accepted" | "tentative" | "declined";
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** RSVP a person of the campaign (a seat, or the waitlist when full) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        guests?: number;
+                        /** Format: uuid */
+                        person_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            attended: boolean;
+                            attended_date: string | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            guests: number;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            /** Format: uuid */
+                            person_id: string;
+                            "relais:email": string | null;
+                            "relais:person_name": string;
+                            /** @enum {string} */
+                            "relais:status": "going" | "waitlisted" | "cancelled";
+                            /** @enum {string} */
+                            status: "accepted" | "tentative" | "declined";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            attended: boolean;
+                            attended_date: string | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            guests: number;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            /** Format: uuid */
+                            person_id: string;
+                            "relais:email": string | null;
+                            "relais:person_name": string;
+                            /** @enum {string} */
+                            "relais:status": "going" | "waitlisted" | "cancelled";
+                            /** @enum {string} */
+                            status: "accepted" | "tentative" | "declined";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/attendances/{attendance_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change an attendance: status 'declined' cancels it (the waitlist moves up until 48 hours before the start) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    attendance_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "declined";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            attended: boolean;
+                            attended_date: string | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            guests: number;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            /** Format: uuid */
+                            person_id: string;
+                            "relais:email": string | null;
+                            "relais:person_name": string;
+                            /** @enum {string} */
+                            "relais:status": "going" | "waitlisted" | "cancelled";
+                            /** @enum {string} */
+                            status: "accepted" | "tentative" | "declined";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an event (everyone who answered is told at once; calendars see it cancelled) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/check_ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The door list of an event (people with a seat or waiting, and who has come): what the check-in screen keeps for offline use */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attendees: {
+                                attended: boolean;
+                                guests: number;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "going" | "waitlisted" | "cancelled";
+                            }[];
+                            event: {
+                                /** Format: date-time */
+                                end_date: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                start_date: string;
+                                title: string;
+                                venue: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Check someone in at the door: the ticket's QR code (token) or an attendance found by name; attendance recorded, the ladder moves */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        attendance_id?: string;
+                        token?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            already: boolean;
+                            attendance: {
+                                _links?: {
+                                    [key: string]: {
+                                        href: string;
+                                    };
+                                };
+                                attended: boolean;
+                                attended_date: string | null;
+                                /** Format: date-time */
+                                created_date: string;
+                                guests: number;
+                                /** Format: uuid */
+                                id: string;
+                                identifiers: string[];
+                                /** Format: date-time */
+                                modified_date: string;
+                                /** Format: uuid */
+                                person_id: string;
+                                "relais:email": string | null;
+                                "relais:person_name": string;
+                                /** @enum {string} */
+                                "relais:status": "going" | "waitlisted" | "cancelled";
+                                /** @enum {string} */
+                                status: "accepted" | "tentative" | "declined";
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/record_attendance_helper": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OSDI record attendance helper: the person found by e-mail or created (person signup), then RSVPed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        guests?: number;
+                        person: {
+                            email_addresses: ({
+                                address: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            family_name?: string;
+                            given_name?: string;
+                            phone_numbers?: ({
+                                number: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            attended: boolean;
+                            attended_date: string | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            guests: number;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            /** Format: uuid */
+                            person_id: string;
+                            "relais:email": string | null;
+                            "relais:person_name": string;
+                            /** @enum {string} */
+                            "relais:status": "going" | "waitlisted" | "cancelled";
+                            /** @enum {string} */
+                            status: "accepted" | "tentative" | "declined";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            attended: boolean;
+                            attended_date: string | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            guests: number;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            /** Format: uuid */
+                            person_id: string;
+                            "relais:email": string | null;
+                            "relais:person_name": string;
+                            /** @enum {string} */
+                            "relais:status": "going" | "waitlisted" | "cancelled";
+                            /** @enum {string} */
+                            status: "accepted" | "tentative" | "declined";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject an event a volunteer proposed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
