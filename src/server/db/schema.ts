@@ -986,6 +986,30 @@ export interface PetitionTable {
   answer: Generated<string>;
   answered_at: Timestamp | null;
   delivered_at: Timestamp | null;
+// Events (0041): events and RSVPs.
+export type EventType = 'popup' | 'meeting' | 'canvass' | 'hackathon' | 'online';
+export type EventStatus = 'proposed' | 'published' | 'rejected' | 'cancelled';
+export type RsvpStatus = 'going' | 'waitlisted' | 'cancelled';
+
+export interface EventTable {
+  campaign_id: string;
+  id: string;
+  type: EventType;
+  status: ColumnType<EventStatus, EventStatus | undefined, EventStatus>;
+  title: string;
+  description: Generated<string>;
+  start_at: ColumnType<Date, Date | string, Date | string>;
+  end_at: ColumnType<Date, Date | string, Date | string>;
+  time_zone: Generated<string>;
+  venue: Generated<string>;
+  address: Generated<string>;
+  latitude: number | null;
+  longitude: number | null;
+  online_url: string | null;
+  zone_id: string | null;
+  capacity: number | null;
+  sequence: Generated<number>;
+  proposed_by_person_id: string | null;
   created_by_label: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -1199,6 +1223,19 @@ export interface FormGuardHitTable {
   proof: 'altcha' | 'none';
   proof_key: string | null;
   at: Generated<Date>;
+export interface EventRsvpTable {
+  campaign_id: string;
+  id: string;
+  event_id: string;
+  person_id: string;
+  status: RsvpStatus;
+  guests: Generated<number>;
+  attended_at: Timestamp | null;
+  checked_in_by: string | null;
+  source: Generated<string>;
+  waitlisted_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 export interface DB {
@@ -1289,6 +1326,8 @@ export interface DB {
   form_submission: FormSubmissionTable;
   form_alert: FormAlertTable;
   form_guard_hit: FormGuardHitTable;
+  event: EventTable;
+  event_rsvp: EventRsvpTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

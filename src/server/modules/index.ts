@@ -9,6 +9,7 @@ import { canvassModule } from './canvass/index.ts';
 import { consentModule } from './consent/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
 import { demoModule } from './demo/index.ts';
+import { eventsModule } from './events/index.ts';
 import { fieldModule } from './field/index.ts';
 import { identityModule } from './identity/index.ts';
 import { importsModule } from './imports/index.ts';
@@ -51,6 +52,7 @@ const list = () =>
     demoModule,
     petitionsModule,
     siteModule,
+    eventsModule,
   ] as const;
 
 let manifests: readonly ModuleManifest[] | null = null;

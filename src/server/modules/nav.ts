@@ -7,6 +7,7 @@ import { auditNav } from './audit/nav.ts';
 import { canvassNav } from './canvass/nav.ts';
 import { dashboardNav } from './dashboard/nav.ts';
 import { fieldNav } from './field/nav.ts';
+import { eventsNav } from './events/nav.ts';
 import { identityNav } from './identity/nav.ts';
 import { jobsNav } from './jobs/nav.ts';
 import { messagingNav } from './messaging/nav.ts';
@@ -52,6 +53,7 @@ export const NAV_ENTRIES = [
   ...smsNav,
   ...fieldNav,
   ...canvassNav,
+  ...eventsNav,
   ...jobsNav,
   ...auditNav,
   ...webhooksNav,

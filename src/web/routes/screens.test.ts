@@ -58,6 +58,7 @@ describe('screens and navigation', () => {
       'campaign:/segments',
       'campaign:/mailings',
       'campaign:/sms',
+      'campaign:/events',
       'campaign:/ladder',
       'campaign:/canvass',
       'campaign:/petitions',

@@ -28,6 +28,7 @@ export const NAV_SCREENS = {
   webhooks: screen(() => import('../features/webhooks/components/webhooks-page.tsx').then((m) => m.WebhooksPage)),
   mailings: screen(() => import('../features/messaging/components/mailings-page.tsx').then((m) => m.MailingsPage)),
   sms: screen(() => import('../features/sms/components/sms-page.tsx').then((m) => m.SmsPage)),
+  events: screen(() => import('../features/events/components/events-page.tsx').then((m) => m.EventsPage)),
   outbox: screen(() => import('../features/outbox/components/outbox-page.tsx').then((m) => m.OutboxPage)),
   canvass: screen(() => import('../features/canvass/components/canvass-page.tsx').then((m) => m.CanvassPage)),
   site: screen(() => import('../features/site/components/site-page.tsx').then((m) => m.SitePage)),
@@ -54,6 +55,8 @@ const SegmentPage = screen(() => import('../features/segments/components/segment
 const MailingComposer = screen(() => import('../features/messaging/components/mailing-composer.tsx').then((m) => m.MailingComposer));
 const MailingReportPage = screen(() => import('../features/messaging/components/mailing-report.tsx').then((m) => m.MailingReportPage));
 const SmsSettingsPage = screen(() => import('../features/sms/components/sms-settings-page.tsx').then((m) => m.SmsSettingsPage));
+const EventPage = screen(() => import('../features/events/components/event-page.tsx').then((m) => m.EventPage));
+const CheckinPage = screen(() => import('../features/events/components/checkin-page.tsx').then((m) => m.CheckinPage));
 const SettingsIndex = screen(() => import('../features/settings/components/settings-layout.tsx').then((m) => m.SettingsIndex));
 const LadderSettings = screen(() => import('../features/settings/components/ladder-settings.tsx').then((m) => m.LadderSettings));
 const GroupSettings = screen(() => import('../features/settings/components/group-settings.tsx').then((m) => m.GroupSettings));
@@ -78,6 +81,9 @@ export const SUB_PAGES: readonly SubPage[] = [
   { under: 'sms', path: 'settings', permission: 'sms.manage', element: <SmsSettingsPage /> },
   { under: 'petitions', path: 'quarantaine', permission: 'petitions.read', element: <QuarantinePage /> },
   { under: 'petitions', path: ':id', permission: 'petitions.read', element: <PetitionPage /> },
+  { under: 'events', path: 'new', permission: 'events.propose', element: <EventPage key="new" /> },
+  { under: 'events', path: ':id', permission: 'events.read', element: <EventPage /> },
+  { under: 'events', path: ':id/checkin', permission: 'events.checkin', element: <CheckinPage /> },
   // The settings sections (features/settings/sections.ts), each with the permission that manages it.
   { under: 'settings', inside: true, element: <SettingsIndex /> },
   { under: 'settings', inside: true, path: 'ladder', permission: 'users.manage', element: <LadderSettings /> },

@@ -11,6 +11,7 @@ import { cityManifests, parisManifest } from '../../opendata/paris.manifest.ts';
 import { generateSyntheticCity } from '../../opendata/synthetic-city.ts';
 import type { Runtime } from '../../runtime.ts';
 import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
+import { seedDemoEvents } from '../events/index.ts';
 import { createUser } from '../identity/index.ts';
 import { seedDemoTargeting } from '../targeting/index.ts';
 import { seedDemoPetitions } from '../petitions/index.ts';
@@ -177,5 +178,7 @@ export async function seedDemoCampaign(
   await seedDemoSite(db, campaignId, { seed: 2026 });
   // Three petitions with their signatures (the site's petitions pages, the back office's lists).
   await seedDemoPetitions(db, campaignId, { seed: 2026 });
+  // A dozen events in the arrondissements, with RSVPs (one full with a waitlist, one past with check-ins).
+  await seedDemoEvents(db, campaignId);
   return { created: true, campaignId, synthetic };
 }

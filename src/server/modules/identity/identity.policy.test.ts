@@ -74,6 +74,8 @@ describe('identity policy', () => {
     const site = ['site.read', 'site.write'];
     // Petitions and the public forms (issue 17): read by whoever reads people, written by whoever writes them.
     const petitions = ['petitions.read', 'petitions.write'];
+    // Events: staff manage and see who answered; volunteers propose and check people in at the door.
+    const events = ['events.read', 'events.attendees', 'events.write', 'events.propose', 'events.checkin'];
     const admin = [
       ...petitions,
       ...manager,
@@ -81,6 +83,7 @@ describe('identity policy', () => {
       ...sms,
       ...calendar,
       ...canvass,
+      ...events,
       'calendar.write',
       ...field,
       'sms.manage',
@@ -111,6 +114,7 @@ describe('identity policy', () => {
         ...field,
         ...canvass,
         ...petitions,
+        ...events,
         'jobs.read',
         'jobs.write',
         ...targeting,
@@ -188,6 +192,31 @@ describe('identity policy', () => {
       moderator: ['dashboard.read', ...calendar, 'site.read'],
       candidate: ['dashboard.read', 'zones.read', ...calendar, 'site.read'],
       volunteer: ['zones.read', ...calendar],
+      referent: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'people.write',
+        'people.export',
+        ...messaging,
+        ...calendar,
+        ...events,
+        'jobs.read',
+      ],
+      community_manager: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'messaging.read',
+        'messaging.write',
+        ...calendar,
+        'events.read',
+        'events.attendees',
+        'events.propose',
+      ],
+      moderator: ['dashboard.read', ...calendar],
+      candidate: ['dashboard.read', 'zones.read', ...calendar, 'events.read'],
+      volunteer: ['zones.read', ...calendar, 'events.read', 'events.propose', 'events.checkin'],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
     expect(tokenScopes().map((s) => `${s.id}=${s.permission}`)).toEqual([
@@ -228,6 +257,11 @@ describe('identity policy', () => {
       'site:write=site.write',
       'petitions:read=petitions.read',
       'petitions:write=petitions.write',
+      'events:read=events.read',
+      'events:write=events.write',
+      'events:propose=events.propose',
+      'attendances:read=events.attendees',
+      'attendances:write=events.write',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -249,6 +283,8 @@ describe('identity policy', () => {
       'scripts:read',
       'site:read',
       'petitions:read',
+      'events:read',
+      'attendances:read',
     ]);
   });
 

@@ -14,6 +14,7 @@ import { twilioRoutes } from './twilio.routes.ts';
 export { dispatchDue, requestDispatch } from './dispatch.ts';
 export { frenchPublicHolidays, nextAllowedInstant } from './hours.ts';
 export { isStopReply } from './rules.ts';
+export { queueSms } from './sms.service.ts';
 export { analyseText, countSegments } from './text.ts';
 
 export const smsModule = defineModule({

@@ -53,6 +53,8 @@ const kindsFr = {
   'messaging.bounces': 'Relevé de la boîte des rebonds',
   'messaging.schedule': 'Envoi programmé d’un e-mail',
   'messaging.ab_evaluate': 'Choix de la version gagnante d’un test A/B',
+  'events.notify': 'Message aux inscrits d’un événement (confirmation, rappel, changement)',
+  'events.staff': 'Alerte à l’équipe : place libérée à moins de 48 h',
 };
 const kindsEn: typeof kindsFr = {
   'demo.count': 'Demonstration job',
@@ -64,6 +66,8 @@ const kindsEn: typeof kindsFr = {
   'messaging.bounces': 'Reading the bounce mailbox',
   'messaging.schedule': 'Scheduled mailing',
   'messaging.ab_evaluate': 'Picking the winning version of an A/B test',
+  'events.notify': 'Message to an event’s attendees (confirmation, reminder, change)',
+  'events.staff': 'Staff alert: a seat freed less than 48 hours before',
 };
 export const jobKindLabels = { fr: kindsFr, en: kindsEn };
 
