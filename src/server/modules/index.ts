@@ -12,6 +12,7 @@ import { fieldModule } from './field/index.ts';
 import { identityModule } from './identity/index.ts';
 import { importsModule } from './imports/index.ts';
 import { jobsModule } from './jobs/index.ts';
+import { listeningModule } from './listening/index.ts';
 import type { ModuleManifest } from './manifest.ts';
 import { messagingModule } from './messaging/index.ts';
 import { peopleModule } from './people/index.ts';
@@ -42,6 +43,7 @@ const list = () =>
     webhooksModule,
     smsModule,
     fieldModule,
+    listeningModule,
     systemModule,
     demoModule,
     siteModule,

@@ -6,6 +6,7 @@ import { auditNav } from './audit/nav.ts';
 import { dashboardNav } from './dashboard/nav.ts';
 import { identityNav } from './identity/nav.ts';
 import { jobsNav } from './jobs/nav.ts';
+import { listeningNav } from './listening/nav.ts';
 import { messagingNav } from './messaging/nav.ts';
 import { peopleNav } from './people/nav.ts';
 import { segmentsNav } from './segments/nav.ts';
@@ -44,6 +45,7 @@ export const NAV_ENTRIES = [
   ...segmentsNav,
   ...messagingNav,
   ...smsNav,
+  ...listeningNav,
   ...jobsNav,
   ...auditNav,
   ...webhooksNav,

@@ -51,6 +51,7 @@ const kindsFr = {
   'messaging.bounces': 'Relevé de la boîte des rebonds',
   'messaging.schedule': 'Envoi programmé d’un e-mail',
   'messaging.ab_evaluate': 'Choix de la version gagnante d’un test A/B',
+  'listening.pass': 'Veille : relevé des sources et publications programmées',
 };
 const kindsEn: typeof kindsFr = {
   'demo.count': 'Demonstration job',
@@ -60,6 +61,7 @@ const kindsEn: typeof kindsFr = {
   'messaging.bounces': 'Reading the bounce mailbox',
   'messaging.schedule': 'Scheduled mailing',
   'messaging.ab_evaluate': 'Picking the winning version of an A/B test',
+  'listening.pass': 'Listening: polling the sources and scheduled posts',
 };
 export const jobKindLabels = { fr: kindsFr, en: kindsEn };
 
