@@ -59,6 +59,7 @@ describe('screens and navigation', () => {
       'campaign:/mailings',
       'campaign:/sms',
       'campaign:/ladder',
+      'campaign:/listening',
       'campaign:/territory',
       'campaign:/jobs',
       'admin:/settings',

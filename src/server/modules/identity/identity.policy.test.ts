@@ -65,7 +65,11 @@ describe('identity policy', () => {
     const sms = ['sms.read', 'sms.send'];
     // Everyone reads the election calendar; admins (and owners) change it.
     const calendar = ['calendar.read'];
+    // Listening: watches and the inbox; the candidate approves what goes out on her own account.
+    const listening = ['listening.read', 'listening.write', 'listening.publish'];
     const admin = [
+      ...listening,
+      'listening.accounts',
       ...manager,
       ...messaging,
       ...sms,
@@ -82,7 +86,7 @@ describe('identity policy', () => {
     ];
     const expected: Record<(typeof ROLES)[number], string[]> = {
       // Owners hold every permission: the admin's and the campaign's own.
-      owner: [...admin, 'campaign.manage'],
+      owner: [...admin, 'campaign.manage', 'listening.approve'],
       admin,
       organizer: [
         'dashboard.read',
@@ -93,13 +97,14 @@ describe('identity policy', () => {
         ...messaging,
         ...sms,
         ...calendar,
+        ...listening,
         'jobs.read',
         'jobs.write',
       ],
       referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'jobs.read'],
-      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
-      moderator: ['dashboard.read', ...calendar],
-      candidate: ['dashboard.read', 'zones.read', ...calendar],
+      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar, ...listening],
+      moderator: ['dashboard.read', ...calendar, 'listening.read'],
+      candidate: ['dashboard.read', 'zones.read', ...calendar, ...listening, 'listening.approve'],
       volunteer: ['zones.read', ...calendar],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
@@ -129,6 +134,10 @@ describe('identity policy', () => {
       'webhooks:manage=webhooks.manage',
       'sms:read=sms.read',
       'sms:send=sms.send',
+      'listening:read=listening.read',
+      'listening:write=listening.write',
+      'listening:publish=listening.publish',
+      'listening:approve=listening.approve',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -144,6 +153,7 @@ describe('identity policy', () => {
       'jobs:read',
       'audit:read',
       'sms:read',
+      'listening:read',
     ]);
   });
 

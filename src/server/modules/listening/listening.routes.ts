@@ -201,7 +201,7 @@ export const ListeningMentionDetailSchema = Type.Intersect([
   Type.Object({ thread: Type.Array(ListeningMentionSchema), drafts: Type.Array(ListeningDraftSchema) }),
 ]);
 
-const MentionQuery = Type.Intersect([
+export const ListeningMentionQuery = Type.Intersect([
   PageQuery,
   Type.Object({
     status: Type.Optional(StringEnum(['new', 'handled'] as const)),
@@ -285,6 +285,8 @@ export const ListeningReportSchema = Type.Object({
   by_date: Type.Array(Type.Object({ date: Type.String(), ...Bucket.properties })),
 });
 
+export const ListeningPollSchema = Type.Object({ caught: Type.Integer(), added: Type.Integer(), error: Nullable(Type.String()) });
+
 const IdParams = Type.Object({ id: Uuid });
 
 /** A row just written, read back. */
@@ -304,6 +306,34 @@ function listeningActor(request: FastifyRequest, actor: TenantActor): ListeningA
     canApprove,
     isCandidate: actor.role === 'candidate',
   };
+}
+
+/** Tells the candidate that a draft for her account waits for her approval (an e-mail with the queue's link). */
+async function notifyCandidates(app: FastifyInstance, actor: TenantActor, draft: { text: string; account_handle: string }) {
+  const candidates = await inTenant(app, actor, (trx) =>
+    trx
+      .selectFrom('membership as m')
+      .innerJoin('staff_user as u', 'u.id', 'm.user_id')
+      .select(['u.email', 'u.locale'])
+      .where('m.campaign_id', '=', actor.campaignId)
+      .where('m.role', '=', 'candidate')
+      .where('u.disabled_at', 'is', null)
+      .execute(),
+  );
+  const link = `${app.deps.config.publicUrl}/app/listening?tab=approvals`;
+  for (const c of candidates) {
+    const fr = c.locale !== 'en';
+    await app.deps.mailer.send({
+      campaignId: actor.campaignId,
+      to: c.email,
+      subject: fr
+        ? `Relais : une publication attend votre approbation (${draft.account_handle})`
+        : `Relais: a post waits for your approval (${draft.account_handle})`,
+      text: fr
+        ? `${actor.label} a préparé ce texte pour votre compte ${draft.account_handle} :\n\n${draft.text}\n\nApprouvez-le, modifiez-le ou refusez-le : ${link}\n`
+        : `${actor.label} prepared this text for your account ${draft.account_handle}:\n\n${draft.text}\n\nApprove, edit or refuse it: ${link}\n`,
+    });
+  }
 }
 
 function kick(app: FastifyInstance, actor: TenantActor, at?: Date) {
@@ -535,7 +565,7 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['listening'],
         summary: 'The inbox: mentions, newest first (most urgent first in crisis mode)',
-        querystring: MentionQuery,
+        querystring: ListeningMentionQuery,
         response: { 200: collection('mentions', ListeningMentionSchema), ...problems(400, 401, 403) },
       },
     },
@@ -862,6 +892,7 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         findDraft(trx, await createDraft(trx, listeningActor(request, actor), request.body)),
       );
       if (row?.status === 'scheduled' && row.scheduled_at) await kick(app, actor, new Date(row.scheduled_at));
+      if (row?.status === 'pending_approval') await notifyCandidates(app, actor, row);
       return reply.status(201).send(must(row));
     },
   );
@@ -900,6 +931,7 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return findDraft(trx, request.params.id);
       });
       if (row?.status === 'scheduled' && row.scheduled_at) await kick(app, actor, new Date(row.scheduled_at));
+      if (row?.status === 'pending_approval') await notifyCandidates(app, actor, row);
       return row;
     },
   );

@@ -356,6 +356,14 @@ describeEachDatabase('listening', (ctx) => {
     });
     expect(draft.json().status).toBe('pending_approval');
     const id = draft.json().id;
+    // She is told, with the link to her queue.
+    const notice = await ctx.database.db
+      .selectFrom('dev_outbox')
+      .select(['subject', 'text_body'])
+      .where('to_address', '=', 'anne.dupont@example.org')
+      .execute();
+    expect(notice.at(-1)?.subject).toContain('attend votre approbation');
+    expect(notice.at(-1)?.text_body).toContain('/app/listening?tab=approvals');
     const refused = await cm.request('POST', `/api/v1/listening/drafts/${id}/publish`);
     expect(refused.statusCode).toBe(403);
     expect(refused.json().code).toBe('LISTENING_APPROVAL_REQUIRED');
@@ -445,7 +453,12 @@ describeEachDatabase('listening', (ctx) => {
     expect(spike).toMatchObject({ spike: true, alerted: true, lastHour: 80 });
     const state = (await cm.request('GET', '/api/v1/listening/state')).json();
     expect(state.crisis).toBe(true);
-    const mail = await ctx.database.db.selectFrom('dev_outbox').select(['to_address', 'subject']).where('campaign_id', '=', c.id).execute();
+    const mail = await ctx.database.db
+      .selectFrom('dev_outbox')
+      .select(['to_address', 'subject'])
+      .where('campaign_id', '=', c.id)
+      .where('subject', 'like', '%pic de mentions%')
+      .execute();
     expect(mail.map((m) => m.to_address).sort()).toEqual(['anne.dupont@example.org', 'cm@example.org', 'owner@example.org']);
     expect(mail[0]?.subject).toContain('pic de mentions');
     // No second alert for the same spike; crisis mode ends by hand.

@@ -6,7 +6,9 @@ import type {
   ListeningDraftSchema,
   ListeningKeyMessageSchema,
   ListeningMentionDetailSchema,
+  ListeningMentionQuery,
   ListeningMentionSchema,
+  ListeningPollSchema,
   ListeningReportSchema,
   ListeningStateSchema,
   ListeningWatchSchema,
@@ -42,15 +44,8 @@ export function useWatches() {
     queryFn: ({ signal }) => api.get<Page<'watches', typeof ListeningWatchSchema>>('/api/v1/listening/watches', undefined, signal),
   });
 }
-export interface MentionFilter {
-  status?: 'new' | 'handled' | undefined;
-  urgency?: string | undefined;
-  sentiment?: string | undefined;
-  theme?: string | undefined;
-  assigned?: 'me' | undefined;
-  q?: string | undefined;
-  page: number;
-}
+/** The inbox's filters: the mentions route's query, minus the page size the screen fixes. */
+export type MentionFilter = Omit<Shape<typeof ListeningMentionQuery>, 'per_page'>;
 export function useMentions(filter: MentionFilter) {
   return useQuery({
     queryKey: [...root, 'mentions', filter],
@@ -121,9 +116,7 @@ export const useUpdateWatch = () =>
   );
 export const useDeleteWatch = () => useAction((id: string) => api.delete(`/api/v1/listening/watches/${encodeURIComponent(id)}`));
 export const usePollWatch = () =>
-  useAction((id: string) =>
-    api.post<{ caught: number; added: number; error: string | null }>(`/api/v1/listening/watches/${encodeURIComponent(id)}/poll`),
-  );
+  useAction((id: string) => api.post<Shape<typeof ListeningPollSchema>>(`/api/v1/listening/watches/${encodeURIComponent(id)}/poll`));
 export const useUpdateMention = () =>
   useAction(({ id, ...input }: { id: string; status?: 'new' | 'handled'; assigned_to?: string | null; tags?: string[] }) =>
     api.patch<Mention>(`/api/v1/listening/mentions/${encodeURIComponent(id)}`, input),

@@ -261,7 +261,7 @@ export function InboxPanel({ themes }: { themes: readonly string[] }) {
           aria-label={t('filterUrgency')}
           clearable
           value={filter.urgency ?? null}
-          onChange={(v) => setFilter({ ...filter, urgency: v ?? undefined, page: 1 })}
+          onChange={(v) => setFilter({ ...filter, urgency: (v ?? undefined) as MentionFilter['urgency'], page: 1 })}
           data={(['high', 'normal', 'low'] as const).map((u) => ({ value: u, label: t(`urgency_${u}`) }))}
         />
         <Select
