@@ -292,7 +292,13 @@ export function InboxPanel({ themes }: { themes: readonly string[] }) {
       {phone ? (
         <>
           {list}
-          <Modal opened={current !== null} onClose={() => setSelected(null)} fullScreen title={current?.author_name ?? ''}>
+          <Modal
+            opened={current !== null}
+            onClose={() => setSelected(null)}
+            fullScreen
+            transitionProps={{ duration: 0 }}
+            title={current?.author_name ?? ''}
+          >
             {current && <MentionDetail id={current.id} onReply={() => setReplying(current)} />}
           </Modal>
         </>
