@@ -6,7 +6,9 @@
 // spike detector on a seeded burst and an ordinary day.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { withTenant } from '../../db/database.ts';
+import { tenantRunnerOf, withTenant } from '../../db/database.ts';
+import { fileStoreOf } from '../../files/storage.ts';
+import type { EnqueueOptions } from '../../jobs/queue.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
   buildTestApp,
@@ -29,7 +31,7 @@ import {
   startFeedServer,
   startMastodon,
 } from './listening-servers.fixture.ts';
-import { detectSpike, envOf, publishDue } from './pass.ts';
+import { detectSpike, envOf, PASS_JOB, passJob, publishDue } from './pass.ts';
 import { triage } from './triage.ts';
 
 describeEachDatabase('listening', (ctx) => {
@@ -213,6 +215,46 @@ describeEachDatabase('listening', (ctx) => {
       theme: 'logement',
       status: 'new',
     });
+  });
+
+  it('the pass job polls the due watches on the queue and queues the next pass', async () => {
+    // Creating a watch asked for a pass.
+    const queued = await ctx.database.db
+      .selectFrom('job_run')
+      .select('kind')
+      .where('campaign_id', '=', c.id)
+      .where('kind', '=', PASS_JOB)
+      .execute();
+    expect(queued.length).toBeGreaterThan(0);
+    feed.add({
+      guid: 'p5',
+      title: 'Anne Dupont en réunion publique',
+      description: 'Compte rendu',
+      link: 'http://blog.example/p5',
+      pubDate: new Date(),
+    });
+    await ctx.database.db
+      .updateTable('listening_watch')
+      .set({ next_poll_at: new Date(Date.now() - 1000) })
+      .where('campaign_id', '=', c.id)
+      .execute();
+    const enqueued: EnqueueOptions[] = [];
+    const result = (await passJob.run({
+      campaignId: c.id,
+      runId: uuidv7(),
+      params: {},
+      tenant: tenantRunnerOf(ctx.database.db, c.id),
+      database: ctx.database,
+      files: fileStoreOf(t.app.deps.config),
+      config: t.app.deps.config,
+      enqueue: async (o) => {
+        enqueued.push(o);
+        return uuidv7();
+      },
+      progress: async () => {},
+    })) as { added: number };
+    expect(result.added).toBe(1);
+    expect(enqueued).toEqual([expect.objectContaining({ kind: PASS_JOB, startAfter: expect.any(Date) })]);
   });
 
   it('Mastodon: hashtag timeline and search with the token, since_id cursors, threads, rate limits honoured', async () => {
