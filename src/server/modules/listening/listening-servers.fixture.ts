@@ -96,6 +96,7 @@ export async function startMastodon() {
   const statuses: MastodonStatus[] = [];
   const posted = new Map<string, { id: string; status: string; in_reply_to_id: string | null }>();
   let rateLimited = false;
+  let revoked = false;
   const view = (s: MastodonStatus, base: string) => ({
     id: s.id,
     uri: `${base}/users/${s.acct}/statuses/${s.id}`,
@@ -108,7 +109,8 @@ export async function startMastodon() {
   });
   const server: Started = await start((req, body, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (req.headers.authorization !== `Bearer ${MASTODON_TOKEN}`) return json(res, 401, { error: 'The access token is invalid' });
+    if (revoked || req.headers.authorization !== `Bearer ${MASTODON_TOKEN}`)
+      return json(res, 401, { error: 'The access token is invalid' });
     const limitHeaders: Record<string, string> = rateLimited
       ? { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': new Date(Date.now() + 15 * 60_000).toISOString() }
       : { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '299' };
@@ -158,6 +160,10 @@ export async function startMastodon() {
     posted,
     setRateLimited(value: boolean) {
       rateLimited = value;
+    },
+    /** The user revoked the app's token (every call answers 401 until restored). */
+    setRevoked(value: boolean) {
+      revoked = value;
     },
   };
 }

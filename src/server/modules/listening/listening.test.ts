@@ -298,6 +298,21 @@ describeEachDatabase('listening', (ctx) => {
     const after = (await cm.request('GET', `/api/v1/listening/watches/${watch}`)).json();
     expect(new Date(after.next_poll_at).getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
     expect(rateLimitedUntil({ status: 429, headers: { 'retry-after': '120' }, body: '' }, new Date(0))?.getTime()).toBe(120_000);
+    // A revoked token: the account shows as disconnected, its watch stops asking until reconnected.
+    masto.setRevoked(true);
+    await ctx.database.db.updateTable('listening_watch').set({ next_poll_at: new Date() }).where('id', '=', watch).execute();
+    expect((await cm.request('POST', `/api/v1/listening/watches/${watch}/poll`)).json().error).toMatch(/401/);
+    expect((await cm.request('GET', '/api/v1/listening/state')).json().disconnected_accounts).toBe(1);
+    const account = (await cm.request('GET', '/api/v1/listening/accounts'))
+      .json()
+      ._embedded.accounts.find((a: { id: string }) => a.id === teamAccount);
+    expect(account).toMatchObject({ status: 'disconnected', last_error: expect.stringContaining('401') });
+    const asked = masto.requests.length;
+    expect((await cm.request('POST', `/api/v1/listening/watches/${watch}/poll`)).json().error).toMatch(/disconnected/);
+    expect(masto.requests.length).toBe(asked);
+    masto.setRevoked(false);
+    const reconnected = await owner.request('PUT', `/api/v1/listening/accounts/${teamAccount}`, { token: MASTODON_TOKEN });
+    expect(reconnected.json()).toMatchObject({ status: 'connected', last_error: null });
   });
 
   it('Bluesky: searchPosts with the session, refreshed when the access token expires', async () => {
