@@ -191,7 +191,14 @@ export async function removeAccount(trx: Trx, actor: ListeningActor, id: string)
 export async function accountWithCredentials(trx: Trx, env: ListeningEnv, campaignId: string, id: string) {
   const row = await trx.selectFrom('listening_account').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return null;
-  return { ...row, secrets: openCredentials(env.secretKey, credentialsAad(campaignId, id), row.credentials) };
+  // Null when they cannot be opened (LISTENING_SECRET_KEY unset or changed): the account is then disconnected.
+  let secrets: Credentials | null = null;
+  try {
+    secrets = openCredentials(env.secretKey, credentialsAad(campaignId, id), row.credentials);
+  } catch {
+    secrets = null;
+  }
+  return { ...row, secrets };
 }
 
 export async function storeCredentials(
@@ -699,6 +706,18 @@ export async function publishDraft(
   }
   const full = await accountWithCredentials(trx, env, campaignId, account.id);
   if (!full) throw notFound('account');
+  if (!full.secrets) {
+    const message = 'The credentials cannot be read (LISTENING_SECRET_KEY unset or changed): reconnect the account.';
+    await markDisconnected(trx, full.id, message);
+    await trx
+      .updateTable('listening_draft')
+      .set({ status: 'failed', last_error: message, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, actor, 'listening.draft_failed', 'listening_draft', id, { error: message });
+    return 'failed';
+  }
+  const secrets = full.secrets;
   const replyRef = draft.mention_id
     ? ((await trx.selectFrom('listening_mention').select('reply_ref').where('id', '=', draft.mention_id).executeTakeFirst())?.reply_ref ??
       null)
@@ -707,13 +726,13 @@ export async function publishDraft(
     let result: { externalId: string; url: string | null };
     if (full.network === 'mastodon') {
       result = await publishMastodon(
-        { baseUrl: full.base_url, credentials: full.secrets },
+        { baseUrl: full.base_url, credentials: secrets },
         { text: draft.text, inReplyTo: replyRef, idempotencyKey: draft.idempotency_key },
         env.allowNetworks,
       );
     } else if (full.network === 'bluesky') {
       const out = await publishBluesky(
-        { baseUrl: full.base_url, handle: full.handle, credentials: full.secrets },
+        { baseUrl: full.base_url, handle: full.handle, credentials: secrets },
         { text: draft.text, inReplyTo: replyRef },
         env.allowNetworks,
       );

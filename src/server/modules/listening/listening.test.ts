@@ -535,4 +535,25 @@ describeEachDatabase('listening', (ctx) => {
     expect(all).not.toContain(BLUESKY_PASSWORD);
     expect(all).not.toContain('access-');
   });
+
+  it('shows an account whose credentials cannot be opened (another key) as disconnected, without failing the pass', async () => {
+    await ctx.database.db
+      .updateTable('listening_account')
+      .set({ credentials: sealCredentials(randomBytes(32), credentialsAad(c.id, candidateAccount), { password: 'x' }) })
+      .where('id', '=', candidateAccount)
+      .execute();
+    const watch = (await cm.request('GET', '/api/v1/listening/watches'))
+      .json()
+      ._embedded.watches.find((w: { source: string }) => w.source === 'bluesky');
+    expect((await cm.request('POST', `/api/v1/listening/watches/${watch.id}/poll`)).json().error).toMatch(/cannot be read/);
+    const draft = await candidate.request('POST', '/api/v1/listening/drafts', { account_id: candidateAccount, text: 'Bonne soirée' });
+    expect((await candidate.request('POST', `/api/v1/listening/drafts/${draft.json().id}/publish`)).json()).toMatchObject({
+      status: 'failed',
+      last_error: expect.stringContaining('reconnect'),
+    });
+    const account = (await cm.request('GET', '/api/v1/listening/accounts'))
+      .json()
+      ._embedded.accounts.find((a: { id: string }) => a.id === candidateAccount);
+    expect(account.status).toBe('disconnected');
+  });
 });

@@ -65,11 +65,15 @@ export async function pollWatch(
   try {
     if (watch.source !== 'rss' && (!account || account.status === 'disconnected'))
       throw new SourceError(account ? 'The account is disconnected: reconnect it.' : 'The watch has no account.');
+    if (account && !account.secrets)
+      throw new SourceError('The credentials cannot be read (LISTENING_SECRET_KEY unset or changed): reconnect the account.', {
+        disconnected: true,
+      });
     outcome = await ADAPTERS[watch.source]({
       query: watch.query as WatchQuery,
       cursor: watch.cursor,
       feedUrl: watch.feed_url,
-      account: account ? { baseUrl: account.base_url, handle: account.handle, credentials: account.secrets } : null,
+      account: account?.secrets ? { baseUrl: account.base_url, handle: account.handle, credentials: account.secrets } : null,
       allowNetworks: env.allowNetworks,
       now,
     });
