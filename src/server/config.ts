@@ -62,6 +62,16 @@ export interface Config {
   readonly smsCallbackBaseUrl: string;
   /** Where the deliverability check asks DNS (MAILING_DNS_SERVERS; empty = the system's resolvers). */
   readonly dns: DnsConfig;
+  /** Social listening: the key sealing account credentials, the networks its fetches may reach. */
+  readonly listening: ListeningConfig;
+}
+
+/** The settings of social listening (modules/listening). */
+export interface ListeningConfig {
+  /** AES-256 key (32 bytes) sealing the social accounts' credentials at rest; null = no account can be connected. */
+  readonly secretKey: Buffer | null;
+  /** Networks (CIDRs) feeds and social servers may be reached on although private or loopback: none by default; tests and a local demo only. */
+  readonly allowNetworks: readonly string[];
 }
 
 /** The DNS servers the deliverability check asks (modules/messaging/deliverability). */
@@ -218,6 +228,10 @@ export const CONFIG_DOC: Record<string, string> = {
   TWILIO_FROM:
     'sender of campaigns that have not set one: an alphanumeric ID, a short code or a number that is not a French mobile (optional)',
   SMS_CALLBACK_BASE_URL: 'public base URL the SMS provider calls back for delivery reports and replies (default PUBLIC_URL)',
+  LISTENING_SECRET_KEY:
+    "32-byte key (base64 or 64 hex digits) sealing the social accounts' tokens and passwords (AES-256-GCM); unset = no social account can be connected",
+  LISTENING_ALLOW_NETWORKS:
+    'comma-separated CIDRs that watched feeds and social servers may be reached on although private or loopback (tests, a local demo); unset = public addresses only',
 };
 
 /** The same, in French, for `relais --help` in French. */
@@ -284,6 +298,10 @@ export const CONFIG_DOC_FR: Record<keyof typeof CONFIG_DOC, string> = {
     'expéditeur des campagnes qui n’en ont pas choisi : un nom alphanumérique, un numéro court ou un numéro qui n’est pas un mobile français (facultatif)',
   SMS_CALLBACK_BASE_URL:
     'URL publique de base que le fournisseur de SMS rappelle pour les accusés de réception et les réponses (par défaut PUBLIC_URL)',
+  LISTENING_SECRET_KEY:
+    'clé de 32 octets (base64 ou 64 chiffres hexadécimaux) qui chiffre les jetons et mots de passe des comptes sociaux (AES-256-GCM) ; absente = aucun compte social ne peut être connecté',
+  LISTENING_ALLOW_NETWORKS:
+    'CIDR, séparés par des virgules, où les flux veillés et les serveurs sociaux peuvent être joints bien que privés ou de bouclage (tests, démonstration locale) ; absent = adresses publiques seulement',
   RELAIS_LOCALE:
     'langue de la commande relais, fr ou en (par défaut : la langue du système LC_ALL/LC_MESSAGES/LANG si elle est anglaise, sinon le français)',
   BOUNCE_IMAP_URL:
@@ -447,6 +465,18 @@ function mailingVar(env: NodeJS.ProcessEnv, smtpUrl: string | null, mailFrom: st
   };
 }
 
+/** A 32-byte key written in base64 or hex; null when unset. */
+function secretKeyVar(env: NodeJS.ProcessEnv, name: string, problems: string[]): Buffer | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) {
+    problems.push(`${name} must be 32 bytes written in base64 or as 64 hex digits`);
+    return null;
+  }
+  return key;
+}
+
 /** MAILING_DNS_*: the resolvers the deliverability check asks. */
 function dnsVar(env: NodeJS.ProcessEnv, problems: string[]): DnsConfig {
   const servers = (env.MAILING_DNS_SERVERS ?? '')
@@ -594,6 +624,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     twilio: twilioVar(env, problems),
     smsCallbackBaseUrl: urlVar(env, 'SMS_CALLBACK_BASE_URL', problems) ?? publicUrl,
     dns: dnsVar(env, problems),
+    listening: {
+      secretKey: secretKeyVar(env, 'LISTENING_SECRET_KEY', problems),
+      allowNetworks: cidrListVar(env, 'LISTENING_ALLOW_NETWORKS', problems),
+    },
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -895,6 +895,23 @@ export interface TurfTable {
   doors: Generated<number>;
   polygon: Json<unknown>;
   metres_walked: Generated<number>;
+// Social listening (migration 0042, modules/listening).
+export type ListeningNetwork = 'mastodon' | 'bluesky' | 'x';
+export type ListeningAccountKind = 'candidate' | 'team';
+export type ListeningSource = 'rss' | 'mastodon' | 'bluesky';
+export type ListeningDraftStatus = 'pending_approval' | 'scheduled' | 'held' | 'published' | 'refused' | 'failed';
+
+/** A social account of the campaign, its credentials sealed (AES-256-GCM). */
+export interface ListeningAccountTable {
+  campaign_id: string;
+  id: string;
+  network: ListeningNetwork;
+  kind: ListeningAccountKind;
+  handle: string;
+  base_url: string;
+  credentials: Buffer;
+  status: Generated<'connected' | 'disconnected'>;
+  last_error: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -1011,6 +1028,61 @@ export interface EventTable {
   sequence: Generated<number>;
   proposed_by_person_id: string | null;
   created_by_label: Generated<string>;
+/** A keyword watch over one source, with its adapter's cursor and back-off. */
+export interface ListeningWatchTable {
+  campaign_id: string;
+  id: string;
+  name: string;
+  source: ListeningSource;
+  feed_url: string | null;
+  account_id: string | null;
+  query: Json<{ phrases: string[]; words: string[]; exclude: string[]; hashtags: string[]; mentions: string[]; language: string | null }>;
+  active: Generated<boolean>;
+  cursor: Json;
+  next_poll_at: Generated<Date>;
+  failures: Generated<number>;
+  last_polled_at: Date | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+}
+
+/** A mention caught by a watch (one per source and external id). */
+export interface ListeningMentionTable {
+  campaign_id: string;
+  id: string;
+  watch_id: string | null;
+  source: ListeningSource;
+  external_id: string;
+  thread_key: string;
+  in_reply_to: string | null;
+  url: string | null;
+  reply_ref: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  author_handle: string;
+  author_name: Generated<string>;
+  author_reach: Generated<number>;
+  text: string;
+  lang: string | null;
+  published_at: Date;
+  sentiment: 'positive' | 'neutral' | 'negative';
+  urgency: 'low' | 'normal' | 'high';
+  arrondissement: number | null;
+  theme: string | null;
+  status: Generated<'new' | 'handled'>;
+  assigned_to: string | null;
+  tags: Generated<string[]>;
+  handled_at: Date | null;
+  person_id: string | null;
+  created_at: Generated<Date>;
+}
+
+/** An approved answer or talking point, per theme. */
+export interface ListeningKeyMessageTable {
+  campaign_id: string;
+  id: string;
+  theme: string;
+  kind: 'answer' | 'talking_point';
+  title: string;
+  body: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -1238,6 +1310,36 @@ export interface EventRsvpTable {
   updated_at: Generated<Date>;
 }
 
+/** A reply or post to publish on an account. */
+export interface ListeningDraftTable {
+  campaign_id: string;
+  id: string;
+  account_id: string;
+  mention_id: string | null;
+  key_message_id: string | null;
+  text: string;
+  status: ListeningDraftStatus;
+  scheduled_at: Date | null;
+  approved_by: string | null;
+  approved_at: Date | null;
+  refused_reason: string | null;
+  idempotency_key: string;
+  external_id: string | null;
+  external_url: string | null;
+  published_at: Date | null;
+  last_error: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** The inbox's mode per campaign. */
+export interface ListeningStateTable {
+  campaign_id: string;
+  crisis_since: Date | null;
+  last_spike_at: Date | null;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -1328,6 +1430,12 @@ export interface DB {
   form_guard_hit: FormGuardHitTable;
   event: EventTable;
   event_rsvp: EventRsvpTable;
+  listening_account: ListeningAccountTable;
+  listening_watch: ListeningWatchTable;
+  listening_mention: ListeningMentionTable;
+  listening_key_message: ListeningKeyMessageTable;
+  listening_draft: ListeningDraftTable;
+  listening_state: ListeningStateTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

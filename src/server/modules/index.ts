@@ -14,6 +14,7 @@ import { fieldModule } from './field/index.ts';
 import { identityModule } from './identity/index.ts';
 import { importsModule } from './imports/index.ts';
 import { jobsModule } from './jobs/index.ts';
+import { listeningModule } from './listening/index.ts';
 import type { ModuleManifest } from './manifest.ts';
 import { messagingModule } from './messaging/index.ts';
 import { peopleModule } from './people/index.ts';
@@ -48,6 +49,7 @@ const list = () =>
     fieldModule,
     targetingModule,
     canvassModule,
+    listeningModule,
     systemModule,
     demoModule,
     petitionsModule,

@@ -10,6 +10,7 @@ import { fieldNav } from './field/nav.ts';
 import { eventsNav } from './events/nav.ts';
 import { identityNav } from './identity/nav.ts';
 import { jobsNav } from './jobs/nav.ts';
+import { listeningNav } from './listening/nav.ts';
 import { messagingNav } from './messaging/nav.ts';
 import { peopleNav } from './people/nav.ts';
 import { petitionsNav } from './petitions/nav.ts';
@@ -54,6 +55,7 @@ export const NAV_ENTRIES = [
   ...fieldNav,
   ...canvassNav,
   ...eventsNav,
+  ...listeningNav,
   ...jobsNav,
   ...auditNav,
   ...webhooksNav,

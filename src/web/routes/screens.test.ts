@@ -62,6 +62,7 @@ describe('screens and navigation', () => {
       'campaign:/ladder',
       'campaign:/canvass',
       'campaign:/petitions',
+      'campaign:/listening',
       'campaign:/territory',
       'campaign:/targeting',
       'campaign:/field',

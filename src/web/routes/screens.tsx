@@ -33,6 +33,7 @@ export const NAV_SCREENS = {
   canvass: screen(() => import('../features/canvass/components/canvass-page.tsx').then((m) => m.CanvassPage)),
   site: screen(() => import('../features/site/components/site-page.tsx').then((m) => m.SitePage)),
   petitions: screen(() => import('../features/petitions/components/petitions-page.tsx').then((m) => m.PetitionsPage)),
+  listening: screen(() => import('../features/listening/components/listening-page.tsx').then((m) => m.ListeningPage)),
 } satisfies Record<NavId, LazyExoticComponent<ComponentType>>;
 
 /** A screen reached from a navigation entry's screen rather than from the navigation. */

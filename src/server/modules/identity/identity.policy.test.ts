@@ -78,6 +78,11 @@ describe('identity policy', () => {
     const events = ['events.read', 'events.attendees', 'events.write', 'events.propose', 'events.checkin'];
     const admin = [
       ...petitions,
+    // Listening: watches and the inbox; the candidate approves what goes out on her own account.
+    const listening = ['listening.read', 'listening.write', 'listening.publish'];
+    const admin = [
+      ...listening,
+      'listening.accounts',
       ...manager,
       ...messaging,
       ...sms,
@@ -100,7 +105,7 @@ describe('identity policy', () => {
     ];
     const expected: Record<(typeof ROLES)[number], string[]> = {
       // Owners hold every permission: the admin's and the campaign's own.
-      owner: [...admin, 'campaign.manage'],
+      owner: [...admin, 'campaign.manage', 'listening.approve'],
       admin,
       organizer: [
         'dashboard.read',
@@ -115,6 +120,7 @@ describe('identity policy', () => {
         ...canvass,
         ...petitions,
         ...events,
+        ...listening,
         'jobs.read',
         'jobs.write',
         ...targeting,
@@ -133,6 +139,10 @@ describe('identity policy', () => {
       community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
       moderator: ['dashboard.read', ...calendar],
       candidate: ['dashboard.read', 'zones.read', ...calendar, 'targeting.read'],
+      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'jobs.read'],
+      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar, ...listening],
+      moderator: ['dashboard.read', ...calendar, 'listening.read'],
+      candidate: ['dashboard.read', 'zones.read', ...calendar, ...listening, 'listening.approve'],
       volunteer: ['zones.read', ...calendar],
       referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'field.read', 'field.manage', 'jobs.read'],
       community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
@@ -262,6 +272,10 @@ describe('identity policy', () => {
       'events:propose=events.propose',
       'attendances:read=events.attendees',
       'attendances:write=events.write',
+      'listening:read=listening.read',
+      'listening:write=listening.write',
+      'listening:publish=listening.publish',
+      'listening:approve=listening.approve',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -285,6 +299,7 @@ describe('identity policy', () => {
       'petitions:read',
       'events:read',
       'attendances:read',
+      'listening:read',
     ]);
   });
 

@@ -55,6 +55,7 @@ const kindsFr = {
   'messaging.ab_evaluate': 'Choix de la version gagnante d’un test A/B',
   'events.notify': 'Message aux inscrits d’un événement (confirmation, rappel, changement)',
   'events.staff': 'Alerte à l’équipe : place libérée à moins de 48 h',
+  'listening.pass': 'Veille : relevé des sources et publications programmées',
 };
 const kindsEn: typeof kindsFr = {
   'demo.count': 'Demonstration job',
@@ -68,6 +69,7 @@ const kindsEn: typeof kindsFr = {
   'messaging.ab_evaluate': 'Picking the winning version of an A/B test',
   'events.notify': 'Message to an event’s attendees (confirmation, reminder, change)',
   'events.staff': 'Staff alert: a seat freed less than 48 hours before',
+  'listening.pass': 'Listening: polling the sources and scheduled posts',
 };
 export const jobKindLabels = { fr: kindsFr, en: kindsEn };
 

@@ -1,0 +1,173 @@
+// Social accounts: the candidate's and the team's, connected or disconnected (reconnect with new
+// credentials); connecting one checks its credentials with the network, which never come back.
+import { Badge, Button, Card, Group, Modal, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useT } from '../../../i18n/use-t.ts';
+import { ErrorAlert } from '../../../ui/error-alert.tsx';
+import { Icon } from '../../../ui/icons.tsx';
+import { EmptyText, QueryView } from '../../../ui/query-view.tsx';
+import { useCan } from '../../session/session-context.tsx';
+import { type Account, useAccounts, useCreateAccount, useDeleteAccount, useUpdateAccount } from '../api.ts';
+import { listeningMessages } from '../messages.ts';
+
+const NETWORK_NAMES = { mastodon: 'Mastodon', bluesky: 'Bluesky', x: 'X' } as const;
+
+function AccountForm({ account, opened, onClose }: { account: Account | null; opened: boolean; onClose: () => void }) {
+  const t = useT(listeningMessages);
+  const create = useCreateAccount();
+  const update = useUpdateAccount();
+  const [form, setForm] = useState({ network: 'mastodon', kind: 'team', handle: '', base_url: '', secret: '' });
+  const network = account?.network ?? form.network;
+  const secretField = network === 'bluesky' ? 'password' : 'token';
+  const mutation = account ? update : create;
+  const submit = () =>
+    account
+      ? update.mutate({ id: account.id, [secretField]: form.secret }, { onSuccess: onClose })
+      : create.mutate(
+          {
+            network: form.network,
+            kind: form.kind,
+            handle: form.handle,
+            ...(form.base_url ? { base_url: form.base_url } : {}),
+            [secretField]: form.secret,
+          },
+          { onSuccess: onClose },
+        );
+  return (
+    <Modal opened={opened} onClose={onClose} title={account ? t('reconnect') : t('addAccount')}>
+      <Stack>
+        {!account && (
+          <>
+            <Select
+              label={t('network')}
+              value={form.network}
+              onChange={(v) => setForm({ ...form, network: v ?? 'mastodon' })}
+              allowDeselect={false}
+              data={Object.entries(NETWORK_NAMES).map(([value, label]) => ({ value, label }))}
+            />
+            <Select
+              label={t('accountKind')}
+              value={form.kind}
+              onChange={(v) => setForm({ ...form, kind: v ?? 'team' })}
+              allowDeselect={false}
+              data={[
+                { value: 'candidate', label: t('kind_candidate') },
+                { value: 'team', label: t('kind_team') },
+              ]}
+            />
+            <TextInput
+              label={t('handle')}
+              value={form.handle}
+              onChange={(e) => setForm({ ...form, handle: e.currentTarget.value })}
+              required
+              maxLength={200}
+            />
+            <TextInput
+              label={t('baseUrl')}
+              value={form.base_url}
+              onChange={(e) => setForm({ ...form, base_url: e.currentTarget.value })}
+              placeholder="https://"
+            />
+          </>
+        )}
+        <PasswordInput
+          label={secretField === 'password' ? t('password') : t('token')}
+          description={t('secretHint')}
+          value={form.secret}
+          onChange={(e) => setForm({ ...form, secret: e.currentTarget.value })}
+          required
+        />
+        {mutation.isError && (
+          <ErrorAlert
+            error={mutation.error}
+            overrides={{
+              LISTENING_KEY_MISSING: t('keyMissing'),
+              LISTENING_ACCOUNT_REFUSED: t('accountRefused'),
+              LISTENING_URL_FORBIDDEN: t('urlForbidden'),
+            }}
+          />
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            {t('cancel')}
+          </Button>
+          <Button onClick={submit} loading={mutation.isPending} disabled={!form.secret || (!account && !form.handle)}>
+            {t('save')}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+export function AccountsPanel() {
+  const t = useT(listeningMessages);
+  const canManage = useCan('listening.accounts');
+  const accounts = useAccounts();
+  const remove = useDeleteAccount();
+  const [editing, setEditing] = useState<Account | null | 'new'>(null);
+  return (
+    <Stack>
+      {canManage && (
+        <Group>
+          <Button leftSection={<Icon name="plus" />} onClick={() => setEditing('new')}>
+            {t('addAccount')}
+          </Button>
+        </Group>
+      )}
+      {remove.isError && <ErrorAlert error={remove.error} />}
+      <QueryView
+        query={accounts}
+        isEmpty={(d) => d._embedded.accounts.length === 0}
+        empty={<EmptyText title={t('accountsEmpty')} hint={t('accountsHint')} />}
+      >
+        {(data) => (
+          <Stack>
+            {data._embedded.accounts.map((a) => (
+              <Card key={a.id} withBorder padding="md">
+                <Group justify="space-between" wrap="wrap" gap="xs">
+                  <Group gap="xs">
+                    <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+                      {a.handle}
+                    </Text>
+                    <Badge variant="light">{NETWORK_NAMES[a.network]}</Badge>
+                    <Badge variant="outline" color={a.kind === 'candidate' ? 'grape' : 'blue'}>
+                      {a.kind === 'candidate' ? t('candidateShort') : t('teamShort')}
+                    </Badge>
+                  </Group>
+                  <Badge color={a.status === 'connected' ? 'teal' : 'red'}>
+                    {a.status === 'connected' ? t('connected') : t('disconnectedBadge')}
+                  </Badge>
+                </Group>
+                <Text size="xs" c="dimmed" mt={4}>
+                  {a.base_url}
+                </Text>
+                {a.last_error && (
+                  <Text size="xs" c="red">
+                    {t('lastError', { error: a.last_error })}
+                  </Text>
+                )}
+                {canManage && (
+                  <Group gap="xs" mt="sm">
+                    <Button size="xs" variant={a.status === 'disconnected' ? 'filled' : 'default'} onClick={() => setEditing(a)}>
+                      {t('reconnect')}
+                    </Button>
+                    <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(a.id)}>
+                      {t('delete')}
+                    </Button>
+                  </Group>
+                )}
+              </Card>
+            ))}
+          </Stack>
+        )}
+      </QueryView>
+      <AccountForm
+        key={editing === 'new' ? 'new' : (editing?.id ?? 'none')}
+        account={editing === 'new' ? null : editing}
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,173 @@
+// Listening in the browser: the community manager's inbox on a laptop (keyboard) and a phone, the
+// watches and key messages screens, and the candidate approving a post from her phone. The data is
+// written straight into the demo campaign (accounts sealed with a test key; nothing is published).
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../src/server/lib/ids.ts';
+import { DEMO_PASSWORD } from '../../src/server/modules/demo/demo.campaign.ts';
+import { type BrowserHarness, login, startHarness } from './harness.ts';
+
+const CM = 'cm@demo.relais.fr';
+const CANDIDATE = 'candidate@demo.relais.fr';
+
+describe('listening screens', () => {
+  let h: BrowserHarness;
+  let draftId = '';
+
+  beforeAll(async () => {
+    h = await startHarness({ peopleCount: 200 });
+    const db = h.runtime.database.db;
+    const c = h.campaignId;
+    const team = uuidv7();
+    const cand = uuidv7();
+    await db
+      .insertInto('listening_account')
+      .values([
+        {
+          campaign_id: c,
+          id: team,
+          network: 'mastodon',
+          kind: 'team',
+          handle: 'equipe@mastodon.social',
+          base_url: 'https://mastodon.social',
+          credentials: randomBytes(40),
+        },
+        {
+          campaign_id: c,
+          id: cand,
+          network: 'bluesky',
+          kind: 'candidate',
+          handle: 'anne.bsky.social',
+          base_url: 'https://bsky.social',
+          credentials: randomBytes(40),
+          status: 'disconnected',
+          last_error: 'Bluesky refused the session.',
+        },
+      ])
+      .execute();
+    await db
+      .insertInto('listening_watch')
+      .values({
+        campaign_id: c,
+        id: uuidv7(),
+        name: 'Blog du quartier',
+        source: 'rss',
+        feed_url: 'https://blog.example/feed.xml',
+        query: JSON.stringify({
+          phrases: ['Anne Candidate'],
+          words: ['municipales'],
+          exclude: ['publicité'],
+          hashtags: [],
+          mentions: [],
+          language: 'fr',
+        }),
+      })
+      .execute();
+    const texts: [string, 'positive' | 'neutral' | 'negative', 'low' | 'normal' | 'high', number | null, string | null][] = [
+      ['Honte à Anne Candidate : rien sur les loyers dans le 11e arrondissement !', 'negative', 'high', 11, 'logement'],
+      ['Bravo pour la visite du marché d’Aligre, merci !', 'positive', 'low', 12, null],
+      ['Que propose Anne Candidate pour les pistes cyclables ?', 'neutral', 'normal', null, 'transports'],
+    ];
+    const mentions = texts.map(([text, sentiment, urgency, arrondissement, theme], i) => ({
+      campaign_id: c,
+      id: uuidv7(),
+      source: 'mastodon' as const,
+      external_id: `m${i}`,
+      thread_key: `m${i}`,
+      author_handle: `voisin${i}@paris.social`,
+      author_name: `Voisin ${i}`,
+      author_reach: [12000, 40, 300][i] ?? 0,
+      text,
+      published_at: new Date(Date.now() - i * 600_000),
+      sentiment,
+      urgency,
+      arrondissement,
+      theme,
+    }));
+    await db.insertInto('listening_mention').values(mentions).execute();
+    await db
+      .insertInto('listening_key_message')
+      .values({
+        campaign_id: c,
+        id: uuidv7(),
+        theme: 'transports',
+        kind: 'answer',
+        title: 'Pistes cyclables',
+        body: 'Nous doublerons les pistes cyclables protégées d’ici 2030.',
+      })
+      .execute();
+    draftId = uuidv7();
+    await db
+      .insertInto('listening_draft')
+      .values({
+        campaign_id: c,
+        id: draftId,
+        account_id: cand,
+        mention_id: mentions[2]?.id ?? null,
+        text: 'Nous doublerons les pistes cyclables protégées d’ici 2030 !',
+        status: 'pending_approval',
+        idempotency_key: uuidv7(),
+      })
+      .execute();
+  }, 120_000);
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  for (const [locale, lang] of [
+    ['fr-FR', 'fr'],
+    ['en-GB', 'en'],
+  ] as const) {
+    it(`shows the inbox on a laptop, keyboard-driven, and on a phone (${lang})`, async () => {
+      await h.runtime.database.db.updateTable('staff_user').set({ locale: lang }).where('email', '=', CM).execute();
+      const page = await h.newPage({ locale });
+      await login(page, CM, DEMO_PASSWORD);
+      await page.goto('/app/listening');
+      await page
+        .getByText(/Honte à Anne Candidate/)
+        .first()
+        .waitFor();
+      await page.keyboard.press('j');
+      await page.getByRole('button', { name: lang === 'fr' ? 'Répondre' : 'Reply' }).waitFor();
+      await h.shot(page, `listening-inbox-${lang}-laptop`);
+      for (const tab of ['watches', 'messages', 'approvals', 'accounts', 'report']) {
+        await page.goto(`/app/listening?tab=${tab}`);
+        await page.waitForLoadState('networkidle');
+        await h.shot(page, `listening-${tab}-${lang}-laptop`);
+      }
+      const phone = await h.newPage({ width: 390, height: 844, locale });
+      await login(phone, CM, DEMO_PASSWORD);
+      await phone.goto('/app/listening');
+      await phone
+        .getByText(/Honte à Anne Candidate/)
+        .first()
+        .waitFor();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await h.shot(phone, `listening-inbox-${lang}-phone`);
+      await phone
+        .getByText(/Honte à Anne Candidate/)
+        .first()
+        .click();
+      await h.shot(phone, `listening-mention-${lang}-phone`);
+    });
+  }
+
+  it('lets the candidate approve a post from her phone', async () => {
+    const phone = await h.newPage({ width: 390, height: 844 });
+    await login(phone, CANDIDATE, DEMO_PASSWORD);
+    await phone.goto('/app/listening?tab=approvals');
+    await phone.getByText(/pistes cyclables protégées/).waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await h.shot(phone, 'listening-approvals-fr-phone');
+    await phone.getByRole('button', { name: 'Approuver' }).click();
+    await phone.getByText('Rien à approuver.').waitFor();
+    const row = await h.runtime.database.db
+      .selectFrom('listening_draft')
+      .select(['status', 'approved_by'])
+      .where('id', '=', draftId)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('scheduled');
+    expect(row.approved_by).not.toBeNull();
+  });
+});
