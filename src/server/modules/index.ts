@@ -8,6 +8,7 @@ import { calendarModule } from './calendar/index.ts';
 import { consentModule } from './consent/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
 import { demoModule } from './demo/index.ts';
+import { factchecksModule } from './factchecks/index.ts';
 import { fieldModule } from './field/index.ts';
 import { identityModule } from './identity/index.ts';
 import { importsModule } from './imports/index.ts';
@@ -42,6 +43,7 @@ const list = () =>
     webhooksModule,
     smsModule,
     fieldModule,
+    factchecksModule,
     systemModule,
     demoModule,
     siteModule,

@@ -4,6 +4,7 @@
 // checks that this list and the manifests' agree, and that no nav file imports a value.
 import { auditNav } from './audit/nav.ts';
 import { dashboardNav } from './dashboard/nav.ts';
+import { factchecksNav } from './factchecks/nav.ts';
 import { identityNav } from './identity/nav.ts';
 import { jobsNav } from './jobs/nav.ts';
 import { messagingNav } from './messaging/nav.ts';
@@ -44,6 +45,7 @@ export const NAV_ENTRIES = [
   ...segmentsNav,
   ...messagingNav,
   ...smsNav,
+  ...factchecksNav,
   ...jobsNav,
   ...auditNav,
   ...webhooksNav,

@@ -163,6 +163,14 @@ const actionsFr = {
   'mail.sending_paused': 'Envois suspendus : taux de plaintes trop élevé',
   'mail.sending_resumed': 'Envois repris après une suspension',
   'mail.circuit_breaker': 'Envoi mis en pause par le disjoncteur (désinscriptions ou plaintes)',
+  'factchecks.created': 'Vérification rédigée (le vrai du faux)',
+  'factchecks.updated': 'Vérification modifiée',
+  'factchecks.submitted': 'Vérification soumise à relecture',
+  'factchecks.returned': 'Vérification renvoyée en brouillon',
+  'factchecks.published': 'Vérification publiée sur le site',
+  'factchecks.withdrawn': 'Vérification retirée du site',
+  'factchecks.deleted': 'Vérification supprimée',
+  'factchecks.scale_changed': 'Échelle des verdicts modifiée',
   export: 'Export',
 };
 
@@ -205,6 +213,14 @@ const actionsEn: typeof actionsFr = {
   'mail.sending_paused': 'Sending paused: complaint rate too high',
   'mail.sending_resumed': 'Sending resumed after a pause',
   'mail.circuit_breaker': 'Mailing paused by the circuit breaker (unsubscribes or complaints)',
+  'factchecks.created': 'Fact check written',
+  'factchecks.updated': 'Fact check changed',
+  'factchecks.submitted': 'Fact check submitted for review',
+  'factchecks.returned': 'Fact check sent back to draft',
+  'factchecks.published': 'Fact check published on the site',
+  'factchecks.withdrawn': 'Fact check taken off the site',
+  'factchecks.deleted': 'Fact check deleted',
+  'factchecks.scale_changed': 'Verdict scale changed',
   export: 'Export',
 };
 

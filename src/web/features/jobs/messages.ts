@@ -51,6 +51,7 @@ const kindsFr = {
   'messaging.bounces': 'Relevé de la boîte des rebonds',
   'messaging.schedule': 'Envoi programmé d’un e-mail',
   'messaging.ab_evaluate': 'Choix de la version gagnante d’un test A/B',
+  'factchecks.check_sources': 'Vérification des liens des sources (le vrai du faux)',
 };
 const kindsEn: typeof kindsFr = {
   'demo.count': 'Demonstration job',
@@ -60,6 +61,7 @@ const kindsEn: typeof kindsFr = {
   'messaging.bounces': 'Reading the bounce mailbox',
   'messaging.schedule': 'Scheduled mailing',
   'messaging.ab_evaluate': 'Picking the winning version of an A/B test',
+  'factchecks.check_sources': "Checking fact checks' source links",
 };
 export const jobKindLabels = { fr: kindsFr, en: kindsEn };
 
