@@ -21,6 +21,7 @@ import { smsModule } from './sms/index.ts';
 import { systemModule } from './system/index.ts';
 import { territoryModule } from './territory/index.ts';
 import { timelineModule } from './timeline/index.ts';
+import { votesModule } from './votes/index.ts';
 import { webhooksModule } from './webhooks/index.ts';
 
 // The order is the order of routes in the API document, of permissions and of token scopes. A
@@ -44,6 +45,7 @@ const list = () =>
     smsModule,
     fieldModule,
     factchecksModule,
+    votesModule,
     systemModule,
     demoModule,
     siteModule,

@@ -13,6 +13,7 @@ import { segmentsNav } from './segments/nav.ts';
 import { smsNav } from './sms/nav.ts';
 import { systemNav } from './system/nav.ts';
 import { territoryNav } from './territory/nav.ts';
+import { votesNav } from './votes/nav.ts';
 import { webhooksNav } from './webhooks/nav.ts';
 
 /** The navbar's sections, in display order. */
@@ -46,6 +47,7 @@ export const NAV_ENTRIES = [
   ...messagingNav,
   ...smsNav,
   ...factchecksNav,
+  ...votesNav,
   ...jobsNav,
   ...auditNav,
   ...webhooksNav,

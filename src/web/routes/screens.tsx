@@ -28,6 +28,7 @@ export const NAV_SCREENS = {
   sms: screen(() => import('../features/sms/components/sms-page.tsx').then((m) => m.SmsPage)),
   outbox: screen(() => import('../features/outbox/components/outbox-page.tsx').then((m) => m.OutboxPage)),
   factchecks: screen(() => import('../features/factchecks/components/factchecks-page.tsx').then((m) => m.FactchecksPage)),
+  votes: screen(() => import('../features/votes/components/votes-page.tsx').then((m) => m.VotesPage)),
 } satisfies Record<NavId, LazyExoticComponent<ComponentType>>;
 
 /** A screen reached from a navigation entry's screen rather than from the navigation. */

@@ -171,6 +171,12 @@ const actionsFr = {
   'factchecks.withdrawn': 'Vérification retirée du site',
   'factchecks.deleted': 'Vérification supprimée',
   'factchecks.scale_changed': 'Échelle des verdicts modifiée',
+  'votes.created': 'Vote public créé',
+  'votes.updated': 'Vote public modifié',
+  'votes.opened': 'Vote public ouvert',
+  'votes.closed': 'Vote public clos',
+  'votes.recounted': 'Vote public recompté à partir des bulletins',
+  'votes.ballots_voided': 'Bulletins d’un vote public annulés',
   export: 'Export',
 };
 
@@ -221,6 +227,12 @@ const actionsEn: typeof actionsFr = {
   'factchecks.withdrawn': 'Fact check taken off the site',
   'factchecks.deleted': 'Fact check deleted',
   'factchecks.scale_changed': 'Verdict scale changed',
+  'votes.created': 'Public vote created',
+  'votes.updated': 'Public vote changed',
+  'votes.opened': 'Public vote opened',
+  'votes.closed': 'Public vote closed',
+  'votes.recounted': 'Public vote recounted from its ballots',
+  'votes.ballots_voided': 'Ballots of a public vote voided',
   export: 'Export',
 };
 
