@@ -58,6 +58,8 @@ describe('screens and navigation', () => {
       'campaign:/segments',
       'campaign:/mailings',
       'campaign:/sms',
+      'campaign:/factchecks',
+      'campaign:/votes',
       'campaign:/ladder',
       'campaign:/territory',
       'campaign:/jobs',

@@ -35,7 +35,7 @@ const VerdictInput = Type.Object(
   { ...VerdictSchema.properties, color: Type.Optional(VerdictSchema.properties.color) },
   { additionalProperties: false },
 );
-const ScaleSchema = Type.Object({ verdicts: Type.Array(VerdictSchema) });
+export const ScaleSchema = Type.Object({ verdicts: Type.Array(VerdictSchema) });
 const ScaleInput = Type.Object({ verdicts: Type.Array(VerdictInput, { minItems: 1, maxItems: 12 }) }, { additionalProperties: false });
 
 const SOURCE_STATES = ['pending', 'reachable', 'unreachable', 'refused'] as const;
@@ -105,6 +105,8 @@ const ListQuery = Type.Object({
   claimant: Type.Optional(Type.String({ maxLength: 200 })),
 });
 const IdParams = Type.Object({ id: Uuid });
+/** The review steps, each a POST /factchecks/:id/<step>. */
+export const FACTCHECK_STEPS = ['submit', 'return', 'publish', 'withdraw'] as const;
 const STEPS = {
   submit: 'factchecks:write',
   return: 'factchecks:publish',
@@ -319,7 +321,7 @@ export const factchecksRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  for (const step of ['submit', 'return', 'publish', 'withdraw'] as const) {
+  for (const step of FACTCHECK_STEPS) {
     app.post(
       `/factchecks/:id/${step}`,
       {

@@ -79,10 +79,16 @@ describe('identity policy', () => {
       'jobs.read',
       'jobs.write',
       'outbox.read',
+      // Fact checks and public votes (issue 18).
+      'factchecks.read',
+      'factchecks.write',
+      'factchecks.publish',
+      'votes.read',
+      'votes.manage',
     ];
     const expected: Record<(typeof ROLES)[number], string[]> = {
       // Owners hold every permission: the admin's and the campaign's own.
-      owner: [...admin, 'campaign.manage'],
+      owner: [...admin, 'campaign.manage', 'factchecks.publish_own'],
       admin,
       organizer: [
         'dashboard.read',
@@ -95,12 +101,38 @@ describe('identity policy', () => {
         ...calendar,
         'jobs.read',
         'jobs.write',
+        'factchecks.read',
+        'factchecks.write',
+        'votes.read',
       ],
-      referent: ['dashboard.read', 'zones.read', 'people.read', 'people.write', 'people.export', ...messaging, ...calendar, 'jobs.read'],
-      community_manager: ['dashboard.read', 'zones.read', 'people.read', 'messaging.read', 'messaging.write', ...calendar],
-      moderator: ['dashboard.read', ...calendar],
-      candidate: ['dashboard.read', 'zones.read', ...calendar],
-      volunteer: ['zones.read', ...calendar],
+      referent: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'people.write',
+        'people.export',
+        ...messaging,
+        ...calendar,
+        'jobs.read',
+        'factchecks.read',
+        'votes.read',
+      ],
+      community_manager: [
+        'dashboard.read',
+        'zones.read',
+        'people.read',
+        'messaging.read',
+        'messaging.write',
+        ...calendar,
+        'factchecks.read',
+        'factchecks.write',
+        'factchecks.publish',
+        'votes.read',
+        'votes.manage',
+      ],
+      moderator: ['dashboard.read', ...calendar, 'factchecks.read', 'votes.read'],
+      candidate: ['dashboard.read', 'zones.read', ...calendar, 'factchecks.read', 'votes.read'],
+      volunteer: ['zones.read', ...calendar, 'factchecks.read'],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
     expect(tokenScopes().map((s) => `${s.id}=${s.permission}`)).toEqual([
@@ -129,6 +161,11 @@ describe('identity policy', () => {
       'webhooks:manage=webhooks.manage',
       'sms:read=sms.read',
       'sms:send=sms.send',
+      'factchecks:read=factchecks.read',
+      'factchecks:write=factchecks.write',
+      'factchecks:publish=factchecks.publish',
+      'votes:read=votes.read',
+      'votes:manage=votes.manage',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -144,6 +181,8 @@ describe('identity policy', () => {
       'jobs:read',
       'audit:read',
       'sms:read',
+      'factchecks:read',
+      'votes:read',
     ]);
   });
 

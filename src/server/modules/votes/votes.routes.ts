@@ -108,6 +108,9 @@ export const VoidInput = Type.Object(
   { additionalProperties: false },
 );
 
+export const VoidResultSchema = Type.Object({ voided: Type.Integer({ description: 'ballots voided' }) });
+export const RecountResultSchema = Type.Object({ options_fixed: Type.Integer({ description: 'options whose running tally was off' }) });
+
 const IdParams = Type.Object({ id: Uuid });
 const BallotQuery = Type.Object({
   ...PageQuery.properties,
@@ -289,7 +292,7 @@ export const votesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['votes'],
         summary: 'Rewrite the running tallies from the ballots (audited)',
         params: IdParams,
-        response: { 200: Type.Object({ options_fixed: Type.Integer() }), ...problems(401, 403, 404) },
+        response: { 200: RecountResultSchema, ...problems(401, 403, 404) },
       },
     },
     async (request) => {
@@ -370,7 +373,7 @@ export const votesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Void suspicious ballots (by ids, IP range or e-mail domain); confirmed ones leave the tally; audited',
         params: IdParams,
         body: VoidInput,
-        response: { 200: Type.Object({ voided: Type.Integer() }), ...problems(400, 401, 403, 404) },
+        response: { 200: VoidResultSchema, ...problems(400, 401, 403, 404) },
       },
     },
     async (request) => {

@@ -1,13 +1,19 @@
 // Fact checks: the verdict scale, the list by state, writing a check with its sources, review steps.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { FactcheckInput, FactcheckSchema, VerdictSchema } from '../../../server/modules/factchecks/factchecks.routes.ts';
+import type {
+  FACTCHECK_STEPS,
+  FactcheckInput,
+  FactcheckSchema,
+  ScaleSchema,
+  VerdictSchema,
+} from '../../../server/modules/factchecks/factchecks.routes.ts';
 import { api } from '../../api/client.ts';
 import type { Page, Shape } from '../../api/shapes.ts';
 
 export type Factcheck = Shape<typeof FactcheckSchema>;
 export type Verdict = Shape<typeof VerdictSchema>;
 export type FactcheckDraft = Shape<typeof FactcheckInput>;
-export type FactcheckStep = 'submit' | 'return' | 'publish' | 'withdraw';
+export type FactcheckStep = (typeof FACTCHECK_STEPS)[number];
 
 const key = ['factchecks'] as const;
 
@@ -15,7 +21,7 @@ const key = ['factchecks'] as const;
 export function useVerdictsQuery() {
   return useQuery({
     queryKey: ['factchecks', 'verdicts'],
-    queryFn: ({ signal }) => api.get<{ verdicts: Verdict[] }>('/api/v1/factchecks/verdicts', undefined, signal),
+    queryFn: ({ signal }) => api.get<Shape<typeof ScaleSchema>>('/api/v1/factchecks/verdicts', undefined, signal),
   });
 }
 

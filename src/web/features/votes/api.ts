@@ -3,7 +3,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   FraudCountersSchema,
+  RecountResultSchema,
   VoidInput,
+  VoidResultSchema,
   VoteInput,
   VoteResultsSchema,
   VoteSchema,
@@ -66,7 +68,7 @@ export function useVoidBallots() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, ...input }: Shape<typeof VoidInput> & { id: string }) =>
-      api.post<{ voided: number }>(`${path(id)}/ballots/void`, input),
+      api.post<Shape<typeof VoidResultSchema>>(`${path(id)}/ballots/void`, input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: key }),
   });
 }
@@ -75,7 +77,7 @@ export function useVoidBallots() {
 export function useRecount() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api.post<{ options_fixed: number }>(`${path(id)}/recount`),
+    mutationFn: (id: string) => api.post<Shape<typeof RecountResultSchema>>(`${path(id)}/recount`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: key }),
   });
 }
