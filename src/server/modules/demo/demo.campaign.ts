@@ -11,7 +11,9 @@ import { cityManifests, parisManifest } from '../../opendata/paris.manifest.ts';
 import { generateSyntheticCity } from '../../opendata/synthetic-city.ts';
 import type { Runtime } from '../../runtime.ts';
 import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
+import { seedDemoFactchecks } from '../factchecks/index.ts';
 import { createUser } from '../identity/index.ts';
+import { seedDemoVote } from '../votes/index.ts';
 import { seedDemoNewsletter } from './demo.newsletter.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
 
@@ -163,5 +165,8 @@ export async function seedDemoCampaign(
   }
   // A newsletter sent two weeks ago, with its report: what a new user opens the mailings screen to.
   await seedDemoNewsletter(db, campaignId, { seed: 2026 });
+  // "Le vrai du faux" and the official poster's vote, on the public site.
+  await seedDemoFactchecks(db, campaignId);
+  await seedDemoVote(db, campaignId);
   return { created: true, campaignId, synthetic };
 }

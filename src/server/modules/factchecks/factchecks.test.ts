@@ -16,6 +16,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { seedDemoFactchecks } from './demo.ts';
 import { checkPendingSources } from './sources-check.ts';
 
 function jsonLdOf(html: string): Record<string, unknown> {
@@ -182,5 +183,13 @@ describeEachDatabase('factchecks', (ctx) => {
     const held = await reviewer.request('POST', `/api/v1/factchecks/${id}/publish`);
     expect(held.statusCode).toBe(409);
     expect(held.json().code).toBe('ELECTORAL_SILENCE');
+  });
+
+  it("seeds the demo's fact checks once", async () => {
+    const demo = await createCampaignFixture(ctx.database.db, 'factchecks-demo');
+    expect(await seedDemoFactchecks(ctx.database.db, demo.id)).toBe(4);
+    expect(await seedDemoFactchecks(ctx.database.db, demo.id)).toBe(0);
+    const rows = await ctx.database.db.selectFrom('fact_check').select('status').where('campaign_id', '=', demo.id).execute();
+    expect(rows.filter((r) => r.status === 'published')).toHaveLength(3);
   });
 });

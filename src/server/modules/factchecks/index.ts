@@ -9,6 +9,7 @@ import { factchecksNav } from './nav.ts';
 import { checkSourcesJob } from './sources-check.ts';
 
 export { claimReviewOf, jsonLdScript } from './claim-review.ts';
+export { seedDemoFactchecks } from './demo.ts';
 export { FACTCHECKS_PATH } from './factchecks.site.ts';
 
 export const factchecksModule = defineModule({

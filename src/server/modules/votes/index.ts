@@ -7,6 +7,8 @@ import { votesErrors } from './votes.errors.ts';
 import { votesRoutes } from './votes.routes.ts';
 import { votesSiteRoutes } from './votes.site.ts';
 
+export { seedDemoVote } from './demo.ts';
+
 export const votesModule = defineModule({
   name: 'votes',
   routes: [

@@ -3,9 +3,11 @@
 // adds one), results hidden until the close, the tally equals a recount from the ballots, the
 // anti-fraud counters and audited voiding, and voters enter the base only with consent.
 import { beforeAll, expect, it } from 'vitest';
-import { createMemberFixture, TestClient, useOwnerApp } from '../../testing/app.ts';
+import { withTenant } from '../../db/database.ts';
+import { createCampaignFixture, createMemberFixture, TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { ipRangeOf } from './votes.service.ts';
+import { seedDemoVote } from './demo.ts';
+import { ipRangeOf, recountFromBallots } from './votes.service.ts';
 
 describeEachDatabase('votes', (ctx) => {
   const s = useOwnerApp(ctx, 'votes');
@@ -202,5 +204,18 @@ describeEachDatabase('votes', (ctx) => {
     expect(ipRangeOf('::ffff:203.0.113.77')).toBe('203.0.113.0/24');
     expect(ipRangeOf('2001:db8:abcd:12::1')).toBe('2001:db8:abcd::/48');
     expect(ipRangeOf('2001:db8::1')).toBe('2001:db8:0::/48');
+  });
+
+  it("seeds the demo's poster vote with tallies equal to their recount", async () => {
+    const demo = await createCampaignFixture(ctx.database.db, 'votes-demo');
+    expect(await seedDemoVote(ctx.database.db, demo.id, { ballots: 60 })).toBe(60);
+    expect(await seedDemoVote(ctx.database.db, demo.id)).toBe(0);
+    await withTenant(ctx.database.db, demo.id, async (trx) => {
+      const vote = await trx.selectFrom('public_vote').select('id').executeTakeFirstOrThrow();
+      const recount = await recountFromBallots(trx, vote.id);
+      const options = await trx.selectFrom('public_vote_option').select(['id', 'tally']).where('vote_id', '=', vote.id).execute();
+      expect(options.map((o) => o.tally)).toEqual(options.map((o) => recount.get(o.id) ?? 0));
+      expect(options.reduce((n, o) => n + o.tally, 0)).toBeGreaterThan(40);
+    });
   });
 });

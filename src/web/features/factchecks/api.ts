@@ -32,7 +32,12 @@ export function useFactchecksQuery(status: string | null) {
     queryFn: ({ signal }) =>
       api.get<Page<'factchecks', typeof FactcheckSchema>>('/api/v1/factchecks', { per_page: 100, ...(status ? { status } : {}) }, signal),
     refetchInterval: (query) =>
-      query.state.data?._embedded.factchecks.some((f) => f.sources.some((s) => s.check_state === 'pending')) ? 3000 : false,
+      // A save's links are checked within seconds: poll a little while after a recent save only.
+      query.state.data?._embedded.factchecks.some(
+        (f) => Date.now() - new Date(f.updated_at).getTime() < 120_000 && f.sources.some((s) => s.check_state === 'pending'),
+      )
+        ? 3000
+        : false,
   });
 }
 
