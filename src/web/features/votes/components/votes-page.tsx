@@ -226,8 +226,16 @@ function CountersPanel({ id }: { id: string }) {
           </Text>
           <Table.ScrollContainer minWidth={320}>
             <Table striped>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('colHour')}</Table.Th>
+                  <Table.Th>{t('colTotal')}</Table.Th>
+                  <Table.Th>{t('colConfirmed')}</Table.Th>
+                  <Table.Th>{t('colVoided')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
               <Table.Tbody>
-                {data.by_hour.map((h) => (
+                {data.by_hour.slice(0, 24).map((h) => (
                   <Table.Tr key={String(h.hour)}>
                     <Table.Td>{format.dateTime(h.hour)}</Table.Td>
                     <Table.Td>{format.number(h.total)}</Table.Td>
