@@ -156,7 +156,7 @@ export interface paths {
                         expires_at?: string;
                         name: string;
                         rate_limit_per_minute?: number | null;
-                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send")[];
+                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "factchecks:read" | "factchecks:write" | "factchecks:publish" | "votes:read" | "votes:manage")[];
                     };
                 };
             };
@@ -316,7 +316,7 @@ export interface paths {
                                 description_en: string;
                                 description_fr: string;
                                 /** @enum {string} */
-                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send";
+                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "factchecks:read" | "factchecks:write" | "factchecks:publish" | "votes:read" | "votes:manage";
                                 resource: string;
                             }[];
                         };
@@ -2110,6 +2110,1255 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fact checks, newest first, filtered by state, theme, verdict or claimant */
+        get: {
+            parameters: {
+                query: {
+                    claimant?: string;
+                    page: number;
+                    per_page: number;
+                    status?: "draft" | "review" | "published" | "withdrawn";
+                    theme?: string;
+                    verdict?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                factchecks: {
+                                    author_label: string;
+                                    claim: string;
+                                    claim_date: string | null;
+                                    claim_url: string | null;
+                                    claimant: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** @description sanitised on save */
+                                    explanation_html: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    public_url: string | null;
+                                    published_at: string | null;
+                                    reviewer_label: string | null;
+                                    slug: string;
+                                    sources: {
+                                        check_error: string | null;
+                                        /** @enum {string} */
+                                        check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                        check_status: number | null;
+                                        checked_at: string | null;
+                                        published_on: string | null;
+                                        publisher: string;
+                                        title: string;
+                                        url: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    status: "draft" | "review" | "published" | "withdrawn";
+                                    submitted_at: string | null;
+                                    summary: string;
+                                    theme: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    verdict: {
+                                        code: string;
+                                        color: string;
+                                        label_en: string;
+                                        label_fr: string;
+                                        /** @description schema.org rating: 1 false … 5 true */
+                                        rating: number;
+                                    };
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Write a fact check (a draft); its sources' links are checked in the background */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        claim: string;
+                        claim_date?: string | null;
+                        claim_url?: string | null;
+                        claimant: string;
+                        explanation_html?: string;
+                        slug?: string;
+                        sources?: {
+                            published_on?: string | null;
+                            publisher?: string;
+                            title: string;
+                            url: string;
+                        }[];
+                        summary?: string;
+                        theme?: string;
+                        verdict: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One fact check */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Rewrite a fact check that is not published (its sources replaced) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        claim: string;
+                        claim_date?: string | null;
+                        claim_url?: string | null;
+                        claimant: string;
+                        explanation_html?: string;
+                        slug?: string;
+                        sources?: {
+                            published_on?: string | null;
+                            publisher?: string;
+                            title: string;
+                            url: string;
+                        }[];
+                        summary?: string;
+                        theme?: string;
+                        verdict: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a fact check that is not published */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}/check_sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the sources' links again (in the background) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a reviewed fact check (a reviewer other than its author; refused during an electoral silence) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a fact check under review back to its author (draft) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a draft for review */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a published fact check off the site */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/verdicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's verdict scale, in order */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            verdicts: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Replace the verdict scale (a verdict used by a fact check cannot be removed) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        verdicts: {
+                            code: string;
+                            color?: string;
+                            label_en: string;
+                            label_fr: string;
+                            /** @description schema.org rating: 1 false … 5 true */
+                            rating: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            verdicts: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -13500,6 +14749,1075 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's public votes, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                votes: {
+                                    allow_change: boolean;
+                                    ballots: {
+                                        confirmed: number;
+                                        pending: number;
+                                        voided: number;
+                                    };
+                                    closed_at: string | null;
+                                    closes_at: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    created_by_label: string;
+                                    description: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    opened_at: string | null;
+                                    options: {
+                                        description: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        image_url: string | null;
+                                        label: string;
+                                        /** @description confirmed ballots not voided (running count) */
+                                        tally: number;
+                                    }[];
+                                    public_url: string;
+                                    /** @description whether the site shows the results now */
+                                    results_public: boolean;
+                                    /** @enum {string} */
+                                    results_visibility: "live" | "after_close";
+                                    slug: string;
+                                    /** @enum {string} */
+                                    status: "draft" | "open" | "closed";
+                                    title: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a public vote (a draft) with its options */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allow_change?: boolean;
+                        closes_at?: string | null;
+                        description?: string;
+                        options: {
+                            description?: string;
+                            image_url?: string | null;
+                            label: string;
+                        }[];
+                        /** @enum {string} */
+                        results_visibility?: "live" | "after_close";
+                        slug?: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allow_change: boolean;
+                            ballots: {
+                                confirmed: number;
+                                pending: number;
+                                voided: number;
+                            };
+                            closed_at: string | null;
+                            closes_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            opened_at: string | null;
+                            options: {
+                                description: string;
+                                /** Format: uuid */
+                                id: string;
+                                image_url: string | null;
+                                label: string;
+                                /** @description confirmed ballots not voided (running count) */
+                                tally: number;
+                            }[];
+                            public_url: string;
+                            /** @description whether the site shows the results now */
+                            results_public: boolean;
+                            /** @enum {string} */
+                            results_visibility: "live" | "after_close";
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One public vote */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allow_change: boolean;
+                            ballots: {
+                                confirmed: number;
+                                pending: number;
+                                voided: number;
+                            };
+                            closed_at: string | null;
+                            closes_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            opened_at: string | null;
+                            options: {
+                                description: string;
+                                /** Format: uuid */
+                                id: string;
+                                image_url: string | null;
+                                label: string;
+                                /** @description confirmed ballots not voided (running count) */
+                                tally: number;
+                            }[];
+                            public_url: string;
+                            /** @description whether the site shows the results now */
+                            results_public: boolean;
+                            /** @enum {string} */
+                            results_visibility: "live" | "after_close";
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a draft vote and its options */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allow_change?: boolean;
+                        closes_at?: string | null;
+                        description?: string;
+                        options: {
+                            description?: string;
+                            image_url?: string | null;
+                            label: string;
+                        }[];
+                        /** @enum {string} */
+                        results_visibility?: "live" | "after_close";
+                        slug?: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allow_change: boolean;
+                            ballots: {
+                                confirmed: number;
+                                pending: number;
+                                voided: number;
+                            };
+                            closed_at: string | null;
+                            closes_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            opened_at: string | null;
+                            options: {
+                                description: string;
+                                /** Format: uuid */
+                                id: string;
+                                image_url: string | null;
+                                label: string;
+                                /** @description confirmed ballots not voided (running count) */
+                                tally: number;
+                            }[];
+                            public_url: string;
+                            /** @description whether the site shows the results now */
+                            results_public: boolean;
+                            /** @enum {string} */
+                            results_visibility: "live" | "after_close";
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/ballots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ballots of a vote (addresses masked), filtered by state, IP range or e-mail domain */
+        get: {
+            parameters: {
+                query: {
+                    email_domain?: string;
+                    ip_range?: string;
+                    page: number;
+                    per_page: number;
+                    status?: "pending" | "confirmed" | "voided";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                ballots: {
+                                    confirmed_at: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    email_domain: string;
+                                    /** @description first letter and domain only */
+                                    email_masked: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    ip_range: string | null;
+                                    /** Format: uuid */
+                                    option_id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "confirmed" | "voided";
+                                    void_reason: string | null;
+                                    wants_news: boolean;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/ballots/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void suspicious ballots (by ids, IP range or e-mail domain); confirmed ones leave the tally; audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ballot_ids?: string[];
+                        email_domain?: string;
+                        ip_range?: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ballots voided */
+                            voided: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close an open vote (results shown on the site) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allow_change: boolean;
+                            ballots: {
+                                confirmed: number;
+                                pending: number;
+                                voided: number;
+                            };
+                            closed_at: string | null;
+                            closes_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            opened_at: string | null;
+                            options: {
+                                description: string;
+                                /** Format: uuid */
+                                id: string;
+                                image_url: string | null;
+                                label: string;
+                                /** @description confirmed ballots not voided (running count) */
+                                tally: number;
+                            }[];
+                            public_url: string;
+                            /** @description whether the site shows the results now */
+                            results_public: boolean;
+                            /** @enum {string} */
+                            results_visibility: "live" | "after_close";
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/counters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anti-fraud counters: ballots by IP range (/24, /48), by e-mail domain, by hour */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            by_email_domain: {
+                                confirmed: number;
+                                key: string;
+                                total: number;
+                                voided: number;
+                            }[];
+                            by_hour: {
+                                confirmed: number;
+                                /** Format: date-time */
+                                hour: string;
+                                total: number;
+                                voided: number;
+                            }[];
+                            by_ip_range: {
+                                confirmed: number;
+                                key: string;
+                                total: number;
+                                voided: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a draft vote to ballots */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allow_change: boolean;
+                            ballots: {
+                                confirmed: number;
+                                pending: number;
+                                voided: number;
+                            };
+                            closed_at: string | null;
+                            closes_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            opened_at: string | null;
+                            options: {
+                                description: string;
+                                /** Format: uuid */
+                                id: string;
+                                image_url: string | null;
+                                label: string;
+                                /** @description confirmed ballots not voided (running count) */
+                                tally: number;
+                            }[];
+                            public_url: string;
+                            /** @description whether the site shows the results now */
+                            results_public: boolean;
+                            /** @enum {string} */
+                            results_visibility: "live" | "after_close";
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/recount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rewrite the running tallies from the ballots (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description options whose running tally was off */
+                            options_fixed: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The results: running tallies beside a recount from the ballots */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every running tally equals the recount from the ballots */
+                            consistent: boolean;
+                            options: {
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                                recount: number;
+                                tally: number;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
