@@ -1083,6 +1083,42 @@ export interface ListeningKeyMessageTable {
   kind: 'answer' | 'talking_point';
   title: string;
   body: string;
+// Civic modules (migration 0043): fact checks and public votes.
+
+/** A verdict of the campaign's fact-check scale, on schema.org's 1 (false) to 5 (true) rating. */
+export interface FactcheckVerdictTable {
+  campaign_id: string;
+  id: string;
+  code: string;
+  label_fr: string;
+  label_en: string;
+  rating: number;
+  color: Generated<string>;
+  position: number;
+}
+
+/** A fact check ("le vrai du faux"): claim, claimant, verdict, explanation, review state. */
+export interface FactCheckTable {
+  campaign_id: string;
+  id: string;
+  slug: string;
+  claim: string;
+  claimant: string;
+  /** yyyy-mm-dd. */
+  claim_date: string | null;
+  claim_url: string | null;
+  theme: Generated<string>;
+  verdict_id: string;
+  summary: Generated<string>;
+  explanation_html: Generated<string>;
+  status: ColumnType<'draft' | 'review' | 'published' | 'withdrawn', 'draft' | 'review' | 'published' | 'withdrawn' | undefined>;
+  author_user_id: string | null;
+  author_token_id: string | null;
+  author_label: Generated<string>;
+  reviewer_user_id: string | null;
+  reviewer_label: string | null;
+  submitted_at: Timestamp | null;
+  published_at: Timestamp | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -1306,6 +1342,75 @@ export interface EventRsvpTable {
   checked_in_by: string | null;
   source: Generated<string>;
   waitlisted_at: Timestamp | null;
+/** A source of a fact check and its link's last reachability check. */
+export interface FactCheckSourceTable {
+  campaign_id: string;
+  id: string;
+  fact_check_id: string;
+  position: number;
+  url: string;
+  title: string;
+  publisher: Generated<string>;
+  /** yyyy-mm-dd. */
+  published_on: string | null;
+  check_state: ColumnType<
+    'pending' | 'reachable' | 'unreachable' | 'refused',
+    'pending' | 'reachable' | 'unreachable' | 'refused' | undefined
+  >;
+  check_status: number | null;
+  check_error: string | null;
+  checked_at: Timestamp | null;
+}
+
+/** A public vote (the official poster…). */
+export interface PublicVoteTable {
+  campaign_id: string;
+  id: string;
+  slug: string;
+  title: string;
+  description: Generated<string>;
+  status: ColumnType<'draft' | 'open' | 'closed', 'draft' | 'open' | 'closed' | undefined>;
+  results_visibility: ColumnType<'live' | 'after_close', 'live' | 'after_close' | undefined>;
+  allow_change: Generated<boolean>;
+  closes_at: Timestamp | null;
+  opened_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  created_by_label: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** An option of a public vote and its running tally. */
+export interface PublicVoteOptionTable {
+  campaign_id: string;
+  id: string;
+  vote_id: string;
+  position: number;
+  label: string;
+  description: Generated<string>;
+  image_url: string | null;
+  tally: Generated<number>;
+}
+
+/** A ballot of a public vote: one per address, counted once confirmed and not voided. */
+export interface PublicVoteBallotTable {
+  campaign_id: string;
+  id: string;
+  vote_id: string;
+  option_id: string;
+  pending_option_id: string | null;
+  email: string;
+  email_domain: string;
+  ip_range: string | null;
+  user_agent: string | null;
+  wants_news: Generated<boolean>;
+  person_id: string | null;
+  status: ColumnType<'pending' | 'confirmed' | 'voided', 'pending' | 'confirmed' | 'voided' | undefined>;
+  confirmed_at: Timestamp | null;
+  voided_at: Timestamp | null;
+  void_reason: string | null;
+  send_count: Generated<number>;
+  last_sent_at: Timestamp | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -1436,6 +1541,12 @@ export interface DB {
   listening_key_message: ListeningKeyMessageTable;
   listening_draft: ListeningDraftTable;
   listening_state: ListeningStateTable;
+  factcheck_verdict: FactcheckVerdictTable;
+  fact_check: FactCheckTable;
+  fact_check_source: FactCheckSourceTable;
+  public_vote: PublicVoteTable;
+  public_vote_option: PublicVoteOptionTable;
+  public_vote_ballot: PublicVoteBallotTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

@@ -10,6 +10,7 @@ import { consentModule } from './consent/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
 import { demoModule } from './demo/index.ts';
 import { eventsModule } from './events/index.ts';
+import { factchecksModule } from './factchecks/index.ts';
 import { fieldModule } from './field/index.ts';
 import { identityModule } from './identity/index.ts';
 import { importsModule } from './imports/index.ts';
@@ -25,6 +26,7 @@ import { systemModule } from './system/index.ts';
 import { targetingModule } from './targeting/index.ts';
 import { territoryModule } from './territory/index.ts';
 import { timelineModule } from './timeline/index.ts';
+import { votesModule } from './votes/index.ts';
 import { webhooksModule } from './webhooks/index.ts';
 
 // The order is the order of routes in the API document, of permissions and of token scopes. A
@@ -50,6 +52,8 @@ const list = () =>
     targetingModule,
     canvassModule,
     listeningModule,
+    factchecksModule,
+    votesModule,
     systemModule,
     demoModule,
     petitionsModule,

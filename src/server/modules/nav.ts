@@ -8,6 +8,7 @@ import { canvassNav } from './canvass/nav.ts';
 import { dashboardNav } from './dashboard/nav.ts';
 import { fieldNav } from './field/nav.ts';
 import { eventsNav } from './events/nav.ts';
+import { factchecksNav } from './factchecks/nav.ts';
 import { identityNav } from './identity/nav.ts';
 import { jobsNav } from './jobs/nav.ts';
 import { listeningNav } from './listening/nav.ts';
@@ -19,6 +20,7 @@ import { smsNav } from './sms/nav.ts';
 import { systemNav } from './system/nav.ts';
 import { targetingNav } from './targeting/nav.ts';
 import { territoryNav } from './territory/nav.ts';
+import { votesNav } from './votes/nav.ts';
 import { webhooksNav } from './webhooks/nav.ts';
 
 /** The navbar's sections, in display order. */
@@ -56,6 +58,8 @@ export const NAV_ENTRIES = [
   ...canvassNav,
   ...eventsNav,
   ...listeningNav,
+  ...factchecksNav,
+  ...votesNav,
   ...jobsNav,
   ...auditNav,
   ...webhooksNav,

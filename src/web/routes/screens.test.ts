@@ -59,6 +59,8 @@ describe('screens and navigation', () => {
       'campaign:/mailings',
       'campaign:/sms',
       'campaign:/events',
+      'campaign:/factchecks',
+      'campaign:/votes',
       'campaign:/ladder',
       'campaign:/canvass',
       'campaign:/petitions',

@@ -34,6 +34,8 @@ export const NAV_SCREENS = {
   site: screen(() => import('../features/site/components/site-page.tsx').then((m) => m.SitePage)),
   petitions: screen(() => import('../features/petitions/components/petitions-page.tsx').then((m) => m.PetitionsPage)),
   listening: screen(() => import('../features/listening/components/listening-page.tsx').then((m) => m.ListeningPage)),
+  factchecks: screen(() => import('../features/factchecks/components/factchecks-page.tsx').then((m) => m.FactchecksPage)),
+  votes: screen(() => import('../features/votes/components/votes-page.tsx').then((m) => m.VotesPage)),
 } satisfies Record<NavId, LazyExoticComponent<ComponentType>>;
 
 /** A screen reached from a navigation entry's screen rather than from the navigation. */

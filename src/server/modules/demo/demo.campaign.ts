@@ -15,6 +15,9 @@ import { seedDemoEvents } from '../events/index.ts';
 import { createUser } from '../identity/index.ts';
 import { seedDemoTargeting } from '../targeting/index.ts';
 import { seedDemoPetitions } from '../petitions/index.ts';
+import { seedDemoFactchecks } from '../factchecks/index.ts';
+import { createUser } from '../identity/index.ts';
+import { seedDemoVote } from '../votes/index.ts';
 import { seedDemoNewsletter } from './demo.newsletter.ts';
 import { seedDemoTerritoryAndPeople } from './demo.seed.ts';
 import { seedDemoSite } from './demo.site.ts';
@@ -180,5 +183,8 @@ export async function seedDemoCampaign(
   await seedDemoPetitions(db, campaignId, { seed: 2026 });
   // A dozen events in the arrondissements, with RSVPs (one full with a waitlist, one past with check-ins).
   await seedDemoEvents(db, campaignId);
+  // "Le vrai du faux" and the official poster's vote, on the public site.
+  await seedDemoFactchecks(db, campaignId);
+  await seedDemoVote(db, campaignId);
   return { created: true, campaignId, synthetic };
 }

@@ -106,6 +106,16 @@ describe('identity policy', () => {
     const expected: Record<(typeof ROLES)[number], string[]> = {
       // Owners hold every permission: the admin's and the campaign's own.
       owner: [...admin, 'campaign.manage', 'listening.approve'],
+      // Fact checks and public votes (issue 18).
+      'factchecks.read',
+      'factchecks.write',
+      'factchecks.publish',
+      'votes.read',
+      'votes.manage',
+    ];
+    const expected: Record<(typeof ROLES)[number], string[]> = {
+      // Owners hold every permission: the admin's and the campaign's own.
+      owner: [...admin, 'campaign.manage', 'factchecks.publish_own'],
       admin,
       organizer: [
         'dashboard.read',
@@ -149,6 +159,10 @@ describe('identity policy', () => {
       moderator: ['dashboard.read', ...calendar],
       candidate: ['dashboard.read', 'zones.read', ...calendar, 'field.read'],
       volunteer: ['zones.read', ...calendar, 'field.read'],
+        'factchecks.read',
+        'factchecks.write',
+        'votes.read',
+      ],
       referent: [
         'dashboard.read',
         'zones.read',
@@ -172,6 +186,9 @@ describe('identity policy', () => {
         ...calendar,
         ...petitions,
         'jobs.read',
+        'jobs.read',
+        'factchecks.read',
+        'votes.read',
       ],
       community_manager: [
         'dashboard.read',
@@ -227,6 +244,15 @@ describe('identity policy', () => {
       moderator: ['dashboard.read', ...calendar],
       candidate: ['dashboard.read', 'zones.read', ...calendar, 'events.read'],
       volunteer: ['zones.read', ...calendar, 'events.read', 'events.propose', 'events.checkin'],
+        'factchecks.read',
+        'factchecks.write',
+        'factchecks.publish',
+        'votes.read',
+        'votes.manage',
+      ],
+      moderator: ['dashboard.read', ...calendar, 'factchecks.read', 'votes.read'],
+      candidate: ['dashboard.read', 'zones.read', ...calendar, 'factchecks.read', 'votes.read'],
+      volunteer: ['zones.read', ...calendar, 'factchecks.read'],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
     expect(tokenScopes().map((s) => `${s.id}=${s.permission}`)).toEqual([
@@ -276,6 +302,11 @@ describe('identity policy', () => {
       'listening:write=listening.write',
       'listening:publish=listening.publish',
       'listening:approve=listening.approve',
+      'factchecks:read=factchecks.read',
+      'factchecks:write=factchecks.write',
+      'factchecks:publish=factchecks.publish',
+      'votes:read=votes.read',
+      'votes:manage=votes.manage',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -300,6 +331,8 @@ describe('identity policy', () => {
       'events:read',
       'attendances:read',
       'listening:read',
+      'factchecks:read',
+      'votes:read',
     ]);
   });
 

@@ -56,6 +56,7 @@ const kindsFr = {
   'events.notify': 'Message aux inscrits d’un événement (confirmation, rappel, changement)',
   'events.staff': 'Alerte à l’équipe : place libérée à moins de 48 h',
   'listening.pass': 'Veille : relevé des sources et publications programmées',
+  'factchecks.check_sources': 'Vérification des liens des sources (le vrai du faux)',
 };
 const kindsEn: typeof kindsFr = {
   'demo.count': 'Demonstration job',
@@ -70,6 +71,7 @@ const kindsEn: typeof kindsFr = {
   'events.notify': 'Message to an event’s attendees (confirmation, reminder, change)',
   'events.staff': 'Staff alert: a seat freed less than 48 hours before',
   'listening.pass': 'Listening: polling the sources and scheduled posts',
+  'factchecks.check_sources': "Checking fact checks' source links",
 };
 export const jobKindLabels = { fr: kindsFr, en: kindsEn };
 
