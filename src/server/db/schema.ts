@@ -895,23 +895,6 @@ export interface TurfTable {
   doors: Generated<number>;
   polygon: Json<unknown>;
   metres_walked: Generated<number>;
-// Social listening (migration 0042, modules/listening).
-export type ListeningNetwork = 'mastodon' | 'bluesky' | 'x';
-export type ListeningAccountKind = 'candidate' | 'team';
-export type ListeningSource = 'rss' | 'mastodon' | 'bluesky';
-export type ListeningDraftStatus = 'pending_approval' | 'scheduled' | 'held' | 'published' | 'refused' | 'failed';
-
-/** A social account of the campaign, its credentials sealed (AES-256-GCM). */
-export interface ListeningAccountTable {
-  campaign_id: string;
-  id: string;
-  network: ListeningNetwork;
-  kind: ListeningAccountKind;
-  handle: string;
-  base_url: string;
-  credentials: Buffer;
-  status: Generated<'connected' | 'disconnected'>;
-  last_error: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -927,15 +910,6 @@ export interface FieldTeamTable {
   campaign_id: string;
   id: string;
   name: string;
-// The public site's content (migration 0039, src/server/site).
-export type SitePageKind = 'home' | 'zone' | 'page';
-
-export interface SiteImageTable {
-  campaign_id: string;
-  id: string;
-  content_type: string;
-  bytes: Buffer;
-  alt: Generated<string>;
   zone_id: string | null;
   created_at: Generated<Date>;
 }
@@ -971,154 +945,6 @@ export interface TargetScoreTable {
   ingredients: Json<unknown>;
   computed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_by: string | null;
-// Canvassing (migration 0038): door results, contacts captured with consent, scripts and their A/B tests, shifts.
-export const CANVASS_OUTCOMES = ['absent', 'supportive', 'undecided', 'opposed', 'refused', 'come_back', 'no_access', 'other'] as const;
-export type CanvassOutcome = (typeof CANVASS_OUTCOMES)[number];
-
-export interface CanvassScriptTable {
-  campaign_id: string;
-  id: string;
-  theme: string;
-  title: string;
-  body: string;
-  archived: Generated<boolean>;
-// Petitions and public forms (modules/petitions, 0040_petitions.sql).
-export interface PetitionThreshold {
-  count: number;
-  text: string;
-}
-
-export interface PetitionTable {
-  campaign_id: string;
-  id: string;
-  slug: string;
-  title: string;
-  summary: Generated<string>;
-  body: Generated<string>;
-  target: Generated<string>;
-  goal: Generated<number>;
-  zone_id: string | null;
-  status: Generated<'draft' | 'open' | 'closed'>;
-  thresholds: Json<PetitionThreshold[]>;
-  answer: Generated<string>;
-  answered_at: Timestamp | null;
-  delivered_at: Timestamp | null;
-// Events (0041): events and RSVPs.
-export type EventType = 'popup' | 'meeting' | 'canvass' | 'hackathon' | 'online';
-export type EventStatus = 'proposed' | 'published' | 'rejected' | 'cancelled';
-export type RsvpStatus = 'going' | 'waitlisted' | 'cancelled';
-
-export interface EventTable {
-  campaign_id: string;
-  id: string;
-  type: EventType;
-  status: ColumnType<EventStatus, EventStatus | undefined, EventStatus>;
-  title: string;
-  description: Generated<string>;
-  start_at: ColumnType<Date, Date | string, Date | string>;
-  end_at: ColumnType<Date, Date | string, Date | string>;
-  time_zone: Generated<string>;
-  venue: Generated<string>;
-  address: Generated<string>;
-  latitude: number | null;
-  longitude: number | null;
-  online_url: string | null;
-  zone_id: string | null;
-  capacity: number | null;
-  sequence: Generated<number>;
-  proposed_by_person_id: string | null;
-  created_by_label: Generated<string>;
-/** A keyword watch over one source, with its adapter's cursor and back-off. */
-export interface ListeningWatchTable {
-  campaign_id: string;
-  id: string;
-  name: string;
-  source: ListeningSource;
-  feed_url: string | null;
-  account_id: string | null;
-  query: Json<{ phrases: string[]; words: string[]; exclude: string[]; hashtags: string[]; mentions: string[]; language: string | null }>;
-  active: Generated<boolean>;
-  cursor: Json;
-  next_poll_at: Generated<Date>;
-  failures: Generated<number>;
-  last_polled_at: Date | null;
-  last_error: string | null;
-  created_at: Generated<Date>;
-}
-
-/** A mention caught by a watch (one per source and external id). */
-export interface ListeningMentionTable {
-  campaign_id: string;
-  id: string;
-  watch_id: string | null;
-  source: ListeningSource;
-  external_id: string;
-  thread_key: string;
-  in_reply_to: string | null;
-  url: string | null;
-  reply_ref: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
-  author_handle: string;
-  author_name: Generated<string>;
-  author_reach: Generated<number>;
-  text: string;
-  lang: string | null;
-  published_at: Date;
-  sentiment: 'positive' | 'neutral' | 'negative';
-  urgency: 'low' | 'normal' | 'high';
-  arrondissement: number | null;
-  theme: string | null;
-  status: Generated<'new' | 'handled'>;
-  assigned_to: string | null;
-  tags: Generated<string[]>;
-  handled_at: Date | null;
-  person_id: string | null;
-  created_at: Generated<Date>;
-}
-
-/** An approved answer or talking point, per theme. */
-export interface ListeningKeyMessageTable {
-  campaign_id: string;
-  id: string;
-  theme: string;
-  kind: 'answer' | 'talking_point';
-  title: string;
-  body: string;
-// Civic modules (migration 0043): fact checks and public votes.
-
-/** A verdict of the campaign's fact-check scale, on schema.org's 1 (false) to 5 (true) rating. */
-export interface FactcheckVerdictTable {
-  campaign_id: string;
-  id: string;
-  code: string;
-  label_fr: string;
-  label_en: string;
-  rating: number;
-  color: Generated<string>;
-  position: number;
-}
-
-/** A fact check ("le vrai du faux"): claim, claimant, verdict, explanation, review state. */
-export interface FactCheckTable {
-  campaign_id: string;
-  id: string;
-  slug: string;
-  claim: string;
-  claimant: string;
-  /** yyyy-mm-dd. */
-  claim_date: string | null;
-  claim_url: string | null;
-  theme: Generated<string>;
-  verdict_id: string;
-  summary: Generated<string>;
-  explanation_html: Generated<string>;
-  status: ColumnType<'draft' | 'review' | 'published' | 'withdrawn', 'draft' | 'review' | 'published' | 'withdrawn' | undefined>;
-  author_user_id: string | null;
-  author_token_id: string | null;
-  author_label: Generated<string>;
-  reviewer_user_id: string | null;
-  reviewer_label: string | null;
-  submitted_at: Timestamp | null;
-  published_at: Timestamp | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -1140,6 +966,8 @@ export interface TargetZoneTable {
   score_id: string | null;
   picked_by: string | null;
   picked_at: Generated<Date>;
+}
+
 // Field, the turfs part (migration 0037): social-housing programmes, the electoral roll (field and post only).
 export interface SocialHousingTable {
   campaign_id: string;
@@ -1174,6 +1002,23 @@ export interface ElectoralRollVoterTable {
   postcode: Generated<string>;
   address_id: string | null;
   building_id: string | null;
+}
+
+// Canvassing (migration 0038): door results, contacts captured with consent, scripts and their A/B tests, shifts.
+export const CANVASS_OUTCOMES = ['absent', 'supportive', 'undecided', 'opposed', 'refused', 'come_back', 'no_access', 'other'] as const;
+export type CanvassOutcome = (typeof CANVASS_OUTCOMES)[number];
+
+export interface CanvassScriptTable {
+  campaign_id: string;
+  id: string;
+  theme: string;
+  title: string;
+  body: string;
+  archived: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface CanvassScriptTestTable {
   campaign_id: string;
   id: string;
@@ -1229,6 +1074,21 @@ export interface CanvassShiftTable {
   on_date: ColumnType<string, string, string>;
   doors: Generated<number>;
   completed_at: Date | null;
+}
+
+// The public site's content (migration 0039, src/server/site).
+export type SitePageKind = 'home' | 'zone' | 'page';
+
+export interface SiteImageTable {
+  campaign_id: string;
+  id: string;
+  content_type: string;
+  bytes: Buffer;
+  alt: Generated<string>;
+  zone_id: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface SitePageTable {
   campaign_id: string;
   id: string;
@@ -1280,6 +1140,34 @@ export interface SiteNewsTable {
   updated_by: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+}
+
+// Petitions and public forms (modules/petitions, 0040_petitions.sql).
+export interface PetitionThreshold {
+  count: number;
+  text: string;
+}
+
+export interface PetitionTable {
+  campaign_id: string;
+  id: string;
+  slug: string;
+  title: string;
+  summary: Generated<string>;
+  body: Generated<string>;
+  target: Generated<string>;
+  goal: Generated<number>;
+  zone_id: string | null;
+  status: Generated<'draft' | 'open' | 'closed'>;
+  thresholds: Json<PetitionThreshold[]>;
+  answer: Generated<string>;
+  answered_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  created_by_label: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface FormSubmissionTable {
   campaign_id: string;
   id: string;
@@ -1331,6 +1219,37 @@ export interface FormGuardHitTable {
   proof: 'altcha' | 'none';
   proof_key: string | null;
   at: Generated<Date>;
+}
+
+// Events (0041): events and RSVPs.
+export type EventType = 'popup' | 'meeting' | 'canvass' | 'hackathon' | 'online';
+export type EventStatus = 'proposed' | 'published' | 'rejected' | 'cancelled';
+export type RsvpStatus = 'going' | 'waitlisted' | 'cancelled';
+
+export interface EventTable {
+  campaign_id: string;
+  id: string;
+  type: EventType;
+  status: ColumnType<EventStatus, EventStatus | undefined, EventStatus>;
+  title: string;
+  description: Generated<string>;
+  start_at: ColumnType<Date, Date | string, Date | string>;
+  end_at: ColumnType<Date, Date | string, Date | string>;
+  time_zone: Generated<string>;
+  venue: Generated<string>;
+  address: Generated<string>;
+  latitude: number | null;
+  longitude: number | null;
+  online_url: string | null;
+  zone_id: string | null;
+  capacity: number | null;
+  sequence: Generated<number>;
+  proposed_by_person_id: string | null;
+  created_by_label: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface EventRsvpTable {
   campaign_id: string;
   id: string;
@@ -1342,6 +1261,160 @@ export interface EventRsvpTable {
   checked_in_by: string | null;
   source: Generated<string>;
   waitlisted_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+// Social listening (migration 0042, modules/listening).
+export type ListeningNetwork = 'mastodon' | 'bluesky' | 'x';
+export type ListeningAccountKind = 'candidate' | 'team';
+export type ListeningSource = 'rss' | 'mastodon' | 'bluesky';
+export type ListeningDraftStatus = 'pending_approval' | 'scheduled' | 'held' | 'published' | 'refused' | 'failed';
+
+/** A social account of the campaign, its credentials sealed (AES-256-GCM). */
+export interface ListeningAccountTable {
+  campaign_id: string;
+  id: string;
+  network: ListeningNetwork;
+  kind: ListeningAccountKind;
+  handle: string;
+  base_url: string;
+  credentials: Buffer;
+  status: Generated<'connected' | 'disconnected'>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** A keyword watch over one source, with its adapter's cursor and back-off. */
+export interface ListeningWatchTable {
+  campaign_id: string;
+  id: string;
+  name: string;
+  source: ListeningSource;
+  feed_url: string | null;
+  account_id: string | null;
+  query: Json<{ phrases: string[]; words: string[]; exclude: string[]; hashtags: string[]; mentions: string[]; language: string | null }>;
+  active: Generated<boolean>;
+  cursor: Json;
+  next_poll_at: Generated<Date>;
+  failures: Generated<number>;
+  last_polled_at: Date | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+}
+
+/** A mention caught by a watch (one per source and external id). */
+export interface ListeningMentionTable {
+  campaign_id: string;
+  id: string;
+  watch_id: string | null;
+  source: ListeningSource;
+  external_id: string;
+  thread_key: string;
+  in_reply_to: string | null;
+  url: string | null;
+  reply_ref: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  author_handle: string;
+  author_name: Generated<string>;
+  author_reach: Generated<number>;
+  text: string;
+  lang: string | null;
+  published_at: Date;
+  sentiment: 'positive' | 'neutral' | 'negative';
+  urgency: 'low' | 'normal' | 'high';
+  arrondissement: number | null;
+  theme: string | null;
+  status: Generated<'new' | 'handled'>;
+  assigned_to: string | null;
+  tags: Generated<string[]>;
+  handled_at: Date | null;
+  person_id: string | null;
+  created_at: Generated<Date>;
+}
+
+/** An approved answer or talking point, per theme. */
+export interface ListeningKeyMessageTable {
+  campaign_id: string;
+  id: string;
+  theme: string;
+  kind: 'answer' | 'talking_point';
+  title: string;
+  body: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** A reply or post to publish on an account. */
+export interface ListeningDraftTable {
+  campaign_id: string;
+  id: string;
+  account_id: string;
+  mention_id: string | null;
+  key_message_id: string | null;
+  text: string;
+  status: ListeningDraftStatus;
+  scheduled_at: Date | null;
+  approved_by: string | null;
+  approved_at: Date | null;
+  refused_reason: string | null;
+  idempotency_key: string;
+  external_id: string | null;
+  external_url: string | null;
+  published_at: Date | null;
+  last_error: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** The inbox's mode per campaign. */
+export interface ListeningStateTable {
+  campaign_id: string;
+  crisis_since: Date | null;
+  last_spike_at: Date | null;
+}
+
+// Civic modules (migration 0043): fact checks and public votes.
+
+/** A verdict of the campaign's fact-check scale, on schema.org's 1 (false) to 5 (true) rating. */
+export interface FactcheckVerdictTable {
+  campaign_id: string;
+  id: string;
+  code: string;
+  label_fr: string;
+  label_en: string;
+  rating: number;
+  color: Generated<string>;
+  position: number;
+}
+
+/** A fact check ("le vrai du faux"): claim, claimant, verdict, explanation, review state. */
+export interface FactCheckTable {
+  campaign_id: string;
+  id: string;
+  slug: string;
+  claim: string;
+  claimant: string;
+  /** yyyy-mm-dd. */
+  claim_date: string | null;
+  claim_url: string | null;
+  theme: Generated<string>;
+  verdict_id: string;
+  summary: Generated<string>;
+  explanation_html: Generated<string>;
+  status: ColumnType<'draft' | 'review' | 'published' | 'withdrawn', 'draft' | 'review' | 'published' | 'withdrawn' | undefined>;
+  author_user_id: string | null;
+  author_token_id: string | null;
+  author_label: Generated<string>;
+  reviewer_user_id: string | null;
+  reviewer_label: string | null;
+  submitted_at: Timestamp | null;
+  published_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 /** A source of a fact check and its link's last reachability check. */
 export interface FactCheckSourceTable {
   campaign_id: string;
@@ -1413,36 +1486,6 @@ export interface PublicVoteBallotTable {
   last_sent_at: Timestamp | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
-}
-
-/** A reply or post to publish on an account. */
-export interface ListeningDraftTable {
-  campaign_id: string;
-  id: string;
-  account_id: string;
-  mention_id: string | null;
-  key_message_id: string | null;
-  text: string;
-  status: ListeningDraftStatus;
-  scheduled_at: Date | null;
-  approved_by: string | null;
-  approved_at: Date | null;
-  refused_reason: string | null;
-  idempotency_key: string;
-  external_id: string | null;
-  external_url: string | null;
-  published_at: Date | null;
-  last_error: string | null;
-  created_by: string | null;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-}
-
-/** The inbox's mode per campaign. */
-export interface ListeningStateTable {
-  campaign_id: string;
-  crisis_since: Date | null;
-  last_spike_at: Date | null;
 }
 
 export interface DB {

@@ -9,6 +9,6 @@ export const siteNav = [
     label: { fr: 'Site public', en: 'Public site' },
     icon: 'map',
     section: 'campaign',
-    order: 60,
+    order: 37,
   },
 ] as const satisfies readonly NavEntrySpec[];

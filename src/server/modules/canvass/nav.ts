@@ -9,6 +9,6 @@ export const canvassNav = [
     label: { fr: 'Porte-à-porte', en: 'Canvassing' },
     icon: 'map',
     section: 'campaign',
-    order: 45,
+    order: 56,
   },
 ] as const satisfies readonly NavEntrySpec[];

@@ -9,6 +9,6 @@ export const factchecksNav = [
     label: { fr: 'Le vrai du faux', en: 'Fact checks' },
     icon: 'check',
     section: 'campaign',
-    order: 36,
+    order: 41,
   },
 ] as const satisfies readonly NavEntrySpec[];

@@ -9,6 +9,6 @@ export const fieldNav = [
     label: { fr: 'Terrain', en: 'Field' },
     icon: 'map',
     section: 'campaign',
-    order: 55,
+    order: 54,
   },
 ] as const satisfies readonly NavEntrySpec[];

@@ -9,6 +9,6 @@ export const listeningNav = [
     label: { fr: 'Veille et réponses', en: 'Listening' },
     icon: 'activity',
     section: 'campaign',
-    order: 45,
+    order: 36,
   },
 ] as const satisfies readonly NavEntrySpec[];

@@ -20,8 +20,7 @@ export { emailMatches, phoneMatches } from './matching.ts';
 export { formatPersonOsdi, normalizeEmail, normalizePhone, phoneNumberType } from './normalize.ts';
 export { assertCampaignWide } from './people.policy.ts';
 export { personOrderTerm } from './people.repo.ts';
-export { createPerson, type PeopleActor, type PersonInput } from './people.service.ts';
-export { type PeopleActor, signup } from './people.service.ts';
+export { createPerson, type PeopleActor, type PersonInput, signup } from './people.service.ts';
 
 export const peopleModule = defineModule({
   name: 'people',

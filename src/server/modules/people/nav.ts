@@ -18,7 +18,7 @@ export const peopleNav = [
     label: { fr: "Échelle d'engagement", en: 'Engagement ladder' },
     icon: 'activity',
     section: 'campaign',
-    order: 40,
+    order: 25,
   },
   // The campaign settings (ladder and custom fields: users.manage; tags and lists: people.write; the
   // election calendar of the calendar module: calendar.write; mail deliverability: messaging.deliverability).

@@ -9,6 +9,6 @@ export const petitionsNav = [
     label: { fr: 'Pétitions et formulaires', en: 'Petitions and forms' },
     icon: 'petition',
     section: 'campaign',
-    order: 40,
+    order: 39,
   },
 ] as const satisfies readonly NavEntrySpec[];

@@ -9,6 +9,6 @@ export const targetingNav = [
     label: { fr: 'Ciblage', en: 'Targeting' },
     icon: 'map',
     section: 'campaign',
-    order: 55,
+    order: 52,
   },
 ] as const satisfies readonly NavEntrySpec[];

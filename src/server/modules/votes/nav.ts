@@ -9,6 +9,6 @@ export const votesNav = [
     label: { fr: 'Votes publics', en: 'Public votes' },
     icon: 'activity',
     section: 'campaign',
-    order: 37,
+    order: 42,
   },
 ] as const satisfies readonly NavEntrySpec[];

@@ -10,7 +10,6 @@ import { webhooksRoutes } from './webhooks.routes.ts';
 export { webhooksSubscriber } from './delivery.ts';
 export { SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS, verifySignature } from './signature.ts';
 export { allowListOf, type CheckedTarget, checkTarget, TargetRefused } from './ssrf.ts';
-export { allowListOf, checkTarget, TargetRefused } from './ssrf.ts';
 
 export const webhooksModule = defineModule({
   name: 'webhooks',
