@@ -156,7 +156,7 @@ export interface paths {
                         expires_at?: string;
                         name: string;
                         rate_limit_per_minute?: number | null;
-                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send")[];
+                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "turfs:read" | "turfs:write")[];
                     };
                 };
             };
@@ -316,7 +316,7 @@ export interface paths {
                                 description_en: string;
                                 description_fr: string;
                                 /** @enum {string} */
-                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send";
+                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "turfs:read" | "turfs:write";
                                 resource: string;
                             }[];
                         };
@@ -2111,6 +2111,2089 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/assignments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a turf assignment */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/buildings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A zone's buildings (at most `limit`, by label) */
+        get: {
+            parameters: {
+                query: {
+                    limit?: number;
+                    q?: string;
+                    zone_id: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                buildings: {
+                                    addresses: number;
+                                    doors: number;
+                                    /** @enum {string} */
+                                    doors_source: "social_housing" | "dwellings_per_address" | "electoral_roll" | "manual";
+                                    entrances: number;
+                                    /** Format: uuid */
+                                    id: string;
+                                    label: string;
+                                    lat: number;
+                                    lon: number;
+                                    score: number | null;
+                                    turf_id: string | null;
+                                }[];
+                            };
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/buildings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A building: its addresses, entrances and registered voters */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address_lines: string[];
+                            addresses: number;
+                            doors: number;
+                            /** @enum {string} */
+                            doors_source: "social_housing" | "dwellings_per_address" | "electoral_roll" | "manual";
+                            entrance_list: {
+                                access_note: string;
+                                doors: number;
+                                doors_per_floor: number;
+                                floors: number;
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                                position: number;
+                            }[];
+                            entrances: number;
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            lat: number;
+                            lon: number;
+                            registered_voters: number;
+                            score: number | null;
+                            turf_id: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set a building's doors by hand (kept when buildings are made again) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        doors: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address_lines: string[];
+                            addresses: number;
+                            doors: number;
+                            /** @enum {string} */
+                            doors_source: "social_housing" | "dwellings_per_address" | "electoral_roll" | "manual";
+                            entrance_list: {
+                                access_note: string;
+                                doors: number;
+                                doors_per_floor: number;
+                                floors: number;
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                                position: number;
+                            }[];
+                            entrances: number;
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            lat: number;
+                            lon: number;
+                            registered_voters: number;
+                            score: number | null;
+                            turf_id: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/field/buildings/{id}/entrances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an entrance with its access note and its floors × doors grid, made in one step */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description digicode, interphone, caretaker… */
+                        access_note?: string;
+                        doors_per_floor?: number;
+                        /** @description floors above the ground floor included (0: no grid) */
+                        floors?: number;
+                        label?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address_lines: string[];
+                            addresses: number;
+                            doors: number;
+                            /** @enum {string} */
+                            doors_source: "social_housing" | "dwellings_per_address" | "electoral_roll" | "manual";
+                            entrance_list: {
+                                access_note: string;
+                                doors: number;
+                                doors_per_floor: number;
+                                floors: number;
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                                position: number;
+                            }[];
+                            entrances: number;
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            lat: number;
+                            lon: number;
+                            registered_voters: number;
+                            score: number | null;
+                            turf_id: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/buildings/make": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Group the address base into buildings with estimated doors (a job; a zone's addresses only when zone_id is given) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        zone_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/canvassers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members a turf can be assigned to (their name and role only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                canvassers: {
+                                    name: string;
+                                    role: string;
+                                    /** Format: uuid */
+                                    user_id: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/cuts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A turf cut: its status, progress and figures */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            finished_at: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            job_id: string | null;
+                            keep_polling_stations: boolean;
+                            progress: {
+                                done: number;
+                                message: string;
+                                total: number | null;
+                            };
+                            stats: {
+                                buildings?: number;
+                                doors?: number;
+                                doors_max?: number;
+                                doors_min?: number;
+                                metres_per_door?: number;
+                                metres_walked?: number;
+                                /** @description the walks by nearest neighbour alone, before 2-opt */
+                                nearest_neighbour_metres?: number;
+                                /** @description buildings of the zone already in turfs of another zone, left out */
+                                skipped_in_other_turfs?: number;
+                                turfs?: number;
+                            };
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            target_doors: number;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/electoral-roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import the electoral roll (CSV text; replaces the previous one): voters matched to addresses and buildings, for field and post only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        file_name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            matched: number;
+                            voters: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/electoral-roll/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered voters per building, filtered by age, sex and polling station only (never birthplace nor name) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description age in years, at most */
+                    age_max?: string;
+                    /** @description age in years, at least */
+                    age_min?: string;
+                    polling_station?: string;
+                    /** @description F or M */
+                    sex?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowed_filters: string[];
+                            buildings: {
+                                /** Format: uuid */
+                                building_id: string;
+                                label: string;
+                                voters: number;
+                            }[];
+                            voters: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/entrances/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an entrance and its doors */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an entrance's label or access note; a new floors × doors grid replaces its doors */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description digicode, interphone, caretaker… */
+                        access_note?: string;
+                        doors_per_floor?: number;
+                        /** @description floors above the ground floor included (0: no grid) */
+                        floors?: number;
+                        label?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address_lines: string[];
+                            addresses: number;
+                            doors: number;
+                            /** @enum {string} */
+                            doors_source: "social_housing" | "dwellings_per_address" | "electoral_roll" | "manual";
+                            entrance_list: {
+                                access_note: string;
+                                doors: number;
+                                doors_per_floor: number;
+                                floors: number;
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                                position: number;
+                            }[];
+                            entrances: number;
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            lat: number;
+                            lon: number;
+                            registered_voters: number;
+                            score: number | null;
+                            turf_id: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/field/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Teams of canvassers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                teams: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    members: number;
+                                    name: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/tracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a print-ready tract (PDF, A5 or A4) from a template, an arrondissement and its local themes */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        contact?: string;
+                        /** @enum {string} */
+                        format?: "A4" | "A5";
+                        /** @description the arrondissement list’s running mates (the site module will give them later) */
+                        running_mates?: {
+                            name: string;
+                            role?: string;
+                        }[];
+                        /** @enum {string} */
+                        template: "classic" | "meeting" | "themes";
+                        themes: {
+                            text: string;
+                            title: string;
+                        }[];
+                        title?: string;
+                        /** Format: uuid */
+                        zone_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description application/pdf */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Turfs of a zone (a referent's zones only), or those assigned on a day */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description yyyy-mm-dd */
+                    on_date?: string;
+                    zone_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                turfs: {
+                                    assignments: {
+                                        assignee: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        /** Format: date */
+                                        on_date: string;
+                                        staff_user_id: string | null;
+                                        team_id: string | null;
+                                        /** Format: uuid */
+                                        turf_id: string;
+                                    }[];
+                                    buildings: number;
+                                    cut_id: string | null;
+                                    doors: number;
+                                    /** Format: uuid */
+                                    id: string;
+                                    metres_per_door: number;
+                                    metres_walked: number;
+                                    name: string;
+                                    /** @description GeoJSON Polygon */
+                                    polygon: unknown;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    /** Format: uuid */
+                                    zone_id: string;
+                                }[];
+                            };
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A turf with its buildings in walking order */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignments: {
+                                assignee: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date */
+                                on_date: string;
+                                staff_user_id: string | null;
+                                team_id: string | null;
+                                /** Format: uuid */
+                                turf_id: string;
+                            }[];
+                            buildings: number;
+                            cut_id: string | null;
+                            doors: number;
+                            /** Format: uuid */
+                            id: string;
+                            metres_per_door: number;
+                            metres_walked: number;
+                            name: string;
+                            /** @description GeoJSON Polygon */
+                            polygon: unknown;
+                            stops: {
+                                /** Format: uuid */
+                                building_id: string;
+                                doors: number;
+                                label: string;
+                                lat: number;
+                                lon: number;
+                                position: number;
+                            }[];
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a turf (its buildings are left without a turf) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign a turf to a canvasser (a member of the campaign) or a team for a day */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description yyyy-mm-dd */
+                        on_date: string;
+                        /** Format: uuid */
+                        staff_user_id?: string;
+                        /** Format: uuid */
+                        team_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignments: {
+                                assignee: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date */
+                                on_date: string;
+                                staff_user_id: string | null;
+                                team_id: string | null;
+                                /** Format: uuid */
+                                turf_id: string;
+                            }[];
+                            buildings: number;
+                            cut_id: string | null;
+                            doors: number;
+                            /** Format: uuid */
+                            id: string;
+                            metres_per_door: number;
+                            metres_walked: number;
+                            name: string;
+                            /** @description GeoJSON Polygon */
+                            polygon: unknown;
+                            stops: {
+                                /** Format: uuid */
+                                building_id: string;
+                                doors: number;
+                                label: string;
+                                lat: number;
+                                lon: number;
+                                position: number;
+                            }[];
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/{id}/polygon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Redraw a turf: the zone's buildings inside the polygon become its own (taken from other turfs), those outside leave it */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        polygon: {
+                            coordinates: [
+                                number,
+                                number
+                            ][][];
+                            /** @enum {string} */
+                            type: "Polygon";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignments: {
+                                assignee: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date */
+                                on_date: string;
+                                staff_user_id: string | null;
+                                team_id: string | null;
+                                /** Format: uuid */
+                                turf_id: string;
+                            }[];
+                            buildings: number;
+                            cut_id: string | null;
+                            doors: number;
+                            /** Format: uuid */
+                            id: string;
+                            metres_per_door: number;
+                            metres_walked: number;
+                            name: string;
+                            /** @description GeoJSON Polygon */
+                            polygon: unknown;
+                            stops: {
+                                /** Format: uuid */
+                                building_id: string;
+                                doors: number;
+                                label: string;
+                                lat: number;
+                                lon: number;
+                                position: number;
+                            }[];
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/{id}/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Split a turf in two: the buildings given go to a new turf (none given: two balanced halves) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        building_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                turfs: {
+                                    assignments: {
+                                        assignee: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        /** Format: date */
+                                        on_date: string;
+                                        staff_user_id: string | null;
+                                        team_id: string | null;
+                                        /** Format: uuid */
+                                        turf_id: string;
+                                    }[];
+                                    buildings: number;
+                                    cut_id: string | null;
+                                    doors: number;
+                                    /** Format: uuid */
+                                    id: string;
+                                    metres_per_door: number;
+                                    metres_walked: number;
+                                    name: string;
+                                    /** @description GeoJSON Polygon */
+                                    polygon: unknown;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    /** Format: uuid */
+                                    zone_id: string;
+                                }[];
+                            };
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/{id}/walk-list.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The printable walk list of a turf (PDF: map, addresses in walking order with entrances and access notes, boxes to tick) */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "fr" | "en";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description application/pdf */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge turfs of one zone into the first one given */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        turf_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignments: {
+                                assignee: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date */
+                                on_date: string;
+                                staff_user_id: string | null;
+                                team_id: string | null;
+                                /** Format: uuid */
+                                turf_id: string;
+                            }[];
+                            buildings: number;
+                            cut_id: string | null;
+                            doors: number;
+                            /** Format: uuid */
+                            id: string;
+                            metres_per_door: number;
+                            metres_walked: number;
+                            name: string;
+                            /** @description GeoJSON Polygon */
+                            polygon: unknown;
+                            stops: {
+                                /** Format: uuid */
+                                building_id: string;
+                                doors: number;
+                                label: string;
+                                lat: number;
+                                lon: number;
+                                position: number;
+                            }[];
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/zones/{zone_id}/cuts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cut a zone's buildings into turfs of about target_doors doors (a job; replaces the zone's turfs) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    zone_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        keep_polling_stations?: boolean;
+                        /** @description replace turfs already assigned to canvassers (their assignments are dropped) */
+                        replace_assigned?: boolean;
+                        target_doors: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            finished_at: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            job_id: string | null;
+                            keep_polling_stations: boolean;
+                            progress: {
+                                done: number;
+                                message: string;
+                                total: number | null;
+                            };
+                            stats: {
+                                buildings?: number;
+                                doors?: number;
+                                doors_max?: number;
+                                doors_min?: number;
+                                metres_per_door?: number;
+                                metres_walked?: number;
+                                /** @description the walks by nearest neighbour alone, before 2-opt */
+                                nearest_neighbour_metres?: number;
+                                /** @description buildings of the zone already in turfs of another zone, left out */
+                                skipped_in_other_turfs?: number;
+                                turfs?: number;
+                            };
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            target_doors: number;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
