@@ -1074,7 +1074,16 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['field'],
         summary: 'Registered voters per building, filtered by age, sex and polling station only (never birthplace nor name)',
-        querystring: Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 100 })),
+        querystring: Type.Object(
+          {
+            age_min: Type.Optional(Type.String({ maxLength: 3, description: 'age in years, at least' })),
+            age_max: Type.Optional(Type.String({ maxLength: 3, description: 'age in years, at most' })),
+            sex: Type.Optional(Type.String({ maxLength: 1, description: 'F or M' })),
+            polling_station: Type.Optional(Type.String({ maxLength: 20 })),
+          },
+          // Any other filter is read, then refused with FIELD_ROLL_FILTER_REFUSED (birthplace, name…).
+          { additionalProperties: Type.String({ maxLength: 100 }) },
+        ),
         response: {
           200: Type.Object({
             voters: Type.Integer(),

@@ -168,6 +168,10 @@ export async function rollFigures(trx: Trx, campaignId: string, query: Record<st
     from electoral_roll_voter v join building b on b.campaign_id = v.campaign_id and b.id = v.building_id
     where ${sql.join(conds, sql` and `)}
     group by b.id, b.label order by count(*) desc, b.label limit 500`.execute(trx);
+  // The total over every building (the list stops at the 500 with the most voters).
+  const total = await sql<{ n: string }>`
+    select count(*) as n from electoral_roll_voter v join building b on b.campaign_id = v.campaign_id and b.id = v.building_id
+    where ${sql.join(conds, sql` and `)}`.execute(trx);
   const buildings = rows.map((r) => ({ ...r, voters: Number(r.voters) }));
-  return { voters: buildings.reduce((s, b) => s + b.voters, 0), buildings, allowed_filters: [...ROLL_FILTERS] };
+  return { voters: Number(total.rows[0]?.n ?? 0), buildings, allowed_filters: [...ROLL_FILTERS] };
 }

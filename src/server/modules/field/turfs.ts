@@ -21,7 +21,16 @@ export const POLLING_STATION_LAYER = 'bureau';
  * a referent in their zones and the zones below them (parent chain).
  */
 export async function zoneInReach(trx: Trx, campaignId: string, zoneId: string, zoneScope: readonly string[] | null): Promise<boolean> {
-  if (!zoneScope) return true;
+  if (!zoneScope) {
+    const zone = await trx
+      .selectFrom('zone')
+      .select('id')
+      .where('campaign_id', '=', campaignId)
+      .where('id', '=', zoneId)
+      .executeTakeFirst();
+    if (!zone) throw notFound('zone');
+    return true;
+  }
   const { rows } = await sql<{ id: string }>`
     with recursive up(id, parent_id, depth) as (
       select id, parent_id, 0 from zone where campaign_id = ${campaignId} and id = ${zoneId}
@@ -277,7 +286,9 @@ export async function splitTurf(trx: Trx, campaignId: string, turfId: string, bu
 }
 
 /** Merges turfs of one zone into the first (the others' assignments are dropped with them). */
-export async function mergeTurfs(trx: Trx, campaignId: string, turfIds: readonly string[]): Promise<string> {
+export async function mergeTurfs(trx: Trx, campaignId: string, given: readonly string[]): Promise<string> {
+  const turfIds = [...new Set(given)];
+  if (turfIds.length < 2) throw new AppError('FIELD_TURF_TOO_SMALL', 'Give at least two different turfs to merge.');
   const turfs = await trx
     .selectFrom('turf')
     .select(['id', 'zone_id'])
