@@ -156,7 +156,7 @@ export interface paths {
                         expires_at?: string;
                         name: string;
                         rate_limit_per_minute?: number | null;
-                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "targeting:read" | "targeting:write")[];
+                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "turfs:read" | "turfs:write" | "targeting:read" | "targeting:write" | "canvasses:read" | "canvasses:write" | "scripts:read" | "scripts:write" | "listening:read" | "listening:write" | "listening:publish" | "listening:approve" | "factchecks:read" | "factchecks:write" | "factchecks:publish" | "votes:read" | "votes:manage" | "petitions:read" | "petitions:write" | "site:read" | "site:write" | "events:read" | "events:write" | "events:propose" | "attendances:read" | "attendances:write")[];
                     };
                 };
             };
@@ -316,7 +316,7 @@ export interface paths {
                                 description_en: string;
                                 description_fr: string;
                                 /** @enum {string} */
-                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "targeting:read" | "targeting:write";
+                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "turfs:read" | "turfs:write" | "targeting:read" | "targeting:write" | "canvasses:read" | "canvasses:write" | "scripts:read" | "scripts:write" | "listening:read" | "listening:write" | "listening:publish" | "listening:approve" | "factchecks:read" | "factchecks:write" | "factchecks:publish" | "votes:read" | "votes:manage" | "petitions:read" | "petitions:write" | "site:read" | "site:write" | "events:read" | "events:write" | "events:propose" | "attendances:read" | "attendances:write";
                                 resource: string;
                             }[];
                         };
@@ -1559,6 +1559,1413 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/canvass/pack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My turfs for the canvassing app (assigned to me or my teams): buildings, doors, scripts, notice */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaign: {
+                                name: string;
+                            };
+                            consent_text: string;
+                            generated_at: string;
+                            notice: {
+                                qr_svg: string;
+                                text: string;
+                                url: string;
+                            };
+                            scripts: {
+                                body: string;
+                                /** Format: uuid */
+                                id: string;
+                                theme: string;
+                                title: string;
+                            }[];
+                            themes: string[];
+                            turfs: {
+                                buildings: {
+                                    doors: number;
+                                    entrances: {
+                                        access_note: string;
+                                        /** Format: uuid */
+                                        building_id: string;
+                                        doors: {
+                                            floor: number;
+                                            /** Format: uuid */
+                                            id: string;
+                                            label: string;
+                                            last: {
+                                                /** @enum {string} */
+                                                outcome: "absent" | "supportive" | "undecided" | "opposed" | "refused" | "come_back" | "no_access" | "other";
+                                                recorded_at: string;
+                                            } | null;
+                                        }[];
+                                        doors_per_floor: number;
+                                        floors: number;
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    /** Format: uuid */
+                                    id: string;
+                                    label: string;
+                                    last: {
+                                        /** @enum {string} */
+                                        outcome: "absent" | "supportive" | "undecided" | "opposed" | "refused" | "come_back" | "no_access" | "other";
+                                        recorded_at: string;
+                                    } | null;
+                                    lat: number;
+                                    lon: number;
+                                    position: number;
+                                }[];
+                                doors: number;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                on_date: string;
+                                polygon: unknown;
+                                script_id: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canvass/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Doors knocked against target per zone, contact rate, outcomes, new contacts; canvassers and teams with quality flags */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description how many days back (default 7) */
+                    days?: number;
+                    layer?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canvassers: {
+                                /** Format: uuid */
+                                canvasser_id: string;
+                                contact_rate: number | null;
+                                contacts: number;
+                                doors: number;
+                                far_knocks: number;
+                                flags: ("contact_rate_high" | "too_fast" | "far_from_address")[];
+                                last_at: string;
+                                median_seconds_between_doors: number | null;
+                                name: string;
+                                supportive: number;
+                            }[];
+                            layer: string;
+                            /** Format: date-time */
+                            since: string;
+                            teams: {
+                                contact_rate: number | null;
+                                doors: number;
+                                members: number;
+                                name: string;
+                                /** Format: uuid */
+                                team_id: string;
+                            }[];
+                            zones: {
+                                code: string;
+                                contact_rate: number | null;
+                                knocked_doors: number;
+                                name: string;
+                                new_contacts: number;
+                                outcomes: {
+                                    [key: string]: number;
+                                };
+                                target_doors: number;
+                                /** Format: uuid */
+                                zone_id: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canvass/progress/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Buildings knocked (GeoJSON points): doors knocked and latest outcome */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description how many days back (default 7) */
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            features: {
+                                geometry: {
+                                    coordinates: number[];
+                                    /** @enum {string} */
+                                    type: "Point";
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                properties: {
+                                    doors: number;
+                                    knocked: number;
+                                    label: string;
+                                    outcome: string;
+                                };
+                                /** @enum {string} */
+                                type: "Feature";
+                            }[];
+                            /** @enum {string} */
+                            type: "FeatureCollection";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canvass/script_tests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A/B tests of door scripts, arms compared */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            a: {
+                                contact_rate: number | null;
+                                doors: number;
+                                opened: number;
+                                /** Format: uuid */
+                                script_id: string;
+                                supportive: number;
+                                supportive_share: number | null;
+                                turfs: number;
+                            };
+                            b: {
+                                contact_rate: number | null;
+                                doors: number;
+                                opened: number;
+                                /** Format: uuid */
+                                script_id: string;
+                                supportive: number;
+                                supportive_share: number | null;
+                                turfs: number;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            p_value: number | null;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Test two scripts against each other: the turfs are split at random between them */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: uuid */
+                        script_a_id: string;
+                        /** Format: uuid */
+                        script_b_id: string;
+                        turf_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            a: {
+                                contact_rate: number | null;
+                                doors: number;
+                                opened: number;
+                                /** Format: uuid */
+                                script_id: string;
+                                supportive: number;
+                                supportive_share: number | null;
+                                turfs: number;
+                            };
+                            b: {
+                                contact_rate: number | null;
+                                doors: number;
+                                opened: number;
+                                /** Format: uuid */
+                                script_id: string;
+                                supportive: number;
+                                supportive_share: number | null;
+                                turfs: number;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            p_value: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canvass/script_tests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One A/B test of scripts, its arms compared on outcomes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            a: {
+                                contact_rate: number | null;
+                                doors: number;
+                                opened: number;
+                                /** Format: uuid */
+                                script_id: string;
+                                supportive: number;
+                                supportive_share: number | null;
+                                turfs: number;
+                            };
+                            b: {
+                                contact_rate: number | null;
+                                doors: number;
+                                opened: number;
+                                /** Format: uuid */
+                                script_id: string;
+                                supportive: number;
+                                supportive_share: number | null;
+                                turfs: number;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            p_value: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canvass/scripts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Door scripts by theme */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            body: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            theme: string;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Write a door script for a theme */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        theme: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            body: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            theme: string;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canvass/scripts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change or archive a door script */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        archived?: boolean;
+                        body?: string;
+                        theme?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            archived: boolean;
+                            body: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            theme: string;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/canvass/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The phone's queue: results and contacts, each with the id made on the phone (a repeat is stored once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        contacts?: {
+                            /** Format: uuid */
+                            building_id: string;
+                            /** @description the box the person ticked; false: nothing is kept */
+                            consent: boolean;
+                            /** @description the words shown next to the box */
+                            consent_text: string;
+                            email?: string;
+                            family_name?: string;
+                            given_name?: string;
+                            /** Format: uuid */
+                            id: string;
+                            phone?: string;
+                            /** Format: date-time */
+                            recorded_at: string;
+                            result_id?: string | null;
+                        }[];
+                        results: {
+                            /** Format: uuid */
+                            building_id: string;
+                            door_id?: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            lat?: number | null;
+                            lon?: number | null;
+                            note?: string;
+                            /** @enum {string} */
+                            outcome: "absent" | "supportive" | "undecided" | "opposed" | "refused" | "come_back" | "no_access" | "other";
+                            /** Format: date-time */
+                            recorded_at: string;
+                            script_id?: string | null;
+                            themes?: string[];
+                            turf_id?: string | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contacts: {
+                                /** Format: uuid */
+                                id: string;
+                                reason?: string;
+                                /** @enum {string} */
+                                status: "stored" | "duplicate" | "rejected";
+                            }[];
+                            results: {
+                                /** Format: uuid */
+                                id: string;
+                                reason?: string;
+                                /** @enum {string} */
+                                status: "stored" | "duplicate" | "rejected";
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canvasses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One OSDI canvass (a door result) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            action_date: string;
+                            contact_type: string;
+                            created_date: string;
+                            identifiers: string[];
+                            input_type: string;
+                            modified_date: string;
+                            origin_system: string;
+                            /** @enum {string} */
+                            relais_outcome: "absent" | "supportive" | "undecided" | "opposed" | "refused" | "come_back" | "no_access" | "other";
+                            relais_themes: string[];
+                            status_code: string;
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canvassing_efforts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OSDI canvassing efforts: the turfs, with their assignment dates and canvasses */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:canvassing_efforts": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    created_date: string;
+                                    identifiers: string[];
+                                    modified_date: string;
+                                    name: string;
+                                    origin_system: string;
+                                    relais_assigned_dates: string[];
+                                    relais_doors: number;
+                                    title: string;
+                                    total_canvasses: number;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canvassing_efforts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One OSDI canvassing effort (a turf) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            created_date: string;
+                            identifiers: string[];
+                            modified_date: string;
+                            name: string;
+                            origin_system: string;
+                            relais_assigned_dates: string[];
+                            relais_doors: number;
+                            title: string;
+                            total_canvasses: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canvassing_efforts/{id}/canvasses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OSDI canvasses of an effort (a turf's door results) */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:canvasses": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    action_date: string;
+                                    contact_type: string;
+                                    created_date: string;
+                                    identifiers: string[];
+                                    input_type: string;
+                                    modified_date: string;
+                                    origin_system: string;
+                                    /** @enum {string} */
+                                    relais_outcome: "absent" | "supportive" | "undecided" | "opposed" | "refused" | "come_back" | "no_access" | "other";
+                                    relais_themes: string[];
+                                    status_code: string;
+                                    success: boolean;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canvassing_efforts/{id}/record_canvass_helper": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OSDI record canvass helper: a door result from another system (a repeated identifier is stored once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description OSDI record_canvass_helper; the door is named by relais_building_id (and relais_door_id) */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        canvass: {
+                            /** Format: date-time */
+                            action_date?: string;
+                            contact_type?: string;
+                            identifiers?: string[];
+                            input_type?: string;
+                            status_code?: string;
+                            success?: boolean;
+                        };
+                        /** Format: uuid */
+                        relais_building_id: string;
+                        relais_door_id?: string | null;
+                        /** @enum {string} */
+                        relais_outcome?: "absent" | "supportive" | "undecided" | "opposed" | "refused" | "come_back" | "no_access" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            action_date: string;
+                            contact_type: string;
+                            created_date: string;
+                            identifiers: string[];
+                            input_type: string;
+                            modified_date: string;
+                            origin_system: string;
+                            /** @enum {string} */
+                            relais_outcome: "absent" | "supportive" | "undecided" | "opposed" | "refused" | "come_back" | "no_access" | "other";
+                            relais_themes: string[];
+                            status_code: string;
+                            success: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/custom_fields": {
         parameters: {
             query?: never;
@@ -2087,6 +3494,4981 @@ export interface paths {
                             total_pages?: number;
                             total_records: number;
                         };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OSDI events of the campaign, soonest first (referents: their zones) */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                    status?: "proposed" | "published" | "rejected" | "cancelled";
+                    /** @description only events that have not ended */
+                    upcoming?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:events": {
+                                    _links?: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    browser_url: string;
+                                    capacity: number | null;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    description: string;
+                                    /** Format: date-time */
+                                    end_date: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    identifiers: string[];
+                                    location: {
+                                        address_lines: string[];
+                                        location: {
+                                            latitude: number;
+                                            longitude: number;
+                                        } | null;
+                                        venue: string;
+                                    };
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    name: string;
+                                    "relais:attended": number;
+                                    /** @enum {string} */
+                                    "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                                    "relais:online_url": string | null;
+                                    "relais:seats_taken": number;
+                                    "relais:sequence": number;
+                                    /** @enum {string} */
+                                    "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                                    "relais:time_zone": string;
+                                    "relais:waitlisted": number;
+                                    "relais:zone_id": string | null;
+                                    /** Format: date-time */
+                                    start_date: string;
+                                    /** @enum {string} */
+                                    status: "confirmed" | "tentative" | "cancelled";
+                                    title: string;
+                                    total_accepted: number;
+                                    /** @enum {string} */
+                                    type: "open" | "ticketed";
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an event: published when staff create it, proposed (published after approval) when a volunteer does */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        capacity?: number | null;
+                        description?: string;
+                        /** @description ISO 8601 instant with offset (2027-03-13T18:30:00+01:00) */
+                        end_date: string;
+                        location?: {
+                            address_lines?: string[];
+                            location?: {
+                                latitude: number;
+                                longitude: number;
+                            } | null;
+                            venue?: string;
+                        };
+                        /** @enum {string} */
+                        "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                        "relais:online_url"?: string | null;
+                        /** @enum {string} */
+                        "relais:time_zone"?: "Europe/Paris" | "UTC";
+                        "relais:zone_id"?: string | null;
+                        /** @description ISO 8601 instant with offset (2027-03-13T18:30:00+01:00) */
+                        start_date: string;
+                        title: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change an event: a change of time, place, link or title raises its SEQUENCE and tells everyone who answered within minutes */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        capacity?: number | null;
+                        description?: string;
+                        /** @description ISO 8601 instant with offset (2027-03-13T18:30:00+01:00) */
+                        end_date?: string;
+                        location?: {
+                            address_lines?: string[];
+                            location?: {
+                                latitude: number;
+                                longitude: number;
+                            } | null;
+                            venue?: string;
+                        };
+                        /** @enum {string} */
+                        "relais:event_type"?: "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                        "relais:online_url"?: string | null;
+                        /** @enum {string} */
+                        "relais:time_zone"?: "Europe/Paris" | "UTC";
+                        "relais:zone_id"?: string | null;
+                        /** @description ISO 8601 instant with offset (2027-03-13T18:30:00+01:00) */
+                        start_date?: string;
+                        title?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (publish) an event a volunteer proposed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/attendances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An event's attendances (RSVPs), the waitlist's order */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:attendances": {
+                                    _links?: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    attended: boolean;
+                                    attended_date: string | null;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    guests: number;
+                                    /** Format: uuid */
+                                    id: string;
+                                    identifiers: string[];
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    /** Format: uuid */
+                                    person_id: string;
+                                    "relais:email": string | null;
+                                    "relais:person_name": string;
+                                    /** @enum {string} */
+                                    "relais:status": "going" | "waitlisted" | "cancelled";
+                                    /** @enum {string} */
+                                    status: "accepted" | "tentative" | "declined";
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** RSVP a person of the campaign (a seat, or the waitlist when full) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        guests?: number;
+                        /** Format: uuid */
+                        person_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            attended: boolean;
+                            attended_date: string | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            guests: number;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            /** Format: uuid */
+                            person_id: string;
+                            "relais:email": string | null;
+                            "relais:person_name": string;
+                            /** @enum {string} */
+                            "relais:status": "going" | "waitlisted" | "cancelled";
+                            /** @enum {string} */
+                            status: "accepted" | "tentative" | "declined";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            attended: boolean;
+                            attended_date: string | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            guests: number;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            /** Format: uuid */
+                            person_id: string;
+                            "relais:email": string | null;
+                            "relais:person_name": string;
+                            /** @enum {string} */
+                            "relais:status": "going" | "waitlisted" | "cancelled";
+                            /** @enum {string} */
+                            status: "accepted" | "tentative" | "declined";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/attendances/{attendance_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change an attendance: status 'declined' cancels it (the waitlist moves up until 48 hours before the start) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    attendance_id: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "declined";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            attended: boolean;
+                            attended_date: string | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            guests: number;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            /** Format: uuid */
+                            person_id: string;
+                            "relais:email": string | null;
+                            "relais:person_name": string;
+                            /** @enum {string} */
+                            "relais:status": "going" | "waitlisted" | "cancelled";
+                            /** @enum {string} */
+                            status: "accepted" | "tentative" | "declined";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an event (everyone who answered is told at once; calendars see it cancelled) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/check_ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The door list of an event (people with a seat or waiting, and who has come): what the check-in screen keeps for offline use */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attendees: {
+                                attended: boolean;
+                                guests: number;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "going" | "waitlisted" | "cancelled";
+                            }[];
+                            event: {
+                                /** Format: date-time */
+                                end_date: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                start_date: string;
+                                title: string;
+                                venue: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Check someone in at the door: the ticket's QR code (token) or an attendance found by name; attendance recorded, the ladder moves */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        attendance_id?: string;
+                        token?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            already: boolean;
+                            attendance: {
+                                _links?: {
+                                    [key: string]: {
+                                        href: string;
+                                    };
+                                };
+                                attended: boolean;
+                                attended_date: string | null;
+                                /** Format: date-time */
+                                created_date: string;
+                                guests: number;
+                                /** Format: uuid */
+                                id: string;
+                                identifiers: string[];
+                                /** Format: date-time */
+                                modified_date: string;
+                                /** Format: uuid */
+                                person_id: string;
+                                "relais:email": string | null;
+                                "relais:person_name": string;
+                                /** @enum {string} */
+                                "relais:status": "going" | "waitlisted" | "cancelled";
+                                /** @enum {string} */
+                                status: "accepted" | "tentative" | "declined";
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/record_attendance_helper": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OSDI record attendance helper: the person found by e-mail or created (person signup), then RSVPed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        guests?: number;
+                        person: {
+                            email_addresses: ({
+                                address: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            family_name?: string;
+                            given_name?: string;
+                            phone_numbers?: ({
+                                number: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            attended: boolean;
+                            attended_date: string | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            guests: number;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            /** Format: uuid */
+                            person_id: string;
+                            "relais:email": string | null;
+                            "relais:person_name": string;
+                            /** @enum {string} */
+                            "relais:status": "going" | "waitlisted" | "cancelled";
+                            /** @enum {string} */
+                            status: "accepted" | "tentative" | "declined";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            attended: boolean;
+                            attended_date: string | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            guests: number;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            /** Format: uuid */
+                            person_id: string;
+                            "relais:email": string | null;
+                            "relais:person_name": string;
+                            /** @enum {string} */
+                            "relais:status": "going" | "waitlisted" | "cancelled";
+                            /** @enum {string} */
+                            status: "accepted" | "tentative" | "declined";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject an event a volunteer proposed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            capacity: number | null;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            /** Format: date-time */
+                            end_date: string;
+                            /** Format: uuid */
+                            id: string;
+                            identifiers: string[];
+                            location: {
+                                address_lines: string[];
+                                location: {
+                                    latitude: number;
+                                    longitude: number;
+                                } | null;
+                                venue: string;
+                            };
+                            /** Format: date-time */
+                            modified_date: string;
+                            name: string;
+                            "relais:attended": number;
+                            /** @enum {string} */
+                            "relais:event_type": "popup" | "meeting" | "canvass" | "hackathon" | "online";
+                            "relais:online_url": string | null;
+                            "relais:seats_taken": number;
+                            "relais:sequence": number;
+                            /** @enum {string} */
+                            "relais:status": "proposed" | "published" | "rejected" | "cancelled";
+                            "relais:time_zone": string;
+                            "relais:waitlisted": number;
+                            "relais:zone_id": string | null;
+                            /** Format: date-time */
+                            start_date: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "tentative" | "cancelled";
+                            title: string;
+                            total_accepted: number;
+                            /** @enum {string} */
+                            type: "open" | "ticketed";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fact checks, newest first, filtered by state, theme, verdict or claimant */
+        get: {
+            parameters: {
+                query: {
+                    claimant?: string;
+                    page: number;
+                    per_page: number;
+                    status?: "draft" | "review" | "published" | "withdrawn";
+                    theme?: string;
+                    verdict?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                factchecks: {
+                                    author_label: string;
+                                    claim: string;
+                                    claim_date: string | null;
+                                    claim_url: string | null;
+                                    claimant: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** @description sanitised on save */
+                                    explanation_html: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    public_url: string | null;
+                                    published_at: string | null;
+                                    reviewer_label: string | null;
+                                    slug: string;
+                                    sources: {
+                                        check_error: string | null;
+                                        /** @enum {string} */
+                                        check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                        check_status: number | null;
+                                        checked_at: string | null;
+                                        published_on: string | null;
+                                        publisher: string;
+                                        title: string;
+                                        url: string;
+                                    }[];
+                                    /** @enum {string} */
+                                    status: "draft" | "review" | "published" | "withdrawn";
+                                    submitted_at: string | null;
+                                    summary: string;
+                                    theme: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    verdict: {
+                                        code: string;
+                                        color: string;
+                                        label_en: string;
+                                        label_fr: string;
+                                        /** @description schema.org rating: 1 false … 5 true */
+                                        rating: number;
+                                    };
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Write a fact check (a draft); its sources' links are checked in the background */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        claim: string;
+                        claim_date?: string | null;
+                        claim_url?: string | null;
+                        claimant: string;
+                        explanation_html?: string;
+                        slug?: string;
+                        sources?: {
+                            published_on?: string | null;
+                            publisher?: string;
+                            title: string;
+                            url: string;
+                        }[];
+                        summary?: string;
+                        theme?: string;
+                        verdict: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One fact check */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Rewrite a fact check that is not published (its sources replaced) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        claim: string;
+                        claim_date?: string | null;
+                        claim_url?: string | null;
+                        claimant: string;
+                        explanation_html?: string;
+                        slug?: string;
+                        sources?: {
+                            published_on?: string | null;
+                            publisher?: string;
+                            title: string;
+                            url: string;
+                        }[];
+                        summary?: string;
+                        theme?: string;
+                        verdict: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a fact check that is not published */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}/check_sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the sources' links again (in the background) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a reviewed fact check (a reviewer other than its author; refused during an electoral silence) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a fact check under review back to its author (draft) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a draft for review */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a published fact check off the site */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            author_label: string;
+                            claim: string;
+                            claim_date: string | null;
+                            claim_url: string | null;
+                            claimant: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description sanitised on save */
+                            explanation_html: string;
+                            /** Format: uuid */
+                            id: string;
+                            public_url: string | null;
+                            published_at: string | null;
+                            reviewer_label: string | null;
+                            slug: string;
+                            sources: {
+                                check_error: string | null;
+                                /** @enum {string} */
+                                check_state: "pending" | "reachable" | "unreachable" | "refused";
+                                check_status: number | null;
+                                checked_at: string | null;
+                                published_on: string | null;
+                                publisher: string;
+                                title: string;
+                                url: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "review" | "published" | "withdrawn";
+                            submitted_at: string | null;
+                            summary: string;
+                            theme: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            verdict: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/factchecks/verdicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's verdict scale, in order */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            verdicts: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Replace the verdict scale (a verdict used by a fact check cannot be removed) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        verdicts: {
+                            code: string;
+                            color?: string;
+                            label_en: string;
+                            label_fr: string;
+                            /** @description schema.org rating: 1 false … 5 true */
+                            rating: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            verdicts: {
+                                code: string;
+                                color: string;
+                                label_en: string;
+                                label_fr: string;
+                                /** @description schema.org rating: 1 false … 5 true */
+                                rating: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/assignments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a turf assignment */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/buildings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A zone's buildings (at most `limit`, by label) */
+        get: {
+            parameters: {
+                query: {
+                    limit?: number;
+                    q?: string;
+                    zone_id: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                buildings: {
+                                    addresses: number;
+                                    doors: number;
+                                    /** @enum {string} */
+                                    doors_source: "social_housing" | "dwellings_per_address" | "electoral_roll" | "manual";
+                                    entrances: number;
+                                    /** Format: uuid */
+                                    id: string;
+                                    label: string;
+                                    lat: number;
+                                    lon: number;
+                                    score: number | null;
+                                    turf_id: string | null;
+                                }[];
+                            };
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/buildings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A building: its addresses, entrances and registered voters */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address_lines: string[];
+                            addresses: number;
+                            doors: number;
+                            /** @enum {string} */
+                            doors_source: "social_housing" | "dwellings_per_address" | "electoral_roll" | "manual";
+                            entrance_list: {
+                                access_note: string;
+                                doors: number;
+                                doors_per_floor: number;
+                                floors: number;
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                                position: number;
+                            }[];
+                            entrances: number;
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            lat: number;
+                            lon: number;
+                            registered_voters: number;
+                            score: number | null;
+                            turf_id: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set a building's doors by hand (kept when buildings are made again) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        doors: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address_lines: string[];
+                            addresses: number;
+                            doors: number;
+                            /** @enum {string} */
+                            doors_source: "social_housing" | "dwellings_per_address" | "electoral_roll" | "manual";
+                            entrance_list: {
+                                access_note: string;
+                                doors: number;
+                                doors_per_floor: number;
+                                floors: number;
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                                position: number;
+                            }[];
+                            entrances: number;
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            lat: number;
+                            lon: number;
+                            registered_voters: number;
+                            score: number | null;
+                            turf_id: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/field/buildings/{id}/entrances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an entrance with its access note and its floors × doors grid, made in one step */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description digicode, interphone, caretaker… */
+                        access_note?: string;
+                        doors_per_floor?: number;
+                        /** @description floors above the ground floor included (0: no grid) */
+                        floors?: number;
+                        label?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address_lines: string[];
+                            addresses: number;
+                            doors: number;
+                            /** @enum {string} */
+                            doors_source: "social_housing" | "dwellings_per_address" | "electoral_roll" | "manual";
+                            entrance_list: {
+                                access_note: string;
+                                doors: number;
+                                doors_per_floor: number;
+                                floors: number;
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                                position: number;
+                            }[];
+                            entrances: number;
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            lat: number;
+                            lon: number;
+                            registered_voters: number;
+                            score: number | null;
+                            turf_id: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/buildings/make": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Group the address base into buildings with estimated doors (a job; a zone's addresses only when zone_id is given) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        zone_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/canvassers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members a turf can be assigned to (their name and role only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                canvassers: {
+                                    name: string;
+                                    role: string;
+                                    /** Format: uuid */
+                                    user_id: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/cuts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A turf cut: its status, progress and figures */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            finished_at: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            job_id: string | null;
+                            keep_polling_stations: boolean;
+                            progress: {
+                                done: number;
+                                message: string;
+                                total: number | null;
+                            };
+                            stats: {
+                                buildings?: number;
+                                doors?: number;
+                                doors_max?: number;
+                                doors_min?: number;
+                                metres_per_door?: number;
+                                metres_walked?: number;
+                                /** @description the walks by nearest neighbour alone, before 2-opt */
+                                nearest_neighbour_metres?: number;
+                                /** @description buildings of the zone already in turfs of another zone, left out */
+                                skipped_in_other_turfs?: number;
+                                turfs?: number;
+                            };
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            target_doors: number;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/electoral-roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import the electoral roll (CSV text; replaces the previous one): voters matched to addresses and buildings, for field and post only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        csv: string;
+                        file_name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            matched: number;
+                            voters: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/electoral-roll/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered voters per building, filtered by age, sex and polling station only (never birthplace nor name) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description age in years, at most */
+                    age_max?: string;
+                    /** @description age in years, at least */
+                    age_min?: string;
+                    polling_station?: string;
+                    /** @description F or M */
+                    sex?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allowed_filters: string[];
+                            buildings: {
+                                /** Format: uuid */
+                                building_id: string;
+                                label: string;
+                                voters: number;
+                            }[];
+                            voters: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/entrances/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an entrance and its doors */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an entrance's label or access note; a new floors × doors grid replaces its doors */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description digicode, interphone, caretaker… */
+                        access_note?: string;
+                        doors_per_floor?: number;
+                        /** @description floors above the ground floor included (0: no grid) */
+                        floors?: number;
+                        label?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address_lines: string[];
+                            addresses: number;
+                            doors: number;
+                            /** @enum {string} */
+                            doors_source: "social_housing" | "dwellings_per_address" | "electoral_roll" | "manual";
+                            entrance_list: {
+                                access_note: string;
+                                doors: number;
+                                doors_per_floor: number;
+                                floors: number;
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                                position: number;
+                            }[];
+                            entrances: number;
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            lat: number;
+                            lon: number;
+                            registered_voters: number;
+                            score: number | null;
+                            turf_id: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/field/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Teams of canvassers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                teams: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    members: number;
+                                    name: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/tracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a print-ready tract (PDF, A5 or A4) from a template, an arrondissement and its local themes */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        contact?: string;
+                        /** @enum {string} */
+                        format?: "A4" | "A5";
+                        /** @description the arrondissement list’s running mates (the site module will give them later) */
+                        running_mates?: {
+                            name: string;
+                            role?: string;
+                        }[];
+                        /** @enum {string} */
+                        template: "classic" | "meeting" | "themes";
+                        themes: {
+                            text: string;
+                            title: string;
+                        }[];
+                        title?: string;
+                        /** Format: uuid */
+                        zone_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description application/pdf */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Turfs of a zone (a referent's zones only), or those assigned on a day */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description yyyy-mm-dd */
+                    on_date?: string;
+                    zone_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                turfs: {
+                                    assignments: {
+                                        assignee: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        /** Format: date */
+                                        on_date: string;
+                                        staff_user_id: string | null;
+                                        team_id: string | null;
+                                        /** Format: uuid */
+                                        turf_id: string;
+                                    }[];
+                                    buildings: number;
+                                    cut_id: string | null;
+                                    doors: number;
+                                    /** Format: uuid */
+                                    id: string;
+                                    metres_per_door: number;
+                                    metres_walked: number;
+                                    name: string;
+                                    /** @description GeoJSON Polygon */
+                                    polygon: unknown;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    /** Format: uuid */
+                                    zone_id: string;
+                                }[];
+                            };
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A turf with its buildings in walking order */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignments: {
+                                assignee: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date */
+                                on_date: string;
+                                staff_user_id: string | null;
+                                team_id: string | null;
+                                /** Format: uuid */
+                                turf_id: string;
+                            }[];
+                            buildings: number;
+                            cut_id: string | null;
+                            doors: number;
+                            /** Format: uuid */
+                            id: string;
+                            metres_per_door: number;
+                            metres_walked: number;
+                            name: string;
+                            /** @description GeoJSON Polygon */
+                            polygon: unknown;
+                            stops: {
+                                /** Format: uuid */
+                                building_id: string;
+                                doors: number;
+                                label: string;
+                                lat: number;
+                                lon: number;
+                                position: number;
+                            }[];
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a turf (its buildings are left without a turf) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign a turf to a canvasser (a member of the campaign) or a team for a day */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description yyyy-mm-dd */
+                        on_date: string;
+                        /** Format: uuid */
+                        staff_user_id?: string;
+                        /** Format: uuid */
+                        team_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignments: {
+                                assignee: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date */
+                                on_date: string;
+                                staff_user_id: string | null;
+                                team_id: string | null;
+                                /** Format: uuid */
+                                turf_id: string;
+                            }[];
+                            buildings: number;
+                            cut_id: string | null;
+                            doors: number;
+                            /** Format: uuid */
+                            id: string;
+                            metres_per_door: number;
+                            metres_walked: number;
+                            name: string;
+                            /** @description GeoJSON Polygon */
+                            polygon: unknown;
+                            stops: {
+                                /** Format: uuid */
+                                building_id: string;
+                                doors: number;
+                                label: string;
+                                lat: number;
+                                lon: number;
+                                position: number;
+                            }[];
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/{id}/polygon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Redraw a turf: the zone's buildings inside the polygon become its own (taken from other turfs), those outside leave it */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        polygon: {
+                            coordinates: [
+                                number,
+                                number
+                            ][][];
+                            /** @enum {string} */
+                            type: "Polygon";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignments: {
+                                assignee: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date */
+                                on_date: string;
+                                staff_user_id: string | null;
+                                team_id: string | null;
+                                /** Format: uuid */
+                                turf_id: string;
+                            }[];
+                            buildings: number;
+                            cut_id: string | null;
+                            doors: number;
+                            /** Format: uuid */
+                            id: string;
+                            metres_per_door: number;
+                            metres_walked: number;
+                            name: string;
+                            /** @description GeoJSON Polygon */
+                            polygon: unknown;
+                            stops: {
+                                /** Format: uuid */
+                                building_id: string;
+                                doors: number;
+                                label: string;
+                                lat: number;
+                                lon: number;
+                                position: number;
+                            }[];
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/{id}/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Split a turf in two: the buildings given go to a new turf (none given: two balanced halves) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        building_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                turfs: {
+                                    assignments: {
+                                        assignee: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        /** Format: date */
+                                        on_date: string;
+                                        staff_user_id: string | null;
+                                        team_id: string | null;
+                                        /** Format: uuid */
+                                        turf_id: string;
+                                    }[];
+                                    buildings: number;
+                                    cut_id: string | null;
+                                    doors: number;
+                                    /** Format: uuid */
+                                    id: string;
+                                    metres_per_door: number;
+                                    metres_walked: number;
+                                    name: string;
+                                    /** @description GeoJSON Polygon */
+                                    polygon: unknown;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    /** Format: uuid */
+                                    zone_id: string;
+                                }[];
+                            };
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/{id}/walk-list.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The printable walk list of a turf (PDF: map, addresses in walking order with entrances and access notes, boxes to tick) */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "fr" | "en";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description application/pdf */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/turfs/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge turfs of one zone into the first one given */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        turf_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignments: {
+                                assignee: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date */
+                                on_date: string;
+                                staff_user_id: string | null;
+                                team_id: string | null;
+                                /** Format: uuid */
+                                turf_id: string;
+                            }[];
+                            buildings: number;
+                            cut_id: string | null;
+                            doors: number;
+                            /** Format: uuid */
+                            id: string;
+                            metres_per_door: number;
+                            metres_walked: number;
+                            name: string;
+                            /** @description GeoJSON Polygon */
+                            polygon: unknown;
+                            stops: {
+                                /** Format: uuid */
+                                building_id: string;
+                                doors: number;
+                                label: string;
+                                lat: number;
+                                lon: number;
+                                position: number;
+                            }[];
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/field/zones/{zone_id}/cuts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cut a zone's buildings into turfs of about target_doors doors (a job; replaces the zone's turfs) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    zone_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        keep_polling_stations?: boolean;
+                        /** @description replace turfs already assigned to canvassers (their assignments are dropped) */
+                        replace_assigned?: boolean;
+                        target_doors: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            created_at: string;
+                            finished_at: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            job_id: string | null;
+                            keep_polling_stations: boolean;
+                            progress: {
+                                done: number;
+                                message: string;
+                                total: number | null;
+                            };
+                            stats: {
+                                buildings?: number;
+                                doors?: number;
+                                doors_max?: number;
+                                doors_min?: number;
+                                metres_per_door?: number;
+                                metres_walked?: number;
+                                /** @description the walks by nearest neighbour alone, before 2-opt */
+                                nearest_neighbour_metres?: number;
+                                /** @description buildings of the zone already in turfs of another zone, left out */
+                                skipped_in_other_turfs?: number;
+                                turfs?: number;
+                            };
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            target_doors: number;
+                            /** Format: uuid */
+                            zone_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/form_submissions/quarantine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Form posts the form guard held back (honeypot, fill time, proof, rate limits): stored, never counted, newest first */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "relais:form_submissions": {
+                                    client_address: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    email: string;
+                                    form: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    petition_id: string | null;
+                                    petition_title: string | null;
+                                    proof: string;
+                                    quarantine_reason: string | null;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
                     };
                 };
                 /** @description RFC 9457 problem document */
@@ -3156,6 +9538,2626 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's social accounts (never their credentials) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                accounts: {
+                                    base_url: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    handle: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "candidate" | "team";
+                                    last_error: string | null;
+                                    /** @enum {string} */
+                                    network: "mastodon" | "bluesky" | "x";
+                                    /** @enum {string} */
+                                    status: "connected" | "disconnected";
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Connect a social account: its credentials are checked with the network, then sealed (AES-256-GCM) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the instance or PDS (default: mastodon.social, bsky.social) */
+                        base_url?: string;
+                        handle: string;
+                        /** @enum {string} */
+                        kind: "candidate" | "team";
+                        /** @enum {string} */
+                        network: "mastodon" | "bluesky" | "x";
+                        /** @description Bluesky's app password: sealed at rest, never answered */
+                        password?: string;
+                        /** @description Mastodon's access token, X's bearer token: sealed at rest, never answered */
+                        token?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            base_url: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            handle: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "candidate" | "team";
+                            last_error: string | null;
+                            /** @enum {string} */
+                            network: "mastodon" | "bluesky" | "x";
+                            /** @enum {string} */
+                            status: "connected" | "disconnected";
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change an account's kind, or reconnect it with new credentials */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind?: "candidate" | "team";
+                        password?: string;
+                        token?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            base_url: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            handle: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "candidate" | "team";
+                            last_error: string | null;
+                            /** @enum {string} */
+                            network: "mastodon" | "bluesky" | "x";
+                            /** @enum {string} */
+                            status: "connected" | "disconnected";
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove an account and its credentials */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Replies and posts (status=pending_approval: the approval queue) */
+        get: {
+            parameters: {
+                query?: {
+                    mention_id?: string;
+                    status?: "pending_approval" | "scheduled" | "held" | "published" | "refused" | "failed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                drafts: {
+                                    account_handle: string;
+                                    /** Format: uuid */
+                                    account_id: string;
+                                    /** @enum {string} */
+                                    account_kind: "candidate" | "team";
+                                    /** @enum {string} */
+                                    account_network: "mastodon" | "bluesky" | "x";
+                                    approved_at: string | null;
+                                    approved_by: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    created_by: string | null;
+                                    created_by_name: string | null;
+                                    external_id: string | null;
+                                    external_url: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    key_message_id: string | null;
+                                    last_error: string | null;
+                                    mention_author: string | null;
+                                    mention_id: string | null;
+                                    mention_text: string | null;
+                                    published_at: string | null;
+                                    refused_reason: string | null;
+                                    scheduled_at: string | null;
+                                    /** @enum {string} */
+                                    status: "pending_approval" | "scheduled" | "held" | "published" | "refused" | "failed";
+                                    text: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Write a reply or a post: on the candidate's account it waits for her approval, on the team's it is scheduled (now or at scheduled_at) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        account_id: string;
+                        key_message_id?: string | null;
+                        mention_id?: string | null;
+                        scheduled_at?: string | null;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account_handle: string;
+                            /** Format: uuid */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "candidate" | "team";
+                            /** @enum {string} */
+                            account_network: "mastodon" | "bluesky" | "x";
+                            approved_at: string | null;
+                            approved_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by: string | null;
+                            created_by_name: string | null;
+                            external_id: string | null;
+                            external_url: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            key_message_id: string | null;
+                            last_error: string | null;
+                            mention_author: string | null;
+                            mention_id: string | null;
+                            mention_text: string | null;
+                            published_at: string | null;
+                            refused_reason: string | null;
+                            scheduled_at: string | null;
+                            /** @enum {string} */
+                            status: "pending_approval" | "scheduled" | "held" | "published" | "refused" | "failed";
+                            text: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/drafts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One draft */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account_handle: string;
+                            /** Format: uuid */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "candidate" | "team";
+                            /** @enum {string} */
+                            account_network: "mastodon" | "bluesky" | "x";
+                            approved_at: string | null;
+                            approved_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by: string | null;
+                            created_by_name: string | null;
+                            external_id: string | null;
+                            external_url: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            key_message_id: string | null;
+                            last_error: string | null;
+                            mention_author: string | null;
+                            mention_id: string | null;
+                            mention_text: string | null;
+                            published_at: string | null;
+                            refused_reason: string | null;
+                            scheduled_at: string | null;
+                            /** @enum {string} */
+                            status: "pending_approval" | "scheduled" | "held" | "published" | "refused" | "failed";
+                            text: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a draft's text or time (on the candidate's account, back to her approval) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        scheduled_at?: string | null;
+                        text?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account_handle: string;
+                            /** Format: uuid */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "candidate" | "team";
+                            /** @enum {string} */
+                            account_network: "mastodon" | "bluesky" | "x";
+                            approved_at: string | null;
+                            approved_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by: string | null;
+                            created_by_name: string | null;
+                            external_id: string | null;
+                            external_url: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            key_message_id: string | null;
+                            last_error: string | null;
+                            mention_author: string | null;
+                            mention_id: string | null;
+                            mention_text: string | null;
+                            published_at: string | null;
+                            refused_reason: string | null;
+                            scheduled_at: string | null;
+                            /** @enum {string} */
+                            status: "pending_approval" | "scheduled" | "held" | "published" | "refused" | "failed";
+                            text: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a draft not yet published */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/drafts/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The candidate approves a draft (with her edit, if any): it is scheduled */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account_handle: string;
+                            /** Format: uuid */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "candidate" | "team";
+                            /** @enum {string} */
+                            account_network: "mastodon" | "bluesky" | "x";
+                            approved_at: string | null;
+                            approved_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by: string | null;
+                            created_by_name: string | null;
+                            external_id: string | null;
+                            external_url: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            key_message_id: string | null;
+                            last_error: string | null;
+                            mention_author: string | null;
+                            mention_id: string | null;
+                            mention_text: string | null;
+                            published_at: string | null;
+                            refused_reason: string | null;
+                            scheduled_at: string | null;
+                            /** @enum {string} */
+                            status: "pending_approval" | "scheduled" | "held" | "published" | "refused" | "failed";
+                            text: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/drafts/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft now through the network's API (refused without the candidate's approval on her account, and in an electoral silence) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account_handle: string;
+                            /** Format: uuid */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "candidate" | "team";
+                            /** @enum {string} */
+                            account_network: "mastodon" | "bluesky" | "x";
+                            approved_at: string | null;
+                            approved_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by: string | null;
+                            created_by_name: string | null;
+                            external_id: string | null;
+                            external_url: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            key_message_id: string | null;
+                            last_error: string | null;
+                            mention_author: string | null;
+                            mention_id: string | null;
+                            mention_text: string | null;
+                            published_at: string | null;
+                            refused_reason: string | null;
+                            scheduled_at: string | null;
+                            /** @enum {string} */
+                            status: "pending_approval" | "scheduled" | "held" | "published" | "refused" | "failed";
+                            text: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/drafts/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The candidate refuses a draft */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account_handle: string;
+                            /** Format: uuid */
+                            account_id: string;
+                            /** @enum {string} */
+                            account_kind: "candidate" | "team";
+                            /** @enum {string} */
+                            account_network: "mastodon" | "bluesky" | "x";
+                            approved_at: string | null;
+                            approved_by: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by: string | null;
+                            created_by_name: string | null;
+                            external_id: string | null;
+                            external_url: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            key_message_id: string | null;
+                            last_error: string | null;
+                            mention_author: string | null;
+                            mention_id: string | null;
+                            mention_text: string | null;
+                            published_at: string | null;
+                            refused_reason: string | null;
+                            scheduled_at: string | null;
+                            /** @enum {string} */
+                            status: "pending_approval" | "scheduled" | "held" | "published" | "refused" | "failed";
+                            text: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/key_messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approved answers and talking points, by theme */
+        get: {
+            parameters: {
+                query?: {
+                    theme?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                key_messages: {
+                                    body: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "answer" | "talking_point";
+                                    theme: string;
+                                    title: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a key message */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @enum {string} */
+                        kind: "answer" | "talking_point";
+                        theme: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "answer" | "talking_point";
+                            theme: string;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/key_messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a key message */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @enum {string} */
+                        kind: "answer" | "talking_point";
+                        theme: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "answer" | "talking_point";
+                            theme: string;
+                            title: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a key message */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/mentions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inbox: mentions, newest first (most urgent first in crisis mode) */
+        get: {
+            parameters: {
+                query: {
+                    arrondissement?: number;
+                    assigned?: "me";
+                    page: number;
+                    per_page: number;
+                    q?: string;
+                    sentiment?: "positive" | "neutral" | "negative";
+                    status?: "new" | "handled";
+                    tag?: string;
+                    theme?: string;
+                    urgency?: "low" | "normal" | "high";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                mentions: {
+                                    arrondissement: number | null;
+                                    assigned_to: string | null;
+                                    assigned_to_name: string | null;
+                                    author_handle: string;
+                                    author_name: string;
+                                    author_reach: number;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    external_id: string;
+                                    handled_at: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    in_reply_to: string | null;
+                                    lang: string | null;
+                                    person_id: string | null;
+                                    /** Format: date-time */
+                                    published_at: string;
+                                    /** @enum {string} */
+                                    sentiment: "positive" | "neutral" | "negative";
+                                    /** @enum {string} */
+                                    source: "rss" | "mastodon" | "bluesky";
+                                    /** @enum {string} */
+                                    status: "new" | "handled";
+                                    tags: string[];
+                                    text: string;
+                                    theme: string | null;
+                                    thread_key: string;
+                                    thread_size: number;
+                                    /** @enum {string} */
+                                    urgency: "low" | "normal" | "high";
+                                    url: string | null;
+                                    watch_id: string | null;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/mentions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A mention with its thread and the drafts answering it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            arrondissement: number | null;
+                            assigned_to: string | null;
+                            assigned_to_name: string | null;
+                            author_handle: string;
+                            author_name: string;
+                            author_reach: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            external_id: string;
+                            handled_at: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            in_reply_to: string | null;
+                            lang: string | null;
+                            person_id: string | null;
+                            /** Format: date-time */
+                            published_at: string;
+                            /** @enum {string} */
+                            sentiment: "positive" | "neutral" | "negative";
+                            /** @enum {string} */
+                            source: "rss" | "mastodon" | "bluesky";
+                            /** @enum {string} */
+                            status: "new" | "handled";
+                            tags: string[];
+                            text: string;
+                            theme: string | null;
+                            thread_key: string;
+                            thread_size: number;
+                            /** @enum {string} */
+                            urgency: "low" | "normal" | "high";
+                            url: string | null;
+                            watch_id: string | null;
+                        } & {
+                            drafts: {
+                                account_handle: string;
+                                /** Format: uuid */
+                                account_id: string;
+                                /** @enum {string} */
+                                account_kind: "candidate" | "team";
+                                /** @enum {string} */
+                                account_network: "mastodon" | "bluesky" | "x";
+                                approved_at: string | null;
+                                approved_by: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                created_by: string | null;
+                                created_by_name: string | null;
+                                external_id: string | null;
+                                external_url: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                key_message_id: string | null;
+                                last_error: string | null;
+                                mention_author: string | null;
+                                mention_id: string | null;
+                                mention_text: string | null;
+                                published_at: string | null;
+                                refused_reason: string | null;
+                                scheduled_at: string | null;
+                                /** @enum {string} */
+                                status: "pending_approval" | "scheduled" | "held" | "published" | "refused" | "failed";
+                                text: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            thread: {
+                                arrondissement: number | null;
+                                assigned_to: string | null;
+                                assigned_to_name: string | null;
+                                author_handle: string;
+                                author_name: string;
+                                author_reach: number;
+                                /** Format: date-time */
+                                created_at: string;
+                                external_id: string;
+                                handled_at: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                in_reply_to: string | null;
+                                lang: string | null;
+                                person_id: string | null;
+                                /** Format: date-time */
+                                published_at: string;
+                                /** @enum {string} */
+                                sentiment: "positive" | "neutral" | "negative";
+                                /** @enum {string} */
+                                source: "rss" | "mastodon" | "bluesky";
+                                /** @enum {string} */
+                                status: "new" | "handled";
+                                tags: string[];
+                                text: string;
+                                theme: string | null;
+                                thread_key: string;
+                                thread_size: number;
+                                /** @enum {string} */
+                                urgency: "low" | "normal" | "high";
+                                url: string | null;
+                                watch_id: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Assign, tag, mark handled (or new again) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        assigned_to?: string | null;
+                        /** @enum {string} */
+                        status?: "new" | "handled";
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            arrondissement: number | null;
+                            assigned_to: string | null;
+                            assigned_to_name: string | null;
+                            author_handle: string;
+                            author_name: string;
+                            author_reach: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            external_id: string;
+                            handled_at: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            in_reply_to: string | null;
+                            lang: string | null;
+                            person_id: string | null;
+                            /** Format: date-time */
+                            published_at: string;
+                            /** @enum {string} */
+                            sentiment: "positive" | "neutral" | "negative";
+                            /** @enum {string} */
+                            source: "rss" | "mastodon" | "bluesky";
+                            /** @enum {string} */
+                            status: "new" | "handled";
+                            tags: string[];
+                            text: string;
+                            theme: string | null;
+                            thread_key: string;
+                            thread_size: number;
+                            /** @enum {string} */
+                            urgency: "low" | "normal" | "high";
+                            url: string | null;
+                            watch_id: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/listening/mentions/{id}/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Link the mention's author to a person (null unlinks): a deliberate, audited act */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        person_id: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Response times: mentions answered, and within the hour, by day and night (Paris time) */
+        get: {
+            parameters: {
+                query: {
+                    days: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            all: {
+                                answered: number;
+                                answered_within_hour: number;
+                                handled: number;
+                                median_response_minutes: number | null;
+                                mentions: number;
+                            };
+                            by_date: {
+                                answered: number;
+                                answered_within_hour: number;
+                                date: string;
+                                handled: number;
+                                median_response_minutes: number | null;
+                                mentions: number;
+                            }[];
+                            /** @description mentions published 7:00–22:00, Paris time */
+                            day: {
+                                answered: number;
+                                answered_within_hour: number;
+                                handled: number;
+                                median_response_minutes: number | null;
+                                mentions: number;
+                            };
+                            days: number;
+                            /** @description mentions published 22:00–7:00, Paris time */
+                            night: {
+                                answered: number;
+                                answered_within_hour: number;
+                                handled: number;
+                                median_response_minutes: number | null;
+                                mentions: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inbox's mode (crisis after a spike) and what waits */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            crisis: boolean;
+                            crisis_since: string | null;
+                            disconnected_accounts: number;
+                            last_spike_at: string | null;
+                            new_mentions: number;
+                            pending_approvals: number;
+                            themes: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Switch crisis mode on or off */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        crisis: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/watches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Keyword watches */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                watches: {
+                                    account_id: string | null;
+                                    active: boolean;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    failures: number;
+                                    feed_url: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    last_error: string | null;
+                                    last_polled_at: string | null;
+                                    mention_count: number;
+                                    name: string;
+                                    /** Format: date-time */
+                                    next_poll_at: string;
+                                    query: {
+                                        exclude: string[];
+                                        hashtags: string[];
+                                        language: string | null;
+                                        mentions: string[];
+                                        phrases: string[];
+                                        words: string[];
+                                    };
+                                    /** @enum {string} */
+                                    source: "rss" | "mastodon" | "bluesky";
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a keyword watch over a source (an RSS/Atom feed, Mastodon, Bluesky); polled every minute */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        account_id?: string | null;
+                        active?: boolean;
+                        feed_url?: string | null;
+                        name: string;
+                        query: {
+                            exclude?: string[];
+                            hashtags?: string[];
+                            language?: string | null;
+                            mentions?: string[];
+                            phrases?: string[];
+                            words?: string[];
+                        };
+                        /** @enum {string} */
+                        source: "rss" | "mastodon" | "bluesky";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account_id: string | null;
+                            active: boolean;
+                            /** Format: date-time */
+                            created_at: string;
+                            failures: number;
+                            feed_url: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            last_error: string | null;
+                            last_polled_at: string | null;
+                            mention_count: number;
+                            name: string;
+                            /** Format: date-time */
+                            next_poll_at: string;
+                            query: {
+                                exclude: string[];
+                                hashtags: string[];
+                                language: string | null;
+                                mentions: string[];
+                                phrases: string[];
+                                words: string[];
+                            };
+                            /** @enum {string} */
+                            source: "rss" | "mastodon" | "bluesky";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/watches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One watch */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account_id: string | null;
+                            active: boolean;
+                            /** Format: date-time */
+                            created_at: string;
+                            failures: number;
+                            feed_url: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            last_error: string | null;
+                            last_polled_at: string | null;
+                            mention_count: number;
+                            name: string;
+                            /** Format: date-time */
+                            next_poll_at: string;
+                            query: {
+                                exclude: string[];
+                                hashtags: string[];
+                                language: string | null;
+                                mentions: string[];
+                                phrases: string[];
+                                words: string[];
+                            };
+                            /** @enum {string} */
+                            source: "rss" | "mastodon" | "bluesky";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a watch (a new query or feed starts from scratch) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        account_id?: string | null;
+                        active?: boolean;
+                        feed_url?: string | null;
+                        name?: string;
+                        query?: {
+                            exclude?: string[];
+                            hashtags?: string[];
+                            language?: string | null;
+                            mentions?: string[];
+                            phrases?: string[];
+                            words?: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account_id: string | null;
+                            active: boolean;
+                            /** Format: date-time */
+                            created_at: string;
+                            failures: number;
+                            feed_url: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            last_error: string | null;
+                            last_polled_at: string | null;
+                            mention_count: number;
+                            name: string;
+                            /** Format: date-time */
+                            next_poll_at: string;
+                            query: {
+                                exclude: string[];
+                                hashtags: string[];
+                                language: string | null;
+                                mentions: string[];
+                                phrases: string[];
+                                words: string[];
+                            };
+                            /** @enum {string} */
+                            source: "rss" | "mastodon" | "bluesky";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a watch (its mentions stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/watches/{id}/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Poll a watch now; answers what was caught and added */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added: number;
+                            caught: number;
+                            error: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -10972,6 +19974,1004 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/petitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Petitions (OSDI), newest first; a referent sees their arrondissements’ and the campaign-wide ones */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                    status?: "draft" | "open" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:petitions": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    browser_url: string;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    description: string;
+                                    identifiers: string[];
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    origin_system: string;
+                                    petition_text: string;
+                                    "relais:answer": string;
+                                    "relais:answered_date": string | null;
+                                    "relais:delivered_date": string | null;
+                                    "relais:goal": number;
+                                    "relais:slug": string;
+                                    /** @enum {string} */
+                                    "relais:status": "draft" | "open" | "closed";
+                                    "relais:thresholds": {
+                                        count: number;
+                                        text: string;
+                                    }[];
+                                    "relais:zone_id": string | null;
+                                    summary: string;
+                                    target: {
+                                        name: string;
+                                    }[];
+                                    title: string;
+                                    total_signatures: number;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a petition (a draft unless status says otherwise) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The target’s answer, published on the petition */
+                        answer?: string;
+                        /** @description The petition’s text (plain text, paragraphs split by blank lines) */
+                        body?: string;
+                        goal?: number;
+                        slug?: string;
+                        /** @enum {string} */
+                        status?: "draft" | "open" | "closed";
+                        summary?: string;
+                        target?: string;
+                        thresholds?: {
+                            count: number;
+                            text: string;
+                        }[];
+                        title: string;
+                        zone_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            petition_text: string;
+                            "relais:answer": string;
+                            "relais:answered_date": string | null;
+                            "relais:delivered_date": string | null;
+                            "relais:goal": number;
+                            "relais:slug": string;
+                            /** @enum {string} */
+                            "relais:status": "draft" | "open" | "closed";
+                            "relais:thresholds": {
+                                count: number;
+                                text: string;
+                            }[];
+                            "relais:zone_id": string | null;
+                            summary: string;
+                            target: {
+                                name: string;
+                            }[];
+                            title: string;
+                            total_signatures: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One petition (OSDI) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            petition_text: string;
+                            "relais:answer": string;
+                            "relais:answered_date": string | null;
+                            "relais:delivered_date": string | null;
+                            "relais:goal": number;
+                            "relais:slug": string;
+                            /** @enum {string} */
+                            "relais:status": "draft" | "open" | "closed";
+                            "relais:thresholds": {
+                                count: number;
+                                text: string;
+                            }[];
+                            "relais:zone_id": string | null;
+                            summary: string;
+                            target: {
+                                name: string;
+                            }[];
+                            title: string;
+                            total_signatures: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Edit a petition: its text, goal, thresholds, status, and the target’s answer (published on its page) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The target’s answer, published on the petition */
+                        answer?: string;
+                        /** @description The petition’s text (plain text, paragraphs split by blank lines) */
+                        body?: string;
+                        goal?: number;
+                        slug?: string;
+                        /** @enum {string} */
+                        status?: "draft" | "open" | "closed";
+                        summary?: string;
+                        target?: string;
+                        thresholds?: {
+                            count: number;
+                            text: string;
+                        }[];
+                        title?: string;
+                        zone_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            browser_url: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            description: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                            petition_text: string;
+                            "relais:answer": string;
+                            "relais:answered_date": string | null;
+                            "relais:delivered_date": string | null;
+                            "relais:goal": number;
+                            "relais:slug": string;
+                            /** @enum {string} */
+                            "relais:status": "draft" | "open" | "closed";
+                            "relais:thresholds": {
+                                count: number;
+                                text: string;
+                            }[];
+                            "relais:zone_id": string | null;
+                            summary: string;
+                            target: {
+                                name: string;
+                            }[];
+                            title: string;
+                            total_signatures: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/delivery.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The PDF of the confirmed signatures to hand to the target (names, postal codes, dates; no e-mail) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF (application/pdf) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/record_signature_helper": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a signature collected elsewhere (OSDI record_signature_helper): the caller vouches for it, so it counts at once (no e-mail confirmation); the person is matched on the normalised e-mail or created, and moves up the ladder */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comments?: string;
+                        origin_system?: string;
+                        person: {
+                            email_addresses: {
+                                address: string;
+                                primary?: boolean;
+                            }[];
+                            family_name?: string;
+                            given_name?: string;
+                            postal_addresses?: {
+                                postal_code?: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** @description true: this address had signed before; no second signature was recorded */
+                            already_signed: boolean;
+                            comments: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signatures of a petition (OSDI), every status unless filtered; only confirmed ones count */
+        get: {
+            parameters: {
+                query: {
+                    client_address?: string;
+                    email_domain?: string;
+                    page: number;
+                    per_page: number;
+                    proof?: "altcha" | "none" | "api";
+                    since?: string;
+                    status?: "pending" | "confirmed" | "quarantined" | "voided";
+                    until?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:signatures": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    comments: string;
+                                    /** Format: date-time */
+                                    created_date: string;
+                                    identifiers: string[];
+                                    /** Format: date-time */
+                                    modified_date: string;
+                                    "relais:client_address": string;
+                                    "relais:confirmed_date": string | null;
+                                    "relais:email": string;
+                                    "relais:family_name": string;
+                                    "relais:given_name": string;
+                                    "relais:person_id": string | null;
+                                    "relais:postal_code": string;
+                                    "relais:proof": string;
+                                    "relais:public_name": boolean;
+                                    "relais:quarantine_reason": string | null;
+                                    /** @enum {string} */
+                                    "relais:status": "pending" | "confirmed" | "quarantined" | "voided";
+                                    "relais:void_reason": string | null;
+                                    "relais:voided_date": string | null;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/signatures/record_signature_helper": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a signature collected elsewhere (OSDI record_signature_helper): the caller vouches for it, so it counts at once (no e-mail confirmation); the person is matched on the normalised e-mail or created, and moves up the ladder */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comments?: string;
+                        origin_system?: string;
+                        person: {
+                            email_addresses: {
+                                address: string;
+                                primary?: boolean;
+                            }[];
+                            family_name?: string;
+                            given_name?: string;
+                            postal_addresses?: {
+                                postal_code?: string;
+                            }[];
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            /** @description true: this address had signed before; no second signature was recorded */
+                            already_signed: boolean;
+                            comments: string;
+                            /** Format: date-time */
+                            created_date: string;
+                            identifiers: string[];
+                            /** Format: date-time */
+                            modified_date: string;
+                            origin_system: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/signatures/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void suspicious signatures in bulk: with preview true, how many a filter names and a sample; with preview false, void them (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        client_address?: string;
+                        email_domain?: string;
+                        ids?: string[];
+                        /** @description true: count and show a sample, change nothing; false: void them */
+                        preview: boolean;
+                        /** @enum {string} */
+                        proof?: "altcha" | "none" | "api";
+                        reason: string;
+                        /** Format: date-time */
+                        since?: string;
+                        status?: unknown;
+                        /** Format: date-time */
+                        until?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            by_status: {
+                                [key: string]: number;
+                            };
+                            count: number;
+                            sample: {
+                                client_address: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                email: string;
+                                /** Format: uuid */
+                                id: string;
+                                status: string;
+                            }[];
+                            voided: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queries": {
         parameters: {
             query?: never;
@@ -11120,6 +21120,178 @@ export interface paths {
                             origin_system: string;
                             /** @description people the query selects now, within your zones */
                             total_items: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scripts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OSDI scripts: the door scripts (name: the theme) */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "osdi:scripts": {
+                                    _links: {
+                                        [key: string]: {
+                                            href: string;
+                                        };
+                                    };
+                                    created_date: string;
+                                    description: string;
+                                    identifiers: string[];
+                                    modified_date: string;
+                                    name: string;
+                                    origin_system: string;
+                                    title: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scripts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One OSDI script */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            created_date: string;
+                            description: string;
+                            identifiers: string[];
+                            modified_date: string;
+                            name: string;
+                            origin_system: string;
+                            title: string;
                         };
                     };
                 };
@@ -11929,6 +22101,1429 @@ export interface paths {
         };
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload an image for pages, news or a running mate’s photo (served by the site at /medias/<id>) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alt?: string;
+                        /** @description the image, base64 (PNG, JPEG, WebP or GIF, 2 MB at most) */
+                        data: string;
+                        zone_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alt: string;
+                            bytes: number;
+                            content_type: string;
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site/news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** News of the site, newest first (drafts first), optionally of one arrondissement */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    per_page: number;
+                    zone_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                site_news: {
+                                    body_en: string;
+                                    body_fr: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    image_id: string | null;
+                                    path: string;
+                                    published_at: string | null;
+                                    running_mate_id: string | null;
+                                    running_mate_name: string | null;
+                                    slug: string;
+                                    summary_en: string;
+                                    summary_fr: string;
+                                    title_en: string;
+                                    title_fr: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    updated_by: string;
+                                    zone_code: string | null;
+                                    zone_id: string | null;
+                                    zone_name: string | null;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Publish (or draft) news */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description HTML; sanitised on save (paragraphs, h2–h4, lists, links, emphasis, images of the site) */
+                        body_en?: string;
+                        /** @description HTML; sanitised on save (paragraphs, h2–h4, lists, links, emphasis, images of the site) */
+                        body_fr?: string;
+                        image_id?: string | null;
+                        published_at?: string | null;
+                        running_mate_id?: string | null;
+                        /** @description lower-case words joined by hyphens */
+                        slug?: string;
+                        summary_en?: string;
+                        summary_fr?: string;
+                        title_en?: string;
+                        title_fr: string;
+                        zone_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body_en: string;
+                            body_fr: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            image_id: string | null;
+                            path: string;
+                            published_at: string | null;
+                            running_mate_id: string | null;
+                            running_mate_name: string | null;
+                            slug: string;
+                            summary_en: string;
+                            summary_fr: string;
+                            title_en: string;
+                            title_fr: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            updated_by: string;
+                            zone_code: string | null;
+                            zone_id: string | null;
+                            zone_name: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site/news/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One news item */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body_en: string;
+                            body_fr: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            image_id: string | null;
+                            path: string;
+                            published_at: string | null;
+                            running_mate_id: string | null;
+                            running_mate_name: string | null;
+                            slug: string;
+                            summary_en: string;
+                            summary_fr: string;
+                            title_en: string;
+                            title_fr: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            updated_by: string;
+                            zone_code: string | null;
+                            zone_id: string | null;
+                            zone_name: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change news */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description HTML; sanitised on save (paragraphs, h2–h4, lists, links, emphasis, images of the site) */
+                        body_en?: string;
+                        /** @description HTML; sanitised on save (paragraphs, h2–h4, lists, links, emphasis, images of the site) */
+                        body_fr?: string;
+                        image_id?: string | null;
+                        published_at?: string | null;
+                        running_mate_id?: string | null;
+                        /** @description lower-case words joined by hyphens */
+                        slug?: string;
+                        summary_en?: string;
+                        summary_fr?: string;
+                        title_en?: string;
+                        title_fr?: string;
+                        zone_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body_en: string;
+                            body_fr: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            image_id: string | null;
+                            path: string;
+                            published_at: string | null;
+                            running_mate_id: string | null;
+                            running_mate_name: string | null;
+                            slug: string;
+                            summary_en: string;
+                            summary_fr: string;
+                            title_en: string;
+                            title_fr: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            updated_by: string;
+                            zone_code: string | null;
+                            zone_id: string | null;
+                            zone_name: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete news */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The site's pages (a referent: their arrondissements' pages) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                site_pages: {
+                                    body_en: string;
+                                    body_fr: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    image_id: string | null;
+                                    /** @enum {string} */
+                                    kind: "home" | "zone" | "page";
+                                    /** @description its address on the public site */
+                                    path: string;
+                                    published: boolean;
+                                    slug: string;
+                                    summary_en: string;
+                                    summary_fr: string;
+                                    title_en: string;
+                                    title_fr: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    updated_by: string;
+                                    zone_code: string | null;
+                                    zone_id: string | null;
+                                    zone_name: string | null;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a page: the home page (the candidate’s message), an arrondissement’s page or a free page */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description HTML; sanitised on save (paragraphs, h2–h4, lists, links, emphasis, images of the site) */
+                        body_en?: string;
+                        /** @description HTML; sanitised on save (paragraphs, h2–h4, lists, links, emphasis, images of the site) */
+                        body_fr?: string;
+                        image_id?: string | null;
+                        /** @enum {string} */
+                        kind: "home" | "zone" | "page";
+                        published?: boolean;
+                        /** @description lower-case words joined by hyphens */
+                        slug?: string;
+                        summary_en?: string;
+                        summary_fr?: string;
+                        title_en?: string;
+                        title_fr: string;
+                        zone_id?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body_en: string;
+                            body_fr: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            image_id: string | null;
+                            /** @enum {string} */
+                            kind: "home" | "zone" | "page";
+                            /** @description its address on the public site */
+                            path: string;
+                            published: boolean;
+                            slug: string;
+                            summary_en: string;
+                            summary_fr: string;
+                            title_en: string;
+                            title_fr: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            updated_by: string;
+                            zone_code: string | null;
+                            zone_id: string | null;
+                            zone_name: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site/pages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One page of the site */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body_en: string;
+                            body_fr: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            image_id: string | null;
+                            /** @enum {string} */
+                            kind: "home" | "zone" | "page";
+                            /** @description its address on the public site */
+                            path: string;
+                            published: boolean;
+                            slug: string;
+                            summary_en: string;
+                            summary_fr: string;
+                            title_en: string;
+                            title_fr: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            updated_by: string;
+                            zone_code: string | null;
+                            zone_id: string | null;
+                            zone_name: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a page (HTML sanitised on save) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description HTML; sanitised on save (paragraphs, h2–h4, lists, links, emphasis, images of the site) */
+                        body_en?: string;
+                        /** @description HTML; sanitised on save (paragraphs, h2–h4, lists, links, emphasis, images of the site) */
+                        body_fr?: string;
+                        image_id?: string | null;
+                        published?: boolean;
+                        /** @description lower-case words joined by hyphens */
+                        slug?: string;
+                        summary_en?: string;
+                        summary_fr?: string;
+                        title_en?: string;
+                        title_fr?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body_en: string;
+                            body_fr: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            image_id: string | null;
+                            /** @enum {string} */
+                            kind: "home" | "zone" | "page";
+                            /** @description its address on the public site */
+                            path: string;
+                            published: boolean;
+                            slug: string;
+                            summary_en: string;
+                            summary_fr: string;
+                            title_en: string;
+                            title_fr: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            updated_by: string;
+                            zone_code: string | null;
+                            zone_id: string | null;
+                            zone_name: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a page */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site/running_mates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The running mates (colistiers), per arrondissement */
+        get: {
+            parameters: {
+                query?: {
+                    zone_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                site_running_mates: {
+                                    bio_en: string;
+                                    bio_fr: string;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    photo_id: string | null;
+                                    position: number;
+                                    role_en: string;
+                                    role_fr: string;
+                                    /** Format: date-time */
+                                    updated_at: string;
+                                    zone_code: string;
+                                    /** Format: uuid */
+                                    zone_id: string;
+                                    zone_name: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a running mate to an arrondissement */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        bio_en?: string;
+                        bio_fr?: string;
+                        name: string;
+                        photo_id?: string | null;
+                        position?: number;
+                        role_en?: string;
+                        role_fr?: string;
+                        /** Format: uuid */
+                        zone_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bio_en: string;
+                            bio_fr: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            photo_id: string | null;
+                            position: number;
+                            role_en: string;
+                            role_fr: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            zone_code: string;
+                            /** Format: uuid */
+                            zone_id: string;
+                            zone_name: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/site/running_mates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One running mate */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bio_en: string;
+                            bio_fr: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            photo_id: string | null;
+                            position: number;
+                            role_en: string;
+                            role_fr: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            zone_code: string;
+                            /** Format: uuid */
+                            zone_id: string;
+                            zone_name: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a running mate */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        bio_en?: string;
+                        bio_fr?: string;
+                        name?: string;
+                        photo_id?: string | null;
+                        position?: number;
+                        role_en?: string;
+                        role_fr?: string;
+                        /** Format: uuid */
+                        zone_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bio_en: string;
+                            bio_fr: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            photo_id: string | null;
+                            position: number;
+                            role_en: string;
+                            role_fr: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            zone_code: string;
+                            /** Format: uuid */
+                            zone_id: string;
+                            zone_name: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a running mate */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -14368,6 +25963,1075 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's public votes, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                votes: {
+                                    allow_change: boolean;
+                                    ballots: {
+                                        confirmed: number;
+                                        pending: number;
+                                        voided: number;
+                                    };
+                                    closed_at: string | null;
+                                    closes_at: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    created_by_label: string;
+                                    description: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    opened_at: string | null;
+                                    options: {
+                                        description: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        image_url: string | null;
+                                        label: string;
+                                        /** @description confirmed ballots not voided (running count) */
+                                        tally: number;
+                                    }[];
+                                    public_url: string;
+                                    /** @description whether the site shows the results now */
+                                    results_public: boolean;
+                                    /** @enum {string} */
+                                    results_visibility: "live" | "after_close";
+                                    slug: string;
+                                    /** @enum {string} */
+                                    status: "draft" | "open" | "closed";
+                                    title: string;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a public vote (a draft) with its options */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allow_change?: boolean;
+                        closes_at?: string | null;
+                        description?: string;
+                        options: {
+                            description?: string;
+                            image_url?: string | null;
+                            label: string;
+                        }[];
+                        /** @enum {string} */
+                        results_visibility?: "live" | "after_close";
+                        slug?: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allow_change: boolean;
+                            ballots: {
+                                confirmed: number;
+                                pending: number;
+                                voided: number;
+                            };
+                            closed_at: string | null;
+                            closes_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            opened_at: string | null;
+                            options: {
+                                description: string;
+                                /** Format: uuid */
+                                id: string;
+                                image_url: string | null;
+                                label: string;
+                                /** @description confirmed ballots not voided (running count) */
+                                tally: number;
+                            }[];
+                            public_url: string;
+                            /** @description whether the site shows the results now */
+                            results_public: boolean;
+                            /** @enum {string} */
+                            results_visibility: "live" | "after_close";
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One public vote */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allow_change: boolean;
+                            ballots: {
+                                confirmed: number;
+                                pending: number;
+                                voided: number;
+                            };
+                            closed_at: string | null;
+                            closes_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            opened_at: string | null;
+                            options: {
+                                description: string;
+                                /** Format: uuid */
+                                id: string;
+                                image_url: string | null;
+                                label: string;
+                                /** @description confirmed ballots not voided (running count) */
+                                tally: number;
+                            }[];
+                            public_url: string;
+                            /** @description whether the site shows the results now */
+                            results_public: boolean;
+                            /** @enum {string} */
+                            results_visibility: "live" | "after_close";
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Change a draft vote and its options */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allow_change?: boolean;
+                        closes_at?: string | null;
+                        description?: string;
+                        options: {
+                            description?: string;
+                            image_url?: string | null;
+                            label: string;
+                        }[];
+                        /** @enum {string} */
+                        results_visibility?: "live" | "after_close";
+                        slug?: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allow_change: boolean;
+                            ballots: {
+                                confirmed: number;
+                                pending: number;
+                                voided: number;
+                            };
+                            closed_at: string | null;
+                            closes_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            opened_at: string | null;
+                            options: {
+                                description: string;
+                                /** Format: uuid */
+                                id: string;
+                                image_url: string | null;
+                                label: string;
+                                /** @description confirmed ballots not voided (running count) */
+                                tally: number;
+                            }[];
+                            public_url: string;
+                            /** @description whether the site shows the results now */
+                            results_public: boolean;
+                            /** @enum {string} */
+                            results_visibility: "live" | "after_close";
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/ballots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ballots of a vote (addresses masked), filtered by state, IP range or e-mail domain */
+        get: {
+            parameters: {
+                query: {
+                    email_domain?: string;
+                    ip_range?: string;
+                    page: number;
+                    per_page: number;
+                    status?: "pending" | "confirmed" | "voided";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                ballots: {
+                                    confirmed_at: string | null;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    email_domain: string;
+                                    /** @description first letter and domain only */
+                                    email_masked: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    ip_range: string | null;
+                                    /** Format: uuid */
+                                    option_id: string;
+                                    /** @enum {string} */
+                                    status: "pending" | "confirmed" | "voided";
+                                    void_reason: string | null;
+                                    wants_news: boolean;
+                                }[];
+                            };
+                            _links?: {
+                                [key: string]: {
+                                    href: string;
+                                };
+                            };
+                            page?: number;
+                            per_page?: number;
+                            /** @description true when the collection stopped counting (a broad search): there are at least total_records */
+                            total_is_lower_bound?: boolean;
+                            total_pages?: number;
+                            total_records: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/ballots/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void suspicious ballots (by ids, IP range or e-mail domain); confirmed ones leave the tally; audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ballot_ids?: string[];
+                        email_domain?: string;
+                        ip_range?: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ballots voided */
+                            voided: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close an open vote (results shown on the site) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allow_change: boolean;
+                            ballots: {
+                                confirmed: number;
+                                pending: number;
+                                voided: number;
+                            };
+                            closed_at: string | null;
+                            closes_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            opened_at: string | null;
+                            options: {
+                                description: string;
+                                /** Format: uuid */
+                                id: string;
+                                image_url: string | null;
+                                label: string;
+                                /** @description confirmed ballots not voided (running count) */
+                                tally: number;
+                            }[];
+                            public_url: string;
+                            /** @description whether the site shows the results now */
+                            results_public: boolean;
+                            /** @enum {string} */
+                            results_visibility: "live" | "after_close";
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/counters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anti-fraud counters: ballots by IP range (/24, /48), by e-mail domain, by hour */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            by_email_domain: {
+                                confirmed: number;
+                                key: string;
+                                total: number;
+                                voided: number;
+                            }[];
+                            by_hour: {
+                                confirmed: number;
+                                /** Format: date-time */
+                                hour: string;
+                                total: number;
+                                voided: number;
+                            }[];
+                            by_ip_range: {
+                                confirmed: number;
+                                key: string;
+                                total: number;
+                                voided: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a draft vote to ballots */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            allow_change: boolean;
+                            ballots: {
+                                confirmed: number;
+                                pending: number;
+                                voided: number;
+                            };
+                            closed_at: string | null;
+                            closes_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by_label: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            opened_at: string | null;
+                            options: {
+                                description: string;
+                                /** Format: uuid */
+                                id: string;
+                                image_url: string | null;
+                                label: string;
+                                /** @description confirmed ballots not voided (running count) */
+                                tally: number;
+                            }[];
+                            public_url: string;
+                            /** @description whether the site shows the results now */
+                            results_public: boolean;
+                            /** @enum {string} */
+                            results_visibility: "live" | "after_close";
+                            slug: string;
+                            /** @enum {string} */
+                            status: "draft" | "open" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/recount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rewrite the running tallies from the ballots (audited) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description options whose running tally was off */
+                            options_fixed: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/votes/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The results: running tallies beside a recount from the ballots */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every running tally equals the recount from the ballots */
+                            consistent: boolean;
+                            options: {
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                                recount: number;
+                                tally: number;
+                            }[];
+                            total: number;
+                        };
                     };
                 };
                 /** @description RFC 9457 problem document */

@@ -118,6 +118,12 @@ const work=solve().then((v)=>{field.value=v;}).catch(()=>{});let sent=false;
 form.addEventListener('submit',(e)=>{if(sent||field.value)return;e.preventDefault();const b=form.querySelector('button[type=submit]');if(b)b.setAttribute('aria-busy','true');work.then(()=>{sent=true;form.submit();});});}
 `;
 
+/** The e-mail's domain (what floods are counted by), lower case. */
+export function emailDomainOf(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at < 0 ? '' : email.slice(at + 1).toLowerCase();
+}
+
 export interface GuardPost {
   campaignId: string;
   /** The form's key: 'newsletter', 'petition:<id>', 'event:<id>'… (limits are per address and form). */

@@ -6,14 +6,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.ts';
 import { escapeHtml, type PageLang } from '../http/public-page.ts';
 
-export { escapeHtml, type PageLang, pageLangOf } from '../http/public-page.ts';
+export { escapeHtml, type PageLang } from '../http/public-page.ts';
 
 /**
- * The language of a site page: `?lang=en` for English, French otherwise. Only the address decides
+ * The language of a site page: `?lang=en` (or a posted form's `lang`) for English, French otherwise. Only the request decides
  * (never Accept-Language), so that each URL has one content: canonical links, caches and crawlers agree.
  */
 export function siteLangOf(request: FastifyRequest): PageLang {
-  return (request.query as Record<string, unknown> | undefined)?.lang === 'en' ? 'en' : 'fr';
+  const asked = [(request.query as Record<string, unknown> | undefined)?.lang, (request.body as Record<string, unknown> | undefined)?.lang];
+  return asked.includes('en') ? 'en' : 'fr';
 }
 
 type SiteCampaign = { id: string; slug: string; name: string; city: string };
@@ -77,7 +78,7 @@ export interface SitePage {
   current?: SiteSection | undefined;
 }
 
-export type SiteSection = 'home' | 'arrondissements' | 'news' | 'events' | 'petitions';
+export type SiteSection = 'home' | 'arrondissements' | 'news' | 'events' | 'petitions' | 'factchecks';
 
 const NAV: readonly { id: SiteSection; path: string; fr: string; en: string }[] = [
   { id: 'home', path: '/', fr: 'Accueil', en: 'Home' },
@@ -85,7 +86,11 @@ const NAV: readonly { id: SiteSection; path: string; fr: string; en: string }[] 
   { id: 'news', path: '/actualites', fr: 'Actualités', en: 'News' },
   { id: 'events', path: '/evenements', fr: 'Événements', en: 'Events' },
   { id: 'petitions', path: '/petitions', fr: 'Pétitions', en: 'Petitions' },
+  { id: 'factchecks', path: '/le-vrai-du-faux', fr: 'Le vrai du faux', en: 'Fact checks' },
 ];
+
+/** The site's icon, inline (a browser asking /favicon.ico would log a 404 on every page). */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b3d91"/><path d="M9 24V8h7a5 5 0 0 1 0 10h-7m7 0 6 6" fill="none" stroke="#fff" stroke-width="3"/></svg>')}`;
 
 /** The site's stylesheet, inline (one request per page, nothing from elsewhere). Contrast ≥ 4.5:1. */
 export const SITE_CSS = `
@@ -153,6 +158,7 @@ export function renderSitePage(reply: FastifyReply, campaignName: string, page: 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="${FAVICON}">
 <title>${escapeHtml(fullTitle)}</title>
 <meta name="description" content="${escapeHtml(page.description)}">
 <link rel="canonical" href="${escapeHtml(url)}">

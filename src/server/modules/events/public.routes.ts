@@ -7,12 +7,12 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import QRCode from 'qrcode';
 import { type Trx, withTenant } from '../../db/database.ts';
 import { AppError, statusOf } from '../../http/problem.ts';
-import { type PageLang, pageLangOf, renderSitePage, siteCampaign, sitePath, escapeHtml as x } from '../../site/layout.ts';
+import { ALTCHA_SOLVER_PATH, emailDomainOf, GUARD_CSS, guardFieldsHtml, guardFormPost, sendFloodAlerts } from '../../site/form-guard.ts';
+import { type PageLang, renderSitePage, siteCampaign, siteLangOf, sitePath, escapeHtml as x } from '../../site/layout.ts';
 import { confirmationMail } from '../consent/index.ts';
 import { countsOf, type EventRow, findEvent, findRsvp, listEvents } from './events.repo.ts';
 import { cancelRsvp, checkIn, rsvpPerson } from './events.service.ts';
 import { atomOf, rssOf } from './feeds.ts';
-import { guardFields, guardForm } from './form-guard.ts';
 import { addToCalendarLinks, icsOf } from './ics.ts';
 import { queueNotices } from './reminders.ts';
 import { NEWSLETTER_TEXT, rsvpByDetails, SMS_CONSENT_TEXT } from './signup.ts';
@@ -231,7 +231,7 @@ function rsvpForm(app: FastifyInstance, e: EventRow, lang: PageLang, error: stri
   return `<form method="post" action="${x(sitePath(`/evenements/${e.id}/inscription`, lang))}" novalidate>
 ${error ? `<p role="alert" class="notice" style="background:#fdecea;border-color:#b3261e">${x(error)}</p>` : ''}
 <input type="hidden" name="lang" value="${lang}">
-${guardFields(app.deps.config.mailing.tokenSecret)}
+${guardFieldsHtml(app.deps.config.mailing.tokenSecret, lang)}
 <label for="given_name">${x(t.given)} <span class="muted">(${x(t.required)})</span></label><input type="text" id="given_name" name="given_name" required maxlength="200" autocomplete="given-name">
 <label for="family_name">${x(t.family)}</label><input type="text" id="family_name" name="family_name" maxlength="200" autocomplete="family-name">
 <label for="email">${x(t.email)} <span class="muted">(${x(t.required)})</span></label><input type="email" id="email" name="email" required maxlength="254" autocomplete="email">
@@ -245,7 +245,7 @@ ${guardFields(app.deps.config.mailing.tokenSecret)}
 }
 
 async function eventPage(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, id: string, error: string | null = null) {
-  const lang = pageLangOf(request);
+  const lang = siteLangOf(request);
   const base = app.deps.config.publicUrl;
   const found = await withSite(app, async (c, trx) => {
     const e = await findEvent(trx, c.id, id);
@@ -288,8 +288,10 @@ ${open ? `${left !== null ? `<p>${x(t.seats(left))}</p>` : ''}${rsvpForm(app, e,
     description: `${whenOf(e, lang)} — ${whereOf(e, lang)}`.slice(0, 300),
     path: `/evenements/${e.id}`,
     current: 'events',
-    head: `<script type="application/ld+json">${jsonLd}</script><link rel="alternate" type="text/calendar" href="${x(`${base}/evenements/${e.id}.ics`)}">`,
+    head: `<script type="application/ld+json">${jsonLd}</script><link rel="alternate" type="text/calendar" href="${x(`${base}/evenements/${e.id}.ics`)}"><style>${GUARD_CSS}</style>`,
     body,
+    // The form's proof of work (the form works without it, under a stricter rate limit).
+    scripts: open ? [ALTCHA_SOLVER_PATH] : [],
   });
 }
 
@@ -311,7 +313,7 @@ export const publicEventRoutes: FastifyPluginAsync = async (app) => {
     }).then((r) => r.rows);
 
   app.get('/evenements', { schema: { hide: true } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const t = T[lang];
     const base = app.deps.config.publicUrl;
     const page = await withSite(app, async (c, trx) => {
@@ -346,7 +348,7 @@ ${page.map ? `<h2>${x(t.map)}</h2>${page.map}` : ''}
     ['/evenements/atom.xml', 'atom'],
   ] as const) {
     app.get(path, { schema: { hide: true } }, async (request, reply) => {
-      const lang = pageLangOf(request);
+      const lang = siteLangOf(request);
       const out = await withSite(app, async (c, trx) => {
         const events = await publicEvents(trx, c.id);
         const o = { publicUrl: app.deps.config.publicUrl, title: `${c.name} — ${T[lang].events}`, lang };
@@ -378,14 +380,14 @@ ${page.map ? `<h2>${x(t.map)}</h2>${page.map}` : ''}
     }
     if (!UUID.test(raw)) {
       const c = await siteCampaign(app.deps.database.db);
-      return notFoundPage(reply, c?.name ?? 'Relais', pageLangOf(request));
+      return notFoundPage(reply, c?.name ?? 'Relais', siteLangOf(request));
     }
     return eventPage(app, request, reply, raw);
   });
 
   app.post('/evenements/:id/inscription', { schema: { hide: true }, bodyLimit: 16_384 }, async (request, reply) => {
     const id = (request.params as { id: string }).id;
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (!UUID.test(id)) return reply.code(404).send();
     const str = (k: string, max: number) => (typeof body[k] === 'string' ? (body[k] as string).trim().slice(0, max) : '');
@@ -394,9 +396,27 @@ ${page.map ? `<h2>${x(t.map)}</h2>${page.map}` : ''}
         .code(303)
         .header('location', sitePath(`/evenements/${id}/merci?statut=${status}`, lang))
         .send();
-    // Dropped silently: the visitor (or the robot) sees the usual answer.
-    if (guardForm(app.deps.config.mailing.tokenSecret, body) !== 'ok') return thanks('going');
     const email = str('email', 254);
+    // The site's guard (honeypot, fill time, proof of work, rate limits per address and form): a post
+    // it holds back is dropped silently, the visitor (or the robot) seeing the usual answer.
+    const verdict = await withSite(app, (c, trx) =>
+      guardFormPost(trx, {
+        campaignId: c.id,
+        form: `event:${id}`,
+        clientAddress: request.ip ?? '',
+        emailDomain: emailDomainOf(email),
+        body,
+        secret: app.deps.config.mailing.tokenSecret,
+      }),
+    );
+    if (verdict && verdict.alerts.length > 0)
+      await sendFloodAlerts(app.deps.database.db, {
+        alerts: verdict.alerts,
+        send: (m) => app.deps.mailer.send(m),
+        publicUrl: app.deps.config.publicUrl,
+        log: (error) => request.log.warn({ err: error }, 'flood alert not sent'),
+      });
+    if (!verdict?.accepted) return thanks('going');
     const given = str('given_name', 200);
     if (!given || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return eventPage(app, request, reply, id, T[lang].error);
     try {
@@ -442,7 +462,7 @@ ${page.map ? `<h2>${x(t.map)}</h2>${page.map}` : ''}
 
   app.get('/evenements/:id/merci', { schema: { hide: true } }, async (request, reply) => {
     const id = (request.params as { id: string }).id;
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const status = (request.query as { statut?: string }).statut;
     const page = UUID.test(id) ? await withSite(app, async (c, trx) => ({ c, e: await findEvent(trx, c.id, id) })) : null;
     if (!page?.e) return reply.code(404).send();
@@ -464,7 +484,7 @@ ${page.map ? `<h2>${x(t.map)}</h2>${page.map}` : ''}
 
   // The e-mails' signed links: GET shows (ticket, or a button), POST acts.
   app.get('/evenements/r/:token', { schema: { hide: true } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const token = tokenOf(request);
     const c = await siteCampaign(app.deps.database.db);
     const t = T[lang];
@@ -513,7 +533,7 @@ ${page.map ? `<h2>${x(t.map)}</h2>${page.map}` : ''}
   });
 
   app.post('/evenements/r/:token', { schema: { hide: true }, bodyLimit: 4096 }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const token = tokenOf(request);
     const c = await siteCampaign(app.deps.database.db);
     const t = T[lang];

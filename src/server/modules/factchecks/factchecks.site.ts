@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { withTenant } from '../../db/database.ts';
-import { escapeHtml, type PageLang, pageLangOf, renderSitePage, siteCampaign, sitePath } from '../../site/layout.ts';
+import { escapeHtml, type PageLang, siteLangOf, renderSitePage, siteCampaign, sitePath } from '../../site/layout.ts';
 import { claimReviewOf, jsonLdScript } from './claim-review.ts';
 import { findPublishedBySlug, listFactchecks, publishedFacets, sourcesOf } from './factchecks.repo.ts';
 import { ensureScale } from './factchecks.service.ts';
@@ -119,7 +119,7 @@ export const factchecksSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.deps.database.db;
 
   app.get(FACTCHECKS_PATH, { schema: { hide: true, querystring: IndexQuery } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const w = WORDS[lang];
     const campaign = await siteCampaign(db);
     if (!campaign) return notOpen(reply, lang);
@@ -175,6 +175,7 @@ ${r.summary ? `<p>${escapeHtml(r.summary)}</p>` : ''}
       title: w.title,
       description: w.intro,
       path: FACTCHECKS_PATH,
+      current: 'factchecks',
       head: `${CSS}\n<link rel="alternate" type="application/rss+xml" title="${escapeHtml(w.rss)}" href="${rss}">`,
       body: `<h1>${w.title}</h1><p>${w.intro}</p>${filters}
 ${items.length > 0 ? `<ul class="fc-list">${items.join('')}</ul>` : `<p>${w.none}</p>`}${more}
@@ -183,7 +184,7 @@ ${items.length > 0 ? `<ul class="fc-list">${items.join('')}</ul>` : `<p>${w.none
   });
 
   app.get(`${FACTCHECKS_PATH}/rss.xml`, { schema: { hide: true } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const campaign = await siteCampaign(db);
     const base = app.deps.config.publicUrl;
     const rows = campaign
@@ -210,7 +211,7 @@ ${items.join('\n')}
     `${FACTCHECKS_PATH}/:slug`,
     { schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 200 }) }) } },
     async (request, reply) => {
-      const lang = pageLangOf(request);
+      const lang = siteLangOf(request);
       const w = WORDS[lang];
       const campaign = await siteCampaign(db);
       if (!campaign) return notOpen(reply, lang);

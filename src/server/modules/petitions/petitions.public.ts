@@ -12,10 +12,11 @@ import {
   ALTCHA_SOLVER_JS,
   ALTCHA_SOLVER_PATH,
   altchaChallenge,
+  emailDomainOf,
   guardFormPost,
   sendFloodAlerts,
 } from '../../site/form-guard.ts';
-import { escapeHtml, type PageLang, pageLangOf, renderSitePage, SITE_CSS, siteCampaign, sitePath } from '../../site/layout.ts';
+import { escapeHtml, type PageLang, renderSitePage, SITE_CSS, siteCampaign, siteLangOf, sitePath } from '../../site/layout.ts';
 import { petitionsFeed } from './petitions.feed.ts';
 import {
   type FormValues,
@@ -32,7 +33,6 @@ import { CONSENT_TEXT, FORM_WORDS, PETITION_NEWS_TEXT, W } from './petitions.wor
 import {
   type ConfirmOutcome,
   confirmSubmission,
-  emailDomainOf,
   type FormKind,
   type PostOutcome,
   readSubmissionToken,
@@ -162,7 +162,7 @@ export const petitionsPublicRoutes: FastifyPluginAsync = async (app) => {
 
   // ----- Petitions -----
   app.get('/petitions', { schema: { hide: true } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const campaign = await siteCampaign(db());
     if (!campaign) return notFound(reply, 'Relais', lang);
     const { rows, counts } = await withTenant(db(), campaign.id, async (trx) => {
@@ -194,7 +194,7 @@ export const petitionsPublicRoutes: FastifyPluginAsync = async (app) => {
 
   for (const format of ['rss', 'atom'] as const) {
     app.get(`/petitions/flux.${format}`, { schema: { hide: true } }, async (request, reply) => {
-      const lang = pageLangOf(request);
+      const lang = siteLangOf(request);
       const campaign = await siteCampaign(db());
       if (!campaign) return notFound(reply, 'Relais', lang);
       const rows = await withTenant(db(), campaign.id, (trx) => listPetitions(trx, campaign.id, { status: 'public', limit: 50 }));
@@ -261,14 +261,14 @@ ${answer}${paragraphs(p.body)}${thresholds}${sign}${latest}
   };
 
   app.get<{ Params: { slug: string } }>('/petitions/:slug', { schema: { hide: true } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const data = await loadPetition(request.params.slug);
     if (!data) return notFound(reply, (await siteCampaign(db()))?.name ?? 'Relais', lang);
     return petitionPage(reply, lang, data);
   });
 
   app.post<{ Params: { slug: string } }>('/petitions/:slug', { schema: { hide: true } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const body = (request.body ?? {}) as Body;
     const data = await loadPetition(request.params.slug);
     if (data?.p.status !== 'open') return notFound(reply, (await siteCampaign(db()))?.name ?? 'Relais', lang);
@@ -286,7 +286,7 @@ ${answer}${paragraphs(p.body)}${thresholds}${sign}${latest}
   });
 
   app.get<{ Params: { slug: string } }>('/petitions/:slug/merci', { schema: { hide: true } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const data = await loadPetition(request.params.slug);
     if (!data) return notFound(reply, (await siteCampaign(db()))?.name ?? 'Relais', lang);
     const w = W[lang];
@@ -338,7 +338,7 @@ ${answer}${paragraphs(p.body)}${thresholds}${sign}${latest}
     reply: FastifyReply,
     o: { form: string; embed: boolean; values?: FormValues; error?: string; status?: number },
   ) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const campaign = await siteCampaign(db());
     if (!campaign || !isSignupForm(o.form)) return notFound(reply, campaign?.name ?? 'Relais', lang);
     const words = FORM_WORDS[o.form][lang];
@@ -358,7 +358,7 @@ ${answer}${paragraphs(p.body)}${thresholds}${sign}${latest}
   };
 
   const signupPost = async (request: FastifyRequest<{ Params: { form: string } }>, reply: FastifyReply, embed: boolean) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const form = request.params.form;
     const campaign = await siteCampaign(db());
     if (!campaign || !isSignupForm(form)) return notFound(reply, campaign?.name ?? 'Relais', lang);
@@ -377,7 +377,7 @@ ${answer}${paragraphs(p.body)}${thresholds}${sign}${latest}
   };
 
   const signupThanks = async (request: FastifyRequest<{ Params: { form: string } }>, reply: FastifyReply, embed: boolean) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const campaign = await siteCampaign(db());
     const form = request.params.form;
     if (!campaign || !isSignupForm(form)) return notFound(reply, campaign?.name ?? 'Relais', lang);
@@ -409,7 +409,7 @@ ${answer}${paragraphs(p.body)}${thresholds}${sign}${latest}
 
   // The embeddable petition: its count and form in a frame.
   app.get<{ Params: { slug: string } }>('/embed/petitions/:slug', { schema: { hide: true } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const data = await loadPetition(request.params.slug);
     if (!data) return sendEmbed(reply, { lang, title: W[lang].notFound, body: `<p>${escapeHtml(W[lang].notFoundText)}</p>`, status: 404 });
     const body = `${goalHtml(lang, data.count, data.p.goal)}<p><a href="${escapeHtml(`${app.deps.config.publicUrl}${sitePath(`/petitions/${data.p.slug}`, lang)}`)}" target="_blank" rel="noopener">${escapeHtml(data.p.title)}</a></p>${
@@ -485,14 +485,14 @@ function confirmationPages(app: FastifyInstance) {
     }
   };
   app.get<{ Params: { token: string } }>('/confirmer/:token', { schema: { hide: true } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const ids = readSubmissionToken(secret(), request.params.token);
     if (!ids) return page(reply, lang, '', { status: 'invalid' });
     const state = await withTenant(app.deps.database.db, ids.campaignId, (trx) => submissionState(trx, ids));
     return page(reply, lang, request.params.token, state);
   });
   app.post<{ Params: { token: string } }>('/confirmer/:token', { schema: { hide: true } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const ids = readSubmissionToken(secret(), request.params.token);
     if (!ids) return page(reply, lang, '', { status: 'invalid' });
     if (isCrossSite(request)) return page(reply, lang, '', { status: 'cross_site' });

@@ -8,7 +8,7 @@
 import type { Trx } from '../../db/database.ts';
 import { uuidBytes, uuidOf, uuidv7 } from '../../lib/ids.ts';
 import { hmacSha256, safeEqual } from '../../lib/secrets.ts';
-import type { GuardVerdict } from '../../site/form-guard.ts';
+import { emailDomainOf, type GuardVerdict } from '../../site/form-guard.ts';
 import { recordConsents } from '../consent/index.ts';
 import { normalizeEmail, normalizePhone, signup } from '../people/index.ts';
 import { recordActivity } from '../timeline/index.ts';
@@ -62,12 +62,6 @@ export type PostOutcome =
   | { status: 'invalid_email' }
   | { status: 'quarantined'; id: string }
   | { status: 'pending'; id: string; send: LinkSend | null };
-
-/** The e-mail's domain (what floods are counted by), lower case. */
-export function emailDomainOf(email: string): string {
-  const at = email.lastIndexOf('@');
-  return at < 0 ? '' : email.slice(at + 1).toLowerCase();
-}
 
 /** The token of a confirmation link: campaign, submission and expiry, with a 128-bit HMAC. */
 export function submissionToken(secret: string, o: { campaignId: string; id: string; expiresAt: Date }): string {

@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { withTenant } from '../../db/database.ts';
 import { isCrossSite } from '../../http/public-page.ts';
-import { escapeHtml, type PageLang, pageLangOf, renderSitePage, siteCampaign, sitePath } from '../../site/layout.ts';
+import { escapeHtml, type PageLang, siteLangOf, renderSitePage, siteCampaign, sitePath } from '../../site/layout.ts';
 import { type ConfirmOutcome, castBallot, confirmBallot, isOpen, readBallotToken, resultsPublic } from './votes.service.ts';
 
 const W = {
@@ -197,14 +197,14 @@ ${options
   };
 
   app.get('/votes/:slug', { schema: { hide: true, params: VotePath } }, async (request, reply) =>
-    votePage(reply, pageLangOf(request), request.params.slug, null),
+    votePage(reply, siteLangOf(request), request.params.slug, null),
   );
 
   app.post(
     '/votes/:slug',
     { schema: { hide: true, params: VotePath, body: BallotForm }, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } },
     async (request, reply) => {
-      const lang = pageLangOf(request);
+      const lang = siteLangOf(request);
       const w = W[lang];
       const found = await loadVote(request.params.slug);
       if (!found) return votePage(reply, lang, request.params.slug, null);
@@ -244,7 +244,7 @@ ${options
   );
 
   app.get('/votes/:slug/merci', { schema: { hide: true, params: VotePath } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const campaign = await siteCampaign(db);
     return message(reply, {
       lang,
@@ -280,7 +280,7 @@ ${options
   };
 
   app.get('/votes/confirmer/:token', { schema: { hide: true, params: TokenPath } }, async (request, reply) => {
-    const lang = pageLangOf(request);
+    const lang = siteLangOf(request);
     const w = W[lang];
     const campaign = (await siteCampaign(db))?.name ?? 'Relais';
     const ids = readBallotToken(secret(), request.params.token);
@@ -301,7 +301,7 @@ ${options
     '/votes/confirmer/:token',
     { schema: { hide: true, params: TokenPath, body: Type.Optional(Type.Object({ lang: Type.Optional(Type.String({ maxLength: 5 })) })) } },
     async (request, reply) => {
-      const lang = pageLangOf(request);
+      const lang = siteLangOf(request);
       const w = W[lang];
       const campaign = (await siteCampaign(db))?.name ?? 'Relais';
       const ids = readBallotToken(secret(), request.params.token);
