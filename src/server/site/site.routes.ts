@@ -91,7 +91,7 @@ const CSS = `
 .mates img,.mates svg{width:96px;height:96px;border-radius:50%;object-fit:cover}
 .zones{columns:12rem;padding-left:1.25rem}
 .home-grid{display:grid;gap:1.5rem}
-@media(min-width:60rem){.home-grid{grid-template-columns:1fr 1.8fr 1fr;align-items:start}}
+@media(min-width:60rem){.home-grid{grid-template-columns:1fr 2.6fr 1fr;align-items:start}}
 .pager{display:flex;gap:1rem;flex-wrap:wrap;justify-content:space-between}
 article.news img{border-radius:.5rem}
 `;
