@@ -274,6 +274,16 @@ describeEachDatabase('events', (ctx) => {
     expect(en.body).toContain('Coming up');
   });
 
+  it('lists an arrondissement’s coming events on its page of the site, not on another’s', async () => {
+    await createEvent(owner, { title: 'Porte-à-porte du marché Popincourt', 'relais:zone_id': c.zones[0]?.id });
+    const own = await t.app.inject({ method: 'GET', url: `/arrondissements/${c.zones[0]?.code}` });
+    expect(own.statusCode).toBe(200);
+    expect(own.body).toContain('Porte-à-porte du marché Popincourt');
+    const other = await t.app.inject({ method: 'GET', url: `/arrondissements/${c.zones[1]?.code}` });
+    expect(other.statusCode).toBe(200);
+    expect(other.body).not.toContain('Porte-à-porte du marché Popincourt');
+  });
+
   it('runs the reminder sequence as jobs: confirmation, reminders with signed links, SMS where consented, a change told at once', async () => {
     await t.runtime.jobs.work();
     const e = await createEvent(owner, { title: 'Stand du marché' });

@@ -100,6 +100,7 @@ describeEachDatabase('petitions and public forms', (ctx) => {
     // The arrondissement page's section.
     const html = await withTenant(ctx.database.db, s.c.id, (trx) => petitionsForZoneHtml(trx, s.c.zones[0]?.id as string, 'fr'));
     expect(html).toContain('Des arbres rue de la Roquette');
+    expect((await s.t.app.inject({ url: `/arrondissements/${s.c.zones[0]?.code}` })).body).toContain('Des arbres rue de la Roquette');
     // The target's answer is published on the petition.
     await s.owner.request('PUT', `/api/v1/petitions/${idOf(p)}`, { answer: 'Nous planterons vingt arbres.' });
     expect((await s.t.app.inject({ url: `/petitions/${slug}?lang=en` })).body).toContain('Nous planterons vingt arbres.');
