@@ -106,7 +106,8 @@ export const ALTCHA_SOLVER_PATH = '/formulaires/altcha.js';
 
 /**
  * The solver, a module script of a few lines: for each form with a proof field it fetches a
- * challenge, finds the number whose SHA-256 of salt+number is the challenge, and fills the field
+ * challenge when the visitor first enters the form (a reader who does not sign spends no CPU on it,
+ * and the page's load stays idle), finds the number whose SHA-256 of salt+number is the challenge, and fills the field
  * with the payload altcha-lib checks. A post before it is done waits for it; any failure lets the
  * form post without proof (the server then applies the lower limit).
  */
@@ -114,8 +115,9 @@ export const ALTCHA_SOLVER_JS = `const hex=(b)=>Array.from(new Uint8Array(b),(x)
 async function solve(){const r=await fetch('${ALTCHA_CHALLENGE_PATH}',{credentials:'same-origin'});if(!r.ok)return '';const c=await r.json();const enc=new TextEncoder();
 for(let n=0;n<=c.maxnumber;n++){if(hex(await crypto.subtle.digest('SHA-256',enc.encode(c.salt+n)))===c.challenge){return btoa(JSON.stringify({algorithm:c.algorithm,challenge:c.challenge,number:n,salt:c.salt,signature:c.signature}));}}return '';}
 for(const field of document.querySelectorAll('input[data-altcha-field]')){const form=field.form;if(!form)continue;
-const work=solve().then((v)=>{field.value=v;}).catch(()=>{});let sent=false;
-form.addEventListener('submit',(e)=>{if(sent||field.value)return;e.preventDefault();const b=form.querySelector('button[type=submit]');if(b)b.setAttribute('aria-busy','true');work.then(()=>{sent=true;form.submit();});});}
+let work=null;const start=()=>{work??=solve().then((v)=>{field.value=v;}).catch(()=>{});return work;};let sent=false;
+form.addEventListener('focusin',start,{once:true});
+form.addEventListener('submit',(e)=>{if(sent||field.value)return;e.preventDefault();const b=form.querySelector('button[type=submit]');if(b)b.setAttribute('aria-busy','true');start().then(()=>{sent=true;form.submit();});});}
 `;
 
 /** The e-mail's domain (what floods are counted by), lower case. */
