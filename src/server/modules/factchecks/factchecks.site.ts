@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { withTenant } from '../../db/database.ts';
-import { escapeHtml, type PageLang, siteLangOf, renderSitePage, siteCampaign, sitePath } from '../../site/layout.ts';
+import { escapeHtml, type PageLang, renderSitePage, siteCampaign, siteLangOf, sitePath } from '../../site/layout.ts';
 import { claimReviewOf, jsonLdScript } from './claim-review.ts';
 import { findPublishedBySlug, listFactchecks, publishedFacets, sourcesOf } from './factchecks.repo.ts';
 import { ensureScale } from './factchecks.service.ts';

@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { withTenant } from '../../db/database.ts';
 import { isCrossSite } from '../../http/public-page.ts';
-import { escapeHtml, type PageLang, siteLangOf, renderSitePage, siteCampaign, sitePath } from '../../site/layout.ts';
+import { escapeHtml, type PageLang, renderSitePage, siteCampaign, siteLangOf, sitePath } from '../../site/layout.ts';
 import { type ConfirmOutcome, castBallot, confirmBallot, isOpen, readBallotToken, resultsPublic } from './votes.service.ts';
 
 const W = {
