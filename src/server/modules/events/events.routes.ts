@@ -573,7 +573,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (request.body.token !== undefined) {
         const raw = ticketTokenOf(request.body.token);
         const token = verifyRsvpToken(app.deps.config.mailing.tokenSecret, raw);
-        if (!token || token.action !== 'ticket' || token.campaignId !== actor.campaignId)
+        if (token?.action !== 'ticket' || token.campaignId !== actor.campaignId)
           throw new AppError('EVENT_TICKET_INVALID', 'This QR code is not a ticket of this campaign.');
         rsvpId = token.rsvpId;
       }

@@ -20,7 +20,6 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { recordConsents } from '../consent/index.ts';
 import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../messaging/smtp-sink.ts';
 import { escapeIcsText, foldIcsLine } from './ics.ts';
 import { reminderTimes } from './reminders.ts';

@@ -91,7 +91,6 @@ function EventEditor({ event }: { event: EventDoc | undefined }) {
   });
   const [d, setD] = useState<Draft>(() => draftOf(event));
   const [saved, setSaved] = useState(false);
-  const zones = useZonesQuery('arrondissement');
   useEffect(() => setD(draftOf(event)), [event]);
   const set = (k: keyof Draft) => (v: string | number | null) => setD((prev) => ({ ...prev, [k]: v ?? '' }));
   const submit = (ev: FormEvent) => {
