@@ -11,7 +11,6 @@ import { tenantRunnerOf } from '../server/db/database.ts';
 import { uuidv7 } from '../server/lib/ids.ts';
 import { recordConsents } from '../server/modules/consent/index.ts';
 import { createApiToken } from '../server/modules/identity/index.ts';
-import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../server/modules/messaging/smtp-sink.ts';
 import {
   buildTestApp,
   createCampaignFixture,
@@ -21,6 +20,7 @@ import {
   TestClient,
 } from '../server/testing/app.ts';
 import { describeEachDatabase } from '../server/testing/databases.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../server/testing/smtp-sink.ts';
 import { type ApiChannel, sendAndFollow } from './mailing-command.ts';
 
 const run = promisify(execFile);

@@ -20,7 +20,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../messaging/smtp-sink.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../../testing/smtp-sink.ts';
 import { escapeIcsText, foldIcsLine } from './ics.ts';
 import { reminderTimes } from './reminders.ts';
 import { signRsvpToken, verifyRsvpToken } from './tokens.ts';

@@ -322,7 +322,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       const zoneId = request.body.zone_id;
       if (actor.zoneScope && !zoneId) throw new AppError('FIELD_ZONE_REQUIRED', 'Choose one of your zones.');
       if (zoneId) await inTenant(app, actor, (trx) => assertZoneInReach(trx, actor.campaignId, zoneId, actor.zoneScope));
@@ -354,7 +354,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.read');
+      const actor = requireActor(request, 'turfs:read');
       const { zone_id: zoneId, limit = 500, q } = request.query;
       return inTenant(app, actor, async (trx) => {
         await assertZoneInReach(trx, actor.campaignId, zoneId, actor.zoneScope);
@@ -401,7 +401,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.read');
+      const actor = requireActor(request, 'turfs:read');
       return inTenant(app, actor, (trx) => readBuilding(trx, actor, request.params.id));
     },
   );
@@ -418,7 +418,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       return inTenant(app, actor, async (trx) => {
         await loadBuilding(trx, actor, request.params.id);
         await trx
@@ -464,7 +464,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       const body = request.body;
       const result = await inTenant(app, actor, async (trx) => {
         const b = await loadBuilding(trx, actor, request.params.id);
@@ -510,7 +510,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       const body = request.body;
       return inTenant(app, actor, async (trx) => {
         const e = await trx
@@ -545,7 +545,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       await inTenant(app, actor, async (trx) => {
         const e = await trx
           .selectFrom('building_entrance')
@@ -583,7 +583,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       const zoneId = request.params.zone_id;
       const cutId = uuidv7();
       await inTenant(app, actor, async (trx) => {
@@ -654,7 +654,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.read');
+      const actor = requireActor(request, 'turfs:read');
       return inTenant(app, actor, (trx) => readCut(trx, actor, request.params.id));
     },
   );
@@ -671,7 +671,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.read');
+      const actor = requireActor(request, 'turfs:read');
       const { zone_id: zoneId, on_date: onDate } = request.query;
       return inTenant(app, actor, async (trx) => {
         if (zoneId) await assertZoneInReach(trx, actor.campaignId, zoneId, actor.zoneScope);
@@ -709,7 +709,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.read');
+      const actor = requireActor(request, 'turfs:read');
       return inTenant(app, actor, (trx) => readTurf(trx, actor, request.params.id));
     },
   );
@@ -726,7 +726,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       return inTenant(app, actor, async (trx) => {
         await loadTurf(trx, actor.campaignId, request.params.id, actor.zoneScope);
         const ids = await splitTurf(trx, actor.campaignId, request.params.id, request.body.building_ids);
@@ -748,7 +748,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       return inTenant(app, actor, async (trx) => {
         for (const id of request.body.turf_ids) await loadTurf(trx, actor.campaignId, id, actor.zoneScope);
         const id = await mergeTurfs(trx, actor.campaignId, request.body.turf_ids);
@@ -770,7 +770,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       const polygon = request.body.polygon as PolygonGeometry;
       for (const ring of polygon.coordinates) {
         const [f, l] = [ring[0], ring[ring.length - 1]];
@@ -797,7 +797,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       await inTenant(app, actor, async (trx) => {
         await loadTurf(trx, actor.campaignId, request.params.id, actor.zoneScope);
         await trx.deleteFrom('turf').where('campaign_id', '=', actor.campaignId).where('id', '=', request.params.id).execute();
@@ -822,7 +822,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       const { staff_user_id: userId, team_id: teamId, on_date: onDate } = request.body;
       if ((userId === undefined) === (teamId === undefined))
         throw new AppError('FIELD_ASSIGNEE_UNKNOWN', 'Give a canvasser or a team (one of them).');
@@ -882,7 +882,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       await inTenant(app, actor, async (trx) => {
         const a = await trx
           .selectFrom('turf_assignment')
@@ -914,7 +914,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       return inTenant(app, actor, async (trx) => {
         const { rows } = await sql<{ user_id: string; name: string; role: string }>`
           select m.user_id, coalesce(m.display_name, u.display_name) as name, m.role
@@ -940,7 +940,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.read');
+      const actor = requireActor(request, 'turfs:read');
       return inTenant(app, actor, async (trx) => {
         const { rows } = await sql<{ id: string; name: string; members: string }>`
           select t.id, t.name, (select count(*) from field_team_member m where m.campaign_id = t.campaign_id and m.team_id = t.id) as members
@@ -964,7 +964,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'field.read');
+      const actor = requireActor(request, 'turfs:read');
       const pdf = await inTenant(app, actor, async (trx) => {
         const turf = await readTurf(trx, actor, request.params.id);
         const entrances = await trx
@@ -1020,7 +1020,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'field.read');
+      const actor = requireActor(request, 'turfs:read');
       const pdf = await inTenant(app, actor, async (trx) => {
         await assertZoneInReach(trx, actor.campaignId, request.body.zone_id, actor.zoneScope);
         const zone = await trx

@@ -16,8 +16,8 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { type SmtpSink, startSmtpSink } from '../../testing/smtp-sink.ts';
 import { canReach } from '../consent/index.ts';
-import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
 
 const PUBLIC = 'https://relais.campagne.test';
 

@@ -21,10 +21,10 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { type SmtpSink, startSmtpSink } from '../../testing/smtp-sink.ts';
 import { recordConsents } from '../consent/index.ts';
 import { findRecipientById } from './messaging.repo.ts';
 import { sendMailing } from './send.ts';
-import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
 import { suppressAddress } from './suppression.ts';
 import { recipientOfAddress } from './tokens.ts';
 import { createBulkTransport } from './transport.ts';

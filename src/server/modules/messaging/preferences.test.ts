@@ -15,9 +15,9 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../../testing/smtp-sink.ts';
 import { canReach, recordConsents } from '../consent/index.ts';
 import { sendMailing } from './send.ts';
-import { type SmtpSink, sinkMailingConfig, startSmtpSink } from './smtp-sink.ts';
 import { createBulkTransport } from './transport.ts';
 
 const PUBLIC = 'https://relais.campagne.test';

@@ -19,10 +19,10 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { type SmtpSink, startSmtpSink } from '../../testing/smtp-sink.ts';
 import { recordConsents } from '../consent/index.ts';
 import { nextWeeklyOccurrence, runSchedule } from './schedule.ts';
 import { sendJob, sendMailing } from './send.ts';
-import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
 import { createBulkTransport } from './transport.ts';
 
 const PARIS = 'Europe/Paris';

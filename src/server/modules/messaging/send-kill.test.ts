@@ -17,9 +17,9 @@ import { type Database, openDatabase, tenantRunnerOf } from '../../db/database.t
 import { migrate } from '../../db/migrate.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { type SmtpSink, startSmtpSink } from '../../testing/smtp-sink.ts';
 import { materialiseRecipients } from './audience.ts';
 import { sendMailing } from './send.ts';
-import { type SmtpSink, startSmtpSink } from './smtp-sink.ts';
 import { createBulkTransport } from './transport.ts';
 
 const RECIPIENTS = Number(process.env.MESSAGING_KILL_RECIPIENTS ?? 2000);

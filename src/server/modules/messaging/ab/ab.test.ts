@@ -16,8 +16,8 @@ import {
   TestClient,
 } from '../../../testing/app.ts';
 import { describeEachDatabase } from '../../../testing/databases.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../../../testing/smtp-sink.ts';
 import { sendMailing } from '../send.ts';
-import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../smtp-sink.ts';
 import { createBulkTransport } from '../transport.ts';
 import { evaluateAbTest } from './ab.service.ts';
 import { assignTest } from './assignment.ts';

@@ -12,9 +12,9 @@ import {
   TestClient,
 } from '../../../testing/app.ts';
 import { describeEachDatabase } from '../../../testing/databases.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../../../testing/smtp-sink.ts';
 import { mailableListFixture } from '../messaging.fixtures.ts';
 import { sendMailing } from '../send.ts';
-import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../smtp-sink.ts';
 import { createBulkTransport } from '../transport.ts';
 
 const PER_DOMAIN = 15;

@@ -15,10 +15,10 @@ import {
   TestClient,
 } from '../../../testing/app.ts';
 import { describeEachDatabase } from '../../../testing/databases.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../../../testing/smtp-sink.ts';
 import { applyDeliveryReport } from '../bounces/bounces.service.ts';
 import { mailableListFixture } from '../messaging.fixtures.ts';
 import { sendMailing } from '../send.ts';
-import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../smtp-sink.ts';
 import { createBulkTransport } from '../transport.ts';
 import { breakerVerdict } from './deliverability.service.ts';
 

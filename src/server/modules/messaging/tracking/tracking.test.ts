@@ -18,10 +18,10 @@ import {
   TestClient,
 } from '../../../testing/app.ts';
 import { describeEachDatabase } from '../../../testing/databases.ts';
+import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../../../testing/smtp-sink.ts';
 import { recordConsents } from '../../consent/index.ts';
 import { decodeEntities } from '../html-text.ts';
 import { sendMailing } from '../send.ts';
-import { type SmtpSink, sinkMailingConfig, startSmtpSink } from '../smtp-sink.ts';
 import { createBulkTransport } from '../transport.ts';
 import { classifyHit, inBurst, inRelays, relayBlockList } from './classify.ts';
 import { clickToken, HIDDEN_LINK, readClickToken } from './tokens.ts';

@@ -3,7 +3,7 @@
 // per recipient domain, the transactions in flight at once (RCPT accepted, DATA not yet ended).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { loadConfig, type MailingConfig } from '../../config.ts';
+import { loadConfig, type MailingConfig } from '../config.ts';
 
 export interface SinkMessage {
   mailFrom: string;
