@@ -15,7 +15,7 @@ import { insertAuditEvents } from '../audit/index.ts';
 import { makeDoorGrid } from './buildings.ts';
 import type { PolygonGeometry } from './cutting/hull.ts';
 import { importElectoralRoll, ROLL_FILTERS, rollFigures } from './roll.ts';
-import { TeamSchema } from './teams.routes.ts';
+import { TeamList } from './teams.routes.ts';
 import { TRACT_TEMPLATES, tractPdf } from './tract.ts';
 import { assertZoneInReach, loadTurf, mergeTurfs, redrawTurf, splitTurf, zoneInReach } from './turfs.ts';
 import { walkListPdf } from './walk-list.ts';
@@ -301,6 +301,7 @@ async function readCut(trx: Trx, actor: TenantActor, id: string) {
   };
 }
 
+export const CutList = Type.Object({ _embedded: Type.Object({ cuts: Type.Array(CutSchema) }) });
 export const CanvasserList = Type.Object({
   _embedded: Type.Object({ canvassers: Type.Array(Type.Object({ user_id: Uuid, name: Type.String(), role: Type.String() })) }),
 });
@@ -651,11 +652,11 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['field'],
         summary: "The latest finished turf cuts, most recent first (a referent's zones only; the screen opens on the latest one's zone)",
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) }),
-        response: { 200: Type.Object({ _embedded: Type.Object({ cuts: Type.Array(CutSchema) }) }), ...problems(400, 401, 403) },
+        response: { 200: CutList, ...problems(400, 401, 403) },
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.read');
+      const actor = requireActor(request, 'turfs:read');
       const limit = request.query.limit ?? 10;
       return inTenant(app, actor, async (trx) => {
         const rows = await trx
@@ -967,9 +968,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['field'],
         summary: 'Teams of canvassers',
         response: {
-          200: Type.Object({
-            _embedded: Type.Object({ teams: Type.Array(TeamSchema) }),
-          }),
+          200: TeamList,
           ...problems(401, 403),
         },
       },

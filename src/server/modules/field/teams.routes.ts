@@ -22,6 +22,7 @@ export const TeamSchema = Type.Object({
   zone_id: Nullable(Uuid),
   members: Type.Integer(),
 });
+export const TeamList = Type.Object({ _embedded: Type.Object({ teams: Type.Array(TeamSchema) }) });
 export const TeamDetail = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -110,7 +111,7 @@ export const fieldTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       const name = cleanName(request.body.name);
       const zoneId = request.body.zone_id ?? null;
       const team = await inTenant(app, actor, async (trx) => {
@@ -136,7 +137,7 @@ export const fieldTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.read');
+      const actor = requireActor(request, 'turfs:read');
       return inTenant(app, actor, (trx) => readTeam(trx, actor.campaignId, request.params.id));
     },
   );
@@ -153,7 +154,7 @@ export const fieldTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       return inTenant(app, actor, async (trx) => {
         const team = await loadTeam(trx, actor.campaignId, request.params.id);
         await assertTeamZone(trx, actor, team.zone_id);
@@ -189,7 +190,7 @@ export const fieldTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       await inTenant(app, actor, async (trx) => {
         const team = await loadTeam(trx, actor.campaignId, request.params.id);
         await assertTeamZone(trx, actor, team.zone_id);
@@ -224,7 +225,7 @@ export const fieldTeamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const actor = requireActor(request, 'field.manage');
+      const actor = requireActor(request, 'turfs:write');
       const wanted = [...new Set(request.body.staff_user_ids)];
       return inTenant(app, actor, async (trx) => {
         const team = await loadTeam(trx, actor.campaignId, request.params.id);

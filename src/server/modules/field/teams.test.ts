@@ -5,7 +5,6 @@ import { beforeAll, expect, it } from 'vitest';
 import { uuidv7 } from '../../lib/ids.ts';
 import { createMemberFixture, TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { createTurfFixture } from '../canvass/canvass.fixtures.ts';
 
 const day = (offset: number) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
@@ -57,14 +56,23 @@ describeEachDatabase('field teams', (ctx) => {
     expect(stranger.json().code).toBe('FIELD_ASSIGNEE_UNKNOWN');
 
     expect((await volunteer.request('GET', '/api/v1/canvass/pack')).json().turfs).toEqual([]);
-    const turf = await createTurfFixture(ctx.database.db, {
-      campaignId: s.c.id,
-      zoneId: zone1,
-      buildings: 2,
-      floors: 1,
-      perFloor: 2,
-      name: 'Secteur des équipes',
-    });
+    const turf = { turfId: uuidv7() };
+    const ring = [
+      [2.39, 48.86],
+      [2.4, 48.86],
+      [2.4, 48.862],
+      [2.39, 48.86],
+    ];
+    await ctx.database.db
+      .insertInto('turf')
+      .values({
+        campaign_id: s.c.id,
+        id: turf.turfId,
+        zone_id: zone1,
+        name: 'Secteur des équipes',
+        polygon: JSON.stringify({ type: 'Polygon', coordinates: [ring] }),
+      })
+      .execute();
     const assigned = await s.owner.request('POST', `/api/v1/field/turfs/${turf.turfId}/assignments`, { team_id: team.id, on_date: day(1) });
     expect(assigned.statusCode, assigned.body).toBe(201);
     expect(assigned.json().assignments).toEqual([expect.objectContaining({ team_id: team.id, assignee: 'Équipe Belleville' })]);

@@ -5,11 +5,12 @@ import type {
   BuildingList,
   BuildingSchema,
   CanvasserList,
+  CutList,
   CutSchema,
   TurfList,
   TurfSchema,
 } from '../../../server/modules/field/field.routes.ts';
-import type { TeamDetail as TeamDetailSchema, TeamSchema } from '../../../server/modules/field/teams.routes.ts';
+import type { TeamDetail as TeamDetailSchema, TeamList, TeamSchema } from '../../../server/modules/field/teams.routes.ts';
 import { api } from '../../api/client.ts';
 import type { Shape } from '../../api/shapes.ts';
 
@@ -22,11 +23,13 @@ export type BuildingDetail = Shape<typeof BuildingDetailSchema>;
 export type Canvassers = Shape<typeof CanvasserList>;
 export type Team = Shape<typeof TeamSchema>;
 export type TeamDetail = Shape<typeof TeamDetailSchema>;
+export type Teams = Shape<typeof TeamList>;
+export type Cuts = Shape<typeof CutList>;
 
 export function useTeamsQuery() {
   return useQuery({
     queryKey: ['field', 'teams'],
-    queryFn: ({ signal }) => api.get<{ _embedded: { teams: Team[] } }>('/api/v1/field/teams', undefined, signal),
+    queryFn: ({ signal }) => api.get<Teams>('/api/v1/field/teams', undefined, signal),
   });
 }
 
@@ -42,8 +45,7 @@ export function useTeamQuery(id: string | null) {
 export function useLatestCutZoneQuery() {
   return useQuery({
     queryKey: ['field', 'cuts', 'latest'],
-    queryFn: async ({ signal }) =>
-      (await api.get<{ _embedded: { cuts: Cut[] } }>('/api/v1/field/cuts', { limit: '1' }, signal))._embedded.cuts[0]?.zone_id ?? null,
+    queryFn: async ({ signal }) => (await api.get<Cuts>('/api/v1/field/cuts', { limit: '1' }, signal))._embedded.cuts[0]?.zone_id ?? null,
     staleTime: 60_000,
   });
 }
