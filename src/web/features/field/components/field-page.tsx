@@ -1,6 +1,7 @@
 // /app/field: an arrondissement's buildings made from the addresses, cut into turfs (a job whose
-// progress is shown), the turfs on a map and in a table (split, merge, assign to a volunteer for a
-// day, printable walk list), and a building's entrances with their access notes and door grid.
+// progress is shown), the turfs on a map and in a table (split, merge, assign to a volunteer or a
+// team for a day, printable walk list), the teams (name, arrondissement, members), and a building's
+// entrances with their access notes and door grid. It opens on the arrondissement of the latest cut.
 import {
   Alert,
   Anchor,
@@ -19,7 +20,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { api } from '../../../api/client.ts';
 import { useFormat } from '../../../i18n/format.ts';
 import { useLocale } from '../../../i18n/locale-context.tsx';
@@ -58,6 +59,7 @@ export function FieldPage() {
     if (!touched && zoneId === null && latest.data && list.some((z) => z.id === latest.data)) setZoneId(latest.data);
   }, [touched, zoneId, latest.data, list]);
   const current = list.find((z) => z.id === zoneId) ?? null;
+  const zoneOptions = list.map((z) => ({ value: z.id, label: z.name }));
   return (
     <>
       <PageHeader title={t('title')} description={t('description')} />
@@ -74,14 +76,22 @@ export function FieldPage() {
           searchable
           maw={360}
         />
-        {current && <ZoneView key={current.id} zoneId={current.id} geometry={(current.geometry as GeoJSON.Geometry) ?? null} />}
-        <TeamsPanel zones={list.map((z) => ({ value: z.id, label: z.name }))} />
+        {current ? (
+          <ZoneView
+            key={current.id}
+            zoneId={current.id}
+            geometry={(current.geometry as GeoJSON.Geometry) ?? null}
+            teams={<TeamsPanel zones={zoneOptions} />}
+          />
+        ) : (
+          <TeamsPanel zones={zoneOptions} />
+        )}
       </Stack>
     </>
   );
 }
 
-function ZoneView({ zoneId, geometry }: { zoneId: string; geometry: GeoJSON.Geometry | null }) {
+function ZoneView({ zoneId, geometry, teams }: { zoneId: string; geometry: GeoJSON.Geometry | null; teams: ReactNode }) {
   const t = useT(fieldMessages);
   const turfs = useTurfsQuery(zoneId);
   const [selected, setSelected] = useState<string[]>([]);
@@ -93,6 +103,7 @@ function ZoneView({ zoneId, geometry }: { zoneId: string; geometry: GeoJSON.Geom
         <TurfMap zone={geometry} turfs={all} label={t('mapLabel')} selected={selected} />
       </Suspense>
       <TurfTable turfs={all} selected={selected} onSelect={setSelected} />
+      {teams}
       <BuildingsPanel zoneId={zoneId} />
     </Stack>
   );
