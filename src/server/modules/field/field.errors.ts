@@ -31,4 +31,12 @@ export const fieldErrors = {
   FIELD_ROLL_FILTER_REFUSED: 400,
   /** A tract template the server does not have. */
   FIELD_TRACT_TEMPLATE_UNKNOWN: 400,
+  /** A team needs a name. */
+  FIELD_TEAM_NAME_REQUIRED: 400,
+  /** Another team of the campaign already has this name (names are compared without case). */
+  FIELD_TEAM_NAME_TAKEN: 409,
+  /** The team has turfs to walk today or later: withdraw those assignments before deleting it; carries `assignments`. */
+  FIELD_TEAM_ASSIGNED: 409,
+  /** A referent puts only volunteers (or themselves) in a team. */
+  FIELD_TEAM_MEMBER_OUT_OF_REACH: 403,
 } as const;

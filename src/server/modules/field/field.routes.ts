@@ -15,6 +15,7 @@ import { insertAuditEvents } from '../audit/index.ts';
 import { makeDoorGrid } from './buildings.ts';
 import type { PolygonGeometry } from './cutting/hull.ts';
 import { importElectoralRoll, ROLL_FILTERS, rollFigures } from './roll.ts';
+import { TeamList } from './teams.routes.ts';
 import { TRACT_TEMPLATES, tractPdf } from './tract.ts';
 import { assertZoneInReach, loadTurf, mergeTurfs, redrawTurf, splitTurf, zoneInReach } from './turfs.ts';
 import { walkListPdf } from './walk-list.ts';
@@ -300,6 +301,7 @@ async function readCut(trx: Trx, actor: TenantActor, id: string) {
   };
 }
 
+export const CutList = Type.Object({ _embedded: Type.Object({ cuts: Type.Array(CutSchema) }) });
 export const CanvasserList = Type.Object({
   _embedded: Type.Object({ canvassers: Type.Array(Type.Object({ user_id: Uuid, name: Type.String(), role: Type.String() })) }),
 });
@@ -644,6 +646,40 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    '/field/cuts',
+    {
+      schema: {
+        tags: ['field'],
+        summary: "The latest finished turf cuts, most recent first (a referent's zones only; the screen opens on the latest one's zone)",
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) }),
+        response: { 200: CutList, ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'turfs:read');
+      const limit = request.query.limit ?? 10;
+      return inTenant(app, actor, async (trx) => {
+        const rows = await trx
+          .selectFrom('turf_cut')
+          .select(['id', 'zone_id'])
+          .where('campaign_id', '=', actor.campaignId)
+          .where('status', '=', 'done')
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(actor.zoneScope ? 200 : limit)
+          .execute();
+        const cuts = [];
+        for (const r of rows) {
+          if (cuts.length >= limit) break;
+          if (actor.zoneScope && !(await zoneInReach(trx, actor.campaignId, r.zone_id, actor.zoneScope))) continue;
+          cuts.push(await readCut(trx, actor, r.id));
+        }
+        return { _embedded: { cuts } };
+      });
+    },
+  );
+
+  app.get(
     '/field/cuts/:id',
     {
       schema: {
@@ -932,9 +968,7 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['field'],
         summary: 'Teams of canvassers',
         response: {
-          200: Type.Object({
-            _embedded: Type.Object({ teams: Type.Array(Type.Object({ id: Uuid, name: Type.String(), members: Type.Integer() })) }),
-          }),
+          200: TeamList,
           ...problems(401, 403),
         },
       },
@@ -942,8 +976,8 @@ export const fieldRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'turfs:read');
       return inTenant(app, actor, async (trx) => {
-        const { rows } = await sql<{ id: string; name: string; members: string }>`
-          select t.id, t.name, (select count(*) from field_team_member m where m.campaign_id = t.campaign_id and m.team_id = t.id) as members
+        const { rows } = await sql<{ id: string; name: string; zone_id: string | null; members: string }>`
+          select t.id, t.name, t.zone_id, (select count(*) from field_team_member m where m.campaign_id = t.campaign_id and m.team_id = t.id) as members
           from field_team t where t.campaign_id = ${actor.campaignId} order by t.name`.execute(trx);
         return { _embedded: { teams: rows.map((r) => ({ ...r, members: Number(r.members) })) } };
       });

@@ -7,6 +7,7 @@ import { makeBuildingsJob } from './buildings.ts';
 import { fieldErrors } from './field.errors.ts';
 import { fieldRoutes } from './field.routes.ts';
 import { fieldNav } from './nav.ts';
+import { fieldTeamRoutes } from './teams.routes.ts';
 import { cutTurfsJob } from './turfs.ts';
 
 export { doorLabel, estimateDoors, groupAddresses, makeBuildings } from './buildings.ts';
@@ -16,7 +17,10 @@ export { runCut, turfShape, zoneInReach } from './turfs.ts';
 
 export const fieldModule = defineModule({
   name: 'field',
-  routes: [{ prefix: '/api/v1', plugin: fieldRoutes }],
+  routes: [
+    { prefix: '/api/v1', plugin: fieldRoutes },
+    { prefix: '/api/v1', plugin: fieldTeamRoutes },
+  ],
   errors: fieldErrors,
   jobs: [makeBuildingsJob, cutTurfsJob],
   permissions: [

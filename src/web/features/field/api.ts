@@ -5,10 +5,12 @@ import type {
   BuildingList,
   BuildingSchema,
   CanvasserList,
+  CutList,
   CutSchema,
   TurfList,
   TurfSchema,
 } from '../../../server/modules/field/field.routes.ts';
+import type { TeamDetail as TeamDetailSchema, TeamList, TeamSchema } from '../../../server/modules/field/teams.routes.ts';
 import { api } from '../../api/client.ts';
 import type { Shape } from '../../api/shapes.ts';
 
@@ -19,6 +21,34 @@ export type Building = Shape<typeof BuildingSchema>;
 export type BuildingPage = Shape<typeof BuildingList>;
 export type BuildingDetail = Shape<typeof BuildingDetailSchema>;
 export type Canvassers = Shape<typeof CanvasserList>;
+export type Team = Shape<typeof TeamSchema>;
+export type TeamDetail = Shape<typeof TeamDetailSchema>;
+export type Teams = Shape<typeof TeamList>;
+export type Cuts = Shape<typeof CutList>;
+
+export function useTeamsQuery() {
+  return useQuery({
+    queryKey: ['field', 'teams'],
+    queryFn: ({ signal }) => api.get<Teams>('/api/v1/field/teams', undefined, signal),
+  });
+}
+
+export function useTeamQuery(id: string | null) {
+  return useQuery({
+    queryKey: ['field', 'team', id],
+    queryFn: ({ signal }) => api.get<TeamDetail>(`/api/v1/field/teams/${id}`, undefined, signal),
+    enabled: id !== null,
+  });
+}
+
+/** The zone of the latest finished cut (the screen opens on it), or null. */
+export function useLatestCutZoneQuery() {
+  return useQuery({
+    queryKey: ['field', 'cuts', 'latest'],
+    queryFn: async ({ signal }) => (await api.get<Cuts>('/api/v1/field/cuts', { limit: '1' }, signal))._embedded.cuts[0]?.zone_id ?? null,
+    staleTime: 60_000,
+  });
+}
 
 export function useTurfsQuery(zoneId: string | null) {
   return useQuery({

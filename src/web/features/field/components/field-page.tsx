@@ -1,15 +1,18 @@
 // /app/field: an arrondissement's buildings made from the addresses, cut into turfs (a job whose
-// progress is shown), the turfs on a map and in a table (split, merge, assign to a volunteer for a
-// day, printable walk list), and a building's entrances with their access notes and door grid.
+// progress is shown), the turfs on a map and in a table (split, merge, assign to a volunteer or a
+// team for a day, printable walk list), the teams (name, arrondissement, members), and a building's
+// entrances with their access notes and door grid. It opens on the arrondissement of the latest cut.
 import {
   Alert,
   Anchor,
   Button,
   Checkbox,
   Group,
+  MultiSelect,
   NumberInput,
   Paper,
   Progress,
+  SegmentedControl,
   Select,
   Stack,
   Table,
@@ -17,7 +20,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { api } from '../../../api/client.ts';
 import { useFormat } from '../../../i18n/format.ts';
 import { useLocale } from '../../../i18n/locale-context.tsx';
@@ -26,12 +29,16 @@ import { PageHeader } from '../../../ui/page-header.tsx';
 import { useZonesQuery } from '../../territory/api.ts';
 import {
   type Cut,
+  type Team,
   type Turf,
   useBuildingQuery,
   useBuildingsQuery,
   useCanvassersQuery,
   useCutQuery,
   useFieldMutation,
+  useLatestCutZoneQuery,
+  useTeamQuery,
+  useTeamsQuery,
   useTurfsQuery,
 } from '../api.ts';
 import { fieldMessages } from '../messages.ts';
@@ -44,8 +51,15 @@ export function FieldPage() {
   const t = useT(fieldMessages);
   const zones = useZonesQuery('arrondissement', { geometry: true });
   const [zoneId, setZoneId] = useState<string | null>(null);
+  const [touched, setTouched] = useState(false);
+  const latest = useLatestCutZoneQuery();
   const list = zones.data?._embedded.zones ?? [];
+  // Opens on the arrondissement of the latest cut, until the user picks one.
+  useEffect(() => {
+    if (!touched && zoneId === null && latest.data && list.some((z) => z.id === latest.data)) setZoneId(latest.data);
+  }, [touched, zoneId, latest.data, list]);
   const current = list.find((z) => z.id === zoneId) ?? null;
+  const zoneOptions = list.map((z) => ({ value: z.id, label: z.name }));
   return (
     <>
       <PageHeader title={t('title')} description={t('description')} />
@@ -55,17 +69,29 @@ export function FieldPage() {
           placeholder={t('zonePlaceholder')}
           data={list.map((z) => ({ value: z.id, label: z.name }))}
           value={zoneId}
-          onChange={setZoneId}
+          onChange={(v) => {
+            setTouched(true);
+            setZoneId(v);
+          }}
           searchable
           maw={360}
         />
-        {current && <ZoneView key={current.id} zoneId={current.id} geometry={(current.geometry as GeoJSON.Geometry) ?? null} />}
+        {current ? (
+          <ZoneView
+            key={current.id}
+            zoneId={current.id}
+            geometry={(current.geometry as GeoJSON.Geometry) ?? null}
+            teams={<TeamsPanel zones={zoneOptions} />}
+          />
+        ) : (
+          <TeamsPanel zones={zoneOptions} />
+        )}
       </Stack>
     </>
   );
 }
 
-function ZoneView({ zoneId, geometry }: { zoneId: string; geometry: GeoJSON.Geometry | null }) {
+function ZoneView({ zoneId, geometry, teams }: { zoneId: string; geometry: GeoJSON.Geometry | null; teams: ReactNode }) {
   const t = useT(fieldMessages);
   const turfs = useTurfsQuery(zoneId);
   const [selected, setSelected] = useState<string[]>([]);
@@ -77,6 +103,7 @@ function ZoneView({ zoneId, geometry }: { zoneId: string; geometry: GeoJSON.Geom
         <TurfMap zone={geometry} turfs={all} label={t('mapLabel')} selected={selected} />
       </Suspense>
       <TurfTable turfs={all} selected={selected} onSelect={setSelected} />
+      {teams}
       <BuildingsPanel zoneId={zoneId} />
     </Stack>
   );
@@ -167,10 +194,17 @@ function TurfTable({ turfs, selected, onSelect }: { turfs: Turf[]; selected: str
   const fmt = useFormat();
   const { locale } = useLocale();
   const canvassers = useCanvassersQuery();
+  const teams = useTeamsQuery();
+  const [kind, setKind] = useState<'person' | 'team'>('person');
   const [who, setWho] = useState<string | null>(null);
+  const [team, setTeam] = useState<string | null>(null);
   const [day, setDay] = useState(today());
+  const assignee = kind === 'person' ? who : team;
   const assign = useFieldMutation((turfId: string) =>
-    api.post(`/api/v1/field/turfs/${turfId}/assignments`, { staff_user_id: who, on_date: day }),
+    api.post(
+      `/api/v1/field/turfs/${turfId}/assignments`,
+      kind === 'person' ? { staff_user_id: who, on_date: day } : { team_id: team, on_date: day },
+    ),
   );
   const split = useFieldMutation((turfId: string) => api.post(`/api/v1/field/turfs/${turfId}/split`, {}));
   const merge = useFieldMutation(() => api.post('/api/v1/field/turfs/merge', { turf_ids: selected }));
@@ -181,19 +215,49 @@ function TurfTable({ turfs, selected, onSelect }: { turfs: Turf[]; selected: str
         {t('turfsTitle')}
       </Title>
       <Group align="flex-end" mb="sm" wrap="wrap">
-        <Select
-          label={t('assignTo')}
-          data={(canvassers.data?._embedded.canvassers ?? []).map((c) => ({ value: c.user_id, label: c.name }))}
-          value={who}
-          onChange={setWho}
-          searchable
-          w={220}
-        />
+        <Stack gap={4}>
+          <Text size="sm" fw={500} id="field-assign-kind">
+            {t('assignKind')}
+          </Text>
+          <SegmentedControl
+            aria-labelledby="field-assign-kind"
+            value={kind}
+            onChange={(v) => setKind(v as 'person' | 'team')}
+            data={[
+              { value: 'person', label: t('assignToPerson') },
+              { value: 'team', label: t('assignToTeam') },
+            ]}
+          />
+        </Stack>
+        {kind === 'person' ? (
+          <Select
+            label={t('assignTo')}
+            data={(canvassers.data?._embedded.canvassers ?? []).map((c) => ({ value: c.user_id, label: c.name }))}
+            value={who}
+            onChange={setWho}
+            searchable
+            w={220}
+          />
+        ) : (
+          <Select
+            label={t('assignToTeam')}
+            data={(teams.data?._embedded.teams ?? []).map((x) => ({ value: x.id, label: x.name }))}
+            value={team}
+            onChange={setTeam}
+            searchable
+            w={220}
+          />
+        )}
         <TextInput type="date" label={t('assignDate')} value={day} onChange={(e) => setDay(e.currentTarget.value)} w={170} />
         <Button variant="light" disabled={selected.length < 2} onClick={() => merge.mutate(undefined, { onSuccess: () => onSelect([]) })}>
           {t('merge')}
         </Button>
       </Group>
+      {assign.error && (
+        <Alert color="red" mb="sm">
+          {assign.error.message}
+        </Alert>
+      )}
       <Table.ScrollContainer minWidth={560}>
         <Table striped>
           <Table.Thead>
@@ -226,7 +290,7 @@ function TurfTable({ turfs, selected, onSelect }: { turfs: Turf[]; selected: str
                 </Table.Td>
                 <Table.Td>
                   <Group gap={6} wrap="nowrap">
-                    <Button size="xs" disabled={!who} onClick={() => assign.mutate(turf.id)}>
+                    <Button size="xs" disabled={!assignee} onClick={() => assign.mutate(turf.id)}>
                       {t('assign')}
                     </Button>
                     <Button size="xs" variant="subtle" onClick={() => split.mutate(turf.id)}>
@@ -243,6 +307,131 @@ function TurfTable({ turfs, selected, onSelect }: { turfs: Turf[]; selected: str
         </Table>
       </Table.ScrollContainer>
     </Paper>
+  );
+}
+
+function TeamsPanel({ zones }: { zones: { value: string; label: string }[] }) {
+  const t = useT(fieldMessages);
+  const fmt = useFormat();
+  const teams = useTeamsQuery();
+  const [name, setName] = useState('');
+  const [zone, setZone] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const create = useFieldMutation(() => api.post('/api/v1/field/teams', { name, zone_id: zone }));
+  const remove = useFieldMutation((id: string) => api.delete(`/api/v1/field/teams/${id}`));
+  const zoneName = (id: string | null) => (id ? (zones.find((z) => z.value === id)?.label ?? '') : t('teamZoneNone'));
+  const all = teams.data?._embedded.teams ?? [];
+  return (
+    <Paper withBorder p="md">
+      <Title order={2} fz="h4" mb="sm">
+        {t('teamsTitle')}
+      </Title>
+      <Stack gap="sm">
+        <Group align="flex-end" wrap="wrap">
+          <TextInput label={t('teamName')} value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={80} w={220} />
+          <Select
+            label={t('teamZone')}
+            placeholder={t('teamZoneNone')}
+            data={zones}
+            value={zone}
+            onChange={setZone}
+            clearable
+            searchable
+            w={220}
+          />
+          <Button
+            disabled={!name.trim()}
+            loading={create.isPending}
+            onClick={() => create.mutate(undefined, { onSuccess: () => setName('') })}
+          >
+            {t('teamCreate')}
+          </Button>
+        </Group>
+        {create.error && <Alert color="red">{create.error.message}</Alert>}
+        {remove.error && <Alert color="red">{remove.error.message}</Alert>}
+        {all.length === 0 && <Text c="dimmed">{t('teamsEmpty')}</Text>}
+        {all.map((team: Team) => (
+          <Paper key={team.id} withBorder p="sm">
+            <Group justify="space-between" wrap="wrap" gap="xs">
+              <div>
+                <Text fw={600}>{team.name}</Text>
+                <Text size="sm" c="dimmed">
+                  {zoneName(team.zone_id)} · {t('teamMembersCount', { n: fmt.number(team.members) })}
+                </Text>
+              </div>
+              <Group gap={6}>
+                <Button size="xs" variant="light" onClick={() => setEditing(editing === team.id ? null : team.id)}>
+                  {t('teamEdit')}
+                </Button>
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  color="red"
+                  onClick={() => {
+                    if (window.confirm(t('teamDeleteConfirm', { name: team.name }))) remove.mutate(team.id);
+                  }}
+                >
+                  {t('teamDelete')}
+                </Button>
+              </Group>
+            </Group>
+            {editing === team.id && <TeamEditor teamId={team.id} zones={zones} onDone={() => setEditing(null)} />}
+          </Paper>
+        ))}
+      </Stack>
+    </Paper>
+  );
+}
+
+function TeamEditor({ teamId, zones, onDone }: { teamId: string; zones: { value: string; label: string }[]; onDone: () => void }) {
+  const t = useT(fieldMessages);
+  const team = useTeamQuery(teamId);
+  const canvassers = useCanvassersQuery();
+  const [name, setName] = useState<string | null>(null);
+  const [zone, setZone] = useState<string | null | undefined>(undefined);
+  const [members, setMembers] = useState<string[] | null>(null);
+  const d = team.data;
+  const save = useFieldMutation(async () => {
+    if (!d) return;
+    await api.patch(`/api/v1/field/teams/${teamId}`, { name: name ?? d.name, zone_id: zone === undefined ? d.zone_id : zone });
+    await api.put(`/api/v1/field/teams/${teamId}/members`, { staff_user_ids: members ?? d._embedded.members.map((m) => m.user_id) });
+  });
+  if (!d) return null;
+  const options = new Map((canvassers.data?._embedded.canvassers ?? []).map((c) => [c.user_id, c.name]));
+  for (const m of d._embedded.members) if (!options.has(m.user_id)) options.set(m.user_id, m.name);
+  return (
+    <Stack gap="xs" mt="sm">
+      <Group align="flex-end" wrap="wrap">
+        <TextInput label={t('teamName')} value={name ?? d.name} onChange={(e) => setName(e.currentTarget.value)} maxLength={80} w={220} />
+        <Select
+          label={t('teamZone')}
+          placeholder={t('teamZoneNone')}
+          data={zones}
+          value={zone === undefined ? d.zone_id : zone}
+          onChange={setZone}
+          clearable
+          searchable
+          w={220}
+        />
+      </Group>
+      <MultiSelect
+        label={t('teamMembers')}
+        data={[...options].map(([value, label]) => ({ value, label }))}
+        value={members ?? d._embedded.members.map((m) => m.user_id)}
+        onChange={setMembers}
+        searchable
+        maw={460}
+      />
+      {save.error && <Alert color="red">{save.error.message}</Alert>}
+      <Group gap="sm">
+        <Button size="sm" loading={save.isPending} onClick={() => save.mutate(undefined, { onSuccess: onDone })}>
+          {t('teamSave')}
+        </Button>
+        <Button size="sm" variant="subtle" onClick={onDone}>
+          {t('teamCancel')}
+        </Button>
+      </Group>
+    </Stack>
   );
 }
 
