@@ -403,16 +403,16 @@ export async function updateMention(
         errors: [{ location: 'body', pointer: '/assigned_to', message: 'not a member' }],
       });
   }
-  const row = await trx
-    .updateTable('listening_mention')
-    .set({
-      ...(change.status ? { status: change.status, handled_at: change.status === 'handled' ? new Date() : null } : {}),
-      ...(change.assigned_to !== undefined ? { assigned_to: change.assigned_to } : {}),
-      ...(change.tags ? { tags: [...new Set(change.tags.map((t) => t.trim()).filter(Boolean))] } : {}),
-    })
-    .where('id', '=', id)
-    .returning('id')
-    .executeTakeFirst();
+  const set = {
+    ...(change.status ? { status: change.status, handled_at: change.status === 'handled' ? new Date() : null } : {}),
+    ...(change.assigned_to !== undefined ? { assigned_to: change.assigned_to } : {}),
+    ...(change.tags ? { tags: [...new Set(change.tags.map((t) => t.trim()).filter(Boolean))] } : {}),
+  };
+  // A change of nothing still says whether the mention exists (an UPDATE with no column is not SQL).
+  const row =
+    Object.keys(set).length === 0
+      ? await trx.selectFrom('listening_mention').select('id').where('id', '=', id).executeTakeFirst()
+      : await trx.updateTable('listening_mention').set(set).where('id', '=', id).returning('id').executeTakeFirst();
   if (!row) throw notFound('mention');
 }
 
