@@ -1,5 +1,5 @@
 // The authenticated frame: header (campaign, language, account), navbar, and the current screen.
-import { AppShell, Burger, Button, Divider, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { AppShell, Burger, Button, Divider, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Outlet } from 'react-router';
 import { useLabel, useT } from '../../../i18n/use-t.ts';
@@ -60,7 +60,8 @@ export function AppLayout() {
           </Text>
           <CampaignSwitcher fullWidth />
         </AppShell.Section>
-        <AppShell.Section grow>
+        {/* The entries outgrow a laptop's height: the list scrolls on its own, the frame stays. */}
+        <AppShell.Section grow component={ScrollArea}>
           <NavLinks onNavigate={close} />
         </AppShell.Section>
       </AppShell.Navbar>
