@@ -11232,6 +11232,16 @@ export interface paths {
                                     body: string;
                                     /** Format: date-time */
                                     created_at: string;
+                                    factcheck: {
+                                        claim: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        /** @description draft, review, published or withdrawn */
+                                        status: string;
+                                        url: string | null;
+                                        verdict_en: string;
+                                        verdict_fr: string;
+                                    } | null;
                                     /** Format: uuid */
                                     id: string;
                                     /** @enum {string} */
@@ -11298,6 +11308,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         body: string;
+                        factcheck_id?: string | null;
                         /** @enum {string} */
                         kind: "answer" | "talking_point";
                         theme: string;
@@ -11316,6 +11327,16 @@ export interface paths {
                             body: string;
                             /** Format: date-time */
                             created_at: string;
+                            factcheck: {
+                                claim: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description draft, review, published or withdrawn */
+                                status: string;
+                                url: string | null;
+                                verdict_en: string;
+                                verdict_fr: string;
+                            } | null;
                             /** Format: uuid */
                             id: string;
                             /** @enum {string} */
@@ -11384,6 +11405,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         body: string;
+                        factcheck_id?: string | null;
                         /** @enum {string} */
                         kind: "answer" | "talking_point";
                         theme: string;
@@ -11402,6 +11424,16 @@ export interface paths {
                             body: string;
                             /** Format: date-time */
                             created_at: string;
+                            factcheck: {
+                                claim: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description draft, review, published or withdrawn */
+                                status: string;
+                                url: string | null;
+                                verdict_en: string;
+                                verdict_fr: string;
+                            } | null;
                             /** Format: uuid */
                             id: string;
                             /** @enum {string} */

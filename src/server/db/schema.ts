@@ -1341,6 +1341,8 @@ export interface ListeningKeyMessageTable {
   kind: 'answer' | 'talking_point';
   title: string;
   body: string;
+  /** The fact check ("le vrai du faux") the message links to, whose page a reply may cite. */
+  factcheck_id: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -83,6 +83,13 @@ export function findFactcheck(trx: Trx, id: string) {
   return checks(trx).where('f.id', '=', id).executeTakeFirst();
 }
 
+/** Checks by id, for what another module links to them (a key message). */
+export async function findFactchecks(trx: Trx, ids: readonly string[]) {
+  if (ids.length === 0) return new Map<string, FactcheckRow>();
+  const rows = await checks(trx).where('f.id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 /** One published check by its slug (the site's page). */
 export function findPublishedBySlug(trx: Trx, slug: string) {
   return checks(trx).where('f.slug', '=', slug).where('f.status', '=', 'published').executeTakeFirst();

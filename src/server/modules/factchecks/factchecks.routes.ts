@@ -19,6 +19,7 @@ import {
   replaceScale,
   updateFactcheck,
 } from './factchecks.service.ts';
+import { publicUrlOf } from './factchecks.site.ts';
 import { checkSourcesJob } from './sources-check.ts';
 
 const Day = Type.String({ maxLength: 10, description: 'yyyy-mm-dd' });
@@ -153,7 +154,7 @@ export function factcheckOut(app: FastifyInstance, row: CheckRow, sources: reado
     published_at: row.published_at,
     created_at: row.created_at,
     updated_at: row.updated_at,
-    public_url: row.status === 'published' ? `${app.deps.config.publicUrl}/le-vrai-du-faux/${row.slug}` : null,
+    public_url: publicUrlOf(app.deps.config.publicUrl, row),
     sources: sources.map((s) => ({
       url: s.url,
       title: s.title,

@@ -11,6 +11,11 @@ import { findPublishedBySlug, listFactchecks, publishedFacets, sourcesOf } from 
 import { ensureScale } from './factchecks.service.ts';
 
 export const FACTCHECKS_PATH = '/le-vrai-du-faux';
+
+/** A check's page on the site, absolute, once published (null before). */
+export function publicUrlOf(base: string, row: { status: string; slug: string }): string | null {
+  return row.status === 'published' ? `${base}${FACTCHECKS_PATH}/${row.slug}` : null;
+}
 const PER_PAGE = 30;
 
 const WORDS = {

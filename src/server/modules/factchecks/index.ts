@@ -10,7 +10,8 @@ import { checkSourcesJob } from './sources-check.ts';
 
 export { claimReviewOf, jsonLdScript } from './claim-review.ts';
 export { seedDemoFactchecks } from './demo.ts';
-export { FACTCHECKS_PATH } from './factchecks.site.ts';
+export { findFactchecks } from './factchecks.repo.ts';
+export { FACTCHECKS_PATH, publicUrlOf } from './factchecks.site.ts';
 
 export const factchecksModule = defineModule({
   name: 'factchecks',

@@ -5,10 +5,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import type { Trx } from '../../db/database.ts';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { notFound } from '../../http/problem.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
+import { findFactchecks, publicUrlOf } from '../factchecks/index.ts';
 import {
   findAccount,
   findDraft,
@@ -229,6 +231,16 @@ export const ListeningKeyMessageSchema = Type.Object({
   kind: StringEnum(['answer', 'talking_point'] as const),
   title: Type.String(),
   body: Type.String(),
+  factcheck: Nullable(
+    Type.Object({
+      id: Uuid,
+      claim: Type.String(),
+      verdict_fr: Type.String(),
+      verdict_en: Type.String(),
+      status: Type.String({ description: 'draft, review, published or withdrawn' }),
+      url: Nullable(Type.String({ description: "the check's page on the site, to cite in a reply; null until published" })),
+    }),
+  ),
   created_at: DateTime,
   updated_at: DateTime,
 });
@@ -238,6 +250,7 @@ const KeyMessageInput = Type.Object(
     kind: StringEnum(['answer', 'talking_point'] as const),
     title: Type.String({ minLength: 1, maxLength: 200 }),
     body: Type.String({ minLength: 1, maxLength: 5000 }),
+    factcheck_id: Type.Optional(Nullable(Uuid)),
   },
   { additionalProperties: false },
 );
@@ -789,6 +802,31 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   // -- Key messages -----------------------------------------------------------------------------
+  type KeyMessageRow = Awaited<ReturnType<typeof listKeyMessages>>[number];
+  /** Key messages as the API shows them, each with the fact check it links to. */
+  async function keyMessagesOut(trx: Trx, rows: KeyMessageRow[]) {
+    const checks = await findFactchecks(trx, [...new Set(rows.flatMap((r) => (r.factcheck_id ? [r.factcheck_id] : [])))]);
+    return rows.map(({ factcheck_id, campaign_id: _, ...row }) => {
+      const check = factcheck_id ? checks.get(factcheck_id) : undefined;
+      return {
+        ...row,
+        factcheck: check
+          ? {
+              id: check.id,
+              claim: check.claim,
+              verdict_fr: check.verdict_label_fr,
+              verdict_en: check.verdict_label_en,
+              status: check.status,
+              url: publicUrlOf(app.deps.config.publicUrl, check),
+            }
+          : null,
+      };
+    });
+  }
+  async function keyMessageOut(trx: Trx, row: KeyMessageRow | undefined) {
+    const [out] = await keyMessagesOut(trx, [must(row)]);
+    return must(out);
+  }
   app.get(
     '/listening/key_messages',
     {
@@ -801,7 +839,7 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const actor = requireActor(request, 'listening:read');
-      const rows = await inTenant(app, actor, (trx) => listKeyMessages(trx, request.query.theme));
+      const rows = await inTenant(app, actor, async (trx) => keyMessagesOut(trx, await listKeyMessages(trx, request.query.theme)));
       return { total_records: rows.length, _embedded: { key_messages: rows } };
     },
   );
@@ -818,9 +856,9 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'listening:write');
       const row = await inTenant(app, actor, async (trx) =>
-        findKeyMessage(trx, await saveKeyMessage(trx, listeningActor(request, actor), null, request.body)),
+        keyMessageOut(trx, await findKeyMessage(trx, await saveKeyMessage(trx, listeningActor(request, actor), null, request.body))),
       );
-      return reply.status(201).send(must(row));
+      return reply.status(201).send(row);
     },
   );
   app.put(
@@ -837,7 +875,10 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'listening:write');
       return inTenant(app, actor, async (trx) =>
-        findKeyMessage(trx, await saveKeyMessage(trx, listeningActor(request, actor), request.params.id, request.body)),
+        keyMessageOut(
+          trx,
+          await findKeyMessage(trx, await saveKeyMessage(trx, listeningActor(request, actor), request.params.id, request.body)),
+        ),
       );
     },
   );

@@ -8,6 +8,7 @@ import { AppError, notFound } from '../../http/problem.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { insertAuditEvents } from '../audit/index.ts';
 import { checkElectoralSilence, electoralSilenceError, nextAllowedAt } from '../calendar/index.ts';
+import { findFactchecks } from '../factchecks/index.ts';
 import { allowListOf, checkTarget, TargetRefused } from '../webhooks/index.ts';
 import { createSession, publishBluesky } from './adapters/bluesky.ts';
 import { type CaughtItem, SourceError, type WatchQuery } from './adapters/common.ts';
@@ -449,13 +450,25 @@ export interface KeyMessageInput {
   kind: 'answer' | 'talking_point';
   title: string;
   body: string;
+  /** A fact check the message links to (left as it was when absent, unlinked with null). */
+  factcheck_id?: string | null | undefined;
 }
 
 export async function saveKeyMessage(trx: Trx, actor: ListeningActor, id: string | null, input: KeyMessageInput): Promise<string> {
-  const values = { theme: input.theme.trim(), kind: input.kind, title: input.title.trim(), body: input.body.trim() };
+  const values = {
+    theme: input.theme.trim(),
+    kind: input.kind,
+    title: input.title.trim(),
+    body: input.body.trim(),
+    ...(input.factcheck_id !== undefined ? { factcheck_id: input.factcheck_id } : {}),
+  };
   if (!values.title || !values.body || !values.theme)
     throw new AppError('VALIDATION_FAILED', 'A key message needs a theme, a title and a text.', {
       errors: [{ location: 'body', pointer: '/body', message: 'empty' }],
+    });
+  if (input.factcheck_id && !(await findFactchecks(trx, [input.factcheck_id])).has(input.factcheck_id))
+    throw new AppError('VALIDATION_FAILED', 'The fact check to link does not exist.', {
+      errors: [{ location: 'body', pointer: '/factcheck_id', message: 'unknown' }],
     });
   if (id) {
     const row = await trx

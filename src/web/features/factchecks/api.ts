@@ -26,8 +26,9 @@ export function useVerdictsQuery() {
 }
 
 /** The campaign's fact checks in a state (all when none), newest first; refreshed while links are being checked. */
-export function useFactchecksQuery(status: string | null) {
+export function useFactchecksQuery(status: string | null, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: [...key, 'list', status],
     queryFn: ({ signal }) =>
       api.get<Page<'factchecks', typeof FactcheckSchema>>('/api/v1/factchecks', { per_page: 100, ...(status ? { status } : {}) }, signal),

@@ -123,10 +123,21 @@ export const useUpdateMention = () =>
   );
 export const useSetCrisis = () => useAction((crisis: boolean) => api.put('/api/v1/listening/state', { crisis }));
 export const useSaveKeyMessage = () =>
-  useAction(({ id, ...input }: { id: string | null; theme: string; kind: 'answer' | 'talking_point'; title: string; body: string }) =>
-    id
-      ? api.put<KeyMessage>(`/api/v1/listening/key_messages/${encodeURIComponent(id)}`, input)
-      : api.post<KeyMessage>('/api/v1/listening/key_messages', input),
+  useAction(
+    ({
+      id,
+      ...input
+    }: {
+      id: string | null;
+      theme: string;
+      kind: 'answer' | 'talking_point';
+      title: string;
+      body: string;
+      factcheck_id: string | null;
+    }) =>
+      id
+        ? api.put<KeyMessage>(`/api/v1/listening/key_messages/${encodeURIComponent(id)}`, input)
+        : api.post<KeyMessage>('/api/v1/listening/key_messages', input),
   );
 export const useDeleteKeyMessage = () => useAction((id: string) => api.delete(`/api/v1/listening/key_messages/${encodeURIComponent(id)}`));
 export const useCreateDraft = () =>

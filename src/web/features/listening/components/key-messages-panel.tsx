@@ -1,16 +1,26 @@
-// Key messages: approved answers and talking points grouped by theme; add, edit, remove.
-import { Badge, Button, Card, Group, Modal, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+// Key messages: approved answers and talking points grouped by theme, each maybe linked to a fact
+// check ("le vrai du faux") whose page a reply cites; add, edit, remove.
+import { Anchor, Badge, Button, Card, Group, Modal, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
+import { useLocale } from '../../../i18n/locale-context.tsx';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { EmptyText, QueryView } from '../../../ui/query-view.tsx';
+import { useFactchecksQuery } from '../../factchecks/api.ts';
 import { useCan } from '../../session/session-context.tsx';
 import { type KeyMessage, useDeleteKeyMessage, useKeyMessages, useSaveKeyMessage } from '../api.ts';
 import { listeningMessages } from '../messages.ts';
 import { themeLabel } from './labels.ts';
 
-type Form = { id: string | null; theme: string; kind: 'answer' | 'talking_point'; title: string; body: string };
+type Form = {
+  id: string | null;
+  theme: string;
+  kind: 'answer' | 'talking_point';
+  title: string;
+  body: string;
+  factcheck_id: string | null;
+};
 
 export function KeyMessagesPanel({ themes }: { themes: readonly string[] }) {
   const t = useT(listeningMessages);
@@ -19,12 +29,14 @@ export function KeyMessagesPanel({ themes }: { themes: readonly string[] }) {
   const save = useSaveKeyMessage();
   const remove = useDeleteKeyMessage();
   const [form, setForm] = useState<Form | null>(null);
+  const checks = useFactchecksQuery(null, form !== null);
+  const { locale } = useLocale();
   const open = (k?: KeyMessage) => {
     save.reset();
     setForm(
       k
-        ? { id: k.id, theme: k.theme, kind: k.kind, title: k.title, body: k.body }
-        : { id: null, theme: themes[0] ?? '', kind: 'answer', title: '', body: '' },
+        ? { id: k.id, theme: k.theme, kind: k.kind, title: k.title, body: k.body, factcheck_id: k.factcheck?.id ?? null }
+        : { id: null, theme: themes[0] ?? '', kind: 'answer', title: '', body: '', factcheck_id: null },
     );
   };
   return (
@@ -62,6 +74,18 @@ export function KeyMessagesPanel({ themes }: { themes: readonly string[] }) {
                       <Text size="sm" mt={4} style={{ whiteSpace: 'pre-wrap' }}>
                         {k.body}
                       </Text>
+                      {k.factcheck && (
+                        <Text size="sm" mt={4} c="dimmed">
+                          {t('factcheckLinked')}{' '}
+                          {k.factcheck.url ? (
+                            <Anchor href={k.factcheck.url} target="_blank" rel="noreferrer">
+                              « {k.factcheck.claim} »
+                            </Anchor>
+                          ) : (
+                            `« ${k.factcheck.claim} » (${t('factcheckUnpublished')})`
+                          )}
+                        </Text>
+                      )}
                       {canWrite && (
                         <Group gap="xs" mt="xs">
                           <Button size="xs" variant="default" onClick={() => open(k)}>
@@ -112,6 +136,17 @@ export function KeyMessagesPanel({ themes }: { themes: readonly string[] }) {
               minRows={4}
               maxLength={5000}
               required
+            />
+            <Select
+              label={t('factcheck')}
+              description={t('factcheckHint')}
+              clearable
+              searchable
+              value={form.factcheck_id}
+              onChange={(v) => setForm({ ...form, factcheck_id: v })}
+              data={(checks.data?._embedded.factchecks ?? [])
+                .filter((f) => f.status !== 'withdrawn' || f.id === form.factcheck_id)
+                .map((f) => ({ value: f.id, label: `« ${f.claim} » — ${locale === 'fr' ? f.verdict.label_fr : f.verdict.label_en}` }))}
             />
             {save.isError && <ErrorAlert error={save.error} />}
             <Group justify="flex-end">

@@ -79,7 +79,9 @@ export function ReplyComposer({ mention, opened, onClose }: { mention: Mention |
             onChange={(id) => {
               setKeyMessageId(id);
               const km = messages.data?._embedded.key_messages.find((k) => k.id === id);
-              if (km) setText((old) => (old.trim() ? `${old.trim()}\n${km.body}` : km.body));
+              // A message linked to a published fact check brings the check's page with it.
+              const inserted = km?.factcheck?.url ? `${km.body}\n${km.factcheck.url}` : km?.body;
+              if (inserted) setText((old) => (old.trim() ? `${old.trim()}\n${inserted}` : inserted));
             }}
             data={(messages.data?._embedded.key_messages ?? []).map((k) => ({
               value: k.id,
