@@ -147,6 +147,31 @@ const PAGE_COLUMNS = [
   'site_page.updated_at',
 ] as const;
 
+const trim = (value: string) => value.trim();
+const keep = <T>(value: T) => value;
+const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
+/** The bilingual texts pages and news share, each with its cleaner. */
+const TEXTS = {
+  title_fr: trim,
+  title_en: trim,
+  summary_fr: trim,
+  summary_en: trim,
+  body_fr: sanitizeRichText,
+  body_en: sanitizeRichText,
+} as const;
+/** The texts of a new page or news item before its input fills them. */
+const EMPTY_TEXTS = { title_en: '', summary_fr: '', summary_en: '', body_fr: '', body_en: '' } as const;
+
+/** What a partial input changes: each field it has, through its cleaner; absent fields stay as they are. */
+function changesOf<I extends object, C extends { [K in keyof I]?: (value: Exclude<I[K], undefined>) => unknown }>(input: I, cleaners: C) {
+  const out: Record<string, unknown> = {};
+  for (const [key, clean] of Object.entries(cleaners) as [string, (value: unknown) => unknown][]) {
+    const value = (input as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = clean(value);
+  }
+  return out as { [K in keyof C]?: C[K] extends (value: never) => infer R ? R : never };
+}
+
 function pageQuery(trx: Trx) {
   return trx
     .selectFrom('site_page')
@@ -211,12 +236,9 @@ export async function createPage(trx: Trx, editor: SiteEditor, input: PageInput 
       kind: input.kind,
       slug,
       zone_id: zoneId,
+      ...EMPTY_TEXTS,
+      ...changesOf(input, TEXTS),
       title_fr: input.title_fr.trim(),
-      title_en: input.title_en?.trim() ?? '',
-      summary_fr: input.summary_fr?.trim() ?? '',
-      summary_en: input.summary_en?.trim() ?? '',
-      body_fr: sanitizeRichText(input.body_fr ?? ''),
-      body_en: sanitizeRichText(input.body_en ?? ''),
       image_id: input.image_id ?? null,
       published: input.published ?? true,
       updated_by: editor.label,
@@ -240,14 +262,7 @@ export async function updatePage(trx: Trx, editor: SiteEditor, id: string, input
     .updateTable('site_page')
     .set({
       ...(slug !== undefined ? { slug } : {}),
-      ...(input.title_fr !== undefined ? { title_fr: input.title_fr.trim() } : {}),
-      ...(input.title_en !== undefined ? { title_en: input.title_en.trim() } : {}),
-      ...(input.summary_fr !== undefined ? { summary_fr: input.summary_fr.trim() } : {}),
-      ...(input.summary_en !== undefined ? { summary_en: input.summary_en.trim() } : {}),
-      ...(input.body_fr !== undefined ? { body_fr: sanitizeRichText(input.body_fr) } : {}),
-      ...(input.body_en !== undefined ? { body_en: sanitizeRichText(input.body_en) } : {}),
-      ...(input.image_id !== undefined ? { image_id: input.image_id } : {}),
-      ...(input.published !== undefined ? { published: input.published } : {}),
+      ...changesOf(input, { ...TEXTS, image_id: keep<string | null>, published: keep<boolean> }),
       updated_by: editor.label,
       updated_at: new Date(),
     })
@@ -278,6 +293,18 @@ export interface RunningMateInput {
   photo_id?: string | null | undefined;
   position?: number | undefined;
 }
+
+/** A running mate's fields, each with its cleaner. */
+const MATE_FIELDS = {
+  zone_id: keep<string>,
+  name: trim,
+  role_fr: trim,
+  role_en: trim,
+  bio_fr: sanitizeRichText,
+  bio_en: sanitizeRichText,
+  photo_id: keep<string | null>,
+  position: keep<number>,
+} as const;
 
 function mateQuery(trx: Trx) {
   return trx
@@ -323,14 +350,15 @@ export async function createRunningMate(trx: Trx, editor: SiteEditor, input: Run
     .values({
       campaign_id: editor.campaignId,
       id,
+      role_fr: '',
+      role_en: '',
+      bio_fr: '',
+      bio_en: '',
+      photo_id: null,
+      position: 0,
+      ...changesOf(input, MATE_FIELDS),
       zone_id: input.zone_id,
       name: input.name.trim(),
-      role_fr: input.role_fr?.trim() ?? '',
-      role_en: input.role_en?.trim() ?? '',
-      bio_fr: sanitizeRichText(input.bio_fr ?? ''),
-      bio_en: sanitizeRichText(input.bio_en ?? ''),
-      photo_id: input.photo_id ?? null,
-      position: input.position ?? 0,
       updated_at: new Date(),
     })
     .execute();
@@ -350,14 +378,7 @@ export async function updateRunningMate(trx: Trx, editor: SiteEditor, id: string
   await trx
     .updateTable('site_running_mate')
     .set({
-      ...(input.zone_id !== undefined ? { zone_id: input.zone_id } : {}),
-      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
-      ...(input.role_fr !== undefined ? { role_fr: input.role_fr.trim() } : {}),
-      ...(input.role_en !== undefined ? { role_en: input.role_en.trim() } : {}),
-      ...(input.bio_fr !== undefined ? { bio_fr: sanitizeRichText(input.bio_fr) } : {}),
-      ...(input.bio_en !== undefined ? { bio_en: sanitizeRichText(input.bio_en) } : {}),
-      ...(input.photo_id !== undefined ? { photo_id: input.photo_id } : {}),
-      ...(input.position !== undefined ? { position: input.position } : {}),
+      ...changesOf(input, MATE_FIELDS),
       updated_at: new Date(),
     })
     .where('id', '=', id)
@@ -466,14 +487,11 @@ export async function createNews(trx: Trx, editor: SiteEditor, input: NewsInput 
       slug,
       zone_id: zoneId,
       running_mate_id: input.running_mate_id ?? null,
+      ...EMPTY_TEXTS,
+      ...changesOf(input, TEXTS),
       title_fr: input.title_fr.trim(),
-      title_en: input.title_en?.trim() ?? '',
-      summary_fr: input.summary_fr?.trim() ?? '',
-      summary_en: input.summary_en?.trim() ?? '',
-      body_fr: sanitizeRichText(input.body_fr ?? ''),
-      body_en: sanitizeRichText(input.body_en ?? ''),
       image_id: input.image_id ?? null,
-      published_at: input.published_at === undefined ? new Date() : input.published_at === null ? null : new Date(input.published_at),
+      published_at: input.published_at === undefined ? new Date() : dateOrNull(input.published_at),
       updated_by: editor.label,
       updated_at: new Date(),
     })
@@ -504,14 +522,7 @@ export async function updateNews(trx: Trx, editor: SiteEditor, id: string, input
       ...(slug !== undefined ? { slug } : {}),
       zone_id: zoneId,
       running_mate_id: author,
-      ...(input.title_fr !== undefined ? { title_fr: input.title_fr.trim() } : {}),
-      ...(input.title_en !== undefined ? { title_en: input.title_en.trim() } : {}),
-      ...(input.summary_fr !== undefined ? { summary_fr: input.summary_fr.trim() } : {}),
-      ...(input.summary_en !== undefined ? { summary_en: input.summary_en.trim() } : {}),
-      ...(input.body_fr !== undefined ? { body_fr: sanitizeRichText(input.body_fr) } : {}),
-      ...(input.body_en !== undefined ? { body_en: sanitizeRichText(input.body_en) } : {}),
-      ...(input.image_id !== undefined ? { image_id: input.image_id } : {}),
-      ...(input.published_at !== undefined ? { published_at: input.published_at === null ? null : new Date(input.published_at) } : {}),
+      ...changesOf(input, { ...TEXTS, image_id: keep<string | null>, published_at: dateOrNull }),
       updated_by: editor.label,
       updated_at: new Date(),
     })

@@ -106,6 +106,30 @@ describeEachDatabase('site', (ctx) => {
     const taken = await owner.request('POST', '/api/v1/site/news', { title_fr: 'Autre', slug: 'lancement-de-la-campagne' });
     expect(taken.json().code).toBe('SITE_SLUG_TAKEN');
 
+    // A change touches only what it names, and sanitises it as a creation does.
+    const edited = await owner.request('PUT', `/api/v1/site/news/${news.json().id}`, {
+      body_en: '<p>Here we are.</p><script>x</script>',
+      summary_fr: '  Le coup d’envoi.  ',
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json()).toMatchObject({
+      title_fr: 'Lancement de la campagne',
+      title_en: 'Campaign launch',
+      summary_fr: 'Le coup d’envoi.',
+      body_fr: '<p>Nous y sommes.</p>',
+      body_en: '<p>Here we are.</p>',
+    });
+    expect(edited.json().published_at).not.toBeNull();
+    const mateEdit = await owner.request('PUT', `/api/v1/site/running_mates/${mate.json().id}`, {
+      bio_en: '<p>Nurse</p><iframe></iframe>',
+    });
+    expect(mateEdit.json()).toMatchObject({
+      name: 'Amina Diallo',
+      role_fr: 'Tête de liste',
+      bio_en: '<p>Nurse</p>',
+      photo_id: image.json().id,
+    });
+
     const list = await owner.request('GET', '/api/v1/site/news?per_page=2');
     expect(list.json().total_records).toBe(3);
     expect(list.json()._embedded.site_news).toHaveLength(2);
