@@ -9,10 +9,15 @@ import { listeningErrors } from './listening.errors.ts';
 import { listeningRoutes } from './listening.routes.ts';
 import { listeningNav } from './nav.ts';
 import { passJob } from './pass.ts';
+import { websubRoutes } from './websub.routes.ts';
 
 export const listeningModule = defineModule({
   name: 'listening',
-  routes: [{ prefix: '/api/v1', plugin: listeningRoutes }],
+  routes: [
+    { prefix: '/api/v1', plugin: listeningRoutes },
+    // WebSub callbacks: called by hubs, without a session (websub.routes.ts).
+    { prefix: '/api/v1', plugin: websubRoutes },
+  ],
   errors: listeningErrors,
   permissions: [
     { id: 'listening.read', roles: ['admin', 'organizer', 'community_manager', 'moderator', 'candidate'] },
