@@ -46,12 +46,7 @@ export const websubRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { campaign, token } = request.params;
-      const answer = await withTenant(
-        app.deps.database.db,
-        campaign,
-        (trx) => verifyIntent(trx, token, request.query),
-        requestLimits(app),
-      );
+      const answer = await withTenant(app.deps.database.db, campaign, (trx) => verifyIntent(trx, token, request.query), requestLimits(app));
       if (answer === null) throw notFound('subscription');
       request.log.info({ campaign, mode: request.query['hub.mode'] }, 'listening: websub verification answered');
       return reply.type('text/plain; charset=utf-8').send(answer);

@@ -113,7 +113,8 @@ export async function websubAfterPoll(
       if ((row.state === 'pending' || row.state === 'denied') && now.getTime() - row.requested_at.getTime() < RETRY_AFTER_MS) return null;
     }
     const secret = randomBytes(32).toString('base64url');
-    const token = randomBytes(32).toString('base64url');
+    // The callback stays the subscription's (a renewal or a new hub); the secret is new each time.
+    const token = row?.callback_token ?? randomBytes(32).toString('base64url');
     const id = row?.id ?? uuidv7();
     const sealed = sealCredentials(env.secretKey, aadOf(campaignId, id), { token: secret });
     const values = {
@@ -129,7 +130,11 @@ export async function websubAfterPoll(
       last_error: null,
     };
     if (row) await trx.updateTable('listening_websub').set(values).where('id', '=', id).execute();
-    else await trx.insertInto('listening_websub').values({ campaign_id: campaignId, id, watch_id: watchId, ...values }).execute();
+    else
+      await trx
+        .insertInto('listening_websub')
+        .values({ campaign_id: campaignId, id, watch_id: watchId, ...values })
+        .execute();
     return { id, hub: hub.hub, topic: hub.topic, token, secret, mode: 'subscribe' };
   });
   if (ask) await send(tenant, env, campaignId, ask);

@@ -96,7 +96,10 @@ export function verifyHubSignature(secret: string, header: string | undefined, b
   if (!header) return 'missing';
   const eq = header.indexOf('=');
   const method = header.slice(0, eq).trim().toLowerCase();
-  const given = header.slice(eq + 1).trim().toLowerCase();
+  const given = header
+    .slice(eq + 1)
+    .trim()
+    .toLowerCase();
   if (eq < 0 || !ALGORITHMS.has(method) || !/^[0-9a-f]+$/.test(given)) return 'invalid';
   const expected = createHmac(method, secret).update(body).digest();
   const received = Buffer.from(given, 'hex');
