@@ -5,6 +5,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { tenantRunnerOf } from '../../db/database.ts';
+import { fileStoreOf } from '../../files/storage.ts';
+import type { EnqueueOptions } from '../../jobs/queue.ts';
+import { uuidv7 } from '../../lib/ids.ts';
 import {
   buildTestApp,
   createCampaignFixture,
@@ -15,9 +18,14 @@ import {
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { freePort } from '../sms/twilio-server.fixture.ts';
+import { TargetRefused } from '../webhooks/index.ts';
+import { sseParser } from './adapters/mastodon-stream.ts';
 import { discoverHub, verifyHubSignature } from './adapters/websub.ts';
+import { guardedStream } from './fetch.ts';
 import { startWebSubHub } from './listening-push.fixture.ts';
-import { envOf } from './pass.ts';
+import { MASTODON_TOKEN, startMastodon } from './listening-servers.fixture.ts';
+import { envOf, passJob } from './pass.ts';
+import { runStream, STREAM_JOB, type StreamDeps } from './stream.job.ts';
 import { SAFETY_POLL_MS, websubMaintenance } from './websub.service.ts';
 
 describeEachDatabase('listening push', (ctx) => {
@@ -25,12 +33,13 @@ describeEachDatabase('listening push', (ctx) => {
   let c: FixtureCampaign;
   let cm: TestClient;
   let hub: Awaited<ReturnType<typeof startWebSubHub>>;
+  let masto: Awaited<ReturnType<typeof startMastodon>>;
   const logs: string[] = [];
   const key = randomBytes(32);
   let watchId = '';
 
   beforeAll(async () => {
-    hub = await startWebSubHub();
+    [hub, masto] = await Promise.all([startWebSubHub(), startMastodon()]);
     const write = process.stdout.write.bind(process.stdout);
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
@@ -56,7 +65,7 @@ describeEachDatabase('listening push', (ctx) => {
   afterAll(async () => {
     vi.restoreAllMocks();
     await t?.close();
-    await hub?.close();
+    await Promise.all([hub?.close(), masto?.close()]);
   });
 
   const watch = async () => (await cm.request('GET', `/api/v1/listening/watches/${watchId}`)).json();
@@ -216,5 +225,168 @@ describeEachDatabase('listening push', (ctx) => {
     });
     expect(hub.requests.length).toBe(asked);
     hub.setHubUrl(null);
+  });
+
+  // -- Mastodon streaming ------------------------------------------------------------------------
+
+  it('parses server-sent events: CRLF split across chunks, multi-line data, comments as heartbeats', () => {
+    const events: { event: string; data: string; id: string | null }[] = [];
+    const comments: string[] = [];
+    const feed = sseParser(
+      (e) => events.push(e),
+      (c) => comments.push(c),
+    );
+    for (const chunk of [
+      '\uFEFF:thump\n',
+      'event: upd',
+      'ate\r',
+      '\ndata: {"a":',
+      '1}\r\n',
+      'data:2\r\nid: 7\r\n\r',
+      '\n',
+      'data: x\n\nevent: delete\n\n',
+    ])
+      feed(chunk);
+    expect(comments).toEqual(['thump']);
+    expect(events).toEqual([
+      { event: 'update', data: '{"a":1}\n2', id: '7' },
+      { event: 'message', data: 'x', id: '7' },
+    ]);
+  });
+
+  let streamWatch = '';
+  const enqueued: EnqueueOptions[] = [];
+  const deps = (): StreamDeps => ({
+    tenant: tenantRunnerOf(ctx.database.db, c.id),
+    env: envOf(t.app.deps.config),
+    campaignId: c.id,
+    enqueue: async (o) => {
+      enqueued.push(o);
+      return uuidv7();
+    },
+  });
+  const mentionCount = async (q: string) => (await mentions(q)).total_records as number;
+
+  it('Mastodon streaming: a status pushed on the hashtag stream becomes a mention while the run holds the connection', async () => {
+    const owner = new TestClient(t.app);
+    await createMemberFixture(ctx.database.db, c.id, { email: 'owner@example.org', role: 'owner' });
+    await owner.login('owner@example.org');
+    const account = await owner.request('POST', '/api/v1/listening/accounts', {
+      network: 'mastodon',
+      kind: 'team',
+      handle: 'equipe',
+      base_url: masto.baseUrl,
+      token: MASTODON_TOKEN,
+    });
+    expect(account.statusCode).toBe(201);
+    masto.statuses.push({ id: '500', content: 'Avant le direct #Paris2026', acct: 'avant', followers: 1, tags: ['paris2026'] });
+    const res = await cm.request('POST', '/api/v1/listening/watches', {
+      name: 'Direct',
+      source: 'mastodon',
+      account_id: account.json().id,
+      query: { hashtags: ['paris2026'] },
+    });
+    streamWatch = res.json().id;
+    // The pass queues a stream run for the watch.
+    const passQueued: EnqueueOptions[] = [];
+    await passJob.run({
+      campaignId: c.id,
+      runId: uuidv7(),
+      params: {},
+      tenant: tenantRunnerOf(ctx.database.db, c.id),
+      database: ctx.database,
+      files: fileStoreOf(t.app.deps.config),
+      config: t.app.deps.config,
+      enqueue: async (o) => {
+        passQueued.push(o);
+        return uuidv7();
+      },
+      progress: async () => {},
+    });
+    expect(passQueued).toContainEqual(expect.objectContaining({ kind: STREAM_JOB, params: { watch_id: streamWatch } }));
+
+    const opened = masto.nextStream();
+    const stop = new AbortController();
+    const run = runStream(deps(), streamWatch, { signal: stop.signal });
+    await opened;
+    // A second run for the same watch does not open a second connection.
+    expect((await runStream(deps(), streamWatch)).outcome).toBe('busy');
+    expect(masto.requests.filter((r) => r.url.startsWith('/api/v1/streaming/hashtag?tag=paris2026'))).toHaveLength(1);
+    expect(masto.requests.at(-1)?.headers.authorization).toBe(`Bearer ${MASTODON_TOKEN}`);
+    expect((await watch2()).push.stream).toMatchObject({ state: 'connected' });
+    masto.beat();
+    masto.stream({
+      id: '501',
+      content: 'Meeting en direct #Paris2026 place de la Bastille',
+      acct: 'direct',
+      followers: 5,
+      tags: ['paris2026'],
+    });
+    await vi.waitFor(async () => expect(await mentionCount('Bastille')).toBe(1), { timeout: 5000, interval: 50 });
+    stop.abort();
+    const result = await run;
+    // The status posted before was caught by the pass's REST poll: nothing to catch up.
+    expect(result).toMatchObject({ outcome: 'handover', caughtUp: 0, streamed: 1, added: 1 });
+    expect(await mentionCount('Avant le direct')).toBe(1);
+    // The next run takes over at once.
+    expect(enqueued.at(-1)).toMatchObject({ kind: STREAM_JOB, params: { watch_id: streamWatch } });
+    expect(enqueued.at(-1)?.startAfter).toBeUndefined();
+  });
+
+  const watch2 = async () => (await cm.request('GET', `/api/v1/listening/watches/${streamWatch}`)).json();
+
+  it('Mastodon streaming: after a cut, the next run catches up the missed status through REST once (no duplicate)', async () => {
+    const opened = masto.nextStream();
+    const run = runStream(deps(), streamWatch);
+    await opened;
+    masto.cut();
+    const cut = await run;
+    expect(cut).toMatchObject({ outcome: 'cut', error: expect.stringContaining('closed') });
+    const w = await watch2();
+    expect(w.push.stream).toMatchObject({ state: 'disconnected', failures: 1 });
+    // REST polling covers the watch while no stream holds it; the next run waits for its back-off.
+    expect(new Date(w.next_poll_at).getTime()).toBeLessThanOrEqual(Date.now());
+    expect(enqueued.at(-1)?.startAfter?.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    // Posted while nobody listened.
+    masto.statuses.push({
+      id: '502',
+      content: 'Pendant la coupure #Paris2026 au marché',
+      acct: 'coupure',
+      followers: 2,
+      tags: ['paris2026'],
+    });
+    const reopened = masto.nextStream();
+    const stop = new AbortController();
+    const again = runStream(deps(), streamWatch, { signal: stop.signal });
+    await reopened;
+    expect(masto.requests.some((r) => r.url.startsWith('/api/v1/timelines/tag/paris2026') && r.url.includes('since_id=501'))).toBe(true);
+    expect(await mentionCount('coupure')).toBe(1);
+    // The instance sends it on the stream too (a replay): still one mention.
+    masto.stream(
+      { id: '502', content: 'Pendant la coupure #Paris2026 au marché', acct: 'coupure', followers: 2, tags: ['paris2026'] },
+      { keep: false },
+    );
+    await vi.waitFor(async () => expect((await watch2()).push.stream.events).toBe(2), { timeout: 5000, interval: 50 });
+    stop.abort();
+    expect(await again).toMatchObject({ outcome: 'handover', caughtUp: 1, streamed: 1, added: 1 });
+    expect(await mentionCount('coupure')).toBe(1);
+    expect((await watch2()).push.stream).toMatchObject({ state: 'disconnected', failures: 0, last_error: null });
+  });
+
+  it('Mastodon streaming: honours Retry-After on a refused stream, and connects only through the SSRF guard', async () => {
+    masto.refuseStreams({ status: 429, headers: { 'retry-after': '900' } });
+    const refused = await runStream(deps(), streamWatch);
+    masto.refuseStreams(null);
+    expect(refused).toMatchObject({ outcome: 'failed', error: expect.stringContaining('429') });
+    const next = new Date((await watch2()).push.stream.next_attempt_at).getTime();
+    expect(next).toBeGreaterThan(Date.now() + 14 * 60_000);
+    expect(enqueued.at(-1)?.startAfter?.getTime()).toBe(next);
+    await expect(
+      guardedStream(`${masto.baseUrl}/api/v1/streaming/public`, { allowNetworks: [], signal: new AbortController().signal }, () => {}),
+    ).rejects.toBeInstanceOf(TargetRefused);
+    // A paused watch: the run ends at once and forgets the stream.
+    await cm.request('PUT', `/api/v1/listening/watches/${streamWatch}`, { active: false });
+    expect((await runStream(deps(), streamWatch)).outcome).toBe('gone');
+    expect((await watch2()).push.stream).toBeNull();
   });
 });

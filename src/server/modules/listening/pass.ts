@@ -20,6 +20,7 @@ import {
   publishDraft,
   storeCredentials,
 } from './listening.service.ts';
+import { ensureStreams } from './stream.job.ts';
 import { websubAfterPoll, websubMaintenance } from './websub.service.ts';
 
 export const PASS_JOB = 'listening.pass';
@@ -292,6 +293,7 @@ export const passJob = defineJob({
     let added = 0;
     for (const { id } of due) added += (await pollWatch(ctx.tenant, env, ctx.campaignId, id, now)).added;
     await websubMaintenance(ctx.tenant, env, ctx.campaignId, now);
+    await ensureStreams({ tenant: ctx.tenant, env, campaignId: ctx.campaignId, enqueue: ctx.enqueue }, now);
     const published = await publishDue(ctx.tenant, env, ctx.campaignId, now);
     const spike = added > 0 ? await detectSpike(ctx.config, ctx.database.db, ctx.tenant, ctx.campaignId, now) : null;
     const next = await ctx.tenant((trx) => nextDueAt(trx));
