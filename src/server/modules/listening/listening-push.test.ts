@@ -17,12 +17,11 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { freePort } from '../sms/twilio-server.fixture.ts';
 import { TargetRefused } from '../webhooks/index.ts';
 import { sseParser } from './adapters/mastodon-stream.ts';
 import { discoverHub, verifyHubSignature } from './adapters/websub.ts';
 import { guardedStream } from './fetch.ts';
-import { startWebSubHub } from './listening-push.fixture.ts';
+import { freePort, startWebSubHub } from './listening-push.fixture.ts';
 import { MASTODON_TOKEN, startMastodon } from './listening-servers.fixture.ts';
 import { envOf, passJob } from './pass.ts';
 import { runStream, STREAM_JOB, type StreamDeps } from './stream.job.ts';
