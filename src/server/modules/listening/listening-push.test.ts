@@ -226,6 +226,23 @@ describeEachDatabase('listening push', (ctx) => {
     hub.setHubUrl(null);
   });
 
+  it('unsubscribes when the watch is removed (its row outlives the watch until the hub confirms)', async () => {
+    // Back to the loopback hub: the next poll subscribes again (another hub than the denied one).
+    const verified = hub.nextVerification();
+    await cm.request('POST', `/api/v1/listening/watches/${watchId}/poll`);
+    await verified;
+    expect((await watch()).push.websub.state).toBe('verified');
+    expect((await cm.request('DELETE', `/api/v1/listening/watches/${watchId}`)).statusCode).toBe(204);
+    const orphan = await ctx.database.db.selectFrom('listening_websub').select(['watch_id', 'state']).executeTakeFirstOrThrow();
+    expect(orphan).toEqual({ watch_id: null, state: 'verified' });
+    const confirmed = hub.nextVerification();
+    await websubMaintenance(tenantRunnerOf(ctx.database.db, c.id), envOf(t.app.deps.config), c.id);
+    await confirmed;
+    expect(hub.requests.at(-1)).toMatchObject({ mode: 'unsubscribe', topic: hub.feedUrl });
+    expect(await ctx.database.db.selectFrom('listening_websub').selectAll().execute()).toEqual([]);
+    expect(hub.subscriptions.size).toBe(0);
+  });
+
   // -- Mastodon streaming ------------------------------------------------------------------------
 
   it('parses server-sent events: CRLF split across chunks, multi-line data, comments as heartbeats', () => {
