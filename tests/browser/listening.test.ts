@@ -45,11 +45,13 @@ describe('listening screens', () => {
         },
       ])
       .execute();
+    const blogWatch = uuidv7();
+    const streamedWatch = uuidv7();
     await db
       .insertInto('listening_watch')
       .values({
         campaign_id: c,
-        id: uuidv7(),
+        id: blogWatch,
         name: 'Blog du quartier',
         source: 'rss',
         feed_url: 'https://blog.example/feed.xml',
@@ -61,6 +63,48 @@ describe('listening screens', () => {
           mentions: [],
           language: 'fr',
         }),
+      })
+      .execute();
+    // Push state: the blog's feed names a WebSub hub (verified), a Mastodon watch is streamed live.
+    await db
+      .insertInto('listening_watch')
+      .values({
+        campaign_id: c,
+        id: streamedWatch,
+        name: 'Mot-dièse de campagne',
+        source: 'mastodon',
+        account_id: team,
+        query: JSON.stringify({ phrases: [], words: [], exclude: [], hashtags: ['paris2026'], mentions: [], language: null }),
+        // The harness' pass leaves it alone (its stream is held; the sealed credentials are fake).
+        next_poll_at: new Date(Date.now() + 86_400_000),
+      })
+      .execute();
+    await db
+      .insertInto('listening_websub')
+      .values({
+        campaign_id: c,
+        id: uuidv7(),
+        watch_id: blogWatch,
+        hub_url: 'https://pubsubhubbub.appspot.com/',
+        topic_url: 'https://blog.example/feed.xml',
+        callback_token: randomBytes(32).toString('base64url'),
+        secret: randomBytes(60),
+        state: 'verified',
+        lease_seconds: 7 * 86_400,
+        expires_at: new Date(Date.now() + 6 * 86_400_000),
+        deliveries: 14,
+        rejected: 1,
+      })
+      .execute();
+    await db
+      .insertInto('listening_stream')
+      .values({
+        campaign_id: c,
+        watch_id: streamedWatch,
+        state: 'connected',
+        held_until: new Date(Date.now() + 3600_000),
+        connected_at: new Date(),
+        events: 37,
       })
       .execute();
     const texts: [string, 'positive' | 'neutral' | 'negative', 'low' | 'normal' | 'high', number | null, string | null][] = [
@@ -134,6 +178,13 @@ describe('listening screens', () => {
       for (const tab of ['watches', 'messages', 'approvals', 'accounts', 'report']) {
         await page.goto(`/app/listening?tab=${tab}`);
         await page.waitForLoadState('networkidle');
+        if (tab === 'watches') {
+          // Each watch's push state: WebSub verified (with its safety poll), the live stream connected.
+          await page
+            .getByText(lang === 'fr' ? 'WebSub vérifié : articles reçus en direct' : 'WebSub verified: posts arrive live')
+            .waitFor();
+          await page.getByText(lang === 'fr' ? 'Flux en direct connecté' : 'Live stream connected').waitFor();
+        }
         await h.shot(page, `listening-${tab}-${lang}-laptop`);
       }
       const phone = await h.newPage({ width: 390, height: 844, locale });
@@ -145,6 +196,11 @@ describe('listening screens', () => {
         .waitFor();
       expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await h.shot(phone, `listening-inbox-${lang}-phone`);
+      await phone.goto('/app/listening?tab=watches');
+      await phone.getByTestId('websub-state').waitFor();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await h.shot(phone, `listening-watches-${lang}-phone`);
+      await phone.goto('/app/listening');
       await phone
         .getByText(/Honte à Anne Candidate/)
         .first()

@@ -12253,6 +12253,32 @@ export interface paths {
                                     name: string;
                                     /** Format: date-time */
                                     next_poll_at: string;
+                                    push: {
+                                        stream: {
+                                            connected_at: string | null;
+                                            events: number;
+                                            failures: number;
+                                            last_error: string | null;
+                                            last_event_at: string | null;
+                                            next_attempt_at: string | null;
+                                            /** @enum {string} */
+                                            state: "connected" | "disconnected";
+                                        } | null;
+                                        websub: {
+                                            deliveries: number;
+                                            denied_reason: string | null;
+                                            expires_at: string | null;
+                                            hub_url: string;
+                                            last_delivery_at: string | null;
+                                            last_error: string | null;
+                                            lease_seconds: number | null;
+                                            /** @description deliveries dropped: signature missing or wrong, subscription not verified, not a feed */
+                                            rejected: number;
+                                            /** @enum {string} */
+                                            state: "pending" | "verified" | "expired" | "denied" | "unsubscribing";
+                                            topic_url: string;
+                                        } | null;
+                                    };
                                     query: {
                                         exclude: string[];
                                         hashtags: string[];
@@ -12350,6 +12376,32 @@ export interface paths {
                             name: string;
                             /** Format: date-time */
                             next_poll_at: string;
+                            push: {
+                                stream: {
+                                    connected_at: string | null;
+                                    events: number;
+                                    failures: number;
+                                    last_error: string | null;
+                                    last_event_at: string | null;
+                                    next_attempt_at: string | null;
+                                    /** @enum {string} */
+                                    state: "connected" | "disconnected";
+                                } | null;
+                                websub: {
+                                    deliveries: number;
+                                    denied_reason: string | null;
+                                    expires_at: string | null;
+                                    hub_url: string;
+                                    last_delivery_at: string | null;
+                                    last_error: string | null;
+                                    lease_seconds: number | null;
+                                    /** @description deliveries dropped: signature missing or wrong, subscription not verified, not a feed */
+                                    rejected: number;
+                                    /** @enum {string} */
+                                    state: "pending" | "verified" | "expired" | "denied" | "unsubscribing";
+                                    topic_url: string;
+                                } | null;
+                            };
                             query: {
                                 exclude: string[];
                                 hashtags: string[];
@@ -12438,6 +12490,32 @@ export interface paths {
                             name: string;
                             /** Format: date-time */
                             next_poll_at: string;
+                            push: {
+                                stream: {
+                                    connected_at: string | null;
+                                    events: number;
+                                    failures: number;
+                                    last_error: string | null;
+                                    last_event_at: string | null;
+                                    next_attempt_at: string | null;
+                                    /** @enum {string} */
+                                    state: "connected" | "disconnected";
+                                } | null;
+                                websub: {
+                                    deliveries: number;
+                                    denied_reason: string | null;
+                                    expires_at: string | null;
+                                    hub_url: string;
+                                    last_delivery_at: string | null;
+                                    last_error: string | null;
+                                    lease_seconds: number | null;
+                                    /** @description deliveries dropped: signature missing or wrong, subscription not verified, not a feed */
+                                    rejected: number;
+                                    /** @enum {string} */
+                                    state: "pending" | "verified" | "expired" | "denied" | "unsubscribing";
+                                    topic_url: string;
+                                } | null;
+                            };
                             query: {
                                 exclude: string[];
                                 hashtags: string[];
@@ -12530,6 +12608,32 @@ export interface paths {
                             name: string;
                             /** Format: date-time */
                             next_poll_at: string;
+                            push: {
+                                stream: {
+                                    connected_at: string | null;
+                                    events: number;
+                                    failures: number;
+                                    last_error: string | null;
+                                    last_event_at: string | null;
+                                    next_attempt_at: string | null;
+                                    /** @enum {string} */
+                                    state: "connected" | "disconnected";
+                                } | null;
+                                websub: {
+                                    deliveries: number;
+                                    denied_reason: string | null;
+                                    expires_at: string | null;
+                                    hub_url: string;
+                                    last_delivery_at: string | null;
+                                    last_error: string | null;
+                                    lease_seconds: number | null;
+                                    /** @description deliveries dropped: signature missing or wrong, subscription not verified, not a feed */
+                                    rejected: number;
+                                    /** @enum {string} */
+                                    state: "pending" | "verified" | "expired" | "denied" | "unsubscribing";
+                                    topic_url: string;
+                                } | null;
+                            };
                             query: {
                                 exclude: string[];
                                 hashtags: string[];
@@ -12689,6 +12793,122 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem document */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listening/websub/{campaign}/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** WebSub callback: the hub verifies a subscription (hub.challenge echoed) or tells of a denial */
+        get: {
+            parameters: {
+                query?: {
+                    "hub.challenge"?: string;
+                    "hub.lease_seconds"?: string;
+                    "hub.mode"?: string;
+                    "hub.reason"?: string;
+                    "hub.topic"?: string;
+                };
+                header?: never;
+                path: {
+                    campaign: string;
+                    /** @description the subscription’s random callback token */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * WebSub callback: a content distribution, signed with X-Hub-Signature (HMAC of the raw body)
+         * @description Answered 202 whether or not the signature verifies (WebSub §8); an unsigned or wrongly signed delivery is dropped and counted on the subscription. 410 when no subscription has this callback.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    campaign: string;
+                    /** @description the subscription’s random callback token */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };

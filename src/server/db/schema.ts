@@ -1377,6 +1377,44 @@ export interface ListeningStateTable {
   last_spike_at: Date | null;
 }
 
+// Listening's push sources (migration 0045, modules/listening): WebSub subscriptions and Mastodon streams.
+export type ListeningWebSubState = 'pending' | 'verified' | 'expired' | 'denied' | 'unsubscribing';
+
+/** A WebSub subscription of an RSS/Atom watch at its feed's hub (the secret sealed). */
+export interface ListeningWebSubTable {
+  campaign_id: string;
+  id: string;
+  watch_id: string | null;
+  hub_url: string;
+  topic_url: string;
+  callback_token: string;
+  secret: Buffer;
+  state: ListeningWebSubState;
+  lease_seconds: number | null;
+  expires_at: Date | null;
+  requested_at: Generated<Date>;
+  denied_reason: string | null;
+  deliveries: Generated<number>;
+  rejected: Generated<number>;
+  last_delivery_at: Date | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+}
+
+/** The Mastodon streaming (SSE) connection of a watch, held by the stream job. */
+export interface ListeningStreamTable {
+  campaign_id: string;
+  watch_id: string;
+  state: 'connected' | 'disconnected';
+  held_until: Date | null;
+  next_attempt_at: Generated<Date>;
+  failures: Generated<number>;
+  connected_at: Date | null;
+  last_event_at: Date | null;
+  events: Generated<number>;
+  last_error: string | null;
+}
+
 // Civic modules (migration 0043): fact checks and public votes.
 
 /** A verdict of the campaign's fact-check scale, on schema.org's 1 (false) to 5 (true) rating. */
@@ -1586,6 +1624,8 @@ export interface DB {
   listening_key_message: ListeningKeyMessageTable;
   listening_draft: ListeningDraftTable;
   listening_state: ListeningStateTable;
+  listening_websub: ListeningWebSubTable;
+  listening_stream: ListeningStreamTable;
   factcheck_verdict: FactcheckVerdictTable;
   fact_check: FactCheckTable;
   fact_check_source: FactCheckSourceTable;

@@ -9,10 +9,16 @@ import { listeningErrors } from './listening.errors.ts';
 import { listeningRoutes } from './listening.routes.ts';
 import { listeningNav } from './nav.ts';
 import { passJob } from './pass.ts';
+import { streamJob } from './stream.job.ts';
+import { websubRoutes } from './websub.routes.ts';
 
 export const listeningModule = defineModule({
   name: 'listening',
-  routes: [{ prefix: '/api/v1', plugin: listeningRoutes }],
+  routes: [
+    { prefix: '/api/v1', plugin: listeningRoutes },
+    // WebSub callbacks: called by hubs, without a session (websub.routes.ts).
+    { prefix: '/api/v1', plugin: websubRoutes },
+  ],
   errors: listeningErrors,
   permissions: [
     { id: 'listening.read', roles: ['admin', 'organizer', 'community_manager', 'moderator', 'candidate'] },
@@ -53,6 +59,6 @@ export const listeningModule = defineModule({
     { rel: 'relais:listening_watches', path: '/listening/watches', title: 'Keyword watches' },
     { rel: 'relais:listening_drafts', path: '/listening/drafts', title: 'Replies and posts, with their approvals' },
   ],
-  jobs: [passJob],
+  jobs: [passJob, streamJob],
   nav: listeningNav,
 });

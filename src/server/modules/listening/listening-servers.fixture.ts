@@ -1,7 +1,9 @@
 // Local servers on loopback speaking the real protocols the adapters use, for tests: an RSS feed
 // with ETag / Last-Modified and 304s, a Mastodon instance (verify_credentials, tag timelines,
 // search, statuses with Idempotency-Key, X-RateLimit-* headers), and an AT Protocol PDS (XRPC
-// createSession, refreshSession, searchPosts with expiring access tokens, createRecord).
+// createSession, refreshSession, searchPosts with expiring access tokens, createRecord). The
+// Mastodon instance also streams (SSE: /api/v1/streaming/hashtag and /public, update and delete
+// events, heartbeats) for the stream job.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,7 +30,11 @@ async function start(handler: (req: http.IncomingMessage, body: string, res: htt
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -97,6 +103,10 @@ export async function startMastodon() {
   const posted = new Map<string, { id: string; status: string; in_reply_to_id: string | null }>();
   let rateLimited = false;
   let revoked = false;
+  // Streaming (SSE) connections open now, and who waits for the next one.
+  const streams = new Set<{ res: http.ServerResponse; tag: string | null }>();
+  const streamWaiters: (() => void)[] = [];
+  let streamRefusal: { status: number; headers: Record<string, string> } | null = null;
   const view = (s: MastodonStatus, base: string) => ({
     id: s.id,
     uri: `${base}/users/${s.acct}/statuses/${s.id}`,
@@ -114,6 +124,16 @@ export async function startMastodon() {
     const limitHeaders: Record<string, string> = rateLimited
       ? { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': new Date(Date.now() + 15 * 60_000).toISOString() }
       : { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '299' };
+    if (url.pathname === '/api/v1/streaming/hashtag' || url.pathname === '/api/v1/streaming/public') {
+      if (streamRefusal) return json(res, streamRefusal.status, { error: 'Too many requests' }, streamRefusal.headers);
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write(':)\n');
+      const stream = { res, tag: url.pathname.endsWith('/hashtag') ? (url.searchParams.get('tag') ?? '').toLowerCase() : null };
+      streams.add(stream);
+      res.on('close', () => streams.delete(stream));
+      for (const w of streamWaiters.splice(0)) w();
+      return;
+    }
     if (url.pathname === '/api/v1/accounts/verify_credentials') return json(res, 200, { id: '1', acct: 'equipe', username: 'equipe' });
     const sinceId = url.searchParams.get('since_id') ?? url.searchParams.get('min_id');
     const newer = (s: MastodonStatus) => !sinceId || BigInt(s.id) > BigInt(sinceId);
@@ -160,6 +180,32 @@ export async function startMastodon() {
     posted,
     setRateLimited(value: boolean) {
       rateLimited = value;
+    },
+    /** Resolves when the next streaming connection opens. */
+    nextStream(): Promise<void> {
+      return new Promise((resolve) => streamWaiters.push(resolve));
+    },
+    /** Posts a status: kept for the REST timelines and sent as an `update` event on the streams it fits. */
+    stream(status: MastodonStatus, options: { keep?: boolean } = {}) {
+      if (options.keep !== false && !statuses.some((s) => s.id === status.id)) statuses.push(status);
+      const event = `event: update\r\ndata: ${JSON.stringify(view(status, server.baseUrl))}\r\n\r\n`;
+      for (const s of streams) if (s.tag === null || status.tags?.includes(s.tag)) s.res.write(event);
+    },
+    /** A heartbeat and a `delete` event on every open stream. */
+    beat() {
+      for (const s of streams) s.res.write(':thump\n\nevent: delete\ndata: 1\n\n');
+    },
+    /** Cuts every open stream (a restart, a network failure). */
+    cut() {
+      for (const s of streams) s.res.destroy();
+      streams.clear();
+    },
+    get openStreams() {
+      return streams.size;
+    },
+    /** Refuses the streaming API (e.g. 429 with Retry-After) until set back to null. */
+    refuseStreams(value: { status: number; headers: Record<string, string> } | null) {
+      streamRefusal = value;
     },
     /** The user revoked the app's token (every call answers 401 until restored). */
     setRevoked(value: boolean) {

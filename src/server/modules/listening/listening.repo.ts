@@ -27,10 +27,46 @@ const WATCH_COLUMNS = [
   'w.created_at',
 ] as const;
 
+/** A watch's push state as the API shows it (websub.service.ts, stream.job.ts keep it). */
+export interface WatchPush {
+  websub: {
+    state: 'pending' | 'verified' | 'expired' | 'denied' | 'unsubscribing';
+    hub_url: string;
+    topic_url: string;
+    lease_seconds: number | null;
+    expires_at: string | null;
+    deliveries: number;
+    rejected: number;
+    last_delivery_at: string | null;
+    denied_reason: string | null;
+    last_error: string | null;
+  } | null;
+  stream: {
+    state: 'connected' | 'disconnected';
+    connected_at: string | null;
+    last_event_at: string | null;
+    events: number;
+    failures: number;
+    next_attempt_at: string | null;
+    last_error: string | null;
+  } | null;
+}
+
 function watches(trx: Trx) {
   return trx
     .selectFrom('listening_watch as w')
     .select(WATCH_COLUMNS)
+    .select(
+      sql<WatchPush>`jsonb_build_object(
+        'websub', (SELECT jsonb_build_object('state', s.state, 'hub_url', s.hub_url, 'topic_url', s.topic_url,
+            'lease_seconds', s.lease_seconds, 'expires_at', s.expires_at, 'deliveries', s.deliveries, 'rejected', s.rejected,
+            'last_delivery_at', s.last_delivery_at, 'denied_reason', s.denied_reason, 'last_error', s.last_error)
+          FROM listening_websub s WHERE s.watch_id = w.id),
+        'stream', (SELECT jsonb_build_object('state', CASE WHEN st.state = 'connected' AND st.held_until > now() THEN 'connected' ELSE 'disconnected' END,
+            'connected_at', st.connected_at, 'last_event_at', st.last_event_at, 'events', st.events, 'failures', st.failures,
+            'next_attempt_at', st.next_attempt_at, 'last_error', st.last_error)
+          FROM listening_stream st WHERE st.watch_id = w.id))`.as('push'),
+    )
     .select((eb) =>
       eb
         .selectFrom('listening_mention as m')

@@ -107,6 +107,35 @@ const QuerySchema = Type.Object({
 });
 const QueryInput = Type.Partial(QuerySchema, { additionalProperties: false });
 
+// Push state of a watch: its WebSub subscription (RSS/Atom feeds naming a hub), its Mastodon stream.
+const WatchPushSchema = Type.Object({
+  websub: Nullable(
+    Type.Object({
+      state: StringEnum(['pending', 'verified', 'expired', 'denied', 'unsubscribing']),
+      hub_url: Type.String(),
+      topic_url: Type.String(),
+      lease_seconds: Nullable(Type.Integer()),
+      expires_at: Nullable(DateTime),
+      deliveries: Type.Integer(),
+      rejected: Type.Integer({ description: 'deliveries dropped: signature missing or wrong, subscription not verified, not a feed' }),
+      last_delivery_at: Nullable(DateTime),
+      denied_reason: Nullable(Type.String()),
+      last_error: Nullable(Type.String()),
+    }),
+  ),
+  stream: Nullable(
+    Type.Object({
+      state: StringEnum(['connected', 'disconnected']),
+      connected_at: Nullable(DateTime),
+      last_event_at: Nullable(DateTime),
+      events: Type.Integer(),
+      failures: Type.Integer(),
+      next_attempt_at: Nullable(DateTime),
+      last_error: Nullable(Type.String()),
+    }),
+  ),
+});
+
 export const ListeningWatchSchema = Type.Object({
   id: Uuid,
   name: Type.String(),
@@ -121,6 +150,7 @@ export const ListeningWatchSchema = Type.Object({
   last_error: Nullable(Type.String()),
   mention_count: Type.Integer(),
   created_at: DateTime,
+  push: WatchPushSchema,
 });
 const WatchInput = Type.Object(
   {
@@ -547,6 +577,8 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = requireActor(request, 'listening:write');
       await inTenant(app, actor, (trx) => removeWatch(trx, listeningActor(request, actor), request.params.id));
+      // The pass unsubscribes its WebSub subscription and ends its stream.
+      await kick(app, actor);
       return reply.status(204).send(null);
     },
   );

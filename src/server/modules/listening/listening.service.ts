@@ -33,6 +33,8 @@ export interface ListeningActor {
 export interface ListeningEnv {
   secretKey: Buffer | null;
   allowNetworks: readonly string[];
+  /** The deployment's public URL (WebSub callbacks); push is off without it. */
+  publicUrl?: string;
 }
 
 function audit(

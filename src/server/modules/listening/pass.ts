@@ -20,6 +20,8 @@ import {
   publishDraft,
   storeCredentials,
 } from './listening.service.ts';
+import { ensureStreams } from './stream.job.ts';
+import { websubAfterPoll, websubMaintenance } from './websub.service.ts';
 
 export const PASS_JOB = 'listening.pass';
 const ADAPTERS: Record<'rss' | 'mastodon' | 'bluesky', (input: PollInput) => Promise<PollOutcome>> = {
@@ -31,7 +33,7 @@ const ADAPTERS: Record<'rss' | 'mastodon' | 'bluesky', (input: PollInput) => Pro
 const WATCHES_PER_PASS = 50;
 
 export function envOf(config: Config): ListeningEnv {
-  return { secretKey: config.listening.secretKey, allowNetworks: config.listening.allowNetworks };
+  return { secretKey: config.listening.secretKey, allowNetworks: config.listening.allowNetworks, publicUrl: config.publicUrl };
 }
 
 export interface PollSummary {
@@ -80,7 +82,7 @@ export async function pollWatch(
   } catch (error) {
     failure = error as Error;
   }
-  return tenant(async (trx) => {
+  const summary = await tenant(async (trx) => {
     if (outcome) {
       const added = await ingest(trx, campaignId, { id: watch.id, source: watch.source, query: watch.query as WatchQuery }, outcome.items);
       if (outcome.credentials && account) await storeCredentials(trx, env, campaignId, account.id, outcome.credentials);
@@ -110,6 +112,8 @@ export async function pollWatch(
       .execute();
     return { caught: 0, added: 0, error: message };
   });
+  if (outcome && watch.source === 'rss') await websubAfterPoll(tenant, env, campaignId, watch.id, outcome.hub, now);
+  return summary;
 }
 
 /** Publishes every draft whose time came (one transaction each: a failure stays on its draft). */
@@ -288,6 +292,8 @@ export const passJob = defineJob({
     );
     let added = 0;
     for (const { id } of due) added += (await pollWatch(ctx.tenant, env, ctx.campaignId, id, now)).added;
+    await websubMaintenance(ctx.tenant, env, ctx.campaignId, now);
+    await ensureStreams({ tenant: ctx.tenant, env, campaignId: ctx.campaignId, enqueue: ctx.enqueue }, now);
     const published = await publishDue(ctx.tenant, env, ctx.campaignId, now);
     const spike = added > 0 ? await detectSpike(ctx.config, ctx.database.db, ctx.tenant, ctx.campaignId, now) : null;
     const next = await ctx.tenant((trx) => nextDueAt(trx));

@@ -42,6 +42,8 @@ export interface PollOutcome {
   notBefore: Date | null;
   /** New credentials to seal (a refreshed session), or null. */
   credentials: Credentials | null;
+  /** The WebSub hub a feed names (rss only), to subscribe to (websub.service.ts). */
+  hub?: { hub: string; topic: string } | null;
 }
 
 /** The usual interval between two polls of a watch. */

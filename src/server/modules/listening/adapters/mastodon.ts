@@ -5,7 +5,7 @@
 import { guardedFetch, jsonOf } from '../fetch.ts';
 import { type CaughtItem, type PollInput, type PollOutcome, rateLimitedUntil, SourceError, textOfHtml } from './common.ts';
 
-interface Status {
+export interface Status {
   id: string;
   uri: string;
   url: string | null;
@@ -17,7 +17,8 @@ interface Status {
   reblog?: Status | null;
 }
 
-function itemOf(baseUrl: string, status: Status): CaughtItem {
+/** A status as a caught item (REST timelines, search and the streaming API's update events). */
+export function itemOf(baseUrl: string, status: Status): CaughtItem {
   return {
     externalId: `${new URL(baseUrl).host}:${status.id}`,
     inReplyTo: status.in_reply_to_id ? `${new URL(baseUrl).host}:${status.in_reply_to_id}` : null,

@@ -4,6 +4,7 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { guardedFetch } from '../fetch.ts';
 import { type CaughtItem, type PollInput, type PollOutcome, rateLimitedUntil, SourceError, textOfHtml } from './common.ts';
+import { discoverHub } from './websub.ts';
 
 /** Items read from one answer (the newest first in most feeds). */
 const MAX_ITEMS = 200;
@@ -19,33 +20,42 @@ export async function pollRss(input: PollInput): Promise<PollOutcome> {
   const notBefore = rateLimitedUntil(answer, input.now);
   if (answer.status === 304) return { items: [], cursor: input.cursor, notBefore, credentials: null };
   if (answer.status !== 200) throw new SourceError(`The feed answered HTTP ${answer.status}.`, { notBefore });
+  const items = itemsOfFeed(answer.body, input.feedUrl, input.now);
+  const cursor: Record<string, unknown> = {};
+  if (answer.headers.etag) cursor.etag = answer.headers.etag;
+  if (answer.headers['last-modified']) cursor.last_modified = answer.headers['last-modified'];
+  return { items, cursor, notBefore, credentials: null, hub: discoverHub(answer.headers, answer.body, input.feedUrl) };
+}
+
+/**
+ * The items of a feed document (a polled answer, or a WebSub delivery of the same feed): their ids
+ * prefixed by the watch's feed URL, so a pushed item and a polled one are the same mention.
+ */
+export function itemsOfFeed(body: string, feedUrl: string, now: Date): CaughtItem[] {
   let feed: ReturnType<typeof parseFeed>;
   try {
-    feed = parseFeed(answer.body);
+    feed = parseFeed(body);
   } catch {
     throw new SourceError('The answer is not an RSS or Atom feed.');
   }
-  const site = feed.title ?? new URL(input.feedUrl).hostname;
+  const site = feed.title ?? new URL(feedUrl).hostname;
   const items: CaughtItem[] = [];
   for (const item of feed.items.slice(0, MAX_ITEMS)) {
     const id = item.id ?? item.url;
     if (!id) continue;
-    const body = textOfHtml(item.content ?? item.description ?? '');
+    const text = textOfHtml(item.content ?? item.description ?? '');
     items.push({
-      externalId: `${input.feedUrl}#${id}`.slice(0, 2000),
+      externalId: `${feedUrl}#${id}`.slice(0, 2000),
       inReplyTo: null,
       url: item.url,
       replyRef: null,
       authorHandle: site.slice(0, 200),
       authorName: (item.authors[0]?.name ?? site).slice(0, 200),
       authorReach: 0,
-      text: `${item.title ?? ''}\n${body}`.trim().slice(0, 5000),
+      text: `${item.title ?? ''}\n${text}`.trim().slice(0, 5000),
       lang: feed.language,
-      publishedAt: item.published ?? item.updated ?? input.now,
+      publishedAt: item.published ?? item.updated ?? now,
     });
   }
-  const cursor: Record<string, unknown> = {};
-  if (answer.headers.etag) cursor.etag = answer.headers.etag;
-  if (answer.headers['last-modified']) cursor.last_modified = answer.headers['last-modified'];
-  return { items, cursor, notBefore, credentials: null };
+  return items;
 }

@@ -1,5 +1,5 @@
 // Watches: each with its source, query, state (active, paused, failing) and count of mentions;
-// create one, poll it now, pause or remove it.
+// its push state (WebSub, live stream); create one, poll it now, pause or remove it.
 import { Badge, Button, Card, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useFormat } from '../../../i18n/format.ts';
@@ -11,6 +11,7 @@ import { useCan } from '../../session/session-context.tsx';
 import { useAccounts, useCreateWatch, useDeleteWatch, usePollWatch, useUpdateWatch, useWatches, type Watch } from '../api.ts';
 import { listeningMessages } from '../messages.ts';
 import { labelOf, termsOf } from './labels.ts';
+import { WatchPush } from './watch-push.tsx';
 
 function queryText(w: Watch): string {
   const q = w.query;
@@ -179,6 +180,7 @@ export function WatchesPanel() {
                   {w.last_polled_at ? t('lastPolled', { date: f.dateTime(w.last_polled_at) }) : t('neverPolled')}
                   {polled[w.id] !== undefined && ` · ${t('polled', { added: polled[w.id] ?? 0 })}`}
                 </Text>
+                <WatchPush watch={w} />
                 {w.last_error && (
                   <Text size="xs" c="orange">
                     {t('lastError', { error: w.last_error })}
