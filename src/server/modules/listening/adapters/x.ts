@@ -66,7 +66,7 @@ function term(raw: string, sign = ''): string {
  */
 export function xQueryOf(query: WatchQuery): string {
   const anyOf = [
-    ...query.phrases.map((p) => `"${p.replace(/"/g, ' ').trim()}"`),
+    ...query.phrases.map((p) => `"${p.replace(/"/g, ' ').replace(/\s+/g, ' ').trim()}"`),
     ...query.words.map((w) => term(w)),
     ...query.hashtags.map((h) => term(h, '#')),
     ...query.mentions.map((m) => term(m, '@')),
