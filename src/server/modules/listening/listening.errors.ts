@@ -14,6 +14,4 @@ export const listeningErrors = {
   LISTENING_APPROVAL_REQUIRED: 403,
   /** The draft is not in a state allowing this (approve a published draft, publish a refused one…). */
   LISTENING_DRAFT_STATE: 409,
-  /** Publishing on a network Relais cannot publish to yet (X). */
-  LISTENING_NETWORK_UNSUPPORTED: 400,
 } as const;

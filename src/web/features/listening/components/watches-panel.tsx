@@ -66,7 +66,7 @@ function CreateWatch({ opened, onClose }: { opened: boolean; onClose: () => void
           value={form.source}
           onChange={set('source')}
           allowDeselect={false}
-          data={(['rss', 'mastodon', 'bluesky'] as const).map((s) => ({ value: s, label: t(`source_${s}`) }))}
+          data={(['rss', 'mastodon', 'bluesky', 'x'] as const).map((s) => ({ value: s, label: t(`source_${s}`) }))}
         />
         {form.source === 'rss' ? (
           <TextInput
