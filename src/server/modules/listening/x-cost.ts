@@ -81,7 +81,10 @@ export function costOf(
   // The pace since the month began, or since the account was connected if later; at least an hour.
   const from = account.created_at > month.start ? account.created_at : month.start;
   const elapsed = Math.max(HOUR_MS, now.getTime() - from.getTime());
-  const projected = spent + (spent / elapsed) * Math.max(0, month.end.getTime() - now.getTime());
+  const atPace = spent + (spent / elapsed) * Math.max(0, month.end.getTime() - now.getTime());
+  // Under a cap the watches stop there: the projection does not pass it (unless already passed by posts created).
+  const cap = account.x_monthly_cap === null ? null : account.x_monthly_cap * MICROS_PER_CENT;
+  const projected = cap === null ? atPace : Math.min(atPace, Math.max(cap, spent));
   const capped = remainingPosts(account, spent) !== null && (remainingPosts(account, spent) ?? 0) < MIN_POSTS_PER_SEARCH;
   return {
     month: month.key.slice(0, 7),

@@ -320,6 +320,14 @@ describeEachDatabase('listening on X', (ctx) => {
       new Date('2026-03-26T00:00:00Z'),
     );
     expect(late.projected).toBe(2.2);
+    // A cap bounds the projection: the watches stop there.
+    expect(
+      costOf(
+        { ...priced, x_monthly_cap: 2000 },
+        { posts_read: 2000, posts_created: 0, spent: 10_000_000 },
+        new Date('2026-03-11T00:00:00Z'),
+      ).projected,
+    ).toBe(20);
     expect(monthOf(new Date('2026-12-31T23:59:00Z')).end.toISOString()).toBe('2027-01-01T00:00:00.000Z');
   });
 

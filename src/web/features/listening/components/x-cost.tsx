@@ -102,7 +102,7 @@ export function XCostBlock({ account, canManage }: { account: Account; canManage
       <Text size="sm" fw={600}>
         {t('xCostTitle')}
       </Text>
-      <Group gap="lg" wrap="wrap">
+      <Group wrap="wrap" style={{ rowGap: 0, columnGap: 'var(--mantine-spacing-lg)' }}>
         <Text size="sm">{t('xSpent', { amount: euros.amount(cost.spent) })}</Text>
         <Text size="sm">{t('xProjected', { amount: euros.amount(cost.projected) })}</Text>
         <Text size="sm">{cost.monthly_cap === null ? t('xNoCap') : t('xCapIs', { amount: euros.amount(cost.monthly_cap) })}</Text>
