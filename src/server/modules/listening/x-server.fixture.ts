@@ -40,6 +40,8 @@ export async function startX() {
     rotations: 0,
     /** Every user token is refused (a revoked app authorisation), even a freshly refreshed one. */
     refuseUser: false,
+    /** next_token values are refused (400), as X does once a pagination token expired. */
+    expiredTokens: false,
     /** The next search answers 429 with these headers. */
     next429: false,
     /** x-rate-limit-remaining on search answers. */
@@ -64,6 +66,8 @@ export async function startX() {
       const max = Number(url.searchParams.get('max_results') ?? '10');
       if (!url.searchParams.get('query') || !Number.isInteger(max) || max < 10 || max > 100)
         return json(res, 400, { title: 'Invalid Request', errors: [{ message: 'max_results must be between 10 and 100' }] });
+      if (state.expiredTokens && url.searchParams.get('next_token'))
+        return json(res, 400, { title: 'Invalid Request', errors: [{ parameters: { next_token: ['x'] }, message: 'Invalid next_token' }] });
       const since = url.searchParams.get('since_id');
       const matching = tweets.filter((t) => !since || BigInt(t.id) > BigInt(since)).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
       const offset = Number(url.searchParams.get('next_token')?.replace(/^page-/, '') ?? '0');

@@ -364,6 +364,32 @@ describeEachDatabase('listening on X', (ctx) => {
     expect((await cm.request('PUT', `/api/v1/listening/accounts/${team}`, { price_per_post_read: 0 })).statusCode).toBe(403);
   });
 
+  it('a burst beyond the page bound is read by the next poll from where paging stopped; an expired next_token is given up', async () => {
+    x.state.pageSize = 10;
+    const since = String(nextId);
+    for (let i = 0; i < 35; i++) tweet(`Anne Dupont, rafale ${i}`);
+    const newest = String(nextId);
+    expect((await cm.request('POST', `/api/v1/listening/watches/${watch}/poll`)).json()).toMatchObject({ caught: 30, added: 30 });
+    // The next poll resumes with the same since_id and the stored next_token, then moves since_id on.
+    expect((await cm.request('POST', `/api/v1/listening/watches/${watch}/poll`)).json()).toMatchObject({ caught: 5, added: 5 });
+    const resumed = x.searches().at(-1);
+    expect(resumed?.get('next_token')).toBe('page-30');
+    expect(resumed?.get('since_id')).toBe(since);
+    tweet('Anne Dupont, après la rafale');
+    await cm.request('POST', `/api/v1/listening/watches/${watch}/poll`);
+    expect(x.searches().at(-1)?.get('since_id')).toBe(newest);
+    // Unfinished again, and the token expires: those pages are given up, the watch goes on.
+    for (let i = 0; i < 35; i++) tweet(`Anne Dupont, deuxième rafale ${i}`);
+    const newest2 = String(nextId);
+    await cm.request('POST', `/api/v1/listening/watches/${watch}/poll`);
+    x.state.expiredTokens = true;
+    expect((await cm.request('POST', `/api/v1/listening/watches/${watch}/poll`)).json()).toMatchObject({ caught: 0, error: null });
+    x.state.expiredTokens = false;
+    await cm.request('POST', `/api/v1/listening/watches/${watch}/poll`);
+    expect(x.searches().at(-1)?.get('since_id')).toBe(newest2);
+    expect(x.searches().at(-1)?.get('next_token')).toBeNull();
+  });
+
   it('no X token is readable in the database, the audit log or the logs', async () => {
     const secrets = [X_BEARER, X_USER_TOKEN, X_REFRESH_TOKEN, 'x-user-access-rotated', 'x-user-refresh-rotated'];
     const rows = await ctx.database.db.selectFrom('listening_account').select('credentials').where('network', '=', 'x').execute();

@@ -11,7 +11,7 @@ import { type CaughtItem, type PollInput, type PollOutcome, rateLimitedUntil, So
 
 /** X's limit on a recent-search query's length (pay-per-use and Basic access). */
 export const X_QUERY_MAX = 512;
-/** Pages read per poll at most (100 posts each): a burst is caught up over the next polls' since_id. */
+/** Pages read per poll at most (100 posts each): the rest of a burst is read by the next polls (the cursor keeps next_token). */
 export const X_MAX_PAGES = 3;
 /** X's bounds on max_results for recent search. */
 const MIN_RESULTS = 10;
@@ -128,8 +128,12 @@ export async function pollX(input: PollInput): Promise<PollOutcome> {
   let budget = input.maxPosts ?? Number.POSITIVE_INFINITY;
   const items: CaughtItem[] = [];
   let notBefore: Date | null = null;
-  let nextToken: string | null = null;
-  let newest: string | null = null;
+  // Paging left unfinished by the last poll (its bound, the budget or a rate limit) resumes where it stopped.
+  const pending =
+    cursor.pending && typeof cursor.pending === 'object' ? (cursor.pending as { next_token?: unknown; newest_id?: unknown }) : null;
+  const resume = pending && typeof pending.next_token === 'string' ? pending.next_token : null;
+  let nextToken: string | null = resume;
+  let newest: string | null = resume && typeof pending?.newest_id === 'string' ? pending.newest_id : null;
   for (let page = 0; page < X_MAX_PAGES && budget >= MIN_RESULTS; page += 1) {
     const params = new URLSearchParams({
       query,
@@ -154,6 +158,11 @@ export async function pollX(input: PollInput): Promise<PollOutcome> {
     notBefore = rateLimitedUntil(answer, input.now);
     if (answer.status === 401 || answer.status === 403)
       throw new SourceError(`X refused the bearer token (${answer.status}).`, { disconnected: answer.status === 401 });
+    // An expired next_token: the unfinished pages are given up, the search goes on from the newest post seen.
+    if (answer.status === 400 && page === 0 && resume) {
+      const { pending: _gone, ...rest } = cursor;
+      return { items: [], cursor: newest ? { ...rest, since_id: newest } : rest, notBefore, credentials: null };
+    }
     if (answer.status !== 200) {
       if (page > 0) break;
       throw new SourceError(`X answered HTTP ${answer.status}.`, { notBefore });
@@ -163,13 +172,17 @@ export async function pollX(input: PollInput): Promise<PollOutcome> {
     const tweets = body.data ?? [];
     for (const tweet of tweets) items.push(itemOf(tweet, users));
     budget -= tweets.length;
-    if (page === 0) newest = body.meta?.newest_id ?? null;
+    if (page === 0 && !resume) newest = body.meta?.newest_id ?? null;
     nextToken = body.meta?.next_token ?? null;
     if (!nextToken || notBefore) break;
   }
-  if (newest) cursor.since_id = newest;
-  // Paging stopped with posts left (bound, budget or rate limit): they are older than since_id, so skipped.
-  cursor.skipped_pages = nextToken !== null;
+  if (nextToken) {
+    // Posts left (older than this poll's newest): the next poll reads them with the same since_id.
+    cursor.pending = { next_token: nextToken, newest_id: newest };
+  } else {
+    delete cursor.pending;
+    if (newest) cursor.since_id = newest;
+  }
   return { items, cursor, notBefore, credentials: null };
 }
 
