@@ -49,6 +49,19 @@ describe('listening: the cost of an X account', () => {
         },
       ])
       .execute();
+    await db
+      .insertInto('listening_watch')
+      .values({
+        campaign_id: c,
+        id: uuidv7(),
+        name: 'X : la candidate',
+        source: 'x',
+        account_id: capped,
+        query: JSON.stringify({ phrases: ['Anne Candidate'], words: [], exclude: [], hashtags: [], mentions: [], language: 'fr' }),
+        last_error: 'The X account reached its monthly cap: polling paused until 2027-01-01.',
+        next_poll_at: monthOf(new Date()).end,
+      })
+      .execute();
     const month = monthOf(new Date()).key;
     await db
       .insertInto('listening_x_usage')
@@ -95,6 +108,18 @@ describe('listening: the cost of an X account', () => {
       }
     });
   }
+
+  it('the watches screen says, in French, that an X watch is paused by its cap', async () => {
+    await h.runtime.database.db.updateTable('staff_user').set({ locale: 'fr' }).where('email', '=', ADMIN).execute();
+    const page = await h.newPage({ width: 390, height: 844 });
+    await login(page, ADMIN, DEMO_PASSWORD);
+    await page.goto('/app/listening?tab=watches');
+    await page.getByText('X : la candidate').waitFor();
+    await page.getByText(/En pause : le plafond mensuel du compte X est atteint, reprise le 1 /).waitFor();
+    expect(await page.getByText(/reached its monthly cap/).count()).toBe(0);
+    await h.shot(page, 'listening-x-watch-capped-fr-phone');
+    await page.context().close();
+  });
 
   it('the administrator raises the cap from the screen: the account is active again', async () => {
     await h.runtime.database.db.updateTable('staff_user').set({ locale: 'fr' }).where('email', '=', ADMIN).execute();

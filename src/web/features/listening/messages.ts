@@ -177,6 +177,7 @@ const fr = {
   xPriceCreated: 'Prix d’un message publié',
   xPriceDefault: 'Tarif public de X par défaut : {price}. Reprenez celui de votre facture.',
   xCap: 'Plafond mensuel',
+  xWatchCapped: 'En pause : le plafond mensuel du compte X est atteint, reprise le {date}.',
   xCapHint: 'Une fois atteint, les veilles X s’arrêtent jusqu’au mois suivant. Laissez vide pour ne pas plafonner.',
 };
 
@@ -356,6 +357,7 @@ const en: typeof fr = {
   xPriceCreated: 'Price of a post created',
   xPriceDefault: 'X’s list price by default: {price}. Use the one on your invoice.',
   xCap: 'Monthly cap',
+  xWatchCapped: 'Paused: the X account reached its monthly cap; resumes on {date}.',
   xCapHint: 'Once reached, X watches stop until next month. Leave empty for no cap.',
 };
 
