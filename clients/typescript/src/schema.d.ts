@@ -10093,6 +10093,24 @@ export interface paths {
                                     status: "connected" | "disconnected";
                                     /** Format: date-time */
                                     updated_at: string;
+                                    x_cost: {
+                                        /** @description the month counted (UTC), YYYY-MM */
+                                        month: string;
+                                        monthly_cap: number | null;
+                                        paused_until: string | null;
+                                        posts_created: number;
+                                        posts_read: number;
+                                        /** @description euros X bills per post published */
+                                        price_per_post_created: number;
+                                        /** @description euros X bills per post a search returns */
+                                        price_per_post_read: number;
+                                        /** @description euros by the month’s end at the current pace */
+                                        projected: number;
+                                        /** @description euros this month so far */
+                                        spent: number;
+                                        /** @enum {string} */
+                                        state: "active" | "capped";
+                                    } | null;
                                 }[];
                             };
                             _links?: {
@@ -10143,15 +10161,26 @@ export interface paths {
                     "application/json": {
                         /** @description the instance or PDS (default: mastodon.social, bsky.social) */
                         base_url?: string;
+                        /** @description X: the app's OAuth 2.0 client id (to refresh) */
+                        client_id?: string;
+                        /** @description X: the app's client secret (confidential clients): sealed */
+                        client_secret?: string;
                         handle: string;
                         /** @enum {string} */
                         kind: "candidate" | "team";
+                        monthly_cap?: number | null;
                         /** @enum {string} */
                         network: "mastodon" | "bluesky" | "x";
                         /** @description Bluesky's app password: sealed at rest, never answered */
                         password?: string;
+                        price_per_post_created?: number;
+                        price_per_post_read?: number;
+                        /** @description X: its refresh token: sealed, never answered */
+                        refresh_token?: string;
                         /** @description Mastodon's access token, X's bearer token: sealed at rest, never answered */
                         token?: string;
+                        /** @description X: the OAuth 2.0 user access token (posting): sealed, never answered */
+                        user_token?: string;
                     };
                 };
             };
@@ -10178,6 +10207,24 @@ export interface paths {
                             status: "connected" | "disconnected";
                             /** Format: date-time */
                             updated_at: string;
+                            x_cost: {
+                                /** @description the month counted (UTC), YYYY-MM */
+                                month: string;
+                                monthly_cap: number | null;
+                                paused_until: string | null;
+                                posts_created: number;
+                                posts_read: number;
+                                /** @description euros X bills per post published */
+                                price_per_post_created: number;
+                                /** @description euros X bills per post a search returns */
+                                price_per_post_read: number;
+                                /** @description euros by the month’s end at the current pace */
+                                projected: number;
+                                /** @description euros this month so far */
+                                spent: number;
+                                /** @enum {string} */
+                                state: "active" | "capped";
+                            } | null;
                         };
                     };
                 };
@@ -10233,7 +10280,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Change an account's kind, or reconnect it with new credentials */
+        /** Change an account's kind or X's prices and monthly cap, or reconnect it with new credentials */
         put: {
             parameters: {
                 query?: never;
@@ -10246,10 +10293,21 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description X: the app's OAuth 2.0 client id (to refresh) */
+                        client_id?: string;
+                        /** @description X: the app's client secret (confidential clients): sealed */
+                        client_secret?: string;
                         /** @enum {string} */
                         kind?: "candidate" | "team";
+                        monthly_cap?: number | null;
                         password?: string;
+                        price_per_post_created?: number;
+                        price_per_post_read?: number;
+                        /** @description X: its refresh token: sealed, never answered */
+                        refresh_token?: string;
                         token?: string;
+                        /** @description X: the OAuth 2.0 user access token (posting): sealed, never answered */
+                        user_token?: string;
                     };
                 };
             };
@@ -10276,6 +10334,24 @@ export interface paths {
                             status: "connected" | "disconnected";
                             /** Format: date-time */
                             updated_at: string;
+                            x_cost: {
+                                /** @description the month counted (UTC), YYYY-MM */
+                                month: string;
+                                monthly_cap: number | null;
+                                paused_until: string | null;
+                                posts_created: number;
+                                posts_read: number;
+                                /** @description euros X bills per post published */
+                                price_per_post_created: number;
+                                /** @description euros X bills per post a search returns */
+                                price_per_post_read: number;
+                                /** @description euros by the month’s end at the current pace */
+                                projected: number;
+                                /** @description euros this month so far */
+                                spent: number;
+                                /** @enum {string} */
+                                state: "active" | "capped";
+                            } | null;
                         };
                     };
                 };
@@ -11594,7 +11670,7 @@ export interface paths {
                                     /** @enum {string} */
                                     sentiment: "positive" | "neutral" | "negative";
                                     /** @enum {string} */
-                                    source: "rss" | "mastodon" | "bluesky";
+                                    source: "rss" | "mastodon" | "bluesky" | "x";
                                     /** @enum {string} */
                                     status: "new" | "handled";
                                     tags: string[];
@@ -11705,7 +11781,7 @@ export interface paths {
                             /** @enum {string} */
                             sentiment: "positive" | "neutral" | "negative";
                             /** @enum {string} */
-                            source: "rss" | "mastodon" | "bluesky";
+                            source: "rss" | "mastodon" | "bluesky" | "x";
                             /** @enum {string} */
                             status: "new" | "handled";
                             tags: string[];
@@ -11771,7 +11847,7 @@ export interface paths {
                                 /** @enum {string} */
                                 sentiment: "positive" | "neutral" | "negative";
                                 /** @enum {string} */
-                                source: "rss" | "mastodon" | "bluesky";
+                                source: "rss" | "mastodon" | "bluesky" | "x";
                                 /** @enum {string} */
                                 status: "new" | "handled";
                                 tags: string[];
@@ -11869,7 +11945,7 @@ export interface paths {
                             /** @enum {string} */
                             sentiment: "positive" | "neutral" | "negative";
                             /** @enum {string} */
-                            source: "rss" | "mastodon" | "bluesky";
+                            source: "rss" | "mastodon" | "bluesky" | "x";
                             /** @enum {string} */
                             status: "new" | "handled";
                             tags: string[];
@@ -12288,7 +12364,7 @@ export interface paths {
                                         words: string[];
                                     };
                                     /** @enum {string} */
-                                    source: "rss" | "mastodon" | "bluesky";
+                                    source: "rss" | "mastodon" | "bluesky" | "x";
                                 }[];
                             };
                             _links?: {
@@ -12350,7 +12426,7 @@ export interface paths {
                             words?: string[];
                         };
                         /** @enum {string} */
-                        source: "rss" | "mastodon" | "bluesky";
+                        source: "rss" | "mastodon" | "bluesky" | "x";
                     };
                 };
             };
@@ -12411,7 +12487,7 @@ export interface paths {
                                 words: string[];
                             };
                             /** @enum {string} */
-                            source: "rss" | "mastodon" | "bluesky";
+                            source: "rss" | "mastodon" | "bluesky" | "x";
                         };
                     };
                 };
@@ -12525,7 +12601,7 @@ export interface paths {
                                 words: string[];
                             };
                             /** @enum {string} */
-                            source: "rss" | "mastodon" | "bluesky";
+                            source: "rss" | "mastodon" | "bluesky" | "x";
                         };
                     };
                 };
@@ -12643,7 +12719,7 @@ export interface paths {
                                 words: string[];
                             };
                             /** @enum {string} */
-                            source: "rss" | "mastodon" | "bluesky";
+                            source: "rss" | "mastodon" | "bluesky" | "x";
                         };
                     };
                 };

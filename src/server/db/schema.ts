@@ -1268,7 +1268,7 @@ export interface EventRsvpTable {
 // Social listening (migration 0042, modules/listening).
 export type ListeningNetwork = 'mastodon' | 'bluesky' | 'x';
 export type ListeningAccountKind = 'candidate' | 'team';
-export type ListeningSource = 'rss' | 'mastodon' | 'bluesky';
+export type ListeningSource = 'rss' | 'mastodon' | 'bluesky' | 'x';
 export type ListeningDraftStatus = 'pending_approval' | 'scheduled' | 'held' | 'published' | 'refused' | 'failed';
 
 /** A social account of the campaign, its credentials sealed (AES-256-GCM). */
@@ -1282,8 +1282,23 @@ export interface ListeningAccountTable {
   credentials: Buffer;
   status: Generated<'connected' | 'disconnected'>;
   last_error: string | null;
+  /** X only (migration 0046): micro-euros billed per post read and per post created, the month's cap in cents. */
+  x_read_price: Generated<number>;
+  x_post_price: Generated<number>;
+  x_monthly_cap: number | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+/** Posts an X account read and created in a month (UTC, its first day), and what they cost (migration 0046). */
+export interface ListeningXUsageTable {
+  campaign_id: string;
+  account_id: string;
+  month: ColumnType<string, string, string>;
+  posts_read: Generated<number>;
+  posts_created: Generated<number>;
+  /** Micro-euros, at the prices of the moment. */
+  spent: ColumnType<string, number | undefined, number>;
 }
 
 /** A keyword watch over one source, with its adapter's cursor and back-off. */
@@ -1626,6 +1641,7 @@ export interface DB {
   listening_state: ListeningStateTable;
   listening_websub: ListeningWebSubTable;
   listening_stream: ListeningStreamTable;
+  listening_x_usage: ListeningXUsageTable;
   factcheck_verdict: FactcheckVerdictTable;
   fact_check: FactCheckTable;
   fact_check_source: FactCheckSourceTable;

@@ -17,6 +17,12 @@ export interface Credentials {
   accessJwt?: string;
   refreshJwt?: string;
   did?: string;
+  /** X's OAuth 2.0 user context (posting): access and refresh tokens, when the access token expires (ms), the app's client id and secret. */
+  userToken?: string;
+  refreshToken?: string;
+  userTokenExpiresAt?: number;
+  clientId?: string;
+  clientSecret?: string;
 }
 
 function keyOf(key: Buffer | null): Buffer {

@@ -1,5 +1,5 @@
 // The listening module's public face and manifest: the campaign's social accounts (credentials
-// sealed with AES-256-GCM), keyword watches over RSS/Atom feeds, Mastodon and Bluesky (one adapter
+// sealed with AES-256-GCM), keyword watches over RSS/Atom feeds, Mastodon, Bluesky and X (one adapter
 // file each, with its cursor, rate limits and back-off, fetched through the SSRF guard), the inbox
 // (mentions de-duplicated, threaded and triaged, a spike detector and crisis mode), key messages,
 // and replies and posts published through the networks' APIs, the candidate's own account only

@@ -8,13 +8,13 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-interface Started {
+export interface Started {
   baseUrl: string;
   requests: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[];
   close(): Promise<void>;
 }
 
-async function start(handler: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void): Promise<Started> {
+export async function start(handler: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void): Promise<Started> {
   const requests: Started['requests'] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -38,7 +38,7 @@ async function start(handler: (req: http.IncomingMessage, body: string, res: htt
   };
 }
 
-function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

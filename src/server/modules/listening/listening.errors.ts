@@ -14,8 +14,6 @@ export const listeningErrors = {
   LISTENING_APPROVAL_REQUIRED: 403,
   /** The draft is not in a state allowing this (approve a published draft, publish a refused one…). */
   LISTENING_DRAFT_STATE: 409,
-  /** Publishing on a network Relais cannot publish to yet (X). */
-  LISTENING_NETWORK_UNSUPPORTED: 400,
   /** A WebSub delivery to a callback no subscription has (any more): the hub should stop (WebSub §7). */
   LISTENING_WEBSUB_GONE: 410,
 } as const;

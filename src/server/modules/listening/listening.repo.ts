@@ -1,15 +1,45 @@
 // Reads of the listening tables, shaped as the API answers them (never the sealed credentials).
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
+import { costOf, usageOf } from './x-cost.ts';
 
 export const ACCOUNT_COLUMNS = ['id', 'network', 'kind', 'handle', 'base_url', 'status', 'last_error', 'created_at', 'updated_at'] as const;
+const PRICE_COLUMNS = ['x_read_price', 'x_post_price', 'x_monthly_cap'] as const;
 
-export function listAccounts(trx: Trx) {
-  return trx.selectFrom('listening_account').select(ACCOUNT_COLUMNS).orderBy('created_at').execute();
+/** Accounts as the API shows them: an X account with its month's cost (the prices are columns, never the credentials). */
+async function withXCost<
+  R extends { id: string; network: string; created_at: Date; x_read_price: number; x_post_price: number; x_monthly_cap: number | null },
+>(trx: Trx, rows: R[]) {
+  const now = new Date();
+  const usage = await usageOf(
+    trx,
+    rows.filter((r) => r.network === 'x').map((r) => r.id),
+    now,
+  );
+  return rows.map(({ x_read_price, x_post_price, x_monthly_cap, ...row }) => ({
+    ...row,
+    x_cost: row.network === 'x' ? costOf({ ...row, x_read_price, x_post_price, x_monthly_cap }, usage.get(row.id), now) : null,
+  }));
 }
 
-export function findAccount(trx: Trx, id: string) {
-  return trx.selectFrom('listening_account').select(ACCOUNT_COLUMNS).where('id', '=', id).executeTakeFirst();
+export async function listAccounts(trx: Trx) {
+  return withXCost(
+    trx,
+    await trx
+      .selectFrom('listening_account')
+      .select([...ACCOUNT_COLUMNS, ...PRICE_COLUMNS])
+      .orderBy('created_at')
+      .execute(),
+  );
+}
+
+export async function findAccount(trx: Trx, id: string) {
+  const row = await trx
+    .selectFrom('listening_account')
+    .select([...ACCOUNT_COLUMNS, ...PRICE_COLUMNS])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? (await withXCost(trx, [row]))[0] : undefined;
 }
 
 const WATCH_COLUMNS = [

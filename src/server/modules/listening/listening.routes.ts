@@ -49,7 +49,7 @@ import { THEMES } from './triage.ts';
 
 const NETWORKS = ['mastodon', 'bluesky', 'x'] as const;
 const ACCOUNT_KINDS = ['candidate', 'team'] as const;
-const SOURCES = ['rss', 'mastodon', 'bluesky'] as const;
+const SOURCES = ['rss', 'mastodon', 'bluesky', 'x'] as const;
 const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
 const URGENCIES = ['low', 'normal', 'high'] as const;
 const DRAFT_STATUSES = ['pending_approval', 'scheduled', 'held', 'published', 'refused', 'failed'] as const;
@@ -65,9 +65,44 @@ export const ListeningAccountSchema = Type.Object({
   base_url: Type.String(),
   status: StringEnum(['connected', 'disconnected'] as const),
   last_error: Nullable(Type.String()),
+  x_cost: Nullable(
+    Type.Object(
+      {
+        month: Type.String({ description: 'the month counted (UTC), YYYY-MM' }),
+        price_per_post_read: Type.Number({ description: 'euros X bills per post a search returns' }),
+        price_per_post_created: Type.Number({ description: 'euros X bills per post published' }),
+        monthly_cap: Nullable(Type.Number({ description: 'euros after which the account’s watches pause until next month' })),
+        posts_read: Type.Integer(),
+        posts_created: Type.Integer(),
+        spent: Type.Number({ description: 'euros this month so far' }),
+        projected: Type.Number({ description: 'euros by the month’s end at the current pace' }),
+        state: StringEnum(['active', 'capped'] as const),
+        paused_until: Nullable(DateTime),
+      },
+      { description: 'X accounts only: the month’s cost estimate' },
+    ),
+  ),
   created_at: DateTime,
   updated_at: DateTime,
 });
+
+const Price = Type.Number({ minimum: 0, maximum: 100 });
+const Cap = Nullable(Type.Number({ minimum: 0, maximum: 10_000_000 }));
+const XSecrets = {
+  user_token: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 4000, description: 'X: the OAuth 2.0 user access token (posting): sealed, never answered' }),
+  ),
+  refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 4000, description: 'X: its refresh token: sealed, never answered' })),
+  client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: "X: the app's OAuth 2.0 client id (to refresh)" })),
+  client_secret: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 500, description: "X: the app's client secret (confidential clients): sealed" }),
+  ),
+};
+const XCostInput = {
+  price_per_post_read: Type.Optional(Price),
+  price_per_post_created: Type.Optional(Price),
+  monthly_cap: Type.Optional(Cap),
+};
 
 const AccountInput = Type.Object(
   {
@@ -85,6 +120,8 @@ const AccountInput = Type.Object(
     password: Type.Optional(
       Type.String({ minLength: 1, maxLength: 500, description: "Bluesky's app password: sealed at rest, never answered" }),
     ),
+    ...XSecrets,
+    ...XCostInput,
   },
   { additionalProperties: false },
 );
@@ -93,6 +130,8 @@ const AccountUpdate = Type.Object(
     kind: Type.Optional(StringEnum(ACCOUNT_KINDS)),
     token: Type.Optional(Type.String({ minLength: 1, maxLength: 4000 })),
     password: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    ...XSecrets,
+    ...XCostInput,
   },
   { additionalProperties: false },
 );
@@ -435,6 +474,7 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
           handle: checked.handle,
           baseUrl: checked.baseUrl,
           credentials: checked.credentials,
+          cost: request.body,
         });
         return findAccount(trx, id);
       });
@@ -446,7 +486,7 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['listening'],
-        summary: "Change an account's kind, or reconnect it with new credentials",
+        summary: "Change an account's kind or X's prices and monthly cap, or reconnect it with new credentials",
         params: IdParams,
         body: AccountUpdate,
         response: { 200: ListeningAccountSchema, ...problems(400, 401, 403, 404, 409) },
@@ -456,9 +496,9 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = requireActor(request, 'listening.accounts');
       const current = await inTenant(app, actor, (trx) => findAccount(trx, request.params.id));
       if (!current) throw notFound('account');
-      const { token, password, kind } = request.body;
+      const { token, password, kind, user_token, refresh_token, client_id, client_secret } = request.body;
       const checked =
-        token || password
+        token || password || user_token
           ? await verifyAccount(env, {
               network: current.network,
               kind: current.kind,
@@ -466,10 +506,18 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
               base_url: current.base_url,
               token,
               password,
+              user_token,
+              refresh_token,
+              client_id,
+              client_secret,
             })
           : null;
       return inTenant(app, actor, async (trx) => {
-        await updateAccount(trx, env, listeningActor(request, actor), request.params.id, { kind, credentials: checked?.credentials });
+        await updateAccount(trx, env, listeningActor(request, actor), request.params.id, {
+          kind,
+          credentials: checked?.credentials,
+          cost: request.body,
+        });
         return findAccount(trx, request.params.id);
       });
     },

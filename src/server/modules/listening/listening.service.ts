@@ -13,9 +13,11 @@ import { allowListOf, checkTarget, TargetRefused } from '../webhooks/index.ts';
 import { createSession, publishBluesky } from './adapters/bluesky.ts';
 import { type CaughtItem, SourceError, type WatchQuery } from './adapters/common.ts';
 import { publishMastodon, verifyMastodon } from './adapters/mastodon.ts';
+import { publishX, verifyX, XCallError } from './adapters/x.ts';
 import { type Credentials, credentialsAad, openCredentials, sealCredentials } from './crypto.ts';
 import { isEmptyQuery, matchesQuery, normaliseQuery } from './query.ts';
 import { triage } from './triage.ts';
+import { recordXUsage } from './x-cost.ts';
 
 /** Who acts, as the audit log records it, and whether she may approve the candidate's publications. */
 export interface ListeningActor {
@@ -80,6 +82,29 @@ export interface AccountInput {
   base_url?: string | undefined;
   token?: string | undefined;
   password?: string | undefined;
+  /** X: the OAuth 2.0 user context for posting (access and refresh tokens, the app's client id and secret). */
+  user_token?: string | undefined;
+  refresh_token?: string | undefined;
+  client_id?: string | undefined;
+  client_secret?: string | undefined;
+}
+
+/** X's billing settings as the API takes them: euros per post read and created, the month's cap in euros (null: none). */
+export interface XCostSettings {
+  price_per_post_read?: number | undefined;
+  price_per_post_created?: number | undefined;
+  monthly_cap?: number | null | undefined;
+}
+
+/** The settings as columns (micro-euros, cents). */
+export function xCostColumns(settings: XCostSettings) {
+  return {
+    ...(settings.price_per_post_read !== undefined ? { x_read_price: Math.round(settings.price_per_post_read * 1_000_000) } : {}),
+    ...(settings.price_per_post_created !== undefined ? { x_post_price: Math.round(settings.price_per_post_created * 1_000_000) } : {}),
+    ...(settings.monthly_cap !== undefined
+      ? { x_monthly_cap: settings.monthly_cap === null ? null : Math.round(settings.monthly_cap * 100) }
+      : {}),
+  };
 }
 
 const DEFAULT_BASE: Record<AccountInput['network'], string> = {
@@ -115,10 +140,22 @@ export async function verifyAccount(
       return { baseUrl, handle, credentials };
     }
     if (!input.token)
-      throw new AppError('VALIDATION_FAILED', 'An X account needs a bearer token.', {
+      throw new AppError('VALIDATION_FAILED', 'An X account needs the app’s bearer token (a paid key).', {
         errors: [{ location: 'body', pointer: '/token', message: 'required' }],
       });
-    return { baseUrl, handle, credentials: { token: input.token } };
+    if (input.refresh_token && !input.client_id)
+      throw new AppError('VALIDATION_FAILED', 'Refreshing the X user token needs the app’s client id.', {
+        errors: [{ location: 'body', pointer: '/client_id', message: 'required' }],
+      });
+    const credentials: Credentials = {
+      token: input.token,
+      ...(input.user_token ? { userToken: input.user_token } : {}),
+      ...(input.refresh_token ? { refreshToken: input.refresh_token } : {}),
+      ...(input.client_id ? { clientId: input.client_id } : {}),
+      ...(input.client_secret ? { clientSecret: input.client_secret } : {}),
+    };
+    // The user token (posting) is checked with GET /2/users/me; the bearer token's first search checks it.
+    return { baseUrl, ...(await verifyX({ baseUrl, handle, credentials }, env.allowNetworks)) };
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (error instanceof TargetRefused) throw new AppError('LISTENING_URL_FORBIDDEN', error.message, { reason: error.reason });
@@ -130,7 +167,14 @@ export async function insertAccount(
   trx: Trx,
   env: ListeningEnv,
   actor: ListeningActor,
-  input: { network: AccountInput['network']; kind: AccountInput['kind']; handle: string; baseUrl: string; credentials: Credentials },
+  input: {
+    network: AccountInput['network'];
+    kind: AccountInput['kind'];
+    handle: string;
+    baseUrl: string;
+    credentials: Credentials;
+    cost?: XCostSettings | undefined;
+  },
 ): Promise<string> {
   const id = uuidv7();
   await trx
@@ -143,6 +187,7 @@ export async function insertAccount(
       handle: input.handle,
       base_url: input.baseUrl,
       credentials: sealCredentials(env.secretKey, credentialsAad(actor.campaignId, id), input.credentials),
+      ...(input.network === 'x' && input.cost ? xCostColumns(input.cost) : {}),
     })
     .execute();
   await audit(trx, actor, 'listening.account_connected', 'listening_account', id, {
@@ -159,14 +204,21 @@ export async function updateAccount(
   env: ListeningEnv,
   actor: ListeningActor,
   id: string,
-  change: { kind?: AccountInput['kind'] | undefined; credentials?: Credentials | undefined },
+  change: { kind?: AccountInput['kind'] | undefined; credentials?: Credentials | undefined; cost?: XCostSettings | undefined },
 ): Promise<void> {
-  const row = await trx.selectFrom('listening_account').select(['id', 'kind']).where('id', '=', id).forUpdate().executeTakeFirst();
+  const row = await trx
+    .selectFrom('listening_account')
+    .select(['id', 'kind', 'network'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) throw notFound('account');
+  const cost = row.network === 'x' && change.cost ? xCostColumns(change.cost) : {};
   await trx
     .updateTable('listening_account')
     .set({
       ...(change.kind ? { kind: change.kind } : {}),
+      ...cost,
       ...(change.credentials
         ? {
             credentials: sealCredentials(env.secretKey, credentialsAad(actor.campaignId, id), change.credentials),
@@ -178,8 +230,17 @@ export async function updateAccount(
     })
     .where('id', '=', id)
     .execute();
+  // New prices or cap: the account's watches paused by the cap are due again (the next poll judges).
+  if (Object.keys(cost).length > 0)
+    await trx
+      .updateTable('listening_watch')
+      .set({ next_poll_at: new Date() })
+      .where('account_id', '=', id)
+      .where('next_poll_at', '>', new Date())
+      .execute();
   await audit(trx, actor, 'listening.account_updated', 'listening_account', id, {
     ...(change.kind ? { kind: change.kind } : {}),
+    ...(Object.keys(cost).length > 0 ? { x_cost: change.cost } : {}),
     reconnected: change.credentials !== undefined,
   });
 }
@@ -236,7 +297,7 @@ export async function markDisconnected(trx: Trx, id: string, reason: string): Pr
 
 export interface WatchInput {
   name: string;
-  source: 'rss' | 'mastodon' | 'bluesky';
+  source: 'rss' | 'mastodon' | 'bluesky' | 'x';
   feed_url?: string | null | undefined;
   account_id?: string | null | undefined;
   query: Partial<WatchQuery>;
@@ -337,7 +398,7 @@ export async function removeWatch(trx: Trx, actor: ListeningActor, id: string): 
 export async function ingest(
   trx: Trx,
   campaignId: string,
-  watch: { id: string; source: 'rss' | 'mastodon' | 'bluesky'; query: WatchQuery },
+  watch: { id: string; source: 'rss' | 'mastodon' | 'bluesky' | 'x'; query: WatchQuery },
   items: readonly CaughtItem[],
 ): Promise<number> {
   const matching = items.filter((i) => matchesQuery(watch.query, i.text, i.lang));
@@ -754,7 +815,14 @@ export async function publishDraft(
       if (out.credentials) await storeCredentials(trx, env, campaignId, full.id, out.credentials);
       result = out;
     } else {
-      throw new AppError('LISTENING_NETWORK_UNSUPPORTED', 'Relais does not publish on X yet: publish this text from X itself.');
+      const out = await publishX(
+        { baseUrl: full.base_url, handle: full.handle, credentials: secrets },
+        { text: draft.text, inReplyTo: replyRef },
+        env.allowNetworks,
+      );
+      if (out.credentials) await storeCredentials(trx, env, campaignId, full.id, out.credentials);
+      await recordXUsage(trx, campaignId, full, { created: 1 }, now);
+      result = out;
     }
     await trx
       .updateTable('listening_draft')
@@ -784,6 +852,8 @@ export async function publishDraft(
   } catch (error) {
     if (error instanceof AppError) throw error;
     const message = (error as Error).message.slice(0, 500);
+    // X rotated its refresh token before failing: the new one is kept, or the account would be lost.
+    if (error instanceof XCallError && error.credentials) await storeCredentials(trx, env, campaignId, full.id, error.credentials);
     if (error instanceof SourceError && error.disconnected) await markDisconnected(trx, full.id, message);
     await trx
       .updateTable('listening_draft')

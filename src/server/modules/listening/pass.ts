@@ -12,6 +12,7 @@ import { pollBluesky } from './adapters/bluesky.ts';
 import { backoffAfter, POLL_INTERVAL_MS, type PollInput, type PollOutcome, SourceError, type WatchQuery } from './adapters/common.ts';
 import { pollMastodon } from './adapters/mastodon.ts';
 import { pollRss } from './adapters/rss.ts';
+import { pollX } from './adapters/x.ts';
 import {
   accountWithCredentials,
   ingest,
@@ -22,12 +23,14 @@ import {
 } from './listening.service.ts';
 import { ensureStreams } from './stream.job.ts';
 import { websubAfterPoll, websubMaintenance } from './websub.service.ts';
+import { recordXUsage, xBudget } from './x-cost.ts';
 
 export const PASS_JOB = 'listening.pass';
-const ADAPTERS: Record<'rss' | 'mastodon' | 'bluesky', (input: PollInput) => Promise<PollOutcome>> = {
+const ADAPTERS: Record<'rss' | 'mastodon' | 'bluesky' | 'x', (input: PollInput) => Promise<PollOutcome>> = {
   rss: pollRss,
   mastodon: pollMastodon,
   bluesky: pollBluesky,
+  x: pollX,
 };
 /** Watches polled per pass (the rest wait for the next). */
 const WATCHES_PER_PASS = 50;
@@ -58,9 +61,21 @@ export async function pollWatch(
     const watch = await trx.selectFrom('listening_watch').selectAll().where('id', '=', watchId).executeTakeFirst();
     if (!watch) return null;
     const account = watch.account_id ? await accountWithCredentials(trx, env, campaignId, watch.account_id) : null;
-    return { watch, account };
+    // X bills each post read: the month's cap bounds the search, or pauses the watch until next month.
+    const budget = watch.source === 'x' && account ? await xBudget(trx, account, now) : null;
+    if (budget?.pausedUntil) {
+      const message = `The X account reached its monthly cap: polling paused until ${budget.pausedUntil.toISOString().slice(0, 10)}.`;
+      await trx
+        .updateTable('listening_watch')
+        .set({ last_error: message, next_poll_at: budget.pausedUntil })
+        .where('id', '=', watch.id)
+        .execute();
+      return { watch, account, paused: message as string, maxPosts: 0 };
+    }
+    return { watch, account, paused: null, maxPosts: budget?.maxPosts ?? null };
   });
   if (!loaded) return { caught: 0, added: 0, error: 'gone' };
+  if (loaded.paused) return { caught: 0, added: 0, error: loaded.paused };
   const { watch, account } = loaded;
   let outcome: PollOutcome | null = null;
   let failure: SourceError | Error | null = null;
@@ -78,6 +93,7 @@ export async function pollWatch(
       account: account?.secrets ? { baseUrl: account.base_url, handle: account.handle, credentials: account.secrets } : null,
       allowNetworks: env.allowNetworks,
       now,
+      maxPosts: loaded.maxPosts,
     });
   } catch (error) {
     failure = error as Error;
@@ -86,6 +102,7 @@ export async function pollWatch(
     if (outcome) {
       const added = await ingest(trx, campaignId, { id: watch.id, source: watch.source, query: watch.query as WatchQuery }, outcome.items);
       if (outcome.credentials && account) await storeCredentials(trx, env, campaignId, account.id, outcome.credentials);
+      if (watch.source === 'x' && account) await recordXUsage(trx, campaignId, account, { read: outcome.items.length }, now);
       const next = new Date(now.getTime() + POLL_INTERVAL_MS);
       await trx
         .updateTable('listening_watch')

@@ -33,6 +33,8 @@ export interface PollInput {
   account: { baseUrl: string; handle: string; credentials: Credentials } | null;
   allowNetworks: readonly string[];
   now: Date;
+  /** Posts the source may still bill this month (X's cap), when it bills per post read. */
+  maxPosts?: number | null;
 }
 
 export interface PollOutcome {

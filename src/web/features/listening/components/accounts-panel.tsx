@@ -9,6 +9,7 @@ import { EmptyText, QueryView } from '../../../ui/query-view.tsx';
 import { useCan } from '../../session/session-context.tsx';
 import { type Account, useAccounts, useCreateAccount, useDeleteAccount, useUpdateAccount } from '../api.ts';
 import { listeningMessages } from '../messages.ts';
+import { XCostBlock } from './x-cost.tsx';
 
 const NETWORK_NAMES = { mastodon: 'Mastodon', bluesky: 'Bluesky', x: 'X' } as const;
 
@@ -17,12 +18,15 @@ function AccountForm({ account, opened, onClose }: { account: Account | null; op
   const create = useCreateAccount();
   const update = useUpdateAccount();
   const [form, setForm] = useState({ network: 'mastodon', kind: 'team', handle: '', base_url: '', secret: '' });
+  // X: the user context for posting, beside the app's bearer token (the secret).
+  const [xAuth, setXAuth] = useState({ user_token: '', refresh_token: '', client_id: '', client_secret: '' });
   const network = account?.network ?? form.network;
   const secretField = network === 'bluesky' ? 'password' : 'token';
+  const xFields = network === 'x' ? Object.fromEntries(Object.entries(xAuth).filter(([, v]) => v.trim() !== '')) : {};
   const mutation = account ? update : create;
   const submit = () =>
     account
-      ? update.mutate({ id: account.id, [secretField]: form.secret }, { onSuccess: onClose })
+      ? update.mutate({ id: account.id, [secretField]: form.secret, ...xFields }, { onSuccess: onClose })
       : create.mutate(
           {
             network: form.network,
@@ -30,6 +34,7 @@ function AccountForm({ account, opened, onClose }: { account: Account | null; op
             handle: form.handle,
             ...(form.base_url ? { base_url: form.base_url } : {}),
             [secretField]: form.secret,
+            ...xFields,
           },
           { onSuccess: onClose },
         );
@@ -71,12 +76,38 @@ function AccountForm({ account, opened, onClose }: { account: Account | null; op
           </>
         )}
         <PasswordInput
-          label={secretField === 'password' ? t('password') : t('token')}
-          description={t('secretHint')}
+          label={secretField === 'password' ? t('password') : network === 'x' ? t('xBearer') : t('token')}
+          description={network === 'x' ? t('xBearerHint') : t('secretHint')}
           value={form.secret}
           onChange={(e) => setForm({ ...form, secret: e.currentTarget.value })}
           required
         />
+        {network === 'x' && (
+          <>
+            <PasswordInput
+              label={t('xUserToken')}
+              description={t('xUserTokenHint')}
+              value={xAuth.user_token}
+              onChange={(e) => setXAuth({ ...xAuth, user_token: e.currentTarget.value })}
+            />
+            <PasswordInput
+              label={t('xRefreshToken')}
+              value={xAuth.refresh_token}
+              onChange={(e) => setXAuth({ ...xAuth, refresh_token: e.currentTarget.value })}
+            />
+            <TextInput
+              label={t('xClientId')}
+              value={xAuth.client_id}
+              onChange={(e) => setXAuth({ ...xAuth, client_id: e.currentTarget.value })}
+              maxLength={500}
+            />
+            <PasswordInput
+              label={t('xClientSecret')}
+              value={xAuth.client_secret}
+              onChange={(e) => setXAuth({ ...xAuth, client_secret: e.currentTarget.value })}
+            />
+          </>
+        )}
         {mutation.isError && (
           <ErrorAlert
             error={mutation.error}
@@ -147,6 +178,7 @@ export function AccountsPanel() {
                     {t('lastError', { error: a.last_error })}
                   </Text>
                 )}
+                <XCostBlock account={a} canManage={canManage} />
                 {canManage && (
                   <Group gap="xs" mt="sm">
                     <Button size="xs" variant={a.status === 'disconnected' ? 'filled' : 'default'} onClick={() => setEditing(a)}>

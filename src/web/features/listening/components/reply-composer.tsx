@@ -109,7 +109,6 @@ export function ReplyComposer({ mention, opened, onClose }: { mention: Mention |
               overrides={{
                 LISTENING_APPROVAL_REQUIRED: t('approvalRequired'),
                 LISTENING_DRAFT_STATE: t('draftState'),
-                LISTENING_NETWORK_UNSUPPORTED: t('networkUnsupported'),
               }}
             />
           )}

@@ -67,7 +67,7 @@ function CreateWatch({ opened, onClose }: { opened: boolean; onClose: () => void
           value={form.source}
           onChange={set('source')}
           allowDeselect={false}
-          data={(['rss', 'mastodon', 'bluesky'] as const).map((s) => ({ value: s, label: t(`source_${s}`) }))}
+          data={(['rss', 'mastodon', 'bluesky', 'x'] as const).map((s) => ({ value: s, label: t(`source_${s}`) }))}
         />
         {form.source === 'rss' ? (
           <TextInput
@@ -135,6 +135,11 @@ export function WatchesPanel() {
   const update = useUpdateWatch();
   const remove = useDeleteWatch();
   const poll = usePollWatch();
+  // X watches whose account reached its monthly cap: paused until the date the account gives.
+  const accounts = useAccounts();
+  const cappedUntil = new Map(
+    (accounts.data?._embedded.accounts ?? []).flatMap((a) => (a.x_cost?.state === 'capped' ? [[a.id, a.x_cost.paused_until]] : [])),
+  );
   const [creating, setCreating] = useState(false);
   const [polled, setPolled] = useState<Record<string, number>>({});
   return (
@@ -181,10 +186,16 @@ export function WatchesPanel() {
                   {polled[w.id] !== undefined && ` · ${t('polled', { added: polled[w.id] ?? 0 })}`}
                 </Text>
                 <WatchPush watch={w} />
-                {w.last_error && (
+                {w.source === 'x' && w.account_id && cappedUntil.has(w.account_id) ? (
                   <Text size="xs" c="orange">
-                    {t('lastError', { error: w.last_error })}
+                    {t('xWatchCapped', { date: f.date(cappedUntil.get(w.account_id)) })}
                   </Text>
+                ) : (
+                  w.last_error && (
+                    <Text size="xs" c="orange">
+                      {t('lastError', { error: w.last_error })}
+                    </Text>
+                  )
                 )}
                 {canWrite && (
                   <Group gap="xs" mt="sm">
