@@ -4,10 +4,12 @@
 // of the gallery); the rights checkbox; upload links' expiry, files and revocation; bad tus headers
 // answered with problem documents; an MP4's location boxes blanked; abandoned uploads swept.
 import { mkdtemp, rm, stat } from 'node:fs/promises';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
+import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tenantRunnerOf } from '../../db/database.ts';
 import { fileStoreOf } from '../../files/storage.ts';
@@ -533,6 +535,82 @@ describeEachDatabase('media', (ctx) => {
     }
     expect(seen).toEqual(all._embedded['relais:media'].map((m: { id: string }) => m.id));
     expect((await owner.request('GET', '/api/v1/media?cursor=bm9wZQ')).statusCode).toBe(400);
+  });
+
+  it('completes an upload resumed after its connection was cut halfway (tus-js-client against the real server on loopback)', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const target = new URL(address);
+    // A proxy on loopback that drops the first PATCH's connection once half the file went through.
+    const photo = await sharp({ create: { width: 1400, height: 1000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const cutAfter = Math.floor(photo.length / 2);
+    const offsets: number[] = [];
+    let cuts = 0;
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port), target.hostname);
+      let patchBytes = -1;
+      client.on('data', (chunk: Buffer) => {
+        const text = chunk.toString('latin1');
+        const patch = text.match(/^PATCH [^\r]*\r\n[\s\S]*?upload-offset: (\d+)[\s\S]*?\r\n\r\n/im);
+        if (patch) {
+          offsets.push(Number(patch[1]));
+          patchBytes = chunk.length - (text.indexOf('\r\n\r\n') + 4);
+        } else if (patchBytes >= 0) patchBytes += chunk.length;
+        if (cuts === 0 && patchBytes >= cutAfter) {
+          cuts += 1;
+          upstream.write(chunk.subarray(0, Math.max(0, chunk.length - (patchBytes - cutAfter))));
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        upstream.write(chunk);
+      });
+      upstream.on('data', (chunk) => client.write(chunk));
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyPort = (proxy.address() as AddressInfo).port;
+    try {
+      const link = (
+        await cm.request('POST', '/api/v1/media/upload_links', {
+          label: 'Coupure',
+          expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+          max_files: 1,
+        })
+      ).json();
+      const token = String(link.url).split('/envoi/')[1] ?? '';
+      const url = await new Promise<string>((resolve, reject) => {
+        const upload = new Upload(photo, {
+          endpoint: `http://127.0.0.1:${proxyPort}/api/v1/media/uploads`,
+          headers: { 'Upload-Link': token },
+          metadata: { filename: 'coupure.jpg', filetype: 'image/jpeg', caption: 'Envoyée malgré la coupure' },
+          retryDelays: [50, 200, 500, 1000],
+          onSuccess: () => resolve(upload.url ?? ''),
+          onError: reject,
+        });
+        upload.start();
+      });
+      expect(cuts).toBe(1);
+      // The second PATCH resumed where the server said the first one stopped (past zero).
+      expect(offsets.length).toBeGreaterThanOrEqual(2);
+      expect(offsets[0]).toBe(0);
+      expect(offsets.at(-1)).toBeGreaterThan(0);
+      expect(offsets.at(-1)).toBeLessThanOrEqual(cutAfter);
+      const id = url.split('/').at(-1) ?? '';
+      const original = await owner.request('GET', `/api/v1/media/${id}/original`);
+      expect(original.statusCode).toBe(200);
+      expect(Buffer.compare(original.rawPayload, photo)).toBe(0);
+      expect((await owner.request('GET', `/api/v1/media/${id}`)).json()).toMatchObject({
+        status: 'pending',
+        caption: 'Envoyée malgré la coupure',
+      });
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('seeds the demo: three approved photos in the gallery, one pending whose original has a GPS position', async () => {
