@@ -541,7 +541,9 @@ describeEachDatabase('media', (ctx) => {
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const target = new URL(address);
     // A proxy on loopback that drops the first PATCH's connection once half the file went through.
-    const photo = await sharp({ create: { width: 1400, height: 1000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    const photo = await sharp({
+      create: { width: 1400, height: 1000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+    })
       .jpeg({ quality: 95 })
       .toBuffer();
     const cutAfter = Math.floor(photo.length / 2);
