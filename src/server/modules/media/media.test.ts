@@ -486,6 +486,29 @@ describeEachDatabase('media', (ctx) => {
     expect(thumbnail.headers['content-type']).toBe('image/jpeg');
     const original = await owner.request('GET', `/api/v1/media/${id}/original`);
     expect(original.rawPayload.includes(Buffer.from('+48.8532'))).toBe(true);
+    // Without a poster, a generic icon; with the poster the phone drew, that frame.
+    const icon = await sharp(thumbnail.rawPayload).stats();
+    const poster = await sharp({ create: { width: 640, height: 360, channels: 3, background: '#e03131' } })
+      .png()
+      .toBuffer();
+    const refused = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/media/uploads/${id}/poster`,
+      headers: { cookie: volunteer.cookie, 'x-csrf-token': volunteer.csrf, 'content-type': 'image/png' },
+      payload: ELF,
+    });
+    expect(refused.json().code).toBe('MEDIA_POSTER_INVALID');
+    const sent = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/media/uploads/${id}/poster`,
+      headers: { cookie: volunteer.cookie, 'x-csrf-token': volunteer.csrf, 'content-type': 'image/png' },
+      payload: poster,
+    });
+    expect(sent.statusCode, sent.body).toBe(204);
+    expect(await deriveMedia(tenant(), files(), c.id, id)).toBe('ready');
+    const framed = await sharp((await owner.request('GET', `/api/v1/media/${id}/thumbnail`)).rawPayload).stats();
+    expect(framed.channels[0]?.mean).toBeGreaterThan(200);
+    expect(icon.channels[0]?.mean).toBeLessThan(100);
   });
 
   it('marks a HEIC photo unprocessable with a message (sharp has no HEVC decoder) and keeps its original', async () => {

@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { fileTypeFromBuffer } from 'file-type';
 import { Type } from 'typebox';
 import { tenantRunnerOf, withTenant } from '../../db/database.ts';
 import { byteLimit, FileTooLargeError, fileStoreOf } from '../../files/storage.ts';
@@ -23,6 +24,7 @@ import {
   createUpload,
   findUploadOf,
   MAX_VIDEO_BYTES,
+  mediaKeys,
   partPathOf,
   terminateUpload,
   type Uploader,
@@ -32,6 +34,7 @@ import {
 export const TUS_VERSION = '1.0.0';
 export const UPLOADS_PATH = '/media/uploads';
 const OFFSET_TYPE = 'application/offset+octet-stream';
+const MAX_POSTER_BYTES = 5 * 1024 * 1024;
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const TUS_HEADERS = 'Tus-Resumable: 1.0.0 (required on every request but OPTIONS; else 412 MEDIA_TUS_VERSION).';
@@ -246,6 +249,52 @@ export const tusRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reached;
       });
       return reply.status(204).header('upload-offset', String(newOffset)).send(null);
+    },
+  );
+
+  // The poster of a video (no ffmpeg here: the phone draws a frame on a canvas and sends it).
+  app.addContentTypeParser(
+    ['image/jpeg', 'image/png', 'image/webp'],
+    { parseAs: 'buffer', bodyLimit: MAX_POSTER_BYTES },
+    (_request, body, done) => done(null, body),
+  );
+  app.put(
+    `${UPLOADS_PATH}/:id/poster`,
+    {
+      schema: {
+        tags: ['media'],
+        summary:
+          "A video's poster image (JPEG, PNG or WebP, at most 5 MB), sent by its uploader before or after the video; otherwise a generic icon",
+        description: 'Same credentials as the upload (session with X-CSRF-Token, token with media:write, or Upload-Link).',
+        params: IdParams,
+        response: { 204: NoContent, ...problems(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const uploader = await uploaderOf(app, request);
+      const body = request.body;
+      if (!Buffer.isBuffer(body)) throw new AppError('MEDIA_POSTER_INVALID', 'Send the poster as image/jpeg, image/png or image/webp.');
+      const found = await fileTypeFromBuffer(body);
+      if (!found || !['image/jpeg', 'image/png', 'image/webp'].includes(found.mime)) {
+        throw new AppError('MEDIA_POSTER_INVALID', 'The poster must be a JPEG, PNG or WebP image.');
+      }
+      const id = request.params.id;
+      const row = await inUploaderTenant(uploader, (trx) => findUploadOf(trx, uploader, id));
+      if (row.kind === 'photo' || (row.status !== 'uploading' && row.status !== 'pending')) {
+        throw new AppError('MEDIA_STATE', 'A poster is for a video not yet moderated.');
+      }
+      await files.write(mediaKeys(uploader.campaignId, id).poster, [body]);
+      await inUploaderTenant(uploader, (trx) =>
+        trx.updateTable('media').set({ has_poster: true, updated_at: new Date() }).where('id', '=', id).execute(),
+      );
+      if (row.status === 'pending') {
+        await app.deps.jobs
+          .enqueue({ campaignId: uploader.campaignId, kind: deriveMediaJob.kind, params: { media_id: id } })
+          .catch((error: unknown) => {
+            request.log.warn({ err: error, mediaId: id }, 'media: the derivatives could not be queued again');
+          });
+      }
+      return reply.status(204).send(null);
     },
   );
 
