@@ -95,6 +95,23 @@ describeEachDatabase('platform limits', (ctx) => {
     expect(await ctx.database.db.selectFrom('person').select('id').where('family_name', '=', 'Nul').execute()).toEqual([]);
   });
 
+  it('refuses an infinite number in a query or a body (1e400 passed the integer and maximum checks, then answered 500)', async () => {
+    const report = await owner.request('GET', '/api/v1/listening/report?days=1e400');
+    expectProblem(report, 400, 'VALIDATION_FAILED');
+    expect(report.json().errors[0]).toMatchObject({ location: 'querystring', pointer: '/days' });
+    const page = await owner.request('GET', '/api/v1/people?page=1e400');
+    expectProblem(page, 400, 'VALIDATION_FAILED');
+    // "Infinity" itself is coerced to a number too.
+    expectProblem(await owner.request('GET', '/api/v1/canvass/progress/map?days=Infinity'), 400, 'VALIDATION_FAILED');
+    const body = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":"owner@example.org","password":1e400}',
+    });
+    expectProblem(body, 400, 'VALIDATION_FAILED');
+  });
+
   it('bounds page numbers (an offset past bigint answered 500)', async () => {
     for (const url of [
       '/api/v1/people?page=1000000000000000000',

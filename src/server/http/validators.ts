@@ -5,7 +5,7 @@
 // Limits every route gets here, once (issue 12): a JSON body nests at most MAX_JSON_DEPTH levels and
 // holds at most MAX_JSON_VALUES values (checked on the parsed body, before any schema: a deep body
 // overflowed the stack of the recursive segment validator); no string anywhere carries a NUL
-// character (PostgreSQL refuses it in text); a string whose schema sets no maxLength is capped at
+// character (PostgreSQL refuses it in text); no number is infinite (1e400); a string whose schema sets no maxLength is capped at
 // DEFAULT_MAX_STRING_LENGTH.
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
@@ -116,6 +116,16 @@ function refusingNul(validate: Validate): Validate {
     }
     const valid = validate(data, context);
     guarded.errors = validate.errors;
+    if (!valid) return valid;
+    // "1e400" in a query string, or 1e400 in JSON, is Infinity once a number: ajv's integer and
+    // maximum checks let it through, and it reached a query as an invalid date (a 500).
+    const infinite = nonFiniteIn(data, '');
+    if (infinite !== null) {
+      guarded.errors = [
+        { instancePath: infinite, schemaPath: '#', keyword: 'finite', params: {}, message: 'must be a finite number' },
+      ] satisfies ValidationIssue[];
+      return false;
+    }
     return valid;
   };
   // Fastify passes the parent object only to ajv functions (so that defaults can replace the root).
@@ -131,6 +141,16 @@ function nulIn(value: unknown, pointer: string): string | null {
     const at = `${pointer}/${key}`;
     if (key.includes('\u0000')) return at;
     const found = nulIn(child, at);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function nonFiniteIn(value: unknown, pointer: string): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : pointer;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, child] of Object.entries(value)) {
+    const found = nonFiniteIn(child, `${pointer}/${key}`);
     if (found !== null) return found;
   }
   return null;
