@@ -1373,6 +1373,9 @@ export interface ListeningStateTable {
   campaign_id: string;
   crisis_since: Date | null;
   last_spike_at: Date | null;
+  /** Numbers (E.164) a spike alert is texted to (migration 0047). */
+  alert_phones: ColumnType<string[], string[] | undefined, string[]>;
+  last_sms_alert_at: Date | null;
 }
 
 // Civic modules (migration 0043): fact checks and public votes.

@@ -8,7 +8,7 @@ import { defineModule } from '../manifest.ts';
 import { listeningErrors } from './listening.errors.ts';
 import { listeningRoutes } from './listening.routes.ts';
 import { listeningNav } from './nav.ts';
-import { passJob } from './pass.ts';
+import { passChainJanitorOf, passJob } from './pass.ts';
 
 export const listeningModule = defineModule({
   name: 'listening',
@@ -54,5 +54,6 @@ export const listeningModule = defineModule({
     { rel: 'relais:listening_drafts', path: '/listening/drafts', title: 'Replies and posts, with their approvals' },
   ],
   jobs: [passJob],
+  janitors: [passChainJanitorOf],
   nav: listeningNav,
 });

@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { pageLinks } from '../../http/pagination.ts';
-import { notFound } from '../../http/problem.ts';
+import { AppError, notFound } from '../../http/problem.ts';
+import { normalizePhone } from '../people/index.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import {
   findAccount,
@@ -264,6 +265,8 @@ export const ListeningStateSchema = Type.Object({
   crisis: Type.Boolean(),
   crisis_since: Nullable(DateTime),
   last_spike_at: Nullable(DateTime),
+  alert_phones: Type.Array(Type.String(), { description: 'Numbers (E.164) a spike alert is texted to' }),
+  last_sms_alert_at: Nullable(DateTime),
   new_mentions: Type.Integer(),
   pending_approvals: Type.Integer(),
   disconnected_accounts: Type.Integer(),
@@ -700,6 +703,8 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
           crisis: Boolean(state?.crisis_since),
           crisis_since: state?.crisis_since ?? null,
           last_spike_at: state?.last_spike_at ?? null,
+          alert_phones: state?.alert_phones ?? [],
+          last_sms_alert_at: state?.last_sms_alert_at ?? null,
           new_mentions: Number(counts.new_mentions ?? 0),
           pending_approvals: Number(counts.pending ?? 0),
           disconnected_accounts: Number(counts.disconnected ?? 0),
@@ -731,6 +736,37 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .execute();
       });
       return reply.status(204).send(null);
+    },
+  );
+  app.put(
+    '/listening/alert_phones',
+    {
+      schema: {
+        tags: ['listening'],
+        summary: 'The numbers a spike alert is texted to (at any hour: a crisis alert ignores the sending hours)',
+        body: Type.Object({ phones: Type.Array(Type.String({ maxLength: 30 }), { maxItems: 10 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ phones: Type.Array(Type.String()) }), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'listening.accounts');
+      const phones: string[] = [];
+      for (const [i, raw] of request.body.phones.entries()) {
+        const phone = normalizePhone(raw);
+        if (!phone)
+          throw new AppError('VALIDATION_FAILED', `"${raw}" is not a phone number.`, {
+            errors: [{ location: 'body', pointer: `/phones/${i}`, message: 'not a phone number' }],
+          });
+        if (!phones.includes(phone)) phones.push(phone);
+      }
+      await inTenant(app, actor, (trx) =>
+        trx
+          .insertInto('listening_state')
+          .values({ campaign_id: actor.campaignId, alert_phones: phones })
+          .onConflict((oc) => oc.column('campaign_id').doUpdateSet({ alert_phones: phones }))
+          .execute(),
+      );
+      return { phones };
     },
   );
   app.get(

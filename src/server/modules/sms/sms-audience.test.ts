@@ -24,7 +24,7 @@ import { DEFAULT_SENDING_HOURS, nextAllowedInstant } from './hours.ts';
 import { SHORT_CODE_LENGTH } from './links.ts';
 import { twilioProvider } from './provider.ts';
 import { estimateSms, queueSms } from './sms.service.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, freePort, startTwilio } from './twilio-server.fixture.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, freePort, startTwilio } from '../../testing/twilio-server.ts';
 
 describeEachDatabase('sms: audiences and short links', (ctx) => {
   let t: TestApp;

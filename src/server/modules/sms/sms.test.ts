@@ -24,7 +24,7 @@ import { dispatchDue, lostSendingJanitorOf, SENDING_LOST_MS } from './dispatch.t
 import { DEFAULT_SENDING_HOURS, nextAllowedInstant } from './hours.ts';
 import { outboxProvider, twilioProvider } from './provider.ts';
 import { queueSms } from './sms.service.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, freePort, postSigned, startTwilio } from './twilio-server.fixture.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, freePort, postSigned, startTwilio } from '../../testing/twilio-server.ts';
 import { bodySha256, twilioSignature } from './twilio-signature.ts';
 
 describeEachDatabase('sms', (ctx) => {
