@@ -10,6 +10,8 @@ import { listeningRoutes } from './listening.routes.ts';
 import { listeningNav } from './nav.ts';
 import { passChainJanitorOf, passJob } from './pass.ts';
 
+export { type ResponseBucket, responseReport } from './listening.report.ts';
+
 export const listeningModule = defineModule({
   name: 'listening',
   routes: [{ prefix: '/api/v1', plugin: listeningRoutes }],
