@@ -615,11 +615,47 @@ describeEachDatabase('listening', (ctx) => {
     }
   });
 
-  it('reports response times, and no credential ever reached the logs', async () => {
+  it('counts the inbox up to 1,000 mentions, then says "more than"; a narrower filter counts exactly', async () => {
+    // The spike tests seeded a few thousand new mentions.
+    const broad = (await cm.request('GET', '/api/v1/listening/mentions?status=new&per_page=30')).json();
+    expect(broad).toMatchObject({ total_records: 1000, total_is_lower_bound: true, total_pages: 34 });
+    expect(broad._embedded.mentions).toHaveLength(30);
+    const narrow = (await cm.request('GET', '/api/v1/listening/mentions?status=handled')).json();
+    expect(narrow.total_is_lower_bound).toBeUndefined();
+    expect(narrow.total_records).toBe(narrow._embedded.mentions.length);
+  });
+
+  it('reports response times, per week too, and no credential ever reached the logs', async () => {
     const report = (await cm.request('GET', '/api/v1/listening/report?days=30')).json();
     expect(report.all.answered).toBe(1);
     expect(report.all.answered_within_hour).toBe(1);
     expect(report.day.mentions + report.night.mentions).toBe(report.all.mentions);
+    // Weekly figures: weeks start on a Monday, add up to the whole, each split into day and night.
+    expect(report.by_week.length).toBeGreaterThan(0);
+    const sum = (key: 'mentions' | 'handled' | 'answered' | 'answered_within_hour') =>
+      report.by_week.reduce((n: number, w: Record<string, number>) => n + (w[key] ?? 0), 0);
+    for (const key of ['mentions', 'handled', 'answered', 'answered_within_hour'] as const) expect(sum(key)).toBe(report.all[key]);
+    for (const w of report.by_week) {
+      expect(new Date(`${w.week}T12:00:00Z`).getUTCDay()).toBe(1);
+      expect(w.day.mentions + w.night.mentions).toBe(w.mentions);
+      expect(w.day.answered_within_hour + w.night.answered_within_hour).toBe(w.answered_within_hour);
+    }
+    const answeredWeek = report.by_week.find((w: { answered: number }) => w.answered === 1);
+    expect(answeredWeek.median_response_minutes).toBeGreaterThanOrEqual(0);
+    expect(answeredWeek.median_response_minutes).toBeLessThanOrEqual(60);
+    // The dashboard's weekly figures, for those who read listening only.
+    const dashboard = (await cm.request('GET', '/api/v1/dashboard')).json();
+    const week = (await cm.request('GET', '/api/v1/listening/report?days=7')).json();
+    expect(dashboard.listening_week).toEqual({
+      ...week.all,
+      answered_within_hour_day: week.day.answered_within_hour,
+      answered_within_hour_night: week.night.answered_within_hour,
+    });
+    expect(dashboard.listening_week.answered_within_hour).toBe(1);
+    await createMemberFixture(ctx.database.db, c.id, { email: 'referent@example.org', role: 'referent', zoneIds: [c.zones[0]?.id as string] });
+    const referent = new TestClient(t.app);
+    await referent.login('referent@example.org');
+    expect((await referent.request('GET', '/api/v1/dashboard')).json().listening_week).toBeNull();
     expect(logs.length).toBeGreaterThan(10);
     const all = logs.join('\n');
     expect(all).not.toContain(MASTODON_TOKEN);
