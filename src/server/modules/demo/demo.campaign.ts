@@ -14,6 +14,7 @@ import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
 import { seedDemoEvents } from '../events/index.ts';
 import { seedDemoFactchecks } from '../factchecks/index.ts';
 import { createUser } from '../identity/index.ts';
+import { seedDemoListening } from '../listening/index.ts';
 import { seedDemoPetitions } from '../petitions/index.ts';
 import { seedDemoTargeting } from '../targeting/index.ts';
 import { seedDemoVote } from '../votes/index.ts';
@@ -185,5 +186,7 @@ export async function seedDemoCampaign(
   // "Le vrai du faux" and the official poster's vote, on the public site.
   await seedDemoFactchecks(db, campaignId);
   await seedDemoVote(db, campaignId);
+  // Listening: a watch on the fact checks' local feed, two weeks of mentions, a reply awaiting the candidate.
+  await seedDemoListening(db, runtime.config, campaignId);
   return { created: true, campaignId, synthetic };
 }

@@ -10,6 +10,7 @@ import { listeningRoutes } from './listening.routes.ts';
 import { listeningNav } from './nav.ts';
 import { passChainJanitorOf, passJob } from './pass.ts';
 
+export { seedDemoListening } from './demo.ts';
 export { type ResponseBucket, responseReport } from './listening.report.ts';
 
 export const listeningModule = defineModule({
