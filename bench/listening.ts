@@ -7,6 +7,7 @@
 // threads, de-duplication) and its spike check — at the hourly rate scaled by --speed (10 by
 // default: 10,000 in 6 minutes). The campaign starts with --existing mentions (a month's worth).
 // Reports p50/p95/p99 of both runs side by side, their ratio, the rate reached and the machine's load.
+import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,12 +16,11 @@ import { loadConfig } from '../src/server/config.ts';
 import { tenantRunnerOf, withTenant } from '../src/server/db/database.ts';
 import { uuidv7 } from '../src/server/lib/ids.ts';
 import { createApiToken } from '../src/server/modules/identity/identity.service.ts';
-import type { CaughtItem, WatchQuery } from '../src/server/modules/listening/adapters/common.ts';
-import { detectSpike } from '../src/server/modules/listening/pass.ts';
 import { ingest } from '../src/server/modules/listening/listening.service.ts';
 import { appOf, openRuntime } from '../src/server/runtime.ts';
 import { createCampaignFixture } from '../src/server/testing/app.ts';
 import { createBenchPostgres, dropBenchPostgres, pgliteDataDir, removePgliteDataDir } from './lib/databases.ts';
+import { item, QUERY } from './lib/listening-items.ts';
 import { loadAverage, machineConditions } from './lib/machine.ts';
 
 const { values } = parseArgs({
@@ -46,35 +46,6 @@ const DB_NAME = 'relais_bench_listening';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
-const WORDS = [
-  'Anne Dupont propose enfin un vrai plan pour le logement dans le 20e, bravo',
-  'Anne Dupont et la propreté : encore des promesses, rien ne change rue des Pyrénées',
-  'Réunion publique avec Anne Dupont ce soir à Belleville sur les transports',
-  'scandale ? Anne Dupont accusée de mensonge sur le budget, urgent de répondre',
-  'Anne Dupont veut plus de pistes cyclables, je ne suis pas convaincu',
-  'Merci à Anne Dupont pour son soutien aux écoles du 11e arrondissement',
-];
-const QUERY: WatchQuery = { phrases: ['Anne Dupont'], words: [], exclude: [], hashtags: [], mentions: [], language: null };
-
-let serial = 0;
-function item(at: Date): CaughtItem {
-  serial += 1;
-  const n = serial;
-  const parent = n % 7 === 0 && n > 10 ? `m${n - 5}` : null;
-  return {
-    externalId: `m${n}`,
-    url: `https://social.example/@user${n % 900}/${n}`,
-    inReplyTo: parent,
-    replyRef: null,
-    authorHandle: `user${n % 900}@social.example`,
-    authorName: `Utilisateur ${n % 900}`,
-    authorReach: (n * 37) % 20_000,
-    text: `${WORDS[n % WORDS.length]} #${n % 13}`,
-    lang: 'fr',
-    publishedAt: at,
-  };
-}
-
 const dataDir = pgliteDataDir();
 // One client asking without pause goes past a token's 600 requests a minute: the limit is lifted,
 // the figures are the inbox's latency, not the rate limiter's answers.
@@ -93,7 +64,10 @@ try {
     .insertInto('staff_user')
     .values({ id: userId, email: `cm.${process.pid}@bench.relais.fr`, display_name: 'Community manager', password_hash: 'x' })
     .execute();
-  await db.insertInto('membership').values({ campaign_id: campaign.id, user_id: userId, role: 'community_manager', zone_ids: [] }).execute();
+  await db
+    .insertInto('membership')
+    .values({ campaign_id: campaign.id, user_id: userId, role: 'community_manager', zone_ids: [] })
+    .execute();
   const tenant = tenantRunnerOf(db, campaign.id);
   const { token } = await withTenant(db, campaign.id, (trx) =>
     createApiToken(
@@ -122,7 +96,7 @@ try {
   const monthAgo = Date.now() - 30 * 86_400_000;
   for (let i = 0; i < EXISTING; i += 1000) {
     const batch = Array.from({ length: Math.min(1000, EXISTING - i) }, (_, k) =>
-      item(new Date(monthAgo + ((i + k) / EXISTING) * 30 * 86_400_000 - 3600_000)),
+      item(i + k + 1, new Date(monthAgo + ((i + k) / EXISTING) * 30 * 86_400_000 - 3600_000)),
     );
     await tenant((trx) => ingest(trx, campaign.id, watch, batch));
   }
@@ -143,6 +117,14 @@ try {
               (SELECT count(*) FROM listening_mention t WHERE t.thread_key = m.thread_key) AS thread_size
             FROM listening_mention m LEFT JOIN staff_user u ON u.id = m.assigned_to
             WHERE m.status = 'new' ORDER BY m.published_at DESC, m.id DESC OFFSET 0 LIMIT 30`,
+      ],
+      [
+        'page in crisis mode (most urgent first)',
+        sql`EXPLAIN (ANALYZE, BUFFERS) SELECT m.id, m.text, u.display_name,
+              (SELECT count(*) FROM listening_mention t WHERE t.thread_key = m.thread_key) AS thread_size
+            FROM listening_mention m LEFT JOIN staff_user u ON u.id = m.assigned_to
+            WHERE m.status = 'new' ORDER BY CASE m.urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END,
+              m.published_at DESC, m.id DESC OFFSET 0 LIMIT 30`,
       ],
       [
         'count (capped at 1,000 + 1)',
@@ -197,38 +179,42 @@ try {
   // Ingesting: each tick brings its share of the scaled hourly rate, through ingest and the spike check.
   const perTick = (PER_HOUR * SPEED * TICK_MS) / 3600_000;
   console.log(`Ingesting ${MENTIONS} mentions at ${PER_HOUR}/h × ${SPEED} (${perTick.toFixed(1)} per ${TICK_MS} ms)…`);
+  // The ingester runs in its own process, as the pass runs in the worker (`relais worker`).
   let ingesting = true;
-  let added = 0;
-  let lateTicks = 0;
   const ingestStart = performance.now();
-  const ingester = (async () => {
-    let owed = 0;
-    let tick = 0;
-    while (added < MENTIONS) {
-      const tickStart = ingestStart + tick * TICK_MS;
-      owed += perTick;
-      const n = Math.min(MENTIONS - added, Math.floor(owed));
-      owed -= n;
-      const now = new Date();
-      const items = Array.from({ length: n }, (_, k) => item(new Date(now.getTime() - k * 50)));
-      added += await tenant((trx) => ingest(trx, campaign.id, watch, items));
-      await detectSpike(config, db, tenant, campaign.id, now);
-      tick += 1;
-      const wait = ingestStart + tick * TICK_MS - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      else if (performance.now() - tickStart > TICK_MS) lateTicks += 1;
-    }
-    ingesting = false;
-  })();
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(import.meta.dirname, 'listening-ingester.ts'),
+      JSON.stringify({ campaignId: campaign.id, watchId, perTick, tickMs: TICK_MS, mentions: MENTIONS, first: EXISTING + 1 }),
+    ],
+    { env: { ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+  });
+  const ingester = new Promise<{ added: number; late_ticks: number; tick_ms: { p50: number; p95: number; max: number } }>(
+    (resolve, reject) =>
+      child.on('exit', (code) => {
+        ingesting = false;
+        if (code === 0) resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}'));
+        else reject(new Error(`the ingester stopped with ${code}`));
+      }),
+  );
   const during = await reader(() => !ingesting);
-  await ingester;
+  const ingested = await ingester;
+  const added = ingested.added;
+  const crisis = await tenant((trx) => trx.selectFrom('listening_state').select('crisis_since').executeTakeFirst());
   await explain('after ingesting');
   const seconds = (performance.now() - ingestStart) / 1000;
   const busy = summary('while ingesting', during, {
     mentions_added: added,
     seconds: Math.round(seconds),
     rate_per_hour_reached: Math.round((added / seconds) * 3600),
-    late_ticks: lateTicks,
+    late_ticks: ingested.late_ticks,
+    ingest_tick_ms: ingested.tick_ms,
+    crisis_mode: Boolean(crisis?.crisis_since),
   });
   console.log(busy);
   const ratio = {

@@ -21,9 +21,11 @@ const fr = {
   start: 'Construit le back-office si besoin, met la base à jour, crée la campagne de démonstration au premier lancement et sert',
   serve: 'Sert le HTTP (et exécute les tâches de fond dans le même processus sur la base embarquée ou avec RELAIS_WORKER=embedded)',
   worker: 'Exécute les tâches de fond (PostgreSQL seulement ; sur la base embarquée elles tournent dans serve)',
-  listeningKeyCreated: 'Veille : clé de chiffrement des comptes sociaux créée pour la démo dans {file} (gardez-la : sans elle, les comptes connectés ne s’ouvrent plus ; hors démo, fixez LISTENING_SECRET_KEY).',
+  listeningKeyCreated:
+    'Veille : clé de chiffrement des comptes sociaux créée pour la démo dans {file} (gardez-la : sans elle, les comptes connectés ne s’ouvrent plus ; hors démo, fixez LISTENING_SECRET_KEY).',
   listeningKeyKept: 'Veille : clé de chiffrement des comptes sociaux de la démo lue dans {file}.',
-  listeningLoopback: 'Veille : démo, les flux de cette machine (127.0.0.1, ::1) peuvent être surveillés (LISTENING_ALLOW_NETWORKS absente).',
+  listeningLoopback:
+    'Veille : démo, les flux de cette machine (127.0.0.1, ::1) peuvent être surveillés (LISTENING_ALLOW_NETWORKS absente).',
   listeningKeyMissing:
     'Configuration : LISTENING_SECRET_KEY est absente. La veille lit les flux RSS, mais aucun compte social (Mastodon, Bluesky, X) ne peut être connecté, et ceux déjà connectés apparaissent déconnectés. Créez une clé (openssl rand -base64 32) et gardez-la.',
   workerNeedsPg: '`relais worker` demande DATABASE_URL : avec la base embarquée, les tâches tournent dans `relais serve`.',
@@ -217,7 +219,8 @@ const en: typeof fr = {
   start: 'Build the back office if needed, migrate, seed the demo campaign on first start, and serve',
   serve: 'Serve HTTP (and run the job worker in-process on the embedded database or with RELAIS_WORKER=embedded)',
   worker: 'Run background jobs (PostgreSQL only; the embedded database runs its worker inside serve)',
-  listeningKeyCreated: 'Listening: a key sealing the social accounts was created for the demo in {file} (keep it: without it connected accounts cannot be opened; outside the demo, set LISTENING_SECRET_KEY).',
+  listeningKeyCreated:
+    'Listening: a key sealing the social accounts was created for the demo in {file} (keep it: without it connected accounts cannot be opened; outside the demo, set LISTENING_SECRET_KEY).',
   listeningKeyKept: 'Listening: the demo’s key sealing the social accounts read from {file}.',
   listeningLoopback: 'Listening: demo, feeds on this machine (127.0.0.1, ::1) may be watched (LISTENING_ALLOW_NETWORKS unset).',
   listeningKeyMissing:

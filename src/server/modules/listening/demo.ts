@@ -12,18 +12,68 @@ import { normaliseQuery } from './query.ts';
 import { triage } from './triage.ts';
 
 const POSTS: readonly { author: string; reach: number; text: string; hoursAgo: number }[] = [
-  { author: 'blog-belleville', reach: 1200, text: 'Anne Candidate présente son plan logement pour le 20e : des mesures concrètes, bravo.', hoursAgo: 2 },
-  { author: 'marie_paris11', reach: 340, text: 'Encore des promesses sur la propreté rue Oberkampf, rien ne change. @annecandidate ?', hoursAgo: 5 },
-  { author: 'lejournaldu19', reach: 18000, text: 'Scandale ? Anne Candidate accusée de mensonge sur le budget des écoles du 19e.', hoursAgo: 9 },
-  { author: 'velo_paris', reach: 2600, text: 'Les pistes cyclables promises par Anne Candidate : enfin une vraie ambition pour les transports.', hoursAgo: 23 },
+  {
+    author: 'blog-belleville',
+    reach: 1200,
+    text: 'Anne Candidate présente son plan logement pour le 20e : des mesures concrètes, bravo.',
+    hoursAgo: 2,
+  },
+  {
+    author: 'marie_paris11',
+    reach: 340,
+    text: 'Encore des promesses sur la propreté rue Oberkampf, rien ne change. @annecandidate ?',
+    hoursAgo: 5,
+  },
+  {
+    author: 'lejournaldu19',
+    reach: 18000,
+    text: 'Scandale ? Anne Candidate accusée de mensonge sur le budget des écoles du 19e.',
+    hoursAgo: 9,
+  },
+  {
+    author: 'velo_paris',
+    reach: 2600,
+    text: 'Les pistes cyclables promises par Anne Candidate : enfin une vraie ambition pour les transports.',
+    hoursAgo: 23,
+  },
   { author: 'parent_eleve_18', reach: 90, text: 'Merci à Anne Candidate pour son soutien aux écoles du 18e arrondissement.', hoursAgo: 30 },
-  { author: 'quartier_libre', reach: 750, text: 'Réunion publique avec Anne Candidate ce soir à Ménilmontant sur la sécurité.', hoursAgo: 50 },
-  { author: 'contribuable75', reach: 4100, text: 'Anne Candidate veut augmenter les impôts locaux ? Je ne suis pas convaincu.', hoursAgo: 75 },
-  { author: 'blog-belleville', reach: 1200, text: 'Logement social : Anne Candidate répond aux questions des locataires du 20e.', hoursAgo: 100 },
-  { author: 'asso_jardins', reach: 310, text: 'Les jardins partagés dans le programme d’Anne Candidate, une bonne nouvelle pour le 13e.', hoursAgo: 140 },
-  { author: 'infos_paris_nuit', reach: 9000, text: 'Anne Candidate interpellée sur le bruit des terrasses la nuit, polémique dans le 11e.', hoursAgo: 170 },
+  {
+    author: 'quartier_libre',
+    reach: 750,
+    text: 'Réunion publique avec Anne Candidate ce soir à Ménilmontant sur la sécurité.',
+    hoursAgo: 50,
+  },
+  {
+    author: 'contribuable75',
+    reach: 4100,
+    text: 'Anne Candidate veut augmenter les impôts locaux ? Je ne suis pas convaincu.',
+    hoursAgo: 75,
+  },
+  {
+    author: 'blog-belleville',
+    reach: 1200,
+    text: 'Logement social : Anne Candidate répond aux questions des locataires du 20e.',
+    hoursAgo: 100,
+  },
+  {
+    author: 'asso_jardins',
+    reach: 310,
+    text: 'Les jardins partagés dans le programme d’Anne Candidate, une bonne nouvelle pour le 13e.',
+    hoursAgo: 140,
+  },
+  {
+    author: 'infos_paris_nuit',
+    reach: 9000,
+    text: 'Anne Candidate interpellée sur le bruit des terrasses la nuit, polémique dans le 11e.',
+    hoursAgo: 170,
+  },
   { author: 'marie_paris11', reach: 340, text: 'Toujours pas de réponse d’Anne Candidate sur les poubelles du 11e, déçue.', hoursAgo: 220 },
-  { author: 'velo_paris', reach: 2600, text: 'Anne Candidate à vélo dans le 12e : belle image, mais le plan vélo reste flou.', hoursAgo: 290 },
+  {
+    author: 'velo_paris',
+    reach: 2600,
+    text: 'Anne Candidate à vélo dans le 12e : belle image, mais le plan vélo reste flou.',
+    hoursAgo: 290,
+  },
 ];
 
 const KEY_MESSAGES = [
@@ -129,11 +179,7 @@ export async function seedDemoListening(db: Db, config: Pick<Config, 'publicUrl'
         })
         .execute();
     }
-    const cm = await trx
-      .selectFrom('staff_user')
-      .select('id')
-      .where('email', '=', 'cm@demo.relais.fr')
-      .executeTakeFirst();
+    const cm = await trx.selectFrom('staff_user').select('id').where('email', '=', 'cm@demo.relais.fr').executeTakeFirst();
     // Answers published from the team account: within the hour by day and at night, one after two hours.
     const answered = mentions.filter((m) => m.status === 'handled');
     for (const [i, m] of answered.entries()) {
@@ -157,11 +203,7 @@ export async function seedDemoListening(db: Db, config: Pick<Config, 'publicUrl'
           created_by: cm?.id ?? null,
         })
         .execute();
-      await trx
-        .updateTable('listening_mention')
-        .set({ handled_at: at })
-        .where('id', '=', m.id)
-        .execute();
+      await trx.updateTable('listening_mention').set({ handled_at: at }).where('id', '=', m.id).execute();
     }
     // The reply to the newest mention, on the candidate's own account: it waits for her approval.
     const newest = mentions[0];

@@ -8,9 +8,8 @@ import { Type } from 'typebox';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { pageLinks } from '../../http/pagination.ts';
 import { AppError, notFound } from '../../http/problem.ts';
-import { normalizePhone } from '../people/index.ts';
-import { responseReport } from './listening.report.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
+import { normalizePhone } from '../people/index.ts';
 import {
   findAccount,
   findDraft,
@@ -24,6 +23,7 @@ import {
   listWatches,
   threadOf,
 } from './listening.repo.ts';
+import { responseReport } from './listening.report.ts';
 import {
   approveDraft,
   createDraft,
@@ -776,7 +776,8 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['listening'],
-        summary: 'Response times: mentions caught, handled, answered, and within the hour, by day and night (Paris time), per date and per week',
+        summary:
+          'Response times: mentions caught, handled, answered, and within the hour, by day and night (Paris time), per date and per week',
         querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 7 }) }),
         response: { 200: ListeningReportSchema, ...problems(400, 401, 403) },
       },

@@ -19,6 +19,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, startTwilio } from '../../testing/twilio-server.ts';
 import { TargetRefused } from '../webhooks/index.ts';
 import { rateLimitedUntil } from './adapters/common.ts';
 import { credentialsAad, openCredentials, sealCredentials } from './crypto.ts';
@@ -33,7 +34,6 @@ import {
 } from './listening-servers.fixture.ts';
 import { detectSpike, envOf, PASS_JOB, passChainJanitorOf, passJob, publishDue } from './pass.ts';
 import { triage } from './triage.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, startTwilio } from '../../testing/twilio-server.ts';
 
 describeEachDatabase('listening', (ctx) => {
   let t: TestApp;
@@ -530,8 +530,7 @@ describeEachDatabase('listening', (ctx) => {
   /** Seeds `perHour` mentions an hour for `hours` hours before `at`, and `burst` in the hour before it. */
   const seed = async (at: Date, perHour: number, hours: number, burst: number) => {
     const rows = [];
-    for (let h = 1; h <= hours; h++)
-      for (let i = 0; i < perHour; i++) rows.push(new Date(at.getTime() - h * 3600_000 - i * 1000 - 60_000));
+    for (let h = 1; h <= hours; h++) for (let i = 0; i < perHour; i++) rows.push(new Date(at.getTime() - h * 3600_000 - i * 1000 - 60_000));
     for (let i = 0; i < burst; i++) rows.push(new Date(at.getTime() - i * 30_000 - 1000));
     await ctx.database.db
       .insertInto('listening_mention')
@@ -652,7 +651,11 @@ describeEachDatabase('listening', (ctx) => {
       answered_within_hour_night: week.night.answered_within_hour,
     });
     expect(dashboard.listening_week.answered_within_hour).toBe(1);
-    await createMemberFixture(ctx.database.db, c.id, { email: 'referent@example.org', role: 'referent', zoneIds: [c.zones[0]?.id as string] });
+    await createMemberFixture(ctx.database.db, c.id, {
+      email: 'referent@example.org',
+      role: 'referent',
+      zoneIds: [c.zones[0]?.id as string],
+    });
     const referent = new TestClient(t.app);
     await referent.login('referent@example.org');
     expect((await referent.request('GET', '/api/v1/dashboard')).json().listening_week).toBeNull();

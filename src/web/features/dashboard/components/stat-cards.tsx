@@ -55,7 +55,10 @@ export function ListeningWeekCards({ week }: { week: NonNullable<Dashboard['list
       </StatCard>
       <StatCard
         label={t('answeredWithinHour')}
-        hint={t('answeredWithinHourHint', { day: fmt.number(week.answered_within_hour_day), night: fmt.number(week.answered_within_hour_night) })}
+        hint={t('answeredWithinHourHint', {
+          day: fmt.number(week.answered_within_hour_day),
+          night: fmt.number(week.answered_within_hour_night),
+        })}
         accent="green.7"
       >
         <span data-testid="stat-answered-within-hour">{fmt.number(week.answered_within_hour)}</span>

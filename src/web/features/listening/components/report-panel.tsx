@@ -39,8 +39,7 @@ function Bucket({ title, b }: { title: string; b: Report['all'] }) {
 function Weeks({ weeks }: { weeks: Report['by_week'] }) {
   const t = useT(listeningMessages);
   const f = useFormat();
-  const within = (b: Report['all']) =>
-    b.answered > 0 ? `${f.number(b.answered_within_hour)} / ${f.number(b.answered)}` : t('none');
+  const within = (b: Report['all']) => (b.answered > 0 ? `${f.number(b.answered_within_hour)} / ${f.number(b.answered)}` : t('none'));
   return (
     <Card withBorder padding="md">
       <Title order={2} fz="h5" mb="xs">
