@@ -4,10 +4,13 @@
 // mentions added, late ticks, and the time each tick took.
 import { loadConfig } from '../src/server/config.ts';
 import { tenantRunnerOf } from '../src/server/db/database.ts';
-import { ingest } from '../src/server/modules/listening/listening.service.ts';
-import { detectSpike } from '../src/server/modules/listening/pass.ts';
-import { openRuntime } from '../src/server/runtime.ts';
 import { item, QUERY } from './lib/listening-items.ts';
+
+// The runtime first (it loads every module in order), then the pass's functions: entering the
+// modules through pass.ts would meet the module list halfway through its own imports.
+const { openRuntime } = await import('../src/server/runtime.ts');
+const { ingest } = await import('../src/server/modules/listening/listening.service.ts');
+const { detectSpike } = await import('../src/server/modules/listening/pass.ts');
 
 const args = JSON.parse(process.argv[2] ?? '{}') as {
   campaignId: string;
