@@ -8,6 +8,7 @@ import { tokenScopes } from '../server/modules/identity/index.ts';
 import { findJobRunOf } from '../server/modules/jobs/jobs.repo.ts';
 import { appOf, openRuntime, type Runtime } from '../server/runtime.ts';
 import { acquireDataLock } from './data-lock.ts';
+import { demoListening } from './demo-listening.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerMailingCommand } from './mailing-command.ts';
@@ -85,7 +86,10 @@ program
   .command('start')
   .description(say('start'))
   .action(async () => {
-    const cfg = config();
+    const demo = demoListening(config());
+    const cfg = demo.config;
+    if (demo.keyFile) console.log(say(demo.created ? 'listeningKeyCreated' : 'listeningKeyKept', { file: demo.keyFile }));
+    if (demo.loopbackAllowed) console.log(say('listeningLoopback'));
     await ensureWebBuilt(cfg.webDistDir);
     const runtime = await open(cfg);
     const { seedDemoCampaign, DEMO_ACCOUNTS, DEMO_PASSWORD } = await import('../server/modules/demo/demo.campaign.ts');
@@ -97,7 +101,9 @@ program
   .command('serve')
   .description(say('serve'))
   .action(async () => {
-    const runtime = await open(config());
+    const cfg = config();
+    if (!cfg.listening.secretKey) console.warn(say('listeningKeyMissing'));
+    const runtime = await open(cfg);
     await serve(runtime);
   });
 
@@ -110,6 +116,7 @@ program
       console.error(say('workerNeedsPg'));
       process.exit(2);
     }
+    if (!cfg.listening.secretKey) console.warn(say('listeningKeyMissing'));
     const runtime = await open(cfg);
     await runtime.jobs.work();
     console.log(say('workerRunning', { kinds: runtime.jobs.kinds.join(', ') }));

@@ -21,6 +21,13 @@ const fr = {
   start: 'Construit le back-office si besoin, met la base à jour, crée la campagne de démonstration au premier lancement et sert',
   serve: 'Sert le HTTP (et exécute les tâches de fond dans le même processus sur la base embarquée ou avec RELAIS_WORKER=embedded)',
   worker: 'Exécute les tâches de fond (PostgreSQL seulement ; sur la base embarquée elles tournent dans serve)',
+  listeningKeyCreated:
+    'Veille : clé de chiffrement des comptes sociaux créée pour la démo dans {file} (gardez-la : sans elle, les comptes connectés ne s’ouvrent plus ; hors démo, fixez LISTENING_SECRET_KEY).',
+  listeningKeyKept: 'Veille : clé de chiffrement des comptes sociaux de la démo lue dans {file}.',
+  listeningLoopback:
+    'Veille : démo, les flux de cette machine (127.0.0.1, ::1) peuvent être surveillés (LISTENING_ALLOW_NETWORKS absente).',
+  listeningKeyMissing:
+    'Configuration : LISTENING_SECRET_KEY est absente. La veille lit les flux RSS, mais aucun compte social (Mastodon, Bluesky, X) ne peut être connecté, et ceux déjà connectés apparaissent déconnectés. Créez une clé (openssl rand -base64 32) et gardez-la.',
   workerNeedsPg: '`relais worker` demande DATABASE_URL : avec la base embarquée, les tâches tournent dans `relais serve`.',
   workerRunning: 'Tâches de fond en cours pour : {kinds}',
   migrate: 'Applique les migrations de la base en attente',
@@ -212,6 +219,12 @@ const en: typeof fr = {
   start: 'Build the back office if needed, migrate, seed the demo campaign on first start, and serve',
   serve: 'Serve HTTP (and run the job worker in-process on the embedded database or with RELAIS_WORKER=embedded)',
   worker: 'Run background jobs (PostgreSQL only; the embedded database runs its worker inside serve)',
+  listeningKeyCreated:
+    'Listening: a key sealing the social accounts was created for the demo in {file} (keep it: without it connected accounts cannot be opened; outside the demo, set LISTENING_SECRET_KEY).',
+  listeningKeyKept: 'Listening: the demo’s key sealing the social accounts read from {file}.',
+  listeningLoopback: 'Listening: demo, feeds on this machine (127.0.0.1, ::1) may be watched (LISTENING_ALLOW_NETWORKS unset).',
+  listeningKeyMissing:
+    'Configuration: LISTENING_SECRET_KEY is not set. Listening reads RSS feeds, but no social account (Mastodon, Bluesky, X) can be connected, and those already connected show as disconnected. Create a key (openssl rand -base64 32) and keep it.',
   workerNeedsPg: '`relais worker` needs DATABASE_URL: with the embedded database the worker runs inside `relais serve`.',
   workerRunning: 'Worker running for: {kinds}',
   migrate: 'Apply pending database migrations',

@@ -3377,6 +3377,18 @@ export interface paths {
                                 name: string;
                                 zones_count: number;
                             }[];
+                            listening_week: {
+                                answered: number;
+                                answered_within_hour: number;
+                                /** @description of the mentions published 7:00–22:00, Paris time */
+                                answered_within_hour_day: number;
+                                /** @description of the mentions published 22:00–7:00, Paris time */
+                                answered_within_hour_night: number;
+                                handled: number;
+                                median_response_minutes: number | null;
+                                /** @description mentions caught */
+                                mentions: number;
+                            } | null;
                             new_this_week: number;
                             people_total: number;
                             recent_jobs: {
@@ -10456,6 +10468,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/listening/alert_phones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The numbers a spike alert is texted to (at any hour: a crisis alert ignores the sending hours) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        phones: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            phones: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/listening/drafts": {
         parameters: {
             query?: never;
@@ -12085,7 +12168,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Response times: mentions answered, and within the hour, by day and night (Paris time) */
+        /** Response times: mentions caught, handled, answered, and within the hour, by day and night (Paris time), per date and per week */
         get: {
             parameters: {
                 query: {
@@ -12118,6 +12201,29 @@ export interface paths {
                                 handled: number;
                                 median_response_minutes: number | null;
                                 mentions: number;
+                            }[];
+                            by_week: {
+                                answered: number;
+                                answered_within_hour: number;
+                                day: {
+                                    answered: number;
+                                    answered_within_hour: number;
+                                    handled: number;
+                                    median_response_minutes: number | null;
+                                    mentions: number;
+                                };
+                                handled: number;
+                                median_response_minutes: number | null;
+                                mentions: number;
+                                night: {
+                                    answered: number;
+                                    answered_within_hour: number;
+                                    handled: number;
+                                    median_response_minutes: number | null;
+                                    mentions: number;
+                                };
+                                /** @description the Monday the week starts on (Paris time), YYYY-MM-DD */
+                                week: string;
                             }[];
                             /** @description mentions published 7:00–22:00, Paris time */
                             day: {
@@ -12200,9 +12306,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Numbers (E.164) a spike alert is texted to */
+                            alert_phones: string[];
                             crisis: boolean;
                             crisis_since: string | null;
                             disconnected_accounts: number;
+                            last_sms_alert_at: string | null;
                             last_spike_at: string | null;
                             new_mentions: number;
                             pending_approvals: number;

@@ -1390,6 +1390,9 @@ export interface ListeningStateTable {
   campaign_id: string;
   crisis_since: Date | null;
   last_spike_at: Date | null;
+  /** Numbers (E.164) a spike alert is texted to (migration 0048). */
+  alert_phones: ColumnType<string[], string[] | undefined, string[]>;
+  last_sms_alert_at: Date | null;
 }
 
 // Listening's push sources (migration 0045, modules/listening): WebSub subscriptions and Mastodon streams.

@@ -88,6 +88,8 @@ export interface JanitorContext {
   isRunPending(kind: string, runId: string): Promise<boolean>;
   /** True when this very process is running the run (its heartbeat may lag behind a long statement). */
   ownsRun?(runId: string): boolean;
+  /** Queues a run (a janitor restarting a chain of jobs that died with a crashed worker). */
+  enqueue?(options: EnqueueOptions): Promise<string>;
 }
 
 /**
@@ -222,7 +224,13 @@ export function createJobQueue(
   async function sweep(soleWorker: boolean): Promise<void> {
     for (const janitor of options.janitors ?? []) {
       try {
-        const summary = await janitor({ database, soleWorker, isRunPending, ownsRun: (runId) => running.has(runId) });
+        const summary = await janitor({
+          database,
+          soleWorker,
+          isRunPending,
+          ownsRun: (runId) => running.has(runId),
+          enqueue: (o) => queue.enqueue(o),
+        });
         if (summary) console.warn(`[jobs] ${summary}`);
       } catch (error) {
         console.error('[jobs] janitor failed:', (error as Error).message);

@@ -2,8 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { inTenant, requireActor } from '../../http/auth.ts';
-import { problems, Uuid } from '../../http/schemas.ts';
+import { Nullable, problems, Uuid } from '../../http/schemas.ts';
 import { JobSchema, listJobRuns } from '../jobs/index.ts';
+import { responseReport } from '../listening/index.ts';
 import { loadStages } from '../people/index.ts';
 import { countLayers, countPeople, countPeopleByZone } from './dashboard.repo.ts';
 
@@ -25,6 +26,18 @@ export const DashboardSchema = Type.Object({
   zones: Type.Array(Type.Object({ id: Uuid, code: Type.String(), name: Type.String(), people_total: Type.Integer(), by_stage: Stages })),
   layers: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), zones_count: Type.Integer() })),
   recent_jobs: Type.Array(JobSchema),
+  /** The week's figures of the listening inbox (the last 7 days); null without the right to read it. */
+  listening_week: Nullable(
+    Type.Object({
+      mentions: Type.Integer({ description: 'mentions caught' }),
+      handled: Type.Integer(),
+      answered: Type.Integer(),
+      answered_within_hour: Type.Integer(),
+      answered_within_hour_day: Type.Integer({ description: 'of the mentions published 7:00–22:00, Paris time' }),
+      answered_within_hour_night: Type.Integer({ description: 'of the mentions published 22:00–7:00, Paris time' }),
+      median_response_minutes: Nullable(Type.Number()),
+    }),
+  ),
 });
 
 export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -45,6 +58,8 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const layers = await countLayers(trx);
         const stages = await loadStages(trx, actor.campaignId);
         const jobs = actor.permissions.has('jobs.read') ? await listJobRuns(trx, 5) : [];
+        const readsListening = actor.scopes ? actor.scopes.has('listening:read') : actor.permissions.has('listening.read');
+        const week = readsListening ? await responseReport(trx, new Date(Date.now() - 7 * 86_400_000)) : null;
         return {
           scope: actor.zoneScope ? ('zones' as const) : ('campaign' as const),
           people_total: people.total,
@@ -54,6 +69,11 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
           zones,
           layers: layers.map((l) => ({ ...l, zones_count: Number(l.zones_count) })),
           recent_jobs: jobs,
+          listening_week: week && {
+            ...week.all,
+            answered_within_hour_day: week.day.answered_within_hour,
+            answered_within_hour_night: week.night.answered_within_hour,
+          },
         };
       });
     },

@@ -15,6 +15,7 @@ import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
 import { seedDemoEvents } from '../events/index.ts';
 import { seedDemoFactchecks } from '../factchecks/index.ts';
 import { createUser } from '../identity/index.ts';
+import { seedDemoListening } from '../listening/index.ts';
 import { seedDemoMedia } from '../media/index.ts';
 import { seedDemoPetitions } from '../petitions/index.ts';
 import { seedDemoTargeting } from '../targeting/index.ts';
@@ -189,5 +190,7 @@ export async function seedDemoCampaign(
   await seedDemoVote(db, campaignId);
   // Volunteers' photos: three in the gallery, one waiting for moderation with a GPS position in its EXIF.
   await seedDemoMedia(db, fileStoreOf(runtime.config), campaignId);
+  // Listening: a watch on the fact checks' local feed, two weeks of mentions, a reply awaiting the candidate.
+  await seedDemoListening(db, runtime.config, campaignId);
   return { created: true, campaignId, synthetic };
 }

@@ -8,9 +8,12 @@ import { defineModule } from '../manifest.ts';
 import { listeningErrors } from './listening.errors.ts';
 import { listeningRoutes } from './listening.routes.ts';
 import { listeningNav } from './nav.ts';
-import { passJob } from './pass.ts';
+import { passChainJanitorOf, passJob } from './pass.ts';
 import { streamJob } from './stream.job.ts';
 import { websubRoutes } from './websub.routes.ts';
+
+export { seedDemoListening } from './demo.ts';
+export { type ResponseBucket, responseReport } from './listening.report.ts';
 
 export const listeningModule = defineModule({
   name: 'listening',
@@ -60,5 +63,6 @@ export const listeningModule = defineModule({
     { rel: 'relais:listening_drafts', path: '/listening/drafts', title: 'Replies and posts, with their approvals' },
   ],
   jobs: [passJob, streamJob],
+  janitors: [passChainJanitorOf],
   nav: listeningNav,
 });

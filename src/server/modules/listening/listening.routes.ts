@@ -8,9 +8,10 @@ import { Type } from 'typebox';
 import type { Trx } from '../../db/database.ts';
 import { inTenant, requireActor, type TenantActor } from '../../http/auth.ts';
 import { pageLinks } from '../../http/pagination.ts';
-import { notFound } from '../../http/problem.ts';
+import { AppError, notFound } from '../../http/problem.ts';
 import { collection, DateTime, NoContent, Nullable, PageQuery, problems, StringEnum, Uuid } from '../../http/schemas.ts';
 import { findFactchecks, publicUrlOf } from '../factchecks/index.ts';
+import { normalizePhone } from '../people/index.ts';
 import {
   findAccount,
   findDraft,
@@ -24,6 +25,7 @@ import {
   listWatches,
   threadOf,
 } from './listening.repo.ts';
+import { responseReport } from './listening.report.ts';
 import {
   approveDraft,
   createDraft,
@@ -346,6 +348,8 @@ export const ListeningStateSchema = Type.Object({
   crisis: Type.Boolean(),
   crisis_since: Nullable(DateTime),
   last_spike_at: Nullable(DateTime),
+  alert_phones: Type.Array(Type.String(), { description: 'Numbers (E.164) a spike alert is texted to' }),
+  last_sms_alert_at: Nullable(DateTime),
   new_mentions: Type.Integer(),
   pending_approvals: Type.Integer(),
   disconnected_accounts: Type.Integer(),
@@ -365,6 +369,14 @@ export const ListeningReportSchema = Type.Object({
   day: Type.Object({ ...Bucket.properties }, { description: 'mentions published 7:00–22:00, Paris time' }),
   night: Type.Object({ ...Bucket.properties }, { description: 'mentions published 22:00–7:00, Paris time' }),
   by_date: Type.Array(Type.Object({ date: Type.String(), ...Bucket.properties })),
+  by_week: Type.Array(
+    Type.Object({
+      week: Type.String({ description: 'the Monday the week starts on (Paris time), YYYY-MM-DD' }),
+      ...Bucket.properties,
+      day: Bucket,
+      night: Bucket,
+    }),
+  ),
 });
 
 export const ListeningPollSchema = Type.Object({ caught: Type.Integer(), added: Type.Integer(), error: Nullable(Type.String()) });
@@ -426,14 +438,6 @@ function kick(app: FastifyInstance, actor: TenantActor, at?: Date) {
     at,
   );
 }
-
-const reportBucket = (r: Record<string, unknown> | undefined) => ({
-  mentions: Number(r?.mentions ?? 0),
-  handled: Number(r?.handled ?? 0),
-  answered: Number(r?.answered ?? 0),
-  answered_within_hour: Number(r?.answered_within_hour ?? 0),
-  median_response_minutes: r?.median == null ? null : Math.round(Number(r.median) * 10) / 10,
-});
 
 export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const env = envOf(app.deps.config);
@@ -665,7 +669,7 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const actor = requireActor(request, 'listening:read');
       const { page, per_page, status, sentiment, urgency, theme, arrondissement, assigned, tag, q } = request.query;
-      const { rows, total } = await inTenant(app, actor, async (trx) => {
+      const { rows, total, totalIsLowerBound } = await inTenant(app, actor, async (trx) => {
         const state = await trx.selectFrom('listening_state').select('crisis_since').executeTakeFirst();
         return listMentions(
           trx,
@@ -686,6 +690,7 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const totalPages = Math.max(1, Math.ceil(total / per_page));
       return {
         total_records: total,
+        ...(totalIsLowerBound ? { total_is_lower_bound: true } : {}),
         page,
         per_page,
         total_pages: totalPages,
@@ -793,6 +798,8 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
           crisis: Boolean(state?.crisis_since),
           crisis_since: state?.crisis_since ?? null,
           last_spike_at: state?.last_spike_at ?? null,
+          alert_phones: state?.alert_phones ?? [],
+          last_sms_alert_at: state?.last_sms_alert_at ?? null,
           new_mentions: Number(counts.new_mentions ?? 0),
           pending_approvals: Number(counts.pending ?? 0),
           disconnected_accounts: Number(counts.disconnected ?? 0),
@@ -826,12 +833,44 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(204).send(null);
     },
   );
+  app.put(
+    '/listening/alert_phones',
+    {
+      schema: {
+        tags: ['listening'],
+        summary: 'The numbers a spike alert is texted to (at any hour: a crisis alert ignores the sending hours)',
+        body: Type.Object({ phones: Type.Array(Type.String({ maxLength: 30 }), { maxItems: 10 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ phones: Type.Array(Type.String()) }), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request, 'listening.accounts');
+      const phones: string[] = [];
+      for (const [i, raw] of request.body.phones.entries()) {
+        const phone = normalizePhone(raw);
+        if (!phone)
+          throw new AppError('VALIDATION_FAILED', `"${raw}" is not a phone number.`, {
+            errors: [{ location: 'body', pointer: `/phones/${i}`, message: 'not a phone number' }],
+          });
+        if (!phones.includes(phone)) phones.push(phone);
+      }
+      await inTenant(app, actor, (trx) =>
+        trx
+          .insertInto('listening_state')
+          .values({ campaign_id: actor.campaignId, alert_phones: phones })
+          .onConflict((oc) => oc.column('campaign_id').doUpdateSet({ alert_phones: phones }))
+          .execute(),
+      );
+      return { phones };
+    },
+  );
   app.get(
     '/listening/report',
     {
       schema: {
         tags: ['listening'],
-        summary: 'Response times: mentions answered, and within the hour, by day and night (Paris time)',
+        summary:
+          'Response times: mentions caught, handled, answered, and within the hour, by day and night (Paris time), per date and per week',
         querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 7 }) }),
         response: { 200: ListeningReportSchema, ...problems(400, 401, 403) },
       },
@@ -840,44 +879,8 @@ export const listeningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const actor = requireActor(request, 'listening:read');
       const days = request.query.days;
       const since = new Date(Date.now() - days * 86_400_000);
-      const rows = await inTenant(
-        app,
-        actor,
-        async (trx) => {
-          const result = await sql<Record<string, unknown>>`
-            WITH m AS (
-              SELECT m.id, m.status, m.published_at,
-                     (SELECT min(d.published_at) FROM listening_draft d WHERE d.mention_id = m.id AND d.status = 'published') AS answered_at,
-                     extract(hour FROM m.published_at AT TIME ZONE 'Europe/Paris') AS hour,
-                     to_char(m.published_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS date
-              FROM listening_mention m WHERE m.published_at >= ${since}
-            ), r AS (
-              SELECT *, extract(epoch FROM answered_at - published_at) / 60 AS minutes,
-                     CASE WHEN hour >= 7 AND hour < 22 THEN 'day' ELSE 'night' END AS part
-              FROM m
-            )
-            SELECT grouping(part) AS gp, grouping(date) AS gd, part, date,
-                   count(*) AS mentions,
-                   count(*) FILTER (WHERE status = 'handled') AS handled,
-                   count(answered_at) AS answered,
-                   count(*) FILTER (WHERE minutes <= 60) AS answered_within_hour,
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes) AS median
-            FROM r GROUP BY GROUPING SETS ((), (part), (date))`.execute(trx);
-          return result.rows;
-        },
-        { oneRead: true },
-      );
-      const all = rows.find((r) => Number(r.gp) === 1 && Number(r.gd) === 1);
-      return {
-        days,
-        all: reportBucket(all),
-        day: reportBucket(rows.find((r) => r.part === 'day' && Number(r.gd) === 1)),
-        night: reportBucket(rows.find((r) => r.part === 'night' && Number(r.gd) === 1)),
-        by_date: rows
-          .filter((r) => Number(r.gp) === 1 && Number(r.gd) === 0)
-          .map((r) => ({ date: String(r.date), ...reportBucket(r) }))
-          .sort((a, b) => a.date.localeCompare(b.date)),
-      };
+      const report = await inTenant(app, actor, (trx) => responseReport(trx, since), { oneRead: true });
+      return { days, ...report };
     },
   );
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { tenantRunnerOf, withTenant } from '../../db/database.ts';
 import { fileStoreOf } from '../../files/storage.ts';
-import type { EnqueueOptions } from '../../jobs/queue.ts';
+import type { EnqueueOptions, JanitorContext } from '../../jobs/queue.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import {
   buildTestApp,
@@ -19,6 +19,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, startTwilio } from '../../testing/twilio-server.ts';
 import { TargetRefused } from '../webhooks/index.ts';
 import { rateLimitedUntil } from './adapters/common.ts';
 import { credentialsAad, openCredentials, sealCredentials } from './crypto.ts';
@@ -31,7 +32,7 @@ import {
   startFeedServer,
   startMastodon,
 } from './listening-servers.fixture.ts';
-import { detectSpike, envOf, PASS_JOB, passJob, publishDue } from './pass.ts';
+import { detectSpike, envOf, PASS_JOB, passChainJanitorOf, passJob, publishDue } from './pass.ts';
 import { triage } from './triage.ts';
 
 describeEachDatabase('listening', (ctx) => {
@@ -257,6 +258,57 @@ describeEachDatabase('listening', (ctx) => {
     expect(enqueued).toEqual([expect.objectContaining({ kind: PASS_JOB, startAfter: expect.any(Date) })]);
   });
 
+  it('the janitor restarts a pass chain that died with its worker, and leaves a live one alone', async () => {
+    const janitor = passChainJanitorOf();
+    const pending = new Set<string>();
+    const enqueued: string[] = [];
+    const janitorCtx = (soleWorker = false): JanitorContext => ({
+      database: ctx.database,
+      soleWorker,
+      isRunPending: async (_kind, runId) => pending.has(runId),
+      enqueue: async (o) => {
+        const id = await t.app.deps.jobs.enqueue(o);
+        if (o.campaignId === c.id) enqueued.push(id);
+        return id;
+      },
+    });
+    const passes = () =>
+      ctx.database.db
+        .selectFrom('job_run')
+        .select(['id', 'state', 'error'])
+        .where('campaign_id', '=', c.id)
+        .where('kind', '=', PASS_JOB)
+        .where('state', 'in', ['queued', 'running'])
+        .execute();
+    // The chain died: the last pass was running when its worker crashed, and the queue holds nothing.
+    await ctx.database.db
+      .updateTable('job_run')
+      .set({ state: 'succeeded' })
+      .where('campaign_id', '=', c.id)
+      .where('kind', '=', PASS_JOB)
+      .execute();
+    const crashed = uuidv7();
+    await ctx.database.db
+      .insertInto('job_run')
+      .values({ campaign_id: c.id, id: crashed, kind: PASS_JOB, params: '{}', state: 'running' })
+      .execute();
+    expect(await janitor(janitorCtx())).toMatch(/pass chain of \d+ campaign/);
+    expect(enqueued).toHaveLength(1);
+    const lost = await ctx.database.db.selectFrom('job_run').select(['state', 'error']).where('id', '=', crashed).executeTakeFirstOrThrow();
+    expect(lost).toMatchObject({ state: 'failed', error: expect.stringMatching(/lost/) });
+    expect((await passes()).map((r) => r.id)).toEqual(enqueued);
+    // Now the queue holds the new pass: the chain is alive, nothing is queued again.
+    for (const id of enqueued) pending.add(id);
+    await janitor(janitorCtx());
+    expect(enqueued).toHaveLength(1);
+    // A campaign whose watches are all paused needs no pass.
+    await ctx.database.db.updateTable('listening_watch').set({ active: false }).where('campaign_id', '=', c.id).execute();
+    pending.clear();
+    await janitor(janitorCtx());
+    expect(enqueued).toHaveLength(1);
+    await ctx.database.db.updateTable('listening_watch').set({ active: true }).where('campaign_id', '=', c.id).execute();
+  });
+
   it('Mastodon: hashtag timeline and search with the token, since_id cursors, threads, rate limits honoured', async () => {
     masto.statuses.push(
       { id: '100', content: 'Que propose Dupont pour les pistes cyclables ?', acct: 'velo@paris.social', followers: 120 },
@@ -475,31 +527,32 @@ describeEachDatabase('listening', (ctx) => {
     await owner.request('DELETE', `/api/v1/calendar/rounds/${round.json().id}`);
   });
 
+  /** Seeds `perHour` mentions an hour for `hours` hours before `at`, and `burst` in the hour before it. */
+  const seed = async (at: Date, perHour: number, hours: number, burst: number) => {
+    const rows = [];
+    for (let h = 1; h <= hours; h++) for (let i = 0; i < perHour; i++) rows.push(new Date(at.getTime() - h * 3600_000 - i * 1000 - 60_000));
+    for (let i = 0; i < burst; i++) rows.push(new Date(at.getTime() - i * 30_000 - 1000));
+    await ctx.database.db
+      .insertInto('listening_mention')
+      .values(
+        rows.map((p) => ({
+          campaign_id: c.id,
+          id: uuidv7(),
+          source: 'rss' as const,
+          external_id: uuidv7(),
+          thread_key: 'seed',
+          author_handle: 'seed',
+          text: 'seed',
+          published_at: p,
+          sentiment: 'neutral' as const,
+          urgency: 'normal' as const,
+        })),
+      )
+      .execute();
+  };
+  const tenant = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(ctx.database.db, c.id, fn);
+
   it('the spike detector fires on a seeded burst, not on an ordinary day, and switches to crisis mode', async () => {
-    const seed = async (at: Date, perHour: number, hours: number, burst: number) => {
-      const rows = [];
-      for (let h = 1; h <= hours; h++)
-        for (let i = 0; i < perHour; i++) rows.push(new Date(at.getTime() - h * 3600_000 - i * 1000 - 60_000));
-      for (let i = 0; i < burst; i++) rows.push(new Date(at.getTime() - i * 30_000 - 1000));
-      await ctx.database.db
-        .insertInto('listening_mention')
-        .values(
-          rows.map((p) => ({
-            campaign_id: c.id,
-            id: uuidv7(),
-            source: 'rss' as const,
-            external_id: uuidv7(),
-            thread_key: 'seed',
-            author_handle: 'seed',
-            text: 'seed',
-            published_at: p,
-            sentiment: 'neutral' as const,
-            urgency: 'normal' as const,
-          })),
-        )
-        .execute();
-    };
-    const tenant = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(ctx.database.db, c.id, fn);
     const ordinary = new Date('2025-03-02T12:00:00Z');
     await seed(ordinary, 6, 7 * 24, 9);
     const calm = await detectSpike(t.app.deps.config, ctx.database.db, tenant, c.id, ordinary);
@@ -524,11 +577,88 @@ describeEachDatabase('listening', (ctx) => {
     expect((await cm.request('GET', '/api/v1/listening/state')).json().crisis).toBe(false);
   });
 
-  it('reports response times, and no credential ever reached the logs', async () => {
+  it('texts a spike alert to the alert numbers at night, through the SMS provider, once per spike', async () => {
+    // Only an admin names the numbers; they are checked and normalised.
+    expect((await cm.request('PUT', '/api/v1/listening/alert_phones', { phones: ['06 12 34 56 78'] })).statusCode).toBe(403);
+    const bad = await owner.request('PUT', '/api/v1/listening/alert_phones', { phones: ['06 12 34 56 78', 'pas un numéro'] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].pointer).toBe('/phones/1');
+    const saved = await owner.request('PUT', '/api/v1/listening/alert_phones', { phones: ['06 12 34 56 78', '+33612345678'] });
+    expect(saved.json()).toEqual({ phones: ['+33612345678'] });
+    expect((await cm.request('GET', '/api/v1/listening/state')).json().alert_phones).toEqual(['+33612345678']);
+    const twilio = await startTwilio();
+    try {
+      const config = {
+        ...t.app.deps.config,
+        twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, baseUrl: twilio.baseUrl, messagingServiceSid: null, from: 'Relais' },
+      };
+      // 23:30 in Paris, outside the SMS sending hours: a crisis alert goes anyway.
+      const night = new Date('2025-09-02T21:30:00Z');
+      await seed(night, 2, 7 * 24, 60);
+      const spike = await detectSpike(config, ctx.database.db, tenant, c.id, night);
+      expect(spike).toMatchObject({ spike: true, alerted: true, sms: { sent: ['+33612345678'], failed: [], skipped: null } });
+      expect(twilio.received).toHaveLength(1);
+      expect(twilio.received[0]?.form).toMatchObject({ To: '+33612345678', From: 'Relais' });
+      expect(twilio.received[0]?.form.Body).toMatch(/pic de mentions, 60 en une heure/);
+      // Staff alerts carry no STOP line (not a send to people).
+      expect(twilio.received[0]?.form.Body).not.toMatch(/STOP/);
+      expect((await cm.request('GET', '/api/v1/listening/state')).json().last_sms_alert_at).toBe(night.toISOString());
+      // The next passes of the same spike text nobody again.
+      for (const minutes of [1, 5, 30]) {
+        const again = await detectSpike(config, ctx.database.db, tenant, c.id, new Date(night.getTime() + minutes * 60_000));
+        expect(again).toMatchObject({ spike: true, alerted: false, sms: null });
+      }
+      expect(twilio.received).toHaveLength(1);
+    } finally {
+      await twilio.close();
+    }
+  });
+
+  it('counts the inbox up to 1,000 mentions, then says "more than"; a narrower filter counts exactly', async () => {
+    // The spike tests seeded a few thousand new mentions.
+    const broad = (await cm.request('GET', '/api/v1/listening/mentions?status=new&per_page=30')).json();
+    expect(broad).toMatchObject({ total_records: 1000, total_is_lower_bound: true, total_pages: 34 });
+    expect(broad._embedded.mentions).toHaveLength(30);
+    const narrow = (await cm.request('GET', '/api/v1/listening/mentions?status=handled')).json();
+    expect(narrow.total_is_lower_bound).toBeUndefined();
+    expect(narrow.total_records).toBe(narrow._embedded.mentions.length);
+  });
+
+  it('reports response times, per week too, and no credential ever reached the logs', async () => {
     const report = (await cm.request('GET', '/api/v1/listening/report?days=30')).json();
     expect(report.all.answered).toBe(1);
     expect(report.all.answered_within_hour).toBe(1);
     expect(report.day.mentions + report.night.mentions).toBe(report.all.mentions);
+    // Weekly figures: weeks start on a Monday, add up to the whole, each split into day and night.
+    expect(report.by_week.length).toBeGreaterThan(0);
+    const sum = (key: 'mentions' | 'handled' | 'answered' | 'answered_within_hour') =>
+      report.by_week.reduce((n: number, w: Record<string, number>) => n + (w[key] ?? 0), 0);
+    for (const key of ['mentions', 'handled', 'answered', 'answered_within_hour'] as const) expect(sum(key)).toBe(report.all[key]);
+    for (const w of report.by_week) {
+      expect(new Date(`${w.week}T12:00:00Z`).getUTCDay()).toBe(1);
+      expect(w.day.mentions + w.night.mentions).toBe(w.mentions);
+      expect(w.day.answered_within_hour + w.night.answered_within_hour).toBe(w.answered_within_hour);
+    }
+    const answeredWeek = report.by_week.find((w: { answered: number }) => w.answered === 1);
+    expect(answeredWeek.median_response_minutes).toBeGreaterThanOrEqual(0);
+    expect(answeredWeek.median_response_minutes).toBeLessThanOrEqual(60);
+    // The dashboard's weekly figures, for those who read listening only.
+    const dashboard = (await cm.request('GET', '/api/v1/dashboard')).json();
+    const week = (await cm.request('GET', '/api/v1/listening/report?days=7')).json();
+    expect(dashboard.listening_week).toEqual({
+      ...week.all,
+      answered_within_hour_day: week.day.answered_within_hour,
+      answered_within_hour_night: week.night.answered_within_hour,
+    });
+    expect(dashboard.listening_week.answered_within_hour).toBe(1);
+    await createMemberFixture(ctx.database.db, c.id, {
+      email: 'referent@example.org',
+      role: 'referent',
+      zoneIds: [c.zones[0]?.id as string],
+    });
+    const referent = new TestClient(t.app);
+    await referent.login('referent@example.org');
+    expect((await referent.request('GET', '/api/v1/dashboard')).json().listening_week).toBeNull();
     expect(logs.length).toBeGreaterThan(10);
     const all = logs.join('\n');
     expect(all).not.toContain(MASTODON_TOKEN);

@@ -6,8 +6,9 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { Db, TenantRunner, Trx } from '../../db/database.ts';
-import { defineJob, type EnqueueOptions } from '../../jobs/queue.ts';
+import { defineJob, type EnqueueOptions, type JobJanitor } from '../../jobs/queue.ts';
 import { createMailer } from '../../mail/mailer.ts';
+import { type StaffAlertOutcome, sendStaffAlert } from '../sms/index.ts';
 import { pollBluesky } from './adapters/bluesky.ts';
 import { backoffAfter, POLL_INTERVAL_MS, type PollInput, type PollOutcome, SourceError, type WatchQuery } from './adapters/common.ts';
 import { pollMastodon } from './adapters/mastodon.ts';
@@ -187,19 +188,22 @@ export async function measureSpike(trx: Trx, now: Date): Promise<SpikeCheck> {
   return { lastHour, baseline, spike: lastHour >= SPIKE_MIN && lastHour >= SPIKE_FACTOR * baseline };
 }
 
-/** Checks for a spike; on one, switches the inbox to crisis mode and mails the team (once in six hours). */
+/**
+ * Checks for a spike; on one, switches the inbox to crisis mode, mails the team and texts the
+ * alert numbers (once per spike: not again within six hours, whatever the passes in between).
+ */
 export async function detectSpike(
   config: Config,
   db: Db,
   tenant: TenantRunner,
   campaignId: string,
   now = new Date(),
-): Promise<SpikeCheck & { alerted: boolean }> {
+): Promise<SpikeCheck & { alerted: boolean; sms: StaffAlertOutcome | null }> {
   const result = await tenant(async (trx) => {
     const check = await measureSpike(trx, now);
-    if (!check.spike) return { check, recipients: [] as { email: string; locale: string }[] };
+    if (!check.spike) return { check, recipients: [] as { email: string; locale: string }[], phones: [] as string[] };
     const state = await trx.selectFrom('listening_state').selectAll().where('campaign_id', '=', campaignId).forUpdate().executeTakeFirst();
-    if (state?.last_spike_at && now.getTime() - state.last_spike_at.getTime() < REALERT_MS) return { check, recipients: [] };
+    if (state?.last_spike_at && now.getTime() - state.last_spike_at.getTime() < REALERT_MS) return { check, recipients: [], phones: [] };
     await trx
       .insertInto('listening_state')
       .values({ campaign_id: campaignId, crisis_since: now, last_spike_at: now })
@@ -215,7 +219,7 @@ export async function detectSpike(
       .where('m.role', 'in', ['owner', 'admin', 'community_manager', 'candidate'])
       .where('u.disabled_at', 'is', null)
       .execute();
-    return { check, recipients };
+    return { check, recipients, phones: state?.alert_phones ?? [] };
   });
   if (result.recipients.length > 0) {
     const mailer = createMailer(config, db);
@@ -237,7 +241,25 @@ export async function detectSpike(
       await mailer.close();
     }
   }
-  return { ...result.check, alerted: result.recipients.length > 0 };
+  // The SMS, short and in French (the team's language; the e-mail says it in each one's locale).
+  let sms: StaffAlertOutcome | null = null;
+  if (result.phones.length > 0) {
+    const n = result.check.lastHour;
+    const base = result.check.baseline.toFixed(1).replace('.', ',');
+    sms = await sendStaffAlert(
+      config,
+      db,
+      tenant,
+      campaignId,
+      result.phones,
+      `pic de mentions, ${n} en une heure (${base}/h d’habitude). Mode crise : ${config.publicUrl}/app/listening`,
+    );
+    if (sms.sent.length > 0)
+      await tenant((trx) =>
+        trx.updateTable('listening_state').set({ last_sms_alert_at: now }).where('campaign_id', '=', campaignId).execute(),
+      );
+  }
+  return { ...result.check, alerted: result.recipients.length > 0 || (sms?.sent.length ?? 0) > 0, sms };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,3 +343,51 @@ export const passJob = defineJob({
     return { watches: due.length, added, published, spike: spike?.spike ?? false };
   },
 });
+
+/**
+ * The janitor of dead pass chains (every campaign's): each pass queues the next, so a worker that
+ * crashed during a pass (or a queue that lost its job) ends the chain and the watches stop. For each
+ * campaign with active watches and no pass the queue still holds (queued, or running in a live
+ * process), the runs left behind are marked failed and a pass is queued again.
+ */
+export function passChainJanitorOf(): JobJanitor {
+  return async ({ database, soleWorker, isRunPending, ownsRun, enqueue }) => {
+    if (!enqueue) return null;
+    const { db } = database;
+    const campaigns = await db.selectFrom('listening_watch').select('campaign_id').where('active', '=', true).distinct().execute();
+    let restarted = 0;
+    for (const { campaign_id: campaignId } of campaigns) {
+      const runs = await db
+        .selectFrom('job_run')
+        .select(['id', 'state'])
+        .where('campaign_id', '=', campaignId)
+        .where('kind', '=', PASS_JOB)
+        .where('state', 'in', ['queued', 'running'])
+        .orderBy('created_at', 'desc')
+        .limit(20)
+        .execute();
+      const dead: string[] = [];
+      let alive = false;
+      for (const run of runs) {
+        // On the embedded database nothing runs yet when the janitor first sweeps: a "running" pass was interrupted.
+        const pending = ownsRun?.(run.id) || (!(soleWorker && run.state === 'running') && (await isRunPending(PASS_JOB, run.id)));
+        if (pending) {
+          alive = true;
+          break;
+        }
+        dead.push(run.id);
+      }
+      if (alive) continue;
+      if (dead.length > 0)
+        await db
+          .updateTable('job_run')
+          .set({ state: 'failed', finished_at: new Date(), error: 'The pass was lost (its worker stopped); the chain was restarted.' })
+          .where('campaign_id', '=', campaignId)
+          .where('id', 'in', dead)
+          .execute();
+      await enqueue({ campaignId, kind: PASS_JOB });
+      restarted += 1;
+    }
+    return restarted > 0 ? `listening: the pass chain of ${restarted} campaign(s) restarted` : null;
+  };
+}

@@ -11,6 +11,7 @@ import { smsErrors } from './sms.errors.ts';
 import { smsRoutes } from './sms.routes.ts';
 import { twilioRoutes } from './twilio.routes.ts';
 
+export { type StaffAlertOutcome, sendStaffAlert } from './alert.ts';
 export { dispatchDue, requestDispatch } from './dispatch.ts';
 export { frenchPublicHolidays, nextAllowedInstant } from './hours.ts';
 export { isStopReply } from './rules.ts';

@@ -17,6 +17,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, freePort, startTwilio } from '../../testing/twilio-server.ts';
 import { recordConsents } from '../consent/index.ts';
 import { trackingWriterOf } from '../messaging/index.ts';
 import { dispatchDue } from './dispatch.ts';
@@ -24,7 +25,6 @@ import { DEFAULT_SENDING_HOURS, nextAllowedInstant } from './hours.ts';
 import { SHORT_CODE_LENGTH } from './links.ts';
 import { twilioProvider } from './provider.ts';
 import { estimateSms, queueSms } from './sms.service.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, freePort, startTwilio } from './twilio-server.fixture.ts';
 
 describeEachDatabase('sms: audiences and short links', (ctx) => {
   let t: TestApp;

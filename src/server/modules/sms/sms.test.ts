@@ -19,12 +19,12 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, freePort, postSigned, startTwilio } from '../../testing/twilio-server.ts';
 import { recordConsents } from '../consent/index.ts';
 import { dispatchDue, lostSendingJanitorOf, SENDING_LOST_MS } from './dispatch.ts';
 import { DEFAULT_SENDING_HOURS, nextAllowedInstant } from './hours.ts';
 import { outboxProvider, twilioProvider } from './provider.ts';
 import { queueSms } from './sms.service.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, freePort, postSigned, startTwilio } from './twilio-server.fixture.ts';
 import { bodySha256, twilioSignature } from './twilio-signature.ts';
 
 describeEachDatabase('sms', (ctx) => {

@@ -121,6 +121,7 @@ export const useUpdateMention = () =>
   useAction(({ id, ...input }: { id: string; status?: 'new' | 'handled'; assigned_to?: string | null; tags?: string[] }) =>
     api.patch<Mention>(`/api/v1/listening/mentions/${encodeURIComponent(id)}`, input),
   );
+export const useSetAlertPhones = () => useAction((phones: string[]) => api.put('/api/v1/listening/alert_phones', { phones }));
 export const useSetCrisis = () => useAction((crisis: boolean) => api.put('/api/v1/listening/state', { crisis }));
 export const useSaveKeyMessage = () =>
   useAction(

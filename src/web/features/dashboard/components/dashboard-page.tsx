@@ -13,7 +13,7 @@ import { useCan, useSession } from '../../session/session-context.tsx';
 import { type Dashboard, STAGES, useDashboardQuery } from '../api.ts';
 import { dashboardMessages } from '../messages.ts';
 import { StageBar, StageLegend } from './stage-bar.tsx';
-import { StatCards } from './stat-cards.tsx';
+import { ListeningWeekCards, StatCards } from './stat-cards.tsx';
 import { ZonesTable } from './zones-table.tsx';
 
 /** Whole days from today to an ISO date (negative once past). */
@@ -88,6 +88,7 @@ function DashboardBody({ data }: { data: Dashboard }) {
         </Alert>
       )}
       <StatCards dashboard={data} name={stageName} />
+      {data.listening_week && <ListeningWeekCards week={data.listening_week} />}
       <Paper withBorder radius="md" p="md">
         <Stack gap="sm">
           <Group justify="space-between" gap="xs">

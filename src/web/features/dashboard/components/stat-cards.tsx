@@ -37,6 +37,41 @@ export function StatCards({ dashboard, name }: { dashboard: Dashboard; name: Sta
   );
 }
 
+/** The listening inbox's week (last 7 days): caught, handled, answered within the hour day and night, median delay. */
+export function ListeningWeekCards({ week }: { week: NonNullable<Dashboard['listening_week']> }) {
+  const t = useT(dashboardMessages);
+  const fmt = useFormat();
+  return (
+    <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm" data-testid="listening-week">
+      <StatCard label={t('mentionsCaught')} hint={t('mentionsCaughtHint')} accent="cyan.7">
+        <span data-testid="stat-mentions-caught">{fmt.number(week.mentions)}</span>
+      </StatCard>
+      <StatCard
+        label={t('mentionsHandled')}
+        hint={t('shareOfTotal', { percent: fmt.percent(week.mentions > 0 ? week.handled / week.mentions : 0) })}
+        accent="teal.7"
+      >
+        <span data-testid="stat-mentions-handled">{fmt.number(week.handled)}</span>
+      </StatCard>
+      <StatCard
+        label={t('answeredWithinHour')}
+        hint={t('answeredWithinHourHint', {
+          day: fmt.number(week.answered_within_hour_day),
+          night: fmt.number(week.answered_within_hour_night),
+        })}
+        accent="green.7"
+      >
+        <span data-testid="stat-answered-within-hour">{fmt.number(week.answered_within_hour)}</span>
+      </StatCard>
+      <StatCard label={t('medianResponse')} hint={t('medianResponseHint', { answered: fmt.number(week.answered) })} accent="orange.6">
+        <span data-testid="stat-median-response">
+          {week.median_response_minutes === null ? '—' : t('minutes', { n: fmt.number(week.median_response_minutes) })}
+        </span>
+      </StatCard>
+    </SimpleGrid>
+  );
+}
+
 function StatCard({ label, hint, accent, children }: { label: string; hint: string; accent: string; children: ReactNode }) {
   return (
     <Paper withBorder radius="md" p="md" style={{ borderTop: `3px solid var(--mantine-color-${accent.replace('.', '-')})` }}>

@@ -7,7 +7,15 @@ import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { Icon } from '../../../ui/icons.tsx';
 import { EmptyText, QueryView } from '../../../ui/query-view.tsx';
 import { useCan } from '../../session/session-context.tsx';
-import { type Account, useAccounts, useCreateAccount, useDeleteAccount, useUpdateAccount } from '../api.ts';
+import {
+  type Account,
+  useAccounts,
+  useCreateAccount,
+  useDeleteAccount,
+  useListeningState,
+  useSetAlertPhones,
+  useUpdateAccount,
+} from '../api.ts';
 import { listeningMessages } from '../messages.ts';
 import { XCostBlock } from './x-cost.tsx';
 
@@ -131,6 +139,50 @@ function AccountForm({ account, opened, onClose }: { account: Account | null; op
   );
 }
 
+/** The numbers a spike alert is texted to (admins): at any hour, once per spike. */
+function AlertPhones() {
+  const t = useT(listeningMessages);
+  const state = useListeningState();
+  const save = useSetAlertPhones();
+  const [text, setText] = useState<string | null>(null);
+  const current = state.data?.alert_phones.join(', ') ?? '';
+  const value = text ?? current;
+  return (
+    <Card withBorder padding="md">
+      <Stack gap="xs">
+        <Text fw={600}>{t('alertPhones')}</Text>
+        <Text size="sm" c="dimmed">
+          {t('alertPhonesHint')}
+        </Text>
+        <Group align="flex-end" wrap="wrap">
+          <TextInput
+            label={t('alertPhonesLabel')}
+            value={value}
+            onChange={(e) => setText(e.currentTarget.value)}
+            placeholder="06 12 34 56 78, 07 98 76 54 32"
+            style={{ flex: 1, minWidth: 220 }}
+          />
+          <Button
+            loading={save.isPending}
+            onClick={() =>
+              save.mutate(
+                value
+                  .split(/[,;\n]/)
+                  .map((p) => p.trim())
+                  .filter(Boolean),
+                { onSuccess: () => setText(null) },
+              )
+            }
+          >
+            {t('save')}
+          </Button>
+        </Group>
+        {save.isError && <ErrorAlert error={save.error} />}
+      </Stack>
+    </Card>
+  );
+}
+
 export function AccountsPanel() {
   const t = useT(listeningMessages);
   const canManage = useCan('listening.accounts');
@@ -146,6 +198,7 @@ export function AccountsPanel() {
           </Button>
         </Group>
       )}
+      {canManage && <AlertPhones />}
       {remove.isError && <ErrorAlert error={remove.error} />}
       <QueryView
         query={accounts}

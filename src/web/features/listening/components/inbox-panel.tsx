@@ -188,7 +188,7 @@ export function InboxPanel({ themes }: { themes: readonly string[] }) {
       {(data) => (
         <Stack gap="xs">
           <Text size="sm" c="dimmed">
-            {t('total', { count: f.number(data.total_records) })}
+            {t(data.total_is_lower_bound ? 'totalAtLeast' : 'total', { count: f.number(data.total_records) })}
           </Text>
           {data._embedded.mentions.map((m) => (
             <Card

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { twilioSignature } from './twilio-signature.ts';
+import { twilioSignature } from '../modules/sms/twilio-signature.ts';
 
 export const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 export const AUTH_TOKEN = 'test-auth-token-0123456789';
