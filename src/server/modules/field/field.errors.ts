@@ -24,6 +24,8 @@ export const fieldErrors = {
   FIELD_POLYGON_INVALID: 400,
   /** The electoral roll file has no column the importer needs (family name, address). */
   FIELD_ROLL_COLUMNS_MISSING: 400,
+  /** The electoral roll file is not one: a field far longer than a roll's (a quote never closed), too many columns. */
+  FIELD_ROLL_FILE_INVALID: 400,
   /**
    * The electoral roll may only be filtered by age, sex and polling station (never by birthplace,
    * name or anything else); the problem carries `allowed`.

@@ -330,6 +330,12 @@ describeEachDatabase('field turfs', (ctx) => {
       'Petit;Louis;M;2001-07-14;Paris;B;12 bis Rue du Test;75020',
       'Nulle;Part;M;1980-01-01;Paris;B;999 Rue Inconnue;75020',
     ].join('\n');
+    // A file that is not a roll (one endless field: a quote never closed, or no line break) is said so, not a 500.
+    for (const broken of ['é'.repeat(100_000), `Nom;Adresse\n"Durand;${'x'.repeat(5000)}`]) {
+      const refused = await s.owner.request('POST', '/api/v1/field/electoral-roll', { file_name: 'x.csv', csv: broken });
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.json().code).toBe('FIELD_ROLL_FILE_INVALID');
+    }
     const imported = await s.owner.request('POST', '/api/v1/field/electoral-roll', { file_name: 'liste.csv', csv });
     expect(imported.statusCode, imported.body).toBe(201);
     expect(imported.json()).toMatchObject({ voters: 4, matched: 3 });

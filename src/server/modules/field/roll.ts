@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import { AppError } from '../../http/problem.ts';
-import { CsvParser, detectDelimiter } from '../../lib/csv-parser.ts';
+import { CsvParser, type CsvLimits, detectDelimiter } from '../../lib/csv-parser.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 
 /** The only filters the roll may be read by. */
@@ -52,6 +52,19 @@ function validDate(day: string | null): string | null {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day ? day : null;
 }
 
+/** A roll's bounds: a list's fields are short, so a longer one is a broken file (a quote never closed), said as such. */
+const ROLL_CSV_LIMITS: CsvLimits = {
+  cellChars: 2000,
+  headerCellChars: 200,
+  columns: 200,
+  tooLarge: ({ header, record, column }) =>
+    new AppError(
+      'FIELD_ROLL_FILE_INVALID',
+      `${header ? 'A column name' : 'A field'} (line ${record}, column ${column}) is too long for an electoral roll: the file is not a roll, or a quote is never closed.`,
+      { line: record, column },
+    ),
+};
+
 /** Imports the roll from CSV text, replacing the previous import; voters are matched to addresses and buildings. */
 export async function importElectoralRoll(
   trx: Trx,
@@ -60,7 +73,7 @@ export async function importElectoralRoll(
   options: { fileName: string; importedBy: string | null },
 ) {
   const text = csv.replace(/^\uFEFF/, '');
-  const parser = new CsvParser(detectDelimiter(text.slice(0, 4000)));
+  const parser = new CsvParser(detectDelimiter(text.slice(0, 4000)), ROLL_CSV_LIMITS);
   const records: string[][] = [];
   parser.push(text, records);
   parser.end(records);
