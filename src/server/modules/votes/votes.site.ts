@@ -1,11 +1,14 @@
 // Public votes on the site: the vote's page (options with their images, the form, the results when
 // the campaign shows them), the "check your mailbox" page, and the confirmation link's pages (GET
-// shows a button — mail scanners open links —, POST counts the ballot). Plain forms, no JavaScript.
+// shows a button — mail scanners open links —, POST counts the ballot). Plain forms; the ballot form goes
+// through the site's one form guard (honeypot, fill time, proof of work, rate limits per address), a
+// post it holds back being dropped silently with the usual answer (no ballot, no mail).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { withTenant } from '../../db/database.ts';
 import { isCrossSite } from '../../http/public-page.ts';
+import { ALTCHA_SOLVER_PATH, emailDomainOf, GUARD_CSS, guardFieldsHtml, guardFormPost, sendFloodAlerts } from '../../site/form-guard.ts';
 import { escapeHtml, type PageLang, renderSitePage, siteCampaign, siteLangOf, sitePath } from '../../site/layout.ts';
 import { type ConfirmOutcome, castBallot, confirmBallot, isOpen, readBallotToken, resultsPublic } from './votes.service.ts';
 
@@ -91,6 +94,7 @@ const CSS = `<style>
 .vote-bar i{display:block;height:100%;background:#0b3d91}
 .vote-results{list-style:none;padding:0;display:grid;gap:.75rem}
 .error{color:#a61e1e;font-weight:600}
+${GUARD_CSS}
 </style>`;
 
 const VotePath = Type.Object({ slug: Type.String({ maxLength: 200 }) });
@@ -100,6 +104,9 @@ const BallotForm = Type.Object({
   email: Type.Optional(Type.String({ maxLength: 320 })),
   news: Type.Optional(Type.String({ maxLength: 10 })),
   lang: Type.Optional(Type.String({ maxLength: 5 })),
+  form_stamp: Type.Optional(Type.String({ maxLength: 100 })),
+  site_web: Type.Optional(Type.String({ maxLength: 500 })),
+  altcha: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 
 function noStore(reply: FastifyReply, html: string): string {
@@ -167,6 +174,7 @@ export const votesSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const form = open
       ? `<form method="post" action="/votes/${escapeHtml(vote.slug)}">
 <input type="hidden" name="lang" value="${lang}">
+${guardFieldsHtml(secret(), lang)}
 ${error ? `<p class="error" role="alert" id="vote-error">${escapeHtml(error)}</p>` : ''}
 <fieldset class="vote-options"><legend>${w.choose}</legend>
 ${options
@@ -192,6 +200,7 @@ ${options
       path: `/votes/${vote.slug}`,
       image: first,
       head: CSS,
+      scripts: open ? [ALTCHA_SOLVER_PATH] : [],
       body: `<h1>${escapeHtml(vote.title)}</h1>${vote.description ? `<p>${escapeHtml(vote.description)}</p>` : ''}${closes}${form}${results}`,
     });
   };
@@ -209,6 +218,26 @@ ${options
       const found = await loadVote(request.params.slug);
       if (!found) return votePage(reply, lang, request.params.slug, null);
       const { campaign, vote } = found;
+      const email = request.body.email ?? '';
+      const verdict = await withTenant(db, campaign.id, (trx) =>
+        guardFormPost(trx, {
+          campaignId: campaign.id,
+          form: `vote:${vote.id}`,
+          clientAddress: request.ip ?? '',
+          emailDomain: emailDomainOf(email),
+          body: request.body as Record<string, unknown>,
+          secret: secret(),
+        }),
+      );
+      if (verdict.alerts.length > 0)
+        await sendFloodAlerts(db, {
+          alerts: verdict.alerts,
+          send: (m) => app.deps.mailer.send(m),
+          publicUrl: app.deps.config.publicUrl,
+          log: (error) => request.log.warn({ err: error }, 'flood alert not sent'),
+        });
+      // Held back (robot, too fast, flood): the usual answer, nothing cast, nothing mailed.
+      if (!verdict.accepted) return reply.redirect(sitePath(`/votes/${vote.slug}/merci`, lang), 303);
       const optionId = request.body.option ?? '';
       if (!found.options.some((o) => o.id === optionId)) return votePage(reply, lang, vote.slug, w.optionMissing, 400);
       let outcome: Awaited<ReturnType<typeof castBallot>>;
@@ -218,7 +247,7 @@ ${options
             campaignId: campaign.id,
             voteId: vote.id,
             optionId,
-            email: request.body.email ?? '',
+            email,
             wantsNews: request.body.news === '1',
             ip: request.ip ?? null,
             userAgent: request.headers['user-agent'] ?? null,
