@@ -4,9 +4,10 @@
 // anti-fraud counters and audited voiding, and voters enter the base only with consent.
 import { beforeAll, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
-import { createCampaignFixture, createMemberFixture, TestClient, useOwnerApp } from '../../testing/app.ts';
 import { formStamp } from '../../site/form-guard.ts';
+import { createCampaignFixture, createMemberFixture, TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { expectShareCard } from '../../testing/share-card.ts';
 import { seedDemoVote } from './demo.ts';
 import { ipRangeOf, recountFromBallots } from './votes.service.ts';
 
@@ -210,7 +211,8 @@ describeEachDatabase('votes', (ctx) => {
     expect(page.body).toContain('name="site_web"');
     expect(page.body).toContain('/formulaires/altcha.js');
     const [a] = vote.options;
-    const ballots = async () => (await ctx.database.db.selectFrom('public_vote_ballot').select('id').where('vote_id', '=', vote.id).execute()).length;
+    const ballots = async () =>
+      (await ctx.database.db.selectFrom('public_vote_ballot').select('id').where('vote_id', '=', vote.id).execute()).length;
     const before = await ballots();
     // A robot filling the honeypot, one posting at once, one with no stamp at all: the usual answer, nothing cast or mailed.
     const robot = await form(vote.slug, { option: a.id, email: 'robot@bots.example', site_web: 'http://spam.example' });
@@ -242,6 +244,11 @@ describeEachDatabase('votes', (ctx) => {
       .where('verdict', '=', 'quarantined')
       .execute();
     expect(held.map((h) => h.reason).sort()).toEqual(['burst', 'burst', 'honeypot', 'stamp', 'too_fast']);
+  });
+
+  it("has a share card with the vote's title and its options", async () => {
+    await expectShareCard(s.t.app, `/votes/${vote.slug}`, 'vote', vote.slug);
+    await expectShareCard(s.t.app, `/votes/${vote.slug}?lang=en`, 'vote', vote.slug);
   });
 
   it('groups addresses by network', () => {
