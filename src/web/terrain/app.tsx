@@ -5,8 +5,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DoorList, type MarkOf, nextTarget, type Target } from './doors.tsx';
 import { MapView } from './map-view.tsx';
-import { PhotosScreen } from './photos.tsx';
 import { lang, t } from './messages.ts';
+import { PhotosScreen } from './photos.tsx';
 import { ContactSheet, OutcomeSheet } from './sheets.tsx';
 import {
   allMarks,

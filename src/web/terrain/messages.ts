@@ -163,7 +163,8 @@ const en: typeof fr = {
   storageOk: 'Storage guaranteed on this phone.',
   tabPhotos: 'Photos',
   photoTitle: 'Send photos',
-  photoHint: 'Photos and short videos of the campaign: the team reviews them before publishing them on the site, without their GPS position.',
+  photoHint:
+    'Photos and short videos of the campaign: the team reviews them before publishing them on the site, without their GPS position.',
   photoTake: 'Take a photo or a video',
   photoChoose: 'Choose from the gallery',
   photoPicked: '{n} file(s) chosen, {size} MB',

@@ -59,7 +59,8 @@ const fr = {
   linkCreatedWarning: 'Copiez ce lien maintenant : il ne sera plus jamais affiché.',
   linkCreatedLabel: 'Adresse du lien',
   linkCreatedDone: 'J’ai copié le lien',
-  linkCreatedHint: 'Envoyez-le à la personne par SMS ou messagerie. Il cesse de marcher à l’échéance, au nombre de fichiers atteint ou révoqué.',
+  linkCreatedHint:
+    'Envoyez-le à la personne par SMS ou messagerie. Il cesse de marcher à l’échéance, au nombre de fichiers atteint ou révoqué.',
   noLinks: 'Aucun lien d’envoi.',
   linkUsed: '{used} sur {max} fichiers envoyés',
   linkUntil: 'jusqu’au {date}',
@@ -72,6 +73,12 @@ const fr = {
   required: 'Champ obligatoire.',
   maxFilesRange: 'Entre 1 et 1 000.',
   futureDate: 'Choisissez une date à venir.',
+  pickerButton: 'Photo des bénévoles',
+  pickerTitle: 'Insérer une photo des bénévoles',
+  pickerHint: 'Seules les photos publiées dans la galerie sont proposées, sans leurs métadonnées.',
+  pickerEmpty: 'Aucune photo publiée pour l’instant.',
+  pickerEmptyHint: 'Validez des photos dans « Photos et vidéos » pour pouvoir les insérer ici.',
+  pickerChoose: 'Insérer « {caption} »',
 };
 
 const en: typeof fr = {
@@ -146,6 +153,12 @@ const en: typeof fr = {
   required: 'Required.',
   maxFilesRange: 'Between 1 and 1,000.',
   futureDate: 'Choose a date to come.',
+  pickerButton: 'Volunteers’ photo',
+  pickerTitle: 'Insert a volunteers’ photo',
+  pickerHint: 'Only photos published in the gallery are offered, without their metadata.',
+  pickerEmpty: 'No published photo yet.',
+  pickerEmptyHint: 'Approve photos in “Photos and videos” to insert them here.',
+  pickerChoose: 'Insert “{caption}”',
 };
 
 export const mediaMessages = { fr, en };

@@ -144,9 +144,7 @@ function MediaCard({ media, canModerate, onDone }: { media: Media; canModerate: 
             : t('sentUnknown', { date: format.dateTime(media.uploaded_at) })}
         </Text>
         <Text size="sm" c="dimmed">
-          {media.width && media.height
-            ? t('sizeOf', { width: media.width, height: media.height, size })
-            : t('megabytes', { size })}
+          {media.width && media.height ? t('sizeOf', { width: media.width, height: media.height, size }) : t('megabytes', { size })}
           {media.duration_s ? ` · ${t('duration', { seconds: Math.round(media.duration_s) })}` : ''}
         </Text>
         {media.identifiable && (
