@@ -141,12 +141,34 @@ describe('volunteer media', () => {
   });
 
   it('shows the queue, the upload links and the field app’s screen in French and English, phone and laptop', async () => {
+    const db = h.runtime.database.db;
     for (const locale of ['fr-FR', 'en-GB']) {
-      const l = locale.slice(0, 2);
+      const l = locale.slice(0, 2) as 'fr' | 'en';
+      // The back office speaks the member's language.
+      await db.updateTable('staff_user').set({ locale: l }).where('email', '=', DIRECTOR).execute();
       for (const width of [390, 1280]) {
         const context = await h.browser.newContext({ viewport: { width, height: width === 390 ? 844 : 860 }, locale, baseURL: h.baseUrl });
         const page = await context.newPage();
         await login(page, DIRECTOR, DEMO_PASSWORD);
+        await page.goto(MEDIA_PATH);
+        const pending = page.getByTestId('media-card').first();
+        await pending.waitFor();
+        await h.shot(page, `media-queue-${l}-${width}`);
+        // Refusing asks for a reason.
+        await pending.getByRole('button', { name: l === 'fr' ? 'Refuser' : 'Refuse' }).click();
+        await page
+          .getByRole('dialog')
+          .getByRole('button', { name: l === 'fr' ? 'Refuser' : 'Refuse' })
+          .click();
+        await page
+          .getByRole('dialog')
+          .getByText(l === 'fr' ? 'Indiquez un motif.' : 'Give a reason.')
+          .waitFor();
+        await h.shot(page, `media-refuse-${l}-${width}`);
+        await page
+          .getByRole('dialog')
+          .getByRole('button', { name: l === 'fr' ? 'Annuler' : 'Cancel' })
+          .click();
         await page.goto(`${MEDIA_PATH}?onglet=approved`);
         await page.getByTestId('media-card').first().waitFor();
         await h.shot(page, `media-approved-${l}-${width}`);
@@ -159,6 +181,7 @@ describe('volunteer media', () => {
         expect(await url.textContent()).toMatch(/\/envoi\/[A-Za-z0-9_-]+$/);
         await h.shot(page, `media-link-created-${l}-${width}`);
         await page.getByRole('button', { name: l === 'fr' ? 'J’ai copié le lien' : 'I copied the link' }).click();
+        await page.getByRole('dialog').waitFor({ state: 'hidden' });
         await page.getByTestId('upload-link').first().waitFor();
         await h.shot(page, `media-links-${l}-${width}`);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
@@ -171,5 +194,6 @@ describe('volunteer media', () => {
       await h.shot(v, `media-terrain-${l}-390`);
       await v.context().close();
     }
+    await db.updateTable('staff_user').set({ locale: 'fr' }).where('email', '=', DIRECTOR).execute();
   });
 });

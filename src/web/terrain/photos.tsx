@@ -189,7 +189,10 @@ export function PhotosScreen({ csrf, online }: { csrf: () => string | null; onli
         </div>
         {files.length > 0 && (
           <p className="picked" role="status">
-            {t('photoPicked', { n: files.length, size: (totalPicked / 1_000_000).toLocaleString(lang, { maximumFractionDigits: 1 }) })}
+            {t('photoPicked', {
+              n: files.length,
+              size: (Math.max(totalPicked, 100_000) / 1_000_000).toLocaleString(lang, { maximumFractionDigits: 1 }),
+            })}
           </p>
         )}
         <label className="field">

@@ -108,7 +108,10 @@ function MediaCard({ media, canModerate, onDone }: { media: Media; canModerate: 
       },
     );
   const ready = media.processing === 'ready';
-  const size = format.number(media.bytes / 1_000_000, { maximumFractionDigits: 1 });
+  const size =
+    media.bytes < 1_000_000
+      ? t('kilobytes', { size: format.number(Math.max(1, Math.round(media.bytes / 1000))) })
+      : t('megabytes', { size: format.number(media.bytes / 1_000_000, { maximumFractionDigits: 1 }) });
   return (
     <Paper withBorder radius="md" p={0} style={{ overflow: 'hidden' }} data-testid="media-card" data-media-id={media.id}>
       <a href={media._links.web.href} target="_blank" rel="noreferrer" aria-label={caption}>
@@ -172,23 +175,32 @@ function MediaCard({ media, canModerate, onDone }: { media: Media; canModerate: 
         {media.reason && <Text size="sm">{t('reasonShown', { reason: media.reason })}</Text>}
         {moderate.isError && !asking && <ErrorAlert error={moderate.error} />}
         {canModerate && (
-          <Group gap="xs" grow mt={4}>
+          <Stack gap="xs" mt={4}>
             {(media.status === 'pending' || media.status === 'hidden' || media.status === 'refused') && (
-              <Button size="md" color="teal" disabled={!ready} loading={moderate.isPending} onClick={() => decide('approve', null)}>
+              <Button
+                size="md"
+                color="teal"
+                fullWidth
+                disabled={!ready}
+                loading={moderate.isPending}
+                onClick={() => decide('approve', null)}
+              >
                 {media.status === 'pending' ? t('approve') : t('restore')}
               </Button>
             )}
-            {(media.status === 'approved' || media.status === 'pending') && (
-              <Button size="md" variant="default" onClick={() => setAsking('hide')}>
-                {t('hide')}
-              </Button>
-            )}
-            {(media.status === 'pending' || media.status === 'hidden') && (
-              <Button size="md" color="red" variant="light" onClick={() => setAsking('refuse')}>
-                {t('refuse')}
-              </Button>
-            )}
-          </Group>
+            <Group gap="xs" grow>
+              {(media.status === 'approved' || media.status === 'pending') && (
+                <Button size="md" variant="default" onClick={() => setAsking('hide')}>
+                  {t('hide')}
+                </Button>
+              )}
+              {(media.status === 'pending' || media.status === 'hidden') && (
+                <Button size="md" color="red" variant="light" onClick={() => setAsking('refuse')}>
+                  {t('refuse')}
+                </Button>
+              )}
+            </Group>
+          </Stack>
         )}
         {canModerate && (
           <Group gap="md">
