@@ -156,7 +156,7 @@ export interface paths {
                         expires_at?: string;
                         name: string;
                         rate_limit_per_minute?: number | null;
-                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "turfs:read" | "turfs:write" | "targeting:read" | "targeting:write" | "canvasses:read" | "canvasses:write" | "scripts:read" | "scripts:write" | "listening:read" | "listening:write" | "listening:publish" | "listening:approve" | "factchecks:read" | "factchecks:write" | "factchecks:publish" | "votes:read" | "votes:manage" | "petitions:read" | "petitions:write" | "site:read" | "site:write" | "events:read" | "events:write" | "events:propose" | "attendances:read" | "attendances:write")[];
+                        scopes: ("dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "turfs:read" | "turfs:write" | "targeting:read" | "targeting:write" | "canvasses:read" | "canvasses:write" | "scripts:read" | "scripts:write" | "listening:read" | "listening:write" | "listening:publish" | "listening:approve" | "factchecks:read" | "factchecks:write" | "factchecks:publish" | "votes:read" | "votes:manage" | "petitions:read" | "petitions:write" | "site:read" | "site:write" | "events:read" | "events:write" | "events:propose" | "attendances:read" | "attendances:write" | "media:read" | "media:write")[];
                     };
                 };
             };
@@ -316,7 +316,7 @@ export interface paths {
                                 description_en: string;
                                 description_fr: string;
                                 /** @enum {string} */
-                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "turfs:read" | "turfs:write" | "targeting:read" | "targeting:write" | "canvasses:read" | "canvasses:write" | "scripts:read" | "scripts:write" | "listening:read" | "listening:write" | "listening:publish" | "listening:approve" | "factchecks:read" | "factchecks:write" | "factchecks:publish" | "votes:read" | "votes:manage" | "petitions:read" | "petitions:write" | "site:read" | "site:write" | "events:read" | "events:write" | "events:propose" | "attendances:read" | "attendances:write";
+                                id: "dashboard:read" | "zones:read" | "people:read" | "people:write" | "people:export" | "tags:read" | "tags:write" | "lists:read" | "lists:write" | "custom_fields:read" | "ladder:read" | "segments:read" | "segments:write" | "calendar:read" | "calendar:write" | "messages:read" | "messages:write" | "messages:send" | "imports:write" | "jobs:read" | "jobs:write" | "audit:read" | "webhooks:manage" | "sms:read" | "sms:send" | "turfs:read" | "turfs:write" | "targeting:read" | "targeting:write" | "canvasses:read" | "canvasses:write" | "scripts:read" | "scripts:write" | "listening:read" | "listening:write" | "listening:publish" | "listening:approve" | "factchecks:read" | "factchecks:write" | "factchecks:publish" | "votes:read" | "votes:manage" | "petitions:read" | "petitions:write" | "site:read" | "site:write" | "events:read" | "events:write" | "events:propose" | "attendances:read" | "attendances:write" | "media:read" | "media:write";
                                 resource: string;
                             }[];
                         };
@@ -13524,6 +13524,1210 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem document */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Volunteer media, newest first: the moderation queue (status=pending), the gallery (approved), hidden, refused */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                    status?: "pending" | "approved" | "hidden" | "refused";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "relais:media": {
+                                    _links: {
+                                        gallery_thumbnail?: {
+                                            href: string;
+                                        };
+                                        gallery_web?: {
+                                            href: string;
+                                        };
+                                        original: {
+                                            href: string;
+                                        };
+                                        self: {
+                                            href: string;
+                                        };
+                                        thumbnail: {
+                                            href: string;
+                                        };
+                                        web: {
+                                            href: string;
+                                        };
+                                    };
+                                    bytes: number;
+                                    caption: string;
+                                    /** @description judged from the bytes (file-type), not the name */
+                                    content_type: string;
+                                    duration_s: number | null;
+                                    filename: string;
+                                    height: number | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    identifiable: boolean;
+                                    /** @enum {string} */
+                                    kind: "photo" | "video";
+                                    /** @description the published copies carry no position (photos always; MP4/QuickTime metadata boxes blanked; WebM as sent) */
+                                    location_stripped: boolean;
+                                    moderated_at: string | null;
+                                    moderated_by: {
+                                        name: string;
+                                    } | null;
+                                    /** @enum {string} */
+                                    processing: "waiting" | "ready" | "unprocessable";
+                                    processing_error: string | null;
+                                    reason: string | null;
+                                    rights_confirmed: boolean;
+                                    /** @enum {string} */
+                                    status: "pending" | "approved" | "hidden" | "refused";
+                                    /** Format: date-time */
+                                    uploaded_at: string;
+                                    uploaded_by: {
+                                        name: string;
+                                    } | null;
+                                    width: number | null;
+                                }[];
+                            };
+                            _links: {
+                                next?: {
+                                    href: string;
+                                };
+                                self: {
+                                    href: string;
+                                };
+                            };
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One media */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                gallery_thumbnail?: {
+                                    href: string;
+                                };
+                                gallery_web?: {
+                                    href: string;
+                                };
+                                original: {
+                                    href: string;
+                                };
+                                self: {
+                                    href: string;
+                                };
+                                thumbnail: {
+                                    href: string;
+                                };
+                                web: {
+                                    href: string;
+                                };
+                            };
+                            bytes: number;
+                            caption: string;
+                            /** @description judged from the bytes (file-type), not the name */
+                            content_type: string;
+                            duration_s: number | null;
+                            filename: string;
+                            height: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            identifiable: boolean;
+                            /** @enum {string} */
+                            kind: "photo" | "video";
+                            /** @description the published copies carry no position (photos always; MP4/QuickTime metadata boxes blanked; WebM as sent) */
+                            location_stripped: boolean;
+                            moderated_at: string | null;
+                            moderated_by: {
+                                name: string;
+                            } | null;
+                            /** @enum {string} */
+                            processing: "waiting" | "ready" | "unprocessable";
+                            processing_error: string | null;
+                            reason: string | null;
+                            rights_confirmed: boolean;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "hidden" | "refused";
+                            /** Format: date-time */
+                            uploaded_at: string;
+                            uploaded_by: {
+                                name: string;
+                            } | null;
+                            width: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a media's caption */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        caption?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                gallery_thumbnail?: {
+                                    href: string;
+                                };
+                                gallery_web?: {
+                                    href: string;
+                                };
+                                original: {
+                                    href: string;
+                                };
+                                self: {
+                                    href: string;
+                                };
+                                thumbnail: {
+                                    href: string;
+                                };
+                                web: {
+                                    href: string;
+                                };
+                            };
+                            bytes: number;
+                            caption: string;
+                            /** @description judged from the bytes (file-type), not the name */
+                            content_type: string;
+                            duration_s: number | null;
+                            filename: string;
+                            height: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            identifiable: boolean;
+                            /** @enum {string} */
+                            kind: "photo" | "video";
+                            /** @description the published copies carry no position (photos always; MP4/QuickTime metadata boxes blanked; WebM as sent) */
+                            location_stripped: boolean;
+                            moderated_at: string | null;
+                            moderated_by: {
+                                name: string;
+                            } | null;
+                            /** @enum {string} */
+                            processing: "waiting" | "ready" | "unprocessable";
+                            processing_error: string | null;
+                            reason: string | null;
+                            rights_confirmed: boolean;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "hidden" | "refused";
+                            /** Format: date-time */
+                            uploaded_at: string;
+                            uploaded_by: {
+                                name: string;
+                            } | null;
+                            width: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/media/{id}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A media file: thumbnail (≈400 px) or web (≈1600 px) copy without metadata, or the original (moderators only, never public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    file: "thumbnail" | "web" | "original";
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{id}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (into the public gallery), hide (out of it at once) or refuse a media; audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "approve" | "hide" | "refuse";
+                        reason?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _links: {
+                                gallery_thumbnail?: {
+                                    href: string;
+                                };
+                                gallery_web?: {
+                                    href: string;
+                                };
+                                original: {
+                                    href: string;
+                                };
+                                self: {
+                                    href: string;
+                                };
+                                thumbnail: {
+                                    href: string;
+                                };
+                                web: {
+                                    href: string;
+                                };
+                            };
+                            bytes: number;
+                            caption: string;
+                            /** @description judged from the bytes (file-type), not the name */
+                            content_type: string;
+                            duration_s: number | null;
+                            filename: string;
+                            height: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            identifiable: boolean;
+                            /** @enum {string} */
+                            kind: "photo" | "video";
+                            /** @description the published copies carry no position (photos always; MP4/QuickTime metadata boxes blanked; WebM as sent) */
+                            location_stripped: boolean;
+                            moderated_at: string | null;
+                            moderated_by: {
+                                name: string;
+                            } | null;
+                            /** @enum {string} */
+                            processing: "waiting" | "ready" | "unprocessable";
+                            processing_error: string | null;
+                            reason: string | null;
+                            rights_confirmed: boolean;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "hidden" | "refused";
+                            /** Format: date-time */
+                            uploaded_at: string;
+                            uploaded_by: {
+                                name: string;
+                            } | null;
+                            width: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What I sent (the field app), newest first, with where each stands */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "relais:media": {
+                                    _links: {
+                                        gallery_thumbnail?: {
+                                            href: string;
+                                        };
+                                        gallery_web?: {
+                                            href: string;
+                                        };
+                                        original: {
+                                            href: string;
+                                        };
+                                        self: {
+                                            href: string;
+                                        };
+                                        thumbnail: {
+                                            href: string;
+                                        };
+                                        web: {
+                                            href: string;
+                                        };
+                                    };
+                                    bytes: number;
+                                    caption: string;
+                                    /** @description judged from the bytes (file-type), not the name */
+                                    content_type: string;
+                                    duration_s: number | null;
+                                    filename: string;
+                                    height: number | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    identifiable: boolean;
+                                    /** @enum {string} */
+                                    kind: "photo" | "video";
+                                    /** @description the published copies carry no position (photos always; MP4/QuickTime metadata boxes blanked; WebM as sent) */
+                                    location_stripped: boolean;
+                                    moderated_at: string | null;
+                                    moderated_by: {
+                                        name: string;
+                                    } | null;
+                                    /** @enum {string} */
+                                    processing: "waiting" | "ready" | "unprocessable";
+                                    processing_error: string | null;
+                                    reason: string | null;
+                                    rights_confirmed: boolean;
+                                    /** @enum {string} */
+                                    status: "pending" | "approved" | "hidden" | "refused";
+                                    /** Format: date-time */
+                                    uploaded_at: string;
+                                    uploaded_by: {
+                                        name: string;
+                                    } | null;
+                                    width: number | null;
+                                }[];
+                            };
+                            _links: {
+                                next?: {
+                                    href: string;
+                                };
+                                self: {
+                                    href: string;
+                                };
+                            };
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/upload_links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The upload links, newest first (their tokens are not shown again) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            _embedded: {
+                                "relais:upload_links": {
+                                    active: boolean;
+                                    /** Format: date-time */
+                                    created_at: string;
+                                    /** Format: date-time */
+                                    expires_at: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    label: string;
+                                    max_files: number;
+                                    revoked_at: string | null;
+                                    url: string | null;
+                                    used: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a one-time upload link (/envoi/<token>, shown once): expiry, number of files */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        expires_at: string;
+                        label: string;
+                        max_files: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            max_files: number;
+                            revoked_at: string | null;
+                            url: string | null;
+                            used: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/upload_links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an upload link (uploads it started are refused from then on) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an upload (tus creation): Upload-Length, Upload-Metadata (filename, filetype, caption, identifiable, rights_confirmed)
+         * @description Tus-Resumable: 1.0.0 (required on every request but OPTIONS; else 412 MEDIA_TUS_VERSION). Auth: session (with X-CSRF-Token), token with media:write, or Upload-Link: <token>. 201 with Location.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        /** tus discovery: version, extensions (creation, termination) and the largest upload */
+        options: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Abandon an upload (tus termination), or withdraw a sent file not yet moderated
+         * @description Tus-Resumable: 1.0.0 (required on every request but OPTIONS; else 412 MEDIA_TUS_VERSION).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Send bytes of an upload at Upload-Offset (tus); the last one has the file judged by its content
+         * @description Tus-Resumable: 1.0.0 (required on every request but OPTIONS; else 412 MEDIA_TUS_VERSION). Content-Type: application/offset+octet-stream. 409 MEDIA_UPLOAD_OFFSET_MISMATCH when the offset is not the upload's.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem document */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem document */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };

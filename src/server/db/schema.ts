@@ -1488,6 +1488,57 @@ export interface PublicVoteBallotTable {
   updated_at: Generated<Date>;
 }
 
+/** A one-time upload link of volunteer media (/envoi/<token>): the token kept hashed. */
+export interface MediaUploadLinkTable {
+  campaign_id: string;
+  id: string;
+  label: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  max_files: number;
+  used: Generated<number>;
+  revoked_at: Timestamp | null;
+  created_by_user_id: string | null;
+  created_by_label: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export type MediaStatus = 'uploading' | 'pending' | 'approved' | 'hidden' | 'refused';
+
+/** A volunteer's photo or video, from its upload's creation (tus) to its moderation. */
+export interface MediaTable {
+  campaign_id: string;
+  id: string;
+  status: ColumnType<MediaStatus, MediaStatus | undefined, MediaStatus>;
+  kind: 'photo' | 'video' | null;
+  caption: Generated<string>;
+  filename: Generated<string>;
+  declared_type: Generated<string>;
+  content_type: string | null;
+  upload_length: ColumnType<string, number, number>;
+  upload_offset: ColumnType<string, number | undefined, number>;
+  identifiable: Generated<boolean>;
+  rights_confirmed: Generated<boolean>;
+  uploaded_by_user_id: string | null;
+  uploaded_by_token_id: string | null;
+  upload_link_id: string | null;
+  uploader_name: Generated<string>;
+  width: number | null;
+  height: number | null;
+  duration_s: number | null;
+  processing: ColumnType<'waiting' | 'ready' | 'unprocessable', 'waiting' | 'ready' | 'unprocessable' | undefined>;
+  processing_error: string | null;
+  has_poster: Generated<boolean>;
+  location_stripped: Generated<boolean>;
+  moderated_by_user_id: string | null;
+  moderated_by_name: string | null;
+  moderated_at: Timestamp | null;
+  reason: string | null;
+  created_at: Generated<Date>;
+  uploaded_at: Timestamp | null;
+  updated_at: Generated<Date>;
+}
+
 export interface DB {
   campaign: CampaignTable;
   staff_user: StaffUserTable;
@@ -1590,6 +1641,8 @@ export interface DB {
   public_vote: PublicVoteTable;
   public_vote_option: PublicVoteOptionTable;
   public_vote_ballot: PublicVoteBallotTable;
+  media_upload_link: MediaUploadLinkTable;
+  media: MediaTable;
 }
 
 export type Campaign = Selectable<CampaignTable>;

@@ -210,6 +210,13 @@ export const authPlugin = fp(async (app: FastifyInstance, { directory }: { direc
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     if (!request.url.startsWith('/api/')) return;
+    // A one-time upload link (media's tus uploads) is the request's only credential: a session
+    // cookie the same browser carries is ignored (the link's page cannot send its CSRF token). The
+    // header cannot be sent cross-site without a CORS preflight, which this API never grants.
+    if (request.headers['upload-link'] !== undefined) {
+      request.actor = null;
+      return;
+    }
     request.actor = await resolveActor(app, request, directory);
     const actor = request.actor;
     if (actor?.kind === 'session' && UNSAFE_METHODS.has(request.method) && !CSRF_EXEMPT.has(request.routeOptions.url ?? '')) {

@@ -17,6 +17,7 @@ import { importsModule } from './imports/index.ts';
 import { jobsModule } from './jobs/index.ts';
 import { listeningModule } from './listening/index.ts';
 import type { ModuleManifest } from './manifest.ts';
+import { mediaModule } from './media/index.ts';
 import { messagingModule } from './messaging/index.ts';
 import { peopleModule } from './people/index.ts';
 import { petitionsModule } from './petitions/index.ts';
@@ -59,6 +60,7 @@ const list = () =>
     petitionsModule,
     siteModule,
     eventsModule,
+    mediaModule,
   ] as const;
 
 let manifests: readonly ModuleManifest[] | null = null;

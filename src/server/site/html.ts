@@ -1,6 +1,6 @@
 // Rich text of the site, sanitised on save (sanitize-html): a short list of tags an editor needs
 // (paragraphs, headings from h2, lists, quotes, links, emphasis, images), links to http(s), mail and
-// the site itself only, and images served by the site itself (/medias/<id>): stored HTML can neither
+// the site itself only, and images served by the site itself (/medias/<id>, the gallery's /galerie/medias/<id>/web): stored HTML can neither
 // run a script nor make a visitor's browser ask anything of a third party.
 import sanitizeHtml from 'sanitize-html';
 
@@ -48,9 +48,9 @@ const OPTIONS: sanitizeHtml.IOptions = {
   },
 };
 
-/** True for an image of the site itself (`/medias/<uuid>`). */
-function isSiteMedia(src: string): boolean {
-  return /^\/medias\/[0-9a-f-]{36}$/.test(src);
+/** True for an image of the site itself: its own (`/medias/<uuid>`) or an approved volunteer photo (`/galerie/medias/<uuid>/web|thumbnail`). */
+export function isSiteMedia(src: string): boolean {
+  return /^\/medias\/[0-9a-f-]{36}$/.test(src) || /^\/galerie\/medias\/[0-9a-f-]{36}\/(web|thumbnail)$/.test(src);
 }
 
 /** The HTML an editor sent, reduced to what the site shows. */

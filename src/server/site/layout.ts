@@ -78,7 +78,7 @@ export interface SitePage {
   current?: SiteSection | undefined;
 }
 
-export type SiteSection = 'home' | 'arrondissements' | 'news' | 'events' | 'petitions' | 'factchecks';
+export type SiteSection = 'home' | 'arrondissements' | 'news' | 'events' | 'petitions' | 'factchecks' | 'gallery';
 
 const NAV: readonly { id: SiteSection; path: string; fr: string; en: string }[] = [
   { id: 'home', path: '/', fr: 'Accueil', en: 'Home' },
@@ -87,6 +87,7 @@ const NAV: readonly { id: SiteSection; path: string; fr: string; en: string }[] 
   { id: 'events', path: '/evenements', fr: 'Événements', en: 'Events' },
   { id: 'petitions', path: '/petitions', fr: 'Pétitions', en: 'Petitions' },
   { id: 'factchecks', path: '/le-vrai-du-faux', fr: 'Le vrai du faux', en: 'Fact checks' },
+  { id: 'gallery', path: '/galerie', fr: 'Galerie', en: 'Gallery' },
 ];
 
 /** The site's icon, inline (a browser asking /favicon.ico would log a 404 on every page). */

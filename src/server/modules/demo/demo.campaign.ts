@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '../../config.ts';
 import { withTenant } from '../../db/database.ts';
 import type { Role } from '../../db/schema.ts';
+import { fileStoreOf } from '../../files/storage.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 import { type FetchResult, fetchOpenData } from '../../opendata/fetch.ts';
 import type { CityManifest } from '../../opendata/manifest.ts';
@@ -14,6 +15,7 @@ import { demoRoundDays, seedDemoCalendar } from '../calendar/index.ts';
 import { seedDemoEvents } from '../events/index.ts';
 import { seedDemoFactchecks } from '../factchecks/index.ts';
 import { createUser } from '../identity/index.ts';
+import { seedDemoMedia } from '../media/index.ts';
 import { seedDemoPetitions } from '../petitions/index.ts';
 import { seedDemoTargeting } from '../targeting/index.ts';
 import { seedDemoVote } from '../votes/index.ts';
@@ -185,5 +187,7 @@ export async function seedDemoCampaign(
   // "Le vrai du faux" and the official poster's vote, on the public site.
   await seedDemoFactchecks(db, campaignId);
   await seedDemoVote(db, campaignId);
+  // Volunteers' photos: three in the gallery, one waiting for moderation with a GPS position in its EXIF.
+  await seedDemoMedia(db, fileStoreOf(runtime.config), campaignId);
   return { created: true, campaignId, synthetic };
 }

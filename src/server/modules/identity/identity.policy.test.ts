@@ -80,6 +80,8 @@ describe('identity policy', () => {
     // The public site's content (pages, news, running mates); referents their arrondissements' only.
     const site = ['site.read', 'site.write'];
     const events = ['events.read', 'events.attendees', 'events.write', 'events.propose', 'events.checkin'];
+    // Volunteer media: the queue read by the staff, moderated by the director and communication, sent by every member.
+    const media = ['media.read', 'media.moderate', 'media.upload'];
     const admin = [
       ...manager,
       ...messaging,
@@ -104,6 +106,7 @@ describe('identity policy', () => {
       ...petitions,
       ...site,
       ...events,
+      ...media,
     ];
     const expected: Record<(typeof ROLES)[number], string[]> = {
       // Owners hold every permission: the admin's and the campaign's own.
@@ -130,6 +133,8 @@ describe('identity policy', () => {
         ...petitions,
         ...site,
         ...events,
+        'media.read',
+        'media.upload',
       ],
       referent: [
         'dashboard.read',
@@ -150,6 +155,8 @@ describe('identity policy', () => {
         ...petitions,
         ...site,
         ...events,
+        'media.read',
+        'media.upload',
       ],
       community_manager: [
         'dashboard.read',
@@ -166,8 +173,18 @@ describe('identity policy', () => {
         'events.read',
         'events.attendees',
         'events.propose',
+        ...media,
       ],
-      moderator: ['dashboard.read', ...calendar, 'listening.read', 'factchecks.read', 'votes.read', 'site.read'],
+      moderator: [
+        'dashboard.read',
+        ...calendar,
+        'listening.read',
+        'factchecks.read',
+        'votes.read',
+        'site.read',
+        'media.read',
+        'media.upload',
+      ],
       candidate: [
         'dashboard.read',
         'zones.read',
@@ -180,6 +197,8 @@ describe('identity policy', () => {
         'votes.read',
         'site.read',
         'events.read',
+        'media.read',
+        'media.upload',
       ],
       volunteer: [
         'zones.read',
@@ -190,6 +209,7 @@ describe('identity policy', () => {
         'events.read',
         'events.propose',
         'events.checkin',
+        'media.upload',
       ],
     };
     for (const role of ROLES) expect([...permissionsOf(role)].sort(), role).toEqual(expected[role].sort());
@@ -245,6 +265,8 @@ describe('identity policy', () => {
       'events:propose=events.propose',
       'attendances:read=events.attendees',
       'attendances:write=events.write',
+      'media:read=media.read',
+      'media:write=media.upload',
     ]);
     expect(readScopes()).toEqual([
       'dashboard:read',
@@ -271,6 +293,7 @@ describe('identity policy', () => {
       'site:read',
       'events:read',
       'attendances:read',
+      'media:read',
     ]);
   });
 
