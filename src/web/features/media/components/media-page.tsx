@@ -259,7 +259,7 @@ function ReasonModal(props: {
               setReason(e.currentTarget.value);
               setMissing(false);
             }}
-            required={props.kind === 'refuse'}
+            withAsterisk={props.kind === 'refuse'}
             error={missing ? t('reasonRequired') : undefined}
             autosize
             minRows={3}
