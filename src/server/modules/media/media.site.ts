@@ -58,7 +58,7 @@ const WORDS = {
 } as const;
 
 const CSS = `
-.gal{list-style:none;padding:0;margin:0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr))}
+.gal{list-style:none;padding:0;margin:0;display:grid;gap:.75rem;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr))}
 .gal figure{margin:0}
 .gal img,.gal video{width:100%;aspect-ratio:1;object-fit:cover;border-radius:.4rem;background:#e9ecef;display:block}
 .gal figcaption{font-size:.95rem;color:#495057;margin-top:.25rem}

@@ -638,6 +638,17 @@ describeEachDatabase('media', (ctx) => {
     }
   });
 
+  it('makes the published copies in the background: the upload queues the media.derive job, a worker runs it', async () => {
+    await t.runtime.jobs.work();
+    const { id, patched } = await upload(volunteer, await phonePhoto(), { caption: 'Par la file de tâches' });
+    expect(patched.statusCode).toBe(204);
+    await expect
+      .poll(async () => (await owner.request('GET', `/api/v1/media/${id}`)).json().processing, { timeout: 30_000, interval: 200 })
+      .toBe('ready');
+    const web = await owner.request('GET', `/api/v1/media/${id}/web`);
+    expect(await exifr.gps(web.rawPayload)).toBeUndefined();
+  });
+
   it('seeds the demo: three approved photos in the gallery, one pending whose original has a GPS position', async () => {
     const other = await createCampaignFixture(ctx.database.db, 'media-demo');
     expect(await seedDemoMedia(ctx.database.db, files(), other.id)).toBe(4);
