@@ -9,6 +9,8 @@ export type Media = Shape<typeof MediaSchema>;
 export type MediaStatus = Media['status'];
 export type MediaPage = Shape<typeof MediaPageSchema>;
 export type UploadLink = Shape<typeof UploadLinkSchema>;
+// The list's envelope is written inline in media.routes.ts (not exported); its items are the schema's.
+export type UploadLinkList = { _embedded: { 'relais:upload_links': UploadLink[] } };
 
 const key = ['media'] as const;
 const PAGE_SIZE = 24;
@@ -50,8 +52,7 @@ export function useModerate() {
 export function useUploadLinksQuery() {
   return useQuery({
     queryKey: [...key, 'links'],
-    queryFn: ({ signal }) =>
-      api.get<{ _embedded: { 'relais:upload_links': UploadLink[] } }>('/api/v1/media/upload_links', undefined, signal),
+    queryFn: ({ signal }) => api.get<UploadLinkList>('/api/v1/media/upload_links', undefined, signal),
     select: (doc) => doc._embedded['relais:upload_links'],
   });
 }
