@@ -140,6 +140,27 @@ describe('volunteer media', () => {
     await v.context().close();
   });
 
+  it('lets the site editor insert an approved photo in a page', async () => {
+    const page = await h.newPage();
+    await login(page, DIRECTOR, DEMO_PASSWORD);
+    await page.goto('/app/site');
+    await page.getByRole('button', { name: 'Ajouter une page' }).click();
+    await page.getByRole('button', { name: 'Photo des bénévoles' }).first().click();
+    const choice = page.getByRole('button', { name: 'Insérer « Tractage place de la République »' });
+    await choice.waitFor();
+    await h.shot(page, 'media-picker-fr-1280');
+    await choice.click();
+    const id = (
+      await h.runtime.database.db
+        .selectFrom('media')
+        .select('id')
+        .where('caption', '=', 'Tractage place de la République')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await page.locator(`[role=textbox] img[src="/galerie/medias/${id}/web"]`).first().waitFor();
+    await page.context().close();
+  });
+
   it('shows the queue, the upload links and the field app’s screen in French and English, phone and laptop', async () => {
     const db = h.runtime.database.db;
     for (const locale of ['fr-FR', 'en-GB']) {
