@@ -112,7 +112,7 @@ export function cleanMoov(moov: Buffer): {
   let width: number | null = null;
   let height: number | null = null;
   const top = boxesIn(out, 0, out.length)[0];
-  if (!top || top?.type !== 'moov') return { moov: out, renamed, durationS, width, height };
+  if (top?.type !== 'moov') return { moov: out, renamed, durationS, width, height };
   // Renamed and blanked: a reader skips a `free` box, and its bytes no longer hold the place.
   const retype = (box: Box) => {
     out.write('free', box.start + 4, 'latin1');

@@ -2,6 +2,7 @@
 // first, by cursor), one media, its caption, its moderation, its files (published copies for the
 // staff and the uploader, the original for moderators only), what I sent (the field app), and the
 // one-time upload links. Reading asks media:read, moderating media.moderate (staff sessions).
+import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
@@ -147,11 +148,41 @@ async function actorOf(request: FastifyRequest, actor: TenantActor): Promise<Med
   };
 }
 
-/** Sends a stored file (a published copy or the original). */
-export async function sendStored(reply: FastifyReply, files: ReturnType<typeof fileStoreOf>, key: string, type: string, cache: string) {
+/**
+ * Sends a stored file (a published copy or the original). A single byte range (`Range: bytes=a-b`)
+ * is answered 206 on the folder backend — Safari plays a <video> only from a server that serves
+ * ranges; the S3 backend sends the whole file (`Accept-Ranges: none`).
+ */
+export async function sendStored(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  files: ReturnType<typeof fileStoreOf>,
+  key: string,
+  type: string,
+  cache: string,
+) {
   const found = await files.stat(key);
   if (!found) throw notFound('file');
-  return reply.type(type).header('content-length', String(found.size)).header('cache-control', cache).send(files.read(key));
+  reply.type(type).header('cache-control', cache);
+  const ranged = request.server.deps.config.files.backend === 'folder';
+  reply.header('accept-ranges', ranged ? 'bytes' : 'none');
+  const asked = ranged ? /^bytes=(\d*)-(\d*)$/.exec(String(request.headers.range ?? '')) : null;
+  if (asked && (asked[1] || asked[2])) {
+    const size = found.size;
+    // `a-b`, `a-` (to the end) or `-n` (the last n bytes).
+    const start = asked[1] ? Number(asked[1]) : Math.max(0, size - Number(asked[2]));
+    const end = asked[1] && asked[2] ? Math.min(Number(asked[2]), size - 1) : size - 1;
+    // A range outside the file is ignored (RFC 9110 allows it): the whole file follows.
+    if (start < size && start <= end) {
+      const stream = await files.withLocalPath(key, async (local) => createReadStream(local, { start, end }));
+      return reply
+        .status(206)
+        .header('content-range', `bytes ${start}-${end}/${size}`)
+        .header('content-length', String(end - start + 1))
+        .send(stream);
+    }
+  }
+  return reply.header('content-length', String(found.size)).send(files.read(key));
 }
 
 /** The type a published copy is served as. */
@@ -331,10 +362,10 @@ export const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const keys = mediaKeys(row.campaign_id, row.id);
       if (file === 'original') {
         reply.header('content-disposition', `attachment; filename="${(row.filename || 'original').replace(/[^A-Za-z0-9._-]/g, '_')}"`);
-        return sendStored(reply, files, keys.original, row.content_type ?? 'application/octet-stream', 'private, no-store');
+        return sendStored(request, reply, files, keys.original, row.content_type ?? 'application/octet-stream', 'private, no-store');
       }
       if (row.processing !== 'ready') throw notFound('published copy (not made yet, or the format cannot be converted)');
-      return sendStored(reply, files, keys[file], publishedTypeOf(row, file), 'private, max-age=300');
+      return sendStored(request, reply, files, keys[file], publishedTypeOf(row, file), 'private, max-age=300');
     },
   );
 

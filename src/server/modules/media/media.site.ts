@@ -11,6 +11,7 @@ import { withTenant } from '../../db/database.ts';
 import { fileStoreOf } from '../../files/storage.ts';
 import { AppError } from '../../http/problem.ts';
 import { escapeHtml, type PageLang, renderSitePage, siteCampaign, siteLangOf, sitePath } from '../../site/layout.ts';
+import { publishedTypeOf, sendStored } from './media.routes.ts';
 import { activeUploadLink, mediaKeys } from './media.service.ts';
 
 export const GALLERY_PATH = '/galerie';
@@ -202,10 +203,8 @@ export const mediaSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       if (!row) throw missing();
       const key = mediaKeys(campaign.id, id)[file];
-      const found = await files.stat(key);
-      if (!found) throw missing();
-      const type = file === 'web' && row.kind === 'video' ? (row.content_type ?? 'video/mp4') : 'image/jpeg';
-      return reply.type(type).header('content-length', String(found.size)).header('cache-control', PUBLIC_CACHE).send(files.read(key));
+      if (!(await files.stat(key))) throw missing();
+      return sendStored(request, reply, files, key, publishedTypeOf(row, file), PUBLIC_CACHE);
     },
   );
 

@@ -477,6 +477,16 @@ describeEachDatabase('media', (ctx) => {
     });
     const web = await owner.request('GET', `/api/v1/media/${id}/web`);
     expect(web.headers['content-type']).toBe('video/mp4');
+    // Byte ranges, which Safari needs to play a video.
+    const range = await t.app.inject({ url: `/api/v1/media/${id}/web`, headers: { cookie: owner.cookie, range: 'bytes=10-19' } });
+    expect(range.statusCode).toBe(206);
+    expect(range.headers['content-range']).toBe(`bytes 10-19/${video.length}`);
+    expect(Buffer.compare(range.rawPayload, web.rawPayload.subarray(10, 20))).toBe(0);
+    const beyond = await t.app.inject({
+      url: `/api/v1/media/${id}/web`,
+      headers: { cookie: owner.cookie, range: `bytes=${video.length}-` },
+    });
+    expect(beyond.statusCode).toBe(200);
     expect(web.rawPayload.length).toBe(video.length);
     expect(web.rawPayload.includes(Buffer.from('+48.8532'))).toBe(false);
     expect(web.rawPayload.includes(Buffer.from('udta'))).toBe(false);
