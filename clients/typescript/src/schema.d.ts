@@ -13606,6 +13606,7 @@ export interface paths {
                                     /** @enum {string} */
                                     processing: "waiting" | "ready" | "unprocessable";
                                     processing_error: string | null;
+                                    public_url: string | null;
                                     reason: string | null;
                                     rights_confirmed: boolean;
                                     /** @enum {string} */
@@ -13734,6 +13735,7 @@ export interface paths {
                             /** @enum {string} */
                             processing: "waiting" | "ready" | "unprocessable";
                             processing_error: string | null;
+                            public_url: string | null;
                             reason: string | null;
                             rights_confirmed: boolean;
                             /** @enum {string} */
@@ -13847,6 +13849,7 @@ export interface paths {
                             /** @enum {string} */
                             processing: "waiting" | "ready" | "unprocessable";
                             processing_error: string | null;
+                            public_url: string | null;
                             reason: string | null;
                             rights_confirmed: boolean;
                             /** @enum {string} */
@@ -14043,6 +14046,7 @@ export interface paths {
                             /** @enum {string} */
                             processing: "waiting" | "ready" | "unprocessable";
                             processing_error: string | null;
+                            public_url: string | null;
                             reason: string | null;
                             rights_confirmed: boolean;
                             /** @enum {string} */
@@ -14178,6 +14182,7 @@ export interface paths {
                                     /** @enum {string} */
                                     processing: "waiting" | "ready" | "unprocessable";
                                     processing_error: string | null;
+                                    public_url: string | null;
                                     reason: string | null;
                                     rights_confirmed: boolean;
                                     /** @enum {string} */

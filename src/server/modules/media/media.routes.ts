@@ -47,6 +47,9 @@ export const MediaSchema = Type.Object({
   reason: Nullable(Type.String()),
   processing: StringEnum(['waiting', 'ready', 'unprocessable'] as const),
   processing_error: Nullable(Type.String({ description: 'why the published copies cannot be made (French)' })),
+  public_url: Nullable(
+    Type.String({ description: 'approved only: the absolute URL of the web copy on the site (what a mailing image block takes)' }),
+  ),
   location_stripped: Type.Boolean({
     description: 'the published copies carry no position (photos always; MP4/QuickTime metadata boxes blanked; WebM as sent)',
   }),
@@ -89,7 +92,7 @@ const FileParams = Type.Object({ id: Uuid, file: StringEnum(['thumbnail', 'web',
 type MediaRow = Selectable<MediaTable>;
 
 /** The API shape of a media (links relative: images of the same origin). */
-export function mediaOut(row: MediaRow) {
+export function mediaOut(row: MediaRow, publicUrl = '') {
   const api = `/api/v1/media/${row.id}`;
   const gallery = `${GALLERY_PATH}/medias/${row.id}`;
   return {
@@ -113,6 +116,7 @@ export function mediaOut(row: MediaRow) {
     processing: row.processing,
     processing_error: row.processing_error,
     location_stripped: row.location_stripped,
+    public_url: row.status === 'approved' ? `${publicUrl}${gallery}/web` : null,
     _links: {
       self: { href: api },
       thumbnail: { href: `${api}/thumbnail` },
@@ -212,7 +216,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     inTenant(app, actor, async (trx) => {
       const row = await trx.selectFrom('media').selectAll().where('id', '=', id).where('status', '!=', 'uploading').executeTakeFirst();
       if (!row) throw notFound('media');
-      return mediaOut(row);
+      return mediaOut(row, app.deps.config.publicUrl);
     });
 
   app.get(
@@ -253,7 +257,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
             self: { href: cursor ? `${base}&cursor=${encodeURIComponent(cursor)}` : base },
             ...(rows.length > limit && last ? { next: { href: `${base}&cursor=${encodeCursor(last)}` } } : {}),
           },
-          _embedded: { 'relais:media': shown.map(mediaOut) },
+          _embedded: { 'relais:media': shown.map((r) => mediaOut(r, app.deps.config.publicUrl)) },
         };
       });
     },
@@ -276,7 +280,11 @@ export const mediaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         q = actor.userId ? q.where('uploaded_by_user_id', '=', actor.userId) : q.where('uploaded_by_token_id', '=', actor.tokenId ?? '');
         const total = Number((await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
         const rows = await q.selectAll().orderBy('created_at', 'desc').limit(request.query.limit).execute();
-        return { total, _links: { self: { href: '/api/v1/media/mine' } }, _embedded: { 'relais:media': rows.map(mediaOut) } };
+        return {
+          total,
+          _links: { self: { href: '/api/v1/media/mine' } },
+          _embedded: { 'relais:media': rows.map((r) => mediaOut(r, app.deps.config.publicUrl)) },
+        };
       });
     },
   );

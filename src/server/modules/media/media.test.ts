@@ -231,6 +231,7 @@ describeEachDatabase('media', (ctx) => {
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json()).toMatchObject({ status: 'approved', moderated_by: { name: 'cm' } });
     expect(approved.json()._links.gallery_web.href).toBe(`/galerie/medias/${photoId}/web`);
+    expect(approved.json().public_url).toBe(`${t.runtime.config.publicUrl}/galerie/medias/${photoId}/web`);
     const gallery = await t.app.inject({ url: '/galerie' });
     expect(gallery.statusCode).toBe(200);
     expect(gallery.body).toContain(`/galerie/medias/${photoId}/thumbnail`);
