@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DoorList, type MarkOf, nextTarget, type Target } from './doors.tsx';
 import { MapView } from './map-view.tsx';
 import { lang, t } from './messages.ts';
+import { PhotosScreen } from './photos.tsx';
 import { ContactSheet, OutcomeSheet } from './sheets.tsx';
 import {
   allMarks,
@@ -21,7 +22,7 @@ import {
   savePack,
   setMeta,
 } from './store.ts';
-import { flushQueue, setCsrf } from './sync.ts';
+import { csrfToken, flushQueue, setCsrf } from './sync.ts';
 import type { Pack } from './types.ts';
 
 const UNSYNCED_WARNING_MS = 15 * 60_000;
@@ -29,7 +30,7 @@ const FLUSH_EVERY_MS = 60_000;
 const OPENED = new Set<Outcome>(['supportive', 'undecided', 'opposed']);
 
 type Session = 'unknown' | 'in' | 'out';
-type Tab = 'doors' | 'map' | 'info';
+type Tab = 'doors' | 'map' | 'info' | 'photos';
 
 export function TerrainApp() {
   const [session, setSession] = useState<Session>('unknown');
@@ -287,7 +288,9 @@ export function TerrainApp() {
         </label>
       )}
       <main>
-        {!turf ? (
+        {tab === 'photos' ? (
+          <PhotosScreen csrf={csrfToken} online={online} />
+        ) : !turf ? (
           <p className="center">{t('noTurf')}</p>
         ) : tab === 'doors' ? (
           <DoorList turf={turf} markOf={markOf} onPick={setTarget} />
@@ -352,9 +355,9 @@ export function TerrainApp() {
         </div>
       )}
       <nav className="tabs">
-        {(['doors', 'map', 'info'] as const).map((x) => (
+        {(['doors', 'map', 'info', 'photos'] as const).map((x) => (
           <button key={x} type="button" aria-current={tab === x ? 'page' : undefined} onClick={() => setTab(x)}>
-            {t(x === 'doors' ? 'tabDoors' : x === 'map' ? 'tabMap' : 'tabInfo')}
+            {t(x === 'doors' ? 'tabDoors' : x === 'map' ? 'tabMap' : x === 'info' ? 'tabInfo' : 'tabPhotos')}
           </button>
         ))}
       </nav>

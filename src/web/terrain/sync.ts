@@ -20,6 +20,11 @@ export function setCsrf(token: string | null): void {
   csrf = token;
 }
 
+/** The session's CSRF token (the photo uploads send it too). */
+export function csrfToken(): string | null {
+  return csrf;
+}
+
 /** Sends what waits, once at a time (a second call joins the running one). */
 export function flushQueue(): Promise<SyncOutcome> {
   running ??= flush().finally(() => {

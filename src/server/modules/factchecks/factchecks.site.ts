@@ -1,11 +1,13 @@
 // "Le vrai du faux" on the public site: the index of published checks (filterable by theme, verdict
-// and who made the claim), a page per check with its schema.org ClaimReview, and the RSS feed.
+// and who made the claim), a page per check with its schema.org ClaimReview and its share card
+// (`/partage/verification/<slug>.png`, the page's og:image), and the RSS feed.
 // Server-rendered through the site's frame; no JavaScript.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { withTenant } from '../../db/database.ts';
 import { escapeHtml, type PageLang, renderSitePage, siteCampaign, siteLangOf, sitePath } from '../../site/layout.ts';
+import { SHARE_CARD_PREFIX, type ShareCard, sendShareCard, shareCardPath } from '../../site/share-card.ts';
 import { claimReviewOf, jsonLdScript } from './claim-review.ts';
 import { findPublishedBySlug, listFactchecks, publishedFacets, sourcesOf } from './factchecks.repo.ts';
 import { ensureScale } from './factchecks.service.ts';
@@ -120,8 +122,35 @@ async function notOpen(reply: FastifyReply, lang: PageLang) {
   });
 }
 
+type PublishedCheck = NonNullable<Awaited<ReturnType<typeof findPublishedBySlug>>>;
+
+/** The check's share card: its verdict as a coloured badge, the claim, who made it and when. */
+function factcheckCard(row: PublishedCheck, campaign: string, lang: PageLang, site: string): ShareCard {
+  return {
+    campaign,
+    kicker: WORDS[lang].title,
+    badge: { label: lang === 'fr' ? row.verdict_label_fr : row.verdict_label_en, color: row.verdict_color },
+    title: `« ${row.claim} »`,
+    subtitle: `${row.claimant}${row.claim_date ? `, ${longDate(row.claim_date, lang)}` : ''}`,
+    site,
+  };
+}
+
 export const factchecksSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.deps.database.db;
+  const siteHost = () => new URL(app.deps.config.publicUrl).host;
+
+  app.get(
+    `${SHARE_CARD_PREFIX}/verification/:file`,
+    { schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 210 }) }) } },
+    async (request, reply) => {
+      const slug = /^(.+)\.png$/.exec(request.params.file)?.[1];
+      const campaign = await siteCampaign(db);
+      const row = slug && campaign ? await withTenant(db, campaign.id, (trx) => findPublishedBySlug(trx, slug)) : undefined;
+      if (!campaign || !row) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+      return sendShareCard(request, reply, factcheckCard(row, campaign.name, siteLangOf(request), siteHost()));
+    },
+  );
 
   app.get(FACTCHECKS_PATH, { schema: { hide: true, querystring: IndexQuery } }, async (request, reply) => {
     const lang = siteLangOf(request);
@@ -272,6 +301,7 @@ ${items.join('\n')}
         title: headline,
         description: row.summary || `${w.claimant} : ${row.claimant}. ${w.verdict} : ${verdict}.`,
         path,
+        image: shareCardPath('verification', row.slug, factcheckCard(row, campaign.name, lang, siteHost()), lang),
         head: `${CSS}\n${jsonLdScript(review)}\n<link rel="alternate" type="application/rss+xml" title="${escapeHtml(w.rss)}" href="${FACTCHECKS_PATH}/rss.xml">\n<meta property="article:published_time" content="${(row.published_at ?? row.updated_at).toISOString()}">`,
         body: `<p><a href="${escapeHtml(sitePath(FACTCHECKS_PATH, lang))}">← ${w.back}</a></p>
 <article>

@@ -16,6 +16,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { expectShareCard } from '../../testing/share-card.ts';
 import { seedDemoFactchecks } from './demo.ts';
 import { checkPendingSources } from './sources-check.ts';
 
@@ -153,6 +154,13 @@ describeEachDatabase('factchecks', (ctx) => {
     const en = await t.app.inject({ url: `/le-vrai-du-faux/${slug}?lang=en` });
     expect(en.body).toContain('<html lang="en">');
     expect(en.body).toContain('False');
+  });
+
+  it('has a share card with its verdict (1200×630 PNG, cached by version), in French and English', async () => {
+    const fr = await expectShareCard(t.app, `/le-vrai-du-faux/${slug}`, 'verification', slug);
+    const en = await expectShareCard(t.app, `/le-vrai-du-faux/${slug}?lang=en`, 'verification', slug);
+    // The verdict's word differs, so does the picture.
+    expect(fr.equals(en)).toBe(false);
   });
 
   it('lists published checks on the index, filtered by verdict, theme and claimant, and in the RSS feed', async () => {

@@ -2,7 +2,8 @@
 // a post is a plain form POST answered by a 303 to a thank-you page with the share prompt; the
 // confirmation link's page (GET shows the button, POST is the click); the open data of signatures
 // per arrondissement (JSON and CSV); the embeddable forms (/embed/..., any site may frame them);
-// the form guard's ALTCHA challenge and solver.
+// the form guard's ALTCHA challenge and solver; the petition's share card (`/partage/petition/<slug>.png`,
+// its title and progress, the page's og:image).
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { withTenant } from '../../db/database.ts';
 import { isCrossSite } from '../../http/public-page.ts';
@@ -17,6 +18,7 @@ import {
   sendFloodAlerts,
 } from '../../site/form-guard.ts';
 import { escapeHtml, type PageLang, renderSitePage, SITE_CSS, siteCampaign, siteLangOf, sitePath } from '../../site/layout.ts';
+import { SHARE_CARD_PREFIX, type ShareCard, sendShareCard, shareCardPath } from '../../site/share-card.ts';
 import { petitionsFeed } from './petitions.feed.ts';
 import {
   type FormValues,
@@ -217,6 +219,28 @@ export const petitionsPublicRoutes: FastifyPluginAsync = async (app) => {
     });
   };
 
+  const siteHost = () => new URL(app.deps.config.publicUrl).host;
+  /** The petition's share card: its title, whom it is addressed to, its signatures toward the goal. */
+  const petitionCard = (data: NonNullable<Awaited<ReturnType<typeof loadPetition>>>, lang: PageLang): ShareCard => {
+    const { campaign, p, count } = data;
+    const w = W[lang];
+    return {
+      campaign: campaign.name,
+      kicker: w.petition,
+      title: p.title,
+      subtitle: p.target ? `${w.target}${w.colon}${p.target}` : undefined,
+      progress: p.goal > 0 ? { ratio: count / p.goal, label: w.goal(count, p.goal) } : { ratio: 0, label: w.signatures(count) },
+      site: siteHost(),
+    };
+  };
+
+  app.get<{ Params: { file: string } }>(`${SHARE_CARD_PREFIX}/petition/:file`, { schema: { hide: true } }, async (request, reply) => {
+    const slug = /^(.+)\.png$/.exec(request.params.file)?.[1];
+    const data = slug ? await loadPetition(slug) : null;
+    if (!data) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    return sendShareCard(request, reply, petitionCard(data, siteLangOf(request)));
+  });
+
   const petitionPage = (
     reply: FastifyReply,
     lang: PageLang,
@@ -251,6 +275,7 @@ export const petitionsPublicRoutes: FastifyPluginAsync = async (app) => {
       description: p.summary || p.title,
       path: `/petitions/${p.slug}`,
       current: 'petitions',
+      image: shareCardPath('petition', p.slug, petitionCard(data, lang), lang),
       head: PETITION_CSS,
       scripts: p.status === 'open' ? [ALTCHA_SOLVER_PATH] : [],
       body: `<h1>${escapeHtml(p.title)}</h1>${p.target ? `<p>${escapeHtml(w.target)}${w.colon}<strong>${escapeHtml(p.target)}</strong></p>` : ''}

@@ -11,6 +11,7 @@ import { withTenant } from '../../db/database.ts';
 import { ALERT_PER_HOUR, formStamp } from '../../site/form-guard.ts';
 import { createMemberFixture, TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { expectShareCard } from '../../testing/share-card.ts';
 import { petitionsForZoneHtml } from './index.ts';
 
 describeEachDatabase('petitions and public forms', (ctx) => {
@@ -60,6 +61,7 @@ describeEachDatabase('petitions and public forms', (ctx) => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('name="form_stamp"');
     expect(page.body).toContain('<progress');
+    const cardBefore = page.body.match(/partage\/petition\/[^"]+/)?.[0];
     const res = await post(
       `/petitions/${slug}`,
       { given_name: 'Inès', family_name: 'Martin', email: ' Ines.Martin@Example.org ', postal_code: '75001', public_name: '1' },
@@ -94,6 +96,12 @@ describeEachDatabase('petitions and public forms', (ctx) => {
     const again = await s.t.app.inject({ method: 'POST', url: `/confirmer/${token}` });
     expect(again.body).toContain('Déjà confirmé');
     expect(await count(slug)).toBe(1);
+    // Its share card shows the signature: a new count is a new version of the picture.
+    await expectShareCard(s.t.app, `/petitions/${slug}`, 'petition', slug);
+    await expectShareCard(s.t.app, `/petitions/${slug}?lang=en`, 'petition', slug);
+    const cardAfter = (await s.t.app.inject({ url: `/petitions/${slug}` })).body.match(/partage\/petition\/[^"]+/)?.[0];
+    expect(cardAfter).toMatch(/\?v=/);
+    expect(cardAfter).not.toBe(cardBefore);
     const shown = await s.t.app.inject({ url: `/petitions/${slug}` });
     expect(shown.body).toContain('Inès M.');
     expect(shown.body).toContain('✓ atteinte');

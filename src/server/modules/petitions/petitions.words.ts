@@ -61,6 +61,7 @@ export const PETITION_NEWS_TEXT = {
 export const W = {
   fr: {
     petitions: 'Pétitions',
+    petition: 'Pétition',
     petitionsIntro: 'Signez, partagez : chaque signature confirmée compte.',
     none: 'Aucune pétition pour le moment.',
     target: 'Adressée à',
@@ -125,6 +126,7 @@ export const W = {
   },
   en: {
     petitions: 'Petitions',
+    petition: 'Petition',
     petitionsIntro: 'Sign and share: every confirmed signature counts.',
     none: 'No petition at the moment.',
     target: 'Addressed to',

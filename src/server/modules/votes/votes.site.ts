@@ -1,12 +1,16 @@
 // Public votes on the site: the vote's page (options with their images, the form, the results when
 // the campaign shows them), the "check your mailbox" page, and the confirmation link's pages (GET
-// shows a button — mail scanners open links —, POST counts the ballot). Plain forms, no JavaScript.
+// shows a button — mail scanners open links —, POST counts the ballot). Plain forms; the ballot form goes
+// through the site's one form guard (honeypot, fill time, proof of work, rate limits per address), a
+// post it holds back being dropped silently with the usual answer (no ballot, no mail).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { withTenant } from '../../db/database.ts';
 import { isCrossSite } from '../../http/public-page.ts';
+import { ALTCHA_SOLVER_PATH, emailDomainOf, GUARD_CSS, guardFieldsHtml, guardFormPost, sendFloodAlerts } from '../../site/form-guard.ts';
 import { escapeHtml, type PageLang, renderSitePage, siteCampaign, siteLangOf, sitePath } from '../../site/layout.ts';
+import { SHARE_CARD_PREFIX, type ShareCard, sendShareCard, shareCardPath } from '../../site/share-card.ts';
 import { type ConfirmOutcome, castBallot, confirmBallot, isOpen, readBallotToken, resultsPublic } from './votes.service.ts';
 
 const W = {
@@ -18,6 +22,8 @@ const W = {
     submit: 'Voter',
     closed: 'Ce vote est clos.',
     closesAt: 'Clôture le',
+    kicker: 'Vote',
+    optionCount: (n: number) => `${n} option${n > 1 ? 's' : ''}`,
     results: 'Résultats',
     resultsLater: 'Les résultats seront publiés à la clôture du vote.',
     votes: (n: number) => `${n.toLocaleString('fr-FR')} voix`,
@@ -52,6 +58,8 @@ const W = {
     submit: 'Vote',
     closed: 'This vote is closed.',
     closesAt: 'Closes on',
+    kicker: 'Vote',
+    optionCount: (n: number) => `${n} option${n > 1 ? 's' : ''}`,
     results: 'Results',
     resultsLater: 'Results will be published when the vote closes.',
     votes: (n: number) => `${n.toLocaleString('en-GB')} votes`,
@@ -91,6 +99,7 @@ const CSS = `<style>
 .vote-bar i{display:block;height:100%;background:#0b3d91}
 .vote-results{list-style:none;padding:0;display:grid;gap:.75rem}
 .error{color:#a61e1e;font-weight:600}
+${GUARD_CSS}
 </style>`;
 
 const VotePath = Type.Object({ slug: Type.String({ maxLength: 200 }) });
@@ -100,18 +109,15 @@ const BallotForm = Type.Object({
   email: Type.Optional(Type.String({ maxLength: 320 })),
   news: Type.Optional(Type.String({ maxLength: 10 })),
   lang: Type.Optional(Type.String({ maxLength: 5 })),
+  form_stamp: Type.Optional(Type.String({ maxLength: 100 })),
+  site_web: Type.Optional(Type.String({ maxLength: 500 })),
+  altcha: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 
-function noStore(reply: FastifyReply, html: string): string {
-  reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex');
-  return html;
-}
+type LoadedVote = NonNullable<Awaited<ReturnType<ReturnType<typeof voteLoader>>>>;
 
-export const votesSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const db = app.deps.database.db;
-  const secret = () => app.deps.config.mailing.tokenSecret;
-
-  const loadVote = async (slug: string) => {
+function voteLoader(db: Parameters<typeof withTenant>[0]) {
+  return async (slug: string) => {
     const campaign = await siteCampaign(db);
     if (!campaign) return null;
     return withTenant(db, campaign.id, async (trx) => {
@@ -126,6 +132,46 @@ export const votesSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { campaign, vote, options };
     });
   };
+}
+
+const longDateTime = (d: Date, lang: PageLang) =>
+  new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(d);
+
+/** The vote's share card: its title, how many options, when it closes (or that it is closed). */
+function voteCard({ campaign, vote, options }: LoadedVote, lang: PageLang, site: string): ShareCard {
+  const w = W[lang];
+  const when = !isOpen(vote) ? w.closed : vote.closes_at ? `${w.closesAt} ${longDateTime(vote.closes_at, lang)}` : '';
+  return {
+    campaign: campaign.name,
+    kicker: w.kicker,
+    title: vote.title,
+    subtitle: [w.optionCount(options.length), when].filter(Boolean).join(' · '),
+    site,
+  };
+}
+
+function noStore(reply: FastifyReply, html: string): string {
+  reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex');
+  return html;
+}
+
+export const votesSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.deps.database.db;
+  const secret = () => app.deps.config.mailing.tokenSecret;
+
+  const loadVote = voteLoader(db);
+  const siteHost = () => new URL(app.deps.config.publicUrl).host;
+
+  app.get(
+    `${SHARE_CARD_PREFIX}/vote/:file`,
+    { schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 210 }) }) } },
+    async (request, reply) => {
+      const slug = /^(.+)\.png$/.exec(request.params.file)?.[1];
+      const found = slug ? await loadVote(slug) : null;
+      if (!found) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+      return sendShareCard(request, reply, voteCard(found, siteLangOf(request), siteHost()));
+    },
+  );
 
   const message = (
     reply: FastifyReply,
@@ -161,12 +207,11 @@ export const votesSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
           })
           .join('')}</ul>`
       : `<p class="muted">${w.resultsLater}</p>`;
-    const closes = vote.closes_at
-      ? `<p class="muted">${w.closesAt} ${escapeHtml(new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(vote.closes_at))}</p>`
-      : '';
+    const closes = vote.closes_at ? `<p class="muted">${w.closesAt} ${escapeHtml(longDateTime(vote.closes_at, lang))}</p>` : '';
     const form = open
       ? `<form method="post" action="/votes/${escapeHtml(vote.slug)}">
 <input type="hidden" name="lang" value="${lang}">
+${guardFieldsHtml(secret(), lang)}
 ${error ? `<p class="error" role="alert" id="vote-error">${escapeHtml(error)}</p>` : ''}
 <fieldset class="vote-options"><legend>${w.choose}</legend>
 ${options
@@ -183,15 +228,15 @@ ${options
 <button type="submit">${w.submit}</button>
 </form>`
       : `<p><strong>${w.closed}</strong></p>`;
-    const first = options.find((o) => o.image_url)?.image_url ?? undefined;
     return renderSitePage(reply, campaign.name, {
       status,
       lang,
       title: vote.title,
       description: vote.description.slice(0, 300) || vote.title,
       path: `/votes/${vote.slug}`,
-      image: first,
+      image: shareCardPath('vote', vote.slug, voteCard(found, lang, siteHost()), lang),
       head: CSS,
+      scripts: open ? [ALTCHA_SOLVER_PATH] : [],
       body: `<h1>${escapeHtml(vote.title)}</h1>${vote.description ? `<p>${escapeHtml(vote.description)}</p>` : ''}${closes}${form}${results}`,
     });
   };
@@ -209,6 +254,26 @@ ${options
       const found = await loadVote(request.params.slug);
       if (!found) return votePage(reply, lang, request.params.slug, null);
       const { campaign, vote } = found;
+      const email = request.body.email ?? '';
+      const verdict = await withTenant(db, campaign.id, (trx) =>
+        guardFormPost(trx, {
+          campaignId: campaign.id,
+          form: `vote:${vote.id}`,
+          clientAddress: request.ip ?? '',
+          emailDomain: emailDomainOf(email),
+          body: request.body as Record<string, unknown>,
+          secret: secret(),
+        }),
+      );
+      if (verdict.alerts.length > 0)
+        await sendFloodAlerts(db, {
+          alerts: verdict.alerts,
+          send: (m) => app.deps.mailer.send(m),
+          publicUrl: app.deps.config.publicUrl,
+          log: (error) => request.log.warn({ err: error }, 'flood alert not sent'),
+        });
+      // Held back (robot, too fast, flood): the usual answer, nothing cast, nothing mailed.
+      if (!verdict.accepted) return reply.redirect(sitePath(`/votes/${vote.slug}/merci`, lang), 303);
       const optionId = request.body.option ?? '';
       if (!found.options.some((o) => o.id === optionId)) return votePage(reply, lang, vote.slug, w.optionMissing, 400);
       let outcome: Awaited<ReturnType<typeof castBallot>>;
@@ -218,7 +283,7 @@ ${options
             campaignId: campaign.id,
             voteId: vote.id,
             optionId,
-            email: request.body.email ?? '',
+            email,
             wantsNews: request.body.news === '1',
             ip: request.ip ?? null,
             userAgent: request.headers['user-agent'] ?? null,

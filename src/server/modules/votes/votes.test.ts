@@ -4,8 +4,10 @@
 // anti-fraud counters and audited voiding, and voters enter the base only with consent.
 import { beforeAll, expect, it } from 'vitest';
 import { withTenant } from '../../db/database.ts';
+import { formStamp } from '../../site/form-guard.ts';
 import { createCampaignFixture, createMemberFixture, TestClient, useOwnerApp } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { expectShareCard } from '../../testing/share-card.ts';
 import { seedDemoVote } from './demo.ts';
 import { ipRangeOf, recountFromBallots } from './votes.service.ts';
 
@@ -14,13 +16,17 @@ describeEachDatabase('votes', (ctx) => {
   let cm: TestClient;
   let vote: { id: string; slug: string; options: [{ id: string }, { id: string }, { id: string }] };
 
-  const form = (slug: string, body: Record<string, string>, ip = '203.0.113.7') =>
+  const secret = () => s.t.app.deps.config.mailing.tokenSecret;
+  // Each ballot from its own address with a form served five seconds ago, as a person's would be
+  // (the site's form guard holds back hasty posts and more than one a minute from one address).
+  let posts = 0;
+  const form = (slug: string, body: Record<string, string>, ip = `203.0.113.${++posts}`) =>
     s.t.app.inject({
       method: 'POST',
       url: `/votes/${slug}`,
       remoteAddress: ip,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams(body).toString(),
+      payload: new URLSearchParams({ form_stamp: formStamp(secret(), Date.now() - 5000), site_web: '', ...body }).toString(),
     });
   /** The token of the last confirmation link mailed to an address. */
   const lastToken = async (to: string) => {
@@ -197,6 +203,52 @@ describeEachDatabase('votes', (ctx) => {
       .where('email', 'in', ['dan@example.org', 'eve@example.org'])
       .execute();
     expect(people).toEqual([{ email: 'eve@example.org', consent_email: true }]);
+  });
+
+  it('holds back robots, hasty posts and floods through the form guard, silently, while a normal ballot passes', async () => {
+    const page = await s.t.app.inject({ url: `/votes/${vote.slug}` });
+    expect(page.body).toContain('name="form_stamp"');
+    expect(page.body).toContain('name="site_web"');
+    expect(page.body).toContain('/formulaires/altcha.js');
+    const [a] = vote.options;
+    const ballots = async () =>
+      (await ctx.database.db.selectFrom('public_vote_ballot').select('id').where('vote_id', '=', vote.id).execute()).length;
+    const before = await ballots();
+    // A robot filling the honeypot, one posting at once, one with no stamp at all: the usual answer, nothing cast or mailed.
+    const robot = await form(vote.slug, { option: a.id, email: 'robot@bots.example', site_web: 'http://spam.example' });
+    const hasty = await form(vote.slug, { option: a.id, email: 'hasty@bots.example', form_stamp: formStamp(secret()) });
+    const bare = await s.t.app.inject({
+      method: 'POST',
+      url: `/votes/${vote.slug}`,
+      remoteAddress: '192.0.2.50',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ option: a.id, email: 'bare@bots.example' }).toString(),
+    });
+    for (const r of [robot, hasty, bare]) {
+      expect(r.statusCode).toBe(303);
+      expect(r.headers.location).toBe(`/votes/${vote.slug}/merci`);
+    }
+    for (const to of ['robot@bots.example', 'hasty@bots.example', 'bare@bots.example']) expect(await mails(to)).toBe(0);
+    expect(await ballots()).toBe(before);
+    // A flood from one address: the first ballot passes, the next ones within the minute are held back.
+    const flood = ['f1', 'f2', 'f3'].map((n) => `${n}@flood.example`);
+    for (const email of flood) expect((await form(vote.slug, { option: a.id, email }, '192.0.2.99')).statusCode).toBe(303);
+    expect(await mails(flood[0] as string)).toBe(1);
+    expect(await mails(flood[1] as string)).toBe(0);
+    expect(await mails(flood[2] as string)).toBe(0);
+    expect(await ballots()).toBe(before + 1);
+    const held = await ctx.database.db
+      .selectFrom('form_guard_hit')
+      .select(['reason'])
+      .where('form', '=', `vote:${vote.id}`)
+      .where('verdict', '=', 'quarantined')
+      .execute();
+    expect(held.map((h) => h.reason).sort()).toEqual(['burst', 'burst', 'honeypot', 'stamp', 'too_fast']);
+  });
+
+  it("has a share card with the vote's title and its options", async () => {
+    await expectShareCard(s.t.app, `/votes/${vote.slug}`, 'vote', vote.slug);
+    await expectShareCard(s.t.app, `/votes/${vote.slug}?lang=en`, 'vote', vote.slug);
   });
 
   it('groups addresses by network', () => {

@@ -2,8 +2,11 @@
 // lists, links and images uploaded to the site. The browser's editing (contentEditable) does the
 // typing; the server sanitises what is saved, so what the editor lets through does not matter.
 import { ActionIcon, Box, FileButton, Group, Input, Text, Tooltip } from '@mantine/core';
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useT } from '../../../i18n/use-t.ts';
+import { MediaPicker } from '../../media/components/media-picker.tsx';
+import { mediaMessages } from '../../media/messages.ts';
+import { useCan } from '../../session/session-context.tsx';
 import { useUploadImage } from '../api.ts';
 import { siteMessages } from '../messages.ts';
 
@@ -21,6 +24,10 @@ export function RichText({ label, description, value, onChange, zoneId }: RichTe
   const labelId = useId();
   const hintId = useId();
   const upload = useUploadImage();
+  const tm = useT(mediaMessages);
+  const canPickMedia = useCan('media.read');
+  const [picking, setPicking] = useState(false);
+  const selection = useRef<Range | null>(null);
 
   // The editor owns its DOM while typing: the value is written into it only when it differs.
   useEffect(() => {
@@ -74,6 +81,25 @@ export function RichText({ label, description, value, onChange, zoneId }: RichTe
               </ActionIcon>
             )}
           </FileButton>
+          {canPickMedia && (
+            <Tooltip label={tm('pickerButton')} withArrow>
+              <ActionIcon
+                variant="default"
+                size="lg"
+                aria-label={tm('pickerButton')}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  const sel = window.getSelection();
+                  selection.current = sel && sel.rangeCount > 0 && ref.current?.contains(sel.anchorNode) ? sel.getRangeAt(0) : null;
+                }}
+                onClick={() => setPicking(true)}
+              >
+                <Text fw={700} size="sm" aria-hidden="true">
+                  ◩
+                </Text>
+              </ActionIcon>
+            </Tooltip>
+          )}
         </Group>
         {/* biome-ignore lint/a11y/useSemanticElements: a rich-text field has no native element */}
         <div
@@ -89,6 +115,20 @@ export function RichText({ label, description, value, onChange, zoneId }: RichTe
           style={{ minHeight: '8rem', padding: '0.5rem 0.75rem', outlineOffset: 2 }}
         />
       </Box>
+      <MediaPicker
+        opened={picking}
+        onClose={() => setPicking(false)}
+        onPick={(src, alt) => {
+          setPicking(false);
+          ref.current?.focus();
+          const sel = window.getSelection();
+          if (selection.current && sel) {
+            sel.removeAllRanges();
+            sel.addRange(selection.current);
+          }
+          run('insertHTML', `<img src="${src.replace(/[<>&"]/g, '')}" alt="${alt.replace(/[<>&"]/g, '')}">`);
+        }}
+      />
       {upload.isError && (
         <Text size="sm" c="red" role="alert">
           {t('imageInvalid')}
