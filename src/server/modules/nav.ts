@@ -12,6 +12,7 @@ import { fieldNav } from './field/nav.ts';
 import { identityNav } from './identity/nav.ts';
 import { jobsNav } from './jobs/nav.ts';
 import { listeningNav } from './listening/nav.ts';
+import { mediaNav } from './media/nav.ts';
 import { messagingNav } from './messaging/nav.ts';
 import { peopleNav } from './people/nav.ts';
 import { petitionsNav } from './petitions/nav.ts';
@@ -60,6 +61,7 @@ export const NAV_ENTRIES = [
   ...listeningNav,
   ...factchecksNav,
   ...votesNav,
+  ...mediaNav,
   ...jobsNav,
   ...auditNav,
   ...webhooksNav,

@@ -65,6 +65,7 @@ describe('screens and navigation', () => {
       'campaign:/petitions',
       'campaign:/factchecks',
       'campaign:/votes',
+      'campaign:/medias',
       'campaign:/territory',
       'campaign:/targeting',
       'campaign:/field',

@@ -36,6 +36,7 @@ export const NAV_SCREENS = {
   listening: screen(() => import('../features/listening/components/listening-page.tsx').then((m) => m.ListeningPage)),
   factchecks: screen(() => import('../features/factchecks/components/factchecks-page.tsx').then((m) => m.FactchecksPage)),
   votes: screen(() => import('../features/votes/components/votes-page.tsx').then((m) => m.VotesPage)),
+  media: screen(() => import('../features/media/components/media-page.tsx').then((m) => m.MediaPage)),
 } satisfies Record<NavId, LazyExoticComponent<ComponentType>>;
 
 /** A screen reached from a navigation entry's screen rather than from the navigation. */

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../db/database.ts';
 import { AppError } from '../../http/problem.ts';
-import { CsvParser, type CsvLimits, detectDelimiter } from '../../lib/csv-parser.ts';
+import { type CsvLimits, CsvParser, detectDelimiter } from '../../lib/csv-parser.ts';
 import { uuidv7 } from '../../lib/ids.ts';
 
 /** The only filters the roll may be read by. */

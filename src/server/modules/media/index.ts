@@ -7,6 +7,7 @@ import { abandonedUploadsJanitorOf } from './media.janitor.ts';
 import { deriveMediaJob } from './media.process.ts';
 import { mediaRoutes } from './media.routes.ts';
 import { mediaSiteRoutes } from './media.site.ts';
+import { mediaNav } from './nav.ts';
 import { tusRoutes } from './tus.routes.ts';
 
 export { seedDemoMedia } from './demo.ts';
@@ -42,4 +43,5 @@ export const mediaModule = defineModule({
   ],
   jobs: [deriveMediaJob],
   janitors: [abandonedUploadsJanitorOf],
+  nav: mediaNav,
 });
