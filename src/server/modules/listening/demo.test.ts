@@ -12,6 +12,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { seedDemoFactchecks } from '../factchecks/index.ts';
 import { seedDemoListening } from './index.ts';
 
 describeEachDatabase('listening demo', (ctx) => {
@@ -25,6 +26,7 @@ describeEachDatabase('listening demo', (ctx) => {
     c = await createCampaignFixture(ctx.database.db, 'listening-demo');
     await createMemberFixture(ctx.database.db, c.id, { email: 'cm@demo.relais.fr', role: 'community_manager' });
     await createMemberFixture(ctx.database.db, c.id, { email: 'candidate.demo@example.org', role: 'candidate' });
+    await seedDemoFactchecks(ctx.database.db, c.id);
     await seedDemoListening(ctx.database.db, t.app.deps.config, c.id);
     cm = new TestClient(t.app);
     candidate = new TestClient(t.app);
@@ -44,7 +46,11 @@ describeEachDatabase('listening demo', (ctx) => {
     expect(report.day.answered_within_hour).toBeGreaterThan(0);
     expect(report.night.answered_within_hour + report.day.answered_within_hour).toBe(report.all.answered_within_hour);
     expect(report.by_week.length).toBeGreaterThan(1);
-    expect((await cm.request('GET', '/api/v1/listening/key_messages')).json()._embedded.key_messages).toHaveLength(3);
+    const keys = (await cm.request('GET', '/api/v1/listening/key_messages')).json()._embedded.key_messages;
+    expect(keys).toHaveLength(4);
+    // One cites the demo's published fact check on housing.
+    const cited = keys.find((k: { factcheck: unknown }) => k.factcheck);
+    expect(cited.factcheck).toMatchObject({ status: 'published', url: expect.stringMatching(/\/le-vrai-du-faux\/paris-a-perdu/) });
   });
 
   it("has a reply waiting for the candidate's approval on her own account, which she approves", async () => {

@@ -163,6 +163,28 @@ export async function seedDemoListening(db: Db, config: Pick<Config, 'publicUrl'
         .values({ campaign_id: campaignId, id, ...k })
         .execute();
     }
+    // An answer citing the demo's fact check on population and rents (seeded before): a reply that
+    // inserts it brings the check's page.
+    const check = await trx
+      .selectFrom('fact_check')
+      .select('id')
+      .where('status', '=', 'published')
+      .where('theme', 'in', ['logement', 'Logement'])
+      .orderBy('published_at', 'desc')
+      .executeTakeFirst();
+    if (check)
+      await trx
+        .insertInto('listening_key_message')
+        .values({
+          campaign_id: campaignId,
+          id: uuidv7(),
+          theme: 'logement',
+          kind: 'answer',
+          title: 'Population et loyers : les chiffres',
+          body: 'La baisse de population est réelle, mais les loyers n’en sont qu’une des causes : nous avons vérifié les chiffres.',
+          factcheck_id: check.id,
+        })
+        .execute();
     if (!config.listening.secretKey) return;
     const accounts: Record<'team' | 'candidate', string> = { team: uuidv7(), candidate: uuidv7() };
     for (const kind of ['team', 'candidate'] as const) {
