@@ -161,6 +161,46 @@ describe('volunteer media', () => {
     await page.context().close();
   });
 
+  it('lets a mailing carry an approved photo, by its public address', async () => {
+    const page = await h.newPage();
+    await login(page, DIRECTOR, DEMO_PASSWORD);
+    await page.goto('/app/mailings/new');
+    await page.getByLabel('Nom de l’envoi').fill('Lettre avec photo');
+    await page.getByLabel('Objet').fill('Les coulisses de la campagne');
+    await page.getByRole('button', { name: 'Photo des bénévoles' }).click();
+    await page.getByRole('button', { name: 'Insérer « Tractage place de la République »' }).click();
+    const id = (
+      await h.runtime.database.db
+        .selectFrom('media')
+        .select('id')
+        .where('caption', '=', 'Tractage place de la République')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const src = `${h.runtime.config.publicUrl}/galerie/medias/${id}/web`;
+    // The composer shows it from this server; the mail carries the public address.
+    const preview = page.locator(`img[src="/galerie/medias/${id}/web"]`).first();
+    await preview.waitFor();
+    await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect.poll(() => page.getByLabel('Texte de remplacement').inputValue()).toBe('Tractage place de la République');
+    await h.shot(page, 'media-mailing-fr-1280');
+    await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+    await until(async () => {
+      const saved = await h.runtime.database.db
+        .selectFrom('mailing')
+        .select('content')
+        .where('name', '=', 'Lettre avec photo')
+        .executeTakeFirst();
+      return JSON.stringify(saved?.content ?? '').includes(`/galerie/medias/${id}/web`);
+    });
+    const saved = await h.runtime.database.db
+      .selectFrom('mailing')
+      .select('content')
+      .where('name', '=', 'Lettre avec photo')
+      .executeTakeFirstOrThrow();
+    expect((saved.content as { blocks: unknown[] }).blocks).toEqual([{ type: 'image', src, alt: 'Tractage place de la République' }]);
+    await page.context().close();
+  });
+
   it('shows the queue, the upload links and the field app’s screen in French and English, phone and laptop', async () => {
     const db = h.runtime.database.db;
     for (const locale of ['fr-FR', 'en-GB']) {

@@ -19,7 +19,7 @@ export type { Audience };
 export type Mailing = Shape<typeof MessageSchema>;
 
 /** One block of a mailing's content, as the composer edits it (images are kept, not edited here). */
-export type MailBlock = Exclude<Shape<typeof MailBlockSchema>, { type: 'image' }>;
+export type MailBlock = Shape<typeof MailBlockSchema>;
 
 /** What the composer saves (POST and PUT /messages): the request body, its fields filled, content as blocks. */
 export type MailingInput = Required<Pick<Shape<typeof MessageBody>, 'name' | 'subject' | 'from' | 'preheader' | 'audience' | 'topic'>> & {

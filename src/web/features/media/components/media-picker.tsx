@@ -1,11 +1,12 @@
 // The approved volunteer photos to insert in a site page (the rich-text editor's "photo des
-// bénévoles" button): a grid of thumbnails; a choice gives the gallery's public address of its web
-// copy (/galerie/medias/<id>/web, published without metadata) and its caption as the text alternative.
+// bénévoles" button) or a mailing (the composer's photo block): a grid of thumbnails; a choice gives
+// the gallery's public address of its web copy (/galerie/medias/<id>/web, published without
+// metadata), its caption as the text alternative, and the media itself.
 import { Button, Image, Modal, SimpleGrid, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useT } from '../../../i18n/use-t.ts';
 import { ErrorAlert } from '../../../ui/error-alert.tsx';
 import { EmptyText, LoadingState } from '../../../ui/query-view.tsx';
-import { useMediaQuery } from '../api.ts';
+import { type Media, useMediaQuery } from '../api.ts';
 import { mediaMessages } from '../messages.ts';
 
 export function MediaPicker({
@@ -15,7 +16,8 @@ export function MediaPicker({
 }: {
   opened: boolean;
   onClose: () => void;
-  onPick: (src: string, alt: string) => void;
+  /** The gallery's address of the web copy (relative), its caption, and the media (`public_url`: absolute, for a mailing). */
+  onPick: (src: string, alt: string, media: Media) => void;
 }) {
   const t = useT(mediaMessages);
   return (
@@ -25,7 +27,7 @@ export function MediaPicker({
   );
 }
 
-function PickerGrid({ onPick }: { onPick: (src: string, alt: string) => void }) {
+function PickerGrid({ onPick }: { onPick: (src: string, alt: string, media: Media) => void }) {
   const t = useT(mediaMessages);
   const query = useMediaQuery('approved');
   if (query.isPending) return <LoadingState />;
@@ -41,7 +43,7 @@ function PickerGrid({ onPick }: { onPick: (src: string, alt: string) => void }) 
         {photos.map((m) => (
           <UnstyledButton
             key={m.id}
-            onClick={() => onPick(m._links.gallery_web?.href ?? '', m.caption)}
+            onClick={() => onPick(m._links.gallery_web?.href ?? '', m.caption, m)}
             aria-label={t('pickerChoose', { caption: m.caption || t('noCaption') })}
             style={{ borderRadius: 8, overflow: 'hidden', border: '1px solid var(--mantine-color-gray-3)' }}
           >

@@ -9,6 +9,7 @@ import {
   Anchor,
   Button,
   Group,
+  Image,
   Paper,
   SegmentedControl,
   Select,
@@ -31,6 +32,7 @@ import { LeaveGuard } from '../../../ui/leave-guard.tsx';
 import { PageHeader } from '../../../ui/page-header.tsx';
 import { QueryView } from '../../../ui/query-view.tsx';
 import { DeliverabilityBanner } from '../../deliverability/components/deliverability-banner.tsx';
+import { MediaPicker } from '../../media/components/media-picker.tsx';
 import { useCan } from '../../session/session-context.tsx';
 import {
   type Audience,
@@ -77,9 +79,9 @@ function inputOf(m: Mailing): MailingInput {
   };
 }
 
-const EDITABLE_BLOCKS = new Set(['heading', 'paragraph', 'button', 'divider']);
+const EDITABLE_BLOCKS = new Set(['heading', 'paragraph', 'button', 'image', 'divider']);
 
-/** True when the content was made elsewhere (MJML, image blocks, through the API): the composer leaves it as it is. */
+/** True when the content was made elsewhere (MJML, blocks it does not edit, through the API): the composer leaves it as it is. */
 function foreignContent(m: Mailing | null): boolean {
   if (!m) return false;
   const blocks = (m.content as { blocks?: { type: string }[] }).blocks;
@@ -91,6 +93,19 @@ function bodyOf(form: MailingInput, foreign: boolean): MailingInput | Omit<Maili
   if (!foreign) return form;
   const { content: _content, content_format: _format, ...rest } = form;
   return rest;
+}
+
+/**
+ * Where the composer shows an image block's photo: a gallery photo from this server (the mail carries
+ * the public address, PUBLIC_URL, which this browser may reach by another name), any other as written.
+ */
+function previewOf(src: string): string {
+  try {
+    const { pathname } = new URL(src);
+    return pathname.startsWith('/galerie/medias/') ? pathname : src;
+  } catch {
+    return src;
+  }
 }
 
 export function MailingComposer() {
@@ -311,6 +326,8 @@ function BlocksEditor({ blocks, onChange }: { blocks: MailBlock[]; onChange: (bl
     onChange(next);
   };
   const add = (block: MailBlock) => onChange([...blocks, block]);
+  // The block whose photo is being chosen (blocks.length: a new photo block), or null.
+  const [picking, setPicking] = useState<number | null>(null);
   return (
     <Stack gap="xs">
       <Title order={2} size="h4">
@@ -385,6 +402,33 @@ function BlocksEditor({ blocks, onChange }: { blocks: MailBlock[]; onChange: (bl
                     onChange={(e) => replace(i, { ...block, url: e.currentTarget.value })}
                   />
                 </>
+              ) : block.type === 'image' ? (
+                <>
+                  <Group align="flex-start" wrap="nowrap">
+                    <Image src={previewOf(block.src)} alt="" w={120} h={80} fit="cover" radius="sm" />
+                    <Button size="xs" variant="default" onClick={() => setPicking(i)}>
+                      {t('imageChange')}
+                    </Button>
+                  </Group>
+                  <TextInput
+                    label={t('imageAlt')}
+                    description={t('imageAltHint')}
+                    value={block.alt}
+                    maxLength={300}
+                    onChange={(e) => replace(i, { ...block, alt: e.currentTarget.value })}
+                  />
+                  <TextInput
+                    label={t('imageLink')}
+                    type="url"
+                    placeholder="https://"
+                    value={block.url ?? ''}
+                    onChange={(e) => {
+                      const { url: _url, ...rest } = block;
+                      const url = e.currentTarget.value;
+                      replace(i, url ? { ...rest, url } : rest);
+                    }}
+                  />
+                </>
               ) : (
                 <Text size="sm" c="dimmed">
                   {t('dividerNote')}
@@ -405,10 +449,26 @@ function BlocksEditor({ blocks, onChange }: { blocks: MailBlock[]; onChange: (bl
         <Button size="xs" variant="light" onClick={() => add({ type: 'button', text: '', url: '' })}>
           {t('addButton')}
         </Button>
+        <Button size="xs" variant="light" onClick={() => setPicking(blocks.length)}>
+          {t('addImage')}
+        </Button>
         <Button size="xs" variant="light" onClick={() => add({ type: 'divider' })}>
           {t('addDivider')}
         </Button>
       </Group>
+      <MediaPicker
+        opened={picking !== null}
+        onClose={() => setPicking(null)}
+        onPick={(_src, alt, media) => {
+          // A mail is read far from the site: the web copy's absolute address, published without metadata.
+          const at = picking;
+          setPicking(null);
+          if (at === null || !media.public_url) return;
+          const current = blocks[at];
+          if (current?.type === 'image') replace(at, { ...current, src: media.public_url });
+          else add({ type: 'image', src: media.public_url, alt: alt.slice(0, 300) });
+        }}
+      />
     </Stack>
   );
 }
