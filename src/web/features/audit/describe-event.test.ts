@@ -22,6 +22,8 @@ function auditActions(): string[] {
         if (!/insertAuditEvents|auditForUser/.test(source)) continue;
         for (const m of source.matchAll(/action:[^,\n]*?'([a-z_]+\.[a-z_]+)'/g)) found.add(m[1] as string);
         for (const m of source.matchAll(/\? '([a-z_]+\.[a-z_]+)' : '([a-z_]+\.[a-z_]+)'/g)) found.add(m[1] as string).add(m[2] as string);
+        // A module's own audit helper, called with the action among its arguments: audit(trx, actor, 'm.done', …).
+        for (const m of source.matchAll(/\b(?:audit|auditOf)\((?:[^()'\n]|\([^()]*\))*?'([a-z_]+\.[a-z_]+)'/g)) found.add(m[1] as string);
       }
     }
   };

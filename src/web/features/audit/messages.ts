@@ -227,6 +227,16 @@ const actionsFr = {
   'votes.closed': 'Vote public clos',
   'votes.recounted': 'Vote public recompté à partir des bulletins',
   'votes.ballots_voided': 'Bulletins d’un vote public annulés',
+  'person.exported': 'Données d’une personne exportées (droit d’accès)',
+  'person.merged': 'Doublons fusionnés',
+  'person.merge_undone': 'Fusion de doublons annulée',
+  'media.uploaded': 'Photo ou vidéo envoyée par un bénévole',
+  'media.approved': 'Photo ou vidéo publiée dans la galerie',
+  'media.hidden': 'Photo ou vidéo masquée',
+  'media.refused': 'Photo ou vidéo refusée',
+  'media.caption_changed': 'Légende d’une photo ou vidéo modifiée',
+  'media.upload_link_created': 'Lien d’envoi de photos créé',
+  'media.upload_link_revoked': 'Lien d’envoi de photos révoqué',
   export: 'Export',
 };
 
@@ -333,6 +343,16 @@ const actionsEn: typeof actionsFr = {
   'votes.closed': 'Public vote closed',
   'votes.recounted': 'Public vote recounted from its ballots',
   'votes.ballots_voided': 'Ballots of a public vote voided',
+  'person.exported': 'A person’s data exported (right of access)',
+  'person.merged': 'Duplicates merged',
+  'person.merge_undone': 'Duplicate merge undone',
+  'media.uploaded': 'Photo or video sent by a volunteer',
+  'media.approved': 'Photo or video published in the gallery',
+  'media.hidden': 'Photo or video hidden',
+  'media.refused': 'Photo or video refused',
+  'media.caption_changed': 'Caption of a photo or video changed',
+  'media.upload_link_created': 'Photo upload link created',
+  'media.upload_link_revoked': 'Photo upload link revoked',
   export: 'Export',
 };
 
