@@ -140,6 +140,52 @@ describe('volunteer media', () => {
     await v.context().close();
   });
 
+  it('sends a video from the field app with a poster frame the phone draws', async () => {
+    const v = await phone(h.browser, h.baseUrl, 'fr-FR');
+    await terrainSignIn(v);
+    // Two seconds of a canvas recorded by the browser itself: a real WebM the phone can decode.
+    const webm = Buffer.from(
+      await v.evaluate(async () => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 320;
+        canvas.height = 240;
+        const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+        const recorder = new MediaRecorder(canvas.captureStream(25), { mimeType: 'video/webm' });
+        const chunks: Blob[] = [];
+        recorder.ondataavailable = (e) => chunks.push(e.data);
+        const stopped = new Promise((resolve) => {
+          recorder.onstop = resolve;
+        });
+        recorder.start(100);
+        for (let frame = 0; frame < 50; frame++) {
+          ctx.fillStyle = frame % 2 ? '#c0392b' : '#2471a3';
+          ctx.fillRect(0, 0, 320, 240);
+          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 40)));
+        }
+        recorder.stop();
+        await stopped;
+        return Array.from(new Uint8Array(await new Blob(chunks).arrayBuffer()));
+      }),
+    );
+    await v.getByRole('button', { name: 'Photos', exact: true }).click();
+    // The page may read the chosen video (blob:) under the app's content security policy.
+    const refused: string[] = [];
+    v.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) refused.push(m.text());
+    });
+    await v.getByTestId('photo-files').setInputFiles({ name: 'meeting.webm', mimeType: 'video/webm', buffer: webm });
+    await v.getByLabel('Légende (facultatif)').fill('Vidéo du meeting');
+    await v.getByRole('button', { name: 'Envoyer', exact: true }).click();
+    await v.getByText('Envoyé, en attente de validation').waitFor();
+    const db = h.runtime.database.db;
+    await until(async () => {
+      const r = await db.selectFrom('media').select(['kind', 'has_poster']).where('caption', '=', 'Vidéo du meeting').executeTakeFirst();
+      return r?.kind === 'video' && r.has_poster === true;
+    });
+    expect(refused).toEqual([]);
+    await v.context().close();
+  });
+
   it('lets the site editor insert an approved photo in a page', async () => {
     const page = await h.newPage();
     await login(page, DIRECTOR, DEMO_PASSWORD);

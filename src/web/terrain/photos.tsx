@@ -54,6 +54,60 @@ function problemCode(error: Error): string | null {
   }
 }
 
+/** Settles with the promise, or with null after ms (a video the phone cannot decode must not hang the upload list). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  return Promise.race([promise, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]);
+}
+
+/**
+ * A frame of a video (a second in, or its middle when shorter) as a JPEG of at most 1,600 px, drawn
+ * by the phone: the server has no video decoder, and shows this poster in the queue and the gallery.
+ */
+async function posterOf(file: File): Promise<Blob | null> {
+  const url = URL.createObjectURL(file);
+  const video = document.createElement('video');
+  try {
+    video.muted = true;
+    video.playsInline = true;
+    video.preload = 'auto';
+    const event = (name: 'loadeddata' | 'seeked') =>
+      new Promise<void>((resolve, reject) => {
+        video.addEventListener(name, () => resolve(), { once: true });
+        video.addEventListener('error', () => reject(new Error('video')), { once: true });
+      });
+    const loaded = event('loadeddata');
+    video.src = url;
+    await loaded;
+    const seeked = event('seeked');
+    video.currentTime = Math.min(1, Number.isFinite(video.duration) ? video.duration / 2 : 0);
+    await seeked;
+    if (!video.videoWidth || !video.videoHeight) return null;
+    const scale = Math.min(1, 1600 / Math.max(video.videoWidth, video.videoHeight));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(video.videoWidth * scale);
+    canvas.height = Math.round(video.videoHeight * scale);
+    canvas.getContext('2d')?.drawImage(video, 0, 0, canvas.width, canvas.height);
+    return await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+  } catch {
+    return null;
+  } finally {
+    video.removeAttribute('src');
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** Sends a video's poster after its upload; a failure leaves the server's generic icon. */
+async function sendPoster(uploadUrl: string, file: File, csrf: string | null): Promise<void> {
+  const poster = await within(posterOf(file), 15_000);
+  if (!poster) return;
+  await fetch(`${uploadUrl}/poster`, {
+    method: 'PUT',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'image/jpeg', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
+    body: poster,
+  }).catch(() => undefined);
+}
+
 function statusOf(error: Error): number {
   return (error as tus.DetailedError).originalResponse?.getStatus() ?? 0;
 }
@@ -136,7 +190,8 @@ export function PhotosScreen({ csrf, online }: { csrf: () => string | null; onli
         onSuccess: () => {
           update(key, { state: 'done', sent: file.size });
           uploads.current.delete(key);
-          void loadMine();
+          if (file.type.startsWith('video/') && upload.url) void sendPoster(upload.url, file, csrf()).then(loadMine);
+          else void loadMine();
         },
         onError: (error) => {
           const code = problemCode(error);
