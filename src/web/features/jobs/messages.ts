@@ -57,6 +57,8 @@ const kindsFr = {
   'events.staff': 'Alerte à l’équipe : place libérée à moins de 48 h',
   'listening.pass': 'Veille : relevé des sources et publications programmées',
   'factchecks.check_sources': 'Vérification des liens des sources (le vrai du faux)',
+  'media.derive': 'Photos et vidéos : copies publiées sans métadonnées',
+  'listening.stream': 'Veille : flux en direct de Mastodon',
 };
 const kindsEn: typeof kindsFr = {
   'demo.count': 'Demonstration job',
@@ -72,6 +74,8 @@ const kindsEn: typeof kindsFr = {
   'events.staff': 'Staff alert: a seat freed less than 48 hours before',
   'listening.pass': 'Listening: polling the sources and scheduled posts',
   'factchecks.check_sources': "Checking fact checks' source links",
+  'media.derive': 'Photos and videos: published copies without metadata',
+  'listening.stream': "Listening: Mastodon's live stream",
 };
 export const jobKindLabels = { fr: kindsFr, en: kindsEn };
 
