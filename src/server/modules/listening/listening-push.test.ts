@@ -17,6 +17,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { keepLogLines } from '../../testing/log-lines.ts';
 import { TargetRefused } from '../webhooks/index.ts';
 import { sseParser } from './adapters/mastodon-stream.ts';
 import { discoverHub, verifyHubSignature } from './adapters/websub.ts';
@@ -39,15 +40,8 @@ describeEachDatabase('listening push', (ctx) => {
 
   beforeAll(async () => {
     [hub, masto] = await Promise.all([startWebSubHub(), startMastodon()]);
-    const write = process.stdout.write.bind(process.stdout);
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      if (text.startsWith('{"level"')) {
-        logs.push(text);
-        return true;
-      }
-      return write(chunk as string, ...(rest as []));
-    });
+    // Every log line the app writes is kept (and not printed): none may hold a credential.
+    keepLogLines(logs);
     const port = await freePort();
     t = await buildTestApp(ctx.database, {
       logLevel: 'info',

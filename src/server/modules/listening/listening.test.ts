@@ -19,6 +19,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { keepLogLines } from '../../testing/log-lines.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, startTwilio } from '../../testing/twilio-server.ts';
 import { TargetRefused } from '../webhooks/index.ts';
 import { rateLimitedUntil } from './adapters/common.ts';
@@ -52,15 +53,7 @@ describeEachDatabase('listening', (ctx) => {
   beforeAll(async () => {
     [feed, masto, bsky] = await Promise.all([startFeedServer(), startMastodon(), startBluesky()]);
     // Every log line the app writes is kept (and not printed): none may hold a credential.
-    const write = process.stdout.write.bind(process.stdout);
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      if (text.startsWith('{"level"')) {
-        logs.push(text);
-        return true;
-      }
-      return write(chunk as string, ...(rest as []));
-    });
+    keepLogLines(logs);
     t = await buildTestApp(ctx.database, { logLevel: 'debug', listening: { secretKey: key, allowNetworks: ['127.0.0.0/8'] } });
     c = await createCampaignFixture(ctx.database.db, 'listening');
     await createMemberFixture(ctx.database.db, c.id, { email: 'owner@example.org', role: 'owner' });

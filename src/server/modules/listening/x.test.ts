@@ -16,6 +16,7 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
+import { keepLogLines } from '../../testing/log-lines.ts';
 import { X_QUERY_MAX, xQueryOf } from './adapters/x.ts';
 import { credentialsAad, openCredentials } from './crypto.ts';
 import { envOf, publishDue } from './pass.ts';
@@ -49,15 +50,8 @@ describeEachDatabase('listening on X', (ctx) => {
     x = await startX();
     x.addUser({ id: '7', username: 'riveraine', name: 'Une riveraine', followers: 1234 });
     x.addUser({ id: '8', username: 'journaliste', name: 'Le Journal', followers: 250_000 });
-    const write = process.stdout.write.bind(process.stdout);
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      if (text.startsWith('{"level"')) {
-        logs.push(text);
-        return true;
-      }
-      return write(chunk as string, ...(rest as []));
-    });
+    // Every log line the app writes is kept (and not printed): none may hold a credential.
+    keepLogLines(logs);
     t = await buildTestApp(ctx.database, { logLevel: 'debug', listening: { secretKey: key, allowNetworks: ['127.0.0.0/8'] } });
     c = await createCampaignFixture(ctx.database.db, 'listening-x');
     await createMemberFixture(ctx.database.db, c.id, { email: 'owner@example.org', role: 'owner' });
