@@ -5,9 +5,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.ts';
 
 export interface DovecotServer {
   host: '127.0.0.1';
@@ -23,18 +24,6 @@ const CANDIDATES = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'];
 /** The dovecot binary, or null when it is not installed (tests needing it then skip). */
 export function dovecotBinary(): string | null {
   return CANDIDATES.find((path) => existsSync(path)) ?? null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function accountOf(name: string): Promise<{ uid: number; gid: number } | null> {

@@ -116,12 +116,3 @@ export async function postSigned(url: string, params: Record<string, string>, to
     body: new URLSearchParams(params).toString(),
   });
 }
-
-/** A free port on loopback (the app must know its public URL before it listens). */
-export async function freePort(): Promise<number> {
-  const probe = http.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}

@@ -11,17 +11,6 @@ async function listen(server: http.Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/**
- * A free port on loopback: the app must know its public URL (the WebSub callback) before it
- * listens. (The SMS fixture has the same; modules may not import each other's fixtures.)
- */
-export async function freePort(): Promise<number> {
-  const probe = http.createServer();
-  const url = await listen(probe);
-  await new Promise((resolve) => probe.close(resolve));
-  return Number(new URL(url).port);
-}
-
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];

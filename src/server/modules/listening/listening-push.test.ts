@@ -18,11 +18,12 @@ import {
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
 import { keepLogLines } from '../../testing/log-lines.ts';
+import { freePort } from '../../testing/ports.ts';
 import { TargetRefused } from '../webhooks/index.ts';
 import { sseParser } from './adapters/mastodon-stream.ts';
 import { discoverHub, verifyHubSignature } from './adapters/websub.ts';
 import { guardedStream } from './fetch.ts';
-import { freePort, startWebSubHub } from './listening-push.fixture.ts';
+import { startWebSubHub } from './listening-push.fixture.ts';
 import { MASTODON_TOKEN, startMastodon } from './listening-servers.fixture.ts';
 import { envOf, passJob } from './pass.ts';
 import { runStream, STREAM_JOB, type StreamDeps } from './stream.job.ts';

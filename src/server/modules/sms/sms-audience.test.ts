@@ -17,7 +17,8 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, freePort, startTwilio } from '../../testing/twilio-server.ts';
+import { freePort } from '../../testing/ports.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, startTwilio } from '../../testing/twilio-server.ts';
 import { recordConsents } from '../consent/index.ts';
 import { trackingWriterOf } from '../messaging/index.ts';
 import { dispatchDue } from './dispatch.ts';

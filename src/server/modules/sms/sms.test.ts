@@ -19,7 +19,8 @@ import {
   TestClient,
 } from '../../testing/app.ts';
 import { describeEachDatabase } from '../../testing/databases.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, freePort, postSigned, startTwilio } from '../../testing/twilio-server.ts';
+import { freePort } from '../../testing/ports.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, postSigned, startTwilio } from '../../testing/twilio-server.ts';
 import { recordConsents } from '../consent/index.ts';
 import { dispatchDue, lostSendingJanitorOf, SENDING_LOST_MS } from './dispatch.ts';
 import { DEFAULT_SENDING_HOURS, nextAllowedInstant } from './hours.ts';
