@@ -41,29 +41,19 @@ function XCostForm({ account, cost, onClose }: { account: Account; cost: XCost; 
   return (
     <Modal opened onClose={onClose} title={t('xCostSettings')}>
       <Stack>
-        <NumberInput
+        <PriceInput
           label={t('xPriceRead')}
-          description={t('xPriceDefault', { price: euros.price(0.005) })}
+          hint={t('xPriceDefault', { price: euros.price(0.005) })}
           value={read}
           onChange={setRead}
-          min={0}
-          max={100}
-          step={0.001}
-          decimalScale={6}
-          decimalSeparator={comma}
-          suffix=" €"
+          comma={comma}
         />
-        <NumberInput
+        <PriceInput
           label={t('xPriceCreated')}
-          description={t('xPriceDefault', { price: euros.price(0.015) })}
+          hint={t('xPriceDefault', { price: euros.price(0.015) })}
           value={created}
           onChange={setCreated}
-          min={0}
-          max={100}
-          step={0.001}
-          decimalScale={6}
-          decimalSeparator={comma}
-          suffix=" €"
+          comma={comma}
         />
         <NumberInput
           label={t('xCap')}
@@ -125,5 +115,23 @@ export function XCostBlock({ account, canManage }: { account: Account; canManage
       )}
       {editing && <XCostForm account={account} cost={cost} onClose={() => setEditing(false)} />}
     </Stack>
+  );
+}
+
+/** A price per post in euros, to the micro-euro (X bills fractions of a cent). */
+function PriceInput(props: { label: string; hint: string; value: number | string; onChange: (v: number | string) => void; comma: string }) {
+  return (
+    <NumberInput
+      label={props.label}
+      description={props.hint}
+      value={props.value}
+      onChange={props.onChange}
+      min={0}
+      max={100}
+      step={0.001}
+      decimalScale={6}
+      decimalSeparator={props.comma}
+      suffix=" €"
+    />
   );
 }
