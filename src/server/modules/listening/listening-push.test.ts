@@ -163,6 +163,31 @@ describeEachDatabase('listening push', (ctx) => {
     expect(await hub.verifyRaw(callback, hub.feedUrl)).toBe(false);
   });
 
+  it('records a hub that denies the subscription (WebSub §5.2), and polls the feed again at once', async () => {
+    const db = ctx.database.db;
+    const before = await db.selectFrom('listening_websub').selectAll().executeTakeFirstOrThrow();
+    const watchBefore = await db
+      .selectFrom('listening_watch')
+      .select(['id', 'next_poll_at'])
+      .where('id', '=', before.watch_id ?? '')
+      .executeTakeFirstOrThrow();
+    const callback = hub.requests[0]?.callback ?? '';
+    const denial = (topic: string) =>
+      fetch(`${callback}?${new URLSearchParams({ 'hub.mode': 'denied', 'hub.topic': topic, 'hub.reason': 'quota dépassé' })}`);
+    // A denial for another topic changes nothing.
+    expect((await denial('http://127.0.0.1:1/other-feed')).status).toBe(404);
+    expect((await db.selectFrom('listening_websub').select('state').executeTakeFirstOrThrow()).state).toBe(before.state);
+    const answer = await denial(hub.feedUrl);
+    expect(answer.status).toBe(200);
+    const after = await db.selectFrom('listening_websub').select(['state', 'denied_reason']).executeTakeFirstOrThrow();
+    expect(after).toEqual({ state: 'denied', denied_reason: 'quota dépassé' });
+    const watch = await db.selectFrom('listening_watch').select('next_poll_at').where('id', '=', watchBefore.id).executeTakeFirstOrThrow();
+    expect(watch.next_poll_at.getTime()).toBeLessThanOrEqual(Date.now());
+    // Put back as it was for the renewal that follows.
+    await db.updateTable('listening_websub').set({ state: before.state, denied_reason: before.denied_reason }).execute();
+    await db.updateTable('listening_watch').set({ next_poll_at: watchBefore.next_poll_at }).where('id', '=', watchBefore.id).execute();
+  });
+
   it('renews the lease before it ends (the pass asks the hub again, which re-verifies)', async () => {
     const tenant = tenantRunnerOf(ctx.database.db, c.id);
     const env = envOf(t.app.deps.config);
