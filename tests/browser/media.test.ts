@@ -186,6 +186,36 @@ describe('volunteer media', () => {
     await v.context().close();
   });
 
+  it('takes photos through a one-time upload link, from a phone without an account', async () => {
+    const page = await h.newPage();
+    await login(page, DIRECTOR, DEMO_PASSWORD);
+    await page.goto(`${MEDIA_PATH}?onglet=links`);
+    await page.getByLabel('Pour qui, pour quoi').fill('Photographe du meeting');
+    await page.getByRole('button', { name: 'Créer le lien' }).click();
+    const shown = page.getByTestId('upload-link-url');
+    await shown.waitFor();
+    const url = new URL((await shown.textContent()) ?? '');
+    await page.context().close();
+
+    const guest = await phone(h.browser, h.baseUrl, 'fr-FR');
+    await guest.goto(url.pathname);
+    expect(await guest.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await guest.locator('#envoi-file').setInputFiles({ name: 'meeting.jpg', mimeType: 'image/jpeg', buffer: await photoWithGps() });
+    await guest.locator('#envoi-caption').fill('La salle du meeting');
+    await guest.getByRole('button', { name: /Envoyer/ }).click();
+    await h.shot(guest, 'media-envoi-fr-390');
+    const db = h.runtime.database.db;
+    await until(async () => {
+      const row = await db
+        .selectFrom('media')
+        .select(['status', 'upload_link_id'])
+        .where('caption', '=', 'La salle du meeting')
+        .executeTakeFirst();
+      return row?.status === 'pending' && row.upload_link_id !== null;
+    });
+    await guest.context().close();
+  });
+
   it('lets the site editor insert an approved photo in a page', async () => {
     const page = await h.newPage();
     await login(page, DIRECTOR, DEMO_PASSWORD);
